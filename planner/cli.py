@@ -1,0 +1,184 @@
+"""The `planner` command: database set-up, the demo, people and tokens, and the server.
+
+Commands that only touch the database do not build the web app, so they need no SECRET_KEY."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from sqlmodel import Session, func, select
+
+from planner.config import PASSWORD_HASH_METHOD, default_database_url
+from planner.models import ROLES, Organisation
+
+
+def database_url() -> str:
+    """The database the command works on: DATABASE_URL, or the SQLite file under data/."""
+    return os.environ.get("DATABASE_URL") or default_database_url()
+
+
+def hash_method() -> str:
+    """The password hash the command uses (the same setting as the app's)."""
+    return os.environ.get("PLANNER_PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD)
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    """A session on the command's database, which must already be at the latest schema."""
+    from planner.db import current_revision, engine_for
+
+    url = database_url()
+    if current_revision(url) is None:
+        fail("the database has no tables yet: run `planner init-db` first")
+    with Session(engine_for(url), expire_on_commit=False) as session:
+        yield session
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print an error to standard error and exit non-zero."""
+    click.echo(f"planner: error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Collective Leadership Strategy Planner."""
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create the database or bring its schema up to date (safe to run again)."""
+    from planner.db import current_revision, upgrade
+
+    url = database_url()
+    try:
+        upgrade(url)
+    except Exception as exc:  # noqa: BLE001 - any driver error is reported in one line
+        fail(f"could not migrate the database: {exc}")
+    click.echo(f"Database is at schema revision {current_revision(url)}.")
+
+
+@main.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no organisations.")
+def demo(if_empty: bool) -> None:
+    """Load the demo organisation (slug `demo`); running it again changes nothing."""
+    from planner.services.demo import load_demo
+
+    with db_session() as session:
+        if if_empty and session.exec(select(func.count()).select_from(Organisation)).one():
+            click.echo("The database already has organisations: demo not loaded.")
+            return
+        organisation = load_demo(session=session, hash_method=hash_method())
+    if organisation is None:
+        click.echo("The demo organisation is already loaded.")
+    else:
+        click.echo(f"Loaded the demo organisation '{organisation.name}' (slug demo).")
+
+
+@main.command("create-org")
+@click.argument("slug")
+@click.argument("name")
+def create_org(slug: str, name: str) -> None:
+    """Create an organisation with a SLUG (lower-case, hyphens) and a NAME."""
+    from planner.services import ServiceError
+    from planner.services.accounts import create_organisation
+
+    with db_session() as session:
+        try:
+            organisation = create_organisation(session=session, slug=slug, name=name)
+        except ServiceError as exc:
+            fail(exc.message)
+    click.echo(f"Created organisation '{organisation.name}' ({organisation.slug}).")
+
+
+@main.command("create-user")
+@click.argument("email")
+@click.option("--org", "org_slug", required=True, help="The organisation's slug.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="The role in that organisation.")
+@click.option("--name", default="", help="The person's full name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, org_slug: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create an account for EMAIL (or add an existing one) with a role in an organisation."""
+    from planner.services import ServiceError
+    from planner.services.accounts import add_member, organisation_by_slug, user_by_email
+
+    with db_session() as session:
+        try:
+            organisation = organisation_by_slug(session, org_slug)
+        except ServiceError as exc:
+            fail(exc.message)
+        password = None
+        if user_by_email(session, email) is None:
+            if password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            else:
+                password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            add_member(session=session, organisation=organisation, email=email, role=role,
+                       name=name, password=password, hash_method=hash_method())
+        except ServiceError as exc:
+            fail(exc.message)
+    click.echo(f"{email.strip().lower()} is now {role} in {organisation.name}.", err=True)
+
+
+@main.command("create-token")
+@click.argument("email")
+@click.option("--org", "org_slug", help="The organisation (needed when the person has several).")
+@click.option("--name", default="Command line", help="What the token is for.")
+def create_token(email: str, org_slug: str | None, name: str) -> None:
+    """Create an API token for EMAIL and print it (only it) on standard output, once."""
+    from planner.services import ServiceError
+    from planner.services.accounts import create_token as make_token
+    from planner.services.accounts import memberships_of, organisation_by_slug, user_by_email
+
+    with db_session() as session:
+        user = user_by_email(session, email)
+        if user is None:
+            fail(f"no account has the email '{email}'")
+        memberships = memberships_of(session, user)  # type: ignore[arg-type]
+        try:
+            if org_slug:
+                organisation = organisation_by_slug(session, org_slug)
+            elif len(memberships) == 1:
+                organisation = memberships[0][1]
+            elif not memberships:
+                fail(f"{email} is not a member of any organisation")
+            else:
+                fail(f"{email} belongs to several organisations: choose one with --org")
+            _token, plain = make_token(session=session, user=user, organisation=organisation, name=name)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            fail(exc.message)
+    click.echo(plain)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None, help="Default: PORT, or 5000.")
+def serve(host: str, port: int | None) -> None:
+    """Run the development server (use gunicorn in production)."""
+    from planner import create_app
+    from planner.config import ConfigError
+    from planner.services.demo import demo_logins
+
+    port = port or int(os.environ.get("PORT", 5000))
+    try:
+        app = create_app()
+    except ConfigError as exc:
+        fail(str(exc))
+    click.echo(f"\n  Collective Leadership Strategy Planner: http://{host}:{port}/")
+    try:
+        email, password, _role = next(
+            (e, p, r) for e, p, r in demo_logins() if r == "admin"
+        )
+        click.echo(f"  Demo sign-in: {email} / {password}  (other roles: see data/demo/organisation.json)\n")
+    except (OSError, StopIteration):
+        pass
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Configuration: safe defaults, overridden by environment variables.
+
+`DATABASE_URL`, `SECRET_KEY` and `PORT` are read as they are (the names every platform uses);
+everything else is `PLANNER_<NAME>`. `PLANNER_ENV` is `production` unless said otherwise, so a
+forgotten setting fails closed: production refuses to start without a real secret key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+# werkzeug's default scrypt is N=2**15; the issue asks for 2**17 or stronger.
+PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+
+_WEAK_SECRETS = {"", "dev", "change-me", "changeme", "secret", "development"}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used (for example production without a secret key)."""
+
+
+def default_database_url() -> str:
+    """The SQLite file under data/ that `make run` uses."""
+    return f"sqlite:///{DATA_DIR / 'planner.db'}"
+
+
+def _development_secret() -> str:
+    """A random key kept in data/secret_key so development sessions survive a restart."""
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(test_config: dict[str, object] | None = None) -> dict[str, object]:
+    """Build the Flask config from defaults, the environment and an optional test mapping."""
+    env = os.environ
+    planner_env = str((test_config or {}).get("PLANNER_ENV") or env.get("PLANNER_ENV", "production"))
+    config: dict[str, object] = {
+        "PLANNER_ENV": planner_env,
+        "DATABASE_URL": env.get("DATABASE_URL") or default_database_url(),
+        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        "PASSWORD_HASH_METHOD": env.get("PLANNER_PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD),
+        # Uploads (staff extracts) are limited to 20 MB; the rest is form overhead.
+        "MAX_CONTENT_LENGTH": int(env.get("PLANNER_MAX_CONTENT_LENGTH", 25 * 1024 * 1024)),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("PLANNER_SESSION_HOURS", 8))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": planner_env == "production",
+        "SESSION_COOKIE_NAME": "planner_session",
+        "REMEMBER_COOKIE_DURATION": timedelta(0),
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "LOGIN_MAX_FAILURES": int(env.get("PLANNER_LOGIN_MAX_FAILURES", 5)),
+        "LOGIN_WINDOW_MINUTES": int(env.get("PLANNER_LOGIN_WINDOW_MINUTES", 15)),
+        "PORT": int(env.get("PORT", 5000)),
+    }
+    if test_config:
+        config.update(test_config)
+    if config["PLANNER_ENV"] == "production":
+        if str(config["SECRET_KEY"]).strip().lower() in _WEAK_SECRETS or len(str(config["SECRET_KEY"])) < 16:
+            raise ConfigError(
+                "SECRET_KEY must be set to a long random value in production "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))'), "
+                "or set PLANNER_ENV=development for local use."
+            )
+    elif not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _development_secret()
+    return config

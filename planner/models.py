@@ -1,0 +1,170 @@
+"""Database tables. Every tenant table carries `organisation_id`, which the one scoping helper
+(planner/web/scoping.py) filters on, so nothing of another organisation can be reached by id."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ROLES = ("admin", "editor", "planner", "contributor", "viewer")
+ROLE_NAMES = {
+    "admin": "Administrator",
+    "editor": "Editor (board secretary)",
+    "planner": "Planner (HR workforce planner)",
+    "contributor": "Contributor",
+    "viewer": "Viewer (board member)",
+}
+
+
+def utcnow() -> datetime:
+    """Now, as an aware UTC datetime (SQLModel stores and returns datetimes in UTC)."""
+    return datetime.now(UTC)
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=63, unique=True, index=True)
+    name: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=255)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+    # Flask-Login's interface, written out because UserMixin's attributes clash with fields.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session."""
+        return str(self.id)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    # Only a SHA-256 of the token is kept; the first characters help people tell tokens apart.
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    prefix: str = Field(max_length=12)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class LoginAttempt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    # A keyed hash of the address: enough to throttle, not enough to identify anyone.
+    client_hash: str = Field(max_length=64, index=True)
+    succeeded: bool = False
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True,
+                                        ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    at: datetime = Field(default_factory=utcnow, index=True)
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class Strategy(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    start_year: int
+    horizon: int = 5
+    vision: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    mission: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    values: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    owner: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def end_year(self) -> int:
+        return self.start_year + self.horizon
+
+
+class Level(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("strategy_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=40)
+    name: str = Field(max_length=100)
+    description: str = Field(default="", max_length=500)
+    position: int = 0
+
+
+class BandAssignment(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("strategy_id", "band"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    band: str = Field(max_length=40)
+    level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
+
+
+class Area(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("strategy_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    parent_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    position: int = 0
+
+
+class AreaBaseline(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="area.id", unique=True, ondelete="CASCADE")
+    staff: int = 0
+    fte: float = 0.0
+
+
+class LeaderCount(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("area_id", "level_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
+    level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
+    count: int = 0

@@ -1,0 +1,21 @@
+"""Who may do what: the one table of permissions by role."""
+
+from __future__ import annotations
+
+ALL_ROLES = frozenset({"admin", "editor", "planner", "contributor", "viewer"})
+EDITORS = frozenset({"admin", "editor"})
+DRAFTERS = frozenset({"admin", "editor", "planner"})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "strategy.view": ALL_ROLES,
+    "strategy.create": EDITORS,
+    "scope.edit": EDITORS,
+    "structure.edit": DRAFTERS,
+    "baseline.edit": DRAFTERS,
+    "members.manage": frozenset({"admin"}),
+}
+
+
+def allowed(role: str | None, permission: str) -> bool:
+    """Whether a role holds a permission (no role holds nothing)."""
+    return role is not None and role in PERMISSIONS[permission]

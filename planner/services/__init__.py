@@ -1,0 +1,25 @@
+"""Use cases. Each takes `session=` and plain arguments, commits once, and writes its audit
+record in the same transaction. Problems a user can fix are raised as ServiceError."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A request that cannot be carried out, with a message for the person who made it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(ServiceError):
+    """The thing asked for does not exist (in this organisation)."""
+
+
+def finish(session: object, commit: bool) -> None:
+    """Commit, or only flush when the caller is composing a larger transaction of its own."""
+    if commit:
+        session.commit()  # type: ignore[attr-defined]
+    else:
+        session.flush()  # type: ignore[attr-defined]

@@ -1,0 +1,297 @@
+"""Organisations, people, memberships, logins and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from sqlmodel import Session, col, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from planner.config import PASSWORD_HASH_METHOD
+from planner.models import (
+    ROLES,
+    ApiToken,
+    LoginAttempt,
+    Membership,
+    Organisation,
+    User,
+    utcnow,
+)
+from planner.services import NotFound, ServiceError, finish
+from planner.services.audit import record
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 12
+TOKEN_PREFIX = "clp_"
+# Run on unknown emails too, so a failed login takes as long whether or not the account exists.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt:16384:8:1")
+
+
+class LoginThrottled(ServiceError):
+    """Too many failed sign-ins for this account or from this address."""
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare without case or surrounding spaces."""
+    return email.strip().lower()
+
+
+def check_password_rules(password: str) -> None:
+    """Refuse passwords that are too short to be safe."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            f"Enter a password of at least {MIN_PASSWORD_LENGTH} characters", field="password"
+        )
+
+
+def create_organisation(*, session: Session, slug: str, name: str, commit: bool = True) -> Organisation:
+    """Create an organisation (a tenant) with a unique slug."""
+    slug = slug.strip().lower()
+    name = name.strip()
+    if not SLUG_RE.match(slug):
+        raise ServiceError(
+            f"Slug '{slug}' must be 1-63 lower-case letters, digits or hyphens, "
+            "not starting or ending with a hyphen",
+            field="slug",
+        )
+    if not name:
+        raise ServiceError("Enter the organisation's name", field="name")
+    if session.exec(select(Organisation).where(Organisation.slug == slug)).first():
+        raise ServiceError(f"An organisation with slug '{slug}' already exists", field="slug")
+    organisation = Organisation(slug=slug, name=name)
+    session.add(organisation)
+    session.flush()
+    record(session, action="create", entity="organisation", entity_id=organisation.id,
+           organisation_id=organisation.id, user_id=None, changes={"slug": slug, "name": name})
+    finish(session, commit)
+    return organisation
+
+
+def organisation_by_slug(session: Session, slug: str) -> Organisation:
+    """The organisation with this slug, or NotFound."""
+    organisation = session.exec(
+        select(Organisation).where(Organisation.slug == slug.strip().lower())
+    ).first()
+    if organisation is None:
+        raise NotFound(f"No organisation has the slug '{slug}'", field="org")
+    return organisation
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    """The user with this email, if any."""
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ServiceError(
+            f"Role '{role}' is not one of {', '.join(ROLES)}", field="role"
+        )
+    return role
+
+
+def add_member(
+    *,
+    session: Session,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    name: str = "",
+    password: str | None = None,
+    actor: User | None = None,
+    hash_method: str = PASSWORD_HASH_METHOD, commit: bool = True,
+) -> Membership:
+    """Give a person a role in an organisation, creating their account if they have none."""
+    email = normalise_email(email)
+    _check_role(role)
+    if not EMAIL_RE.match(email):
+        raise ServiceError(f"'{email}' is not an email address", field="email")
+    user = user_by_email(session, email)
+    if user is None:
+        if not password:
+            raise ServiceError(
+                "Enter a first password for this new account", field="password"
+            )
+        check_password_rules(password)
+        user = User(
+            email=email,
+            name=name.strip(),
+            password_hash=generate_password_hash(password, method=hash_method),
+        )
+        session.add(user)
+        session.flush()
+    elif session.exec(
+        select(Membership).where(
+            Membership.organisation_id == organisation.id, Membership.user_id == user.id
+        )
+    ).first():
+        raise ServiceError(f"{email} is already a member of {organisation.name}", field="email")
+    membership = Membership(organisation_id=organisation.id, user_id=user.id, role=role)
+    session.add(membership)
+    session.flush()
+    record(session, action="create", entity="membership", entity_id=membership.id,
+           organisation_id=organisation.id, user_id=actor.id if actor else None,
+           changes={"email": email, "role": role})
+    finish(session, commit)
+    return membership
+
+
+def _admin_count(session: Session, organisation_id: int) -> int:
+    return session.exec(
+        select(func.count()).select_from(Membership).where(
+            Membership.organisation_id == organisation_id, Membership.role == "admin"
+        )
+    ).one()
+
+
+def change_role(*, session: Session, membership: Membership, role: str, actor: User) -> None:
+    """Change a member's role, keeping at least one administrator."""
+    _check_role(role)
+    if membership.role == "admin" and role != "admin" and _admin_count(
+        session, membership.organisation_id
+    ) <= 1:
+        raise ServiceError("An organisation needs at least one administrator", field="role")
+    before = membership.role
+    membership.role = role
+    session.add(membership)
+    record(session, action="update", entity="membership", entity_id=membership.id,
+           organisation_id=membership.organisation_id, user_id=actor.id,
+           changes={"role": [before, role]})
+    session.commit()
+
+
+def remove_member(*, session: Session, membership: Membership, actor: User) -> None:
+    """Remove a person from the organisation (their account and other memberships remain)."""
+    if membership.role == "admin" and _admin_count(session, membership.organisation_id) <= 1:
+        raise ServiceError("An organisation needs at least one administrator")
+    # Their tokens for this organisation stop working with the membership.
+    for token in session.exec(
+        select(ApiToken).where(
+            ApiToken.user_id == membership.user_id,
+            ApiToken.organisation_id == membership.organisation_id,
+        )
+    ):
+        session.delete(token)
+    record(session, action="delete", entity="membership", entity_id=membership.id,
+           organisation_id=membership.organisation_id, user_id=actor.id,
+           changes={"user_id": membership.user_id, "role": membership.role})
+    session.delete(membership)
+    session.commit()
+
+
+def memberships_of(session: Session, user: User) -> list[tuple[Membership, Organisation]]:
+    """The user's memberships with their organisations, by organisation name."""
+    rows = session.exec(
+        select(Membership, Organisation)
+        .join(Organisation, col(Organisation.id) == Membership.organisation_id)
+        .where(Membership.user_id == user.id)
+        .order_by(Organisation.name)
+    ).all()
+    return [(m, o) for m, o in rows]
+
+
+def role_in(session: Session, user: User, organisation_id: int) -> str | None:
+    """The user's role in the organisation, or None if not a member."""
+    membership = session.exec(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.organisation_id == organisation_id
+        )
+    ).first()
+    return membership.role if membership else None
+
+
+def client_hash(secret_key: str, address: str) -> str:
+    """A keyed hash of a client address, so throttling never stores the address itself."""
+    return hashlib.sha256(f"{secret_key}:{address}".encode()).hexdigest()
+
+
+def authenticate(
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    client: str,
+    max_failures: int,
+    window_minutes: int,
+) -> User | None:
+    """Check a sign-in, throttling repeated failures per account and per client address."""
+    email = normalise_email(email)
+    since = utcnow() - timedelta(minutes=window_minutes)
+    failures_for_email = session.exec(
+        select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.email == email, LoginAttempt.at >= since,
+            LoginAttempt.succeeded == False,  # noqa: E712
+        )
+    ).one()
+    failures_from_client = session.exec(
+        select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.client_hash == client, LoginAttempt.at >= since,
+            LoginAttempt.succeeded == False,  # noqa: E712
+        )
+    ).one()
+    if failures_for_email >= max_failures or failures_from_client >= max_failures * 4:
+        raise LoginThrottled(
+            f"Too many failed sign-in attempts. Wait {window_minutes} minutes and try again."
+        )
+    user = user_by_email(session, email)
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    ok = ok and user is not None and user.active
+    session.add(LoginAttempt(email=email, client_hash=client, succeeded=bool(ok)))
+    if ok and user is not None:
+        user.last_login_at = utcnow()
+        session.add(user)
+    session.commit()
+    return user if ok else None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(
+    *, session: Session, user: User, organisation: Organisation, name: str
+) -> tuple[ApiToken, str]:
+    """Create an API token; the plain token is returned once and only its hash is kept."""
+    name = name.strip() or "API token"
+    if role_in(session, user, organisation.id) is None:  # type: ignore[arg-type]
+        raise ServiceError(f"{user.email} is not a member of {organisation.name}")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        organisation_id=organisation.id,
+        user_id=user.id,
+        name=name[:100],
+        token_hash=_token_hash(plain),
+        prefix=plain[: len(TOKEN_PREFIX) + 4],
+    )
+    session.add(token)
+    session.flush()
+    record(session, action="create", entity="api_token", entity_id=token.id,
+           organisation_id=organisation.id, user_id=user.id, changes={"name": token.name})
+    session.commit()
+    return token, plain
+
+
+def revoke_token(*, session: Session, token: ApiToken, actor: User) -> None:
+    """Revoke a token: it stops working at once."""
+    token.revoked_at = utcnow()
+    session.add(token)
+    record(session, action="revoke", entity="api_token", entity_id=token.id,
+           organisation_id=token.organisation_id, user_id=actor.id)
+    session.commit()
+
+
+def user_for_token(*, session: Session, token: str) -> tuple[User, ApiToken] | None:
+    """The active user behind a live token (and the token), or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    found = session.exec(select(ApiToken).where(ApiToken.token_hash == _token_hash(token))).first()
+    if found is None or found.revoked_at is not None:
+        return None
+    user = session.get(User, found.user_id)
+    if user is None or not user.active or role_in(session, user, found.organisation_id) is None:
+        return None
+    return user, found

@@ -1,0 +1,150 @@
+"""The Baseline step: staff headcount and FTE per area, leaders in post per area and level."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from planner import areas as tree
+from planner.models import Area, AreaBaseline, LeaderCount, Level, Strategy, User
+from planner.services import ServiceError, finish
+from planner.services.audit import record
+from planner.services.structure import areas_of, levels_of, nodes
+
+
+@dataclass
+class AreaFigures:
+    """One area's own baseline figures (leaders keyed by level key)."""
+
+    staff: int = 0
+    fte: float = 0.0
+    leaders: dict[str, int] = field(default_factory=dict)
+
+    def as_totals(self) -> dict[str, float]:
+        """Flattened for roll-ups: staff, fte and one key per level."""
+        return {"staff": self.staff, "fte": self.fte, **{f"leaders:{k}": v for k, v in self.leaders.items()}}
+
+
+@dataclass
+class BaselineSummary:
+    """The baseline as pages and the API show it: own figures, roll-ups and organisation totals."""
+
+    areas: list[Area]
+    depths: dict[int, int]
+    levels: list[Level]
+    own: dict[int, AreaFigures]
+    rolled: dict[int, dict[str, float]]
+    totals: dict[str, float]
+    areas_with_figures: int
+    leaf_ids: set[int]
+
+    def leaders_total(self) -> float:
+        """All leaders in post across levels and areas."""
+        return sum(self.totals.get(f"leaders:{lv.key}", 0) for lv in self.levels)
+
+
+def baseline_of(session: Session, strategy: Strategy) -> dict[int, AreaFigures]:
+    """Each area's own figures (areas with nothing recorded are absent)."""
+    level_keys = {lv.id: lv.key for lv in levels_of(session, strategy)}
+    figures: dict[int, AreaFigures] = {}
+    area_ids = [a.id for a in session.exec(select(Area).where(Area.strategy_id == strategy.id))]
+    if not area_ids:
+        return figures
+    for row in session.exec(select(AreaBaseline).where(AreaBaseline.area_id.in_(area_ids))):  # type: ignore[attr-defined]
+        figures[row.area_id] = AreaFigures(staff=row.staff, fte=row.fte)
+    for count in session.exec(select(LeaderCount).where(LeaderCount.area_id.in_(area_ids))):  # type: ignore[attr-defined]
+        key = level_keys.get(count.level_id)
+        if key is not None:
+            figures.setdefault(count.area_id, AreaFigures()).leaders[key] = count.count
+    return figures
+
+
+def summarise(session: Session, strategy: Strategy) -> BaselineSummary:
+    """The baseline with its roll-up through the area tree and organisation totals."""
+    area_rows = areas_of(session, strategy)
+    levels = levels_of(session, strategy)
+    own = baseline_of(session, strategy)
+    node_list = nodes(area_rows)
+    rolled = tree.roll_up(node_list, {aid: f.as_totals() for aid, f in own.items()})
+    totals: dict[str, float] = {}
+    for figures in own.values():
+        for key, value in figures.as_totals().items():
+            totals[key] = totals.get(key, 0) + value
+    return BaselineSummary(
+        areas=area_rows,
+        depths={n.id: d for n, d in tree.ordered(node_list)},
+        levels=levels,
+        own=own,
+        rolled=rolled,
+        totals=totals,
+        areas_with_figures=sum(1 for f in own.values() if f.staff or f.fte or any(f.leaders.values())),
+        leaf_ids=tree.leaf_ids(node_list),
+    )
+
+
+def check_figures(area: Area, figures: AreaFigures, level_keys: set[str]) -> None:
+    """The one rule for baseline figures: whole non-negative counts, FTE within headcount."""
+    if figures.staff < 0:
+        raise ServiceError(f"{area.name}: staff headcount cannot be negative", field=f"staff-{area.id}")
+    if figures.fte < 0:
+        raise ServiceError(f"{area.name}: FTE cannot be negative", field=f"fte-{area.id}")
+    if figures.fte > figures.staff + 1e-9:
+        raise ServiceError(
+            f"{area.name}: FTE ({figures.fte:g}) cannot be more than the headcount ({figures.staff})",
+            field=f"fte-{area.id}",
+        )
+    for key, count in figures.leaders.items():
+        if key not in level_keys:
+            raise ServiceError(f"{area.name}: '{key}' is not a leadership level of this strategy")
+        if count < 0:
+            raise ServiceError(f"{area.name}: leaders at {key} cannot be negative", field=f"leaders-{area.id}-{key}")
+
+
+def save_baseline(
+    *, session: Session, strategy: Strategy, figures: Mapping[int, AreaFigures], actor: User | None,
+    replace: bool = False, commit: bool = True,
+) -> None:
+    """Store the figures of the given areas in one transaction (all areas' when `replace`)."""
+    areas = {a.id: a for a in session.exec(select(Area).where(Area.strategy_id == strategy.id))}
+    levels = {lv.key: lv for lv in levels_of(session, strategy)}
+    for area_id, fig in figures.items():
+        if area_id not in areas:
+            raise ServiceError("Baseline figures name an area that is not in this strategy")
+        check_figures(areas[area_id], fig, set(levels))
+    existing = {row.area_id: row for row in session.exec(
+        select(AreaBaseline).where(AreaBaseline.area_id.in_(list(areas)))  # type: ignore[attr-defined]
+    )}
+    counts = {(c.area_id, c.level_id): c for c in session.exec(
+        select(LeaderCount).where(LeaderCount.area_id.in_(list(areas)))  # type: ignore[attr-defined]
+    )}
+    targets = dict(figures)
+    if replace:
+        for area_id in areas:
+            targets.setdefault(area_id, AreaFigures())  # type: ignore[arg-type]
+    changed = 0
+    for area_id, fig in targets.items():
+        row = existing.get(area_id)
+        if row is None:
+            row = AreaBaseline(organisation_id=strategy.organisation_id, area_id=area_id)  # type: ignore[arg-type]
+        if (row.staff, row.fte) != (fig.staff, fig.fte) or row.id is None:
+            changed += 1
+        row.staff, row.fte = fig.staff, fig.fte
+        session.add(row)
+        for key, level in levels.items():
+            value = fig.leaders.get(key, 0)
+            count = counts.get((area_id, level.id))  # type: ignore[arg-type]
+            if count is None:
+                if value == 0:
+                    continue
+                count = LeaderCount(organisation_id=strategy.organisation_id, area_id=area_id,  # type: ignore[arg-type]
+                                    level_id=level.id)  # type: ignore[arg-type]
+            if count.count != value:
+                changed += 1
+            count.count = value
+            session.add(count)
+    record(session, action="update", entity="baseline", entity_id=strategy.id,
+           organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
+           changes={"areas": len(targets), "changed_values": changed})
+    finish(session, commit)

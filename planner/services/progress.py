@@ -1,0 +1,68 @@
+"""The strategy's task list: each step of the journey with a status computed from its data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from planner.models import Strategy
+from planner.services.baseline import BaselineSummary
+from planner.services.structure import bands_by_level
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "Not started", "In progress", "Completed"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One step on the task list."""
+
+    key: str
+    name: str
+    endpoint: str
+    status: str
+    hint: str
+
+
+def scope_status(strategy: Strategy) -> tuple[str, str]:
+    """Completed once vision, mission, values and owner are all written."""
+    missing = [name for name in ("vision", "mission", "values", "owner") if not getattr(strategy, name).strip()]
+    if not missing:
+        return COMPLETED, "Title, period, vision, mission, values and owner"
+    return IN_PROGRESS, "Still to add: " + ", ".join(missing)
+
+
+def structure_status(session: Session, strategy: Strategy, summary: BaselineSummary) -> tuple[str, str]:
+    """Completed with at least one area and every level mapped to a band."""
+    if not summary.areas:
+        return NOT_STARTED, "Add the divisions, directorates and services that hold leaders"
+    bands = bands_by_level(session, strategy)
+    unmapped = [lv.name for lv in summary.levels if not bands.get(lv.id)]  # type: ignore[arg-type]
+    if unmapped:
+        return IN_PROGRESS, "Levels without bands: " + ", ".join(unmapped)
+    return COMPLETED, f"{len(summary.areas)} areas, {len(summary.levels)} leadership levels"
+
+
+def baseline_status(summary: BaselineSummary) -> tuple[str, str]:
+    """Completed when every area without sub-areas has a staff headcount."""
+    if not summary.areas or summary.areas_with_figures == 0:
+        return NOT_STARTED, "Staff and leaders in post for each area"
+    missing = [a for a in summary.areas if a.id in summary.leaf_ids and not (
+        summary.own.get(a.id) and summary.own[a.id].staff  # type: ignore[index]
+    )]
+    if missing:
+        return IN_PROGRESS, f"{len(missing)} areas still without a staff headcount"
+    staff = int(summary.totals.get("staff", 0))
+    return COMPLETED, f"{staff:,} staff and {int(summary.leaders_total()):,} leaders in post"
+
+
+def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) -> list[Task]:
+    """The journey's steps that exist so far, with their statuses."""
+    scope = scope_status(strategy)
+    structure = structure_status(session, strategy, summary)
+    baseline = baseline_status(summary)
+    return [
+        Task("scope", "Scope", "strategies.scope", *scope),
+        Task("structure", "Structure: areas and leadership levels", "structure.index", *structure),
+        Task("baseline", "Baseline: staff and leaders in post", "baseline.index", *baseline),
+    ]

@@ -1,0 +1,65 @@
+"""The web front end: blueprints, error pages, template helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from planner.reference import band_label
+from planner.web import filters
+from planner.web.tenancy import can, current_org, current_role, wants_json
+
+ERROR_TITLES = {
+    400: "Something was wrong with the request",
+    403: "You do not have permission to do that",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    413: "The file is too large",
+    422: "The request could not be processed",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def _handle_http_error(error: HTTPException) -> Any:
+    code = error.code or 500
+    title = ERROR_TITLES.get(code, error.name)
+    if wants_json():
+        return jsonify({"error": title, "status": code, "detail": error.description}), code
+    return render_template("errors/error.html", code=code, title=title, error=error), code
+
+
+def _handle_csrf_error(error: CSRFError) -> Any:
+    if wants_json():
+        return jsonify({"error": "CSRF check failed", "status": 400, "detail": error.description}), 400
+    return (
+        render_template(
+            "errors/error.html", code=400, title="Your form expired or was not sent from this site",
+            error=error, hint="Go back, reload the page and try again.",
+        ),
+        400,
+    )
+
+
+def register_web(app: Flask) -> None:
+    """Register every blueprint, the error handlers and the template helpers."""
+    from planner.web import account, admin, api, auth, baseline, main, strategies, structure
+
+    for module in (auth, main, strategies, structure, baseline, admin, account, api):
+        app.register_blueprint(module.bp)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(CSRFError, _handle_csrf_error)
+    filters.init_app(app)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "current_org": current_org,
+            "current_role": current_role,
+            "can": can,
+            "band_label": band_label,
+            "request_path": request.path,
+        }

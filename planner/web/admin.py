@@ -1,0 +1,91 @@
+"""Administration: the people of the organisation and their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlmodel import col, select
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.models import ROLE_NAMES, Membership, User
+from planner.services import ServiceError
+from planner.services import accounts as service
+from planner.web.forms import ConfirmForm, MemberForm, RoleForm
+from planner.web.tenancy import current_org, require, scoped_or_404
+from planner.web.util import attach_error
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/members")
+@require("members.manage")
+def members() -> str:
+    """Everyone in the organisation, with their role."""
+    organisation = current_org()
+    rows = get_session().exec(
+        select(Membership, User)
+        .join(User, col(User.id) == Membership.user_id)
+        .where(Membership.organisation_id == organisation.id)  # type: ignore[union-attr]
+        .order_by(User.email)
+    ).all()
+    return render_template("admin/members.html", rows=rows, role_names=ROLE_NAMES)
+
+
+@bp.route("/members/new", methods=["GET", "POST"])
+@require("members.manage")
+def add_member() -> str | Response:
+    """Add a person to the organisation."""
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            service.add_member(
+                session=get_session(), organisation=current_org(), email=form.email.data or "",  # type: ignore[arg-type]
+                role=form.role.data or "", name=form.name.data or "", password=form.password.data or None,
+                actor=current_user, hash_method=current_app.config["PASSWORD_HASH_METHOD"],  # type: ignore[arg-type]
+            )
+        except ServiceError as exc:
+            get_session().rollback()
+            attach_error(form, exc)
+        else:
+            flash(f"{form.email.data} added as {ROLE_NAMES[form.role.data or 'viewer']}.", "success")
+            return redirect(url_for("admin.members"))
+    return render_template("admin/member_form.html", form=form)
+
+
+@bp.route("/members/<int:membership_id>/role", methods=["GET", "POST"])
+@require("members.manage")
+def change_role(membership_id: int) -> str | Response:
+    """Change a member's role."""
+    membership = scoped_or_404(Membership, membership_id)
+    user = get_session().get(User, membership.user_id)
+    form = RoleForm(obj=membership)
+    if form.validate_on_submit():
+        try:
+            service.change_role(session=get_session(), membership=membership, role=form.role.data or "",
+                                actor=current_user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            get_session().rollback()
+            attach_error(form, exc)
+        else:
+            flash(f"{user.email} is now {ROLE_NAMES[membership.role]}.", "success")  # type: ignore[union-attr]
+            return redirect(url_for("admin.members"))
+    return render_template("admin/role_form.html", form=form, member=user, membership=membership)
+
+
+@bp.route("/members/<int:membership_id>/remove", methods=["GET", "POST"])
+@require("members.manage")
+def remove_member(membership_id: int) -> str | Response | tuple[str, int]:
+    """Confirm, then remove a person from the organisation."""
+    membership = scoped_or_404(Membership, membership_id)
+    user = get_session().get(User, membership.user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.remove_member(session=get_session(), membership=membership, actor=current_user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            form.form_errors.append(exc.message)
+            return render_template("admin/confirm_remove.html", form=form, member=user), 409
+        flash(f"{user.email} removed from the organisation.", "success")  # type: ignore[union-attr]
+        return redirect(url_for("admin.members"))
+    return render_template("admin/confirm_remove.html", form=form, member=user)

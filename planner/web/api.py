@@ -1,0 +1,90 @@
+"""The JSON API, version 1: token (`Authorization: Bearer`) or session authentication, the same
+permissions and organisation scoping as the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, jsonify
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.security import csrf
+from planner.services.baseline import summarise
+from planner.services.strategies import strategies_of
+from planner.services.structure import areas_of, bands_by_level, levels_of
+from planner.web.tenancy import can, current_org, strategy_or_404
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Requests here carry a bearer token or JSON, which a cross-site form cannot send, and GETs
+# change nothing; the page forms keep their CSRF tokens.
+csrf.exempt(bp)
+
+
+def api_require(permission: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """401 without credentials, 403 without the permission."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                abort(401)
+            if current_org() is None or not can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission = permission  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+@bp.route("/strategies")
+@api_require("strategy.view")
+def strategies() -> Response:
+    """The caller's organisation's strategies."""
+    rows = strategies_of(get_session(), current_org().id)  # type: ignore[union-attr,arg-type]
+    return jsonify({"strategies": [
+        {"id": s.id, "title": s.title, "start_year": s.start_year, "horizon": s.horizon} for s in rows
+    ]})
+
+
+@bp.route("/strategies/<int:strategy_id>")
+@api_require("strategy.view")
+def strategy(strategy_id: int) -> Response:
+    """A strategy's scope, levels (with bands) and areas (parent by code)."""
+    found = strategy_or_404(strategy_id)
+    db = get_session()
+    areas = areas_of(db, found)
+    codes = {a.id: a.code for a in areas}
+    bands = bands_by_level(db, found)
+    return jsonify({
+        "id": found.id, "title": found.title, "start_year": found.start_year,
+        "horizon": found.horizon, "vision": found.vision, "mission": found.mission,
+        "values": found.values, "owner": found.owner,
+        "levels": [{"key": lv.key, "name": lv.name, "bands": bands.get(lv.id, [])}  # type: ignore[arg-type]
+                   for lv in levels_of(db, found)],
+        "areas": [{"code": a.code, "name": a.name, "parent": codes.get(a.parent_id)}  # type: ignore[arg-type]
+                  for a in areas],
+    })
+
+
+@bp.route("/strategies/<int:strategy_id>/baseline")
+@api_require("strategy.view")
+def baseline(strategy_id: int) -> Response:
+    """Each area's own staff, FTE and leaders by level key."""
+    found = strategy_or_404(strategy_id)
+    summary = summarise(get_session(), found)
+    out = []
+    for area in summary.areas:
+        own = summary.own.get(area.id)  # type: ignore[arg-type]
+        out.append({
+            "code": area.code,
+            "staff": own.staff if own else 0,
+            "fte": own.fte if own else 0.0,
+            "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
+        })
+    return jsonify({"areas": out})

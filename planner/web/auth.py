@@ -1,0 +1,84 @@
+"""Sign in and sign out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.services.accounts import LoginThrottled, authenticate, client_hash, memberships_of
+from planner.web.forms import ConfirmForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only same-site paths: an open redirect after sign-in is a phishing aid.
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response | tuple[str, int]:
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("strategies.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = authenticate(
+                session=get_session(),
+                email=form.email.data or "",
+                password=form.password.data or "",
+                client=client_hash(current_app.config["SECRET_KEY"], request.remote_addr or ""),
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
+            )
+        except LoginThrottled as exc:
+            form.form_errors.append(exc.message)
+            status = 429
+        else:
+            if user is None:
+                form.form_errors.append("The email address or password is not right")
+                status = 401
+            else:
+                # A fresh session at sign-in, so nothing set before it (a fixed id) survives.
+                next_url = _safe_next(request.args.get("next"))
+                session.clear()
+                login_user(user)
+                session.permanent = True
+                memberships = memberships_of(get_session(), user)
+                if memberships:
+                    session["org_id"] = memberships[0][1].id
+                return redirect(next_url or url_for("strategies.index"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    """Sign out and forget the session."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,39 @@
+"""Jinja filters: the one place pages round numbers for display."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Flask
+
+
+def people(value: float | int | None) -> str:
+    """A count of people, rounded to a whole number with thousands separators."""
+    if value is None:
+        return ""
+    return f"{round(value):,}"
+
+
+def decimal(value: float | int | None, places: int = 1) -> str:
+    """A number to a fixed number of decimal places, with thousands separators."""
+    if value is None:
+        return ""
+    return f"{value:,.{places}f}"
+
+
+def percent(value: float | None, places: int = 1) -> str:
+    """A share (0.123) as a percentage ('12.3%')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{value * 100:.{places}f}%"
+
+
+def plural(count: int | float, singular: str, plural_form: str | None = None) -> str:
+    """'1 area', '3 areas'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{people(count)} {word}"
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters."""
+    app.jinja_env.filters.update(people=people, decimal=decimal, percent=percent, plural=plural)

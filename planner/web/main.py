@@ -1,0 +1,52 @@
+"""The front door, the organisation switcher and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.services.accounts import memberships_of
+from planner.web.forms import ConfirmForm
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index() -> Response:
+    """Signed-in people go to their strategies; others to sign in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("strategies.index"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    """For load balancers: answers without touching anything private."""
+    return {"status": "ok"}, 200
+
+
+@bp.route("/organisations")
+@login_required
+def organisations() -> str:
+    """The organisations the signed-in person belongs to."""
+    return render_template(
+        "main/organisations.html", memberships=memberships_of(get_session(), current_user),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/organisations/switch", methods=["POST"])
+@login_required
+def switch() -> Response:
+    """Act in another of one's own organisations."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    wanted = request.form.get("organisation_id", type=int)
+    ids = {o.id for _m, o in memberships_of(get_session(), current_user)}
+    if wanted not in ids:
+        abort(404)
+    session["org_id"] = wanted
+    return redirect(url_for("strategies.index"))

@@ -1,0 +1,235 @@
+"""The Structure step: areas, leadership levels and the band map."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.models import Area, Level, Strategy
+from planner.reference import all_bands, band_label
+from planner.services import ServiceError
+from planner.services import structure as service
+from planner.web.forms import AreaForm, ConfirmForm, LevelForm
+from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.util import attach_error
+
+bp = Blueprint("structure", __name__, url_prefix="/strategies/<int:strategy_id>")
+
+
+def _parent_choices(strategy: Strategy, moving: Area | None = None) -> list[tuple[str, str]]:
+    rows = service.areas_of(get_session(), strategy)
+    excluded: set[int] = set()
+    if moving is not None:
+        from planner import areas as tree
+
+        excluded = {moving.id} | tree.descendants(service.nodes(rows), moving.id)  # type: ignore[arg-type]
+    depths = service.area_depths(rows)
+    return [("", "Nothing: a top-level area")] + [
+        (str(a.id), "\u2003" * depths[a.id] + f"{a.name} ({a.code})")  # type: ignore[index]
+        for a in rows if a.id not in excluded
+    ]
+
+
+def _parent_id(form: AreaForm) -> int | None:
+    value = form.parent_id.data
+    return int(value) if value else None
+
+
+@bp.route("/structure")
+@require("strategy.view")
+def index(strategy_id: int) -> str:
+    """The area tree, the levels and which bands belong to each."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    rows = service.areas_of(db, strategy)
+    return render_template(
+        "structure/index.html", strategy=strategy, areas=rows, depths=service.area_depths(rows),
+        levels=service.levels_of(db, strategy), bands=service.bands_by_level(db, strategy),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/areas/new", methods=["GET", "POST"])
+@require("structure.edit")
+def create_area(strategy_id: int) -> str | Response:
+    """Add an area."""
+    strategy = strategy_or_404(strategy_id)
+    form = AreaForm()
+    form.parent_id.choices = _parent_choices(strategy)
+    if request.method == "GET" and request.args.get("parent"):
+        form.parent_id.data = request.args["parent"]
+    if form.validate_on_submit():
+        try:
+            area = service.add_area(
+                session=get_session(), strategy=strategy, code=form.code.data or "",
+                name=form.name.data or "", parent_id=_parent_id(form), actor=current_user,  # type: ignore[arg-type]
+            )
+        except ServiceError as exc:
+            attach_error(form, exc)
+        else:
+            flash(f"{area.name} added.", "success")
+            if request.form.get("another"):
+                return redirect(url_for("structure.create_area", strategy_id=strategy.id,
+                                        parent=area.parent_id or ""))
+            return redirect(url_for("structure.index", strategy_id=strategy.id))
+    return render_template("structure/area_form.html", strategy=strategy, form=form, area=None)
+
+
+@bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
+@require("structure.edit")
+def update_area(strategy_id: int, area_id: int) -> str | Response:
+    """Rename or move an area."""
+    strategy = strategy_or_404(strategy_id)
+    area = child_or_404(Area, area_id, strategy)
+    form = AreaForm(obj=area)
+    form.parent_id.choices = _parent_choices(strategy, moving=area)
+    if request.method == "GET":
+        form.parent_id.data = str(area.parent_id or "")
+    if form.validate_on_submit():
+        try:
+            service.update_area(
+                session=get_session(), strategy=strategy, area=area, code=form.code.data or "",
+                name=form.name.data or "", parent_id=_parent_id(form), actor=current_user,  # type: ignore[arg-type]
+            )
+        except ServiceError as exc:
+            get_session().rollback()
+            attach_error(form, exc)
+        else:
+            flash(f"{area.name} saved.", "success")
+            return redirect(url_for("structure.index", strategy_id=strategy.id))
+    return render_template("structure/area_form.html", strategy=strategy, form=form, area=area)
+
+
+@bp.route("/areas/<int:area_id>/delete", methods=["GET", "POST"])
+@require("structure.edit")
+def delete_area(strategy_id: int, area_id: int) -> str | Response | tuple[str, int]:
+    """Confirm, then delete an area that nothing depends on."""
+    strategy = strategy_or_404(strategy_id)
+    area = child_or_404(Area, area_id, strategy)
+    form = ConfirmForm()
+    reasons = service.area_dependents(get_session(), area)
+    if form.validate_on_submit():
+        try:
+            service.delete_area(session=get_session(), strategy=strategy, area=area, actor=current_user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            form.form_errors.append(exc.message)
+            return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
+                                   thing=area.name, reasons=reasons), 409
+        flash(f"{area.name} deleted.", "success")
+        return redirect(url_for("structure.index", strategy_id=strategy.id))
+    return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
+                           thing=area.name, reasons=reasons)
+
+
+@bp.route("/levels/new", methods=["GET", "POST"])
+@require("structure.edit")
+def create_level(strategy_id: int) -> str | Response:
+    """Add a leadership level (below the others; move it after)."""
+    strategy = strategy_or_404(strategy_id)
+    form = LevelForm()
+    if form.validate_on_submit():
+        try:
+            level = service.add_level(
+                session=get_session(), strategy=strategy, key=form.key.data or "",
+                name=form.name.data or "", description=form.description.data or "", actor=current_user,  # type: ignore[arg-type]
+            )
+        except ServiceError as exc:
+            attach_error(form, exc)
+        else:
+            flash(f"{level.name} added. Now choose which bands belong to it.", "success")
+            return redirect(url_for("structure.bands", strategy_id=strategy.id))
+    return render_template("structure/level_form.html", strategy=strategy, form=form, level=None)
+
+
+@bp.route("/levels/<int:level_id>/edit", methods=["GET", "POST"])
+@require("structure.edit")
+def update_level(strategy_id: int, level_id: int) -> str | Response:
+    """Rename a level."""
+    strategy = strategy_or_404(strategy_id)
+    level = child_or_404(Level, level_id, strategy)
+    form = LevelForm(obj=level)
+    if form.validate_on_submit():
+        try:
+            service.update_level(
+                session=get_session(), strategy=strategy, level=level, key=form.key.data or "",
+                name=form.name.data or "", description=form.description.data or "", actor=current_user,  # type: ignore[arg-type]
+            )
+        except ServiceError as exc:
+            get_session().rollback()
+            attach_error(form, exc)
+        else:
+            flash(f"{level.name} saved.", "success")
+            return redirect(url_for("structure.index", strategy_id=strategy.id))
+    return render_template("structure/level_form.html", strategy=strategy, form=form, level=level)
+
+
+@bp.route("/levels/<int:level_id>/move", methods=["POST"])
+@require("structure.edit")
+def move_level(strategy_id: int, level_id: int) -> Response:
+    """Move a level up or down the order."""
+    strategy = strategy_or_404(strategy_id)
+    level = child_or_404(Level, level_id, strategy)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.move_level(session=get_session(), strategy=strategy, level=level,
+                           direction=request.form.get("direction", ""), actor=current_user)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("structure.index", strategy_id=strategy.id) + "#levels")
+
+
+@bp.route("/levels/<int:level_id>/delete", methods=["GET", "POST"])
+@require("structure.edit")
+def delete_level(strategy_id: int, level_id: int) -> str | Response | tuple[str, int]:
+    """Confirm, then delete a level with no leaders counted at it."""
+    strategy = strategy_or_404(strategy_id)
+    level = child_or_404(Level, level_id, strategy)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.delete_level(session=get_session(), strategy=strategy, level=level, actor=current_user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            form.form_errors.append(exc.message)
+            return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
+                                   thing=level.name, reasons=[]), 409
+        flash(f"{level.name} deleted.", "success")
+        return redirect(url_for("structure.index", strategy_id=strategy.id))
+    return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
+                           thing=level.name, reasons=[])
+
+
+@bp.route("/bands", methods=["GET", "POST"])
+@require("structure.edit")
+def bands(strategy_id: int) -> str | Response:
+    """Where the line is drawn: which bands count as leaders, and at which level."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    levels = service.levels_of(db, strategy)
+    current = service.band_map(db, strategy)
+    form = ConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        level_ids = {str(lv.id): lv.id for lv in levels}
+        mapping: dict[str, int | None] = {}
+        for band in all_bands():
+            chosen = request.form.get(f"band-{band}", "")
+            if chosen and chosen not in level_ids:
+                error = f"{band_label(band)}: choose one of the levels or 'Not a leadership band'"
+                break
+            mapping[band] = level_ids.get(chosen)
+        if error is None:
+            try:
+                service.set_band_map(session=db, strategy=strategy, mapping=mapping, actor=current_user)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                error = exc.message
+            else:
+                flash("Band map saved.", "success")
+                return redirect(url_for("structure.index", strategy_id=strategy.id) + "#levels")
+        if error:
+            form.form_errors.append(error)
+            current = {b: v for b, v in mapping.items() if v is not None}
+    return render_template("structure/bands.html", strategy=strategy, form=form, levels=levels,
+                           current=current, bands=all_bands())

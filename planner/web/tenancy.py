@@ -1,0 +1,105 @@
+"""The current organisation and role, the permission check, and the one scoping helper through
+which views load anything by id: another organisation's record answers 404, never 403, so its
+existence is not revealed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g, request, session
+from flask_login import current_user, login_required
+from sqlmodel import SQLModel
+
+from planner.db import get_session
+from planner.models import Organisation, Strategy
+from planner.permissions import allowed
+from planner.services.accounts import memberships_of, role_in
+
+ModelT = TypeVar("ModelT", bound=SQLModel)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_org() -> Organisation | None:
+    """The organisation this request acts in: the API token's, or the one chosen in the session."""
+    if "current_org" in g:
+        return g.current_org  # type: ignore[no-any-return]
+    organisation: Organisation | None = None
+    if current_user.is_authenticated:
+        db = get_session()
+        token = g.get("api_token")
+        if token is not None:
+            organisation = db.get(Organisation, token.organisation_id)
+        else:
+            org_id = session.get("org_id")
+            if isinstance(org_id, int) and role_in(db, current_user, org_id) is not None:
+                organisation = db.get(Organisation, org_id)
+            else:
+                memberships = memberships_of(db, current_user)
+                if memberships:
+                    organisation = memberships[0][1]
+                    session["org_id"] = organisation.id
+    g.current_org = organisation
+    return organisation
+
+
+def current_role() -> str | None:
+    """The signed-in user's role in the current organisation."""
+    if "current_role" not in g:
+        organisation = current_org()
+        g.current_role = (
+            role_in(get_session(), current_user, organisation.id)  # type: ignore[arg-type]
+            if organisation is not None
+            else None
+        )
+    return g.current_role  # type: ignore[no-any-return]
+
+
+def can(permission: str) -> bool:
+    """Whether the current user may do this in the current organisation (for templates too)."""
+    return current_user.is_authenticated and allowed(current_role(), permission)
+
+
+def require(permission: str) -> Callable[[F], F]:
+    """Sign-in required, then the permission; otherwise 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_org() is None or not can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission = permission  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def scoped_or_404(model: type[ModelT], object_id: int) -> ModelT:
+    """This organisation's record of `model` with this id, or 404."""
+    organisation = current_org()
+    found = get_session().get(model, object_id)
+    if found is None or organisation is None or getattr(found, "organisation_id", None) != organisation.id:
+        abort(404)
+    return found
+
+
+def strategy_or_404(strategy_id: int) -> Strategy:
+    """This organisation's strategy with this id, or 404."""
+    return scoped_or_404(Strategy, strategy_id)
+
+
+def child_or_404(model: type[ModelT], object_id: int, strategy: Strategy) -> ModelT:
+    """A record of this strategy (and so of this organisation), or 404."""
+    found = scoped_or_404(model, object_id)
+    if getattr(found, "strategy_id", None) != strategy.id:
+        abort(404)
+    return found
+
+
+def wants_json() -> bool:
+    """Whether the client is the JSON API."""
+    return request.path.startswith("/api/")
