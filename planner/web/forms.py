@@ -12,11 +12,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from planner.models import ROLE_NAMES, ROLES
 
-ROLE_CHOICES = [(r, ROLE_NAMES[r]) for r in ROLES]
+ROLE_CHOICES = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES]
 
 
 class LoginForm(FlaskForm):

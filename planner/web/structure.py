@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from planner.db import get_session
 from planner.models import Area, Level, Strategy
@@ -18,7 +19,7 @@ from planner.web.util import attach_error
 bp = Blueprint("structure", __name__, url_prefix="/strategies/<int:strategy_id>")
 
 
-def _parent_choices(strategy: Strategy, moving: Area | None = None) -> list[tuple[str, str]]:
+def _parent_choices(strategy: Strategy, moving: Area | None = None) -> list[SelectChoice]:
     rows = service.areas_of(get_session(), strategy)
     excluded: set[int] = set()
     if moving is not None:
@@ -26,8 +27,8 @@ def _parent_choices(strategy: Strategy, moving: Area | None = None) -> list[tupl
 
         excluded = {moving.id} | tree.descendants(service.nodes(rows), moving.id)  # type: ignore[arg-type]
     depths = service.area_depths(rows)
-    return [("", "Nothing: a top-level area")] + [
-        (str(a.id), "\u2003" * depths[a.id] + f"{a.name} ({a.code})")  # type: ignore[index]
+    return [SelectChoice("", "Nothing: a top-level area")] + [
+        SelectChoice(str(a.id), "\u2003" * depths[a.id] + f"{a.name} ({a.code})")  # type: ignore[index]
         for a in rows if a.id not in excluded
     ]
 

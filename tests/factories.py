@@ -1,0 +1,66 @@
+"""Factories for test data: plain functions over a session, so each test says only what matters."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from sqlmodel import Session
+
+from planner.models import Area, Level, Membership, Organisation, Strategy, User
+from planner.services import accounts, baseline, strategies, structure
+
+FAST_HASH = "scrypt:1024:8:1"  # the tests' own cost; the app's default is checked separately
+PASSWORD = "correct-horse-battery"
+_serial = count(1)
+
+
+def make_org(session: Session, slug: str | None = None, name: str | None = None) -> Organisation:
+    """A new organisation."""
+    n = next(_serial)
+    return accounts.create_organisation(session=session, slug=slug or f"org-{n}", name=name or f"Trust {n}")
+
+
+def make_member(session: Session, organisation: Organisation, role: str = "admin",
+                email: str | None = None) -> User:
+    """A user with a role in the organisation (password PASSWORD)."""
+    email = email or f"{role}-{next(_serial)}@example.nhs.uk"
+    membership = accounts.add_member(session=session, organisation=organisation, email=email, role=role,
+                                     password=PASSWORD, hash_method=FAST_HASH)
+    user = session.get(User, membership.user_id)
+    assert user is not None
+    return user
+
+
+def membership_of(session: Session, user: User, organisation: Organisation) -> Membership:
+    """The user's membership of the organisation."""
+    from sqlmodel import select
+
+    found = session.exec(select(Membership).where(Membership.user_id == user.id,
+                                                  Membership.organisation_id == organisation.id)).one()
+    return found
+
+
+def make_strategy(session: Session, organisation: Organisation, **values: object) -> Strategy:
+    """A strategy with the default levels (board, senior, middle, frontline)."""
+    scope = {"title": "Leadership Strategy", "start_year": 2026, "horizon": 5}
+    scope.update(values)
+    return strategies.create_strategy(session=session, organisation=organisation, values=scope, actor=None)
+
+
+def make_area(session: Session, strategy: Strategy, code: str, name: str | None = None,
+              parent: Area | None = None) -> Area:
+    """An area of the strategy."""
+    return structure.add_area(session=session, strategy=strategy, code=code, name=name or code,
+                              parent_id=parent.id if parent else None, actor=None)
+
+
+def level(session: Session, strategy: Strategy, key: str) -> Level:
+    """The strategy's level with this key."""
+    return next(lv for lv in structure.levels_of(session, strategy) if lv.key == key)
+
+
+def set_baseline(session: Session, strategy: Strategy, area: Area, staff: int, fte: float,
+                 **leaders: int) -> None:
+    """Store one area's baseline figures."""
+    baseline.save_baseline(session=session, strategy=strategy, actor=None,
+                           figures={area.id: baseline.AreaFigures(staff=staff, fte=fte, leaders=leaders)})  # type: ignore[dict-item]

@@ -1,0 +1,210 @@
+"""Who can reach what: the role x route permission matrix, the tenant probe (another
+organisation's ids answer 404 on every route) and CSRF on every state-changing route."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from sqlmodel import Session
+
+from planner.models import Area, Strategy
+from planner.services.accounts import create_token
+from tests import factories
+from tests.conftest import login
+
+ROLES = ["admin", "editor", "planner", "contributor", "viewer"]
+EVERYONE = set(ROLES)
+EDITORS = {"admin", "editor"}
+DRAFTERS = {"admin", "editor", "planner"}
+
+# Every route and who may use it. "public": anyone, signed in or not; "signed-in": any signed-in
+# person. A route missing from this table fails test_every_route_is_in_the_matrix.
+MATRIX: dict[str, str | set[str]] = {
+    "static": "public",
+    "main.index": "public",
+    "main.healthz": "public",
+    "auth.login": "public",
+    "auth.logout": "public",
+    "main.organisations": "signed-in",
+    "main.switch": "signed-in",
+    "strategies.index": EVERYONE,
+    "strategies.create": EDITORS,
+    "strategies.home": EVERYONE,
+    "strategies.scope": EVERYONE,  # POST needs scope.edit: see test_viewers_cannot_change_scope
+    "structure.index": EVERYONE,
+    "structure.create_area": DRAFTERS,
+    "structure.update_area": DRAFTERS,
+    "structure.delete_area": DRAFTERS,
+    "structure.create_level": DRAFTERS,
+    "structure.update_level": DRAFTERS,
+    "structure.move_level": DRAFTERS,
+    "structure.delete_level": DRAFTERS,
+    "structure.bands": DRAFTERS,
+    "baseline.index": EVERYONE,
+    "baseline.edit": DRAFTERS,
+    "admin.members": {"admin"},
+    "admin.add_member": {"admin"},
+    "admin.change_role": {"admin"},
+    "admin.remove_member": {"admin"},
+    "account.tokens": EVERYONE,
+    "account.revoke": EVERYONE,
+    "api.strategies": EVERYONE,
+    "api.strategy": EVERYONE,
+    "api.baseline": EVERYONE,
+}
+
+
+def _world(db: Session, organisation, user) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """One of everything a URL can name, in `organisation`; returns the URL arguments."""
+    strategy = factories.make_strategy(db, organisation)
+    area = factories.make_area(db, strategy, "AREA-1", "Area one")
+    level = factories.level(db, strategy, "frontline")
+    spare = factories.make_member(db, organisation, role="viewer")
+    token, _plain = create_token(session=db, user=user, organisation=organisation, name="probe")
+    return {
+        "strategy_id": strategy.id, "area_id": area.id, "level_id": level.id,
+        "membership_id": factories.membership_of(db, spare, organisation).id, "token_id": token.id,
+    }
+
+
+def _rules(app: Flask):  # type: ignore[no-untyped-def]
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+
+
+def _url(rule, args: dict[str, int]) -> str:  # type: ignore[no-untyped-def]
+    missing = set(rule.arguments) - set(args)
+    assert not missing, f"{rule.rule}: the probes do not know how to fill {missing}"
+    return rule.build({k: args[k] for k in rule.arguments})[1]
+
+
+def _method(rule) -> str:  # type: ignore[no-untyped-def]
+    return "GET" if "GET" in rule.methods else "POST"
+
+
+def test_every_route_is_in_the_matrix(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(MATRIX) == set(), "add new routes to MATRIX with who may use them"
+    assert set(MATRIX) - endpoints == set(), "MATRIX lists routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(e for e, who in MATRIX.items() if isinstance(who, set)))
+def test_role_matrix(app: Flask, client, db: Session, org, endpoint: str, role: str) -> None:
+    user = factories.make_member(db, org, role=role)
+    args = _world(db, org, user)
+    login(client, user.email)
+    rule = next(r for r in _rules(app) if r.endpoint == endpoint)
+    response = client.open(_url(rule, args), method=_method(rule))
+    if role in MATRIX[endpoint]:  # type: ignore[operator]
+        assert response.status_code not in (401, 403, 404, 500), (endpoint, role, response.status_code)
+    else:
+        assert response.status_code == 403, (endpoint, role, response.status_code)
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e, who in MATRIX.items() if who != "public"))
+def test_signed_out_people_are_sent_to_sign_in(app: Flask, client, db: Session, org, endpoint: str) -> None:
+    user = factories.make_member(db, org)
+    args = _world(db, org, user)
+    rule = next(r for r in _rules(app) if r.endpoint == endpoint)
+    response = client.open(_url(rule, args), method=_method(rule))
+    if endpoint.startswith("api."):
+        assert response.status_code == 401
+        assert response.is_json
+    else:
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+
+
+def test_viewers_cannot_change_scope(client, db: Session, org, signed_in) -> None:
+    strategy = factories.make_strategy(db, org, title="Original")
+    signed_in("viewer")
+    response = client.post(f"/strategies/{strategy.id}/scope",
+                           data={"title": "Changed", "start_year": 2026, "horizon": 5})
+    assert response.status_code == 403
+    db.expire_all()
+    assert db.get(Strategy, strategy.id).title == "Original"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_other_organisations_ids_answer_404_everywhere(app: Flask, client, db: Session, method: str) -> None:
+    theirs = factories.make_org(db, slug="theirs")
+    their_user = factories.make_member(db, theirs, role="admin")
+    their_args = _world(db, theirs, their_user)
+    ours = factories.make_org(db, slug="ours")
+    me = factories.make_member(db, ours, role="admin")
+    my_args = _world(db, ours, me)
+    login(client, me.email)
+    probed = 0
+    for rule in _rules(app):
+        if not rule.arguments or method not in rule.methods:
+            continue
+        # Their ids throughout, then our strategy with their record inside it.
+        attempts = [their_args]
+        if "strategy_id" in rule.arguments and len(rule.arguments) > 1:
+            attempts.append({**their_args, "strategy_id": my_args["strategy_id"]})
+        for args in attempts:
+            response = client.open(_url(rule, args), method=method)
+            assert response.status_code == 404, (rule.rule, args, response.status_code)
+            probed += 1
+    assert probed >= 10
+    db.expire_all()
+    assert db.get(Area, their_args["area_id"]) is not None  # nothing of theirs was touched
+
+
+def test_api_token_of_another_organisation_gets_404(client, db: Session) -> None:
+    theirs = factories.make_org(db, slug="theirs")
+    their_strategy = factories.make_strategy(db, theirs)
+    ours = factories.make_org(db, slug="ours")
+    me = factories.make_member(db, ours, role="admin")
+    _token, plain = create_token(session=db, user=me, organisation=ours, name="t")
+    headers = {"Authorization": f"Bearer {plain}"}
+    for path in ("", "/baseline"):
+        response = client.get(f"/api/v1/strategies/{their_strategy.id}{path}", headers=headers)
+        assert response.status_code == 404
+        assert response.get_json()["status"] == 404
+    listed = client.get("/api/v1/strategies", headers=headers).get_json()["strategies"]
+    assert their_strategy.id not in [s["id"] for s in listed]
+
+
+def _csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def _login_with_csrf(client, email: str) -> None:  # type: ignore[no-untyped-def]
+    token = _csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": email, "password": factories.PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_login_without_csrf_token_is_refused(csrf_app: Flask, db: Session, org) -> None:
+    client = csrf_app.test_client()
+    user = factories.make_member(db, org)
+    response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/strategies").status_code == 302  # still signed out
+
+
+def test_every_state_changing_route_needs_the_csrf_token(csrf_app: Flask, db: Session, org) -> None:
+    client = csrf_app.test_client()
+    user = factories.make_member(db, org, role="admin")
+    args = _world(db, org, user)
+    _login_with_csrf(client, user.email)
+    posted = []
+    for rule in _rules(csrf_app):
+        if "POST" not in rule.methods or rule.endpoint.startswith("api."):
+            continue
+        response = client.post(_url(rule, args), data={"title": "x", "code": "NEW", "name": "New"})
+        assert response.status_code == 400, (rule.rule, response.status_code)
+        posted.append(rule.endpoint)
+    assert "structure.delete_area" in posted and "auth.logout" in posted
+    db.expire_all()
+    assert db.get(Area, args["area_id"]) is not None
+    # And with the token the same kind of request goes through, so the refusals above are CSRF's.
+    page = client.get(f"/strategies/{args['strategy_id']}/areas/new").get_data(as_text=True)
+    response = client.post(f"/strategies/{args['strategy_id']}/areas/new",
+                           data={"code": "NEW", "name": "New area", "parent_id": "", "csrf_token": _csrf_token(page)})
+    assert response.status_code == 302
