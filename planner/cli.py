@@ -8,12 +8,15 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
-from sqlmodel import Session, func, select
 
 from planner.config import PASSWORD_HASH_METHOD, default_database_url
-from planner.models import ROLES, Organisation
+from planner.permissions import ROLES
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def database_url() -> str:
@@ -29,6 +32,8 @@ def hash_method() -> str:
 @contextmanager
 def db_session() -> Iterator[Session]:
     """A session on the command's database, which must already be at the latest schema."""
+    from sqlmodel import Session
+
     from planner.db import current_revision, engine_for
 
     url = database_url()
@@ -66,6 +71,9 @@ def init_db() -> None:
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no organisations.")
 def demo(if_empty: bool) -> None:
     """Load the demo organisation (slug `demo`); running it again changes nothing."""
+    from sqlmodel import func, select
+
+    from planner.models import Organisation
     from planner.services.demo import load_demo
 
     with db_session() as session:
@@ -153,6 +161,67 @@ def create_token(email: str, org_slug: str | None, name: str) -> None:
         except ServiceError as exc:
             fail(exc.message)
     click.echo(plain)
+
+
+def _print_problems(source: str, problems: list[str]) -> None:
+    click.echo(f"planner: {source}: the spec has {len(problems)} problem{'s' if len(problems) != 1 else ''}:",
+               err=True)
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+
+
+@main.command("forecast")
+@click.argument("spec_file", required=False, metavar="SPEC.json")
+@click.option("--strategy", "strategy_id", type=int, help="Forecast a stored strategy instead of a file.")
+@click.option("--scenario", "scenario_name", help="With --strategy: the scenario's name.")
+def forecast_command(spec_file: str | None, strategy_id: int | None, scenario_name: str | None) -> None:
+    """Forecast SPEC.json (or - for standard input) and print the results as JSON.
+
+    Needs no database. A bad spec exits with status 2 and lists every problem on standard error.
+    """
+    import json
+
+    from planner.forecast import SpecError, forecast
+
+    if strategy_id is not None or scenario_name is not None:
+        if spec_file is not None or strategy_id is None or not scenario_name:
+            fail("give either SPEC.json, or --strategy ID with --scenario NAME", code=2)
+        from planner.services import ServiceError
+        from planner.services.scenarios import scenario_by_name, spec_for
+
+        with db_session() as session:
+            try:
+                strategy, scenario = scenario_by_name(session, strategy_id, scenario_name)  # type: ignore[arg-type]
+                data: object = spec_for(session, strategy, scenario)
+            except ServiceError as exc:
+                fail(exc.message, code=2)
+        source = f"strategy {strategy_id}, scenario {scenario_name}"
+    else:
+        if spec_file is None:
+            fail("give the spec file to forecast (or - to read it from standard input)", code=2)
+        source = "standard input" if spec_file == "-" else str(spec_file)
+        try:
+            if spec_file == "-":
+                text = sys.stdin.read()
+            else:
+                with open(spec_file, encoding="utf-8") as handle:
+                    text = handle.read()
+        except OSError as exc:
+            fail(f"cannot read {source}: {exc.strerror or exc}", code=2)
+        except UnicodeDecodeError:
+            fail(f"{source} is not UTF-8 text", code=2)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            fail(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", code=2)
+        except RecursionError:
+            fail(f"{source} is nested too deeply to be a spec", code=2)
+    try:
+        result = forecast(data)
+    except SpecError as exc:
+        _print_problems(source, [str(p) for p in exc.problems])
+        sys.exit(2)
+    click.echo(json.dumps(result, allow_nan=False))
 
 
 @main.command("serve")

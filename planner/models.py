@@ -1,5 +1,5 @@
 """Database tables. Every tenant table carries `organisation_id`, which the one scoping helper
-(planner/web/scoping.py) filters on, so nothing of another organisation can be reached by id."""
+(planner/web/tenancy.py) filters on, so nothing of another organisation can be reached by id."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-ROLES = ("admin", "editor", "planner", "contributor", "viewer")
 ROLE_NAMES = {
     "admin": "Administrator",
     "editor": "Editor (board secretary)",
@@ -168,3 +167,59 @@ class LeaderCount(SQLModel, table=True):
     area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
     level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
     count: int = 0
+
+
+class Scenario(SQLModel, table=True):
+    """A named set of forecast assumptions for a strategy (Baseline, Growth, Constrained...)."""
+
+    __table_args__ = (UniqueConstraint("strategy_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    description: str = Field(default="", max_length=500)
+    position: int = 0
+    # Uncertainty bands: None means no simulation; the seed makes the bands repeatable.
+    simulations: int | None = None
+    seed: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ScenarioLevel(SQLModel, table=True):
+    """A scenario's assumptions for one leadership level, across every area."""
+
+    __table_args__ = (UniqueConstraint("scenario_id", "level_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
+    level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
+    leaver_rate: float = 0.0
+    ready_rate: float = 0.0
+    internal_fill_max: float = 0.0
+
+
+class ScenarioArea(SQLModel, table=True):
+    """A scenario's staff growth for one area: one rate, or one per forecast year (JSON)."""
+
+    __table_args__ = (UniqueConstraint("scenario_id", "area_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
+    staff_growth: str = Field(default="0", max_length=500)
+
+
+class ScenarioAreaLevel(SQLModel, table=True):
+    """A scenario's span of control and rate overrides for one area and level (None = not set)."""
+
+    __table_args__ = (UniqueConstraint("scenario_id", "area_id", "level_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
+    level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
+    span: float | None = None
+    leaver_rate: float | None = None
+    ready_rate: float | None = None
+    internal_fill_max: float | None = None

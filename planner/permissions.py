@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-ALL_ROLES = frozenset({"admin", "editor", "planner", "contributor", "viewer"})
+ROLES = ("admin", "editor", "planner", "contributor", "viewer")
+ALL_ROLES = frozenset(ROLES)
 EDITORS = frozenset({"admin", "editor"})
 DRAFTERS = frozenset({"admin", "editor", "planner"})
 
@@ -12,6 +13,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "scope.edit": EDITORS,
     "structure.edit": DRAFTERS,
     "baseline.edit": DRAFTERS,
+    "scenario.edit": DRAFTERS,
     "members.manage": frozenset({"admin"}),
 }
 

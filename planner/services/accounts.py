@@ -12,7 +12,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.config import PASSWORD_HASH_METHOD
 from planner.models import (
-    ROLES,
     ApiToken,
     LoginAttempt,
     Membership,
@@ -20,6 +19,7 @@ from planner.models import (
     User,
     utcnow,
 )
+from planner.permissions import ROLES
 from planner.services import NotFound, ServiceError, finish
 from planner.services.audit import record
 
@@ -109,7 +109,7 @@ def add_member(
     email = normalise_email(email)
     _check_role(role)
     if not EMAIL_RE.match(email):
-        raise ServiceError(f"'{email}' is not an email address", field="email")
+        raise ServiceError(f"'{email}' is not an email address: enter one like name@nhs.net", field="email")
     user = user_by_email(session, email)
     if user is None:
         if not password:

@@ -84,8 +84,20 @@ def summarise(session: Session, strategy: Strategy) -> BaselineSummary:
     )
 
 
+# Larger than any NHS organisation (the whole NHS in England employs about 1.5 million people),
+# so a figure above it is a typing slip, and it keeps every count inside a 32-bit column.
+MAX_COUNT = 2_000_000
+
+
 def check_figures(area: Area, figures: AreaFigures, level_keys: set[str]) -> None:
     """The one rule for baseline figures: whole non-negative counts, FTE within headcount."""
+    if figures.staff > MAX_COUNT:
+        raise ServiceError(f"{area.name}: staff headcount of {figures.staff:,} is more than {MAX_COUNT:,}",
+                           field=f"staff-{area.id}")
+    for key, count in figures.leaders.items():
+        if count > MAX_COUNT:
+            raise ServiceError(f"{area.name}: {count:,} leaders at {key} is more than {MAX_COUNT:,}",
+                               field=f"leaders-{area.id}-{key}")
     if figures.staff < 0:
         raise ServiceError(f"{area.name}: staff headcount cannot be negative", field=f"staff-{area.id}")
     if figures.fte < 0:

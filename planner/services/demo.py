@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from planner.config import DATA_DIR, PASSWORD_HASH_METHOD
 from planner.models import Organisation
-from planner.services import accounts, baseline, strategies, structure
+from planner.services import accounts, baseline, scenarios, strategies, structure
 
 DEMO_FILE = DATA_DIR / "demo" / "organisation.json"
 
@@ -66,7 +66,10 @@ def load_demo(
         for row in data["baseline"]
     }
     try:
-        baseline.save_baseline(session=session, strategy=strategy, figures=figures, actor=None)
+        baseline.save_baseline(session=session, strategy=strategy, figures=figures, actor=None, commit=False)
+        for scenario in data.get("scenarios", []):
+            scenarios.scenario_from_data(session=session, strategy=strategy, data=scenario, actor=None, commit=False)
+        session.commit()
     except Exception:
         session.rollback()
         raise

@@ -51,9 +51,26 @@ def baseline_status(summary: BaselineSummary) -> tuple[str, str]:
         summary.own.get(a.id) and summary.own[a.id].staff  # type: ignore[index]
     )]
     if missing:
-        return IN_PROGRESS, f"{len(missing)} areas still without a staff headcount"
+        return IN_PROGRESS, f"{len(missing)} area{'s' if len(missing) != 1 else ''} still without a staff headcount"
     staff = int(summary.totals.get("staff", 0))
     return COMPLETED, f"{staff:,} staff and {int(summary.leaders_total()):,} leaders in post"
+
+
+def forecast_status(session: Session, strategy: Strategy) -> tuple[str, str]:
+    """Completed once a scenario forecasts without problems."""
+    from planner.services.forecasting import run
+    from planner.services.scenarios import scenarios_of
+
+    scenarios = scenarios_of(session, strategy)
+    if not scenarios:
+        return NOT_STARTED, "Assumptions, scenarios and the five-year forecast of leaders needed"
+    first = run(session, strategy, scenarios[0], with_bands=False)
+    if first.result is None:
+        return IN_PROGRESS, f"{scenarios[0].name}: {first.problems[0]}"
+    external = sum(t["external_appointments"] for t in first.result["totals"])  # type: ignore[index]
+    count = len(scenarios)
+    return COMPLETED, (f"{count} scenario{'s' if count != 1 else ''}; {scenarios[0].name} needs "
+                       f"{round(external):,} external appointments over the period")
 
 
 def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) -> list[Task]:
@@ -65,4 +82,6 @@ def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) ->
         Task("scope", "Scope", "strategies.scope", *scope),
         Task("structure", "Structure: areas and leadership levels", "structure.index", *structure),
         Task("baseline", "Baseline: staff and leaders in post", "baseline.index", *baseline),
+        Task("forecast", "Leadership demand and supply: the forecast", "forecast.index",
+             *forecast_status(session, strategy)),
     ]

@@ -46,9 +46,9 @@ def _handle_csrf_error(error: CSRFError) -> Any:
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, the error handlers and the template helpers."""
-    from planner.web import account, admin, api, auth, baseline, main, strategies, structure
+    from planner.web import account, admin, api, auth, baseline, forecast, main, scenarios, strategies, structure
 
-    for module in (auth, main, strategies, structure, baseline, admin, account, api):
+    for module in (auth, main, strategies, structure, baseline, forecast, scenarios, admin, account, api):
         app.register_blueprint(module.bp)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)

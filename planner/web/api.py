@@ -3,11 +3,12 @@ permissions and organisation scoping as the pages."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,7 +17,7 @@ from planner.security import csrf
 from planner.services.baseline import summarise
 from planner.services.strategies import strategies_of
 from planner.services.structure import areas_of, bands_by_level, levels_of
-from planner.web.tenancy import can, current_org, strategy_or_404
+from planner.web.tenancy import can, child_or_404, current_org, strategy_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Requests here carry a bearer token or JSON, which a cross-site form cannot send, and GETs
@@ -88,3 +89,73 @@ def baseline(strategy_id: int) -> Response:
             "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
         })
     return jsonify({"areas": out})
+
+
+@bp.route("/forecast", methods=["POST"])
+@api_require("strategy.view")
+def forecast() -> tuple[Response, int] | Response:
+    """Forecast a spec (model.md) sent as the JSON body: 400 if it is not JSON, 422 if invalid."""
+    from planner.forecast import SpecError
+    from planner.forecast import forecast as run
+
+    try:
+        data = json.loads(request.get_data(cache=False) or b"")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return jsonify({"error": "The request body is not valid JSON", "status": 400,
+                        "detail": str(exc)}), 400
+    except RecursionError:
+        return jsonify({"error": "The request body is nested too deeply to be a spec", "status": 400}), 400
+    try:
+        result = run(data)
+    except SpecError as exc:
+        return jsonify(problem_list(exc)), 422
+    return jsonify(result)
+
+
+def problem_list(error: object) -> dict[str, object]:
+    """A refused spec as the API reports it: every problem, with its path and message."""
+    problems = getattr(error, "problems", [])
+    return {
+        "error": f"The spec has {len(problems)} problem{'s' if len(problems) != 1 else ''}",
+        "status": 422,
+        "problems": [{"path": p.path, "message": p.message, "text": str(p)} for p in problems],
+    }
+
+
+@bp.route("/strategies/<int:strategy_id>/scenarios")
+@api_require("strategy.view")
+def scenarios(strategy_id: int) -> Response:
+    """The strategy's scenarios."""
+    from planner.services.scenarios import scenarios_of
+
+    found = strategy_or_404(strategy_id)
+    return jsonify({"scenarios": [{"id": s.id, "name": s.name} for s in scenarios_of(get_session(), found)]})
+
+
+@bp.route("/strategies/<int:strategy_id>/scenarios/<int:scenario_id>/spec")
+@api_require("strategy.view")
+def scenario_spec(strategy_id: int, scenario_id: int) -> Response:
+    """The model.md spec built from the stored strategy and scenario."""
+    from planner.models import Scenario
+    from planner.services.scenarios import spec_for
+
+    found = strategy_or_404(strategy_id)
+    scenario = child_or_404(Scenario, scenario_id, found)
+    return jsonify(spec_for(get_session(), found, scenario))
+
+
+@bp.route("/strategies/<int:strategy_id>/scenarios/<int:scenario_id>/forecast")
+@api_require("strategy.view")
+def scenario_forecast(strategy_id: int, scenario_id: int) -> tuple[Response, int] | Response:
+    """The forecast of the stored strategy and scenario (the same as `planner forecast --strategy`)."""
+    from planner.forecast import SpecError
+    from planner.forecast import forecast as run
+    from planner.models import Scenario
+    from planner.services.scenarios import spec_for
+
+    found = strategy_or_404(strategy_id)
+    scenario = child_or_404(Scenario, scenario_id, found)
+    try:
+        return jsonify(run(spec_for(get_session(), found, scenario)))
+    except SpecError as exc:
+        return jsonify(problem_list(exc)), 422

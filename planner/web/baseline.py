@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -19,7 +21,7 @@ def _whole(raw: str, label: str, errors: list[tuple[str, str]], field: str) -> i
     text = raw.strip().replace(",", "")
     if not text:
         return 0
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]+", text):
         errors.append((field, f"{label} must be a whole number of 0 or more, like 12"))
         return 0
     return int(text)

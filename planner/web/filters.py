@@ -34,6 +34,13 @@ def plural(count: int | float, singular: str, plural_form: str | None = None) ->
     return f"{people(count)} {word}"
 
 
+def percent_list(value: float | list[float]) -> str:
+    """Growth as typed on the form: '3' for 0.03, or '6, 5, 4' for a list of yearly rates."""
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(f"{v * 100:.10g}" for v in values)
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
-    app.jinja_env.filters.update(people=people, decimal=decimal, percent=percent, plural=plural)
+    app.jinja_env.filters.update(people=people, decimal=decimal, percent=percent, plural=plural,
+                                 percent_list=percent_list)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from pathlib import Path
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -50,3 +52,12 @@ def switch() -> Response:
         abort(404)
     session["org_id"] = wanted
     return redirect(url_for("strategies.index"))
+
+
+@bp.route("/vendor/plotly.min.js")
+def plotly_js() -> Response:
+    """plotly.js from the installed plotly package: served by the app, cached for a year."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return send_file(path, mimetype="text/javascript", max_age=365 * 24 * 3600, conditional=True)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from planner.models import Area, Strategy
 from planner.services.accounts import create_token
+from planner.services.scenarios import create_scenario
 from tests import factories
 from tests.conftest import login
 
@@ -53,6 +54,21 @@ MATRIX: dict[str, str | set[str]] = {
     "api.strategies": EVERYONE,
     "api.strategy": EVERYONE,
     "api.baseline": EVERYONE,
+    "api.forecast": EVERYONE,
+    "main.plotly_js": "public",
+    "forecast.index": EVERYONE,
+    "forecast.areas": EVERYONE,
+    "forecast.sensitivity": EVERYONE,
+    "scenarios.levels": DRAFTERS,
+    "scenarios.areas": DRAFTERS,
+    "scenarios.overrides": DRAFTERS,
+    "scenarios.uncertainty": DRAFTERS,
+    "scenarios.create": DRAFTERS,
+    "scenarios.rename": DRAFTERS,
+    "scenarios.delete": DRAFTERS,
+    "api.scenarios": EVERYONE,
+    "api.scenario_spec": EVERYONE,
+    "api.scenario_forecast": EVERYONE,
 }
 
 
@@ -63,7 +79,10 @@ def _world(db: Session, organisation, user) -> dict[str, int]:  # type: ignore[n
     level = factories.level(db, strategy, "frontline")
     spare = factories.make_member(db, organisation, role="viewer")
     token, _plain = create_token(session=db, user=user, organisation=organisation, name="probe")
+    scenario = create_scenario(session=db, strategy=strategy, name="Probe", actor=None)
+    create_scenario(session=db, strategy=strategy, name="Spare", actor=None)
     return {
+        "scenario_id": scenario.id,
         "strategy_id": strategy.id, "area_id": area.id, "level_id": level.id,
         "membership_id": factories.membership_of(db, spare, organisation).id, "token_id": token.id,
     }

@@ -1,0 +1,1 @@
+"""Exports: charts (plotly) and, later, the workbook. They take results, never sessions."""

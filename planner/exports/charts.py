@@ -1,0 +1,112 @@
+"""Plotly charts of forecast results. Pure: each takes the model's output (and names for the
+levels and scenarios) and returns a Figure; the pages put a table beside every chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+# NHS identity colours: blue, dark blue, green, warm yellow, purple, aqua green, pink, dark grey.
+PALETTE = ["#005eb8", "#003087", "#007f3b", "#ffb81c", "#330072", "#00a499", "#ae2573", "#425563"]
+FONT = "Frutiger W01, Arial, sans-serif"
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"}, height=height, font={"family": FONT, "size": 14},
+        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        legend={"orientation": "h", "y": -0.12}, hovermode="x unified",
+    )
+    fig.update_xaxes(dtick=1, showgrid=False, linecolor="#aeb7bd")
+    fig.update_yaxes(rangemode="tozero", gridcolor="#e8edee", linecolor="#aeb7bd")
+    return fig
+
+
+def _by_level(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(str(row["level"]), []).append(row)
+    return out
+
+
+def demand_supply(result: Mapping[str, Any], level_names: Mapping[str, str]) -> go.Figure:
+    """Per level: posts needed (demand) against leaders still in post before recruitment."""
+    totals = _by_level(result["totals"])
+    keys = [k for k in level_names if k in totals]
+    fig = make_subplots(rows=len(keys) or 1, cols=1, shared_xaxes=True,
+                        subplot_titles=[level_names[k] for k in keys], vertical_spacing=0.08)
+    for i, key in enumerate(keys, start=1):
+        rows = totals[key]
+        years = [r["year"] for r in rows]
+        fig.add_trace(go.Scatter(x=years, y=[r["demand"] for r in rows], name="Posts needed (demand)",
+                                 mode="lines+markers", line={"color": PALETTE[0], "width": 3},
+                                 legendgroup="demand", showlegend=i == 1), row=i, col=1)
+        fig.add_trace(go.Scatter(x=years, y=[r["available"] for r in rows],
+                                 name="Leaders in post without recruitment", mode="lines+markers",
+                                 line={"color": PALETTE[6], "dash": "dash", "width": 2},
+                                 legendgroup="available", showlegend=i == 1), row=i, col=1)
+    return _layout(fig, "Leaders needed against leaders in post", 220 * max(len(keys), 1) + 120)
+
+
+def appointments(result: Mapping[str, Any], level_names: Mapping[str, str]) -> go.Figure:
+    """Appointments needed each year: internal promotions and external recruitment, by level."""
+    totals = _by_level(result["totals"])
+    fig = go.Figure()
+    for i, key in enumerate(k for k in level_names if k in totals):
+        rows = totals[key]
+        colour = PALETTE[i % len(PALETTE)]
+        fig.add_trace(go.Bar(x=[r["year"] for r in rows], y=[r["external_appointments"] for r in rows],
+                             name=f"{level_names[key]}: external", marker={"color": colour},
+                             offsetgroup="external", legendgroup=key))
+        fig.add_trace(go.Bar(x=[r["year"] for r in rows], y=[r["internal_fills"] for r in rows],
+                             name=f"{level_names[key]}: internal", marker={"color": colour, "opacity": 0.45,
+                                                                           "pattern": {"shape": "/"}},
+                             offsetgroup="internal", legendgroup=key))
+    fig.update_layout(barmode="stack")
+    return _layout(fig, "Appointments needed each year (external and internal)", 460)
+
+
+def bands(result: Mapping[str, Any], level_names: Mapping[str, str]) -> go.Figure:
+    """External appointments per level: the expected line inside the P10-P90 band of simulations."""
+    band_rows = _by_level(result.get("bands", []))
+    totals = _by_level(result["totals"])
+    keys = [k for k in level_names if k in band_rows]
+    fig = make_subplots(rows=len(keys) or 1, cols=1, shared_xaxes=True,
+                        subplot_titles=[level_names[k] for k in keys], vertical_spacing=0.08)
+    for i, key in enumerate(keys, start=1):
+        rows = band_rows[key]
+        years = [r["year"] for r in rows]
+        p10 = [r["external_appointments"]["p10"] for r in rows]
+        p90 = [r["external_appointments"]["p90"] for r in rows]
+        fig.add_trace(go.Scatter(x=years + years[::-1], y=p90 + p10[::-1], fill="toself",
+                                 fillcolor="rgba(0, 94, 184, 0.18)", line={"width": 0}, hoverinfo="skip",
+                                 name="P10 to P90 of simulations", legendgroup="band", showlegend=i == 1),
+                      row=i, col=1)
+        fig.add_trace(go.Scatter(x=years, y=[r["external_appointments"] for r in totals[key]], mode="lines+markers",
+                                 line={"color": PALETTE[1], "width": 3}, name="Expected",
+                                 legendgroup="expected", showlegend=i == 1), row=i, col=1)
+    return _layout(fig, "External appointments: expected and likely range", 220 * max(len(keys), 1) + 120)
+
+
+def scenario_comparison(results: Mapping[str, Mapping[str, Any]], level_names: Mapping[str, str]) -> go.Figure:
+    """External appointments over the whole period, per level, side by side for each scenario."""
+    fig = go.Figure()
+    for i, (scenario, result) in enumerate(results.items()):
+        per_level = {k: 0.0 for k in level_names}
+        for row in result["totals"]:
+            if row["level"] in per_level:
+                per_level[row["level"]] += row["external_appointments"]
+        fig.add_trace(go.Bar(x=[level_names[k] for k in per_level], y=list(per_level.values()), name=scenario,
+                             marker={"color": PALETTE[i % len(PALETTE)]}))
+    fig.update_layout(barmode="group")
+    fig = _layout(fig, "External appointments over the period, by scenario", 420)
+    fig.update_xaxes(dtick=None)
+    return fig
+
+
+def figure_json(fig: go.Figure) -> str:
+    """The figure as JSON that is safe inside a <script type="application/json"> element."""
+    return str(fig.to_json()).replace("</", "<\\/")

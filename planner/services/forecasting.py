@@ -1,0 +1,97 @@
+"""Running the forecast for a stored scenario, and the views pages build on its output: the area
+roll-up and the leaver-rate sensitivity."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from planner import areas as tree
+from planner.forecast import Problem, SpecError, forecast
+from planner.models import Scenario, Strategy
+from planner.services.scenarios import spec_for
+from planner.services.structure import areas_of, nodes
+
+# The sensitivity view moves every leaver rate (level rates and overrides) by these amounts.
+SENSITIVITY_STEPS = (-0.02, -0.01, 0.0, 0.01, 0.02)
+
+
+@dataclass
+class ScenarioRun:
+    """One scenario's forecast, or the problems that stopped it."""
+
+    scenario: Scenario
+    spec: dict[str, Any]
+    result: dict[str, Any] | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def run(session: Session, strategy: Strategy, scenario: Scenario, *, with_bands: bool = True) -> ScenarioRun:
+    """Build the scenario's spec and forecast it."""
+    spec = spec_for(session, strategy, scenario)
+    if not with_bands:
+        spec.pop("uncertainty", None)
+    outcome = ScenarioRun(scenario=scenario, spec=spec)
+    if not spec["areas"]:
+        outcome.problems = [Problem("areas", "no area has staff or leaders in the baseline yet")]
+        return outcome
+    try:
+        outcome.result = forecast(spec)
+    except SpecError as exc:
+        outcome.problems = exc.problems
+    return outcome
+
+
+def area_rollup(session: Session, strategy: Strategy, result: dict[str, Any], year: int) -> dict[int, dict[str, float]]:
+    """Area id -> {'<level>:<measure>': value} for one year, each area including its sub-areas."""
+    by_code = {a.code: a.id for a in areas_of(session, strategy)}
+    own: dict[int, dict[str, float]] = {}
+    for row in result["rows"]:
+        if row["year"] != year or row["area"] not in by_code:
+            continue
+        figures = own.setdefault(by_code[row["area"]], {})  # type: ignore[arg-type]
+        for measure in ("demand", "start", "end", "external_appointments", "internal_fills",
+                        "shortfall_without_recruitment"):
+            figures[f"{row['level']}:{measure}"] = float(row[measure])
+    return tree.roll_up(nodes(areas_of(session, strategy)), own)
+
+
+def _shift_leaver_rates(spec: dict[str, Any], delta: float) -> dict[str, Any]:
+    """The spec with every effective leaver rate moved by delta, kept within 0..(1 - ready rate)."""
+    shifted = copy.deepcopy(spec)
+    shifted.pop("uncertainty", None)
+    original = {level["key"]: level for level in spec["levels"]}
+
+    def moved(leaver_rate: float, ready_rate: float) -> float:
+        return min(max(leaver_rate + delta, 0.0), 1.0 - ready_rate)
+
+    for level in shifted["levels"]:
+        level["leaver_rate"] = moved(float(level["leaver_rate"]), float(level.get("ready_rate", 0.0)))
+    for area in shifted["areas"]:
+        for key, rates in area.get("overrides", {}).items():
+            base = original[key]
+            leaver = float(rates.get("leaver_rate", base["leaver_rate"]))
+            ready = float(rates.get("ready_rate", base.get("ready_rate", 0.0)))
+            rates["leaver_rate"] = moved(leaver, ready)
+    return shifted
+
+
+def sensitivity(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """External appointments over the period and final-year shortfall, per level, with every
+    leaver rate moved by each step (clamped so a rate stays within 0 and 1 minus the ready rate)."""
+    rows = []
+    for delta in SENSITIVITY_STEPS:
+        result = forecast(_shift_leaver_rates(spec, delta))
+        last = result["years"][-1]
+        external: dict[str, float] = {}
+        shortfall: dict[str, float] = {}
+        for total in result["totals"]:
+            external[total["level"]] = external.get(total["level"], 0.0) + total["external_appointments"]
+            if total["year"] == last:
+                shortfall[total["level"]] = total["shortfall_without_recruitment"]
+        rows.append({"delta": delta, "external_appointments": external, "final_shortfall": shortfall,
+                     "total_external": sum(external.values())})
+    return rows

@@ -1,0 +1,393 @@
+"""Scenarios: named forecast assumptions, and the one place a stored strategy and scenario
+become a model.md spec. Rates and spans are checked by the engine's own spec parser, whose
+problems are mapped back to the fields a planner typed them in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from planner.forecast import SpecError, parse_spec
+from planner.models import (
+    Area,
+    Level,
+    Scenario,
+    ScenarioArea,
+    ScenarioAreaLevel,
+    ScenarioLevel,
+    Strategy,
+    User,
+    utcnow,
+)
+from planner.services import ServiceError, finish
+from planner.services.audit import record
+from planner.services.baseline import baseline_of
+from planner.services.structure import areas_of, levels_of
+
+RATE_FIELDS = ("leaver_rate", "ready_rate", "internal_fill_max")
+# Used for a level that has no assumptions yet (a level added after the scenario was made):
+# about the NHS all-staff leaver rate, a modest pipeline, half of vacancies open to promotion.
+DEFAULT_RATES = {"leaver_rate": 0.10, "ready_rate": 0.05, "internal_fill_max": 0.5}
+MAX_SIMULATIONS = 10_000
+
+
+class AssumptionError(ServiceError):
+    """Assumptions the model refuses, each problem keyed by the form field it belongs to."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(problems[0][1] if problems else "The assumptions are not valid")
+        self.problems = problems
+
+
+@dataclass
+class AreaAssumptions:
+    """What a planner sets per area: growth (one rate or one per year), spans, rate overrides."""
+
+    staff_growth: float | list[float]
+    spans: dict[int, float]  # level id -> staff per leader
+    overrides: dict[int, dict[str, float]]  # level id -> {rate name: value}
+
+
+def scenarios_of(session: Session, strategy: Strategy) -> list[Scenario]:
+    """The strategy's scenarios in their order."""
+    return list(session.exec(
+        select(Scenario).where(Scenario.strategy_id == strategy.id).order_by(Scenario.position, Scenario.id)
+    ))
+
+
+def scenario_by_name(session: Session, strategy_id: int, name: str) -> tuple[Strategy, Scenario]:
+    """A strategy and its scenario by name (case-insensitive), for the command line."""
+    strategy = session.get(Strategy, strategy_id)
+    if strategy is None:
+        raise ServiceError(f"there is no strategy with id {strategy_id}")
+    scenario = session.exec(select(Scenario).where(
+        Scenario.strategy_id == strategy.id, func.lower(Scenario.name) == name.strip().lower()
+    )).first()
+    if scenario is None:
+        names = ", ".join(s.name for s in scenarios_of(session, strategy)) or "none"
+        raise ServiceError(f"strategy {strategy_id} has no scenario called '{name}' (it has: {names})")
+    return strategy, scenario
+
+
+def _clean_name(session: Session, strategy: Strategy, name: str, scenario: Scenario | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ServiceError("Enter a name for the scenario", field="name")
+    if len(name) > 100:
+        raise ServiceError("The name must be 100 characters or fewer", field="name")
+    clash = session.exec(select(Scenario).where(
+        Scenario.strategy_id == strategy.id, func.lower(Scenario.name) == name.lower()
+    )).first()
+    if clash is not None and (scenario is None or clash.id != scenario.id):
+        raise ServiceError(f"There is already a scenario called '{clash.name}'", field="name")
+    return name
+
+
+def create_scenario(
+    *, session: Session, strategy: Strategy, name: str, description: str = "", actor: User | None,
+    commit: bool = True,
+) -> Scenario:
+    """A new scenario with default rates for every level and no growth or spans."""
+    name = _clean_name(session, strategy, name)
+    position = session.exec(select(func.count()).select_from(Scenario).where(Scenario.strategy_id == strategy.id)).one()
+    scenario = Scenario(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+                        name=name, description=description.strip()[:500], position=position)
+    session.add(scenario)
+    session.flush()
+    for level in levels_of(session, strategy):
+        session.add(ScenarioLevel(organisation_id=strategy.organisation_id, scenario_id=scenario.id,  # type: ignore[arg-type]
+                                  level_id=level.id, **DEFAULT_RATES))  # type: ignore[arg-type]
+    record(session, action="create", entity="scenario", entity_id=scenario.id,
+           organisation_id=strategy.organisation_id, user_id=actor.id if actor else None, changes={"name": name})
+    finish(session, commit)
+    return scenario
+
+
+def copy_scenario(*, session: Session, strategy: Strategy, source: Scenario, name: str, actor: User) -> Scenario:
+    """A copy of a scenario under a new name, to vary from there."""
+    name = _clean_name(session, strategy, name)
+    position = session.exec(select(func.count()).select_from(Scenario).where(Scenario.strategy_id == strategy.id)).one()
+    copy = Scenario(organisation_id=source.organisation_id, strategy_id=source.strategy_id, name=name,
+                    description=source.description, position=position, simulations=source.simulations,
+                    seed=source.seed)
+    session.add(copy)
+    session.flush()
+    for model in (ScenarioLevel, ScenarioArea, ScenarioAreaLevel):
+        for row in session.exec(select(model).where(model.scenario_id == source.id)):  # type: ignore[attr-defined]
+            values = row.model_dump(exclude={"id", "scenario_id"})
+            session.add(model(scenario_id=copy.id, **values))  # type: ignore[operator]
+    record(session, action="copy", entity="scenario", entity_id=copy.id, organisation_id=source.organisation_id,
+           user_id=actor.id, changes={"from": source.name, "name": name})
+    session.commit()
+    return copy
+
+
+def rename_scenario(*, session: Session, strategy: Strategy, scenario: Scenario, name: str, description: str,
+                    actor: User) -> Scenario:
+    """Rename a scenario or change its description."""
+    name = _clean_name(session, strategy, name, scenario)
+    before = {"name": scenario.name, "description": scenario.description}
+    scenario.name, scenario.description = name, description.strip()[:500]
+    scenario.updated_at = utcnow()
+    session.add(scenario)
+    record(session, action="update", entity="scenario", entity_id=scenario.id,
+           organisation_id=scenario.organisation_id, user_id=actor.id,
+           changes={"before": before, "after": {"name": name, "description": scenario.description}})
+    session.commit()
+    return scenario
+
+
+def delete_scenario(*, session: Session, strategy: Strategy, scenario: Scenario, actor: User) -> None:
+    """Delete a scenario, keeping at least one."""
+    if len(scenarios_of(session, strategy)) <= 1:
+        raise ServiceError("A strategy needs at least one scenario.")
+    for model in (ScenarioLevel, ScenarioArea, ScenarioAreaLevel):
+        for row in session.exec(select(model).where(model.scenario_id == scenario.id)):  # type: ignore[attr-defined]
+            session.delete(row)
+    record(session, action="delete", entity="scenario", entity_id=scenario.id,
+           organisation_id=scenario.organisation_id, user_id=actor.id, changes={"name": scenario.name})
+    session.delete(scenario)
+    session.commit()
+
+
+def level_assumptions(session: Session, strategy: Strategy, scenario: Scenario) -> dict[int, dict[str, float]]:
+    """Level id -> its three rates (defaults for a level without any yet)."""
+    stored = {row.level_id: row for row in session.exec(
+        select(ScenarioLevel).where(ScenarioLevel.scenario_id == scenario.id))}
+    out: dict[int, dict[str, float]] = {}
+    for level in levels_of(session, strategy):
+        row = stored.get(level.id)  # type: ignore[arg-type]
+        out[level.id] = ({f: getattr(row, f) for f in RATE_FIELDS} if row else dict(DEFAULT_RATES))  # type: ignore[index]
+    return out
+
+
+def area_assumptions(session: Session, scenario: Scenario) -> dict[int, AreaAssumptions]:
+    """Area id -> growth, spans and overrides (areas with nothing set are absent)."""
+    out: dict[int, AreaAssumptions] = {}
+    for row in session.exec(select(ScenarioArea).where(ScenarioArea.scenario_id == scenario.id)):
+        out[row.area_id] = AreaAssumptions(json.loads(row.staff_growth), {}, {})
+    for cell in session.exec(select(ScenarioAreaLevel).where(ScenarioAreaLevel.scenario_id == scenario.id)):
+        entry = out.setdefault(cell.area_id, AreaAssumptions(0.0, {}, {}))
+        if cell.span is not None:
+            entry.spans[cell.level_id] = cell.span
+        rates = {f: getattr(cell, f) for f in RATE_FIELDS if getattr(cell, f) is not None}
+        if rates:
+            entry.overrides[cell.level_id] = rates
+    return out
+
+
+def forecast_areas(session: Session, strategy: Strategy) -> list[Area]:
+    """The areas the model runs on: those holding staff or leaders in the baseline, in tree order."""
+    own = baseline_of(session, strategy)
+    return [a for a in areas_of(session, strategy)
+            if a.id in own and (own[a.id].staff or own[a.id].fte or any(own[a.id].leaders.values()))]
+
+
+def _spec(
+    session: Session, strategy: Strategy, scenario: Scenario,
+    levels_override: Mapping[int, dict[str, float]] | None = None,
+    areas_override: Mapping[int, AreaAssumptions] | None = None,
+    uncertainty: tuple[int | None, int] | None = None,
+) -> tuple[dict[str, Any], list[Level], list[Area]]:
+    levels = levels_of(session, strategy)
+    rates = dict(level_assumptions(session, strategy, scenario))
+    rates.update(levels_override or {})
+    per_area = dict(area_assumptions(session, scenario))
+    per_area.update(areas_override or {})
+    keys = {lv.id: lv.key for lv in levels}
+    own = baseline_of(session, strategy)
+    areas = forecast_areas(session, strategy)
+    spec: dict[str, Any] = {
+        "start_year": strategy.start_year,
+        "horizon": strategy.horizon,
+        "levels": [{"key": lv.key, **rates[lv.id]} for lv in levels],  # type: ignore[index]
+        "areas": [],
+    }
+    for area in areas:
+        assumptions = per_area.get(area.id, AreaAssumptions(0.0, {}, {}))  # type: ignore[arg-type]
+        figures = own[area.id]  # type: ignore[index]
+        entry: dict[str, Any] = {
+            "key": area.code,
+            "name": area.name,
+            "staff": figures.staff,
+            "staff_growth": assumptions.staff_growth,
+            "leaders": {lv.key: figures.leaders.get(lv.key, 0) for lv in levels},
+        }
+        spans = {keys[lid]: value for lid, value in assumptions.spans.items() if lid in keys}
+        if spans:
+            entry["span"] = spans
+        overrides = {keys[lid]: dict(r) for lid, r in assumptions.overrides.items() if lid in keys and r}
+        if overrides:
+            entry["overrides"] = overrides
+        spec["areas"].append(entry)
+    simulations, seed = uncertainty if uncertainty is not None else (scenario.simulations, scenario.seed)
+    if simulations:
+        spec["uncertainty"] = {"simulations": simulations, "seed": seed}
+    return spec, levels, areas
+
+
+def spec_for(session: Session, strategy: Strategy, scenario: Scenario) -> dict[str, Any]:
+    """The model.md spec of a stored strategy and scenario: the one builder every front end uses."""
+    return _spec(session, strategy, scenario)[0]
+
+
+def _field_problems(error: SpecError, levels: list[Level], areas: list[Area]) -> list[tuple[str, str]]:
+    """Map the engine's problems (paths such as levels[2].leaver_rate) to form field names."""
+    import re
+
+    level_keys = {lv.key: lv.id for lv in levels}
+    out: list[tuple[str, str]] = []
+    for problem in error.problems:
+        field = ""
+        message = problem.message
+        match = re.match(r"levels\[(\d+)\]\.?(\w+)?", problem.path)
+        area_match = re.match(r"areas\[(\d+)\]\.?(\w+)?(?:\.(\w+))?(?:\.(\w+))?", problem.path)
+        if match and int(match.group(1)) < len(levels):
+            level = levels[int(match.group(1))]
+            field = f"{match.group(2) or 'leaver_rate'}-{level.id}"
+            message = f"{level.name}: {problem.message}"
+        elif area_match and int(area_match.group(1)) < len(areas):
+            area = areas[int(area_match.group(1))]
+            part, level_key, rate = area_match.group(2), area_match.group(3), area_match.group(4)
+            level_id = level_keys.get(level_key or "")
+            if part == "staff_growth":
+                field = f"growth-{area.id}"
+            elif part == "span" and level_id:
+                field = f"span-{area.id}-{level_id}"
+            elif part == "overrides" and level_id:
+                field = f"override-{area.id}-{level_id}-{rate or 'leaver_rate'}"
+            message = f"{area.name}: {problem.message}"
+        else:
+            message = str(problem)
+        out.append((field, message))
+    return out
+
+
+def check_assumptions(
+    session: Session, strategy: Strategy, scenario: Scenario, *,
+    levels: Mapping[int, dict[str, float]] | None = None,
+    areas: Mapping[int, AreaAssumptions] | None = None,
+    uncertainty: tuple[int | None, int] | None = None,
+) -> None:
+    """Refuse assumptions the model would refuse, naming the field of each problem."""
+    spec, level_rows, area_rows = _spec(session, strategy, scenario, levels, areas, uncertainty)
+    if not spec["areas"]:
+        # Nothing to forecast yet, but the rates must still be ones the model accepts: check
+        # them against an empty stand-in area (its problems cannot arise, it has no figures).
+        spec["areas"] = [{"key": "no-area-yet", "staff": 0}]
+    try:
+        parse_spec(spec)
+    except SpecError as exc:
+        raise AssumptionError(_field_problems(exc, level_rows, area_rows)) from exc
+
+
+def save_level_assumptions(
+    *, session: Session, strategy: Strategy, scenario: Scenario, rates: Mapping[int, dict[str, float]], actor: User,
+) -> None:
+    """Store the rates of each level after the model has accepted them."""
+    check_assumptions(session, strategy, scenario, levels=rates)
+    stored = {row.level_id: row for row in session.exec(
+        select(ScenarioLevel).where(ScenarioLevel.scenario_id == scenario.id))}
+    changes = {}
+    for level_id, values in rates.items():
+        row = stored.get(level_id) or ScenarioLevel(organisation_id=scenario.organisation_id,
+                                                    scenario_id=scenario.id, level_id=level_id)  # type: ignore[arg-type]
+        before = {f: getattr(row, f) for f in RATE_FIELDS}
+        for f in RATE_FIELDS:
+            setattr(row, f, float(values[f]))
+        if before != {f: getattr(row, f) for f in RATE_FIELDS}:
+            changes[str(level_id)] = [before, values]
+        session.add(row)
+    _touch(session, scenario, actor, "levels", changes)
+
+
+def save_area_assumptions(
+    *, session: Session, strategy: Strategy, scenario: Scenario, areas: Mapping[int, AreaAssumptions], actor: User,
+) -> None:
+    """Store growth, spans and overrides of the given areas after the model has accepted them."""
+    check_assumptions(session, strategy, scenario, areas=areas)
+    growth_rows = {row.area_id: row for row in session.exec(
+        select(ScenarioArea).where(ScenarioArea.scenario_id == scenario.id))}
+    cells = {(c.area_id, c.level_id): c for c in session.exec(
+        select(ScenarioAreaLevel).where(ScenarioAreaLevel.scenario_id == scenario.id))}
+    for area_id, assumptions in areas.items():
+        row = growth_rows.get(area_id) or ScenarioArea(organisation_id=scenario.organisation_id,
+                                                       scenario_id=scenario.id, area_id=area_id)  # type: ignore[arg-type]
+        row.staff_growth = json.dumps(assumptions.staff_growth)
+        session.add(row)
+        level_ids = set(assumptions.spans) | set(assumptions.overrides) | {lid for a, lid in cells if a == area_id}
+        for level_id in level_ids:
+            cell = cells.get((area_id, level_id)) or ScenarioAreaLevel(
+                organisation_id=scenario.organisation_id, scenario_id=scenario.id,  # type: ignore[arg-type]
+                area_id=area_id, level_id=level_id)
+            cell.span = assumptions.spans.get(level_id)
+            override = assumptions.overrides.get(level_id, {})
+            for f in RATE_FIELDS:
+                setattr(cell, f, override.get(f))
+            if cell.span is None and not override:
+                if cell.id is not None:
+                    session.delete(cell)
+                continue
+            session.add(cell)
+    _touch(session, scenario, actor, "areas", {"areas": len(areas)})
+
+
+def save_uncertainty(
+    *, session: Session, strategy: Strategy, scenario: Scenario, simulations: int | None, seed: int, actor: User,
+) -> None:
+    """Switch uncertainty bands on (a number of simulations and a seed) or off (None)."""
+    if simulations is not None and not 1 <= simulations <= MAX_SIMULATIONS:
+        reason = "too many to run on request" if simulations > MAX_SIMULATIONS else "too few to show a range"
+        raise AssumptionError([("simulations", f"Simulations must be from 1 to {MAX_SIMULATIONS:,}: "
+                                               f"{simulations:,} is {reason}")])
+    check_assumptions(session, strategy, scenario, uncertainty=(simulations, seed))
+    scenario.simulations, scenario.seed = simulations, seed
+    _touch(session, scenario, actor, "uncertainty", {"simulations": simulations, "seed": seed})
+
+
+def _touch(session: Session, scenario: Scenario, actor: User | None, part: str, changes: dict[str, Any]) -> None:
+    scenario.updated_at = utcnow()
+    session.add(scenario)
+    record(session, action="update", entity=f"scenario_{part}", entity_id=scenario.id,
+           organisation_id=scenario.organisation_id, user_id=actor.id if actor else None, changes=changes)
+    session.commit()
+
+
+def scenario_from_data(
+    *, session: Session, strategy: Strategy, data: Mapping[str, Any], actor: User | None, commit: bool = True,
+) -> Scenario:
+    """Create a scenario from a plain description keyed by level key and area code (the demo's)."""
+    scenario = create_scenario(session=session, strategy=strategy, name=str(data["name"]),
+                               description=str(data.get("description", "")), actor=actor, commit=False)
+    levels = {lv.key: lv for lv in levels_of(session, strategy)}
+    areas = {a.code: a for a in areas_of(session, strategy)}
+    for row in session.exec(select(ScenarioLevel).where(ScenarioLevel.scenario_id == scenario.id)):
+        key = next(k for k, lv in levels.items() if lv.id == row.level_id)
+        for f in RATE_FIELDS:
+            setattr(row, f, float(data.get("levels", {}).get(key, {}).get(f, DEFAULT_RATES[f] if key not in
+                                                                           data.get("levels", {}) else 0.0)))
+        session.add(row)
+    for code, values in data.get("areas", {}).items():
+        if code not in areas:
+            raise ServiceError(f"Scenario '{scenario.name}' names an unknown area '{code}'")
+        area = areas[code]
+        session.add(ScenarioArea(organisation_id=strategy.organisation_id, scenario_id=scenario.id,  # type: ignore[arg-type]
+                                 area_id=area.id, staff_growth=json.dumps(values.get("staff_growth", 0.0))))  # type: ignore[arg-type]
+        per_level: dict[str, dict[str, Any]] = {}
+        for key, span in values.get("span", {}).items():
+            per_level.setdefault(key, {})["span"] = float(span)
+        for key, rates in values.get("overrides", {}).items():
+            per_level.setdefault(key, {}).update({f: float(v) for f, v in rates.items()})
+        for key, cell in per_level.items():
+            if key not in levels:
+                raise ServiceError(f"Scenario '{scenario.name}' names an unknown level '{key}'")
+            session.add(ScenarioAreaLevel(organisation_id=strategy.organisation_id, scenario_id=scenario.id,  # type: ignore[arg-type]
+                                          area_id=area.id, level_id=levels[key].id, **cell))  # type: ignore[arg-type]
+    session.flush()
+    check_assumptions(session, strategy, scenario)
+    finish(session, commit)
+    return scenario

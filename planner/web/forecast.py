@@ -1,0 +1,91 @@
+"""The Forecast step: results of a scenario with charts and tables, the comparison of scenarios,
+the area drill-down and the leaver-rate sensitivity."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from planner.db import get_session
+from planner.exports import charts
+from planner.models import Scenario, Strategy
+from planner.services import forecasting
+from planner.services.scenarios import scenarios_of
+from planner.services.structure import area_depths, areas_of, levels_of
+from planner.web.tenancy import child_or_404, require, strategy_or_404
+
+bp = Blueprint("forecast", __name__, url_prefix="/strategies/<int:strategy_id>/forecast")
+
+
+def _chosen_scenario(strategy: Strategy) -> tuple[Scenario | None, list[Scenario]]:
+    """The scenario named in ?scenario=ID (this strategy's only), else the first."""
+    all_scenarios = scenarios_of(get_session(), strategy)
+    wanted = request.args.get("scenario", type=int)
+    if wanted is not None:
+        return child_or_404(Scenario, wanted, strategy), all_scenarios
+    return (all_scenarios[0] if all_scenarios else None), all_scenarios
+
+
+@bp.route("")
+@require("strategy.view")
+def index(strategy_id: int) -> str:
+    """A scenario's forecast: totals by level and year, charts with tables, scenarios compared."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    scenario, all_scenarios = _chosen_scenario(strategy)
+    levels = levels_of(db, strategy)
+    names = {lv.key: lv.name for lv in levels}
+    outcome = forecasting.run(db, strategy, scenario) if scenario else None
+    figures: dict[str, str] = {}
+    comparison: dict[str, dict[str, float]] = {}
+    if outcome is not None and outcome.result is not None:
+        figures["demand"] = charts.figure_json(charts.demand_supply(outcome.result, names))
+        figures["appointments"] = charts.figure_json(charts.appointments(outcome.result, names))
+        if "bands" in outcome.result:
+            figures["bands"] = charts.figure_json(charts.bands(outcome.result, names))
+        if len(all_scenarios) > 1:
+            compared = {s.name: forecasting.run(db, strategy, s, with_bands=False) for s in all_scenarios}
+            ok = {name: run.result for name, run in compared.items() if run.result is not None}
+            figures["comparison"] = charts.figure_json(charts.scenario_comparison(ok, names))  # type: ignore[arg-type]
+            for name, result in ok.items():
+                per_level = {lv.key: 0.0 for lv in levels}
+                for row in result["totals"]:  # type: ignore[index]
+                    per_level[row["level"]] = per_level.get(row["level"], 0.0) + row["external_appointments"]
+                comparison[name] = per_level
+    return render_template("forecast/index.html", strategy=strategy, scenario=scenario, scenarios=all_scenarios,
+                           outcome=outcome, levels=levels, figures=figures, comparison=comparison)
+
+
+@bp.route("/areas")
+@require("strategy.view")
+def areas(strategy_id: int) -> str:
+    """One year of the forecast by area, rolled up the area tree."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    scenario, all_scenarios = _chosen_scenario(strategy)
+    if scenario is None:
+        abort(404)
+    outcome = forecasting.run(db, strategy, scenario, with_bands=False)
+    years = list(range(strategy.start_year + 1, strategy.start_year + strategy.horizon + 1))
+    year = request.args.get("year", type=int) or years[-1]
+    if year not in years:
+        abort(404)
+    rows = areas_of(db, strategy)
+    rolled = forecasting.area_rollup(db, strategy, outcome.result, year) if outcome.result else {}
+    return render_template("forecast/areas.html", strategy=strategy, scenario=scenario, scenarios=all_scenarios,
+                           outcome=outcome, levels=levels_of(db, strategy), areas=rows, depths=area_depths(rows),
+                           rolled=rolled, year=year, years=years)
+
+
+@bp.route("/sensitivity")
+@require("strategy.view")
+def sensitivity(strategy_id: int) -> str:
+    """The scenario re-run with every leaver rate 1 and 2 points lower and higher."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    scenario, all_scenarios = _chosen_scenario(strategy)
+    if scenario is None:
+        abort(404)
+    outcome = forecasting.run(db, strategy, scenario, with_bands=False)
+    table = forecasting.sensitivity(outcome.spec) if outcome.result is not None else []
+    return render_template("forecast/sensitivity.html", strategy=strategy, scenario=scenario,
+                           scenarios=all_scenarios, outcome=outcome, levels=levels_of(db, strategy), table=table)
