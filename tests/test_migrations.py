@@ -47,7 +47,8 @@ def test_upgrade_empty_database_to_head_matches_the_models(tmp_path: Path) -> No
         upgrade(url)
         assert current_revision(url) == head
         engine = engine_for(url)
-        assert {"organisation", "user", "membership", "strategy", "area", "level"} <= set(inspect(engine).get_table_names())
+        tables = set(inspect(engine).get_table_names())
+        assert {"organisation", "user", "membership", "strategy", "area", "level", "scenario"} <= tables
         with engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
         assert differences == [], f"models and migrations disagree on {url.split(':')[0]}: {differences}"

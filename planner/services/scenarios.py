@@ -235,6 +235,23 @@ def spec_for(session: Session, strategy: Strategy, scenario: Scenario) -> dict[s
     return _spec(session, strategy, scenario)[0]
 
 
+def _percent(number: str) -> str:
+    return f"{float(number) * 100:.10g}%"
+
+
+def in_percent(message: str) -> str:
+    """The engine speaks in shares (0.095); the forms take percentages (9.5): translate."""
+    import re
+
+    number = r"(-?\d+(?:\.\d+)?(?:e-?\d+)?)"
+    message = re.sub(rf"^{number} is outside 0\.\.1$", lambda m: f"{_percent(m[1])} is outside 0% to 100%", message)
+    message = re.sub(rf"^{number} must be more than -1$", lambda m: f"{_percent(m[1])} must be more than -100%",
+                     message)
+    return re.sub(rf"leaver_rate {number} plus ready_rate {number} is {number}, more than 1",
+                  lambda m: f"leaver rate {_percent(m[1])} plus ready for promotion {_percent(m[2])} is "
+                            f"{_percent(m[3])}, more than 100%", message)
+
+
 def _field_problems(error: SpecError, levels: list[Level], areas: list[Area]) -> list[tuple[str, str]]:
     """Map the engine's problems (paths such as levels[2].leaver_rate) to form field names."""
     import re
@@ -249,7 +266,7 @@ def _field_problems(error: SpecError, levels: list[Level], areas: list[Area]) ->
         if match and int(match.group(1)) < len(levels):
             level = levels[int(match.group(1))]
             field = f"{match.group(2) or 'leaver_rate'}-{level.id}"
-            message = f"{level.name}: {problem.message}"
+            message = f"{level.name}: {in_percent(problem.message)}"
         elif area_match and int(area_match.group(1)) < len(areas):
             area = areas[int(area_match.group(1))]
             part, level_key, rate = area_match.group(2), area_match.group(3), area_match.group(4)
@@ -260,7 +277,8 @@ def _field_problems(error: SpecError, levels: list[Level], areas: list[Area]) ->
                 field = f"span-{area.id}-{level_id}"
             elif part == "overrides" and level_id:
                 field = f"override-{area.id}-{level_id}-{rate or 'leaver_rate'}"
-            message = f"{area.name}: {problem.message}"
+            text = problem.message if part == "span" else in_percent(problem.message)
+            message = f"{area.name}: {text}"
         else:
             message = str(problem)
         out.append((field, message))
@@ -344,6 +362,11 @@ def save_uncertainty(
         reason = "too many to run on request" if simulations > MAX_SIMULATIONS else "too few to show a range"
         raise AssumptionError([("simulations", f"Simulations must be from 1 to {MAX_SIMULATIONS:,}: "
                                                f"{simulations:,} is {reason}")])
+    from planner.services.forecasting import simulation_load_problem
+
+    too_big = simulation_load_problem(simulations, len(forecast_areas(session, strategy)))
+    if too_big:
+        raise AssumptionError([("simulations", too_big[:1].upper() + too_big[1:])])
     check_assumptions(session, strategy, scenario, uncertainty=(simulations, seed))
     scenario.simulations, scenario.seed = simulations, seed
     _touch(session, scenario, actor, "uncertainty", {"simulations": simulations, "seed": seed})

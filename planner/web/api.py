@@ -95,8 +95,8 @@ def baseline(strategy_id: int) -> Response:
 @api_require("strategy.view")
 def forecast() -> tuple[Response, int] | Response:
     """Forecast a spec (model.md) sent as the JSON body: 400 if it is not JSON, 422 if invalid."""
-    from planner.forecast import SpecError
-    from planner.forecast import forecast as run
+    from planner.forecast import Problem, SpecError, parse_spec, run_forecast
+    from planner.services.forecasting import simulation_load_problem
 
     try:
         data = json.loads(request.get_data(cache=False) or b"")
@@ -106,10 +106,13 @@ def forecast() -> tuple[Response, int] | Response:
     except RecursionError:
         return jsonify({"error": "The request body is nested too deeply to be a spec", "status": 400}), 400
     try:
-        result = run(data)
+        spec = parse_spec(data)
     except SpecError as exc:
         return jsonify(problem_list(exc)), 422
-    return jsonify(result)
+    too_big = simulation_load_problem(spec.uncertainty.simulations if spec.uncertainty else None, len(spec.areas))
+    if too_big:
+        return jsonify(problem_list(SpecError([Problem("uncertainty.simulations", too_big)]))), 422
+    return jsonify(run_forecast(spec))
 
 
 def problem_list(error: object) -> dict[str, object]:

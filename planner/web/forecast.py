@@ -66,7 +66,7 @@ def areas(strategy_id: int) -> str:
         abort(404)
     outcome = forecasting.run(db, strategy, scenario, with_bands=False)
     years = list(range(strategy.start_year + 1, strategy.start_year + strategy.horizon + 1))
-    year = request.args.get("year", type=int) or years[-1]
+    year = request.args.get("year", type=int) if "year" in request.args else years[-1]
     if year not in years:
         abort(404)
     rows = areas_of(db, strategy)

@@ -31,9 +31,13 @@ def _load(strategy_id: int, scenario_id: int) -> tuple[Strategy, Scenario]:
 def _number(raw: str, label: str, errors: list[tuple[str, str]], field: str, *, percent: bool,
             blank: float | None = None) -> float | None:
     """A typed number (a percentage becomes a share); blank gives `blank`; errors name the field."""
-    text = raw.strip().replace(",", "").rstrip("%").strip()
+    text = raw.strip().rstrip("%").strip()
     if not text:
         return blank
+    if percent and "," in text:
+        errors.append((field, f"{label} must be a number with a full stop for decimals, like 9.5"))
+        return blank
+    text = text.replace(",", "")
     try:
         value = float(text)
     except ValueError:

@@ -60,6 +60,6 @@ def test_changing_the_leaver_rate_changes_the_forecast_and_chart(page: Page, liv
     page.get_by_label("Frontline leaders: leaver rate (%)").fill("140")
     page.get_by_role("button", name="Save and see the forecast").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Frontline leaders")
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("1.4 is outside 0..1")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("140% is outside 0% to 100%")
     page.locator(".nhsuk-breadcrumb").get_by_role("link", name="Forecast").click()
     assert _frontline_external_total(page) == after_total

@@ -60,7 +60,8 @@ def test_sign_in_create_strategy_add_areas_and_baseline(page: Page, live_server:
     page.get_by_label("Acute Medical Unit: staff headcount").fill("310")
     page.get_by_label("Acute Medical Unit: FTE").fill("400")  # more FTE than people: refused
     page.get_by_role("button", name="Save baseline").click()
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Acute Medical Unit: FTE (400) cannot be more than the headcount (310)")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Acute Medical Unit: FTE (400) cannot be more than the headcount (310)")
     page.get_by_label("Acute Medical Unit: FTE").fill("279")
     page.get_by_label("Acute Medical Unit: frontline leaders in post").fill("27")
     page.get_by_label("Division of Medicine: senior leaders in post").fill("3")
