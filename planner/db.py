@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@lru_cache(maxsize=8)
+# Never evicted: an engine dropped from a bounded cache would leave its pooled connections open.
+@cache
 def engine_for(url: str) -> Engine:
     """The engine for a database URL, created once per process."""
     if url.startswith("sqlite"):

@@ -27,6 +27,8 @@ class Organisation(SQLModel, table=True):
     slug: str = Field(max_length=63, unique=True, index=True)
     name: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+    # Diversity counts from 1 to this are withheld (the NHS Digital rule is 7; 3 to 10 allowed).
+    suppression_threshold: int = Field(default=7, sa_column_kwargs={"server_default": "7"})
 
 
 class User(SQLModel, table=True):
@@ -223,3 +225,77 @@ class ScenarioAreaLevel(SQLModel, table=True):
     leaver_rate: float | None = None
     ready_rate: float | None = None
     internal_fill_max: float | None = None
+
+
+class DiversityCount(SQLModel, table=True):
+    """How many people of one group of a characteristic are in an area: leaders of a level, or
+    (with no level) all staff. Only these aggregates are kept; staff records never are."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
+    level_id: int | None = Field(default=None, foreign_key="level.id", index=True, ondelete="CASCADE")
+    characteristic: str = Field(max_length=40)
+    group_key: str = Field(max_length=40)
+    count: int = 0
+
+
+class Benchmark(SQLModel, table=True):
+    """A comparator share for a group: the local community (census) or a national figure."""
+
+    __table_args__ = (UniqueConstraint("strategy_id", "source", "characteristic", "group_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    source: str = Field(max_length=20)  # "community" or "national"
+    characteristic: str = Field(max_length=40)
+    group_key: str = Field(max_length=40)
+    share: float = 0.0
+
+
+class ShortlistingFigure(SQLModel, table=True):
+    """Applicants shortlisted and appointed from a group, for WRES indicator 2 (and WDES)."""
+
+    __table_args__ = (UniqueConstraint("strategy_id", "characteristic", "group_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    characteristic: str = Field(max_length=40)
+    group_key: str = Field(max_length=40)
+    shortlisted: int = 0
+    appointed: int = 0
+
+
+class DiversityTarget(SQLModel, table=True):
+    """A target share of one group at one level (or all leaders, level None) by a year."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    level_id: int | None = Field(default=None, foreign_key="level.id", index=True, ondelete="CASCADE")
+    characteristic: str = Field(max_length=40)
+    group_key: str = Field(max_length=40)
+    target_share: float
+    target_year: int
+    leaver_rate_ratio: float = 1.0
+    current_appointment_share: float | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class StaffImport(SQLModel, table=True):
+    """One upload of a staff extract: its aggregate counts while it waits to be confirmed (JSON),
+    then what it did. Individual rows are never stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    filename: str = Field(default="", max_length=200)
+    file_kind: str = Field(default="", max_length=10)
+    rows_read: int = 0
+    rows_skipped: int = 0
+    status: str = Field(default="pending", max_length=20)  # pending, applied, discarded
+    summary: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    counts: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
