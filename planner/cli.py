@@ -224,6 +224,66 @@ def forecast_command(spec_file: str | None, strategy_id: int | None, scenario_na
     click.echo(json.dumps(result, allow_nan=False))
 
 
+@main.command("import-staff")
+@click.argument("extract", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy whose baseline it replaces.")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False),
+              help="JSON mapping our column names to your file's headers.")
+@click.option("--sheet", help="The worksheet of an .xlsx file (default: the first).")
+@click.option("--skip-bad-rows", is_flag=True, help="Import the rows without problems and skip the others.")
+def import_staff(extract: str, strategy_id: int, mapping_file: str | None, sheet: str | None,
+                 skip_bad_rows: bool) -> None:
+    """Replace a strategy's baseline with the counts of a staff extract (CSV or XLSX).
+
+    Only counts are kept. While any row has a problem nothing is stored (exit 2), unless
+    --skip-bad-rows."""
+    from planner.imports import ImportRefused, read_mapping
+    from planner.models import Strategy
+    from planner.services import ServiceError, staff_import
+
+    try:
+        with open(extract, "rb") as handle:
+            data = handle.read()
+        mapping = None
+        if mapping_file:
+            with open(mapping_file, "rb") as handle:
+                mapping = read_mapping(handle.read())
+    except OSError as exc:
+        fail(f"cannot read {exc.filename}: {exc.strerror}", code=2)
+    except ImportRefused as exc:
+        fail(f"{mapping_file}: {exc.message}", code=2)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        try:
+            result = staff_import.read(session, strategy, data, os.path.basename(extract), mapping=mapping,  # type: ignore[arg-type]
+                                       sheet=sheet, skip_bad_rows=skip_bad_rows)
+        except ImportRefused as exc:
+            fail(f"{extract}: {exc.message} Nothing was stored.", code=2)
+        del data
+        total = sum(result.problem_totals.values())
+        if total:
+            click.echo(f"{extract}: {total:,} problem{'s' if total != 1 else ''} "
+                       f"({', '.join(f'{k}: {n:,}' for k, n in result.problem_totals.items())})", err=True)
+            for problem in result.problems:
+                click.echo(f"  row {problem.row}, {problem.column}: {problem.message}", err=True)
+            if total > len(result.problems):
+                click.echo(f"  ... and {total - len(result.problems):,} more", err=True)
+        if not result.importable:
+            fail("nothing was stored: correct the file, or use --skip-bad-rows to import the other rows", code=2)
+        try:
+            pending = staff_import.hold(session=session, strategy=strategy, result=result,  # type: ignore[arg-type]
+                                        filename=os.path.basename(extract), actor=None, commit=False)
+            staff_import.apply(session=session, strategy=strategy, pending=pending, actor=None)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            session.rollback()
+            fail(exc.message, code=2)
+    skipped = f", {result.rows_skipped:,} skipped" if result.rows_skipped else ""
+    click.echo(f"Imported {result.rows_read:,} rows{skipped}: {sum(result.staff.values()):,} staff in "
+               f"{len(result.staff)} areas. The baseline of strategy {strategy_id} is replaced.")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=None, help="Default: PORT, or 5000.")

@@ -14,6 +14,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "structure.edit": DRAFTERS,
     "baseline.edit": DRAFTERS,
     "scenario.edit": DRAFTERS,
+    "diversity.edit": DRAFTERS,
+    # Unsuppressed diversity counts, on screen and clearly labelled (never in papers).
+    "diversity.unsuppressed": frozenset({"admin", "planner"}),
     "members.manage": frozenset({"admin"}),
 }
 

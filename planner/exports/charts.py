@@ -110,3 +110,24 @@ def scenario_comparison(results: Mapping[str, Mapping[str, Any]], level_names: M
 def figure_json(fig: go.Figure) -> str:
     """The figure as JSON that is safe inside a <script type="application/json"> element."""
     return str(fig.to_json()).replace("</", "<\\/")
+
+
+def target_trajectory(result: Mapping[str, Any], benchmarks: Mapping[str, float | None], title: str) -> go.Figure:
+    """A group's share over the years: the path that reaches the target, the no-action path, the
+    target and the benchmarks as lines (one diversity item of the model's output)."""
+    fig = go.Figure()
+    years = [p["year"] for p in result["trajectory"]]
+    fig.add_trace(go.Scatter(x=years, y=[p["share"] for p in result["trajectory"]], mode="lines+markers",
+                             name="With the appointments needed", line={"color": PALETTE[0], "width": 3}))
+    fig.add_trace(go.Scatter(x=years, y=[p["share"] for p in result["no_action"]], mode="lines+markers",
+                             name="No action (current appointments)", line={"color": PALETTE[7], "dash": "dash"}))
+    fig.add_trace(go.Scatter(x=[years[0], result["target_year"]], y=[result["target_share"]] * 2, mode="lines",
+                             name=f"Target by {result['target_year']}", line={"color": PALETTE[2], "width": 2}))
+    styles = ["dot", "dashdot", "longdash"]
+    for i, (name, value) in enumerate(benchmarks.items()):
+        if value is not None:
+            fig.add_trace(go.Scatter(x=[years[0], years[-1]], y=[value, value], mode="lines", name=name,
+                                     line={"color": PALETTE[(i + 3) % len(PALETTE)], "dash": styles[i % 3]}))
+    fig = _layout(fig, title, 440)
+    fig.update_yaxes(tickformat=".0%")
+    return fig

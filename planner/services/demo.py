@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from planner.config import DATA_DIR, PASSWORD_HASH_METHOD
-from planner.models import Organisation
+from planner.models import Organisation, Strategy
 from planner.services import accounts, baseline, scenarios, strategies, structure
 
 DEMO_FILE = DATA_DIR / "demo" / "organisation.json"
@@ -69,8 +69,48 @@ def load_demo(
         baseline.save_baseline(session=session, strategy=strategy, figures=figures, actor=None, commit=False)
         for scenario in data.get("scenarios", []):
             scenarios.scenario_from_data(session=session, strategy=strategy, data=scenario, actor=None, commit=False)
+        _load_diversity(session, strategy, path.parent / "diversity.json")
         session.commit()
     except Exception:
         session.rollback()
         raise
     return organisation
+
+
+def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:
+    """The demo's staff extract (imported like any other), benchmarks, shortlisting and targets."""
+    from planner.models import Benchmark, DiversityTarget, ShortlistingFigure
+    from planner.services import staff_import
+    from planner.services.structure import levels_of
+
+    if not path.exists():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    extract = path.parent / data["extract"]
+    result = staff_import.read(session, strategy, extract.read_bytes(), extract.name)
+    if not result.importable:
+        raise ValueError(f"the demo extract has problems: {result.problem_totals}")
+    pending = staff_import.hold(session=session, strategy=strategy, result=result, filename=extract.name,
+                                actor=None, commit=False)
+    staff_import.apply(session=session, strategy=strategy, pending=pending, actor=None, commit=False)
+    org = strategy.organisation_id
+    for characteristic, sources in data["benchmarks"].items():
+        for source, shares in sources.items():
+            for group, share in shares.items():
+                session.add(Benchmark(organisation_id=org, strategy_id=strategy.id, source=source,  # type: ignore[arg-type]
+                                      characteristic=characteristic, group_key=group, share=share))
+    for characteristic, groups in data["shortlisting"].items():
+        for group, (shortlisted, appointed) in groups.items():
+            session.add(ShortlistingFigure(organisation_id=org, strategy_id=strategy.id,  # type: ignore[arg-type]
+                                           characteristic=characteristic, group_key=group,
+                                           shortlisted=shortlisted, appointed=appointed))
+    levels = {lv.key: lv.id for lv in levels_of(session, strategy)}
+    for target in data["targets"]:
+        session.add(DiversityTarget(
+            organisation_id=org, strategy_id=strategy.id,  # type: ignore[arg-type]
+            level_id=None if target["level"] == "all" else levels[target["level"]],
+            characteristic=target["characteristic"], group_key=target["group"],
+            target_share=target["target_share"], target_year=target["target_year"],
+            leaver_rate_ratio=target.get("leaver_rate_ratio", 1.0),
+            current_appointment_share=target.get("current_appointment_share"),
+        ))

@@ -73,6 +73,25 @@ def forecast_status(session: Session, strategy: Strategy) -> tuple[str, str]:
                        f"{round(external):,} external appointments over the period")
 
 
+def diversity_status(session: Session, strategy: Strategy) -> tuple[str, str]:
+    """Completed once there are diversity counts and at least one target."""
+    from sqlmodel import func, select
+
+    from planner.models import DiversityCount, DiversityTarget
+
+    counts = session.exec(select(func.count()).select_from(DiversityCount)
+                          .where(DiversityCount.strategy_id == strategy.id)).one()
+    targets = session.exec(select(func.count()).select_from(DiversityTarget)
+                           .where(DiversityTarget.strategy_id == strategy.id)).one()
+    if not counts and not targets:
+        return NOT_STARTED, "Import a staff extract for representation by level, then set targets"
+    if not counts:
+        return IN_PROGRESS, "No diversity figures yet: import a staff extract"
+    if not targets:
+        return IN_PROGRESS, "Representation is ready: set targets for the groups and levels that matter"
+    return COMPLETED, f"{targets} target{'s' if targets != 1 else ''} set"
+
+
 def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) -> list[Task]:
     """The journey's steps that exist so far, with their statuses."""
     scope = scope_status(strategy)
@@ -84,4 +103,6 @@ def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) ->
         Task("baseline", "Baseline: staff and leaders in post", "baseline.index", *baseline),
         Task("forecast", "Leadership demand and supply: the forecast", "forecast.index",
              *forecast_status(session, strategy)),
+        Task("diversity", "Diversity: representation and targets", "diversity.index",
+             *diversity_status(session, strategy)),
     ]

@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from planner.diversity.suppression import is_small
 from planner.reference import band_label
 from planner.web import filters
 from planner.web.tenancy import can, current_org, current_role, wants_json
@@ -46,9 +47,21 @@ def _handle_csrf_error(error: CSRFError) -> Any:
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, the error handlers and the template helpers."""
-    from planner.web import account, admin, api, auth, baseline, forecast, main, scenarios, strategies, structure
+    from planner.web import (
+        account,
+        admin,
+        api,
+        auth,
+        baseline,
+        diversity,
+        forecast,
+        main,
+        scenarios,
+        strategies,
+        structure,
+    )
 
-    for module in (auth, main, strategies, structure, baseline, forecast, scenarios, admin, account, api):
+    for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, admin, account, api):
         app.register_blueprint(module.bp)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
@@ -61,5 +74,6 @@ def register_web(app: Flask) -> None:
             "current_role": current_role,
             "can": can,
             "band_label": band_label,
+            "is_small": is_small,
             "request_path": request.path,
         }

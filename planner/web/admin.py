@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
@@ -89,3 +89,32 @@ def remove_member(membership_id: int) -> str | Response | tuple[str, int]:
         flash(f"{user.email} removed from the organisation.", "success")  # type: ignore[union-attr]
         return redirect(url_for("admin.members"))
     return render_template("admin/confirm_remove.html", form=form, member=user)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@require("members.manage")
+def settings() -> str | Response | tuple[str, int]:
+    """Organisation settings: the small-number suppression threshold."""
+    from planner.diversity.suppression import MAX_THRESHOLD, MIN_THRESHOLD
+    from planner.services.audit import record
+
+    organisation = current_org()
+    form = ConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        raw = request.form.get("suppression_threshold", "").strip()
+        if not raw.isascii() or not raw.isdigit() or not MIN_THRESHOLD <= int(raw) <= MAX_THRESHOLD:
+            error = f"The threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}"
+        else:
+            before = organisation.suppression_threshold  # type: ignore[union-attr]
+            organisation.suppression_threshold = int(raw)  # type: ignore[union-attr]
+            db = get_session()
+            db.add(organisation)
+            record(db, action="update", entity="organisation", entity_id=organisation.id,  # type: ignore[union-attr]
+                   organisation_id=organisation.id, user_id=current_user.id,  # type: ignore[union-attr]
+                   changes={"suppression_threshold": [before, int(raw)]})
+            db.commit()
+            flash("Settings saved.", "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, error=error, organisation=organisation,
+                           low=MIN_THRESHOLD, high=MAX_THRESHOLD), (400 if error else 200)

@@ -88,7 +88,33 @@ def baseline(strategy_id: int) -> Response:
             "fte": own.fte if own else 0.0,
             "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
         })
-    return jsonify({"areas": out})
+    from planner.services.diversity import baseline_diversity
+
+    return jsonify({"areas": out, "diversity": baseline_diversity(get_session(), found, current_org(),  # type: ignore[arg-type]
+                                                                  suppressed=_suppressed())})
+
+
+def _suppressed() -> bool:
+    """Counts are suppressed unless the caller may see them and asked with suppress=false."""
+    return not (request.args.get("suppress", "true").lower() == "false" and can("diversity.unsuppressed"))
+
+
+@bp.route("/strategies/<int:strategy_id>/diversity")
+@api_require("strategy.view")
+def diversity(strategy_id: int) -> Response:
+    """Representation, indicators and target trajectories (on ?scenario=ID, else the first)."""
+    from planner.models import Scenario
+    from planner.services.diversity import diversity_report
+    from planner.services.scenarios import scenarios_of
+
+    found = strategy_or_404(strategy_id)
+    wanted = request.args.get("scenario", type=int)
+    if wanted is not None:
+        scenario = child_or_404(Scenario, wanted, found)
+    else:
+        scenario = next(iter(scenarios_of(get_session(), found)), None)
+    return jsonify(diversity_report(get_session(), found, current_org(), scenario,  # type: ignore[arg-type]
+                                    suppressed=_suppressed()))
 
 
 @bp.route("/forecast", methods=["POST"])

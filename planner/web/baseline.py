@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -89,3 +89,91 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
     status = 400 if errors else 200
     return render_template("baseline/edit.html", strategy=strategy, summary=summary, form=form,
                            errors=errors, error_fields={f for f, _ in errors}, values=values), status
+
+
+IMPORT_COLUMNS = ("Assignment Number", "Area", "Pay Band", "Leader", "FTE", "Ethnic Origin", "Sex", "Disability",
+                  "Age", "Date of Birth")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require("baseline.edit")
+def upload(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Upload a staff extract; show a preview of its counts and every problem before anything is stored."""
+    from planner.imports import ImportRefused
+    from planner.services import staff_import
+
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    form = ConfirmForm()
+    errors: list[tuple[str, str]] = []
+    result = None
+    pending = None
+    if form.validate_on_submit():
+        upload_file = request.files.get("extract")
+        mapping = {column: request.form.get(f"map-{column}", "").strip() for column in IMPORT_COLUMNS}
+        mapping = {k: v for k, v in mapping.items() if v}
+        if upload_file is None or not upload_file.filename:
+            errors.append(("extract", "Choose a staff extract file (CSV or Excel .xlsx) to upload"))
+        else:
+            data = upload_file.read()
+            try:
+                result = staff_import.read(db, strategy, data, upload_file.filename, mapping=mapping or None,
+                                           sheet=request.form.get("sheet", "").strip() or None,
+                                           skip_bad_rows=request.form.get("skip_bad_rows") == "yes")
+            except ImportRefused as exc:
+                errors.append(("extract", exc.message))
+            else:
+                if result.importable:
+                    pending = staff_import.hold(session=db, strategy=strategy, result=result,
+                                                filename=upload_file.filename, actor=current_user)  # type: ignore[arg-type]
+            del data  # the file's bytes go no further than this request
+    status = 400 if errors or (result is not None and not result.importable) else 200
+    return render_template("baseline/import.html", strategy=strategy, form=form, errors=errors, result=result,
+                           pending=pending, columns=IMPORT_COLUMNS, values=dict(request.form),
+                           summary=summarise(db, strategy)), status
+
+
+def _pending(strategy_id: int, import_id: int):  # type: ignore[no-untyped-def]
+    from planner.models import StaffImport
+
+    strategy = strategy_or_404(strategy_id)
+    from planner.web.tenancy import child_or_404
+
+    pending = child_or_404(StaffImport, import_id, strategy)
+    if pending.user_id != current_user.id:
+        abort(404)
+    return strategy, pending
+
+
+@bp.route("/import/<int:import_id>/confirm", methods=["POST"])
+@require("baseline.edit")
+def confirm_import(strategy_id: int, import_id: int) -> Response:
+    """Replace the baseline with the previewed counts, in one transaction."""
+    from planner.services import staff_import
+
+    strategy, pending = _pending(strategy_id, import_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        staff_import.apply(session=get_session(), strategy=strategy, pending=pending, actor=current_user)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        get_session().rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("baseline.upload", strategy_id=strategy.id))
+    skipped = f", {pending.rows_skipped:,} rows with problems skipped" if pending.rows_skipped else ""
+    flash(f"Baseline replaced from {pending.filename}: {pending.rows_read:,} rows read{skipped}.", "success")
+    return redirect(url_for("baseline.index", strategy_id=strategy.id))
+
+
+@bp.route("/import/<int:import_id>/discard", methods=["POST"])
+@require("baseline.edit")
+def discard_import(strategy_id: int, import_id: int) -> Response:
+    """Forget a previewed import; the baseline stays as it was."""
+    from planner.services import staff_import
+
+    strategy, pending = _pending(strategy_id, import_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    staff_import.discard(session=get_session(), pending=pending)
+    flash("Import discarded. The baseline is unchanged.", "success")
+    return redirect(url_for("baseline.index", strategy_id=strategy.id))

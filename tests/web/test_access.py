@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlmodel import Session
 
-from planner.models import Area, Strategy
+from planner.models import Area, DiversityTarget, StaffImport, Strategy
 from planner.services.accounts import create_token
 from planner.services.scenarios import create_scenario
 from tests import factories
@@ -66,6 +66,19 @@ MATRIX: dict[str, str | set[str]] = {
     "scenarios.create": DRAFTERS,
     "scenarios.rename": DRAFTERS,
     "scenarios.delete": DRAFTERS,
+    "baseline.upload": DRAFTERS,
+    "baseline.confirm_import": DRAFTERS,
+    "baseline.discard_import": DRAFTERS,
+    "diversity.index": EVERYONE,
+    "diversity.benchmarks": DRAFTERS,
+    "diversity.shortlisting": DRAFTERS,
+    "diversity.targets": EVERYONE,
+    "diversity.target": EVERYONE,
+    "diversity.create_target": DRAFTERS,
+    "diversity.update_target": DRAFTERS,
+    "diversity.delete_target": DRAFTERS,
+    "admin.settings": {"admin"},
+    "api.diversity": EVERYONE,
     "api.scenarios": EVERYONE,
     "api.scenario_spec": EVERYONE,
     "api.scenario_forecast": EVERYONE,
@@ -81,7 +94,16 @@ def _world(db: Session, organisation, user) -> dict[str, int]:  # type: ignore[n
     token, _plain = create_token(session=db, user=user, organisation=organisation, name="probe")
     scenario = create_scenario(session=db, strategy=strategy, name="Probe", actor=None)
     create_scenario(session=db, strategy=strategy, name="Spare", actor=None)
+    target = DiversityTarget(organisation_id=organisation.id, strategy_id=strategy.id, characteristic="ethnicity",
+                             group_key="bme", target_share=0.2, target_year=2031)
+    pending = StaffImport(organisation_id=organisation.id, strategy_id=strategy.id, user_id=user.id,
+                          counts='{"staff": {}, "fte": {}, "leaders": [], "diversity": []}')
+    db.add(target)
+    db.add(pending)
+    db.commit()
     return {
+        "target_id": target.id,
+        "import_id": pending.id,
         "scenario_id": scenario.id,
         "strategy_id": strategy.id, "area_id": area.id, "level_id": level.id,
         "membership_id": factories.membership_of(db, spare, organisation).id, "token_id": token.id,

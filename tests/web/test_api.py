@@ -40,7 +40,7 @@ def test_strategy_list_detail_and_baseline_shapes(client, db: Session, org) -> N
         {"code": "MED", "staff": 0, "fte": 0.0, "leaders": {"board": 0, "senior": 0, "middle": 0, "frontline": 0}},
         {"code": "MED-ED", "staff": 420, "fte": 381.5,
          "leaders": {"board": 0, "senior": 1, "middle": 0, "frontline": 33}},
-    ]}
+    ], "diversity": []}
 
 
 def test_session_sign_in_also_works(client, db: Session, strategy, signed_in) -> None:

@@ -1,0 +1,1 @@
+"""Diversity: characteristics, suppression of small numbers, WRES indicators."""

@@ -1,0 +1,18 @@
+"""Reading staff-record extracts (CSV or XLSX) into aggregate counts. Pure Python: no Flask, no
+database; openpyxl is imported only when a workbook is opened."""
+
+from planner.imports.columns import COLUMNS, REQUIRED, read_mapping
+from planner.imports.files import ImportRefused, Limits
+from planner.imports.staff import KINDS, ImportResult, RowProblem, read_staff_extract
+
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "REQUIRED",
+    "ImportRefused",
+    "ImportResult",
+    "Limits",
+    "RowProblem",
+    "read_mapping",
+    "read_staff_extract",
+]

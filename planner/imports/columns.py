@@ -1,0 +1,151 @@
+"""Which of the file's columns we read: headings matched ignoring case, spaces and punctuation, a
+few well-known other names, and the planner's own mapping {our column: their heading}."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.imports.files import ImportRefused, Row
+
+COLUMNS = (
+    "Assignment Number", "Area", "Pay Band", "Leader", "FTE", "Ethnic Origin", "Sex", "Disability", "Age",
+    "Date of Birth",
+)
+REQUIRED = ("Area", "Pay Band")
+# Headings recognised without a mapping, best first; the first is the column's own name.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "Assignment Number": ("Assignment Number", "Assignment No", "Assignment"),
+    "Area": ("Area",),
+    "Pay Band": ("Pay Band", "Band", "AfC Band"),
+    "Leader": ("Leader",),
+    "FTE": ("FTE", "WTE", "Whole Time Equivalent", "Full Time Equivalent"),
+    "Ethnic Origin": ("Ethnic Origin", "Ethnicity", "Ethnic Group", "Ethnic Category"),
+    "Sex": ("Sex", "Gender"),
+    "Disability": ("Disability", "Disabled"),
+    "Age": ("Age",),
+    "Date of Birth": ("Date of Birth", "DOB", "Birth Date"),
+}
+HEADER_SEARCH_ROWS = 20  # title lines above the headings are allowed, up to this many rows
+MAPPING_MAX_BYTES = 64 * 1024
+
+
+def normalise(text: object) -> str:
+    """Lower-case letters and digits only: 'Pay Band', 'PAY_BAND' and 'pay-band' all read 'payband'."""
+    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+
+
+_OURS = {normalise(name): name for name in COLUMNS} | {"gender": "Sex"}
+
+
+@dataclass
+class Columns:
+    """Where each of our columns is in the file, their headings, and the headings we do not read."""
+
+    index: dict[str, int]
+    headings: dict[str, str]
+    ignored: list[str] = field(default_factory=list)
+
+
+def check_mapping(mapping: Mapping[str, Any]) -> dict[str, str]:
+    """The mapping with our column names spelled as in COLUMNS; ImportRefused with one sentence if it is wrong."""
+    checked: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for key, heading in mapping.items():
+        ours = _OURS.get(normalise(key)) if isinstance(key, str) else None
+        if ours is None:
+            raise ImportRefused(f"The mapping names '{str(key)[:40]}', which is not one of the columns "
+                                f"({', '.join(COLUMNS)}).")
+        if not isinstance(heading, str) or not normalise(heading):
+            raise ImportRefused(f"The mapping for '{ours}' must be the heading of a column in the file, in quotes.")
+        if ours in checked:
+            raise ImportRefused(f"The mapping gives '{ours}' more than once.")
+        if normalise(heading) in used:
+            raise ImportRefused(f"The mapping uses the heading '{heading[:40]}' for both "
+                                f"'{used[normalise(heading)]}' and '{ours}'.")
+        checked[ours] = heading.strip()
+        used[normalise(heading)] = ours
+    return checked
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ImportRefused(f"The mapping file gives '{key[:40]}' more than once.")
+        seen[key] = value
+    return seen
+
+
+def read_mapping(data: bytes) -> dict[str, str]:
+    """The --mapping JSON file: an object of our column names to the file's headings."""
+    if len(data) > MAPPING_MAX_BYTES:
+        raise ImportRefused("The mapping file is larger than 64 KB, far more than a mapping needs.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused("The mapping file is not UTF-8 text.") from error
+    try:
+        loaded = json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(f"The mapping file is not valid JSON ({error.msg} at line {error.lineno}, "
+                            f"column {error.colno}).") from error
+    if not isinstance(loaded, dict) or not loaded:
+        raise ImportRefused('The mapping file must be a JSON object of our column names to your headings, '
+                            'such as {"Area": "Cost Centre", "Pay Band": "Grade"}.')
+    return check_mapping(loaded)
+
+
+def _match(row: Row, mapping: Mapping[str, str]) -> Columns | str:
+    """The columns if this row is the heading row, else the sentence saying why not."""
+    cells = ["" if v is None else " ".join(str(v).split()) for v in row]
+    keys = [normalise(c) for c in cells]
+    index: dict[str, int] = {}
+    for ours, theirs in mapping.items():
+        found = [i for i, k in enumerate(keys) if k == normalise(theirs)]
+        if not found:
+            return f"The file has no column headed '{theirs[:40]}' (mapped to '{ours}')."
+        if len(found) > 1:
+            return f"The file has more than one column headed '{theirs[:40]}': rename one of them."
+        index[ours] = found[0]
+    taken = set(index.values())
+    for ours in COLUMNS:
+        if ours in index:
+            continue
+        for alias in ALIASES[ours]:
+            found = [i for i, k in enumerate(keys) if k == normalise(alias) and i not in taken]
+            if len(found) > 1:
+                return (f"The file has more than one column headed '{cells[found[0]][:40]}': rename one, "
+                        f"or map the one to use.")
+            if found:
+                index[ours] = found[0]
+                taken.add(found[0])
+                break
+    for ours in REQUIRED:
+        if ours not in index:
+            return f"The file has no '{ours}' column (or a column mapped to it)."
+    return Columns(
+        index=index,
+        headings={ours: cells[i][:60] for ours, i in index.items()},
+        ignored=[c[:60] for i, c in enumerate(cells) if c and i not in taken],
+    )
+
+
+def find_headings(rows: Iterator[tuple[int, Row]], mapping: Mapping[str, str], *, empty: str) -> Columns:
+    """Read rows up to and including the heading row (the first of the first 20 non-blank rows that has
+    the required columns); refuse, with the reason the first non-blank row gave (or `empty`), when there is none."""
+    first_reason: str | None = None
+    seen = 0
+    for _, row in rows:
+        if not any(v is not None and str(v).strip() for v in row):
+            continue
+        found = _match(row, mapping)
+        if isinstance(found, Columns):
+            return found
+        first_reason = first_reason or found
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    raise ImportRefused(first_reason or empty)

@@ -1,0 +1,273 @@
+"""Reading a staff-record extract (CSV or XLSX, ESR-like columns) into counts: staff and FTE per area,
+leaders per area and level, and diversity counts. Rows are read one at a time, checked, counted and
+forgotten; the result holds counts and problem reports only (row number, column heading, kind, and
+at most the offending cell's own value, cut to 40 characters)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from planner.diversity.characteristics import (
+    age_band,
+    age_on,
+    classify_disability,
+    classify_ethnicity,
+    classify_sex,
+)
+from planner.imports.columns import Columns, check_mapping, find_headings, read_mapping
+from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_rows, kind_of
+from planner.imports.values import (
+    MAX_AGE,
+    MIN_AGE,
+    AreaLookup,
+    band_level_lookup,
+    cell_text,
+    parse_age,
+    parse_band,
+    parse_date,
+    parse_fte,
+    parse_yes_no,
+    shown,
+)
+from planner.imports.workbook import xlsx_rows
+
+__all__ = ["KINDS", "ImportRefused", "ImportResult", "Limits", "RowProblem", "read_mapping", "read_staff_extract"]
+
+KINDS = ("unknown area", "unknown band", "bad code", "duplicate assignment", "missing value", "not a leadership band")
+PROBLEMS_KEPT = 100
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem in one cell: row as a spreadsheet shows it (headings are row 1 in most files)."""
+
+    row: int
+    column: str
+    kind: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    """Counts from an extract, and what stopped any rows being counted. No row-level data."""
+
+    file_kind: str
+    rows_read: int
+    rows_skipped: int
+    staff: dict[str, int]
+    fte: dict[str, float]
+    leaders: dict[tuple[str, str], int]
+    diversity: dict[tuple[str, str | None, str, str], int]
+    problems: list[RowProblem]
+    problem_totals: dict[str, int]
+    ignored_columns: list[str]
+    skip_bad_rows: bool = False
+    columns: dict[str, str] = field(default_factory=dict)  # our column -> the file's heading read for it
+    missing_characteristics: list[str] = field(default_factory=list)  # characteristic keys with no column
+
+    @property
+    def importable(self) -> bool:
+        """No problems, or the planner chose to skip the rows with problems; and some rows were counted."""
+        return (not self.problem_totals or self.skip_bad_rows) and self.rows_read > self.rows_skipped
+
+
+def _cached(function: Callable[[str], object]) -> Callable[[str], object]:
+    """Values repeat (a few areas, bands and codes): remember each answer for this read only."""
+    memo: dict[str, object] = {}
+
+    def lookup(text: str) -> object:
+        if text not in memo:
+            memo[text] = function(text)
+        return memo[text]
+
+    return lookup
+
+
+class _Tally:
+    """The counts so far, and the problems; fed one row at a time."""
+
+    def __init__(self, columns: Columns, areas: Mapping[str, str], band_levels: Mapping[str, str], as_at: date,
+                 limits: Limits) -> None:
+        self.columns = columns
+        self.as_at = as_at
+        self.limits = limits
+        self.area = _cached(AreaLookup(areas).code)
+        self.band = _cached(parse_band)
+        self.levels = band_level_lookup(band_levels)
+        self.leader = _cached(parse_yes_no)
+        self.ethnicity = _cached(classify_ethnicity)
+        self.sex = _cached(classify_sex)
+        self.disability = _cached(classify_disability)
+        self.used = tuple(columns.index.items())
+        # Assignment numbers are kept only as keyed hashes, and only while the file is read.
+        self.hash_key = secrets.token_bytes(16)
+        self.assignments: dict[bytes, int] = {}
+        self.rows_read = self.rows_skipped = 0
+        self.staff: dict[str, int] = {}
+        self.fte: dict[str, Decimal] = {}
+        self.leaders: dict[tuple[str, str], int] = {}
+        self.diversity: dict[tuple[str, str | None, str, str], int] = {}
+        self.problems: list[RowProblem] = []
+        self.totals: dict[str, int] = {}
+
+    def _problem(self, number: int, ours: str, kind: str, message: str) -> None:
+        self.totals[kind] = self.totals.get(kind, 0) + 1
+        if len(self.problems) < PROBLEMS_KEPT:
+            self.problems.append(RowProblem(number, self.columns.headings[ours], kind, message))
+
+    def add(self, number: int, row: Row) -> None:
+        """Check one row and count it if it has no problem."""
+        width = len(row)
+        raw = {ours: (row[i] if i < width else None) for ours, i in self.used}
+        text = {ours: value.strip() if type(value) is str else cell_text(value) for ours, value in raw.items()}
+        if not any(text.values()):
+            return  # a blank row
+        self.rows_read += 1
+        if self.rows_read > self.limits.max_rows:
+            raise ImportRefused(f"The file has more than {self.limits.max_rows:,} rows of staff; "
+                                f"the limit is {self.limits.max_rows:,}.")
+        before = sum(self.totals.values())
+        problem = self._problem
+
+        area = self.area(text["Area"]) if text["Area"] else None
+        if not text["Area"]:
+            problem(number, "Area", "missing value", "No area is given.")
+        elif area is None:
+            problem(number, "Area", "unknown area",
+                    f"{shown(text['Area'])} is not the code or name of an area in the structure.")
+        band = self.band(text["Pay Band"]) if text["Pay Band"] else None
+        if not text["Pay Band"]:
+            problem(number, "Pay Band", "missing value", "No pay band is given.")
+        elif band is None:
+            problem(number, "Pay Band", "unknown band",
+                    f"{shown(text['Pay Band'])} is not an Agenda for Change band, VSM or a board role.")
+        level = self.levels.get(band) if isinstance(band, str) else None
+        if "Leader" in text:
+            flag = self.leader(text["Leader"])
+            if flag is None:
+                problem(number, "Leader", "bad code", f"{shown(text['Leader'])} is not Y or N.")
+            elif flag and band is not None and level is None:
+                problem(number, "Leader", "not a leadership band",
+                        "Marked as a leader, but this row's pay band is not mapped to a leadership level.")
+            level = level if flag else None
+        if text.get("Assignment Number"):
+            digest = hashlib.blake2b(text["Assignment Number"].casefold().encode(), key=self.hash_key,
+                                     digest_size=16).digest()
+            first = self.assignments.setdefault(digest, number)
+            if first != number:
+                problem(number, "Assignment Number", "duplicate assignment",
+                        f"This assignment number is also on row {first:,}.")
+        fte = parse_fte(raw["FTE"]) if "FTE" in raw else Decimal(0)
+        if fte is None:
+            problem(number, "FTE", "bad code", f"{shown(text['FTE'])} is not a full-time equivalent from 0 to 2.")
+        groups = self._groups(number, raw, text)
+        if sum(self.totals.values()) > before:
+            self.rows_skipped += 1
+            return
+        assert isinstance(area, str) and fte is not None
+        self.staff[area] = self.staff.get(area, 0) + 1
+        self.fte[area] = self.fte.get(area, Decimal(0)) + fte
+        if level is not None:
+            self.leaders[(area, level)] = self.leaders.get((area, level), 0) + 1
+        diversity = self.diversity
+        for characteristic, group in groups:
+            everyone: tuple[str, str | None, str, str] = (area, None, characteristic, group)
+            diversity[everyone] = diversity.get(everyone, 0) + 1
+            if level is not None:
+                leaders = (area, level, characteristic, group)
+                diversity[leaders] = diversity.get(leaders, 0) + 1
+
+    def _groups(self, number: int, raw: dict[str, object], text: dict[str, str]) -> list[tuple[str, str]]:
+        """(characteristic, group) for each characteristic the file has; problems for values not recognised."""
+        groups: list[tuple[str, str]] = []
+        if "Ethnic Origin" in text:
+            ethnic = self.ethnicity(text["Ethnic Origin"])
+            if isinstance(ethnic, tuple):
+                groups += [("ethnicity", ethnic[0]), ("ethnicity_ons", ethnic[1])]
+            else:
+                self._problem(number, "Ethnic Origin", "bad code", f"{shown(text['Ethnic Origin'])} is not an NHS "
+                              "ethnic category (a code from A to S, or Z for not stated).")
+        for ours, key, read, expected in (
+            ("Sex", "sex", self.sex, "Female, Male or not stated"),
+            ("Disability", "disability", self.disability, "Yes, No, Not Declared or Prefer Not To Answer"),
+        ):
+            if ours in text:
+                group = read(text[ours])
+                if isinstance(group, str):
+                    groups.append((key, group))
+                else:
+                    self._problem(number, ours, "bad code", f"{shown(text[ours])} is not one of {expected}.")
+        if "Date of Birth" in text and text["Date of Birth"]:
+            born = parse_date(raw["Date of Birth"])
+            if born is None or not MIN_AGE <= age_on(born, self.as_at) <= MAX_AGE:
+                # The value itself is never repeated: a date of birth identifies a person.
+                self._problem(number, "Date of Birth", "bad code", f"The date of birth is not a date (such as "
+                              f"17/05/1980) giving an age from {MIN_AGE} to {MAX_AGE}.")
+            else:
+                groups.append(("age_band", age_band(None, born, self.as_at)))
+        elif "Age" in text and text["Age"]:
+            age = parse_age(raw["Age"])
+            if age is None:
+                self._problem(number, "Age", "bad code",
+                              f"The age is not a whole number from {MIN_AGE} to {MAX_AGE}.")
+            else:
+                groups.append(("age_band", age_band(age, None, self.as_at)))
+        elif "Age" in text or "Date of Birth" in text:
+            groups.append(("age_band", "unknown"))
+        return groups
+
+
+_CHARACTERISTIC_COLUMNS = (
+    ("ethnicity", ("Ethnic Origin",)), ("ethnicity_ons", ("Ethnic Origin",)), ("sex", ("Sex",)),
+    ("disability", ("Disability",)), ("age_band", ("Age", "Date of Birth")),
+)
+
+
+def read_staff_extract(
+    data: bytes,
+    filename: str,
+    *,
+    areas: Mapping[str, str],
+    band_levels: Mapping[str, str],
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    skip_bad_rows: bool = False,
+    as_at: date,
+    limits: Limits = Limits(),  # noqa: B008 (frozen, so one shared default is safe)
+) -> ImportResult:
+    """Count a staff extract held in memory; ImportRefused (one sentence) if the file cannot be read at all."""
+    check_size(data, limits)
+    checked = check_mapping(mapping or {})
+    kind = kind_of(data, filename)
+    rows = xlsx_rows(data, sheet, limits) if kind == "xlsx" else csv_rows(data)
+    with closing(rows):
+        empty = "The file is empty." if kind == "csv" else (
+            f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
+        columns = find_headings(rows, checked, empty=empty)
+        tally = _Tally(columns, areas, band_levels, as_at, limits)
+        for number, row in rows:
+            tally.add(number, row)
+    if tally.rows_read == 0:
+        raise ImportRefused("The file has column headings but no rows of staff.")
+    return ImportResult(
+        file_kind=kind,
+        rows_read=tally.rows_read,
+        rows_skipped=tally.rows_skipped,
+        staff=dict(sorted(tally.staff.items())),
+        fte={area: float(tally.fte[area]) for area in sorted(tally.staff)},
+        leaders=dict(sorted(tally.leaders.items())),
+        diversity=dict(sorted(tally.diversity.items(), key=lambda item: (item[0][0], item[0][1] or "", item[0][2:]))),
+        problems=tally.problems,
+        problem_totals={kind: tally.totals[kind] for kind in KINDS if kind in tally.totals},
+        ignored_columns=columns.ignored,
+        skip_bad_rows=skip_bad_rows,
+        columns=dict(columns.headings),
+        missing_characteristics=[key for key, needs in _CHARACTERISTIC_COLUMNS
+                                 if not any(c in columns.index for c in needs)],
+    )

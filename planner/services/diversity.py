@@ -1,0 +1,436 @@
+"""The Diversity step: representation by level against the workforce and the community, the
+WRES-style indicators, and targets solved with model.md's trajectory solver. Every count passes
+through the one suppression rule (planner.diversity.suppression) before anyone sees it, unless
+the caller may see unsuppressed figures and asked to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from planner import areas as tree
+from planner.diversity import wres
+from planner.diversity.characteristics import CHARACTERISTICS, Characteristic, characteristic
+from planner.diversity.suppression import SuppressedTable, is_small, share, suppress_table
+from planner.forecast import SpecError, forecast
+from planner.models import (
+    Benchmark,
+    DiversityCount,
+    DiversityTarget,
+    Level,
+    Organisation,
+    Scenario,
+    ShortlistingFigure,
+    Strategy,
+    User,
+)
+from planner.services import ServiceError
+from planner.services.audit import record
+from planner.services.scenarios import spec_for
+from planner.services.structure import areas_of, levels_of, nodes
+
+ALL_STAFF = "all_staff"
+BENCHMARK_SOURCES = {"community": "Local community", "national": "National comparator"}
+# The WRES compares White and BME staff; the WDES compares disabled and non-disabled staff.
+COMPARISONS = {"ethnicity": ("white", "bme"), "disability": ("not_disabled", "disabled")}
+
+
+@dataclass
+class Representation:
+    """One characteristic's counts by level (and all staff) for an area and everything within it."""
+
+    characteristic: Characteristic
+    rows: list[tuple[str, str]]  # (row key, label): level keys then ALL_STAFF
+    table: SuppressedTable
+    suppressed: bool
+    shares: dict[tuple[str, str], float | None] = field(default_factory=dict)
+    workforce: dict[str, float | None] = field(default_factory=dict)
+    benchmarks: dict[str, dict[str, float]] = field(default_factory=dict)  # source -> group -> share
+
+
+def _counts(session: Session, strategy: Strategy, characteristic_key: str,
+            area_ids: set[int] | None) -> dict[tuple[int | None, str], int]:
+    """(level id or None for all staff, group) -> count, summed over the chosen areas."""
+    out: dict[tuple[int | None, str], int] = {}
+    query = select(DiversityCount).where(DiversityCount.strategy_id == strategy.id,
+                                         DiversityCount.characteristic == characteristic_key)
+    for row in session.exec(query):
+        if area_ids is not None and row.area_id not in area_ids:
+            continue
+        key = (row.level_id, row.group_key)
+        out[key] = out.get(key, 0) + row.count
+    return out
+
+
+def subtree(session: Session, strategy: Strategy, area_id: int | None) -> set[int] | None:
+    """The area and everything within it (None: the whole organisation)."""
+    if area_id is None:
+        return None
+    return {area_id} | tree.descendants(nodes(areas_of(session, strategy)), area_id)
+
+
+def benchmarks_of(session: Session, strategy: Strategy, characteristic_key: str) -> dict[str, dict[str, float]]:
+    """source -> group -> share, for the typed-in benchmarks."""
+    out: dict[str, dict[str, float]] = {}
+    for row in session.exec(select(Benchmark).where(Benchmark.strategy_id == strategy.id,
+                                                    Benchmark.characteristic == characteristic_key)):
+        out.setdefault(row.source, {})[row.group_key] = row.share
+    return out
+
+
+def representation(
+    session: Session, strategy: Strategy, organisation: Organisation, characteristic_key: str, *,
+    area_id: int | None = None, suppressed: bool = True,
+) -> Representation:
+    """Counts and shares of each group by level and for all staff, suppressed by the one rule."""
+    char = characteristic(characteristic_key)
+    levels = levels_of(session, strategy)
+    counts = _counts(session, strategy, char.key, subtree(session, strategy, area_id))
+    rows = [(lv.key, lv.name) for lv in levels] + [(ALL_STAFF, "All staff")]
+    by_key = {lv.id: lv.key for lv in levels}
+    cells = {(by_key[level_id] if level_id is not None else ALL_STAFF, group): n
+             for (level_id, group), n in counts.items() if level_id is None or level_id in by_key}
+    columns = [g.key for g in char.groups]
+    if suppressed:
+        # Only the row totals (people at each level) are shown; group totals over levels are not.
+        table = suppress_table(cells, [r for r, _ in rows], columns, organisation.suppression_threshold,
+                               publish_column_totals=False)
+    else:
+        table = _plain(cells, rows, columns)
+    result = Representation(char, rows, table, suppressed)
+    for row, _label in rows:
+        for group in columns:
+            result.shares[(row, group)] = share(table.cells.get((row, group)), table.row_totals.get(row))
+    result.workforce = {g: result.shares[(ALL_STAFF, g)] for g in columns}
+    result.benchmarks = benchmarks_of(session, strategy, char.key)
+    return result
+
+
+def _plain(cells: Mapping[tuple[str, str], int], rows: list[tuple[str, str]], columns: list[str]) -> SuppressedTable:
+    """The same table with nothing withheld, for the people allowed to see it."""
+    row_keys = [r for r, _ in rows]
+    full = {(r, c): cells.get((r, c), 0) for r in row_keys for c in columns}
+    row_totals: dict[str, int | None] = {r: sum(full[(r, c)] for c in columns) for r in row_keys}
+    column_totals: dict[str, int | None] = {c: sum(full[(r, c)] for r in row_keys) for c in columns}
+    return SuppressedTable(cells=dict(full), row_totals=row_totals, column_totals=column_totals,  # type: ignore[arg-type]
+                           grand_total=sum(full.values()), withheld=frozenset())
+
+
+@dataclass
+class Indicators:
+    """WRES-style indicators for one comparison (ethnicity: WRES; disability: WDES)."""
+
+    characteristic: str
+    focus_group: str  # BME, or disabled
+    level_gaps: dict[str, float | None]  # indicator 1: each level's share minus the workforce's, in points
+    board_gap: float | None  # indicator 9: the top level's share minus the workforce's, in points
+    relative_likelihood: float | None  # indicator 2: reference group's likelihood / focus group's
+    shortlisting: dict[str, tuple[int, int]]  # group -> (shortlisted, appointed)
+
+
+def indicators(rep: Representation, session: Session, strategy: Strategy) -> Indicators | None:
+    """The indicators for the representation's characteristic, if it has a comparison."""
+    if rep.characteristic.key not in COMPARISONS:
+        return None
+    reference, focus = COMPARISONS[rep.characteristic.key]
+    workforce = rep.workforce.get(focus)
+    level_rows = [r for r, _ in rep.rows if r != ALL_STAFF]
+    gaps = wres.indicator_1({r: rep.shares.get((r, focus)) for r in level_rows}, workforce)
+    board = level_rows[0] if level_rows else None
+    figures = {row.group_key: (row.shortlisted, row.appointed) for row in session.exec(
+        select(ShortlistingFigure).where(ShortlistingFigure.strategy_id == strategy.id,
+                                         ShortlistingFigure.characteristic == rep.characteristic.key))}
+    likelihood = None
+    if reference in figures and focus in figures:
+        likelihood = wres.relative_likelihood(figures[reference][0], figures[reference][1],
+                                              figures[focus][0], figures[focus][1])
+    return Indicators(rep.characteristic.key, focus, gaps,
+                      wres.percentage_point_gap(rep.shares.get((board, focus)), workforce) if board else None,
+                      likelihood, figures)
+
+
+def save_benchmarks(*, session: Session, strategy: Strategy, characteristic_key: str,
+                    shares: Mapping[tuple[str, str], float | None], actor: User) -> None:
+    """Store community and national shares ((source, group) -> share; None clears one)."""
+    char = characteristic(characteristic_key)
+    groups = {g.key for g in char.groups}
+    for (source, group), value in shares.items():
+        if source not in BENCHMARK_SOURCES or group not in groups:
+            raise ServiceError(f"Unknown benchmark {source} / {group}")
+        if value is not None and not 0 <= value <= 1:
+            raise ServiceError(f"{BENCHMARK_SOURCES[source]}: a share must be from 0% to 100%",
+                               field=f"{source}-{group}")
+    for source in BENCHMARK_SOURCES:
+        total = sum(v for (s, _g), v in shares.items() if s == source and v is not None)
+        if total > 1 + 1e-6:
+            raise ServiceError(f"{BENCHMARK_SOURCES[source]}: the shares add up to {total * 100:.1f}%, "
+                               "more than 100%", field=f"{source}-{char.groups[0].key}")
+    existing = {(b.source, b.group_key): b for b in session.exec(select(Benchmark).where(
+        Benchmark.strategy_id == strategy.id, Benchmark.characteristic == char.key))}
+    for (source, group), value in shares.items():
+        row = existing.get((source, group))
+        if value is None:
+            if row is not None:
+                session.delete(row)
+            continue
+        row = row or Benchmark(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+                               source=source, characteristic=char.key, group_key=group)
+        row.share = value
+        session.add(row)
+    record(session, action="update", entity="benchmarks", entity_id=strategy.id,
+           organisation_id=strategy.organisation_id, user_id=actor.id,
+           changes={"characteristic": char.key, "values": {f"{s}/{g}": v for (s, g), v in shares.items()}})
+    session.commit()
+
+
+def save_shortlisting(*, session: Session, strategy: Strategy, characteristic_key: str,
+                      figures: Mapping[str, tuple[int, int]], actor: User) -> None:
+    """Store applicants shortlisted and appointed per group."""
+    char = characteristic(characteristic_key)
+    names = {g.key: g.name for g in char.groups}
+    for group, (shortlisted, appointed) in figures.items():
+        if group not in names:
+            raise ServiceError(f"Unknown group {group}")
+        if shortlisted < 0 or appointed < 0:
+            raise ServiceError(f"{names[group]}: counts cannot be negative", field=f"shortlisted-{group}")
+        if appointed > shortlisted:
+            raise ServiceError(f"{names[group]}: {appointed} appointed is more than the {shortlisted} shortlisted",
+                               field=f"appointed-{group}")
+    existing = {f.group_key: f for f in session.exec(select(ShortlistingFigure).where(
+        ShortlistingFigure.strategy_id == strategy.id, ShortlistingFigure.characteristic == char.key))}
+    for group, (shortlisted, appointed) in figures.items():
+        row = existing.get(group) or ShortlistingFigure(
+            organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+            characteristic=char.key, group_key=group)
+        row.shortlisted, row.appointed = shortlisted, appointed
+        session.add(row)
+    record(session, action="update", entity="shortlisting", entity_id=strategy.id,
+           organisation_id=strategy.organisation_id, user_id=actor.id,
+           changes={"characteristic": char.key, "figures": {g: list(v) for g, v in figures.items()}})
+    session.commit()
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+@dataclass
+class TargetOutcome:
+    """A stored target with what the solver says of it on one scenario."""
+
+    target: DiversityTarget
+    level_name: str
+    group_name: str
+    characteristic_name: str
+    baseline_count: int
+    in_post: float
+    result: dict[str, Any] | None
+    earliest_year: int | None = None  # when infeasible: the first year it could be reached (or None)
+    problems: list[str] = field(default_factory=list)
+
+
+def targets_of(session: Session, strategy: Strategy) -> list[DiversityTarget]:
+    """The strategy's diversity targets."""
+    return list(session.exec(select(DiversityTarget).where(DiversityTarget.strategy_id == strategy.id)
+                             .order_by(DiversityTarget.id)))
+
+
+def _group_count(session: Session, strategy: Strategy, target: DiversityTarget, levels: list[Level],
+                 area_ids: set[int]) -> int:
+    query = select(DiversityCount).where(DiversityCount.strategy_id == strategy.id,
+                                         DiversityCount.characteristic == target.characteristic,
+                                         DiversityCount.group_key == target.group_key,
+                                         DiversityCount.level_id.is_not(None))  # type: ignore[union-attr]
+    wanted = {lv.id for lv in levels} if target.level_id is None else {target.level_id}
+    return sum(row.count for row in session.exec(query) if row.level_id in wanted and row.area_id in area_ids)
+
+
+def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) -> list[TargetOutcome]:
+    """Every target solved on the scenario's forecast; infeasible ones with their earliest year."""
+    levels = levels_of(session, strategy)
+    level_by_id = {lv.id: lv for lv in levels}
+    spec = spec_for(session, strategy, scenario)
+    spec.pop("uncertainty", None)
+    area_ids = {a.id for a in areas_of(session, strategy) if a.code in {x["key"] for x in spec["areas"]}}
+    targets = targets_of(session, strategy)
+    outcomes: list[TargetOutcome] = []
+    end_year = strategy.start_year + strategy.horizon
+    spec_targets: list[dict[str, Any]] = []
+    index: list[tuple[int, int]] = []  # (outcome position, target year) per spec target
+    for target in targets:
+        char = characteristic(target.characteristic)
+        group_name = next((g.name for g in char.groups if g.key == target.group_key), target.group_key)
+        level = level_by_id.get(target.level_id) if target.level_id is not None else None
+        level_key = level.key if level else "all"
+        count = _group_count(session, strategy, target, levels, area_ids)
+        in_post = sum(x["leaders"].get(level_key, 0) if level else sum(x["leaders"].values()) for x in spec["areas"])
+        outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, char.name, count,
+                                float(in_post), None)
+        outcomes.append(outcome)
+        if not strategy.start_year < target.target_year <= end_year:
+            outcome.problems.append(f"the target year {target.target_year} is outside the strategy's period "
+                                    f"({strategy.start_year + 1} to {end_year})")
+            continue
+        base = {"level": level_key, "group": target.group_key, "baseline_count": count,
+                "target_share": target.target_share, "leaver_rate_ratio": target.leaver_rate_ratio}
+        if target.current_appointment_share is not None:
+            base["current_appointment_share"] = target.current_appointment_share
+        # The target itself, then each later year, to find the earliest year it could be met.
+        for year in range(target.target_year, end_year + 1):
+            spec_targets.append({**base, "target_year": year})
+            index.append((len(outcomes) - 1, year))
+    if not spec_targets or not spec["areas"]:
+        for outcome in outcomes:
+            if not outcome.problems:
+                outcome.problems.append("no area has staff or leaders in the baseline yet")
+        return outcomes
+    try:
+        solved = forecast({**spec, "diversity_targets": spec_targets})["diversity"]
+    except SpecError as exc:
+        for outcome in outcomes:
+            outcome.problems.extend(str(p) for p in exc.problems)
+        return outcomes
+    for (position, year), item in zip(index, solved, strict=True):
+        outcome = outcomes[position]
+        if year == outcome.target.target_year:
+            outcome.result = item  # type: ignore[assignment]
+        elif outcome.result is not None and not outcome.result["feasible"] and outcome.earliest_year is None \
+                and item["feasible"]:  # type: ignore[index]
+            outcome.earliest_year = year
+    return outcomes
+
+
+def save_target(*, session: Session, strategy: Strategy, values: Mapping[str, Any], actor: User,
+                target: DiversityTarget | None = None) -> DiversityTarget:
+    """Add or change a target after checking it names a real level, group and year."""
+    char = characteristic(str(values["characteristic"]))
+    if values["group_key"] not in {g.key for g in char.groups}:
+        raise ServiceError("Choose a group of the characteristic", field="group_key")
+    level_id = values.get("level_id")
+    if level_id is not None and level_id not in {lv.id for lv in levels_of(session, strategy)}:
+        raise ServiceError("Choose a level of this strategy", field="level_id")
+    share_value = float(values["target_share"])
+    if not 0 <= share_value <= 1:
+        raise ServiceError("The target share must be from 0% to 100%", field="target_share")
+    year = int(values["target_year"])
+    end_year = strategy.start_year + strategy.horizon
+    if not strategy.start_year < year <= end_year:
+        raise ServiceError(f"The target year must be from {strategy.start_year + 1} to {end_year}",
+                           field="target_year")
+    ratio = float(values.get("leaver_rate_ratio") or 1.0)
+    if ratio < 0:
+        raise ServiceError("The leaver rate ratio cannot be negative", field="leaver_rate_ratio")
+    current = values.get("current_appointment_share")
+    if current is not None and not 0 <= float(current) <= 1:
+        raise ServiceError("The current share of appointments must be from 0% to 100%",
+                           field="current_appointment_share")
+    row = target or DiversityTarget(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+                                    characteristic=char.key, group_key="", target_share=0, target_year=year)
+    row.characteristic, row.group_key, row.level_id = char.key, str(values["group_key"]), level_id
+    row.target_share, row.target_year, row.leaver_rate_ratio = share_value, year, ratio
+    row.current_appointment_share = float(current) if current is not None else None
+    session.add(row)
+    session.flush()
+    record(session, action="update" if target else "create", entity="diversity_target", entity_id=row.id,
+           organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
+           changes={k: values.get(k) for k in ("characteristic", "group_key", "level_id", "target_share",
+                                                "target_year", "leaver_rate_ratio", "current_appointment_share")})
+    session.commit()
+    return row
+
+
+def delete_target(*, session: Session, target: DiversityTarget, actor: User) -> None:
+    """Delete a target."""
+    record(session, action="delete", entity="diversity_target", entity_id=target.id,
+           organisation_id=target.organisation_id, user_id=actor.id)
+    session.delete(target)
+    session.commit()
+
+
+def characteristics() -> tuple[Characteristic, ...]:
+    """The characteristics the planner counts (the defaults)."""
+    return CHARACTERISTICS
+
+
+def baseline_diversity(session: Session, strategy: Strategy, organisation: Organisation, *,
+                       suppressed: bool = True) -> list[dict[str, Any]]:
+    """Every stored count as the API lists it, suppressed by the one rule: for each characteristic
+    and level (or all staff) a table of areas by groups, whose area totals (the baseline) and group
+    totals (the organisation's representation) are published, so both get secondary suppression."""
+    areas = {a.id: a.code for a in areas_of(session, strategy)}
+    level_keys: dict[int | None, str | None] = {lv.id: lv.key for lv in levels_of(session, strategy)}
+    level_keys[None] = None
+    tables: dict[tuple[str, int | None], dict[tuple[str, str], int]] = {}
+    for row in session.exec(select(DiversityCount).where(DiversityCount.strategy_id == strategy.id)):
+        if row.area_id in areas and row.level_id in level_keys:
+            cells = tables.setdefault((row.characteristic, row.level_id), {})
+            key = (areas[row.area_id], row.group_key)
+            cells[key] = cells.get(key, 0) + row.count
+    out: list[dict[str, Any]] = []
+    area_order = list(areas.values())
+    for char in CHARACTERISTICS:
+        groups = [g.key for g in char.groups]
+        for level_id, level_key in level_keys.items():
+            cells = tables.get((char.key, level_id))
+            if not cells:
+                continue
+            rows = [code for code in area_order if any((code, g) in cells for g in groups)]
+            shown = (suppress_table(cells, rows, groups, organisation.suppression_threshold) if suppressed
+                     else _plain(cells, [(r, r) for r in rows], groups))
+            for code in rows:
+                for group in groups:
+                    true = cells.get((code, group), 0)
+                    if not true:
+                        continue
+                    value = shown.cells.get((code, group))
+                    out.append({"area": code, "level": level_key, "characteristic": char.key, "group": group,
+                                "count": value, "suppressed": value is None})
+    return out
+
+
+def diversity_report(session: Session, strategy: Strategy, organisation: Organisation, scenario: Scenario | None, *,
+                     suppressed: bool = True) -> dict[str, Any]:
+    """The Diversity step as data: representation and indicators per characteristic, and targets."""
+    representation_out = []
+    for char in CHARACTERISTICS:
+        rep = representation(session, strategy, organisation, char.key, suppressed=suppressed)
+        ind = indicators(rep, session, strategy)
+        representation_out.append({
+            "characteristic": char.key,
+            "rows": [{
+                "level": None if row == ALL_STAFF else row,
+                "total": rep.table.row_totals.get(row),
+                "groups": [{"group": g.key, "count": rep.table.cells.get((row, g.key)),
+                            "share": rep.shares.get((row, g.key)),
+                            "suppressed": rep.table.cells.get((row, g.key)) is None} for g in char.groups],
+            } for row, _label in rep.rows],
+            "benchmarks": {"workforce": rep.workforce, **rep.benchmarks},
+            "indicators": None if ind is None else {
+                "focus_group": ind.focus_group, "level_gaps_points": ind.level_gaps,
+                "board_gap_points": ind.board_gap, "relative_likelihood": ind.relative_likelihood,
+            },
+        })
+    targets_out = []
+    if scenario is not None:
+        threshold = organisation.suppression_threshold
+        for outcome in target_outcomes(session, strategy, scenario):
+            small = suppressed and is_small(outcome.baseline_count, threshold)
+            targets_out.append({
+                "id": outcome.target.id, "level": next((lv.key for lv in levels_of(session, strategy)
+                                                        if lv.id == outcome.target.level_id), "all"),
+                "characteristic": outcome.target.characteristic, "group": outcome.target.group_key,
+                "target_share": outcome.target.target_share, "target_year": outcome.target.target_year,
+                "baseline_count": None if small else outcome.baseline_count, "suppressed": small,
+                "required_share_of_appointments": outcome.result["required_share_of_appointments"]
+                if outcome.result else None,
+                "feasible": outcome.result["feasible"] if outcome.result else None,
+                "earliest_year": outcome.earliest_year,
+                "trajectory": outcome.result["trajectory"] if outcome.result else None,
+                "no_action": outcome.result["no_action"] if outcome.result else None,
+                "problems": outcome.problems,
+            })
+    return {"scenario": {"id": scenario.id, "name": scenario.name} if scenario else None,
+            "suppression_threshold": organisation.suppression_threshold, "suppressed": suppressed,
+            "representation": representation_out, "targets": targets_out}

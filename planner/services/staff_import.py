@@ -1,0 +1,149 @@
+"""Importing a staff-record extract: read it into counts (planner.imports), keep the counts while
+the planner checks the preview, then replace the strategy's baseline with them in one
+transaction. Individual rows never reach the database, the log or the disk."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from planner.imports import ImportResult, Limits, read_staff_extract
+from planner.models import (
+    AreaBaseline,
+    DiversityCount,
+    LeaderCount,
+    StaffImport,
+    Strategy,
+    User,
+    utcnow,
+)
+from planner.services import ServiceError, finish
+from planner.services.audit import record
+from planner.services.structure import areas_of, band_map, levels_of
+
+PENDING_LIFETIME = timedelta(hours=2)
+
+
+def lookups(session: Session, strategy: Strategy) -> tuple[dict[str, str], dict[str, str]]:
+    """Area code and name -> code; band -> level key (for the strategy's leadership bands)."""
+    areas: dict[str, str] = {}
+    for area in areas_of(session, strategy):
+        areas[area.name] = area.code
+        areas[area.code] = area.code
+    level_keys = {lv.id: lv.key for lv in levels_of(session, strategy)}
+    bands = {band: level_keys[level_id]
+             for band, level_id in band_map(session, strategy).items() if level_id in level_keys}
+    return areas, bands
+
+
+def read(
+    session: Session, strategy: Strategy, data: bytes, filename: str, *, mapping: dict[str, str] | None = None,
+    sheet: str | None = None, skip_bad_rows: bool = False, limits: Limits | None = None,
+) -> ImportResult:
+    """Read an extract against the strategy's areas and band map (raises ImportRefused)."""
+    areas, bands = lookups(session, strategy)
+    return read_staff_extract(data, filename, areas=areas, band_levels=bands, mapping=mapping, sheet=sheet,
+                              skip_bad_rows=skip_bad_rows, as_at=date(strategy.start_year, 3, 31),
+                              limits=limits or Limits())
+
+
+def _counts_json(result: ImportResult) -> str:
+    return json.dumps({
+        "staff": result.staff,
+        "fte": result.fte,
+        "leaders": [[area, level, n] for (area, level), n in result.leaders.items()],
+        "diversity": [[area, level, char, group, n] for (area, level, char, group), n in result.diversity.items()],
+    })
+
+
+def summary_of(result: ImportResult) -> dict[str, Any]:
+    """What the preview and the record show: totals, problems (the first 100), ignored columns."""
+    return {
+        "file_kind": result.file_kind,
+        "rows_read": result.rows_read,
+        "rows_skipped": result.rows_skipped,
+        "problems": [asdict(p) for p in result.problems],
+        "problem_totals": dict(result.problem_totals),
+        "ignored_columns": list(result.ignored_columns),
+    }
+
+
+def hold(
+    *, session: Session, strategy: Strategy, result: ImportResult, filename: str, actor: User | None,
+    commit: bool = True,
+) -> StaffImport:
+    """Keep an importable result's counts until the planner confirms (or it expires)."""
+    if not result.importable:
+        raise ServiceError("The file has problems: fix them, or choose to import the other rows.")
+    pending = StaffImport(
+        organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+        user_id=actor.id if actor else None, filename=filename[:200], file_kind=result.file_kind,
+        rows_read=result.rows_read, rows_skipped=result.rows_skipped,
+        summary=json.dumps(summary_of(result)), counts=_counts_json(result),
+    )
+    session.add(pending)
+    finish(session, commit)
+    return pending
+
+
+def apply(
+    *, session: Session, strategy: Strategy, pending: StaffImport, actor: User | None, commit: bool = True,
+) -> None:
+    """Replace the strategy's baseline (staff, FTE, leaders, diversity counts) with the import's."""
+    if pending.status != "pending":
+        raise ServiceError("This import has already been used or discarded: upload the file again.")
+    if utcnow() - pending.created_at > PENDING_LIFETIME:
+        raise ServiceError("This preview has expired: upload the file again.")
+    counts = json.loads(pending.counts)
+    areas = {a.code: a for a in areas_of(session, strategy)}
+    levels = {lv.key: lv for lv in levels_of(session, strategy)}
+    area_ids = [a.id for a in areas.values()]
+    missing = {code for code in counts["staff"] if code not in areas}
+    missing |= {row[0] for row in counts["leaders"] if row[0] not in areas}
+    missing_levels = {row[1] for row in counts["leaders"] if row[1] not in levels}
+    if missing or missing_levels:
+        raise ServiceError("The structure changed since the preview: upload the file again.")
+    # Replace, not merge: an area absent from the extract has no staff in it now.
+    for model in (AreaBaseline, LeaderCount, DiversityCount):
+        for row in session.exec(select(model).where(model.area_id.in_(area_ids))):  # type: ignore[attr-defined]
+            session.delete(row)
+    session.flush()
+    org = strategy.organisation_id
+    for code, staff in counts["staff"].items():
+        session.add(AreaBaseline(organisation_id=org, area_id=areas[code].id, staff=int(staff),  # type: ignore[arg-type]
+                                 fte=round(float(counts["fte"].get(code, 0.0)), 2)))
+    for code, level, n in counts["leaders"]:
+        if n:
+            session.add(LeaderCount(organisation_id=org, area_id=areas[code].id, level_id=levels[level].id, count=n))  # type: ignore[arg-type]
+    for code, level, characteristic, group, n in counts["diversity"]:
+        if n:
+            session.add(DiversityCount(
+                organisation_id=org, strategy_id=strategy.id, area_id=areas[code].id,  # type: ignore[arg-type]
+                level_id=levels[level].id if level else None, characteristic=characteristic, group_key=group, count=n,
+            ))
+    pending.status = "applied"
+    pending.counts = "{}"  # the counts now live in the baseline; keep only the summary
+    session.add(pending)
+    record(session, action="import", entity="baseline", entity_id=strategy.id, organisation_id=org,
+           user_id=actor.id if actor else None,
+           changes={"file": pending.filename, "rows_read": pending.rows_read, "rows_skipped": pending.rows_skipped,
+                    "areas": len(counts["staff"])})
+    finish(session, commit)
+
+
+def discard(*, session: Session, pending: StaffImport) -> None:
+    """Forget a pending import's counts."""
+    pending.status = "discarded"
+    pending.counts = "{}"
+    session.add(pending)
+    session.commit()
+
+
+def pending_counts(pending: StaffImport) -> dict[str, Any]:
+    """The held counts, for the preview table."""
+    data: dict[str, Any] = json.loads(pending.counts)
+    return data

@@ -1,0 +1,273 @@
+"""The Diversity step: representation, indicators, benchmarks, shortlisting and targets."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.diversity.characteristics import CHARACTERISTICS, characteristic
+from planner.exports import charts
+from planner.models import Area, DiversityTarget, Level, Scenario, Strategy
+from planner.services import ServiceError
+from planner.services import diversity as service
+from planner.services.scenarios import scenarios_of
+from planner.services.structure import area_depths, areas_of, levels_of
+from planner.web.forms import ConfirmForm
+from planner.web.tenancy import can, child_or_404, current_org, require, strategy_or_404
+
+bp = Blueprint("diversity", __name__, url_prefix="/strategies/<int:strategy_id>/diversity")
+
+
+def _characteristic_key(default: str = "ethnicity") -> str:
+    key = request.args.get("characteristic", default)
+    try:
+        return characteristic(key).key
+    except KeyError:
+        abort(404)
+
+
+def _unsuppressed() -> bool:
+    """Whether to show unsuppressed counts: asked for, and allowed."""
+    return request.args.get("unsuppressed") == "1" and can("diversity.unsuppressed")
+
+
+def _percent(raw: str, label: str, errors: list[tuple[str, str]], field: str) -> float | None:
+    text = raw.strip().rstrip("%").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        errors.append((field, f"{label} must be a percentage, like 12.5"))
+        return None
+    if not math.isfinite(value) or not 0 <= value <= 100:
+        errors.append((field, f"{label} must be from 0 to 100"))
+        return None
+    return value / 100
+
+
+def _whole(raw: str, label: str, errors: list[tuple[str, str]], field: str) -> int:
+    text = raw.strip().replace(",", "")
+    if not text:
+        return 0
+    if not text.isascii() or not text.isdigit():
+        errors.append((field, f"{label} must be a whole number of 0 or more"))
+        return 0
+    return int(text)
+
+
+@bp.route("")
+@require("strategy.view")
+def index(strategy_id: int) -> str:
+    """Representation of one characteristic's groups at each level, with the indicators."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    key = _characteristic_key()
+    area_id = request.args.get("area", type=int)
+    area = child_or_404(Area, area_id, strategy) if area_id else None
+    rep = service.representation(db, strategy, current_org(), key, area_id=area_id,  # type: ignore[arg-type]
+                                 suppressed=not _unsuppressed())
+    rows = areas_of(db, strategy)
+    return render_template(
+        "diversity/index.html", strategy=strategy, rep=rep, characteristics=CHARACTERISTICS, area=area,
+        areas=rows, depths=area_depths(rows), indicators=service.indicators(rep, db, strategy),
+        threshold=current_org().suppression_threshold, unsuppressed=_unsuppressed(),  # type: ignore[union-attr]
+        sources=service.BENCHMARK_SOURCES,
+    )
+
+
+@bp.route("/benchmarks", methods=["GET", "POST"])
+@require("diversity.edit")
+def benchmarks(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Type in the local community's and a national comparator's shares for each group."""
+    strategy = strategy_or_404(strategy_id)
+    key = _characteristic_key()
+    char = characteristic(key)
+    errors: list[tuple[str, str]] = []
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        shares = {}
+        for source, source_name in service.BENCHMARK_SOURCES.items():
+            for group in char.groups:
+                name = f"{source}-{group.key}"
+                shares[(source, group.key)] = _percent(request.form.get(name, ""), f"{source_name}: {group.name}",
+                                                       errors, name)
+        if not errors:
+            try:
+                service.save_benchmarks(session=get_session(), strategy=strategy, characteristic_key=key,
+                                        shares=shares, actor=current_user)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                get_session().rollback()
+                errors.append((exc.field or "", exc.message))
+            else:
+                flash(f"Benchmarks for {char.name.lower()} saved.", "success")
+                return redirect(url_for("diversity.index", strategy_id=strategy.id, characteristic=key))
+    current = service.benchmarks_of(get_session(), strategy, key)
+    return render_template("diversity/benchmarks.html", strategy=strategy, char=char, current=current, form=form,
+                           errors=errors, values=dict(request.form) if errors else {},
+                           sources=service.BENCHMARK_SOURCES, characteristics=CHARACTERISTICS), (400 if errors else 200)
+
+
+@bp.route("/shortlisting", methods=["GET", "POST"])
+@require("diversity.edit")
+def shortlisting(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Applicants shortlisted and appointed per group, for the relative likelihood of appointment."""
+    strategy = strategy_or_404(strategy_id)
+    key = _characteristic_key()
+    if key not in service.COMPARISONS:
+        abort(404)
+    char = characteristic(key)
+    errors: list[tuple[str, str]] = []
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        figures = {}
+        for group in char.groups:
+            s = _whole(request.form.get(f"shortlisted-{group.key}", ""), f"{group.name}: shortlisted", errors,
+                       f"shortlisted-{group.key}")
+            a = _whole(request.form.get(f"appointed-{group.key}", ""), f"{group.name}: appointed", errors,
+                       f"appointed-{group.key}")
+            figures[group.key] = (s, a)
+        if not errors:
+            try:
+                service.save_shortlisting(session=get_session(), strategy=strategy, characteristic_key=key,
+                                          figures=figures, actor=current_user)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                get_session().rollback()
+                errors.append((exc.field or "", exc.message))
+            else:
+                flash("Shortlisting figures saved.", "success")
+                return redirect(url_for("diversity.index", strategy_id=strategy.id, characteristic=key))
+    rep = service.representation(get_session(), strategy, current_org(), key)  # type: ignore[arg-type]
+    current = service.indicators(rep, get_session(), strategy)
+    return render_template("diversity/shortlisting.html", strategy=strategy, char=char, form=form, errors=errors,
+                           values=dict(request.form) if errors else {},
+                           current=current.shortlisting if current else {}), (400 if errors else 200)
+
+
+def _chosen_scenario(strategy: Strategy) -> tuple[Scenario | None, list[Scenario]]:
+    scenarios = scenarios_of(get_session(), strategy)
+    wanted = request.args.get("scenario", type=int)
+    if wanted is not None:
+        return child_or_404(Scenario, wanted, strategy), scenarios
+    return (scenarios[0] if scenarios else None), scenarios
+
+
+@bp.route("/targets")
+@require("strategy.view")
+def targets(strategy_id: int) -> str:
+    """Every target solved on a scenario: the share of appointments needed, and whether it can be met."""
+    strategy = strategy_or_404(strategy_id)
+    scenario, scenarios = _chosen_scenario(strategy)
+    outcomes = service.target_outcomes(get_session(), strategy, scenario) if scenario else []
+    return render_template("diversity/targets.html", strategy=strategy, scenario=scenario, scenarios=scenarios,
+                           outcomes=outcomes, threshold=current_org().suppression_threshold,  # type: ignore[union-attr]
+                           unsuppressed=_unsuppressed(), form=ConfirmForm())
+
+
+@bp.route("/targets/<int:target_id>")
+@require("strategy.view")
+def target(strategy_id: int, target_id: int) -> str:
+    """One target: its trajectory against the no-action path, the target and the benchmarks."""
+    strategy = strategy_or_404(strategy_id)
+    chosen = child_or_404(DiversityTarget, target_id, strategy)
+    scenario, scenarios = _chosen_scenario(strategy)
+    outcome = next((o for o in service.target_outcomes(get_session(), strategy, scenario) if o.target.id == chosen.id),
+                   None) if scenario else None
+    if outcome is None:
+        abort(404)
+    rep = service.representation(get_session(), strategy, current_org(), chosen.characteristic)  # type: ignore[arg-type]
+    benchmarks = {"Workforce": rep.workforce.get(chosen.group_key)}
+    for source, name in service.BENCHMARK_SOURCES.items():
+        benchmarks[name] = rep.benchmarks.get(source, {}).get(chosen.group_key)
+    title = f"{outcome.group_name} share of {outcome.level_name.lower()}"
+    figure = charts.figure_json(charts.target_trajectory(outcome.result, benchmarks, title)) if outcome.result else None
+    return render_template("diversity/target.html", strategy=strategy, scenario=scenario, scenarios=scenarios,
+                           outcome=outcome, figures={"trajectory": figure} if figure else {},
+                           benchmarks=benchmarks, threshold=current_org().suppression_threshold,  # type: ignore[union-attr]
+                           unsuppressed=_unsuppressed())
+
+
+def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Response | tuple[str, int]:
+    db = get_session()
+    levels = levels_of(db, strategy)
+    errors: list[tuple[str, str]] = []
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        chosen = request.form.get("group", "")
+        char_key, _, group_key = chosen.partition(":")
+        try:
+            characteristic(char_key)
+        except KeyError:
+            errors.append(("group", "Choose a group"))
+        level_raw = request.form.get("level_id", "")
+        level_id = child_or_404(Level, int(level_raw), strategy).id if level_raw.isdigit() else None
+        share = _percent(request.form.get("target_share", ""), "The target share", errors, "target_share")
+        if share is None and not any(f == "target_share" for f, _ in errors):
+            errors.append(("target_share", "Enter the target share, as a percentage"))
+        year_raw = request.form.get("target_year", "").strip()
+        if not year_raw.isascii() or not year_raw.isdigit():
+            errors.append(("target_year", "Enter the target year, like 2031"))
+        ratio_raw = request.form.get("leaver_rate_ratio", "").strip() or "1"
+        try:
+            ratio = float(ratio_raw)
+            if not math.isfinite(ratio):
+                raise ValueError
+        except ValueError:
+            errors.append(("leaver_rate_ratio", "The leaver rate ratio must be a number, like 1.2"))
+            ratio = 1.0
+        current = _percent(request.form.get("current_appointment_share", ""), "The current share of appointments",
+                           errors, "current_appointment_share")
+        if not errors:
+            try:
+                service.save_target(session=db, strategy=strategy, target=target, actor=current_user,  # type: ignore[arg-type]
+                                    values={"characteristic": char_key, "group_key": group_key, "level_id": level_id,
+                                            "target_share": share, "target_year": int(year_raw),
+                                            "leaver_rate_ratio": ratio, "current_appointment_share": current})
+            except ServiceError as exc:
+                db.rollback()
+                errors.append((exc.field or "", exc.message))
+            else:
+                flash("Target saved.", "success")
+                return redirect(url_for("diversity.targets", strategy_id=strategy.id))
+    values = dict(request.form) if errors else ({
+        "group": f"{target.characteristic}:{target.group_key}", "level_id": str(target.level_id or ""),
+        "target_share": f"{target.target_share * 100:g}", "target_year": str(target.target_year),
+        "leaver_rate_ratio": f"{target.leaver_rate_ratio:g}",
+        "current_appointment_share": f"{target.current_appointment_share * 100:g}"
+        if target.current_appointment_share is not None else "",
+    } if target else {"target_year": str(strategy.start_year + strategy.horizon), "leaver_rate_ratio": "1"})
+    return render_template("diversity/target_form.html", strategy=strategy, target=target, levels=levels,
+                           characteristics=CHARACTERISTICS, form=form, errors=errors, values=values), (
+        400 if errors else 200)
+
+
+@bp.route("/targets/new", methods=["GET", "POST"])
+@require("diversity.edit")
+def create_target(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Add a target."""
+    return _target_form(strategy_or_404(strategy_id), None)
+
+
+@bp.route("/targets/<int:target_id>/edit", methods=["GET", "POST"])
+@require("diversity.edit")
+def update_target(strategy_id: int, target_id: int) -> str | Response | tuple[str, int]:
+    """Change a target."""
+    strategy = strategy_or_404(strategy_id)
+    return _target_form(strategy, child_or_404(DiversityTarget, target_id, strategy))
+
+
+@bp.route("/targets/<int:target_id>/delete", methods=["POST"])
+@require("diversity.edit")
+def delete_target(strategy_id: int, target_id: int) -> Response:
+    """Delete a target."""
+    strategy = strategy_or_404(strategy_id)
+    found = child_or_404(DiversityTarget, target_id, strategy)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service.delete_target(session=get_session(), target=found, actor=current_user)  # type: ignore[arg-type]
+    flash("Target deleted.", "success")
+    return redirect(url_for("diversity.targets", strategy_id=strategy.id))
