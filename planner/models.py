@@ -299,3 +299,14 @@ class StaffImport(SQLModel, table=True):
     status: str = Field(default="pending", max_length=20)  # pending, applied, discarded
     summary: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     counts: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class GroupLabel(SQLModel, table=True):
+    """An organisation's own name for a diversity group (for example 'Global majority' for BME)."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "characteristic", "group_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    characteristic: str = Field(max_length=40)
+    group_key: str = Field(max_length=40)
+    label: str = Field(max_length=100)

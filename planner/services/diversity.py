@@ -20,6 +20,7 @@ from planner.models import (
     Benchmark,
     DiversityCount,
     DiversityTarget,
+    GroupLabel,
     Level,
     Organisation,
     Scenario,
@@ -49,6 +50,49 @@ class Representation:
     shares: dict[tuple[str, str], float | None] = field(default_factory=dict)
     workforce: dict[str, float | None] = field(default_factory=dict)
     benchmarks: dict[str, dict[str, float]] = field(default_factory=dict)  # source -> group -> share
+
+
+def named(session: Session, organisation_id: int, key: str) -> Characteristic:
+    """A characteristic with the organisation's own names for its groups, where it has set any."""
+    from dataclasses import replace
+
+    base = characteristic(key)
+    labels = {row.group_key: row.label for row in session.exec(select(GroupLabel).where(
+        GroupLabel.organisation_id == organisation_id, GroupLabel.characteristic == base.key))}
+    if not labels:
+        return base
+    return replace(base, groups=tuple(replace(g, name=labels.get(g.key, g.name)) for g in base.groups))
+
+
+def all_named(session: Session, organisation_id: int) -> tuple[Characteristic, ...]:
+    """Every characteristic, with the organisation's group names."""
+    return tuple(named(session, organisation_id, c.key) for c in CHARACTERISTICS)
+
+
+def save_group_labels(*, session: Session, organisation: Organisation, labels: Mapping[tuple[str, str], str],
+                      actor: User) -> None:
+    """Set the organisation's names for groups ((characteristic, group) -> name; empty: the default)."""
+    for (char_key, group_key), label in labels.items():
+        if group_key not in {g.key for g in characteristic(char_key).groups}:
+            raise ServiceError(f"Unknown group {char_key} / {group_key}")
+        if len(label.strip()) > 100:
+            raise ServiceError("A group name must be 100 characters or fewer", field=f"label-{char_key}-{group_key}")
+    existing = {(r.characteristic, r.group_key): r for r in session.exec(
+        select(GroupLabel).where(GroupLabel.organisation_id == organisation.id))}
+    for (char_key, group_key), label in labels.items():
+        default = next(g.name for g in characteristic(char_key).groups if g.key == group_key)
+        row = existing.get((char_key, group_key))
+        if not label.strip() or label.strip() == default:
+            if row is not None:
+                session.delete(row)
+            continue
+        row = row or GroupLabel(organisation_id=organisation.id, characteristic=char_key, group_key=group_key)  # type: ignore[arg-type]
+        row.label = label.strip()
+        session.add(row)
+    record(session, action="update", entity="group_labels", entity_id=organisation.id,
+           organisation_id=organisation.id, user_id=actor.id,
+           changes={f"{c}/{g}": v for (c, g), v in labels.items() if v.strip()})
+    session.commit()
 
 
 def _counts(session: Session, strategy: Strategy, characteristic_key: str,
@@ -86,7 +130,7 @@ def representation(
     area_id: int | None = None, suppressed: bool = True,
 ) -> Representation:
     """Counts and shares of each group by level and for all staff, suppressed by the one rule."""
-    char = characteristic(characteristic_key)
+    char = named(session, organisation.id, characteristic_key)  # type: ignore[arg-type]
     levels = levels_of(session, strategy)
     counts = _counts(session, strategy, char.key, subtree(session, strategy, area_id))
     rows = [(lv.key, lv.name) for lv in levels] + [(ALL_STAFF, "All staff")]
@@ -260,7 +304,7 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) ->
     spec_targets: list[dict[str, Any]] = []
     index: list[tuple[int, int]] = []  # (outcome position, target year) per spec target
     for target in targets:
-        char = characteristic(target.characteristic)
+        char = named(session, strategy.organisation_id, target.characteristic)
         group_name = next((g.name for g in char.groups if g.key == target.group_key), target.group_key)
         level = level_by_id.get(target.level_id) if target.level_id is not None else None
         level_key = level.key if level else "all"

@@ -94,21 +94,33 @@ def remove_member(membership_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/settings", methods=["GET", "POST"])
 @require("members.manage")
 def settings() -> str | Response | tuple[str, int]:
-    """Organisation settings: the small-number suppression threshold."""
+    """Organisation settings: the small-number suppression threshold and the names of groups."""
+    from planner.diversity.characteristics import CHARACTERISTICS
     from planner.diversity.suppression import MAX_THRESHOLD, MIN_THRESHOLD
     from planner.services.audit import record
+    from planner.services.diversity import all_named, save_group_labels
 
     organisation = current_org()
+    db = get_session()
     form = ConfirmForm()
-    error = None
+    errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
         raw = request.form.get("suppression_threshold", "").strip()
         if not raw.isascii() or not raw.isdigit() or not MIN_THRESHOLD <= int(raw) <= MAX_THRESHOLD:
-            error = f"The threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}"
-        else:
+            errors.append(("suppression_threshold",
+                           f"The threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}"))
+        labels = {(c.key, g.key): request.form.get(f"label-{c.key}-{g.key}", "")
+                  for c in CHARACTERISTICS for g in c.groups}
+        if not errors:
+            try:
+                save_group_labels(session=db, organisation=organisation, labels=labels,  # type: ignore[arg-type]
+                                  actor=current_user)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                db.rollback()
+                errors.append((exc.field or "", exc.message))
+        if not errors:
             before = organisation.suppression_threshold  # type: ignore[union-attr]
             organisation.suppression_threshold = int(raw)  # type: ignore[union-attr]
-            db = get_session()
             db.add(organisation)
             record(db, action="update", entity="organisation", entity_id=organisation.id,  # type: ignore[union-attr]
                    organisation_id=organisation.id, user_id=current_user.id,  # type: ignore[union-attr]
@@ -116,5 +128,7 @@ def settings() -> str | Response | tuple[str, int]:
             db.commit()
             flash("Settings saved.", "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, error=error, organisation=organisation,
-                           low=MIN_THRESHOLD, high=MAX_THRESHOLD), (400 if error else 200)
+    return render_template("admin/settings.html", form=form, errors=errors, organisation=organisation,
+                           low=MIN_THRESHOLD, high=MAX_THRESHOLD, defaults=CHARACTERISTICS,
+                           named=all_named(db, organisation.id),  # type: ignore[union-attr,arg-type]
+                           values=dict(request.form) if errors else {}), (400 if errors else 200)

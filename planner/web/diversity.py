@@ -75,6 +75,7 @@ def index(strategy_id: int) -> str:
     return render_template(
         "diversity/index.html", strategy=strategy, rep=rep, characteristics=CHARACTERISTICS, area=area,
         areas=rows, depths=area_depths(rows), indicators=service.indicators(rep, db, strategy),
+        characteristics_named=service.all_named(db, strategy.organisation_id),
         threshold=current_org().suppression_threshold, unsuppressed=_unsuppressed(),  # type: ignore[union-attr]
         sources=service.BENCHMARK_SOURCES,
     )
@@ -86,7 +87,7 @@ def benchmarks(strategy_id: int) -> str | Response | tuple[str, int]:
     """Type in the local community's and a national comparator's shares for each group."""
     strategy = strategy_or_404(strategy_id)
     key = _characteristic_key()
-    char = characteristic(key)
+    char = service.named(get_session(), strategy.organisation_id, key)
     errors: list[tuple[str, str]] = []
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -109,7 +110,9 @@ def benchmarks(strategy_id: int) -> str | Response | tuple[str, int]:
     current = service.benchmarks_of(get_session(), strategy, key)
     return render_template("diversity/benchmarks.html", strategy=strategy, char=char, current=current, form=form,
                            errors=errors, values=dict(request.form) if errors else {},
-                           sources=service.BENCHMARK_SOURCES, characteristics=CHARACTERISTICS), (400 if errors else 200)
+                           sources=service.BENCHMARK_SOURCES,
+                           characteristics=service.all_named(get_session(), strategy.organisation_id)), (
+        400 if errors else 200)
 
 
 @bp.route("/shortlisting", methods=["GET", "POST"])
@@ -120,7 +123,7 @@ def shortlisting(strategy_id: int) -> str | Response | tuple[str, int]:
     key = _characteristic_key()
     if key not in service.COMPARISONS:
         abort(404)
-    char = characteristic(key)
+    char = service.named(get_session(), strategy.organisation_id, key)
     errors: list[tuple[str, str]] = []
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -241,7 +244,8 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
         if target.current_appointment_share is not None else "",
     } if target else {"target_year": str(strategy.start_year + strategy.horizon), "leaver_rate_ratio": "1"})
     return render_template("diversity/target_form.html", strategy=strategy, target=target, levels=levels,
-                           characteristics=CHARACTERISTICS, form=form, errors=errors, values=values), (
+                           characteristics=service.all_named(db, strategy.organisation_id), form=form,
+                           errors=errors, values=values), (
         400 if errors else 200)
 
 
