@@ -30,6 +30,7 @@ MIN_THRESHOLD, MAX_THRESHOLD = 3, 10
 # ("column", column, 0) and ("grand", 0, 0), with rows, columns and the two margins as nodes.
 _Edge = tuple[str, int, int]
 _Cost = tuple[int, int, int]  # (totals withheld, cells withheld, sum of what is withheld)
+_ZERO_PENALTY = 10**12  # a zero cell is withheld only where nothing else will do
 
 
 def check_threshold(value: int) -> int:
@@ -77,11 +78,15 @@ def suppress_table(
     *,
     publish_row_totals: bool = True,
     publish_column_totals: bool = True,
+    fixed_totals: bool = False,
 ) -> SuppressedTable:
-    """Apply primary and secondary suppression to a table of counts (missing cells count as 0)."""
+    """Apply primary and secondary suppression to a table of counts (missing cells count as 0).
+
+    With `fixed_totals`, the published totals are published elsewhere too (the baseline's staff and
+    leaders, say), so they are never withheld: cells are, zero cells as a last resort."""
     check_threshold(threshold)
     values = _grid(counts, rows, columns)
-    table = _Suppression(values, len(columns), threshold, publish_row_totals, publish_column_totals)
+    table = _Suppression(values, len(columns), threshold, publish_row_totals, publish_column_totals, fixed_totals)
     table.run()
     row_sums = [sum(line) for line in values]
     column_sums = [sum(line[j] for line in values) for j in range(len(columns))]
@@ -146,9 +151,12 @@ class _Suppression:
     """The working state of secondary suppression on one table."""
 
     def __init__(
-        self, values: list[list[int]], n_columns: int, threshold: int, row_totals: bool, column_totals: bool
+        self, values: list[list[int]], n_columns: int, threshold: int, row_totals: bool, column_totals: bool,
+        fixed_totals: bool = False,
     ) -> None:
         self.values = values
+        self.fixed_totals = fixed_totals
+        self.unprotectable: set[_Edge] = set()
         self.n_rows, self.n_columns = len(values), n_columns
         self.withheld = {
             (i, j) for i in range(self.n_rows) for j in range(self.n_columns) if is_small(values[i][j], threshold)
@@ -187,6 +195,12 @@ class _Suppression:
         ]
         if candidates:
             self.withheld.add(line[min(candidates)[1]])
+        elif self.fixed_totals:
+            # The total is published elsewhere: withhold a zero beside the small count instead.
+            zeros = [cell for cell in line if cell not in self.withheld]
+            if not zeros:
+                return False
+            self.withheld.add(zeros[0])
         else:
             hidden_totals.add(index)
         return True
@@ -226,7 +240,11 @@ class _Suppression:
         if self._is_hidden(edge):
             return (0, 0, 0)
         if kind == "cell":
-            return (0, 1, self.values[a][b]) if self.values[a][b] > 0 else None
+            if self.values[a][b] > 0:
+                return (0, 1, self.values[a][b])
+            return (0, 1, _ZERO_PENALTY) if self.fixed_totals else None
+        if self.fixed_totals:
+            return None
         if kind == "row":
             return (1, 0, sum(self.values[a]))
         if kind == "column":
@@ -239,10 +257,15 @@ class _Suppression:
         while True:
             hidden = [edge for edge in self._all_edges() if self._is_hidden(edge)]
             bridges = _bridges(self.n_rows + self.n_columns + 2, [self._ends(edge) for edge in hidden])
-            cells = sorted(hidden[k] for k in bridges if hidden[k][0] == "cell")
+            cells = sorted(hidden[k] for k in bridges if hidden[k][0] == "cell" and hidden[k] not in self.unprotectable)
             if not cells:
                 return changed
-            for edge in self._cheapest_chain(cells[0]):
+            chain = self._cheapest_chain(cells[0])
+            if chain is None:
+                # Only withholding a fixed total could protect it: nothing more can be done here.
+                self.unprotectable.add(cells[0])
+                continue
+            for edge in chain:
                 kind, a, b = edge
                 if kind == "cell":
                     self.withheld.add((a, b))
@@ -254,7 +277,7 @@ class _Suppression:
                     self.hidden_grand = True
             changed = True
 
-    def _cheapest_chain(self, bridge: _Edge) -> list[_Edge]:
+    def _cheapest_chain(self, bridge: _Edge) -> list[_Edge] | None:
         """The published values to withhold so that another chain joins the bridge's ends (Dijkstra)."""
         start, goal = self._ends(bridge)
         links: dict[int, list[tuple[int, _Edge, _Cost]]] = {}
@@ -278,7 +301,9 @@ class _Suppression:
                 if other not in best or total < best[other]:
                     best[other], came_by[other] = total, (node, edge)
                     heapq.heappush(queue, (total, other))
-        # A chain always exists: row total, grand total, column total.
+        # Without fixed totals a chain always exists: row total, grand total, column total.
+        if goal not in came_by:
+            return None
         chain: list[_Edge] = []
         node = goal
         while node != start:

@@ -273,6 +273,7 @@ class TargetOutcome:
     result: dict[str, Any] | None
     earliest_year: int | None = None  # when infeasible: the first year it could be reached (or None)
     problems: list[str] = field(default_factory=list)
+    withheld: bool = False  # the baseline count (and today's share) is withheld by the suppression rule
 
 
 def targets_of(session: Session, strategy: Strategy) -> list[DiversityTarget]:
@@ -299,6 +300,9 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) ->
     spec.pop("uncertainty", None)
     area_ids = {a.id for a in areas_of(session, strategy) if a.code in {x["key"] for x in spec["areas"]}}
     targets = targets_of(session, strategy)
+    organisation = session.get(Organisation, strategy.organisation_id)
+    shown = {key: representation(session, strategy, organisation, key)  # type: ignore[arg-type]
+             for key in {t.characteristic for t in targets}}
     outcomes: list[TargetOutcome] = []
     end_year = strategy.start_year + strategy.horizon
     spec_targets: list[dict[str, Any]] = []
@@ -312,6 +316,11 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) ->
         in_post = sum(x["leaders"].get(level_key, 0) if level else sum(x["leaders"].values()) for x in spec["areas"])
         outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, char.name, count,
                                 float(in_post), None)
+        # Withheld wherever the representation withholds the group's count at that level; for all
+        # leaders, wherever it withholds it at any level (the sum would give the withheld one away).
+        table = shown[target.characteristic].table
+        level_rows = [level.key] if level else [lv.key for lv in levels]
+        outcome.withheld = any(table.cells.get((row, target.group_key), 0) is None for row in level_rows)
         outcomes.append(outcome)
         if not strategy.start_year < target.target_year <= end_year:
             outcome.problems.append(f"the target year {target.target_year} is outside the strategy's period "
@@ -421,14 +430,15 @@ def baseline_diversity(session: Session, strategy: Strategy, organisation: Organ
             if not cells:
                 continue
             rows = [code for code in area_order if any((code, g) in cells for g in groups)]
-            shown = (suppress_table(cells, rows, groups, organisation.suppression_threshold) if suppressed
-                     else _plain(cells, [(r, r) for r in rows], groups))
+            # Area totals are the baseline's staff and leaders, and group totals the organisation's
+            # representation: both are published elsewhere, so neither may be withheld here.
+            shown = (suppress_table(cells, rows, groups, organisation.suppression_threshold, fixed_totals=True)
+                     if suppressed else _plain(cells, [(r, r) for r in rows], groups))
             for code in rows:
                 for group in groups:
-                    true = cells.get((code, group), 0)
-                    if not true:
-                        continue
                     value = shown.cells.get((code, group))
+                    if value == 0:
+                        continue  # zeros are left out, unless withheld (then a reader cannot tell)
                     out.append({"area": code, "level": level_key, "characteristic": char.key, "group": group,
                                 "count": value, "suppressed": value is None})
     return out
@@ -460,7 +470,7 @@ def diversity_report(session: Session, strategy: Strategy, organisation: Organis
     if scenario is not None:
         threshold = organisation.suppression_threshold
         for outcome in target_outcomes(session, strategy, scenario):
-            small = suppressed and is_small(outcome.baseline_count, threshold)
+            small = suppressed and (outcome.withheld or is_small(outcome.baseline_count, threshold))
             targets_out.append({
                 "id": outcome.target.id, "level": next((lv.key for lv in levels_of(session, strategy)
                                                         if lv.id == outcome.target.level_id), "all"),

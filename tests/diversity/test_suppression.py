@@ -493,3 +493,40 @@ def test_the_diversity_rules_use_only_the_standard_library(module: str) -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
     )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+# With totals fixed (published elsewhere, so never withheld)
+
+
+@st.composite
+def fixed_cases(draw: st.DrawFn) -> tuple[Grid, int]:
+    threshold = draw(st.integers(MIN_THRESHOLD, MAX_THRESHOLD))
+    n_rows, n_columns = draw(st.integers(2, 8)), draw(st.integers(2, 6))
+    count = st.one_of(st.just(0), st.integers(1, threshold), st.integers(threshold + 1, 500))
+    grid = draw(st.lists(st.lists(count, min_size=n_columns, max_size=n_columns), min_size=n_rows, max_size=n_rows))
+    return grid, threshold
+
+
+@settings(max_examples=300, deadline=None)
+@given(fixed_cases())
+def test_fixed_totals_are_all_published_and_no_withheld_count_can_be_worked_out(case: tuple[Grid, int]) -> None:
+    grid, threshold = case
+    rows, columns = row_names(grid), column_names(grid)
+    counts = {(row, column): grid[i][j] for i, row in enumerate(rows) for j, column in enumerate(columns)}
+    table = suppress_table(counts, rows, columns, threshold, fixed_totals=True)
+    assert all(total is not None for total in table.row_totals.values())
+    assert all(total is not None for total in table.column_totals.values())
+    assert all(value is None or not is_small(value, threshold) for value in table.cells.values())
+    assert worked_out(table, grid) == set()
+
+
+def test_fixed_totals_withhold_a_zero_beside_a_lone_small_count() -> None:
+    # The first area's only senior leaders are 3 from one group, and its total of 3 is published
+    # as leaders in post: the zero beside it is withheld, never the total.
+    grid = [[0, 3], [20, 10]]
+    rows, columns = row_names(grid), column_names(grid)
+    counts = {(row, column): grid[i][j] for i, row in enumerate(rows) for j, column in enumerate(columns)}
+    table = suppress_table(counts, rows, columns, 7, fixed_totals=True)
+    assert list(table.row_totals.values()) == [3, 30]
+    assert table.cells[(rows[0], columns[1])] is None and table.cells[(rows[0], columns[0])] is None
+    assert worked_out(table, grid) == set()
