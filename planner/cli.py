@@ -284,6 +284,137 @@ def import_staff(extract: str, strategy_id: int, mapping_file: str | None, sheet
                f"{len(result.staff)} areas. The baseline of strategy {strategy_id} is replaced.")
 
 
+@main.command("create-survey")
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy the survey belongs to.")
+@click.option("--name", required=True, help="The survey's name.")
+@click.option("--closes-on", help="Closing date, YYYY-MM-DD (optional).")
+@click.option("--open", "open_now", is_flag=True, help="Open it at once (otherwise it is a draft).")
+def create_survey_command(strategy_id: int, name: str, closes_on: str | None, open_now: bool) -> None:
+    """Create a self-assessment survey and print its id (and nothing else) on standard output."""
+    from datetime import date
+
+    from planner.models import Strategy
+    from planner.services import ServiceError
+    from planner.services.surveys import create_survey
+
+    closing = None
+    if closes_on:
+        try:
+            closing = date.fromisoformat(closes_on)
+        except ValueError:
+            fail(f"--closes-on {closes_on!r} is not a date like 2026-12-31", code=2)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        try:
+            survey = create_survey(session=session, strategy=strategy, name=name, closes_on=closing, actor=None,  # type: ignore[arg-type]
+                                   commit=False)
+        except ServiceError as exc:
+            fail(exc.message, code=2)
+        if open_now:
+            survey.status = "open"
+            session.add(survey)
+        session.commit()
+        click.echo(survey.id)
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}", code=2)
+    return b""
+
+
+def _report(path: str, result: object) -> None:
+    totals: dict[str, int] = getattr(result, "problem_totals", {})
+    total = sum(totals.values())
+    if total:
+        click.echo(f"{path}: {total:,} problem{'s' if total != 1 else ''} "
+                   f"({', '.join(f'{k}: {n:,}' for k, n in totals.items())}); nothing was stored", err=True)
+        for problem in getattr(result, "problems", []):
+            click.echo(f"  row {problem.row}, {problem.column}: {problem.message}", err=True)
+
+
+@main.command("import-assessments")
+@click.argument("assessments", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--strategy", "strategy_id", type=int, required=True)
+@click.option("--sheet", help="The worksheet of an .xlsx file (default: the first).")
+def import_assessments_command(assessments: str, strategy_id: int, sheet: str | None) -> None:
+    """Import competency assessments (area, level, competency, step; one row per leader's assessment).
+
+    The counts replace the stored figures of the area, level and competency combinations in the
+    file; others stay. Any problem stops it (exit 2) and nothing is stored."""
+    from planner.imports import ImportRefused
+    from planner.imports.assessments import read_assessments
+    from planner.models import Strategy
+    from planner.services import competencies as service
+    from planner.services.structure import areas_of, levels_of
+
+    data = _read_file(assessments)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        service.ensure_required(session, strategy)  # type: ignore[arg-type]
+        areas, levels, comps = service.lookups(session, strategy)  # type: ignore[arg-type]
+        codes = {a.id: a.code for a in areas_of(session, strategy)}  # type: ignore[arg-type]
+        keys = {lv.id: lv.key for lv in levels_of(session, strategy)}  # type: ignore[arg-type]
+        try:
+            result = read_assessments(data, os.path.basename(assessments),
+                                      areas={n: codes[i] for n, i in areas.items()},
+                                      levels={n: keys[i] for n, i in levels.items()},
+                                      competencies=set(comps), sheet=sheet)
+        except ImportRefused as exc:
+            fail(f"{assessments}: {exc.message} Nothing was stored.", code=2)
+        _report(assessments, result)
+        if not result.importable:
+            sys.exit(2)
+        by_code = {v: k for k, v in codes.items()}
+        by_key = {v: k for k, v in keys.items()}
+        counts = {(by_code[a], by_key[lv], comps[c]): steps for (a, lv, c), steps in result.counts.items()}
+        service.replace_assessed(session=session, strategy=strategy, counts=counts, actor=None,  # type: ignore[arg-type]
+                                 source=f"file {os.path.basename(assessments)}")
+    click.echo(f"Imported {result.rows_read:,} assessments for {len(counts)} area, level and competency combinations.")
+
+
+@main.command("import-responses")
+@click.argument("responses", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--strategy", "strategy_id", type=int, required=True)
+@click.option("--survey", "survey_id", type=int, required=True)
+@click.option("--sheet", help="The worksheet of an .xlsx file (default: the first).")
+def import_responses_command(responses: str, strategy_id: int, survey_id: int, sheet: str | None) -> None:
+    """Add self-assessment responses collected elsewhere (a group column and one column per item key).
+
+    All or nothing: any problem stops it (exit 2) with row-level messages."""
+    from planner.imports import ImportRefused
+    from planner.imports.responses import read_responses
+    from planner.models import Survey
+    from planner.services import surveys as service
+
+    data = _read_file(responses)
+    with db_session() as session:
+        survey = session.get(Survey, survey_id)
+        if survey is None or survey.strategy_id != strategy_id:
+            fail(f"strategy {strategy_id} has no survey with id {survey_id}", code=2)
+        lookup = {}
+        for g in service.groups():
+            lookup[g.key] = g.key
+            lookup[g.name] = g.key
+        try:
+            result = read_responses(data, os.path.basename(responses), groups=lookup, sheet=sheet,
+                                    items=[i.key for i in service.items_of(session, survey)])  # type: ignore[arg-type]
+        except ImportRefused as exc:
+            fail(f"{responses}: {exc.message} Nothing was stored.", code=2)
+        _report(responses, result)
+        if not result.importable:
+            sys.exit(2)
+        service.import_responses(session=session, survey=survey, responses=result.responses, actor=None)  # type: ignore[arg-type]
+    click.echo(f"Imported {len(result.responses):,} responses into survey {survey_id}.")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=None, help="Default: PORT, or 5000.")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -310,3 +310,143 @@ class GroupLabel(SQLModel, table=True):
     characteristic: str = Field(max_length=40)
     group_key: str = Field(max_length=40)
     label: str = Field(max_length=100)
+
+
+# --- Competencies (issue 5) --------------------------------------------------------------------
+
+
+class CompetencyFramework(SQLModel, table=True):
+    """A framework of leadership competencies, copied into each organisation and editable there."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=60)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    position: int = 0
+
+
+class CompetencyDomain(SQLModel, table=True):
+    """A group of competencies within a framework."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    framework_id: int = Field(foreign_key="competencyframework.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=80)
+    name: str = Field(max_length=200)
+    position: int = 0
+
+
+class Competency(SQLModel, table=True):
+    """A skill or behaviour leaders need: generic, or specific to a role."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    domain_id: int = Field(foreign_key="competencydomain.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=80)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="generic", max_length=20)  # generic or role-specific
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    position: int = 0
+
+
+class RequiredStep(SQLModel, table=True):
+    """The step (1 essential to 4 exemplary) a level needs in a competency, in one strategy."""
+
+    __table_args__ = (UniqueConstraint("strategy_id", "competency_id", "level_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    competency_id: int = Field(foreign_key="competency.id", index=True, ondelete="CASCADE")
+    level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
+    step: int
+
+
+class AssessedCount(SQLModel, table=True):
+    """How many leaders of an area and level were assessed at a step of a competency."""
+
+    __table_args__ = (UniqueConstraint("strategy_id", "area_id", "level_id", "competency_id", "step"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
+    level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
+    competency_id: int = Field(foreign_key="competency.id", index=True, ondelete="CASCADE")
+    step: int
+    count: int = 0
+
+
+class Intervention(SQLModel, table=True):
+    """A development intervention in the plan: places a year, cost a place, the years it runs."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=40)
+    places_per_year: int = 0
+    cost_per_place: float = 0.0
+    first_year: int
+    last_year: int
+
+
+class InterventionTarget(SQLModel, table=True):
+    """A competency and level an intervention develops."""
+
+    __table_args__ = (UniqueConstraint("intervention_id", "competency_id", "level_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    intervention_id: int = Field(foreign_key="intervention.id", index=True, ondelete="CASCADE")
+    competency_id: int = Field(foreign_key="competency.id", index=True, ondelete="CASCADE")
+    level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
+
+
+# --- The collective leadership self-assessment (issue 5) ----------------------------------------
+
+
+class Survey(SQLModel, table=True):
+    """A run of the self-assessment. Its link token lets anyone holding it answer, without an account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    status: str = Field(default="draft", max_length=20)  # draft, open, closed
+    token: str = Field(max_length=64, unique=True, index=True)
+    closes_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyItem(SQLModel, table=True):
+    """A statement of a survey, kept with the survey so later edits never change past results."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=40)
+    dimension: str = Field(max_length=60)
+    text: str = Field(max_length=500)
+    position: int = 0
+
+
+class SurveyResponse(SQLModel, table=True):
+    """One anonymous response: the respondent's group only (no name, email or address)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
+    group_key: str = Field(max_length=40)
+    source: str = Field(default="link", max_length=20)  # link or import
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """An answer from 1 (strongly disagree) to 5 (strongly agree); None for don't know."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    response_id: int = Field(foreign_key="surveyresponse.id", index=True, ondelete="CASCADE")
+    item_key: str = Field(max_length=40)
+    value: int | None = None

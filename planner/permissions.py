@@ -15,6 +15,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "baseline.edit": DRAFTERS,
     "scenario.edit": DRAFTERS,
     "diversity.edit": DRAFTERS,
+    "competencies.edit": DRAFTERS,
+    "surveys.manage": EDITORS | {"planner"},
     # Unsuppressed diversity counts, on screen and clearly labelled (never in papers).
     "diversity.unsuppressed": frozenset({"admin", "planner"}),
     "members.manage": frozenset({"admin"}),

@@ -131,3 +131,37 @@ def target_trajectory(result: Mapping[str, Any], benchmarks: Mapping[str, float 
     fig = _layout(fig, title, 440)
     fig.update_yaxes(tickformat=".0%")
     return fig
+
+
+def gap_heatmap(gaps: Sequence[Any], competency_names: Mapping[str, str], level_names: Mapping[str, str]) -> go.Figure:
+    """Share of leaders below the required step: competencies down, levels across (organisation gaps)."""
+    levels = [k for k in level_names if any(g.level == k for g in gaps)]
+    competencies = sorted({g.competency for g in gaps}, key=lambda k: competency_names.get(k, k))
+    cell = {(g.competency, g.level): g.share_below for g in gaps}
+    z = [[cell.get((c, lv)) for lv in levels] for c in competencies]
+    text = [["" if v is None else f"{v:.0%}" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[level_names[k] for k in levels], y=[competency_names.get(c, c) for c in competencies],
+        text=text, texttemplate="%{text}", colorscale=[[0, "#e8edee"], [0.5, "#ffb81c"], [1, "#d5281b"]],
+        zmin=0, zmax=1, colorbar={"title": "Below required", "tickformat": ".0%"}, hoverongaps=False,
+    ))
+    fig = _layout(fig, "Share of leaders below the required step", 160 + 28 * max(len(competencies), 1))
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(dtick=None, side="top")
+    fig.update_yaxes(autorange="reversed", rangemode="normal")
+    return fig
+
+
+def survey_radar(dimension_names: Mapping[str, str], groups: Mapping[str, Mapping[str, float | None]]) -> go.Figure:
+    """Each group's mean on each dimension (1 to 5), one trace a group."""
+    keys = list(dimension_names)
+    fig = go.Figure()
+    for i, (group, means) in enumerate(groups.items()):
+        values = [means.get(k) for k in keys]
+        fig.add_trace(go.Scatterpolar(r=values + values[:1], theta=[dimension_names[k] for k in keys] + [
+            dimension_names[keys[0]]], name=group, line={"color": PALETTE[i % len(PALETTE)]}))
+    fig.update_layout(polar={"radialaxis": {"range": [1, 5], "dtick": 1}}, showlegend=True,
+                      title={"text": "Where we agree: mean by dimension and group (1 to 5)", "x": 0},
+                      height=520, font={"family": FONT, "size": 13}, paper_bgcolor="#ffffff",
+                      legend={"orientation": "h", "y": -0.1}, margin={"l": 80, "r": 80, "t": 70, "b": 60})
+    return fig

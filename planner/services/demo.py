@@ -70,6 +70,7 @@ def load_demo(
         for scenario in data.get("scenarios", []):
             scenarios.scenario_from_data(session=session, strategy=strategy, data=scenario, actor=None, commit=False)
         _load_diversity(session, strategy, path.parent / "diversity.json")
+        _load_discover(session, strategy, path.parent / "discover.json")
         session.commit()
     except Exception:
         session.rollback()
@@ -114,3 +115,67 @@ def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:
             leaver_rate_ratio=target.get("leaver_rate_ratio", 1.0),
             current_appointment_share=target.get("current_appointment_share"),
         ))
+
+
+def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:
+    """The demo's competency assessments and plan, and a closed self-assessment survey, generated
+    from the seeded profiles in data/demo/discover.json."""
+    import random
+    from datetime import date
+
+    from planner.models import Intervention, InterventionTarget
+    from planner.services import competencies, surveys
+    from planner.services.baseline import baseline_of
+    from planner.services.structure import levels_of
+    from planner.survey.scoring import Response
+
+    if not path.exists():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    competencies.ensure_required(session, strategy, commit=False)
+    comps = {c.key: c.id for c in competencies.catalogue(session, strategy.organisation_id).all_competencies()}
+    levels = {lv.key: lv.id for lv in levels_of(session, strategy)}
+    profile = data["assessments"]
+    rng = random.Random(profile["seed"])
+    counts: dict[tuple[int, int, int], dict[int, int]] = {}
+    for area_id, figures in baseline_of(session, strategy).items():
+        for level_key, leaders in figures.leaders.items():
+            for key in profile["competencies"]:
+                shares = list(profile["step_shares"][level_key])
+                if key in profile["weaker"]:  # a known weakness: more leaders a step lower
+                    shares = [shares[0] + shares[1] * 0.5, shares[1] * 0.5 + shares[2] * 0.5,
+                              shares[2] * 0.5 + shares[3] * 0.5, shares[3] * 0.5]
+                steps = rng.choices([1, 2, 3, 4], weights=shares, k=leaders)
+                counts[(area_id, levels[level_key], comps[key])] = {s: steps.count(s) for s in (1, 2, 3, 4)}
+    competencies.replace_assessed(session=session, strategy=strategy, counts=counts, actor=None, source="demo",
+                                  commit=False)
+    for item in data["plan"]:
+        row = Intervention(organisation_id=strategy.organisation_id, strategy_id=strategy.id, name=item["name"],  # type: ignore[arg-type]
+                           kind=item["kind"], places_per_year=item["places_per_year"],
+                           cost_per_place=item["cost_per_place"], first_year=item["first_year"],
+                           last_year=item["last_year"])
+        session.add(row)
+        session.flush()
+        for level_key, keys in item["develops"].items():
+            for key in keys:
+                session.add(InterventionTarget(organisation_id=strategy.organisation_id, intervention_id=row.id,  # type: ignore[arg-type]
+                                               competency_id=comps[key], level_id=levels[level_key]))
+    spec = data["survey"]
+    survey = surveys.create_survey(session=session, strategy=strategy, name=spec["name"],
+                                   closes_on=date.fromisoformat(spec["closes_on"]), actor=None, commit=False)
+    survey.status = "closed"
+    session.add(survey)
+    item_keys = [i.key for i in surveys.items_of(session, survey)]
+    rng = random.Random(spec["seed"])
+    generated = []
+    for group, (how_many, centre) in spec["responses"].items():
+        for _ in range(how_many):
+            mood = rng.gauss(0, 0.4)  # some people see everything more brightly than others
+            answers: dict[str, int | None] = {}
+            for key in item_keys:
+                if rng.random() < spec["dont_know"]:
+                    answers[key] = None
+                else:
+                    answers[key] = min(5, max(1, round(rng.gauss(centre + mood, spec["spread"]))))
+            generated.append(Response(group, answers))
+    surveys.import_responses(session=session, survey=survey, responses=generated, actor=None, commit=False)

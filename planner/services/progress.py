@@ -92,6 +92,42 @@ def diversity_status(session: Session, strategy: Strategy) -> tuple[str, str]:
     return COMPLETED, f"{targets} target{'s' if targets != 1 else ''} set"
 
 
+def discover_status(session: Session, strategy: Strategy) -> tuple[str, str]:
+    """Completed once a survey is closed with enough responses for results."""
+    from planner.services.surveys import results, surveys_of
+
+    surveys = surveys_of(session, strategy)
+    if not surveys:
+        return NOT_STARTED, "Run the collective leadership self-assessment: where do we agree and disagree?"
+    for survey in surveys:
+        if survey.status == "closed" and results(session, survey).enough:
+            return COMPLETED, f"{survey.name}: {results(session, survey).responses:,} responses"
+    open_ones = [s for s in surveys if s.status == "open"]
+    if open_ones:
+        count = results(session, open_ones[0]).responses
+        return IN_PROGRESS, f"{open_ones[0].name} is open: {count:,} responses so far"
+    return IN_PROGRESS, "Open a survey and share its link"
+
+
+def competencies_status(session: Session, strategy: Strategy) -> tuple[str, str]:
+    """Completed once there are assessments and a development plan."""
+    from sqlmodel import func, select
+
+    from planner.models import AssessedCount, Intervention
+
+    assessed = session.exec(select(func.count()).select_from(AssessedCount)
+                            .where(AssessedCount.strategy_id == strategy.id)).one()
+    plan = session.exec(select(func.count()).select_from(Intervention)
+                        .where(Intervention.strategy_id == strategy.id)).one()
+    if not assessed and not plan:
+        return NOT_STARTED, "Required steps, assessed capability, gaps and a development plan"
+    if not assessed:
+        return IN_PROGRESS, "No assessments yet: enter or import them to see the gaps"
+    if not plan:
+        return IN_PROGRESS, "Gaps are ready: plan the development that closes them"
+    return COMPLETED, f"{plan} intervention{'s' if plan != 1 else ''} in the development plan"
+
+
 def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) -> list[Task]:
     """The journey's steps that exist so far, with their statuses."""
     scope = scope_status(strategy)
@@ -103,6 +139,10 @@ def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) ->
         Task("baseline", "Baseline: staff and leaders in post", "baseline.index", *baseline),
         Task("forecast", "Leadership demand and supply: the forecast", "forecast.index",
              *forecast_status(session, strategy)),
+        Task("discover", "Discover: the collective leadership self-assessment", "surveys.index",
+             *discover_status(session, strategy)),
         Task("diversity", "Diversity: representation and targets", "diversity.index",
              *diversity_status(session, strategy)),
+        Task("competencies", "Competencies: gaps and the development plan", "competencies.index",
+             *competencies_status(session, strategy)),
     ]

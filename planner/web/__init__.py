@@ -53,16 +53,20 @@ def register_web(app: Flask) -> None:
         api,
         auth,
         baseline,
+        competencies,
         diversity,
         forecast,
         main,
         scenarios,
         strategies,
         structure,
+        surveys,
     )
 
-    for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, admin, account, api):
+    for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, competencies, surveys,
+                   admin, account, api):
         app.register_blueprint(module.bp)
+    app.register_blueprint(surveys.public)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     filters.init_app(app)

@@ -188,3 +188,74 @@ def scenario_forecast(strategy_id: int, scenario_id: int) -> tuple[Response, int
         return jsonify(run(spec_for(get_session(), found, scenario)))
     except SpecError as exc:
         return jsonify(problem_list(exc)), 422
+
+
+@bp.route("/strategies/<int:strategy_id>/competencies")
+@api_require("strategy.view")
+def competencies(strategy_id: int) -> Response:
+    """The organisation's frameworks with each competency's required step per level key."""
+    from planner.services import competencies as service
+
+    found = strategy_or_404(strategy_id)
+    db = get_session()
+    service.ensure_required(db, found)
+    cat = service.catalogue(db, found.organisation_id)
+    required = service.required_steps(db, found)
+    levels = levels_of(db, found)
+    return jsonify({"frameworks": [{
+        "key": f.key, "name": f.name,
+        "competencies": [{"key": c.key, "name": c.name, "kind": c.kind,
+                          "required": {lv.key: required[(c.id, lv.id)] for lv in levels if (c.id, lv.id) in required}}
+                         for d in cat.domains.get(f.id, []) for c in cat.competencies.get(d.id, [])],  # type: ignore[arg-type]
+    } for f in cat.frameworks]})
+
+
+@bp.route("/strategies/<int:strategy_id>/competency-gaps")
+@api_require("strategy.view")
+def competency_gaps(strategy_id: int) -> Response:
+    """Each area's and the organisation's (area null) gap by level and competency."""
+    from planner.services import competencies as service
+
+    found = strategy_or_404(strategy_id)
+    return jsonify({"gaps": [{"area": g.area, "level": g.level, "competency": g.competency, "required": g.required,
+                              "assessed": g.assessed, "below_required": g.below_required,
+                              "share_below": g.share_below} for g in service.gap_list(get_session(), found)]})
+
+
+@bp.route("/strategies/<int:strategy_id>/surveys")
+@api_require("strategy.view")
+def surveys(strategy_id: int) -> Response:
+    """The strategy's self-assessment surveys with their statements."""
+    from planner.services import surveys as service
+
+    found = strategy_or_404(strategy_id)
+    db = get_session()
+    return jsonify({"surveys": [{
+        "id": s.id, "name": s.name, "status": s.status,
+        "items": [{"key": i.key, "dimension": i.dimension, "text": i.text} for i in service.items_of(db, s)],
+    } for s in service.surveys_of(db, found)]})
+
+
+@bp.route("/strategies/<int:strategy_id>/surveys/<int:survey_id>/results")
+@api_require("strategy.view")
+def survey_results(strategy_id: int, survey_id: int) -> Response:
+    """A survey's results; groups under five responses are left out, and below five in all, everything."""
+    from planner.models import Survey
+    from planner.services import surveys as service
+
+    found = strategy_or_404(strategy_id)
+    survey = child_or_404(Survey, survey_id, found)
+    results = service.results(get_session(), survey)
+
+    def scores(rows: list, name: str) -> list[dict[str, object]]:  # type: ignore[type-arg]
+        return [{name: s.key, "mean": s.mean, "sd": s.sd, "share_agree": s.share_agree, "n": s.n} for s in rows]
+
+    return jsonify({
+        "responses": results.responses,
+        "enough": results.enough,
+        "dimensions": scores(results.dimensions, "dimension") if results.enough else [],
+        "items": scores(results.items, "key") if results.enough else [],
+        "groups": [{"group": g.group, "responses": g.responses,
+                    "dimensions": [{"dimension": k, "mean": v} for k, v in g.dimensions.items()]}
+                   for g in results.groups] if results.enough else [],
+    })

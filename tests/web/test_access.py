@@ -7,7 +7,7 @@ import re
 
 import pytest
 from flask import Flask
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from planner.models import Area, DiversityTarget, StaffImport, Strategy
 from planner.services.accounts import create_token
@@ -79,6 +79,25 @@ MATRIX: dict[str, str | set[str]] = {
     "diversity.delete_target": DRAFTERS,
     "admin.settings": {"admin"},
     "api.diversity": EVERYONE,
+    "competencies.index": EVERYONE,
+    "competencies.assessments": DRAFTERS,
+    "competencies.import_assessments": DRAFTERS,
+    "competencies.gaps": EVERYONE,
+    "competencies.plan": EVERYONE,
+    "competencies.create_intervention": DRAFTERS,
+    "competencies.update_intervention": DRAFTERS,
+    "competencies.delete_intervention": DRAFTERS,
+    "competencies.add_competency": DRAFTERS,
+    "competencies.update_competency": DRAFTERS,
+    "surveys.index": EVERYONE,
+    "surveys.show": EVERYONE,
+    "surveys.status": DRAFTERS,
+    "surveys.import_responses": DRAFTERS,
+    "answer.form": "public",
+    "api.competencies": EVERYONE,
+    "api.competency_gaps": EVERYONE,
+    "api.surveys": EVERYONE,
+    "api.survey_results": EVERYONE,
     "api.scenarios": EVERYONE,
     "api.scenario_spec": EVERYONE,
     "api.scenario_forecast": EVERYONE,
@@ -101,7 +120,23 @@ def _world(db: Session, organisation, user) -> dict[str, int]:  # type: ignore[n
     db.add(target)
     db.add(pending)
     db.commit()
+    from planner.models import Competency, Intervention
+    from planner.services.competencies import ensure_frameworks
+    from planner.services.surveys import create_survey
+
+    ensure_frameworks(db, organisation.id)
+    competency = db.exec(select(Competency).where(Competency.organisation_id == organisation.id)).first()
+    intervention = Intervention(organisation_id=organisation.id, strategy_id=strategy.id, name="Programme",
+                                kind="programme", places_per_year=5, cost_per_place=100, first_year=2027,
+                                last_year=2028)
+    db.add(intervention)
+    db.commit()
+    survey = create_survey(session=db, strategy=strategy, name="Probe survey", closes_on=None, actor=None)
     return {
+        "competency_id": competency.id,
+        "intervention_id": intervention.id,
+        "survey_id": survey.id,
+        "token": survey.token,
         "target_id": target.id,
         "import_id": pending.id,
         "scenario_id": scenario.id,
@@ -179,7 +214,7 @@ def test_other_organisations_ids_answer_404_everywhere(app: Flask, client, db: S
     login(client, me.email)
     probed = 0
     for rule in _rules(app):
-        if not rule.arguments or method not in rule.methods:
+        if not rule.arguments or method not in rule.methods or MATRIX.get(rule.endpoint) == "public":
             continue
         # Their ids throughout, then our strategy with their record inside it.
         attempts = [their_args]

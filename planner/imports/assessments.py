@@ -1,0 +1,164 @@
+"""Reading competency assessments (CSV or XLSX) for `planner import-assessments`: one row per leader's
+assessment of one competency, with the columns `area`, `level`, `competency` (its key) and `step`
+(1 to 4). Rows are checked, counted into leaders per area, level, competency and step, and forgotten:
+any other column (a leader's name, say) is never read. All or nothing, with the staff import's safety
+checks; each problem is reported by row and column."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from contextlib import closing
+from dataclasses import dataclass
+
+from planner.imports.columns import normalise
+from planner.imports.files import ImportRefused, Limits
+from planner.imports.responses import find_heading_row, open_rows
+from planner.imports.staff import RowProblem
+from planner.imports.values import AreaLookup, cell_text, shown
+
+__all__ = ["COLUMNS", "KINDS", "AssessmentsResult", "parse_step", "read_assessments"]
+
+KINDS = ("unknown area", "unknown level", "unknown competency", "bad step", "missing value")
+PROBLEMS_KEPT = 100
+STEPS = (1, 2, 3, 4)
+# Our column -> the headings recognised for it (as normalise() spells them), the first being its own name.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "area": ("area",),
+    "level": ("level", "leadershiplevel"),
+    "competency": ("competency", "competencykey"),
+    "step": ("step", "proficiencystep"),
+}
+_STEP = re.compile(r"^(?:step\s*)?([1-4])(?:\.0+)?$", re.IGNORECASE)
+
+Key = tuple[str, str, str]  # (area code, level key, competency key)
+
+
+def parse_step(value: object) -> int | None:
+    """The step 1 to 4 from 3, 3.0, '3' or 'Step 3'; None for anything else (blank included)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if value in STEPS else None
+    match = _STEP.match(cell_text(value))
+    return int(match.group(1)) if match else None
+
+
+@dataclass
+class _Columns:
+    index: dict[str, int]
+    headings: dict[str, str]
+    ignored: list[str]
+
+
+def _accept(cells: list[str]) -> _Columns | str:
+    keys = [normalise(cell) for cell in cells]
+    index: dict[str, int] = {}
+    for ours, names in COLUMNS.items():
+        found = [i for i, k in enumerate(keys) if k in names]
+        if not found:
+            return f"The file has no '{ours}' column."
+        if len(found) > 1:
+            return f"The file has more than one '{ours}' column: rename or remove one of them."
+        index[ours] = found[0]
+    used = set(index.values())
+    return _Columns(index, {ours: cells[i][:60] for ours, i in index.items()},
+                    [c[:60] for i, c in enumerate(cells) if c and i not in used])
+
+
+@dataclass
+class AssessmentsResult:
+    """Leaders per (area, level, competency) and step, and every problem that stops the import."""
+
+    file_kind: str
+    rows_read: int
+    counts: dict[Key, dict[int, int]]  # (area code, level key, competency key) -> {step: leaders}
+    problems: list[RowProblem]  # the first 100
+    problem_totals: dict[str, int]
+    ignored_columns: list[str]
+
+    @property
+    def importable(self) -> bool:
+        """No problems at all, and at least one assessment counted."""
+        return not self.problem_totals and bool(self.counts)
+
+
+def read_assessments(
+    data: bytes,
+    filename: str,
+    *,
+    areas: Mapping[str, str],
+    levels: Mapping[str, str],
+    competencies: set[str],
+    sheet: str | None = None,
+    limits: Limits = Limits(),  # noqa: B008 (frozen, so one shared default is safe)
+) -> AssessmentsResult:
+    """Count assessments held in memory; ImportRefused (one sentence) if the file cannot be read at all.
+
+    `areas` maps area codes and names to codes, `levels` level keys and names to keys; areas, levels
+    and competencies are matched ignoring case, spaces and punctuation."""
+    lookups: dict[str, Callable[[str], str | None]] = {
+        "area": AreaLookup(areas).code,
+        "level": AreaLookup(levels).code,
+        "competency": AreaLookup({key: key for key in competencies}).code,
+    }
+    unknown = {
+        "area": ("unknown area", "is not the code or name of an area in the structure."),
+        "level": ("unknown level", "is not the key or name of a leadership level."),
+        "competency": ("unknown competency", "is not the key of a competency in the framework."),
+    }
+    problems: list[RowProblem] = []
+    totals: dict[str, int] = {}
+    counts: dict[Key, dict[int, int]] = {}
+    rows_read = 0
+
+    kind, rows, empty = open_rows(data, filename, sheet, limits)
+    with closing(rows):
+        columns = find_heading_row(rows, _accept, empty=empty)
+        used = tuple(columns.index.items())
+
+        def problem(number: int, ours: str, what: str, message: str) -> None:
+            totals[what] = totals.get(what, 0) + 1
+            if len(problems) < PROBLEMS_KEPT:
+                problems.append(RowProblem(number, columns.headings[ours], what, message))
+
+        for number, row in rows:
+            width = len(row)
+            raw = {ours: (row[i] if i < width else None) for ours, i in used}
+            text = {ours: cell_text(value) for ours, value in raw.items()}
+            if not any(text.values()):
+                continue  # a blank row
+            rows_read += 1
+            if rows_read > limits.max_rows:
+                raise ImportRefused(f"The file has more than {limits.max_rows:,} assessments; "
+                                    f"the limit is {limits.max_rows:,}.")
+            before = sum(totals.values())
+            found: dict[str, str] = {}
+            for ours, lookup in lookups.items():
+                if not text[ours]:
+                    problem(number, ours, "missing value", f"No {ours} is given.")
+                    continue
+                code = lookup(text[ours])
+                if code is None:
+                    problem(number, ours, unknown[ours][0], f"{shown(text[ours])} {unknown[ours][1]}")
+                else:
+                    found[ours] = code
+            step = parse_step(raw["step"])
+            if not text["step"]:
+                problem(number, "step", "missing value", "No step is given.")
+            elif step is None:
+                problem(number, "step", "bad step", f"{shown(text['step'])} is not a step from 1 to 4.")
+            if sum(totals.values()) == before:
+                assert step is not None
+                steps = counts.setdefault((found["area"], found["level"], found["competency"]), {})
+                steps[step] = steps.get(step, 0) + 1
+    if rows_read == 0:
+        raise ImportRefused("The file has column headings but no assessments.")
+    return AssessmentsResult(
+        file_kind=kind,
+        rows_read=rows_read,
+        counts={key: dict(sorted(steps.items())) for key, steps in sorted(counts.items())},
+        problems=problems,
+        problem_totals={what: totals[what] for what in KINDS if what in totals},
+        ignored_columns=columns.ignored,
+    )

@@ -1,0 +1,343 @@
+"""Competencies: each organisation's frameworks (copied from data/ and then its own), the steps
+each level needs, leaders' assessed steps, the gaps (planner.competencies.gaps does the
+arithmetic) and the development plan."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from planner.competencies import gaps as arithmetic
+from planner.competencies.frameworks import default_frameworks
+from planner.models import (
+    AssessedCount,
+    Competency,
+    CompetencyDomain,
+    CompetencyFramework,
+    Intervention,
+    InterventionTarget,
+    Organisation,
+    RequiredStep,
+    Strategy,
+    User,
+)
+from planner.services import ServiceError, finish
+from planner.services.audit import record
+from planner.services.structure import areas_of, levels_of
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+KINDS = ("generic", "role-specific")
+OWN_FRAMEWORK = "own"
+
+
+@dataclass
+class Catalogue:
+    """The organisation's frameworks, domains and competencies, in order."""
+
+    frameworks: list[CompetencyFramework]
+    domains: dict[int, list[CompetencyDomain]]  # framework id -> domains
+    competencies: dict[int, list[Competency]]  # domain id -> competencies
+
+    def all_competencies(self) -> list[Competency]:
+        """Every competency, framework by framework."""
+        return [c for f in self.frameworks for d in self.domains.get(f.id, []) for c in self.competencies.get(d.id, [])]  # type: ignore[arg-type]
+
+
+def ensure_frameworks(session: Session, organisation_id: int, *, commit: bool = True) -> None:
+    """Copy the shipped frameworks into an organisation that has none yet."""
+    exists = session.exec(select(func.count()).select_from(CompetencyFramework)
+                          .where(CompetencyFramework.organisation_id == organisation_id)).one()
+    if exists:
+        return
+    _scale, frameworks = default_frameworks()
+    for fpos, framework in enumerate(frameworks):
+        row = CompetencyFramework(organisation_id=organisation_id, key=framework.key, name=framework.name,
+                                  description=framework.description, position=fpos)
+        session.add(row)
+        session.flush()
+        for dpos, domain in enumerate(framework.domains):
+            drow = CompetencyDomain(organisation_id=organisation_id, framework_id=row.id, key=domain.key,  # type: ignore[arg-type]
+                                    name=domain.name, position=dpos)
+            session.add(drow)
+            session.flush()
+            for cpos, competency in enumerate(domain.competencies):
+                session.add(Competency(organisation_id=organisation_id, domain_id=drow.id, key=competency.key,  # type: ignore[arg-type]
+                                       name=competency.name, kind=competency.kind,
+                                       description=competency.description, position=cpos))
+    finish(session, commit)
+
+
+def catalogue(session: Session, organisation_id: int) -> Catalogue:
+    """The organisation's frameworks with their domains and competencies."""
+    frameworks = list(session.exec(select(CompetencyFramework).where(
+        CompetencyFramework.organisation_id == organisation_id).order_by(CompetencyFramework.position,
+                                                                          CompetencyFramework.id)))
+    domains: dict[int, list[CompetencyDomain]] = {}
+    for d in session.exec(select(CompetencyDomain).where(CompetencyDomain.organisation_id == organisation_id)
+                          .order_by(CompetencyDomain.position, CompetencyDomain.id)):
+        domains.setdefault(d.framework_id, []).append(d)
+    competencies: dict[int, list[Competency]] = {}
+    for c in session.exec(select(Competency).where(Competency.organisation_id == organisation_id)
+                          .order_by(Competency.position, Competency.id)):
+        competencies.setdefault(c.domain_id, []).append(c)
+    return Catalogue(frameworks, domains, competencies)
+
+
+def ensure_required(session: Session, strategy: Strategy, *, commit: bool = True) -> None:
+    """Give each competency and level the framework's default step where the strategy has none."""
+    ensure_frameworks(session, strategy.organisation_id, commit=False)
+    _scale, frameworks = default_frameworks()
+    defaults = {c.key: c.required for f in frameworks for d in f.domains for c in d.competencies}
+    have = {(r.competency_id, r.level_id) for r in session.exec(
+        select(RequiredStep).where(RequiredStep.strategy_id == strategy.id))}
+    levels = levels_of(session, strategy)
+    for competency in catalogue(session, strategy.organisation_id).all_competencies():
+        for level in levels:
+            step = defaults.get(competency.key, {}).get(level.key)
+            if step and (competency.id, level.id) not in have:
+                session.add(RequiredStep(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+                                         competency_id=competency.id, level_id=level.id, step=step))  # type: ignore[arg-type]
+    finish(session, commit)
+
+
+def required_steps(session: Session, strategy: Strategy) -> dict[tuple[int, int], int]:
+    """(competency id, level id) -> required step."""
+    return {(r.competency_id, r.level_id): r.step for r in session.exec(
+        select(RequiredStep).where(RequiredStep.strategy_id == strategy.id))}
+
+
+def save_required(*, session: Session, strategy: Strategy, steps: Mapping[tuple[int, int], int | None],
+                  actor: User) -> None:
+    """Set required steps ((competency id, level id) -> 1..4, or None for not needed)."""
+    existing = {(r.competency_id, r.level_id): r for r in session.exec(
+        select(RequiredStep).where(RequiredStep.strategy_id == strategy.id))}
+    for (competency_id, level_id), step in steps.items():
+        if step is not None and step not in arithmetic_steps():
+            raise ServiceError("A required step must be from 1 (essential) to 4 (exemplary)")
+        row = existing.get((competency_id, level_id))
+        if step is None:
+            if row is not None:
+                session.delete(row)
+            continue
+        row = row or RequiredStep(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+                                  competency_id=competency_id, level_id=level_id, step=step)
+        row.step = step
+        session.add(row)
+    record(session, action="update", entity="required_steps", entity_id=strategy.id,
+           organisation_id=strategy.organisation_id, user_id=actor.id, changes={"cells": len(steps)})
+    session.commit()
+
+
+def arithmetic_steps() -> tuple[int, ...]:
+    """The four steps of the scale."""
+    return (1, 2, 3, 4)
+
+
+def assessed(session: Session, strategy: Strategy) -> dict[tuple[int, int, int], dict[int, int]]:
+    """(area id, level id, competency id) -> {step: leaders}."""
+    out: dict[tuple[int, int, int], dict[int, int]] = {}
+    for row in session.exec(select(AssessedCount).where(AssessedCount.strategy_id == strategy.id)):
+        if row.count:
+            out.setdefault((row.area_id, row.level_id, row.competency_id), {})[row.step] = row.count
+    return out
+
+
+def replace_assessed(
+    *, session: Session, strategy: Strategy, counts: Mapping[tuple[int, int, int], Mapping[int, int]],
+    actor: User | None, source: str, commit: bool = True,
+) -> None:
+    """Replace the assessed figures of the (area, level, competency) combinations given; others stay."""
+    for steps in counts.values():
+        for step, n in steps.items():
+            if step not in arithmetic_steps() or n < 0:
+                raise ServiceError("Assessed counts must be whole numbers of 0 or more at steps 1 to 4")
+    keys = set(counts)
+    for row in session.exec(select(AssessedCount).where(AssessedCount.strategy_id == strategy.id)):
+        if (row.area_id, row.level_id, row.competency_id) in keys:
+            session.delete(row)
+    session.flush()
+    for (area_id, level_id, competency_id), steps in counts.items():
+        for step, n in steps.items():
+            if n:
+                session.add(AssessedCount(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+                                          area_id=area_id, level_id=level_id, competency_id=competency_id,
+                                          step=step, count=n))
+    record(session, action="update", entity="assessments", entity_id=strategy.id,
+           organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
+           changes={"source": source, "combinations": len(counts)})
+    finish(session, commit)
+
+
+def gap_list(session: Session, strategy: Strategy, *, area_id: int | None = None) -> list[arithmetic.Gap]:
+    """Gaps by area, level and competency, with organisation totals; largest first."""
+    areas = {a.id: a for a in areas_of(session, strategy)}
+    levels = {lv.id: lv.key for lv in levels_of(session, strategy)}
+    comps = {c.id: c.key for c in catalogue(session, strategy.organisation_id).all_competencies()}
+    wanted: set[int] | None = None
+    if area_id is not None:
+        from planner import areas as tree
+        from planner.services.structure import nodes
+
+        wanted = {area_id} | tree.descendants(nodes(list(areas.values())), area_id)
+    counts = {(areas[a].code, levels[lv], comps[c]): steps for (a, lv, c), steps in assessed(session, strategy).items()
+              if a in areas and lv in levels and c in comps and (wanted is None or a in wanted)}
+    required = {(levels[lv], comps[c]): step for (c, lv), step in required_steps(session, strategy).items()
+                if lv in levels and c in comps}
+    return arithmetic.gaps(counts, required)
+
+
+def interventions_of(session: Session, strategy: Strategy) -> list[tuple[Intervention, list[InterventionTarget]]]:
+    """The development plan: each intervention with the competencies and levels it develops."""
+    rows = list(session.exec(select(Intervention).where(Intervention.strategy_id == strategy.id)
+                             .order_by(Intervention.first_year, Intervention.name)))
+    targets: dict[int, list[InterventionTarget]] = {}
+    for t in session.exec(select(InterventionTarget).where(
+            InterventionTarget.intervention_id.in_([r.id for r in rows]))):  # type: ignore[attr-defined]
+        targets.setdefault(t.intervention_id, []).append(t)
+    return [(r, targets.get(r.id, [])) for r in rows]  # type: ignore[arg-type]
+
+
+def plan_view(session: Session, strategy: Strategy) -> dict[str, Any]:
+    """Coverage of the organisation's gaps by the plan's places, cost per year, and unaddressed gaps."""
+    levels = {lv.id: lv.key for lv in levels_of(session, strategy)}
+    comps = {c.id: c.key for c in catalogue(session, strategy.organisation_id).all_competencies()}
+    plan = []
+    for row, targets in interventions_of(session, strategy):
+        plan.append(arithmetic.Intervention(
+            name=row.name, kind=row.kind, places_per_year=row.places_per_year, cost_per_place=row.cost_per_place,
+            competencies=frozenset(comps[t.competency_id] for t in targets if t.competency_id in comps),
+            levels=frozenset(levels[t.level_id] for t in targets if t.level_id in levels),
+            years=frozenset(range(row.first_year, row.last_year + 1)),
+        ))
+    years = list(range(strategy.start_year + 1, strategy.start_year + strategy.horizon + 1))
+    org_gaps = [g for g in gap_list(session, strategy) if g.area is None]
+    return {
+        "years": years,
+        "coverage": arithmetic.coverage(org_gaps, plan, years),
+        "cost": arithmetic.cost_per_year(plan, years),
+        "unaddressed": arithmetic.unaddressed(org_gaps, plan),
+    }
+
+
+def save_intervention(
+    *, session: Session, strategy: Strategy, values: Mapping[str, Any], targets: set[tuple[int, int]],
+    actor: User, intervention: Intervention | None = None,
+) -> Intervention:
+    """Add or change an intervention and the (competency id, level id) pairs it develops."""
+    name = str(values.get("name") or "").strip()
+    if not name:
+        raise ServiceError("Enter the intervention's name", field="name")
+    kind = str(values.get("kind") or "")
+    if kind not in arithmetic.KINDS:
+        raise ServiceError("Choose the kind of intervention", field="kind")
+    places, cost = int(values["places_per_year"]), float(values["cost_per_place"])
+    if places < 0 or not math.isfinite(cost) or cost < 0:
+        raise ServiceError("Places and cost cannot be negative", field="places_per_year")
+    first, last = int(values["first_year"]), int(values["last_year"])
+    start, end = strategy.start_year + 1, strategy.start_year + strategy.horizon
+    if not start <= first <= last <= end:
+        raise ServiceError(f"The years must be within {start} to {end}, the first no later than the last",
+                           field="first_year")
+    if not targets:
+        raise ServiceError("Choose at least one competency and level it develops", field="targets")
+    row = intervention or Intervention(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+                                       name=name, kind=kind, first_year=first, last_year=last)
+    row.name, row.kind, row.places_per_year, row.cost_per_place = name, kind, places, cost
+    row.first_year, row.last_year = first, last
+    session.add(row)
+    session.flush()
+    for t in session.exec(select(InterventionTarget).where(InterventionTarget.intervention_id == row.id)):
+        session.delete(t)
+    session.flush()
+    for competency_id, level_id in sorted(targets):
+        session.add(InterventionTarget(organisation_id=strategy.organisation_id, intervention_id=row.id,  # type: ignore[arg-type]
+                                       competency_id=competency_id, level_id=level_id))
+    record(session, action="update" if intervention else "create", entity="intervention", entity_id=row.id,
+           organisation_id=strategy.organisation_id, user_id=actor.id,
+           changes={"name": name, "kind": kind, "places_per_year": places, "cost_per_place": cost,
+                    "years": [first, last], "targets": len(targets)})
+    session.commit()
+    return row
+
+
+def delete_intervention(*, session: Session, intervention: Intervention, actor: User) -> None:
+    """Remove an intervention from the plan."""
+    record(session, action="delete", entity="intervention", entity_id=intervention.id,
+           organisation_id=intervention.organisation_id, user_id=actor.id, changes={"name": intervention.name})
+    session.delete(intervention)
+    session.commit()
+
+
+def add_competency(
+    *, session: Session, organisation: Organisation, name: str, kind: str, description: str, actor: User,
+) -> Competency:
+    """Add one of the organisation's own competencies (in its own framework, made on first use)."""
+    name = name.strip()
+    if not name:
+        raise ServiceError("Enter the competency's name", field="name")
+    if kind not in KINDS:
+        raise ServiceError("Choose generic or role-specific", field="kind")
+    framework = session.exec(select(CompetencyFramework).where(
+        CompetencyFramework.organisation_id == organisation.id, CompetencyFramework.key == OWN_FRAMEWORK)).first()
+    if framework is None:
+        position = session.exec(select(func.count()).select_from(CompetencyFramework).where(
+            CompetencyFramework.organisation_id == organisation.id)).one()
+        framework = CompetencyFramework(organisation_id=organisation.id, key=OWN_FRAMEWORK,  # type: ignore[arg-type]
+                                        name=f"{organisation.name}: our own", position=position,
+                                        description="Competencies this organisation added.")
+        session.add(framework)
+        session.flush()
+        session.add(CompetencyDomain(organisation_id=organisation.id, framework_id=framework.id,  # type: ignore[arg-type]
+                                     key="own", name="Our own competencies"))
+        session.flush()
+    domain = session.exec(select(CompetencyDomain).where(CompetencyDomain.framework_id == framework.id)).first()
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "competency"
+    key, n = f"own-{slug}", 1
+    while session.exec(select(Competency).where(Competency.organisation_id == organisation.id,
+                                                Competency.key == key)).first():
+        n += 1
+        key = f"own-{slug}-{n}"
+    competency = Competency(organisation_id=organisation.id, domain_id=domain.id, key=key, name=name[:200],  # type: ignore[arg-type,union-attr]
+                            kind=kind, description=description.strip())
+    session.add(competency)
+    session.flush()
+    record(session, action="create", entity="competency", entity_id=competency.id, organisation_id=organisation.id,
+           user_id=actor.id, changes={"key": key, "name": name, "kind": kind})
+    session.commit()
+    return competency
+
+
+def update_competency(*, session: Session, competency: Competency, name: str, kind: str, description: str,
+                      actor: User) -> None:
+    """Rename a competency, change its kind or description."""
+    if not name.strip():
+        raise ServiceError("Enter the competency's name", field="name")
+    if kind not in KINDS:
+        raise ServiceError("Choose generic or role-specific", field="kind")
+    before = {"name": competency.name, "kind": competency.kind, "description": competency.description}
+    competency.name, competency.kind, competency.description = name.strip()[:200], kind, description.strip()
+    session.add(competency)
+    record(session, action="update", entity="competency", entity_id=competency.id,
+           organisation_id=competency.organisation_id, user_id=actor.id,
+           changes={"before": before, "after": {"name": competency.name, "kind": kind}})
+    session.commit()
+
+
+def lookups(session: Session, strategy: Strategy) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Code/name -> area id, key/name -> level id, key -> competency id (for imports)."""
+    areas: dict[str, int] = {}
+    for a in areas_of(session, strategy):
+        areas[a.code] = a.id  # type: ignore[assignment]
+        areas[a.name] = a.id  # type: ignore[assignment]
+    levels: dict[str, int] = {}
+    for lv in levels_of(session, strategy):
+        levels[lv.key] = lv.id  # type: ignore[assignment]
+        levels[lv.name] = lv.id  # type: ignore[assignment]
+    comps = {c.key: c.id for c in catalogue(session, strategy.organisation_id).all_competencies()}
+    return areas, levels, comps  # type: ignore[return-value]
+

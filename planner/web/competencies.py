@@ -1,0 +1,315 @@
+"""The Competencies step: frameworks, required steps, assessed capability, gaps and the plan."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from planner.competencies.frameworks import default_frameworks
+from planner.competencies.gaps import KINDS as INTERVENTION_KINDS
+from planner.db import get_session
+from planner.exports import charts
+from planner.models import Area, Competency, Intervention, Level, Strategy
+from planner.services import ServiceError
+from planner.services import competencies as service
+from planner.services.structure import area_depths, areas_of, levels_of
+from planner.web.forms import ConfirmForm
+from planner.web.tenancy import child_or_404, current_org, require, scoped_or_404, strategy_or_404
+
+bp = Blueprint("competencies", __name__, url_prefix="/strategies/<int:strategy_id>/competencies")
+
+
+def _ready(strategy: Strategy) -> service.Catalogue:
+    """The catalogue, with frameworks and default required steps in place on first use."""
+    db = get_session()
+    service.ensure_required(db, strategy)
+    return service.catalogue(db, strategy.organisation_id)
+
+
+def _whole(raw: str, label: str, errors: list[tuple[str, str]], field: str) -> int:
+    text = raw.strip().replace(",", "")
+    if not text:
+        return 0
+    if not text.isascii() or not text.isdigit():
+        errors.append((field, f"{label} must be a whole number of 0 or more"))
+        return 0
+    return int(text)
+
+
+@bp.route("", methods=["GET", "POST"])
+@require("strategy.view")
+def index(strategy_id: int) -> str | Response | tuple[str, int]:
+    """The frameworks and the step each level needs in each competency (editable by drafters)."""
+    from planner.web.tenancy import can
+
+    strategy = strategy_or_404(strategy_id)
+    cat = _ready(strategy)
+    db = get_session()
+    levels = levels_of(db, strategy)
+    errors: list[tuple[str, str]] = []
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not can("competencies.edit"):
+            abort(403)
+        if form.validate_on_submit():
+            steps: dict[tuple[int, int], int | None] = {}
+            for competency in cat.all_competencies():
+                for level in levels:
+                    raw = request.form.get(f"req-{competency.id}-{level.id}", "")
+                    if raw not in ("", "1", "2", "3", "4"):
+                        errors.append((f"req-{competency.id}-{level.id}", f"{competency.name}, {level.name}: "
+                                       "choose a step from 1 to 4"))
+                    steps[(competency.id, level.id)] = int(raw) if raw in ("1", "2", "3", "4") else None  # type: ignore[index]
+            if not errors:
+                service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user)  # type: ignore[arg-type]
+                flash("Required steps saved.", "success")
+                return redirect(url_for("competencies.index", strategy_id=strategy.id))
+    scale, _frameworks = default_frameworks()
+    return render_template("competencies/index.html", strategy=strategy, cat=cat, levels=levels, scale=scale,
+                           required=service.required_steps(db, strategy), form=form, errors=errors), (
+        400 if errors else 200)
+
+
+@bp.route("/assessments", methods=["GET", "POST"])
+@require("competencies.edit")
+def assessments(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Type in how many leaders of an area and level are at each step of each competency."""
+    strategy = strategy_or_404(strategy_id)
+    cat = _ready(strategy)
+    db = get_session()
+    rows = areas_of(db, strategy)
+    levels = levels_of(db, strategy)
+    area = child_or_404(Area, request.values.get("area", type=int) or (rows[0].id if rows else 0), strategy)
+    level = child_or_404(Level, request.values.get("level", type=int) or (levels[-1].id if levels else 0), strategy)
+    errors: list[tuple[str, str]] = []
+    form = ConfirmForm()
+    current = service.assessed(db, strategy)
+    if request.method == "POST" and form.validate_on_submit():
+        counts = {}
+        for competency in cat.all_competencies():
+            steps = {}
+            for step in service.arithmetic_steps():
+                name = f"n-{competency.id}-{step}"
+                steps[step] = _whole(request.form.get(name, ""), f"{competency.name}, step {step}", errors, name)
+            counts[(area.id, level.id, competency.id)] = steps
+        if not errors:
+            service.replace_assessed(session=db, strategy=strategy, counts=counts, actor=current_user,  # type: ignore[arg-type]
+                                     source="typed")
+            flash(f"Assessments for {area.name}, {level.name.lower()} saved.", "success")
+            return redirect(url_for("competencies.gaps", strategy_id=strategy.id))
+    return render_template("competencies/assessments.html", strategy=strategy, cat=cat, areas=rows,
+                           depths=area_depths(rows), levels=levels, area=area, level=level, current=current,
+                           form=form, errors=errors, values=dict(request.form) if errors else {}), (
+        400 if errors else 200)
+
+
+@bp.route("/assessments/import", methods=["GET", "POST"])
+@require("competencies.edit")
+def import_assessments(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Upload assessments (one row per leader's assessment); all or nothing, rows discarded."""
+    from planner.imports import ImportRefused
+    from planner.imports.assessments import read_assessments
+
+    strategy = strategy_or_404(strategy_id)
+    cat = _ready(strategy)
+    db = get_session()
+    form = ConfirmForm()
+    errors: list[tuple[str, str]] = []
+    result = None
+    if form.validate_on_submit():
+        upload = request.files.get("assessments")
+        if upload is None or not upload.filename:
+            errors.append(("assessments", "Choose a file of assessments (CSV or Excel .xlsx) to upload"))
+        else:
+            areas, levels, comps = service.lookups(db, strategy)
+            codes = {a.id: a.code for a in areas_of(db, strategy)}
+            keys = {lv.id: lv.key for lv in levels_of(db, strategy)}
+            try:
+                result = read_assessments(upload.read(), upload.filename,
+                                          areas={name: codes[i] for name, i in areas.items()},
+                                          levels={name: keys[i] for name, i in levels.items()},
+                                          competencies=set(comps), sheet=request.form.get("sheet") or None)
+            except ImportRefused as exc:
+                errors.append(("assessments", exc.message))
+            else:
+                if result.importable:
+                    by_code = {a.code: a.id for a in areas_of(db, strategy)}
+                    by_key = {lv.key: lv.id for lv in levels_of(db, strategy)}
+                    counts = {(by_code[a], by_key[lv], comps[c]): steps for (a, lv, c), steps in result.counts.items()}
+                    service.replace_assessed(session=db, strategy=strategy, counts=counts, actor=current_user,  # type: ignore[arg-type]
+                                             source=f"file {upload.filename}")
+                    flash(f"Imported {result.rows_read:,} assessments for {len(counts)} area, level and "
+                          "competency combinations. Others are unchanged.", "success")
+                    return redirect(url_for("competencies.gaps", strategy_id=strategy.id))
+    status = 400 if errors or (result is not None and not result.importable) else 200
+    return render_template("competencies/import.html", strategy=strategy, cat=cat, form=form, errors=errors,
+                           result=result), status
+
+
+@bp.route("/gaps")
+@require("strategy.view")
+def gaps(strategy_id: int) -> str:
+    """The share of leaders below the required step, by competency and level; largest first."""
+    strategy = strategy_or_404(strategy_id)
+    cat = _ready(strategy)
+    db = get_session()
+    area_id = request.args.get("area", type=int)
+    area = child_or_404(Area, area_id, strategy) if area_id else None
+    all_gaps = service.gap_list(db, strategy, area_id=area_id)
+    shown = [g for g in all_gaps if g.area is None]
+    levels = levels_of(db, strategy)
+    names = {c.key: c.name for c in cat.all_competencies()}
+    level_names = {lv.key: lv.name for lv in levels}
+    figure = charts.figure_json(charts.gap_heatmap(shown, names, level_names)) if shown else None
+    rows = areas_of(db, strategy)
+    return render_template("competencies/gaps.html", strategy=strategy, gaps=shown, names=names,
+                           level_names=level_names, area=area, areas=rows, depths=area_depths(rows),
+                           figures={"heatmap": figure} if figure else {})
+
+
+@bp.route("/plan")
+@require("strategy.view")
+def plan(strategy_id: int) -> str:
+    """The development plan: interventions, coverage of gaps by places, cost per year, gaps left."""
+    strategy = strategy_or_404(strategy_id)
+    cat = _ready(strategy)
+    db = get_session()
+    names = {c.key: c.name for c in cat.all_competencies()}
+    comp_by_id = {c.id: c for c in cat.all_competencies()}
+    level_by_id = {lv.id: lv for lv in levels_of(db, strategy)}
+    return render_template("competencies/plan.html", strategy=strategy, plan=service.interventions_of(db, strategy),
+                           view=service.plan_view(db, strategy), names=names, comp_by_id=comp_by_id,
+                           level_by_id=level_by_id, level_names={lv.key: lv.name for lv in level_by_id.values()},
+                           form=ConfirmForm())
+
+
+def _intervention_form(strategy: Strategy, intervention: Intervention | None) -> str | Response | tuple[str, int]:
+    from sqlmodel import select
+
+    from planner.models import InterventionTarget
+
+    cat = _ready(strategy)
+    db = get_session()
+    levels = levels_of(db, strategy)
+    errors: list[tuple[str, str]] = []
+    form = ConfirmForm()
+    chosen: set[tuple[int, int]] = set()
+    if intervention is not None:
+        chosen = {(t.competency_id, t.level_id) for t in db.exec(
+            select(InterventionTarget).where(InterventionTarget.intervention_id == intervention.id))}
+    if form.validate_on_submit():
+        chosen = set()
+        for value in request.form.getlist("targets"):
+            cid, _, lid = value.partition(":")
+            if cid.isdigit() and lid.isdigit():
+                chosen.add((child_or_404_competency(strategy, int(cid)).id, child_or_404(Level, int(lid), strategy).id))  # type: ignore[arg-type]
+        values = {k: request.form.get(k, "").strip() for k in ("name", "kind", "places_per_year", "cost_per_place",
+                                                               "first_year", "last_year")}
+        for key, label in (("places_per_year", "Places a year"), ("first_year", "First year"),
+                           ("last_year", "Last year")):
+            if not values[key].isascii() or not values[key].isdigit():
+                errors.append((key, f"{label} must be a whole number"))
+        try:
+            cost = float(values["cost_per_place"].replace(",", "").lstrip("£") or "0")
+        except ValueError:
+            errors.append(("cost_per_place", "Cost per place must be an amount in pounds, like 1500"))
+            cost = 0.0
+        if not errors:
+            try:
+                service.save_intervention(session=db, strategy=strategy, targets=chosen, actor=current_user,  # type: ignore[arg-type]
+                                          intervention=intervention, values={**values, "cost_per_place": cost})
+            except ServiceError as exc:
+                db.rollback()
+                errors.append((exc.field or "", exc.message))
+            else:
+                flash("Development plan saved.", "success")
+                return redirect(url_for("competencies.plan", strategy_id=strategy.id))
+    values = dict(request.form) if errors else ({
+        "name": intervention.name, "kind": intervention.kind, "places_per_year": str(intervention.places_per_year),
+        "cost_per_place": f"{intervention.cost_per_place:g}", "first_year": str(intervention.first_year),
+        "last_year": str(intervention.last_year)} if intervention else {
+        "first_year": str(strategy.start_year + 1), "last_year": str(strategy.start_year + strategy.horizon)})
+    return render_template("competencies/intervention_form.html", strategy=strategy, intervention=intervention,
+                           cat=cat, levels=levels, kinds=INTERVENTION_KINDS, chosen=chosen, form=form, errors=errors,
+                           values=values), (400 if errors else 200)
+
+
+def child_or_404_competency(strategy: Strategy, competency_id: int) -> Competency:
+    """A competency of the strategy's organisation, or 404."""
+    return scoped_or_404(Competency, competency_id)
+
+
+@bp.route("/plan/new", methods=["GET", "POST"])
+@require("competencies.edit")
+def create_intervention(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Add an intervention to the plan."""
+    return _intervention_form(strategy_or_404(strategy_id), None)
+
+
+@bp.route("/plan/<int:intervention_id>/edit", methods=["GET", "POST"])
+@require("competencies.edit")
+def update_intervention(strategy_id: int, intervention_id: int) -> str | Response | tuple[str, int]:
+    """Change an intervention."""
+    strategy = strategy_or_404(strategy_id)
+    return _intervention_form(strategy, child_or_404(Intervention, intervention_id, strategy))
+
+
+@bp.route("/plan/<int:intervention_id>/delete", methods=["POST"])
+@require("competencies.edit")
+def delete_intervention(strategy_id: int, intervention_id: int) -> Response:
+    """Remove an intervention from the plan."""
+    strategy = strategy_or_404(strategy_id)
+    found = child_or_404(Intervention, intervention_id, strategy)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service.delete_intervention(session=get_session(), intervention=found, actor=current_user)  # type: ignore[arg-type]
+    flash(f"{found.name} removed from the plan.", "success")
+    return redirect(url_for("competencies.plan", strategy_id=strategy.id))
+
+
+@bp.route("/own", methods=["GET", "POST"])
+@require("competencies.edit")
+def add_competency(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Add one of the organisation's own competencies."""
+    strategy = strategy_or_404(strategy_id)
+    errors: list[tuple[str, str]] = []
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.add_competency(session=get_session(), organisation=current_org(),  # type: ignore[arg-type]
+                                   name=request.form.get("name", ""), kind=request.form.get("kind", ""),
+                                   description=request.form.get("description", ""), actor=current_user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            get_session().rollback()
+            errors.append((exc.field or "name", exc.message))
+        else:
+            flash("Competency added. Set the step each level needs below.", "success")
+            return redirect(url_for("competencies.index", strategy_id=strategy.id) + "#own")
+    return render_template("competencies/competency_form.html", strategy=strategy, competency=None, form=form,
+                           errors=errors, values=dict(request.form), kinds=service.KINDS), (400 if errors else 200)
+
+
+@bp.route("/<int:competency_id>/edit", methods=["GET", "POST"])
+@require("competencies.edit")
+def update_competency(strategy_id: int, competency_id: int) -> str | Response | tuple[str, int]:
+    """Rename a competency, change its kind or description."""
+    strategy = strategy_or_404(strategy_id)
+    competency = scoped_or_404(Competency, competency_id)
+    errors: list[tuple[str, str]] = []
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.update_competency(session=get_session(), competency=competency, name=request.form.get("name", ""),
+                                      kind=request.form.get("kind", ""),
+                                      description=request.form.get("description", ""), actor=current_user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            get_session().rollback()
+            errors.append((exc.field or "name", exc.message))
+        else:
+            flash("Competency saved.", "success")
+            return redirect(url_for("competencies.index", strategy_id=strategy.id))
+    values = dict(request.form) if errors else {"name": competency.name, "kind": competency.kind,
+                                                "description": competency.description}
+    return render_template("competencies/competency_form.html", strategy=strategy, competency=competency, form=form,
+                           errors=errors, values=values, kinds=service.KINDS), (400 if errors else 200)

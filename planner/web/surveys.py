@@ -1,0 +1,176 @@
+"""The Discover step: the collective leadership self-assessment. Managing surveys needs an account;
+answering needs only the link."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.exports import charts
+from planner.models import Survey
+from planner.services import ServiceError
+from planner.services import surveys as service
+from planner.web.forms import ConfirmForm
+from planner.web.tenancy import child_or_404, require, strategy_or_404
+
+bp = Blueprint("surveys", __name__, url_prefix="/strategies/<int:strategy_id>/surveys")
+public = Blueprint("answer", __name__)
+ANSWERED_KEY = "answered_surveys"
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw.strip()) if raw.strip() else None
+    except ValueError:
+        return None
+
+
+@bp.route("", methods=["GET", "POST"])
+@require("strategy.view")
+def index(strategy_id: int) -> str | Response | tuple[str, int]:
+    """The strategy's surveys; people who manage surveys start one here."""
+    from planner.web.tenancy import can
+
+    strategy = strategy_or_404(strategy_id)
+    errors: list[tuple[str, str]] = []
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not can("surveys.manage"):
+            abort(403)
+        if form.validate_on_submit():
+            raw = request.form.get("closes_on", "")
+            closes_on = _date(raw)
+            if raw.strip() and closes_on is None:
+                errors.append(("closes_on", "Enter the closing date as a date, like 2026-12-31"))
+            if not errors:
+                try:
+                    survey = service.create_survey(session=get_session(), strategy=strategy,
+                                                   name=request.form.get("name", ""), closes_on=closes_on,
+                                                   actor=current_user)  # type: ignore[arg-type]
+                except ServiceError as exc:
+                    get_session().rollback()
+                    errors.append((exc.field or "name", exc.message))
+                else:
+                    flash(f"Survey '{survey.name}' created as a draft. Open it to start collecting answers.", "success")
+                    return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id))
+    return render_template("surveys/index.html", strategy=strategy, surveys=service.surveys_of(get_session(), strategy),
+                           form=form, errors=errors, values=dict(request.form) if errors else {}), (
+        400 if errors else 200)
+
+
+@bp.route("/<int:survey_id>")
+@require("strategy.view")
+def show(strategy_id: int, survey_id: int) -> str:
+    """A survey: its link, status, statements and results (never a group under five on its own)."""
+    strategy = strategy_or_404(strategy_id)
+    survey = child_or_404(Survey, survey_id, strategy)
+    db = get_session()
+    dimensions = service.dimensions_of(db, survey)
+    results = service.results(db, survey)
+    names = {d.key: d.name for d in dimensions}
+    group_names = {g.key: g.name for g in service.groups()}
+    figure = None
+    if results.enough and results.groups:
+        figure = charts.figure_json(charts.survey_radar(
+            names, {group_names.get(g.group, g.group): g.dimensions for g in results.groups}))
+    items = {i.key: i for i in service.items_of(db, survey)}
+    return render_template("surveys/show.html", strategy=strategy, survey=survey, dimensions=dimensions,
+                           results=results, names=names, group_names=group_names, items=items,
+                           figures={"radar": figure} if figure else {}, form=ConfirmForm(),
+                           link=url_for("answer.form", token=survey.token, _external=True),
+                           accepting=service.accepting(survey, date.today()))
+
+
+@bp.route("/<int:survey_id>/status", methods=["POST"])
+@require("surveys.manage")
+def status(strategy_id: int, survey_id: int) -> Response:
+    """Open or close a survey."""
+    strategy = strategy_or_404(strategy_id)
+    survey = child_or_404(Survey, survey_id, strategy)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    wanted = request.form.get("status", "")
+    try:
+        service.set_status(session=get_session(), survey=survey, status=wanted, actor=current_user)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Survey opened: share the link." if wanted == "open" else "Survey closed.", "success")
+    return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id))
+
+
+@bp.route("/<int:survey_id>/import", methods=["GET", "POST"])
+@require("surveys.manage")
+def import_responses(strategy_id: int, survey_id: int) -> str | Response | tuple[str, int]:
+    """Add responses collected on paper or elsewhere: all of them, or none while any row has a problem."""
+    from planner.imports import ImportRefused
+    from planner.imports.responses import read_responses
+
+    strategy = strategy_or_404(strategy_id)
+    survey = child_or_404(Survey, survey_id, strategy)
+    db = get_session()
+    form = ConfirmForm()
+    errors: list[tuple[str, str]] = []
+    result = None
+    if form.validate_on_submit():
+        upload = request.files.get("responses")
+        if upload is None or not upload.filename:
+            errors.append(("responses", "Choose a file of responses (CSV or Excel .xlsx) to upload"))
+        else:
+            lookup = {}
+            for g in service.groups():
+                lookup[g.key] = g.key
+                lookup[g.name] = g.key
+            try:
+                result = read_responses(upload.read(), upload.filename,
+                                        items=[i.key for i in service.items_of(db, survey)], groups=lookup,
+                                        sheet=request.form.get("sheet") or None)
+            except ImportRefused as exc:
+                errors.append(("responses", exc.message))
+            else:
+                if result.importable:
+                    service.import_responses(session=db, survey=survey, responses=result.responses,
+                                             actor=current_user)  # type: ignore[arg-type]
+                    flash(f"Imported {len(result.responses):,} responses.", "success")
+                    return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id))
+    status_code = 400 if errors or (result is not None and not result.importable) else 200
+    return render_template("surveys/import.html", strategy=strategy, survey=survey, form=form, errors=errors,
+                           result=result, items=service.items_of(db, survey), groups=service.groups()), status_code
+
+
+@public.route("/s/<token>", methods=["GET", "POST"])
+def form(token: str) -> str | tuple[str, int]:
+    """Answer a survey through its link: no account, no name, no email, no address stored."""
+    db = get_session()
+    survey = service.survey_by_token(db, token)
+    if survey is None:
+        abort(404)
+    answered = survey.id in session.get(ANSWERED_KEY, [])
+    errors: list[tuple[str, str]] = []
+    today = date.today()
+    done = False
+    dimensions = service.dimensions_of(db, survey)
+    if request.method == "POST" and not answered and ConfirmForm().validate_on_submit():
+        answers: dict[str, int | None] = {}
+        for dimension in dimensions:
+            for item in dimension.items:
+                raw = request.form.get(item.key, "")
+                answers[item.key] = int(raw) if raw in ("1", "2", "3", "4", "5") else None
+        try:
+            service.submit(session=db, survey=survey, group=request.form.get("group", ""), answers=answers,
+                           today=today)
+        except ServiceError as exc:
+            db.rollback()
+            errors.append((exc.field or "group", exc.message))
+        else:
+            # One response per browser session: remembered in the signed cookie, nowhere else.
+            session[ANSWERED_KEY] = [*session.get(ANSWERED_KEY, []), survey.id][-50:]
+            done = True
+    return render_template("surveys/answer.html", survey=survey, dimensions=dimensions, groups=service.groups(),
+                           errors=errors, values=dict(request.form) if errors else {}, done=done,
+                           answered=answered, accepting=service.accepting(survey, today),
+                           form=ConfirmForm()), (400 if errors else 200)
