@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,35 +9,11 @@ from werkzeug.wrappers import Response
 from planner.db import get_session
 from planner.services import ServiceError
 from planner.services.baseline import AreaFigures, check_figures, save_baseline, summarise
+from planner.web.fields import number, whole
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import require, strategy_or_404
 
 bp = Blueprint("baseline", __name__, url_prefix="/strategies/<int:strategy_id>/baseline")
-
-
-def _whole(raw: str, label: str, errors: list[tuple[str, str]], field: str) -> int:
-    text = raw.strip().replace(",", "")
-    if not text:
-        return 0
-    if not re.fullmatch(r"[0-9]+", text):
-        errors.append((field, f"{label} must be a whole number of 0 or more, like 12"))
-        return 0
-    return int(text)
-
-
-def _number(raw: str, label: str, errors: list[tuple[str, str]], field: str) -> float:
-    text = raw.strip().replace(",", "")
-    if not text:
-        return 0.0
-    try:
-        value = float(text)
-    except ValueError:
-        errors.append((field, f"{label} must be a number of 0 or more, like 381.6"))
-        return 0.0
-    if value != value or value in (float("inf"), float("-inf")) or value < 0:
-        errors.append((field, f"{label} must be a number of 0 or more, like 381.6"))
-        return 0.0
-    return value
 
 
 @bp.route("")
@@ -68,12 +42,13 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
             aid = area.id
             staff_field, fte_field = f"staff-{aid}", f"fte-{aid}"
             fig = AreaFigures(
-                staff=_whole(request.form.get(staff_field, ""), f"{area.name}: staff headcount", errors, staff_field),
-                fte=_number(request.form.get(fte_field, ""), f"{area.name}: FTE", errors, fte_field),
+                staff=whole(request.form.get(staff_field, ""), f"{area.name}: staff headcount", errors, staff_field),
+                fte=number(request.form.get(fte_field, ""), f"{area.name}: FTE", errors, fte_field, blank=0.0,
+                           non_negative=True) or 0.0,
             )
             for level in summary.levels:
                 field = f"leaders-{aid}-{level.key}"
-                fig.leaders[level.key] = _whole(
+                fig.leaders[level.key] = whole(
                     request.form.get(field, ""), f"{area.name}: {level.name.lower()} in post", errors, field
                 )
             try:

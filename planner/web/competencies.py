@@ -14,6 +14,7 @@ from planner.models import Area, Competency, Intervention, Level, Strategy
 from planner.services import ServiceError
 from planner.services import competencies as service
 from planner.services.structure import area_depths, areas_of, levels_of
+from planner.web.fields import whole
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, require, scoped_or_404, strategy_or_404
 
@@ -25,16 +26,6 @@ def _ready(strategy: Strategy) -> service.Catalogue:
     db = get_session()
     service.ensure_required(db, strategy)
     return service.catalogue(db, strategy.organisation_id)
-
-
-def _whole(raw: str, label: str, errors: list[tuple[str, str]], field: str) -> int:
-    text = raw.strip().replace(",", "")
-    if not text:
-        return 0
-    if not text.isascii() or not text.isdigit():
-        errors.append((field, f"{label} must be a whole number of 0 or more"))
-        return 0
-    return int(text)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -91,7 +82,7 @@ def assessments(strategy_id: int) -> str | Response | tuple[str, int]:
             steps = {}
             for step in service.arithmetic_steps():
                 name = f"n-{competency.id}-{step}"
-                steps[step] = _whole(request.form.get(name, ""), f"{competency.name}, step {step}", errors, name)
+                steps[step] = whole(request.form.get(name, ""), f"{competency.name}, step {step}", errors, name)
             counts[(area.id, level.id, competency.id)] = steps
         if not errors:
             service.replace_assessed(session=db, strategy=strategy, counts=counts, actor=current_user,  # type: ignore[arg-type]

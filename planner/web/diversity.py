@@ -16,6 +16,7 @@ from planner.services import ServiceError
 from planner.services import diversity as service
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import area_depths, areas_of, levels_of
+from planner.web.fields import percent, whole
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import can, child_or_404, current_org, require, strategy_or_404
 
@@ -33,31 +34,6 @@ def _characteristic_key(default: str = "ethnicity") -> str:
 def _unsuppressed() -> bool:
     """Whether to show unsuppressed counts: asked for, and allowed."""
     return request.args.get("unsuppressed") == "1" and can("diversity.unsuppressed")
-
-
-def _percent(raw: str, label: str, errors: list[tuple[str, str]], field: str) -> float | None:
-    text = raw.strip().rstrip("%").strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        errors.append((field, f"{label} must be a percentage, like 12.5"))
-        return None
-    if not math.isfinite(value) or not 0 <= value <= 100:
-        errors.append((field, f"{label} must be from 0 to 100"))
-        return None
-    return value / 100
-
-
-def _whole(raw: str, label: str, errors: list[tuple[str, str]], field: str) -> int:
-    text = raw.strip().replace(",", "")
-    if not text:
-        return 0
-    if not text.isascii() or not text.isdigit():
-        errors.append((field, f"{label} must be a whole number of 0 or more"))
-        return 0
-    return int(text)
 
 
 @bp.route("")
@@ -95,8 +71,8 @@ def benchmarks(strategy_id: int) -> str | Response | tuple[str, int]:
         for source, source_name in service.BENCHMARK_SOURCES.items():
             for group in char.groups:
                 name = f"{source}-{group.key}"
-                shares[(source, group.key)] = _percent(request.form.get(name, ""), f"{source_name}: {group.name}",
-                                                       errors, name)
+                shares[(source, group.key)] = percent(request.form.get(name, ""), f"{source_name}: {group.name}",
+                                                      errors, name, within=True)
         if not errors:
             try:
                 service.save_benchmarks(session=get_session(), strategy=strategy, characteristic_key=key,
@@ -129,9 +105,9 @@ def shortlisting(strategy_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         figures = {}
         for group in char.groups:
-            s = _whole(request.form.get(f"shortlisted-{group.key}", ""), f"{group.name}: shortlisted", errors,
+            s = whole(request.form.get(f"shortlisted-{group.key}", ""), f"{group.name}: shortlisted", errors,
                        f"shortlisted-{group.key}")
-            a = _whole(request.form.get(f"appointed-{group.key}", ""), f"{group.name}: appointed", errors,
+            a = whole(request.form.get(f"appointed-{group.key}", ""), f"{group.name}: appointed", errors,
                        f"appointed-{group.key}")
             figures[group.key] = (s, a)
         if not errors:
@@ -208,7 +184,8 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
             errors.append(("group", "Choose a group"))
         level_raw = request.form.get("level_id", "")
         level_id = child_or_404(Level, int(level_raw), strategy).id if level_raw.isdigit() else None
-        share = _percent(request.form.get("target_share", ""), "The target share", errors, "target_share")
+        share = percent(request.form.get("target_share", ""), "The target share", errors, "target_share",
+                        within=True)
         if share is None and not any(f == "target_share" for f, _ in errors):
             errors.append(("target_share", "Enter the target share, as a percentage"))
         year_raw = request.form.get("target_year", "").strip()
@@ -222,8 +199,8 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
         except ValueError:
             errors.append(("leaver_rate_ratio", "The leaver rate ratio must be a number, like 1.2"))
             ratio = 1.0
-        current = _percent(request.form.get("current_appointment_share", ""), "The current share of appointments",
-                           errors, "current_appointment_share")
+        current = percent(request.form.get("current_appointment_share", ""), "The current share of appointments",
+                          errors, "current_appointment_share", within=True)
         if not errors:
             try:
                 service.save_target(session=db, strategy=strategy, target=target, actor=current_user,  # type: ignore[arg-type]

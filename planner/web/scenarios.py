@@ -3,8 +3,6 @@ copying, renaming and deleting scenarios. Rates are typed as percentages, as pla
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,6 +13,7 @@ from planner.services import ServiceError
 from planner.services import scenarios as service
 from planner.services.scenarios import RATE_FIELDS, AreaAssumptions, AssumptionError
 from planner.services.structure import levels_of
+from planner.web.fields import number, percent
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 
@@ -26,27 +25,6 @@ RATE_LABELS = {"leaver_rate": "leaver rate", "ready_rate": "ready for promotion"
 def _load(strategy_id: int, scenario_id: int) -> tuple[Strategy, Scenario]:
     strategy = strategy_or_404(strategy_id)
     return strategy, child_or_404(Scenario, scenario_id, strategy)
-
-
-def _number(raw: str, label: str, errors: list[tuple[str, str]], field: str, *, percent: bool,
-            blank: float | None = None) -> float | None:
-    """A typed number (a percentage becomes a share); blank gives `blank`; errors name the field."""
-    text = raw.strip().rstrip("%").strip()
-    if not text:
-        return blank
-    if percent and "," in text:
-        errors.append((field, f"{label} must be a number with a full stop for decimals, like 9.5"))
-        return blank
-    text = text.replace(",", "")
-    try:
-        value = float(text)
-    except ValueError:
-        errors.append((field, f"{label} must be a number{' (a percentage, like 9.5)' if percent else ''}"))
-        return blank
-    if not math.isfinite(value):
-        errors.append((field, f"{label} must be a number"))
-        return blank
-    return value / 100 if percent else value
 
 
 def _back(strategy: Strategy, scenario: Scenario) -> Response:
@@ -70,8 +48,8 @@ def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
             rates[level.id] = {}  # type: ignore[index]
             for f in RATE_FIELDS:
                 name = f"{f}-{level.id}"
-                value = _number(request.form.get(name, ""), f"{level.name}: {RATE_LABELS[f]}", errors, name,
-                                percent=True, blank=0.0)
+                value = percent(request.form.get(name, ""), f"{level.name}: {RATE_LABELS[f]}", errors, name,
+                                blank=0.0)
                 rates[level.id][f] = value if value is not None else 0.0  # type: ignore[index]
         if not errors:
             try:
@@ -93,12 +71,12 @@ def _growth(raw: str, area: Area, horizon: int, errors: list[tuple[str, str]]) -
     field = f"growth-{area.id}"
     parts = [p for p in raw.replace(";", ",").split(",") if p.strip()] if "," in raw or ";" in raw else [raw]
     if len(parts) > 1:
-        values = [_number(p, f"{area.name}: staff growth", errors, field, percent=True, blank=0.0) for p in parts]
+        values = [percent(p, f"{area.name}: staff growth", errors, field, blank=0.0) for p in parts]
         if len(values) != horizon:
             errors.append((field, f"{area.name}: staff growth needs one rate, or exactly {horizon} rates "
                                   f"(one per year) separated by commas; {len(values)} were given"))
         return [v or 0.0 for v in values]
-    value = _number(raw, f"{area.name}: staff growth", errors, field, percent=True, blank=0.0)
+    value = percent(raw, f"{area.name}: staff growth", errors, field, blank=0.0)
     return value or 0.0
 
 
@@ -122,8 +100,7 @@ def areas(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, int
             spans: dict[int, float] = {}
             for level in level_rows:
                 name = f"span-{area.id}-{level.id}"
-                span = _number(request.form.get(name, ""), f"{area.name}: {level.name.lower()} span", errors, name,
-                               percent=False)
+                span = number(request.form.get(name, ""), f"{area.name}: {level.name.lower()} span", errors, name)
                 if span is not None:
                     spans[level.id] = span  # type: ignore[index]
             updated[area.id] = AreaAssumptions(growth, spans, existing.overrides if existing else {})  # type: ignore[index]
@@ -160,7 +137,7 @@ def overrides(strategy_id: int, scenario_id: int) -> str | Response | tuple[str,
         rates: dict[str, float] = {}
         if request.form.get("action") != "clear":
             for f in RATE_FIELDS:
-                value = _number(request.form.get(f, ""), f"{RATE_LABELS[f].capitalize()}", errors, f, percent=True)
+                value = percent(request.form.get(f, ""), f"{RATE_LABELS[f].capitalize()}", errors, f)
                 if value is not None:
                     rates[f] = value
             if not rates and not errors:

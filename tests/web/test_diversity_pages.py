@@ -372,7 +372,7 @@ def test_benchmarks_are_saved_as_shares_and_shown_on_the_representation_page(cli
      "Local community: the shares add up to 110.0%, more than 100%"),
     ({"national-white": "60", "national-bme": "30", "national-not_stated": "10.5"},
      "National comparator: the shares add up to 100.5%, more than 100%"),
-    ({"community-white": "abc"}, "Local community: White must be a percentage, like 12.5"),
+    ({"community-white": "abc"}, "Local community: White must be a number: a percentage, like 12.5"),
     ({"community-bme": "150"}, f"Local community: {BME} must be from 0 to 100"),
     ({"national-white": "-5"}, "National comparator: White must be from 0 to 100"),
 ])
