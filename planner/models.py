@@ -29,6 +29,9 @@ class Organisation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # Diversity counts from 1 to this are withheld (the NHS Digital rule is 7; 3 to 10 allowed).
     suppression_threshold: int = Field(default=7, sa_column_kwargs={"server_default": "7"})
+    # RAG of objectives: progress against the share of time elapsed; below these ratios, amber / red.
+    rag_amber_below: float = Field(default=0.9, sa_column_kwargs={"server_default": "0.9"})
+    rag_red_below: float = Field(default=0.7, sa_column_kwargs={"server_default": "0.7"})
 
 
 class User(SQLModel, table=True):
@@ -450,3 +453,57 @@ class SurveyAnswer(SQLModel, table=True):
     response_id: int = Field(foreign_key="surveyresponse.id", index=True, ondelete="CASCADE")
     item_key: str = Field(max_length=40)
     value: int | None = None
+
+
+# --- Objectives (issue 6) ----------------------------------------------------------------------
+
+
+class Objective(SQLModel, table=True):
+    """An objective in the cascade from the board to teams and individuals."""
+
+    __table_args__ = (UniqueConstraint("strategy_id", "ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=40)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    level: str = Field(max_length=20)  # strategic, area, team, individual
+    area_id: int | None = Field(default=None, foreign_key="area.id", index=True, ondelete="SET NULL")
+    owner_user_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
+    owner_name: str = Field(default="", max_length=200)  # a role-holder without an account
+    parent_id: int | None = Field(default=None, foreign_key="objective.id", index=True)
+    weight: float = 1.0
+    measure_kind: str = Field(default="none", max_length=20)  # target, range, milestone, baseline, none
+    baseline: float | None = None
+    target: float | None = None
+    range_low: float | None = None
+    range_high: float | None = None
+    unit: str = Field(default="", max_length=40)
+    start: date | None = None
+    due: date | None = None
+    status: str = Field(default="active", max_length=20)  # draft, active, complete, withdrawn
+    rag_override: str | None = Field(default=None, max_length=10)
+    rag_reason: str = Field(default="", max_length=500)
+    confidence: str | None = Field(default=None, max_length=10)  # low, medium, high
+    confidence_reason: str = Field(default="", max_length=500)
+    link_kind: str = Field(default="", max_length=20)  # shortfall, diversity, competency, vision, mission, value
+    link_ref: str = Field(default="", max_length=200)
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CheckIn(SQLModel, table=True):
+    """A dated update of an objective: its current value (or done), confidence and a note."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    objective_id: int = Field(foreign_key="objective.id", index=True, ondelete="CASCADE")
+    on: date
+    value: float | None = None
+    done: bool = False
+    confidence: str | None = Field(default=None, max_length=10)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)

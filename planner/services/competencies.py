@@ -89,8 +89,13 @@ def catalogue(session: Session, organisation_id: int) -> Catalogue:
 
 
 def ensure_required(session: Session, strategy: Strategy, *, commit: bool = True) -> None:
-    """Give each competency and level the framework's default step where the strategy has none."""
+    """Give a strategy the frameworks' default steps the first time its competencies are used.
+    Only once: after that a step the planner set to "not needed" stays not needed."""
     ensure_frameworks(session, strategy.organisation_id, commit=False)
+    already = select(func.count()).select_from(RequiredStep).where(RequiredStep.strategy_id == strategy.id)
+    if session.exec(already).one():
+        finish(session, commit)
+        return
     _scale, frameworks = default_frameworks()
     defaults = {c.key: c.required for f in frameworks for d in f.domains for c in d.competencies}
     have = {(r.competency_id, r.level_id) for r in session.exec(
