@@ -415,6 +415,35 @@ def import_responses_command(responses: str, strategy_id: int, survey_id: int, s
     click.echo(f"Imported {len(result.responses):,} responses into survey {survey_id}.")
 
 
+@main.command("import-objectives")
+@click.argument("objectives_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--strategy", "strategy_id", type=int, required=True)
+@click.option("--sheet", help="The worksheet of an .xlsx file (default: the first).")
+def import_objectives_command(objectives_file: str, strategy_id: int, sheet: str | None) -> None:
+    """Add and update objectives from a CSV/XLSX file (ref, parent_ref, title, level, area, owner,
+    measure, baseline, target, current, unit, start, due, weight, confidence).
+
+    A row whose ref exists updates that objective; others are added. Any problem stops it (exit 2)."""
+    from planner.imports import ImportRefused
+    from planner.models import Strategy
+    from planner.services import objectives as service
+
+    data = _read_file(objectives_file)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        try:
+            result = service.read_file(session, strategy, data, os.path.basename(objectives_file), sheet=sheet)  # type: ignore[arg-type]
+        except ImportRefused as exc:
+            fail(f"{objectives_file}: {exc.message} Nothing was stored.", code=2)
+        _report(objectives_file, result)
+        if not result.importable:
+            sys.exit(2)
+        added, updated = service.apply_file(session=session, strategy=strategy, result=result, actor=None)  # type: ignore[arg-type]
+    click.echo(f"{added} objectives added and {updated} updated in strategy {strategy_id}.")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=None, help="Default: PORT, or 5000.")

@@ -16,6 +16,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "scenario.edit": DRAFTERS,
     "diversity.edit": DRAFTERS,
     "competencies.edit": DRAFTERS,
+    "objectives.manage": EDITORS,
     "surveys.manage": EDITORS | {"planner"},
     # Unsuppressed diversity counts, on screen and clearly labelled (never in papers).
     "diversity.unsuppressed": frozenset({"admin", "planner"}),

@@ -165,3 +165,21 @@ def survey_radar(dimension_names: Mapping[str, str], groups: Mapping[str, Mappin
                       height=520, font={"family": FONT, "size": 13}, paper_bgcolor="#ffffff",
                       legend={"orientation": "h", "y": -0.1}, margin={"l": 80, "r": 80, "t": 70, "b": 60})
     return fig
+
+
+def objective_treemap(views: Sequence[Any]) -> go.Figure:
+    """The cascade as a treemap: each objective sized by its weight, coloured by its progress."""
+    ids = [str(v.objective.id) for v in views]
+    known = set(ids)
+    parents = [str(v.objective.parent_id) if str(v.objective.parent_id) in known else "" for v in views]
+    fig = go.Figure(go.Treemap(
+        ids=ids, parents=parents, labels=[f"{v.objective.ref} {v.objective.title}" for v in views],
+        values=[v.objective.weight for v in views], branchvalues="remainder",
+        marker={"colors": [v.progress if v.progress is not None else 0 for v in views],
+                "colorscale": [[0, "#d5281b"], [0.5, "#ffb81c"], [1, "#007f3b"]], "cmin": 0, "cmax": 1,
+                "colorbar": {"title": "Progress", "tickformat": ".0%"}},
+        hovertemplate="%{label}<br>Progress %{color:.0%}<extra></extra>",
+    ))
+    fig.update_layout(title={"text": "The cascade: size by weight, colour by progress", "x": 0}, height=560,
+                      font={"family": FONT, "size": 13}, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig

@@ -33,6 +33,7 @@ from planner.services.structure import areas_of, levels_of
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 KINDS = ("generic", "role-specific")
 OWN_FRAMEWORK = "own"
+MAX_COST_PER_PLACE = 1_000_000  # pounds: well above any leadership programme, so a typing slip is caught
 
 
 @dataclass
@@ -237,11 +238,17 @@ def save_intervention(
     name = str(values.get("name") or "").strip()
     if not name:
         raise ServiceError("Enter the intervention's name", field="name")
+    if len(name) > 200:
+        raise ServiceError("The name must be 200 characters or fewer", field="name")
     kind = str(values.get("kind") or "")
     if kind not in arithmetic.KINDS:
         raise ServiceError("Choose the kind of intervention", field="kind")
     places, cost = int(values["places_per_year"]), float(values["cost_per_place"])
-    if places < 0 or not math.isfinite(cost) or cost < 0:
+    if not math.isfinite(cost):
+        raise ServiceError("Cost per place must be an amount in pounds, like 1500", field="cost_per_place")
+    if cost > MAX_COST_PER_PLACE:
+        raise ServiceError(f"The cost a place must be at most £{MAX_COST_PER_PLACE:,}", field="cost_per_place")
+    if places < 0 or cost < 0:
         raise ServiceError("Places and cost cannot be negative", field="places_per_year")
     first, last = int(values["first_year"]), int(values["last_year"])
     start, end = strategy.start_year + 1, strategy.start_year + strategy.horizon

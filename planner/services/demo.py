@@ -71,6 +71,7 @@ def load_demo(
             scenarios.scenario_from_data(session=session, strategy=strategy, data=scenario, actor=None, commit=False)
         _load_diversity(session, strategy, path.parent / "diversity.json")
         _load_discover(session, strategy, path.parent / "discover.json")
+        _load_objectives(session, strategy, path.parent / "objectives.json")
         session.commit()
     except Exception:
         session.rollback()
@@ -179,3 +180,85 @@ def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:
                     answers[key] = min(5, max(1, round(rng.gauss(centre + mood, spec["spread"]))))
             generated.append(Response(group, answers))
     surveys.import_responses(session=session, survey=survey, responses=generated, actor=None, commit=False)
+
+
+def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
+    """The demo's cascade: six strategic objectives from data/demo/objectives.json, cascaded to
+    areas, teams and people with seeded quarterly check-ins."""
+    import random
+    from datetime import date
+
+    from planner.models import Area, CheckIn, Membership, Objective, User
+    from planner.services.structure import areas_of
+
+    if not path.exists():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rng = random.Random(data["seed"])
+    areas = areas_of(session, strategy)
+    divisions = [a for a in areas if a.parent_id is None and a.code != "TRUST-BOARD"]
+    children: dict[int, list[Area]] = {}
+    for a in areas:
+        if a.parent_id is not None:
+            children.setdefault(a.parent_id, []).append(a)
+    owners = list(session.exec(select(User).join(Membership, Membership.user_id == User.id)  # type: ignore[arg-type]
+                               .where(Membership.organisation_id == strategy.organisation_id)))
+    contributor = next((u for u in owners if u.email.startswith("contributor@")), None)
+    start, end = date(strategy.start_year, 4, 1), date(strategy.start_year + strategy.horizon, 3, 31)
+    quarters = [date(strategy.start_year, 6, 30), date(strategy.start_year, 9, 30), date(strategy.start_year, 12, 31)]
+    org = strategy.organisation_id
+    position = 0
+
+    def add(ref: str, title: str, level: str, parent: Objective | None, area: Area | None, kind: str,
+            due: date, **extra: object) -> Objective:
+        nonlocal position
+        position += 1
+        objective = Objective(organisation_id=org, strategy_id=strategy.id, ref=ref, title=title, level=level,  # type: ignore[arg-type]
+                              parent_id=parent.id if parent else None, area_id=area.id if area else None,
+                              measure_kind=kind, start=start, due=due, position=position,
+                              confidence=rng.choice(["medium", "high", "high"]), **extra)  # type: ignore[arg-type]
+        session.add(objective)
+        session.flush()
+        return objective
+
+    def check_ins(objective: Objective, pace: float) -> None:
+        for i, on in enumerate(quarters):
+            share = min(1.0, pace * (i + 1) / 12 + rng.uniform(-0.03, 0.03))
+            if objective.measure_kind == "target":
+                value = objective.baseline + (objective.target - objective.baseline) * share  # type: ignore[operator]
+                session.add(CheckIn(organisation_id=org, objective_id=objective.id, on=on, value=round(value, 1),  # type: ignore[arg-type]
+                                    confidence=objective.confidence, note=rng.choice(["On track", "Steady progress",
+                                                                                      "Slower than planned", ""])))
+            elif objective.measure_kind == "milestone" and i == len(quarters) - 1 and rng.random() < 0.3:
+                session.add(CheckIn(organisation_id=org, objective_id=objective.id, on=on, done=True,  # type: ignore[arg-type]
+                                    note="Done"))
+
+    for s_index, strategic in enumerate(data["strategic"]):
+        link_kind, link_ref = strategic["link"]
+        top = add(strategic["ref"], strategic["title"], "strategic", None, None, "none", end,
+                  owner_name="Chief Executive" if s_index == 0 else "Executive Director",
+                  link_kind=link_kind, link_ref=link_ref)
+        for d_index, division in enumerate(divisions[:5]):
+            area_title = strategic["area_titles"][d_index % len(strategic["area_titles"])]
+            area_objective = add(f"{strategic['ref']}.{d_index + 1}", f"{area_title} ({division.name})", "area", top,
+                                 division, "target", end, baseline=40.0, target=80.0, unit="%",
+                                 weight=float(rng.choice([1, 1, 2])), owner_name="Divisional Director")
+            check_ins(area_objective, rng.uniform(0.7, 1.3))
+            teams = children.get(division.id, [])[: 2 + (s_index + d_index) % 2]  # type: ignore[index]
+            for t_index, team_area in enumerate(teams):
+                team_title = strategic["team_titles"][t_index % len(strategic["team_titles"])]
+                kind = "target" if t_index % 2 == 0 else "milestone"
+                team = add(f"{area_objective.ref}.{t_index + 1}", f"{team_title} ({team_area.name})", "team",
+                           area_objective, team_area, kind, date(strategy.start_year + 1, 3, 31),
+                           baseline=0.0 if kind == "target" else None, target=100.0 if kind == "target" else None,
+                           unit="%" if kind == "target" else "", owner_name="Service Manager")
+                check_ins(team, rng.uniform(0.5, 1.4))
+                for i_index in range(2):
+                    title = strategic["individual_titles"][i_index % 2]
+                    owner = contributor if (s_index, d_index, t_index, i_index) == (0, 0, 0, 0) else None
+                    person = add(f"{team.ref}.{i_index + 1}", title, "individual", team, team_area, "milestone",
+                                 date(strategy.start_year + 1, 3, 31),
+                                 owner_user_id=owner.id if owner else None,
+                                 owner_name="" if owner else rng.choice(["Ward Sister", "Team Leader",
+                                                                          "Charge Nurse", "Clinical Lead"]))
+                    check_ins(person, 1.0)

@@ -128,6 +128,24 @@ def competencies_status(session: Session, strategy: Strategy) -> tuple[str, str]
     return COMPLETED, f"{plan} intervention{'s' if plan != 1 else ''} in the development plan"
 
 
+def objectives_status(session: Session, strategy: Strategy) -> tuple[str, str]:
+    """Completed once strategic objectives reach teams or individuals and every objective is SMART."""
+    from datetime import date
+
+    from planner.models import Organisation
+    from planner.services.objectives import cascade
+
+    views = cascade(session, strategy, session.get(Organisation, strategy.organisation_id), date.today())  # type: ignore[arg-type]
+    if not views:
+        return NOT_STARTED, "Cascade the vision into objectives for areas, teams and individuals"
+    failing = sum(1 for v in views if not v.smart.passed)
+    reach = any(v.objective.level in ("team", "individual") for v in views)
+    if failing or not reach:
+        return IN_PROGRESS, (f"{len(views)} objectives; {failing} not yet SMART" if failing
+                             else f"{len(views)} objectives, none yet for teams or individuals")
+    return COMPLETED, f"{len(views)} objectives, all SMART"
+
+
 def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) -> list[Task]:
     """The journey's steps that exist so far, with their statuses."""
     scope = scope_status(strategy)
@@ -145,4 +163,6 @@ def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) ->
              *diversity_status(session, strategy)),
         Task("competencies", "Competencies: gaps and the development plan", "competencies.index",
              *competencies_status(session, strategy)),
+        Task("objectives", "Objectives: from the board to every team", "objectives.index",
+             *objectives_status(session, strategy)),
     ]

@@ -63,7 +63,7 @@ class Results:
     dimensions: list[Score]
     items: list[Score]  # most disagreement first
     groups: list[GroupScore]  # only groups with at least MIN_RESPONSES responses
-    withheld_groups: list[str]  # groups with 1 to MIN_RESPONSES - 1 responses: named, never scored
+    withheld_groups: list[str]  # groups not shown on their own (small, or hidden to protect a small one)
     comparison_group: str = field(default="frontline")
 
 

@@ -57,6 +57,7 @@ def register_web(app: Flask) -> None:
         diversity,
         forecast,
         main,
+        objectives,
         scenarios,
         strategies,
         structure,
@@ -64,7 +65,7 @@ def register_web(app: Flask) -> None:
     )
 
     for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, competencies, surveys,
-                   admin, account, api):
+                   objectives, admin, account, api):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.public)
     app.register_error_handler(HTTPException, _handle_http_error)

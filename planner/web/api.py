@@ -259,3 +259,28 @@ def survey_results(strategy_id: int, survey_id: int) -> Response:
                     "dimensions": [{"dimension": k, "mean": v} for k, v in g.dimensions.items()]}
                    for g in results.groups] if results.enough else [],
     })
+
+
+@bp.route("/strategies/<int:strategy_id>/objectives")
+@api_require("strategy.view")
+def objectives(strategy_id: int) -> Response:
+    """The cascade with progress, the weighted roll-up, RAG and the SMART check of each objective."""
+    from datetime import date
+
+    from planner.services.objectives import cascade
+
+    found = strategy_or_404(strategy_id)
+    out = []
+    for v in cascade(get_session(), found, current_org(), date.today()):  # type: ignore[arg-type]
+        o = v.objective
+        smart = v.smart
+        out.append({
+            "id": o.id, "ref": o.ref, "parent_ref": v.parent_ref, "title": o.title, "level": o.level,
+            "area": v.area.code if v.area else None, "owner": v.owner or None, "weight": o.weight,
+            "measure": o.measure_kind, "progress": v.own_progress, "rolled_up_progress": v.progress,
+            "rag": v.rag, "confidence": o.confidence,
+            "smart": {"S": smart.S, "M": smart.M, "A": smart.A, "R": smart.R, "T": smart.T,
+                      "reasons": list(smart.reasons)},
+            "gap": {"kind": o.link_kind, "ref": o.link_ref} if o.link_kind and o.link_ref else None,
+        })
+    return jsonify({"objectives": out})

@@ -199,8 +199,10 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
                                                                "first_year", "last_year")}
         for key, label in (("places_per_year", "Places a year"), ("first_year", "First year"),
                            ("last_year", "Last year")):
-            if not values[key].isascii() or not values[key].isdigit():
+            if not values[key]:
                 errors.append((key, f"{label} must be a whole number"))
+            else:
+                values[key] = str(whole(values[key], label, errors, key))
         try:
             cost = float(values["cost_per_place"].replace(",", "").lstrip("£") or "0")
         except ValueError:

@@ -8,6 +8,8 @@ import re
 
 Errors = list[tuple[str, str]]
 _WHOLE = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() would accept a superscript two
+# Far above any count the planner holds, and inside a 32-bit database column.
+MAX_WHOLE = 1_000_000_000
 
 
 def whole(raw: str, label: str, errors: Errors, field: str) -> int:
@@ -17,6 +19,9 @@ def whole(raw: str, label: str, errors: Errors, field: str) -> int:
         return 0
     if not _WHOLE.fullmatch(text):
         errors.append((field, f"{label} must be a whole number of 0 or more, like 12"))
+        return 0
+    if int(text) > MAX_WHOLE:
+        errors.append((field, f"{label} is too large: at most {MAX_WHOLE:,}"))
         return 0
     return int(text)
 

@@ -43,4 +43,4 @@ def percent_list(value: float | list[float]) -> str:
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.jinja_env.filters.update(people=people, decimal=decimal, percent=percent, plural=plural,
-                                 percent_list=percent_list)
+                                 percent_list=percent_list, zip=zip)

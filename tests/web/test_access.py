@@ -98,6 +98,17 @@ MATRIX: dict[str, str | set[str]] = {
     "api.competency_gaps": EVERYONE,
     "api.surveys": EVERYONE,
     "api.survey_results": EVERYONE,
+    "objectives.index": EVERYONE,
+    "objectives.mine": EVERYONE,
+    "objectives.show": EVERYONE,
+    "objectives.check_in": EDITORS,
+    "objectives.create": EDITORS,
+    "objectives.update": EDITORS,
+    "objectives.delete": EDITORS,
+    "objectives.export": EVERYONE,
+    "objectives.upload": EDITORS,
+    "objectives.alignment": EVERYONE,
+    "api.objectives": EVERYONE,
     "api.scenarios": EVERYONE,
     "api.scenario_spec": EVERYONE,
     "api.scenario_forecast": EVERYONE,
@@ -132,7 +143,14 @@ def _world(db: Session, organisation, user) -> dict[str, int]:  # type: ignore[n
     db.add(intervention)
     db.commit()
     survey = create_survey(session=db, strategy=strategy, name="Probe survey", closes_on=None, actor=None)
+    from planner.models import Objective
+
+    objective = Objective(organisation_id=organisation.id, strategy_id=strategy.id, ref="S1",
+                          title="Probe objective for the checks", level="strategic")
+    db.add(objective)
+    db.commit()
     return {
+        "objective_id": objective.id,
         "competency_id": competency.id,
         "intervention_id": intervention.id,
         "survey_id": survey.id,

@@ -1,0 +1,560 @@
+"""Reading an objectives file (CSV or XLSX) for the Objectives step, and writing the same columns as a
+CSV download. One row per objective: `ref` (unique in the strategy), `parent_ref`, `title`, `level`,
+`area`, `owner`, `measure`, `baseline`, `target`, `current`, `unit`, `start`, `due`, `weight`,
+`confidence`. Only `ref`, `title` and `level` must be present as columns; headings are matched
+ignoring case, spaces and punctuation, and any other column is ignored.
+
+All or nothing, with the staff import's safety checks (size limit, kind judged by content, zip
+checks, row limit): any problem in any row stops the import, and each is reported by row and
+column. Parents may be in the file or already stored; loops are refused, counting stored parents.
+A cell is only ever text or a number: text beginning with = + - @ is kept as text, never evaluated.
+
+For the service that stores the rows: a row whose ref is already stored (ignoring case) updates that
+objective (`existing`), any other adds one; `rows` come parents first, so each can be stored in turn.
+A blank cell in a column the file has clears that value; a column the file lacks (see
+`ObjectivesResult.columns`) leaves stored values alone (without `parent_ref`, stored objectives keep
+their parents and `parent_ref` says so). `current` (and `done` for a milestone) is the value now, to be
+recorded as a check-in dated the day of the import when it differs from the latest check-in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Generator, Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from planner.imports.columns import HEADER_SEARCH_ROWS, normalise
+from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_rows, kind_of
+from planner.imports.staff import RowProblem
+from planner.imports.values import AreaLookup, cell_text, parse_date, parse_yes_no, shown
+from planner.imports.workbook import xlsx_rows
+from planner.objectives.progress import CONFIDENCE, LEVELS, REF_PATTERN, Measure
+from planner.objectives.tree import find_cycles
+
+__all__ = [
+    "COLUMNS", "KINDS", "MAX_OBJECTIVES", "ObjectiveRow", "ObjectivesResult", "measure_cells", "read_objectives",
+    "row_cells", "spreadsheet_safe", "write_objectives_csv",
+]
+
+COLUMNS = ("ref", "parent_ref", "title", "level", "area", "owner", "measure", "baseline", "target", "current",
+           "unit", "start", "due", "weight", "confidence")
+REQUIRED = ("ref", "title", "level")
+KINDS = ("missing value", "bad ref", "duplicate ref", "unknown parent", "cycle", "unknown level", "unknown area",
+         "bad measure", "bad number", "bad date", "unknown confidence", "too long")
+PROBLEMS_KEPT = 100
+MAX_OBJECTIVES = 50_000
+LONGEST = {"ref": 40, "title": 250, "owner": 120, "unit": 30}
+# Our column -> the headings recognised for it (as normalise() spells them), the first being its own name.
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "ref": ("ref", "reference", "objectiveref"), "parent_ref": ("parentref", "parent", "parentreference"),
+    "title": ("title", "objective"), "level": ("level", "cascadelevel"), "area": ("area",), "owner": ("owner",),
+    "measure": ("measure", "measurekind"), "baseline": ("baseline",), "target": ("target",),
+    "current": ("current", "currentvalue"), "unit": ("unit",), "start": ("start", "startdate"),
+    "due": ("due", "duedate"), "weight": ("weight",), "confidence": ("confidence",),
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MEASURE_WORDS = {
+    "": "none", "none": "none", "target": "target", "baselinetotarget": "target", "range": "range",
+    "keepwithinarange": "range", "withinrange": "range", "milestone": "milestone", "baseline": "baseline",
+    "establishabaseline": "baseline",
+}
+_DONE = {"done", "met", "complete", "completed"}
+_NUMBER = r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_NUMERIC = re.compile(rf"^£?({_NUMBER})%?$")
+_RANGE = re.compile(rf"^\s*£?({_NUMBER})%?\s*(?:to|-|–|—|\.\.)\s*£?({_NUMBER})%?\s*$", re.IGNORECASE)
+
+
+@dataclass
+class ObjectiveRow:
+    """One objective as the file gives it, checked. `ref` and `parent_ref` use the stored spelling when the
+    objective is already stored; `existing` says the row updates a stored objective (else it adds one)."""
+
+    ref: str
+    parent_ref: str | None
+    title: str
+    level: str
+    area: str | None  # the area's code
+    owner: str | None
+    measure: Measure
+    current: float | None  # the value now, for target, range and baseline measures
+    start: date | None
+    due: date | None
+    weight: float
+    confidence: str | None
+    row: int
+    done: bool = False  # a milestone's `current` said done
+    existing: bool = False
+
+
+@dataclass
+class ObjectivesResult:
+    """The objectives read, parents before children, and every problem that stops the import."""
+
+    file_kind: str
+    rows_read: int
+    rows: list[ObjectiveRow]  # rows without problems; every parent in the file comes before its children
+    problems: list[RowProblem]  # the first 100, by row
+    problem_totals: dict[str, int]
+    ignored_columns: list[str]
+    columns: tuple[str, ...] = ()  # our columns the file has; a missing one leaves stored values alone
+
+    @property
+    def importable(self) -> bool:
+        """No problems at all, and at least one objective read."""
+        return not self.problem_totals and bool(self.rows)
+
+    @property
+    def added(self) -> int:
+        """Rows that add a new objective."""
+        return sum(1 for row in self.rows if not row.existing)
+
+    @property
+    def updated(self) -> int:
+        """Rows that update a stored objective."""
+        return sum(1 for row in self.rows if row.existing)
+
+
+def _text(value: object) -> str:
+    """A cell as text, on one line; a quote put before = + - @ by our own download is taken off again."""
+    text = cell_text(value)
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
+        text = text[1:]
+    return " ".join(text.split())
+
+
+def _key(ref: str) -> str:
+    return ref.casefold()
+
+
+def _float(text: str) -> float | None:
+    match = _NUMERIC.match(text.replace(" ", "").replace("−", "-"))
+    if not match:
+        return None
+    number = float(match.group(1).replace(",", ""))
+    return number if math.isfinite(number) else None
+
+
+class _Bad:
+    """A cell that is not what the column needs."""
+
+
+BAD = _Bad()
+
+
+def parse_number(value: object) -> float | None | _Bad:
+    """A finite number from a number cell or text such as 1,250, 12.5, 85% (read as 85) or £300; None for
+    blank; BAD otherwise."""
+    if isinstance(value, bool):
+        return BAD
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else BAD
+    text = _text(value)
+    if not text:
+        return None
+    number = _float(text)
+    return BAD if number is None else number
+
+
+def parse_range(text: str) -> tuple[float, float] | None:
+    """(low, high) from '92 to 95', '92-95' or '92..95'; None if the text is not a range."""
+    match = _RANGE.match(text.replace("−", "-"))
+    if not match:
+        return None
+    low, high = _float(match.group(1)), _float(match.group(2))
+    return None if low is None or high is None else (low, high)
+
+
+@dataclass
+class _Columns:
+    index: dict[str, int]
+    headings: dict[str, str]
+    ignored: list[str]
+
+
+def _accept(cells: list[str]) -> _Columns | str:
+    keys = [normalise(cell) for cell in cells]
+    index: dict[str, int] = {}
+    for ours, names in HEADINGS.items():
+        found = [i for i, k in enumerate(keys) if k in names]
+        if len(found) > 1:
+            return f"The file has more than one '{ours}' column: rename or remove one of them."
+        if found:
+            index[ours] = found[0]
+        elif ours in REQUIRED:
+            return f"The file has no '{ours}' column."
+    return _Columns(index, {ours: cells[i][:60] for ours, i in index.items()},
+                    [c[:60] for i, c in enumerate(cells) if c and i not in index.values()])
+
+
+def _rows(data: bytes, filename: str, sheet: str | None,
+          limits: Limits) -> tuple[str, Generator[tuple[int, Row], None, None], str]:
+    check_size(data, limits)
+    kind = kind_of(data, filename)
+    rows = xlsx_rows(data, sheet, limits) if kind == "xlsx" else csv_rows(data)
+    empty = "The file is empty." if kind == "csv" else (
+        f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
+    return kind, rows, empty
+
+
+def _headings(rows: Generator[tuple[int, Row], None, None], empty: str) -> _Columns:
+    """The first of the first 20 non-blank rows that has the required headings."""
+    first_reason: str | None = None
+    seen = 0
+    for _, row in rows:
+        cells = ["" if v is None else " ".join(str(v).split()) for v in row]
+        if not any(cells):
+            continue
+        found = _accept(cells)
+        if isinstance(found, _Columns):
+            return found
+        first_reason = first_reason or found
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    raise ImportRefused(first_reason or empty)
+
+
+class _Problems:
+    """Problems come in runs, each in row order (the rows, then parents, then loops): keeping the first 100
+    of each run keeps the first 100 of all of them by row."""
+
+    def __init__(self, headings: dict[str, str]) -> None:
+        self.headings = headings
+        self.kept: list[tuple[int, int, RowProblem]] = []
+        self.in_run = 0
+        self.totals: dict[str, int] = {}
+        self.rows: set[int] = set()
+
+    def new_run(self) -> None:
+        self.in_run = 0
+
+    def __call__(self, number: int, ours: str, kind: str, message: str) -> None:
+        self.totals[kind] = self.totals.get(kind, 0) + 1
+        self.rows.add(number)
+        if self.in_run < PROBLEMS_KEPT:
+            self.in_run += 1
+            self.kept.append((number, COLUMNS.index(ours), RowProblem(number, self.headings[ours], kind, message)))
+
+    def count(self) -> int:
+        return sum(self.totals.values())
+
+    def first(self) -> list[RowProblem]:
+        return [problem for *_, problem in sorted(self.kept, key=lambda kept: kept[:2])[:PROBLEMS_KEPT]]
+
+
+_UNWANTED: dict[str, tuple[str, ...]] = {
+    "target": (), "range": (), "milestone": ("baseline", "target"), "baseline": ("baseline", "target"),
+    "none": ("baseline", "target", "current"),
+}
+_UNWANTED_SAYS = {
+    "milestone": "A milestone has no baseline or target: leave them blank.",
+    "baseline": "A measure to establish a baseline has no baseline or target yet: put the value found in 'current'.",
+    "none": "Without a measure this value means nothing: give the measure, or leave the value blank.",
+}
+
+
+def _measure_of(number: int, raw: Mapping[str, object], text: Mapping[str, str],
+                problem: _Problems) -> tuple[Measure, float | None, bool] | None:
+    """The row's measure, current value and done; None (with the problems recorded) when they are wrong."""
+    kind = MEASURE_WORDS.get(normalise(text["measure"]))
+    if kind is None:
+        problem(number, "measure", "bad measure", f"{shown(text['measure'])} is not a measure: use target, "
+                "range, milestone or baseline, or leave it blank.")
+        return None
+    before = problem.count()
+    for ours in _UNWANTED[kind]:
+        if text[ours]:
+            problem(number, ours, "bad measure", _UNWANTED_SAYS[kind])
+    numbers: dict[str, float | None] = {}
+    for ours in ("baseline", "target", "current"):
+        if ours in _UNWANTED[kind] or (kind, ours) in (("range", "target"), ("milestone", "current")):
+            continue
+        value = parse_number(raw[ours])
+        if isinstance(value, _Bad):
+            problem(number, ours, "bad number", f"{shown(text[ours])} is not a number.")
+        else:
+            numbers[ours] = value
+    low = high = None
+    done = False
+    if kind == "range" and text["target"]:
+        pair = parse_range(text["target"])
+        if pair is None:
+            problem(number, "target", "bad measure",
+                    f"{shown(text['target'])} is not a range to keep within, such as '92 to 95'.")
+        elif pair[0] > pair[1]:
+            problem(number, "target", "bad measure", f"The range {shown(text['target'])} runs from high to low.")
+        else:
+            low, high = pair
+    if kind == "milestone":
+        words = normalise(text["current"])
+        answer = True if words in _DONE else False if words == "notdone" else parse_yes_no(text["current"])
+        if answer is None:
+            problem(number, "current", "bad measure", f"{shown(text['current'])} does not say whether the "
+                    "milestone is done: write done, or leave it blank.")
+        done = bool(answer)
+    if problem.count() != before:
+        return None
+    measure = Measure(kind, baseline=numbers.get("baseline"), target=numbers.get("target"), low=low, high=high,
+                      unit=text["unit"])
+    return measure, numbers.get("current"), done
+
+
+@dataclass
+class _Read:
+    """A row after the first pass: its ref (None when missing, too long or a repeat), parent as written,
+    and the objective (None when the row has a problem of its own)."""
+
+    number: int
+    ref: str | None
+    parent: str
+    objective: ObjectiveRow | None
+
+
+_LEVEL_WORDS = {normalise(level): level for level in LEVELS}
+_CONFIDENCE_WORDS = {normalise(word): word for word in CONFIDENCE}
+
+
+def _read_row(number: int, raw: Mapping[str, object], text: Mapping[str, str], *, area_code: AreaLookup,
+              stored: Mapping[str, str], first_row: dict[str, int], problem: _Problems) -> _Read:
+    before = problem.count()
+    for ours in REQUIRED:
+        if not text[ours]:
+            problem(number, ours, "missing value", f"No {ours} is given.")
+    for ours, longest in LONGEST.items():
+        if len(text[ours]) > longest:
+            problem(number, ours, "too long", f"The {ours} is {len(text[ours]):,} characters long; "
+                    f"the limit is {longest}.")
+    ref: str | None = None
+    if len(text["ref"]) <= LONGEST["ref"] and text["ref"] and not REF_PATTERN.fullmatch(text["ref"]):
+        problem(number, "ref", "bad ref", f"{shown(text['ref'])} is not a ref: use letters, digits and . _ / - "
+                "only, starting with a letter or digit.")
+    if text["ref"]:
+        key = _key(text["ref"])
+        if key in first_row:
+            problem(number, "ref", "duplicate ref", f"{shown(text['ref'])} is already the ref of row "
+                    f"{first_row[key]:,}: each objective needs its own ref.")
+        else:
+            first_row[key] = number
+            ref = stored.get(key, text["ref"])
+    level = _LEVEL_WORDS.get(normalise(text["level"]))
+    if text["level"] and level is None:
+        problem(number, "level", "unknown level",
+                f"{shown(text['level'])} is not a level: use strategic, area, team or individual.")
+    area = area_code.code(text["area"]) if text["area"] else None
+    if text["area"] and area is None:
+        problem(number, "area", "unknown area", f"{shown(text['area'])} is not the code or name of an area in "
+                "the structure.")
+    confidence = _CONFIDENCE_WORDS.get(normalise(text["confidence"]))
+    if text["confidence"] and confidence is None:
+        problem(number, "confidence", "unknown confidence",
+                f"{shown(text['confidence'])} is not a confidence: use low, medium or high.")
+    dates: dict[str, date | None] = {}
+    for ours in ("start", "due"):
+        dates[ours] = parse_date(raw[ours]) if text[ours] else None
+        if text[ours] and dates[ours] is None:
+            problem(number, ours, "bad date", f"{shown(text[ours])} is not a date (write it as 31/03/2026 or "
+                    "2026-03-31).")
+    start, due = dates["start"], dates["due"]
+    if start is not None and due is not None and due < start:
+        problem(number, "due", "bad date", f"The due date, {due:%d/%m/%Y}, is before the start date, "
+                f"{start:%d/%m/%Y}.")
+    weight = parse_number(raw["weight"])
+    if isinstance(weight, _Bad) or (weight is not None and weight <= 0):
+        problem(number, "weight", "bad number", f"{shown(text['weight'])} is not a weight: give a number above 0.")
+    measured = _measure_of(number, raw, text, problem)
+    if problem.count() != before or measured is None:
+        return _Read(number, ref, text["parent_ref"], None)
+    assert ref is not None and level is not None and not isinstance(weight, _Bad)
+    measure, current, done = measured
+    objective = ObjectiveRow(
+        ref=ref, parent_ref=None, title=text["title"], level=level, area=area, owner=text["owner"] or None,
+        measure=measure, current=current, start=start, due=due, weight=1.0 if weight is None else weight,
+        confidence=confidence, row=number, done=done, existing=_key(ref) in stored,
+    )
+    return _Read(number, ref, text["parent_ref"], objective)
+
+
+def _loop_text(cycle: list[str], ref: str) -> str:
+    if len(cycle) == 1:
+        return f"{shown(ref)} cannot be its own parent."
+    at = cycle.index(ref)
+    chain = [*cycle[at:], *cycle[:at]]
+    names = [shown(r) for r in chain[:8]] + (["…"] if len(chain) > 8 else []) + [shown(ref)]
+    return f"This makes a loop, {' → '.join(names)}: an objective cannot sit under itself."
+
+
+def _check_parents(read: list[_Read], *, existing_refs: Mapping[str, str | None], stored: Mapping[str, str],
+                   has_parent_column: bool, problem: _Problems) -> dict[int, str | None]:
+    """Each row's parent ref (stored spelling when stored); unknown parents and loops become problems."""
+    in_file = {_key(r.ref): r.ref for r in read if r.ref is not None}
+    resolved: dict[int, str | None] = {}
+    if not has_parent_column:  # stored objectives keep their parents; new ones have none
+        kept = {ref: parent for ref, parent in existing_refs.items() if parent}
+        return {r.number: stored.get(_key(kept[r.ref])) if r.ref in kept else None for r in read}
+    problem.new_run()
+    for r in read:
+        if not r.parent:
+            resolved[r.number] = None
+            continue
+        parent = stored.get(_key(r.parent)) or in_file.get(_key(r.parent))
+        if parent is None:
+            problem(r.number, "parent_ref", "unknown parent", f"{shown(r.parent)} is not the ref of an objective "
+                    "in the file or already in the strategy.")
+        resolved[r.number] = parent
+    parents: dict[str, str | None] = {
+        stored[_key(ref)]: (stored.get(_key(parent)) if parent else None) for ref, parent in existing_refs.items()
+    }
+    for r in read:
+        if r.ref is not None:
+            parents[r.ref] = resolved[r.number]
+    looped: dict[str, list[str]] = {ref: cycle for cycle in find_cycles(parents) for ref in cycle}
+    problem.new_run()
+    for r in read:
+        if r.ref is not None and r.ref in looped:
+            problem(r.number, "parent_ref", "cycle", _loop_text(looped[r.ref], r.ref))
+    return resolved
+
+
+def _parents_first(rows: list[ObjectiveRow]) -> list[ObjectiveRow]:
+    """The rows in file order, except that a parent in the file comes before its children."""
+    by_ref = {row.ref: row for row in rows}
+    done: set[str] = set()
+    ordered: list[ObjectiveRow] = []
+    for row in rows:
+        chain: list[ObjectiveRow] = []
+        on_chain: set[str] = set()
+        current: ObjectiveRow | None = row
+        while current is not None and current.ref not in done and current.ref not in on_chain:
+            chain.append(current)
+            on_chain.add(current.ref)
+            current = by_ref.get(current.parent_ref) if current.parent_ref is not None else None
+        for found in reversed(chain):
+            done.add(found.ref)
+            ordered.append(found)
+    return ordered
+
+
+def read_objectives(
+    data: bytes,
+    filename: str,
+    *,
+    existing_refs: Mapping[str, str | None],
+    areas: Mapping[str, str],
+    sheet: str | None = None,
+    limits: Limits = Limits(),  # noqa: B008 (frozen, so one shared default is safe)
+) -> ObjectivesResult:
+    """Read objectives held in memory; ImportRefused (one sentence) if the file cannot be read at all.
+
+    `existing_refs` maps each stored objective's ref to its parent's ref (None for none); refs are
+    matched ignoring case. `areas` maps area codes and names to codes."""
+    stored = {_key(ref): ref for ref in existing_refs}
+    area_code = AreaLookup(areas)
+    most = min(limits.max_rows, MAX_OBJECTIVES)
+    read: list[_Read] = []
+    first_row: dict[str, int] = {}
+    kind, rows, empty = _rows(data, filename, sheet, limits)
+    with closing(rows):
+        columns = _headings(rows, empty)
+        problem = _Problems(columns.headings)
+        used = tuple(columns.index.items())
+        for number, row in rows:
+            width = len(row)
+            raw: dict[str, object] = dict.fromkeys(COLUMNS)
+            raw.update({ours: (row[i] if i < width else None) for ours, i in used})
+            text = {ours: _text(value) for ours, value in raw.items()}
+            if not any(text.values()):
+                continue  # a blank row
+            if len(read) >= most:
+                raise ImportRefused(f"The file has more than {most:,} objectives; the limit is {most:,}.")
+            read.append(_read_row(number, raw, text, area_code=area_code, stored=stored, first_row=first_row,
+                                  problem=problem))
+    if not read:
+        raise ImportRefused("The file has column headings but no objectives.")
+    parents = _check_parents(read, existing_refs=existing_refs, stored=stored,
+                             has_parent_column="parent_ref" in columns.index, problem=problem)
+    good: list[ObjectiveRow] = []
+    for r in read:
+        if r.objective is not None and r.number not in problem.rows:
+            r.objective.parent_ref = parents[r.number]
+            good.append(r.objective)
+    return ObjectivesResult(
+        file_kind=kind,
+        rows_read=len(read),
+        rows=_parents_first(good),
+        problems=problem.first(),
+        problem_totals={what: problem.totals[what] for what in KINDS if what in problem.totals},
+        ignored_columns=columns.ignored,
+        columns=tuple(ours for ours in COLUMNS if ours in columns.index),
+    )
+
+
+# The download -------------------------------------------------------------------------------------------
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet program will show as text: a single quote goes before text beginning with
+    = + - @, a tab or a carriage return (the reader takes it off again)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return _number_text(float(value)) if isinstance(value, float) else str(value)
+    raise ValueError(f"The {column} cell cannot be written: {value!r} is not text, a finite number or a date.")
+
+
+def measure_cells(measure: Measure, *, current: float | None = None, done: bool = False) -> dict[str, object]:
+    """The measure, baseline, target, current and unit cells for a measure (a range's target is '92 to 95')."""
+    kind = measure.kind
+    target: object = measure.target if kind == "target" else None
+    if kind == "range" and measure.low is not None and measure.high is not None:
+        target = f"{_number_text(float(measure.low))} to {_number_text(float(measure.high))}"
+    return {
+        "measure": "" if kind == "none" else kind,
+        "baseline": measure.baseline if kind in ("target", "range") else None,
+        "target": target,
+        "current": ("done" if done else None) if kind == "milestone" else None if kind == "none" else current,
+        "unit": measure.unit,
+    }
+
+
+def row_cells(row: ObjectiveRow) -> dict[str, object]:
+    """An objective read from a file as the cells of the download."""
+    return {
+        "ref": row.ref, "parent_ref": row.parent_ref, "title": row.title, "level": row.level, "area": row.area,
+        "owner": row.owner, **measure_cells(row.measure, current=row.current, done=row.done),
+        "start": row.start, "due": row.due, "weight": row.weight, "confidence": row.confidence,
+    }
+
+
+def write_objectives_csv(rows: Sequence[Mapping[str, object]]) -> bytes:
+    """The download: a CSV (UTF-8 with a byte order mark, so Excel reads it right) with the import's columns,
+    one row per mapping of column -> value (text, number, date or None; a missing column is blank). User
+    text is written through spreadsheet_safe, so no spreadsheet program runs it as a formula; numbers are
+    written as numbers, dates as YYYY-MM-DD. ValueError on a column not in COLUMNS or a value of another kind."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        unknown = [str(column) for column in row if column not in COLUMNS]
+        if unknown:
+            raise ValueError(f"Not a column of the objectives file: {', '.join(unknown)}.")
+        writer.writerow([_cell(column, row.get(column)) for column in COLUMNS])
+    return out.getvalue().encode("utf-8-sig")

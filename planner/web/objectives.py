@@ -1,0 +1,232 @@
+"""The Objectives step: the cascade, an objective with its check-ins, alignment, "my objectives",
+and objectives to and from files."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Response as FlaskResponse
+from flask_login import current_user
+from sqlmodel import select
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.exports import charts
+from planner.models import Membership, Objective, Strategy, User
+from planner.objectives import progress as calc
+from planner.services import ServiceError
+from planner.services import objectives as service
+from planner.services.structure import area_depths, areas_of
+from planner.web.fields import number
+from planner.web.forms import ConfirmForm
+from planner.web.tenancy import child_or_404, current_org, current_role, require, strategy_or_404
+
+bp = Blueprint("objectives", __name__, url_prefix="/strategies/<int:strategy_id>/objectives")
+
+
+def _views(strategy: Strategy) -> list[service.ObjectiveView]:
+    return service.cascade(get_session(), strategy, current_org(), date.today())  # type: ignore[arg-type]
+
+
+@bp.route("")
+@require("strategy.view")
+def index(strategy_id: int) -> str:
+    """The cascade as an indented tree with progress and RAG, and a treemap with its table."""
+    strategy = strategy_or_404(strategy_id)
+    views = _views(strategy)
+    figure = charts.figure_json(charts.objective_treemap(views)) if views else None
+    return render_template("objectives/index.html", strategy=strategy, views=views,
+                           by_id={v.objective.id: v for v in views}, figures={"treemap": figure} if figure else {},
+                           level_names=service.LEVEL_NAMES)
+
+
+@bp.route("/mine")
+@require("strategy.view")
+def mine(strategy_id: int) -> str:
+    """The objectives the signed-in person owns, to check in on."""
+    strategy = strategy_or_404(strategy_id)
+    views = [v for v in _views(strategy) if v.objective.owner_user_id == current_user.id]
+    return render_template("objectives/mine.html", strategy=strategy, views=views, level_names=service.LEVEL_NAMES)
+
+
+@bp.route("/<int:objective_id>")
+@require("strategy.view")
+def show(strategy_id: int, objective_id: int) -> str:
+    """One objective: its measure, progress, SMART check and check-in history."""
+    strategy = strategy_or_404(strategy_id)
+    objective = child_or_404(Objective, objective_id, strategy)
+    views = _views(strategy)
+    view = next(v for v in views if v.objective.id == objective.id)
+    history = service.check_ins_of(get_session(), [objective.id]).get(objective.id, [])  # type: ignore[list-item]
+    return render_template("objectives/show.html", strategy=strategy, view=view, history=history,
+                           children=[v for v in views if v.objective.parent_id == objective.id],
+                           may_check_in=service.may_check_in(objective, current_user, current_role()),  # type: ignore[arg-type]
+                           form=ConfirmForm(), level_names=service.LEVEL_NAMES, today=date.today().isoformat(),
+                           errors=[], values={})
+
+
+@bp.route("/<int:objective_id>/check-in", methods=["POST"])
+@require("strategy.view")
+def check_in(strategy_id: int, objective_id: int) -> str | Response | tuple[str, int]:
+    """Record a check-in (editors on any objective, contributors on their own)."""
+    strategy = strategy_or_404(strategy_id)
+    objective = child_or_404(Objective, objective_id, strategy)
+    if not service.may_check_in(objective, current_user, current_role()):  # type: ignore[arg-type]
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    errors: list[tuple[str, str]] = []
+    value = number(request.form.get("value", ""), "The current value", errors, "value")
+    try:
+        on = date.fromisoformat(request.form.get("on", "").strip() or date.today().isoformat())
+    except ValueError:
+        errors.append(("on", "Enter the date of the check-in, like 2027-03-31"))
+        on = date.today()
+    if not errors:
+        try:
+            service.add_check_in(session=get_session(), objective=objective, on=on, value=value,
+                                 done=request.form.get("done") == "yes",
+                                 confidence=request.form.get("confidence") or None,
+                                 note=request.form.get("note", ""), actor=current_user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            get_session().rollback()
+            errors.append((exc.field or "value", exc.message))
+        else:
+            flash("Check-in recorded.", "success")
+            return redirect(url_for("objectives.show", strategy_id=strategy.id, objective_id=objective.id))
+    views = _views(strategy)
+    view = next(v for v in views if v.objective.id == objective.id)
+    return render_template("objectives/show.html", strategy=strategy, view=view,
+                           history=service.check_ins_of(get_session(), [objective.id]).get(objective.id, []),  # type: ignore[list-item]
+                           children=[v for v in views if v.objective.parent_id == objective.id], may_check_in=True,
+                           form=ConfirmForm(), level_names=service.LEVEL_NAMES, today=date.today().isoformat(),
+                           errors=errors, values=dict(request.form)), 400
+
+
+def _members() -> list[User]:
+    db = get_session()
+    return list(db.exec(select(User).join(Membership, Membership.user_id == User.id)  # type: ignore[arg-type]
+                        .where(Membership.organisation_id == current_org().id).order_by(User.name, User.email)))  # type: ignore[union-attr]
+
+
+def _form(strategy: Strategy, objective: Objective | None) -> str | Response | tuple[str, int]:
+    db = get_session()
+    errors: list[tuple[str, str]] = []
+    form = ConfirmForm()
+    members = _members()
+    if form.validate_on_submit():
+        values = {k: request.form.get(k, "").strip() for k in (
+            "ref", "title", "description", "level", "measure_kind", "baseline", "target", "range_low", "range_high",
+            "unit", "start", "due", "weight", "confidence", "confidence_reason", "owner_name", "link_kind",
+            "link_ref", "rag_override", "rag_reason", "status")}
+        parent_raw, area_raw, owner_raw = (request.form.get(k, "") for k in ("parent_id", "area_id", "owner_user_id"))
+        values["parent_id"] = child_or_404(Objective, int(parent_raw), strategy).id if parent_raw.isdigit() else None  # type: ignore[assignment]
+        values["area_id"] = int(area_raw) if area_raw.isdigit() else None  # type: ignore[assignment]
+        values["owner_user_id"] = (int(owner_raw) if owner_raw.isdigit() and int(owner_raw) in {m.id for m in members}
+                                   else None)  # type: ignore[assignment]
+        try:
+            saved = service.save_objective(session=db, strategy=strategy, values=values, actor=current_user,  # type: ignore[arg-type]
+                                           objective=objective)
+        except ServiceError as exc:
+            db.rollback()
+            errors.append((exc.field or "", exc.message))
+        else:
+            flash(f"Objective {saved.ref} saved.", "success")
+            return redirect(url_for("objectives.show", strategy_id=strategy.id, objective_id=saved.id))
+    if errors:
+        values = dict(request.form)
+    elif objective is not None:
+        values = {k: ("" if v is None else str(v)) for k, v in objective.model_dump().items()}
+    else:
+        parent = request.args.get("parent", "")
+        values = {"parent_id": parent, "weight": "1", "measure_kind": "target", "status": "active",
+                  "start": f"{strategy.start_year}-04-01", "due": f"{strategy.start_year + strategy.horizon}-03-31"}
+    rows = areas_of(db, strategy)
+    return render_template("objectives/form.html", strategy=strategy, objective=objective, form=form, errors=errors,
+                           values=values, all_objectives=service.objectives_of(db, strategy), areas=rows,
+                           depths=area_depths(rows), members=members, levels=calc.LEVELS,
+                           level_names=service.LEVEL_NAMES, kinds=calc.MEASURE_KINDS,
+                           confidence=calc.CONFIDENCE), (400 if errors else 200)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("objectives.manage")
+def create(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Add an objective."""
+    return _form(strategy_or_404(strategy_id), None)
+
+
+@bp.route("/<int:objective_id>/edit", methods=["GET", "POST"])
+@require("objectives.manage")
+def update(strategy_id: int, objective_id: int) -> str | Response | tuple[str, int]:
+    """Change an objective."""
+    strategy = strategy_or_404(strategy_id)
+    return _form(strategy, child_or_404(Objective, objective_id, strategy))
+
+
+@bp.route("/<int:objective_id>/delete", methods=["POST"])
+@require("objectives.manage")
+def delete(strategy_id: int, objective_id: int) -> Response:
+    """Delete an objective; its children move up to its parent."""
+    strategy = strategy_or_404(strategy_id)
+    objective = child_or_404(Objective, objective_id, strategy)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service.delete_objective(session=get_session(), objective=objective, actor=current_user)  # type: ignore[arg-type]
+    flash(f"Objective {objective.ref} deleted.", "success")
+    return redirect(url_for("objectives.index", strategy_id=strategy.id))
+
+
+@bp.route("/export.csv")
+@require("strategy.view")
+def export(strategy_id: int) -> FlaskResponse:
+    """The objectives as a CSV file with the import's columns (formulas neutralised)."""
+    from planner.imports.objectives import write_objectives_csv
+
+    strategy = strategy_or_404(strategy_id)
+    data = write_objectives_csv(service.export_rows(_views(strategy)))
+    response = FlaskResponse(data, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="objectives-strategy-{strategy.id}.csv"'
+    return response
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require("objectives.manage")
+def upload(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Add and update objectives from a file; all or nothing."""
+    from planner.imports import ImportRefused
+
+    strategy = strategy_or_404(strategy_id)
+    form = ConfirmForm()
+    errors: list[tuple[str, str]] = []
+    result = None
+    if form.validate_on_submit():
+        upload_file = request.files.get("objectives")
+        if upload_file is None or not upload_file.filename:
+            errors.append(("objectives", "Choose a file of objectives (CSV or Excel .xlsx) to upload"))
+        else:
+            try:
+                result = service.read_file(get_session(), strategy, upload_file.read(), upload_file.filename,
+                                           sheet=request.form.get("sheet") or None)
+            except ImportRefused as exc:
+                errors.append(("objectives", exc.message))
+            else:
+                if result.importable:
+                    added, updated = service.apply_file(session=get_session(), strategy=strategy, result=result,
+                                                        actor=current_user)  # type: ignore[arg-type]
+                    flash(f"{added} objectives added and {updated} updated.", "success")
+                    return redirect(url_for("objectives.index", strategy_id=strategy.id))
+    status = 400 if errors or (result is not None and not result.importable) else 200
+    return render_template("objectives/import.html", strategy=strategy, form=form, errors=errors, result=result), status
+
+
+@bp.route("/alignment")
+@require("strategy.view")
+def alignment(strategy_id: int) -> str:
+    """What is not aligned: orphans, strategic objectives reaching no team, areas without objectives,
+    gaps without an objective."""
+    strategy = strategy_or_404(strategy_id)
+    views = _views(strategy)
+    return render_template("objectives/alignment.html", strategy=strategy,
+                           report=service.alignment(get_session(), strategy, views), level_names=service.LEVEL_NAMES)
