@@ -399,10 +399,7 @@ def import_responses_command(responses: str, strategy_id: int, survey_id: int, s
         survey = session.get(Survey, survey_id)
         if survey is None or survey.strategy_id != strategy_id:
             fail(f"strategy {strategy_id} has no survey with id {survey_id}", code=2)
-        lookup = {}
-        for g in service.groups():
-            lookup[g.key] = g.key
-            lookup[g.name] = g.key
+        lookup = service.group_lookup(session, survey)  # type: ignore[arg-type]
         try:
             result = read_responses(data, os.path.basename(responses), groups=lookup, sheet=sheet,
                                     items=[i.key for i in service.items_of(session, survey)])  # type: ignore[arg-type]

@@ -507,3 +507,15 @@ class CheckIn(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyGroup(SQLModel, table=True):
+    """A group respondents choose from, kept with the survey (copied from the defaults, then editable)."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=40)
+    name: str = Field(max_length=100)
+    position: int = 0

@@ -285,10 +285,22 @@ def delete_intervention(*, session: Session, intervention: Intervention, actor: 
     session.commit()
 
 
+def own_domains(session: Session, organisation_id: int) -> list[CompetencyDomain]:
+    """The domains of the organisation's own framework."""
+    framework = session.exec(select(CompetencyFramework).where(
+        CompetencyFramework.organisation_id == organisation_id, CompetencyFramework.key == OWN_FRAMEWORK)).first()
+    if framework is None:
+        return []
+    return list(session.exec(select(CompetencyDomain).where(CompetencyDomain.framework_id == framework.id)
+                             .order_by(CompetencyDomain.position, CompetencyDomain.id)))
+
+
 def add_competency(
     *, session: Session, organisation: Organisation, name: str, kind: str, description: str, actor: User,
+    domain: str = "",
 ) -> Competency:
-    """Add one of the organisation's own competencies (in its own framework, made on first use)."""
+    """Add one of the organisation's own competencies, in one of its own domains (a new domain is
+    made when the name is new; the organisation's own framework is made on first use)."""
     name = name.strip()
     if not name:
         raise ServiceError("Enter the competency's name", field="name")
@@ -304,17 +316,25 @@ def add_competency(
                                         description="Competencies this organisation added.")
         session.add(framework)
         session.flush()
-        session.add(CompetencyDomain(organisation_id=organisation.id, framework_id=framework.id,  # type: ignore[arg-type]
-                                     key="own", name="Our own competencies"))
+    domain_name = (domain.strip() or "Our own competencies")[:200]
+    found = next((d for d in session.exec(select(CompetencyDomain).where(CompetencyDomain.framework_id == framework.id))
+                  if d.name.lower() == domain_name.lower()), None)
+    if found is None:
+        position = session.exec(select(func.count()).select_from(CompetencyDomain).where(
+            CompetencyDomain.framework_id == framework.id)).one()
+        slug = re.sub(r"[^a-z0-9]+", "-", domain_name.lower()).strip("-")[:60]
+        found = CompetencyDomain(organisation_id=organisation.id, framework_id=framework.id,  # type: ignore[arg-type]
+                                 key=f"own-{slug}-{position}", name=domain_name, position=position)
+        session.add(found)
         session.flush()
-    domain = session.exec(select(CompetencyDomain).where(CompetencyDomain.framework_id == framework.id)).first()
+    domain_row = found
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "competency"
     key, n = f"own-{slug}", 1
     while session.exec(select(Competency).where(Competency.organisation_id == organisation.id,
                                                 Competency.key == key)).first():
         n += 1
         key = f"own-{slug}-{n}"
-    competency = Competency(organisation_id=organisation.id, domain_id=domain.id, key=key, name=name[:200],  # type: ignore[arg-type,union-attr]
+    competency = Competency(organisation_id=organisation.id, domain_id=domain_row.id, key=key, name=name[:200],  # type: ignore[arg-type]
                             kind=kind, description=description.strip())
     session.add(competency)
     session.flush()

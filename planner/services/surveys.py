@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from planner.models import Strategy, Survey, SurveyAnswer, SurveyItem, SurveyResponse, User
+from planner.models import Strategy, Survey, SurveyAnswer, SurveyGroup, SurveyItem, SurveyResponse, User
 from planner.services import ServiceError, finish
 from planner.services.audit import record
 from planner.survey.items import Dimension, Item, RespondentGroup, default_instrument
@@ -19,8 +19,64 @@ STATUSES = ("draft", "open", "closed")
 
 
 def groups() -> tuple[RespondentGroup, ...]:
-    """The respondent groups."""
+    """The default respondent groups (a new survey starts with these)."""
     return default_instrument()[1]
+
+
+def groups_of(session: Session, survey: Survey) -> list[RespondentGroup]:
+    """The groups this survey's respondents choose from."""
+    rows = list(session.exec(select(SurveyGroup).where(SurveyGroup.survey_id == survey.id)
+                             .order_by(SurveyGroup.position, SurveyGroup.id)))
+    return [RespondentGroup(r.key, r.name) for r in rows] if rows else list(groups())
+
+
+def group_lookup(session: Session, survey: Survey) -> dict[str, str]:
+    """A group's key or name -> its key (for imported files)."""
+    lookup: dict[str, str] = {}
+    for g in groups_of(session, survey):
+        lookup[g.key] = g.key
+        lookup[g.name] = g.key
+    return lookup
+
+
+def set_groups(*, session: Session, survey: Survey, names: list[str], actor: User) -> None:
+    """Set the survey's respondent groups from their names, one each (keys kept for the defaults).
+    A group that already has responses cannot be removed."""
+    import re
+
+    cleaned = [n.strip()[:100] for n in names if n.strip()]
+    if len(cleaned) < 2:
+        raise ServiceError("A survey needs at least two respondent groups", field="groups")
+    if len({n.lower() for n in cleaned}) != len(cleaned):
+        raise ServiceError("Each group needs a different name", field="groups")
+    defaults = {g.name.lower(): g.key for g in groups()}
+    existing = groups_of(session, survey)
+    current = {g.name.lower(): g.key for g in existing}
+    wanted = {n.lower() for n in cleaned}
+    keys: list[str] = []
+    for index, name in enumerate(cleaned):
+        # A name changed on the same line is a rename: the group keeps its key (and its responses).
+        renamed = (existing[index].key if index < len(existing) and existing[index].name.lower() not in wanted
+                   else None)
+        key = current.get(name.lower()) or defaults.get(name.lower()) or renamed or (
+            re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40] or "group")
+        while key in keys:
+            key = f"{key[:36]}_{len(keys)}"
+        keys.append(key)
+    used = {r.group_key for r in session.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id))}
+    lost = used - set(keys)
+    if lost:
+        raise ServiceError("A group that already has responses cannot be removed: "
+                           + ", ".join(sorted(lost)), field="groups")
+    for row in session.exec(select(SurveyGroup).where(SurveyGroup.survey_id == survey.id)):
+        session.delete(row)
+    session.flush()
+    for position, (key, name) in enumerate(zip(keys, cleaned, strict=True)):
+        session.add(SurveyGroup(organisation_id=survey.organisation_id, survey_id=survey.id, key=key,  # type: ignore[arg-type]
+                                name=name, position=position))
+    record(session, action="update", entity="survey_groups", entity_id=survey.id,
+           organisation_id=survey.organisation_id, user_id=actor.id, changes={"groups": cleaned})
+    session.commit()
 
 
 def surveys_of(session: Session, strategy: Strategy) -> list[Survey]:
@@ -45,6 +101,9 @@ def create_survey(*, session: Session, strategy: Strategy, name: str, closes_on:
             session.add(SurveyItem(organisation_id=strategy.organisation_id, survey_id=survey.id,  # type: ignore[arg-type]
                                    key=item.key, dimension=dimension.key, text=item.text, position=position))
             position += 1
+    for position, group in enumerate(groups()):
+        session.add(SurveyGroup(organisation_id=strategy.organisation_id, survey_id=survey.id,  # type: ignore[arg-type]
+                                key=group.key, name=group.name, position=position))
     record(session, action="create", entity="survey", entity_id=survey.id, organisation_id=strategy.organisation_id,
            user_id=actor.id if actor else None, changes={"name": name})
     finish(session, commit)
@@ -107,7 +166,7 @@ def submit(*, session: Session, survey: Survey, group: str, answers: Mapping[str
     """Store one anonymous answer: the group and the answers, nothing about the person."""
     if not accepting(survey, today):
         raise ServiceError("This survey is closed and takes no more answers.")
-    if group not in {g.key for g in groups()}:
+    if group not in {g.key for g in groups_of(session, survey)}:
         raise ServiceError("Choose the group you belong to", field="group")
     keys = {item.key for item in items_of(session, survey)}
     if set(answers) - keys:
@@ -143,8 +202,10 @@ def responses_of(session: Session, survey: Survey) -> list[Response]:
 
 def results(session: Session, survey: Survey) -> Results:
     """The survey's results under the five-response rule."""
-    return score(responses_of(session, survey), dimensions_of(session, survey),
-                 comparison_group=default_comparison())
+    keys = [g.key for g in groups_of(session, survey)]
+    comparison = default_comparison() if default_comparison() in keys else (keys[0] if keys else "")
+    return score(responses_of(session, survey), dimensions_of(session, survey), comparison_group=comparison,
+                 group_order=keys)
 
 
 def default_comparison() -> str:

@@ -272,7 +272,8 @@ def add_competency(strategy_id: int) -> str | Response | tuple[str, int]:
         try:
             service.add_competency(session=get_session(), organisation=current_org(),  # type: ignore[arg-type]
                                    name=request.form.get("name", ""), kind=request.form.get("kind", ""),
-                                   description=request.form.get("description", ""), actor=current_user)  # type: ignore[arg-type]
+                                   description=request.form.get("description", ""), actor=current_user,  # type: ignore[arg-type]
+                                   domain=request.form.get("domain", ""))
         except ServiceError as exc:
             get_session().rollback()
             errors.append((exc.field or "name", exc.message))
@@ -280,7 +281,9 @@ def add_competency(strategy_id: int) -> str | Response | tuple[str, int]:
             flash("Competency added. Set the step each level needs below.", "success")
             return redirect(url_for("competencies.index", strategy_id=strategy.id) + "#own")
     return render_template("competencies/competency_form.html", strategy=strategy, competency=None, form=form,
-                           errors=errors, values=dict(request.form), kinds=service.KINDS), (400 if errors else 200)
+                           errors=errors, values=dict(request.form), kinds=service.KINDS,
+                           domains=service.own_domains(get_session(), strategy.organisation_id)), (
+        400 if errors else 200)
 
 
 @bp.route("/<int:competency_id>/edit", methods=["GET", "POST"])

@@ -72,7 +72,7 @@ def show(strategy_id: int, survey_id: int) -> str:
     dimensions = service.dimensions_of(db, survey)
     results = service.results(db, survey)
     names = {d.key: d.name for d in dimensions}
-    group_names = {g.key: g.name for g in service.groups()}
+    group_names = {g.key: g.name for g in service.groups_of(db, survey)}
     figure = None
     if results.enough and results.groups:
         figure = charts.figure_json(charts.survey_radar(
@@ -83,6 +83,25 @@ def show(strategy_id: int, survey_id: int) -> str:
                            figures={"radar": figure} if figure else {}, form=ConfirmForm(),
                            link=url_for("answer.form", token=survey.token, _external=True),
                            accepting=service.accepting(survey, date.today()))
+
+
+@bp.route("/<int:survey_id>/groups", methods=["POST"])
+@require("surveys.manage")
+def groups(strategy_id: int, survey_id: int) -> Response:
+    """Set the respondent groups of a survey (one name a line)."""
+    strategy = strategy_or_404(strategy_id)
+    survey = child_or_404(Survey, survey_id, strategy)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.set_groups(session=get_session(), survey=survey, names=request.form.get("groups", "").splitlines(),
+                           actor=current_user)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        get_session().rollback()
+        flash(exc.message, "error")
+    else:
+        flash("Respondent groups saved.", "success")
+    return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id) + "#groups")
 
 
 @bp.route("/<int:survey_id>/status", methods=["POST"])
@@ -121,10 +140,7 @@ def import_responses(strategy_id: int, survey_id: int) -> str | Response | tuple
         if upload is None or not upload.filename:
             errors.append(("responses", "Choose a file of responses (CSV or Excel .xlsx) to upload"))
         else:
-            lookup = {}
-            for g in service.groups():
-                lookup[g.key] = g.key
-                lookup[g.name] = g.key
+            lookup = service.group_lookup(db, survey)
             try:
                 result = read_responses(upload.read(), upload.filename,
                                         items=[i.key for i in service.items_of(db, survey)], groups=lookup,
@@ -139,7 +155,8 @@ def import_responses(strategy_id: int, survey_id: int) -> str | Response | tuple
                     return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id))
     status_code = 400 if errors or (result is not None and not result.importable) else 200
     return render_template("surveys/import.html", strategy=strategy, survey=survey, form=form, errors=errors,
-                           result=result, items=service.items_of(db, survey), groups=service.groups()), status_code
+                           result=result, items=service.items_of(db, survey),
+                           groups=service.groups_of(db, survey)), status_code
 
 
 @public.route("/s/<token>", methods=["GET", "POST"])
@@ -170,7 +187,8 @@ def form(token: str) -> str | tuple[str, int]:
             # One response per browser session: remembered in the signed cookie, nowhere else.
             session[ANSWERED_KEY] = [*session.get(ANSWERED_KEY, []), survey.id][-50:]
             done = True
-    return render_template("surveys/answer.html", survey=survey, dimensions=dimensions, groups=service.groups(),
+    return render_template("surveys/answer.html", survey=survey, dimensions=dimensions,
+                           groups=service.groups_of(db, survey),
                            errors=errors, values=dict(request.form) if errors else {}, done=done,
                            answered=answered, accepting=service.accepting(survey, today),
                            form=ConfirmForm()), (400 if errors else 200)

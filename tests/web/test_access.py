@@ -92,6 +92,7 @@ MATRIX: dict[str, str | set[str]] = {
     "surveys.index": EVERYONE,
     "surveys.show": EVERYONE,
     "surveys.status": DRAFTERS,
+    "surveys.groups": DRAFTERS,
     "surveys.import_responses": DRAFTERS,
     "answer.form": "public",
     "api.competencies": EVERYONE,
