@@ -267,12 +267,15 @@ def _measure_of(number: int, raw: Mapping[str, object], text: Mapping[str, str],
                 "range, milestone or baseline, or leave it blank.")
         return None
     before = problem.count()
+    # Without a measure column the stored measure stands, so a value in 'current' is a new reading.
+    keeps_stored = "measure" not in problem.headings
     for ours in _UNWANTED[kind]:
-        if text[ours]:
+        if text[ours] and not (keeps_stored and ours == "current"):
             problem(number, ours, "bad measure", _UNWANTED_SAYS[kind])
     numbers: dict[str, float | None] = {}
     for ours in ("baseline", "target", "current"):
-        if ours in _UNWANTED[kind] or (kind, ours) in (("range", "target"), ("milestone", "current")):
+        unwanted = ours in _UNWANTED[kind] and not (keeps_stored and ours == "current")
+        if unwanted or (kind, ours) in (("range", "target"), ("milestone", "current")):
             continue
         value = parse_number(raw[ours])
         if isinstance(value, _Bad):

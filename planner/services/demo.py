@@ -233,8 +233,13 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
                 session.add(CheckIn(organisation_id=org, objective_id=objective.id, on=on, done=True,  # type: ignore[arg-type]
                                     note="Done"))
 
+    from planner.services.diversity import targets_of
+
+    first_target = next(iter(targets_of(session, strategy)), None)
     for s_index, strategic in enumerate(data["strategic"]):
         link_kind, link_ref = strategic["link"]
+        if link_ref == "target:first":  # the demo's own first diversity target, whatever its id
+            link_ref = f"target:{first_target.id}" if first_target else ""
         top = add(strategic["ref"], strategic["title"], "strategic", None, None, "none", end,
                   owner_name="Chief Executive" if s_index == 0 else "Executive Director",
                   link_kind=link_kind, link_ref=link_ref)

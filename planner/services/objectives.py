@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from planner.models import Area, CheckIn, Objective, Organisation, Strategy, User, utcnow
 from planner.objectives import progress as calc
@@ -144,12 +144,19 @@ def save_objective(*, session: Session, strategy: Strategy, values: Mapping[str,
     if not calc.REF_PATTERN.fullmatch(ref):
         raise ServiceError("Enter a reference of letters, digits, dots, hyphens or slashes, like S1 or MED-2.3",
                            field="ref")
-    clash = session.exec(select(Objective).where(Objective.strategy_id == strategy.id, Objective.ref == ref)).first()
+    clash = session.exec(select(Objective).where(Objective.strategy_id == strategy.id,
+                                                 func.lower(Objective.ref) == ref.lower())).first()
     if clash is not None and (objective is None or clash.id != objective.id):
         raise ServiceError(f"Another objective already has the reference {ref}", field="ref")
+    from planner.imports.objectives import LONGEST
+
     title = str(values.get("title") or "").strip()
     if not title:
         raise ServiceError("Enter the objective's title", field="title")
+    for key, label in (("title", "The title"), ("owner_name", "The owner's name"), ("unit", "The unit")):
+        longest = LONGEST.get("owner" if key == "owner_name" else key)
+        if longest and len(str(values.get(key) or "").strip()) > longest:
+            raise ServiceError(f"{label} must be {longest} characters or fewer", field=key)
     level = str(values.get("level") or "")
     if level not in calc.LEVELS:
         raise ServiceError("Choose the cascade level", field="level")
@@ -328,6 +335,11 @@ def apply_file(*, session: Session, strategy: Strategy, result: Any, actor: User
                 "due": row.due, "confidence": row.confidence,
                 "description": current.description if current else "",
                 "link_kind": current.link_kind if current else "", "link_ref": current.link_ref if current else "",
+                # The file has no columns for these: an update leaves them as they were.
+                "confidence_reason": current.confidence_reason if current else "",
+                "rag_override": current.rag_override if current else None,
+                "rag_reason": current.rag_reason if current else "",
+                "status": current.status if current else "active",
             }
             if current is not None and present:
                 # A column the file does not have leaves the stored value alone.
@@ -348,7 +360,11 @@ def apply_file(*, session: Session, strategy: Strategy, result: Any, actor: User
                 added += 1
             else:
                 updated += 1
-            if row.current is not None or row.done:
+            latest = (session.exec(select(CheckIn).where(CheckIn.objective_id == objective.id)
+                                   .order_by(CheckIn.on.desc(), CheckIn.id.desc())).first()  # type: ignore[attr-defined]
+                      if current is not None else None)
+            unchanged = latest is not None and latest.value == row.current and latest.done == row.done
+            if (row.current is not None or row.done) and not unchanged:
                 session.add(CheckIn(organisation_id=strategy.organisation_id, objective_id=objective.id,  # type: ignore[arg-type]
                                     on=today or date.today(), value=row.current, done=row.done,
                                     confidence=row.confidence, note="From an imported file",

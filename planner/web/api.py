@@ -281,6 +281,8 @@ def objectives(strategy_id: int) -> Response:
             "rag": v.rag, "confidence": o.confidence,
             "smart": {"S": smart.S, "M": smart.M, "A": smart.A, "R": smart.R, "T": smart.T,
                       "reasons": list(smart.reasons)},
-            "gap": {"kind": o.link_kind, "ref": o.link_ref} if o.link_kind and o.link_ref else None,
+            # Only gaps count here; links to the vision, mission or a value are not gaps.
+            "gap": ({"kind": o.link_kind, "ref": o.link_ref}
+                    if o.link_kind and o.link_ref and o.link_kind not in ("vision", "mission", "value") else None),
         })
     return jsonify({"objectives": out})
