@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from planner.imports.columns import normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.responses import find_heading_row, open_rows
+from planner.imports.rows import find_heading_row, open_rows
 from planner.imports.staff import RowProblem
 from planner.imports.values import AreaLookup, cell_text, shown
 

@@ -23,16 +23,16 @@ import csv
 import io
 import math
 import re
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from planner.imports.columns import HEADER_SEARCH_ROWS, normalise
-from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_rows, kind_of
+from planner.imports.columns import normalise
+from planner.imports.files import ImportRefused, Limits
+from planner.imports.rows import find_heading_row, open_rows
 from planner.imports.staff import RowProblem
 from planner.imports.values import AreaLookup, cell_text, parse_date, parse_yes_no, shown
-from planner.imports.workbook import xlsx_rows
 from planner.objectives.progress import CONFIDENCE, LEVELS, REF_PATTERN, Measure
 from planner.objectives.tree import find_cycles
 
@@ -189,34 +189,6 @@ def _accept(cells: list[str]) -> _Columns | str:
             return f"The file has no '{ours}' column."
     return _Columns(index, {ours: cells[i][:60] for ours, i in index.items()},
                     [c[:60] for i, c in enumerate(cells) if c and i not in index.values()])
-
-
-def _rows(data: bytes, filename: str, sheet: str | None,
-          limits: Limits) -> tuple[str, Generator[tuple[int, Row], None, None], str]:
-    check_size(data, limits)
-    kind = kind_of(data, filename)
-    rows = xlsx_rows(data, sheet, limits) if kind == "xlsx" else csv_rows(data)
-    empty = "The file is empty." if kind == "csv" else (
-        f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
-    return kind, rows, empty
-
-
-def _headings(rows: Generator[tuple[int, Row], None, None], empty: str) -> _Columns:
-    """The first of the first 20 non-blank rows that has the required headings."""
-    first_reason: str | None = None
-    seen = 0
-    for _, row in rows:
-        cells = ["" if v is None else " ".join(str(v).split()) for v in row]
-        if not any(cells):
-            continue
-        found = _accept(cells)
-        if isinstance(found, _Columns):
-            return found
-        first_reason = first_reason or found
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    raise ImportRefused(first_reason or empty)
 
 
 class _Problems:
@@ -460,9 +432,9 @@ def read_objectives(
     most = min(limits.max_rows, MAX_OBJECTIVES)
     read: list[_Read] = []
     first_row: dict[str, int] = {}
-    kind, rows, empty = _rows(data, filename, sheet, limits)
+    kind, rows, empty = open_rows(data, filename, sheet, limits)
     with closing(rows):
-        columns = _headings(rows, empty)
+        columns = find_heading_row(rows, _accept, empty=empty)
         problem = _Problems(columns.headings)
         used = tuple(columns.index.items())
         for number, row in rows:
