@@ -11,6 +11,7 @@ from planner.db import get_session
 from planner.models import ROLE_NAMES, Membership, User
 from planner.services import ServiceError
 from planner.services import accounts as service
+from planner.web.fields import number
 from planner.web.forms import ConfirmForm, MemberForm, RoleForm
 from planner.web.tenancy import current_org, require, scoped_or_404
 from planner.web.util import attach_error
@@ -111,6 +112,17 @@ def settings() -> str | Response | tuple[str, int]:
                            f"The threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}"))
         labels = {(c.key, g.key): request.form.get(f"label-{c.key}-{g.key}", "")
                   for c in CHARACTERISTICS for g in c.groups}
+        thresholds = {}
+        for key, label in (("rag_amber_below", "Amber below"), ("rag_red_below", "Red below")):
+            # Left empty (or not sent), a threshold keeps its current value.
+            value = number(request.form.get(key, ""), label, errors, key,
+                           blank=getattr(organisation, key) * 100)
+            if value is None or not 0 < value <= 100:
+                errors.append((key, f"{label} must be a percentage from 1 to 100"))
+            else:
+                thresholds[key] = value / 100
+        if not errors and thresholds["rag_red_below"] > thresholds["rag_amber_below"]:
+            errors.append(("rag_red_below", "Red below cannot be higher than amber below"))
         if not errors:
             try:
                 save_group_labels(session=db, organisation=organisation, labels=labels,  # type: ignore[arg-type]
@@ -121,10 +133,12 @@ def settings() -> str | Response | tuple[str, int]:
         if not errors:
             before = organisation.suppression_threshold  # type: ignore[union-attr]
             organisation.suppression_threshold = int(raw)  # type: ignore[union-attr]
+            organisation.rag_amber_below = thresholds["rag_amber_below"]  # type: ignore[union-attr]
+            organisation.rag_red_below = thresholds["rag_red_below"]  # type: ignore[union-attr]
             db.add(organisation)
             record(db, action="update", entity="organisation", entity_id=organisation.id,  # type: ignore[union-attr]
                    organisation_id=organisation.id, user_id=current_user.id,  # type: ignore[union-attr]
-                   changes={"suppression_threshold": [before, int(raw)]})
+                   changes={"suppression_threshold": [before, int(raw)], **thresholds})
             db.commit()
             flash("Settings saved.", "success")
             return redirect(url_for("admin.settings"))

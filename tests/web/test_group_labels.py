@@ -66,3 +66,26 @@ def test_names_are_per_organisation(client, db, org, signed_in) -> None:
     assert next(g.name for g in named(db, org.id, "ethnicity").groups if g.key == "bme") == "Ethnic minority"
     assert next(g.name for g in named(db, other.id, "ethnicity").groups if g.key == "bme") == (
         "Black, Asian and minority ethnic (BME)")
+
+
+def test_rag_thresholds_are_settings_that_change_an_objectives_rating(client, db, org, strategy, signed_in) -> None:
+    from datetime import date, timedelta
+
+    from planner.models import CheckIn, Objective
+
+    today = date.today()
+    objective = Objective(organisation_id=org.id, strategy_id=strategy.id, ref="T1", level="team",
+                          title="Halve agency use on the ward", measure_kind="target", baseline=0, target=100,
+                          start=today - timedelta(days=50), due=today + timedelta(days=50))
+    db.add(objective)
+    db.commit()
+    db.add(CheckIn(organisation_id=org.id, objective_id=objective.id, on=today, value=40))  # 40% of 50% expected
+    db.commit()
+    signed_in("admin")
+    api = f"/api/v1/strategies/{strategy.id}/objectives"
+    assert client.get(api).get_json()["objectives"][0]["rag"] == "amber"  # 0.8: below 0.9, above 0.7
+    bad = client.post("/admin/settings", data={**_settings_form(), "rag_amber_below": "60", "rag_red_below": "85"})
+    assert bad.status_code == 400 and "cannot be higher than amber" in bad.get_data(as_text=True)
+    ok = client.post("/admin/settings", data={**_settings_form(), "rag_amber_below": "95", "rag_red_below": "85"})
+    assert ok.status_code == 302
+    assert client.get(api).get_json()["objectives"][0]["rag"] == "red"  # 0.8 is now below red's 0.85
