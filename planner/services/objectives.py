@@ -214,7 +214,10 @@ def save_objective(*, session: Session, strategy: Strategy, values: Mapping[str,
     row.confidence, row.confidence_reason = confidence, str(values.get("confidence_reason") or "")[:500]
     row.rag_override, row.rag_reason = override, str(values.get("rag_reason") or "")[:500]
     row.link_kind, row.link_ref = str(values.get("link_kind") or ""), str(values.get("link_ref") or "")[:200]
-    row.status = str(values.get("status") or row.status or "active")
+    status = str(values.get("status") or row.status or "active")
+    if status not in calc.STATUSES:
+        raise ServiceError("Choose the objective's status", field="status")
+    row.status = status
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
