@@ -16,6 +16,7 @@ from planner.services.structure import levels_of
 from planner.web.fields import number, percent
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.util import attempt
 
 bp = Blueprint("scenarios", __name__, url_prefix="/strategies/<int:strategy_id>/scenarios")
 
@@ -51,16 +52,10 @@ def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
                 value = percent(request.form.get(name, ""), f"{level.name}: {RATE_LABELS[f]}", errors, name,
                                 blank=0.0)
                 rates[level.id][f] = value if value is not None else 0.0  # type: ignore[index]
-        if not errors:
-            try:
-                service.save_level_assumptions(session=db, strategy=strategy, scenario=scenario, rates=rates,
-                                               actor=current_user)  # type: ignore[arg-type]
-            except AssumptionError as exc:
-                db.rollback()
-                errors.extend(exc.problems)
-            else:
-                flash(f"Level assumptions of '{scenario.name}' saved.", "success")
-                return _back(strategy, scenario)
+        if not errors and attempt(errors, lambda: service.save_level_assumptions(
+                session=db, strategy=strategy, scenario=scenario, rates=rates, actor=current_user)):  # type: ignore[arg-type]
+            flash(f"Level assumptions of '{scenario.name}' saved.", "success")
+            return _back(strategy, scenario)
         values = dict(request.form)
     return render_template("scenarios/levels.html", strategy=strategy, scenario=scenario, levels=level_rows,
                            current=current, form=form, errors=errors, error_fields={f for f, _ in errors},
@@ -104,16 +99,10 @@ def areas(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, int
                 if span is not None:
                     spans[level.id] = span  # type: ignore[index]
             updated[area.id] = AreaAssumptions(growth, spans, existing.overrides if existing else {})  # type: ignore[index]
-        if not errors:
-            try:
-                service.save_area_assumptions(session=db, strategy=strategy, scenario=scenario, areas=updated,
-                                              actor=current_user)  # type: ignore[arg-type]
-            except AssumptionError as exc:
-                db.rollback()
-                errors.extend(exc.problems)
-            else:
-                flash(f"Growth and spans of '{scenario.name}' saved.", "success")
-                return _back(strategy, scenario)
+        if not errors and attempt(errors, lambda: service.save_area_assumptions(
+                session=db, strategy=strategy, scenario=scenario, areas=updated, actor=current_user)):  # type: ignore[arg-type]
+            flash(f"Growth and spans of '{scenario.name}' saved.", "success")
+            return _back(strategy, scenario)
         values = dict(request.form)
     return render_template("scenarios/areas.html", strategy=strategy, scenario=scenario, levels=level_rows,
                            areas=area_rows, current=current, form=form, errors=errors,
