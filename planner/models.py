@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 ROLE_NAMES = {
@@ -118,6 +118,10 @@ class Strategy(SQLModel, table=True):
     mission: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     values: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     owner: str = Field(default="", max_length=200)
+    # draft, or submitted for the board's decision; approval freezes a version and returns it to draft.
+    status: str = Field(default="draft", max_length=20)
+    submitted_at: datetime | None = None
+    submitted_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -519,3 +523,99 @@ class SurveyGroup(SQLModel, table=True):
     key: str = Field(max_length=40)
     name: str = Field(max_length=100)
     position: int = 0
+
+
+# --- consult, approve and keep ------------------------------------------------------------------
+
+
+class Consultation(SQLModel, table=True):
+    """A period in which staff, patients and partners comment on chosen sections of the strategy."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    sections: str = Field(default="[]", max_length=200)  # JSON list of section keys
+    audiences: str = Field(default="[]", max_length=200)  # JSON list of audience keys
+    opens_on: date
+    closes_on: date
+    closed_early: bool = False
+    # The comment link's secret: unguessable, and the only way in without an account.
+    token: str = Field(max_length=64, unique=True, index=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    """One comment on a section, with the editor's response ("you said, we did"). No IP address is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    consultation_id: int = Field(foreign_key="consultation.id", index=True, ondelete="CASCADE")
+    section: str = Field(max_length=20)
+    audience: str = Field(max_length=20)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    author_name: str = Field(default="", max_length=100)  # optional, as the commenter gave it
+    author_role: str = Field(default="", max_length=100)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    themes: str = Field(default="[]", max_length=500)  # JSON list of theme tags
+    hidden: bool = False
+    hidden_reason: str = Field(default="", max_length=500)
+    hidden_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    response: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    changed_strategy: bool | None = None  # None: not yet answered
+    responded_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    responded_at: datetime | None = None
+
+
+class EngagementEvent(SQLModel, table=True):
+    """An engagement event: a focus group, staff briefing, patient panel or survey, and what it heard."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    held_on: date
+    audience: str = Field(max_length=20)
+    format: str = Field(max_length=40)
+    participants: int = 0
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class StrategyVersion(SQLModel, table=True):
+    """A version the board approved: a frozen snapshot of every step's data and computed results."""
+
+    __table_args__ = (UniqueConstraint("strategy_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    number: int
+    approved_on: date  # the board meeting's date
+    minute: str = Field(max_length=100)
+    decision: str = Field(max_length=30)  # approved, approved_with_changes
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    snapshot: str = Field(sa_column=Column(Text, nullable=False))  # JSON; never changed once written
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class BoardDecision(SQLModel, table=True):
+    """The board's decision on a submitted strategy; an approval points at the version it froze."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    meeting_date: date
+    minute: str = Field(max_length=100)
+    decision: str = Field(max_length=30)  # approved, approved_with_changes, deferred
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version_id: int | None = Field(default=None, foreign_key="strategyversion.id", ondelete="SET NULL")
+    recorded_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+@event.listens_for(StrategyVersion, "before_update")
+def _versions_are_frozen(_mapper: object, _connection: object, version: StrategyVersion) -> None:
+    """An approved version is a record of what the board approved: it is never changed."""
+    raise ValueError(f"Version {version.number} of the strategy is frozen and cannot be changed")

@@ -21,6 +21,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Unsuppressed diversity counts, on screen and clearly labelled (never in papers).
     "diversity.unsuppressed": frozenset({"admin", "planner"}),
     "members.manage": frozenset({"admin"}),
+    # Consult, approve and keep.
+    "comments.write": ALL_ROLES,
+    "consultation.manage": EDITORS,
+    "strategy.submit": EDITORS,
+    "strategy.approve": EDITORS,
+    # Comments an editor hid stay readable by administrators only; so does the audit trail.
+    "comments.hidden": frozenset({"admin"}),
+    "audit.view": frozenset({"admin"}),
 }
 
 

@@ -67,3 +67,22 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(tmp_path: Path) -> 
         with pytest.raises(Exception, match="FOREIGN KEY"):
             connection.execute(text("INSERT INTO membership (organisation_id, user_id, role, created_at) "
                                     "VALUES (999, 999, 'admin', '2026-01-01')"))
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(tmp_path: Path) -> None:
+    """An upgrade that rebuilds a table on SQLite (batch mode) must not cascade-delete its children."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0007")
+    with engine_for(url).begin() as connection:
+        connection.execute(text("INSERT INTO organisation (id, slug, name, suppression_threshold, created_at) "
+                                "VALUES (1, 'north', 'North Trust', 7, '2026-01-01')"))
+        connection.execute(text("INSERT INTO strategy (id, organisation_id, title, start_year, horizon, vision, "
+                                "mission, \"values\", owner, created_at, updated_at) VALUES (1, 1, 'Plan', 2026, 5, "
+                                "'', '', '', '', '2026-01-01', '2026-01-01')"))
+        connection.execute(text("INSERT INTO area (id, organisation_id, strategy_id, code, name, position) "
+                                "VALUES (1, 1, 1, 'MED', 'Medicine', 0)"))
+    upgrade(url)
+    with engine_for(url).connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM area")).scalar() == 1
+        assert connection.execute(text("SELECT status FROM strategy")).scalar() == "draft"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1

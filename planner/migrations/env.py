@@ -28,7 +28,12 @@ def run_migrations_online() -> None:
     """Apply migrations over the project's own engine (so SQLite gets its pragmas)."""
     url = config.get_main_option("sqlalchemy.url")
     assert url is not None
+    sqlite = url.startswith("sqlite")
     with engine_for(url).connect() as connection:
+        if sqlite:
+            # Batch mode rebuilds a changed table (copy, drop, rename). With foreign keys on, the
+            # drop would cascade to every child row, so they are off while migrating, then checked.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -38,6 +43,11 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
 
 
 if context.is_offline_mode():
