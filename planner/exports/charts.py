@@ -81,7 +81,7 @@ def bands(result: Mapping[str, Any], level_names: Mapping[str, str]) -> go.Figur
         years = [r["year"] for r in rows]
         p10 = [r["external_appointments"]["p10"] for r in rows]
         p90 = [r["external_appointments"]["p90"] for r in rows]
-        fig.add_trace(go.Scatter(x=years + years[::-1], y=p90 + p10[::-1], fill="toself",
+        fig.add_trace(go.Scatter(x=years + years[::-1], y=p90 + p10[::-1], fill="toself", mode="lines",
                                  fillcolor="rgba(0, 94, 184, 0.18)", line={"width": 0}, hoverinfo="skip",
                                  name="P10 to P90 of simulations", legendgroup="band", showlegend=i == 1),
                       row=i, col=1)

@@ -11,7 +11,7 @@ from planner.competencies.gaps import KINDS as INTERVENTION_KINDS
 from planner.db import get_session
 from planner.exports import charts
 from planner.models import Area, Competency, Intervention, Level, Strategy
-from planner.services import ServiceError
+from planner.services import ServiceError, chart_set
 from planner.services import competencies as service
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.web.fields import whole
@@ -143,20 +143,15 @@ def import_assessments(strategy_id: int) -> str | Response | tuple[str, int]:
 def gaps(strategy_id: int) -> str:
     """The share of leaders below the required step, by competency and level; largest first."""
     strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
+    _ready(strategy)
     db = get_session()
     area_id = request.args.get("area", type=int)
     area = child_or_404(Area, area_id, strategy) if area_id else None
-    all_gaps = service.gap_list(db, strategy, area_id=area_id)
-    shown = [g for g in all_gaps if g.area is None]
-    levels = levels_of(db, strategy)
-    names = {c.key: c.name for c in cat.all_competencies()}
-    level_names = {lv.key: lv.name for lv in levels}
-    figure = charts.figure_json(charts.gap_heatmap(shown, names, level_names)) if shown else None
+    chart = chart_set.gap_chart(db, strategy, area_id=area_id)
     rows = areas_of(db, strategy)
-    return render_template("competencies/gaps.html", strategy=strategy, gaps=shown, names=names,
-                           level_names=level_names, area=area, areas=rows, depths=area_depths(rows),
-                           figures={"heatmap": figure} if figure else {})
+    return render_template("competencies/gaps.html", strategy=strategy, gaps=chart.gaps, names=chart.names,
+                           level_names=chart.level_names, area=area, areas=rows, depths=area_depths(rows),
+                           figures={"heatmap": charts.figure_json(chart.figure)} if chart.figure else {})
 
 
 @bp.route("/plan")

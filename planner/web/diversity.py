@@ -12,7 +12,7 @@ from planner.db import get_session
 from planner.diversity.characteristics import CHARACTERISTICS, characteristic
 from planner.exports import charts
 from planner.models import Area, DiversityTarget, Level, Scenario, Strategy
-from planner.services import ServiceError
+from planner.services import ServiceError, chart_set
 from planner.services import diversity as service
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import area_depths, areas_of, levels_of
@@ -158,12 +158,9 @@ def target(strategy_id: int, target_id: int) -> str:
                    None) if scenario else None
     if outcome is None:
         abort(404)
-    rep = service.representation(get_session(), strategy, current_org(), chosen.characteristic)  # type: ignore[arg-type]
-    benchmarks = {"Workforce": rep.workforce.get(chosen.group_key)}
-    for source, name in service.BENCHMARK_SOURCES.items():
-        benchmarks[name] = rep.benchmarks.get(source, {}).get(chosen.group_key)
-    title = f"{outcome.group_name} share of {outcome.level_name.lower()}"
-    figure = charts.figure_json(charts.target_trajectory(outcome.result, benchmarks, title)) if outcome.result else None
+    benchmarks = chart_set.target_benchmarks(get_session(), strategy, current_org(), chosen)  # type: ignore[arg-type]
+    trajectory = chart_set.target_figure(outcome, benchmarks)
+    figure = charts.figure_json(trajectory) if trajectory is not None else None
     return render_template("diversity/target.html", strategy=strategy, scenario=scenario, scenarios=scenarios,
                            outcome=outcome, figures={"trajectory": figure} if figure else {},
                            benchmarks=benchmarks, threshold=current_org().suppression_threshold,  # type: ignore[union-attr]

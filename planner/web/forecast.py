@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request
 from planner.db import get_session
 from planner.exports import charts
 from planner.models import Scenario, Strategy
-from planner.services import forecasting
+from planner.services import chart_set, forecasting
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.web.tenancy import child_or_404, require, strategy_or_404
@@ -38,17 +38,14 @@ def index(strategy_id: int) -> str:
     figures: dict[str, str] = {}
     comparison: dict[str, dict[str, float]] = {}
     if outcome is not None and outcome.result is not None:
-        figures["demand"] = charts.figure_json(charts.demand_supply(outcome.result, names))
-        figures["appointments"] = charts.figure_json(charts.appointments(outcome.result, names))
-        if "bands" in outcome.result:
-            figures["bands"] = charts.figure_json(charts.bands(outcome.result, names))
+        for name, figure in chart_set.forecast_figures(outcome.result, names).items():
+            figures[name] = charts.figure_json(figure)
         if len(all_scenarios) > 1:
-            compared = {s.name: forecasting.run(db, strategy, s, with_bands=False) for s in all_scenarios}
-            ok = {name: run.result for name, run in compared.items() if run.result is not None}
-            figures["comparison"] = charts.figure_json(charts.scenario_comparison(ok, names))  # type: ignore[arg-type]
+            ok = chart_set.compared_results(db, strategy, all_scenarios)
+            figures["comparison"] = charts.figure_json(charts.scenario_comparison(ok, names))
             for name, result in ok.items():
                 per_level = {lv.key: 0.0 for lv in levels}
-                for row in result["totals"]:  # type: ignore[index]
+                for row in result["totals"]:
                     per_level[row["level"]] = per_level.get(row["level"], 0.0) + row["external_appointments"]
                 comparison[name] = per_level
     return render_template("forecast/index.html", strategy=strategy, scenario=scenario, scenarios=all_scenarios,

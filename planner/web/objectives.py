@@ -15,7 +15,7 @@ from planner.db import get_session
 from planner.exports import charts
 from planner.models import Membership, Objective, Strategy, User
 from planner.objectives import progress as calc
-from planner.services import ServiceError
+from planner.services import ServiceError, chart_set
 from planner.services import objectives as service
 from planner.services.structure import area_depths, areas_of
 from planner.web.fields import number
@@ -35,7 +35,8 @@ def index(strategy_id: int) -> str:
     """The cascade as an indented tree with progress and RAG, and a treemap with its table."""
     strategy = strategy_or_404(strategy_id)
     views = _views(strategy)
-    figure = charts.figure_json(charts.objective_treemap(views)) if views else None
+    treemap = chart_set.objectives_figure(views)
+    figure = charts.figure_json(treemap) if treemap is not None else None
     return render_template("objectives/index.html", strategy=strategy, views=views,
                            by_id={v.objective.id: v for v in views}, figures={"treemap": figure} if figure else {},
                            level_names=service.LEVEL_NAMES)

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from planner.db import get_session
 from planner.exports import charts
 from planner.models import Survey
-from planner.services import ServiceError
+from planner.services import ServiceError, chart_set
 from planner.services import surveys as service
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
@@ -73,10 +73,8 @@ def show(strategy_id: int, survey_id: int) -> str:
     results = service.results(db, survey)
     names = {d.key: d.name for d in dimensions}
     group_names = {g.key: g.name for g in service.groups_of(db, survey)}
-    figure = None
-    if results.enough and results.groups:
-        figure = charts.figure_json(charts.survey_radar(
-            names, {group_names.get(g.group, g.group): g.dimensions for g in results.groups}))
+    radar = chart_set.survey_figure(results, names, group_names)
+    figure = charts.figure_json(radar) if radar is not None else None
     items = {i.key: i for i in service.items_of(db, survey)}
     return render_template("surveys/show.html", strategy=strategy, survey=survey, dimensions=dimensions,
                            results=results, names=names, group_names=group_names, items=items,

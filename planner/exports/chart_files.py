@@ -1,0 +1,188 @@
+"""Chart files for board papers: a plotly Figure as a print-resolution PNG, an SVG and a
+self-contained interactive HTML page. Pure: it takes Figures and writes bytes, never a session.
+
+PNG and SVG are drawn by kaleido in a headless Chromium found on PATH or through BROWSER_PATH;
+kaleido's own Chrome download is never used (the servers have no internet). The HTML needs no
+browser: plotly.js is written into the file, so it opens offline and loads nothing from outside.
+
+Print resolution: a chart is laid out 800 CSS pixels wide, the width the pages give it on a
+laptop, so titles, legends and text wrap as on screen, and drawn at 2.5 device pixels per CSS
+pixel. That makes a PNG 2,000 pixels wide: 300 dpi across 169 mm, the text width of an A4 page
+with 20 mm margins, which is where a chart goes in a board paper. The PNG says 300 dpi (its pHYs
+chunk), so word processors place it at that size. Text of 14 pixels prints at about 8 points."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import re
+import shutil
+import struct
+import threading
+import unicodedata
+import zlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+
+FORMATS = ("png", "svg", "html")
+IMAGE_FORMATS = ("png", "svg")
+MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "html": "text/html"}  # HTML is UTF-8
+PRINT_WIDTH_PX = 800  # CSS pixels across, as on a laptop's page
+PRINT_SCALE = 2.5  # device pixels per CSS pixel: 2,000 pixels across
+PRINT_DPI = 300  # 2,000 pixels at 300 dpi are 169 mm, an A4 text width
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+HTML_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+class ChromiumMissing(RuntimeError):
+    """No Chromium (or Chrome) to draw PNG and SVG files with; the message says how to install it."""
+
+    def __init__(self, detail: str = "no Chromium or Chrome was found on PATH") -> None:
+        super().__init__(
+            f"Chart images (PNG and SVG) need Chromium, and {detail}. Install it with "
+            "'apt-get install chromium' (as root) on Debian or Ubuntu, or set BROWSER_PATH to a Chrome or "
+            "Chromium program. Interactive HTML files need no browser."
+        )
+
+
+def find_browser() -> str | None:
+    """The Chromium to draw with: BROWSER_PATH if set, else the first Chromium or Chrome on PATH."""
+    chosen = os.environ.get("BROWSER_PATH")
+    if chosen:
+        return chosen if os.path.isfile(chosen) and os.access(chosen, os.X_OK) else None
+    return next((found for name in BROWSER_NAMES if (found := shutil.which(name))), None)
+
+
+def require_browser() -> str:
+    """The browser's path, or ChromiumMissing (raised before kaleido is started)."""
+    found = find_browser()
+    if found is None:
+        chosen = os.environ.get("BROWSER_PATH")
+        raise ChromiumMissing(f"BROWSER_PATH={chosen!r} is not a program" if chosen else
+                              "no Chromium or Chrome was found on PATH")
+    return found
+
+
+def slug(text: str, fallback: str = "chart") -> str:
+    """A safe file name part: lower-case ASCII letters, digits and single hyphens, at most 80."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:80].strip("-")
+    return words or fallback
+
+
+def html_document(fig: go.Figure, title: str) -> str:
+    """The figure as a self-contained interactive page: plotly.js inlined, nothing loaded from outside;
+    the same figure always gives the same bytes."""
+    height = fig.layout.height or 500
+    chart = fig.to_html(full_html=False, include_plotlyjs=True, include_mathjax=False, div_id="chart",
+                        config={**HTML_CONFIG, "toImageButtonOptions": {"filename": slug(title), "scale": 2}},
+                        default_width="100%", default_height=f"{height}px")
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        "<style>body { margin: 0 auto; max-width: 1100px; padding: 16px; background: #fff; color: #212b32;"
+        " font-family: Arial, sans-serif; }</style>\n</head>\n<body>\n"
+        f'<main><figure style="margin: 0" aria-label="{html.escape(title)}">\n{chart}\n</figure>\n'
+        "<noscript><p>This interactive chart needs JavaScript. The PNG and SVG files show the same chart."
+        "</p></noscript></main>\n</body>\n</html>\n"
+    )
+
+
+def with_dpi(png: bytes, dpi: int = PRINT_DPI) -> bytes:
+    """The PNG with a pHYs chunk saying `dpi` (replacing any), right after the header chunk."""
+    if not png.startswith(PNG_SIGNATURE):
+        raise ValueError("not a PNG")
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    ours = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    out, at = [PNG_SIGNATURE], len(PNG_SIGNATURE)
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at:at + 4])
+        kind, end = png[at + 4:at + 8], at + 12 + length
+        if kind != b"pHYs":
+            out.append(png[at:end])
+        if kind == b"IHDR":
+            out.append(ours)
+        at = end
+    return b"".join(out)
+
+
+def _options(fig: go.Figure, fmt: str) -> dict[str, Any]:
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"{fmt!r} is not an image format ({', '.join(IMAGE_FORMATS)})")
+    return {"format": fmt, "width": PRINT_WIDTH_PX, "height": fig.layout.height or 500,
+            "scale": PRINT_SCALE if fmt == "png" else 1}
+
+
+def _printable(fig: go.Figure) -> go.Figure:
+    """A copy whose title stands clear of the image's edge (on a page the container gives it room)."""
+    printed = go.Figure(fig)
+    printed.update_layout(title={"pad": {"l": 16}})
+    return printed
+
+
+async def _draw(jobs: Sequence[tuple[go.Figure, str]], browser: str) -> list[bytes]:
+    import kaleido
+
+    # One browser for every image. MathJax is off: kaleido would load it from the internet.
+    async with kaleido.Kaleido(path=browser, mathjax=False) as drawer:
+        drawn = [await drawer.calc_fig(_printable(fig), opts=_options(fig, fmt)) for fig, fmt in jobs]
+    return [with_dpi(data) if fmt == "png" else data for data, (_fig, fmt) in zip(drawn, jobs, strict=True)]
+
+
+def draw_images(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
+    """Each (figure, "png" or "svg") drawn in one Chromium session; ChromiumMissing before starting."""
+    for fig, fmt in jobs:
+        _options(fig, fmt)  # refuse a bad format before starting a browser
+    browser = require_browser()
+    if not jobs:
+        return []
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:  # in a thread of its own, so a caller's event loop (if any) is left alone
+        try:
+            outcome["images"] = asyncio.run(_draw(jobs, browser))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="chart-images")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    images: list[bytes] = outcome["images"]
+    return images
+
+
+def figure_bytes(fig: go.Figure, fmt: str, title: str) -> bytes:
+    """One figure as PNG, SVG (a Chromium session each) or HTML (no browser needed)."""
+    if fmt == "html":
+        return html_document(fig, title).encode("utf-8")
+    return draw_images([(fig, fmt)])[0]
+
+
+def write_figures(figures: Mapping[str, tuple[str, go.Figure]], directory: Path,
+                  formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write each figure (file name -> (title, figure)) in each format into `directory`, drawing
+    every image in one Chromium session; returns the paths written. Nothing is written when
+    images are asked for and no browser is found."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r} (choose from {', '.join(FORMATS)})")
+    jobs = [(name, fig, fmt) for name, (_title, fig) in figures.items() for fmt in formats if fmt in IMAGE_FORMATS]
+    images = draw_images([(fig, fmt) for _name, fig, fmt in jobs]) if jobs else []
+    drawn = {(name, fmt): data for (name, _fig, fmt), data in zip(jobs, images, strict=True)}
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, (title, fig) in figures.items():
+        for fmt in formats:
+            path = directory / f"{slug(name)}.{fmt}"
+            path.write_bytes(drawn[(name, fmt)] if fmt in IMAGE_FORMATS else html_document(fig, title).encode("utf-8"))
+            written.append(path)
+    return written

@@ -1,0 +1,50 @@
+"""Chart downloads: every chart on the pages as a print-resolution PNG, an SVG or a self-contained
+interactive HTML file, built from the same query (scenario, area) as the page it sits on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from planner.db import get_session
+from planner.exports import chart_files
+from planner.models import Area, Scenario
+from planner.services import chart_set
+from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
+
+bp = Blueprint("charts", __name__, url_prefix="/strategies/<int:strategy_id>/charts")
+LABELS = {"png": "PNG", "svg": "SVG", "html": "interactive HTML"}
+
+
+@bp.app_template_global()
+def chart_downloads(strategy_id: int, name: str, **query: Any) -> list[tuple[str, str]]:
+    """(label, URL) of each download of a chart, keeping the page's query (None values are dropped)."""
+    return [(label, url_for("charts.download", strategy_id=strategy_id, name=name, fmt=fmt, **query))
+            for fmt, label in LABELS.items()]
+
+
+@bp.route("/<name>.<any(png, svg, html):fmt>")
+@require("strategy.view")
+def download(strategy_id: int, name: str, fmt: str) -> Response | tuple[str, int]:
+    """One chart of the strategy as a file to save; 404 for a chart the page would not show."""
+    strategy = strategy_or_404(strategy_id)
+    scenario_id = request.args.get("scenario", type=int)
+    area_id = request.args.get("area", type=int)
+    found = chart_set.figure_named(
+        get_session(), strategy, current_org(), name,  # type: ignore[arg-type]
+        scenario=child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None,
+        area_id=child_or_404(Area, area_id, strategy).id if area_id else None)
+    if found is None:
+        abort(404)
+    title, figure = found
+    try:
+        data = chart_files.figure_bytes(figure, fmt, title)
+    except chart_files.ChromiumMissing as exc:
+        return render_template("errors/error.html", code=503, title="Chart images cannot be made on this server",
+                               hint=str(exc)), 503
+    filename = f"{chart_files.slug(strategy.title, 'strategy')}-{name}.{fmt}"
+    response = Response(data, mimetype=chart_files.MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
