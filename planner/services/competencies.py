@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from planner.services.structure import areas_of, levels_of
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 KINDS = ("generic", "role-specific")
 OWN_FRAMEWORK = "own"
+GAP_CACHE = "competency_gaps"  # key in session.info while reusing_gaps is in force
 MAX_COST_PER_PLACE = 1_000_000  # pounds: well above any leadership programme, so a typing slip is caught
 
 
@@ -147,9 +149,13 @@ def arithmetic_steps() -> tuple[int, ...]:
 def assessed(session: Session, strategy: Strategy) -> dict[tuple[int, int, int], dict[int, int]]:
     """(area id, level id, competency id) -> {step: leaders}."""
     out: dict[tuple[int, int, int], dict[int, int]] = {}
-    for row in session.exec(select(AssessedCount).where(AssessedCount.strategy_id == strategy.id)):
-        if row.count:
-            out.setdefault((row.area_id, row.level_id, row.competency_id), {})[row.step] = row.count
+    # Plain columns, not ORM objects: a large trust holds tens of thousands of these counts.
+    rows = session.exec(select(AssessedCount.area_id, AssessedCount.level_id, AssessedCount.competency_id,
+                               AssessedCount.step, AssessedCount.count)
+                        .where(AssessedCount.strategy_id == strategy.id))
+    for area_id, level_id, competency_id, step, count in rows:
+        if count:
+            out.setdefault((area_id, level_id, competency_id), {})[step] = count
     return out
 
 
@@ -179,8 +185,29 @@ def replace_assessed(
     finish(session, commit)
 
 
+@contextmanager
+def reusing_gaps(session: Session) -> Iterator[None]:
+    """Within the block, gap_list works each strategy's gaps out once (for read-only work such as
+    the board pack, where several parts ask for the same gaps)."""
+    session.info[GAP_CACHE] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(GAP_CACHE, None)
+
+
 def gap_list(session: Session, strategy: Strategy, *, area_id: int | None = None) -> list[arithmetic.Gap]:
     """Gaps by area, level and competency, with organisation totals; largest first."""
+    cache = session.info.get(GAP_CACHE)
+    if cache is not None:
+        key = (strategy.id, area_id)
+        if key not in cache:
+            cache[key] = _gap_list(session, strategy, area_id)
+        return list(cache[key])
+    return _gap_list(session, strategy, area_id)
+
+
+def _gap_list(session: Session, strategy: Strategy, area_id: int | None) -> list[arithmetic.Gap]:
     areas = {a.id: a for a in areas_of(session, strategy)}
     levels = {lv.id: lv.key for lv in levels_of(session, strategy)}
     comps = {c.id: c.key for c in catalogue(session, strategy.organisation_id).all_competencies()}

@@ -404,15 +404,20 @@ def gaps_to_own(session: Session, strategy: Strategy) -> list[dict[str, str]]:
 
     gaps: list[dict[str, str]] = []
     levels = {lv.key: lv.name for lv in levels_of(session, strategy)}
+    group_names = {(c.key, g.key): g.name for c in diversity.all_named(session, strategy.organisation_id)
+                   for g in c.groups}
     for target in diversity.targets_of(session, strategy):
         level = next((lv.name for lv in levels_of(session, strategy) if lv.id == target.level_id), "All leaders")
+        group = group_names.get((target.characteristic, target.group_key), target.group_key)
         gaps.append({"kind": "diversity target", "ref": f"target:{target.id}",
-                     "label": f"{target.group_key.upper() if target.group_key == 'bme' else target.group_key}: "
-                              f"{target.target_share * 100:.1f}% of {level.lower()} by {target.target_year}"})
+                     "label": f"{group}: {target.target_share * 100:.1f}% of {level.lower()} by {target.target_year}"})
+    competency_names = {c.key: c.name for c in competencies.catalogue(session, strategy.organisation_id)
+                        .all_competencies()}
     for gap in competencies.gap_list(session, strategy):
         if gap.area is None and gap.share_below is not None and gap.share_below >= 0.25:
             gaps.append({"kind": "competency gap", "ref": f"competency:{gap.competency}:{gap.level}",
-                         "label": f"{gap.competency} at {levels.get(gap.level, gap.level).lower()}: "
+                         "label": f"{competency_names.get(gap.competency, gap.competency)} at "
+                                  f"{levels.get(gap.level, gap.level).lower()}: "
                                   f"{gap.share_below * 100:.0f}% below the required step"})
     scenarios = scenarios_of(session, strategy)
     if scenarios:

@@ -386,6 +386,10 @@ def scenario_from_data(
     """Create a scenario from a plain description keyed by level key and area code (the demo's)."""
     scenario = create_scenario(session=session, strategy=strategy, name=str(data["name"]),
                                description=str(data.get("description", "")), actor=actor, commit=False)
+    if data.get("uncertainty"):
+        scenario.simulations = int(data["uncertainty"]["simulations"])
+        scenario.seed = int(data["uncertainty"].get("seed", 1))
+        session.add(scenario)
     levels = {lv.key: lv for lv in levels_of(session, strategy)}
     areas = {a.code: a for a in areas_of(session, strategy)}
     for row in session.exec(select(ScenarioLevel).where(ScenarioLevel.scenario_id == scenario.id)):

@@ -1,0 +1,311 @@
+"""The presentation sheets of the board pack: Cover, Contents, Summary, Scope, Structure and
+baseline, and Assumptions and method."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.exports.book import Book, Column, widths
+from planner.exports.forecast_sheets import level_names
+
+RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", None: "Not rated"}
+
+
+def long_date(iso: str) -> str:
+    """'2026-11-23' -> '23 November 2026'."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _pairs(book: Book, ws: Worksheet, top: int, pairs: Sequence[tuple[str, Any]], kind: str = "text") -> int:
+    width = int(ws.column_dimensions["B"].width or 80)
+    for offset, (label, value) in enumerate(pairs):
+        book.put(ws, top + offset, 1, label, style="Pack label")
+        book.put(ws, top + offset, 2, value, kind, style="Pack paragraph" if isinstance(value, str) else None)
+        if isinstance(value, str) and len(value) > width - 5:
+            # Spreadsheet programs do not grow a row for wrapped text they did not type themselves.
+            ws.row_dimensions[top + offset].height = 15 * (-(-len(value) // (width - 5)) + value.count("\n"))
+    return top + len(pairs) + 1
+
+
+def write_cover(book: Book, content: Mapping[str, Any]) -> None:
+    """Cover: who, what, which version, when, by whom, and the protective marking."""
+    ws = book.sheet("Cover", presentation=True, landscape=False)
+    widths(ws, {"A": 28, "B": 80})
+    strategy = content["strategy"]
+    book.put(ws, 2, 1, content["prepared"]["marking"], style="Pack heading")
+    book.put(ws, 4, 1, strategy["title"], style="Pack title")
+    book.put(ws, 5, 1, content["organisation"]["name"], style="Pack heading")
+    book.put(ws, 6, 1, "Collective leadership strategy: board pack", style="Pack label")
+    pairs: list[tuple[str, Any]] = [
+        ("Organisation", content["organisation"]["name"]),
+        ("Strategy", strategy["title"]),
+        ("Period", f"{strategy['start_year']} to {strategy['end_year']} (baseline {strategy['start_year']}, "
+                   f"forecast {strategy['start_year'] + 1} to {strategy['end_year']})"),
+        ("Status", content["status"]["state"]),
+        ("Version", content["status"]["version"]),
+        ("Scenario", (content["forecast"]["scenario"] or {}).get("name", "None yet")),
+        ("Date prepared", long_date(content["prepared"]["on"])),
+        ("Prepared by", content["prepared"]["by"] or "Not recorded"),
+        ("Protective marking", content["prepared"]["marking"]),
+    ]
+    approval = content.get("approval")
+    if approval:
+        pairs += [("Board decision", approval["decision"]),
+                  ("Board meeting", long_date(approval["meeting_date"])),
+                  ("Minute reference", approval["minute"])]
+        if approval.get("notes"):
+            pairs.append(("Decision notes", approval["notes"]))
+    _pairs(book, ws, 8, pairs)
+    ws.column_dimensions["B"].width = 80
+    ws.cell(row=4, column=1).alignment = Alignment(wrap_text=False)
+
+
+CONTENTS = {
+    "Cover": "Organisation, strategy, version and marking",
+    "Summary": "The figures the board needs first",
+    "Scope": "Vision, mission and values",
+    "Structure and baseline": "Levels, the bands in each, and staff and leaders in post by area",
+    "Forecast": "Leaders needed by level and year, and by area, with charts",
+    "Scenarios": "The scenarios' assumptions and results compared",
+    "Uncertainty": "The range of likely outcomes from simulations",
+    "Diversity": "Representation, WRES and WDES indicators, targets and trajectories",
+    "Competencies": "Required steps, gaps and the development plan",
+    "Self-assessment": "Results of the collective leadership self-assessment",
+    "Objectives": "The cascade from board to individuals, with progress, RAG and SMART checks",
+    "Unowned gaps": "Gaps the board has found that no objective owns yet",
+    "Consultation": "You said, we did: comments, responses and the engagement log",
+    "Assumptions and method": "Every rate and its source, and the model in words",
+    "Live forecast": "The forecast as formulas: change an assumption and it recalculates",
+    "Long text": "Text too long for one cell, in full",
+}
+
+
+def write_contents(book: Book, ws: Worksheet, notes: Sequence[str]) -> None:
+    """Contents: a link to each sheet with what it holds, then notes on what the safety rules changed."""
+    widths(ws, {"A": 30, "B": 90})
+    book.heading(ws, 1, "Contents", "Pack title")
+    row = 3
+    for sheet in book.workbook.worksheets:
+        if sheet.title in ("Cover", "Contents"):
+            continue
+        book.put(ws, row, 1, sheet.title, style="Pack text")
+        cell = ws.cell(row=row, column=1)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet.title}'!A1", display=sheet.title)
+        cell.font = Font(name="Arial", size=11, color="005EB8", underline="single")
+        book.put(ws, row, 2, CONTENTS.get(sheet.title, ""), style="Pack paragraph")
+        row += 1
+    if notes:
+        row = book.heading(ws, row + 1, "Notes on this workbook")
+        for text in notes:
+            row = book.note(ws, row, text)
+
+
+def _summary_levels(content: Mapping[str, Any]) -> list[list[Any]]:
+    result = content["forecast"]["result"]
+    names = level_names(content)
+    end_year = content["strategy"]["end_year"]
+    rows = []
+    for key, name in names.items():
+        totals = [t for t in result["totals"] if t["level"] == key]
+        if not totals:
+            continue
+        last = [t for t in totals if t["year"] == end_year]
+        rows.append([name, totals[0]["start"], last[0]["demand"] if last else None,
+                     sum(t["external_appointments"] for t in totals), sum(t["internal_fills"] for t in totals)])
+    return rows
+
+
+def write_summary(book: Book, content: Mapping[str, Any]) -> None:
+    """Summary: leaders needed and appointments, diversity targets, the largest gaps, objectives by RAG."""
+    ws = book.sheet("Summary", presentation=True)
+    widths(ws, {"A": 34, "B": 18, "C": 18, "D": 18, "E": 18, "F": 18})
+    strategy = content["strategy"]
+    names = level_names(content)
+    book.heading(ws, 1, "Summary", "Pack title")
+    scenario = (content["forecast"]["scenario"] or {}).get("name")
+    row = book.note(ws, 2, f"{strategy['title']}, {strategy['start_year']} to {strategy['end_year']}"
+                           + (f"; forecast scenario: {scenario}" if scenario else ""))
+    row = book.heading(ws, row + 1, "Leaders needed and appointments")
+    if content["forecast"]["result"] is None:
+        row = book.note(ws, row, "The forecast cannot run yet: " + "; ".join(content["forecast"]["problems"]))
+    else:
+        level_rows = _summary_levels(content)
+        total = ["All levels"] + [sum(r[i] or 0 for r in level_rows) for i in range(1, 5)]
+        row = book.table(ws, row, [Column("Level", "text"), Column(f"In post in {strategy['start_year']}", "people"),
+                                   Column(f"Posts needed in {strategy['end_year']}", "people"),
+                                   Column("External appointments over the period", "people"),
+                                   Column("Internal promotions over the period", "people")],
+                         [*level_rows, total], autofilter=False)
+    row = book.heading(ws, row, "Diversity targets")
+    targets = content["diversity"]["targets"]
+    groups = {(key, g): label for key, v in content["diversity"].get("names", {}).items()
+              for g, label in v["groups"].items()}
+    if not targets:
+        row = book.note(ws, row, "No diversity targets are set yet.")
+    else:
+        row = book.table(ws, row, [Column("Group", "text"), Column("Level", "text"), Column("Target share", "percent"),
+                                   Column("By", "year"), Column("Share of appointments needed", "percent"),
+                                   Column("Can it be met?", "text")],
+                         ([groups.get((t["characteristic"], t["group"]), t["group"]),
+                           names.get(t["level"], "All leaders"), t["target_share"], t["target_year"],
+                           t["required_share_of_appointments"],
+                           "Yes" if t["feasible"] else (f"No: earliest {t['earliest_year']}" if t["earliest_year"]
+                                                        else "No" if t["feasible"] is False else "Cannot tell")]
+                          for t in targets), autofilter=False)
+    row = book.heading(ws, row, "Largest competency gaps (organisation)")
+    comp_names = {c["key"]: c["name"] for c in content["competencies"]["competencies"]}
+    gaps = sorted((g for g in content["competencies"]["gaps"] if g["below_required"] > 0 and g["share_below"]),
+                  key=lambda g: (-g["share_below"], -g["below_required"]))[:5]
+    if not gaps:
+        row = book.note(ws, row, "No competency gaps are recorded yet.")
+    else:
+        row = book.table(ws, row, [Column("Competency", "text"), Column("Level", "text"),
+                                   Column("Leaders below the required step", "people"),
+                                   Column("Share of those assessed", "percent")],
+                         ([comp_names.get(g["competency"], g["competency"]), names.get(g["level"], g["level"]),
+                           g["below_required"], g["share_below"]] for g in gaps), autofilter=False)
+    row = book.heading(ws, row, "Objectives by RAG status")
+    counts: dict[str | None, int] = {"red": 0, "amber": 0, "green": 0, None: 0}
+    for o in content["objectives"]["rows"]:
+        counts[o["rag"]] = counts.get(o["rag"], 0) + 1
+    book.table(ws, row, [Column("Status", "text"), Column("Objectives", "people")],
+               ([RAG_NAMES[k], v] for k, v in counts.items()), autofilter=False)
+
+
+def write_scope(book: Book, content: Mapping[str, Any]) -> None:
+    """Scope: the vision, mission and values in the board's own words."""
+    ws = book.sheet("Scope", presentation=True, landscape=False)
+    widths(ws, {"A": 20, "B": 100})
+    strategy = content["strategy"]
+    book.heading(ws, 1, "Scope", "Pack title")
+    values = [v.strip(" -•*") for v in (strategy["values"] or "").splitlines() if v.strip(" -•*")]
+    row = _pairs(book, ws, 3, [("Vision", strategy["vision"] or "Not written yet"),
+                               ("Mission", strategy["mission"] or "Not written yet"),
+                               ("Owner", strategy["owner"] or "Not recorded")])
+    book.put(ws, row, 1, "Values", style="Pack label")
+    for offset, value in enumerate(values or ["Not written yet"]):
+        book.put(ws, row + offset, 2, value, style="Pack paragraph")
+
+
+def write_structure(book: Book, content: Mapping[str, Any]) -> None:
+    """Structure and baseline: the levels with their bands, and staff and leaders by area."""
+    ws = book.sheet("Structure and baseline")
+    book.heading(ws, 1, "Structure and baseline", "Pack title")
+    book.note(ws, 2, f"Source of the baseline: {content.get('baseline_source', 'the Baseline step')}. "
+                     "Figures for an area include the areas within it; fold the rows with the outline buttons.")
+    row = book.heading(ws, 4, "Leadership levels, top first")
+    row = book.table(ws, row, [Column("Level", "text", 36), Column("Key", "text", 14),
+                               Column("Agenda for Change bands and roles", "text", 40)],
+                     ([lv["name"], lv["key"], ", ".join(lv["bands"]) or "None assigned"] for lv in content["levels"]),
+                     autofilter=False)
+    keys = [lv["key"] for lv in content["levels"]]
+    names = level_names(content)
+    row = book.heading(ws, row, "Staff and leaders in post by area")
+    columns = [Column("Area", "text", 36), Column("Code", "text", 14), Column("Staff", "people"),
+               Column("FTE", "number")] + [Column(f"{names[k]}", "people") for k in keys] + [
+               Column("All leaders", "people")]
+    organisation = ["Whole organisation", "", sum(a["staff"] for a in content["areas"]),
+                    sum(a["fte"] for a in content["areas"])]
+    organisation += [sum(a["leaders"].get(k, 0) for a in content["areas"]) for k in keys]
+    organisation.append(sum(organisation[4:]))
+    body = [organisation]
+    for area in content["areas"]:
+        leaders = [area["rolled_leaders"].get(k, 0) for k in keys]
+        body.append([area["name"], area["code"], area["rolled_staff"], area["rolled_fte"], *leaders, sum(leaders)])
+    header = row
+    book.table(ws, header, columns, body, freeze=True)
+    ws.sheet_properties.outlinePr.summaryBelow = False
+    for offset, area in enumerate(content["areas"], start=2):
+        depth = int(area["depth"])
+        ws.cell(row=header + offset, column=1).alignment = Alignment(indent=depth * 2, vertical="top")
+        if depth:
+            ws.row_dimensions[header + offset].outlineLevel = min(depth, 7)
+
+
+def _rate_source(scenario: str, override: bool) -> str:
+    return (f"Override for this area in the scenario '{scenario}'" if override
+            else f"The scenario '{scenario}', for every area")
+
+
+def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
+    """Assumptions and method: every rate with its source, and the model in words."""
+    ws = book.sheet("Assumptions and method", presentation=True)
+    widths(ws, {"A": 30, "B": 24, "C": 16, "D": 16, "E": 16, "F": 60})
+    names = level_names(content)
+    forecast = content["forecast"]
+    book.heading(ws, 1, "Assumptions and method", "Pack title")
+    row = 3
+    if forecast["assumptions"]:
+        scenario = forecast["scenario"]["name"]
+        row = book.heading(ws, row, f"Rates by level: scenario '{scenario}'")
+        row = book.table(ws, row, [Column("Level", "text"), Column("Applies to", "text"),
+                                   Column("Leaver rate", "rate"), Column("Ready to step up", "rate"),
+                                   Column("Most internal fills", "rate"), Column("Source", "text")],
+                         ([names.get(r["level"], r["level"]), "Every area", r["leaver_rate"], r["ready_rate"],
+                           r["internal_fill_max"], _rate_source(scenario, False)]
+                          for r in forecast["assumptions"]["levels"]), autofilter=False)
+        areas = {a["code"]: a["name"] for a in content["areas"]}
+        overrides = [[names.get(level, level), areas.get(a["area"], a["area"]), rates.get("leaver_rate"),
+                      rates.get("ready_rate"), rates.get("internal_fill_max"), _rate_source(scenario, True)]
+                     for a in forecast["assumptions"]["areas"] for level, rates in a["overrides"].items()]
+        if overrides:
+            row = book.heading(ws, row, "Rates set for one area (blank: the level's rate applies)")
+            row = book.table(ws, row, [Column("Level", "text"), Column("Area", "text"), Column("Leaver rate", "rate"),
+                                       Column("Ready to step up", "rate"), Column("Most internal fills", "rate"),
+                                       Column("Source", "text")], overrides, autofilter=False)
+        row = book.heading(ws, row, "Staff growth and spans of control by area")
+        keys = list(names)
+        spans_rows = []
+        for a in forecast["assumptions"]["areas"]:
+            growth = a["staff_growth"]
+            shown = growth if isinstance(growth, (int, float)) else ", ".join(f"{g * 100:.1f}%" for g in growth)
+            spans_rows.append([areas.get(a["area"], a["area"]), shown,
+                               *[a["spans"].get(k) for k in keys]])
+        row = book.table(ws, row, [Column("Area", "text"), Column("Staff growth a year", "rate")]
+                         + [Column(f"Span: {names[k]}", "number") for k in keys], spans_rows, autofilter=False)
+        row = book.note(ws, row - 1, "A span is staff per leader; a level without one keeps its baseline count "
+                                     "as the posts needed. Blank growth means none.") + 1
+    row = book.heading(ws, row, "Sources")
+    row = _pairs(book, ws, row, [
+        ("Baseline", content.get("baseline_source", "The Baseline step")),
+        ("Rates and growth", "Set by the organisation's planners on the Scenarios step"),
+        ("Benchmarks", "Entered on the Diversity step (local community and national comparators)"),
+    ])
+    row = book.heading(ws, row, "The model in words")
+    threshold = content["organisation"]["suppression_threshold"]
+    for paragraph in METHOD + [
+        f"Diversity counts from 1 to {threshold} are withheld (shown as *), with further cells withheld where "
+        "a withheld figure could be worked out from the totals. Self-assessment results for a group are shown "
+        "only where five or more people in it answered.",
+    ]:
+        book.put(ws, row, 1, paragraph, style="Pack paragraph")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+        ws.row_dimensions[row].height = 15 * (1 + len(paragraph) // 150)
+        row += 1
+
+
+METHOD = [
+    "Each year, for each area, the model works down the levels from the top. Leaders in post at the start "
+    "of the year, less those who leave (the leaver rate) and those promoted to the level above, are the "
+    "leaders available.",
+    "Posts needed follow staff numbers where a level has a span of control (staff divided by the span, "
+    "rounded up to whole posts); otherwise they stay at the baseline count. Staff grow by the area's growth "
+    "rate each year.",
+    "Vacancies are the posts needed less the leaders available (never below zero). Up to the level's most "
+    "internal fills share of them is filled by promotion, limited by the leaders in the level below who are "
+    "ready to step up (the ready rate); the rest are external appointments.",
+    "Where more leaders are available than posts, nobody is removed: the level ends above the posts needed.",
+    "All figures are expected values, kept unrounded inside the model and rounded only for display. "
+    "Uncertainty bands come from simulations of whole people, with leavers and those ready to step up drawn "
+    "at random.",
+    "A diversity target is met when the group's share of a level reaches the target by the target year; the "
+    "share of appointments needed is the constant share of each year's appointments, from the group, that "
+    "gets there.",
+]

@@ -1,0 +1,212 @@
+"""What goes into the board pack, gathered from the stored strategy as plain JSON-ready data.
+
+The workbook builder (planner.exports.workbook) takes this content and nothing else, so it never
+touches the database, and an approved version can keep the content as it stood and rebuild the
+same pack later. Diversity figures are always suppressed here: papers leave the organisation's
+control, so the on-screen exception for planners never applies."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from planner.models import Organisation, Scenario, StaffImport, Strategy
+from planner.services import competencies, consultation, diversity, forecasting, objectives, surveys
+from planner.services.baseline import summarise
+from planner.services.scenarios import area_assumptions, level_assumptions, scenarios_of
+from planner.services.structure import areas_of, bands_by_level, levels_of
+
+SCHEMA = 1
+MARKING = "OFFICIAL"
+
+
+def _scenario_choice(session: Session, strategy: Strategy, scenario: Scenario | None) -> Scenario | None:
+    if scenario is not None:
+        return scenario
+    found = scenarios_of(session, strategy)
+    return found[0] if found else None
+
+
+def _structure(session: Session, strategy: Strategy) -> dict[str, Any]:
+    summary = summarise(session, strategy)
+    bands = bands_by_level(session, strategy)
+    codes = {a.id: a.code for a in summary.areas}
+    levels = [{"key": lv.key, "name": lv.name, "bands": bands.get(lv.id, [])}  # type: ignore[arg-type]
+              for lv in summary.levels]
+    areas = []
+    for area in summary.areas:
+        own = summary.own.get(area.id)  # type: ignore[arg-type]
+        rolled = summary.rolled.get(area.id, {})  # type: ignore[arg-type]
+        areas.append({
+            "code": area.code, "name": area.name, "parent": codes.get(area.parent_id),  # type: ignore[arg-type]
+            "depth": summary.depths.get(area.id, 0),  # type: ignore[arg-type]
+            "staff": own.staff if own else 0, "fte": own.fte if own else 0.0,
+            "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
+            "rolled_staff": rolled.get("staff", 0), "rolled_fte": rolled.get("fte", 0.0),
+            "rolled_leaders": {lv.key: rolled.get(f"leaders:{lv.key}", 0) for lv in summary.levels},
+        })
+    latest = session.exec(select(StaffImport).where(StaffImport.strategy_id == strategy.id,
+                                                    StaffImport.status == "applied")
+                          .order_by(col(StaffImport.created_at).desc())).first()
+    source = "Typed in on the Baseline step"
+    if latest is not None:
+        when = f"{latest.created_at.day} {latest.created_at:%B %Y}"
+        source = f"Staff extract {latest.filename or 'upload'}, imported {when} ({latest.rows_read:,} rows)"
+    return {"levels": levels, "areas": areas, "baseline_source": source}
+
+
+def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,
+              level_ids: dict[str, int]) -> dict[str, Any]:
+    if scenario is None:
+        return {"scenario": None, "spec": None, "result": None, "problems": ["There is no scenario yet."],
+                "assumptions": None, "scenarios": [], "by_area": []}
+    chosen = forecasting.run(session, strategy, scenario)
+    compared = []
+    for other in scenarios_of(session, strategy):
+        run = chosen if other.id == scenario.id else forecasting.run(session, strategy, other, with_bands=False)
+        compared.append({"name": other.name, "description": other.description,
+                         "totals": run.result["totals"] if run.result else [],
+                         "problems": [str(p) for p in run.problems]})
+    by_area: list[dict[str, Any]] = []
+    if chosen.result is not None:
+        rolled = forecasting.area_rollup(session, strategy, chosen.result, strategy.end_year)
+        codes = {a.id: a.code for a in areas_of(session, strategy)}
+        by_area = [{"area": codes[area_id], "figures": figures} for area_id, figures in rolled.items()
+                   if area_id in codes]
+    rates = level_assumptions(session, strategy, scenario)
+    per_area = area_assumptions(session, scenario)
+    area_codes = {a.id: a.code for a in areas_of(session, strategy)}
+    keys = {lid: key for key, lid in level_ids.items()}
+    assumptions = {
+        "levels": [{"level": key, **rates[lid]} for key, lid in level_ids.items() if lid in rates],
+        "areas": [{"area": area_codes[aid], "staff_growth": a.staff_growth,
+                   "spans": {keys[lid]: v for lid, v in a.spans.items() if lid in keys},
+                   "overrides": {keys[lid]: r for lid, r in a.overrides.items() if lid in keys}}
+                  for aid, a in per_area.items() if aid in area_codes],
+        "simulations": scenario.simulations, "seed": scenario.seed,
+    }
+    return {"scenario": {"name": scenario.name, "description": scenario.description},
+            "spec": chosen.spec, "result": chosen.result, "problems": [str(p) for p in chosen.problems],
+            "assumptions": assumptions, "scenarios": compared, "by_area": by_area}
+
+
+def _diversity(session: Session, strategy: Strategy, organisation: Organisation,
+               scenario: Scenario | None) -> dict[str, Any]:
+    report = diversity.diversity_report(session, strategy, organisation, scenario, suppressed=True)
+    names = {}
+    for char in diversity.all_named(session, organisation.id):  # type: ignore[arg-type]
+        names[char.key] = {"name": char.name, "groups": {g.key: g.name for g in char.groups}}
+    report["names"] = names
+    return report
+
+
+def _competencies(session: Session, strategy: Strategy) -> dict[str, Any]:
+    competencies.ensure_required(session, strategy)
+    cat = competencies.catalogue(session, strategy.organisation_id)
+    required = competencies.required_steps(session, strategy)
+    level_ids = {lv.key: lv.id for lv in levels_of(session, strategy)}
+    rows = []
+    for framework in cat.frameworks:
+        for domain in cat.domains.get(framework.id, []):  # type: ignore[arg-type]
+            for comp in cat.competencies.get(domain.id, []):  # type: ignore[arg-type]
+                rows.append({"key": comp.key, "name": comp.name, "framework": framework.name, "domain": domain.name,
+                             "required": {key: required.get((comp.id, lid)) for key, lid in level_ids.items()}})  # type: ignore[arg-type]
+    gaps = [{"level": g.level, "competency": g.competency, "required": g.required, "assessed": g.assessed,
+             "below_required": g.below_required, "share_below": g.share_below}
+            for g in competencies.gap_list(session, strategy) if g.area is None]
+    plan = competencies.plan_view(session, strategy)
+    interventions = [{"name": row.name, "kind": row.kind, "places_per_year": row.places_per_year,
+                      "cost_per_place": row.cost_per_place, "first_year": row.first_year, "last_year": row.last_year,
+                      "develops": len(targets)}
+                     for row, targets in competencies.interventions_of(session, strategy)]
+    return {
+        "competencies": rows, "gaps": gaps, "interventions": interventions,
+        "cost": [{"year": year, "cost": cost} for year, cost in plan["cost"].items()],
+        "coverage": [{"year": c.year, "level": c.level, "competency": c.competency, "leaders_below": c.leaders_below,
+                      "places": c.places, "covered_share": c.covered_share} for c in plan["coverage"]],
+        "unaddressed": [{"level": g.level, "competency": g.competency, "below_required": g.below_required}
+                        for g in plan["unaddressed"]],
+    }
+
+
+def _self_assessment(session: Session, strategy: Strategy) -> list[dict[str, Any]]:
+    out = []
+    for survey in surveys.surveys_of(session, strategy):
+        results = surveys.results(session, survey)
+        group_names = {g.key: g.name for g in surveys.groups_of(session, survey)}
+        items = {i.key: i.text for i in surveys.items_of(session, survey)}
+
+        def score(s: Any) -> dict[str, Any]:
+            return {"key": s.key, "mean": s.mean, "sd": s.sd, "share_agree": s.share_agree, "n": s.n}
+
+        out.append({
+            "name": survey.name, "status": survey.status, "responses": results.responses, "enough": results.enough,
+            "dimensions": [{**score(s), "name": d.name} for s in results.dimensions
+                           for d in surveys.dimensions_of(session, survey) if d.key == s.key],
+            "items": [{**score(s), "text": items.get(s.key, s.key)} for s in results.items],
+            "groups": [{"group": group_names.get(g.group, g.group), "responses": g.responses,
+                        "dimensions": g.dimensions, "gaps": g.gaps} for g in results.groups],
+            "withheld_groups": [group_names.get(g, g) for g in results.withheld_groups],
+            "comparison_group": group_names.get(results.comparison_group, results.comparison_group),
+        })
+    return out
+
+
+def _objectives(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> dict[str, Any]:
+    views = objectives.cascade(session, strategy, organisation, today)
+    rows = []
+    for v in views:
+        o = v.objective
+        rows.append({
+            "ref": o.ref, "parent_ref": v.parent_ref, "depth": v.depth, "title": o.title, "level": o.level,
+            "area": v.area.name if v.area else None, "owner": v.owner or None, "weight": o.weight,
+            "due": o.due.isoformat() if o.due else None, "status": o.status,
+            "progress": v.own_progress, "rolled_up_progress": v.progress, "rag": v.rag,
+            "smart": {letter: bool(getattr(v.smart, letter)) for letter in "SMART"},
+            "smart_reasons": list(v.smart.reasons),
+        })
+    gaps = objectives.alignment(session, strategy, views).gaps_without
+    unowned = [{"kind": g["kind"], "label": g["label"]} for g in gaps]
+    return {"rows": rows, "unowned": unowned}
+
+
+def draft_status(session: Session, strategy: Strategy) -> dict[str, str]:
+    """The cover's status and version for the strategy as it stands (not a frozen version)."""
+    from planner.models import StrategyVersion
+
+    latest = session.exec(select(StrategyVersion).where(StrategyVersion.strategy_id == strategy.id)
+                          .order_by(col(StrategyVersion.number).desc())).first()
+    state = "Submitted for approval" if strategy.status == "submitted" else "Draft"
+    if latest is None:
+        return {"state": state, "version": "Draft (not yet approved)"}
+    approved = f"{latest.approved_on.day} {latest.approved_on:%B %Y}"
+    return {"state": state, "version": f"Draft of version {latest.number + 1} (version {latest.number} "
+                                       f"approved {approved})"}
+
+
+def pack_content(session: Session, strategy: Strategy, organisation: Organisation, *,
+                 scenario: Scenario | None = None, prepared_by: str, today: date) -> dict[str, Any]:
+    """Every figure and text the board pack shows, for one strategy and scenario, as plain data."""
+    with competencies.reusing_gaps(session):
+        structure = _structure(session, strategy)
+        level_ids = {lv.key: lv.id for lv in levels_of(session, strategy)}
+        chosen = _scenario_choice(session, strategy, scenario)
+        return {
+            "schema": SCHEMA,
+            "organisation": {"name": organisation.name, "suppression_threshold": organisation.suppression_threshold},
+            "strategy": {"id": strategy.id, "title": strategy.title, "start_year": strategy.start_year,
+                         "horizon": strategy.horizon, "end_year": strategy.end_year, "vision": strategy.vision,
+                         "mission": strategy.mission, "values": strategy.values, "owner": strategy.owner},
+            "status": draft_status(session, strategy),
+            "approval": None,
+            "prepared": {"on": today.isoformat(), "by": prepared_by, "marking": MARKING},
+            **structure,
+            "forecast": _forecast(session, strategy, chosen, level_ids),  # type: ignore[arg-type]
+            "diversity": _diversity(session, strategy, organisation, chosen),
+            "competencies": _competencies(session, strategy),
+            "self_assessment": _self_assessment(session, strategy),
+            "objectives": _objectives(session, strategy, organisation, today),
+            "consultation": consultation.consultation_content(session, strategy),
+        }
