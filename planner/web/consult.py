@@ -1,0 +1,380 @@
+"""The Consult step: consultations on sections of the strategy, members' comments, editors'
+responses and hiding, the engagement log and the summary ("you said, we did"). People without an
+account comment through the consultation's link (the public blueprint `comment`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.models import Comment, Consultation, EngagementEvent, Organisation, Strategy
+from planner.services import ServiceError
+from planner.services import consultation as service
+from planner.web.forms import ConfirmForm
+from planner.web.tenancy import can, child_or_404, require, scoped_or_404, strategy_or_404
+
+bp = Blueprint("consult", __name__, url_prefix="/strategies/<int:strategy_id>/consult")
+public = Blueprint("comment", __name__)
+Errors = list[tuple[str, str]]
+_WHOLE = re.compile(r"-?[0-9]+")
+
+
+def _date(raw: str, label: str, errors: Errors, field: str) -> date | None:
+    """A date typed as year-month-day; empty gives None (the service says it is needed)."""
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append((field, f"Enter {label} as a date, like 2026-03-31"))
+        return None
+
+
+def _comment_or_404(consultation: Consultation, comment_id: int) -> Comment:
+    comment = scoped_or_404(Comment, comment_id)
+    if comment.consultation_id != consultation.id:
+        abort(404)
+    return comment
+
+
+def _check_csrf() -> None:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("")
+@require("strategy.view")
+def index(strategy_id: int) -> str:
+    """The strategy's consultations and engagement log."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    return render_template("consult/index.html", strategy=strategy,
+                           consultations=service.consultations_of(db, strategy),
+                           counts=service.comment_counts(db, strategy), events=service.events_of(db, strategy),
+                           today=date.today(), service=service)
+
+
+def _consultation_form(strategy: Strategy, consultation: Consultation | None) -> str | Response | tuple[str, int]:
+    db = get_session()
+    form = ConfirmForm()
+    errors: Errors = []
+    if form.validate_on_submit():
+        opens_on = _date(request.form.get("opens_on", ""), "the opening date", errors, "opens_on")
+        closes_on = _date(request.form.get("closes_on", ""), "the closing date", errors, "closes_on")
+        if not errors:
+            values: dict[str, Any] = {"title": request.form.get("title", ""),
+                                      "sections": request.form.getlist("sections"),
+                                      "audiences": request.form.getlist("audiences"),
+                                      "opens_on": opens_on, "closes_on": closes_on}
+            try:
+                if consultation is None:
+                    consultation = service.create_consultation(session=db, strategy=strategy, actor=current_user,  # type: ignore[arg-type]
+                                                               **values)
+                    flash("Consultation saved. Share its link with people without an account.", "success")
+                else:
+                    service.update_consultation(session=db, consultation=consultation, actor=current_user,  # type: ignore[arg-type]
+                                                **values)
+                    flash("Consultation saved.", "success")
+            except ServiceError as exc:
+                db.rollback()
+                errors.append((exc.field or "", exc.message))
+            else:
+                return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id))
+    if errors:
+        values = {**request.form, "sections": request.form.getlist("sections"),
+                  "audiences": request.form.getlist("audiences")}
+    elif consultation is not None:
+        values = {"title": consultation.title, "sections": service.sections_of(consultation),
+                  "audiences": service.audiences_of(consultation), "opens_on": consultation.opens_on.isoformat(),
+                  "closes_on": consultation.closes_on.isoformat()}
+    else:
+        today = date.today()
+        values = {"title": "", "sections": list(service.SECTIONS), "audiences": list(service.AUDIENCES),
+                  "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=28)).isoformat()}
+    return render_template("consult/form.html", strategy=strategy, consultation=consultation, form=form,
+                           errors=errors, values=values, sections=service.SECTIONS,
+                           audiences=service.AUDIENCES), (400 if errors else 200)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("consultation.manage")
+def create(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Open a consultation."""
+    return _consultation_form(strategy_or_404(strategy_id), None)
+
+
+@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
+@require("consultation.manage")
+def update(strategy_id: int, consultation_id: int) -> str | Response | tuple[str, int]:
+    """Change a consultation's title, sections, audiences or dates."""
+    strategy = strategy_or_404(strategy_id)
+    return _consultation_form(strategy, child_or_404(Consultation, consultation_id, strategy))
+
+
+def _show(strategy: Strategy, consultation: Consultation, errors: Errors | None = None,
+          values: dict[str, Any] | None = None, focus: int | None = None) -> tuple[str, int]:
+    db = get_session()
+    today = date.today()
+    comments = service.comments_of(db, consultation, include_hidden_text=can("comments.hidden"))
+    sections = service.sections_of(consultation)
+    grouped = [(key, service.SECTIONS[key], [c for c in comments if c.section == key]) for key in sections]
+    return render_template(
+        "consult/show.html", strategy=strategy, consultation=consultation, grouped=grouped, comments=comments,
+        sections=sections, audiences=service.audiences_of(consultation), names=service.SECTIONS,
+        audience_names=service.AUDIENCES, status=service.status(consultation, today),
+        accepting=service.accepting(consultation, today), themes=service.known_themes(db, strategy),
+        link=url_for("comment.form", token=consultation.token, _external=True), form=ConfirmForm(),
+        errors=errors or [], values=values or {}, focus=focus,
+    ), (400 if errors else 200)
+
+
+@bp.route("/<int:consultation_id>")
+@require("strategy.view")
+def show(strategy_id: int, consultation_id: int) -> tuple[str, int]:
+    """A consultation: its link, sections, the comment form, and the comments with their responses."""
+    strategy = strategy_or_404(strategy_id)
+    return _show(strategy, child_or_404(Consultation, consultation_id, strategy))
+
+
+@bp.route("/<int:consultation_id>/comments", methods=["POST"])
+@require("comments.write")
+def comment(strategy_id: int, consultation_id: int) -> Response | tuple[str, int]:
+    """A signed-in member's comment."""
+    strategy = strategy_or_404(strategy_id)
+    consultation = child_or_404(Consultation, consultation_id, strategy)
+    _check_csrf()
+    db = get_session()
+    try:
+        saved = service.add_comment(session=db, consultation=consultation, section=request.form.get("section", ""),
+                                    audience=request.form.get("audience", ""), body=request.form.get("body", ""),
+                                    author_role=request.form.get("author_role", ""), user=current_user,  # type: ignore[arg-type]
+                                    today=date.today())
+    except ServiceError as exc:
+        db.rollback()
+        return _show(strategy, consultation, [(exc.field or "", exc.message)], dict(request.form))
+    flash("Thank you: your comment has been added.", "success")
+    return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id)
+                    + f"#comment-{saved.id}")
+
+
+@bp.route("/<int:consultation_id>/comments/<int:comment_id>/respond", methods=["POST"])
+@require("consultation.manage")
+def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response | tuple[str, int]:
+    """Answer a comment, mark whether it changed the strategy, and tag its themes."""
+    strategy = strategy_or_404(strategy_id)
+    consultation = child_or_404(Consultation, consultation_id, strategy)
+    found = _comment_or_404(consultation, comment_id)
+    _check_csrf()
+    db = get_session()
+    changed = request.form.get("changed", "")
+    errors: Errors = []
+    if changed not in ("yes", "no"):
+        errors.append((f"changed-{found.id}", "Choose whether the comment changed the strategy"))
+    else:
+        try:
+            service.respond(session=db, comment=found, response=request.form.get("response", ""),
+                            changed_strategy=changed == "yes",
+                            themes=service.split_themes(request.form.get("themes", "")), actor=current_user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            db.rollback()
+            errors.append((f"{exc.field}-{found.id}" if exc.field else "", exc.message))
+    if errors:
+        return _show(strategy, consultation, errors, dict(request.form), focus=found.id)
+    flash("Response saved.", "success")
+    return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id)
+                    + f"#comment-{found.id}")
+
+
+@bp.route("/<int:consultation_id>/comments/<int:comment_id>/hide", methods=["POST"])
+@require("consultation.manage")
+def hide(strategy_id: int, consultation_id: int, comment_id: int) -> Response | tuple[str, int]:
+    """Hide an abusive comment, with the reason."""
+    strategy = strategy_or_404(strategy_id)
+    consultation = child_or_404(Consultation, consultation_id, strategy)
+    found = _comment_or_404(consultation, comment_id)
+    _check_csrf()
+    db = get_session()
+    try:
+        service.hide_comment(session=db, comment=found, reason=request.form.get("reason", ""),
+                             actor=current_user)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        db.rollback()
+        return _show(strategy, consultation, [(f"{exc.field}-{found.id}" if exc.field else "", exc.message)],
+                     dict(request.form), focus=found.id)
+    flash("Comment hidden. Administrators can still read it.", "success")
+    return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id)
+                    + f"#comment-{found.id}")
+
+
+@bp.route("/<int:consultation_id>/comments/<int:comment_id>/unhide", methods=["POST"])
+@require("consultation.manage")
+def unhide(strategy_id: int, consultation_id: int, comment_id: int) -> Response:
+    """Show a hidden comment again."""
+    strategy = strategy_or_404(strategy_id)
+    consultation = child_or_404(Consultation, consultation_id, strategy)
+    found = _comment_or_404(consultation, comment_id)
+    _check_csrf()
+    try:
+        service.unhide_comment(session=get_session(), comment=found, actor=current_user)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        get_session().rollback()
+        flash(exc.message, "error")
+    else:
+        flash("Comment shown again.", "success")
+    return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id)
+                    + f"#comment-{found.id}")
+
+
+@bp.route("/<int:consultation_id>/close", methods=["POST"])
+@require("consultation.manage")
+def close(strategy_id: int, consultation_id: int) -> Response:
+    """Close a consultation before its closing date."""
+    strategy = strategy_or_404(strategy_id)
+    consultation = child_or_404(Consultation, consultation_id, strategy)
+    _check_csrf()
+    try:
+        service.close_consultation(session=get_session(), consultation=consultation, actor=current_user,  # type: ignore[arg-type]
+                                   today=date.today())
+    except ServiceError as exc:
+        get_session().rollback()
+        flash(exc.message, "error")
+    else:
+        flash("Consultation closed: its link takes no more comments.", "success")
+    return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id))
+
+
+@bp.route("/summary")
+@require("strategy.view")
+def summary(strategy_id: int) -> str:
+    """Comments by section, audience and theme, and what changed because of them."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    events = service.events_of(db, strategy)
+    engagement = [(name, [e for e in events if e.audience == key]) for key, name in service.AUDIENCES.items()]
+    return render_template("consult/summary.html", strategy=strategy, summary=service.summary(db, strategy),
+                           engagement=[(n, len(es), sum(e.participants for e in es)) for n, es in engagement if es])
+
+
+def _event_form(strategy: Strategy, event: EngagementEvent | None) -> str | Response | tuple[str, int]:
+    db = get_session()
+    form = ConfirmForm()
+    errors: Errors = []
+    if form.validate_on_submit():
+        held_on = _date(request.form.get("held_on", ""), "the date of the event", errors, "held_on")
+        raw = request.form.get("participants", "").strip().replace(",", "")
+        participants = 0
+        if not raw:
+            errors.append(("participants", "Enter the number of people who took part, like 12"))
+        elif not _WHOLE.fullmatch(raw) or len(raw) > 12:
+            errors.append(("participants", "The number of participants must be a whole number, like 12"))
+        else:
+            participants = int(raw)
+        if not errors:
+            values: dict[str, Any] = {"held_on": held_on, "audience": request.form.get("audience", ""),
+                                      "format": request.form.get("format", ""), "participants": participants,
+                                      "summary": request.form.get("summary", "")}
+            try:
+                if event is None:
+                    service.add_event(session=db, strategy=strategy, actor=current_user, **values)  # type: ignore[arg-type]
+                else:
+                    service.update_event(session=db, event=event, actor=current_user, **values)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                db.rollback()
+                errors.append((exc.field or "", exc.message))
+            else:
+                flash("Engagement event saved.", "success")
+                return redirect(url_for("consult.index", strategy_id=strategy.id) + "#engagement")
+    if errors:
+        values = dict(request.form)
+    elif event is not None:
+        values = {"held_on": event.held_on.isoformat(), "audience": event.audience, "format": event.format,
+                  "participants": str(event.participants), "summary": event.summary}
+    else:
+        values = {}
+    return render_template("consult/event_form.html", strategy=strategy, event=event, form=form, errors=errors,
+                           values=values, audiences=service.AUDIENCES, formats=service.FORMATS), (
+        400 if errors else 200)
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@require("consultation.manage")
+def create_event(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Log an engagement event."""
+    return _event_form(strategy_or_404(strategy_id), None)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@require("consultation.manage")
+def update_event(strategy_id: int, event_id: int) -> str | Response | tuple[str, int]:
+    """Change an engagement event."""
+    strategy = strategy_or_404(strategy_id)
+    return _event_form(strategy, child_or_404(EngagementEvent, event_id, strategy))
+
+
+@bp.route("/events/<int:event_id>/delete", methods=["POST"])
+@require("consultation.manage")
+def delete_event(strategy_id: int, event_id: int) -> Response:
+    """Remove an engagement event from the log."""
+    strategy = strategy_or_404(strategy_id)
+    event = child_or_404(EngagementEvent, event_id, strategy)
+    _check_csrf()
+    service.delete_event(session=get_session(), event=event, actor=current_user)  # type: ignore[arg-type]
+    flash("Engagement event deleted.", "success")
+    return redirect(url_for("consult.index", strategy_id=strategy.id) + "#engagement")
+
+
+# --- the comment link: no account needed ------------------------------------------------------------
+
+def _by_token(token: str) -> Consultation:
+    found = service.consultation_by_token(get_session(), token)
+    if found is None:
+        abort(404)
+    return found
+
+
+@public.route("/c/<token>", methods=["GET", "POST"])
+def form(token: str) -> str | Response | tuple[str, int]:
+    """Comment through a consultation's link: no account. Only what the person types and chooses is
+    stored (an optional name and role); never an address or anything about the device. A closed or
+    not yet open consultation answers 200 with a message; a refused comment 400."""
+    db = get_session()
+    consultation = _by_token(token)
+    today = date.today()
+    errors: Errors = []
+    if request.method == "POST":
+        _check_csrf()
+        try:
+            # Never the signed-in user, even when there is one: the link is the anonymous way in.
+            service.add_comment(session=db, consultation=consultation, section=request.form.get("section", ""),
+                                audience=request.form.get("audience", ""), body=request.form.get("body", ""),
+                                author_name=request.form.get("author_name", ""),
+                                author_role=request.form.get("author_role", ""), user=None, today=today)
+        except ServiceError as exc:
+            db.rollback()
+            errors.append((exc.field or "", exc.message))
+        else:
+            return redirect(url_for("comment.thanks", token=token))
+    strategy = db.get(Strategy, consultation.strategy_id)
+    organisation = db.get(Organisation, consultation.organisation_id)
+    return render_template("consult/public.html", consultation=consultation, strategy=strategy,
+                           organisation=organisation, status=service.status(consultation, today),
+                           sections=service.sections_of(consultation), audiences=service.audiences_of(consultation),
+                           names=service.SECTIONS, descriptions=service.SECTION_DESCRIPTIONS,
+                           audience_names=service.AUDIENCES, form=ConfirmForm(), errors=errors,
+                           values=dict(request.form) if errors else {}, max_body=service.MAX_BODY), (
+        400 if errors else 200)
+
+
+@public.route("/c/<token>/thanks")
+def thanks(token: str) -> str:
+    """After a comment through the link."""
+    consultation = _by_token(token)
+    return render_template("consult/thanks.html", consultation=consultation,
+                           accepting=service.accepting(consultation, date.today()))
