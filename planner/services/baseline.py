@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from planner import areas as tree
-from planner.models import Area, AreaBaseline, LeaderCount, Level, Strategy, User
+from planner.models import Area, AreaBaseline, LeaderCount, Level, Organisation, Strategy, User
 from planner.services import ServiceError, finish
 from planner.services.audit import record
 from planner.services.structure import areas_of, levels_of, nodes
@@ -160,3 +160,23 @@ def save_baseline(
            organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
            changes={"areas": len(targets), "changed_values": changed})
     finish(session, commit)
+
+
+def baseline_document(session: Session, strategy: Strategy, organisation: Organisation, *,
+                      suppressed: bool = True) -> dict[str, object]:
+    """The baseline as the API gives it: each area's own staff, FTE and leaders by level key, and
+    the diversity counts (suppressed by the one rule unless the caller may and asks otherwise)."""
+    from planner.services.diversity import baseline_diversity
+
+    summary = summarise(session, strategy)
+    areas = []
+    for area in summary.areas:
+        own = summary.own.get(area.id)  # type: ignore[arg-type]
+        areas.append({
+            "code": area.code,
+            "staff": own.staff if own else 0,
+            "fte": own.fte if own else 0.0,
+            "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
+        })
+    return {"areas": areas,
+            "diversity": baseline_diversity(session, strategy, organisation, suppressed=suppressed)}

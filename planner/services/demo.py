@@ -72,6 +72,7 @@ def load_demo(
         _load_diversity(session, strategy, path.parent / "diversity.json")
         _load_discover(session, strategy, path.parent / "discover.json")
         _load_objectives(session, strategy, path.parent / "objectives.json")
+        _load_consultation(session, strategy, path.parent / "consultation.json")
         session.commit()
     except Exception:
         session.rollback()
@@ -267,3 +268,63 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
                                  owner_name="" if owner else rng.choice(["Ward Sister", "Team Leader",
                                                                           "Charge Nurse", "Clinical Lead"]))
                     check_ins(person, 1.0)
+
+
+def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None:
+    """The demo's closed consultation (comments from staff, patients and partners, most answered,
+    one hidden), its engagement log, version 1 approved at a board meeting, and changes since."""
+    from datetime import date, timedelta
+
+    from planner.models import Organisation, ScenarioLevel, User
+    from planner.services import consultation, versions
+    from planner.services.scenarios import scenarios_of
+    from planner.services.structure import levels_of
+
+    if not path.exists():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    secretary = session.exec(select(User).where(User.email == data.get("actor", "secretary@demo.nhs.uk"))).one()
+    spec = data["consultation"]
+    opens_on, closes_on = date.fromisoformat(spec["opens_on"]), date.fromisoformat(spec["closes_on"])
+    held = consultation.create_consultation(
+        session=session, strategy=strategy, title=spec["title"], sections=spec["sections"],
+        audiences=spec["audiences"], opens_on=opens_on, closes_on=closes_on, actor=secretary, commit=False)
+    span = (closes_on - opens_on).days
+    for number, (section, audience, body, response, changed, themes) in enumerate(data["comments"]):
+        comment = consultation.add_comment(session=session, consultation=held, section=section, audience=audience,
+                                           body=body, today=opens_on + timedelta(days=number * span // len(
+                                               data["comments"])), commit=False)
+        if response:
+            comment.response, comment.changed_strategy = response, bool(changed)
+            comment.themes = json.dumps(themes)
+            comment.responded_by = secretary.id
+            session.add(comment)
+    for section, audience, body, reason in data.get("hidden", []):
+        comment = consultation.add_comment(session=session, consultation=held, section=section, audience=audience,
+                                           body=body, today=opens_on, commit=False)
+        comment.hidden, comment.hidden_reason, comment.hidden_by = True, reason, secretary.id
+        session.add(comment)
+    for held_on, audience, kind, participants, summary in data["engagement"]:
+        consultation.add_event(session=session, strategy=strategy, held_on=date.fromisoformat(held_on),
+                               audience=audience, format=kind, participants=participants, summary=summary,
+                               actor=secretary, commit=False)
+    session.flush()
+    approval = data["approval"]
+    meeting = date.fromisoformat(approval["meeting_date"])
+    organisation = session.get(Organisation, strategy.organisation_id)
+    versions.submit(session=session, strategy=strategy, actor=secretary, commit=False)
+    versions.record_decision(session=session, strategy=strategy, organisation=organisation,  # type: ignore[arg-type]
+                             values={**approval, "meeting_date": meeting}, actor=secretary,
+                             today=max(date.today(), meeting), commit=False)
+    # Changes since the approval, so the draft differs from version 1.
+    changes = data["changes_since"]
+    strategy.vision = changes["vision"]
+    session.add(strategy)
+    rate = changes["scenario_rate"]
+    scenario = next(s for s in scenarios_of(session, strategy) if s.name == rate["scenario"])
+    level = next(lv for lv in levels_of(session, strategy) if lv.key == rate["level"])
+    row = session.exec(select(ScenarioLevel).where(ScenarioLevel.scenario_id == scenario.id,
+                                                   ScenarioLevel.level_id == level.id)).one()
+    row.leaver_rate = rate["leaver_rate"]
+    session.add(row)
+    session.flush()

@@ -146,6 +146,47 @@ def objectives_status(session: Session, strategy: Strategy) -> tuple[str, str]:
     return COMPLETED, f"{len(views)} objectives, all SMART"
 
 
+def consult_status(session: Session, strategy: Strategy) -> tuple[str, str]:
+    """Completed once a consultation has closed, none is open and every visible comment has a response."""
+    from datetime import date
+
+    from planner.services import consultation as consult
+
+    consultations = consult.consultations_of(session, strategy)
+    events = consult.events_of(session, strategy)
+    if not consultations and not events:
+        return NOT_STARTED, "Ask staff, patients and partners for comments; log engagement events"
+    today = date.today()
+    tallies = consult.summary(session, strategy)
+    open_now = consult.open_consultations(session, strategy, today)
+    if open_now:
+        return IN_PROGRESS, (f"{open_now[0].title} is open until {open_now[0].closes_on:%d %B %Y}: "
+                             f"{tallies.comments:,} comment{'s' if tallies.comments != 1 else ''} so far")
+    if not consultations:
+        return IN_PROGRESS, (f"{len(events)} engagement event{'s' if len(events) != 1 else ''} logged; "
+                             "open a consultation for comments")
+    if not any(consult.status(c, today) == "closed" for c in consultations):
+        return IN_PROGRESS, f"{consultations[-1].title} opens on {consultations[-1].opens_on:%d %B %Y}"
+    if tallies.unanswered:
+        return IN_PROGRESS, f"{tallies.unanswered:,} comment{'s' if tallies.unanswered != 1 else ''} still to answer"
+    return COMPLETED, (f"{tallies.comments:,} comment{'s' if tallies.comments != 1 else ''} answered; "
+                       f"{tallies.changed:,} changed the strategy")
+
+
+def approve_status(session: Session, strategy: Strategy) -> tuple[str, str]:
+    """Completed once the board has approved a version; in progress while submitted."""
+    from planner.services.versions import long_date, versions_of
+
+    versions = versions_of(session, strategy)
+    if strategy.status == "submitted":
+        return IN_PROGRESS, "Submitted: waiting for the board's decision"
+    if versions:
+        latest = versions[-1]
+        return COMPLETED, (f"Version {latest.number} approved on {long_date(latest.approved_on)}; "
+                           "changes since are a draft")
+    return NOT_STARTED, "Check what is missing, submit to the board, record its decision and keep the approved version"
+
+
 def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) -> list[Task]:
     """The journey's steps that exist so far, with their statuses."""
     scope = scope_status(strategy)
@@ -165,4 +206,8 @@ def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) ->
              *competencies_status(session, strategy)),
         Task("objectives", "Objectives: from the board to every team", "objectives.index",
              *objectives_status(session, strategy)),
+        Task("consult", "Consult: what staff, patients and partners say", "consult.index",
+             *consult_status(session, strategy)),
+        Task("approve", "Approve and export: the board's decision and the board pack", "approve.index",
+             *approve_status(session, strategy)),
     ]

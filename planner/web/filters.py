@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 
 from flask import Flask
 
@@ -40,7 +41,15 @@ def percent_list(value: float | list[float]) -> str:
     return ", ".join(f"{v * 100:.10g}" for v in values)
 
 
+def long_date(value: date | datetime | str | None) -> str:
+    """'12 March 2027' from a date, a datetime or an ISO date string; '–' for none."""
+    if value is None or value == "":
+        return "–"
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day.day} {day:%B %Y}"
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.jinja_env.filters.update(people=people, decimal=decimal, percent=percent, plural=plural,
-                                 percent_list=percent_list, zip=zip)
+                                 percent_list=percent_list, zip=zip, long_date=long_date)

@@ -51,9 +51,14 @@ def home(strategy_id: int) -> str:
     """The strategy's task list, with the baseline's headline totals."""
     strategy = strategy_or_404(strategy_id)
     summary = summarise(get_session(), strategy)
+    from datetime import date
+
+    from planner.services.completeness import completeness
+
     return render_template(
         "strategies/home.html", strategy=strategy, summary=summary,
         tasks=progress.task_list(get_session(), strategy, summary),
+        lacking=completeness(get_session(), strategy, current_org(), date.today()),  # type: ignore[arg-type]
     )
 
 

@@ -183,8 +183,14 @@ def demo_headers(db: Session, demo) -> dict[str, str]:  # type: ignore[no-untype
 
 
 def _demo_file() -> dict[str, Any]:
+    """The demo's scenarios as its files leave them: organisation.json, then the change made after
+    version 1 was approved (consultation.json)."""
     with open(DEMO_FILE, encoding="utf-8") as fh:
         data: dict[str, Any] = json.load(fh)
+    with open(DEMO_FILE.parent / "consultation.json", encoding="utf-8") as fh:
+        change = json.load(fh)["changes_since"]["scenario_rate"]
+    scenario = next(s for s in data["scenarios"] if s["name"] == change["scenario"])
+    scenario["levels"][change["level"]]["leaver_rate"] = change["leaver_rate"]
     return data
 
 

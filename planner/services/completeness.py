@@ -1,0 +1,179 @@
+"""What the strategy still lacks before the board approves it: one list, shown on the task list,
+the Approve step and the API, each item naming its step and the page where it is fixed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, func, select
+
+from planner.models import AssessedCount, DiversityCount, DiversityTarget, Organisation, Strategy
+from planner.services.baseline import summarise
+from planner.services.structure import bands_by_level
+
+STEP_NAMES = {
+    "scope": "Scope", "structure": "Structure", "baseline": "Baseline", "forecast": "Forecast",
+    "discover": "Discover", "diversity": "Diversity", "competencies": "Competencies", "objectives": "Objectives",
+    "consult": "Consult",
+}
+# Where each item is fixed: the endpoint of the page (every one takes strategy_id).
+ENDPOINTS = {
+    "scope": "strategies.scope", "structure": "structure.index", "baseline": "baseline.index",
+    "forecast": "forecast.index", "discover": "surveys.index", "diversity": "diversity.targets",
+    "competencies": "competencies.index", "objectives": "objectives.alignment", "consult": "consult.index",
+}
+SHOWN = 5  # names listed in one item before "and N more"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing the strategy lacks: its step, what is missing, and the page that fixes it."""
+
+    step: str
+    message: str
+
+    @property
+    def endpoint(self) -> str:
+        """The page where it is fixed."""
+        return ENDPOINTS[self.step]
+
+    @property
+    def step_name(self) -> str:
+        """The step's name as the task list shows it."""
+        return STEP_NAMES[self.step]
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:SHOWN])
+    return shown + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (plural or word + 's')}"
+
+
+def _scope(strategy: Strategy) -> list[Item]:
+    missing = [name for name in ("vision", "mission", "values", "owner") if not getattr(strategy, name).strip()]
+    return [Item("scope", f"The strategy has no {name} yet") for name in missing]
+
+
+def _structure_and_baseline(session: Session, strategy: Strategy) -> list[Item]:
+    summary = summarise(session, strategy)
+    if not summary.areas:
+        return [Item("structure", "There are no areas yet")]
+    items = []
+    bands = bands_by_level(session, strategy)
+    unmapped = [lv.name for lv in summary.levels if not bands.get(lv.id)]  # type: ignore[arg-type]
+    if unmapped:
+        items.append(Item("structure", f"Levels without Agenda for Change bands: {_names(unmapped)}"))
+    missing = [a.name for a in summary.areas if a.id in summary.leaf_ids
+               and not (summary.own.get(a.id) and summary.own[a.id].staff)]  # type: ignore[index]
+    if missing:
+        items.append(Item("baseline", f"{_plural(len(missing), 'area')} without a baseline staff headcount: "
+                                      f"{_names(missing)}"))
+    return items
+
+
+def _forecast(session: Session, strategy: Strategy) -> list[Item]:
+    from planner.services.forecasting import run
+    from planner.services.scenarios import scenarios_of
+
+    scenarios = scenarios_of(session, strategy)
+    if not scenarios:
+        return [Item("forecast", "There is no forecast scenario yet")]
+    items = []
+    for scenario in scenarios:
+        outcome = run(session, strategy, scenario, with_bands=False)
+        if outcome.result is None and outcome.problems:
+            items.append(Item("forecast", f"The scenario '{scenario.name}' cannot forecast: {outcome.problems[0]}"))
+    return items
+
+
+def _discover(session: Session, strategy: Strategy) -> list[Item]:
+    from planner.services.surveys import results, surveys_of
+
+    if any(results(session, s).enough for s in surveys_of(session, strategy)):
+        return []
+    return [Item("discover", "No self-assessment has enough responses for results yet (five are needed)")]
+
+
+def _diversity(session: Session, strategy: Strategy) -> list[Item]:
+    from planner.services.structure import levels_of
+
+    counts = session.exec(select(func.count()).select_from(DiversityCount)
+                          .where(DiversityCount.strategy_id == strategy.id)).one()
+    items = []
+    if not counts:
+        items.append(Item("diversity", "There are no diversity figures yet: import a staff extract"))
+    targets = list(session.exec(select(DiversityTarget).where(DiversityTarget.strategy_id == strategy.id)))
+    covered = {t.level_id for t in targets}
+    if None not in covered:  # a target across all levels covers every level
+        without = [lv.name for lv in levels_of(session, strategy) if lv.id not in covered]
+        if without:
+            items.append(Item("diversity", f"Levels without a diversity target: {_names(without)}"))
+    return items
+
+
+def _competencies(session: Session, strategy: Strategy) -> list[Item]:
+    from planner.services.competencies import plan_view
+
+    assessed = session.exec(select(func.count()).select_from(AssessedCount)
+                            .where(AssessedCount.strategy_id == strategy.id)).one()
+    if not assessed:
+        return [Item("competencies", "No competency assessments yet, so the gaps are unknown")]
+    unaddressed = plan_view(session, strategy)["unaddressed"]
+    if unaddressed:
+        return [Item("competencies", f"{_plural(len(unaddressed), 'competency gap')} with no development "
+                                     f"in the plan")]
+    return []
+
+
+def _objectives(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
+    from planner.services.objectives import alignment, cascade
+
+    views = cascade(session, strategy, organisation, today)
+    if not views:
+        return [Item("objectives", "There are no objectives yet")]
+    items = []
+    failing = [v.objective.ref for v in views if not v.smart.passed]
+    if failing:
+        items.append(Item("objectives", f"{_plural(len(failing), 'objective')} failing the SMART check: "
+                                        f"{_names(failing)}"))
+    found = alignment(session, strategy, views)
+    if found.gaps_without:
+        items.append(Item("objectives", f"{_plural(len(found.gaps_without), 'gap')} without an owner: "
+                                        f"{_names([g['label'] for g in found.gaps_without])}"))
+    if found.unreaching:
+        items.append(Item("objectives", f"Strategic objectives reaching no team or individual: "
+                                        f"{_names([v.objective.ref for v in found.unreaching])}"))
+    return items
+
+
+def _consult(session: Session, strategy: Strategy, today: date) -> list[Item]:
+    from planner.services import consultation
+
+    items = []
+    if not consultation.patient_voice_recorded(session, strategy):
+        items.append(Item("consult", "No consultation with patients and the public is recorded"))
+    for open_one in consultation.open_consultations(session, strategy, today):
+        items.append(Item("consult", f"The consultation '{open_one.title}' is still open (it closes on "
+                                     f"{open_one.closes_on.day} {open_one.closes_on:%B %Y})"))
+    return items
+
+
+def completeness(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
+    """Everything the strategy still lacks, in the journey's order; empty when it is complete."""
+    from planner.services.competencies import reusing_gaps
+
+    with reusing_gaps(session):
+        return [
+            *_scope(strategy),
+            *_structure_and_baseline(session, strategy),
+            *_forecast(session, strategy),
+            *_discover(session, strategy),
+            *_diversity(session, strategy),
+            *_competencies(session, strategy),
+            *_objectives(session, strategy, organisation, today),
+            *_consult(session, strategy, today),
+        ]

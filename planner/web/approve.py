@@ -1,0 +1,164 @@
+"""The Approve step: what the strategy still lacks, submission, the board's decision, the frozen
+versions (each readable and exporting its pack as approved) and the comparison of two versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from planner.compare import compare
+from planner.db import get_session
+from planner.exports.workbook import pack_bytes
+from planner.models import StrategyVersion
+from planner.services import ServiceError
+from planner.services import versions as service
+from planner.services.board_pack import draft_status
+from planner.services.completeness import completeness
+from planner.web.exports import XLSX, file_name
+from planner.web.forms import ConfirmForm
+from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
+
+bp = Blueprint("approve", __name__, url_prefix="/strategies/<int:strategy_id>")
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw.strip()) if raw.strip() else None
+    except ValueError:
+        return None
+
+
+def _page(strategy_id: int, errors: list[tuple[str, str]] | None = None, values: dict[str, str] | None = None,
+          status: int = 200) -> tuple[str, int]:
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    today = date.today()
+    return render_template(
+        "approve/index.html", strategy=strategy, items=completeness(db, strategy, current_org(), today),  # type: ignore[arg-type]
+        versions=service.versions_of(db, strategy), decisions=service.decisions_of(db, strategy),
+        status=draft_status(db, strategy), decision_names=service.DECISIONS, form=ConfirmForm(),
+        errors=errors or [], values=values or {}, today=today), status
+
+
+@bp.route("/approve")
+@require("strategy.view")
+def index(strategy_id: int) -> tuple[str, int]:
+    """The Approve step: completeness, status, the decision form and the versions."""
+    return _page(strategy_id)
+
+
+@bp.route("/approve/submit", methods=["POST"])
+@require("strategy.submit")
+def submit(strategy_id: int) -> Response | tuple[str, int]:
+    """Put the draft to the board."""
+    strategy = strategy_or_404(strategy_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.submit(session=get_session(), strategy=strategy, actor=current_user)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        get_session().rollback()
+        return _page(strategy_id, [("submit", exc.message)], status=400)
+    flash("The strategy is submitted for the board's decision.", "success")
+    return redirect(url_for("approve.index", strategy_id=strategy.id))  # type: ignore[return-value]
+
+
+@bp.route("/approve/withdraw", methods=["POST"])
+@require("strategy.submit")
+def withdraw(strategy_id: int) -> Response | tuple[str, int]:
+    """Take the strategy back to draft before the board decides."""
+    strategy = strategy_or_404(strategy_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.withdraw(session=get_session(), strategy=strategy, actor=current_user)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        get_session().rollback()
+        return _page(strategy_id, [("withdraw", exc.message)], status=400)
+    flash("The strategy is back to draft.", "success")
+    return redirect(url_for("approve.index", strategy_id=strategy.id))  # type: ignore[return-value]
+
+
+@bp.route("/approve/decision", methods=["POST"])
+@require("strategy.approve")
+def decision(strategy_id: int) -> Response | tuple[str, int]:
+    """Record the board's decision; an approval freezes a version."""
+    strategy = strategy_or_404(strategy_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    raw = {k: request.form.get(k, "") for k in ("meeting_date", "minute", "decision", "notes")}
+    meeting = _date(raw["meeting_date"])
+    if raw["meeting_date"].strip() and meeting is None:
+        return _page(strategy_id, [("meeting_date", "Enter the meeting date as a date, like 2027-03-12")], raw, 400)
+    try:
+        made = service.record_decision(session=get_session(), strategy=strategy, organisation=current_org(),  # type: ignore[arg-type]
+                                       values={**raw, "meeting_date": meeting}, actor=current_user,  # type: ignore[arg-type]
+                                       today=date.today())
+    except ServiceError as exc:
+        get_session().rollback()
+        return _page(strategy_id, [(exc.field or "decision", exc.message)], raw, 400)
+    if made.version_id is not None:
+        flash(f"Recorded: {service.DECISIONS[made.decision].lower()}. The approved version is frozen; "
+              "the strategy goes on as the draft of the next version.", "success")
+        return redirect(url_for("approve.version", strategy_id=strategy.id,  # type: ignore[return-value]
+                                version_id=made.version_id))
+    flash("Recorded: deferred. The strategy is back to draft.", "success")
+    return redirect(url_for("approve.index", strategy_id=strategy.id))  # type: ignore[return-value]
+
+
+@bp.route("/versions/<int:version_id>")
+@require("strategy.view")
+def version(strategy_id: int, version_id: int) -> str:
+    """One approved version, as the board approved it."""
+    strategy = strategy_or_404(strategy_id)
+    found = child_or_404(StrategyVersion, version_id, strategy)
+    snapshot = service.snapshot_of(found)
+    return render_template("approve/version.html", strategy=strategy, version=found, snapshot=snapshot,
+                           content=snapshot["content"], decision_names=service.DECISIONS,
+                           others=[v for v in service.versions_of(get_session(), strategy) if v.id != found.id])
+
+
+@bp.route("/versions/<int:version_id>/pack.xlsx")
+@require("strategy.view")
+def version_pack(strategy_id: int, version_id: int) -> Response:
+    """The version's board pack, exactly as approved."""
+    strategy = strategy_or_404(strategy_id)
+    found = child_or_404(StrategyVersion, version_id, strategy)
+    response = Response(pack_bytes(service.version_content(found)), mimetype=XLSX)
+    name = file_name(strategy.title, f"version-{found.number}", found.approved_on)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _snapshot_for(strategy_id: int, which: str) -> tuple[dict, str]:  # type: ignore[type-arg]
+    """A version's snapshot by id, or the draft's as it stands ('draft'), with a label."""
+    strategy = strategy_or_404(strategy_id)
+    if which == "draft":
+        snapshot = service.take_snapshot(get_session(), strategy, current_org(), today=date.today(),  # type: ignore[arg-type]
+                                         prepared_by="")
+        return snapshot, "the current draft"
+    if not which.isdigit():
+        abort(404)
+    found = child_or_404(StrategyVersion, int(which), strategy)
+    return service.snapshot_of(found), f"version {found.number}"
+
+
+@bp.route("/compare")
+@require("strategy.view")
+def compare_versions(strategy_id: int) -> str:
+    """What changed between two versions, or a version and the draft."""
+    strategy = strategy_or_404(strategy_id)
+    versions = service.versions_of(get_session(), strategy)
+    if not versions:
+        abort(404)
+    before_id = request.args.get("from") or str(versions[-1].id)
+    after_id = request.args.get("to") or "draft"
+    before, before_label = _snapshot_for(strategy_id, before_id)
+    after, after_label = _snapshot_for(strategy_id, after_id)
+    names = {lv["key"]: lv["name"] for lv in after["content"]["levels"]}
+    names.update({lv["key"]: lv["name"] for lv in before["content"]["levels"]})
+    return render_template("approve/compare.html", strategy=strategy, versions=versions,
+                           comparison=compare(before, after), before_label=before_label, after_label=after_label,
+                           before_id=before_id, after_id=after_id, level_names=names)
