@@ -253,7 +253,7 @@ def save_shortlisting(*, session: Session, strategy: Strategy, characteristic_ke
         session.add(row)
     record(session, action="update", entity="shortlisting", entity_id=strategy.id,
            organisation_id=strategy.organisation_id, user_id=actor.id,
-           changes={"characteristic": char.key, "figures": {g: list(v) for g, v in figures.items()}})
+           changes={"characteristic": char.key, "groups": sorted(figures)})  # which groups, never their counts
     session.commit()
 
 

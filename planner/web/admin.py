@@ -1,15 +1,34 @@
-"""Administration: the people of the organisation and their roles."""
+"""Administration: the people of the organisation and their roles, its settings, and its audit trail."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask import Response as FlaskResponse
 from flask_login import current_user
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.models import ROLE_NAMES, Membership, User
-from planner.services import ServiceError
+from planner.models import ROLE_NAMES, AuditEvent, Membership, User
+from planner.services import ServiceError, audit
 from planner.services import accounts as service
 from planner.web.fields import number
 from planner.web.forms import ConfirmForm, MemberForm, RoleForm
@@ -146,3 +165,166 @@ def settings() -> str | Response | tuple[str, int]:
                            low=MIN_THRESHOLD, high=MAX_THRESHOLD, defaults=CHARACTERISTICS,
                            named=all_named(db, organisation.id),  # type: ignore[union-attr,arg-type]
                            values=dict(request.form) if errors else {}), (400 if errors else 200)
+
+
+# --- the audit trail ------------------------------------------------------------------------------
+
+PAGE_SIZE = 100
+SHOWN_CHARS = 200  # a longer value is cut short on the page, with the whole of it a click away
+CSV_COLUMNS = ("at_utc", "user", "action", "entity", "entity_id", "changes")
+# Lists of two that are values in their own right, not [before, after] (as services record changes).
+VALUE_LISTS = {("survey_groups", "groups"), ("shortlisting", "groups")}
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """The audit page's filters as typed (for the form) and as the service takes them."""
+
+    typed: dict[str, str]
+    query: dict[str, Any]
+    errors: list[tuple[str, str]]
+
+
+def _day(typed: str, field: str, label: str, errors: list[tuple[str, str]]) -> date | None:
+    if not typed:
+        return None
+    try:
+        return date.fromisoformat(typed)
+    except ValueError:
+        errors.append((field, f"Enter the {label} date as a date, like 2026-11-23"))
+        return None
+
+
+def _audit_filters() -> AuditFilters:
+    """Read from, to (dates, UTC, both included), action, entity and person from the query string."""
+    typed = {k: request.args.get(k, "").strip() for k in ("from", "to", "action", "entity", "person")}
+    errors: list[tuple[str, str]] = []
+    first = _day(typed["from"], "from", "from", errors)
+    last = _day(typed["to"], "to", "to", errors)
+    if first and last and first > last:
+        errors.append(("to", "The to date must be the same as or after the from date"))
+    person = typed["person"]
+    if person and not (person.isascii() and person.isdigit()):
+        errors.append(("person", "Choose a person from the list"))
+    utc = datetime.min.time().replace(tzinfo=UTC)
+    query: dict[str, Any] = {
+        "since": datetime.combine(first, utc) if first else None,
+        "until": datetime.combine(last + timedelta(days=1), utc) if last else None,
+        "action": typed["action"] or None,
+        "entity": typed["entity"] or None,
+        "user_id": int(person) if person and not any(f == "person" for f, _ in errors) else None,
+    }
+    return AuditFilters(typed=typed, query=query, errors=errors)
+
+
+def _who(email: str | None, changes: dict[str, Any]) -> str:
+    """The person's email; else a visitor through a public link, or the system itself."""
+    if email:
+        return email
+    return "Someone without an account" if changes.get("through") == "link" else "System"
+
+
+def _changes_of(event: AuditEvent) -> dict[str, Any]:
+    try:
+        loaded = json.loads(event.changes or "{}")
+    except ValueError:
+        return {"changes": event.changes}
+    return loaded if isinstance(loaded, dict) else {"changes": loaded}
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(not isinstance(v, list | dict) for v in value):
+        return ", ".join(_shown(v) for v in value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ChangedField:
+    """One field of an event's changes, as shown: before → after, or only a value."""
+
+    name: str
+    after: str
+    before: str | None = None
+
+
+def _fields(entity: str, changes: dict[str, Any]) -> list[ChangedField]:
+    fields = []
+    for name, value in changes.items():
+        if isinstance(value, list) and len(value) == 2 and (entity, name) not in VALUE_LISTS:
+            fields.append(ChangedField(name=name.replace("_", " "), before=_shown(value[0]), after=_shown(value[1])))
+        else:
+            fields.append(ChangedField(name=name.replace("_", " "), after=_shown(value)))
+    return fields
+
+
+def _when(moment: datetime) -> tuple[str, str]:
+    """'23 Nov 2026' and '09:14 UTC', each kept on one line."""
+    at = audit.as_utc(moment)
+    return f"{at.day}\u00a0{at:%b}\u00a0{at.year}", f"{at:%H:%M}\u00a0UTC"
+
+
+@bp.route("/audit")
+@require("audit.view")
+def audit_trail() -> tuple[str, int]:
+    """The organisation's audit trail, newest first, filtered and a page at a time."""
+    organisation_id: int = current_org().id  # type: ignore[union-attr,assignment]
+    db = get_session()
+    filters = _audit_filters()
+    total = audit.count_events(db, organisation_id, **filters.query)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    rows = []
+    for event, email in audit.events_of(db, organisation_id, **filters.query, limit=PAGE_SIZE,
+                                        offset=(page - 1) * PAGE_SIZE):
+        changes = _changes_of(event)
+        rows.append({"event": event, "when": _when(event.at), "at": audit.as_utc(event.at).isoformat(),
+                     "who": _who(email, changes),
+                     "fields": _fields(event.entity, changes)})
+    chosen = {k: v for k, v in filters.typed.items() if v}
+    return render_template(
+        "admin/audit.html", rows=rows, total=total, page=page, pages=pages, first=(page - 1) * PAGE_SIZE + 1,
+        filters=filters.typed, chosen=chosen, errors=filters.errors, shown_chars=SHOWN_CHARS,
+        actions=audit.actions_of(db, organisation_id), entities=audit.entities_of(db, organisation_id),
+        people=audit.people_of(db, organisation_id),
+    ), (400 if filters.errors else 200)
+
+
+def _csv_lines(rows: Iterable[tuple[AuditEvent, str | None]]) -> Iterator[bytes]:
+    """The download a row at a time: a byte order mark (so Excel reads UTF-8), the header, the events."""
+    from planner.imports.objectives import spreadsheet_safe
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield ("\ufeff" + out.getvalue()).encode("utf-8")
+    for event, email in rows:
+        out.seek(0)
+        out.truncate()
+        changes = _changes_of(event)
+        cells = [audit.as_utc(event.at).isoformat(timespec="seconds"), _who(email, changes), event.action,
+                 event.entity, "" if event.entity_id is None else str(event.entity_id),
+                 json.dumps(changes, ensure_ascii=False, sort_keys=True)]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+        yield out.getvalue().encode("utf-8")
+
+
+@bp.route("/audit.csv")
+@require("audit.view")
+def audit_csv() -> FlaskResponse:
+    """Every event the filters match as a CSV file (formulas neutralised), streamed."""
+    organisation = current_org()
+    filters = _audit_filters()
+    if filters.errors:
+        abort(400, description="; ".join(message for _field, message in filters.errors) + ".")
+    events = audit.iter_events(get_session(), organisation.id, **filters.query)  # type: ignore[union-attr,arg-type]
+    response = FlaskResponse(stream_with_context(_csv_lines(events)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="audit-{organisation.slug}.csv"'  # type: ignore[union-attr]
+    return response

@@ -1,21 +1,24 @@
 """The current organisation and role, the permission check, and the one scoping helper through
 which views load anything by id: another organisation's record answers 404, never 403, so its
-existence is not revealed."""
+existence is not revealed. Refusals of a signed-in member (a missing permission, another
+organisation's record) are written to the audit trail of the member's current organisation."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from flask import abort, g, request, session
 from flask_login import current_user, login_required
 from sqlmodel import SQLModel
 
-from planner.db import get_session
+from planner.db import get_engine, get_session
 from planner.models import Organisation, Strategy
 from planner.permissions import allowed
 from planner.services.accounts import memberships_of, role_in
+from planner.services.audit import OTHER_ORGANISATION, missing_permission, record_refusal
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,15 +64,36 @@ def can(permission: str) -> bool:
     return current_user.is_authenticated and allowed(current_role(), permission)
 
 
+def _record_refusal(reason: str, entity: str, entity_id: int | None) -> None:
+    """Write the refusal to the trail of the person's current organisation (none: nobody's to see)."""
+    organisation = current_org() if current_user.is_authenticated else None
+    if organisation is None or organisation.id is None:
+        return
+    record_refusal(get_engine(), organisation_id=organisation.id, user_id=current_user.id, path=request.path,
+                   method=request.method, reason=reason, entity=entity, entity_id=entity_id)
+
+
+def _asked_for() -> tuple[str, int | None]:
+    """The record the URL names last (`objective_id` -> objective), or ("page", None)."""
+    named = [(k[:-3], v) for k, v in (request.view_args or {}).items() if k.endswith("_id") and isinstance(v, int)]
+    return named[-1] if named else ("page", None)
+
+
+def refuse(permission: str) -> NoReturn:
+    """403 for want of `permission`, recorded in the audit trail (the API's check can call this too)."""
+    _record_refusal(missing_permission(permission), *_asked_for())
+    abort(403)
+
+
 def require(permission: str) -> Callable[[F], F]:
-    """Sign-in required, then the permission; otherwise 403."""
+    """Sign-in required, then the permission; otherwise 403 (recorded)."""
 
     def decorator(view: F) -> F:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_org() is None or not can(permission):
-                abort(403)
+                refuse(permission)
             return view(*args, **kwargs)
 
         wrapped.permission = permission  # type: ignore[attr-defined]
@@ -78,11 +102,19 @@ def require(permission: str) -> Callable[[F], F]:
     return decorator
 
 
+def _entity_name(model: type[SQLModel]) -> str:
+    """The name the audit trail gives a kind of record: DiversityTarget -> diversity_target."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
+
+
 def scoped_or_404(model: type[ModelT], object_id: int) -> ModelT:
     """This organisation's record of `model` with this id, or 404."""
     organisation = current_org()
     found = get_session().get(model, object_id)
     if found is None or organisation is None or getattr(found, "organisation_id", None) != organisation.id:
+        # A record that exists but is another organisation's is a probe worth recording; a missing id is not.
+        if found is not None and getattr(found, "organisation_id", None) is not None:
+            _record_refusal(OTHER_ORGANISATION, _entity_name(model), object_id)
         abort(404)
     return found
 
