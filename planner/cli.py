@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from planner.config import PASSWORD_HASH_METHOD, default_database_url
+from planner.exports.steps import STEP_SHEETS
 from planner.permissions import ROLES
 
 if TYPE_CHECKING:
@@ -441,6 +442,101 @@ def import_objectives_command(objectives_file: str, strategy_id: int, sheet: str
     click.echo(f"{added} objectives added and {updated} updated in strategy {strategy_id}.")
 
 
+@main.command("export")
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy to export.")
+@click.option("--scenario", "scenario_name", help="The scenario the forecast sheets show (default: the first).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
+@click.option("--step", type=click.Choice(sorted(STEP_SHEETS)), help="Only this step's sheets.")
+@click.option("--prepared-by", default="", help="The name on the cover (default: none recorded).")
+def export_command(strategy_id: int, scenario_name: str | None, output: str, step: str | None,
+                   prepared_by: str) -> None:
+    """Write the board pack: an Excel workbook of every step, with charts and a live forecast sheet."""
+    from datetime import date
+    from pathlib import Path
+
+    from planner.exports.workbook import pack_bytes
+    from planner.models import Organisation, Strategy
+    from planner.services import ServiceError
+    from planner.services.board_pack import pack_content
+    from planner.services.scenarios import scenario_by_name
+
+    target = Path(output)
+    if target.suffix.lower() != ".xlsx":
+        fail(f"{output}: the board pack is an Excel workbook, so give a file name ending .xlsx", code=2)
+    if not target.parent.is_dir():
+        fail(f"{output}: the folder {target.parent} does not exist", code=2)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        scenario = None
+        if scenario_name:
+            try:
+                strategy, scenario = scenario_by_name(session, strategy_id, scenario_name)
+            except ServiceError as exc:
+                fail(exc.message, code=2)
+        organisation = session.get(Organisation, strategy.organisation_id)  # type: ignore[union-attr]
+        content = pack_content(session, strategy, organisation, scenario=scenario,  # type: ignore[arg-type]
+                               prepared_by=prepared_by, today=date.today())
+    data = pack_bytes(content, sheets=STEP_SHEETS[step] if step else None)
+    # Write beside the target, then rename, so a failure never leaves half a workbook behind.
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot write {output}: {exc.strerror or exc}", code=1)
+    click.echo(f"Wrote {output} ({len(data) / 1024:,.0f} KB).")
+
+
+@main.command("approve")
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy the board decided on.")
+@click.option("--meeting-date", required=True, help="The board meeting's date, YYYY-MM-DD.")
+@click.option("--minute", required=True, help="The minute reference, for example 2027/045.")
+@click.option("--decision", default="approved", show_default=True,
+              type=click.Choice(["approved", "approved_with_changes", "deferred"]), help="The board's decision.")
+@click.option("--notes", default="", help="The changes asked for, or why the board deferred.")
+def approve_command(strategy_id: int, meeting_date: str, minute: str, decision: str, notes: str) -> None:
+    """Record the board's decision; an approval freezes a version of the strategy.
+
+    A draft is submitted first. The strategy goes on as the draft of the next version."""
+    from datetime import date
+
+    from planner.models import Organisation, Strategy, StrategyVersion
+    from planner.services import ServiceError
+    from planner.services import versions as service
+
+    try:
+        meeting = date.fromisoformat(meeting_date.strip())
+    except ValueError:
+        fail(f"--meeting-date must be a date as YYYY-MM-DD, not '{meeting_date}'", code=2)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        organisation = session.get(Organisation, strategy.organisation_id)  # type: ignore[union-attr]
+        try:
+            service.check_decision({"meeting_date": meeting, "minute": minute, "decision": decision,
+                                    "notes": notes}, date.today())
+            if strategy.status != "submitted":  # type: ignore[union-attr]
+                service.submit(session=session, strategy=strategy, actor=None)  # type: ignore[arg-type]
+            made = service.record_decision(session=session, strategy=strategy, organisation=organisation,  # type: ignore[arg-type]
+                                           values={"meeting_date": meeting, "minute": minute, "decision": decision,
+                                                   "notes": notes}, actor=None, today=date.today())
+        except ServiceError as exc:
+            session.rollback()
+            fail(exc.message, code=2)
+        if made.version_id is not None:
+            version = session.get(StrategyVersion, made.version_id)
+            click.echo(f"Recorded: {service.DECISIONS[decision].lower()} at the board meeting of "
+                       f"{service.long_date(meeting)} (minute {made.minute}). Version {version.number} "  # type: ignore[union-attr]
+                       f"is frozen (id {made.version_id}).")
+        else:
+            click.echo(f"Recorded: deferred at the board meeting of {service.long_date(meeting)} "
+                       f"(minute {made.minute}). The strategy stays a draft.")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=None, help="Default: PORT, or 5000.")
@@ -464,6 +560,64 @@ def serve(host: str, port: int | None) -> None:
     except (OSError, StopIteration):
         pass
     app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@main.command("export-charts")
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy whose charts to write.")
+@click.option("--scenario", "scenario_name", help="The scenario's name (default: the strategy's first).")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="The folder to write into (made if missing).")
+@click.option("--format", "formats", default="png,svg,html", show_default=True,
+              help="Which files, comma-separated: png, svg, html.")
+def export_charts_command(strategy_id: int, scenario_name: str | None, output: str, formats: str) -> None:
+    """Write every chart of a strategy's pages as a print-resolution PNG (300 dpi at A4 text width),
+    an SVG and a self-contained interactive HTML file, for board papers; prints each file written.
+
+    PNG and SVG need Chromium (`apt-get install chromium`, or BROWSER_PATH). Diversity charts use
+    suppressed figures only."""
+    from pathlib import Path
+
+    from planner.exports import chart_files
+    from planner.models import Organisation, Strategy
+    from planner.services import ServiceError
+    from planner.services.chart_set import strategy_figures
+    from planner.services.scenarios import scenario_by_name
+
+    wanted = list(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in chart_files.FORMATS]
+    if unknown or not wanted:
+        fail(f"--format {formats!r}: choose from {', '.join(chart_files.FORMATS)}, separated by commas", code=2)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        scenario = None
+        if scenario_name is not None:
+            try:
+                _strategy, scenario = scenario_by_name(session, strategy_id, scenario_name)
+            except ServiceError as exc:
+                fail(exc.message, code=2)
+        try:
+            if any(f in chart_files.IMAGE_FORMATS for f in wanted):
+                chart_files.require_browser()  # before the slow part
+        except chart_files.ChromiumMissing as exc:
+            fail(str(exc), code=2)
+        organisation = session.get(Organisation, strategy.organisation_id)  # type: ignore[union-attr]
+        figures = strategy_figures(session, strategy, organisation, scenario)  # type: ignore[arg-type]
+    if not figures:
+        click.echo(f"Strategy {strategy_id} has no charts yet (no baseline, survey results or objectives).", err=True)
+        return
+    try:
+        written = chart_files.write_figures(figures, Path(output), wanted)
+    except chart_files.ChromiumMissing as exc:
+        fail(str(exc), code=2)
+    except OSError as exc:
+        fail(f"cannot write to {output}: {exc.strerror or exc}", code=2)
+    except Exception as exc:  # noqa: BLE001 - a browser that fails to draw is reported in one line
+        fail(f"could not draw the charts: {exc}")
+    for path in written:
+        click.echo(str(path))
+    click.echo(f"Wrote {len(written)} files of {len(figures)} charts to {output}.", err=True)
 
 
 if __name__ == "__main__":

@@ -51,10 +51,14 @@ def register_web(app: Flask) -> None:
         account,
         admin,
         api,
+        approve,
         auth,
         baseline,
+        charts,
         competencies,
+        consult,
         diversity,
+        exports,
         forecast,
         main,
         objectives,
@@ -65,9 +69,10 @@ def register_web(app: Flask) -> None:
     )
 
     for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, competencies, surveys,
-                   objectives, admin, account, api):
+                   objectives, consult, charts, exports, approve, admin, account, api):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.public)
+    app.register_blueprint(consult.public)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     filters.init_app(app)

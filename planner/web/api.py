@@ -14,10 +14,9 @@ from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.security import csrf
-from planner.services.baseline import summarise
 from planner.services.strategies import strategies_of
 from planner.services.structure import areas_of, bands_by_level, levels_of
-from planner.web.tenancy import can, child_or_404, current_org, strategy_or_404
+from planner.web.tenancy import can, child_or_404, current_org, refuse, strategy_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Requests here carry a bearer token or JSON, which a cross-site form cannot send, and GETs
@@ -33,8 +32,10 @@ def api_require(permission: str) -> Callable[[Callable[..., Any]], Callable[...,
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 abort(401)
-            if current_org() is None or not can(permission):
+            if current_org() is None:
                 abort(403)
+            if not can(permission):
+                refuse(permission)  # recorded in the audit trail, then 403
             return view(*args, **kwargs)
 
         wrapped.permission = permission  # type: ignore[attr-defined]
@@ -77,21 +78,10 @@ def strategy(strategy_id: int) -> Response:
 @api_require("strategy.view")
 def baseline(strategy_id: int) -> Response:
     """Each area's own staff, FTE and leaders by level key."""
-    found = strategy_or_404(strategy_id)
-    summary = summarise(get_session(), found)
-    out = []
-    for area in summary.areas:
-        own = summary.own.get(area.id)  # type: ignore[arg-type]
-        out.append({
-            "code": area.code,
-            "staff": own.staff if own else 0,
-            "fte": own.fte if own else 0.0,
-            "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
-        })
-    from planner.services.diversity import baseline_diversity
+    from planner.services.baseline import baseline_document
 
-    return jsonify({"areas": out, "diversity": baseline_diversity(get_session(), found, current_org(),  # type: ignore[arg-type]
-                                                                  suppressed=_suppressed())})
+    found = strategy_or_404(strategy_id)
+    return jsonify(baseline_document(get_session(), found, current_org(), suppressed=_suppressed()))  # type: ignore[arg-type]
 
 
 def _suppressed() -> bool:
@@ -286,3 +276,67 @@ def objectives(strategy_id: int) -> Response:
                     if o.link_kind and o.link_ref and o.link_kind not in ("vision", "mission", "value") else None),
         })
     return jsonify({"objectives": out})
+
+
+# --- consult, approve and keep ------------------------------------------------------------------
+
+
+@bp.route("/strategies/<int:strategy_id>/versions")
+@api_require("strategy.view")
+def versions(strategy_id: int) -> Response:
+    """The strategy's approved versions."""
+    from planner.services.versions import versions_of
+
+    found = strategy_or_404(strategy_id)
+    return jsonify({"versions": [{"id": v.id, "number": v.number, "approved_on": v.approved_on.isoformat(),
+                                  "minute": v.minute, "decision": v.decision}
+                                 for v in versions_of(get_session(), found)]})
+
+
+@bp.route("/strategies/<int:strategy_id>/versions/<int:version_id>")
+@api_require("strategy.view")
+def version(strategy_id: int, version_id: int) -> Response:
+    """One version's frozen snapshot: the record of the decision, and every step's data and results."""
+    from planner.models import StrategyVersion
+    from planner.services.versions import snapshot_of
+
+    found = child_or_404(StrategyVersion, version_id, strategy_or_404(strategy_id))
+    snapshot = snapshot_of(found)
+    return jsonify({"id": found.id, "number": found.number, "approved_on": found.approved_on.isoformat(),
+                    "minute": found.minute, "decision": found.decision, "notes": found.notes, **snapshot})
+
+
+@bp.route("/strategies/<int:strategy_id>/completeness")
+@api_require("strategy.view")
+def completeness(strategy_id: int) -> Response:
+    """What the strategy still lacks, step by step."""
+    from datetime import date
+
+    from planner.services.completeness import completeness as lacking
+
+    found = strategy_or_404(strategy_id)
+    return jsonify({"items": [{"step": item.step, "message": item.message}
+                              for item in lacking(get_session(), found, current_org(), date.today())]})  # type: ignore[arg-type]
+
+
+@bp.route("/audit")
+@api_require("audit.view")
+def audit() -> Response | tuple[Response, int]:
+    """The organisation's audit trail, newest first; ?since=ISO-TIME for events at or after it."""
+    from datetime import UTC, datetime
+
+    from planner.services.audit import as_utc, events_of
+
+    since = None
+    raw = request.args.get("since")
+    if raw:
+        try:
+            since = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            return jsonify({"error": "since must be an ISO 8601 time, like 2026-11-23T09:00:00Z",
+                            "status": 400}), 400
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+    return jsonify({"events": [{"at": as_utc(e.at).isoformat(), "user": email, "action": e.action, "entity": e.entity,
+                                "entity_id": e.entity_id}
+                               for e, email in events_of(get_session(), current_org().id, since=since)]})  # type: ignore[union-attr,arg-type]

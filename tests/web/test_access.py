@@ -78,6 +78,8 @@ MATRIX: dict[str, str | set[str]] = {
     "diversity.update_target": DRAFTERS,
     "diversity.delete_target": DRAFTERS,
     "admin.settings": {"admin"},
+    "admin.audit_trail": {"admin"},
+    "admin.audit_csv": {"admin"},
     "api.diversity": EVERYONE,
     "competencies.index": EVERYONE,
     "competencies.assessments": DRAFTERS,
@@ -113,10 +115,38 @@ MATRIX: dict[str, str | set[str]] = {
     "api.scenarios": EVERYONE,
     "api.scenario_spec": EVERYONE,
     "api.scenario_forecast": EVERYONE,
+    "charts.download": EVERYONE,
+    "exports.pack": EVERYONE,
+    "approve.index": EVERYONE,
+    "approve.submit": EDITORS,
+    "approve.withdraw": EDITORS,
+    "approve.decision": EDITORS,
+    "approve.version": EVERYONE,
+    "approve.version_pack": EVERYONE,
+    "approve.compare_versions": EVERYONE,
+    "api.versions": EVERYONE,
+    "api.version": EVERYONE,
+    "api.completeness": EVERYONE,
+    "api.audit": {"admin"},
+    "consult.index": EVERYONE,
+    "consult.show": EVERYONE,
+    "consult.summary": EVERYONE,
+    "consult.comment": EVERYONE,
+    "consult.create": EDITORS,
+    "consult.update": EDITORS,
+    "consult.close": EDITORS,
+    "consult.respond": EDITORS,
+    "consult.hide": EDITORS,
+    "consult.unhide": EDITORS,
+    "consult.create_event": EDITORS,
+    "consult.update_event": EDITORS,
+    "consult.delete_event": EDITORS,
+    "comment.form": "public",
+    "comment.thanks": "public",
 }
 
 
-def _world(db: Session, organisation, user) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _world(db: Session, organisation, user) -> dict[str, int | str]:  # type: ignore[no-untyped-def]
     """One of everything a URL can name, in `organisation`; returns the URL arguments."""
     strategy = factories.make_strategy(db, organisation)
     area = factories.make_area(db, strategy, "AREA-1", "Area one")
@@ -150,7 +180,28 @@ def _world(db: Session, organisation, user) -> dict[str, int]:  # type: ignore[n
                           title="Probe objective for the checks", level="strategic")
     db.add(objective)
     db.commit()
+    from datetime import date
+
+    from planner.services.versions import record_decision, submit
+
+    submit(session=db, strategy=strategy, actor=None)
+    decision = record_decision(session=db, strategy=strategy, organisation=organisation, actor=None,
+                               today=date.today(), values={"meeting_date": date.today(), "minute": "1/1",
+                                                           "decision": "approved"})
+    from datetime import timedelta
+
+    from planner.services import consultation
+
+    consulted = consultation.create_consultation(
+        session=db, strategy=strategy, title="Probe consultation", sections=["scope"], audiences=["staff"],
+        opens_on=date.today(), closes_on=date.today() + timedelta(days=30), actor=None)
+    comment = consultation.add_comment(session=db, consultation=consulted, section="scope", audience="staff",
+                                       body="A probe comment", today=date.today())
+    event = consultation.add_event(session=db, strategy=strategy, held_on=date.today(), audience="patients",
+                                   format="patient_panel", participants=8, summary="", actor=None)
     return {
+        "consultation_id": consulted.id, "comment_id": comment.id, "event_id": event.id,
+        "version_id": decision.version_id,
         "objective_id": objective.id,
         "competency_id": competency.id,
         "intervention_id": intervention.id,
@@ -161,6 +212,9 @@ def _world(db: Session, organisation, user) -> dict[str, int]:  # type: ignore[n
         "scenario_id": scenario.id,
         "strategy_id": strategy.id, "area_id": area.id, "level_id": level.id,
         "membership_id": factories.membership_of(db, spare, organisation).id, "token_id": token.id,
+        # A chart download: the objectives' treemap as HTML (no browser needed). Charts named by
+        # their records' ids are probed across organisations in tests/web/test_chart_downloads.py.
+        "name": "objectives", "fmt": "html",
     }
 
 
@@ -168,7 +222,7 @@ def _rules(app: Flask):  # type: ignore[no-untyped-def]
     return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
 
 
-def _url(rule, args: dict[str, int]) -> str:  # type: ignore[no-untyped-def]
+def _url(rule, args: dict[str, int | str]) -> str:  # type: ignore[no-untyped-def]
     missing = set(rule.arguments) - set(args)
     assert not missing, f"{rule.rule}: the probes do not know how to fill {missing}"
     return rule.build({k: args[k] for k in rule.arguments})[1]
@@ -235,9 +289,10 @@ def test_other_organisations_ids_answer_404_everywhere(app: Flask, client, db: S
     for rule in _rules(app):
         if not rule.arguments or method not in rule.methods or MATRIX.get(rule.endpoint) == "public":
             continue
-        # Their ids throughout, then our strategy with their record inside it.
+        # Their ids throughout, then our strategy with their record inside it (where the URL names
+        # a record besides the strategy; a chart's name and format are not records).
         attempts = [their_args]
-        if "strategy_id" in rule.arguments and len(rule.arguments) > 1:
+        if "strategy_id" in rule.arguments and any(a.endswith("_id") for a in rule.arguments - {"strategy_id"}):
             attempts.append({**their_args, "strategy_id": my_args["strategy_id"]})
         for args in attempts:
             response = client.open(_url(rule, args), method=method)
