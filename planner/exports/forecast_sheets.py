@@ -225,6 +225,10 @@ def write_uncertainty(book: Book, content: Mapping[str, Any]) -> None:
     assumptions = content["forecast"]["assumptions"] or {}
     book.note(ws, 2, f"From {assumptions.get('simulations') or 0:,} simulations of whole people (seed "
                      f"{assumptions.get('seed')}): 8 in 10 outcomes lie between the 10th and 90th percentiles.")
+    book.note(ws, 3, "Simulations promote whole people, rounding the most that may be filled internally down, so "
+                     "they appoint externally up to one more person per area, level and year than the expected "
+                     "figures: where a level's leaders are spread thinly over many areas, the expected figure can "
+                     "sit below the 10th percentile.")
     expected = {(t["level"], t["year"]): t for t in result["totals"]}
     columns = [Column("Level", "text", 20), Column("Year", "year", 8),
                Column("External appointments: expected", "number"), Column("External appointments: 10th", "people"),
@@ -240,4 +244,4 @@ def write_uncertainty(book: Book, content: Mapping[str, Any]) -> None:
                      expected.get((b["level"], b["year"]), {}).get("external_appointments"),
                      ext["p10"], ext["p50"], ext["p90"], end["p10"], end["p50"], end["p90"],
                      short["p10"], short["p50"], short["p90"]])
-    book.table(ws, 4, columns, rows, freeze=True)
+    book.table(ws, 5, columns, rows, freeze=True)

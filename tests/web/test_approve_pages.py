@@ -147,3 +147,23 @@ def test_the_api_gives_completeness_items(client, plan: Strategy, bearer) -> Non
     items = client.get(f"/api/v1/strategies/{plan.id}/completeness", headers=bearer).get_json()["items"]
     assert {"step": "scope", "message": "The strategy has no vision yet"} in items
     assert all(set(item) == {"step", "message"} for item in items)
+
+
+def test_the_demo_has_version_1_approved_and_completeness_lists_what_it_still_lacks(client, db: Session) -> None:
+    from planner.services.demo import load_demo
+    from tests.conftest import login
+
+    organisation = load_demo(session=db, hash_method=factories.FAST_HASH)
+    assert organisation is not None
+    strategy = db.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).one()
+    login(client, "secretary@demo.nhs.uk", "demo-editor-2026")
+    page = client.get(f"/strategies/{strategy.id}/approve").get_data(as_text=True)
+    assert "Draft of version 2 (version 1 approved 29 October 2026)" in page
+    assert "BD/2026/112" in page and "Approved with changes" in page
+    items = [f"{i.step}: {i.message}" for i in completeness(db, strategy, organisation, date.today())]
+    assert any(i.startswith("objectives: 6 objectives failing the SMART check") for i in items)
+    assert any(i.startswith("competencies: ") for i in items)
+    assert not any(i.startswith("consult: ") for i in items)  # patients were heard; the consultation closed
+    compared = client.get(f"/strategies/{strategy.id}/compare").get_data(as_text=True)
+    assert "the time to learn" in compared  # the vision changed since version 1
+    assert "10.50%" in compared  # and Growth's frontline leaver rate

@@ -61,6 +61,7 @@ def test_a_viewer_downloads_the_whole_pack_from_the_strategy_page(client, signed
     ("forecast", "forecast", ["Forecast", "Scenarios", "Uncertainty", "Assumptions and method", "Live forecast"]),
     ("competencies", "competencies/gaps", ["Competencies"]),
     ("objectives", "objectives", ["Objectives", "Unowned gaps"]),
+    ("consult", "consult", ["Consultation"]),
 ])
 def test_each_step_offers_its_own_sheets(client, signed_in, small: Strategy, step: str, page: str,
                                          sheets: list[str]) -> None:
