@@ -4,21 +4,77 @@ neither), and no diversity counts or staff rows in any event."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel, delete, func, select
 
+from planner import services
+from planner.competencies.frameworks import default_frameworks
 from planner.db import engine_for
 from planner.diversity.characteristics import CHARACTERISTICS
-from planner.models import Area, AuditEvent, Objective, Organisation, Scenario, Strategy, User
-from planner.services import audit, objectives, scenarios, staff_import, structure
+from planner.imports.objectives import write_objectives_csv
+from planner.models import (
+    ApiToken,
+    Area,
+    AreaBaseline,
+    AssessedCount,
+    AuditEvent,
+    BandAssignment,
+    Benchmark,
+    BoardDecision,
+    CheckIn,
+    Comment,
+    Competency,
+    Consultation,
+    DiversityTarget,
+    EngagementEvent,
+    GroupLabel,
+    Intervention,
+    InterventionTarget,
+    Level,
+    Membership,
+    Objective,
+    Organisation,
+    RequiredStep,
+    Scenario,
+    ScenarioArea,
+    ScenarioLevel,
+    ShortlistingFigure,
+    StaffImport,
+    Strategy,
+    StrategyVersion,
+    Survey,
+    SurveyGroup,
+    SurveyResponse,
+    User,
+)
+from planner.reference import default_levels
+from planner.services import (
+    accounts,
+    audit,
+    baseline,
+    competencies,
+    consultation,
+    diversity,
+    objectives,
+    scenarios,
+    staff_import,
+    strategies,
+    structure,
+    surveys,
+    versions,
+)
 from planner.services.diversity import save_shortlisting
+from planner.survey.scoring import Response
 from tests import factories
 
 T0 = datetime(2026, 11, 23, 9, 14, tzinfo=UTC)
@@ -161,30 +217,600 @@ def test_a_refusal_that_cannot_be_stored_is_logged_not_raised(database_url: str,
 
 
 # --- an event for every write, in the same transaction -------------------------------------------------------
+#
+# Every public function of planner/services that adds, changes or deletes stored rows, and where it is tested
+# (test_every_writing_service_function_is_accounted_for reads the services and keeps this list honest):
+#
+#   accounts      create_organisation, add_member, change_role, remove_member, create_token, revoke_token,
+#                 update_settings (the suppression threshold and the RAG thresholds, from the settings page)
+#   strategies    create_strategy, update_scope
+#   structure     add_area, update_area, delete_area, add_level, update_level, move_level, delete_level,
+#                 set_band_map
+#   baseline      save_baseline
+#   scenarios     create_scenario, copy_scenario, rename_scenario, delete_scenario, save_level_assumptions,
+#                 save_area_assumptions, save_uncertainty, scenario_from_data
+#   staff_import  hold, apply, discard
+#   diversity     save_group_labels, save_benchmarks, save_shortlisting, save_target (add and change),
+#                 delete_target
+#   competencies  ensure_frameworks, ensure_required (the shipped defaults, copied on first use: by no one),
+#                 save_required, replace_assessed, save_intervention (add and change), delete_intervention,
+#                 add_competency, update_competency
+#   surveys       set_groups, create_survey, set_status, import_responses
+#   objectives    save_objective (add and change), add_check_in, delete_objective, apply_file (one event for
+#                 the file and one for each objective it adds or changes)
+#   consultation  create_consultation, update_consultation, close_consultation, add_comment (signed in and
+#                 through the link), hide_comment, unhide_comment, respond, add_event, update_event,
+#                 delete_event
+#   versions      submit, withdraw, record_decision (an approval, which freezes a version, and a deferral)
+#   --- tested elsewhere (TESTED_ELSEWHERE): demo.load_demo, audit.record, audit.record_refusal,
+#       board_pack.pack_content (a read, which may seed the default required steps in its caller's transaction)
+#   --- deliberately without an event (NO_EVENT, and docs/audit.md): surveys.submit, accounts.authenticate
+
+TESTED_ELSEWHERE = {
+    "audit.record": "the trail's own writer: every write below goes through it",
+    "audit.record_refusal": "a refused request, in a transaction of its own: the refusal tests above",
+    "demo.load_demo": "many services' events and one of its own in one transaction: the demo test below",
+    # It may seed the default required steps (ensure_required, in WRITES), flushed in the transaction of whoever
+    # reads it (an approval's snapshot, the demo), which commits them with its own change, or not at all.
+    "board_pack.pack_content": "a read that commits nothing: test_the_board_packs_content_commits_nothing",
+}
+NO_EVENT = {
+    # A response holds no time on purpose. An event for each answer through the public link would stamp it with
+    # the moment it came in, and anyone who knew who answered when could match answers to people. Opening and
+    # closing the survey, and importing responses collected elsewhere, are recorded.
+    "surveys.submit": "an anonymous answer through the public link: an event would give its time away",
+    # A sign-in changes none of an organisation's records. Attempts are kept in login_attempt (the email, a keyed
+    # hash of the address, the time, the outcome) only to throttle guessing; a failed one may name no account,
+    # and so no organisation whose trail it could join.
+    "accounts.authenticate": "a sign-in attempt: kept in login_attempt for throttling, not an organisation's change",
+}
+
+TODAY = date(2027, 3, 15)  # within the consultations below (1 to 31 March 2027)
+_SCALE, _FRAMEWORKS = default_frameworks()
+_LEVEL_KEYS = {spec["key"] for spec in default_levels()["levels"]}
+DEFAULT_COMPETENCIES = sum(len(d.competencies) for f in _FRAMEWORKS for d in f.domains)
+DEFAULT_STEPS = sum(1 for f in _FRAMEWORKS for d in f.domains for c in d.competencies
+                    for key, step in c.required.items() if step and key in _LEVEL_KEYS)
 
 
-def _add_area(session: Session, strategy: Strategy, actor: User) -> SQLModel:
-    return structure.add_area(session=session, strategy=strategy, code="NEW", name="New area", parent_id=None,
-                              actor=actor)
+def _nothing(db: Session, strategy: Strategy, actor: User) -> Any:
+    return None
 
 
-def _create_scenario(session: Session, strategy: Strategy, actor: User) -> SQLModel:
-    return scenarios.create_scenario(session=session, strategy=strategy, name="Faster growth", actor=actor)
+@dataclass(frozen=True)
+class Write:
+    """One service write: what to arrange first, the write itself, and the event it must leave."""
+
+    function: str  # module.function, as the services name it
+    act: Callable[[Session, Strategy, User, Any], Any]  # the write; returns the row its event names, or nothing
+    action: str
+    entity: str
+    changes: dict[str, Any] | Callable[[Any], dict[str, Any]]  # a subset of the event's changes
+    model: type[SQLModel]  # a table the write adds rows to, changes or deletes rows from
+    rows: int = 1  # how many rows of `model` it adds (-1: it deletes one; 0: it changes one, see `stored`)
+    arrange: Callable[[Session, Strategy, User], Any] = _nothing  # committed before the write, its events apart
+    stored: Callable[[Session, Strategy, Any], Any] | None = None  # what a change alters, read back
+    by_actor: bool = True  # False: the event names no one (the command line's and the defaults' writes)
+    also: tuple[tuple[str, str], ...] = ()  # (action, entity) of other events the same write records
+    names: Callable[[Strategy, Any], int | None] | None = None  # the id its event names, when act returns nothing
+    variant: str = ""
+
+    @property
+    def module(self) -> Any:
+        """The module whose `record` the write calls."""
+        return getattr(services, self.function.split(".")[0])
+
+    @property
+    def name(self) -> str:
+        return f"{self.function}-{self.variant}" if self.variant else self.function
+
+    def expected(self, arranged: Any) -> dict[str, Any]:
+        return self.changes(arranged) if callable(self.changes) else self.changes
+
+    def write(self, db: Session, strategy: Strategy, actor: User, arranged: Any) -> int | None:
+        """Carry the write out; the id its event should name."""
+        made = self.act(db, strategy, actor, arranged)
+        return self.names(strategy, arranged) if self.names else (made.id if made is not None else None)
 
 
-def _save_objective(session: Session, strategy: Strategy, actor: User) -> SQLModel:
-    return objectives.save_objective(session=session, strategy=strategy, actor=actor, values={
-        "ref": "S9", "title": "Grow our own senior leaders", "level": "strategic", "measure_kind": "none"})
+def _its_id(strategy: Strategy, arranged: Any) -> int | None:
+    return arranged.id  # type: ignore[no-any-return]
 
 
-# (service call, its model, the module whose `record` it calls, entity, the changes expected (a subset)).
-WRITES: list[tuple[Callable[[Session, Strategy, User], SQLModel], type[SQLModel], Any, str, dict[str, Any]]] = [
-    (_add_area, Area, structure, "area", {"code": "NEW", "name": "New area", "parent_id": None}),
-    (_create_scenario, Scenario, scenarios, "scenario", {"name": "Faster growth"}),
-    (_save_objective, Objective, objectives, "objective",
-     {"ref": [None, "S9"], "title": [None, "Grow our own senior leaders"], "level": [None, "strategic"]}),
+def _first_id(strategy: Strategy, arranged: Any) -> int | None:
+    return arranged[0].id  # type: ignore[no-any-return]
+
+
+def _strategy_id(strategy: Strategy, arranged: Any) -> int | None:
+    return strategy.id
+
+
+def _organisation_id(strategy: Strategy, arranged: Any) -> int | None:
+    return strategy.organisation_id
+
+
+def _org(db: Session, strategy: Strategy) -> Organisation:
+    organisation = db.get(Organisation, strategy.organisation_id)
+    assert organisation is not None
+    return organisation
+
+
+def _read(model: type[SQLModel], attribute: str) -> Callable[[Session, Strategy, Any], Any]:
+    """A `stored` that reads one attribute of the arranged row."""
+    def read(session: Session, strategy: Strategy, arranged: Any) -> Any:
+        return getattr(session.get(model, arranged.id), attribute)
+    return read
+
+
+def _of_strategy(*attributes: str) -> Callable[[Session, Strategy, Any], Any]:
+    def read(session: Session, strategy: Strategy, arranged: Any) -> Any:
+        row = session.get(Strategy, strategy.id)
+        return tuple(getattr(row, a) for a in attributes)
+    return read
+
+
+def _of_organisation(session: Session, strategy: Strategy, arranged: Any) -> Any:
+    row = session.get(Organisation, strategy.organisation_id)
+    assert row is not None
+    return row.suppression_threshold, row.rag_amber_below, row.rag_red_below
+
+
+def _level_order(session: Session, strategy: Strategy, arranged: Any) -> list[str]:
+    return [lv.key for lv in structure.levels_of(session, strategy)]
+
+
+def _group_names(session: Session, strategy: Strategy, arranged: Any) -> list[str]:
+    return [g.name for g in surveys.groups_of(session, arranged)]
+
+
+# Arranging: each returns what the write needs (committed, with its own events before the write's).
+
+def _area(db: Session, strategy: Strategy, actor: User) -> Area:
+    return factories.make_area(db, strategy, "OLD", "Old area")
+
+
+def _frontline(db: Session, strategy: Strategy, actor: User) -> Level:
+    return factories.level(db, strategy, "frontline")
+
+
+def _senior(db: Session, strategy: Strategy, actor: User) -> Level:
+    return factories.level(db, strategy, "senior")
+
+
+def _scenario(db: Session, strategy: Strategy, actor: User) -> Scenario:
+    return scenarios.create_scenario(session=db, strategy=strategy, name="Steady state", actor=actor)
+
+
+def _scenario_and_middle(db: Session, strategy: Strategy, actor: User) -> tuple[Scenario, Level]:
+    return _scenario(db, strategy, actor), factories.level(db, strategy, "middle")
+
+
+def _two_scenarios(db: Session, strategy: Strategy, actor: User) -> Scenario:
+    _scenario(db, strategy, actor)
+    return scenarios.create_scenario(session=db, strategy=strategy, name="To go", actor=actor)
+
+
+def _scenario_and_area(db: Session, strategy: Strategy, actor: User) -> tuple[Scenario, Area]:
+    area = factories.make_area(db, strategy, "MED", "Medicine")
+    factories.set_baseline(db, strategy, area, staff=100, fte=90.0, middle=5)
+    return _scenario(db, strategy, actor), area
+
+
+def _extract_read(db: Session, strategy: Strategy, actor: User) -> Any:
+    factories.make_area(db, strategy, "MED", "Medicine")
+    factories.make_area(db, strategy, "SURG", "Surgery")
+    out = io.StringIO()
+    csv.writer(out).writerows([STAFF_HEADER, *STAFF_ROWS])
+    return staff_import.read(db, strategy, out.getvalue().encode(), "staff.csv")
+
+
+def _extract_held(db: Session, strategy: Strategy, actor: User) -> StaffImport:
+    return staff_import.hold(session=db, strategy=strategy, result=_extract_read(db, strategy, actor),
+                             filename="staff.csv", actor=actor)
+
+
+TARGET = {"characteristic": "ethnicity", "group_key": "bme", "level_id": None, "target_share": 0.2,
+          "target_year": 2030}
+
+
+def _target(db: Session, strategy: Strategy, actor: User) -> DiversityTarget:
+    return diversity.save_target(session=db, strategy=strategy, values=TARGET, actor=actor)
+
+
+def _frameworks(db: Session, strategy: Strategy, actor: User) -> None:
+    competencies.ensure_frameworks(db, strategy.organisation_id)
+
+
+def _competency(db: Session, strategy: Strategy, actor: User) -> Competency:
+    _frameworks(db, strategy, actor)
+    return competencies.catalogue(db, strategy.organisation_id).all_competencies()[0]
+
+
+def _competency_and_area(db: Session, strategy: Strategy, actor: User) -> tuple[Competency, Area]:
+    return _competency(db, strategy, actor), factories.make_area(db, strategy, "MED", "Medicine")
+
+
+PLAN = {"name": "Coaching for new leaders", "kind": "coaching", "places_per_year": 10, "cost_per_place": 1500,
+        "first_year": 2027, "last_year": 2028}
+
+
+def _plan_targets(db: Session, strategy: Strategy, competency: Competency) -> set[tuple[int, int]]:
+    return {(competency.id, factories.level(db, strategy, "middle").id)}  # type: ignore[arg-type]
+
+
+def _intervention(db: Session, strategy: Strategy, actor: User) -> Intervention:
+    competency = _competency(db, strategy, actor)
+    return competencies.save_intervention(session=db, strategy=strategy, values=PLAN, actor=actor,
+                                          targets=_plan_targets(db, strategy, competency))
+
+
+def _own_competency(db: Session, strategy: Strategy, actor: User) -> Competency:
+    return competencies.add_competency(session=db, organisation=_org(db, strategy), name="Digital leadership",
+                                       kind="generic", description="", actor=actor)
+
+
+def _survey(db: Session, strategy: Strategy, actor: User) -> Survey:
+    return surveys.create_survey(session=db, strategy=strategy, name="Spring self-assessment", closes_on=None,
+                                 actor=actor)
+
+
+OBJECTIVE = {"ref": "S1", "title": "Develop compassionate leaders", "level": "strategic", "measure_kind": "none"}
+
+
+def _objective(db: Session, strategy: Strategy, actor: User) -> Objective:
+    return objectives.save_objective(session=db, strategy=strategy, values=OBJECTIVE, actor=actor)
+
+
+def _objectives_file(db: Session, strategy: Strategy, actor: User) -> Any:
+    data = write_objectives_csv([{"ref": "S7", "title": "Leaders who reflect our communities", "level": "strategic"}])
+    result = objectives.read_file(db, strategy, data, "objectives.csv")
+    assert result.importable, result.problems
+    return result
+
+
+def _apply_file(db: Session, strategy: Strategy, actor: User, result: Any) -> None:
+    assert objectives.apply_file(session=db, strategy=strategy, result=result, actor=actor, today=TODAY) == (1, 0)
+
+
+def _consultation(db: Session, strategy: Strategy, actor: User) -> Consultation:
+    return consultation.create_consultation(session=db, strategy=strategy, title="Draft strategy, spring 2027",
+                                            sections=["scope"], audiences=["staff"], opens_on=date(2027, 3, 1),
+                                            closes_on=date(2027, 3, 31), actor=actor)
+
+
+def _comment(db: Session, strategy: Strategy, actor: User) -> Comment:
+    return consultation.add_comment(session=db, consultation=_consultation(db, strategy, actor), section="scope",
+                                    audience="staff", body="More about compassion, please.", user=actor, today=TODAY)
+
+
+def _hidden_comment(db: Session, strategy: Strategy, actor: User) -> Comment:
+    comment = _comment(db, strategy, actor)
+    consultation.hide_comment(session=db, comment=comment, reason="Abusive", actor=actor)
+    return comment
+
+
+ENGAGEMENT = {"held_on": date(2027, 2, 10), "audience": "staff", "format": "workshop", "participants": 12,
+              "summary": "Leaders asked for coaching."}
+
+
+def _engagement(db: Session, strategy: Strategy, actor: User) -> EngagementEvent:
+    return consultation.add_event(session=db, strategy=strategy, actor=actor, **ENGAGEMENT)  # type: ignore[arg-type]
+
+
+def _submitted(db: Session, strategy: Strategy, actor: User) -> None:
+    versions.submit(session=db, strategy=strategy, actor=actor)
+
+
+def _decide(decision: str) -> Callable[[Session, Strategy, User, Any], None]:
+    def act(db: Session, strategy: Strategy, actor: User, arranged: Any) -> None:
+        values = {"meeting_date": TODAY, "minute": "2027/045", "decision": decision, "notes": ""}
+        versions.record_decision(session=db, strategy=strategy, organisation=_org(db, strategy), values=values,
+                                 actor=actor, today=TODAY)
+    return act
+
+
+def _viewer(db: Session, strategy: Strategy, actor: User) -> Membership:
+    organisation = _org(db, strategy)
+    return factories.membership_of(db, factories.make_member(db, organisation, role="viewer"), organisation)
+
+
+def _token(db: Session, strategy: Strategy, actor: User) -> ApiToken:
+    return accounts.create_token(session=db, user=actor, organisation=_org(db, strategy), name="Reporting")[0]
+
+
+def _settings(db: Session, strategy: Strategy, actor: User) -> dict[str, Any]:
+    organisation = _org(db, strategy)
+    return {"suppression_threshold": organisation.suppression_threshold,
+            "rag_amber_below": organisation.rag_amber_below, "rag_red_below": organisation.rag_red_below}
+
+
+def _band_map(db: Session, strategy: Strategy, actor: User) -> dict[str, int]:
+    mapping = structure.band_map(db, strategy)
+    assert mapping["7"] == factories.level(db, strategy, "frontline").id
+    return mapping
+
+
+WRITES: list[Write] = [
+    # accounts
+    Write("accounts.create_organisation", lambda db, s, a, x: accounts.create_organisation(
+        session=db, slug="south", name="South Trust"),
+        "create", "organisation", {"slug": "south", "name": "South Trust"}, Organisation, by_actor=False),
+    Write("accounts.add_member", lambda db, s, a, x: accounts.add_member(
+        session=db, organisation=_org(db, s), email="New.Person@example.nhs.uk", role="viewer",
+        password=factories.PASSWORD, hash_method=factories.FAST_HASH, actor=a),
+        "create", "membership", {"email": "new.person@example.nhs.uk", "role": "viewer"}, Membership),
+    Write("accounts.change_role", lambda db, s, a, x: accounts.change_role(
+        session=db, membership=x, role="editor", actor=a),
+        "update", "membership", {"role": ["viewer", "editor"]}, Membership, rows=0, arrange=_viewer,
+        stored=_read(Membership, "role"), names=_its_id),
+    Write("accounts.remove_member", lambda db, s, a, x: accounts.remove_member(
+        session=db, membership=x, actor=a),
+        "delete", "membership", {"role": "viewer"}, Membership, rows=-1, arrange=_viewer, names=_its_id),
+    Write("accounts.create_token", lambda db, s, a, x: accounts.create_token(
+        session=db, user=a, organisation=_org(db, s), name="Reporting")[0],
+        "create", "api_token", {"name": "Reporting"}, ApiToken),
+    Write("accounts.revoke_token", lambda db, s, a, x: accounts.revoke_token(session=db, token=x, actor=a),
+          "revoke", "api_token", {}, ApiToken, rows=0, arrange=_token, stored=_read(ApiToken, "revoked_at"),
+          names=_its_id),
+    Write("accounts.update_settings", lambda db, s, a, x: accounts.update_settings(
+        session=db, organisation=_org(db, s), suppression_threshold=10, rag_amber_below=0.85, rag_red_below=0.6,
+        actor=a),
+        "update", "organisation", lambda x: {"suppression_threshold": [x["suppression_threshold"], 10],
+                                             "rag_amber_below": [x["rag_amber_below"], 0.85],
+                                             "rag_red_below": [x["rag_red_below"], 0.6]},
+        Organisation, rows=0, arrange=_settings, stored=_of_organisation, names=_organisation_id),
+    # strategies
+    Write("strategies.create_strategy", lambda db, s, a, x: strategies.create_strategy(
+        session=db, organisation=_org(db, s), values={"title": "Next strategy", "start_year": 2031}, actor=a),
+        "create", "strategy", {"title": "Next strategy", "start_year": 2031, "horizon": 5}, Strategy),
+    Write("strategies.update_scope", lambda db, s, a, x: strategies.update_scope(
+        session=db, strategy=s, values={"title": "Renamed strategy", "start_year": s.start_year,
+                                        "horizon": s.horizon, "vision": "Compassion everywhere"}, actor=a),
+        "update", "strategy", {"title": ["Our Leadership Strategy", "Renamed strategy"],
+                               "vision": ["", "Compassion everywhere"]},
+        Strategy, rows=0, stored=_of_strategy("title", "vision")),
+    # structure
+    Write("structure.add_area", lambda db, s, a, x: structure.add_area(
+        session=db, strategy=s, code="NEW", name="New area", parent_id=None, actor=a),
+        "create", "area", {"code": "NEW", "name": "New area", "parent_id": None}, Area),
+    Write("structure.update_area", lambda db, s, a, x: structure.update_area(
+        session=db, strategy=s, area=x, code="OLD", name="Renamed area", parent_id=None, actor=a),
+        "update", "area", {"name": ["Old area", "Renamed area"]}, Area, rows=0, arrange=_area,
+        stored=_read(Area, "name")),
+    Write("structure.delete_area", lambda db, s, a, x: structure.delete_area(
+        session=db, strategy=s, area=x, actor=a),
+        "delete", "area", {"code": "OLD", "name": "Old area"}, Area, rows=-1, arrange=_area, names=_its_id),
+    Write("structure.add_level", lambda db, s, a, x: structure.add_level(
+        session=db, strategy=s, key="team_lead", name="Team leaders", description="", actor=a),
+        "create", "level", {"key": "team_lead", "name": "Team leaders"}, Level),
+    Write("structure.update_level", lambda db, s, a, x: structure.update_level(
+        session=db, strategy=s, level=x, key="frontline", name="First-line leaders", description="", actor=a),
+        "update", "level", {"name": ["Frontline leaders", "First-line leaders"]}, Level, rows=0,
+        arrange=_frontline, stored=_read(Level, "name")),
+    Write("structure.move_level", lambda db, s, a, x: structure.move_level(
+        session=db, strategy=s, level=x, direction="down", actor=a),
+        "reorder", "level", {"order": ["board", "middle", "senior", "frontline"]}, Level, rows=0, arrange=_senior,
+        stored=_level_order, names=_its_id),
+    Write("structure.delete_level", lambda db, s, a, x: structure.delete_level(
+        session=db, strategy=s, level=x, actor=a),
+        "delete", "level", {"key": "frontline"}, Level, rows=-1, arrange=_frontline, names=_its_id),
+    Write("structure.set_band_map", lambda db, s, a, x: structure.set_band_map(
+        session=db, strategy=s, mapping={**x, "7": None}, actor=a),  # band 7 no longer counts as leading
+        "update", "band_map", lambda x: {"7": [x["7"], None]}, BandAssignment, rows=-1,
+        arrange=_band_map, names=_strategy_id),
+    # baseline
+    Write("baseline.save_baseline", lambda db, s, a, x: baseline.save_baseline(
+        session=db, strategy=s, actor=a,
+        figures={x.id: baseline.AreaFigures(staff=10, fte=9.5, leaders={"middle": 2})}),
+        "update", "baseline", {"areas": 1, "changed_values": 2}, AreaBaseline, arrange=_area, names=_strategy_id),
+    # scenarios
+    Write("scenarios.create_scenario", lambda db, s, a, x: scenarios.create_scenario(
+        session=db, strategy=s, name="Faster growth", actor=a),
+        "create", "scenario", {"name": "Faster growth"}, Scenario),
+    Write("scenarios.copy_scenario", lambda db, s, a, x: scenarios.copy_scenario(
+        session=db, strategy=s, source=x, name="Steady state, varied", actor=a),
+        "copy", "scenario", {"from": "Steady state", "name": "Steady state, varied"}, Scenario, arrange=_scenario),
+    Write("scenarios.rename_scenario", lambda db, s, a, x: scenarios.rename_scenario(
+        session=db, strategy=s, scenario=x, name="Renamed", description="Slower", actor=a),
+        "update", "scenario", {"before": {"name": "Steady state", "description": ""},
+                               "after": {"name": "Renamed", "description": "Slower"}},
+        Scenario, rows=0, arrange=_scenario, stored=_read(Scenario, "name")),
+    Write("scenarios.delete_scenario", lambda db, s, a, x: scenarios.delete_scenario(
+        session=db, strategy=s, scenario=x, actor=a),
+        "delete", "scenario", {"name": "To go"}, Scenario, rows=-1, arrange=_two_scenarios, names=_its_id),
+    Write("scenarios.save_level_assumptions", lambda db, s, a, x: scenarios.save_level_assumptions(
+        session=db, strategy=s, scenario=x[0], actor=a,
+        rates={x[1].id: {**scenarios.DEFAULT_RATES, "leaver_rate": 0.2}}),
+        "update", "scenario_levels", lambda x: {str(x[1].id): [scenarios.DEFAULT_RATES,
+                                                               {**scenarios.DEFAULT_RATES, "leaver_rate": 0.2}]},
+        ScenarioLevel, rows=0, arrange=_scenario_and_middle,
+        stored=lambda session, s, x: sorted(r.leaver_rate for r in session.exec(
+            select(ScenarioLevel).where(ScenarioLevel.scenario_id == x[0].id))), names=_first_id),
+    Write("scenarios.save_area_assumptions", lambda db, s, a, x: scenarios.save_area_assumptions(
+        session=db, strategy=s, scenario=x[0], actor=a,
+        areas={x[1].id: scenarios.AreaAssumptions(0.02, {}, {})}),
+        "update", "scenario_areas", {"areas": 1}, ScenarioArea, arrange=_scenario_and_area, names=_first_id),
+    Write("scenarios.save_uncertainty", lambda db, s, a, x: scenarios.save_uncertainty(
+        session=db, strategy=s, scenario=x, simulations=200, seed=7, actor=a),
+        "update", "scenario_uncertainty", {"simulations": 200, "seed": 7}, Scenario, rows=0, arrange=_scenario,
+        stored=_read(Scenario, "simulations"), names=_its_id),
+    Write("scenarios.scenario_from_data", lambda db, s, a, x: scenarios.scenario_from_data(
+        session=db, strategy=s, actor=a, data={"name": "From the file", "uncertainty": {"simulations": 50}}),
+        "create", "scenario", {"name": "From the file"}, Scenario),
+    # staff_import (no counts or rows in any of these: see test_a_staff_import_records_totals_only)
+    Write("staff_import.hold", lambda db, s, a, x: staff_import.hold(
+        session=db, strategy=s, result=x, filename="staff.csv", actor=a),
+        "create", "staff_import", {"file": "staff.csv", "rows_read": 4, "rows_skipped": 0, "status": "pending"},
+        StaffImport, arrange=_extract_read),
+    Write("staff_import.apply", lambda db, s, a, x: staff_import.apply(
+        session=db, strategy=s, pending=x, actor=a),
+        "import", "baseline", {"file": "staff.csv", "rows_read": 4, "rows_skipped": 0, "areas": 2},
+        AreaBaseline, rows=2, arrange=_extract_held, names=_strategy_id),
+    Write("staff_import.discard", lambda db, s, a, x: staff_import.discard(session=db, pending=x, actor=a),
+          "discard", "staff_import", {"file": "staff.csv", "status": ["pending", "discarded"]},
+          StaffImport, rows=0, arrange=_extract_held, stored=_read(StaffImport, "status"), names=_its_id),
+    # diversity
+    Write("diversity.save_group_labels", lambda db, s, a, x: diversity.save_group_labels(
+        session=db, organisation=_org(db, s), labels={("ethnicity", "bme"): "Global majority"}, actor=a),
+        "update", "group_labels", {"ethnicity/bme": "Global majority"}, GroupLabel, names=_organisation_id),
+    Write("diversity.save_benchmarks", lambda db, s, a, x: diversity.save_benchmarks(
+        session=db, strategy=s, characteristic_key="ethnicity", actor=a,
+        shares={("community", "bme"): 0.3, ("community", "white"): 0.7}),
+        "update", "benchmarks", {"characteristic": "ethnicity", "values": {"community/bme": 0.3,
+                                                                         "community/white": 0.7}},
+        Benchmark, rows=2, names=_strategy_id),
+    Write("diversity.save_shortlisting", lambda db, s, a, x: save_shortlisting(
+        session=db, strategy=s, characteristic_key="ethnicity", figures={"bme": (17, 3), "white": (41, 9)},
+        actor=a),
+        "update", "shortlisting", {"characteristic": "ethnicity", "groups": ["bme", "white"]},
+        ShortlistingFigure, rows=2, names=_strategy_id),
+    Write("diversity.save_target", lambda db, s, a, x: _target(db, s, a),
+          "create", "diversity_target", TARGET, DiversityTarget, variant="add"),
+    Write("diversity.save_target", lambda db, s, a, x: diversity.save_target(
+        session=db, strategy=s, values={**TARGET, "target_share": 0.25}, actor=a, target=x),
+        "update", "diversity_target", {"target_share": 0.25}, DiversityTarget, rows=0, arrange=_target,
+        stored=_read(DiversityTarget, "target_share"), variant="change"),
+    Write("diversity.delete_target", lambda db, s, a, x: diversity.delete_target(session=db, target=x, actor=a),
+          "delete", "diversity_target", TARGET, DiversityTarget, rows=-1, arrange=_target, names=_its_id),
+    # competencies
+    Write("competencies.ensure_frameworks", lambda db, s, a, x: competencies.ensure_frameworks(
+        db, s.organisation_id),
+        "create", "competency_frameworks", {"competencies": DEFAULT_COMPETENCIES}, Competency,
+        rows=DEFAULT_COMPETENCIES, by_actor=False),
+    Write("competencies.ensure_required", lambda db, s, a, x: competencies.ensure_required(db, s),
+          "create", "required_steps", {"defaults": DEFAULT_STEPS}, RequiredStep, rows=DEFAULT_STEPS,
+          arrange=_frameworks, by_actor=False, names=_strategy_id),
+    Write("competencies.save_required", lambda db, s, a, x: competencies.save_required(
+        session=db, strategy=s, steps={(x.id, factories.level(db, s, "middle").id): 3}, actor=a),  # type: ignore[dict-item]
+        "update", "required_steps", {"cells": 1}, RequiredStep, arrange=_competency, names=_strategy_id),
+    Write("competencies.replace_assessed", lambda db, s, a, x: competencies.replace_assessed(
+        session=db, strategy=s, actor=a, source="form",
+        counts={(x[1].id, factories.level(db, s, "middle").id, x[0].id): {2: 4, 3: 1}}),  # type: ignore[dict-item]
+        "update", "assessments", {"source": "form", "combinations": 1}, AssessedCount, rows=2,
+        arrange=_competency_and_area, names=_strategy_id),
+    Write("competencies.save_intervention", lambda db, s, a, x: competencies.save_intervention(
+        session=db, strategy=s, values=PLAN, targets=_plan_targets(db, s, x), actor=a),
+        "create", "intervention", {"name": PLAN["name"], "kind": "coaching", "places_per_year": 10,
+                                   "years": [2027, 2028], "targets": 1},
+        Intervention, arrange=_competency, variant="add"),
+    Write("competencies.save_intervention", lambda db, s, a, x: competencies.save_intervention(
+        session=db, strategy=s, values={**PLAN, "places_per_year": 12}, actor=a, intervention=x,
+        targets={(t.competency_id, t.level_id) for t in db.exec(
+            select(InterventionTarget).where(InterventionTarget.intervention_id == x.id))}),
+        "update", "intervention", {"places_per_year": 12}, Intervention, rows=0, arrange=_intervention,
+        stored=_read(Intervention, "places_per_year"), variant="change"),
+    Write("competencies.delete_intervention", lambda db, s, a, x: competencies.delete_intervention(
+        session=db, intervention=x, actor=a),
+        "delete", "intervention", {"name": PLAN["name"]}, Intervention, rows=-1, arrange=_intervention, names=_its_id),
+    Write("competencies.add_competency", lambda db, s, a, x: _own_competency(db, s, a),
+          "create", "competency", {"name": "Digital leadership", "kind": "generic"}, Competency),
+    Write("competencies.update_competency", lambda db, s, a, x: competencies.update_competency(
+        session=db, competency=x, name="Digital and data leadership", kind="generic", description="", actor=a),
+        "update", "competency", {"after": {"name": "Digital and data leadership", "kind": "generic"}},
+        Competency, rows=0, arrange=_own_competency, stored=_read(Competency, "name"), names=_its_id),
+    # surveys (surveys.submit: NO_EVENT)
+    Write("surveys.set_groups", lambda db, s, a, x: surveys.set_groups(
+        session=db, survey=x, names=["Board members", "Everyone else"], actor=a),
+        "update", "survey_groups", {"groups": ["Board members", "Everyone else"]}, SurveyGroup,
+        rows=2 - len(surveys.groups()), arrange=_survey, stored=_group_names, names=_its_id),
+    Write("surveys.create_survey", lambda db, s, a, x: _survey(db, s, a),
+          "create", "survey", {"name": "Spring self-assessment"}, Survey),
+    Write("surveys.set_status", lambda db, s, a, x: surveys.set_status(
+        session=db, survey=x, status="open", actor=a),
+        "update", "survey", {"status": ["draft", "open"]}, Survey, rows=0, arrange=_survey,
+        stored=_read(Survey, "status"), names=_its_id),
+    Write("surveys.import_responses", lambda db, s, a, x: surveys.import_responses(
+        session=db, survey=x, actor=a, responses=[
+            Response(surveys.groups()[0].key, {surveys.items_of(db, x)[0].key: 4}),
+            Response(surveys.groups()[1].key, {surveys.items_of(db, x)[1].key: None})]),
+        "import", "survey_responses", {"responses": 2}, SurveyResponse, rows=2, arrange=_survey, names=_its_id),
+    # objectives
+    Write("objectives.save_objective", lambda db, s, a, x: objectives.save_objective(
+        session=db, strategy=s, actor=a, values={"ref": "S9", "title": "Grow our own senior leaders",
+                                                 "level": "strategic", "measure_kind": "none"}),
+        "create", "objective", {"ref": [None, "S9"], "title": [None, "Grow our own senior leaders"],
+                                "level": [None, "strategic"]}, Objective, variant="add"),
+    Write("objectives.save_objective", lambda db, s, a, x: objectives.save_objective(
+        session=db, strategy=s, actor=a, objective=x, values={**OBJECTIVE, "title": "Develop kind leaders"}),
+        "update", "objective", {"title": ["Develop compassionate leaders", "Develop kind leaders"]}, Objective,
+        rows=0, arrange=_objective, stored=_read(Objective, "title"), variant="change"),
+    Write("objectives.add_check_in", lambda db, s, a, x: objectives.add_check_in(
+        session=db, objective=x, on=date(2027, 1, 31), value=None, done=True, confidence="high", note="Done",
+        actor=a),
+        "create", "check_in", {"objective": "S1", "on": "2027-01-31", "done": True}, CheckIn, arrange=_objective),
+    Write("objectives.delete_objective", lambda db, s, a, x: objectives.delete_objective(
+        session=db, objective=x, actor=a),
+        "delete", "objective", {"ref": "S1"}, Objective, rows=-1, arrange=_objective, names=_its_id),
+    Write("objectives.apply_file", _apply_file,
+          "import", "objectives", {"added": 1, "updated": 0}, Objective, arrange=_objectives_file,
+          also=(("create", "objective"),), names=_strategy_id),
+    # consultation
+    Write("consultation.create_consultation", lambda db, s, a, x: _consultation(db, s, a),
+          "create", "consultation", {"title": "Draft strategy, spring 2027", "sections": ["scope"],
+                                     "audiences": ["staff"], "opens_on": "2027-03-01", "closes_on": "2027-03-31"},
+          Consultation),
+    Write("consultation.update_consultation", lambda db, s, a, x: consultation.update_consultation(
+        session=db, consultation=x, title="Draft strategy, spring 2027", sections=["scope", "objectives"],
+        audiences=["staff"], opens_on=date(2027, 3, 1), closes_on=date(2027, 4, 30), actor=a),
+        "update", "consultation", {"sections": [["scope"], ["scope", "objectives"]],
+                                   "closes_on": ["2027-03-31", "2027-04-30"]},
+        Consultation, rows=0, arrange=_consultation, stored=_read(Consultation, "closes_on"), names=_its_id),
+    Write("consultation.close_consultation", lambda db, s, a, x: consultation.close_consultation(
+        session=db, consultation=x, actor=a, today=TODAY),
+        "close", "consultation", {"closed_early": [False, True], "on": "2027-03-15"}, Consultation, rows=0,
+        arrange=_consultation, stored=_read(Consultation, "closed_early"), names=_its_id),
+    Write("consultation.add_comment", lambda db, s, a, x: consultation.add_comment(
+        session=db, consultation=x, section="scope", audience="staff", body="More about compassion, please.",
+        user=a, today=TODAY),
+        "create", "comment", {"section": "scope", "audience": "staff", "through": "signed in"}, Comment,
+        arrange=_consultation, variant="signed-in"),
+    # Through the link the comment names no one; its own row already holds when it was made, unlike a response.
+    Write("consultation.add_comment", lambda db, s, a, x: consultation.add_comment(
+        session=db, consultation=x, section="scope", audience="staff", body="Listen to night staff.",
+        today=TODAY),
+        "create", "comment", {"section": "scope", "audience": "staff", "through": "link"}, Comment,
+        arrange=_consultation, by_actor=False, variant="link"),
+    Write("consultation.hide_comment", lambda db, s, a, x: consultation.hide_comment(
+        session=db, comment=x, reason="Abusive", actor=a),
+        "hide", "comment", {"hidden": [False, True], "reason": "Abusive"}, Comment, rows=0, arrange=_comment,
+        stored=_read(Comment, "hidden"), names=_its_id),
+    Write("consultation.unhide_comment", lambda db, s, a, x: consultation.unhide_comment(
+        session=db, comment=x, actor=a),
+        "unhide", "comment", {"hidden": [True, False], "reason": ["Abusive", ""]}, Comment, rows=0,
+        arrange=_hidden_comment, stored=_read(Comment, "hidden"), names=_its_id),
+    Write("consultation.respond", lambda db, s, a, x: consultation.respond(
+        session=db, comment=x, response="We added compassion to our values.", changed_strategy=True,
+        themes=["Values"], actor=a),
+        "respond", "comment", {"response": ["", "We added compassion to our values."],
+                               "changed_strategy": [None, True], "themes": [[], ["Values"]]},
+        Comment, rows=0, arrange=_comment, stored=_read(Comment, "response"), names=_its_id),
+    Write("consultation.add_event", lambda db, s, a, x: _engagement(db, s, a),
+          "create", "engagement_event", {**ENGAGEMENT, "held_on": "2027-02-10"}, EngagementEvent),
+    Write("consultation.update_event", lambda db, s, a, x: consultation.update_event(
+        session=db, event=x, actor=a, **{**ENGAGEMENT, "participants": 20}),  # type: ignore[arg-type]
+        "update", "engagement_event", {"participants": [12, 20]}, EngagementEvent, rows=0, arrange=_engagement,
+        stored=_read(EngagementEvent, "participants"), names=_its_id),
+    Write("consultation.delete_event", lambda db, s, a, x: consultation.delete_event(
+        session=db, event=x, actor=a),
+        "delete", "engagement_event", {"held_on": "2027-02-10", "format": "workshop"}, EngagementEvent, rows=-1,
+        arrange=_engagement, names=_its_id),
+    # versions
+    Write("versions.submit", lambda db, s, a, x: versions.submit(session=db, strategy=s, actor=a),
+          "submit", "strategy", {"status": ["draft", "submitted"]}, Strategy, rows=0,
+          stored=_of_strategy("status", "submitted_by"), names=_strategy_id),
+    Write("versions.withdraw", lambda db, s, a, x: versions.withdraw(session=db, strategy=s, actor=a),
+          "withdraw", "strategy", {"status": ["submitted", "draft"]}, Strategy, rows=0, arrange=_submitted,
+          stored=_of_strategy("status", "submitted_by"), names=_strategy_id),
+    # Its snapshot reads the competencies, whose shipped defaults are copied on this first use: with the approval.
+    Write("versions.record_decision", _decide("approved"),
+          "approve", "strategy", {"decision": "approved", "minute": "2027/045", "meeting_date": "2027-03-15",
+                                  "version": 1},
+          StrategyVersion, arrange=_submitted, variant="approved", names=_strategy_id,
+          also=(("create", "competency_frameworks"), ("create", "required_steps"))),
+    Write("versions.record_decision", _decide("deferred"),
+          "defer", "strategy", {"decision": "deferred", "minute": "2027/045"}, BoardDecision, arrange=_submitted,
+          variant="deferred", names=_strategy_id),
 ]
-WRITE_IDS = ["add_area", "create_scenario", "save_objective"]
 
 
 def _count(database_url: str, model: type[SQLModel]) -> int:
@@ -192,28 +818,87 @@ def _count(database_url: str, model: type[SQLModel]) -> int:
         return int(session.exec(select(func.count()).select_from(model)).one())
 
 
-@pytest.mark.parametrize(("write", "model", "module", "entity", "changes"), WRITES, ids=WRITE_IDS)
+def _state(database_url: str, write: Write, strategy: Strategy, arranged: Any) -> tuple[int, int, Any]:
+    """As committed: the rows of the write's table, all events, and what the write changes."""
+    with fresh(database_url) as session:
+        stored = write.stored(session, strategy, arranged) if write.stored else None
+    return _count(database_url, write.model), _count(database_url, AuditEvent), stored
+
+
+def _event_ids(database_url: str) -> set[int | None]:
+    with fresh(database_url) as session:
+        return set(session.exec(select(AuditEvent.id)))
+
+
+def _events_since(database_url: str, before: set[int | None]) -> list[AuditEvent]:
+    with fresh(database_url) as session:
+        return [e for e in session.exec(select(AuditEvent).order_by(AuditEvent.id)) if e.id not in before]  # type: ignore[arg-type]
+
+
+def _writing_functions() -> set[str]:
+    """module.function of every public function of planner/services that adds, changes or deletes rows: by its
+    own code, or by calling a function of its module (or another service's, named with its module) that does."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    sources: dict[tuple[str, str], str] = {}
+    for info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"planner.services.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__:
+                sources[(info.name, name)] = inspect.getsource(function)
+    own = re.compile(r"\bsession\.(?:add|delete|commit|flush)\(|\bfinish\(session")
+    writers = {key for key, source in sources.items() if own.search(source)}
+    while True:
+        calls = {key for key, source in sources.items() if key not in writers and any(
+            re.search(rf"(?<![\w.]){name}\(" if module == key[0] else rf"\b{module}\.{name}\(", source)
+            for module, name in writers)}
+        if not calls:
+            return {f"{module}.{name}" for module, name in writers if not name.startswith("_")}
+        writers |= calls
+
+
+def test_every_writing_service_function_is_accounted_for() -> None:
+    covered = {w.function for w in WRITES}
+    assert _writing_functions() == covered | set(TESTED_ELSEWHERE) | set(NO_EVENT)
+    assert not covered & (set(TESTED_ELSEWHERE) | set(NO_EVENT))
+    assert len({w.name for w in WRITES}) == len(WRITES)
+    # A write that adds or deletes no row says what it changes, so the failure tests can see it was not stored.
+    assert [w.name for w in WRITES if w.rows == 0 and w.stored is None] == []
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[w.name for w in WRITES])
 def test_a_write_leaves_exactly_one_event_describing_it(db: Session, database_url: str, org: Organisation,
-                                                        strategy: Strategy, write: Any, model: type[SQLModel],
-                                                        module: Any, entity: str, changes: dict[str, Any]) -> None:
+                                                        strategy: Strategy, write: Write) -> None:
     actor = factories.make_member(db, org, role="editor")
-    before = {e.id for e in events_in(database_url, org)}
-    row = write(db, strategy, actor)
-    new = [e for e in events_in(database_url, org) if e.id not in before]
-    assert len(new) == 1
-    event = new[0]
-    assert (event.action, event.entity, event.entity_id, event.user_id) == ("create", entity, row.id, actor.id)
-    stored = json.loads(event.changes)
-    assert {k: stored.get(k) for k in changes} == changes
+    arranged = write.arrange(db, strategy, actor)
+    rows, _events, stored = _state(database_url, write, strategy, arranged)
+    before = _event_ids(database_url)
+    entity_id = write.write(db, strategy, actor, arranged)
+    new = _events_since(database_url, before)
+    assert sorted((e.action, e.entity) for e in new) == sorted([(write.action, write.entity), *write.also])
+    event = next(e for e in new if (e.action, e.entity) == (write.action, write.entity))
+    assert (event.entity_id, event.user_id) == (entity_id, actor.id if write.by_actor else None)
+    # A new organisation's event is its own; every other is the organisation's whose record changed.
+    assert event.organisation_id == (entity_id if write.entity == "organisation" else org.id)
+    changes = json.loads(event.changes)
+    expected = write.expected(arranged)
+    assert {k: changes.get(k) for k in expected} == expected
     assert event.at.replace(tzinfo=UTC) > datetime.now(UTC) - timedelta(minutes=5)
+    rows_after, _events, stored_after = _state(database_url, write, strategy, arranged)
+    assert rows_after == rows + write.rows
+    if write.stored is not None:
+        assert stored_after != stored
 
 
-@pytest.mark.parametrize(("write", "model", "module", "entity", "changes"), WRITES, ids=WRITE_IDS)
+@pytest.mark.parametrize("write", WRITES, ids=[w.name for w in WRITES])
 def test_a_failed_commit_stores_neither_the_change_nor_its_event(
         db: Session, database_url: str, org: Organisation, strategy: Strategy, monkeypatch: pytest.MonkeyPatch,
-        write: Any, model: type[SQLModel], module: Any, entity: str, changes: dict[str, Any]) -> None:
+        write: Write) -> None:
     actor = factories.make_member(db, org, role="editor")
-    rows, events = _count(database_url, model), _count(database_url, AuditEvent)
+    arranged = write.arrange(db, strategy, actor)
+    before = _state(database_url, write, strategy, arranged)
 
     def commit_that_fails() -> None:
         db.flush()  # everything reaches the database inside the transaction, then the commit fails
@@ -221,26 +906,73 @@ def test_a_failed_commit_stores_neither_the_change_nor_its_event(
 
     monkeypatch.setattr(db, "commit", commit_that_fails)
     with pytest.raises(OperationalError):
-        write(db, strategy, actor)
+        write.write(db, strategy, actor, arranged)
     db.rollback()
-    assert (_count(database_url, model), _count(database_url, AuditEvent)) == (rows, events)
+    assert _state(database_url, write, strategy, arranged) == before
 
 
-@pytest.mark.parametrize(("write", "model", "module", "entity", "changes"), WRITES, ids=WRITE_IDS)
+@pytest.mark.parametrize("write", WRITES, ids=[w.name for w in WRITES])
 def test_an_event_that_cannot_be_written_takes_its_change_with_it(
         db: Session, database_url: str, org: Organisation, strategy: Strategy, monkeypatch: pytest.MonkeyPatch,
-        write: Any, model: type[SQLModel], module: Any, entity: str, changes: dict[str, Any]) -> None:
+        write: Write) -> None:
     actor = factories.make_member(db, org, role="editor")
-    rows, events = _count(database_url, model), _count(database_url, AuditEvent)
+    arranged = write.arrange(db, strategy, actor)
+    before = _state(database_url, write, strategy, arranged)
 
     def record_of_nobody(session: Session, **kwargs: Any) -> None:
         audit.record(session, **{**kwargs, "user_id": 987654})  # no such person: a foreign-key clash at flush
 
-    monkeypatch.setattr(module, "record", record_of_nobody)
+    monkeypatch.setattr(write.module, "record", record_of_nobody)
     with pytest.raises(IntegrityError):
-        write(db, strategy, actor)
+        write.write(db, strategy, actor, arranged)
     db.rollback()
-    assert (_count(database_url, model), _count(database_url, AuditEvent)) == (rows, events)
+    assert _state(database_url, write, strategy, arranged) == before
+
+
+def test_the_demo_loads_in_one_transaction_with_an_event_of_its_own(db: Session, database_url: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.services.demo import load_demo
+
+    before = _count(database_url, Organisation), _count(database_url, AuditEvent)
+    pending: list[tuple[str, str, int | None, int | None, dict[str, Any]]] = []
+
+    def commit_that_fails() -> None:
+        db.flush()  # the whole demo is in the transaction now: read its events there, then fail
+        organisation = db.exec(select(Organisation)).one()
+        strategy = db.exec(select(Strategy)).one()
+        pending.extend((e.action, e.entity, e.entity_id, e.organisation_id, json.loads(e.changes))
+                       for e in db.exec(select(AuditEvent).order_by(AuditEvent.id)))  # type: ignore[arg-type]
+        pending.append(("ids", "", organisation.id, strategy.id, {}))
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(db, "commit", commit_that_fails)
+    with pytest.raises(OperationalError):
+        load_demo(session=db, hash_method=factories.FAST_HASH)
+    assert (_count(database_url, Organisation), _count(database_url, AuditEvent)) == before
+    *events, (_ids, _, organisation_id, strategy_id, _) = pending
+    # The one commit came at the end (no part of the demo was committed on its own before it) ...
+    assert [e for e in events if e[:2] == ("load", "demo")] == [
+        ("load", "demo", organisation_id, organisation_id, {"file": "organisation.json", "strategy_id": strategy_id})]
+    # ... with the events of the services it reuses, all of them the demo organisation's.
+    assert {("create", "organisation"), ("create", "strategy"), ("create", "staff_import"), ("import", "baseline"),
+            ("approve", "strategy")} <= {e[:2] for e in events}
+    assert {e[3] for e in events} == {organisation_id}
+
+
+def test_the_board_packs_content_commits_nothing(db: Session, database_url: str, org: Organisation,
+                                                strategy: Strategy, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.services.board_pack import pack_content
+
+    before = _count(database_url, RequiredStep), _count(database_url, AuditEvent)
+
+    def no_commit() -> None:
+        raise AssertionError("a read committed its caller's transaction")
+
+    monkeypatch.setattr(db, "commit", no_commit)
+    content = pack_content(db, strategy, org, prepared_by="", today=TODAY)
+    assert content["competencies"]["competencies"]  # read with the default frameworks and steps ...
+    db.rollback()
+    assert (_count(database_url, RequiredStep), _count(database_url, AuditEvent)) == before  # ... stored by no one
 
 
 # --- no diversity counts or staff rows -----------------------------------------------------------------------
@@ -280,23 +1012,25 @@ def _assert_no_diversity_or_staff_rows(events: list[AuditEvent]) -> None:
 
 def test_a_staff_import_records_totals_only(db: Session, database_url: str, org: Organisation,
                                             strategy: Strategy) -> None:
-    import csv
-    import io
-
-    factories.make_area(db, strategy, "MED", "Medicine")
-    factories.make_area(db, strategy, "SURG", "Surgery")
     planner_user = factories.make_member(db, org, role="planner")
-    out = io.StringIO()
-    csv.writer(out).writerows([STAFF_HEADER, *STAFF_ROWS])
+    result = _extract_read(db, strategy, planner_user)  # the areas, then the extract read (nothing stored)
     before = {e.id for e in events_in(database_url, org)}
-    result = staff_import.read(db, strategy, out.getvalue().encode(), "staff.csv")
     assert sum(result.diversity.values()) > 0  # the extract did carry diversity data
     pending = staff_import.hold(session=db, strategy=strategy, result=result, filename="staff.csv",
                                 actor=planner_user)
     staff_import.apply(session=db, strategy=strategy, pending=pending, actor=planner_user)
+    discarded = staff_import.hold(session=db, strategy=strategy, result=result, filename="again.csv",
+                                  actor=planner_user)
+    staff_import.discard(session=db, pending=discarded, actor=planner_user)
     new = [e for e in events_in(database_url, org) if e.id not in before]
-    assert [(e.action, e.entity) for e in new] == [("import", "baseline")]
-    assert json.loads(new[0].changes) == {"file": "staff.csv", "rows_read": 4, "rows_skipped": 0, "areas": 2}
+    assert [(e.action, e.entity) for e in new] == [("create", "staff_import"), ("import", "baseline"),
+                                                   ("create", "staff_import"), ("discard", "staff_import")]
+    assert [json.loads(e.changes) for e in new] == [
+        {"file": "staff.csv", "rows_read": 4, "rows_skipped": 0, "status": "pending"},
+        {"file": "staff.csv", "rows_read": 4, "rows_skipped": 0, "areas": 2},
+        {"file": "again.csv", "rows_read": 4, "rows_skipped": 0, "status": "pending"},
+        {"file": "again.csv", "status": ["pending", "discarded"]},
+    ]
     _assert_no_diversity_or_staff_rows(new)
 
 

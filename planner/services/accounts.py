@@ -183,6 +183,33 @@ def remove_member(*, session: Session, membership: Membership, actor: User) -> N
     session.commit()
 
 
+def update_settings(*, session: Session, organisation: Organisation, suppression_threshold: int,
+                    rag_amber_below: float, rag_red_below: float, actor: User) -> None:
+    """Change the organisation's small-number suppression threshold and RAG thresholds (shares, 0 to 1)."""
+    from planner.diversity.suppression import check_threshold
+
+    try:
+        check_threshold(suppression_threshold)
+    except ValueError as exc:
+        raise ServiceError(str(exc), field="suppression_threshold") from exc
+    for field, value in (("rag_amber_below", rag_amber_below), ("rag_red_below", rag_red_below)):
+        if not 0 < value <= 1:
+            raise ServiceError("A RAG threshold must be a percentage from 1 to 100", field=field)
+    if rag_red_below > rag_amber_below:
+        raise ServiceError("Red below cannot be higher than amber below", field="rag_red_below")
+    before = {"suppression_threshold": organisation.suppression_threshold,
+              "rag_amber_below": organisation.rag_amber_below, "rag_red_below": organisation.rag_red_below}
+    after = {"suppression_threshold": suppression_threshold, "rag_amber_below": rag_amber_below,
+             "rag_red_below": rag_red_below}
+    organisation.suppression_threshold = suppression_threshold
+    organisation.rag_amber_below, organisation.rag_red_below = rag_amber_below, rag_red_below
+    session.add(organisation)
+    record(session, action="update", entity="organisation", entity_id=organisation.id,
+           organisation_id=organisation.id, user_id=actor.id,
+           changes={k: [before[k], v] for k, v in after.items()})
+    session.commit()
+
+
 def memberships_of(session: Session, user: User) -> list[tuple[Membership, Organisation]]:
     """The user's memberships with their organisations, by organisation name."""
     rows = session.exec(

@@ -103,7 +103,9 @@ def _diversity(session: Session, strategy: Strategy, organisation: Organisation,
 
 
 def _competencies(session: Session, strategy: Strategy) -> dict[str, Any]:
-    competencies.ensure_required(session, strategy)
+    # A read, also inside a larger transaction (an approval's snapshot, the demo): the defaults it may need are
+    # flushed, never committed here; a page that edits them stores them.
+    competencies.ensure_required(session, strategy, commit=False)
     cat = competencies.catalogue(session, strategy.organisation_id)
     required = competencies.required_steps(session, strategy)
     level_ids = {lv.key: lv.id for lv in levels_of(session, strategy)}

@@ -58,6 +58,7 @@ def ensure_frameworks(session: Session, organisation_id: int, *, commit: bool = 
     if exists:
         return
     _scale, frameworks = default_frameworks()
+    added = 0
     for fpos, framework in enumerate(frameworks):
         row = CompetencyFramework(organisation_id=organisation_id, key=framework.key, name=framework.name,
                                   description=framework.description, position=fpos)
@@ -72,6 +73,11 @@ def ensure_frameworks(session: Session, organisation_id: int, *, commit: bool = 
                 session.add(Competency(organisation_id=organisation_id, domain_id=drow.id, key=competency.key,  # type: ignore[arg-type]
                                        name=competency.name, kind=competency.kind,
                                        description=competency.description, position=cpos))
+                added += 1
+    # The shipped defaults, copied on first use (by whoever first opens them): no one's change.
+    record(session, action="create", entity="competency_frameworks", entity_id=None,
+           organisation_id=organisation_id, user_id=None,
+           changes={"frameworks": [f.key for f in frameworks], "competencies": added})
     finish(session, commit)
 
 
@@ -97,19 +103,24 @@ def ensure_required(session: Session, strategy: Strategy, *, commit: bool = True
     ensure_frameworks(session, strategy.organisation_id, commit=False)
     already = select(func.count()).select_from(RequiredStep).where(RequiredStep.strategy_id == strategy.id)
     if session.exec(already).one():
-        finish(session, commit)
+        # Nothing to write (steps name competencies, so the frameworks were there too): commit no one else's work.
         return
     _scale, frameworks = default_frameworks()
     defaults = {c.key: c.required for f in frameworks for d in f.domains for c in d.competencies}
     have = {(r.competency_id, r.level_id) for r in session.exec(
         select(RequiredStep).where(RequiredStep.strategy_id == strategy.id))}
     levels = levels_of(session, strategy)
+    added = 0
     for competency in catalogue(session, strategy.organisation_id).all_competencies():
         for level in levels:
             step = defaults.get(competency.key, {}).get(level.key)
             if step and (competency.id, level.id) not in have:
                 session.add(RequiredStep(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
                                          competency_id=competency.id, level_id=level.id, step=step))  # type: ignore[arg-type]
+                added += 1
+    if added:
+        record(session, action="create", entity="required_steps", entity_id=strategy.id,
+               organisation_id=strategy.organisation_id, user_id=None, changes={"defaults": added})
     finish(session, commit)
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from planner.config import DATA_DIR, PASSWORD_HASH_METHOD
 from planner.models import Organisation, Strategy
 from planner.services import accounts, baseline, scenarios, strategies, structure
+from planner.services.audit import record
 
 DEMO_FILE = DATA_DIR / "demo" / "organisation.json"
 
@@ -73,6 +74,10 @@ def load_demo(
         _load_discover(session, strategy, path.parent / "discover.json")
         _load_objectives(session, strategy, path.parent / "objectives.json")
         _load_consultation(session, strategy, path.parent / "consultation.json")
+        # The services it reuses record their own events; this one accounts for the sample records it
+        # writes directly (benchmarks, targets, the plan, objectives and check-ins, comments' answers).
+        record(session, action="load", entity="demo", entity_id=organisation.id, organisation_id=organisation.id,
+               user_id=None, changes={"file": path.name, "strategy_id": strategy.id})
         session.commit()
     except Exception:
         session.rollback()

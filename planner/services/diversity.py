@@ -397,7 +397,10 @@ def save_target(*, session: Session, strategy: Strategy, values: Mapping[str, An
 def delete_target(*, session: Session, target: DiversityTarget, actor: User) -> None:
     """Delete a target."""
     record(session, action="delete", entity="diversity_target", entity_id=target.id,
-           organisation_id=target.organisation_id, user_id=actor.id)
+           organisation_id=target.organisation_id, user_id=actor.id,
+           changes={"characteristic": target.characteristic, "group_key": target.group_key,
+                    "level_id": target.level_id, "target_share": target.target_share,
+                    "target_year": target.target_year})
     session.delete(target)
     session.commit()
 

@@ -86,6 +86,12 @@ def hold(
         summary=json.dumps(summary_of(result)), counts=_counts_json(result),
     )
     session.add(pending)
+    session.flush()
+    # What was uploaded, never what it holds: no counts, no rows.
+    record(session, action="create", entity="staff_import", entity_id=pending.id,
+           organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
+           changes={"file": pending.filename, "rows_read": pending.rows_read, "rows_skipped": pending.rows_skipped,
+                    "status": pending.status})
     finish(session, commit)
     return pending
 
@@ -135,11 +141,15 @@ def apply(
     finish(session, commit)
 
 
-def discard(*, session: Session, pending: StaffImport) -> None:
+def discard(*, session: Session, pending: StaffImport, actor: User | None) -> None:
     """Forget a pending import's counts."""
+    before = pending.status
     pending.status = "discarded"
     pending.counts = "{}"
     session.add(pending)
+    record(session, action="discard", entity="staff_import", entity_id=pending.id,
+           organisation_id=pending.organisation_id, user_id=actor.id if actor else None,
+           changes={"file": pending.filename, "status": [before, pending.status]})
     session.commit()
 
 

@@ -300,7 +300,9 @@ def set_band_map(
                 band=band, level_id=level_id,
             ))
     after = {b: lv for b, lv in mapping.items() if lv is not None}
+    # Every band that moved, including one that no longer counts as leadership (after: None).
+    changes = {b: [before.get(b), after.get(b)] for b in sorted(set(before) | set(after))
+               if before.get(b) != after.get(b)}
     record(session, action="update", entity="band_map", entity_id=strategy.id,
-           organisation_id=strategy.organisation_id, user_id=actor.id,
-           changes=diff(before, after))  # type: ignore[arg-type]
+           organisation_id=strategy.organisation_id, user_id=actor.id, changes=changes)
     session.commit()

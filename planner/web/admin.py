@@ -117,7 +117,6 @@ def settings() -> str | Response | tuple[str, int]:
     """Organisation settings: the small-number suppression threshold and the names of groups."""
     from planner.diversity.characteristics import CHARACTERISTICS
     from planner.diversity.suppression import MAX_THRESHOLD, MIN_THRESHOLD
-    from planner.services.audit import record
     from planner.services.diversity import all_named, save_group_labels
 
     organisation = current_org()
@@ -150,15 +149,14 @@ def settings() -> str | Response | tuple[str, int]:
                 db.rollback()
                 errors.append((exc.field or "", exc.message))
         if not errors:
-            before = organisation.suppression_threshold  # type: ignore[union-attr]
-            organisation.suppression_threshold = int(raw)  # type: ignore[union-attr]
-            organisation.rag_amber_below = thresholds["rag_amber_below"]  # type: ignore[union-attr]
-            organisation.rag_red_below = thresholds["rag_red_below"]  # type: ignore[union-attr]
-            db.add(organisation)
-            record(db, action="update", entity="organisation", entity_id=organisation.id,  # type: ignore[union-attr]
-                   organisation_id=organisation.id, user_id=current_user.id,  # type: ignore[union-attr]
-                   changes={"suppression_threshold": [before, int(raw)], **thresholds})
-            db.commit()
+            try:
+                service.update_settings(session=db, organisation=organisation, suppression_threshold=int(raw),  # type: ignore[arg-type]
+                                        rag_amber_below=thresholds["rag_amber_below"],
+                                        rag_red_below=thresholds["rag_red_below"], actor=current_user)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                db.rollback()
+                errors.append((exc.field or "", exc.message))
+        if not errors:
             flash("Settings saved.", "success")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form, errors=errors, organisation=organisation,

@@ -149,6 +149,6 @@ def discard_import(strategy_id: int, import_id: int) -> Response:
     strategy, pending = _pending(strategy_id, import_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    staff_import.discard(session=get_session(), pending=pending)
+    staff_import.discard(session=get_session(), pending=pending, actor=current_user)  # type: ignore[arg-type]
     flash("Import discarded. The baseline is unchanged.", "success")
     return redirect(url_for("baseline.index", strategy_id=strategy.id))
