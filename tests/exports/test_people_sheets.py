@@ -470,7 +470,12 @@ def test_unowned_gaps_are_listed_with_competency_names(demo_content: dict[str, A
     header = header_row(ws)
     labels = column_below(ws, header, 2)
     assert len(labels) == len(demo_content["objectives"]["unowned"])
-    assert "Influencing for results at senior leaders: 93% below the required step" in labels
+    # Competency gaps are named as people know them, never by key (the exact shares depend on the
+    # demo's generated assessments, which the database may hand back in another order).
+    names = {c["name"] for c in demo_content["competencies"]["competencies"]}
+    gaps = [label for label in labels if label.endswith("below the required step")]
+    assert gaps and all(label.split(" at ")[0] in names for label in gaps)
+    assert not any("hlm-" in label or "clf-" in label for label in labels)
     assert "no objective is linked to yet" in str(ws["A2"].value)
 
 
