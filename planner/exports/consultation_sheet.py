@@ -4,14 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
+from planner.dates import long_date
 from planner.exports.book import Book, Column
-
-
-def _date(iso: str) -> date:
-    return date.fromisoformat(iso)
 
 
 def write_consultation(book: Book, content: Mapping[str, Any]) -> None:
@@ -39,7 +35,7 @@ def write_consultation(book: Book, content: Mapping[str, Any]) -> None:
                                    Column("Closed", "text", 14), Column("Sections", "text", 40),
                                    Column("Audiences", "text", 40), Column("Comments", "people"),
                                    Column("Answered", "people")],
-                         ([c["title"], _long(c["opens_on"]), _long(c["closes_on"]), ", ".join(c["sections"]),
+                         ([c["title"], long_date(c["opens_on"]), long_date(c["closes_on"]), ", ".join(c["sections"]),
                            ", ".join(c["audiences"]), c["comments"], c["answered"]] for c in consultations),
                          autofilter=False)
     else:
@@ -50,7 +46,7 @@ def write_consultation(book: Book, content: Mapping[str, Any]) -> None:
         row = book.table(ws, row, [Column("Held on", "text", 16), Column("With", "text", 22),
                                    Column("Format", "text", 22), Column("Participants", "people"),
                                    Column("What we heard", "text", 60)],
-                         ([_long(e["held_on"]), e["audience"], e["format"], e["participants"], e["summary"]]
+                         ([long_date(e["held_on"]), e["audience"], e["format"], e["participants"], e["summary"]]
                           for e in events), autofilter=False)
     else:
         row = book.note(ws, row, "No engagement events are recorded.") + 1
@@ -61,8 +57,3 @@ def write_consultation(book: Book, content: Mapping[str, Any]) -> None:
             row = book.heading(ws, row, title)
             row = book.table(ws, row, [Column(title.split(" by ")[1].capitalize(), "text", 30),
                                        Column("Comments", "people")], list(counts.items()), autofilter=False)
-
-
-def _long(iso: str) -> str:
-    day = _date(iso)
-    return f"{day.day} {day:%B %Y}"

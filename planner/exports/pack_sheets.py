@@ -4,23 +4,17 @@ baseline, and Assumptions and method."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.dates import long_date
 from planner.exports.book import Book, Column, widths
 from planner.exports.forecast_sheets import level_names
 
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", None: "Not rated"}
-
-
-def long_date(iso: str) -> str:
-    """'2026-11-23' -> '23 November 2026'."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
 
 
 def _pairs(book: Book, ws: Worksheet, top: int, pairs: Sequence[tuple[str, Any]], kind: str = "text") -> int:

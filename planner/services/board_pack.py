@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from planner.dates import long_date
 from planner.models import Organisation, Scenario, StaffImport, Strategy
 from planner.services import competencies, consultation, diversity, forecasting, objectives, surveys
 from planner.services.baseline import summarise
@@ -52,8 +53,8 @@ def _structure(session: Session, strategy: Strategy) -> dict[str, Any]:
                           .order_by(col(StaffImport.created_at).desc())).first()
     source = "Typed in on the Baseline step"
     if latest is not None:
-        when = f"{latest.created_at.day} {latest.created_at:%B %Y}"
-        source = f"Staff extract {latest.filename or 'upload'}, imported {when} ({latest.rows_read:,} rows)"
+        source = (f"Staff extract {latest.filename or 'upload'}, imported {long_date(latest.created_at)} "
+                  f"({latest.rows_read:,} rows)")
     return {"levels": levels, "areas": areas, "baseline_source": source}
 
 
@@ -183,9 +184,8 @@ def draft_status(session: Session, strategy: Strategy) -> dict[str, str]:
     state = "Submitted for approval" if strategy.status == "submitted" else "Draft"
     if latest is None:
         return {"state": state, "version": "Draft (not yet approved)"}
-    approved = f"{latest.approved_on.day} {latest.approved_on:%B %Y}"
     return {"state": state, "version": f"Draft of version {latest.number + 1} (version {latest.number} "
-                                       f"approved {approved})"}
+                                       f"approved {long_date(latest.approved_on)})"}
 
 
 def pack_content(session: Session, strategy: Strategy, organisation: Organisation, *,

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
+from planner.dates import long_date
 from planner.models import AssessedCount, DiversityCount, DiversityTarget, Organisation, Strategy
 from planner.services.baseline import summarise
 from planner.services.structure import bands_by_level
@@ -158,7 +159,7 @@ def _consult(session: Session, strategy: Strategy, today: date) -> list[Item]:
         items.append(Item("consult", "No consultation with patients and the public is recorded"))
     for open_one in consultation.open_consultations(session, strategy, today):
         items.append(Item("consult", f"The consultation '{open_one.title}' is still open (it closes on "
-                                     f"{open_one.closes_on.day} {open_one.closes_on:%B %Y})"))
+                                     f"{long_date(open_one.closes_on)})"))
     return items
 
 

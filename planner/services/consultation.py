@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from planner.dates import long_date
 from planner.models import Comment, Consultation, EngagementEvent, Strategy, User, utcnow
 from planner.services import ServiceError, finish
 from planner.services.audit import diff, record
@@ -213,8 +214,8 @@ def add_comment(*, session: Session, consultation: Consultation, section: str, a
     Only what the commenter typed and chose is kept."""
     state = status(consultation, today)
     if state == "not_yet_open":
-        raise ServiceError(f"This consultation opens on {consultation.opens_on.day} "
-                           f"{consultation.opens_on:%B %Y}: comments cannot be sent before then.")
+        raise ServiceError(f"This consultation opens on {long_date(consultation.opens_on)}: comments cannot be "
+                           "sent before then.")
     if state == "closed":
         raise ServiceError("This consultation is closed and takes no more comments.")
     if section not in sections_of(consultation):

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from planner.dates import long_date
 from planner.models import BoardDecision, Organisation, Strategy, StrategyVersion, User
 from planner.services import ServiceError, finish
 from planner.services.audit import record
@@ -19,11 +20,6 @@ DECISIONS = {"approved": "Approved", "approved_with_changes": "Approved with cha
 FREEZES = ("approved", "approved_with_changes")
 MAX_MINUTE = 100
 MAX_NOTES = 5_000
-
-
-def long_date(day: date) -> str:
-    """'12 March 2027'."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def versions_of(session: Session, strategy: Strategy) -> list[StrategyVersion]:

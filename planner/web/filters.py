@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
 
 from flask import Flask
+
+from planner.dates import long_date
 
 
 def people(value: float | int | None) -> str:
@@ -39,14 +40,6 @@ def percent_list(value: float | list[float]) -> str:
     """Growth as typed on the form: '3' for 0.03, or '6, 5, 4' for a list of yearly rates."""
     values = value if isinstance(value, list) else [value]
     return ", ".join(f"{v * 100:.10g}" for v in values)
-
-
-def long_date(value: date | datetime | str | None) -> str:
-    """'12 March 2027' from a date, a datetime or an ISO date string; '–' for none."""
-    if value is None or value == "":
-        return "–"
-    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{day.day} {day:%B %Y}"
 
 
 def init_app(app: Flask) -> None:
