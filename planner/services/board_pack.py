@@ -62,7 +62,7 @@ def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,
               level_ids: dict[str, int]) -> dict[str, Any]:
     if scenario is None:
         return {"scenario": None, "spec": None, "result": None, "problems": ["There is no scenario yet."],
-                "assumptions": None, "scenarios": [], "by_area": []}
+                "assumptions": None, "scenarios": []}
     chosen = forecasting.run(session, strategy, scenario)
     compared = []
     for other in scenarios_of(session, strategy):
@@ -70,12 +70,6 @@ def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,
         compared.append({"name": other.name, "description": other.description,
                          "totals": run.result["totals"] if run.result else [],
                          "problems": [str(p) for p in run.problems]})
-    by_area: list[dict[str, Any]] = []
-    if chosen.result is not None:
-        rolled = forecasting.area_rollup(session, strategy, chosen.result, strategy.end_year)
-        codes = {a.id: a.code for a in areas_of(session, strategy)}
-        by_area = [{"area": codes[area_id], "figures": figures} for area_id, figures in rolled.items()
-                   if area_id in codes]
     rates = level_assumptions(session, strategy, scenario)
     per_area = area_assumptions(session, scenario)
     area_codes = {a.id: a.code for a in areas_of(session, strategy)}
@@ -90,7 +84,7 @@ def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,
     }
     return {"scenario": {"name": scenario.name, "description": scenario.description},
             "spec": chosen.spec, "result": chosen.result, "problems": [str(p) for p in chosen.problems],
-            "assumptions": assumptions, "scenarios": compared, "by_area": by_area}
+            "assumptions": assumptions, "scenarios": compared}
 
 
 def _diversity(session: Session, strategy: Strategy, organisation: Organisation,

@@ -235,7 +235,7 @@ def test_a_step_download_holds_that_steps_sheets_only(content: dict[str, Any]) -
 def test_a_strategy_without_a_forecast_still_makes_a_pack(content: dict[str, Any]) -> None:
     empty = copy.deepcopy(content)
     empty["forecast"] = {"scenario": None, "spec": None, "result": None, "problems": ["There is no scenario yet."],
-                         "assumptions": None, "scenarios": [], "by_area": []}
+                         "assumptions": None, "scenarios": []}
     empty["diversity"]["targets"] = []
     workbook = load_workbook(io.BytesIO(pack_bytes(empty)))
     assert "Live forecast" not in workbook.sheetnames
