@@ -76,9 +76,11 @@ def _run_block(inputs: Inputs, rng: np.random.Generator, ready_given_stay: Float
             shortfall = demand[:, level, t, None] - available
             vacancies = np.maximum(shortfall, 0)
             if level + 1 < levels:
-                # f is the most that may be filled internally, so round down; the 9-place
-                # rounding first stops 0.29 * 100 = 28.999999999999996 becoming 28.
-                most = np.floor(np.round(f[:, level, None] * vacancies, 9)).astype(np.int64)
+                # The most that may be filled internally, in whole people, rounded without bias
+                # (model.md version 2): up with the probability of its fraction, else down, so the
+                # simulations' mean is not pulled below the expected value in thin areas. The
+                # 9-place rounding first stops 0.29 * 100 = 28.999999999999996 losing a person.
+                most = stochastic_round(np.round(f[:, level, None] * vacancies, 9), rng)
                 fills = np.minimum(most, ready[level + 1])
             else:
                 fills = none
@@ -91,6 +93,13 @@ def _run_block(inputs: Inputs, rng: np.random.Generator, ready_given_stay: Float
     return out
 
 
+def stochastic_round(values: FloatArray, rng: np.random.Generator) -> IntArray:
+    """Whole numbers whose expected value is `values`: floor(x) + 1 with probability x - floor(x)."""
+    floor = np.floor(values)
+    rounded: IntArray = (floor + (rng.random(values.shape) < values - floor)).astype(np.int64)
+    return rounded
+
+
 def whole_people(counts: FloatArray) -> IntArray:
     """Round counts to whole people, halves up (12.5 leaders become 13)."""
     rounded: IntArray = np.floor(counts + 0.5).astype(np.int64)
@@ -98,13 +107,15 @@ def whole_people(counts: FloatArray) -> IntArray:
 
 
 def bands(spec: Spec, simulation: Simulation) -> list[dict[str, object]]:
-    """The 10th, 50th and 90th percentiles per level and year, level order then year."""
+    """The 10th, 50th and 90th percentiles and the mean per level and year, level order then year."""
     quantiles = np.percentile(simulation.totals, PERCENTILES, axis=-1)
+    means = simulation.totals.mean(axis=-1)
     result: list[dict[str, object]] = []
     for level, key in enumerate(spec.level_keys):
         for t, year in enumerate(spec.years):
             item: dict[str, object] = {"level": key, "year": year}
             for m, metric in enumerate(METRICS):
                 item[metric] = {f"p{p}": float(quantiles[i, m, level, t]) for i, p in enumerate(PERCENTILES)}
+                item[metric]["mean"] = float(means[m, level, t])
             result.append(item)
     return result
