@@ -11,11 +11,13 @@ import re
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 # The most characters an Excel cell holds; longer text is split over the Long text sheet.
@@ -27,6 +29,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 LONG_TEXT_SHEET = "Long text"
 WIDEST = 60  # characters: a text column grows to fit its entries up to this width, then wraps
 
+# Print geometry (points). A4 is 595 x 842; the margins are set in Book.sheet. A column of width w
+# (characters of the default font) is about 7w + 5 pixels, 0.75 points a pixel.
+MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 0.5, 0.75, 0.75  # inches
+PAGE = {True: (842.0, 595.0), False: (595.0, 842.0)}  # landscape? -> (width, height)
+SMALLEST_SCALE = 0.8  # 11 pt body text prints at 8.8 pt, 10 pt notes at 8 pt: the least that reads
+ROW_POINTS = 15.0  # a row LibreOffice and Excel size themselves, with 11 pt Arial
+KEEP_LEADING_ROWS = 4  # a long table keeps its heading, header and this many rows together
+
 NHS_BLUE = "005EB8"
 NHS_DARK_BLUE = "003087"
 PALE_GREY = "E8EDEE"
@@ -37,6 +47,7 @@ RAG_FILLS = {"red": "F4C7C3", "amber": "FFE8A3", "green": "C6E6D0"}
 FORMATS = {
     "people": "#,##0",
     "number": "#,##0.00",
+    "tenth": "#,##0.0",
     "decimal": "0.000",
     "percent": "0.0%",
     "points": '+0.0" pts";-0.0" pts";0.0" pts"',
@@ -70,6 +81,10 @@ def _named_styles() -> list[NamedStyle]:
         NamedStyle("Pack table header", font=Font(name="Arial", size=11, bold=True, color="FFFFFF"),
                    fill=PatternFill("solid", fgColor=NHS_BLUE),
                    alignment=Alignment(wrap_text=True, vertical="center"), border=Border(bottom=thin)),
+        NamedStyle("Pack table header number", font=Font(name="Arial", size=11, bold=True, color="FFFFFF"),
+                   fill=PatternFill("solid", fgColor=NHS_BLUE),
+                   alignment=Alignment(wrap_text=True, vertical="center", horizontal="right"),
+                   border=Border(bottom=thin)),
         NamedStyle("Pack text", font=Font(name="Arial", size=11),
                    alignment=Alignment(vertical="top"), border=Border(bottom=thin)),
         NamedStyle("Pack paragraph", font=Font(name="Arial", size=11),
@@ -104,6 +119,14 @@ class Book:
     long_texts: list[tuple[str, str]] = field(default_factory=list)  # (cell reference, full text)
     widths_set: dict[tuple[str, str], float] = field(default_factory=dict)  # (sheet, column letter) -> width
     resolved_styles: dict[str, Any] = field(default_factory=dict)  # style name -> openpyxl's StyleArray
+    # Per sheet: blocks of rows printed together (first, last, whether it may run over pages), the
+    # first row of headings and notes waiting for the table they introduce, and the long table's header.
+    blocks: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    lead_row: dict[str, int] = field(default_factory=dict)
+    long_header: dict[str, int] = field(default_factory=dict)
+    # Per sheet: the last column any table uses, and the rows of notes, which wrap across that width.
+    table_columns: dict[str, int] = field(default_factory=dict)
+    note_rows: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.workbook.remove(self.workbook.active)
@@ -122,11 +145,16 @@ class Book:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = False
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.oddHeader.left.text = header_text(self.header_left)
+        ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE
+        ws.page_margins.top, ws.page_margins.bottom = MARGIN_TOP, MARGIN_BOTTOM
+        ws.page_margins.header = ws.page_margins.footer = 0.3
+        self.blocks[ws.title] = []
+        # Small and short, so the three parts of a portrait page's header never run into each other.
+        ws.oddHeader.left.text = header_text(self.header_left, 50 if landscape else 32)
+        ws.oddHeader.left.size = ws.oddHeader.right.size = 8
         ws.oddHeader.center.text = header_text(self.marking)
         ws.oddHeader.center.font = "Arial,Bold"
-        ws.oddHeader.right.text = header_text(self.header_right)
+        ws.oddHeader.right.text = header_text(self.header_right.split(" (")[0], 50 if landscape else 32)
         ws.oddFooter.left.text = "&A"
         ws.oddFooter.center.text = header_text(self.marking)
         ws.oddFooter.center.font = "Arial,Bold"
@@ -178,44 +206,66 @@ class Book:
             cell.quotePrefix = True
 
     def heading(self, ws: Worksheet, row: int, text: str, style: str = "Pack heading") -> int:
-        """A heading line; returns the next free row."""
+        """A heading line, kept on a page with what follows it; returns the next free row."""
         self.put(ws, row, 1, text, style=style)
+        self.lead_row.setdefault(ws.title, row)
         return row + 1
 
     def note(self, ws: Worksheet, row: int, text: str) -> int:
         """A note line in small italic; returns the next free row."""
         self.put(ws, row, 1, text, style="Pack note")
+        self.note_rows.setdefault(ws.title, []).append(row)
+        blocks = self.blocks.get(ws.title) or []
+        if ws.title not in self.lead_row and blocks and row - 2 <= blocks[-1][1] < row:
+            first, _last, long = blocks[-1]  # a footnote: printed with the table above it
+            blocks[-1] = (first, row, long)
+        else:
+            self.lead_row.setdefault(ws.title, row)
         return row + 1
 
+    def keep(self, ws: Worksheet, first: int, last: int, *, long: bool = False) -> None:
+        """Print rows first..last on one page where they fit (with any headings just above them);
+        a long block may run over pages and must be the last on its sheet."""
+        if ws.title in self.long_header:
+            raise ValueError(f"'{ws.title}': nothing may follow a table that runs over pages, or the "
+                             f"printed pages would repeat that table's header above it; use a sheet of its own")
+        lead = self.lead_row.pop(ws.title, first)
+        self.blocks.setdefault(ws.title, []).append((min(lead, first), last, long))
+
     def table(self, ws: Worksheet, top: int, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
-              first_column: int = 1, autofilter: bool = True, freeze: bool = False) -> int:
+              first_column: int = 1, autofilter: bool = True, freeze: bool = False, long: bool = False,
+              widest: int = WIDEST) -> int:
         """A data table with a styled header; returns the row after it (one blank row left).
 
-        Text columns are as wide as their longest entry (up to WIDEST); longer text wraps, and its
-        row is made tall enough to show it all."""
+        Text columns are as wide as their longest entry (up to `widest`); longer text wraps, and its
+        row is made tall enough to show it all. A table is printed on one page where it fits; a
+        `long` one may run over pages, its header repeated on each (and frozen on screen), and must
+        be the last table on its sheet."""
         longest = [0] * len(columns)
         last = top
         for last, values in enumerate(rows, start=top + 1):
             lines = 1
             for offset, (col, value) in enumerate(zip(columns, values, strict=False)):
-                wraps = isinstance(value, str) and len(value) > WIDEST
+                wraps = isinstance(value, str) and (len(value) > widest or "\n" in value)
                 self.put(ws, last, first_column + offset, value, col.kind, style="Pack paragraph" if wraps else None)
                 if isinstance(value, str):
                     longest[offset] = max(longest[offset], len(value))
                     if wraps:
-                        lines = max(lines, -(-len(value) // WIDEST) + value.count("\n"))
+                        lines = max(lines, sum(-(-len(part) // widest) or 1 for part in value.split("\n")))
             if lines > 1:
                 ws.row_dimensions[last].height = 15 * lines
         header_lines = 1
         for offset, col in enumerate(columns):
-            self.put(ws, top, first_column + offset, col.heading, style="Pack table header")
+            # A number's heading sits over it, on the right, as figures line up in a printed table.
+            self.put(ws, top, first_column + offset, col.heading,
+                     style="Pack table header" if col.kind == "text" else "Pack table header number")
             letter = get_column_letter(first_column + offset)
             if col.width is not None:
                 width = col.width
             elif col.kind == "text":
-                width = min(max(longest[offset] + 2, 10), WIDEST)
+                width = min(max(longest[offset] + 2, 10), widest)
             else:
-                width = 14
+                width = 12
             key = (ws.title, letter)
             if width > self.widths_set.get(key, 0):
                 self.widths_set[key] = width
@@ -225,12 +275,68 @@ class Book:
         end_letter = get_column_letter(first_column + len(columns) - 1)
         if autofilter and last > top and not ws.auto_filter.ref:
             ws.auto_filter.ref = f"{get_column_letter(first_column)}{top}:{end_letter}{last}"
-        if freeze:
+        self.keep(ws, top, last, long=long)
+        self.table_columns[ws.title] = max(self.table_columns.get(ws.title, 0), first_column + len(columns) - 1)
+        if freeze or long:
             ws.freeze_panes = ws.cell(row=top + 1, column=first_column)
+        if long:
             ws.print_title_rows = f"{top}:{top}"
+            self.long_header[ws.title] = top
         return last + 2
 
+    def chart(self, ws: Worksheet, chart: Any, row: int, column: int = 1) -> int:
+        """Place a chart with its top left at (row, column), below any table, kept whole on one
+        page; returns the first free row under it."""
+        ws.add_chart(chart, f"{get_column_letter(column)}{row}")
+        rows = int(chart.height / 2.54 * 72 / ROW_POINTS) + 2  # centimetres -> rows, with room under it
+        self.keep(ws, row, row + rows - 1)
+        return row + rows
+
     # --- finishing --------------------------------------------------------------------------
+
+    def wrap_notes(self) -> None:
+        """Notes wrap across the width of the sheet's tables, so a long sentence never widens the
+        printed page (a spreadsheet prints text that spills past its cell, shrinking everything)."""
+        for ws in self.workbook.worksheets:
+            last = self.table_columns.get(ws.title, 0)
+            if last < 2:
+                continue
+            width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, last + 1))
+            for row in self.note_rows.get(ws.title, []):
+                cell = ws.cell(row=row, column=1)
+                text = str(cell.value or "")
+                if len(text) <= width * 1.1 or any(row == r.min_row for r in ws.merged_cells.ranges):
+                    continue
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = -(-len(text) // max(int(width * 1.1), 20))
+                ws.row_dimensions[row].height = 13.5 * lines + 2
+
+    def paginate(self) -> None:
+        """Page breaks so no heading is stranded at a page foot and no short table or chart is split:
+        each block starts a new page where it would not fit on what is left of the current one."""
+        self.wrap_notes()
+        for ws in self.workbook.worksheets:
+            blocks = self.blocks.get(ws.title)
+            if not blocks or ws.print_area:
+                continue
+            scale = print_scale(ws)
+            landscape = ws.page_setup.orientation == "landscape"
+            page_height = (PAGE[landscape][1] - 72 * (MARGIN_TOP + MARGIN_BOTTOM)) / scale - ROW_POINTS
+            height = partial(rows_height, ws)
+            used = height(1, blocks[0][0] - 1)
+            previous_last = blocks[0][0] - 1
+            for first, last, long in blocks:
+                used += height(previous_last + 1, first - 1)  # blank rows between blocks
+                keep = min(last, first + KEEP_LEADING_ROWS + 1) if long else last
+                needed = height(first, keep)
+                if used > 0 and used + needed > page_height and needed <= page_height:
+                    ws.row_breaks.append(Break(id=first - 1))
+                    used = 0.0
+                used += height(first, last)
+                while used > page_height:  # a block longer than a page flows on; count its pages
+                    used -= page_height
+                previous_last = last
 
     def finish_notes(self) -> list[str]:
         """Sentences for the Contents sheet about what the safety rules changed; writes Long text."""
@@ -260,13 +366,43 @@ class Book:
         return notes
 
 
-def header_text(text: str) -> str:
+def header_text(text: str, longest: int = 80) -> str:
     """Text safe for a print header or footer: '&' doubled (it starts a code), and kept short."""
     cleaned, _ = clean_text(text)
     cleaned = cleaned.replace("\n", " ").replace("\r", " ")
-    if len(cleaned) > 80:
-        cleaned = cleaned[:79] + "…"
+    if len(cleaned) > longest:
+        cleaned = cleaned[: longest - 1] + "…"
     return cleaned.replace("&", "&&")
+
+
+def rows_height(ws: Worksheet, first: int, last: int) -> float:
+    """The height in points of rows first..last (rows without a set height at the default)."""
+    heights = ws.row_dimensions
+    return sum((heights[r].height if r in heights else None) or ROW_POINTS for r in range(first, last + 1))
+
+
+def printed_width(ws: Worksheet) -> float:
+    """The width in points of the sheet's used columns as printed at 100%."""
+    total = 0.0
+    first, last = 1, ws.max_column or 1
+    if ws.print_area:  # only the printed columns count, e.g. "'Sheet'!$A$1:$I$60"
+        bounds = range_boundaries(str(ws.print_area).split(",")[0].split("!")[-1].replace("$", ""))
+        first, last = int(bounds[0] or 1), int(bounds[2] or last)
+    for column in range(first, last + 1):
+        letter = get_column_letter(column)
+        dimension = ws.column_dimensions.get(letter)
+        width = dimension.width if dimension is not None and dimension.width else 8.43
+        if dimension is not None and dimension.hidden:
+            continue
+        total += (width * 7 + 5) * 0.75
+    return total
+
+
+def print_scale(ws: Worksheet) -> float:
+    """The scale at which the sheet prints: 1, or less where its columns are wider than the page."""
+    landscape = ws.page_setup.orientation == "landscape"
+    usable = PAGE[landscape][0] - 72 * 2 * MARGIN_SIDE
+    return min(1.0, usable / max(printed_width(ws), 1.0))
 
 
 def widths(ws: Worksheet, values: dict[str, float]) -> None:

@@ -12,7 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.dates import long_date
 from planner.exports.book import Book, Column, widths
-from planner.exports.forecast_sheets import level_names
+from planner.exports.forecast_sheets import level_names, percent_text
+from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS, whole
 
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", None: "Not rated"}
 
@@ -66,8 +67,11 @@ CONTENTS = {
     "Summary": "The figures the board needs first",
     "Scope": "Vision, mission and values",
     "Structure and baseline": "Levels, the bands in each, and staff and leaders in post by area",
-    "Forecast": "Leaders needed by level and year, and by area, with charts",
-    "Scenarios": "The scenarios' assumptions and results compared",
+    "Forecast": "Leaders needed by level and year, in whole people that add up along each row",
+    "Forecast by area": "Each area's posts needed, leaders and appointments over the period",
+    "Forecast charts": "Posts needed against leaders in post, appointments each year, scenarios compared",
+    "Sensitivity": "Appointments and shortfall with every leaver rate 1 and 2 points lower and higher",
+    "Scenarios": "The scenarios' results, and every assumption side by side",
     "Uncertainty": "The range of likely outcomes from simulations",
     "Diversity": "Representation, WRES and WDES indicators, targets and trajectories",
     "Competencies": "Required steps, gaps and the development plan",
@@ -83,7 +87,7 @@ CONTENTS = {
 
 def write_contents(book: Book, ws: Worksheet, notes: Sequence[str]) -> None:
     """Contents: a link to each sheet with what it holds, then notes on what the safety rules changed."""
-    widths(ws, {"A": 30, "B": 90})
+    widths(ws, {"A": 26, "B": 64})
     book.heading(ws, 1, "Contents", "Pack title")
     row = 3
     for sheet in book.workbook.worksheets:
@@ -116,6 +120,11 @@ def _summary_levels(content: Mapping[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def _whole_row(row: Sequence[Any]) -> list[Any]:
+    """A summary row with its figures in whole people (each rounded on its own)."""
+    return [row[0], *(None if v is None else whole(v) for v in row[1:])]
+
+
 def write_summary(book: Book, content: Mapping[str, Any]) -> None:
     """Summary: leaders needed and appointments, diversity targets, the largest gaps, objectives by RAG."""
     ws = book.sheet("Summary", presentation=True)
@@ -136,7 +145,8 @@ def write_summary(book: Book, content: Mapping[str, Any]) -> None:
                                    Column(f"Posts needed in {strategy['end_year']}", "people"),
                                    Column("External appointments over the period", "people"),
                                    Column("Internal promotions over the period", "people")],
-                         [*level_rows, total], autofilter=False)
+                         [_whole_row(r) for r in [*level_rows, total]], autofilter=False)
+        row = book.note(ws, row - 1, ROUNDING_NOTE) + 1
     row = book.heading(ws, row, "Diversity targets")
     targets = content["diversity"]["targets"]
     groups = {(key, g): label for key, v in content["diversity"].get("names", {}).items()
@@ -176,7 +186,7 @@ def write_summary(book: Book, content: Mapping[str, Any]) -> None:
 def write_scope(book: Book, content: Mapping[str, Any]) -> None:
     """Scope: the vision, mission and values in the board's own words."""
     ws = book.sheet("Scope", presentation=True, landscape=False)
-    widths(ws, {"A": 20, "B": 100})
+    widths(ws, {"A": 20, "B": 72})
     strategy = content["strategy"]
     book.heading(ws, 1, "Scope", "Pack title")
     values = [v.strip(" -•*") for v in (strategy["values"] or "").splitlines() if v.strip(" -•*")]
@@ -196,13 +206,13 @@ def write_structure(book: Book, content: Mapping[str, Any]) -> None:
                      "Figures for an area include the areas within it; fold the rows with the outline buttons.")
     row = book.heading(ws, 4, "Leadership levels, top first")
     row = book.table(ws, row, [Column("Level", "text", 36), Column("Key", "text", 14),
-                               Column("Agenda for Change bands and roles", "text", 40)],
+                               Column("Agenda for Change bands and roles", "text", 22)],
                      ([lv["name"], lv["key"], ", ".join(lv["bands"]) or "None assigned"] for lv in content["levels"]),
-                     autofilter=False)
+                     autofilter=False, widest=22)
     keys = [lv["key"] for lv in content["levels"]]
     names = level_names(content)
     row = book.heading(ws, row, "Staff and leaders in post by area")
-    columns = [Column("Area", "text", 36), Column("Code", "text", 14), Column("Staff", "people"),
+    columns = [Column("Area", "text", 34), Column("Code", "text", 14), Column("Staff", "people"),
                Column("FTE", "number")] + [Column(f"{names[k]}", "people") for k in keys] + [
                Column("All leaders", "people")]
     organisation = ["Whole organisation", "", sum(a["staff"] for a in content["areas"]),
@@ -214,7 +224,7 @@ def write_structure(book: Book, content: Mapping[str, Any]) -> None:
         leaders = [area["rolled_leaders"].get(k, 0) for k in keys]
         body.append([area["name"], area["code"], area["rolled_staff"], area["rolled_fte"], *leaders, sum(leaders)])
     header = row
-    book.table(ws, header, columns, body, freeze=True)
+    book.table(ws, header, columns, body, long=True, widest=34)
     ws.sheet_properties.outlinePr.summaryBelow = False
     for offset, area in enumerate(content["areas"], start=2):
         depth = int(area["depth"])
@@ -223,49 +233,27 @@ def write_structure(book: Book, content: Mapping[str, Any]) -> None:
             ws.row_dimensions[header + offset].outlineLevel = min(depth, 7)
 
 
-def _rate_source(scenario: str, override: bool) -> str:
-    return (f"Override for this area in the scenario '{scenario}'" if override
-            else f"The scenario '{scenario}', for every area")
-
-
 def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
-    """Assumptions and method: every rate with its source, and the model in words."""
+    """Assumptions and method: every rate with its source, the model in words, then growth, spans and
+    any area's own rates, area by area (the one table that may run over pages, so it comes last)."""
     ws = book.sheet("Assumptions and method", presentation=True)
-    widths(ws, {"A": 30, "B": 24, "C": 16, "D": 16, "E": 16, "F": 60})
     names = level_names(content)
+    keys = list(names)
     forecast = content["forecast"]
+    widths(ws, {"A": 34, "B": 14})
     book.heading(ws, 1, "Assumptions and method", "Pack title")
     row = 3
-    if forecast["assumptions"]:
+    assumptions = forecast["assumptions"]
+    if assumptions:
         scenario = forecast["scenario"]["name"]
         row = book.heading(ws, row, f"Rates by level: scenario '{scenario}'")
-        row = book.table(ws, row, [Column("Level", "text"), Column("Applies to", "text"),
-                                   Column("Leaver rate", "rate"), Column("Ready to step up", "rate"),
-                                   Column("Most internal fills", "rate"), Column("Source", "text")],
-                         ([names.get(r["level"], r["level"]), "Every area", r["leaver_rate"], r["ready_rate"],
-                           r["internal_fill_max"], _rate_source(scenario, False)]
-                          for r in forecast["assumptions"]["levels"]), autofilter=False)
-        areas = {a["code"]: a["name"] for a in content["areas"]}
-        overrides = [[names.get(level, level), areas.get(a["area"], a["area"]), rates.get("leaver_rate"),
-                      rates.get("ready_rate"), rates.get("internal_fill_max"), _rate_source(scenario, True)]
-                     for a in forecast["assumptions"]["areas"] for level, rates in a["overrides"].items()]
-        if overrides:
-            row = book.heading(ws, row, "Rates set for one area (blank: the level's rate applies)")
-            row = book.table(ws, row, [Column("Level", "text"), Column("Area", "text"), Column("Leaver rate", "rate"),
-                                       Column("Ready to step up", "rate"), Column("Most internal fills", "rate"),
-                                       Column("Source", "text")], overrides, autofilter=False)
-        row = book.heading(ws, row, "Staff growth and spans of control by area")
-        keys = list(names)
-        spans_rows = []
-        for a in forecast["assumptions"]["areas"]:
-            growth = a["staff_growth"]
-            shown = growth if isinstance(growth, (int, float)) else ", ".join(f"{g * 100:.1f}%" for g in growth)
-            spans_rows.append([areas.get(a["area"], a["area"]), shown,
-                               *[a["spans"].get(k) for k in keys]])
-        row = book.table(ws, row, [Column("Area", "text"), Column("Staff growth a year", "rate")]
-                         + [Column(f"Span: {names[k]}", "number") for k in keys], spans_rows, autofilter=False)
-        row = book.note(ws, row - 1, "A span is staff per leader; a level without one keeps its baseline count "
-                                     "as the posts needed. Blank growth means none.") + 1
+        row = book.note(ws, row, f"Source: the scenario '{scenario}', set on the Scenarios step; each applies to every "
+                                 "area except where the table at the end sets an area's own rate.")
+        row = book.table(ws, row, [Column("Level", "text"), Column("Leaver rate", "rate"),
+                                   Column("Ready to step up", "rate"), Column("Most internal fills", "rate")],
+                         ([names.get(r["level"], r["level"]), r["leaver_rate"][0] if isinstance(r["leaver_rate"], list)
+                           else r["leaver_rate"], r["ready_rate"], r["internal_fill_max"]]
+                          for r in assumptions["levels"]), autofilter=False)
     row = book.heading(ws, row, "Sources")
     row = _pairs(book, ws, row, [
         ("Baseline", content.get("baseline_source", "The Baseline step")),
@@ -274,15 +262,39 @@ def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
     ])
     row = book.heading(ws, row, "The model in words")
     threshold = content["organisation"]["suppression_threshold"]
+    last_column = 2 + len(keys) + 1
     for paragraph in METHOD + [
+        RULE_IN_WORDS,
         f"Diversity counts from 1 to {threshold} are withheld (shown as *), with further cells withheld where "
         "a withheld figure could be worked out from the totals. Self-assessment results for a group are shown "
         "only where five or more people in it answered.",
     ]:
         book.put(ws, row, 1, paragraph, style="Pack paragraph")
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
-        ws.row_dimensions[row].height = 15 * (1 + len(paragraph) // 150)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+        ws.row_dimensions[row].height = 15 * (1 + len(paragraph) // 120)
         row += 1
+    book.keep(ws, row - len(METHOD) - 2, row - 1)
+    if not assumptions:
+        return
+    row = book.heading(ws, row + 1, "Staff growth, spans of control and area rates, area by area")
+    row = book.note(ws, row, "A span is staff per leader; a level without one keeps its baseline count as the posts "
+                             "needed. Blank growth means none. An area's own rates replace the level's there.")
+    areas = {a["code"]: a["name"] for a in content["areas"]}
+    rows = []
+    for a in assumptions["areas"]:
+        growth = a["staff_growth"]
+        shown = growth if isinstance(growth, (int, float)) else percent_text(growth)
+        own = "; ".join(f"{names.get(level, level)}: " + ", ".join(
+            f"{label.lower()} {percent_text(value)}" for field, label in RATE_LABELS if (value := rates.get(field))
+            is not None) for level, rates in a["overrides"].items())
+        rows.append([areas.get(a["area"], a["area"]), shown, *[a["spans"].get(k) for k in keys], own or None])
+    book.table(ws, row, [Column("Area", "text"), Column("Staff growth a year", "rate")]
+               + [Column(f"Span: {names[k]}", "tenth", 11) for k in keys] + [Column("The area's own rates", "text")],
+               rows, autofilter=False, long=True, widest=40)
+
+
+RATE_LABELS = (("leaver_rate", "Leaver rate"), ("ready_rate", "Ready rate"),
+               ("internal_fill_max", "Most internal fills"))
 
 
 METHOD = [

@@ -12,6 +12,7 @@ from openpyxl.workbook.properties import CalcProperties
 from planner.exports import forecast_sheets, pack_sheets
 from planner.exports.book import Book, clean_text
 from planner.exports.consultation_sheet import write_consultation
+from planner.exports.cover_sheet import write_cover
 from planner.exports.live_forecast import write_live_forecast
 
 Writer = Callable[[Book, Mapping[str, Any]], Any]
@@ -33,6 +34,7 @@ SHEETS: dict[str, Writer] = {
     "structure": pack_sheets.write_structure,
     "forecast": forecast_sheets.write_forecast,
     "scenarios": forecast_sheets.write_scenarios,
+    "sensitivity": forecast_sheets.write_sensitivity,
     "uncertainty": forecast_sheets.write_uncertainty,
     "diversity": _people("write_diversity"),
     "competencies": _people("write_competencies"),
@@ -53,12 +55,13 @@ def build_pack(content: Mapping[str, Any], *, sheets: Collection[str] | None = N
     strategy = content["strategy"]
     book = Book(header_left=f"{strategy['title']}", header_right=content["status"]["version"],
                 marking=content["prepared"]["marking"])
-    pack_sheets.write_cover(book, content)
+    write_cover(book, content)
     contents = book.sheet("Contents", presentation=True, landscape=False)
     for name, write in SHEETS.items():
         if sheets is None or name in sheets:
             write(book, content)
     pack_sheets.write_contents(book, contents, book.finish_notes())
+    book.paginate()
     wb = book.workbook
     wb.active = 0
     # Ask Excel and LibreOffice to calculate every formula when the file opens (none are cached).
