@@ -252,8 +252,8 @@ class Book:
                     longest[offset] = max(longest[offset], len(value))
                     if wraps:
                         lines = max(lines, sum(-(-len(part) // widest) or 1 for part in value.split("\n")))
-            if lines > 1:
-                ws.row_dimensions[last].height = 15 * lines
+            if lines > 1:  # a wrapped line of 11 pt Arial takes about 13 points
+                ws.row_dimensions[last].height = 13 * lines + 3
         header_lines = 1
         for offset, col in enumerate(columns):
             # A number's heading sits over it, on the right, as figures line up in a printed table.
@@ -271,7 +271,7 @@ class Book:
                 self.widths_set[key] = width
                 ws.column_dimensions[letter].width = width
             header_lines = max(header_lines, -(-len(col.heading) // max(int(self.widths_set[key]) - 2, 4)))
-        ws.row_dimensions[top].height = 15 * min(header_lines, 4) + 2
+        ws.row_dimensions[top].height = 13 * min(header_lines, 4) + 4
         end_letter = get_column_letter(first_column + len(columns) - 1)
         if autofilter and last > top and not ws.auto_filter.ref:
             ws.auto_filter.ref = f"{get_column_letter(first_column)}{top}:{end_letter}{last}"

@@ -10,7 +10,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.dates import long_date
 from planner.exports.book import Book, Column, widths
 from planner.exports.forecast_sheets import level_names, percent_text
 from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS, whole
@@ -27,39 +26,6 @@ def _pairs(book: Book, ws: Worksheet, top: int, pairs: Sequence[tuple[str, Any]]
             # Spreadsheet programs do not grow a row for wrapped text they did not type themselves.
             ws.row_dimensions[top + offset].height = 15 * (-(-len(value) // (width - 5)) + value.count("\n"))
     return top + len(pairs) + 1
-
-
-def write_cover(book: Book, content: Mapping[str, Any]) -> None:
-    """Cover: who, what, which version, when, by whom, and the protective marking."""
-    ws = book.sheet("Cover", presentation=True, landscape=False)
-    widths(ws, {"A": 28, "B": 80})
-    strategy = content["strategy"]
-    book.put(ws, 2, 1, content["prepared"]["marking"], style="Pack heading")
-    book.put(ws, 4, 1, strategy["title"], style="Pack title")
-    book.put(ws, 5, 1, content["organisation"]["name"], style="Pack heading")
-    book.put(ws, 6, 1, "Collective leadership strategy: board pack", style="Pack label")
-    pairs: list[tuple[str, Any]] = [
-        ("Organisation", content["organisation"]["name"]),
-        ("Strategy", strategy["title"]),
-        ("Period", f"{strategy['start_year']} to {strategy['end_year']} (baseline {strategy['start_year']}, "
-                   f"forecast {strategy['start_year'] + 1} to {strategy['end_year']})"),
-        ("Status", content["status"]["state"]),
-        ("Version", content["status"]["version"]),
-        ("Scenario", (content["forecast"]["scenario"] or {}).get("name", "None yet")),
-        ("Date prepared", long_date(content["prepared"]["on"])),
-        ("Prepared by", content["prepared"]["by"] or "Not recorded"),
-        ("Protective marking", content["prepared"]["marking"]),
-    ]
-    approval = content.get("approval")
-    if approval:
-        pairs += [("Board decision", approval["decision"]),
-                  ("Board meeting", long_date(approval["meeting_date"])),
-                  ("Minute reference", approval["minute"])]
-        if approval.get("notes"):
-            pairs.append(("Decision notes", approval["notes"]))
-    _pairs(book, ws, 8, pairs)
-    ws.column_dimensions["B"].width = 80
-    ws.cell(row=4, column=1).alignment = Alignment(wrap_text=False)
 
 
 CONTENTS = {
