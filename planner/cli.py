@@ -447,7 +447,8 @@ def import_objectives_command(objectives_file: str, strategy_id: int, sheet: str
 @click.option("--scenario", "scenario_name", help="The scenario the forecast sheets show (default: the first).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
 @click.option("--step", type=click.Choice(sorted(STEP_SHEETS)), help="Only this step's sheets.")
-@click.option("--prepared-by", default="", help="The name on the cover (default: none recorded).")
+@click.option("--prepared-by", default="",
+              help="The name on the cover as 'Prepared by' (default: the cover sheet's author, if any).")
 def export_command(strategy_id: int, scenario_name: str | None, output: str, step: str | None,
                    prepared_by: str) -> None:
     """Write the board pack: an Excel workbook of every step, with charts and a live forecast sheet."""

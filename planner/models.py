@@ -619,3 +619,35 @@ class BoardDecision(SQLModel, table=True):
 def _versions_are_frozen(_mapper: object, _connection: object, version: StrategyVersion) -> None:
     """An approved version is a record of what the board approved: it is never changed."""
     raise ValueError(f"Version {version.number} of the strategy is frozen and cannot be changed")
+
+
+# --- the board cover sheet ----------------------------------------------------------------------
+
+
+class BoardCover(SQLModel, table=True):
+    """The cover sheet a board paper opens with: the meeting, purpose, recommendation, summary, the
+    objectives and Board Assurance Framework risks it links to, its impact and who considered it before."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", unique=True, ondelete="CASCADE")  # one per strategy
+    meeting: str = Field(default="Board", max_length=200)
+    meeting_date: date | None = None
+    agenda_item: str = Field(default="", max_length=20)
+    part: str = Field(default="1", max_length=1)  # "1" public, "2" private
+    executive_lead: str = Field(default="", max_length=200)
+    author: str = Field(default="", max_length=200)
+    purpose: str = Field(default="approval", max_length=20)  # approval, assurance, discussion, information
+    recommendation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    executive_summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    strategic_objectives: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # one a line
+    baf_risks: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # one a line
+    impact_equality: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    impact_quality: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    impact_finance: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    impact_workforce: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    impact_sustainability: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # JSON list of {"by": committee, "on": "YYYY-MM-DD"}, at most five, in the order entered.
+    previously_considered: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")

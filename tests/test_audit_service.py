@@ -30,6 +30,7 @@ from planner.models import (
     AuditEvent,
     BandAssignment,
     Benchmark,
+    BoardCover,
     BoardDecision,
     CheckIn,
     Comment,
@@ -62,6 +63,7 @@ from planner.services import (
     accounts,
     audit,
     baseline,
+    board_cover,
     competencies,
     consultation,
     diversity,
@@ -242,6 +244,7 @@ def test_a_refusal_that_cannot_be_stored_is_logged_not_raised(database_url: str,
 #                 through the link), hide_comment, unhide_comment, respond, add_event, update_event,
 #                 delete_event
 #   versions      submit, withdraw, record_decision (an approval, which freezes a version, and a deferral)
+#   board_cover   save_cover (add and change)
 #   --- tested elsewhere (TESTED_ELSEWHERE): demo.load_demo, audit.record, audit.record_refusal,
 #       board_pack.pack_content (a read, which may seed the default required steps in its caller's transaction)
 #   --- deliberately without an event (NO_EVENT, and docs/audit.md): surveys.submit, accounts.authenticate
@@ -507,6 +510,14 @@ def _decide(decision: str) -> Callable[[Session, Strategy, User, Any], None]:
         versions.record_decision(session=db, strategy=strategy, organisation=_org(db, strategy), values=values,
                                  actor=actor, today=TODAY)
     return act
+
+
+COVER = {"meeting": "People Committee", "purpose": "assurance", "recommendation": "To note the strategy."}
+
+
+def _cover(db: Session, strategy: Strategy, actor: User) -> BoardCover:
+    return board_cover.save_cover(session=db, strategy=strategy, organisation=_org(db, strategy), values=COVER,
+                                  actor=actor, today=TODAY)
 
 
 def _viewer(db: Session, strategy: Strategy, actor: User) -> Membership:
@@ -810,6 +821,15 @@ WRITES: list[Write] = [
     Write("versions.record_decision", _decide("deferred"),
           "defer", "strategy", {"decision": "deferred", "minute": "2027/045"}, BoardDecision, arrange=_submitted,
           variant="deferred", names=_strategy_id),
+    # board_cover
+    Write("board_cover.save_cover", lambda db, s, a, x: _cover(db, s, a),
+          "create", "board_cover", {"meeting": [None, "People Committee"], "purpose": [None, "assurance"]},
+          BoardCover, variant="add"),
+    Write("board_cover.save_cover", lambda db, s, a, x: board_cover.save_cover(
+        session=db, strategy=s, organisation=_org(db, s), values={**COVER, "agenda_item": "7.2"}, actor=a,
+        today=TODAY),
+        "update", "board_cover", {"agenda_item": ["", "7.2"]}, BoardCover, rows=0, arrange=_cover,
+        stored=_read(BoardCover, "agenda_item"), variant="change"),
 ]
 
 

@@ -16,6 +16,7 @@ from planner.dates import long_date
 from planner.models import Organisation, Scenario, StaffImport, Strategy
 from planner.services import competencies, consultation, diversity, forecasting, objectives, surveys
 from planner.services.baseline import summarise
+from planner.services.board_cover import cover_content
 from planner.services.scenarios import area_assumptions, level_assumptions, scenarios_of
 from planner.services.structure import areas_of, bands_by_level, levels_of
 
@@ -189,6 +190,7 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
         structure = _structure(session, strategy)
         level_ids = {lv.key: lv.id for lv in levels_of(session, strategy)}
         chosen = _scenario_choice(session, strategy, scenario)
+        cover = cover_content(session, strategy, prepared_by=prepared_by)  # prepared by: else the cover's author
         return {
             "schema": SCHEMA,
             "organisation": {"name": organisation.name, "suppression_threshold": organisation.suppression_threshold},
@@ -197,7 +199,7 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
                          "mission": strategy.mission, "values": strategy.values, "owner": strategy.owner},
             "status": draft_status(session, strategy),
             "approval": None,
-            "prepared": {"on": today.isoformat(), "by": prepared_by, "marking": MARKING},
+            "prepared": {"on": today.isoformat(), "by": cover["prepared_by"], "marking": MARKING},
             **structure,
             "forecast": _forecast(session, strategy, chosen, level_ids),  # type: ignore[arg-type]
             "diversity": _diversity(session, strategy, organisation, chosen),
@@ -205,4 +207,5 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
             "self_assessment": _self_assessment(session, strategy),
             "objectives": _objectives(session, strategy, organisation, today),
             "consultation": consultation.consultation_content(session, strategy),
+            "cover": cover,
         }

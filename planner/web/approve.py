@@ -1,5 +1,6 @@
-"""The Approve step: what the strategy still lacks, submission, the board's decision, the frozen
-versions (each readable and exporting its pack as approved) and the comparison of two versions."""
+"""The Approve step: what the strategy still lacks, the board cover sheet, submission, the board's
+decision, the frozen versions (each readable and exporting its pack as approved) and the comparison
+of two versions."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from planner.compare import compare
 from planner.db import get_session
 from planner.exports.workbook import pack_bytes
 from planner.models import StrategyVersion
-from planner.services import ServiceError
+from planner.services import ServiceError, board_cover
 from planner.services import versions as service
+from planner.services.board_cover import CoverError
 from planner.services.board_pack import draft_status
 from planner.services.completeness import completeness
 from planner.web.exports import XLSX, file_name
-from planner.web.forms import ConfirmForm
+from planner.web.forms import BoardCoverForm, ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
+from planner.web.util import attach_error
 
 bp = Blueprint("approve", __name__, url_prefix="/strategies/<int:strategy_id>")
 
@@ -39,6 +42,7 @@ def _page(strategy_id: int, errors: list[tuple[str, str]] | None = None, values:
         "approve/index.html", strategy=strategy, items=completeness(db, strategy, current_org(), today),  # type: ignore[arg-type]
         versions=service.versions_of(db, strategy), decisions=service.decisions_of(db, strategy),
         status=draft_status(db, strategy), decision_names=service.DECISIONS, form=ConfirmForm(),
+        cover=board_cover.cover_content(db, strategy, prepared_by=""),
         errors=errors or [], values=values or {}, today=today), status
 
 
@@ -47,6 +51,33 @@ def _page(strategy_id: int, errors: list[tuple[str, str]] | None = None, values:
 def index(strategy_id: int) -> tuple[str, int]:
     """The Approve step: completeness, status, the decision form and the versions."""
     return _page(strategy_id)
+
+
+@bp.route("/approve/cover", methods=["GET", "POST"])
+@require("strategy.submit")
+def cover(strategy_id: int) -> Response | tuple[str, int]:
+    """The board cover sheet: its form, and saving it."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    stored = None if request.method == "POST" else BoardCoverForm.data_from(
+        board_cover.cover_content(db, strategy, prepared_by=""))
+    form = BoardCoverForm(data=stored)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            board_cover.save_cover(session=db, strategy=strategy, organisation=current_org(),  # type: ignore[arg-type]
+                                   values=form.cover_values(), actor=current_user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            db.rollback()
+            for field, message in (exc.problems if isinstance(exc, CoverError) else [(exc.field, exc.message)]):
+                attach_error(form, ServiceError(message, field=field))
+            status = 400
+        else:
+            flash("The cover sheet is saved. It goes at the front of the board pack.", "success")
+            return redirect(url_for("approve.index", strategy_id=strategy.id, _anchor="cover-sheet"))  # type: ignore[return-value]
+    elif form.is_submitted():
+        status = 400
+    return render_template("approve/cover.html", strategy=strategy, form=form), status
 
 
 @bp.route("/approve/submit", methods=["POST"])

@@ -3,11 +3,14 @@ live in the services, whose errors the views attach to the field they name."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,8 +18,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from planner.exports.cover import IMPACTS, MAX_CONSIDERED, PARTS, PURPOSES
 from planner.models import ROLE_NAMES
 from planner.permissions import ROLES
+from planner.services.board_cover import MAX_IMPACT, MAX_LINE, MAX_RECOMMENDATION, MAX_SUMMARY
 
 ROLE_CHOICES = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES]
 
@@ -88,3 +93,69 @@ class RoleForm(FlaskForm):
 class TokenForm(FlaskForm):
     name = StringField("Token name", description="What the token is for, for example 'Power BI refresh'.",
                        validators=[DataRequired("Enter a name for the token"), Length(max=100)])
+
+
+class BoardCoverForm(FlaskForm):
+    """The board cover sheet. Only the shape of the input is read here: the cover's rules (lengths,
+    dates, choices) are the service's, whose errors are shown on the fields they name."""
+
+    meeting = StringField("Meeting", description="Board, or a committee such as the People Committee.",
+                          default="Board")
+    meeting_date = StringField("Date of the meeting (optional)",
+                               description="As year-month-day, for example 2027-03-12.")
+    agenda_item = StringField("Agenda item", description="As on the agenda, for example 7.2.")
+    part = RadioField("Part of the meeting", choices=[SelectChoice(k, v) for k, v in PARTS.items()], default="1",
+                      validate_choice=False)
+    purpose = RadioField("Purpose of the paper", choices=[SelectChoice(k, v) for k, v in PURPOSES.items()],
+                         default="approval", validate_choice=False)
+    executive_lead = StringField("Executive lead", description="Name and title, for example Jo Patel, "
+                                                               "Chief People Officer.")
+    author = StringField("Author", description="Name and title of whoever wrote the paper.")
+    recommendation = TextAreaField("Recommendation", description="For example: The Board is asked to approve the "
+                                   f"collective leadership strategy. At most {MAX_RECOMMENDATION:,} characters.")
+    executive_summary = TextAreaField("Executive summary", description="In plain English: what the paper says and "
+                                      f"why it matters. At most {MAX_SUMMARY:,} characters.")
+    strategic_objectives = TextAreaField("Links to strategic objectives",
+                                         description=f"One on each line, each at most {MAX_LINE} characters.")
+    baf_risks = TextAreaField("Board Assurance Framework (BAF) risks",
+                              description="One on each line, for example BAF 3: Workforce supply.")
+    impact_equality = TextAreaField("Equality impact", description="On people with protected characteristics, and "
+                                    f"whether an equality impact assessment was done. At most {MAX_IMPACT:,} "
+                                    "characters.")
+    impact_quality = TextAreaField("Quality impact", description="On the safety and quality of care.")
+    impact_finance = TextAreaField("Financial impact", description="Costs, savings and funding.")
+    impact_workforce = TextAreaField("Workforce impact", description="On staff, roles and wellbeing.")
+    impact_sustainability = TextAreaField("Sustainability impact", description="On the Green Plan and net zero.")
+    considered_by_1 = StringField("Committee or meeting 1")
+    considered_on_1 = StringField("Date 1")
+    considered_by_2 = StringField("Committee or meeting 2")
+    considered_on_2 = StringField("Date 2")
+    considered_by_3 = StringField("Committee or meeting 3")
+    considered_on_3 = StringField("Date 3")
+    considered_by_4 = StringField("Committee or meeting 4")
+    considered_on_4 = StringField("Date 4")
+    considered_by_5 = StringField("Committee or meeting 5")
+    considered_on_5 = StringField("Date 5")
+
+    @staticmethod
+    def data_from(cover: dict[str, Any]) -> dict[str, Any]:
+        """The form's fields from a cover as planner.services.board_cover.cover_content gives it."""
+        data: dict[str, Any] = {k: cover[k] for k in ("meeting", "agenda_item", "part", "purpose", "executive_lead",
+                                                      "author", "recommendation", "executive_summary")}
+        data["meeting_date"] = cover["meeting_date"] or ""
+        data["strategic_objectives"] = "\n".join(cover["strategic_objectives"])
+        data["baf_risks"] = "\n".join(cover["baf_risks"])
+        data.update({f"impact_{key}": cover["impact"].get(key, "") for key in IMPACTS})
+        for number, entry in enumerate(cover["previously_considered"][:MAX_CONSIDERED], start=1):
+            data[f"considered_by_{number}"], data[f"considered_on_{number}"] = entry["by"], entry["on"]
+        return data
+
+    def cover_values(self) -> dict[str, Any]:
+        """What was typed, as planner.services.board_cover.save_cover takes it."""
+        values: dict[str, Any] = {name: self[name].data or "" for name in (
+            "meeting", "meeting_date", "agenda_item", "part", "purpose", "executive_lead", "author", "recommendation",
+            "executive_summary", "strategic_objectives", "baf_risks", *(f"impact_{k}" for k in IMPACTS))}
+        values["previously_considered"] = [{"by": self[f"considered_by_{n}"].data or "",
+                                            "on": self[f"considered_on_{n}"].data or ""}
+                                           for n in range(1, MAX_CONSIDERED + 1)]
+        return values

@@ -118,6 +118,7 @@ MATRIX: dict[str, str | set[str]] = {
     "charts.download": EVERYONE,
     "exports.pack": EVERYONE,
     "approve.index": EVERYONE,
+    "approve.cover": EDITORS,
     "approve.submit": EDITORS,
     "approve.withdraw": EDITORS,
     "approve.decision": EDITORS,
