@@ -1,0 +1,829 @@
+"""The words of the board paper, written from the figures of the pack's content.
+
+No sentence here is fixed where a figure could contradict it: each states what the content holds
+(planner.exports.paper_figures works the numbers out once, in whole people), and switches its words
+with them ("the fewest", "cannot be met", "was not simulated"). The paper is a list of sections of
+blocks (paragraphs, bullets, tables, figures); planner.exports.paper lays them out in Word.
+Diversity figures are the content's, already suppressed; a withheld count is never printed.
+Pure: content in, words out."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.dates import long_date
+from planner.exports import paper_figures as pf
+from planner.exports.paper_figures import count, money, percent, words_list
+from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS
+
+PURPOSES = {"approval": "For approval", "assurance": "For assurance", "discussion": "For discussion",
+            "information": "For information"}
+PARTS = {"1": "Part 1 (public)", "2": "Part 2 (private)"}
+IMPACTS = {"equality": "Equality, diversity and inclusion", "quality": "Quality and patient safety",
+           "finance": "Finance", "workforce": "Workforce", "sustainability": "Sustainability"}
+NOT_RECORDED = "None recorded"
+TO_CONFIRM = "To be confirmed"
+MAX_CHANGES = 8  # "you said, we did" items printed; the pack has every one
+WITHHELD_NOTE = ("* Withheld to protect privacy: counts from 1 to {threshold} people, and any count or share "
+                 "from which one could be worked out.")
+
+
+# --- the blocks a section holds -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph: body text, a bullet or a small note."""
+
+    text: str
+    kind: str = "body"  # body | bullet | note
+
+
+@dataclass(frozen=True)
+class Subheading:
+    """A heading inside a section (Heading 2)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with a caption, a header row, body rows (the last a total where `total_last`) and notes."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+    notes: tuple[str, ...] = ()
+    total_last: bool = False
+    widths: tuple[float, ...] = ()  # centimetres, or () for even columns
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A place for a chart (by its key in planner.exports.paper_charts)."""
+
+    key: str
+
+
+Block = Para | Subheading | Table | Figure
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section of the paper (Heading 1)."""
+
+    title: str
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+
+# --- the cover sheet ------------------------------------------------------------------------------
+
+
+def _given_cover(content: Mapping[str, Any]) -> dict[str, Any]:
+    """The cover as its own module reads it from the content (planner.exports.cover, once it exists),
+    else the content's "cover" as it stands (older content has none)."""
+    try:
+        module = importlib.import_module("planner.exports.cover")
+    except ModuleNotFoundError as exc:
+        if exc.name != "planner.exports.cover":
+            raise
+        module = None
+    reader = getattr(module, "cover_of_content", None)
+    found = reader(content) if callable(reader) else content.get("cover")
+    return dict(found) if isinstance(found, Mapping) else {}
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def cover(content: Mapping[str, Any]) -> dict[str, Any]:
+    """Every cover field: what the board secretary set, and for the rest a default from the figures."""
+    given = _given_cover(content)
+    strategy = content["strategy"]
+    purpose = str(given.get("purpose")) if given.get("purpose") in PURPOSES else "approval"
+    part = str(given.get("part")) if str(given.get("part")) in PARTS else "1"
+    prepared_by = _text(given.get("prepared_by")) or _text((content.get("prepared") or {}).get("by"))
+    found_impact = given.get("impact")
+    impact_given: Mapping[str, Any] = found_impact if isinstance(found_impact, Mapping) else {}
+    defaults = _impact_defaults(content)
+    previously = [p for p in given.get("previously_considered") or [] if isinstance(p, Mapping) and p.get("by")]
+    return {
+        "meeting": _text(given.get("meeting")) or "Board",
+        "meeting_date": given.get("meeting_date") or None,
+        "agenda_item": _text(given.get("agenda_item")),
+        "part": part, "part_name": PARTS[part],
+        "title": _text(strategy.get("title")),
+        "executive_lead": _text(given.get("executive_lead")) or _text(strategy.get("owner")),
+        "author": _text(given.get("author")) or prepared_by,
+        "purpose": purpose, "purpose_name": PURPOSES[purpose],
+        "recommendation": str(given.get("recommendation") or "").strip() or default_recommendation(content, purpose),
+        "executive_summary": str(given.get("executive_summary") or "").strip() or executive_summary(content),
+        "strategic_objectives": [_text(s) for s in given.get("strategic_objectives") or [] if _text(s)],
+        "baf_risks": [_text(s) for s in given.get("baf_risks") or [] if _text(s)],
+        "impact": {key: (_text(impact_given.get(key)) if _filled(impact_given.get(key)) else defaults[key])
+                   for key in IMPACTS},
+        "previously_considered": [{"by": _text(p["by"]), "on": p.get("on") or None} for p in previously],
+        "prepared_by": prepared_by,
+        "set": bool(given.get("set")),
+    }
+
+
+def purpose_boxes(chosen: str) -> str:
+    """The four purposes with the chosen one marked: 'Approval ☒   Assurance ☐   ...'."""
+    return "   ".join(f"{name.removeprefix('For ').capitalize()} {'☒' if key == chosen else '☐'}"
+                      for key, name in PURPOSES.items())
+
+
+def cover_rows(content: Mapping[str, Any], sheet: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The cover sheet's rows, label and value, in the order NHS papers lay them out (impact rows
+    are labelled 'Impact: ...')."""
+    date = long_date(sheet["meeting_date"]) if sheet["meeting_date"] else TO_CONFIRM
+    rows = [
+        ("Meeting", sheet["meeting"]), ("Date of meeting", date),
+        ("Agenda item", sheet["agenda_item"] or TO_CONFIRM), ("Part", sheet["part_name"]),
+        ("Title of paper", sheet["title"]), ("Purpose", purpose_boxes(sheet["purpose"])),
+        ("Executive lead", sheet["executive_lead"] or TO_CONFIRM), ("Author", sheet["author"] or TO_CONFIRM),
+        ("Prepared by", sheet["prepared_by"] or NOT_RECORDED),
+        ("Date prepared", long_date((content.get("prepared") or {}).get("on"))),
+        ("Status", (content.get("status") or {}).get("version") or "Draft"),
+        ("Recommendation", sheet["recommendation"]), ("Executive summary", sheet["executive_summary"]),
+        ("Links to strategic objectives", "\n".join(sheet["strategic_objectives"]) or NOT_RECORDED),
+        ("Links to Board Assurance Framework risks", "\n".join(sheet["baf_risks"]) or NOT_RECORDED),
+    ]
+    rows += [(f"Impact: {name.lower() if key != 'equality' else 'equality'}", sheet["impact"][key])
+             for key, name in IMPACTS.items()]
+    considered = "\n".join(f"{p['by']}, {long_date(p['on'])}" if p["on"] else p["by"]
+                           for p in sheet["previously_considered"])
+    rows.append(("Previously considered by", considered or NOT_RECORDED))
+    return rows
+
+
+# --- sentences used in several places -------------------------------------------------------------
+
+
+def _scenario_phrase(content: Mapping[str, Any]) -> str:
+    name = pf.scenario_name(content)
+    return f"the {name} scenario" if name else "the forecast"
+
+
+def headline(content: Mapping[str, Any]) -> str | None:
+    """Appointments over the period in one sentence, or None without a forecast."""
+    if pf.result_of(content) is None:
+        return None
+    first, last = pf.period(content)
+    every = pf.all_levels(content)
+    start = int(content["strategy"]["start_year"])
+    return (f"On {_scenario_phrase(content)}, {count(every.external, 'external appointment')} and "
+            f"{count(every.internal, 'internal promotion')} to leadership posts are needed over "
+            f"{pf.years_text(first, last)}, to fill {count(every.posts_needed_end, 'post')} in {last} "
+            f"(against {count(every.in_post_start, 'leader')} in post in {start}).")
+
+
+# What each verdict says of n targets: (one, several).
+VERDICT_WORDS = {
+    "met": ("is met on the forecast without further action", "are met on the forecast without further action"),
+    "within": ("can be met within the group's share of the workforce",
+               "can be met within the group's share of the workforce"),
+    "wider": ("needs a larger share of appointments from the group than its share of the workforce, so can be "
+              "met only by widening the pool of candidates", "need a larger share of appointments from the group "
+              "than its share of the workforce, so can be met only by widening the pool of candidates"),
+    "unreachable": ("cannot be met by its target year", "cannot be met by their target years"),
+    "unknown": ("could not be worked out", "could not be worked out"),
+}
+
+
+def verdict_summary(reads: Sequence[pf.TargetRead]) -> str:
+    """The targets' verdicts in one sentence: 'All 3 diversity targets need ...', 'Of the 3 ..., 1 ... and 2 ...'."""
+    if not reads:
+        return "No diversity targets are set yet."
+    verdicts = [r.verdict for r in reads]
+    found = [(v, verdicts.count(v)) for v in VERDICT_WORDS if verdicts.count(v)]
+    if len(found) == 1:
+        verdict, n = found[0]
+        opening = "The diversity target" if n == 1 else f"All {n:,} diversity targets"
+        return f"{opening} {VERDICT_WORDS[verdict][0 if n == 1 else 1]}."
+    said = [f"{n:,} {VERDICT_WORDS[v][0 if n == 1 else 1]}" for v, n in found]
+    return f"Of the {count(len(reads), 'diversity target')}, {words_list(said)}."
+
+
+def _diversity_summary(content: Mapping[str, Any]) -> str:
+    return verdict_summary(pf.target_reads(content))
+
+
+def _gap_phrase(content: Mapping[str, Any], gap: Mapping[str, Any]) -> str:
+    names, levels = pf.competency_names(content), pf.level_names(content)
+    return (f"{pf.lower_first(names.get(str(gap['competency']), str(gap['competency'])))} at "
+            f"{pf.lower_first(levels.get(str(gap['level']), str(gap['level'])))}")
+
+
+def _plan_sentence(content: Mapping[str, Any]) -> str | None:
+    cost = [(y, c) for y, c in pf.plan_cost(content) if c]
+    if not cost:
+        return None
+    years = [y for y, _ in cost]
+    return f"the development plan costs {money(sum(c for _, c in cost))} over {pf.years_text(min(years), max(years))}"
+
+
+def executive_summary(content: Mapping[str, Any]) -> str:
+    """A default summary from the figures: the forecast, the targets, the gaps and the plan, the
+    consultation."""
+    strategy = content["strategy"]
+    out = [f"The {strategy['title']} sets out the leaders {content['organisation']['name']} needs, and how it "
+           f"will develop them, from {strategy['start_year']} to {strategy['end_year']}."]
+    line = headline(content)
+    out.append(line or "The forecast cannot run yet, so this paper gives no figures for appointments.")
+    out.append(_diversity_summary(content))
+    gaps = pf.largest_gaps(content, 1)
+    plan = _plan_sentence(content)
+    if gaps:
+        gap = gaps[0]
+        out.append(f"The largest competency gap is {_gap_phrase(content, gap)} ({percent(float(gap['share_below']))} "
+                   f"of those assessed are below the required step)" + (f"; {plan}." if plan else "."))
+    elif plan:
+        out.append(pf.capital(plan) + ".")
+    changes = _changes(content)
+    answered = len((content.get("consultation") or {}).get("you_said_we_did") or [])
+    if answered:
+        out.append(f"The consultation changed the strategy in response to {len(changes):,} of the "
+                   f"{count(answered, 'comment')} answered.")
+    return " ".join(out)
+
+
+def default_recommendation(content: Mapping[str, Any], purpose: str) -> str:
+    """What the Board is asked to do, by the paper's purpose."""
+    title = content["strategy"]["title"]
+    approval = content.get("approval")
+    if approval and purpose == "approval":
+        purpose = "information"  # a frozen version has been decided on already
+    items = []
+    if pf.result_of(content) is not None:
+        first, last = pf.period(content)
+        items.append(f"the forecast on {_scenario_phrase(content)} of "
+                     f"{count(pf.all_levels(content).external, 'external appointment')} to leadership posts over "
+                     f"{pf.years_text(first, last)}")
+    targets = len(pf.target_reads(content))
+    if targets:
+        items.append(f"the {count(targets, 'diversity target')}" if targets > 1 else "the diversity target")
+    if _plan_sentence(content):
+        items.append("the development plan")
+    basis = f", including {words_list(items)}" if items else ""
+    verbs = {"approval": f"The Board is asked to approve the {title}{basis}.",
+             "assurance": f"The Board is asked to take assurance from the {title}{basis}.",
+             "discussion": f"The Board is asked to discuss the {title}{basis}, and to say what should change "
+                           "before it comes back for approval.",
+             "information": f"The Board is asked to note the {title}{basis}."}
+    text = verbs[purpose]
+    if approval:
+        text += (f" The Board approved version {approval['number']} on {long_date(approval['meeting_date'])} "
+                 f"(minute {approval['minute']}).")
+    return text
+
+
+def _impact_defaults(content: Mapping[str, Any]) -> dict[str, str]:
+    plan = _plan_sentence(content)
+    return {
+        "equality": _diversity_summary(content) + (" See section 4." if pf.target_reads(content) else ""),
+        "quality": NOT_RECORDED,
+        "finance": (pf.capital(plan) + " (see section 5).") if plan else "No development plan costs are recorded.",
+        "workforce": headline(content) or "The forecast cannot run yet.",
+        "sustainability": NOT_RECORDED,
+    }
+
+
+# --- the sections ---------------------------------------------------------------------------------
+
+
+def paper_title(content: Mapping[str, Any]) -> str:
+    """The paper's title: the strategy's."""
+    return str(content["strategy"]["title"])
+
+
+
+def _changes(content: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The answered consultation comments that changed the strategy."""
+    return [c for c in (content.get("consultation") or {}).get("you_said_we_did") or [] if c.get("changed")]
+
+
+def _covers(content: Mapping[str, Any]) -> list[str]:
+    """What the strategy sets out, from what the content holds."""
+    out = []
+    if pf.result_of(content) is not None:
+        first, last = pf.period(content)
+        out.append(f"the leaders needed from {pf.years_text(first, last)} on {_scenario_phrase(content)}")
+    targets = len(pf.target_reads(content))
+    if targets:
+        out.append(f"{count(targets, 'diversity target')} and what {'it requires' if targets == 1 else 'they require'}")
+    if pf.largest_gaps(content, 1) or _plan_sentence(content):
+        out.append("the leadership competency gaps and the development plan")
+    objectives = len((content.get("objectives") or {}).get("rows") or [])
+    if objectives:
+        out.append(f"{count(objectives, 'objective')} from the Board to teams")
+    if (content.get("consultation") or {}).get("consultations"):
+        out.append("what the consultation said and what changed")
+    return out
+
+
+def _purpose(content: Mapping[str, Any], sheet: Mapping[str, Any]) -> Section:
+    title = content["strategy"]["title"]
+    opening = {"approval": f"This paper asks the Board to approve the {title}.",
+               "assurance": f"This paper gives the Board assurance on the {title}.",
+               "discussion": f"This paper asks the Board to discuss the {title}.",
+               "information": f"This paper informs the Board of the {title}."}[sheet["purpose"]]
+    blocks: list[Block] = [Para(opening)]
+    covered = _covers(content)
+    if covered:
+        blocks.append(Para("It sets out:"))
+        blocks += [Para(item, "bullet") for item in [*covered, "the risks and the uncertainty in the figures"]]
+    blocks.append(Para("The figures come from the Collective Leadership Strategy Planner. The board pack, an Excel "
+                       "workbook of every figure behind this paper, is its appendix."))
+    return Section("Purpose", tuple(blocks))
+
+
+def _background(content: Mapping[str, Any]) -> Section:
+    strategy, organisation = content["strategy"], content["organisation"]
+    first, last = pf.period(content)
+    blocks: list[Block] = [Para(
+        f"The {strategy['title']} is the collective leadership strategy of {organisation['name']} for "
+        f"{strategy['start_year']} to {strategy['end_year']}. Its baseline is the leaders in post in "
+        f"{strategy['start_year']}, and its forecast runs from {pf.years_text(first, last)}."
+        + (f" The strategy's owner is the {strategy['owner']}." if strategy.get("owner") else ""))]
+    if strategy.get("vision"):
+        blocks.append(Para(f"Its vision: “{_text(strategy['vision'])}”"))
+    if strategy.get("mission"):
+        blocks.append(Para(f"Its mission: “{_text(strategy['mission'])}”"))
+    values = [v.strip(" -•*") for v in str(strategy.get("values") or "").splitlines() if v.strip(" -•*")]
+    if values:
+        blocks.append(Para(f"Its {count(len(values), 'value')}:"))
+        blocks += [Para(v, "bullet") for v in values]
+    areas = len(content.get("areas") or [])
+    if pf.result_of(content) is not None:
+        every = pf.all_levels(content)
+        levels = len(pf.level_rows(content))
+        blocks.append(Para(f"The baseline counts {count(every.in_post_start, 'leader')} in post across "
+                           f"{count(areas, 'area')} of the organisation, at {count(levels, 'level')} of leadership."
+                           f" Source: {content.get('baseline_source') or 'the Baseline step'}."))
+    status = content.get("status") or {}
+    approval = content.get("approval")
+    if approval:
+        blocks.append(Para(f"The Board's decision on this version: {str(approval['decision']).lower()} at its meeting "
+                           f"of {long_date(approval['meeting_date'])} (minute {approval['minute']})."
+                           + (f" {_text(approval['notes'])}" if approval.get("notes") else "")))
+    elif status.get("version"):
+        blocks.append(Para(f"Status: {status['version']}."))
+    return Section("Background", tuple(blocks))
+
+
+def _first_year_example(content: Mapping[str, Any], row: pf.LevelRow) -> Para | None:
+    found = pf.first_year_flows(content, row.key)
+    if found is None:
+        return None
+    year, f = found
+    level = pf.lower_first(row.name)
+    moved = f", and {f['promoted_out']:,} step up to the level above" if f["promoted_out"] else ""
+    if f["vacancies"] == 0:
+        filled = "no posts need filling"
+    elif f["internal_fills"] == 0:
+        filled = f"all {count(f['vacancies'], 'vacancy', 'vacancies')} are filled by external appointment"
+    elif f["external_appointments"] == 0:
+        filled = f"all {count(f['vacancies'], 'vacancy', 'vacancies')} are filled by promotion"
+    else:
+        filled = (f"{f['internal_fills']:,} of the {count(f['vacancies'], 'vacancy', 'vacancies')} are filled by "
+                  f"promotion and {f['external_appointments']:,} by external appointment")
+    return Para(f"To read the figures, take {level} in {year}: {f['start']:,} are in post at the start of the year; "
+                f"{f['leavers']:,} leave{moved}, leaving {f['available']:,}; {filled}, giving {f['end']:,} in post at "
+                f"the end of the year against {count(f['demand'], 'post')} needed.")
+
+
+def _scenario_words(content: Mapping[str, Any], totals: Sequence[pf.ScenarioTotal]) -> list[Block]:
+    ran = [s for s in totals if not s.problems]
+    chosen = next((s for s in ran if s.chosen), None)
+    blocks: list[Block] = []
+    failed = [s for s in totals if s.problems]
+    if chosen is None:
+        return blocks
+    if len(ran) == 1:
+        blocks.append(Para(f"The {chosen.name} scenario is the only one that has been modelled, so this paper does "
+                           "not compare scenarios."))
+    else:
+        most = max(ran, key=lambda s: s.total)
+        least = min(ran, key=lambda s: s.total)
+        text = f"Of the {count(len(ran), 'scenario')} modelled, "
+        if most.total == least.total:
+            text += f"all need the same number of external appointments ({most.total:,})."
+        else:
+            text += (f"{most.name} needs the most external appointments over the period ({most.total:,}) and "
+                     f"{least.name} the fewest ({least.total:,}), a difference of {most.total - least.total:,}.")
+        others = [s for s in ran if s is not chosen]
+        compared = words_list(f"{difference_words(chosen.total - s.total)} {s.name}" for s in others)
+        rank = (" the most," if chosen is most and most.total != least.total else
+                " the fewest," if chosen is least and most.total != least.total else "")
+        text += (f" The {chosen.name} scenario, used throughout this paper, needs{rank} {chosen.total:,}: "
+                 f"{compared}.")
+        blocks.append(Para(text))
+        described = [s for s in ran if s.description]
+        blocks += [Para(f"{s.name}: {_text(s.description)}", "bullet") for s in described]
+    for s in failed:
+        blocks.append(Para(f"The {s.name} scenario could not be run: {'; '.join(s.problems)}."))
+    return blocks
+
+
+def difference_words(n: int) -> str:
+    """'12 more than', '3 fewer than', 'the same as'."""
+    return "the same as" if n == 0 else f"{abs(n):,} {'more' if n > 0 else 'fewer'} than"
+
+
+def _forecast(content: Mapping[str, Any]) -> Section:
+    title = "How many leaders we need"
+    result = pf.result_of(content)
+    if result is None:
+        problems = "; ".join(str(p) for p in (content.get("forecast") or {}).get("problems") or [])
+        return Section(title, (Para(f"The forecast cannot run yet: {problems or 'there is no scenario'}. "
+                                    "This paper gives no figures for appointments until it can."),))
+    strategy = content["strategy"]
+    first, last = pf.period(content)
+    start = int(strategy["start_year"])
+    rows, every = pf.level_rows(content), pf.all_levels(content)
+    description = _text(((content.get("forecast") or {}).get("scenario") or {}).get("description"))
+    blocks: list[Block] = [Para(headline(content) or "")]
+    if description:
+        blocks.append(Para(f"The {pf.scenario_name(content)} scenario: {pf.lower_first(description)}"))
+    blocks += [Para(f"{r.name}: {count(r.in_post_start, 'leader')} in post in {start} and "
+                    f"{count(r.posts_needed_end, 'post')} needed in {last}; "
+                    f"{count(r.external, 'external appointment')} and {count(r.internal, 'internal promotion')} "
+                    f"over {pf.years_text(first, last)}.", "bullet") for r in rows]
+    biggest = max(rows, key=lambda r: r.external, default=None)
+    if biggest is not None and every.external:
+        share = biggest.external / every.external
+        blocks.append(Para(f"{pf.capital(pf.posts_of(biggest.name))} account for {percent(share)} of all external "
+                           f"appointments{', more than any other level' if share < 0.5 else ''}."))
+    blocks.append(Table(
+        "Leaders in post and appointments needed by level" + (
+            f" ({pf.scenario_name(content)} scenario)" if pf.scenario_name(content) else ""),
+        ("Level", f"In post in {start}", f"Posts needed in {last}", "External appointments over the period",
+         "Internal promotions over the period"),
+        tuple((r.name, f"{r.in_post_start:,}", f"{r.posts_needed_end:,}", f"{r.external:,}", f"{r.internal:,}")
+              for r in [*rows, every]),
+        (False, True, True, True, True), (ROUNDING_NOTE,), total_last=True, widths=(4.6, 2.7, 2.9, 3.3, 3.5)))
+    example = _first_year_example(content, biggest) if biggest is not None else None
+    if example is not None:
+        blocks.append(example)
+    blocks += [Figure("demand"), Figure("appointments")]
+    totals = pf.scenario_totals(content)
+    if totals:
+        blocks.append(Subheading("The scenarios compared"))
+        blocks += _scenario_words(content, totals)
+        ran = [s for s in totals if not s.problems]
+        if len(ran) > 1:
+            keys = [r.key for r in rows]
+            blocks.append(Table(
+                "External appointments over the period by scenario and level",
+                ("Scenario", *[r.name for r in rows], "All levels"),
+                tuple((s.name + (" (this paper)" if s.chosen else ""), *[f"{s.by_level.get(k, 0):,}" for k in keys],
+                       f"{s.total:,}") for s in ran),
+                (False, *[True] * len(keys), True), (ROUNDING_NOTE,),
+                widths=(4.4, *[(17.0 - 4.4) / (len(keys) + 1)] * (len(keys) + 1))))
+            blocks.append(Figure("scenarios"))
+    return Section(title, tuple(blocks))
+
+
+def _target_words(read: pf.TargetRead, scenario: str) -> str:
+    head = f"{read.group}: {percent(read.target_share)} of {read.level} by {read.target_year}."
+    verdict = read.verdict
+    if verdict == "unknown":
+        return f"{head} Not worked out: {'; '.join(read.problems) or 'there is no forecast to work it out on'}."
+    if verdict == "met":
+        return f"{head} The target is met on {scenario} without any further appointments from the group."
+    if verdict == "unreachable":
+        need = (f" (it would need {percent(read.required)} of appointments)" if read.required is not None else
+                f" (there are no appointments to {read.posts} before {read.target_year})")
+        when = (f" The earliest year it could be met is {read.earliest_year}." if read.earliest_year else
+                " It cannot be met within the strategy's period.")
+        return (f"{head} This target cannot be met by {read.target_year}: even if every appointment to {read.posts} "
+                f"came from the group, the share would fall short{need}.{when}")
+    assert read.required is not None
+    appointments = (f", about {count(read.appointments_to_target, 'appointment')} from the group by "
+                    f"{read.target_year}" if read.appointments_to_target else "")
+    text = (f"{head} It needs {percent(read.required)} of appointments to {read.posts} to come from the group "
+            f"every year to {read.target_year}{appointments}.")
+    if read.pool_share is None:
+        return text + f" The group's share of {read.pool_name} is withheld, so it is not compared here."
+    if verdict == "wider":
+        return text + f" That is more than the group's share of {read.pool_name} ({percent(read.pool_share)})."
+    return text + f" That is within the group's share of {read.pool_name} ({percent(read.pool_share)})."
+
+
+VERDICT_NAMES = {"met": "Yes, already met", "within": "Yes", "wider": "Only with a wider pool",
+                 "unreachable": "No", "unknown": "Not worked out"}
+
+
+def _diversity(content: Mapping[str, Any]) -> Section:
+    title = "Diversity of our leaders"
+    reads = pf.target_reads(content)
+    if not reads:
+        return Section(title, (Para("No diversity targets are set yet, so this paper says nothing of what "
+                                    "recruitment would need to change."),))
+    scenario = _scenario_phrase(content)
+    limit = pf.threshold(content)
+    blocks: list[Block] = [Para(
+        f"The strategy sets {count(len(reads), 'diversity target')}. For each, the planner works out the share of "
+        f"appointments to the level that must come from the group, every year to the target year, for the target "
+        f"to be met on {scenario}. {verdict_summary(reads)}")]
+    blocks += [Para(_target_words(r, scenario), "bullet") for r in reads]
+    verdicts = {r.verdict for r in reads}
+    if "wider" in verdicts:
+        blocks.append(Para(
+            "Where the share needed is more than the group's share of the workforce, fair recruitment from the "
+            "present pool will not meet the target on its own: the pool itself has to widen, through "
+            "development, outreach and positive action within the Equality Act 2010 (sections 158 and 159)."))
+    if "within" in verdicts:
+        blocks.append(Para("Where the share needed is within the group's share of the workforce, fair recruitment "
+                           "from the present pool can meet the target."))
+    if "unreachable" in verdicts:
+        blocks.append(Para("A target that cannot be met by its year needs a later year, a lower share, or more "
+                           "appointments to the level than the forecast expects."))
+    rows = []
+    for r in reads:
+        verdict = VERDICT_NAMES[r.verdict]
+        if r.verdict == "unreachable" and r.earliest_year:
+            verdict = f"No (earliest {r.earliest_year})"
+        rows.append((r.group, pf.capital(r.level), percent(r.target_share), str(r.target_year),
+                     percent(r.required) if r.required is not None else "–",
+                     percent(r.pool_share) if r.pool_share is not None else pf.WITHHELD, verdict))
+    notes = ["The share of appointments needed is the share, every year to the target year, of all appointments "
+             "to the level (promotions and external appointments) that must come from the group."]
+    if any(r.pool_share is None for r in reads):
+        notes.append(WITHHELD_NOTE.format(threshold=limit))
+    blocks.append(Table("Diversity targets and the appointments they need",
+                        ("Group", "Level", "Target share", "By", "Share of appointments needed",
+                         "Group's share of the workforce", "Can it be met?"),
+                        tuple(rows), (False, False, True, True, True, True, False), tuple(notes),
+                        widths=(3.6, 2.4, 1.7, 1.2, 2.9, 2.8, 2.4)))
+    if any(r.withheld for r in reads):
+        blocks.append(Para(f"Where a group has {limit} or fewer people at a level, its present count is withheld "
+                           "to protect privacy, and this paper gives shares and appointments only.", "note"))
+    blocks += [Figure(f"target-{r.id}") for r in reads]
+    return Section(title, tuple(blocks))
+
+
+def _competencies(content: Mapping[str, Any]) -> Section:
+    title = "Leadership skills and development"
+    gaps = pf.largest_gaps(content, 5)
+    names, levels = pf.competency_names(content), pf.level_names(content)
+    blocks: list[Block] = []
+    if gaps:
+        top = gaps[0]
+        found = (f"{_gap_phrase(content, top)}: {int(top['below_required']):,} of the "
+                 f"{count(int(top['assessed']), 'leader')} assessed ({percent(float(top['share_below']))}) are "
+                 "below the required step.")
+        text = ("Leaders' assessments against the competency frameworks show "
+                + (f"the largest gap in {found}" if len(gaps) > 1 else f"one gap, in {found}"))
+        if len(gaps) > 1:
+            text += f" The {count(len(gaps), 'largest gap')} are in the table below."
+        blocks.append(Para(text))
+        blocks.append(Table(
+            "The largest competency gaps (whole organisation)",
+            ("Competency", "Level", "Leaders assessed", "Below the required step", "Share below"),
+            tuple((names.get(str(g["competency"]), str(g["competency"])), levels.get(str(g["level"]), str(g["level"])),
+                   f"{int(g['assessed']):,}", f"{int(g['below_required']):,}", percent(float(g["share_below"])))
+                  for g in gaps),
+            (False, False, True, True, True), widths=(5.4, 3.4, 2.6, 3.0, 2.6)))
+        blocks.append(Figure("gaps"))
+    else:
+        blocks.append(Para("No competency gaps are recorded: either no assessments have been imported yet, or every "
+                           "assessed leader meets the required step."))
+    interventions = (content.get("competencies") or {}).get("interventions") or []
+    cost = [(y, c) for y, c in pf.plan_cost(content) if c]
+    if interventions:
+        text = (f"The development plan has {count(len(interventions), 'intervention')}: "
+                f"{words_list(_text(i.get('name')) for i in interventions)}.")
+        if cost:
+            low, high = min(c for _, c in cost), max(c for _, c in cost)
+            years = [y for y, _ in cost]
+            spread = (f"{money(low)} a year" if money(low) == money(high) else
+                      f"between {money(low)} and {money(high)} a year")
+            text += (f" It costs {money(sum(c for _, c in cost))} over {pf.years_text(min(years), max(years))}, "
+                     f"{spread}.")
+        blocks.append(Para(text))
+    else:
+        blocks.append(Para("There is no development plan yet: no interventions are recorded."))
+    unaddressed = sorted((content.get("competencies") or {}).get("unaddressed") or [],
+                         key=lambda g: -int(g.get("below_required") or 0))
+    if unaddressed and interventions:
+        top = unaddressed[0]
+        blocks.append(Para(f"{count(len(unaddressed), 'gap')} {'is' if len(unaddressed) == 1 else 'are'} not "
+                           f"reached by any intervention in the plan; the largest is {_gap_phrase(content, top)} "
+                           f"({count(int(top.get('below_required') or 0), 'leader')} below the required step)."))
+    return Section(title, tuple(blocks))
+
+
+def _objectives(content: Mapping[str, Any]) -> Section:
+    title = "Objectives"
+    rows = (content.get("objectives") or {}).get("rows") or []
+    if not rows:
+        return Section(title, (Para("No objectives are recorded yet."),))
+    counts = pf.rag_counts(content)
+    total = len(rows)
+    said = words_list(f"{n:,} {pf.RAG_NAMES[k].lower()}" for k, n in counts.items() if n)
+    blocks: list[Block] = [Para(f"The strategy has {count(total, 'objective')}, from the Board's strategic "
+                                f"objectives to teams and individuals. By RAG status: {said}.")]
+    blocks.append(Table("Objectives by RAG status", ("Status", "Objectives", "Share"),
+                        tuple((pf.RAG_NAMES[k], f"{n:,}", percent(n / total)) for k, n in counts.items())
+                        + (("All objectives", f"{total:,}", percent(1.0)),),
+                        (False, True, True), total_last=True, widths=(6.0, 3.0, 3.0)))
+    strategic = [r for r in rows if not r.get("parent_ref")]
+    if strategic:
+        blocks.append(Para(f"The {count(len(strategic), 'strategic objective')}:"))
+        for r in strategic:
+            progress = r.get("rolled_up_progress") if r.get("rolled_up_progress") is not None else r.get("progress")
+            detail = [pf.RAG_NAMES.get(r.get("rag"), "Not rated").lower()]
+            if progress is not None:
+                detail.append(f"{percent(float(progress))} progress")
+            if r.get("owner"):
+                detail.append(f"owner: {_text(r['owner'])}")
+            if r.get("due"):
+                detail.append(f"due {long_date(r['due'])}")
+            blocks.append(Para(f"{_text(r.get('ref'))} {_text(r.get('title'))} ({'; '.join(detail)})", "bullet"))
+    unowned = (content.get("objectives") or {}).get("unowned") or []
+    if unowned:
+        kinds: dict[str, int] = {}
+        for gap in unowned:
+            kinds[str(gap.get("kind"))] = kinds.get(str(gap.get("kind")), 0) + 1
+        one = len(unowned) == 1
+        blocks.append(Para(f"{count(len(unowned), 'gap')} the planner has found {'has' if one else 'have'} "
+                           f"no objective linked to {'it' if one else 'them'} "
+                           f"({words_list(count(n, k) for k, n in kinds.items())}); the board pack's Unowned gaps "
+                           "sheet lists them."))
+    return Section(title, tuple(blocks))
+
+
+def _consultation(content: Mapping[str, Any]) -> Section:
+    title = "Consultation: what we heard and what changed"
+    data = content.get("consultation") or {}
+    consultations = data.get("consultations") or []
+    events = data.get("engagement") or []
+    if not consultations and not events:
+        return Section(title, (Para("No consultation or engagement is recorded in the planner for this strategy."),))
+    blocks: list[Block] = []
+    for c in consultations:
+        sections_named = c.get("sections") or []
+        blocks.append(Para(
+            f"The consultation “{_text(c.get('title'))}” ran from {long_date(c.get('opens_on'))} to "
+            f"{long_date(c.get('closes_on'))}, with {words_list(pf.lower_first(a) for a in c.get('audiences') or [])}, "
+            f"on {count(len(sections_named), 'section')} of the strategy. It received "
+            f"{count(int(c.get('comments') or 0), 'comment')}, of which {int(c.get('answered') or 0):,} "
+            f"{'has' if int(c.get('answered') or 0) == 1 else 'have'} been answered."))
+    audiences = data.get("by_audience") or {}
+    if audiences:
+        blocks.append(Para("Comments by who made them: " + words_list(
+            f"{pf.lower_first(name)} {n:,}" for name, n in audiences.items()) + "."))
+    themes = sorted((data.get("by_theme") or {}).items(), key=lambda kv: -int(kv[1]))[:3]
+    if themes:
+        if len({int(n) for _, n in themes}) == 1:
+            said = f"{words_list(str(name) for name, _ in themes)} ({count(int(themes[0][1]), 'comment')}" + (
+                " each)" if len(themes) > 1 else ")")
+        else:
+            said = words_list(f"{name} ({count(int(n), 'comment')})" for name, n in themes)
+        blocks.append(Para(f"The most frequent {'theme was' if len(themes) == 1 else 'themes were'} {said}."))
+    if events:
+        people = sum(int(e.get("participants") or 0) for e in events)
+        kinds: dict[str, int] = {}
+        for e in events:
+            kind = pf.lower_first(_text(e.get("format")) or "event")
+            kinds[kind] = kinds.get(kind, 0) + 1
+        blocks.append(Para(f"{count(len(events), 'engagement event')} reached {count(people, 'person', 'people')}: "
+                           f"{words_list(pf.with_article(k) if n == 1 else count(n, k) for k, n in kinds.items())}."))
+    answered = data.get("you_said_we_did") or []
+    changed = _changes(content)
+    if answered:
+        blocks.append(Subheading("You said, we did"))
+        if changed:
+            blocks.append(Para(f"{len(changed):,} of the {count(len(answered), 'answered comment')} changed the "
+                               f"strategy{':' if len(changed) <= MAX_CHANGES else f'; the first {MAX_CHANGES}:'}"))
+            blocks += [Para(f"{_text(c.get('section'))}: {_text(c.get('response'))}", "bullet")
+                       for c in changed[:MAX_CHANGES]]
+            if len(changed) > MAX_CHANGES:
+                blocks.append(Para(f"The board pack's Consultation sheet lists all {len(changed):,}, with the "
+                                   "comments they answer."))
+        else:
+            blocks.append(Para(f"None of the {count(len(answered), 'answered comment')} changed the strategy."))
+    return Section(title, tuple(blocks))
+
+
+def _rates(content: Mapping[str, Any], name: str, *, skip_top: bool = False) -> tuple[float, float] | None:
+    values: list[float] = []
+    levels = ((content.get("forecast") or {}).get("assumptions") or {}).get("levels") or []
+    for level in levels[1:] if skip_top else levels:
+        value = level.get(name)
+        values += [float(v) for v in (value if isinstance(value, list) else [value]) if isinstance(v, int | float)]
+    return (min(values), max(values)) if values else None
+
+
+def _range(rates: tuple[float, float]) -> str:
+    low, high = rates
+    return percent(low) if percent(low) == percent(high) else f"{percent(low)} to {percent(high)}"
+
+
+def _risks(content: Mapping[str, Any]) -> Section:
+    title = "Risks and uncertainty"
+    blocks: list[Block] = []
+    result = pf.result_of(content)
+    names = pf.level_names(content)
+    reads = pf.band_reads(content)
+    if result is not None and reads:
+        simulations = ((content.get("forecast") or {}).get("assumptions") or {}).get("simulations")
+        blocks.append(Para(f"The forecast gives expected figures. To show how far whole people leaving and being "
+                           f"appointed can move them, the scenario was also run as "
+                           f"{count(int(simulations or 0), 'simulation')}. In 8 of every 10 simulations, external "
+                           "appointments fall within these ranges:"))
+        for key, level_reads in reads.items():
+            first_read, *later = level_reads
+            noun = "appointment" if first_read.high == 1 else "appointments"
+            text = (f"{names.get(key, key)}: in 8 of 10 simulations, between {first_read.low:,} and "
+                    f"{first_read.high:,} external {noun} to {pf.posts_of(names.get(key, key))} in {first_read.year} "
+                    f"(expected {first_read.expected:,})")
+            text += "".join(f", and between {r.low:,} and {r.high:,} in {r.year} (expected {r.expected:,})"
+                            for r in later)
+            blocks.append(Para(text + ".", "bullet"))
+        below = [names.get(k, k) for k, rs in reads.items() if any(r.outside and r.expected < r.low for r in rs)]
+        above = [names.get(k, k) for k, rs in reads.items() if any(r.outside and r.expected > r.high for r in rs)]
+        if below:
+            blocks.append(Para(
+                f"For {words_list(pf.lower_first(n) for n in below)}, the expected figure lies below the range. The "
+                "simulations move whole people: where a level's leaders are spread thinly over many areas, an area "
+                "often has nobody ready to step up, so fewer posts are filled by promotion and more from outside "
+                "than the expected figure suggests. Plans for recruitment should allow for the range, not the "
+                "expected figure alone."))
+        if above:
+            blocks.append(Para(f"For {words_list(pf.lower_first(n) for n in above)}, the expected figure lies above "
+                               "the range: in most simulations fewer external appointments are needed than expected."))
+        blocks.append(Figure("bands"))
+    elif result is not None:
+        blocks.append(Para(f"{pf.capital(_scenario_phrase(content))} was not simulated, so this paper gives expected "
+                           "figures without a range. Whole people leave and are appointed, so the numbers in any "
+                           "year will differ from the expected figures; setting the scenario's number of "
+                           "simulations would show by how much."))
+    leavers, ready = _rates(content, "leaver_rate"), _rates(content, "ready_rate", skip_top=True)
+    if result is not None and leavers:
+        blocks.append(Para(f"The forecast assumes that {_range(leavers)} of leaders leave each year, depending on the "
+                           "level" + (f", and that {_range(ready)} are ready to step up" if ready else "")
+                           + ". Higher turnover than this would mean more appointments."))
+    problems = [str(p) for p in (content.get("forecast") or {}).get("problems") or []]
+    if problems:
+        blocks.append(Para("Problems with the forecast: " + "; ".join(problems) + "."))
+    targets = pf.target_reads(content)
+    hard = [t for t in targets if t.verdict in ("unreachable", "wider")]
+    if hard:
+        blocks.append(Para("Diversity targets at risk: " + "; ".join(
+            f"{t.group} at {t.level} by {t.target_year} "
+            f"({'cannot be met' if t.verdict == 'unreachable' else 'needs a wider pool'})" for t in hard) + "."))
+    unaddressed = (content.get("competencies") or {}).get("unaddressed") or []
+    if unaddressed and (content.get("competencies") or {}).get("interventions"):
+        blocks.append(Para(f"{count(len(unaddressed), 'competency gap')} {'is' if len(unaddressed) == 1 else 'are'} "
+                           "not yet reached by the development plan."))
+    red = pf.rag_counts(content)["red"]
+    if red:
+        total = len((content.get("objectives") or {}).get("rows") or [])
+        blocks.append(Para(f"{red:,} of the {count(total, 'objective')} {'is' if red == 1 else 'are'} rated red."))
+    if not blocks:
+        blocks.append(Para("The planner has no figures yet from which to judge the risks."))
+    return Section(title, tuple(blocks))
+
+
+def _appendix(content: Mapping[str, Any]) -> Section:
+    prepared = content.get("prepared") or {}
+    scenario = pf.scenario_name(content)
+    return Section("Appendix: the board pack (Excel workbook)", (
+        Para("The board pack is the Excel workbook prepared from the same figures as this paper"
+             + (f" (the {scenario} scenario)" if scenario else "") + f", on {long_date(prepared.get('on'))}. It "
+             "holds every figure behind the paper: the structure and baseline by area; the forecast by level, year "
+             "and area; every scenario; the uncertainty bands; representation, the WRES and WDES indicators and the "
+             "diversity targets; competency gaps and the development plan; the self-assessment; the objectives; "
+             "the consultation; the assumptions and method; and a live forecast sheet whose assumptions can be "
+             "changed in Excel. Download it from the strategy's page in the planner, or with "
+             "“planner export”."),
+        Subheading("Notes on the figures"),
+        Para("The forecast's figures are expected values from the planner's workforce model, which keeps "
+             "fractions of people. This paper rounds them to whole people: a figure over the period is the sum of "
+             "the model's yearly figures, rounded once, and a total over levels is rounded on its own, so a total "
+             "may differ by one or two from the sum of the rounded figures above it. " + RULE_IN_WORDS),
+        Para(f"Diversity figures are suppressed as in every paper that leaves the organisation: counts from 1 to "
+             f"{pf.threshold(content)} people, and any figure from which one could be worked out, are withheld."),
+    ))
+
+
+def sections(content: Mapping[str, Any]) -> list[Section]:
+    """The paper after its cover sheet, section by section."""
+    sheet = cover(content)
+    return [_purpose(content, sheet), _background(content), _forecast(content), _diversity(content),
+            _competencies(content), _objectives(content), _consultation(content), _risks(content),
+            Section("Recommendation", tuple(Para(p.strip()) for p in sheet["recommendation"].split("\n") if p.strip())),
+            _appendix(content)]
