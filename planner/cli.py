@@ -491,6 +491,66 @@ def export_command(strategy_id: int, scenario_name: str | None, output: str, ste
     click.echo(f"Wrote {output} ({len(data) / 1024:,.0f} KB).")
 
 
+@main.command("board-paper")
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy the paper is about.")
+@click.option("--scenario", "scenario_name", help="The scenario the forecast shows (default: the first).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The file to write: PAPER.docx (Word) or PAPER.pdf (through LibreOffice).")
+@click.option("--prepared-by", default="", help="The name on the cover (default: none recorded).")
+def board_paper_command(strategy_id: int, scenario_name: str | None, output: str, prepared_by: str) -> None:
+    """Write the board paper: an NHS cover sheet and the strategy in words, tables and charts, as Word or PDF.
+
+    Charts need Chromium (without it a note stands in for each); a PDF needs LibreOffice
+    (apt-get install --no-install-recommends libreoffice-writer-nogui)."""
+    from datetime import date
+    from pathlib import Path
+
+    from planner.models import Organisation, Strategy
+    from planner.services import ServiceError, board_paper
+    from planner.services.board_pack import pack_content
+    from planner.services.scenarios import scenario_by_name
+
+    target = Path(output)
+    kind = target.suffix.lower()
+    if kind not in (".docx", ".pdf"):
+        fail(f"{output}: the board paper is a Word document or a PDF, so give a file name ending .docx or .pdf",
+             code=2)
+    if not target.parent.is_dir():
+        fail(f"{output}: the folder {target.parent} does not exist", code=2)
+    if kind == ".pdf" and board_paper.find_soffice() is None:
+        fail(str(board_paper.LibreOfficeMissing()), code=2)  # before the slow part
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        scenario = None
+        if scenario_name:
+            try:
+                strategy, scenario = scenario_by_name(session, strategy_id, scenario_name)
+            except ServiceError as exc:
+                fail(exc.message, code=2)
+        organisation = session.get(Organisation, strategy.organisation_id)  # type: ignore[union-attr]
+        content = pack_content(session, strategy, organisation, scenario=scenario,  # type: ignore[arg-type]
+                               prepared_by=prepared_by, today=date.today())
+    try:
+        data = board_paper.paper_docx(content)
+        if kind == ".pdf":
+            data = board_paper.docx_to_pdf(data)
+    except board_paper.LibreOfficeMissing as exc:
+        fail(str(exc), code=2)
+    except (board_paper.ConversionFailed, board_paper.ChartsFailed) as exc:
+        fail(str(exc))
+    # Write beside the target, then rename, so a failure never leaves half a paper behind.
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot write {output}: {exc.strerror or exc}", code=1)
+    click.echo(str(target))
+
+
 @main.command("approve")
 @click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy the board decided on.")
 @click.option("--meeting-date", required=True, help="The board meeting's date, YYYY-MM-DD.")

@@ -36,6 +36,10 @@ class ConversionFailed(RuntimeError):
     """LibreOffice ran but wrote no PDF (or took longer than TIMEOUT_SECONDS)."""
 
 
+class ChartsFailed(RuntimeError):
+    """Chromium was found but could not draw the charts."""
+
+
 def find_soffice() -> str | None:
     """LibreOffice's program on PATH, if any."""
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -46,8 +50,13 @@ def paper_docx(content: Mapping[str, Any], *, with_charts: bool = True) -> bytes
     charts = paper_charts(content)
     images: dict[str, bytes] = {}
     if with_charts and charts and chart_files.find_browser() is not None:
-        drawn = chart_files.draw_images([(chart.figure, "png") for chart in charts])
-        images = {chart.key: image for chart, image in zip(charts, drawn, strict=True)}
+        try:
+            drawn = chart_files.draw_images([(chart.figure, "png") for chart in charts])
+        except chart_files.ChromiumMissing:
+            drawn = []  # gone since it was looked for: a note for each chart
+        except Exception as exc:  # noqa: BLE001 - a browser that fails to draw is reported in one line
+            raise ChartsFailed(f"could not draw the charts: {exc}") from exc
+        images = {chart.key: image for chart, image in zip(charts, drawn, strict=False)}
     return build_docx(content, images, charts=charts)
 
 
