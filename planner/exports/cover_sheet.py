@@ -21,8 +21,10 @@ LABEL_WIDTH = 28
 VALUE_WIDTH = 70
 MARGIN = 0.4  # inches, left and right: 28 + 70 characters fit A4 portrait's width at 100% with room to spare
 LINE_HEIGHT = 15  # points: one line of 11 pt Arial
-MOST_LINES = 26  # lines in one row (Excel's tallest row is 409 points); longer text goes on below
-VALUE_CHARS = VALUE_WIDTH - 6  # characters a line of the value column holds, erring towards more lines
+# Lines in one row: short enough that a page break after a row leaves little space unused (and far
+# below Excel's tallest row, 409 points); longer text goes on in the rows below.
+MOST_LINES = 12
+VALUE_CHARS = VALUE_WIDTH - 4  # characters a line of the value column holds, erring towards more lines
 LABEL_CHARS = LABEL_WIDTH - 5  # the same for the bold labels
 NOT_SET = "Not set"
 IMPACT_LABELS = {"equality": "Equality impact", "quality": "Quality impact", "finance": "Financial impact",
