@@ -68,7 +68,7 @@ def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,
     compared = []
     for other in scenarios_of(session, strategy):
         run = chosen if other.id == scenario.id else forecasting.run(session, strategy, other, with_bands=False)
-        compared.append({"name": other.name, "description": other.description,
+        compared.append({"name": other.name, "description": other.description, "spec": run.spec,
                          "totals": run.result["totals"] if run.result else [],
                          "problems": [str(p) for p in run.problems]})
     rates = level_assumptions(session, strategy, scenario)
@@ -85,7 +85,8 @@ def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,
     }
     return {"scenario": {"name": scenario.name, "description": scenario.description},
             "spec": chosen.spec, "result": chosen.result, "problems": [str(p) for p in chosen.problems],
-            "assumptions": assumptions, "scenarios": compared}
+            "assumptions": assumptions, "scenarios": compared,
+            "sensitivity": forecasting.sensitivity(chosen.spec) if chosen.result is not None else []}
 
 
 def _diversity(session: Session, strategy: Strategy, organisation: Organisation,
