@@ -27,6 +27,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from planner.dates import long_date
 from planner.exports import paper_text as pt
+from planner.exports.cover import PURPOSES
 from planner.exports.paper_charts import PaperChart, paper_charts
 
 FONT = "Arial"
@@ -243,7 +244,7 @@ def _table(document: Any, block: pt.Table, number: int) -> None:
 def _purpose_cell(cell: Any, chosen: str) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.style = "Table text"
-    for i, (key, name) in enumerate(pt.PURPOSES.items()):
+    for i, (key, name) in enumerate(PURPOSES.items()):
         if i:
             paragraph.add_run("    ")
         paragraph.add_run(name.removeprefix("For ").capitalize() + " ").bold = key == chosen or None
@@ -279,6 +280,8 @@ def _cover(document: Any, content: Mapping[str, Any]) -> None:
             cell.paragraphs[-1].paragraph_format.space_after = Pt(3)
             cell.paragraphs[0].paragraph_format.space_before = Pt(3)
     _widths(table, (COVER_LABEL_CM, TEXT_WIDTH_CM - COVER_LABEL_CM))
+    if not sheet.get("set"):
+        document.add_paragraph(pt.COVER_NOT_SET, style="Table note")
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 

@@ -9,23 +9,22 @@ Pure: content in, words out."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from planner.dates import long_date
 from planner.exports import paper_figures as pf
+from planner.exports.cover import IMPACTS, PURPOSES, cover_of_content
+from planner.exports.cover_sheet import IMPACT_LABELS
 from planner.exports.paper_figures import count, money, percent, words_list
 from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS
 
-PURPOSES = {"approval": "For approval", "assurance": "For assurance", "discussion": "For discussion",
-            "information": "For information"}
-PARTS = {"1": "Part 1 (public)", "2": "Part 2 (private)"}
-IMPACTS = {"equality": "Equality, diversity and inclusion", "quality": "Quality and patient safety",
-           "finance": "Finance", "workforce": "Workforce", "sustainability": "Sustainability"}
-NOT_RECORDED = "None recorded"
-TO_CONFIRM = "To be confirmed"
+NOT_SET = "Not set"  # the words of the pack's Cover sheet, so the paper and the pack agree
+NOT_STATED = "Not stated"
+NONE_LISTED = "None listed"
+NOT_BEFORE = "Not considered before"
+COVER_NOT_SET = "The cover sheet has not been filled in yet: do so on the Approve step."
 MAX_CHANGES = 8  # "you said, we did" items printed; the pack has every one
 WITHHELD_NOTE = ("* Withheld to protect privacy: counts from 1 to {threshold} people, and any count or share "
                  "from which one could be worked out.")
@@ -83,20 +82,6 @@ class Section:
 # --- the cover sheet ------------------------------------------------------------------------------
 
 
-def _given_cover(content: Mapping[str, Any]) -> dict[str, Any]:
-    """The cover as its own module reads it from the content (planner.exports.cover, once it exists),
-    else the content's "cover" as it stands (older content has none)."""
-    try:
-        module = importlib.import_module("planner.exports.cover")
-    except ModuleNotFoundError as exc:
-        if exc.name != "planner.exports.cover":
-            raise
-        module = None
-    reader = getattr(module, "cover_of_content", None)
-    found = reader(content) if callable(reader) else content.get("cover")
-    return dict(found) if isinstance(found, Mapping) else {}
-
-
 def _filled(value: Any) -> bool:
     return value not in (None, "", [], {})
 
@@ -106,34 +91,27 @@ def _text(value: Any) -> str:
 
 
 def cover(content: Mapping[str, Any]) -> dict[str, Any]:
-    """Every cover field: what the board secretary set, and for the rest a default from the figures."""
-    given = _given_cover(content)
-    strategy = content["strategy"]
-    purpose = str(given.get("purpose")) if given.get("purpose") in PURPOSES else "approval"
-    part = str(given.get("part")) if str(given.get("part")) in PARTS else "1"
-    prepared_by = _text(given.get("prepared_by")) or _text((content.get("prepared") or {}).get("by"))
-    found_impact = given.get("impact")
-    impact_given: Mapping[str, Any] = found_impact if isinstance(found_impact, Mapping) else {}
+    """Every cover field as planner.exports.cover reads it from the content (defaults for content frozen
+    before covers were kept); where the board secretary left the recommendation, the executive summary
+    or an impact empty, the paper writes one from the figures (quality and sustainability excepted:
+    the figures say nothing of them)."""
+    sheet = cover_of_content(content)
+    prepared_by = _text((content.get("prepared") or {}).get("by")) or _text(sheet.get("prepared_by"))
     defaults = _impact_defaults(content)
-    previously = [p for p in given.get("previously_considered") or [] if isinstance(p, Mapping) and p.get("by")]
+    impact = sheet.get("impact") or {}
+    purpose = str(sheet["purpose"]) if sheet.get("purpose") in PURPOSES else "approval"
     return {
-        "meeting": _text(given.get("meeting")) or "Board",
-        "meeting_date": given.get("meeting_date") or None,
-        "agenda_item": _text(given.get("agenda_item")),
-        "part": part, "part_name": PARTS[part],
-        "title": _text(strategy.get("title")),
-        "executive_lead": _text(given.get("executive_lead")) or _text(strategy.get("owner")),
-        "author": _text(given.get("author")) or prepared_by,
+        **sheet,
         "purpose": purpose, "purpose_name": PURPOSES[purpose],
-        "recommendation": str(given.get("recommendation") or "").strip() or default_recommendation(content, purpose),
-        "executive_summary": str(given.get("executive_summary") or "").strip() or executive_summary(content),
-        "strategic_objectives": [_text(s) for s in given.get("strategic_objectives") or [] if _text(s)],
-        "baf_risks": [_text(s) for s in given.get("baf_risks") or [] if _text(s)],
-        "impact": {key: (_text(impact_given.get(key)) if _filled(impact_given.get(key)) else defaults[key])
-                   for key in IMPACTS},
-        "previously_considered": [{"by": _text(p["by"]), "on": p.get("on") or None} for p in previously],
+        "title": _text(content["strategy"].get("title")),
         "prepared_by": prepared_by,
-        "set": bool(given.get("set")),
+        "recommendation": str(sheet.get("recommendation") or "").strip() or default_recommendation(content, purpose),
+        "executive_summary": str(sheet.get("executive_summary") or "").strip() or executive_summary(content),
+        "strategic_objectives": [_text(s) for s in sheet.get("strategic_objectives") or [] if _text(s)],
+        "baf_risks": [_text(s) for s in sheet.get("baf_risks") or [] if _text(s)],
+        "impact": {key: _text(impact.get(key)) if _filled(impact.get(key)) else defaults[key] for key in IMPACTS},
+        "previously_considered": [p for p in sheet.get("previously_considered") or []
+                                  if isinstance(p, Mapping) and p.get("by")],
     }
 
 
@@ -144,27 +122,28 @@ def purpose_boxes(chosen: str) -> str:
 
 
 def cover_rows(content: Mapping[str, Any], sheet: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The cover sheet's rows, label and value, in the order NHS papers lay them out (impact rows
-    are labelled 'Impact: ...')."""
-    date = long_date(sheet["meeting_date"]) if sheet["meeting_date"] else TO_CONFIRM
-    rows = [
-        ("Meeting", sheet["meeting"]), ("Date of meeting", date),
-        ("Agenda item", sheet["agenda_item"] or TO_CONFIRM), ("Part", sheet["part_name"]),
-        ("Title of paper", sheet["title"]), ("Purpose", purpose_boxes(sheet["purpose"])),
-        ("Executive lead", sheet["executive_lead"] or TO_CONFIRM), ("Author", sheet["author"] or TO_CONFIRM),
-        ("Prepared by", sheet["prepared_by"] or NOT_RECORDED),
-        ("Date prepared", long_date((content.get("prepared") or {}).get("on"))),
-        ("Status", (content.get("status") or {}).get("version") or "Draft"),
-        ("Recommendation", sheet["recommendation"]), ("Executive summary", sheet["executive_summary"]),
-        ("Links to strategic objectives", "\n".join(sheet["strategic_objectives"]) or NOT_RECORDED),
-        ("Links to Board Assurance Framework risks", "\n".join(sheet["baf_risks"]) or NOT_RECORDED),
-    ]
-    rows += [(f"Impact: {name.lower() if key != 'equality' else 'equality'}", sheet["impact"][key])
-             for key, name in IMPACTS.items()]
-    considered = "\n".join(f"{p['by']}, {long_date(p['on'])}" if p["on"] else p["by"]
+    """The cover sheet's rows, label and value, in the order of NHS cover sheets (and of the pack's)."""
+    considered = "\n".join(f"{_text(p['by'])}, {long_date(p['on'])}" if p.get("on") else _text(p["by"])
                            for p in sheet["previously_considered"])
-    rows.append(("Previously considered by", considered or NOT_RECORDED))
-    return rows
+    return [
+        ("Meeting", _text(sheet.get("meeting")) or NOT_SET),
+        ("Date of meeting", long_date(sheet["meeting_date"]) if sheet.get("meeting_date") else NOT_SET),
+        ("Agenda item", _text(sheet.get("agenda_item")) or NOT_SET),
+        ("Part", _text(sheet.get("part_name")) or NOT_SET),
+        ("Title of paper", sheet["title"]),
+        ("Purpose", purpose_boxes(sheet["purpose"])),
+        ("Executive lead", _text(sheet.get("executive_lead")) or NOT_SET),
+        ("Author", _text(sheet.get("author")) or NOT_SET),
+        ("Prepared by", sheet["prepared_by"] or "Not recorded"),
+        ("Date prepared", long_date((content.get("prepared") or {}).get("on"))),
+        ("Status", _text((content.get("status") or {}).get("version")) or "Draft"),
+        ("Recommendation", sheet["recommendation"]),
+        ("Executive summary", sheet["executive_summary"]),
+        ("Links to strategic objectives", "\n".join(sheet["strategic_objectives"]) or NONE_LISTED),
+        ("Board Assurance Framework (BAF) risks", "\n".join(sheet["baf_risks"]) or NONE_LISTED),
+        *[(IMPACT_LABELS.get(key, key), sheet["impact"][key]) for key in IMPACTS],
+        ("Previously considered by", considered or NOT_BEFORE),
+    ]
 
 
 # --- sentences used in several places -------------------------------------------------------------
@@ -292,10 +271,10 @@ def _impact_defaults(content: Mapping[str, Any]) -> dict[str, str]:
     plan = _plan_sentence(content)
     return {
         "equality": _diversity_summary(content) + (" See section 4." if pf.target_reads(content) else ""),
-        "quality": NOT_RECORDED,
+        "quality": NOT_STATED,
         "finance": (pf.capital(plan) + " (see section 5).") if plan else "No development plan costs are recorded.",
         "workforce": headline(content) or "The forecast cannot run yet.",
-        "sustainability": NOT_RECORDED,
+        "sustainability": NOT_STATED,
     }
 
 

@@ -193,3 +193,27 @@ def compare_versions(strategy_id: int) -> str:
     return render_template("approve/compare.html", strategy=strategy, versions=versions,
                            comparison=compare(before, after), before_label=before_label, after_label=after_label,
                            before_id=before_id, after_id=after_id, level_names=names)
+
+
+def _version_paper(strategy_id: int, version_id: int, fmt: str) -> Response | tuple[str, int]:
+    """A version's board paper, built from the content frozen when the board approved it."""
+    from planner.web.exports import paper_response
+
+    strategy = strategy_or_404(strategy_id)
+    found = child_or_404(StrategyVersion, version_id, strategy)
+    name = file_name(strategy.title, f"version-{found.number}-board-paper", found.approved_on, fmt)
+    return paper_response(service.version_content(found), fmt, name)
+
+
+@bp.route("/versions/<int:version_id>/paper.docx")
+@require("strategy.view")
+def version_paper_docx(strategy_id: int, version_id: int) -> Response | tuple[str, int]:
+    """The version's board paper as a Word document."""
+    return _version_paper(strategy_id, version_id, "docx")
+
+
+@bp.route("/versions/<int:version_id>/paper.pdf")
+@require("strategy.view")
+def version_paper_pdf(strategy_id: int, version_id: int) -> Response | tuple[str, int]:
+    """The version's board paper as a PDF (503 where LibreOffice is not installed)."""
+    return _version_paper(strategy_id, version_id, "pdf")
