@@ -115,7 +115,8 @@ def bands(spec: Spec, simulation: Simulation) -> list[dict[str, object]]:
         for t, year in enumerate(spec.years):
             item: dict[str, object] = {"level": key, "year": year}
             for m, metric in enumerate(METRICS):
-                item[metric] = {f"p{p}": float(quantiles[i, m, level, t]) for i, p in enumerate(PERCENTILES)}
-                item[metric]["mean"] = float(means[m, level, t])
+                figures = {f"p{p}": float(quantiles[i, m, level, t]) for i, p in enumerate(PERCENTILES)}
+                figures["mean"] = float(means[m, level, t])
+                item[metric] = figures
             result.append(item)
     return result
