@@ -1,35 +1,49 @@
 """The Live forecast sheet, recalculated by LibreOffice, equals the planner's forecast to 1e-6, and
-recomputes when a planner changes an assumption."""
+recomputes when a planner changes an assumption. Its inputs refuse values outside the model's rules,
+only they can be changed on the protected sheet, and it prints a few labelled, readable pages."""
 
 from __future__ import annotations
 
 import copy
 import io
 import os
-import shutil
 import subprocess
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, select
 
 from planner.exports.book import Book
-from planner.exports.live_forecast import FIELD_COLUMN, SHEET, TOTAL_FIELDS, Layout, write_live_forecast
+from planner.exports.live_forecast import (
+    FIELD_COLUMN,
+    PRINT_NOTE,
+    SHEET,
+    TOTAL_FIELDS,
+    Layout,
+    write_live_forecast,
+)
+from planner.exports.workbook import build_pack
 from planner.forecast import forecast
 from planner.forecast.generate import generate_spec
-from planner.models import Scenario, Strategy
+from planner.models import Organisation, Scenario, Strategy
 from planner.services.accounts import create_token
+from planner.services.board_pack import pack_content
 from planner.services.demo import load_demo
 from tests import factories
 from tests.conftest import login
+from tests.exports.pdf_text import SOFFICE, pages, to_pdf
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # CI installs LibreOffice (.ci/run), so there a missing one is a failure, not a skip.
-pytestmark = pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
-                                reason="LibreOffice is not installed (.ci/run installs it)")
+needs_libreoffice = pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
+                                       reason="LibreOffice is not installed (.ci/run installs it)")
 TOLERANCE = 1e-6
+INPUT_FILL = "FFF9E5"  # the yellow of the "Pack input" style
 
 
 def recalculate(paths: list[Path], out: Path) -> list[Workbook]:
@@ -71,6 +85,7 @@ def worst_difference(ws: Any, spec: dict[str, Any], result: dict[str, Any]) -> f
     return worst
 
 
+@needs_libreoffice
 def test_the_demo_packs_live_sheet_equals_the_apis_forecast(app, client, db: Session, tmp_path: Path) -> None:
     organisation = load_demo(session=db, hash_method=factories.FAST_HASH)
     assert organisation is not None
@@ -120,6 +135,7 @@ def _varied_specs() -> list[dict[str, Any]]:
     return specs
 
 
+@needs_libreoffice
 def test_varied_specs_recalculate_to_the_engines_figures(tmp_path: Path) -> None:
     specs = _varied_specs()
     paths = [live_sheet(spec, tmp_path / f"spec{n}.xlsx") for n, spec in enumerate(specs)]
@@ -127,6 +143,7 @@ def test_varied_specs_recalculate_to_the_engines_figures(tmp_path: Path) -> None
         assert worst_difference(workbook[SHEET], spec, forecast(spec)) < TOLERANCE
 
 
+@needs_libreoffice
 def test_changing_an_assumption_in_excel_recomputes_the_forecast(tmp_path: Path) -> None:
     spec = _varied_specs()[1]
     path = live_sheet(spec, tmp_path / "live.xlsx")
@@ -146,3 +163,182 @@ def test_changing_an_assumption_in_excel_recomputes_the_forecast(tmp_path: Path)
     (workbook,) = recalculate([path], tmp_path / "out")
     assert worst_difference(workbook[SHEET], changed, forecast(changed)) < TOLERANCE
     assert worst_difference(workbook[SHEET], spec, forecast(spec)) > 1  # it really moved
+
+
+# --- guarded inputs: validation, protection, printing ------------------------------------------
+
+@pytest.fixture
+def saved(tmp_path: Path) -> tuple[Worksheet, Layout]:
+    """The Live forecast of a varied spec (overrides, blank spans, yearly growth), saved and read back."""
+    spec = _varied_specs()[1]
+    path = live_sheet(spec, tmp_path / "live.xlsx")
+    return load_workbook(path)[SHEET], Layout(spec)
+
+
+def validation_of(ws: Worksheet, coordinate: str) -> DataValidation:
+    """The one data validation whose ranges cover the cell."""
+    covering = [dv for dv in ws.data_validations.dataValidation if coordinate in dv.sqref]
+    assert len(covering) == 1, (coordinate, [str(dv.sqref) for dv in covering])
+    return covering[0]
+
+
+def accepts(rule: DataValidation, value: float | None) -> bool:
+    """Whether Excel lets the value into a cell under the rule: its type, operator and bounds."""
+    if value is None:
+        return bool(rule.allow_blank)
+    if rule.type == "whole" and not float(value).is_integer():
+        return False
+    assert rule.type in ("whole", "decimal"), rule.type
+    low = float(rule.formula1)
+    high = float(rule.formula2) if rule.formula2 is not None else None
+    checks: dict[str, Callable[[], bool]] = {
+        "between": lambda: high is not None and low <= value <= high,
+        "notBetween": lambda: high is not None and not low <= value <= high,
+        "greaterThan": lambda: value > low,
+        "greaterThanOrEqual": lambda: value >= low,
+        "lessThan": lambda: value < low,
+        "lessThanOrEqual": lambda: value <= low,
+        "equal": lambda: value == low,
+        "notEqual": lambda: value != low,
+    }
+    return checks[rule.operator or "between"]()  # OOXML's default operator is "between"
+
+
+def input_cells(ws: Worksheet) -> list[Any]:
+    """Every yellow input cell of the sheet."""
+    return [cell for row in ws.iter_rows() for cell in row if cell.fill.fgColor.rgb[-6:] == INPUT_FILL]
+
+
+# (what, where as a function of the layout, value typed, accepted?)
+CASES: list[tuple[str, Callable[[Layout], tuple[int, int]], float | None, bool]] = [
+    ("leaver rate", lambda at: (at.level_row(0), 3), 1.5, False),
+    ("leaver rate", lambda at: (at.level_row(0), 3), 0.12, True),
+    ("leaver rate", lambda at: (at.level_row(0), 3), -0.01, False),
+    ("ready rate", lambda at: (at.level_row(1), 4), 1, True),
+    ("internal fill max", lambda at: (at.level_row(2), 5), 2, False),
+    ("leaders", lambda at: (at.area_level_row(0, 0), 3), -1, False),
+    ("leaders", lambda at: (at.area_level_row(0, 0), 3), 2.5, False),
+    ("leaders", lambda at: (at.area_level_row(0, 0), 3), 12, True),
+    ("staff", lambda at: (at.area_row(1), at.staff_column), -5, False),
+    ("staff", lambda at: (at.area_row(1), at.staff_column), 2400, True),
+    ("growth", lambda at: (at.area_row(2), at.growth_column(1)), -1, False),
+    ("growth", lambda at: (at.area_row(2), at.growth_column(at.horizon)), -0.5, True),
+    ("growth", lambda at: (at.area_row(2), at.growth_column(1)), 0.03, True),
+    ("span", lambda at: (at.area_level_row(1, 2), 4), 0, False),
+    ("span", lambda at: (at.area_level_row(1, 2), 4), None, True),
+    ("span", lambda at: (at.area_level_row(1, 2), 4), 12.5, True),
+    ("leaver rate override", lambda at: (at.area_level_row(1, 0), 5), None, True),
+    ("ready rate override", lambda at: (at.area_level_row(1, 0), 6), 1.2, False),
+    ("internal fill max override", lambda at: (at.area_level_row(1, 0), 7), 0.2, True),
+    ("start year", lambda at: (at.start_year_row, 2), 1800, False),
+    ("start year", lambda at: (at.start_year_row, 2), 2026.5, False),
+    ("start year", lambda at: (at.start_year_row, 2), 2030, True),
+]
+
+
+@pytest.mark.parametrize(("what", "where", "value", "accepted"), CASES,
+                         ids=[f"{c[0]}={c[2]}" for c in CASES])
+def test_an_input_accepts_or_refuses_a_value_as_the_model_does(
+        saved: tuple[Worksheet, Layout], what: str, where: Callable[[Layout], tuple[int, int]],
+        value: float | None, accepted: bool) -> None:
+    ws, at = saved
+    row, column = where(at)
+    rule = validation_of(ws, ws.cell(row=row, column=column).coordinate)
+    assert accepts(rule, value) is accepted, (what, value, rule.type, rule.operator, rule.formula1, rule.formula2)
+
+
+def test_a_refused_value_is_stopped_with_a_message_naming_the_rule(saved: tuple[Worksheet, Layout]) -> None:
+    ws, at = saved
+    rules = ws.data_validations.dataValidation
+    assert len(rules) == 7  # one per rule, however many areas: quick to write and to open
+    for rule in rules:
+        assert rule.showErrorMessage and rule.errorStyle == "stop", rule.sqref
+        assert rule.errorTitle and len(rule.errorTitle) <= 32 and rule.error and len(rule.error) <= 255
+        assert rule.showInputMessage and rule.prompt and len(rule.prompt) <= 255, rule.sqref
+    leaver = validation_of(ws, ws.cell(row=at.level_row(0), column=3).coordinate)
+    assert "between 0 and 1" in leaver.error and "0.12" in leaver.error
+    assert "whole number" in validation_of(ws, f"C{at.area_level_row(0, 0)}").error
+
+
+def test_every_input_cell_lies_inside_a_validation_range(saved: tuple[Worksheet, Layout]) -> None:
+    ws, at = saved
+    cells = input_cells(ws)
+    levels, areas = len(at.levels), len(at.areas)
+    assert len(cells) == 1 + 3 * levels + areas * (1 + at.horizon) + areas * levels * 5
+    for cell in cells:
+        validation_of(ws, cell.coordinate)  # exactly one rule covers it
+
+
+def test_only_the_yellow_cells_are_unlocked_on_a_sheet_protected_without_a_password(
+        saved: tuple[Worksheet, Layout]) -> None:
+    ws, _at = saved
+    assert ws.protection.sheet
+    assert not ws.protection.password and not ws.protection.hashValue  # Review > Unprotect Sheet lifts it
+    assert not ws.protection.autoFilter and ws.protection.sort  # filtering allowed; sorting would break rows
+    unlocked = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            yellow = cell.fill.fgColor.rgb[-6:] == INPUT_FILL
+            assert cell.protection.locked is not yellow, (cell.coordinate, cell.value)
+            if yellow:
+                assert cell.style == "Pack input", cell.coordinate  # the named style survives unlocking
+                unlocked += 1
+    assert unlocked == len(input_cells(ws)) > 0
+
+
+def test_each_block_has_a_heading_a_note_and_the_sheet_explains_itself(saved: tuple[Worksheet, Layout]) -> None:
+    ws, at = saved
+    headings = {at.level_header: "Inputs: rates by level", at.area_header: "Inputs: staff and growth by area",
+                at.area_level_header: "Inputs: leaders, spans and overrides by area and level",
+                at.totals_header: "Results: totals by level and year",
+                at.rows_header: "Results: each area, level and year"}
+    for header, heading in headings.items():
+        assert ws.cell(row=header - 2, column=1).value == heading
+        assert len(str(ws.cell(row=header - 1, column=1).value)) > 20  # a note of what the cells mean
+    explanation = " ".join(str(ws.cell(row=r, column=1).value) for r in range(1, at.start_year_row))
+    for words in ("yellow", "recalculates", "equal the planner's forecast", "0.12 for 12%",
+                  "without a password", "Review > Unprotect Sheet"):
+        assert words in explanation
+
+
+def test_the_print_area_is_the_explanation_rates_and_totals_not_the_rows(saved: tuple[Worksheet, Layout]) -> None:
+    ws, at = saved
+    ranges = [part.split("!")[-1].replace("$", "") for part in str(ws.print_area).split(",")]
+    assert ranges == [f"A1:J{at.level_row(len(at.levels) - 1)}",
+                      f"A{at.totals_header - 2}:J{at.total_row(len(at.levels) - 1, at.horizon)}"]
+    assert at.total_row(len(at.levels) - 1, at.horizon) < at.rows_header - 2  # the per-row block is not printed
+    assert str(ws.print_title_rows).replace("$", "") == f"{at.totals_header}:{at.totals_header}"  # repeated
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert "on screen only" in PRINT_NOTE and PRINT_NOTE.endswith(".")
+
+
+@pytest.fixture
+def demo_live_sheet(db: Session, tmp_path: Path) -> Path:
+    """The demo pack's Live forecast sheet alone, as the pack writes it."""
+    organisation = load_demo(session=db, hash_method=factories.FAST_HASH)
+    assert organisation is not None
+    strategy = db.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).one()
+    scenario = db.exec(select(Scenario).where(Scenario.strategy_id == strategy.id, Scenario.name == "Growth")).one()
+    content = pack_content(db, strategy, db.get(Organisation, organisation.id),  # type: ignore[arg-type]
+                           scenario=scenario, prepared_by="Board Secretary", today=date(2026, 12, 1))
+    workbook = build_pack(content, sheets={"live"}).workbook
+    for ws in list(workbook.worksheets):
+        if ws.title != SHEET:
+            workbook.remove(ws)
+    path = tmp_path / "live.xlsx"
+    workbook.save(path)
+    return path
+
+
+@needs_libreoffice
+def test_the_demo_sheet_prints_on_two_readable_labelled_pages(demo_live_sheet: Path, tmp_path: Path) -> None:
+    printed = pages(to_pdf(demo_live_sheet, tmp_path / "pdf"))
+    assert len(printed) == 2, [page.text[:80] for page in printed]  # was 16 pages of unlabelled formula rows
+    for page in printed:
+        assert page.median_size >= 8, (page.number, page.median_size)
+    first, second = printed[0].text, printed[1].text
+    assert "Change only the yellow cells" in first and "Inputs: rates by level" in first
+    assert "Results: totals by level and year" in second and "External" in second
+    text = first + second
+    assert "Results: each area, level and year" not in text and "Inputs: staff and growth" not in text
