@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.exports.book import Book, Column, widths
 from planner.exports.forecast_sheets import level_names, percent_text
+from planner.exports.live_forecast import PRINT_NOTE, SHEET
 from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS, whole
 
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", None: "Not rated"}
@@ -65,10 +66,19 @@ def write_contents(book: Book, ws: Worksheet, notes: Sequence[str]) -> None:
         cell.font = Font(name="Arial", size=11, color="005EB8", underline="single")
         book.put(ws, row, 2, CONTENTS.get(sheet.title, ""), style="Pack paragraph")
         row += 1
-    if notes:
-        row = book.heading(ws, row + 1, "Notes on this workbook")
-        for text in notes:
-            row = book.note(ws, row, text)
+    printing = [PRINT_NOTE] if SHEET in book.workbook.sheetnames else []
+    if "Forecast charts" in book.workbook.sheetnames:
+        printing.append("Forecast charts prints the charts two to a page; the figures they draw from are to the "
+                        "right of them on screen, and on the Forecast and Scenarios sheets.")
+    for title, texts in (("Printing", printing), ("Notes on this workbook", list(notes))):
+        if not texts:
+            continue
+        row = book.heading(ws, row + 1, title)
+        for text in texts:  # a paragraph across both columns, so it wraps within the page
+            book.put(ws, row, 1, text, style="Pack paragraph")
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+            ws.row_dimensions[row].height = 13 * (1 + len(text) // 95) + 3
+            row += 1
 
 
 def _summary_levels(content: Mapping[str, Any]) -> list[list[Any]]:

@@ -281,7 +281,7 @@ def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None
     from datetime import date, timedelta
 
     from planner.models import Organisation, ScenarioLevel, User
-    from planner.services import consultation, versions
+    from planner.services import board_cover, consultation, versions
     from planner.services.scenarios import scenarios_of
     from planner.services.structure import levels_of
 
@@ -333,3 +333,6 @@ def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None
     row.leaver_rate = rate["leaver_rate"]
     session.add(row)
     session.flush()
+    # The cover sheet of the paper that takes version 2 to the board.
+    board_cover.save_cover(session=session, strategy=strategy, organisation=organisation,  # type: ignore[arg-type]
+                           values=data["cover"], actor=secretary, today=max(date.today(), meeting), commit=False)
