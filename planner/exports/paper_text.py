@@ -424,7 +424,8 @@ def _forecast(content: Mapping[str, Any]) -> Section:
     title = "How many leaders we need"
     result = pf.result_of(content)
     if result is None:
-        problems = "; ".join(str(p) for p in (content.get("forecast") or {}).get("problems") or [])
+        problems = "; ".join(pf.lower_first(str(p)).rstrip(".") for p in
+                             (content.get("forecast") or {}).get("problems") or [])
         return Section(title, (Para(f"The forecast cannot run yet: {problems or 'there is no scenario'}. "
                                     "This paper gives no figures for appointments until it can."),))
     strategy = content["strategy"]

@@ -1,0 +1,312 @@
+"""The board paper from the demo trust, built without charts (no browser, no LibreOffice): the cover
+sheet, the headline figures against the forecast, the tables' print set-up, and words that follow the
+figures (one scenario, a target that cannot be met, no simulations)."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from sqlmodel import Session, select
+
+from planner.db import engine_for, upgrade
+from planner.exports import paper_text
+from planner.exports.paper import paper_docx
+from planner.exports.paper_charts import NO_ACTION, paper_charts
+from planner.exports.paper_figures import count, percent
+from planner.exports.rounding import ROUNDING_NOTE, whole
+from planner.models import Organisation, Strategy
+from planner.services import forecasting
+from planner.services.board_pack import pack_content
+from planner.services.demo import load_demo
+from planner.services.scenarios import scenarios_of
+from tests import factories
+
+COVER = {
+    "meeting": "Board of Directors", "meeting_date": "2027-01-28", "agenda_item": "BD 27/014", "part": "2",
+    "part_name": "Part 2 (private)", "executive_lead": "Chief People Officer", "author": "Head of Leadership",
+    "purpose": "assurance", "purpose_name": "For assurance",
+    "recommendation": "The Board is asked to take assurance from the plan and note the diversity risks.",
+    "executive_summary": "A short summary the board secretary wrote.\nIts second paragraph.",
+    "strategic_objectives": ["SO2 Our people", "SO4 Partnerships"], "baf_risks": ["BAF 3 Workforce supply"],
+    "impact": {"equality": "EIA completed in December.", "quality": "Safer staffing on every ward.",
+               "finance": "Within the people budget.", "workforce": "More leaders grown in-house.",
+               "sustainability": "Less agency spend."},
+    "previously_considered": [{"by": "People Committee", "on": "2026-12-10"}],
+    "prepared_by": "Board Secretary", "set": True,
+}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, Strategy, Organisation]]:
+    """The demo trust in a database of this module's own."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('paper') / 'demo.db'}"
+    upgrade(url)
+    with Session(engine_for(url), expire_on_commit=False) as session:
+        organisation = load_demo(session=session, hash_method=factories.FAST_HASH)
+        assert organisation is not None
+        strategy = session.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).first()
+        assert strategy is not None
+        yield session, strategy, organisation
+
+
+@pytest.fixture(scope="module")
+def content(demo: tuple[Session, Strategy, Organisation]) -> dict[str, Any]:
+    """The demo's pack content: the paper's only input."""
+    session, strategy, organisation = demo
+    return pack_content(session, strategy, organisation, prepared_by="Board Secretary", today=date(2026, 11, 23))
+
+
+def opened(content: dict[str, Any]) -> DocxDocument:
+    """The paper without charts, saved and opened again as a reader would."""
+    return Document(io.BytesIO(paper_docx(content)))
+
+
+def text_of(document: DocxDocument) -> str:
+    """Every paragraph, in the body and in table cells, a line each."""
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines += [p.text for cell in row.cells for p in cell.paragraphs]
+    return "\n".join(lines)
+
+
+def body(content: dict[str, Any]) -> str:
+    """The paper's words, without the cover sheet, straight from paper_text."""
+    out = []
+    for section in paper_text.sections(content):
+        for block in section.blocks:
+            if isinstance(block, paper_text.Para | paper_text.Subheading):
+                out.append(block.text)
+            elif isinstance(block, paper_text.Table):
+                out += [block.caption, " | ".join(block.header), *(" | ".join(r) for r in block.rows)]
+    return "\n".join(out)
+
+
+@pytest.fixture(scope="module")
+def paper(content: dict[str, Any]) -> DocxDocument:
+    return opened(content)
+
+
+def test_the_cover_sheet_holds_every_field_the_board_secretary_set(content: dict[str, Any]) -> None:
+    covered = {**copy.deepcopy(content), "cover": COVER}
+    cover_table = opened(covered).tables[0]
+    rows = {row.cells[0].text: row.cells[1].text for row in cover_table.rows}
+    assert rows["Meeting"] == "Board of Directors"
+    assert rows["Date of meeting"] == "28 January 2027"
+    assert rows["Agenda item"] == "BD 27/014"
+    assert rows["Part"] == "Part 2 (private)"
+    assert rows["Title of paper"] == content["strategy"]["title"]
+    assert rows["Purpose"].replace("\xa0", " ").split() == ["Approval", "☐", "Assurance", "☒", "Discussion", "☐",
+                                                            "Information", "☐"]
+    assert rows["Executive lead"] == "Chief People Officer"
+    assert rows["Author"] == "Head of Leadership"
+    assert rows["Prepared by"] == "Board Secretary"
+    assert rows["Recommendation"] == COVER["recommendation"]
+    assert rows["Executive summary"] == COVER["executive_summary"]
+    assert rows["Links to strategic objectives"] == "SO2 Our people\nSO4 Partnerships"
+    assert rows["Board Assurance Framework (BAF) risks"] == "BAF 3 Workforce supply"
+    for key, value in COVER["impact"].items():  # type: ignore[union-attr]
+        assert value in rows.values(), key
+    assert rows["Previously considered by"] == "People Committee, 10 December 2026"
+    words = body(covered)
+    assert "This paper gives the Board assurance on" in words
+    assert COVER["recommendation"] in words.splitlines()  # the Recommendation section says the same
+
+
+def test_an_unset_cover_gets_a_recommendation_and_summary_from_the_figures(content: dict[str, Any]) -> None:
+    old = copy.deepcopy(content)
+    old.pop("cover", None)  # content frozen before covers were kept
+    sheet = paper_text.cover(old)
+    every = sum(float(t["external_appointments"]) for t in old["forecast"]["result"]["totals"])
+    assert sheet["purpose"] == "approval" and not sheet["set"]
+    assert sheet["recommendation"].startswith(f"The Board is asked to approve the {old['strategy']['title']}")
+    assert f"{whole(every):,} external appointments" in sheet["recommendation"]
+    assert f"{whole(every):,} external appointments" in sheet["executive_summary"]
+    rows = dict(paper_text.cover_rows(old, sheet))
+    assert rows["Date of meeting"] == "Not set" and rows["Previously considered by"] == "Not considered before"
+    assert paper_text.COVER_NOT_SET in text_of(opened(old))
+
+
+def test_headline_appointments_are_the_forecasts_totals_in_whole_people(
+        demo: tuple[Session, Strategy, Organisation], content: dict[str, Any], paper: DocxDocument) -> None:
+    session, strategy, _organisation = demo
+    result = forecasting.run(session, strategy, scenarios_of(session, strategy)[0]).result  # what the API serves
+    assert result is not None
+    text = text_of(paper)
+    names = {lv["key"]: lv["name"] for lv in content["levels"]}
+    forecast_table = next(t for t in paper.tables if t.rows[0].cells[0].text == "Level")
+    printed = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in forecast_table.rows[1:]}
+    for key, name in names.items():
+        totals = [t for t in result["totals"] if t["level"] == key]
+        external = whole(sum(t["external_appointments"] for t in totals))
+        internal = whole(sum(t["internal_fills"] for t in totals))
+        said = re.search(rf"^{re.escape(name)}: .*?; ([\d,]+) external appointments? and ([\d,]+) internal "
+                         r"promotions? over 2027 to 2031\.$", text, re.MULTILINE)
+        assert said, name
+        assert (int(said[1].replace(",", "")), int(said[2].replace(",", ""))) == (external, internal), name
+        assert printed[name][2:] == [f"{external:,}", f"{internal:,}"]
+    every = whole(sum(t["external_appointments"] for t in result["totals"]))
+    assert printed["All levels"][2] == f"{every:,}"
+    assert f"{every:,} external appointments and" in text
+
+
+def test_tables_repeat_their_header_rows_and_never_split_a_row(paper: DocxDocument) -> None:
+    data_tables = paper.tables[1:]  # after the cover sheet
+    assert len(data_tables) >= 5
+    for table in data_tables:
+        first = table.rows[0]._tr.trPr
+        assert first is not None and first.find(qn("w:tblHeader")) is not None
+        for row in table.rows:
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+        assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
+    assert ROUNDING_NOTE in [p.text for p in paper.paragraphs]
+
+
+def test_the_page_is_a4_with_the_marking_and_page_numbers(paper: DocxDocument, content: dict[str, Any]) -> None:
+    section = paper.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert all(abs(getattr(section, m) - Cm(2)) < Cm(0.01) for m in
+               ("left_margin", "right_margin", "top_margin", "bottom_margin"))
+    assert paper.styles["Normal"].font.name == "Arial" and paper.styles["Normal"].font.size.pt == 11
+    header = [p.text for p in section.header.paragraphs]
+    assert header == ["OFFICIAL", content["strategy"]["title"]]
+    footer = section.footer._element.xml
+    assert "OFFICIAL" in footer and " PAGE " in footer and " NUMPAGES " in footer
+    headings = [p.text for p in paper.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == "1. Purpose" and headings[-1].startswith("Appendix: the board pack (Excel workbook)")
+    assert any(h.endswith("Risks and uncertainty") for h in headings)
+
+
+def test_without_images_each_chart_has_a_note_in_its_place(paper: DocxDocument, content: dict[str, Any]) -> None:
+    notes = [p.text for p in paper.paragraphs if p.text.startswith("Figure ")]
+    charts = paper_charts(content)
+    assert len(notes) == len(charts) and 4 <= len(charts) <= 6
+    assert all("could not be drawn" in note for note in notes)
+    assert not paper.inline_shapes
+
+
+def test_the_chart_list_is_built_from_content_with_captions_and_alt_text(content: dict[str, Any]) -> None:
+    charts = paper_charts(content)
+    assert [c.key for c in charts][:4] == ["demand", "appointments", "scenarios", "bands"]
+    assert "gaps" in [c.key for c in charts] and any(c.key.startswith("target-") for c in charts)
+    for chart in charts:
+        assert chart.caption and len(chart.alt) > 60 and not chart.figure.layout.title.text
+    withheld = [c for c in charts if c.key.startswith("target-")]
+    assert all(NO_ACTION not in [t.name for t in c.figure.data] for c in withheld)  # the demo's are withheld
+    without_bands = copy.deepcopy(content)
+    del without_bands["forecast"]["result"]["bands"]
+    assert "bands" not in [c.key for c in paper_charts(without_bands)]
+
+
+def test_the_scenarios_are_compared_and_a_lone_scenario_is_said_to_be_alone(content: dict[str, Any]) -> None:
+    totals = {s["name"]: whole(sum(t["external_appointments"] for t in s["totals"]))
+              for s in content["forecast"]["scenarios"]}
+    most, least = max(totals, key=totals.__getitem__), min(totals, key=totals.__getitem__)
+    words = body(content)
+    assert (f"{most} needs the most external appointments over the period ({totals[most]:,}) and {least} the "
+            f"fewest ({totals[least]:,}), a difference of {totals[most] - totals[least]:,}.") in words
+    lone = copy.deepcopy(content)
+    lone["forecast"]["scenarios"] = [s for s in lone["forecast"]["scenarios"] if s["name"] == "Baseline"]
+    words = body(lone)
+    assert "The Baseline scenario is the only one that has been modelled" in words
+    assert "by scenario and level" not in words and "scenarios" not in [c.key for c in paper_charts(lone)]
+
+
+@pytest.mark.parametrize(("change", "said", "verdict"), [
+    ({"required_share_of_appointments": 1.37, "feasible": False, "earliest_year": None},
+     "This target cannot be met by 2031: even if every appointment to senior leader posts came from the group",
+     "No"),
+    ({"required_share_of_appointments": 1.37, "feasible": False, "earliest_year": 2033},
+     "The earliest year it could be met is 2033.", "No (earliest 2033)"),
+    ({"required_share_of_appointments": 0.12}, "That is within the group's share of the workforce", "Yes"),
+    ({"required_share_of_appointments": -0.2}, "without any further appointments from the group",
+     "Yes, already met"),
+])
+def test_a_targets_words_follow_its_figures(content: dict[str, Any], change: dict[str, Any], said: str,
+                                            verdict: str) -> None:
+    changed = copy.deepcopy(content)
+    target = changed["diversity"]["targets"][0]
+    assert target["level"] == "senior" and target["target_year"] == 2031
+    target.update(change)
+    words = body(changed)
+    assert said in words
+    row = next(line for line in words.splitlines() if line.endswith("| 2031 | " + (
+        percent(change["required_share_of_appointments"]) + " | 26.6% | " + verdict)))
+    assert row.startswith("Black, Asian and minority ethnic (BME) | Senior leaders | 19.0%")
+
+
+def test_the_demos_targets_need_more_than_the_groups_share_and_say_so(content: dict[str, Any]) -> None:
+    words = body(content)
+    for target in content["diversity"]["targets"]:
+        assert f"It needs {percent(target['required_share_of_appointments'])} of appointments" in words
+    assert "That is more than the group's share of the workforce (26.6%)." in words
+    assert "positive action within the Equality Act 2010" in words
+    assert "All 3 diversity targets need a larger share of appointments from the group" in words
+
+
+def test_a_withheld_workforce_share_is_shown_as_withheld(content: dict[str, Any]) -> None:
+    changed = copy.deepcopy(content)
+    for rep in changed["diversity"]["representation"]:
+        if rep["characteristic"] == "ethnicity":
+            rep["benchmarks"]["workforce"]["bme"] = None
+    words = body(changed)
+    assert "The group's share of the workforce is withheld, so it is not compared here." in words
+    assert "| * |" in words and "* Withheld to protect privacy: counts from 1 to 7 people" in "\n".join(
+        n for s in paper_text.sections(changed) for b in s.blocks if isinstance(b, paper_text.Table) for n in b.notes)
+
+
+def test_the_range_of_simulations_is_said_in_words_or_its_absence_is(content: dict[str, Any]) -> None:
+    bands = [b for b in content["forecast"]["result"]["bands"] if b["level"] == "middle"]
+    first = min(bands, key=lambda b: b["year"])
+    low, high = whole(first["external_appointments"]["p10"]), whole(first["external_appointments"]["p90"])
+    words = body(content)
+    assert (f"Middle leaders: in 8 of 10 simulations, between {low:,} and {high:,} external appointments to middle "
+            f"leader posts in {first['year']}") in words
+    none = copy.deepcopy(content)
+    del none["forecast"]["result"]["bands"]
+    words = body(none)
+    assert "in 8 of 10 simulations" not in words
+    assert "The Baseline scenario was not simulated, so this paper gives expected figures without a range." in words
+
+
+def test_objectives_consultation_and_plan_are_counted_from_the_content(content: dict[str, Any]) -> None:
+    words = body(content)
+    rows = content["objectives"]["rows"]
+    red, green = (sum(1 for r in rows if r["rag"] == rag) for rag in ("red", "green"))
+    assert f"The strategy has {len(rows):,} objectives" in words and f"{red:,} red and {green:,} green" in words
+    answered = content["consultation"]["you_said_we_did"]
+    changed = [c for c in answered if c["changed"]]
+    assert f"{len(changed)} of the {len(answered)} answered comments changed the strategy" in words
+    cost = sum(c["cost"] for c in content["competencies"]["cost"])
+    assert f"It costs £{whole(cost):,} over 2027 to 2031" in words
+
+
+@pytest.mark.parametrize(("n", "noun", "plural", "said"), [
+    (1, "appointment", None, "1 appointment"), (2, "appointment", None, "2 appointments"),
+    (0, "appointment", None, "0 appointments"), (1_234, "person", "people", "1,234 people"),
+    (1, "vacancy", "vacancies", "1 vacancy"),
+])
+def test_counts_are_plural_when_they_should_be(n: int, noun: str, plural: str | None, said: str) -> None:
+    assert count(n, noun, plural) == said
+
+
+def test_a_strategy_without_a_forecast_still_gets_a_paper(content: dict[str, Any]) -> None:
+    bare = copy.deepcopy(content)
+    bare["forecast"] = {"scenario": None, "spec": None, "result": None, "problems": ["There is no scenario yet."],
+                        "assumptions": None, "scenarios": []}
+    bare["diversity"]["targets"] = []
+    words = body(bare)
+    assert "The forecast cannot run yet: there is no scenario yet. This paper gives" in words
+    assert "No diversity targets are set yet" in words
+    assert [c.key for c in paper_charts(bare)] == ["gaps"]
+    assert opened(bare).tables
