@@ -238,11 +238,9 @@ def executive_summary(content: Mapping[str, Any]) -> str:
 
 
 def default_recommendation(content: Mapping[str, Any], purpose: str) -> str:
-    """What the Board is asked to do, by the paper's purpose."""
+    """What the Board is asked to do, by the paper's purpose (an approved version's paper is the paper as
+    it went to the Board: its Background records the decision)."""
     title = content["strategy"]["title"]
-    approval = content.get("approval")
-    if approval and purpose == "approval":
-        purpose = "information"  # a frozen version has been decided on already
     items = []
     if pf.result_of(content) is not None:
         first, last = pf.period(content)
@@ -260,11 +258,7 @@ def default_recommendation(content: Mapping[str, Any], purpose: str) -> str:
              "discussion": f"The Board is asked to discuss the {title}{basis}, and to say what should change "
                            "before it comes back for approval.",
              "information": f"The Board is asked to note the {title}{basis}."}
-    text = verbs[purpose]
-    if approval:
-        text += (f" The Board approved version {approval['number']} on {long_date(approval['meeting_date'])} "
-                 f"(minute {approval['minute']}).")
-    return text
+    return verbs[purpose]
 
 
 def _impact_defaults(content: Mapping[str, Any]) -> dict[str, str]:
