@@ -1,59 +1,86 @@
-"""The board pack's Consultation sheet: who was asked and how, what they said, and what changed
-("you said, we did"). Commenters' names never reach the pack, and hidden comments are left out."""
+"""The board pack's consultation sheets: what people said and what changed ("you said, we did") on
+"Consultation"; the consultations held and what their comments were about on "Consultations held";
+and the meetings and events on "Engagement log". Commenters' names never reach the pack, and hidden
+comments are left out.
+
+Laid out for A4 landscape like the people sheets: planned column widths, long text wrapped, and a
+table that may run over pages heading a sheet of its own, its header repeated on every printed page."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from openpyxl.worksheet.worksheet import Worksheet
+
 from planner.dates import long_date
 from planner.exports.book import Book, Column
+from planner.exports.people_sheets import fit_rows
+
+SHEET, HELD_SHEET, LOG_SHEET = "Consultation", "Consultations held", "Engagement log"
+
+
+def _start(book: Book, sheet: str, title: str, note: str) -> Worksheet:
+    ws = book.sheet(sheet)
+    book.heading(ws, 1, title, "Pack title")
+    ws.row_dimensions[1].height = 28
+    book.note(ws, 2, note)
+    return ws
 
 
 def write_consultation(book: Book, content: Mapping[str, Any]) -> None:
-    """Consultation: the consultations, the engagement log, comments by section, audience and theme,
-    and each answered comment with its response."""
-    ws = book.sheet("Consultation")
-    book.heading(ws, 1, "Consultation: you said, we did", "Pack title")
-    book.note(ws, 2, "What staff, patients and the public, and partner organisations said about the strategy, "
-                     "and what the board did about it. Commenters' names are not included.")
+    """Consultation: each answered comment with its response; Consultations held: the consultations
+    and comments by section, audience and theme; Engagement log: the meetings and events."""
     consult = content.get("consultation") or {}
-    row = book.heading(ws, 4, "You said, we did")
+    ws = _start(book, SHEET, "Consultation: you said, we did",
+                "What staff, patients and the public, and partner organisations said about the strategy, "
+                "and what the board did about it. Commenters' names are not included.")
+    row = book.heading(ws, 3, "You said, we did")
     said = consult.get("you_said_we_did") or []
     if said:
-        row = book.table(ws, row, [Column("Section", "text", 22), Column("From", "text", 22),
-                                   Column("You said", "text", 60), Column("We did", "text", 60),
-                                   Column("Changed the strategy", "text", 12), Column("Themes", "text", 24)],
-                         ([s["section"], s["audience"], s["comment"], s["response"], bool(s["changed"]),
-                           ", ".join(s["themes"])] for s in said), freeze=True)
+        book.table(ws, row, [Column("Section", "text", 18), Column("From", "text", 18),
+                             Column("You said", "text", 38), Column("We did", "text", 38),
+                             Column("Changed the strategy", "text", 10), Column("Themes", "text", 18)],
+                   ([s["section"], s["audience"], s["comment"], s["response"], bool(s["changed"]),
+                     ", ".join(s["themes"])] for s in said), long=True)
     else:
-        row = book.note(ws, row, "No comments have been answered yet.") + 1
-    row = book.heading(ws, row, "Consultations")
+        book.note(ws, row, "No comments have been answered yet.")
+    fit_rows(ws)
+
+    # Columns shared by the tables below, 140 characters in all (fit_rows wraps what is wider).
+    ws = _start(book, HELD_SHEET, "Consultations held",
+                "The consultations held on the strategy, and what their comments were about.")
+    row = book.heading(ws, 3, "Consultations")
     consultations = consult.get("consultations") or []
     if consultations:
-        row = book.table(ws, row, [Column("Consultation", "text", 30), Column("Opened", "text", 14),
-                                   Column("Closed", "text", 14), Column("Sections", "text", 40),
-                                   Column("Audiences", "text", 40), Column("Comments", "people"),
-                                   Column("Answered", "people")],
+        row = book.table(ws, row, [Column("Consultation", "text", 28), Column("Opened", "text", 18),
+                                   Column("Closed", "text", 16), Column("Sections", "text", 34),
+                                   Column("Audiences", "text", 20), Column("Comments", "people", 12),
+                                   Column("Answered", "people", 12)],
                          ([c["title"], long_date(c["opens_on"]), long_date(c["closes_on"]), ", ".join(c["sections"]),
                            ", ".join(c["audiences"]), c["comments"], c["answered"]] for c in consultations),
                          autofilter=False)
     else:
         row = book.note(ws, row, "No consultation has been opened.") + 1
-    row = book.heading(ws, row, "Engagement log")
-    events = consult.get("engagement") or []
-    if events:
-        row = book.table(ws, row, [Column("Held on", "text", 16), Column("With", "text", 22),
-                                   Column("Format", "text", 22), Column("Participants", "people"),
-                                   Column("What we heard", "text", 60)],
-                         ([long_date(e["held_on"]), e["audience"], e["format"], e["participants"], e["summary"]]
-                          for e in events), autofilter=False)
-    else:
-        row = book.note(ws, row, "No engagement events are recorded.") + 1
     for key, title in (("by_section", "Comments by section"), ("by_audience", "Comments by audience"),
                        ("by_theme", "Comments by theme")):
         counts = consult.get(key) or {}
         if counts:
             row = book.heading(ws, row, title)
-            row = book.table(ws, row, [Column(title.split(" by ")[1].capitalize(), "text", 30),
-                                       Column("Comments", "people")], list(counts.items()), autofilter=False)
+            row = book.table(ws, row, [Column(title.split(" by ")[1].capitalize(), "text", 28),
+                                       Column("Comments", "people", 18)], list(counts.items()), autofilter=False)
+    fit_rows(ws)
+
+    ws = _start(book, LOG_SHEET, "Engagement log",
+                "The meetings and events where we heard from staff, patients and the public, and partners.")
+    row = book.heading(ws, 3, "Engagement log")
+    events = consult.get("engagement") or []
+    if events:
+        book.table(ws, row, [Column("Held on", "text", 18), Column("With", "text", 22),
+                             Column("Format", "text", 18), Column("What we heard", "text", 60),
+                             Column("Participants", "people", 12)],
+                   ([long_date(e["held_on"]), e["audience"], e["format"], e["summary"], e["participants"]]
+                    for e in events), long=True)
+    else:
+        book.note(ws, row, "No engagement events are recorded.")
+    fit_rows(ws)

@@ -2,8 +2,14 @@
 gaps no objective owns.
 
 Each writer takes the pack's content (planner.services.board_pack.pack_content) and nothing else,
-and writes one sheet through Book, so user text is always text and numbers keep their unrounded
+and writes its sheets through Book, so user text is always text and numbers keep their unrounded
 values (only the number format rounds them).
+
+Laid out for print on A4 landscape at no less than Book's smallest scale: every column has a width
+planned for its sheet (PAGE_WIDTH in all), long text wraps and its row is made tall enough, charts
+sit in column A under the tables they draw, and a table that may run over pages heads a sheet of its
+own, its header repeated on every printed page. So a writer's content is split over sheets that
+follow one another.
 
 Diversity figures are used as the content holds them, already suppressed: a withheld count is
 written as "*", and so is every share of one. As a second guard, a group's count from 1 to the
@@ -14,20 +20,22 @@ appointments only, never projected counts of the group (no target shows projecte
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from copy import copy
 from datetime import date
 from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.marker import DataPoint
+from openpyxl.chart.text import RichText
 from openpyxl.chart.title import Title, title_maker
-from openpyxl.drawing.text import CharacterProperties
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.exports.book import RAG_FILLS, Book, Column, clean_text
+from planner.exports.book import RAG_FILLS, ROW_POINTS, WIDEST, Book, Column, clean_text
 
 WITHHELD = "*"
 DEFAULT_THRESHOLD = 7
@@ -48,6 +56,41 @@ SMART_LETTERS = (("S", "Specific"), ("M", "Measurable"), ("A", "Achievable"), ("
 WITHHELD_GROUP_REASON = ("Fewer than five responses, or showing it would let a smaller group's answers be worked "
                          "out from the totals. Its answers still count in the figures above.")
 HEATMAP_LOW, HEATMAP_HIGH = "FFFFFF", "F8696B"  # white (nobody below) to red (everyone below)
+
+# Sheet names: each group's first sheet, then the sheets it is split over (tables that may run over a
+# page need a sheet each, so that the header repeated on printed pages is always their own).
+DIVERSITY, INDICATORS, DIVERSITY_TARGETS = "Diversity", "Diversity indicators", "Diversity targets"
+COMPETENCIES, HEATMAP, COMPETENCY_GAPS, COMPETENCY_PLAN, UNPLANNED = (
+    "Competencies", "Competency heatmap", "Competency gaps", "Competency plan", "Unplanned competency gaps")
+SELF_ASSESSMENT, STATEMENTS = "Self-assessment", "Self-assessment statements"
+OBJECTIVES, SMART_CHECK, OBJECTIVES_BY_RAG = "Objectives", "Objectives SMART check", "Objectives by RAG"
+UNOWNED = "Unowned gaps"
+
+# Arial's advance widths (thousandths of an em; Helvetica's, which Arial and Liberation Sans share),
+# to tell where text in a cell wraps. Other characters are taken as wide as a digit.
+ARIAL_WIDTHS = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~£–—‘’“”…",
+    (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 278, 278, 584, 584,
+     584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667,
+     611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222,
+     222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, 556,
+     556, 1000, 222, 222, 333, 333, 1000), strict=True))
+TEXT_PIXELS = 11 * 96 / 72 / 1000  # pixels per thousandth of an em of 11 pt text on a 96 dpi screen
+INDENT_PIXELS = 10  # one level of a cell's indent
+FIT = 0.97  # of a column's room: text within it is taken to fit on a line, allowing for rendering
+BOLD = 1.07  # bold Arial is about this much wider
+HEADERS = ("Pack table header", "Pack table header number")
+# The most column width (characters of the default font) a landscape sheet uses. Book's estimate
+# allows about 175 at its smallest scale, but a unit of width is a character of the workbook's
+# default font (Calibri): where a reader's LibreOffice lacks Calibri and its metric twin Carlito, it
+# measures widths in a wider font and prints about a quarter smaller. At 140 the body text still
+# prints at 8 pt or more there, and at full size where the font is present.
+PAGE_WIDTH = 140
+FIGURE_WIDTH = 11  # a column of figures: wide enough for "100.0%" or "£1,234,567"; its heading wraps
+CHART_WIDTH = 17.0  # centimetres: under the tables, within a landscape page at the smallest scale
+CHART_TEXT = 1100  # hundredths of a point: chart labels as large as the tables' text
+SURVEY_TEXT = 40  # characters: the widest the Self-assessment sheet's first column grows before it wraps
+SURVEY_FIGURE = 12  # a column of scores: with seven dimensions and the first column, within PAGE_WIDTH
 
 
 # --- shared helpers ---------------------------------------------------------------------------
@@ -97,15 +140,99 @@ def _chart_title(text: str, size: int = 1200) -> Title:
     return title
 
 
+def _chart_text(chart: Any) -> None:
+    """Axis titles, tick labels and legend at the tables' size, so a chart reads once printed at
+    the sheet's scale."""
+    for axis, name in ((chart.x_axis, chart.x_axis.title), (chart.y_axis, chart.y_axis.title)):
+        if isinstance(name, str):
+            axis.title = _chart_title(name, CHART_TEXT)
+        axis.txPr = _rich_text()
+    if chart.legend is not None:
+        chart.legend.txPr = _rich_text()
+
+
+def _rich_text() -> RichText:
+    properties = CharacterProperties(sz=CHART_TEXT)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=properties), endParaRPr=properties)])
+
+
+def _with_chart(book: Book, ws: Worksheet) -> None:
+    """Print the chart just placed on the same page as the table above it, where they fit together
+    (Book keeps each on a page of its own, the chart perhaps on the next)."""
+    blocks = book.blocks.get(ws.title) or []
+    if len(blocks) >= 2 and not blocks[-2][2]:
+        blocks[-2:] = [(blocks[-2][0], blocks[-1][1], False)]
+
+
 def _table(book: Book, ws: Worksheet, top: int, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
-           main: bool = False, only: bool = False) -> int:
-    """A table through Book. The main table of a sheet gets the filter and its header row frozen; its
-    header repeats on every printed page only if it is the sheet's only table (`only`), since on the
-    other sheets further tables follow it."""
-    after = book.table(ws, top, columns, rows, autofilter=main, freeze=main and only)
-    if main:
-        ws.freeze_panes = ws.cell(row=top + 1, column=1)
-    return after
+           long: bool = False, widest: int = WIDEST, autofilter: bool | None = None) -> int:
+    """A table through Book; returns the row after it (one blank row left). A `long` table may run
+    over pages: it gets the filter, and its header is repeated on every printed page and frozen on
+    screen. Each heads a sheet of its own (under the sheet's title and note), so every printed page
+    of the sheet shows its header and the frozen rows leave the window free."""
+    return book.table(ws, top, columns, rows, long=long, widest=widest,
+                      autofilter=long if autofilter is None else autofilter)
+
+
+def _pixels(text: str, bold: bool = False) -> float:
+    return sum(ARIAL_WIDTHS.get(c, 556) for c in text) * TEXT_PIXELS * (BOLD if bold else 1.0)
+
+
+def wrapped_lines(text: str, width: float, indent: int = 0, *, bold: bool = False) -> int:
+    """The lines `text` in 11 pt Arial takes in a column `width` characters wide (of the default
+    font, 7 pixels each and 5 more) with `indent` levels of indent, wrapped at spaces as spreadsheet
+    programs wrap it."""
+    room = max((7 * width + 5 - 4 - indent * INDENT_PIXELS) * FIT, 20.0)  # less the cell's padding
+    space = _pixels(" ")
+    lines = 0
+    for paragraph in text.split("\n"):
+        used, count = 0.0, 1
+        for word in paragraph.split():
+            size = _pixels(word, bold)
+            if used and used + space + size <= room:
+                used += space + size
+                continue
+            if used:
+                count += 1
+            used = size
+            while used > room:  # a word longer than a line breaks where it must
+                count, used = count + 1, used - room
+        lines += count
+    return lines
+
+
+def fit_rows(ws: Worksheet, first: int = 1) -> None:
+    """Wrap the text of table cells that is wider than its column, and make each row just tall enough
+    to show it, and each table's header row tall enough for its headings: run once the sheet's column
+    widths are final (spreadsheet programs do not grow a row for text they did not type themselves,
+    and print what does not fit cut off)."""
+    widths = {letter: dimension.width for letter, dimension in ws.column_dimensions.items()}
+    for row in ws.iter_rows(min_row=first):
+        lines, text = 1, False
+        ruled = next((c.border for c in row if c.style == "Pack text"), None)  # a table row's rule under it
+        for cell in row:
+            if isinstance(cell.value, str) and cell.style in HEADERS and not cell.alignment.text_rotation:
+                need = wrapped_lines(cell.value, widths.get(cell.column_letter) or 8.43, bold=True)
+                dimension = ws.row_dimensions[cell.row]
+                dimension.height = max(dimension.height or ROW_POINTS, ROW_POINTS * need + 2)
+            if not isinstance(cell.value, str) or cell.style not in ("Pack text", "Pack paragraph"):
+                continue
+            text = True
+            if ruled is not None and cell.style == "Pack paragraph":
+                cell.border = copy(ruled)  # Book's long text has no rule: draw the row's
+            alignment = cell.alignment
+            need = wrapped_lines(cell.value, widths.get(cell.column_letter) or 8.43, int(alignment.indent or 0))
+            if need > 1 and not alignment.wrap_text:
+                cell.alignment = Alignment(horizontal=alignment.horizontal, vertical="top", wrap_text=True,
+                                           indent=alignment.indent)
+            lines = max(lines, need)
+        if text:  # as tall as its text at the final widths (Book's guess used the widest a column may be)
+            ws.row_dimensions[row[0].row].height = ROW_POINTS * lines if lines > 1 else None
+
+
+def _right_header(ws: Worksheet, book: Book, row: int, column: int) -> None:
+    """A heading set right, over a column of dates or other figures Book takes for text."""
+    book.style(ws.cell(row=row, column=column), "Pack table header number")
 
 
 # --- 1. Diversity ---------------------------------------------------------------------------------
@@ -241,9 +368,13 @@ def _target_rows(targets: Sequence[Mapping[str, Any]], names: _Names, threshold:
             names.group(char, str(target["group"])),
             WITHHELD if _withheld(baseline, target.get("suppressed"), threshold) else baseline,
             target.get("target_share"), target.get("target_year"), target.get("required_share_of_appointments"),
-            feasible, earliest, "; ".join(str(p) for p in target.get("problems") or []) or None,
+            feasible, earliest,
         ])
     return rows
+
+
+def _problems(target: Mapping[str, Any]) -> str:
+    return "; ".join(str(p) for p in target.get("problems") or [])
 
 
 def _trajectory_chart(ws: Worksheet, title: str, header: int, last: int, first_column: int) -> LineChart:
@@ -257,7 +388,7 @@ def _trajectory_chart(ws: Worksheet, title: str, header: int, last: int, first_c
     chart.y_axis.scaling.min = 0
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
-    chart.height, chart.width = 7.5, 15
+    chart.height, chart.width = 7.5, CHART_WIDTH
     chart.legend.position = "b"
     chart.add_data(Reference(ws, min_col=first_column + 1, max_col=first_column + 2, min_row=header, max_row=last),
                    titles_from_data=True)
@@ -267,21 +398,22 @@ def _trajectory_chart(ws: Worksheet, title: str, header: int, last: int, first_c
         series.graphicalProperties.line.solidFill = colour
         series.graphicalProperties.line.width = 28575  # 2.25 pt
         series.graphicalProperties.line.dashStyle = dash
+    _chart_text(chart)
     return chart
-
-
-TRAJECTORY_COLUMN = 4  # D: the trajectory tables sit right of their charts, which take the wide columns A to C
 
 
 def _write_targets(book: Book, ws: Worksheet, row: int, targets: Sequence[Mapping[str, Any]], names: _Names,
                    threshold: int) -> int:
+    """The targets, then each target's trajectory: its table, and its chart under the table."""
     row = book.heading(ws, row, "Targets and the appointments they need")
-    row = _table(book, ws, row, [
-        Column("Characteristic"), Column("Level"), Column("Group"), Column("People in the group now", "people"),
-        Column("Target share", "percent"), Column("Target year", "year"),
-        Column("Share of appointments needed", "percent"), Column("Can be met", width=14),
-        Column("Earliest year it could be met", width=16), Column("Problems"),
+    row = _table(book, ws, row, [  # narrower names than the other diversity sheets': six columns of figures
+        Column("Characteristic", width=22), Column("Level", width=17), _DIVERSITY_NAMES[2],
+        Column("People in the group now", "people", 14), Column("Target share", "percent", FIGURE_WIDTH),
+        Column("Target year", "year", FIGURE_WIDTH), Column("Share of appointments needed", "percent", 14),
+        Column("Can be met", width=10), Column("Earliest year it could be met", width=13),
     ], _target_rows(targets, names, threshold))
+    if any(_problems(t) and t.get("trajectory") for t in targets):
+        row = book.note(ws, row - 1, "Problems found in working a target out are noted with its trajectory.") + 1
     if any(_withheld(t.get("baseline_count"), t.get("suppressed"), threshold) for t in targets):
         row = book.note(ws, row - 1, _withheld_note(threshold) + " Where a target's baseline is withheld, its "
                                      "trajectory shows shares and appointments only.") + 1
@@ -292,38 +424,46 @@ def _write_targets(book: Book, ws: Worksheet, row: int, targets: Sequence[Mappin
         row = book.heading(ws, row, f"{group}, {level}: the way to the target")
         trajectory = target.get("trajectory") or []
         if not trajectory:
-            problems = "; ".join(str(p) for p in target.get("problems") or []) or "there is no forecast to solve it on"
+            problems = _problems(target) or "there is no forecast to solve it on"
             row = book.note(ws, row, f"Not worked out: {problems}.") + 1
             continue
+        if _problems(target):
+            row = book.note(ws, row, f"Problems: {_problems(target)}.")
         withheld = _withheld(target.get("baseline_count"), target.get("suppressed"), threshold)
         no_action = {p.get("year"): p.get("share") for p in target.get("no_action") or []}
         rows = [[p.get("year"), p.get("share"), target.get("target_share"), p.get("appointments_from_group"),
                  WITHHELD if withheld else no_action.get(p.get("year"))] for p in trajectory]
         header = row
-        after = book.table(ws, header, [
+        row = _table(book, ws, header, [
             Column("Year", "year"), Column("Projected share", "percent"), Column("Target share", "percent"),
-            Column("Appointments from the group each year (expected)", "number"),
-            Column("Share with no action", "percent"),
-        ], rows, first_column=TRAJECTORY_COLUMN, autofilter=False)
-        height = after
+            Column("Appointments from the group each year (expected)", "number", 14),
+            Column("Share with no action", "percent", FIGURE_WIDTH),
+        ], rows)
         if charted < MAX_TARGET_CHARTS:
             charted += 1
             chart = _trajectory_chart(ws, f"{group}, {level}: projected share against the target",
-                                      header, header + len(rows), TRAJECTORY_COLUMN)
-            beside = sum(book.widths_set.get((ws.title, get_column_letter(c)), 14) for c in range(1, TRAJECTORY_COLUMN))
-            chart.width = min(max(beside * 0.19 - 0.6, 12.0), 22.0)  # about 0.19 cm a character
-            ws.add_chart(chart, f"A{header}")
-            height = max(after, header + 17)
-        row = height
+                                      header, header + len(rows), 1)
+            row = book.chart(ws, chart, row)
+            _with_chart(book, ws)
     if charted < len([t for t in targets if t.get("trajectory")]):
         row = book.note(ws, row, f"Charts are drawn for the first {MAX_TARGET_CHARTS} targets; every target's "
                                  f"figures are in its table.") + 1
     return row
 
 
+# Characteristic, level and group, as wide on each diversity sheet: with up to three benchmarks, or
+# the targets' six columns of figures, they keep the sheet within PAGE_WIDTH.
+_DIVERSITY_NAMES = (Column("Characteristic", width=24), Column("Level", width=18), Column("Group", width=28))
+
+
+def _diversity_intro(scenario: Any) -> str:
+    return f" (worked out on the {scenario} scenario)." if scenario else "."
+
+
 def write_diversity(book: Book, content: Mapping[str, Any]) -> None:
-    """Sheet "Diversity": representation by level with benchmarks, the WRES and WDES indicators, and the
-    targets with their trajectories and charts. Always from suppressed figures."""
+    """Sheets "Diversity": representation by level against the benchmarks; "Diversity indicators":
+    the WRES and WDES indicators; and "Diversity targets": the targets with their trajectories and
+    charts. Always from suppressed figures."""
     diversity: Mapping[str, Any] = content.get("diversity") or {}
     if diversity.get("suppressed") is False:
         raise ValueError("The board pack shows suppressed diversity figures only; these are unsuppressed.")
@@ -332,37 +472,53 @@ def write_diversity(book: Book, content: Mapping[str, Any]) -> None:
     representation: Sequence[Mapping[str, Any]] = diversity.get("representation") or []
     targets: Sequence[Mapping[str, Any]] = diversity.get("targets") or []
     scenario = (diversity.get("scenario") or {}).get("name")
-    ws = _start(book, "Diversity", "Diversity of our leaders",
+    ws = _start(book, DIVERSITY, "Diversity of our leaders",
                 "How far each group is represented at each leadership level and across all staff, against the "
-                "benchmarks, with the WRES and WDES indicators and the targets"
-                + (f" (worked out on the {scenario} scenario)." if scenario else "."))
+                "benchmarks" + _diversity_intro(scenario))
     sources = _benchmark_sources(representation)
     row = book.heading(ws, 3, "Representation by level")
     shown = _representation_rows(representation, sources, names, threshold)
     row = _table(book, ws, row, [
-        Column("Characteristic"), Column("Level"), Column("Group"),
-        Column("People in the group", "people", 14), Column("Share of the level", "percent"),
-        Column("Headcount of the level", "people", 14),
-        *[Column(f"{BENCHMARK_NAMES.get(s, _capital(s))} benchmark", "percent") for s in sources],
-    ], shown, main=True)
+        *_DIVERSITY_NAMES, Column("People in the group", "people", FIGURE_WIDTH),
+        Column("Share of the level", "percent", FIGURE_WIDTH),
+        Column("Headcount of the level", "people", FIGURE_WIDTH + 1),
+        *[Column(f"{BENCHMARK_NAMES.get(s, _capital(s))} benchmark", "percent", FIGURE_WIDTH + 1) for s in sources],
+    ], shown, long=True)
     if any(WITHHELD in values for values in shown):
-        row = book.note(ws, row - 1, _withheld_note(threshold)) + 1
+        book.note(ws, row - 1, _withheld_note(threshold))
+    _right_align_withheld(ws)
+    fit_rows(ws)
 
+    ws = _start(book, INDICATORS, "WRES and WDES indicators",
+                "How far the group each standard watches is represented at each level, and its chance of "
+                "appointment from shortlisting" + _diversity_intro(scenario))
+    row = book.heading(ws, 3, "WRES and WDES indicators")
     indicators = _indicator_rows(representation, names, threshold)
     if indicators:
-        row = book.heading(ws, row, "WRES and WDES indicators")
         row = _table(book, ws, row, [
-            Column("Characteristic"), Column("Level"), Column("Measure"), Column("Gap (percentage points)", "points"),
-            Column("Relative likelihood", "ratio"), Column("Standard", width=18),
-        ], indicators)
+            *_DIVERSITY_NAMES[:2], Column("Measure", width=57),
+            Column("Gap (percentage points)", "points", FIGURE_WIDTH + 2),
+            Column("Relative likelihood", "ratio", FIGURE_WIDTH), Column("Standard", width=17),
+        ], indicators, long=True)
         row = book.note(ws, row - 1, "A gap below zero means the group is less represented at that level than in "
                                      "the whole workforce. A relative likelihood above 1 means shortlisted "
-                                     "applicants from the group are less likely to be appointed than others.") + 1
-    if targets:
-        _write_targets(book, ws, row, targets, names, threshold)
+                                     "applicants from the group are less likely to be appointed than others.")
+        if any(WITHHELD in values for values in indicators):
+            book.note(ws, row, _withheld_note(threshold) + " A gap is withheld with the group's share.")
     else:
-        book.note(ws, row, "There are no diversity targets yet.")
+        book.note(ws, row, "There are no indicators: they need ethnicity or disability figures.")
     _right_align_withheld(ws)
+    fit_rows(ws)
+
+    ws = _start(book, DIVERSITY_TARGETS, "Diversity targets",
+                "Each target with the appointments it needs, and the way to it year by year"
+                + _diversity_intro(scenario))
+    if targets:
+        _write_targets(book, ws, 3, targets, names, threshold)
+    else:
+        book.note(ws, 3, "There are no diversity targets yet.")
+    _right_align_withheld(ws)
+    fit_rows(ws)
 
 
 # --- 2. Competencies ------------------------------------------------------------------------------
@@ -373,16 +529,15 @@ def _competency_names(competencies: Mapping[str, Any]) -> dict[str, str]:
 
 
 def write_competencies(book: Book, content: Mapping[str, Any]) -> None:
-    """Sheet "Competencies": required steps, the organisation's gap heatmap, the gaps largest first,
-    the development plan with its cost, and the gaps the plan does not reach."""
+    """Sheets "Competencies": the step each level needs in each competency; "Competency heatmap": the
+    share of assessed leaders below it; "Competency gaps": the gaps, largest first; "Competency plan":
+    the development plan with its cost; and "Unplanned competency gaps": the gaps the plan does not
+    reach."""
     competencies: Mapping[str, Any] = content.get("competencies") or {}
     levels = _level_names(content)
     comp_names = _competency_names(competencies)
     frameworks = {str(c["key"]): c.get("framework") for c in competencies.get("competencies") or []}
     rows: Sequence[Mapping[str, Any]] = competencies.get("competencies") or []
-    ws = _start(book, "Competencies", "Leadership competencies",
-                "The step each level needs in each competency, how many leaders are below it, and the "
-                "development plan that will close the gaps.")
 
     def competency(key: Any) -> str:
         return comp_names.get(str(key), str(key))
@@ -390,49 +545,65 @@ def write_competencies(book: Book, content: Mapping[str, Any]) -> None:
     def level(key: Any) -> str:
         return levels.get(str(key), str(key))
 
+    # Each competency's framework, domain and name share what a column of figures for each level leaves.
+    text = max(PAGE_WIDTH - FIGURE_WIDTH * len(levels), 66)
+    named = [Column("Framework", width=round(text * 0.37)), Column("Domain", width=round(text * 0.33)),
+             Column("Competency", width=text - round(text * 0.37) - round(text * 0.33))]
+    ws = _start(book, COMPETENCIES, "Leadership competencies",
+                "The step each level needs in each competency. How many leaders are below it, and the "
+                "development plan that will close the gaps, are on the sheets that follow.")
     row = book.heading(ws, 3, "Required step by competency and level")
-    row = _table(book, ws, row, [Column("Framework"), Column("Domain"), Column("Competency"),
-                                 *[Column(name, "step") for name in levels.values()]],
+    row = _table(book, ws, row, [*named, *[Column(name, "step", FIGURE_WIDTH) for name in levels.values()]],
                  [[c.get("framework"), c.get("domain"), competency(c["key"]),
-                   *[(c.get("required") or {}).get(key) for key in levels]] for c in rows], main=True)
-    row = book.note(ws, row - 1, "A blank means the level has no required step in that competency.") + 1
+                   *[(c.get("required") or {}).get(key) for key in levels]] for c in rows], long=True)
+    book.note(ws, row - 1, "A blank means the level has no required step in that competency.")
+    fit_rows(ws)
 
     gaps: Sequence[Mapping[str, Any]] = competencies.get("gaps") or []
     share_below = {(str(g["competency"]), str(g["level"])): g.get("share_below") for g in gaps}
-    row = book.heading(ws, row, "Share of assessed leaders below the required step")
-    header = row
-    row = _table(book, ws, header, [Column("Framework"), Column("Domain"), Column("Competency"),
-                                    *[Column(name, "percent") for name in levels.values()]],
+    ws = _start(book, HEATMAP, "Where leaders fall short",
+                "The share of assessed leaders at each level below the step required in each competency.")
+    header = book.heading(ws, 3, "Share of assessed leaders below the required step")
+    row = _table(book, ws, header, [*named, *[Column(name, "percent", FIGURE_WIDTH) for name in levels.values()]],
                  [[c.get("framework"), c.get("domain"), competency(c["key"]),
-                   *[share_below.get((str(c["key"]), key)) for key in levels]] for c in rows])
+                   *[share_below.get((str(c["key"]), key)) for key in levels]] for c in rows], long=True)
     if rows and levels:
         cells = f"D{header + 1}:{get_column_letter(3 + len(levels))}{header + len(rows)}"
         ws.conditional_formatting.add(cells, ColorScaleRule(
             start_type="num", start_value=0, start_color=HEATMAP_LOW,
             end_type="num", end_value=1, end_color=HEATMAP_HIGH))
-    row = book.note(ws, row - 1, "White: every assessed leader meets the step; red: none does. A blank means "
-                                 "nobody at that level has been assessed, or no step is required.") + 1
+    book.note(ws, row - 1, "White: every assessed leader meets the step; red: none does. A blank means "
+                           "nobody at that level has been assessed, or no step is required.")
+    fit_rows(ws)
 
     listed = sorted((g for g in gaps if (g.get("below_required") or 0) > 0),
                     key=lambda g: (g.get("share_below") is None, -(g.get("share_below") or 0.0)))
-    row = book.heading(ws, row, "Gaps, largest first")
+    ws = _start(book, COMPETENCY_GAPS, "Competency gaps, largest first",
+                "Each competency and level where assessed leaders are below the required step, the largest "
+                "share first.")
+    row = book.heading(ws, 3, "Gaps, largest first")
     if listed:
-        row = _table(book, ws, row, [
-            Column("Framework"), Column("Level"), Column("Competency"), Column("Required step", "step"),
-            Column("Leaders assessed", "people"), Column("Leaders below the step", "people"),
-            Column("Share below", "percent"),
+        _table(book, ws, row, [
+            Column("Framework", width=30), Column("Level", width=20), Column("Competency", width=40),
+            Column("Required step", "step", FIGURE_WIDTH), Column("Leaders assessed", "people", FIGURE_WIDTH),
+            Column("Leaders below the step", "people", FIGURE_WIDTH), Column("Share below", "percent", FIGURE_WIDTH),
         ], [[frameworks.get(str(g["competency"])), level(g["level"]), competency(g["competency"]), g.get("required"),
-             g.get("assessed"), g.get("below_required"), g.get("share_below")] for g in listed])
+             g.get("assessed"), g.get("below_required"), g.get("share_below")] for g in listed], long=True)
     else:
-        row = book.note(ws, row, "Every assessed leader meets the required step.") + 1
+        book.note(ws, row, "Every assessed leader meets the required step.")
+    fit_rows(ws)
 
-    row = book.heading(ws, row, "Development plan")
+    ws = _start(book, COMPETENCY_PLAN, "Competency development plan",
+                "The interventions that will close the gaps and what they cost each year. The gaps no "
+                "intervention reaches yet are on the next sheet.")
+    row = book.heading(ws, 3, "Development plan")
     interventions: Sequence[Mapping[str, Any]] = competencies.get("interventions") or []
     if interventions:
         row = _table(book, ws, row, [
-            Column("Intervention"), Column("Kind"), Column("Years"), Column("Places each year", "people"),
-            Column("Cost per place", "money"), Column("Cost each year it runs", "money"),
-            Column("Competency and level pairs it develops", "people"),
+            Column("Intervention", width=36), Column("Kind", width=18), Column("Years", width=14),
+            Column("Places each year", "people", FIGURE_WIDTH), Column("Cost per place", "money", FIGURE_WIDTH),
+            Column("Cost each year it runs", "money", FIGURE_WIDTH),
+            Column("Competency and level pairs it develops", "people", 14),
         ], [[i.get("name"), _capital(i.get("kind")), _years(i.get("first_year"), i.get("last_year")),
              i.get("places_per_year"), i.get("cost_per_place"),
              (i.get("places_per_year") or 0) * (i.get("cost_per_place") or 0), i.get("develops")]
@@ -444,19 +615,24 @@ def write_competencies(book: Book, content: Mapping[str, Any]) -> None:
         row = book.heading(ws, row, "Cost of the plan by year")
         cost_rows: list[list[Any]] = [[c.get("year"), c.get("cost")] for c in cost]
         cost_rows.append(["Total", sum(c.get("cost") or 0 for c in cost)])
-        row = _table(book, ws, row, [Column("Year", "year"), Column("Cost", "money")], cost_rows)
+        row = _table(book, ws, row, [Column("Year", "year"), Column("Cost", "money", FIGURE_WIDTH)], cost_rows)
         book.style(ws.cell(row=row - 2, column=1), "Pack label")  # the total row ("Total": not user text)
+        ws.cell(row=row - 2, column=1).alignment = Alignment(horizontal="right", vertical="top")
+    fit_rows(ws)
 
-    row = book.heading(ws, row, "Gaps the plan does not reach")
     unaddressed: Sequence[Mapping[str, Any]] = competencies.get("unaddressed") or []
+    ws = _start(book, UNPLANNED, "Gaps the plan does not reach",
+                "The competencies and levels where leaders are below the required step and no intervention "
+                "develops them yet." if unaddressed else "The plan reaches every gap.")
+    row = book.heading(ws, 3, "Gaps the plan does not reach")
     if unaddressed:
-        row = book.note(ws, row, "No intervention develops these competencies at these levels yet.")
-        _table(book, ws, row, [Column("Framework"), Column("Level"), Column("Competency"),
-                               Column("Leaders below the step", "people")],
+        _table(book, ws, row, [Column("Framework", width=36), Column("Level", width=20), Column("Competency", width=46),
+                               Column("Leaders below the step", "people", FIGURE_WIDTH)],
                [[frameworks.get(str(g["competency"])), level(g["level"]), competency(g["competency"]),
-                 g.get("below_required")] for g in unaddressed])
+                 g.get("below_required")] for g in unaddressed], long=True)
     else:
         book.note(ws, row, "The plan reaches every gap.")
+    fit_rows(ws)
 
 
 def _years(first: Any, last: Any) -> str | None:
@@ -474,53 +650,63 @@ def _survey_results(book: Book, ws: Worksheet, row: int, survey: Mapping[str, An
     dimensions: Sequence[Mapping[str, Any]] = survey.get("dimensions") or []
     row = book.heading(ws, row, "Scores by dimension", "Pack label")
     row = _table(book, ws, row, [
-        Column("Dimension"), Column("Mean (1 to 5)", "number"), Column("Standard deviation", "number"),
-        Column("Share agreeing", "percent"), Column("Answers", "people"),
+        Column("Dimension"), Column("Mean (1 to 5)", "number", SURVEY_FIGURE),
+        Column("Standard deviation", "number", SURVEY_FIGURE), Column("Share agreeing", "percent", SURVEY_FIGURE),
+        Column("Answers", "people", SURVEY_FIGURE),
     ], [[d.get("name", d.get("key")), d.get("mean"), d.get("sd"), d.get("share_agree"), d.get("n")]
-        for d in dimensions])
-    items = sorted(survey.get("items") or [], key=lambda i: (i.get("sd") is None, -(i.get("sd") or 0.0)))
-    row = book.heading(ws, row, "Statements, most disagreement first (largest standard deviation)", "Pack label")
-    row = _table(book, ws, row, [
-        Column("Statement"), Column("Mean (1 to 5)", "number"), Column("Standard deviation", "number"),
-        Column("Share agreeing", "percent"), Column("Answers", "people"),
-    ], [[i.get("text", i.get("key")), i.get("mean"), i.get("sd"), i.get("share_agree"), i.get("n")]
-        for i in items])
+        for d in dimensions], widest=SURVEY_TEXT)
     groups: Sequence[Mapping[str, Any]] = survey.get("groups") or []
     comparison = _text(survey.get("comparison_group"), "the comparison group")
     if groups:
         row = book.heading(ws, row, "Mean score by group (1 to 5)", "Pack label")
-        by_dimension = [Column(_text(d.get("name"), _text(d.get("key"))), "number", 14) for d in dimensions]
-        row = _table(book, ws, row, [Column("Group"), Column("Responses", "people"), *by_dimension],
+        by_dimension = [Column(_text(d.get("name"), _text(d.get("key"))), "number", SURVEY_FIGURE)
+                        for d in dimensions]
+        row = _table(book, ws, row, [Column("Group"), Column("Responses", "people", SURVEY_FIGURE), *by_dimension],
                      [[g.get("group"), g.get("responses"),
-                       *[(g.get("dimensions") or {}).get(d.get("key")) for d in dimensions]] for g in groups])
+                       *[(g.get("dimensions") or {}).get(d.get("key")) for d in dimensions]] for g in groups],
+                     widest=SURVEY_TEXT)
         row = book.heading(ws, row, f"Difference from {comparison} (points on the 1 to 5 scale; above 0 is "
                                     f"more positive)", "Pack label")
-        row = _table(book, ws, row, [Column("Group"), Column("Responses", "people"), *by_dimension],
+        row = _table(book, ws, row, [Column("Group"), Column("Responses", "people", SURVEY_FIGURE), *by_dimension],
                      [[g.get("group"), g.get("responses"),
-                       *[(g.get("gaps") or {}).get(d.get("key")) for d in dimensions]] for g in groups])
+                       *[(g.get("gaps") or {}).get(d.get("key")) for d in dimensions]] for g in groups],
+                     widest=SURVEY_TEXT)
     withheld: Sequence[Any] = survey.get("withheld_groups") or []
     if withheld:
         row = book.heading(ws, row, "Groups not shown on their own", "Pack label")
-        row = _table(book, ws, row, [Column("Group"), Column("Why")],
-                     [[name, WITHHELD_GROUP_REASON] for name in withheld])
+        row = _table(book, ws, row, [Column("Group")], [[name] for name in withheld], widest=SURVEY_TEXT)
+        row = book.note(ws, row - 1, WITHHELD_GROUP_REASON) + 1  # why, under the groups it is true of
     return row
 
 
+def _statement_rows(surveys: Sequence[Mapping[str, Any]], named: bool) -> list[list[Any]]:
+    """Each survey's statements, most disagreement (largest standard deviation) first, with the
+    survey's name first where more than one survey is shown."""
+    rows: list[list[Any]] = []
+    for survey in surveys:
+        items = sorted(survey.get("items") or [], key=lambda i: (i.get("sd") is None, -(i.get("sd") or 0.0)))
+        for i in items:
+            rows.append([*([survey.get("name")] if named else []), i.get("text", i.get("key")), i.get("mean"),
+                         i.get("sd"), i.get("share_agree"), i.get("n")])
+    return rows
+
+
 def write_self_assessment(book: Book, content: Mapping[str, Any]) -> None:
-    """Sheet "Self-assessment": each survey's responses and, with enough of them, its scores by
-    dimension and statement, and its groups against the comparison group."""
+    """Sheets "Self-assessment": each survey's responses and, with enough of them, its scores by
+    dimension and its groups against the comparison group; and "Self-assessment statements": every
+    statement's scores, most disagreement first."""
     surveys: Sequence[Mapping[str, Any]] = content.get("self_assessment") or []
-    ws = _start(book, "Self-assessment", "Collective leadership self-assessment",
-                "What leaders, staff and partners said in each self-assessment survey, by dimension, statement "
-                "and group; results are shown only once five people have answered.")
+    ws = _start(book, SELF_ASSESSMENT, "Collective leadership self-assessment",
+                "What leaders, staff and partners said in each self-assessment survey, by dimension and group; "
+                "results are shown only once five people have answered.")
     row = book.heading(ws, 3, "Surveys")
-    row = _table(book, ws, row, [Column("Survey"), Column("Status", width=16),
-                                 Column("Responses", "people"), Column("Results shown", width=14)],
+    row = _table(book, ws, row, [Column("Survey"), Column("Status", width=SURVEY_FIGURE),
+                                 Column("Responses", "people", SURVEY_FIGURE),
+                                 Column("Results shown", width=SURVEY_FIGURE)],
                  [[s.get("name"), _capital(s.get("status")), s.get("responses"), bool(s.get("enough"))]
-                  for s in surveys], main=True)
+                  for s in surveys], autofilter=True, widest=SURVEY_TEXT)
     if not surveys:
         book.note(ws, row, "There are no self-assessment surveys yet.")
-        return
     for survey in surveys:
         row = book.heading(ws, row, _text(survey.get("name"), "Survey"))
         row = book.note(ws, row, f"{_capital(survey.get('status'))}: {survey.get('responses') or 0} responses.")
@@ -528,7 +714,25 @@ def write_self_assessment(book: Book, content: Mapping[str, Any]) -> None:
             row = book.note(ws, row, "Results are withheld until five people have answered, so that no one's "
                                      "answers can be picked out.") + 1
             continue
+        row = book.note(ws, row, f"Its statements are on the {STATEMENTS} sheet.")
         row = _survey_results(book, ws, row + 1, survey)
+    fit_rows(ws)
+
+    shown = [s for s in surveys if s.get("enough")]
+    named = len(shown) > 1
+    ws = _start(book, STATEMENTS, "Self-assessment statements",
+                "How far people agreed with each statement, most disagreement (the largest standard deviation) "
+                "first" + ("." if named or not shown else f": {_text(shown[0].get('name'), 'the survey')}."))
+    row = book.heading(ws, 3, "Statements, most disagreement first (largest standard deviation)")
+    if shown:
+        _table(book, ws, row, [
+            *([Column("Survey", width=26)] if named else []), Column("Statement", width=60 if named else 80),
+            Column("Mean (1 to 5)", "number", SURVEY_FIGURE), Column("Standard deviation", "number", SURVEY_FIGURE),
+            Column("Share agreeing", "percent", SURVEY_FIGURE), Column("Answers", "people", SURVEY_FIGURE),
+        ], _statement_rows(shown, named), long=True)
+    else:
+        book.note(ws, row, "No survey has enough answers to show its statements yet.")
+    fit_rows(ws)
 
 
 # --- 4. Objectives --------------------------------------------------------------------------------
@@ -543,20 +747,32 @@ def _due(value: Any) -> Any:
         return str(value)
 
 
-def _rag_summary(book: Book, ws: Worksheet, rows: Iterable[Mapping[str, Any]], column: int) -> None:
-    """A small table of objectives per RAG status across rows 1 and 2 (inside the frozen rows, so it
-    stays in view and never folds away), and a bar chart of it beside the cascade."""
+def _objective_rows(ws: Worksheet, header: int, rows: Sequence[Mapping[str, Any]], title_column: int) -> int:
+    """Indent each objective's title by its depth in the cascade; returns the deepest depth."""
+    deepest = 0
+    for offset, objective in enumerate(rows, start=1):
+        depth = min(max(int(objective.get("depth") or 0), 0), MAX_OUTLINE)
+        deepest = max(deepest, depth)
+        ws.cell(row=header + offset, column=title_column).alignment = Alignment(
+            horizontal="left", indent=depth * 2, wrap_text=True, vertical="top")
+    return deepest
+
+
+def _rag_counts(book: Book, ws: Worksheet, row: int, rows: Iterable[Mapping[str, Any]]) -> int:
+    """A table of objectives per RAG status, its statuses in their colours, and a bar chart of it
+    under the table; returns the row under the chart."""
     counts = {key: 0 for key, _ in RAG_ORDER}
     for objective in rows:
         rag = objective.get("rag")
         counts[rag if rag in counts else None] += 1
-    book.put(ws, 1, column, "RAG status", style="Pack table header")
-    book.put(ws, 2, column, "Objectives", style="Pack label")
-    for offset, (key, label) in enumerate(RAG_ORDER, start=1):
-        book.put(ws, 1, column + offset, label, style="Pack table header")
-        book.put(ws, 2, column + offset, counts[key], "people")
-        ws.column_dimensions[get_column_letter(column + offset)].width = 11
-    ws.column_dimensions[get_column_letter(column)].width = 14
+    header = row
+    row = _table(book, ws, header, [Column("RAG status", width=14), Column("Objectives", "people")],
+                 [[label, counts[key]] for key, label in RAG_ORDER], autofilter=False)
+    for offset, (key, _label) in enumerate(RAG_ORDER, start=1):
+        fill = RAG_FILLS.get(_text(key))
+        if fill:
+            ws.cell(row=header + offset, column=1).fill = PatternFill("solid", fgColor=fill)
+    last = header + len(RAG_ORDER)
     chart = BarChart()
     chart.type = "col"
     chart.title = _chart_title("Objectives by RAG status")
@@ -568,55 +784,48 @@ def _rag_summary(book: Book, ws: Worksheet, rows: Iterable[Mapping[str, Any]], c
     chart.y_axis.delete = False
     chart.legend = None
     chart.gapWidth = 60
-    chart.height, chart.width = 7.5, 12
-    chart.add_data(Reference(ws, min_col=column, max_col=column + len(RAG_ORDER), min_row=2, max_row=2),
-                   from_rows=True, titles_from_data=True)
+    chart.height, chart.width = 7.5, 15
+    _chart_text(chart)
+    chart.add_data(Reference(ws, min_col=2, min_row=header, max_row=last), titles_from_data=True)
     series = chart.series[0]
-    labels = Reference(ws, min_col=column + 1, max_col=column + len(RAG_ORDER), min_row=1, max_row=1)
+    labels = Reference(ws, min_col=1, min_row=header + 1, max_row=last)
     series.cat = AxDataSource(strRef=StrRef(f=str(labels)))  # text categories, so a string reference
     for index, (key, _label) in enumerate(RAG_ORDER):
         point = DataPoint(idx=index)
         point.graphicalProperties.solidFill = RAG_CHART_COLOURS[key]
         point.graphicalProperties.line.solidFill = RAG_CHART_COLOURS[key]
         series.dPt.append(point)
-    ws.add_chart(chart, f"{get_column_letter(column)}5")
+    row = book.chart(ws, chart, row)
+    _with_chart(book, ws)
+    return row
 
 
 def write_objectives(book: Book, content: Mapping[str, Any]) -> None:
-    """Sheet "Objectives": the cascade in tree order, folding by level, with progress, RAG and the
-    SMART check, and a count of objectives per RAG status with its chart."""
+    """Sheets "Objectives": the cascade in tree order, folding by level, with progress and RAG;
+    "Objectives SMART check": each objective's SMART check and why it is not yet SMART; and
+    "Objectives by RAG": a count of objectives per RAG status with its chart."""
     objectives: Mapping[str, Any] = content.get("objectives") or {}
     rows: Sequence[Mapping[str, Any]] = objectives.get("rows") or []
-    ws = _start(book, "Objectives", "Objectives cascade",
-                "Every objective from the board's down to teams and individuals, with its progress, RAG "
-                "rating and SMART check; use the outline buttons on the left to fold the levels away.")
-    columns = [
-        Column("Ref", width=11), Column("Objective", width=60), Column("Level", width=12), Column("Area", width=30),
-        Column("Owner", width=24), Column("Weight", "number", 9), Column("Due", width=13),
-        Column("Progress", "percent", 11), Column("Progress rolled up", "percent", 12), Column("RAG", width=11),
-        *[Column(name, width=5) for _, name in SMART_LETTERS], Column("Why it is not yet SMART", width=50),
-    ]
-    header = 4
-    _table(book, ws, header, columns, [[
+    ws = _start(book, OBJECTIVES, "Objectives cascade",
+                "Every objective from the board's down to teams and individuals, with its progress and RAG "
+                "rating; use the outline buttons on the left to fold the levels away. The SMART check of each "
+                "is on the next sheet.")
+    header = book.heading(ws, 3, "The cascade")
+    _table(book, ws, header, [
+        Column("Ref", width=9), Column("Objective", width=37), Column("Level", width=10),
+        Column("Area", width=19), Column("Owner", width=16), Column("Weight", "number", 8), Column("Due", width=12),
+        Column("Progress", "percent", 10), Column("Progress rolled up", "percent", 10), Column("RAG", width=9),
+    ], [[
         o.get("ref"), o.get("title"), OBJECTIVE_LEVELS.get(str(o.get("level")), _capital(o.get("level"))),
         o.get("area"), o.get("owner"), o.get("weight"), _due(o.get("due")), o.get("progress"),
         o.get("rolled_up_progress"), dict(RAG_ORDER).get(o.get("rag"), "Not rated"),
-        *[("✓" if (o.get("smart") or {}).get(letter) else "✗") for letter, _ in SMART_LETTERS],
-        " ".join(str(r) for r in o.get("smart_reasons") or []) or None,
-    ] for o in rows], main=True, only=True)
-    rag_column, first_letter = 10, 11
-    for offset in range(len(SMART_LETTERS)):  # the SMART headings run upwards over narrow columns
-        ws.cell(row=header, column=first_letter + offset).alignment = Alignment(
-            text_rotation=90, horizontal="center", vertical="bottom", wrap_text=False)
-    ws.row_dimensions[header].height = 72
-    deepest = 0
+    ] for o in rows], long=True)
+    _right_header(ws, book, header, 7)  # dates, set right like the figures
+    rag_column = 10
+    deepest = _objective_rows(ws, header, rows, 2)
     for offset, objective in enumerate(rows, start=1):
         row = header + offset
-        depth = min(max(int(objective.get("depth") or 0), 0), MAX_OUTLINE)
-        deepest = max(deepest, depth)
-        ws.cell(row=row, column=2).alignment = Alignment(horizontal="left", indent=depth * 2, wrap_text=True,
-                                                             vertical="top")
-        ws.row_dimensions[row].outlineLevel = depth
+        ws.row_dimensions[row].outlineLevel = min(max(int(objective.get("depth") or 0), 0), MAX_OUTLINE)
         due = ws.cell(row=row, column=7)
         if isinstance(due.value, date):
             due.number_format = DATE_FORMAT
@@ -624,18 +833,41 @@ def write_objectives(book: Book, content: Mapping[str, Any]) -> None:
         fill = RAG_FILLS.get(_text(objective.get("rag")))
         if fill:
             ws.cell(row=row, column=rag_column).fill = PatternFill("solid", fgColor=fill)
-        for letter_column in range(first_letter, first_letter + len(SMART_LETTERS)):
-            ws.cell(row=row, column=letter_column).alignment = Alignment(horizontal="center", vertical="top")
     ws.sheet_properties.outlinePr.summaryBelow = False  # a parent row sits above its children
     ws.sheet_format.outlineLevelRow = deepest
     if not rows:
         book.note(ws, header + 2, "There are no objectives yet.")
-    _rag_summary(book, ws, rows, len(columns) + 2)
-    # Printed as two areas, each on its own pages, so the summary does not shrink the cascade.
-    cascade_end = get_column_letter(len(columns))
-    summary_start = get_column_letter(len(columns) + 2)
-    summary_end = get_column_letter(len(columns) + 2 + len(RAG_ORDER))
-    ws.print_area = [f"A1:{cascade_end}{max(header + len(rows), header + 2)}", f"{summary_start}1:{summary_end}20"]
+    fit_rows(ws)
+
+    ws = _start(book, SMART_CHECK, "Are the objectives SMART?",
+                "Each objective checked against the SMART test ("
+                + ", ".join(f"{letter} {name.lower()}" for letter, name in SMART_LETTERS)
+                + "; ✓ met, ✗ not yet), and what would make it so.")
+    header = book.heading(ws, 3, "SMART check")
+    first_letter = 3
+    _table(book, ws, header, [  # a letter over each narrow column, spelt out in the note above
+        Column("Ref", width=9), Column("Objective", width=70),
+        *[Column(letter, width=5) for letter, _ in SMART_LETTERS],
+        Column("Why it is not yet SMART", width=36),  # few objectives have reasons: the titles get the room
+    ], [[
+        o.get("ref"), o.get("title"),
+        *[("✓" if (o.get("smart") or {}).get(letter) else "✗") for letter, _ in SMART_LETTERS],
+        " ".join(str(r) for r in o.get("smart_reasons") or []) or None,
+    ] for o in rows], long=True)
+    _objective_rows(ws, header, rows, 2)
+    for offset in range(len(rows) + 1):
+        for letter_column in range(first_letter, first_letter + len(SMART_LETTERS)):
+            cell = ws.cell(row=header + offset, column=letter_column)
+            cell.alignment = Alignment(horizontal="center", vertical="center" if offset == 0 else "top")
+    if not rows:
+        book.note(ws, header + 2, "There are no objectives yet.")
+    fit_rows(ws)
+
+    ws = _start(book, OBJECTIVES_BY_RAG, "Objectives by RAG status",
+                "How many objectives are rated red, amber and green, and how many are not rated yet.")
+    ws.page_setup.orientation = "portrait"
+    row = book.heading(ws, 3, "Objectives by RAG status")
+    _rag_counts(book, ws, row, rows)
 
 
 # --- 5. Unowned gaps ------------------------------------------------------------------------------
@@ -645,15 +877,16 @@ def write_unowned(book: Book, content: Mapping[str, Any]) -> None:
     """Sheet "Unowned gaps": the gaps the board found that no objective is linked to yet."""
     unowned: Sequence[Mapping[str, Any]] = (content.get("objectives") or {}).get("unowned") or []
     if not unowned:
-        _start(book, "Unowned gaps", "Gaps with no objective",
+        _start(book, UNOWNED, "Gaps with no objective",
                "Every gap the board found (diversity targets, competency gaps and the rest) has at least one "
                "objective linked to it.")
         return
-    ws = _start(book, "Unowned gaps", "Gaps with no objective",
+    ws = _start(book, UNOWNED, "Gaps with no objective",
                 "These are the gaps the board found that no objective is linked to yet, so no one owns closing them.")
     comp_names = _competency_names(content.get("competencies") or {})
-    _table(book, ws, 4, [Column("Kind of gap"), Column("Gap")],
-           [[_capital(g.get("kind")), _unowned_label(g, comp_names)] for g in unowned], main=True, only=True)
+    _table(book, ws, 4, [Column("Kind of gap", width=20), Column("Gap", width=80)],
+           [[_capital(g.get("kind")), _unowned_label(g, comp_names)] for g in unowned], long=True, widest=80)
+    fit_rows(ws)
 
 
 def _unowned_label(gap: Mapping[str, Any], comp_names: Mapping[str, str]) -> str:

@@ -1,5 +1,6 @@
 """The people sheets of the board pack: diversity (always suppressed), competencies, self-assessment,
-objectives and unowned gaps, from the demo trust's content and from small hand-made content."""
+objectives and unowned gaps, from the demo trust's content and from small hand-made content. Each
+writer writes a group of sheets (a table that may run over pages has a sheet of its own)."""
 
 from __future__ import annotations
 
@@ -26,14 +27,21 @@ from planner.services.demo import load_demo
 from tests import factories
 
 Writer = Callable[[Book, Mapping[str, Any]], None]
-WRITERS: dict[str, Writer] = {
-    "Diversity": ps.write_diversity,
-    "Competencies": ps.write_competencies,
-    "Self-assessment": ps.write_self_assessment,
-    "Objectives": ps.write_objectives,
-    "Unowned gaps": ps.write_unowned,
+# Each writer, by its first sheet, with every sheet it writes, in order.
+WRITERS: dict[str, tuple[Writer, list[str]]] = {
+    "Diversity": (ps.write_diversity, ["Diversity", "Diversity indicators", "Diversity targets"]),
+    "Competencies": (ps.write_competencies, ["Competencies", "Competency heatmap", "Competency gaps",
+                                             "Competency plan", "Unplanned competency gaps"]),
+    "Self-assessment": (ps.write_self_assessment, ["Self-assessment", "Self-assessment statements"]),
+    "Objectives": (ps.write_objectives, ["Objectives", "Objectives SMART check", "Objectives by RAG"]),
+    "Unowned gaps": (ps.write_unowned, ["Unowned gaps"]),
 }
+SHEETS = [sheet for _writer, sheets in WRITERS.values() for sheet in sheets]
+# The sheets whose main table may run over pages: its header repeats on every printed page.
+LONG = [sheet for sheet in SHEETS
+        if sheet not in ("Diversity targets", "Competency plan", "Self-assessment", "Objectives by RAG")]
 PROBES = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3"]
+HEADERS = ("Pack table header", "Pack table header number")
 
 
 # --- content ------------------------------------------------------------------------------------
@@ -164,11 +172,23 @@ def small_content(text: str = "Text", threshold: int = 7) -> dict[str, Any]:
 # --- helpers ------------------------------------------------------------------------------------
 
 
+def group(title: str) -> str:
+    """The writer that writes the sheet."""
+    return next(first for first, (_writer, sheets) in WRITERS.items() if title in sheets)
+
+
 def write(title: str, content: Mapping[str, Any]) -> tuple[Book, Worksheet]:
+    """The sheet, written with the rest of its group (and only those)."""
     book = Book()
-    WRITERS[title](book, content)
-    assert book.workbook.sheetnames == [title]
+    writer, sheets = WRITERS[group(title)]
+    writer(book, content)
+    assert book.workbook.sheetnames == sheets
     return book, book.workbook[title]
+
+
+def group_sheets(book: Book, title: str) -> list[Worksheet]:
+    """Every sheet of the sheet's group."""
+    return [book.workbook[name] for name in WRITERS[group(title)][1]]
 
 
 def reloaded(book: Book, title: str) -> Worksheet:
@@ -180,16 +200,18 @@ def reloaded(book: Book, title: str) -> Worksheet:
 
 
 def header_row(ws: Worksheet) -> int:
-    """The frozen header row of the sheet's main table."""
-    assert ws.freeze_panes, "the header row is frozen"
-    return int(ws[ws.freeze_panes].row) - 1
+    """The header row of the sheet's main table: the one its printed pages repeat."""
+    assert ws.print_title_rows, "the main table's header repeats on every printed page"
+    first, last = ws.print_title_rows.replace("$", "").split(":")
+    assert first == last
+    return int(first)
 
 
 def tables(ws: Worksheet) -> list[tuple[int, dict[int, str]]]:
     """Every table on the sheet: its header row and {column: heading}."""
     found = []
     for row in ws.iter_rows():
-        headings = {c.column: str(c.value) for c in row if c.style == "Pack table header" and c.value is not None}
+        headings = {c.column: str(c.value) for c in row if c.style in HEADERS and c.value is not None}
         if headings:
             found.append((row[0].row, headings))
     return found
@@ -237,27 +259,33 @@ def title_text(chart: Any) -> str:
 # --- every sheet --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("title", list(WRITERS))
-def test_each_sheet_has_a_title_a_note_and_a_frozen_filtered_header(title: str,
-                                                                    demo_content: dict[str, Any]) -> None:
+@pytest.mark.parametrize("title", SHEETS)
+def test_each_sheet_has_a_title_and_a_note(title: str, demo_content: dict[str, Any]) -> None:
     _book, ws = write(title, demo_content)
     assert ws["A1"].style == "Pack title" and ws["A1"].value
     assert ws["A2"].style == "Pack note" and str(ws["A2"].value).endswith(".")
+
+
+@pytest.mark.parametrize("title", LONG)
+def test_a_long_table_heads_its_sheet_filtered_frozen_and_repeated(title: str, demo_content: dict[str, Any]) -> None:
+    _book, ws = write(title, demo_content)
     header = header_row(ws)
-    assert ws.cell(row=header, column=1).style == "Pack table header"
+    assert header == 4  # under the title, the note and its heading: the only table on the sheet
+    assert ws.cell(row=header, column=1).style in HEADERS
     assert ws.cell(row=header + 1, column=1).value is not None  # rows under it
     assert ws.auto_filter.ref and ws.auto_filter.ref.startswith(f"A{header}:")
+    assert ws.freeze_panes == f"A{header + 1}"
     headings = dict(tables(ws))[header]
     widths = [ws.column_dimensions[get_column_letter(c)].width for c in headings]
-    assert all(w and 5 <= w <= 60 for w in widths)
+    assert all(w and 5 <= w <= 80 for w in widths)
 
 
 @pytest.mark.parametrize("probe", PROBES)
 @pytest.mark.parametrize("title", list(WRITERS))
 def test_text_that_looks_like_a_formula_stays_text(title: str, probe: str) -> None:
     book, _ws = write(title, small_content(probe))
-    ws = reloaded(book, title)
-    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    cells = [c for name in WRITERS[title][1] for row in reloaded(book, name).iter_rows() for c in row
+             if c.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     shown = [c for c in cells if c.value == probe]
     assert shown and all(c.data_type == "s" for c in shown)
@@ -281,25 +309,28 @@ def test_withheld_counts_show_as_a_star_and_no_small_count_reaches_the_sheet() -
     content = small_content()
     # A count of 3 the content failed to withhold is withheld all the same, with its share.
     content["diversity"]["representation"][0]["rows"][1]["groups"][2] = _group("not_stated", 3, 40)
-    _book, ws = write("Diversity", content)
+    book, ws = write("Diversity", content)
     header = header_row(ws)
     rows = [[ws.cell(row=r, column=c).value for c in range(1, 6)] for r in range(header + 1, header + 10)]
     board, senior = rows[:3], rows[3:6]
     assert [r[3] for r in board] == ["*", "*", 0] and [r[4] for r in board] == ["*", "*", 0.0]
     assert [r[3] for r in senior] == [30, 10, "*"] and senior[2][4] == "*"
-    assert count_like_cells(ws, 7) == []
-    counts = people_columns(ws)
+    sheets = group_sheets(book, "Diversity")
+    assert all(count_like_cells(sheet, 7) == [] for sheet in sheets)
+    counts = [column for sheet in sheets for column in people_columns(sheet)]
     assert len(counts) >= 2  # the representation's and the targets'
     assert all(not (is_number(v) and 1 <= v <= 7) for column in counts for v in column)
     assert any(v == "*" for column in counts for v in column) and any(is_number(v) for column in counts for v in column)
-    notes = [c.value for row in ws.iter_rows() for c in row if c.style == "Pack note"]
-    assert any(str(n).startswith("* Withheld to protect privacy: counts from 1 to 7 people") for n in notes)
+    for sheet in ("Diversity", "Diversity targets"):  # each sheet showing a "*" says what it means
+        notes = [c.value for row in book.workbook[sheet].iter_rows() for c in row if c.style == "Pack note"]
+        assert any(str(n).startswith("* Withheld to protect privacy: counts from 1 to 7 people") for n in notes)
 
 
 def test_a_target_with_a_withheld_baseline_shows_shares_and_appointments_but_no_counts() -> None:
     content = small_content()
-    _book, ws = write("Diversity", content)
-    numbers = {c.value for row in ws.iter_rows() for c in row if is_number(c.value)}
+    book, _ws = write("Diversity", content)
+    sheets = group_sheets(book, "Diversity")
+    numbers = {c.value for sheet in sheets for row in sheet.iter_rows() for c in row if is_number(c.value)}
     withheld, shown = content["diversity"]["targets"]
     for point in withheld["trajectory"] + withheld["no_action"]:
         assert point["count"] not in numbers
@@ -307,19 +338,21 @@ def test_a_target_with_a_withheld_baseline_shows_shares_and_appointments_but_no_
     assert 1.25 in numbers  # appointments from the group
     assert not {p["share"] for p in withheld["no_action"]} & numbers  # no-action share: today's, withheld
     assert {p["share"] for p in shown["no_action"]} <= numbers
+    ws = book.workbook["Diversity targets"]
     summary, headings = next((top, h) for top, h in tables(ws) if "Can be met" in h.values())
     people = next(column for column, heading in headings.items() if "people" in heading.lower())
     assert column_below(ws, summary, people) == ["*", 100]
-    assert count_like_cells(ws, 7) == []
+    assert all(count_like_cells(sheet, 7) == [] for sheet in sheets)
 
 
 def test_the_demo_sheet_withholds_small_counts(demo_content: dict[str, Any]) -> None:
     threshold = demo_content["organisation"]["suppression_threshold"]
-    _book, ws = write("Diversity", demo_content)
-    counts = people_columns(ws)
+    book, _ws = write("Diversity", demo_content)
+    sheets = group_sheets(book, "Diversity")
+    counts = [column for sheet in sheets for column in people_columns(sheet)]
     assert any(v == "*" for column in counts for v in column)
     assert all(not (is_number(v) and 1 <= v <= threshold) for column in counts for v in column)
-    assert count_like_cells(ws, threshold) == []
+    assert all(count_like_cells(sheet, threshold) == [] for sheet in sheets)
 
 
 def test_unsuppressed_content_is_refused() -> None:
@@ -330,8 +363,8 @@ def test_unsuppressed_content_is_refused() -> None:
 
 
 def test_names_not_keys_are_shown(demo_content: dict[str, Any]) -> None:
-    _book, ws = write("Diversity", demo_content)
-    values = {c.value for row in ws.iter_rows() for c in row}
+    book, _ws = write("Diversity", demo_content)
+    values = {c.value for sheet in group_sheets(book, "Diversity") for row in sheet.iter_rows() for c in row}
     assert {"Ethnicity (WRES groups)", "Black, Asian and minority ethnic (BME)", "Senior leaders", "All staff",
             "All leaders"} <= values
     assert not {"ethnicity", "bme", "senior"} & values
@@ -341,7 +374,7 @@ def test_names_not_keys_are_shown(demo_content: dict[str, Any]) -> None:
 
 
 def test_each_target_has_a_line_chart_of_its_trajectory_against_the_target(demo_content: dict[str, Any]) -> None:
-    _book, ws = write("Diversity", demo_content)
+    _book, ws = write("Diversity targets", demo_content)
     charts = ws._charts
     assert len(charts) == len(demo_content["diversity"]["targets"]) == 3
     for chart, target in zip(charts, demo_content["diversity"]["targets"], strict=True):
@@ -357,7 +390,7 @@ def test_each_target_has_a_line_chart_of_its_trajectory_against_the_target(demo_
 def test_no_more_than_four_target_charts() -> None:
     content = small_content()
     content["diversity"]["targets"] = [dict(content["diversity"]["targets"][1], id=n) for n in range(6)]
-    _book, ws = write("Diversity", content)
+    _book, ws = write("Diversity targets", content)
     assert len(ws._charts) == 4
     notes = [str(c.value) for row in ws.iter_rows() for c in row if c.style == "Pack note"]
     assert any("first 4 targets" in n for n in notes)
@@ -367,7 +400,7 @@ def test_no_more_than_four_target_charts() -> None:
 
 
 def test_the_gap_heatmap_is_coloured_white_to_red_over_the_share_cells(demo_content: dict[str, Any]) -> None:
-    _book, ws = write("Competencies", demo_content)
+    _book, ws = write("Competency heatmap", demo_content)
     formats = list(ws.conditional_formatting)
     assert len(formats) == 1
     (cells,) = [str(r) for r in formats[0].sqref.ranges]
@@ -385,11 +418,12 @@ def test_the_gap_heatmap_is_coloured_white_to_red_over_the_share_cells(demo_cont
 
 
 def test_competencies_by_name_with_gaps_largest_first_and_the_plan() -> None:
-    _book, ws = write("Competencies", small_content())
-    found = dict((h.get(1), top) for top, h in tables(ws))
+    book, ws = write("Competency gaps", small_content())
     gaps = next(top for top, h in tables(ws) if "Share below" in h.values())
     assert column_below(ws, gaps, 7) == [0.75, 0.25]  # the gap nobody is below is left out
     assert column_below(ws, gaps, 2) == ["Text", "Text"]  # level names
+    ws = book.workbook["Competency plan"]
+    found = dict((h.get(1), top) for top, h in tables(ws))
     plan = found["Intervention"]
     assert [ws.cell(row=plan + 1, column=c).value for c in range(2, 7)] == ["Coaching", "2027 to 2028", 10, 1200.0,
                                                                              12000.0]
@@ -405,10 +439,11 @@ def test_self_assessment_results_and_the_five_response_rule() -> None:
     content = small_content()
     content["self_assessment"][0]["items"][0]["text"] = "Calm"
     content["self_assessment"][0]["items"][1]["text"] = "Split"
-    _book, ws = write("Self-assessment", content)
+    book, ws = write("Self-assessment", content)
     values = [c.value for row in ws.iter_rows() for c in row]
-    statements = next(top for top, h in tables(ws) if h.get(1) == "Statement")
-    assert column_below(ws, statements, 1) == ["Split", "Calm"]  # most disagreement (largest SD) first
+    sheet = book.workbook["Self-assessment statements"]
+    statements = next(top for top, h in tables(sheet) if h.get(1) == "Statement")
+    assert column_below(sheet, statements, 1) == ["Split", "Calm"]  # most disagreement (largest SD) first
     assert any(str(v).startswith("Results are withheld until five people have answered") for v in values)
     assert any(str(v).startswith("Fewer than five responses") for v in values)
     difference = next(top for top, _h in tables(ws)
@@ -434,9 +469,12 @@ def test_the_cascade_folds_by_depth_with_rag_fills_and_smart_flags() -> None:
     assert [c.value for c in rag] == ["Green", "Amber", "Red", "Not rated"]
     assert [c.fill.fgColor.rgb[-6:] for c in rag[:3]] == [RAG_FILLS["green"], RAG_FILLS["amber"], RAG_FILLS["red"]]
     assert rag[3].fill.fill_type is None
-    flags = [[ws.cell(row=header + 1 + i, column=c).value for c in range(11, 16)] for i in range(len(rows))]
+    smart = reloaded(book, "Objectives SMART check")
+    top = header_row(smart)
+    assert [smart.cell(row=top + 1 + i, column=1).value for i in range(len(rows))] == [r["ref"] for r in rows]
+    flags = [[smart.cell(row=top + 1 + i, column=c).value for c in range(3, 8)] for i in range(len(rows))]
     assert flags[0] == ["✓", "✗", "✓", "✓", "✓"] and flags[1] == ["✓"] * 5 and flags[2][4] == "✗"
-    assert ws.cell(row=header + 3, column=16).value == "Measurable: add a measure. Time-bound: add a due date."
+    assert smart.cell(row=top + 3, column=8).value == "Measurable: add a measure. Time-bound: add a due date."
     due = ws.cell(row=header + 1, column=7)
     assert due.value.date() == date(2031, 3, 31) and due.number_format == "d mmm yyyy"
     assert ws.cell(row=header + 2, column=8).value == 0.5 and ws.cell(row=header + 2, column=8).number_format == "0.0%"
@@ -451,7 +489,7 @@ def test_the_demo_cascade_outline_matches_its_depths(demo_content: dict[str, Any
 
 
 def test_a_bar_chart_counts_objectives_by_rag(demo_content: dict[str, Any]) -> None:
-    _book, ws = write("Objectives", demo_content)
+    _book, ws = write("Objectives by RAG", demo_content)
     (chart,) = ws._charts
     assert isinstance(chart, BarChart) and title_text(chart) == "Objectives by RAG status"
     (series,) = chart.series
