@@ -22,8 +22,11 @@ from planner.services.demo import load_demo
 from tests import factories
 
 EVERY_SHEET = ["Cover", "Contents", "Summary", "Scope", "Structure and baseline", "Forecast", "Forecast by area",
-               "Forecast charts", "Scenarios", "Sensitivity", "Uncertainty", "Diversity", "Competencies", "Self-assessment", "Objectives", "Unowned gaps",
-               "Consultation", "Assumptions and method", "Live forecast"]
+               "Forecast charts", "Scenarios", "Sensitivity", "Uncertainty", "Diversity", "Diversity indicators",
+               "Diversity targets", "Competencies", "Competency heatmap", "Competency gaps", "Competency plan",
+               "Unplanned competency gaps", "Self-assessment", "Self-assessment statements", "Objectives",
+               "Objectives SMART check", "Objectives by RAG", "Unowned gaps", "Consultation", "Consultations held",
+               "Engagement log", "Assumptions and method", "Live forecast"]
 PROBES = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "=1+1"]
 
 
@@ -64,7 +67,7 @@ def test_the_demo_pack_has_at_least_four_native_charts_of_the_right_kinds(pack: 
     forecast_titles = " ".join(_chart_title(c) for c in pack["Forecast charts"]._charts)  # noqa: SLF001
     assert "posts needed against leaders in post" in forecast_titles
     assert "appointments" in forecast_titles.lower()
-    assert pack["Diversity"]._charts and pack["Objectives"]._charts  # noqa: SLF001
+    assert pack["Diversity targets"]._charts and pack["Objectives by RAG"]._charts  # noqa: SLF001
 
 
 def _chart_title(chart: Any) -> str:

@@ -57,12 +57,13 @@ def test_a_viewer_downloads_the_whole_pack_from_the_strategy_page(client, signed
     ("scope", "scope", ["Scope"]),
     ("structure", "structure", ["Structure and baseline"]),
     ("baseline", "baseline", ["Structure and baseline"]),
-    ("diversity", "diversity", ["Diversity"]),
+    ("diversity", "diversity", ["Diversity", "Diversity indicators", "Diversity targets"]),
     ("forecast", "forecast", ["Forecast", "Forecast by area", "Forecast charts", "Scenarios", "Sensitivity",
                               "Uncertainty", "Assumptions and method", "Live forecast"]),
-    ("competencies", "competencies/gaps", ["Competencies"]),
-    ("objectives", "objectives", ["Objectives", "Unowned gaps"]),
-    ("consult", "consult", ["Consultation"]),
+    ("competencies", "competencies/gaps", ["Competencies", "Competency heatmap", "Competency gaps", "Competency plan",
+                                           "Unplanned competency gaps"]),
+    ("objectives", "objectives", ["Objectives", "Objectives SMART check", "Objectives by RAG", "Unowned gaps"]),
+    ("consult", "consult", ["Consultation", "Consultations held", "Engagement log"]),
 ])
 def test_each_step_offers_its_own_sheets(client, signed_in, small: Strategy, step: str, page: str,
                                          sheets: list[str]) -> None:
