@@ -85,7 +85,8 @@ def test_bands_carry_the_simulations_mean() -> None:
     assert parsed.uncertainty is not None
     simulation = simulate(project(parsed).inputs, parsed.uncertainty)
     first = output["bands"][0]
-    assert first["external_appointments"]["mean"] == pytest.approx(float(simulation.mean("external_appointments")[0, 0]))
+    mean = float(simulation.mean("external_appointments")[0, 0])
+    assert first["external_appointments"]["mean"] == pytest.approx(mean)
 
 
 def test_bands_bracket_the_expected_value_of_end() -> None:
