@@ -83,14 +83,65 @@ def _path_items(flows: GroupFlows, target: DiversityTarget, share: float, years:
     ]
 
 
+def held_shares(flows: GroupFlows, target: DiversityTarget, share: float, target_t: int) -> list[float]:
+    """The share of entrants from the group in each year t = 1..H (model.md version 2): `share` up to
+    the target year, then whatever holds the group at the target share (clamped to 0..1)."""
+    shares: list[float] = []
+    count = target.baseline_count
+    for t in range(1, len(flows.in_post)):
+        in_post = flows.in_post[t - 1]
+        rate = target.leaver_rate_ratio * flows.leavers[t] + flows.promoted_out[t]
+        exits = count * rate / in_post if in_post != 0 else 0.0
+        entrants = flows.entrants[t]
+        if t <= target_t:
+            applied = share
+        elif entrants > 0:
+            applied = min(max((target.target_share * flows.in_post[t] - (count - exits)) / entrants, 0.0), 1.0)
+        else:
+            applied = 0.0
+        shares.append(applied)
+        count = count - exits + applied * entrants
+    return shares
+
+
+def _held_items(flows: GroupFlows, target: DiversityTarget, shares: list[float],
+                years: list[int]) -> list[dict[str, object]]:
+    """The trajectory with a share of entrants that may change each year."""
+    items: list[dict[str, object]] = []
+    count = target.baseline_count
+    for t, (year, share) in enumerate(zip(years, shares, strict=True), start=1):
+        in_post = flows.in_post[t - 1]
+        rate = target.leaver_rate_ratio * flows.leavers[t] + flows.promoted_out[t]
+        exits = count * rate / in_post if in_post != 0 else 0.0
+        count = count - exits + share * flows.entrants[t]
+        items.append({"year": year, "count": count,
+                      "share": count / flows.in_post[t] if flows.in_post[t] != 0 else 0.0,
+                      "appointments_from_group": share * flows.entrants[t]})
+    return items
+
+
+def assessment(solved: float | None, met: bool, pipeline_share: float | None) -> str:
+    """Whether the target is realistic against its pipeline (model.md version 2)."""
+    if solved is None:
+        return "met_without_action" if met else "not_reachable"
+    if solved <= 0:
+        return "met_without_action"
+    if solved > 1:
+        return "not_reachable"
+    if pipeline_share is None:
+        return "reachable"
+    return "within_pipeline" if solved <= pipeline_share else "needs_wider_pipeline"
+
+
 def target_result(spec: Spec, totals: Totals, target: DiversityTarget) -> dict[str, object]:
-    """The output item of one diversity target: s*, feasibility and both trajectories."""
+    """The output item of one diversity target: s*, feasibility, the assessment and both trajectories."""
     group = group_flows(target.level, spec, totals)
     t = target.target_year - spec.start_year
     solved = required_share(group, target, t)
+    without = group_path(group, target.baseline_count, target.leaver_rate_ratio, 0.0)[t]
+    met = without >= target.target_share * group.in_post[t]
     if solved is None:
-        without = group_path(group, target.baseline_count, target.leaver_rate_ratio, 0.0)[t]
-        feasible = without >= target.target_share * group.in_post[t]
+        feasible = met
         applied = 0.0
     else:
         feasible = solved <= 1
@@ -105,8 +156,10 @@ def target_result(spec: Spec, totals: Totals, target: DiversityTarget) -> dict[s
         "target_share": target.target_share,
         "target_year": target.target_year,
         "baseline_count": target.baseline_count,
+        "pipeline_share": target.pipeline_share,
         "required_share_of_appointments": solved,
         "feasible": feasible,
-        "trajectory": _path_items(group, target, applied, spec.years),
+        "assessment": assessment(solved, met, target.pipeline_share),
+        "trajectory": _held_items(group, target, held_shares(group, target, applied, t), spec.years),
         "no_action": _path_items(group, target, current, spec.years),
     }

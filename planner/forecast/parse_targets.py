@@ -7,7 +7,7 @@ from planner.forecast.spec import ALL_LEVELS, DiversityTarget, Uncertainty
 
 TARGET_KEYS = (
     "level", "group", "baseline_count", "target_share", "target_year",
-    "leaver_rate_ratio", "current_appointment_share",
+    "leaver_rate_ratio", "current_appointment_share", "pipeline_share",
 )  # fmt: skip
 UNCERTAINTY_KEYS = ("simulations", "seed")
 DEFAULT_SIMULATIONS = 1000
@@ -55,11 +55,14 @@ def parse_targets(
         current = None
         if not absent(item, "current_appointment_share"):
             current = check.number(item, "current_appointment_share", path, RATE)
+        pipeline = None
+        if not absent(item, "pipeline_share"):
+            pipeline = check.number(item, "pipeline_share", path, RATE)
         if len(check.problems) > before:
             continue
         assert level is not None and group is not None and baseline is not None
         assert share is not None and year is not None and ratio is not None
-        targets.append(DiversityTarget(level, group, baseline, share, year, ratio, current))
+        targets.append(DiversityTarget(level, group, baseline, share, year, ratio, current, pipeline))
     return targets if len(targets) == len(items) else None
 
 

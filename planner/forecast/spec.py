@@ -71,6 +71,7 @@ class DiversityTarget:
     target_year: int
     leaver_rate_ratio: float = 1.0
     current_appointment_share: float | None = None
+    pipeline_share: float | None = None  # the group's share of the pool appointments draw from (version 2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ EXAMPLE: dict[str, Any] = {
             "target_year": 2031,
             "leaver_rate_ratio": 1.0,
             "current_appointment_share": 0.15,
+            "pipeline_share": 0.2,
         }
     ],
 }

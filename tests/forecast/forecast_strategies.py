@@ -112,4 +112,6 @@ def _target(
         target["leaver_rate_ratio"] = draw(st.floats(0, 1)) * most
     if draw(st.booleans()):
         target["current_appointment_share"] = draw(_rate())
+    if draw(st.booleans()):
+        target["pipeline_share"] = draw(_rate())
     return target

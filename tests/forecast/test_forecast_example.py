@@ -94,6 +94,8 @@ def test_diversity_as_printed(output: dict[str, Any]) -> None:
     assert target["baseline_count"] == 1
     assert round(target["required_share_of_appointments"], 4) == 0.5266
     assert target["feasible"] is True
+    # Version 2: it needs 52.7% of appointments from a pool that is 20% the group's.
+    assert target["assessment"] == "needs_wider_pipeline"
     first = target["trajectory"][0]
     assert first["year"] == 2027
     assert (round(first["count"], 4), round(first["share"], 4)) == (1.4788, 0.1232)

@@ -135,16 +135,30 @@ def reference(spec: dict[str, Any]) -> dict[str, Any]:
             current = target["baseline_count"] / n[0] if n[0] != 0 else 0.0
         paths = {}
         for name, s in (("trajectory", applied), ("no_action", current)):
-            b = reference_path(target["baseline_count"], rho, flows, s)
+            # Version 2: after the target year the trajectory holds the target; no_action never changes.
+            hold_after = big_t if name == "trajectory" else horizon
+            b, used = reference_held_path(target["baseline_count"], rho, flows, s, hold_after,
+                                          target["target_share"])
             paths[name] = [
                 {
                     "year": years[t - 1],
                     "count": b[t],
                     "share": b[t] / n[t] if n[t] != 0 else 0.0,
-                    "appointments_from_group": s * entrants[t],
+                    "appointments_from_group": used[t] * entrants[t],
                 }
                 for t in range(1, horizon + 1)
             ]
+        pipeline = target.get("pipeline_share")
+        if s_star is None:
+            verdict = "met_without_action" if b0 >= aim else "not_reachable"
+        elif s_star <= 0:
+            verdict = "met_without_action"
+        elif s_star > 1:
+            verdict = "not_reachable"
+        elif pipeline is None:
+            verdict = "reachable"
+        else:
+            verdict = "within_pipeline" if s_star <= pipeline else "needs_wider_pipeline"
         diversity.append(
             {
                 "level": target["level"],
@@ -154,6 +168,7 @@ def reference(spec: dict[str, Any]) -> dict[str, Any]:
                 "baseline_count": target["baseline_count"],
                 "required_share_of_appointments": s_star,
                 "feasible": feasible,
+                "assessment": verdict,
                 "trajectory": paths["trajectory"],
                 "no_action": paths["no_action"],
             }
@@ -169,6 +184,25 @@ def reference_path(b0: float, rho: float, flows: tuple[list[float], ...], s: flo
         exits = b[t - 1] * (rho * leavers[t] + promoted[t]) / n[t - 1] if n[t - 1] != 0 else 0.0
         b.append(b[t - 1] - exits + s * entrants[t])
     return b
+
+
+def reference_held_path(b0: float, rho: float, flows: tuple[list[float], ...], s: float, hold_after: int,
+                        target_share: float) -> tuple[list[float], list[float]]:
+    """b(t) for t = 0..H, and the share of entrants used each year: s up to year `hold_after`, then
+    the share that holds the group at the target share (model.md version 2)."""
+    n, leavers, promoted, entrants = flows
+    b, used = [float(b0)], [0.0]
+    for t in range(1, len(n)):
+        exits = b[t - 1] * (rho * leavers[t] + promoted[t]) / n[t - 1] if n[t - 1] != 0 else 0.0
+        if t <= hold_after:
+            share = s
+        elif entrants[t] > 0:
+            share = min(1.0, max(0.0, (target_share * n[t] - (b[t - 1] - exits)) / entrants[t]))
+        else:
+            share = 0.0
+        used.append(share)
+        b.append(b[t - 1] - exits + share * entrants[t])
+    return b, used
 
 
 def assert_close(mine: Any, theirs: Any, where: str = "") -> None:

@@ -108,3 +108,46 @@ def test_bands_are_deterministic_per_seed(spec: dict[str, Any]) -> None:
         for metric in ("external_appointments", "end", "shortfall_without_recruitment"):
             low, mid, high = (band[metric][p] for p in ("p10", "p50", "p90"))
             assert low <= mid <= high
+
+
+@settings(max_examples=80, deadline=None)
+@given(valid_specs(uncertainty=False))
+def test_after_the_target_year_the_trajectory_holds_the_target_where_it_can(spec: dict[str, Any]) -> None:
+    # Model version 2: past the target year, the share of appointments from the group is whatever keeps
+    # the group at the target share; where that needs between none and all of them, the share is exact.
+    result = forecast(spec)
+    for target, item in zip(spec.get("diversity_targets", []), result["diversity"], strict=True):
+        totals = {(t["level"], t["year"]): t for t in result["totals"]}
+        for point in item["trajectory"]:
+            if point["year"] <= target["target_year"]:
+                continue
+            levels = [lv["key"] for lv in spec["levels"]] if target["level"] == "all" else [target["level"]]
+            field = "external_appointments" if target["level"] == "all" else None
+            entrants = sum(totals[(k, point["year"])][field] if field else totals[(k, point["year"])]["internal_fills"]
+                           + totals[(k, point["year"])]["external_appointments"] for k in levels)
+            given_share = point["appointments_from_group"] / entrants if entrants > 1e-9 else 0.0
+            assert -1e-9 <= given_share <= 1 + 1e-9
+            if entrants > 1e-6 and 1e-6 < given_share < 1 - 1e-6:
+                assert point["share"] == pytest.approx(target["target_share"], abs=1e-6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(valid_specs(uncertainty=False))
+def test_the_assessment_agrees_with_the_required_share_and_the_pipeline(spec: dict[str, Any]) -> None:
+    for target, item in zip(spec.get("diversity_targets", []), forecast(spec)["diversity"], strict=True):
+        needed, verdict = item["required_share_of_appointments"], item["assessment"]
+        pipeline = target.get("pipeline_share")
+        if needed is None:
+            assert verdict in ("met_without_action", "not_reachable")
+            assert (verdict == "met_without_action") == item["feasible"]
+        elif needed <= 0:
+            assert verdict == "met_without_action"
+        elif needed > 1:
+            assert verdict == "not_reachable" and not item["feasible"]
+        elif pipeline is None:
+            assert verdict == "reachable"
+        else:
+            assert verdict == ("within_pipeline" if needed <= pipeline else "needs_wider_pipeline")
+        # Never called reachable within the pool when it needs more than the pool.
+        if verdict == "within_pipeline":
+            assert needed <= pipeline
