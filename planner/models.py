@@ -287,6 +287,8 @@ class DiversityTarget(SQLModel, table=True):
     target_year: int
     leaver_rate_ratio: float = 1.0
     current_appointment_share: float | None = None
+    # The group's share of the pool appointments come from; None: the default from the baseline.
+    pipeline_share: float | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
