@@ -29,6 +29,9 @@ class Organisation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # Diversity counts from 1 to this are withheld (the NHS Digital rule is 7; 3 to 10 allowed).
     suppression_threshold: int = Field(default=7, sa_column_kwargs={"server_default": "7"})
+    # Levels whose composition is public anyway, so never suppressed: comma-separated level keys
+    # (planner.diversity.disclosure).
+    public_levels: str = Field(default="board", max_length=500, sa_column_kwargs={"server_default": "board"})
     # RAG of objectives: progress against the share of time elapsed; below these ratios, amber / red.
     rag_amber_below: float = Field(default=0.9, sa_column_kwargs={"server_default": "0.9"})
     rag_red_below: float = Field(default=0.7, sa_column_kwargs={"server_default": "0.7"})
