@@ -1,4 +1,6 @@
-"""Small-number suppression: the one rule every page, API, export and chart applies to diversity counts.
+"""Small-number suppression: how published diversity counts are withheld. Whether it applies, and to
+which levels, is decided by planner.diversity.disclosure (the one disclosure rule, by audience), which
+every page, API, export and chart asks; nothing else calls this module.
 
 Primary suppression withholds every count from 1 to the threshold (zero is shown). Secondary
 suppression then makes sure no withheld count can be worked out from the published totals:
