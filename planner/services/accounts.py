@@ -183,30 +183,54 @@ def remove_member(*, session: Session, membership: Membership, actor: User) -> N
     session.commit()
 
 
+def known_level_keys(session: Session, organisation: Organisation) -> list[str]:
+    """Every level key the organisation's strategies use, with the default levels'."""
+    from planner.models import Level
+    from planner.reference import default_levels
+
+    keys = [str(spec["key"]) for spec in default_levels()["levels"]]
+    for key in session.exec(select(Level.key).where(Level.organisation_id == organisation.id)):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def update_settings(*, session: Session, organisation: Organisation, suppression_threshold: int,
-                    rag_amber_below: float, rag_red_below: float, actor: User) -> None:
-    """Change the organisation's small-number suppression threshold and RAG thresholds (shares, 0 to 1)."""
+                    rag_amber_below: float, rag_red_below: float, actor: User,
+                    public_levels: str | None = None) -> None:
+    """Change the organisation's small-number suppression threshold, the levels whose composition is
+    public (comma-separated level keys; None keeps them) and the RAG thresholds (shares, 0 to 1)."""
+    from planner.diversity.disclosure import check_public_levels
     from planner.diversity.suppression import check_threshold
 
     try:
         check_threshold(suppression_threshold)
     except ValueError as exc:
         raise ServiceError(str(exc), field="suppression_threshold") from exc
+    if public_levels is None:
+        public_levels = organisation.public_levels
+    else:
+        try:
+            public_levels = ", ".join(check_public_levels(public_levels, known_level_keys(session, organisation)))
+        except ValueError as exc:
+            raise ServiceError(str(exc), field="public_levels") from exc
     for field, value in (("rag_amber_below", rag_amber_below), ("rag_red_below", rag_red_below)):
         if not 0 < value <= 1:
             raise ServiceError("A RAG threshold must be a percentage from 1 to 100", field=field)
     if rag_red_below > rag_amber_below:
         raise ServiceError("Red below cannot be higher than amber below", field="rag_red_below")
     before = {"suppression_threshold": organisation.suppression_threshold,
+              "public_levels": organisation.public_levels,
               "rag_amber_below": organisation.rag_amber_below, "rag_red_below": organisation.rag_red_below}
-    after = {"suppression_threshold": suppression_threshold, "rag_amber_below": rag_amber_below,
-             "rag_red_below": rag_red_below}
+    after = {"suppression_threshold": suppression_threshold, "public_levels": public_levels,
+             "rag_amber_below": rag_amber_below, "rag_red_below": rag_red_below}
     organisation.suppression_threshold = suppression_threshold
+    organisation.public_levels = public_levels
     organisation.rag_amber_below, organisation.rag_red_below = rag_amber_below, rag_red_below
     session.add(organisation)
     record(session, action="update", entity="organisation", entity_id=organisation.id,
            organisation_id=organisation.id, user_id=actor.id,
-           changes={k: [before[k], v] for k, v in after.items()})
+           changes={k: [before[k], v] for k, v in after.items() if k != "public_levels" or v != before[k]})
     session.commit()
 
 

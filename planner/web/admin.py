@@ -114,8 +114,10 @@ def remove_member(membership_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/settings", methods=["GET", "POST"])
 @require("members.manage")
 def settings() -> str | Response | tuple[str, int]:
-    """Organisation settings: the small-number suppression threshold and the names of groups."""
+    """Organisation settings: the small-number suppression threshold, the levels whose composition is
+    public, the RAG thresholds and the names of groups."""
     from planner.diversity.characteristics import CHARACTERISTICS
+    from planner.diversity.disclosure import check_public_levels
     from planner.diversity.suppression import MAX_THRESHOLD, MIN_THRESHOLD
     from planner.services.diversity import all_named, save_group_labels
 
@@ -128,6 +130,12 @@ def settings() -> str | Response | tuple[str, int]:
         if not raw.isascii() or not raw.isdigit() or not MIN_THRESHOLD <= int(raw) <= MAX_THRESHOLD:
             errors.append(("suppression_threshold",
                            f"The threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}"))
+        public_levels = request.form.get("public_levels")
+        if public_levels is not None:
+            try:  # checked before anything is saved (the group names are saved first)
+                check_public_levels(public_levels, service.known_level_keys(db, organisation))  # type: ignore[arg-type]
+            except ValueError as exc:
+                errors.append(("public_levels", str(exc)))
         labels = {(c.key, g.key): request.form.get(f"label-{c.key}-{g.key}", "")
                   for c in CHARACTERISTICS for g in c.groups}
         thresholds = {}
@@ -151,6 +159,7 @@ def settings() -> str | Response | tuple[str, int]:
         if not errors:
             try:
                 service.update_settings(session=db, organisation=organisation, suppression_threshold=int(raw),  # type: ignore[arg-type]
+                                        public_levels=public_levels,
                                         rag_amber_below=thresholds["rag_amber_below"],
                                         rag_red_below=thresholds["rag_red_below"], actor=current_user)  # type: ignore[arg-type]
             except ServiceError as exc:
@@ -161,6 +170,7 @@ def settings() -> str | Response | tuple[str, int]:
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form, errors=errors, organisation=organisation,
                            low=MIN_THRESHOLD, high=MAX_THRESHOLD, defaults=CHARACTERISTICS,
+                           level_keys=service.known_level_keys(db, organisation),  # type: ignore[arg-type]
                            named=all_named(db, organisation.id),  # type: ignore[union-attr,arg-type]
                            values=dict(request.form) if errors else {}), (400 if errors else 200)
 
