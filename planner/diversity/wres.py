@@ -11,6 +11,14 @@ from collections.abc import Mapping
 
 from planner.diversity.suppression import share
 
+# The national measure each comparison reports against: (each level's gap, the board's gap, relative
+# likelihood of appointment from shortlisting). The WRES numbers indicators; the WDES numbers metrics,
+# and its board measure is metric 10 (WRES indicator 9 is the ethnicity one).
+STANDARDS: dict[str, tuple[str, str, str]] = {
+    "ethnicity": ("WRES indicator 1", "WRES indicator 9", "WRES indicator 2"),
+    "disability": ("WDES metric 1", "WDES metric 10", "WDES metric 2"),
+}
+
 
 def representation(count: int | None, total: int | None) -> float | None:
     """The share (0 to 1) of a group in a population; None if either count is withheld or the total is 0."""

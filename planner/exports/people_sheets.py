@@ -35,6 +35,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.diversity import wres
 from planner.exports.book import RAG_FILLS, ROW_POINTS, WIDEST, Book, Column, clean_text
 
 WITHHELD = "*"
@@ -44,11 +45,7 @@ MAX_TARGET_CHARTS = 4
 MAX_OUTLINE = 7  # Excel's deepest outline level
 
 BENCHMARK_NAMES = {"workforce": "Workforce", "community": "Community", "national": "National"}
-# The national standards each comparison reports against: (level gap, board gap, relative likelihood).
-STANDARDS = {
-    "ethnicity": ("WRES indicator 1", "WRES indicator 9", "WRES indicator 2"),
-    "disability": ("WDES metric 1", "WDES metric 10", "WDES metric 2"),
-}
+STANDARDS = wres.STANDARDS  # (level gap, board gap, relative likelihood): WDES metric 10 for the board
 OBJECTIVE_LEVELS = {"strategic": "Strategic", "area": "Area", "team": "Team", "individual": "Individual"}
 RAG_ORDER = (("red", "Red"), ("amber", "Amber"), ("green", "Green"), (None, "Not rated"))
 RAG_CHART_COLOURS = {"red": "DA291C", "amber": "FFB81C", "green": "009639", None: "AEB7BD"}

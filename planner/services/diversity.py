@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from planner import areas as tree
-from planner.diversity import wres
+from planner.diversity import assessment, wres
 from planner.diversity.characteristics import CHARACTERISTICS, Characteristic, characteristic
 from planner.diversity.suppression import SuppressedTable, is_small, share, suppress_table
 from planner.forecast import SpecError, forecast
@@ -274,6 +274,57 @@ class TargetOutcome:
     earliest_year: int | None = None  # when infeasible: the first year it could be reached (or None)
     problems: list[str] = field(default_factory=list)
     withheld: bool = False  # the baseline count (and today's share) is withheld by the suppression rule
+    # The pool appointments to the level are drawn from: the level below (ALL_STAFF: the whole workforce).
+    pool_key: str = ALL_STAFF
+    pool_name: str = "the whole workforce"
+    baseline_pipeline_share: float | None = None  # the group's share of the pool, from exact counts
+    pipeline_withheld: bool = False  # that share is withheld from those who may not see small numbers
+
+    @property
+    def pipeline_share(self) -> float | None:
+        """The share the engine is given: the planner's override, else the default from the baseline."""
+        if self.target.pipeline_share is not None:
+            return self.target.pipeline_share
+        return self.baseline_pipeline_share
+
+    @property
+    def pipeline_source(self) -> str:
+        """'override' (set by the planner), 'baseline', or 'none' (the baseline has no counts for the pool)."""
+        if self.target.pipeline_share is not None:
+            return "override"
+        return "baseline" if self.baseline_pipeline_share is not None else "none"
+
+    def pipeline_hidden(self, *, suppressed: bool) -> bool:
+        """Whether the pool share is withheld from this reader (a planner's own figure never is)."""
+        return suppressed and self.pipeline_source == "baseline" and self.pipeline_withheld
+
+    def pipeline_shown(self, *, suppressed: bool) -> float | None:
+        """The pool share as this reader may see it (None where withheld)."""
+        return None if self.pipeline_hidden(suppressed=suppressed) else self.pipeline_share
+
+    def item(self, *, suppressed: bool) -> dict[str, Any]:
+        """The engine's item with what the words need (planner.diversity.assessment), as this reader may see it."""
+        return {**(self.result or {}), "characteristic": self.target.characteristic,
+                "target_share": self.target.target_share, "target_year": self.target.target_year,
+                "pipeline_share": self.pipeline_shown(suppressed=suppressed),
+                "pipeline_withheld": self.pipeline_hidden(suppressed=suppressed),
+                "earliest_year": self.earliest_year, "problems": self.problems}
+
+    def assessment_label(self) -> str:
+        """The short label for a table ('Needs a wider pool')."""
+        return assessment.assessment_label(assessment.assessment_of(self.item(suppressed=True)))
+
+    def assessment_sentence(self, *, suppressed: bool) -> str:
+        """What the assessment says, in a sentence, for this reader."""
+        return assessment.assessment_sentence(self.item(suppressed=suppressed), self.group_name, self.level_name,
+                                              self.pool_name)
+
+    def pool_sentence(self, *, suppressed: bool) -> str:
+        """The pool share beside the target, with its source."""
+        return assessment.pool_sentence(
+            self.pipeline_share, self.group_name, self.pool_name, source=self.pipeline_source,
+            withheld=suppressed and self.pipeline_withheld, characteristic=self.target.characteristic,
+            baseline_share=self.baseline_pipeline_share)
 
 
 def targets_of(session: Session, strategy: Strategy) -> list[DiversityTarget]:
@@ -292,6 +343,38 @@ def _group_count(session: Session, strategy: Strategy, target: DiversityTarget, 
     return sum(row.count for row in session.exec(query) if row.level_id in wanted and row.area_id in area_ids)
 
 
+def _set_pool(outcome: TargetOutcome, levels: list[Level], level: Level | None, exact: Representation,
+              shown: SuppressedTable) -> None:
+    """The pool appointments to the target's level come from (model.md, "Is the target realistic?"):
+    the level below; for the bottom level and for all leaders, the whole workforce. Its share of the
+    group from the exact counts (None where the baseline has none for the pool), and whether the
+    suppressed representation withholds that share (its count or the pool's total)."""
+    position = next((i for i, lv in enumerate(levels) if level is not None and lv.id == level.id), None)
+    below = levels[position + 1] if position is not None and position + 1 < len(levels) else None
+    outcome.pool_key = below.key if below else ALL_STAFF
+    outcome.pool_name = below.name if below else "the whole workforce"
+    group = outcome.target.group_key
+    outcome.baseline_pipeline_share = exact.shares.get((outcome.pool_key, group))
+    outcome.pipeline_withheld = (shown.cells.get((outcome.pool_key, group), 0) is None
+                                 or shown.row_totals.get(outcome.pool_key) is None)
+
+
+def default_pool_sentence(session: Session, strategy: Strategy, organisation: Organisation, target: DiversityTarget,
+                          *, suppressed: bool = True) -> str:
+    """The default pool share of a stored target, from the baseline, with its source (for the form)."""
+    levels = levels_of(session, strategy)
+    level = next((lv for lv in levels if lv.id == target.level_id), None)
+    char = named(session, organisation.id, target.characteristic)  # type: ignore[arg-type]
+    group_name = next((g.name for g in char.groups if g.key == target.group_key), target.group_key)
+    outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, char.name, 0, 0.0, None)
+    shown = representation(session, strategy, organisation, char.key)
+    _set_pool(outcome, levels, level, representation(session, strategy, organisation, char.key, suppressed=False),
+              shown.table)
+    return assessment.pool_sentence(outcome.baseline_pipeline_share, group_name, outcome.pool_name,
+                                    withheld=suppressed and outcome.pipeline_withheld,
+                                    characteristic=target.characteristic)
+
+
 def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) -> list[TargetOutcome]:
     """Every target solved on the scenario's forecast; infeasible ones with their earliest year."""
     levels = levels_of(session, strategy)
@@ -303,6 +386,9 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) ->
     organisation = session.get(Organisation, strategy.organisation_id)
     shown = {key: representation(session, strategy, organisation, key)  # type: ignore[arg-type]
              for key in {t.characteristic for t in targets}}
+    # The default pool shares come from the exact counts, whoever is looking; only showing them is suppressed.
+    exact = {key: representation(session, strategy, organisation, key, suppressed=False)  # type: ignore[arg-type]
+             for key in shown}
     outcomes: list[TargetOutcome] = []
     end_year = strategy.start_year + strategy.horizon
     spec_targets: list[dict[str, Any]] = []
@@ -321,6 +407,7 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) ->
         table = shown[target.characteristic].table
         level_rows = [level.key] if level else [lv.key for lv in levels]
         outcome.withheld = any(table.cells.get((row, target.group_key), 0) is None for row in level_rows)
+        _set_pool(outcome, levels, level, exact[target.characteristic], table)
         outcomes.append(outcome)
         if not strategy.start_year < target.target_year <= end_year:
             outcome.problems.append(f"the target year {target.target_year} is outside the strategy's period "
@@ -330,6 +417,8 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) ->
                 "target_share": target.target_share, "leaver_rate_ratio": target.leaver_rate_ratio}
         if target.current_appointment_share is not None:
             base["current_appointment_share"] = target.current_appointment_share
+        if outcome.pipeline_share is not None:
+            base["pipeline_share"] = outcome.pipeline_share
         # The target itself, then each later year, to find the earliest year it could be met.
         for year in range(target.target_year, end_year + 1):
             spec_targets.append({**base, "target_year": year})
@@ -379,17 +468,22 @@ def save_target(*, session: Session, strategy: Strategy, values: Mapping[str, An
     if current is not None and not 0 <= float(current) <= 1:
         raise ServiceError("The current share of appointments must be from 0% to 100%",
                            field="current_appointment_share")
+    pipeline = values.get("pipeline_share")
+    if pipeline is not None and not 0 <= float(pipeline) <= 1:
+        raise ServiceError("The group's share of the pool must be from 0% to 100%", field="pipeline_share")
     row = target or DiversityTarget(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
                                     characteristic=char.key, group_key="", target_share=0, target_year=year)
     row.characteristic, row.group_key, row.level_id = char.key, str(values["group_key"]), level_id
     row.target_share, row.target_year, row.leaver_rate_ratio = share_value, year, ratio
     row.current_appointment_share = float(current) if current is not None else None
+    row.pipeline_share = float(pipeline) if pipeline is not None else None
     session.add(row)
     session.flush()
     record(session, action="update" if target else "create", entity="diversity_target", entity_id=row.id,
            organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
            changes={k: values.get(k) for k in ("characteristic", "group_key", "level_id", "target_share",
-                                                "target_year", "leaver_rate_ratio", "current_appointment_share")})
+                                                "target_year", "leaver_rate_ratio", "current_appointment_share",
+                                                "pipeline_share")})
     session.commit()
     return row
 
@@ -483,6 +577,12 @@ def diversity_report(session: Session, strategy: Strategy, organisation: Organis
                 "required_share_of_appointments": outcome.result["required_share_of_appointments"]
                 if outcome.result else None,
                 "feasible": outcome.result["feasible"] if outcome.result else None,
+                "assessment": outcome.result["assessment"] if outcome.result else None,
+                # The pool appointments come from; its share is shown only where the counts behind it may be.
+                "pool": None if outcome.pool_key == ALL_STAFF else outcome.pool_key, "pool_name": outcome.pool_name,
+                "pipeline_share": outcome.pipeline_shown(suppressed=suppressed),
+                "pipeline_source": outcome.pipeline_source,
+                "pipeline_withheld": outcome.pipeline_hidden(suppressed=suppressed),
                 "earliest_year": outcome.earliest_year,
                 "trajectory": outcome.result["trajectory"] if outcome.result else None,
                 "no_action": outcome.result["no_action"] if outcome.result else None,

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.diversity.characteristics import CHARACTERISTICS, characteristic
+from planner.diversity.wres import STANDARDS
 from planner.exports import charts
 from planner.models import Area, DiversityTarget, Level, Scenario, Strategy
 from planner.services import ServiceError, chart_set
@@ -53,7 +54,7 @@ def index(strategy_id: int) -> str:
         areas=rows, depths=area_depths(rows), indicators=service.indicators(rep, db, strategy),
         characteristics_named=service.all_named(db, strategy.organisation_id),
         threshold=current_org().suppression_threshold, unsuppressed=_unsuppressed(),  # type: ignore[union-attr]
-        sources=service.BENCHMARK_SOURCES,
+        sources=service.BENCHMARK_SOURCES, standards=STANDARDS,
     )
 
 
@@ -198,12 +199,15 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
             ratio = 1.0
         current = percent(request.form.get("current_appointment_share", ""), "The current share of appointments",
                           errors, "current_appointment_share", within=True)
+        pipeline = percent(request.form.get("pipeline_share", ""), "The group's share of the pool", errors,
+                           "pipeline_share", within=True)
         if not errors:
             try:
                 service.save_target(session=db, strategy=strategy, target=target, actor=current_user,  # type: ignore[arg-type]
                                     values={"characteristic": char_key, "group_key": group_key, "level_id": level_id,
                                             "target_share": share, "target_year": int(year_raw),
-                                            "leaver_rate_ratio": ratio, "current_appointment_share": current})
+                                            "leaver_rate_ratio": ratio, "current_appointment_share": current,
+                                            "pipeline_share": pipeline})
             except ServiceError as exc:
                 db.rollback()
                 errors.append((exc.field or "", exc.message))
@@ -216,10 +220,13 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
         "leaver_rate_ratio": f"{target.leaver_rate_ratio:g}",
         "current_appointment_share": f"{target.current_appointment_share * 100:g}"
         if target.current_appointment_share is not None else "",
+        "pipeline_share": f"{target.pipeline_share * 100:g}" if target.pipeline_share is not None else "",
     } if target else {"target_year": str(strategy.start_year + strategy.horizon), "leaver_rate_ratio": "1"})
+    default_pool = service.default_pool_sentence(db, strategy, current_org(), target,  # type: ignore[arg-type]
+                                                 suppressed=not _unsuppressed()) if target else None
     return render_template("diversity/target_form.html", strategy=strategy, target=target, levels=levels,
                            characteristics=service.all_named(db, strategy.organisation_id), form=form,
-                           errors=errors, values=values), (
+                           errors=errors, values=values, default_pool=default_pool), (
         400 if errors else 200)
 
 
