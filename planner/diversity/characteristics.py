@@ -44,7 +44,7 @@ NOT_STATED = Group("not_stated", "Not stated")
 CHARACTERISTICS: tuple[Characteristic, ...] = (
     Characteristic("ethnicity", "Ethnicity (WRES groups)", (
         Group("white", "White"),
-        Group("bme", "Black, Asian and minority ethnic (BME)"),
+        Group("bme", "Black and minority ethnic (BME)"),
         NOT_STATED,
     )),
     Characteristic("ethnicity_ons", "Ethnicity (ONS high-level groups)", (

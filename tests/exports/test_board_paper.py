@@ -242,7 +242,7 @@ def test_a_targets_words_follow_its_figures(content: dict[str, Any], change: dic
     assert said in words
     row = next(line for line in words.splitlines() if line.endswith("| 2031 | " + (
         percent(change["required_share_of_appointments"]) + " | 26.6% | " + verdict)))
-    assert row.startswith("Black, Asian and minority ethnic (BME) | Senior leaders | 19.0%")
+    assert row.startswith("Black and minority ethnic (BME) | Senior leaders | 19.0%")
 
 
 def test_the_demos_targets_need_more_than_the_groups_share_and_say_so(content: dict[str, Any]) -> None:

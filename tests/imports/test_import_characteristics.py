@@ -24,7 +24,7 @@ def test_the_characteristics_and_their_groups_in_order() -> None:
         ("disability", ["disabled", "not_disabled", "not_declared"]),
         ("age_band", ["under_25", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown"]),
     ]
-    assert characteristic("ethnicity").groups[1].name == "Black, Asian and minority ethnic (BME)"
+    assert characteristic("ethnicity").groups[1].name == "Black and minority ethnic (BME)"
     assert characteristic("disability").groups[0].name == "Disabled"
 
 

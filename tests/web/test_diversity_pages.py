@@ -25,7 +25,7 @@ ETHNICITY = ("white", "bme", "not_stated")
 LEVELS = ("board", "senior", "middle", "frontline")
 ROW_LABELS = {"Board": "board", "Senior leaders": "senior", "Middle leaders": "middle",
               "Frontline leaders": "frontline", "All staff": None}
-BME = "Black, Asian and minority ethnic (BME)"
+BME = "Black and minority ethnic (BME)"
 
 
 class _Cells(HTMLParser):
@@ -303,8 +303,9 @@ def test_relative_likelihood_of_appointment_from_shortlisting(client, db: Sessio
     stored = {f.group_key: (f.shortlisted, f.appointed) for f in db.exec(select(ShortlistingFigure))}
     assert {g: v for g, v in stored.items() if v != (0, 0)} == figures
     page = client.get(f"/strategies/{strategy.id}/diversity?characteristic={characteristic}")
+    measure = "WRES indicator 2" if characteristic == "ethnicity" else "WDES metric 2"
     likelihood = dict(cells_of(page).lists["indicators"])[
-        "Relative likelihood of appointment from shortlisting (indicator 2)"]
+        f"Relative likelihood of appointment from shortlisting ({measure})"]
     if shown is None:
         assert likelihood.startswith("Not available")
     else:
@@ -328,11 +329,12 @@ def test_indicator_1_and_9_gaps_in_percentage_points(client, db: Session, strate
                                         for level, groups in GAP_COUNTS.items() for g, n in groups.items()})
     signed_in("viewer")
     listed = dict(cells_of(client.get(f"/strategies/{strategy.id}/diversity")).lists["indicators"])
-    assert listed[f"Board: {BME} share against the workforce (indicator 9 for the board)"] == \
-        "+5.0 percentage points"
-    assert listed[f"Senior leaders: {BME} share against the workforce"] == "-10.0 percentage points"
-    assert listed[f"Middle leaders: {BME} share against the workforce"] == "+20.0 percentage points"
-    assert listed[f"Frontline leaders: {BME} share against the workforce"] == "+0.0 percentage points"
+    assert listed[f"Board: {BME} share against the workforce (WRES indicator 1; WRES indicator 9 for the board)"] \
+        == "+5.0 percentage points"
+    assert listed[f"Senior leaders: {BME} share against the workforce (WRES indicator 1)"] == "-10.0 percentage points"
+    assert listed[f"Middle leaders: {BME} share against the workforce (WRES indicator 1)"] == "+20.0 percentage points"
+    assert listed[f"Frontline leaders: {BME} share against the workforce (WRES indicator 1)"] == \
+        "+0.0 percentage points"
 
 
 def test_a_gap_from_a_withheld_share_is_not_shown(client, db: Session, strategy, areas, levels,
@@ -342,9 +344,9 @@ def test_a_gap_from_a_withheld_share_is_not_shown(client, db: Session, strategy,
     store(db, strategy, areas, levels, counts)
     signed_in("viewer")
     listed = dict(cells_of(client.get(f"/strategies/{strategy.id}/diversity")).lists["indicators"])
-    assert listed[f"Board: {BME} share against the workforce (indicator 9 for the board)"] == \
-        "Not available (withheld or no figures)"
-    assert listed[f"Middle leaders: {BME} share against the workforce"] == "+20.0 percentage points"
+    assert listed[f"Board: {BME} share against the workforce (WRES indicator 1; WRES indicator 9 for the board)"] \
+        == "Not available (withheld or no figures)"
+    assert listed[f"Middle leaders: {BME} share against the workforce (WRES indicator 1)"] == "+20.0 percentage points"
 
 
 # --- benchmarks and shortlisting forms -----------------------------------------------------
@@ -469,13 +471,19 @@ def test_a_target_added_on_the_form_is_listed_with_the_engines_share_of_appointm
         "ethnicity", "bme", levels[level].id if level else None, pytest.approx(0.30), 2030, pytest.approx(1.2),
         None)
 
+    # The pool: frontline leaders below middle, the whole workforce for all leaders; only BME counted in both.
+    pool = "frontline leaders" if level else "the whole workforce"
     expected = engine_result(db, strategy, planned["scenario"], {
         "level": level or "all", "group": "bme", "baseline_count": bme, "target_share": 0.30,
-        "target_year": 2030, "leaver_rate_ratio": 1.2})
-    assert expected["feasible"]  # the arrangement: a target that can be met
+        "target_year": 2030, "leaver_rate_ratio": 1.2, "pipeline_share": 1.0})
+    assert expected["feasible"] and expected["assessment"] == "within_pipeline"  # the arrangement
+    needed = f"{expected['required_share_of_appointments'] * 100:.1f}%"
     row = target_rows(client, strategy)
-    assert row == [[f"{BME}: 30.0% of {label} by 2030", f"{bme / in_post * 100:.1f}%",
-                    f"{expected['required_share_of_appointments'] * 100:.1f}% a year", "Yes",
+    assert row == [[f"{BME}: 30.0% of {label} by 2030", f"{bme / in_post * 100:.1f}%", f"{needed} a year",
+                    f"100.0% of {pool} are {BME}, from the baseline",
+                    f"Within the pool Needs {needed} of appointments to {'middle leader' if level else 'leadership'} "
+                    f"posts; the pool it draws from ({pool}) is 100.0% {BME}: within the pool, so fair recruitment "
+                    "from it can meet the target.",
                     "Change Delete this target"]]
 
 
@@ -491,7 +499,9 @@ def test_an_infeasible_target_shows_the_earliest_year_it_could_be_met(client, db
                       target_year="2028").status_code == 302
     row = target_rows(client, strategy)[0]
     assert row[2] == f"{by_year[2028]['required_share_of_appointments'] * 100:.1f}% a year"
-    assert row[3] == f"No earliest {earliest}"
+    assert row[4] == (f"Not reachable by appointments Needs {row[2].removesuffix(' a year')} of appointments to "
+                      "middle leader posts: more than every appointment, so it cannot be reached by 2028 through "
+                      f"appointments alone. The earliest year it could be met is {earliest}.")
 
 
 def test_a_target_that_cannot_be_met_in_the_period_says_so(client, db: Session, strategy, levels, planned,
@@ -502,7 +512,9 @@ def test_a_target_that_cannot_be_met_in_the_period_says_so(client, db: Session, 
     signed_in("planner")
     assert add_target(client, strategy, level_id=str(levels["board"].id), target_share="100",
                       target_year="2027").status_code == 302
-    assert target_rows(client, strategy)[0][3] == "No not within 2031"
+    verdict = target_rows(client, strategy)[0][4]
+    assert verdict.startswith("Not reachable by appointments ")
+    assert verdict.endswith("It cannot be met within the strategy's period.")
 
 
 @pytest.mark.parametrize(("values", "message"), [
