@@ -15,7 +15,7 @@ Pure: no Flask, no database."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -117,19 +117,20 @@ class Disclosure:
         rows: Sequence[str],
         columns: Sequence[str],
         *,
-        public_rows: Collection[str] = (),
+        row_levels: Mapping[str, str | None] | None = None,
         publish_row_totals: bool = True,
         publish_column_totals: bool = True,
         fixed_totals: bool = False,
     ) -> SuppressedTable:
         """A table of counts as this audience sees it. Internal: everything. Published: primary and
-        secondary suppression (planner.diversity.suppression), except for the rows in `public_rows`
-        that are public levels, which are shown whole (and taken out of the published column totals
-        before suppressing, so those totals cannot give anything away through them)."""
+        secondary suppression (planner.diversity.suppression), except for rows whose level (by
+        `row_levels`: row -> level key, None for all staff) is public: those are shown whole, and
+        taken out of the published column totals before suppressing, so that those totals cannot
+        give anything away through them."""
         full = {(r, c): int(counts.get((r, c), 0)) for r in rows for c in columns}
         if self.exact:
             return _plain(full, rows, columns)
-        whole_rows = [r for r in rows if r in set(public_rows) and self.is_public(r)]
+        whole_rows = [r for r in rows if self.is_public((row_levels or {}).get(r))]
         rest = [r for r in rows if r not in whole_rows]
         hidden = suppress_table({k: v for k, v in full.items() if k[0] in rest}, rest, columns, self.threshold,
                                 publish_row_totals=publish_row_totals, publish_column_totals=publish_column_totals,

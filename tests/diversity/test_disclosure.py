@@ -79,12 +79,13 @@ def test_the_board_is_shown_whole_and_the_rest_suppressed() -> None:
     counts = {("board", "white"): 12, ("board", "bme"): 2, ("board", "not_stated"): 1,
               ("senior", "white"): 25, ("senior", "bme"): 2, ("senior", "not_stated"): 2}
     rows, columns = ["board", "senior"], ["white", "bme", "not_stated"]
-    published = disclosure(PUBLISHED, 7, "board").table(counts, rows, columns, public_rows=rows,
+    levels = {"board": "board", "senior": "senior"}
+    published = disclosure(PUBLISHED, 7, "board").table(counts, rows, columns, row_levels=levels,
                                                         publish_column_totals=False)
     assert [published.cells[("board", c)] for c in columns] == [12, 2, 1]
     assert [published.cells[("senior", c)] for c in columns] == [25, None, None]
     assert published.row_totals == {"board": 15, "senior": 29}
-    nothing_public = disclosure(PUBLISHED, 7, "").table(counts, rows, columns, public_rows=rows,
+    nothing_public = disclosure(PUBLISHED, 7, "").table(counts, rows, columns, row_levels=levels,
                                                         publish_column_totals=False)
     assert nothing_public.cells[("board", "bme")] is None
     internal = disclosure(INTERNAL, 7, "").table(counts, rows, columns, publish_column_totals=False)
@@ -134,7 +135,7 @@ def test_published_tables_show_public_rows_whole_and_let_nothing_withheld_be_wor
     rows, columns = row_names(grid), column_names(grid)
     counts = {(r, c): grid[i][j] for i, r in enumerate(rows) for j, c in enumerate(columns)}
     rule = disclosure(PUBLISHED, threshold, ",".join(sorted(public)))
-    table = rule.table(counts, rows, columns, public_rows=rows, publish_row_totals=row_totals,
+    table = rule.table(counts, rows, columns, row_levels={r: r for r in rows}, publish_row_totals=row_totals,
                        publish_column_totals=column_totals, fixed_totals=fixed)
     for (row, column), value in table.cells.items():
         assert value in (None, counts[(row, column)])
