@@ -1,7 +1,8 @@
 """The Diversity step: representation by level against the workforce and the community, the
 WRES-style indicators, and targets solved with model.md's trajectory solver. Every count passes
-through the one suppression rule (planner.diversity.suppression) before anyone sees it, unless
-the caller may see unsuppressed figures and asked to."""
+through the one disclosure rule (planner.diversity.disclosure) for its audience before anyone sees
+it: published (suppressed, except at public levels, and nothing derived from a withheld count)
+unless the caller may see exact figures and asked to (internal)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlmodel import Session, select
 from planner import areas as tree
 from planner.diversity import assessment, wres
 from planner.diversity.characteristics import CHARACTERISTICS, Characteristic, characteristic
-from planner.diversity.suppression import SuppressedTable, is_small, share, suppress_table
+from planner.diversity.disclosure import INTERNAL, PUBLISHED, Audience, Disclosure, disclosure
+from planner.diversity.suppression import SuppressedTable, share
 from planner.forecast import SpecError, forecast
 from planner.models import (
     Benchmark,
@@ -50,6 +52,17 @@ class Representation:
     shares: dict[tuple[str, str], float | None] = field(default_factory=dict)
     workforce: dict[str, float | None] = field(default_factory=dict)
     benchmarks: dict[str, dict[str, float]] = field(default_factory=dict)  # source -> group -> share
+    audience: Audience = PUBLISHED
+
+
+def rule(organisation: Organisation, audience: Audience) -> Disclosure:
+    """The disclosure rule for an audience of the organisation: its threshold and its public levels."""
+    return disclosure(audience, organisation.suppression_threshold, organisation.public_levels)
+
+
+def _audience(suppressed: bool, audience: Audience | None) -> Audience:
+    """The audience asked for; else published when suppressed, internal when not."""
+    return audience or (PUBLISHED if suppressed else INTERNAL)
 
 
 def named(session: Session, organisation_id: int, key: str) -> Characteristic:
@@ -127,9 +140,11 @@ def benchmarks_of(session: Session, strategy: Strategy, characteristic_key: str)
 
 def representation(
     session: Session, strategy: Strategy, organisation: Organisation, characteristic_key: str, *,
-    area_id: int | None = None, suppressed: bool = True,
+    area_id: int | None = None, suppressed: bool = True, audience: Audience | None = None,
 ) -> Representation:
-    """Counts and shares of each group by level and for all staff, suppressed by the one rule."""
+    """Counts and shares of each group by level and for all staff, as the audience (else: published
+    when suppressed, internal when not) may see them by the one disclosure rule."""
+    chosen = _audience(suppressed, audience)
     char = named(session, organisation.id, characteristic_key)  # type: ignore[arg-type]
     levels = levels_of(session, strategy)
     counts = _counts(session, strategy, char.key, subtree(session, strategy, area_id))
@@ -138,29 +153,17 @@ def representation(
     cells = {(by_key[level_id] if level_id is not None else ALL_STAFF, group): n
              for (level_id, group), n in counts.items() if level_id is None or level_id in by_key}
     columns = [g.key for g in char.groups]
-    if suppressed:
-        # Only the row totals (people at each level) are shown; group totals over levels are not.
-        table = suppress_table(cells, [r for r, _ in rows], columns, organisation.suppression_threshold,
-                               publish_column_totals=False)
-    else:
-        table = _plain(cells, rows, columns)
-    result = Representation(char, rows, table, suppressed)
+    # Only the row totals (people at each level) are shown; group totals over levels are not.
+    table = rule(organisation, chosen).table(cells, [r for r, _ in rows], columns,
+                                             row_levels={lv.key: lv.key for lv in levels},
+                                             publish_column_totals=False)
+    result = Representation(char, rows, table, chosen == PUBLISHED, audience=chosen)
     for row, _label in rows:
         for group in columns:
             result.shares[(row, group)] = share(table.cells.get((row, group)), table.row_totals.get(row))
     result.workforce = {g: result.shares[(ALL_STAFF, g)] for g in columns}
     result.benchmarks = benchmarks_of(session, strategy, char.key)
     return result
-
-
-def _plain(cells: Mapping[tuple[str, str], int], rows: list[tuple[str, str]], columns: list[str]) -> SuppressedTable:
-    """The same table with nothing withheld, for the people allowed to see it."""
-    row_keys = [r for r, _ in rows]
-    full = {(r, c): cells.get((r, c), 0) for r in row_keys for c in columns}
-    row_totals: dict[str, int | None] = {r: sum(full[(r, c)] for c in columns) for r in row_keys}
-    column_totals: dict[str, int | None] = {c: sum(full[(r, c)] for r in row_keys) for c in columns}
-    return SuppressedTable(cells=dict(full), row_totals=row_totals, column_totals=column_totals,  # type: ignore[arg-type]
-                           grand_total=sum(full.values()), withheld=frozenset())
 
 
 @dataclass
@@ -273,7 +276,8 @@ class TargetOutcome:
     result: dict[str, Any] | None
     earliest_year: int | None = None  # when infeasible: the first year it could be reached (or None)
     problems: list[str] = field(default_factory=list)
-    withheld: bool = False  # the baseline count (and today's share) is withheld by the suppression rule
+    withheld: bool = False  # the baseline count is withheld by the disclosure rule, with all derived from it
+    withheld_reason: str = ""  # why, where it is
     # The pool appointments to the level are drawn from: the level below (ALL_STAFF: the whole workforce).
     pool_key: str = ALL_STAFF
     pool_name: str = "the whole workforce"
@@ -375,8 +379,11 @@ def default_pool_sentence(session: Session, strategy: Strategy, organisation: Or
                                     characteristic=target.characteristic)
 
 
-def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) -> list[TargetOutcome]:
-    """Every target solved on the scenario's forecast; infeasible ones with their earliest year."""
+def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario, *,
+                    audience: Audience = PUBLISHED) -> list[TargetOutcome]:
+    """Every target solved on the scenario's forecast; infeasible ones with their earliest year. For a
+    target whose starting count the audience may not see, nothing derived from it: no result (the
+    required share, trajectories, verdict) and no earliest year, only the reason."""
     levels = levels_of(session, strategy)
     level_by_id = {lv.id: lv for lv in levels}
     spec = spec_for(session, strategy, scenario)
@@ -384,7 +391,8 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) ->
     area_ids = {a.id for a in areas_of(session, strategy) if a.code in {x["key"] for x in spec["areas"]}}
     targets = targets_of(session, strategy)
     organisation = session.get(Organisation, strategy.organisation_id)
-    shown = {key: representation(session, strategy, organisation, key)  # type: ignore[arg-type]
+    disclosed = rule(organisation, audience)  # type: ignore[arg-type]
+    shown = {key: representation(session, strategy, organisation, key, audience=audience)  # type: ignore[arg-type]
              for key in {t.characteristic for t in targets}}
     # The default pool shares come from the exact counts, whoever is looking; only showing them is suppressed.
     exact = {key: representation(session, strategy, organisation, key, suppressed=False)  # type: ignore[arg-type]
@@ -406,7 +414,9 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) ->
         # leaders, wherever it withholds it at any level (the sum would give the withheld one away).
         table = shown[target.characteristic].table
         level_rows = [level.key] if level else [lv.key for lv in levels]
-        outcome.withheld = any(table.cells.get((row, target.group_key), 0) is None for row in level_rows)
+        outcome.withheld = disclosed.start_withheld(
+            count=count, at_levels={row: table.cells.get((row, target.group_key), 0) for row in level_rows})
+        outcome.withheld_reason = disclosed.reason if outcome.withheld else ""
         _set_pool(outcome, levels, level, exact[target.characteristic], table)
         outcomes.append(outcome)
         if not strategy.start_year < target.target_year <= end_year:
@@ -441,6 +451,9 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario) ->
         elif outcome.result is not None and not outcome.result["feasible"] and outcome.earliest_year is None \
                 and item["feasible"]:  # type: ignore[index]
             outcome.earliest_year = year
+    for outcome in outcomes:
+        if outcome.withheld:  # nothing derived from a withheld count reaches this audience
+            outcome.result, outcome.earliest_year = None, None
     return outcomes
 
 
@@ -505,10 +518,12 @@ def characteristics() -> tuple[Characteristic, ...]:
 
 
 def baseline_diversity(session: Session, strategy: Strategy, organisation: Organisation, *,
-                       suppressed: bool = True) -> list[dict[str, Any]]:
-    """Every stored count as the API lists it, suppressed by the one rule: for each characteristic
-    and level (or all staff) a table of areas by groups, whose area totals (the baseline) and group
-    totals (the organisation's representation) are published, so both get secondary suppression."""
+                       suppressed: bool = True, audience: Audience | None = None) -> list[dict[str, Any]]:
+    """Every stored count as the API lists it, as the audience may see it by the one disclosure rule:
+    for each characteristic and level (or all staff) a table of areas by groups, whose area totals
+    (the baseline) and group totals (the organisation's representation) are published, so both get
+    secondary suppression (except at a public level, shown whole)."""
+    disclosed = rule(organisation, _audience(suppressed, audience))
     areas = {a.id: a.code for a in areas_of(session, strategy)}
     level_keys: dict[int | None, str | None] = {lv.id: lv.key for lv in levels_of(session, strategy)}
     level_keys[None] = None
@@ -529,8 +544,8 @@ def baseline_diversity(session: Session, strategy: Strategy, organisation: Organ
             rows = [code for code in area_order if any((code, g) in cells for g in groups)]
             # Area totals are the baseline's staff and leaders, and group totals the organisation's
             # representation: both are published elsewhere, so neither may be withheld here.
-            shown = (suppress_table(cells, rows, groups, organisation.suppression_threshold, fixed_totals=True)
-                     if suppressed else _plain(cells, [(r, r) for r in rows], groups))
+            shown = disclosed.table(cells, rows, groups, row_levels={code: level_key for code in rows},
+                                    fixed_totals=True)
             for code in rows:
                 for group in groups:
                     value = shown.cells.get((code, group))
@@ -542,11 +557,14 @@ def baseline_diversity(session: Session, strategy: Strategy, organisation: Organ
 
 
 def diversity_report(session: Session, strategy: Strategy, organisation: Organisation, scenario: Scenario | None, *,
-                     suppressed: bool = True) -> dict[str, Any]:
-    """The Diversity step as data: representation and indicators per characteristic, and targets."""
+                     suppressed: bool = True, audience: Audience | None = None) -> dict[str, Any]:
+    """The Diversity step as data: representation and indicators per characteristic, and targets, as
+    the audience (else: published when suppressed, internal when not) may see them."""
+    chosen = _audience(suppressed, audience)
+    suppressed = chosen == PUBLISHED
     representation_out = []
     for char in CHARACTERISTICS:
-        rep = representation(session, strategy, organisation, char.key, suppressed=suppressed)
+        rep = representation(session, strategy, organisation, char.key, audience=chosen)
         ind = indicators(rep, session, strategy)
         representation_out.append({
             "characteristic": char.key,
@@ -565,15 +583,15 @@ def diversity_report(session: Session, strategy: Strategy, organisation: Organis
         })
     targets_out = []
     if scenario is not None:
-        threshold = organisation.suppression_threshold
-        for outcome in target_outcomes(session, strategy, scenario):
-            small = suppressed and (outcome.withheld or is_small(outcome.baseline_count, threshold))
+        for outcome in target_outcomes(session, strategy, scenario, audience=chosen):
+            small = outcome.withheld
             targets_out.append({
                 "id": outcome.target.id, "level": next((lv.key for lv in levels_of(session, strategy)
                                                         if lv.id == outcome.target.level_id), "all"),
                 "characteristic": outcome.target.characteristic, "group": outcome.target.group_key,
                 "target_share": outcome.target.target_share, "target_year": outcome.target.target_year,
                 "baseline_count": None if small else outcome.baseline_count, "suppressed": small,
+                "withheld_reason": outcome.withheld_reason or None,
                 "required_share_of_appointments": outcome.result["required_share_of_appointments"]
                 if outcome.result else None,
                 "feasible": outcome.result["feasible"] if outcome.result else None,
@@ -590,4 +608,5 @@ def diversity_report(session: Session, strategy: Strategy, organisation: Organis
             })
     return {"scenario": {"id": scenario.id, "name": scenario.name} if scenario else None,
             "suppression_threshold": organisation.suppression_threshold, "suppressed": suppressed,
+            "audience": chosen, "disclosure": rule(organisation, chosen).as_content(),
             "representation": representation_out, "targets": targets_out}

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from planner.forecast import forecast
-from planner.models import DiversityCount, DiversityTarget, ShortlistingFigure
+from planner.models import DiversityCount, DiversityTarget, Organisation, ShortlistingFigure
 from planner.services import scenarios
 from planner.services.accounts import create_token
 from tests import factories
@@ -65,6 +65,11 @@ def setup(db: Session, strategy) -> dict[str, Any]:  # type: ignore[no-untyped-d
         factories.set_baseline(db, strategy, area, staff=1000, fte=900.0, board=20, senior=40, middle=80,
                                frontline=200)
     scenario = scenarios.create_scenario(session=db, strategy=strategy, name="Baseline", actor=None)
+    # Suppression at every level, the board's too: tests/web/test_public_levels.py has public levels.
+    organisation = db.get(Organisation, strategy.organisation_id)
+    organisation.public_levels = ""  # type: ignore[union-attr]
+    db.add(organisation)
+    db.commit()
     return {"areas": areas, "levels": {k: factories.level(db, strategy, k) for k in LEVELS}, "scenario": scenario}
 
 
@@ -327,6 +332,14 @@ def test_targets_in_the_report_are_the_engines_answers(client, db: Session, org,
         "leaver_rate_ratio": 1.3})
     assert (target["level"], target["group"], target["target_share"], target["target_year"]) == \
         ("board", "bme", 0.25, 2029)
+    assert target["suppressed"] is withheld
+    assert target["baseline_count"] == (None if withheld else bme_board)
+    if withheld:  # nothing derived from a withheld starting count, only why
+        assert [target[k] for k in ("required_share_of_appointments", "feasible", "earliest_year", "assessment",
+                                    "trajectory", "no_action")] == [None] * 6
+        assert target["withheld_reason"].startswith("withheld: fewer than 8 people")
+        return
+    assert target["withheld_reason"] is None
     assert target["required_share_of_appointments"] == pytest.approx(expected["required_share_of_appointments"])
     assert target["feasible"] is expected["feasible"]
     for path in ("trajectory", "no_action"):
@@ -334,8 +347,6 @@ def test_targets_in_the_report_are_the_engines_answers(client, db: Session, org,
                                                                                                2030, 2031]
         for got, want in zip(target[path], expected[path], strict=True):
             assert got == pytest.approx(want)
-    assert target["suppressed"] is withheld
-    assert target["baseline_count"] == (None if withheld else bme_board)
 
 
 def test_the_report_names_the_scenario_asked_for(client, db: Session, org, strategy, setup) -> None:
