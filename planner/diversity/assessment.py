@@ -34,9 +34,10 @@ WIDEN = "only reachable if the pool itself widens, through development, outreach
 _NAMED_CHARACTERISTICS = ("ethnicity", "ethnicity_ons")
 
 
-def percent(value: float) -> str:
-    """A share as a percentage to a tenth: 0.2094 -> '20.9%'."""
-    return f"{value * 100:.1f}%"
+def percent(share: float) -> str:
+    """A share as a percentage to a tenth, as the pack and paper round it: 0.2094 -> '20.9%'."""
+    value = round(share * 100 + 0.0, 1)
+    return f"{0.0 if value == 0 else value:.1f}%"
 
 
 def _lower_first(name: str) -> str:

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.diversity.assessment import NOT_REACHABLE, WIDEN, WIDER, assessment_label, assessment_of
 from planner.exports.book import Book, Column, widths
 from planner.exports.forecast_sheets import level_names, percent_text
 from planner.exports.live_forecast import PRINT_NOTE, SHEET
@@ -112,6 +113,16 @@ def _whole_row(row: Sequence[Any]) -> list[Any]:
     return [row[0], *(None if v is None else whole(v) for v in row[1:])]
 
 
+def _can_it_be_met(target: Mapping[str, Any]) -> str:
+    """The target's assessment as a short label (planner.diversity.assessment: never a bare "Yes" for a
+    target needing more than its pool), with the earliest year where it cannot be met by its own."""
+    found = assessment_of(target)
+    label = assessment_label(found)
+    if found == NOT_REACHABLE and target.get("earliest_year"):
+        return f"{label}: earliest {target['earliest_year']}"
+    return label
+
+
 def write_summary(book: Book, content: Mapping[str, Any]) -> None:
     """Summary: leaders needed and appointments, diversity targets, the largest gaps, objectives by RAG."""
     ws = book.sheet("Summary", presentation=True)
@@ -146,10 +157,12 @@ def write_summary(book: Book, content: Mapping[str, Any]) -> None:
                                    Column("Can it be met?", "text")],
                          ([groups.get((t["characteristic"], t["group"]), t["group"]),
                            names.get(t["level"], "All leaders"), t["target_share"], t["target_year"],
-                           t["required_share_of_appointments"],
-                           "Yes" if t["feasible"] else (f"No: earliest {t['earliest_year']}" if t["earliest_year"]
-                                                        else "No" if t["feasible"] is False else "Cannot tell")]
+                           t["required_share_of_appointments"], _can_it_be_met(t)]
                           for t in targets), autofilter=False)
+        if any(assessment_of(t) == WIDER for t in targets):
+            row = book.note(ws, row - 1, f"{assessment_label(WIDER)}: the share of appointments needed is more than "
+                                         "the group's share of the pool they come from (the level below; for the "
+                                         f"bottom level and all leaders, the whole workforce), so it is {WIDEN}.") + 1
     row = book.heading(ws, row, "Largest competency gaps (organisation)")
     comp_names = {c["key"]: c["name"] for c in content["competencies"]["competencies"]}
     gaps = sorted((g for g in content["competencies"]["gaps"] if g["below_required"] > 0 and g["share_below"]),

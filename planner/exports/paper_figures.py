@@ -9,7 +9,7 @@ Pure: content in, plain values out."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from planner.exports.rounding import whole, whole_flows
@@ -268,30 +268,33 @@ class TargetRead:
     required: float | None
     feasible: bool | None
     earliest_year: int | None
-    pool_share: float | None  # the group's share of the workforce, where shown
-    pool_name: str
+    pool_share: float | None  # the group's share of the pool appointments come from, where shown
+    pool_name: str  # 'frontline leaders', 'the whole workforce'
     assessment: str | None
     baseline: int | None  # None where withheld
     withheld: bool
     appointments_to_target: int | None  # whole appointments from the group up to the target year
     solved: bool
     problems: list[str]
+    item: Mapping[str, Any] = field(default_factory=dict)  # the content's target, for planner.diversity.assessment
 
     @property
     def verdict(self) -> str:
-        """met, within, wider (more than the group's share), unreachable, or unknown."""
+        """met, within, wider (more than the group's share of the pool), reachable (not compared with a
+        pool), unreachable, or unknown."""
         if not self.solved:
             return "unknown"
-        if self.assessment in ("met_without_action", "within_pipeline", "needs_wider_pipeline", "not_reachable"):
+        if self.assessment in ("met_without_action", "within_pipeline", "needs_wider_pipeline", "not_reachable",
+                               "reachable"):
             return {"met_without_action": "met", "within_pipeline": "within", "needs_wider_pipeline": "wider",
-                    "not_reachable": "unreachable"}[self.assessment]
+                    "not_reachable": "unreachable", "reachable": "reachable"}[self.assessment]
         if self.feasible is False or (self.required is not None and self.required > 1):
             return "unreachable"
         if self.required is None or self.required <= 0:
             return "met"
-        if self.pool_share is not None and self.required > self.pool_share:
-            return "wider"
-        return "within"
+        if self.pool_share is None:
+            return "reachable"
+        return "wider" if self.required > self.pool_share else "within"
 
 
 def _workforce_share(content: Mapping[str, Any], characteristic: str, group: str) -> float | None:
@@ -314,7 +317,12 @@ def target_reads(content: Mapping[str, Any]) -> list[TargetRead]:
         trajectory = t.get("trajectory") or []
         target_year = int(t["target_year"])
         pool = t.get("pipeline_share")
-        pool_share = float(pool) if isinstance(pool, int | float) else _workforce_share(content, char, group)
+        if "pool_name" in t:  # the pool share as the content may show it (None where withheld or not known)
+            pool_share = float(pool) if isinstance(pool, int | float) else None
+            pool_name = lower_first(str(t["pool_name"]))
+        else:  # content from before the pool was named (an older approved version): the workforce
+            pool_share = float(pool) if isinstance(pool, int | float) else _workforce_share(content, char, group)
+            pool_name = "the pool appointments are drawn from" if isinstance(pool, int | float) else "the workforce"
         required = t.get("required_share_of_appointments")
         out.append(TargetRead(
             id=t.get("id"), group=group_name(content, char, group),
@@ -323,12 +331,12 @@ def target_reads(content: Mapping[str, Any]) -> list[TargetRead]:
             target_share=float(t["target_share"]), target_year=target_year,
             required=None if required is None else float(required), feasible=t.get("feasible"),
             earliest_year=t.get("earliest_year"), pool_share=pool_share,
-            pool_name="the pool appointments are drawn from" if isinstance(pool, int | float) else "the workforce",
+            pool_name=pool_name,
             assessment=t.get("assessment"), baseline=None if hidden else int(t["baseline_count"]), withheld=hidden,
             appointments_to_target=whole(sum(float(p.get("appointments_from_group") or 0) for p in trajectory
                                              if int(p["year"]) <= target_year)) if trajectory else None,
             solved=bool(trajectory) or t.get("feasible") is not None,
-            problems=[str(p) for p in t.get("problems") or []]))
+            problems=[str(p) for p in t.get("problems") or []], item=t))
     return out
 
 

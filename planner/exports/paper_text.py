@@ -14,6 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.dates import long_date
+from planner.diversity.assessment import (
+    MET,
+    NOT_REACHABLE,
+    REACHABLE,
+    WIDER,
+    WITHIN,
+    assessment_label,
+    assessment_sentence,
+)
 from planner.exports import paper_figures as pf
 from planner.exports.cover import IMPACTS, PURPOSES, cover_of_content
 from planner.exports.cover_sheet import IMPACT_LABELS
@@ -170,11 +179,14 @@ def headline(content: Mapping[str, Any]) -> str | None:
 # What each verdict says of n targets: (one, several).
 VERDICT_WORDS = {
     "met": ("is met on the forecast without further action", "are met on the forecast without further action"),
-    "within": ("can be met within the group's share of the workforce",
-               "can be met within the group's share of the workforce"),
-    "wider": ("needs a larger share of appointments from the group than its share of the workforce, so can be "
-              "met only by widening the pool of candidates", "need a larger share of appointments from the group "
-              "than its share of the workforce, so can be met only by widening the pool of candidates"),
+    "within": ("can be met within the group's share of the pool appointments are drawn from",
+               "can be met within the group's share of the pools appointments are drawn from"),
+    "wider": ("needs a larger share of appointments from the group than the group's share of the pool they are "
+              "drawn from, so is only reachable if the pool itself widens",
+              "need a larger share of appointments from the group than the group's share of the pools they are "
+              "drawn from, so are only reachable if the pools themselves widen"),
+    "reachable": ("can be met through appointments, though not compared with the pool they are drawn from",
+                  "can be met through appointments, though not compared with the pools they are drawn from"),
     "unreachable": ("cannot be met by its target year", "cannot be met by their target years"),
     "unknown": ("could not be worked out", "could not be worked out"),
 }
@@ -470,33 +482,26 @@ def _forecast(content: Mapping[str, Any]) -> Section:
 
 
 def _target_words(read: pf.TargetRead, scenario: str) -> str:
+    """The target, then what its assessment says (planner.diversity.assessment: the same words as the pages
+    and the pack), then how many appointments from the group that is."""
     head = f"{read.group}: {percent(read.target_share)} of {read.level} by {read.target_year}."
-    verdict = read.verdict
-    if verdict == "unknown":
-        return f"{head} Not worked out: {'; '.join(read.problems) or 'there is no forecast to work it out on'}."
-    if verdict == "met":
-        return f"{head} The target is met on {scenario} without any further appointments from the group."
-    if verdict == "unreachable":
-        need = (f" (it would need {percent(read.required)} of appointments)" if read.required is not None else
-                f" (there are no appointments to {read.posts} before {read.target_year})")
-        when = (f" The earliest year it could be met is {read.earliest_year}." if read.earliest_year else
-                " It cannot be met within the strategy's period.")
-        return (f"{head} This target cannot be met by {read.target_year}: even if every appointment to {read.posts} "
-                f"came from the group, the share would fall short{need}.{when}")
-    assert read.required is not None
-    appointments = (f", about {count(read.appointments_to_target, 'appointment')} from the group by "
-                    f"{read.target_year}" if read.appointments_to_target else "")
-    text = (f"{head} It needs {percent(read.required)} of appointments to {read.posts} to come from the group "
-            f"every year to {read.target_year}{appointments}.")
-    if read.pool_share is None:
-        return text + f" The group's share of {read.pool_name} is withheld, so it is not compared here."
-    if verdict == "wider":
-        return text + f" That is more than the group's share of {read.pool_name} ({percent(read.pool_share)})."
-    return text + f" That is within the group's share of {read.pool_name} ({percent(read.pool_share)})."
+    item = {**read.item, "pipeline_share": read.pool_share, "earliest_year": read.earliest_year,
+            "problems": read.problems}
+    if read.verdict == "unknown":
+        item = {"problems": read.problems}
+    text = f"{head} {assessment_sentence(item, read.group, read.level, read.pool_name)}"
+    if read.verdict in ("within", "wider", "reachable") and read.appointments_to_target:
+        text += (f" On {scenario} that is about {count(read.appointments_to_target, 'appointment')} from the group "
+                 f"by {read.target_year}.")
+    return text
 
 
-VERDICT_NAMES = {"met": "Yes, already met", "within": "Yes", "wider": "Only with a wider pool",
-                 "unreachable": "No", "unknown": "Not worked out"}
+def verdict_name(read: pf.TargetRead) -> str:
+    """The short label of a target's assessment, with the earliest year where it cannot be met by its own."""
+    label = assessment_label({"met": MET, "within": WITHIN, "wider": WIDER, "reachable": REACHABLE,
+                              "unreachable": NOT_REACHABLE}.get(read.verdict))
+    return f"{label} (earliest {read.earliest_year})" if read.verdict == "unreachable" and read.earliest_year \
+        else label
 
 
 def _diversity(content: Mapping[str, Any]) -> Section:
@@ -515,30 +520,32 @@ def _diversity(content: Mapping[str, Any]) -> Section:
     verdicts = {r.verdict for r in reads}
     if "wider" in verdicts:
         blocks.append(Para(
-            "Where the share needed is more than the group's share of the workforce, fair recruitment from the "
-            "present pool will not meet the target on its own: the pool itself has to widen, through "
-            "development, outreach and positive action within the Equality Act 2010 (sections 158 and 159)."))
+            "Where the share needed is more than the group's share of the pool appointments are drawn from (the "
+            "level below; for the bottom level and for all leaders, the whole workforce), fair recruitment from "
+            "the present pool will not meet the target on its own: the pool itself has to widen, through "
+            "development, outreach and positive action. Positive action under the Equality Act 2010 (sections "
+            "158 and 159) is a tie-break between candidates as qualified as each other, not a quota."))
     if "within" in verdicts:
-        blocks.append(Para("Where the share needed is within the group's share of the workforce, fair recruitment "
+        blocks.append(Para("Where the share needed is within the group's share of the pool, fair recruitment "
                            "from the present pool can meet the target."))
     if "unreachable" in verdicts:
         blocks.append(Para("A target that cannot be met by its year needs a later year, a lower share, or more "
                            "appointments to the level than the forecast expects."))
     rows = []
     for r in reads:
-        verdict = VERDICT_NAMES[r.verdict]
-        if r.verdict == "unreachable" and r.earliest_year:
-            verdict = f"No (earliest {r.earliest_year})"
+        hidden = r.pool_share is None and bool(r.item.get("pipeline_withheld", "pool_name" not in r.item))
         rows.append((r.group, pf.capital(r.level), percent(r.target_share), str(r.target_year),
                      percent(r.required) if r.required is not None else "–",
-                     percent(r.pool_share) if r.pool_share is not None else pf.WITHHELD, verdict))
+                     percent(r.pool_share) if r.pool_share is not None else pf.WITHHELD if hidden else "–",
+                     verdict_name(r)))
     notes = ["The share of appointments needed is the share, every year to the target year, of all appointments "
-             "to the level (promotions and external appointments) that must come from the group."]
-    if any(r.pool_share is None for r in reads):
+             "to the level (promotions and external appointments) that must come from the group. The pool is "
+             "the level below the target's; for the bottom level and for all leaders, the whole workforce."]
+    if any(cells[5] == pf.WITHHELD for cells in rows):
         notes.append(WITHHELD_NOTE.format(threshold=limit))
     blocks.append(Table("Diversity targets and the appointments they need",
                         ("Group", "Level", "Target share", "By", "Share of appointments needed",
-                         "Group's share of the workforce", "Can it be met?"),
+                         "Group's share of the pool", "Can it be met?"),
                         tuple(rows), (False, False, True, True, True, True, False), tuple(notes),
                         widths=(3.6, 2.4, 1.7, 1.2, 2.9, 2.8, 2.4)))
     if any(r.withheld for r in reads):

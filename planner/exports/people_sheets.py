@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.diversity import wres
+from planner.diversity import assessment, wres
 from planner.exports.book import RAG_FILLS, ROW_POINTS, WIDEST, Book, Column, clean_text
 
 WITHHELD = "*"
@@ -351,21 +351,48 @@ def _indicator_rows(representation: Sequence[Mapping[str, Any]], names: _Names,
     return rows
 
 
+def _verdict(target: Mapping[str, Any]) -> str:
+    """The target's assessment as a short label (planner.diversity.assessment), with the earliest year
+    where it cannot be met by its own."""
+    found = assessment.assessment_of(target)
+    label = assessment.assessment_label(found)
+    if found == assessment.NOT_REACHABLE and target.get("earliest_year"):
+        return f"{label} (earliest {target['earliest_year']})"
+    return label
+
+
+def _pool_share(target: Mapping[str, Any]) -> Any:
+    """The group's share of the pool, "*" where withheld, None where not known."""
+    if target.get("pipeline_withheld"):
+        return WITHHELD
+    return target.get("pipeline_share")
+
+
+def _target_words(target: Mapping[str, Any], names: _Names) -> str:
+    """The pool the target's appointments come from, and what its assessment says of it."""
+    char = str(target["characteristic"])
+    group, level = names.group(char, str(target["group"])), names.level(target.get("level"), "All leaders")
+    pool_name = str(target.get("pool_name") or "the pool")
+    words = assessment.assessment_sentence(target, group, level, pool_name)
+    if "pool_name" not in target or target.get("pipeline_share") is None and not target.get("pipeline_withheld"):
+        return words
+    pool = assessment.pool_sentence(target.get("pipeline_share"), group, pool_name,
+                                    source=str(target.get("pipeline_source") or "baseline"),
+                                    withheld=bool(target.get("pipeline_withheld")), characteristic=char)
+    return f"{pool[0].upper()}{pool[1:]}. {words}"
+
+
 def _target_rows(targets: Sequence[Mapping[str, Any]], names: _Names, threshold: int) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for target in targets:
         char = str(target["characteristic"])
         baseline = target.get("baseline_count")
-        feasible = target.get("feasible")
-        earliest: Any = None
-        if feasible is False:
-            earliest = target.get("earliest_year") or "Not within the strategy's period"
         rows.append([
             names.characteristic(char), names.level(target.get("level"), "All leaders"),
             names.group(char, str(target["group"])),
             WITHHELD if _withheld(baseline, target.get("suppressed"), threshold) else baseline,
             target.get("target_share"), target.get("target_year"), target.get("required_share_of_appointments"),
-            feasible, earliest,
+            _pool_share(target), _verdict(target),
         ])
     return rows
 
@@ -407,8 +434,13 @@ def _write_targets(book: Book, ws: Worksheet, row: int, targets: Sequence[Mappin
         Column("Characteristic", width=22), Column("Level", width=17), _DIVERSITY_NAMES[2],
         Column("People in the group now", "people", 14), Column("Target share", "percent", FIGURE_WIDTH),
         Column("Target year", "year", FIGURE_WIDTH), Column("Share of appointments needed", "percent", 14),
-        Column("Can be met", width=10), Column("Earliest year it could be met", width=13),
+        Column("Group's share of the pool", "percent", FIGURE_WIDTH), Column("Can it be met?", width=12),
     ], _target_rows(targets, names, threshold))
+    if targets:
+        row = book.note(ws, row - 1, "The pool is the level below the target's (for the bottom level and for all "
+                                     "leaders, the whole workforce): fair recruitment appoints in proportion to it. "
+                                     "A target needing more than the group's share of the pool is only reachable "
+                                     "if the pool itself widens.") + 1
     if any(_problems(t) and t.get("trajectory") for t in targets):
         row = book.note(ws, row - 1, "Problems found in working a target out are noted with its trajectory.") + 1
     if any(_withheld(t.get("baseline_count"), t.get("suppressed"), threshold) for t in targets):
@@ -420,6 +452,8 @@ def _write_targets(book: Book, ws: Worksheet, row: int, targets: Sequence[Mappin
         group, level = names.group(char, str(target["group"])), names.level(target.get("level"), "All leaders")
         row = book.heading(ws, row, f"{group}, {level}: the way to the target")
         trajectory = target.get("trajectory") or []
+        if trajectory:
+            row = book.note(ws, row, _target_words(target, names))
         if not trajectory:
             problems = _problems(target) or "there is no forecast to solve it on"
             row = book.note(ws, row, f"Not worked out: {problems}.") + 1
