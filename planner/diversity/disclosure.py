@@ -38,6 +38,12 @@ def check_audience(value: object) -> Audience:
     return INTERNAL if value == INTERNAL else PUBLISHED
 
 
+def audience_for_part(part: object) -> Audience:
+    """The audience of a pack or paper for a board meeting: internal for Part 2 (in private, with its
+    committees), published for Part 1 (in public) or where the part is not known."""
+    return INTERNAL if str(part).strip() == "2" else PUBLISHED
+
+
 def parse_public_levels(text: str | None) -> tuple[str, ...]:
     """Level keys from the organisation's setting: comma-separated, spaces and repeats ignored."""
     keys: list[str] = []

@@ -1,6 +1,8 @@
 """Every chart the pages show for a strategy, built in one place: the pages, the chart downloads and
 `planner export-charts` all call these, so a file always shows what its page shows. Diversity
-charts use suppressed figures only, as the pages do by default: a file leaves the organisation.
+charts follow the page's audience (planner.diversity.disclosure): published by default, so a target
+whose starting count is withheld has no chart at all (its trajectory and no-action path would give
+the count away); internal only where the page shows exact figures.
 
 Charts are named for files ("forecast-demand", "diversity-target-7", "survey-3"); each comes with
 its title (a scenario's charts name the scenario)."""
@@ -17,6 +19,7 @@ import plotly.graph_objects as go
 from sqlmodel import Session
 
 from planner.competencies.gaps import Gap
+from planner.diversity.disclosure import PUBLISHED, Audience
 from planner.exports import charts
 from planner.models import DiversityTarget, Organisation, Scenario, Strategy, Survey
 from planner.services import competencies, diversity, forecasting, objectives, surveys
@@ -71,10 +74,10 @@ def compared_results(session: Session, strategy: Strategy, scenarios: Sequence[S
 
 
 def target_benchmarks(session: Session, strategy: Strategy, organisation: Organisation,
-                      target: DiversityTarget) -> dict[str, float | None]:
+                      target: DiversityTarget, *, audience: Audience = PUBLISHED) -> dict[str, float | None]:
     """The lines a target's chart is drawn against: the workforce's share of the group and the
-    typed-in benchmarks, from the suppressed representation (as the pages and papers show it)."""
-    rep = diversity.representation(session, strategy, organisation, target.characteristic)
+    typed-in benchmarks, from the representation as the audience sees it (as its page shows it)."""
+    rep = diversity.representation(session, strategy, organisation, target.characteristic, audience=audience)
     benchmarks = {"Workforce": rep.workforce.get(target.group_key)}
     for source, name in diversity.BENCHMARK_SOURCES.items():
         benchmarks[name] = rep.benchmarks.get(source, {}).get(target.group_key)
@@ -82,7 +85,8 @@ def target_benchmarks(session: Session, strategy: Strategy, organisation: Organi
 
 
 def target_figure(outcome: diversity.TargetOutcome, benchmarks: Mapping[str, float | None]) -> go.Figure | None:
-    """A target's trajectory against the no-action path, the target and the benchmarks; None if unsolved."""
+    """A target's trajectory against the no-action path, the target and the benchmarks; None if unsolved
+    or withheld (a withheld start leaves the outcome no result to draw)."""
     if outcome.result is None:
         return None
     title = f"{outcome.group_name} share of {outcome.level_name.lower()}"
@@ -139,12 +143,15 @@ def _forecast(session: Session, strategy: Strategy, scenario: Scenario, *, compa
 
 
 def _targets(session: Session, strategy: Strategy, organisation: Organisation, scenario: Scenario,
-             only: int | None = None) -> Figures:
+             only: int | None = None, *, audience: Audience = PUBLISHED) -> Figures:
     out: Figures = {}
-    for outcome in diversity.target_outcomes(session, strategy, scenario):
+    for outcome in diversity.target_outcomes(session, strategy, scenario, audience=audience):
         if only is not None and outcome.target.id != only:
             continue
-        fig = target_figure(outcome, target_benchmarks(session, strategy, organisation, outcome.target))
+        if outcome.withheld:
+            continue  # nothing to draw that would not give the withheld count away
+        fig = target_figure(outcome, target_benchmarks(session, strategy, organisation, outcome.target,
+                                                       audience=audience))
         if fig is not None:
             out[target_name(outcome.target)] = (_title(fig, scenario), fig)
     return out
@@ -175,7 +182,8 @@ def _scenario_or_first(session: Session, strategy: Strategy, scenario: Scenario 
 
 
 def strategy_figures(session: Session, strategy: Strategy, organisation: Organisation,
-                     scenario: Scenario | None = None, *, today: date | None = None) -> Figures:
+                     scenario: Scenario | None = None, *, today: date | None = None,
+                     audience: Audience = PUBLISHED) -> Figures:
     """Every chart the pages show for the strategy on a scenario (else its first), by file name:
     the forecast (bands when simulated, the comparison when there are several scenarios), each
     diversity target, the organisation's competency gaps, the latest survey (five responses or
@@ -184,7 +192,7 @@ def strategy_figures(session: Session, strategy: Strategy, organisation: Organis
     out: Figures = {}
     if chosen is not None:
         out.update(_forecast(session, strategy, chosen, comparison=True))
-        out.update(_targets(session, strategy, organisation, chosen))
+        out.update(_targets(session, strategy, organisation, chosen, audience=audience))
     out.update(_gaps(session, strategy))
     latest = surveys.surveys_of(session, strategy)
     if latest:
@@ -195,9 +203,10 @@ def strategy_figures(session: Session, strategy: Strategy, organisation: Organis
 
 def figure_named(session: Session, strategy: Strategy, organisation: Organisation, name: str, *,
                  scenario: Scenario | None = None, area_id: int | None = None,
-                 today: date | None = None) -> tuple[str, go.Figure] | None:
+                 today: date | None = None, audience: Audience = PUBLISHED) -> tuple[str, go.Figure] | None:
     """One chart of the strategy by file name, built as its page builds it (the scenario, else the
-    first; the gaps of an area's subtree); None for a name the strategy has no chart under."""
+    first; the gaps of an area's subtree; diversity for the page's audience); None for a name the
+    strategy has no chart under, or a target whose start the audience may not see."""
     found: Figures = {}
     if name in FORECAST.values():
         chosen = _scenario_or_first(session, strategy, scenario)
@@ -206,7 +215,7 @@ def figure_named(session: Session, strategy: Strategy, organisation: Organisatio
     elif match := _TARGET.fullmatch(name):
         chosen = _scenario_or_first(session, strategy, scenario)
         if chosen is not None:
-            found = _targets(session, strategy, organisation, chosen, only=int(match.group(1)))
+            found = _targets(session, strategy, organisation, chosen, only=int(match.group(1)), audience=audience)
     elif match := _SURVEY.fullmatch(name):
         survey = session.get(Survey, int(match.group(1)))
         if survey is not None and survey.strategy_id == strategy.id:  # this strategy's surveys only

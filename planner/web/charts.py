@@ -1,5 +1,7 @@
 """Chart downloads: every chart on the pages as a print-resolution PNG, an SVG or a self-contained
-interactive HTML file, built from the same query (scenario, area) as the page it sits on."""
+interactive HTML file, built from the same query (scenario, area, and for diversity the page's
+audience: exact figures only for those who may see them and asked, as on the page) as the page it
+sits on."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from planner.db import get_session
 from planner.exports import chart_files
 from planner.models import Area, Scenario
 from planner.services import chart_set
+from planner.web.audience import page_audience
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
 
 bp = Blueprint("charts", __name__, url_prefix="/strategies/<int:strategy_id>/charts")
@@ -34,7 +37,7 @@ def download(strategy_id: int, name: str, fmt: str) -> Response | tuple[str, int
     found = chart_set.figure_named(
         get_session(), strategy, current_org(), name,  # type: ignore[arg-type]
         scenario=child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None,
-        area_id=child_or_404(Area, area_id, strategy).id if area_id else None)
+        area_id=child_or_404(Area, area_id, strategy).id if area_id else None, audience=page_audience())
     if found is None:
         abort(404)
     title, figure = found

@@ -17,6 +17,7 @@ from planner.services import ServiceError, chart_set
 from planner.services import diversity as service
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import area_depths, areas_of, levels_of
+from planner.web.audience import page_audience
 from planner.web.fields import percent, whole
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import can, child_or_404, current_org, require, strategy_or_404
@@ -142,7 +143,8 @@ def targets(strategy_id: int) -> str:
     """Every target solved on a scenario: the share of appointments needed, and whether it can be met."""
     strategy = strategy_or_404(strategy_id)
     scenario, scenarios = _chosen_scenario(strategy)
-    outcomes = service.target_outcomes(get_session(), strategy, scenario) if scenario else []
+    outcomes = service.target_outcomes(get_session(), strategy, scenario, audience=page_audience()) \
+        if scenario else []
     return render_template("diversity/targets.html", strategy=strategy, scenario=scenario, scenarios=scenarios,
                            outcomes=outcomes, threshold=current_org().suppression_threshold,  # type: ignore[union-attr]
                            unsuppressed=_unsuppressed(), form=ConfirmForm())
@@ -155,11 +157,13 @@ def target(strategy_id: int, target_id: int) -> str:
     strategy = strategy_or_404(strategy_id)
     chosen = child_or_404(DiversityTarget, target_id, strategy)
     scenario, scenarios = _chosen_scenario(strategy)
-    outcome = next((o for o in service.target_outcomes(get_session(), strategy, scenario) if o.target.id == chosen.id),
-                   None) if scenario else None
+    audience = page_audience()
+    outcome = next((o for o in service.target_outcomes(get_session(), strategy, scenario, audience=audience)
+                    if o.target.id == chosen.id), None) if scenario else None
     if outcome is None:
         abort(404)
-    benchmarks = chart_set.target_benchmarks(get_session(), strategy, current_org(), chosen)  # type: ignore[arg-type]
+    benchmarks = chart_set.target_benchmarks(get_session(), strategy, current_org(), chosen,  # type: ignore[arg-type]
+                                             audience=audience)
     trajectory = chart_set.target_figure(outcome, benchmarks)
     figure = charts.figure_json(trajectory) if trajectory is not None else None
     return render_template("diversity/target.html", strategy=strategy, scenario=scenario, scenarios=scenarios,

@@ -16,6 +16,7 @@ from planner.diversity.disclosure import (
     INTERNAL,
     PUBLISHED,
     Disclosure,
+    audience_for_part,
     check_audience,
     check_public_levels,
     disclosure,
@@ -52,6 +53,12 @@ def test_an_audience_is_internal_or_published() -> None:
     assert check_audience("internal") == INTERNAL
     with pytest.raises(ValueError, match="internal or published"):
         check_audience("public")
+
+
+@pytest.mark.parametrize(("part", "audience"), [("1", "published"), ("2", "internal"), (2, "internal"),
+                                               (None, "published"), ("", "published")])
+def test_a_meetings_part_gives_the_audience(part: object, audience: str) -> None:
+    assert audience_for_part(part) == audience
 
 
 @pytest.mark.parametrize(("audience", "marking", "exact"), [
