@@ -29,6 +29,7 @@ LABELS = {
     REACHABLE: "Reachable",
 }
 NOT_WORKED_OUT = "Not worked out"
+WITHHELD = "Withheld"
 WIDEN = "only reachable if the pool itself widens, through development, outreach or positive action"
 # Ethnic groups are names; other groups read as adjectives in a sentence ("20.0% disabled").
 _NAMED_CHARACTERISTICS = ("ethnicity", "ethnicity_ons")
@@ -78,6 +79,15 @@ def assessment_label(assessment: str | None) -> str:
     return LABELS.get(assessment or "", NOT_WORKED_OUT)
 
 
+def label_of(target_item: Mapping[str, Any]) -> str:
+    """The short label of a target item: its assessment's, or 'Withheld' where the disclosure rule
+    withholds everything derived from its starting count (the item carries withheld_reason)."""
+    found = assessment_of(target_item)
+    if found is None and target_item.get("withheld_reason"):
+        return WITHHELD
+    return assessment_label(found)
+
+
 def group_in_sentence(group_label: str, characteristic: str | None) -> str:
     """A group's name inside a sentence: ethnic groups keep their capitals, others read as words."""
     return group_label if characteristic in _NAMED_CHARACTERISTICS else _lower_first(group_label)
@@ -123,6 +133,9 @@ def assessment_sentence(target_item: Mapping[str, Any], group_label: str, level_
     by = f" by {year}" if year else ""
     if assessment is None:
         problems = "; ".join(str(p) for p in target_item.get("problems") or [])
+        reason = str(target_item.get("withheld_reason") or "")
+        if reason and not problems:
+            return f"{reason[0].upper()}{reason[1:]}."
         return f"Not worked out: {problems or 'there is no forecast to work it out on'}."
     required = _number(target_item.get("required_share_of_appointments"))
     if assessment == MET:

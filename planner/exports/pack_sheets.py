@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.diversity.assessment import NOT_REACHABLE, WIDEN, WIDER, assessment_label, assessment_of
+from planner.diversity.assessment import NOT_REACHABLE, WIDEN, WIDER, assessment_label, assessment_of, label_of
 from planner.exports.book import Book, Column, widths
 from planner.exports.forecast_sheets import level_names, percent_text
 from planner.exports.live_forecast import PRINT_NOTE, SHEET
@@ -116,9 +116,8 @@ def _whole_row(row: Sequence[Any]) -> list[Any]:
 def _can_it_be_met(target: Mapping[str, Any]) -> str:
     """The target's assessment as a short label (planner.diversity.assessment: never a bare "Yes" for a
     target needing more than its pool), with the earliest year where it cannot be met by its own."""
-    found = assessment_of(target)
-    label = assessment_label(found)
-    if found == NOT_REACHABLE and target.get("earliest_year"):
+    label = label_of(target)
+    if assessment_of(target) == NOT_REACHABLE and target.get("earliest_year"):
         return f"{label}: earliest {target['earliest_year']}"
     return label
 

@@ -283,7 +283,7 @@ class TargetRead:
         """met, within, wider (more than the group's share of the pool), reachable (not compared with a
         pool), unreachable, or unknown."""
         if not self.solved:
-            return "unknown"
+            return "withheld" if self.item.get("withheld_reason") else "unknown"
         if self.assessment in ("met_without_action", "within_pipeline", "needs_wider_pipeline", "not_reachable",
                                "reachable"):
             return {"met_without_action": "met", "within_pipeline": "within", "needs_wider_pipeline": "wider",

@@ -23,6 +23,7 @@ from planner.diversity.assessment import (
     assessment_label,
     assessment_sentence,
 )
+from planner.diversity.assessment import WITHHELD as WITHHELD_LABEL
 from planner.exports import paper_figures as pf
 from planner.exports.cover import IMPACTS, PURPOSES, cover_of_content
 from planner.exports.cover_sheet import IMPACT_LABELS
@@ -188,6 +189,8 @@ VERDICT_WORDS = {
     "reachable": ("can be met through appointments, though not compared with the pool they are drawn from",
                   "can be met through appointments, though not compared with the pools they are drawn from"),
     "unreachable": ("cannot be met by its target year", "cannot be met by their target years"),
+    "withheld": ("has its figures withheld to protect privacy (small numbers)",
+                 "have their figures withheld to protect privacy (small numbers)"),
     "unknown": ("could not be worked out", "could not be worked out"),
 }
 
@@ -487,8 +490,8 @@ def _target_words(read: pf.TargetRead, scenario: str) -> str:
     head = f"{read.group}: {percent(read.target_share)} of {read.level} by {read.target_year}."
     item = {**read.item, "pipeline_share": read.pool_share, "earliest_year": read.earliest_year,
             "problems": read.problems}
-    if read.verdict == "unknown":
-        item = {"problems": read.problems}
+    if read.verdict in ("unknown", "withheld"):
+        item = {"problems": read.problems, "withheld_reason": read.item.get("withheld_reason")}
     text = f"{head} {assessment_sentence(item, read.group, read.level, read.pool_name)}"
     if read.verdict in ("within", "wider", "reachable") and read.appointments_to_target:
         text += (f" On {scenario} that is about {count(read.appointments_to_target, 'appointment')} from the group "
@@ -498,8 +501,9 @@ def _target_words(read: pf.TargetRead, scenario: str) -> str:
 
 def verdict_name(read: pf.TargetRead) -> str:
     """The short label of a target's assessment, with the earliest year where it cannot be met by its own."""
-    label = assessment_label({"met": MET, "within": WITHIN, "wider": WIDER, "reachable": REACHABLE,
-                              "unreachable": NOT_REACHABLE}.get(read.verdict))
+    label = WITHHELD_LABEL if read.verdict == "withheld" else assessment_label(
+        {"met": MET, "within": WITHIN, "wider": WIDER, "reachable": REACHABLE,
+         "unreachable": NOT_REACHABLE}.get(read.verdict))
     return f"{label} (earliest {read.earliest_year})" if read.verdict == "unreachable" and read.earliest_year \
         else label
 

@@ -355,7 +355,7 @@ def _verdict(target: Mapping[str, Any]) -> str:
     """The target's assessment as a short label (planner.diversity.assessment), with the earliest year
     where it cannot be met by its own."""
     found = assessment.assessment_of(target)
-    label = assessment.assessment_label(found)
+    label = assessment.label_of(target)
     if found == assessment.NOT_REACHABLE and target.get("earliest_year"):
         return f"{label} (earliest {target['earliest_year']})"
     return label

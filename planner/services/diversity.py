@@ -312,11 +312,12 @@ class TargetOutcome:
                 "target_share": self.target.target_share, "target_year": self.target.target_year,
                 "pipeline_share": self.pipeline_shown(suppressed=suppressed),
                 "pipeline_withheld": self.pipeline_hidden(suppressed=suppressed),
-                "earliest_year": self.earliest_year, "problems": self.problems}
+                "earliest_year": self.earliest_year, "problems": self.problems,
+                "withheld_reason": self.withheld_reason if self.result is None else ""}
 
     def assessment_label(self) -> str:
-        """The short label for a table ('Needs a wider pool')."""
-        return assessment.assessment_label(assessment.assessment_of(self.item(suppressed=True)))
+        """The short label for a table ('Needs a wider pool'; 'Withheld' where nothing may be derived)."""
+        return assessment.label_of(self.item(suppressed=True))
 
     def assessment_sentence(self, *, suppressed: bool) -> str:
         """What the assessment says, in a sentence, for this reader."""

@@ -222,47 +222,100 @@ def test_the_scenarios_are_compared_and_a_lone_scenario_is_said_to_be_alone(cont
     assert "by scenario and level" not in words and "scenarios" not in [c.key for c in paper_charts(lone)]
 
 
-@pytest.mark.parametrize(("change", "said", "verdict"), [
-    ({"required_share_of_appointments": 1.37, "feasible": False, "earliest_year": None},
-     "This target cannot be met by 2031: even if every appointment to senior leader posts came from the group",
-     "No"),
-    ({"required_share_of_appointments": 1.37, "feasible": False, "earliest_year": 2033},
-     "The earliest year it could be met is 2033.", "No (earliest 2033)"),
-    ({"required_share_of_appointments": 0.12}, "That is within the group's share of the workforce", "Yes"),
-    ({"required_share_of_appointments": -0.2}, "without any further appointments from the group",
-     "Yes, already met"),
+SENIOR = {"level": "senior", "target_year": 2031, "trajectory": [], "pool": "middle", "pool_name": "Middle leaders",
+          "pipeline_source": "baseline", "pipeline_withheld": False, "earliest_year": None, "withheld_reason": None}
+BME = "Black and minority ethnic (BME)"
+WIDEN = "only reachable if the pool itself widens, through development, outreach or positive action"
+
+
+@pytest.mark.parametrize(("change", "said", "pool", "verdict"), [
+    ({"required_share_of_appointments": 1.37, "feasible": False, "assessment": "not_reachable"},
+     "Needs 137.0% of appointments to senior leader posts: more than every appointment, so it cannot be reached "
+     "by 2031 through appointments alone. It cannot be met within the strategy's period.", "20.9%",
+     "Not reachable by appointments"),
+    ({"required_share_of_appointments": 1.37, "feasible": False, "assessment": "not_reachable",
+      "earliest_year": 2033}, "The earliest year it could be met is 2033.", "20.9%",
+     "Not reachable by appointments (earliest 2033)"),
+    ({"required_share_of_appointments": 0.12, "feasible": True, "assessment": "within_pipeline"},
+     f"Needs 12.0% of appointments to senior leader posts; the pool it draws from (middle leaders) is 20.9% {BME}: "
+     "within the pool, so fair recruitment from it can meet the target.", "20.9%", "Within the pool"),
+    ({"required_share_of_appointments": 0.649, "feasible": True, "assessment": "needs_wider_pipeline"},
+     f"Needs 64.9% of appointments to senior leader posts; the pool it draws from (middle leaders) is 20.9% {BME}: "
+     f"{WIDEN}.", "20.9%", "Needs a wider pool"),
+    ({"required_share_of_appointments": 0.649, "feasible": True, "assessment": "needs_wider_pipeline",
+      "pipeline_share": None, "pipeline_withheld": True},
+     f"Needs 64.9% of appointments to senior leader posts, more than the share of the pool it draws from (middle "
+     f"leaders) who are {BME} (that share is withheld to protect privacy): {WIDEN}.", "*", "Needs a wider pool"),
+    ({"required_share_of_appointments": 0.3, "feasible": True, "assessment": "reachable", "pipeline_share": None,
+      "pipeline_source": "none"}, "so it is not compared with the pool.", "–", "Reachable"),
+    ({"required_share_of_appointments": -0.2, "feasible": True, "assessment": "met_without_action"},
+     "Met without action: on the forecast the target is reached by 2031 with no appointments to senior leader "
+     "posts needing to come from the group.", "20.9%", "Met without action"),
 ])
-def test_a_targets_words_follow_its_figures(content: dict[str, Any], change: dict[str, Any], said: str,
+def test_a_targets_words_follow_its_figures(content: dict[str, Any], change: dict[str, Any], said: str, pool: str,
                                             verdict: str) -> None:
     changed = copy.deepcopy(content)
     target = changed["diversity"]["targets"][0]
     assert target["level"] == "senior" and target["target_year"] == 2031
-    target.update(change)
+    target.update({**SENIOR, "pipeline_share": 0.209, **change})
     words = body(changed)
     assert said in words
     row = next(line for line in words.splitlines() if line.endswith("| 2031 | " + (
-        percent(change["required_share_of_appointments"]) + " | 26.6% | " + verdict)))
-    assert row.startswith("Black and minority ethnic (BME) | Senior leaders | 19.0%")
+        percent(change["required_share_of_appointments"]) + f" | {pool} | " + verdict)))
+    assert row.startswith(f"{BME} | Senior leaders | 19.0%")
+    assert "| Yes" not in words and "Can be met: Yes" not in words
+    notes = "\n".join(n for s in paper_text.sections(changed) for b in s.blocks if isinstance(b, paper_text.Table)
+                      for n in b.notes)
+    if pool == "*":
+        assert "* Withheld to protect privacy: counts from 1 to 7 people" in notes
 
 
-def test_the_demos_targets_need_more_than_the_groups_share_and_say_so(content: dict[str, Any]) -> None:
+def exact_targets(demo: tuple[Session, Strategy, Organisation], content: dict[str, Any]) -> dict[str, Any]:
+    """The demo's content with each target's figures as the engine gives them (the internal audience's), its
+    starting count still withheld: the paper's words for the demo's real targets."""
+    from planner.models import Scenario
+    from planner.services.diversity import diversity_report
+
+    session, strategy, organisation = demo
+    scenario = session.exec(select(Scenario).where(Scenario.strategy_id == strategy.id,
+                                                   Scenario.name == content["forecast"]["scenario"]["name"])).one()
+    exact = diversity_report(session, strategy, organisation, scenario, audience="internal")["targets"]
+    changed = copy.deepcopy(content)
+    for target, found in zip(changed["diversity"]["targets"], exact, strict=True):
+        target.update({k: v for k, v in found.items() if k not in ("baseline_count", "suppressed", "no_action")})
+    return changed
+
+
+def test_the_demos_targets_need_more_than_their_pool_and_say_so(demo, content: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    changed = exact_targets(demo, content)
+    words = body(changed)
+    targets = changed["diversity"]["targets"]
+    assert [t["assessment"] for t in targets] == ["needs_wider_pipeline"] * 3  # the arrangement
+    for target in targets:
+        needed, pool = target["required_share_of_appointments"], target["pipeline_share"]
+        assert needed > pool
+        assert f"Needs {percent(needed)} of appointments" in words
+        assert f"is {percent(pool)} {BME}: {WIDEN}." in words
+    # The planner's finding: 64.9% of middle-leader appointments, from frontline leaders who are 20.9% BME.
+    assert (f"Needs 64.9% of appointments to middle leader posts; the pool it draws from (frontline leaders) is "
+            f"20.9% {BME}: {WIDEN}.") in words
+    assert "Positive action under the Equality Act 2010 (sections 158 and 159) is a tie-break" in words
+    assert "All 3 diversity targets need a larger share of appointments from the group than the group's share " \
+           "of the pools they are drawn from" in words
+    table = [line for line in words.splitlines() if line.startswith(BME + " |")]
+    assert len(table) == 3 and all(line.endswith("| Needs a wider pool") for line in table)
+    assert "Reachable" not in words and "| Yes" not in words
+
+
+def test_the_published_demo_paper_calls_no_target_reachable(content: dict[str, Any]) -> None:
     words = body(content)
     for target in content["diversity"]["targets"]:
-        assert f"It needs {percent(target['required_share_of_appointments'])} of appointments" in words
-    assert "That is more than the group's share of the workforce (26.6%)." in words
-    assert "positive action within the Equality Act 2010" in words
-    assert "All 3 diversity targets need a larger share of appointments from the group" in words
-
-
-def test_a_withheld_workforce_share_is_shown_as_withheld(content: dict[str, Any]) -> None:
-    changed = copy.deepcopy(content)
-    for rep in changed["diversity"]["representation"]:
-        if rep["characteristic"] == "ethnicity":
-            rep["benchmarks"]["workforce"]["bme"] = None
-    words = body(changed)
-    assert "The group's share of the workforce is withheld, so it is not compared here." in words
-    assert "| * |" in words and "* Withheld to protect privacy: counts from 1 to 7 people" in "\n".join(
-        n for s in paper_text.sections(changed) for b in s.blocks if isinstance(b, paper_text.Table) for n in b.notes)
+        if target.get("assessment") is None:  # withheld: nothing derived from its starting count is said
+            continue
+        needed, pool = target["required_share_of_appointments"], target.get("pipeline_share")
+        if pool is not None and needed is not None and needed > pool:
+            assert target["assessment"] == "needs_wider_pipeline"
+    assert "| Yes" not in words and "| Reachable" not in words
 
 
 def test_the_range_of_simulations_is_said_in_words_or_its_absence_is(content: dict[str, Any]) -> None:
