@@ -70,7 +70,8 @@ def appointments(result: Mapping[str, Any], level_names: Mapping[str, str]) -> g
 
 
 def bands(result: Mapping[str, Any], level_names: Mapping[str, str]) -> go.Figure:
-    """External appointments per level: the expected line inside the P10-P90 band of simulations."""
+    """External appointments per level: the expected line inside the P10-P90 band of simulations,
+    with the simulations' mean dotted."""
     band_rows = _by_level(result.get("bands", []))
     totals = _by_level(result["totals"])
     keys = [k for k in level_names if k in band_rows]
@@ -88,6 +89,11 @@ def bands(result: Mapping[str, Any], level_names: Mapping[str, str]) -> go.Figur
         fig.add_trace(go.Scatter(x=years, y=[r["external_appointments"] for r in totals[key]], mode="lines+markers",
                                  line={"color": PALETTE[1], "width": 3}, name="Expected",
                                  legendgroup="expected", showlegend=i == 1), row=i, col=1)
+        means = [r["external_appointments"].get("mean") for r in rows]
+        if None not in means:  # bands stored before the engine's version 2 carry no mean
+            fig.add_trace(go.Scatter(x=years, y=means, mode="lines", line={"color": PALETTE[7], "width": 2,
+                                                                           "dash": "dot"},
+                                     name="Simulations' mean", legendgroup="mean", showlegend=i == 1), row=i, col=1)
     return _layout(fig, "External appointments: expected and likely range", 220 * max(len(keys), 1) + 120)
 
 

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.band_words import band_gaps
 from planner.exports.book import Book, Column
 from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS, whole, whole_flows
 
@@ -411,40 +412,3 @@ def write_uncertainty(book: Book, content: Mapping[str, Any]) -> None:
                      ext.get("mean"), ext["p10"], ext["p50"], ext["p90"], figures.get("end"), end.get("mean"),
                      end["p10"], end["p90"], short["p10"], short["p50"], short["p90"]])
     book.table(ws, row + 1, columns, rows, long=True)
-
-
-GAP_SHARE = 0.05  # a mean this far from the expected figure is explained in words (model.md version 2)
-
-
-def band_gaps(bands: Sequence[Mapping[str, Any]], expected: Mapping[tuple[str, int], Mapping[str, Any]],
-              names: Mapping[str, str]) -> list[str]:
-    """A line for each level and figure whose simulation mean is more than 5% from the expected
-    figure, and then the reason in words; empty where they agree."""
-    gaps: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
-    for b in bands:
-        for metric in ("external_appointments", "end"):
-            mean = b[metric].get("mean")
-            figure = expected.get((b["level"], b["year"]), {}).get(metric)
-            if mean is None or figure is None or figure <= 0:
-                continue
-            if abs(mean - figure) > GAP_SHARE * figure:
-                gaps.setdefault((b["level"], metric), []).append((b["year"], mean, figure))
-    if not gaps:
-        return []
-    out = []
-    for (level, metric), years in gaps.items():
-        label = "external appointments" if metric == "external_appointments" else "leaders in post at the year's end"
-        means, figures = [m for _y, m, _f in years], [f for _y, _m, f in years]
-        when = f"{years[0][0]}" if len(years) == 1 else f"{len(years)} years from {years[0][0]} to {years[-1][0]}"
-        out.append(f"{names.get(level, level)}, {label}: the simulations average {_span(means)} a year against an "
-                   f"expected {_span(figures)} ({when}).")
-    out.append("Why they differ by more than 5%: where a level's leaders are spread thinly over many areas, an "
-               "area's pool of people ready to step up is often empty in a simulation of whole people, so fewer "
-               "posts are filled internally and more externally than the expected figure, which counts fractions "
-               "of people, suggests.")
-    return out
-
-
-def _span(values: Sequence[float]) -> str:
-    low, high = min(values), max(values)
-    return f"{low:,.1f}" if f"{low:,.1f}" == f"{high:,.1f}" else f"{low:,.1f} to {high:,.1f}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
+from planner.band_words import AGREE, band_gaps
 from planner.db import get_session
 from planner.exports import charts
 from planner.models import Scenario, Strategy
@@ -48,8 +49,14 @@ def index(strategy_id: int) -> str:
                 for row in result["totals"]:
                     per_level[row["level"]] = per_level.get(row["level"], 0.0) + row["external_appointments"]
                 comparison[name] = per_level
+    expected: dict[tuple[str, int], dict[str, float]] = {}
+    band_sentences: list[str] = []
+    if outcome is not None and outcome.result is not None and outcome.result.get("bands"):
+        expected = {(t["level"], t["year"]): t for t in outcome.result["totals"]}
+        band_sentences = band_gaps(outcome.result["bands"], expected, names) or [AGREE]
     return render_template("forecast/index.html", strategy=strategy, scenario=scenario, scenarios=all_scenarios,
-                           outcome=outcome, levels=levels, figures=figures, comparison=comparison)
+                           outcome=outcome, levels=levels, figures=figures, comparison=comparison,
+                           expected=expected, band_sentences=band_sentences)
 
 
 @bp.route("/areas")

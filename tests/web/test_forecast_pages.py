@@ -5,8 +5,10 @@ the task list's status."""
 from __future__ import annotations
 
 import copy
+import html
 import json
 import math
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -16,6 +18,7 @@ from sqlmodel import Session
 
 from planner.forecast import forecast
 from planner.models import Area, Level, Scenario, Strategy
+from planner.services import baseline
 from planner.services import scenarios as service
 from planner.services.scenarios import AreaAssumptions
 from tests import factories
@@ -241,6 +244,133 @@ def test_the_results_page_without_any_scenario_offers_to_add_one(client, db: Ses
     page = _page(client, World(strategy, None, {}, {}))  # type: ignore[arg-type]
     assert "There are no scenarios yet" in page
     assert f'href="/strategies/{strategy.id}/scenarios/new"' in page
+
+
+# --- uncertainty bands: the simulations' mean beside the expected figure ---------------------
+
+BAND_TABLES = {"external_appointments": "bands-table", "end": "bands-end-table"}
+BAND_HEADERS = ["Level", "Year", "Expected", "Simulations' mean", "10th percentile", "50th percentile",
+                "90th percentile"]
+
+
+def _with_bands(db: Session, strategy: Strategy, scenario: Scenario, simulations: int = 400) -> None:
+    service.save_uncertainty(session=db, strategy=strategy, scenario=scenario, simulations=simulations, seed=7,
+                             actor=None)  # type: ignore[arg-type]
+
+
+def _band_rows(page: str, table: str) -> dict[tuple[str, int], list[str]]:
+    """(level name, year) -> the five figures of a bands table; a level's name heads its first row only."""
+    found = tables(page)[table]
+    assert found[0] == BAND_HEADERS
+    rows, level = {}, ""
+    for row in found[1:]:
+        if len(row) == len(BAND_HEADERS):
+            level, row = row[0], row[1:]
+        rows[(level, int(row[0]))] = row[1:]
+    return rows
+
+
+def _gaps(page: str) -> str:
+    """The text above the bands chart that says whether the mean and the expected figures agree."""
+    block = page.split('id="band-gaps">', 1)[1].split('<figure class="app-chart-figure"', 1)[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", block)).split())
+
+
+def test_the_bands_table_shows_the_mean_beside_the_expected_figure(client, db: Session, world: World,
+                                                                   signed_in) -> None:
+    _with_bands(db, world.strategy, world.scenario)
+    signed_in("viewer")
+    page = _page(client, world, scenario=world.scenario.id)
+    result = _result(db, world)
+    expected = {(t["level"], t["year"]): t for t in result["totals"]}
+    for key, table_id in BAND_TABLES.items():
+        shown = _band_rows(page, table_id)
+        assert list(shown) == [(NAMES[b["level"]], b["year"]) for b in result["bands"]]
+        for band in result["bands"]:
+            figures = band[key]
+            assert shown[(NAMES[band["level"]], band["year"])] == [
+                f"{expected[(band['level'], band['year'])][key]:,.1f}", f"{figures['mean']:,.1f}",
+                people(figures["p10"]), people(figures["p50"]), people(figures["p90"])], (key, band)
+        # Each table scrolls inside its own focusable region, not the page; numbers are set right.
+        wrap = page.split(f'id="{table_id}"', 1)[0].rsplit("<div", 1)[1]
+        assert 'class="app-table-wrap"' in wrap and 'tabindex="0"' in wrap and 'role="region"' in wrap
+        assert "aria-label=" in wrap
+        table = page.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+        assert "<caption" in table
+        assert table.count("nhsuk-table__header--numeric") == 5
+        assert table.count("app-numeric") == 5 * len(result["bands"])
+    # The chart draws the mean too, dotted.
+    figure = json.loads(page.split('id="chart-bands-data">', 1)[1].split("</script>", 1)[0])
+    means = [trace for trace in figure["data"] if trace.get("name") == "Simulations' mean"]
+    assert len(means) == len(KEYS) and all(trace["line"]["dash"] == "dot" for trace in means)
+
+
+@pytest.fixture
+def thin(db: Session, strategy: Strategy) -> World:
+    """Forty small areas, each with 1 or 2 middle leaders over 2 frontline leaders: an area's ready
+    pool is empty in most simulations, so the simulations fill fewer middle posts internally than the
+    expected-value model, which counts a fraction of a ready person."""
+    areas = {f"T{i:02}": factories.make_area(db, strategy, f"T{i:02}", f"Ward {i}") for i in range(40)}
+    baseline.save_baseline(session=db, strategy=strategy, actor=None, figures={
+        area.id: baseline.AreaFigures(staff=40, fte=38.0, leaders={"middle": 1 + i % 2, "frontline": 2})  # type: ignore[misc]
+        for i, area in enumerate(areas.values())})
+    scenario = service.create_scenario(session=db, strategy=strategy, name="Thin", actor=None)
+    levels = {key: factories.level(db, strategy, key) for key in KEYS}
+    rates = {"board": {"leaver_rate": 0.10, "ready_rate": 0.0, "internal_fill_max": 0.3},
+             "senior": {"leaver_rate": 0.10, "ready_rate": 0.0, "internal_fill_max": 0.5},
+             "middle": {"leaver_rate": 0.12, "ready_rate": 0.3, "internal_fill_max": 0.8},
+             "frontline": {"leaver_rate": 0.15, "ready_rate": 0.25, "internal_fill_max": 0.0}}
+    service.save_level_assumptions(session=db, strategy=strategy, scenario=scenario, actor=None,  # type: ignore[arg-type]
+                                   rates={levels[k].id: dict(v) for k, v in rates.items()})  # type: ignore[misc]
+    _with_bands(db, strategy, scenario)
+    return World(strategy, scenario, levels, areas)
+
+
+@pytest.fixture
+def large(db: Session, strategy: Strategy) -> World:
+    """Three directorates with middle and frontline leaders in the hundreds and thousands."""
+    areas = {code: factories.make_area(db, strategy, code) for code in ("MED", "SURG", "COMM")}
+    baseline.save_baseline(session=db, strategy=strategy, actor=None, figures={
+        area.id: baseline.AreaFigures(staff=staff, fte=staff * 0.9, leaders={  # type: ignore[misc]
+            "senior": staff // 100, "middle": staff // 40, "frontline": staff // 13})
+        for area, staff in zip(areas.values(), (12_000, 20_000, 30_000), strict=True)})
+    scenario = service.create_scenario(session=db, strategy=strategy, name="Large", actor=None)
+    levels = {key: factories.level(db, strategy, key) for key in KEYS}
+    service.save_level_assumptions(session=db, strategy=strategy, scenario=scenario, actor=None,  # type: ignore[arg-type]
+                                   rates={levels[k].id: dict(v) for k, v in RATES.items()})  # type: ignore[misc]
+    _with_bands(db, strategy, scenario, simulations=1000)
+    return World(strategy, scenario, levels, areas)
+
+
+def test_a_mean_more_than_5_percent_from_the_expected_figure_is_explained(client, db: Session, thin: World,
+                                                                          signed_in) -> None:
+    signed_in("viewer")
+    page = _page(client, thin, scenario=thin.scenario.id)
+    result = _result(db, thin)
+    expected = {(t["level"], t["year"]): t for t in result["totals"]}
+    middle = [b for b in result["bands"] if b["level"] == "middle"]
+    # The premise: the simulations' mean really is more than 5% from the expected figure here.
+    assert all(b["external_appointments"]["mean"] > 1.05 * expected[("middle", b["year"])]["external_appointments"]
+               for b in middle)
+    said = _gaps(page)
+    assert "Middle leaders, external appointments: the simulations average" in said
+    assert "(5 years from 2027 to 2031)" in said
+    assert "Why they differ by more than 5%" in said and "ready to step up is often empty" in said
+    assert "agree within 5%" not in said
+    assert 'class="nhsuk-inset-text"' in page.split('id="band-gaps">', 1)[1].split('id="bands-table"', 1)[0]
+
+
+def test_a_mean_within_5_percent_says_they_agree(client, db: Session, large: World, signed_in) -> None:
+    signed_in("viewer")
+    page = _page(client, large, scenario=large.scenario.id)
+    assert _gaps(page) == ("In every year and at every level, the expected figures and the simulations' average "
+                           "agree within 5%.")
+
+
+def test_without_simulations_there_is_no_bands_section(client, db: Session, world: World, signed_in) -> None:
+    signed_in("viewer")
+    page = _page(client, world, scenario=world.scenario.id)
+    assert 'id="band-gaps"' not in page and 'id="bands-table"' not in page and 'id="bands-end-table"' not in page
 
 
 # --- by area -------------------------------------------------------------------------------
