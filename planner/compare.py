@@ -114,7 +114,8 @@ def _assumptions(snapshot: Mapping[str, Any]) -> Rows:
 
 def _targets(snapshot: Mapping[str, Any]) -> Rows:
     return {f"{t['characteristic']} {t['group']} at {t['level']}": {
-        f: t.get(f) for f in ("target_share", "target_year", "leaver_rate_ratio", "current_appointment_share")}
+        f: t.get(f) for f in ("target_share", "target_year", "leaver_rate_ratio", "current_appointment_share",
+                              "pipeline_share")}
         for t in snapshot["targets"]}
 
 

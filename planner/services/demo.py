@@ -121,6 +121,7 @@ def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:
             target_share=target["target_share"], target_year=target["target_year"],
             leaver_rate_ratio=target.get("leaver_rate_ratio", 1.0),
             current_appointment_share=target.get("current_appointment_share"),
+            pipeline_share=target.get("pipeline_share"),
         ))
 
 

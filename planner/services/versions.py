@@ -60,7 +60,8 @@ def _targets(session: Session, strategy: Strategy) -> list[dict[str, Any]]:
     return [{"level": keys.get(t.level_id, "all") if t.level_id else "all",  # type: ignore[arg-type]
              "characteristic": t.characteristic, "group": t.group_key, "target_share": t.target_share,
              "target_year": t.target_year, "leaver_rate_ratio": t.leaver_rate_ratio,
-             "current_appointment_share": t.current_appointment_share} for t in targets_of(session, strategy)]
+             "current_appointment_share": t.current_appointment_share, "pipeline_share": t.pipeline_share}
+            for t in targets_of(session, strategy)]
 
 
 def take_snapshot(session: Session, strategy: Strategy, organisation: Organisation, *, today: date,
