@@ -355,6 +355,23 @@ def test_a_gap_from_a_withheld_share_is_not_shown(client, db: Session, strategy,
     assert listed[f"Middle leaders: {BME} share against the workforce (WRES indicator 1)"] == "+20.0 percentage points"
 
 
+def test_the_disability_page_names_the_wdes_metrics(client, db: Session, strategy, areas, levels,
+                                                    signed_in) -> None:
+    store(db, strategy, areas, levels, {("MED", level, "disability", g): n for level, groups in {
+        None: {"disabled": 100, "not_disabled": 900}, "board": {"disabled": 8, "not_disabled": 24},
+        "senior": {"disabled": 10, "not_disabled": 70}}.items() for g, n in groups.items()})
+    signed_in("viewer")
+    response = client.get(f"/strategies/{strategy.id}/diversity?characteristic=disability")
+    text = page_text(response)
+    listed = dict(cells_of(response).lists["indicators"])
+    assert listed["Board: Disabled share against the workforce (WDES metric 1; WDES metric 10 for the board)"] == \
+        "+15.0 percentage points"  # 8 of 32 = 25% against 10%
+    assert "Relative likelihood of appointment from shortlisting (WDES metric 2)" in listed
+    assert "Workforce Disability Equality Standard (WDES) metrics" in text
+    assert "WDES metric 10 does the same for the board" in text
+    assert "indicator 9" not in text and "WRES" not in text.split("Workforce Disability Equality Standard")[1]
+
+
 # --- benchmarks and shortlisting forms -----------------------------------------------------
 
 def test_benchmarks_are_saved_as_shares_and_shown_on_the_representation_page(client, db: Session, strategy,
