@@ -370,6 +370,52 @@ def test_names_not_keys_are_shown(demo_content: dict[str, Any]) -> None:
     assert not {"ethnicity", "bme", "senior"} & values
 
 
+def test_the_disability_indicators_are_named_as_wdes_metrics() -> None:
+    content = small_content()
+    diversity = content["diversity"]
+    diversity["names"]["disability"] = {"name": "Disability", "groups": {"disabled": "Disabled",
+                                                                       "not_disabled": "Not disabled"}}
+    diversity["representation"].append({
+        "characteristic": "disability",
+        "rows": [{"level": "board", "total": 12, "groups": [_group("disabled", 0, 12), _group("not_disabled", 12, 12)]},
+                 {"level": None, "total": 500,
+                  "groups": [_group("disabled", 50, 500), _group("not_disabled", 450, 500)]}],
+        "benchmarks": {"workforce": {"disabled": 0.1, "not_disabled": 0.9}},
+        "indicators": {"focus_group": "disabled", "level_gaps_points": {"board": -10.0},
+                       "board_gap_points": -10.0, "relative_likelihood": 1.5},
+    })
+    _book, ws = write("Diversity indicators", content)
+    rows = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    disability = [row for row in rows if row and row[0] == "Disability"]
+    assert {row[-1] for row in disability} == {"WDES metric 1", "WDES metric 10", "WDES metric 2"}
+    assert not any("indicator" in str(c) for row in disability for c in row)
+    ethnicity = {row[-1] for row in rows if row and row[0] == "Text"}
+    assert "WRES indicator 9" in ethnicity
+
+
+def test_a_targets_verdict_and_pool_come_from_its_assessment() -> None:
+    content = small_content()
+    target = content["diversity"]["targets"][1]  # all leaders, its starting count shown
+    target.update({"assessment": "needs_wider_pipeline", "feasible": True, "earliest_year": None, "problems": [],
+                   "pipeline_share": 0.2, "pipeline_withheld": False, "pipeline_source": "baseline", "pool": None,
+                   "pool_name": "the whole workforce"})
+    book, ws = write("Diversity targets", content)
+    summary, headings = next((top, h) for top, h in tables(ws) if "Can it be met?" in h.values())
+    columns = {heading: column for column, heading in headings.items()}
+    assert column_below(ws, summary, columns["Can it be met?"])[1] == "Needs a wider pool"
+    assert column_below(ws, summary, columns["Group's share of the pool"])[1] == 0.2
+    notes = [c.value for row in ws.iter_rows() for c in row if c.style == "Pack note"]
+    assert ("20.0% of the whole workforce are Text, from the baseline. Needs 40.0% of appointments to leadership "
+            "posts; the pool it draws from (the whole workforce) is 20.0% Text: only reachable if the pool itself "
+            "widens, through development, outreach or positive action.") in notes
+    assert "Yes" not in column_below(ws, summary, columns["Can it be met?"])
+    target.update({"pipeline_share": None, "pipeline_withheld": True})
+    book, ws = write("Diversity targets", content)
+    summary, headings = next((top, h) for top, h in tables(ws) if "Can it be met?" in h.values())
+    columns = {heading: column for column, heading in headings.items()}
+    assert column_below(ws, summary, columns["Group's share of the pool"])[1] == "*"
+
+
 # --- diversity: charts ----------------------------------------------------------------------------
 
 
