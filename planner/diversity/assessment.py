@@ -89,8 +89,10 @@ def label_of(target_item: Mapping[str, Any]) -> str:
 
 
 def group_in_sentence(group_label: str, characteristic: str | None) -> str:
-    """A group's name inside a sentence: ethnic groups keep their capitals, others read as words."""
-    return group_label if characteristic in _NAMED_CHARACTERISTICS else _lower_first(group_label)
+    """A group's name inside a sentence: ethnic groups (and a group of an unknown characteristic) keep
+    their capitals; others read as words ('disabled', 'female')."""
+    return group_label if characteristic is None or characteristic in _NAMED_CHARACTERISTICS \
+        else _lower_first(group_label)
 
 
 def posts_of(level_name: str) -> str:
