@@ -11,6 +11,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.diversity.assessment import NOT_REACHABLE, WIDEN, WIDER, assessment_label, assessment_of, label_of
+from planner.diversity.disclosure import from_content
 from planner.exports.book import Book, Column, widths
 from planner.exports.forecast_sheets import level_names, percent_text
 from planner.exports.live_forecast import PRINT_NOTE, SHEET
@@ -158,6 +159,9 @@ def write_summary(book: Book, content: Mapping[str, Any]) -> None:
                            names.get(t["level"], "All leaders"), t["target_share"], t["target_year"],
                            t["required_share_of_appointments"], _can_it_be_met(t)]
                           for t in targets), autofilter=False)
+        reasons = sorted({str(t["withheld_reason"]) for t in targets if t.get("withheld_reason")})
+        for reason in reasons:  # a withheld starting count: nothing worked out from it is shown
+            row = book.note(ws, row - 1, f"{reason[:1].upper()}{reason[1:]}.") + 1
         if any(assessment_of(t) == WIDER for t in targets):
             row = book.note(ws, row - 1, f"{assessment_label(WIDER)}: the share of appointments needed is more than "
                                          "the group's share of the pool they come from (the level below; for the "
@@ -260,13 +264,17 @@ def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
         ("Benchmarks", "Entered on the Diversity step (local community and national comparators)"),
     ])
     row = book.heading(ws, row, "The model in words")
-    threshold = content["organisation"]["suppression_threshold"]
+    rule = from_content(content)
+    public = [name for key, name in names.items() if key in rule.public_levels]
     last_column = 2 + len(keys) + 1
     for paragraph in METHOD + [
         RULE_IN_WORDS,
-        f"Diversity counts from 1 to {threshold} are withheld (shown as *), with further cells withheld where "
-        "a withheld figure could be worked out from the totals. Self-assessment results for a group are shown "
-        "only where five or more people in it answered.",
+        (f"{rule.label}: diversity counts are exact, small ones included." if rule.exact else
+         f"Diversity counts from 1 to {rule.threshold} are withheld (shown as *), with further cells withheld "
+         "where a withheld figure could be worked out from the totals"
+         + (f", except at levels whose make-up is public anyway ({', '.join(public)})" if public else "")
+         + "; nothing is worked out from a target's withheld starting count.")
+        + " Self-assessment results for a group are shown only where five or more people in it answered.",
     ]:
         book.put(ws, row, 1, paragraph, style="Pack paragraph")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)

@@ -4,7 +4,7 @@ their captions and their alt text (said in words from the same figures the paper
 Pure: content in, plotly Figures out; planner.services.board_paper draws them as PNG. The paper
 shows at most MAX_CHARTS, the forecast's first: then the range of simulations, the competency
 gaps and as many diversity targets as there is room for (the pack has every one). A target whose
-present count is withheld is drawn without its no-action line, which would give the count away."""
+present count is withheld has no chart: its path and its no-action line would give the count away."""
 
 from __future__ import annotations
 
@@ -125,17 +125,15 @@ def _targets(content: Mapping[str, Any]) -> list[PaperChart]:
     reads = {r.id: r for r in pf.target_reads(content)}
     for target in (content.get("diversity") or {}).get("targets") or []:
         read = reads.get(target.get("id"))
-        if read is None or not target.get("trajectory") or not target.get("no_action"):
+        if read is None or read.withheld or not target.get("trajectory") or not target.get("no_action"):
             continue
         benchmarks = _benchmarks(content, str(target["characteristic"]), str(target["group"]))
         fig = charts.target_trajectory(target, benchmarks, f"{read.group} share of {read.level}")
-        if read.withheld:
-            fig.data = tuple(trace for trace in fig.data if trace.name != NO_ACTION)
         path = {int(p["year"]): float(p["share"]) for p in target["trajectory"]}
         reached = path.get(read.target_year)
         shown = {n: v for n, v in benchmarks.items() if v is not None}
         alt = (f"Line chart of the share of {read.level} from the group {read.group}, year by year, with the "
-               f"appointments needed" + ("" if read.withheld else ", against the share with no action")
+               f"appointments needed, against the share with no action"
                + f", and the target of {percent(read.target_share)} by {read.target_year}"
                + (f"; the path reaches {percent(reached)} in {read.target_year}" if reached is not None else "")
                + (f". Benchmarks: {words_list(f'{n.lower()} {percent(v)}' for n, v in shown.items())}"

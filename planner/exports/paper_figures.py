@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.diversity.disclosure import Disclosure, from_content
 from planner.exports.rounding import whole, whole_flows
 
 WITHHELD = "*"
@@ -91,12 +92,13 @@ def threshold(content: Mapping[str, Any]) -> int:
     return int(value) if value else DEFAULT_THRESHOLD
 
 
-def withheld(value: Any, flagged: Any, limit: int) -> bool:
-    """Whether a group's count must not be printed: withheld in the content, missing, or from 1 to the
-    threshold (checked again here in case the content missed it)."""
-    if flagged or value is None or isinstance(value, bool) or not isinstance(value, int | float):
+def withheld(value: Any, flagged: Any, rule: Disclosure, level: str | None = None) -> bool:
+    """Whether a group's count at a level must not be printed: withheld in the content, missing, or
+    withheld by the disclosure rule the content was built under (checked again here in case the
+    content missed it; never for an internal audience, nor at a public level)."""
+    if flagged or value is None or isinstance(value, bool) or not isinstance(value, int):
         return True
-    return 1 <= value <= limit
+    return rule.withholds(value, level=level)
 
 
 # --- the forecast ---------------------------------------------------------------------------------
@@ -308,12 +310,17 @@ def _workforce_share(content: Mapping[str, Any], characteristic: str, group: str
 def target_reads(content: Mapping[str, Any]) -> list[TargetRead]:
     """Every diversity target in the content's order."""
     names = level_names(content)
-    limit = threshold(content)
+    rule = from_content(content)
     out = []
     for t in (content.get("diversity") or {}).get("targets") or []:
         char, group = str(t["characteristic"]), str(t["group"])
         level = t.get("level")
-        hidden = withheld(t.get("baseline_count"), t.get("suppressed"), limit)
+        hidden = withheld(t.get("baseline_count"), t.get("suppressed"), rule,
+                          None if level in (None, "all") else str(level))
+        if hidden:  # a withheld starting count: nothing worked out from it, whatever older content holds
+            t = {**t, "withheld_reason": t.get("withheld_reason") or rule.reason, "assessment": None,
+                 **dict.fromkeys(("required_share_of_appointments", "feasible", "earliest_year", "trajectory",
+                                  "no_action"))}
         trajectory = t.get("trajectory") or []
         target_year = int(t["target_year"])
         pool = t.get("pipeline_share")

@@ -4,7 +4,9 @@ No sentence here is fixed where a figure could contradict it: each states what t
 (planner.exports.paper_figures works the numbers out once, in whole people), and switches its words
 with them ("the fewest", "cannot be met", "was not simulated"). The paper is a list of sections of
 blocks (paragraphs, bullets, tables, figures); planner.exports.paper lays them out in Word.
-Diversity figures are the content's, already suppressed; a withheld count is never printed.
+Diversity figures are the content's, as the one disclosure rule gave them for the paper's audience
+(planner.diversity.disclosure): a withheld count is never printed, nor anything worked out from a
+target's withheld starting count; exact counts only in a paper for the board in private, labelled.
 Pure: content in, words out."""
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from planner.diversity.assessment import (
     assessment_sentence,
 )
 from planner.diversity.assessment import WITHHELD as WITHHELD_LABEL
+from planner.diversity.disclosure import from_content
 from planner.exports import paper_figures as pf
 from planner.exports.cover import IMPACTS, PURPOSES, cover_of_content
 from planner.exports.cover_sheet import IMPACT_LABELS
@@ -553,8 +556,11 @@ def _diversity(content: Mapping[str, Any]) -> Section:
                         tuple(rows), (False, False, True, True, True, True, False), tuple(notes),
                         widths=(3.6, 2.4, 1.7, 1.2, 2.9, 2.8, 2.4)))
     if any(r.withheld for r in reads):
-        blocks.append(Para(f"Where a group has {limit} or fewer people at a level, its present count is withheld "
-                           "to protect privacy, and this paper gives shares and appointments only.", "note"))
+        blocks.append(Para(f"Where a group has {limit} or fewer people at a level (or its number would reveal "
+                           "such a group), its present count is withheld to protect privacy, and this paper gives "
+                           "nothing worked out from it: no share of appointments needed, path or chart.", "note"))
+    if from_content(content).exact:
+        blocks.append(Para(f"{from_content(content).label}: the figures above include small numbers.", "note"))
     blocks += [Figure(f"target-{r.id}") for r in reads]
     return Section(title, tuple(blocks))
 
@@ -800,9 +806,22 @@ def _appendix(content: Mapping[str, Any]) -> Section:
              "fractions of people. This paper rounds them to whole people: a figure over the period is the sum of "
              "the model's yearly figures, rounded once, and a total over levels is rounded on its own, so a total "
              "may differ by one or two from the sum of the rounded figures above it. " + RULE_IN_WORDS),
-        Para(f"Diversity figures are suppressed as in every paper that leaves the organisation: counts from 1 to "
-             f"{pf.threshold(content)} people, and any figure from which one could be worked out, are withheld."),
+        Para(_disclosure_words(content)),
     ))
+
+
+def _disclosure_words(content: Mapping[str, Any]) -> str:
+    """What the paper's audience sees of the diversity figures, and why (planner.diversity.disclosure)."""
+    rule = from_content(content)
+    if rule.exact:
+        return (f"{rule.label}. This paper is for the board and its committees in private: its diversity figures "
+                f"are exact, small numbers included, and it is marked {rule.marking}. The version for a public "
+                "meeting withholds them.")
+    public = [name for key, name in pf.level_names(content).items() if key in rule.public_levels]
+    return (f"Diversity figures are suppressed as in every paper that may be published: counts from 1 to "
+            f"{rule.threshold} people, and any figure from which one could be worked out, are withheld"
+            + (f" (except at levels whose make-up is public anyway: {words_list(public)})" if public else "")
+            + ", and nothing is worked out from a withheld count.")
 
 
 def sections(content: Mapping[str, Any]) -> list[Section]:

@@ -11,11 +11,12 @@ sit in column A under the tables they draw, and a table that may run over pages 
 own, its header repeated on every printed page. So a writer's content is split over sheets that
 follow one another.
 
-Diversity figures are used as the content holds them, already suppressed: a withheld count is
-written as "*", and so is every share of one. As a second guard, a group's count from 1 to the
-threshold is withheld here too, and content marked as unsuppressed is refused: the pack is a paper
-and leaves the organisation's control. A target whose baseline is withheld shows shares and
-appointments only, never projected counts of the group (no target shows projected counts)."""
+Diversity figures are used as the content holds them, already disclosed for the pack's audience by
+the one rule (planner.diversity.disclosure, carried in the content): a withheld count is written as
+"*", and so is every share of one. As a second guard, the rule's primary test is applied here again
+(published: a count from 1 to the threshold, except at a public level), and content marked as
+unsuppressed but not for an internal audience is refused. A target whose starting count is withheld
+shows the reason instead of its figures; no target shows projected counts of the group."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.diversity import assessment, wres
+from planner.diversity.disclosure import Disclosure, from_content
 from planner.exports.book import RAG_FILLS, ROW_POINTS, WIDEST, Book, Column, clean_text
 
 WITHHELD = "*"
@@ -235,19 +237,12 @@ def _right_header(ws: Worksheet, book: Book, row: int, column: int) -> None:
 # --- 1. Diversity ---------------------------------------------------------------------------------
 
 
-def _threshold(content: Mapping[str, Any]) -> int:
-    diversity = content.get("diversity") or {}
-    organisation = content.get("organisation") or {}
-    value = diversity.get("suppression_threshold") or organisation.get("suppression_threshold")
-    return int(value) if value else DEFAULT_THRESHOLD
-
-
-def _withheld(count: Any, flagged: Any, threshold: int) -> bool:
-    """Whether a group's count must not be shown: withheld in the content, missing, or from 1 to the
-    threshold (the primary rule, applied again here in case the content missed it)."""
-    if flagged or count is None or isinstance(count, bool) or not isinstance(count, int | float):
+def _withheld(count: Any, flagged: Any, rule: Disclosure, level: str | None = None) -> bool:
+    """Whether a group's count at a level must not be shown: withheld in the content, missing, or
+    withheld by the rule's primary test (applied again here in case the content missed it)."""
+    if flagged or count is None or isinstance(count, bool) or not isinstance(count, int):
         return True
-    return 1 <= count <= threshold
+    return rule.withholds(count, level=level)
 
 
 def _withheld_note(threshold: int) -> str:
@@ -286,19 +281,19 @@ def _benchmark_sources(representation: Sequence[Mapping[str, Any]]) -> list[str]
 
 
 def _representation_rows(representation: Sequence[Mapping[str, Any]], sources: Sequence[str], names: _Names,
-                         threshold: int) -> list[list[Any]]:
+                         rule: Disclosure) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for rep in representation:
         char = str(rep["characteristic"])
         benchmarks = rep.get("benchmarks") or {}
         everyone = next((r for r in rep.get("rows") or [] if r.get("level") is None), None)
-        everyone_withheld = {str(g["group"]): _withheld(g.get("count"), g.get("suppressed"), threshold)
+        everyone_withheld = {str(g["group"]): _withheld(g.get("count"), g.get("suppressed"), rule)
                              for g in (everyone or {}).get("groups") or []}
         for row in rep.get("rows") or []:
             total = row.get("total")
             for group in row.get("groups") or []:
                 key = str(group["group"])
-                withheld = _withheld(group.get("count"), group.get("suppressed"), threshold)
+                withheld = _withheld(group.get("count"), group.get("suppressed"), rule, row.get("level"))
                 values: list[Any] = [
                     names.characteristic(char), names.level(row.get("level"), "All staff"), names.group(char, key),
                     WITHHELD if withheld else group.get("count"),
@@ -320,7 +315,7 @@ def _gap(value: Any, withheld: bool | None) -> Any:
 
 
 def _indicator_rows(representation: Sequence[Mapping[str, Any]], names: _Names,
-                    threshold: int) -> list[list[Any]]:
+                    rule: Disclosure) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for rep in representation:
         indicators = rep.get("indicators")
@@ -334,7 +329,8 @@ def _indicator_rows(representation: Sequence[Mapping[str, Any]], names: _Names,
         for row in rep.get("rows") or []:
             for group in row.get("groups") or []:
                 if str(group["group"]) == focus_key:
-                    withheld_at[row.get("level")] = _withheld(group.get("count"), group.get("suppressed"), threshold)
+                    withheld_at[row.get("level")] = _withheld(group.get("count"), group.get("suppressed"), rule,
+                                                              row.get("level"))
         characteristic = names.characteristic(char)
         for level, value in (indicators.get("level_gaps_points") or {}).items():
             rows.append([characteristic, names.level(level, "All leaders"),
@@ -382,7 +378,14 @@ def _target_words(target: Mapping[str, Any], names: _Names) -> str:
     return f"{pool[0].upper()}{pool[1:]}. {words}"
 
 
-def _target_rows(targets: Sequence[Mapping[str, Any]], names: _Names, threshold: int) -> list[list[Any]]:
+def _start_withheld(target: Mapping[str, Any], rule: Disclosure) -> bool:
+    """Whether a target's starting count is withheld, and with it everything worked out from it."""
+    level = target.get("level")
+    return _withheld(target.get("baseline_count"), target.get("suppressed"), rule,
+                     None if level in (None, "all") else str(level))
+
+
+def _target_rows(targets: Sequence[Mapping[str, Any]], names: _Names, rule: Disclosure) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for target in targets:
         char = str(target["characteristic"])
@@ -390,8 +393,9 @@ def _target_rows(targets: Sequence[Mapping[str, Any]], names: _Names, threshold:
         rows.append([
             names.characteristic(char), names.level(target.get("level"), "All leaders"),
             names.group(char, str(target["group"])),
-            WITHHELD if _withheld(baseline, target.get("suppressed"), threshold) else baseline,
-            target.get("target_share"), target.get("target_year"), target.get("required_share_of_appointments"),
+            WITHHELD if _start_withheld(target, rule) else baseline,
+            target.get("target_share"), target.get("target_year"),
+            WITHHELD if _start_withheld(target, rule) else target.get("required_share_of_appointments"),
             _pool_share(target), _verdict(target),
         ])
     return rows
@@ -427,15 +431,16 @@ def _trajectory_chart(ws: Worksheet, title: str, header: int, last: int, first_c
 
 
 def _write_targets(book: Book, ws: Worksheet, row: int, targets: Sequence[Mapping[str, Any]], names: _Names,
-                   threshold: int) -> int:
-    """The targets, then each target's trajectory: its table, and its chart under the table."""
+                   rule: Disclosure) -> int:
+    """The targets, then each target's trajectory: its table, and its chart under the table (for a
+    target whose starting count is withheld, the reason instead)."""
     row = book.heading(ws, row, "Targets and the appointments they need")
     row = _table(book, ws, row, [  # narrower names than the other diversity sheets': six columns of figures
         Column("Characteristic", width=22), Column("Level", width=17), _DIVERSITY_NAMES[2],
         Column("People in the group now", "people", 14), Column("Target share", "percent", FIGURE_WIDTH),
         Column("Target year", "year", FIGURE_WIDTH), Column("Share of appointments needed", "percent", 14),
         Column("Group's share of the pool", "percent", FIGURE_WIDTH), Column("Can it be met?", width=12),
-    ], _target_rows(targets, names, threshold))
+    ], _target_rows(targets, names, rule))
     if targets:
         row = book.note(ws, row - 1, "The pool is the level below the target's (for the bottom level and for all "
                                      "leaders, the whole workforce): fair recruitment appoints in proportion to it. "
@@ -443,14 +448,17 @@ def _write_targets(book: Book, ws: Worksheet, row: int, targets: Sequence[Mappin
                                      "if the pool itself widens.") + 1
     if any(_problems(t) and t.get("trajectory") for t in targets):
         row = book.note(ws, row - 1, "Problems found in working a target out are noted with its trajectory.") + 1
-    if any(_withheld(t.get("baseline_count"), t.get("suppressed"), threshold) for t in targets):
-        row = book.note(ws, row - 1, _withheld_note(threshold) + " Where a target's baseline is withheld, its "
-                                     "trajectory shows shares and appointments only.") + 1
+    if any(_start_withheld(t, rule) for t in targets):
+        row = book.note(ws, row - 1, _withheld_note(rule.threshold) + " Where a target's starting count is "
+                                     "withheld, nothing worked out from it is shown.") + 1
     charted = 0
     for target in targets:
         char = str(target["characteristic"])
         group, level = names.group(char, str(target["group"])), names.level(target.get("level"), "All leaders")
         row = book.heading(ws, row, f"{group}, {level}: the way to the target")
+        if _start_withheld(target, rule):
+            row = book.note(ws, row, f"{_capital(rule.reason)}.") + 1
+            continue
         trajectory = target.get("trajectory") or []
         if trajectory:
             row = book.note(ws, row, _target_words(target, names))
@@ -460,7 +468,7 @@ def _write_targets(book: Book, ws: Worksheet, row: int, targets: Sequence[Mappin
             continue
         if _problems(target):
             row = book.note(ws, row, f"Problems: {_problems(target)}.")
-        withheld = _withheld(target.get("baseline_count"), target.get("suppressed"), threshold)
+        withheld = _start_withheld(target, rule)
         no_action = {p.get("year"): p.get("share") for p in target.get("no_action") or []}
         rows = [[p.get("year"), p.get("share"), target.get("target_share"), p.get("appointments_from_group"),
                  WITHHELD if withheld else no_action.get(p.get("year"))] for p in trajectory]
@@ -487,28 +495,30 @@ def _write_targets(book: Book, ws: Worksheet, row: int, targets: Sequence[Mappin
 _DIVERSITY_NAMES = (Column("Characteristic", width=24), Column("Level", width=18), Column("Group", width=28))
 
 
-def _diversity_intro(scenario: Any) -> str:
-    return f" (worked out on the {scenario} scenario)." if scenario else "."
+def _diversity_intro(scenario: Any, rule: Disclosure | None = None) -> str:
+    intro = f" (worked out on the {scenario} scenario)." if scenario else "."
+    return f"{intro} {rule.label}." if rule is not None and rule.exact else intro
 
 
 def write_diversity(book: Book, content: Mapping[str, Any]) -> None:
     """Sheets "Diversity": representation by level against the benchmarks; "Diversity indicators":
     the WRES and WDES indicators; and "Diversity targets": the targets with their trajectories and
-    charts. Always from suppressed figures."""
+    charts. As the content's disclosure rule gives them: exact counts only in content for an internal
+    audience, labelled as such."""
     diversity: Mapping[str, Any] = content.get("diversity") or {}
-    if diversity.get("suppressed") is False:
-        raise ValueError("The board pack shows suppressed diversity figures only; these are unsuppressed.")
-    threshold = _threshold(content)
+    rule = from_content(content)
+    if diversity.get("suppressed") is False and not rule.exact:
+        raise ValueError("Unsuppressed diversity figures go only in a pack for an internal audience.")
     names = _Names(content)
     representation: Sequence[Mapping[str, Any]] = diversity.get("representation") or []
     targets: Sequence[Mapping[str, Any]] = diversity.get("targets") or []
     scenario = (diversity.get("scenario") or {}).get("name")
     ws = _start(book, DIVERSITY, "Diversity of our leaders",
                 "How far each group is represented at each leadership level and across all staff, against the "
-                "benchmarks" + _diversity_intro(scenario))
+                "benchmarks" + _diversity_intro(scenario, rule))
     sources = _benchmark_sources(representation)
     row = book.heading(ws, 3, "Representation by level")
-    shown = _representation_rows(representation, sources, names, threshold)
+    shown = _representation_rows(representation, sources, names, rule)
     row = _table(book, ws, row, [
         *_DIVERSITY_NAMES, Column("People in the group", "people", FIGURE_WIDTH),
         Column("Share of the level", "percent", FIGURE_WIDTH),
@@ -516,15 +526,15 @@ def write_diversity(book: Book, content: Mapping[str, Any]) -> None:
         *[Column(f"{BENCHMARK_NAMES.get(s, _capital(s))} benchmark", "percent", FIGURE_WIDTH + 1) for s in sources],
     ], shown, long=True)
     if any(WITHHELD in values for values in shown):
-        book.note(ws, row - 1, _withheld_note(threshold))
+        book.note(ws, row - 1, _withheld_note(rule.threshold))
     _right_align_withheld(ws)
     fit_rows(ws)
 
     ws = _start(book, INDICATORS, "WRES and WDES indicators",
                 "How far the group each standard watches is represented at each level, and its chance of "
-                "appointment from shortlisting" + _diversity_intro(scenario))
+                "appointment from shortlisting" + _diversity_intro(scenario, rule))
     row = book.heading(ws, 3, "WRES and WDES indicators")
-    indicators = _indicator_rows(representation, names, threshold)
+    indicators = _indicator_rows(representation, names, rule)
     if indicators:
         row = _table(book, ws, row, [
             *_DIVERSITY_NAMES[:2], Column("Measure", width=57),
@@ -535,7 +545,7 @@ def write_diversity(book: Book, content: Mapping[str, Any]) -> None:
                                      "the whole workforce. A relative likelihood above 1 means shortlisted "
                                      "applicants from the group are less likely to be appointed than others.")
         if any(WITHHELD in values for values in indicators):
-            book.note(ws, row, _withheld_note(threshold) + " A gap is withheld with the group's share.")
+            book.note(ws, row, _withheld_note(rule.threshold) + " A gap is withheld with the group's share.")
     else:
         book.note(ws, row, "There are no indicators: they need ethnicity or disability figures.")
     _right_align_withheld(ws)
@@ -543,9 +553,9 @@ def write_diversity(book: Book, content: Mapping[str, Any]) -> None:
 
     ws = _start(book, DIVERSITY_TARGETS, "Diversity targets",
                 "Each target with the appointments it needs, and the way to it year by year"
-                + _diversity_intro(scenario))
+                + _diversity_intro(scenario, rule))
     if targets:
-        _write_targets(book, ws, 3, targets, names, threshold)
+        _write_targets(book, ws, 3, targets, names, rule)
     else:
         book.note(ws, 3, "There are no diversity targets yet.")
     _right_align_withheld(ws)

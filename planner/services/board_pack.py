@@ -2,8 +2,10 @@
 
 The workbook builder (planner.exports.workbook) takes this content and nothing else, so it never
 touches the database, and an approved version can keep the content as it stood and rebuild the
-same pack later. Diversity figures are always suppressed here: papers leave the organisation's
-control, so the on-screen exception for planners never applies."""
+same pack later. Diversity figures follow the one disclosure rule (planner.diversity.disclosure) for
+the pack's audience: published by default (suppressed, and nothing derived from a withheld count:
+a Part 1 meeting, anything that may leave the organisation's control), or internal (exact counts,
+marked OFFICIAL-SENSITIVE: for the board and its committees in private)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from planner.dates import long_date
+from planner.diversity.disclosure import PUBLISHED, Audience, check_audience
 from planner.models import Organisation, Scenario, StaffImport, Strategy
 from planner.services import competencies, consultation, diversity, forecasting, objectives, surveys
 from planner.services.baseline import summarise
@@ -21,7 +24,7 @@ from planner.services.scenarios import area_assumptions, level_assumptions, scen
 from planner.services.structure import areas_of, bands_by_level, levels_of
 
 SCHEMA = 1
-MARKING = "OFFICIAL"
+MARKING = "OFFICIAL"  # a published pack's; planner.diversity.disclosure gives each audience's
 
 
 def _scenario_choice(session: Session, strategy: Strategy, scenario: Scenario | None) -> Scenario | None:
@@ -90,8 +93,8 @@ def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,
 
 
 def _diversity(session: Session, strategy: Strategy, organisation: Organisation,
-               scenario: Scenario | None) -> dict[str, Any]:
-    report = diversity.diversity_report(session, strategy, organisation, scenario, suppressed=True)
+               scenario: Scenario | None, audience: Audience) -> dict[str, Any]:
+    report = diversity.diversity_report(session, strategy, organisation, scenario, audience=audience)
     names = {}
     for char in diversity.all_named(session, organisation.id):  # type: ignore[arg-type]
         names[char.key] = {"name": char.name, "groups": {g.key: g.name for g in char.groups}}
@@ -185,8 +188,11 @@ def draft_status(session: Session, strategy: Strategy) -> dict[str, str]:
 
 
 def pack_content(session: Session, strategy: Strategy, organisation: Organisation, *,
-                 scenario: Scenario | None = None, prepared_by: str, today: date) -> dict[str, Any]:
-    """Every figure and text the board pack shows, for one strategy and scenario, as plain data."""
+                 scenario: Scenario | None = None, prepared_by: str, today: date,
+                 audience: Audience = PUBLISHED) -> dict[str, Any]:
+    """Every figure and text the board pack shows, for one strategy and scenario, as plain data, with
+    the diversity figures as the audience may see them (published unless internal is asked for)."""
+    rule = diversity.rule(organisation, check_audience(audience))
     with competencies.reusing_gaps(session):
         structure = _structure(session, strategy)
         level_ids = {lv.key: lv.id for lv in levels_of(session, strategy)}
@@ -200,10 +206,11 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
                          "mission": strategy.mission, "values": strategy.values, "owner": strategy.owner},
             "status": draft_status(session, strategy),
             "approval": None,
-            "prepared": {"on": today.isoformat(), "by": cover["prepared_by"], "marking": MARKING},
+            "prepared": {"on": today.isoformat(), "by": cover["prepared_by"], "marking": rule.marking,
+                         "audience": rule.audience},
             **structure,
             "forecast": _forecast(session, strategy, chosen, level_ids),  # type: ignore[arg-type]
-            "diversity": _diversity(session, strategy, organisation, chosen),
+            "diversity": _diversity(session, strategy, organisation, chosen, rule.audience),
             "competencies": _competencies(session, strategy),
             "self_assessment": _self_assessment(session, strategy),
             "objectives": _objectives(session, strategy, organisation, today),

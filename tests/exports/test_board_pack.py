@@ -56,18 +56,56 @@ def pack(content: dict[str, Any]) -> Workbook:
     return load_workbook(io.BytesIO(pack_bytes(content)))
 
 
+@pytest.fixture(scope="module")
+def internal_pack(demo: tuple[Session, Strategy, Organisation]) -> Workbook:
+    """The demo's pack for the board and its committees in private: exact diversity counts."""
+    session, strategy, organisation = demo
+    content = pack_content(session, strategy, organisation, prepared_by="Board Secretary", today=date(2026, 11, 23),
+                           audience="internal")
+    return load_workbook(io.BytesIO(pack_bytes(content)))
+
+
 def test_the_demo_pack_has_every_sheet_in_order(pack: Workbook) -> None:
     assert pack.sheetnames == EVERY_SHEET
 
 
-def test_the_demo_pack_has_at_least_four_native_charts_of_the_right_kinds(pack: Workbook) -> None:
+def test_the_demo_pack_has_at_least_four_native_charts_of_the_right_kinds(pack: Workbook,
+                                                                          internal_pack: Workbook) -> None:
     kinds = [type(chart).__name__ for ws in pack.worksheets for chart in ws._charts]  # noqa: SLF001
     assert len(kinds) >= 4
     assert "LineChart" in kinds and "BarChart" in kinds
     forecast_titles = " ".join(_chart_title(c) for c in pack["Forecast charts"]._charts)  # noqa: SLF001
     assert "posts needed against leaders in post" in forecast_titles
     assert "appointments" in forecast_titles.lower()
-    assert pack["Diversity targets"]._charts and pack["Objectives by RAG"]._charts  # noqa: SLF001
+    assert pack["Objectives by RAG"]._charts  # noqa: SLF001
+    # The demo's targets all start from withheld counts: charted for the board in private only.
+    assert internal_pack["Diversity targets"]._charts and not pack["Diversity targets"]._charts  # noqa: SLF001
+
+
+def _indicator_9(pack: Workbook) -> list[Any]:
+    """The ethnicity rows of WRES indicator 9 (the board's share against the workforce's)."""
+    return [row for row in pack["Diversity indicators"].iter_rows(values_only=True)
+            if row[0] == "Ethnicity (WRES groups)" and "WRES indicator 9" in row]
+
+
+def _board_counts(pack: Workbook) -> list[Any]:
+    return [row[3] for row in pack["Diversity"].iter_rows(values_only=True)
+            if row[0] == "Ethnicity (WRES groups)" and row[1] == "Board"]
+
+
+def test_the_boards_figures_are_shown_to_every_audience(pack: Workbook, internal_pack: Workbook) -> None:
+    """The board's make-up is public anyway (every trust publishes it): WRES indicator 9 has its figure in
+    the internal pack and in the published one, where the board's small counts are not withheld either."""
+    for workbook in (internal_pack, pack):
+        [row] = _indicator_9(workbook)
+        gap = next(v for v in row if isinstance(v, float))
+        assert gap == pytest.approx(2 / 15 * 100 - 2460 / 9259 * 100)  # 2 of 15 BME against 26.6%
+        assert "*" not in row and "Not available" not in " ".join(map(str, row))
+        assert _board_counts(workbook) == [12, 2, 1]
+    internal = {row[0]: row[1] for row in internal_pack["Cover"].iter_rows(min_row=8, max_col=2, values_only=True)}
+    assert internal["Protective marking"] == "OFFICIAL-SENSITIVE"
+    notes = " ".join(str(c.value) for row in internal_pack["Diversity"].iter_rows(max_row=3) for c in row if c.value)
+    assert "Exact counts: for the board and its committees only" in notes
 
 
 def _chart_title(chart: Any) -> str:

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, SQLModel, select
 
 from planner.db import engine_for
+from planner.diversity.disclosure import disclosure
 from planner.exports import people_sheets as ps
 from planner.exports.book import RAG_FILLS, Book
 from planner.models import Strategy
@@ -48,8 +49,9 @@ HEADERS = ("Pack table header", "Pack table header number")
 
 
 @pytest.fixture(scope="module")
-def demo_content(database_url: str) -> Iterator[dict[str, Any]]:
-    """The demo trust's pack content, built once for the module (loading the demo takes seconds).
+def demo_contents(database_url: str) -> Iterator[dict[str, dict[str, Any]]]:
+    """The demo trust's pack content for each audience, built once for the module (loading the demo
+    takes seconds).
 
     The conftest `db` fixture is per test, so this opens its own session on the same test database
     and empties it afterwards, as the `app` fixture does."""
@@ -59,12 +61,26 @@ def demo_content(database_url: str) -> Iterator[dict[str, Any]]:
             organisation = load_demo(session=session, hash_method=factories.FAST_HASH)
             assert organisation is not None
             strategy = session.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).one()
-            content = pack_content(session, strategy, organisation, prepared_by="Test", today=date(2026, 11, 23))
+            contents = {audience: pack_content(session, strategy, organisation, prepared_by="Test",
+                                               today=date(2026, 11, 23), audience=audience)
+                        for audience in ("published", "internal")}
     finally:
         with engine.begin() as connection:
             for table in reversed(SQLModel.metadata.sorted_tables):
                 connection.execute(table.delete())
-    yield json.loads(json.dumps(content))  # as stored with an approved version: plain JSON
+    yield json.loads(json.dumps(contents))  # as stored with an approved version: plain JSON
+
+
+@pytest.fixture(scope="module")
+def demo_content(demo_contents: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The demo's published pack content (the default)."""
+    return demo_contents["published"]
+
+
+@pytest.fixture(scope="module")
+def internal_demo_content(demo_contents: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The demo's pack content for the board and its committees in private: exact counts."""
+    return demo_contents["internal"]
 
 
 def _group(key: str, count: int | None, total: int) -> dict[str, Any]:
@@ -326,18 +342,21 @@ def test_withheld_counts_show_as_a_star_and_no_small_count_reaches_the_sheet() -
         assert any(str(n).startswith("* Withheld to protect privacy: counts from 1 to 7 people") for n in notes)
 
 
-def test_a_target_with_a_withheld_baseline_shows_shares_and_appointments_but_no_counts() -> None:
-    content = small_content()
+def test_a_target_whose_start_is_withheld_shows_the_reason_and_nothing_worked_out_from_it() -> None:
+    content = small_content()  # as an older version froze it: the withheld target still holds its figures
     book, _ws = write("Diversity", content)
     sheets = group_sheets(book, "Diversity")
     numbers = {c.value for sheet in sheets for row in sheet.iter_rows() for c in row if is_number(c.value)}
     withheld, shown = content["diversity"]["targets"]
     for point in withheld["trajectory"] + withheld["no_action"]:
         assert point["count"] not in numbers
-    assert {p["share"] for p in withheld["trajectory"]} <= numbers
-    assert 1.25 in numbers  # appointments from the group
-    assert not {p["share"] for p in withheld["no_action"]} & numbers  # no-action share: today's, withheld
-    assert {p["share"] for p in shown["no_action"]} <= numbers
+    assert not {p["share"] for p in withheld["trajectory"][:2] + withheld["no_action"]} & numbers
+    assert not {1.25, 0.55} & numbers  # its appointments from the group and its share needed
+    assert {p["share"] for p in shown["trajectory"] + shown["no_action"]} <= numbers
+    notes = [str(c.value) for row in book.workbook["Diversity targets"].iter_rows() for c in row
+             if c.style == "Pack note"]
+    assert "Withheld: fewer than 8 people (in the group, or in another group its number would reveal), so figures " \
+           "that would reveal the number are not shown." in notes
     ws = book.workbook["Diversity targets"]
     summary, headings = next((top, h) for top, h in tables(ws) if "Can it be met?" in h.values())
     people = next(column for column, heading in headings.items() if "people" in heading.lower())
@@ -345,21 +364,48 @@ def test_a_target_with_a_withheld_baseline_shows_shares_and_appointments_but_no_
     assert all(count_like_cells(sheet, 7) == [] for sheet in sheets)
 
 
-def test_the_demo_sheet_withholds_small_counts(demo_content: dict[str, Any]) -> None:
+def _people_by_level(book: Book) -> list[tuple[Any, Any]]:
+    """(level, people in the group) of each row of the representation."""
+    ws = book.workbook["Diversity"]
+    header = header_row(ws)
+    columns = {str(c.value): c.column for c in ws[header] if c.value}
+    return [(ws.cell(row=r, column=columns["Level"]).value, ws.cell(row=r, column=columns["People in the group"]).value)
+            for r in range(header + 1, ws.max_row + 1) if ws.cell(row=r, column=columns["Level"]).value]
+
+
+def test_the_demo_sheet_withholds_small_counts_except_the_boards(demo_content: dict[str, Any]) -> None:
     threshold = demo_content["organisation"]["suppression_threshold"]
     book, _ws = write("Diversity", demo_content)
+    rows = _people_by_level(book)
+    assert any(v == "*" for _level, v in rows)
+    assert all(not (is_number(v) and 1 <= v <= threshold) for level, v in rows if level != "Board")
+    board = [v for level, v in rows if level == "Board"]  # public anyway: WRES indicator 9's figures
+    assert board[:3] == [12, 2, 1] and "*" not in board
     sheets = group_sheets(book, "Diversity")
-    counts = [column for sheet in sheets for column in people_columns(sheet)]
-    assert any(v == "*" for column in counts for v in column)
-    assert all(not (is_number(v) and 1 <= v <= threshold) for column in counts for v in column)
-    assert all(count_like_cells(sheet, threshold) == [] for sheet in sheets)
+    assert all(count_like_cells(sheet, threshold) == [] for sheet in sheets if sheet.title != "Diversity")
 
 
-def test_unsuppressed_content_is_refused() -> None:
+def test_the_internal_demo_sheet_shows_exact_counts_and_says_so(internal_demo_content: dict[str, Any]) -> None:
+    book, _ws = write("Diversity", internal_demo_content)
+    rows = _people_by_level(book)
+    assert "*" not in [v for _level, v in rows]
+    assert ("Senior leaders", 2) in rows and ("Board", 2) in rows
+    intro = [str(c.value) for row in book.workbook["Diversity"].iter_rows(max_row=3) for c in row if c.value]
+    assert any("Exact counts: for the board and its committees only." in text for text in intro)
+    targets = book.workbook["Diversity targets"]
+    summary, headings = next((top, h) for top, h in tables(targets) if "Can it be met?" in h.values())
+    people = next(column for column, heading in headings.items() if "people" in heading.lower())
+    assert column_below(targets, summary, people) == [2, 194, 26]  # All leaders: at least frontline's 164
+
+
+def test_unsuppressed_content_is_refused_unless_it_is_for_an_internal_audience() -> None:
     content = small_content()
     content["diversity"]["suppressed"] = False
-    with pytest.raises(ValueError, match="suppressed"):
+    with pytest.raises(ValueError, match="internal audience"):
         write("Diversity", content)
+    content["diversity"]["disclosure"] = disclosure("internal", 7, "board").as_content()
+    book, _ws = write("Diversity", content)
+    assert book.workbook["Diversity targets"]
 
 
 def test_names_not_keys_are_shown(demo_content: dict[str, Any]) -> None:
@@ -419,11 +465,13 @@ def test_a_targets_verdict_and_pool_come_from_its_assessment() -> None:
 # --- diversity: charts ----------------------------------------------------------------------------
 
 
-def test_each_target_has_a_line_chart_of_its_trajectory_against_the_target(demo_content: dict[str, Any]) -> None:
-    _book, ws = write("Diversity targets", demo_content)
+def test_each_target_has_a_line_chart_of_its_trajectory_against_the_target(
+        demo_content: dict[str, Any], internal_demo_content: dict[str, Any]) -> None:
+    assert write("Diversity targets", demo_content)[1]._charts == []  # the demo's targets start withheld
+    _book, ws = write("Diversity targets", internal_demo_content)
     charts = ws._charts
-    assert len(charts) == len(demo_content["diversity"]["targets"]) == 3
-    for chart, target in zip(charts, demo_content["diversity"]["targets"], strict=True):
+    assert len(charts) == len(internal_demo_content["diversity"]["targets"]) == 3
+    for chart, target in zip(charts, internal_demo_content["diversity"]["targets"], strict=True):
         assert isinstance(chart, LineChart)
         assert "projected share against the target" in title_text(chart)
         assert chart.y_axis.number_format.formatCode == "0%" and chart.y_axis.title and chart.x_axis.title
