@@ -19,6 +19,9 @@ from planner.permissions import ROLES
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from planner.diversity.disclosure import Audience
+    from planner.models import Strategy
+
 
 def database_url() -> str:
     """The database the command works on: DATABASE_URL, or the SQLite file under data/."""
@@ -42,6 +45,16 @@ def db_session() -> Iterator[Session]:
         fail("the database has no tables yet: run `planner init-db` first")
     with Session(engine_for(url), expire_on_commit=False) as session:
         yield session
+
+
+def pack_audience(session: Session, strategy: Strategy, audience: str | None) -> Audience:
+    """The audience asked for, else the cover sheet's: Part 2 (in private) internal, Part 1 published."""
+    from planner.diversity.disclosure import audience_for_part, check_audience
+    from planner.services.board_cover import cover_content
+
+    if audience:
+        return check_audience(audience)
+    return audience_for_part(cover_content(session, strategy, prepared_by="").get("part"))
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -449,8 +462,12 @@ def import_objectives_command(objectives_file: str, strategy_id: int, sheet: str
 @click.option("--step", type=click.Choice(sorted(STEP_SHEETS)), help="Only this step's sheets.")
 @click.option("--prepared-by", default="",
               help="The name on the cover as 'Prepared by' (default: the cover sheet's author, if any).")
+@click.option("--audience", type=click.Choice(["internal", "published"]),
+              help="Who it is for: internal (exact diversity counts, marked OFFICIAL-SENSITIVE: the board and its "
+                   "committees in private) or published (small counts withheld). Default: from the cover "
+                   "sheet's part (Part 2: internal; Part 1: published).")
 def export_command(strategy_id: int, scenario_name: str | None, output: str, step: str | None,
-                   prepared_by: str) -> None:
+                   prepared_by: str, audience: str | None) -> None:
     """Write the board pack: an Excel workbook of every step, with charts and a live forecast sheet."""
     from datetime import date
     from pathlib import Path
@@ -478,7 +495,8 @@ def export_command(strategy_id: int, scenario_name: str | None, output: str, ste
                 fail(exc.message, code=2)
         organisation = session.get(Organisation, strategy.organisation_id)  # type: ignore[union-attr]
         content = pack_content(session, strategy, organisation, scenario=scenario,  # type: ignore[arg-type]
-                               prepared_by=prepared_by, today=date.today())
+                               prepared_by=prepared_by, today=date.today(),
+                               audience=pack_audience(session, strategy, audience))  # type: ignore[arg-type]
     data = pack_bytes(content, sheets=STEP_SHEETS[step] if step else None)
     # Write beside the target, then rename, so a failure never leaves half a workbook behind.
     partial = target.with_name(f".{target.name}.partial")
@@ -488,7 +506,8 @@ def export_command(strategy_id: int, scenario_name: str | None, output: str, ste
     except OSError as exc:
         partial.unlink(missing_ok=True)
         fail(f"cannot write {output}: {exc.strerror or exc}", code=1)
-    click.echo(f"Wrote {output} ({len(data) / 1024:,.0f} KB).")
+    click.echo(f"Wrote {output} ({len(data) / 1024:,.0f} KB; {content['prepared']['audience']}, marked "
+               f"{content['prepared']['marking']}).")
 
 
 @main.command("board-paper")
@@ -497,7 +516,12 @@ def export_command(strategy_id: int, scenario_name: str | None, output: str, ste
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The file to write: PAPER.docx (Word) or PAPER.pdf (through LibreOffice).")
 @click.option("--prepared-by", default="", help="The name on the cover (default: none recorded).")
-def board_paper_command(strategy_id: int, scenario_name: str | None, output: str, prepared_by: str) -> None:
+@click.option("--audience", type=click.Choice(["internal", "published"]),
+              help="Who it is for: internal (exact diversity counts, marked OFFICIAL-SENSITIVE: the board and its "
+                   "committees in private) or published (small counts withheld). Default: from the cover "
+                   "sheet's part (Part 2: internal; Part 1: published).")
+def board_paper_command(strategy_id: int, scenario_name: str | None, output: str, prepared_by: str,
+                        audience: str | None) -> None:
     """Write the board paper: an NHS cover sheet and the strategy in words, tables and charts, as Word or PDF.
 
     Charts need Chromium (without it a note stands in for each); a PDF needs LibreOffice
@@ -531,7 +555,8 @@ def board_paper_command(strategy_id: int, scenario_name: str | None, output: str
                 fail(exc.message, code=2)
         organisation = session.get(Organisation, strategy.organisation_id)  # type: ignore[union-attr]
         content = pack_content(session, strategy, organisation, scenario=scenario,  # type: ignore[arg-type]
-                               prepared_by=prepared_by, today=date.today())
+                               prepared_by=prepared_by, today=date.today(),
+                               audience=pack_audience(session, strategy, audience))  # type: ignore[arg-type]
     try:
         data = board_paper.paper_docx(content)
         if kind == ".pdf":

@@ -1,5 +1,9 @@
 """Downloads of the board pack (the whole workbook from the strategy page, or one step's sheets) and
-of the board paper (Word, or PDF through LibreOffice)."""
+of the board paper (Word, or PDF through LibreOffice).
+
+Each is for an audience (planner.diversity.disclosure): internal (exact diversity counts, marked
+OFFICIAL-SENSITIVE) only for someone who may see exact figures when the cover sheet puts the paper
+to Part 2 of the meeting; otherwise, or with ?audience=published, the public version."""
 
 from __future__ import annotations
 
@@ -12,22 +16,32 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
 from planner.db import get_session
+from planner.diversity.disclosure import INTERNAL
 from planner.exports.steps import STEP_SHEETS
 from planner.exports.workbook import pack_bytes
-from planner.models import Scenario
-from planner.services import board_paper
+from planner.models import Scenario, Strategy
+from planner.services import board_cover, board_paper
 from planner.services.board_pack import pack_content
+from planner.web.audience import paper_audience
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/strategies/<int:strategy_id>")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def file_name(title: str, step: str | None, today: date, ext: str = "xlsx") -> str:
-    """A download name from the strategy's title: letters, digits and hyphens only."""
+def file_name(title: str, step: str | None, today: date, ext: str = "xlsx", *, sensitive: bool = False) -> str:
+    """A download name from the strategy's title: letters, digits and hyphens only (and saying so where
+    it holds exact diversity counts)."""
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "strategy"
     part = f"-{step}" if step else "-board-pack"
-    return f"{slug}{part}-{today.isoformat()}.{ext}"
+    return f"{slug}{part}{'-official-sensitive' if sensitive else ''}-{today.isoformat()}.{ext}"
+
+
+def _content(strategy: Strategy, scenario: Scenario | None, today: date) -> dict[str, Any]:
+    """The pack's content for the audience the request and the cover sheet give."""
+    cover = board_cover.cover_content(get_session(), strategy, prepared_by="")
+    return pack_content(get_session(), strategy, current_org(), scenario=scenario,  # type: ignore[arg-type]
+                        prepared_by=current_user.display_name, today=today, audience=paper_audience(cover))
 
 
 def paper_response(content: Mapping[str, Any], fmt: str, name: str) -> Response | tuple[str, int]:
@@ -60,11 +74,11 @@ def pack(strategy_id: int) -> Response:
     scenario_id = request.args.get("scenario", type=int)
     scenario = child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None
     today = date.today()
-    content = pack_content(get_session(), strategy, current_org(), scenario=scenario,  # type: ignore[arg-type]
-                           prepared_by=current_user.display_name, today=today)
+    content = _content(strategy, scenario, today)
     data = pack_bytes(content, sheets=STEP_SHEETS[step] if step else None)
     response = Response(data, mimetype=XLSX)
-    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(strategy.title, step, today)}"'
+    name = file_name(strategy.title, step, today, sensitive=content["prepared"]["audience"] == INTERNAL)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -74,9 +88,9 @@ def _paper(strategy_id: int, fmt: str) -> Response | tuple[str, int]:
     scenario_id = request.args.get("scenario", type=int)
     scenario = child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None
     today = date.today()
-    content = pack_content(get_session(), strategy, current_org(), scenario=scenario,  # type: ignore[arg-type]
-                           prepared_by=current_user.display_name, today=today)
-    return paper_response(content, fmt, file_name(strategy.title, "board-paper", today, fmt))
+    content = _content(strategy, scenario, today)
+    return paper_response(content, fmt, file_name(strategy.title, "board-paper", today, fmt,
+                                                  sensitive=content["prepared"]["audience"] == INTERNAL))
 
 
 @bp.route("/paper.docx")
