@@ -149,14 +149,19 @@ def test_a_withheld_pool_count_is_used_but_its_share_is_not_shown(client, db: Se
 
 def test_the_targets_page_shows_the_pool_beside_the_target_and_never_a_bare_yes(client, db: Session, strategy,  # type: ignore[no-untyped-def]
                                                                                  setup, signed_in) -> None:
-    add(db, strategy, setup["levels"]["middle"].id, share=0.3)
+    target = add(db, strategy, setup["levels"]["middle"].id, share=0.3)
     signed_in("viewer")
     row = cells_of(client.get(f"/strategies/{strategy.id}/diversity/targets")).tables["targets-table"][0]
     assert row[3] == f"25.0% of frontline leaders are {BME}, from the baseline"
     needed = row[2].removesuffix(" a year")
-    assert row[4] == (f"Needs a wider pool Needs {needed} of appointments to middle leader posts; the pool it draws "
-                      f"from (frontline leaders) is 25.0% {BME}: {assessment.WIDEN}.")
+    sentence = (f"Needs {needed} of appointments to middle leader posts; the pool it draws from (frontline leaders) "
+                f"is 25.0% {BME}: {assessment.WIDEN}.")
+    assert row[4] == f"Needs a wider pool {sentence}"
     assert "Yes" not in row
+    page = html.unescape(client.get(f"/strategies/{strategy.id}/diversity/targets/{target.id}").get_data(as_text=True))
+    assert '<span class="app-figure" id="assessment-label">Needs a wider pool</span>' in page
+    assert f'<span id="assessment-sentence">{sentence}</span>' in page
+    assert f"25.0% of frontline leaders are {BME}, from the baseline" in page
 
 
 # --- the form ---------------------------------------------------------------------------------
