@@ -655,14 +655,19 @@ def serve(host: str, port: int | None) -> None:
               help="The folder to write into (made if missing).")
 @click.option("--format", "formats", default="png,svg,html", show_default=True,
               help="Which files, comma-separated: png, svg, html.")
-def export_charts_command(strategy_id: int, scenario_name: str | None, output: str, formats: str) -> None:
+@click.option("--audience", type=click.Choice(["internal", "published"]), default="published", show_default=True,
+              help="Whose figures the diversity charts show: published (nothing worked out from a withheld "
+                   "count) or internal (exact: for the board and its committees only).")
+def export_charts_command(strategy_id: int, scenario_name: str | None, output: str, formats: str,
+                          audience: str) -> None:
     """Write every chart of a strategy's pages as a print-resolution PNG (300 dpi at A4 text width),
     an SVG and a self-contained interactive HTML file, for board papers; prints each file written.
 
-    PNG and SVG need Chromium (`apt-get install chromium`, or BROWSER_PATH). Diversity charts use
-    suppressed figures only."""
+    PNG and SVG need Chromium (`apt-get install chromium`, or BROWSER_PATH). Diversity charts are the
+    published ones unless --audience internal: a target whose starting count is withheld has none."""
     from pathlib import Path
 
+    from planner.diversity.disclosure import check_audience
     from planner.exports import chart_files
     from planner.models import Organisation, Strategy
     from planner.services import ServiceError
@@ -689,7 +694,8 @@ def export_charts_command(strategy_id: int, scenario_name: str | None, output: s
         except chart_files.ChromiumMissing as exc:
             fail(str(exc), code=2)
         organisation = session.get(Organisation, strategy.organisation_id)  # type: ignore[union-attr]
-        figures = strategy_figures(session, strategy, organisation, scenario)  # type: ignore[arg-type]
+        figures = strategy_figures(session, strategy, organisation, scenario,  # type: ignore[arg-type]
+                                   audience=check_audience(audience))
     if not figures:
         click.echo(f"Strategy {strategy_id} has no charts yet (no baseline, survey results or objectives).", err=True)
         return

@@ -18,7 +18,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "competencies.edit": DRAFTERS,
     "objectives.manage": EDITORS,
     "surveys.manage": EDITORS | {"planner"},
-    # Unsuppressed diversity counts, on screen and clearly labelled (never in papers).
+    # Exact diversity counts: on screen, clearly labelled, and in packs and papers for a Part 2 meeting
+    # (planner.diversity.disclosure's internal audience).
     "diversity.unsuppressed": frozenset({"admin", "planner"}),
     "members.manage": frozenset({"admin"}),
     # Consult, approve and keep.

@@ -52,7 +52,8 @@ def test_every_chart_of_the_demo_is_written_as_png_svg_and_html(demo_env: dict[s
             pytest.fail("Chromium not found: apt-get install chromium")
         pytest.skip("Chromium not found: apt-get install chromium")
     out = tmp_path / "papers" / "charts"  # made, parents too
-    result = invoke(demo_env, "--strategy", str(strategy_id), "-o", str(out))
+    # The demo's targets start from withheld counts: their charts are drawn for an internal audience only.
+    result = invoke(demo_env, "--strategy", str(strategy_id), "-o", str(out), "--audience", "internal")
     assert result.exit_code == 0, result.output
     printed = result.stdout.splitlines()
     assert printed == [str(p) for p in sorted(out.iterdir(), key=lambda p: printed.index(str(p)))]
@@ -78,6 +79,11 @@ def test_html_alone_needs_no_browser_and_follows_the_scenario(demo_env: dict[str
     assert result.exit_code == 0, result.output
     assert all(line.endswith(".html") for line in result.stdout.splitlines())
     assert "(Growth scenario)" in (tmp_path / "out" / "forecast-demand.html").read_text(encoding="utf-8")
+    assert not list((tmp_path / "out").glob("diversity-target-*"))  # published: the demo's targets start withheld
+    result = invoke(env, "--strategy", str(strategy_id), "-o", str(tmp_path / "exact"), "--format", "html",
+                    "--audience", "internal")
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "exact").glob("diversity-target-*.html"))) == 3
 
 
 @pytest.mark.parametrize(("args", "message"), [

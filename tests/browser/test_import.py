@@ -46,6 +46,6 @@ def test_upload_preview_confirm_and_see_representation(page: Page, live_server: 
     expect(table).to_contain_text("All staff")
     expect(table.locator("abbr").first).to_have_text("*")  # small numbers withheld by default
     page.get_by_role("link", name="Show unsuppressed figures (on screen only)").click()
-    expect(page.locator(".nhsuk-warning-callout")).to_contain_text("not for papers")
+    expect(page.locator(".nhsuk-warning-callout")).to_contain_text("Exact counts: for the board")
     expect(page.locator("#representation abbr")).to_have_count(0)
     screenshot(page, "representation-unsuppressed")

@@ -1,4 +1,4 @@
-"""The people sheets of the board pack: diversity (always suppressed), competencies, self-assessment,
+"""The people sheets of the board pack: diversity (by the disclosure rule), competencies, self-assessment,
 objectives and unowned gaps, from the demo trust's content and from small hand-made content. Each
 writer writes a group of sheets (a table that may run over pages has a sheet of its own)."""
 

@@ -204,7 +204,7 @@ def test_a_viewer_never_sees_a_count_from_1_to_the_threshold(client, db: Session
                 # A published level total with one withheld cell would give that cell away.
                 if row["total"] != "*":
                     assert len(withheld) != 1, row
-            assert "not for papers" not in page_text(response)
+            assert "Exact counts" not in page_text(response)
     assert small_seen, "the table had no small counts to withhold, so the test proved nothing"
 
 
@@ -224,17 +224,17 @@ def test_only_admins_and_planners_see_unsuppressed_figures_and_then_under_a_warn
     signed_in(role)
     plain = client.get(f"/strategies/{strategy.id}/diversity?characteristic=ethnicity")
     assert representation(plain)["frontline"]["counts"]["bme"] == "*"
-    assert "not for papers" not in page_text(plain)
+    assert "Exact counts" not in page_text(plain)
     assert ("Show unsuppressed figures" in page_text(plain)) is sees_unsuppressed
     asked = client.get(f"/strategies/{strategy.id}/diversity?characteristic=ethnicity&unsuppressed=1")
     table = representation(asked)
     if sees_unsuppressed:
         assert table["frontline"]["counts"] == {"white": "40", "bme": "5", "not_stated": "0"}
         assert table["middle"]["counts"] == {"white": "30", "bme": "9", "not_stated": "2"}
-        assert "Unsuppressed figures: not for papers" in page_text(asked)
+        assert "Exact counts: for the board and its committees only" in page_text(asked)
     else:
         assert table["frontline"]["counts"]["bme"] == "*" and table["middle"]["counts"]["not_stated"] == "*"
-        assert "not for papers" not in page_text(asked)
+        assert "Exact counts" not in page_text(asked)
 
 
 @pytest.mark.parametrize(("threshold", "bme_frontline", "withheld"), [
