@@ -249,6 +249,9 @@ class DiversityCount(SQLModel, table=True):
     characteristic: str = Field(max_length=40)
     group_key: str = Field(max_length=40)
     count: int = 0
+    # Set only on counts of the board level by board member type (planner.diversity.board): those rows
+    # break the board's own (untyped) counts down again, so every other total leaves them out.
+    board_type: str | None = Field(default=None, max_length=30)
 
 
 class Benchmark(SQLModel, table=True):

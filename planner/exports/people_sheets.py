@@ -37,6 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.diversity import assessment, wres
+from planner.diversity import board as board_types
 from planner.diversity.disclosure import Disclosure, from_content
 from planner.exports.book import RAG_FILLS, ROW_POINTS, WIDEST, Book, Column, clean_text
 
@@ -341,9 +342,33 @@ def _indicator_rows(representation: Sequence[Mapping[str, Any]], names: _Names,
         rows.append([characteristic, names.level(board, "Board"),
                      f"{focus}: share on the board minus share of the workforce",
                      _gap(indicators.get("board_gap_points"), withheld_at.get(board)), None, board_standard])
+        rows += _membership_rows(indicators, characteristic, focus, names.level(board, "Board"), board, board_standard,
+                                 rule)
         rows.append([characteristic, "Appointments",
                      f"Relative likelihood of appointment from shortlisting: other applicants compared with {focus}",
                      None, indicators.get("relative_likelihood"), likelihood_standard])
+    return rows
+
+
+def _membership_rows(indicators: Mapping[str, Any], characteristic: str, focus: str, board_name: str,
+                     board_level: str | None, standard: str, rule: Disclosure) -> list[list[Any]]:
+    """WRES indicator 9 (WDES metric 10) by voting and by executive membership of the board, each
+    asked of the rule again; the reason instead where no board member types were imported. Content
+    from before board member types has neither and gets no rows."""
+    if "board_membership" not in indicators:
+        return []
+    membership = indicators.get("board_membership")
+    if not membership:
+        return [[characteristic, f"{board_name}: voting and executive membership",
+                 str(indicators.get("board_membership_note") or board_types.NOT_RECORDED), None, None, standard]]
+    rows: list[list[Any]] = []
+    for key in board_types.MEMBERSHIPS:
+        figures: Mapping[str, Any] = membership.get(key) or {}
+        withheld = (_withheld(figures.get("count"), figures.get("suppressed"), rule, board_level)
+                    or _withheld(figures.get("members"), False, rule, board_level))
+        rows.append([characteristic, f"{board_name} ({key} members)",
+                     f"{focus}: share of the board's {key} members minus share of the workforce",
+                     WITHHELD if withheld else figures.get("gap_points"), None, standard])
     return rows
 
 

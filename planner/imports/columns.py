@@ -12,7 +12,7 @@ from planner.imports.files import ImportRefused, Row
 
 COLUMNS = (
     "Assignment Number", "Area", "Pay Band", "Leader", "FTE", "Ethnic Origin", "Sex", "Disability", "Age",
-    "Date of Birth",
+    "Date of Birth", "Board Member Type",
 )
 REQUIRED = ("Area", "Pay Band")
 # Headings recognised without a mapping, best first; the first is the column's own name.
@@ -27,6 +27,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "Disability": ("Disability", "Disabled"),
     "Age": ("Age",),
     "Date of Birth": ("Date of Birth", "DOB", "Birth Date"),
+    "Board Member Type": ("Board Member Type", "Board Type", "Board Membership", "Board Member"),
 }
 HEADER_SEARCH_ROWS = 20  # title lines above the headings are allowed, up to this many rows
 MAPPING_MAX_BYTES = 64 * 1024

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from planner.diversity.board import parse_board_type
 from planner.diversity.characteristics import (
     age_band,
     age_on,
@@ -70,6 +71,9 @@ class ImportResult:
     skip_bad_rows: bool = False
     columns: dict[str, str] = field(default_factory=dict)  # our column -> the file's heading read for it
     missing_characteristics: list[str] = field(default_factory=list)  # characteristic keys with no column
+    # (area, board level, board member type, characteristic, group) -> people: the board's counts again,
+    # by type, for rows that give one (planner.diversity.board)
+    board_diversity: dict[tuple[str, str, str, str, str], int] = field(default_factory=dict)
 
     @property
     def importable(self) -> bool:
@@ -93,8 +97,10 @@ class _Tally:
     """The counts so far, and the problems; fed one row at a time."""
 
     def __init__(self, columns: Columns, areas: Mapping[str, str], band_levels: Mapping[str, str], as_at: date,
-                 limits: Limits) -> None:
+                 limits: Limits, board_level: str | None = None) -> None:
         self.columns = columns
+        self.board_level = board_level
+        self.board_type = _cached(parse_board_type)
         self.as_at = as_at
         self.limits = limits
         self.area = _cached(AreaLookup(areas).code)
@@ -113,6 +119,7 @@ class _Tally:
         self.fte: dict[str, Decimal] = {}
         self.leaders: dict[tuple[str, str], int] = {}
         self.diversity: dict[tuple[str, str | None, str, str], int] = {}
+        self.board_diversity: dict[tuple[str, str, str, str, str], int] = {}
         self.problems: list[RowProblem] = []
         self.totals: dict[str, int] = {}
 
@@ -166,6 +173,17 @@ class _Tally:
         fte = parse_fte(raw["FTE"]) if "FTE" in raw else Decimal(0)
         if fte is None:
             problem(number, "FTE", "bad code", f"{shown(text['FTE'])} is not a full-time equivalent from 0 to 2.")
+        board_type = ""
+        if text.get("Board Member Type"):
+            found = self.board_type(text["Board Member Type"])
+            if not isinstance(found, str):
+                problem(number, "Board Member Type", "bad code", f"{shown(text['Board Member Type'])} is not "
+                        "Executive (voting), Executive (non-voting), Non-executive or blank.")
+            elif found and (self.board_level is None or level != self.board_level):
+                problem(number, "Board Member Type", "bad code", f"{shown(text['Board Member Type'])} is given, "
+                        "but this row is not a leader at the board level: leave it blank for staff not on the board.")
+            else:
+                board_type = found
         groups = self._groups(number, raw, text)
         if sum(self.totals.values()) > before:
             self.rows_skipped += 1
@@ -182,6 +200,9 @@ class _Tally:
             if level is not None:
                 leaders = (area, level, characteristic, group)
                 diversity[leaders] = diversity.get(leaders, 0) + 1
+            if board_type and level is not None:
+                typed = (area, level, board_type, characteristic, group)
+                self.board_diversity[typed] = self.board_diversity.get(typed, 0) + 1
 
     def _groups(self, number: int, raw: dict[str, object], text: dict[str, str]) -> list[tuple[str, str]]:
         """(characteristic, group) for each characteristic the file has; problems for values not recognised."""
@@ -240,6 +261,7 @@ def read_staff_extract(
     skip_bad_rows: bool = False,
     as_at: date,
     limits: Limits = Limits(),  # noqa: B008 (frozen, so one shared default is safe)
+    board_level: str | None = None,
 ) -> ImportResult:
     """Count a staff extract held in memory; ImportRefused (one sentence) if the file cannot be read at all."""
     check_size(data, limits)
@@ -250,7 +272,7 @@ def read_staff_extract(
         empty = "The file is empty." if kind == "csv" else (
             f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
         columns = find_headings(rows, checked, empty=empty)
-        tally = _Tally(columns, areas, band_levels, as_at, limits)
+        tally = _Tally(columns, areas, band_levels, as_at, limits, board_level)
         for number, row in rows:
             tally.add(number, row)
     if tally.rows_read == 0:
@@ -270,4 +292,5 @@ def read_staff_extract(
         columns=dict(columns.headings),
         missing_characteristics=[key for key, needs in _CHARACTERISTIC_COLUMNS
                                  if not any(c in columns.index for c in needs)],
+        board_diversity=dict(sorted(tally.board_diversity.items())),
     )

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from planner import areas as tree
 from planner.diversity import assessment, wres
+from planner.diversity import board as board_types
 from planner.diversity.characteristics import CHARACTERISTICS, Characteristic, characteristic
 from planner.diversity.disclosure import INTERNAL, PUBLISHED, Audience, Disclosure, disclosure
 from planner.diversity.suppression import SuppressedTable, share
@@ -53,6 +54,8 @@ class Representation:
     workforce: dict[str, float | None] = field(default_factory=dict)
     benchmarks: dict[str, dict[str, float]] = field(default_factory=dict)  # source -> group -> share
     audience: Audience = PUBLISHED
+    area_ids: set[int] | None = None  # the areas counted (None: the whole organisation)
+    organisation: Organisation | None = None  # whose disclosure rule the counts went through
 
 
 def rule(organisation: Organisation, audience: Audience) -> Disclosure:
@@ -113,7 +116,8 @@ def _counts(session: Session, strategy: Strategy, characteristic_key: str,
     """(level id or None for all staff, group) -> count, summed over the chosen areas."""
     out: dict[tuple[int | None, str], int] = {}
     query = select(DiversityCount).where(DiversityCount.strategy_id == strategy.id,
-                                         DiversityCount.characteristic == characteristic_key)
+                                         DiversityCount.characteristic == characteristic_key,
+                                         DiversityCount.board_type.is_(None))  # type: ignore[union-attr]
     for row in session.exec(query):
         if area_ids is not None and row.area_id not in area_ids:
             continue
@@ -147,7 +151,8 @@ def representation(
     chosen = _audience(suppressed, audience)
     char = named(session, organisation.id, characteristic_key)  # type: ignore[arg-type]
     levels = levels_of(session, strategy)
-    counts = _counts(session, strategy, char.key, subtree(session, strategy, area_id))
+    area_ids = subtree(session, strategy, area_id)
+    counts = _counts(session, strategy, char.key, area_ids)
     rows = [(lv.key, lv.name) for lv in levels] + [(ALL_STAFF, "All staff")]
     by_key = {lv.id: lv.key for lv in levels}
     cells = {(by_key[level_id] if level_id is not None else ALL_STAFF, group): n
@@ -157,7 +162,8 @@ def representation(
     table = rule(organisation, chosen).table(cells, [r for r, _ in rows], columns,
                                              row_levels={lv.key: lv.key for lv in levels},
                                              publish_column_totals=False)
-    result = Representation(char, rows, table, chosen == PUBLISHED, audience=chosen)
+    result = Representation(char, rows, table, chosen == PUBLISHED, audience=chosen, area_ids=area_ids,
+                            organisation=organisation)
     for row, _label in rows:
         for group in columns:
             result.shares[(row, group)] = share(table.cells.get((row, group)), table.row_totals.get(row))
@@ -176,6 +182,57 @@ class Indicators:
     board_gap: float | None  # indicator 9: the top level's share minus the workforce's, in points
     relative_likelihood: float | None  # indicator 2: reference group's likelihood / focus group's
     shortlisting: dict[str, tuple[int, int]]  # group -> (shortlisted, appointed)
+    # Indicator 9 again for the board's voting and executive membership (planner.diversity.board):
+    # None where no board member types were imported.
+    membership: BoardMembership | None = None
+
+
+@dataclass
+class BoardMembership:
+    """The focus group's count, members and share for each membership of the board (voting, executive),
+    as the audience may see them, and the gap with the workforce in points (None: withheld or none)."""
+
+    counts: dict[str, int | None]
+    totals: dict[str, int | None]
+    shares: dict[str, float | None]
+    gaps: dict[str, float | None]
+    withheld: dict[str, bool]
+
+
+def board_membership(session: Session, strategy: Strategy, rep: Representation, board: str | None,
+                     focus: str, workforce: float | None) -> BoardMembership | None:
+    """The board by voting and by executive membership, through the disclosure rule; None if no counts
+    by board member type were imported. The rule sees the three types themselves (each membership
+    adds two of them), so what it withholds from a type is withheld from every membership it is in."""
+    levels = {lv.key: lv.id for lv in levels_of(session, strategy)}
+    if board is None or board not in levels:
+        return None
+    typed: dict[tuple[str, str], int] = {}
+    for row in session.exec(select(DiversityCount).where(
+            DiversityCount.strategy_id == strategy.id, DiversityCount.characteristic == rep.characteristic.key,
+            DiversityCount.level_id == levels[board], DiversityCount.board_type.is_not(None))):  # type: ignore[union-attr]
+        if rep.area_ids is None or row.area_id in rep.area_ids:
+            key = (str(row.board_type), row.group_key)
+            typed[key] = typed.get(key, 0) + row.count
+    if not typed:
+        return None
+    organisation = rep.organisation or session.get(Organisation, strategy.organisation_id)
+    assert organisation is not None
+    columns = [g.key for g in rep.characteristic.groups]
+    types = list(board_types.BOARD_TYPES)
+    table = rule(organisation, rep.audience).table(typed, types, columns, row_levels=dict.fromkeys(types, board),
+                                                   publish_column_totals=False)
+    out = BoardMembership({}, {}, {}, {}, {})
+    for membership, members in board_types.MEMBERSHIPS.items():
+        parts = [table.cells.get((t, focus)) for t in members]
+        totals = [table.row_totals.get(t) for t in members]
+        count = None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+        total = None if any(t is None for t in totals) else sum(t for t in totals if t is not None)
+        out.counts[membership], out.totals[membership] = count, total
+        out.shares[membership] = share(count, total)
+        out.gaps[membership] = wres.percentage_point_gap(out.shares[membership], workforce)
+        out.withheld[membership] = count is None or total is None
+    return out
 
 
 def indicators(rep: Representation, session: Session, strategy: Strategy) -> Indicators | None:
@@ -196,7 +253,7 @@ def indicators(rep: Representation, session: Session, strategy: Strategy) -> Ind
                                               figures[focus][0], figures[focus][1])
     return Indicators(rep.characteristic.key, focus, gaps,
                       wres.percentage_point_gap(rep.shares.get((board, focus)), workforce) if board else None,
-                      likelihood, figures)
+                      likelihood, figures, board_membership(session, strategy, rep, board, focus, workforce))
 
 
 def save_benchmarks(*, session: Session, strategy: Strategy, characteristic_key: str,
@@ -343,7 +400,8 @@ def _group_count(session: Session, strategy: Strategy, target: DiversityTarget, 
     query = select(DiversityCount).where(DiversityCount.strategy_id == strategy.id,
                                          DiversityCount.characteristic == target.characteristic,
                                          DiversityCount.group_key == target.group_key,
-                                         DiversityCount.level_id.is_not(None))  # type: ignore[union-attr]
+                                         DiversityCount.level_id.is_not(None),  # type: ignore[union-attr]
+                                         DiversityCount.board_type.is_(None))  # type: ignore[union-attr]
     wanted = {lv.id for lv in levels} if target.level_id is None else {target.level_id}
     return sum(row.count for row in session.exec(query) if row.level_id in wanted and row.area_id in area_ids)
 
@@ -529,7 +587,8 @@ def baseline_diversity(session: Session, strategy: Strategy, organisation: Organ
     level_keys: dict[int | None, str | None] = {lv.id: lv.key for lv in levels_of(session, strategy)}
     level_keys[None] = None
     tables: dict[tuple[str, int | None], dict[tuple[str, str], int]] = {}
-    for row in session.exec(select(DiversityCount).where(DiversityCount.strategy_id == strategy.id)):
+    for row in session.exec(select(DiversityCount).where(DiversityCount.strategy_id == strategy.id,
+                                                         DiversityCount.board_type.is_(None))):  # type: ignore[union-attr]
         if row.area_id in areas and row.level_id in level_keys:
             cells = tables.setdefault((row.characteristic, row.level_id), {})
             key = (areas[row.area_id], row.group_key)
@@ -580,6 +639,7 @@ def diversity_report(session: Session, strategy: Strategy, organisation: Organis
             "indicators": None if ind is None else {
                 "focus_group": ind.focus_group, "level_gaps_points": ind.level_gaps,
                 "board_gap_points": ind.board_gap, "relative_likelihood": ind.relative_likelihood,
+                **_membership_out(ind.membership),
             },
         })
     targets_out = []
@@ -611,3 +671,13 @@ def diversity_report(session: Session, strategy: Strategy, organisation: Organis
             "suppression_threshold": organisation.suppression_threshold, "suppressed": suppressed,
             "audience": chosen, "disclosure": rule(organisation, chosen).as_content(),
             "representation": representation_out, "targets": targets_out}
+
+
+def _membership_out(membership: BoardMembership | None) -> dict[str, Any]:
+    """Indicator 9 by voting and executive membership, for the API and the pack."""
+    if membership is None:
+        return {"board_membership": None, "board_membership_note": board_types.NOT_RECORDED}
+    return {"board_membership": {key: {
+        "gap_points": membership.gaps[key], "share": membership.shares[key], "count": membership.counts[key],
+        "members": membership.totals[key], "suppressed": membership.withheld[key],
+    } for key in board_types.MEMBERSHIPS}, "board_membership_note": None}

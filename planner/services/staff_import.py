@@ -46,9 +46,11 @@ def read(
 ) -> ImportResult:
     """Read an extract against the strategy's areas and band map (raises ImportRefused)."""
     areas, bands = lookups(session, strategy)
+    levels = levels_of(session, strategy)
+    # The top level is the board: only its leaders may have a board member type.
     return read_staff_extract(data, filename, areas=areas, band_levels=bands, mapping=mapping, sheet=sheet,
                               skip_bad_rows=skip_bad_rows, as_at=date(strategy.start_year, 3, 31),
-                              limits=limits or Limits())
+                              limits=limits or Limits(), board_level=levels[0].key if levels else None)
 
 
 def _counts_json(result: ImportResult) -> str:
@@ -57,6 +59,8 @@ def _counts_json(result: ImportResult) -> str:
         "fte": result.fte,
         "leaders": [[area, level, n] for (area, level), n in result.leaders.items()],
         "diversity": [[area, level, char, group, n] for (area, level, char, group), n in result.diversity.items()],
+        "board_diversity": [[area, level, board_type, char, group, n]
+                            for (area, level, board_type, char, group), n in result.board_diversity.items()],
     })
 
 
@@ -130,6 +134,13 @@ def apply(
             session.add(DiversityCount(
                 organisation_id=org, strategy_id=strategy.id, area_id=areas[code].id,  # type: ignore[arg-type]
                 level_id=levels[level].id if level else None, characteristic=characteristic, group_key=group, count=n,
+            ))
+    for code, level, board_type, characteristic, group, n in counts.get("board_diversity", []):
+        if n and code in areas and level in levels:
+            session.add(DiversityCount(
+                organisation_id=org, strategy_id=strategy.id, area_id=areas[code].id,  # type: ignore[arg-type]
+                level_id=levels[level].id, characteristic=characteristic, group_key=group, count=n,
+                board_type=board_type,
             ))
     pending.status = "applied"
     pending.counts = "{}"  # the counts now live in the baseline; keep only the summary

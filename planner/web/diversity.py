@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
+from planner.diversity import board
 from planner.diversity.characteristics import CHARACTERISTICS, characteristic
 from planner.diversity.wres import STANDARDS
 from planner.exports import charts
@@ -56,6 +57,7 @@ def index(strategy_id: int) -> str:
         characteristics_named=service.all_named(db, strategy.organisation_id),
         threshold=current_org().suppression_threshold, unsuppressed=_unsuppressed(),  # type: ignore[union-attr]
         sources=service.BENCHMARK_SOURCES, standards=STANDARDS,
+        membership_names=board.MEMBERSHIP_NAMES, membership_note=board.NOT_RECORDED,
     )
 
 
