@@ -197,6 +197,7 @@ class BoardMembership:
     shares: dict[str, float | None]
     gaps: dict[str, float | None]
     withheld: dict[str, bool]
+    focus: str = ""  # the group counted
 
 
 def board_membership(session: Session, strategy: Strategy, rep: Representation, board: str | None,
@@ -222,7 +223,7 @@ def board_membership(session: Session, strategy: Strategy, rep: Representation, 
     types = list(board_types.BOARD_TYPES)
     table = rule(organisation, rep.audience).table(typed, types, columns, row_levels=dict.fromkeys(types, board),
                                                    publish_column_totals=False)
-    out = BoardMembership({}, {}, {}, {}, {})
+    out = BoardMembership({}, {}, {}, {}, {}, focus)
     for membership, members in board_types.MEMBERSHIPS.items():
         parts = [table.cells.get((t, focus)) for t in members]
         totals = [table.row_totals.get(t) for t in members]
@@ -678,6 +679,7 @@ def _membership_out(membership: BoardMembership | None) -> dict[str, Any]:
     if membership is None:
         return {"board_membership": None, "board_membership_note": board_types.NOT_RECORDED}
     return {"board_membership": {key: {
-        "gap_points": membership.gaps[key], "share": membership.shares[key], "count": membership.counts[key],
+        "group": membership.focus, "gap_points": membership.gaps[key], "share": membership.shares[key],
+        "count": membership.counts[key],
         "members": membership.totals[key], "suppressed": membership.withheld[key],
     } for key in board_types.MEMBERSHIPS}, "board_membership_note": None}

@@ -416,6 +416,48 @@ def test_names_not_keys_are_shown(demo_content: dict[str, Any]) -> None:
     assert not {"ethnicity", "bme", "senior"} & values
 
 
+@pytest.mark.parametrize("audience", ["internal", "published"])
+def test_the_demo_reports_the_board_three_ways(demo_contents: dict[str, dict[str, Any]], audience: str) -> None:
+    """WRES indicator 9 and WDES metric 10 for the whole board, its voting and its executive members:
+    the demo's board is public, so the figures are shown to both audiences."""
+    _book, ws = write("Diversity indicators", demo_contents[audience])
+    rows = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    for characteristic, standard in (("Ethnicity (WRES groups)", "WRES indicator 9"),
+                                     ("Disability", "WDES metric 10")):
+        board = {row[1]: row for row in rows if row and row[0] == characteristic and row[-1] == standard}
+        assert set(board) == {"Board", "Board (voting members)", "Board (executive members)"}
+        assert all(isinstance(row[3], float) for row in board.values())
+    indicators = next(r for r in demo_contents[audience]["diversity"]["representation"]
+                      if r["characteristic"] == "ethnicity")["indicators"]
+    # The demo's board: 6 executive directors with a vote (1 BME), 2 without, 7 non-executives (1 BME).
+    assert indicators["board_membership"]["voting"]["members"] == 13
+    assert indicators["board_membership"]["voting"]["count"] == 2
+    assert indicators["board_membership"]["executive"]["members"] == 8
+    assert indicators["board_membership"]["executive"]["count"] == 1
+
+
+def test_without_board_member_types_the_sheet_gives_the_reason() -> None:
+    content = small_content()
+    indicators = content["diversity"]["representation"][0]["indicators"]
+    indicators |= {"board_membership": None, "board_membership_note": None}
+    _book, ws = write("Diversity indicators", content)
+    values = {c for row in ws.iter_rows(values_only=True) for c in row}
+    assert ("Voting and executive membership not recorded: import a staff extract with a board member type "
+            "column") in values
+
+
+def test_a_membership_count_the_rule_withholds_is_withheld_on_the_sheet() -> None:
+    content = small_content()
+    content["diversity"]["disclosure"] = disclosure("published", 7, "").as_content()
+    indicators = content["diversity"]["representation"][0]["indicators"]
+    indicators["board_membership"] = {
+        key: {"group": "bme", "gap_points": 5.0, "share": 0.25, "count": 3, "members": 12, "suppressed": False}
+        for key in ("voting", "executive")}
+    _book, ws = write("Diversity indicators", content)
+    rows = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    assert [row[3] for row in rows if len(row) > 3 and "members)" in str(row[1])] == ["*", "*"]
+
+
 def test_the_disability_indicators_are_named_as_wdes_metrics() -> None:
     content = small_content()
     diversity = content["diversity"]
