@@ -8,7 +8,8 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -455,6 +456,44 @@ def import_objectives_command(objectives_file: str, strategy_id: int, sheet: str
     click.echo(f"{added} objectives added and {updated} updated in strategy {strategy_id}.")
 
 
+def _board_content(strategy_id: int, scenario_name: str | None, prepared_by: str,
+                   audience: str | None) -> dict[str, Any]:
+    """The pack's content for a stored strategy and scenario (by name), for the pack and the paper;
+    a missing strategy or scenario ends the command with status 2."""
+    from datetime import date
+
+    from planner.models import Organisation, Strategy
+    from planner.services import ServiceError
+    from planner.services.board_pack import pack_content
+    from planner.services.scenarios import scenario_by_name
+
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        scenario = None
+        if scenario_name:
+            try:
+                strategy, scenario = scenario_by_name(session, strategy_id, scenario_name)
+            except ServiceError as exc:
+                fail(exc.message, code=2)
+        organisation = session.get(Organisation, strategy.organisation_id)  # type: ignore[union-attr]
+        return pack_content(session, strategy, organisation, scenario=scenario,  # type: ignore[arg-type]
+                            prepared_by=prepared_by, today=date.today(),
+                            audience=pack_audience(session, strategy, audience))  # type: ignore[arg-type]
+
+
+def _write_whole(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename, so a failure never leaves half a file behind."""
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot write {target}: {exc.strerror or exc}", code=1)
+
+
 @main.command("export")
 @click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy to export.")
 @click.option("--scenario", "scenario_name", help="The scenario the forecast sheets show (default: the first).")
@@ -469,43 +508,16 @@ def import_objectives_command(objectives_file: str, strategy_id: int, sheet: str
 def export_command(strategy_id: int, scenario_name: str | None, output: str, step: str | None,
                    prepared_by: str, audience: str | None) -> None:
     """Write the board pack: an Excel workbook of every step, with charts and a live forecast sheet."""
-    from datetime import date
-    from pathlib import Path
-
     from planner.exports.workbook import pack_bytes
-    from planner.models import Organisation, Strategy
-    from planner.services import ServiceError
-    from planner.services.board_pack import pack_content
-    from planner.services.scenarios import scenario_by_name
 
     target = Path(output)
     if target.suffix.lower() != ".xlsx":
         fail(f"{output}: the board pack is an Excel workbook, so give a file name ending .xlsx", code=2)
     if not target.parent.is_dir():
         fail(f"{output}: the folder {target.parent} does not exist", code=2)
-    with db_session() as session:
-        strategy = session.get(Strategy, strategy_id)
-        if strategy is None:
-            fail(f"there is no strategy with id {strategy_id}", code=2)
-        scenario = None
-        if scenario_name:
-            try:
-                strategy, scenario = scenario_by_name(session, strategy_id, scenario_name)
-            except ServiceError as exc:
-                fail(exc.message, code=2)
-        organisation = session.get(Organisation, strategy.organisation_id)  # type: ignore[union-attr]
-        content = pack_content(session, strategy, organisation, scenario=scenario,  # type: ignore[arg-type]
-                               prepared_by=prepared_by, today=date.today(),
-                               audience=pack_audience(session, strategy, audience))  # type: ignore[arg-type]
+    content = _board_content(strategy_id, scenario_name, prepared_by, audience)
     data = pack_bytes(content, sheets=STEP_SHEETS[step] if step else None)
-    # Write beside the target, then rename, so a failure never leaves half a workbook behind.
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        fail(f"cannot write {output}: {exc.strerror or exc}", code=1)
+    _write_whole(target, data)
     click.echo(f"Wrote {output} ({len(data) / 1024:,.0f} KB; {content['prepared']['audience']}, marked "
                f"{content['prepared']['marking']}).")
 
@@ -526,13 +538,7 @@ def board_paper_command(strategy_id: int, scenario_name: str | None, output: str
 
     Charts need Chromium (without it a note stands in for each); a PDF needs LibreOffice
     (apt-get install --no-install-recommends libreoffice-writer-nogui)."""
-    from datetime import date
-    from pathlib import Path
-
-    from planner.models import Organisation, Strategy
-    from planner.services import ServiceError, board_paper
-    from planner.services.board_pack import pack_content
-    from planner.services.scenarios import scenario_by_name
+    from planner.services import board_paper
 
     target = Path(output)
     kind = target.suffix.lower()
@@ -543,20 +549,7 @@ def board_paper_command(strategy_id: int, scenario_name: str | None, output: str
         fail(f"{output}: the folder {target.parent} does not exist", code=2)
     if kind == ".pdf" and board_paper.find_soffice() is None:
         fail(str(board_paper.LibreOfficeMissing()), code=2)  # before the slow part
-    with db_session() as session:
-        strategy = session.get(Strategy, strategy_id)
-        if strategy is None:
-            fail(f"there is no strategy with id {strategy_id}", code=2)
-        scenario = None
-        if scenario_name:
-            try:
-                strategy, scenario = scenario_by_name(session, strategy_id, scenario_name)
-            except ServiceError as exc:
-                fail(exc.message, code=2)
-        organisation = session.get(Organisation, strategy.organisation_id)  # type: ignore[union-attr]
-        content = pack_content(session, strategy, organisation, scenario=scenario,  # type: ignore[arg-type]
-                               prepared_by=prepared_by, today=date.today(),
-                               audience=pack_audience(session, strategy, audience))  # type: ignore[arg-type]
+    content = _board_content(strategy_id, scenario_name, prepared_by, audience)
     try:
         data = board_paper.paper_docx(content)
         if kind == ".pdf":
@@ -565,14 +558,7 @@ def board_paper_command(strategy_id: int, scenario_name: str | None, output: str
         fail(str(exc), code=2)
     except (board_paper.ConversionFailed, board_paper.ChartsFailed) as exc:
         fail(str(exc))
-    # Write beside the target, then rename, so a failure never leaves half a paper behind.
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        fail(f"cannot write {output}: {exc.strerror or exc}", code=1)
+    _write_whole(target, data)
     click.echo(str(target))
 
 
