@@ -221,8 +221,10 @@ def board_membership(session: Session, strategy: Strategy, rep: Representation, 
     assert organisation is not None
     columns = [g.key for g in rep.characteristic.groups]
     types = list(board_types.BOARD_TYPES)
-    table = rule(organisation, rep.audience).table(typed, types, columns, row_levels=dict.fromkeys(types, board),
-                                                   publish_column_totals=False)
+    # The column totals are the whole board's counts (where every member has a type), published in the
+    # representation: so they count as shown, and a withheld type is never the whole board minus a
+    # membership that is shown.
+    table = rule(organisation, rep.audience).table(typed, types, columns, row_levels=dict.fromkeys(types, board))
     out = BoardMembership({}, {}, {}, {}, {}, focus)
     for membership, members in board_types.MEMBERSHIPS.items():
         parts = [table.cells.get((t, focus)) for t in members]

@@ -123,3 +123,30 @@ def test_the_demos_page_shows_the_board_three_ways(client, db: Session) -> None:
     disability = dict(cells_of(client.get(f"/strategies/{strategy.id}/diversity?characteristic=disability"))
                       .lists["indicators"])
     assert any(k.startswith("Voting membership of the board") and "WDES metric 10" in k for k in disability)
+
+
+def test_a_withheld_type_is_not_the_whole_board_minus_a_membership(client, db: Session, org, strategy,
+                                                                    signed_in) -> None:
+    """Not public: 2 BME executive directors without a vote are withheld, and so is the voting
+    membership's count, which the whole board's 18 would otherwise give it away by subtraction."""
+    area = factories.make_area(db, strategy, "MED", "Medicine")
+    board = factories.level(db, strategy, "board")
+    typed = {"executive_voting": {"white": 9, "bme": 8}, "executive_non_voting": {"white": 9, "bme": 2},
+             "non_executive": {"white": 10, "bme": 8}}
+    rows = [(None, None, {"white": 400, "bme": 100}), (board.id, None, {"white": 28, "bme": 18})]
+    rows += [(board.id, t, groups) for t, groups in typed.items()]
+    for level_id, board_type, groups in rows:
+        for group, n in groups.items():
+            db.add(DiversityCount(organisation_id=org.id, strategy_id=strategy.id, area_id=area.id,
+                                  level_id=level_id, characteristic="ethnicity", group_key=group, count=n,
+                                  board_type=board_type))
+    org.public_levels = ""
+    db.add(org)
+    db.commit()
+    report = client.get(f"/api/v1/strategies/{strategy.id}/diversity", headers=bearer(db, org, "viewer")).get_json()
+    ethnicity = next(r for r in report["representation"] if r["characteristic"] == "ethnicity")
+    board_row = next(r for r in ethnicity["rows"] if r["level"] == "board")
+    assert next(g for g in board_row["groups"] if g["group"] == "bme")["count"] == 18
+    membership = ethnicity["indicators"]["board_membership"]
+    assert membership["voting"]["count"] is None and membership["voting"]["suppressed"] is True
+    assert membership["executive"]["count"] is None
