@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from planner.diversity.board import parse_board_type
+from planner.diversity.board import BOARD_TYPES, parse_board_type
 from planner.diversity.characteristics import (
     age_band,
     age_on,
@@ -74,6 +74,7 @@ class ImportResult:
     # (area, board level, board member type, characteristic, group) -> people: the board's counts again,
     # by type, for rows that give one (planner.diversity.board)
     board_diversity: dict[tuple[str, str, str, str, str], int] = field(default_factory=dict)
+    board_members: dict[str, int] = field(default_factory=dict)  # board member type -> people counted
 
     @property
     def importable(self) -> bool:
@@ -120,6 +121,7 @@ class _Tally:
         self.leaders: dict[tuple[str, str], int] = {}
         self.diversity: dict[tuple[str, str | None, str, str], int] = {}
         self.board_diversity: dict[tuple[str, str, str, str, str], int] = {}
+        self.board_members: dict[str, int] = {}
         self.problems: list[RowProblem] = []
         self.totals: dict[str, int] = {}
 
@@ -193,6 +195,8 @@ class _Tally:
         self.fte[area] = self.fte.get(area, Decimal(0)) + fte
         if level is not None:
             self.leaders[(area, level)] = self.leaders.get((area, level), 0) + 1
+            if board_type:
+                self.board_members[board_type] = self.board_members.get(board_type, 0) + 1
         diversity = self.diversity
         for characteristic, group in groups:
             everyone: tuple[str, str | None, str, str] = (area, None, characteristic, group)
@@ -293,4 +297,5 @@ def read_staff_extract(
         missing_characteristics=[key for key, needs in _CHARACTERISTIC_COLUMNS
                                  if not any(c in columns.index for c in needs)],
         board_diversity=dict(sorted(tally.board_diversity.items())),
+        board_members={key: tally.board_members[key] for key in BOARD_TYPES if key in tally.board_members},
     )

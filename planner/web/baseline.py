@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
+from planner.diversity.board import BOARD_TYPES
 from planner.services import ServiceError
 from planner.services.baseline import AreaFigures, check_figures, save_baseline, summarise
 from planner.web.fields import number, whole
@@ -67,7 +68,7 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
 
 
 IMPORT_COLUMNS = ("Assignment Number", "Area", "Pay Band", "Leader", "FTE", "Ethnic Origin", "Sex", "Disability",
-                  "Age", "Date of Birth")
+                  "Age", "Date of Birth", "Board Member Type")
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -105,7 +106,7 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
     status = 400 if errors or (result is not None and not result.importable) else 200
     return render_template("baseline/import.html", strategy=strategy, form=form, errors=errors, result=result,
                            pending=pending, columns=IMPORT_COLUMNS, values=dict(request.form),
-                           summary=summarise(db, strategy)), status
+                           summary=summarise(db, strategy), board_types=BOARD_TYPES), status
 
 
 def _pending(strategy_id: int, import_id: int):  # type: ignore[no-untyped-def]

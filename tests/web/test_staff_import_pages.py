@@ -623,3 +623,34 @@ def test_skipping_bad_rows_when_every_row_is_bad_stores_nothing(client, database
     assert "/confirm" not in response.get_data(as_text=True)
     assert pending_imports(database_url) == 0
     assert stored(database_url, strategy) == BEFORE
+
+
+def test_board_member_types_are_previewed_and_stored_as_the_boards_counts_by_type(
+        client, db: Session, database_url: str, strategy, areas, signed_in) -> None:
+    signed_in("planner")
+    header = [*HEADER, "Board Member Type"]
+    rows = [
+        ["3001", "MED", "Board - Executive", "Y", "1", "A", "F", "No", "50", "Executive (voting)"],
+        ["3002", "MED", "Board - Executive", "Y", "1", "M", "M", "No", "51", "Executive (non-voting)"],
+        ["3003", "MED", "Board - Non-Executive", "Y", "0.1", "H", "F", "Yes", "60", "Non-executive"],
+        ["3004", "MED", "Board - Non-Executive", "Y", "0.1", "A", "F", "No", "62", ""],  # whole board only
+        [*GOOD_ROWS[0], ""],
+    ]
+    response = upload(client, strategy, csv_bytes(rows, header))
+    assert response.status_code == 200
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page_text(response)))
+    assert ("Board member types Executive director (voting): 1; Executive director (non-voting): 1; "
+            "Non-executive director: 1") in text
+    client.post(f"/strategies/{strategy.id}/baseline/import/{import_id_of(response)}/confirm")
+    typed = {(row.board_type, row.group_key): row.count for row in db.exec(
+        select(DiversityCount).where(DiversityCount.strategy_id == strategy.id,
+                                     DiversityCount.characteristic == "ethnicity",
+                                     DiversityCount.board_type.is_not(None)))}  # type: ignore[union-attr]
+    assert typed == {("executive_voting", "white"): 1, ("executive_non_voting", "bme"): 1,
+                     ("non_executive", "bme"): 1}
+    # The untyped counts are the whole board, as before: all four members.
+    board = factories.level(db, strategy, "board")
+    whole = db.exec(select(func.sum(DiversityCount.count)).where(
+        DiversityCount.strategy_id == strategy.id, DiversityCount.characteristic == "ethnicity",
+        DiversityCount.level_id == board.id, DiversityCount.board_type.is_(None))).one()  # type: ignore[union-attr]
+    assert whole == 4
