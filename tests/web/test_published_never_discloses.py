@@ -7,7 +7,7 @@ or chart point."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from planner.diversity.board import BOARD_TYPES, MEMBERSHIPS
 from planner.exports.paper import paper_docx
 from planner.exports.paper_charts import paper_charts
 from planner.exports.paper_figures import percent
@@ -43,14 +42,9 @@ class World:
     public: str  # the organisation's public-levels setting
     counts: dict[tuple[int, str, str], int]  # (area, level, group) -> leaders
     targets: list[tuple[str | None, str, float, int]]  # (level or None for all leaders, group, share, year)
-    # (area, board member type, group) -> board members: each area's board split between the types
-    typed: dict[tuple[int, str, str], int] = field(default_factory=dict)
 
     def true(self, level: str, group: str) -> int:
         return sum(n for (_a, lv, g), n in self.counts.items() if lv == level and g == group)
-
-    def true_typed(self, types: tuple[str, ...], group: str | None = None) -> int:
-        return sum(n for (_a, t, g), n in self.typed.items() if t in types and group in (None, g))
 
     def is_public(self, level: str | None) -> bool:
         return level is not None and level in {k.strip() for k in self.public.split(",")}
@@ -64,15 +58,8 @@ def worlds(draw: st.DrawFn) -> World:
     counts = {(a, lv, g): draw(count) for a in range(areas) for lv in LEVELS for g in GROUPS}
     target = st.tuples(st.sampled_from([*LEVELS, None]), st.sampled_from(["bme", "white"]),
                        st.sampled_from([0.15, 0.25, 0.4, 0.6]), st.integers(START + 2, START + 5))
-    typed: dict[tuple[int, str, str], int] = {}
-    for (a, lv, g), n in counts.items():
-        if lv == "board":  # every board member has a type
-            first = draw(st.integers(0, n))
-            second = draw(st.integers(0, n - first))
-            for board_type, part in zip(BOARD_TYPES, (first, second, n - first - second), strict=True):
-                typed[(a, board_type, g)] = part
     return World(threshold, draw(st.sampled_from(["board", "", "board, senior"])), counts,
-                 draw(st.lists(target, min_size=1, max_size=3, unique_by=lambda t: (t[0], t[1]))), typed)
+                 draw(st.lists(target, min_size=1, max_size=3, unique_by=lambda t: (t[0], t[1]))))
 
 
 def arrange(db: Session, world: World) -> tuple[Organisation, Any]:
@@ -89,11 +76,6 @@ def arrange(db: Session, world: World) -> tuple[Organisation, Any]:
             if area_index == a and n:
                 db.add(DiversityCount(organisation_id=org.id, strategy_id=strategy.id, area_id=area.id,
                                       level_id=levels[lv].id, characteristic="ethnicity", group_key=g, count=n))
-        for (area_index, board_type, g), n in world.typed.items():
-            if area_index == a and n:
-                db.add(DiversityCount(organisation_id=org.id, strategy_id=strategy.id, area_id=area.id,
-                                      level_id=levels["board"].id, characteristic="ethnicity", group_key=g, count=n,
-                                      board_type=board_type))
         for g, n in (("white", 1500), ("bme", 400), ("not_stated", 100)):
             db.add(DiversityCount(organisation_id=org.id, strategy_id=strategy.id, area_id=area.id, level_id=None,
                                   characteristic="ethnicity", group_key=g, count=n))
@@ -177,21 +159,6 @@ def check_api(world: World, report: dict[str, Any], baseline: dict[str, Any], wi
                     assert group["count"] in (None, true)
                     if 1 <= true <= world.threshold and not world.is_public(row["level"]):
                         assert group["count"] is None and group["share"] is None
-    ethnicity = next(rep for rep in report["representation"] if rep["characteristic"] == "ethnicity")
-    membership = ethnicity["indicators"]["board_membership"]
-    assert (membership is None) is (world.true_typed(BOARD_TYPES) == 0)  # none imported: the reason instead
-    for key, types in MEMBERSHIPS.items() if membership else ():
-        shown = membership[key]
-        assert shown["count"] in (None, world.true_typed(types, "bme"))
-        assert shown["members"] in (None, world.true_typed(types))
-        if shown["count"] is None or shown["members"] is None:
-            assert shown["share"] is None and shown["gap_points"] is None, (key, shown)
-        if not world.is_public("board"):
-            # Withheld where a type it adds up is small, or where the type left out is (the whole board
-            # minus this membership would give it).
-            small = [t for t in BOARD_TYPES if 1 <= world.true_typed((t,), "bme") <= world.threshold]
-            if small:
-                assert shown["count"] is None and shown["gap_points"] is None, (key, shown)
     for item in baseline["diversity"]:
         n = item["count"]
         if n is not None and 1 <= n <= world.threshold:
