@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import count
+from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from planner.models import Area, Level, Membership, Organisation, Strategy, User
 from planner.services import accounts, baseline, strategies, structure
 
 FAST_HASH = "scrypt:1024:8:1"  # the tests' own cost; the app's default is checked separately
+
+
+@contextmanager
+def demo_database(directory: Path) -> Iterator[tuple[Session, Strategy, Organisation]]:
+    """The demo trust loaded into a SQLite database of its own in `directory` (a module's fixture
+    shares it between its tests), with a session, its strategy and its organisation."""
+    from planner.db import engine_for, upgrade
+    from planner.services.demo import load_demo
+
+    url = f"sqlite:///{directory / 'demo.db'}"
+    upgrade(url)
+    with Session(engine_for(url), expire_on_commit=False) as session:
+        organisation = load_demo(session=session, hash_method=FAST_HASH)
+        assert organisation is not None
+        strategy = session.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).one()
+        yield session, strategy, organisation
 PASSWORD = "correct-horse-battery"
 _serial = count(1)
 

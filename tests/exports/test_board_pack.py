@@ -10,15 +10,13 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from planner.db import engine_for, upgrade
 from planner.exports.book import CELL_LIMIT, LONG_TEXT_SHEET
 from planner.exports.rounding import whole
 from planner.exports.workbook import pack_bytes
 from planner.models import Organisation, Strategy
 from planner.services.board_pack import pack_content
-from planner.services.demo import load_demo
 from tests import factories
 
 EVERY_SHEET = ["Cover", "Contents", "Summary", "Scope", "Structure and baseline", "Forecast", "Forecast by area",
@@ -33,14 +31,8 @@ PROBES = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, Strategy, Organisation]]:
     """The demo trust in a database of this module's own."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('pack') / 'demo.db'}"
-    upgrade(url)
-    with Session(engine_for(url), expire_on_commit=False) as session:
-        organisation = load_demo(session=session, hash_method=factories.FAST_HASH)
-        assert organisation is not None
-        strategy = session.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).first()
-        assert strategy is not None
-        yield session, strategy, organisation
+    with factories.demo_database(tmp_path_factory.mktemp('pack')) as demo:
+        yield demo
 
 
 @pytest.fixture(scope="module")

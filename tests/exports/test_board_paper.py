@@ -16,9 +16,8 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.shared import Cm
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from planner.db import engine_for, upgrade
 from planner.exports import paper_text
 from planner.exports.paper import paper_docx
 from planner.exports.paper_charts import NO_ACTION, paper_charts
@@ -27,7 +26,6 @@ from planner.exports.rounding import ROUNDING_NOTE, whole
 from planner.models import Organisation, Strategy
 from planner.services import forecasting
 from planner.services.board_pack import pack_content
-from planner.services.demo import load_demo
 from planner.services.scenarios import scenarios_of
 from tests import factories
 
@@ -49,14 +47,8 @@ COVER = {
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, Strategy, Organisation]]:
     """The demo trust in a database of this module's own."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('paper') / 'demo.db'}"
-    upgrade(url)
-    with Session(engine_for(url), expire_on_commit=False) as session:
-        organisation = load_demo(session=session, hash_method=factories.FAST_HASH)
-        assert organisation is not None
-        strategy = session.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).first()
-        assert strategy is not None
-        yield session, strategy, organisation
+    with factories.demo_database(tmp_path_factory.mktemp('paper')) as demo:
+        yield demo
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,10 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlmodel import Session, select
 
-from planner.db import engine_for, upgrade
 from planner.exports.book import SMALLEST_SCALE, print_scale
 from planner.exports.workbook import pack_bytes
-from planner.models import Organisation, Strategy
 from planner.services.board_pack import pack_content
-from planner.services.demo import load_demo
 from tests import factories
 from tests.exports.pdf_text import SOFFICE, Page, pages, to_pdf
 
@@ -35,14 +31,8 @@ needs_libreoffice = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def content(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The demo's pack content, from a database of this module's own."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('print') / 'demo.db'}"
-    upgrade(url)
-    with Session(engine_for(url), expire_on_commit=False) as session:
-        organisation = load_demo(session=session, hash_method=factories.FAST_HASH)
-        assert organisation is not None
-        strategy = session.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).one()
-        yield pack_content(session, strategy, session.get(Organisation, organisation.id),  # type: ignore[arg-type]
-                           prepared_by="Board Secretary", today=date(2026, 12, 1))
+    with factories.demo_database(tmp_path_factory.mktemp("print")) as (session, strategy, organisation):
+        yield pack_content(session, strategy, organisation, prepared_by="Board Secretary", today=date(2026, 12, 1))
 
 
 @pytest.fixture(scope="module")

@@ -13,16 +13,12 @@ import pytest
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlmodel import Session, select
 
-from planner.db import engine_for, upgrade
 from planner.exports import consultation_sheet
 from planner.exports import people_sheets as ps
 from planner.exports.book import ROW_POINTS, SMALLEST_SCALE, Book, print_scale
 from planner.exports.workbook import build_pack
-from planner.models import Strategy
 from planner.services.board_pack import pack_content
-from planner.services.demo import load_demo
 from tests import factories
 
 GROUPS = ("diversity", "competencies", "self_assessment", "objectives", "unowned", "consultation")
@@ -40,13 +36,7 @@ CHART_WIDEST = {"landscape": 24.0, "portrait": 17.0}  # centimetres within the p
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Book]:
     """The demo trust's pack, with these sheets only, paginated as it is saved."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('people-print') / 'demo.db'}"
-    upgrade(url)
-    with Session(engine_for(url), expire_on_commit=False) as session:
-        organisation = load_demo(session=session, hash_method=factories.FAST_HASH)
-        assert organisation is not None
-        strategy = session.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).first()
-        assert strategy is not None
+    with factories.demo_database(tmp_path_factory.mktemp("people-print")) as (session, strategy, organisation):
         content = pack_content(session, strategy, organisation, prepared_by="Test", today=date(2026, 11, 23))
     yield build_pack(content, sheets=GROUPS)
 

@@ -7,12 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlmodel import Session, select
 
-from planner.db import engine_for, upgrade
-from planner.models import Strategy
 from planner.services import forecasting
-from planner.services.demo import load_demo
 from planner.services.scenarios import scenarios_of
 from tests import factories
 
@@ -23,12 +19,7 @@ METRICS = ("external_appointments", "end")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[forecasting.ScenarioRun]]:
     """Every demo scenario that asks for simulations, forecast with its bands, from a database of this
     module's own."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo-bands') / 'demo.db'}"
-    upgrade(url)
-    with Session(engine_for(url), expire_on_commit=False) as session:
-        organisation = load_demo(session=session, hash_method=factories.FAST_HASH)
-        assert organisation is not None
-        strategy = session.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).one()
+    with factories.demo_database(tmp_path_factory.mktemp("demo-bands")) as (session, strategy, _organisation):
         yield [forecasting.run(session, strategy, scenario) for scenario in scenarios_of(session, strategy)
                if scenario.simulations]
 
