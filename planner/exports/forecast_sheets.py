@@ -165,6 +165,17 @@ class ChartPlacer:
         self.data_row = top + len(rows) + 2
         return top, top + len(rows)
 
+    def plot(self, chart: Any, header: int, last: int, series: int, *, line: bool) -> None:
+        """Draw `series` columns of figures (after the category column, header row header..last) in
+        the chart, in NHS colours, and place it."""
+        ws = self.ws
+        chart.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + series,
+                                 min_row=header, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=header + 1, max_row=last))
+        for i, drawn in enumerate(chart.series):
+            _colour(drawn, i * 6 if line else i, line=line)
+        self.place(chart)
+
     def place(self, chart: Any) -> None:
         """Anchor the next chart in the printed column, breaking the page after every pair."""
         chart.width, chart.height = 16.5, 9.0
@@ -195,12 +206,7 @@ def _charts(book: Book, content: Mapping[str, Any]) -> None:
                                    [[y, by_level[key][y]["demand"], by_level[key][y]["available"]] for y in years])
         chart = LineChart()
         _style_chart(chart, f"{names[key]}: posts needed against leaders in post", "Leaders")
-        chart.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + 2, min_row=header,
-                                 max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=header + 1, max_row=last))
-        for i, series in enumerate(chart.series):
-            _colour(series, i * 6, line=True)
-        placer.place(chart)
+        placer.plot(chart, header, last, 2, line=True)
     header, last = placer.data(
         [Column("Year", "year")] + [Column(f"{names[k]}: external", "people") for k in keys]
         + [Column(f"{names[k]}: internal", "people") for k in keys],
@@ -211,12 +217,7 @@ def _charts(book: Book, content: Mapping[str, Any]) -> None:
     chart.grouping = "stacked"
     chart.overlap = 100
     _style_chart(chart, "External appointments needed each year, by level", "Appointments")
-    chart.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + len(keys), min_row=header,
-                             max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=header + 1, max_row=last))
-    for i, series in enumerate(chart.series):
-        _colour(series, i, line=False)
-    placer.place(chart)
+    placer.plot(chart, header, last, len(keys), line=False)
     _scenario_chart(content, placer)
 
 
@@ -226,19 +227,13 @@ def _scenario_chart(content: Mapping[str, Any], placer: ChartPlacer) -> None:
     ok = [s for s in content["forecast"]["scenarios"] if s["totals"]]
     if len(ok) < 2:
         return
-    ws = placer.ws
     header, last = placer.data([Column("Level", "text")] + [Column(s["name"], "people") for s in ok],
                                [[name] + [_over_period(s["totals"], key, "external_appointments") for s in ok]
                                 for key, name in names.items()])
     chart = BarChart()
     chart.type = "col"
     _style_chart(chart, "External appointments over the period, by scenario", "Appointments", "Level")
-    chart.add_data(Reference(ws, min_col=CHART_DATA_COLUMN + 1, max_col=CHART_DATA_COLUMN + len(ok), min_row=header,
-                             max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=CHART_DATA_COLUMN, min_row=header + 1, max_row=last))
-    for i, series in enumerate(chart.series):
-        _colour(series, i, line=False)
-    placer.place(chart)
+    placer.plot(chart, header, last, len(ok), line=False)
 
 
 def _over_period(totals: Sequence[Mapping[str, Any]], level: str, field: str) -> float:
