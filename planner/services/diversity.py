@@ -158,10 +158,12 @@ def representation(
     cells = {(by_key[level_id] if level_id is not None else ALL_STAFF, group): n
              for (level_id, group), n in counts.items() if level_id is None or level_id in by_key}
     columns = [g.key for g in char.groups]
-    # Only the row totals (people at each level) are shown; group totals over levels are not.
+    # Only the row totals (people at each level) are shown; group totals over levels are not. The row
+    # totals are the baseline's leaders and staff, published anyway: never withheld, so a row with one
+    # small count and zeros elsewhere withholds a zero too (a board of one, "0 White, 0 BME").
     table = rule(organisation, chosen).table(cells, [r for r, _ in rows], columns,
                                              row_levels={lv.key: lv.key for lv in levels},
-                                             publish_column_totals=False)
+                                             publish_column_totals=False, fixed_totals=True)
     result = Representation(char, rows, table, chosen == PUBLISHED, audience=chosen, area_ids=area_ids,
                             organisation=organisation)
     for row, _label in rows:
@@ -223,8 +225,10 @@ def board_membership(session: Session, strategy: Strategy, rep: Representation, 
     types = list(board_types.BOARD_TYPES)
     # The column totals are the whole board's counts (where every member has a type), published in the
     # representation: so they count as shown, and a withheld type is never the whole board minus a
-    # membership that is shown.
-    table = rule(organisation, rep.audience).table(typed, types, columns, row_levels=dict.fromkeys(types, board))
+    # membership that is shown. The row totals (how many members of each type) are public anyway, on
+    # the trust's website: never withheld, so zeros are where nothing else will do.
+    table = rule(organisation, rep.audience).table(typed, types, columns, row_levels=dict.fromkeys(types, board),
+                                                   fixed_totals=True)
     out = BoardMembership({}, {}, {}, {}, {}, focus)
     for membership, members in board_types.MEMBERSHIPS.items():
         parts = [table.cells.get((t, focus)) for t in members]
