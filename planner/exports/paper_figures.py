@@ -378,3 +378,62 @@ def rag_counts(content: Mapping[str, Any]) -> dict[str | None, int]:
         rag = row.get("rag")
         counts[rag if rag in counts else None] += 1
     return counts
+
+
+# --- the board's own make-up (WRES indicator 9, WDES metric 10) --------------------------------------
+
+BOARD_MEASURES = {"ethnicity": "WRES indicator 9", "disability": "WDES metric 10"}
+
+
+@dataclass(frozen=True)
+class BoardPart:
+    """The focus group on the board, or on its voting or executive membership: None where withheld."""
+
+    name: str  # "the board", "voting members", "executive members"
+    count: int | None
+    members: int | None
+
+
+@dataclass(frozen=True)
+class BoardRead:
+    """One characteristic's board measure: the focus group on the board against the workforce."""
+
+    measure: str
+    group: str
+    workforce: float | None
+    parts: tuple[BoardPart, ...]  # the board first, then its memberships where recorded
+    memberships_recorded: bool
+
+
+def board_reads(content: Mapping[str, Any]) -> list[BoardRead]:
+    """The board measure for each characteristic that has one, from the content as its audience sees it:
+    a count the rule withholds (checked again here) is None, with its members."""
+    rule = from_content(content)
+    levels = list(level_names(content))
+    board = levels[0] if levels else None
+    out = []
+    for rep in (content.get("diversity") or {}).get("representation") or []:
+        char, indicators = str(rep.get("characteristic")), rep.get("indicators") or {}
+        focus = indicators.get("focus_group")
+        if char not in BOARD_MEASURES or not focus or board is None:
+            continue
+        row = next((r for r in rep.get("rows") or [] if r.get("level") == board), None)
+        if row is None:
+            continue
+        cell = next((g for g in row.get("groups") or [] if g.get("group") == focus), {})
+        hidden = withheld(cell.get("count"), cell.get("suppressed"), rule, board)
+        parts = [BoardPart("the board", None if hidden else int(cell["count"]),
+                           None if hidden or row.get("total") is None else int(row["total"]))]
+        membership = indicators.get("board_membership") or {}
+        for key in ("voting", "executive"):
+            figures = membership.get(key)
+            if figures:
+                shut = withheld(figures.get("count"), figures.get("suppressed"), rule, board) or \
+                    figures.get("members") is None
+                parts.append(BoardPart(f"{key} members", None if shut else int(figures["count"]),
+                                       None if shut else int(figures["members"])))
+        workforce = ((rep.get("benchmarks") or {}).get("workforce") or {}).get(focus)
+        out.append(BoardRead(BOARD_MEASURES[char], group_name(content, char, str(focus)),
+                             float(workforce) if isinstance(workforce, int | float) else None, tuple(parts),
+                             bool(membership)))
+    return out

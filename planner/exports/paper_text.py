@@ -511,15 +511,53 @@ def verdict_name(read: pf.TargetRead) -> str:
         else label
 
 
+def _board_part(part: pf.BoardPart, workforce: float | None, limit: int) -> str:
+    """'3 of 12 (25.0%), 4.1 points above the workforce', or why not."""
+    if part.count is None or part.members is None:
+        return f"withheld (fewer than {limit + 1} people, or a number that would reveal such a group)"
+    if part.members == 0:
+        return "none recorded"
+    share = part.count / part.members
+    said = f"{part.count:,} of {part.members:,} ({percent(share)})"
+    if workforce is None:
+        return said
+    gap = round((share - workforce) * 100, 1)
+    if gap == 0:
+        return f"{said}, the same as the workforce"
+    return f"{said}, {abs(gap):.1f} points {'above' if gap > 0 else 'below'} the workforce"
+
+
+def board_words(content: Mapping[str, Any]) -> list[Para]:
+    """The board's own make-up against the workforce (WRES indicator 9, WDES metric 10), by voting and
+    executive membership where recorded, as the content's audience may see it."""
+    limit = pf.threshold(content)
+    out = []
+    for read in pf.board_reads(content):
+        board, *memberships = read.parts
+        against = f" ({percent(read.workforce)} of the workforce)" if read.workforce is not None else ""
+        text = (f"{read.measure}, {read.group} on the board{against}: the whole board "
+                f"{_board_part(board, read.workforce, limit)}")
+        if memberships:
+            text += "; " + "; ".join(f"{m.name} {_board_part(m, read.workforce, limit)}" for m in memberships)
+        out.append(Para(text + ".", "bullet"))
+    if out and not all(read.memberships_recorded for read in pf.board_reads(content)):
+        out.append(Para("The guidance asks for the board by voting and by executive membership; these are not "
+                        "recorded yet: import a staff extract with a board member type column.", "note"))
+    return out
+
+
 def _diversity(content: Mapping[str, Any]) -> Section:
     title = "Diversity of our leaders"
     reads = pf.target_reads(content)
+    board = board_words(content)
+    if board:
+        board.insert(0, Para("The board itself, as the Workforce Race and Disability Equality Standards measure it:"))
     if not reads:
-        return Section(title, (Para("No diversity targets are set yet, so this paper says nothing of what "
-                                    "recruitment would need to change."),))
+        return Section(title, (*board, Para("No diversity targets are set yet, so this paper says nothing of what "
+                                            "recruitment would need to change.")))
     scenario = _scenario_phrase(content)
     limit = pf.threshold(content)
-    blocks: list[Block] = [Para(
+    blocks: list[Block] = [*board, Para(
         f"The strategy sets {count(len(reads), 'diversity target')}. For each, the planner works out the share of "
         f"appointments to the level that must come from the group, every year to the target year, for the target "
         f"to be met on {scenario}. {verdict_summary(reads)}")]

@@ -306,6 +306,49 @@ def test_the_published_demo_paper_calls_no_target_reachable(content: dict[str, A
     assert "| Yes" not in words and "| Reachable" not in words
 
 
+def board_rows(content: dict[str, Any], characteristic: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The board's row of a characteristic's representation, and its indicators."""
+    rep = next(r for r in content["diversity"]["representation"] if r["characteristic"] == characteristic)
+    return next(r for r in rep["rows"] if r["level"] == "board"), rep["indicators"]
+
+
+def test_the_paper_gives_the_boards_own_make_up_by_voting_and_executive_membership(
+        internal_content: dict[str, Any]) -> None:
+    words = body(internal_content)
+    for characteristic, measure, group in (("ethnicity", "WRES indicator 9", BME), ("disability", "WDES metric 10",
+                                                                                   "Disabled")):
+        row, indicators = board_rows(internal_content, characteristic)
+        focus = next(g for g in row["groups"] if g["group"] == indicators["focus_group"])
+        voting = indicators["board_membership"]["voting"]
+        executive = indicators["board_membership"]["executive"]
+        line = next(text for text in words.splitlines() if text.startswith(f"{measure}, {group} on the board"))
+        assert f"the whole board {focus['count']} of {row['total']} ({percent(focus['count'] / row['total'])})" in line
+        assert f"voting members {voting['count']} of {voting['members']}" in line
+        assert f"executive members {executive['count']} of {executive['members']}" in line
+        gap = indicators["board_gap_points"]
+        assert f"{abs(gap):.1f} points {'below' if gap < 0 else 'above'} the workforce" in line
+    # The demo's board: 2 of 15 BME, 13.2 points below a workforce that is 26.6% BME.
+    assert (f"WRES indicator 9, {BME} on the board (26.6% of the workforce): the whole board 2 of 15 (13.3%), "
+            "13.2 points below the workforce") in words
+
+
+def test_the_paper_says_where_board_membership_is_not_recorded_or_the_board_is_withheld(
+        internal_content: dict[str, Any]) -> None:
+    changed = copy.deepcopy(internal_content)
+    for rep in changed["diversity"]["representation"]:
+        if rep.get("indicators"):
+            rep["indicators"]["board_membership"] = None
+    words = body(changed)
+    assert "voting members" not in words
+    assert "not recorded yet: import a staff extract with a board member type column" in words
+    # Published, where the organisation does not count the board as public: the count is withheld, and so is
+    # everything that would give it away.
+    changed["diversity"]["disclosure"] = {**changed["diversity"]["disclosure"], "audience": "published",
+                                          "exact": False, "public_levels": []}
+    line = next(t for t in body(changed).splitlines() if t.startswith("WRES indicator 9"))
+    assert "the whole board withheld (fewer than 8 people" in line and " of 15" not in line
+
+
 def test_the_range_of_simulations_is_said_in_words_or_its_absence_is(content: dict[str, Any]) -> None:
     bands = [b for b in content["forecast"]["result"]["bands"] if b["level"] == "middle"]
     first = min(bands, key=lambda b: b["year"])
