@@ -420,7 +420,7 @@ def board_reads(content: Mapping[str, Any]) -> list[BoardRead]:
         row = next((r for r in rep.get("rows") or [] if r.get("level") == board), None)
         if row is None:
             continue
-        cell = next((g for g in row.get("groups") or [] if g.get("group") == focus), {})
+        cell: Mapping[str, Any] = next((g for g in row.get("groups") or [] if g.get("group") == focus), {})
         hidden = withheld(cell.get("count"), cell.get("suppressed"), rule, board)
         parts = [BoardPart("the board", None if hidden else int(cell["count"]),
                            None if hidden or row.get("total") is None else int(row["total"]))]
