@@ -12,19 +12,9 @@ from planner.dates import long_date
 from planner.models import AssessedCount, DiversityCount, DiversityTarget, Organisation, Strategy
 from planner.services.baseline import summarise
 from planner.services.structure import bands_by_level
+from planner.steps import step
 
-STEP_NAMES = {
-    "scope": "Scope", "structure": "Structure", "baseline": "Baseline", "forecast": "Forecast",
-    "discover": "Discover", "diversity": "Diversity", "competencies": "Competencies", "objectives": "Objectives",
-    "consult": "Consult",
-}
-# Where each item is fixed: the endpoint of the page (every one takes strategy_id).
-ENDPOINTS = {
-    "scope": "strategies.scope", "structure": "structure.index", "baseline": "baseline.index",
-    "forecast": "forecast.index", "discover": "surveys.index", "diversity": "diversity.targets",
-    "competencies": "competencies.index", "objectives": "objectives.alignment", "consult": "consult.index",
-}
-SHOWN = 5  # names listed in one item before "and N more"
+SHOWN = 3  # names listed in one item before "and N more": each item one short sentence
 
 
 @dataclass(frozen=True)
@@ -37,12 +27,12 @@ class Item:
     @property
     def endpoint(self) -> str:
         """The page where it is fixed."""
-        return ENDPOINTS[self.step]
+        return step(self.step).fix_endpoint
 
     @property
     def step_name(self) -> str:
-        """The step's name as the task list shows it."""
-        return STEP_NAMES[self.step]
+        """The step's short name."""
+        return step(self.step).short
 
 
 def _names(names: list[str]) -> str:
@@ -142,9 +132,14 @@ def _objectives(session: Session, strategy: Strategy, organisation: Organisation
         items.append(Item("objectives", f"{_plural(len(failing), 'objective')} failing the SMART check: "
                                         f"{_names(failing)}"))
     found = alignment(session, strategy, views)
-    if found.gaps_without:
-        items.append(Item("objectives", f"{_plural(len(found.gaps_without), 'gap')} without an owner: "
-                                        f"{_names([g['label'] for g in found.gaps_without])}"))
+    kinds: dict[str, list[str]] = {}
+    for gap in found.gaps_without:  # one sentence for each kind of gap, not one for all
+        label = gap["label"]
+        if gap["kind"] != "diversity target":  # "X at senior leaders: 93% below ...": the name is enough here
+            label = label.rsplit(": ", 1)[0]
+        kinds.setdefault(gap["kind"], []).append(label)
+    for kind, labels in kinds.items():
+        items.append(Item("objectives", f"{_plural(len(labels), kind)} with no objective: {_names(labels)}"))
     if found.unreaching:
         items.append(Item("objectives", f"Strategic objectives reaching no team or individual: "
                                         f"{_names([v.objective.ref for v in found.unreaching])}"))

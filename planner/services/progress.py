@@ -1,16 +1,19 @@
-"""The strategy's task list: each step of the journey with a status computed from its data."""
+"""The strategy's task list: each step of the journey (planner.steps) with a status computed from its
+data, never Completed while the strategy's completeness check finds it lacking something."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from planner import steps
 from planner.models import Strategy
 from planner.services.baseline import BaselineSummary
+from planner.services.completeness import Item
 from planner.services.structure import bands_by_level
-
-NOT_STARTED, IN_PROGRESS, COMPLETED = "Not started", "In progress", "Completed"
+from planner.steps import COMPLETED, IN_PROGRESS, NOT_STARTED
 
 
 @dataclass(frozen=True)
@@ -187,27 +190,32 @@ def approve_status(session: Session, strategy: Strategy) -> tuple[str, str]:
     return NOT_STARTED, "Check what is missing, submit to the board, record its decision and keep the approved version"
 
 
-def task_list(session: Session, strategy: Strategy, summary: BaselineSummary) -> list[Task]:
-    """The journey's steps that exist so far, with their statuses."""
-    scope = scope_status(strategy)
-    structure = structure_status(session, strategy, summary)
-    baseline = baseline_status(summary)
-    return [
-        Task("scope", "Scope", "strategies.scope", *scope),
-        Task("structure", "Structure: areas and leadership levels", "structure.index", *structure),
-        Task("baseline", "Baseline: staff and leaders in post", "baseline.index", *baseline),
-        Task("forecast", "Leadership demand and supply: the forecast", "forecast.index",
-             *forecast_status(session, strategy)),
-        Task("discover", "Discover: the collective leadership self-assessment", "surveys.index",
-             *discover_status(session, strategy)),
-        Task("diversity", "Diversity: representation and targets", "diversity.index",
-             *diversity_status(session, strategy)),
-        Task("competencies", "Competencies: gaps and the development plan", "competencies.index",
-             *competencies_status(session, strategy)),
-        Task("objectives", "Objectives: from the board to every team", "objectives.index",
-             *objectives_status(session, strategy)),
-        Task("consult", "Consult: what staff, patients and partners say", "consult.index",
-             *consult_status(session, strategy)),
-        Task("approve", "Approve and export: the board's decision and the board pack", "approve.index",
-             *approve_status(session, strategy)),
-    ]
+def task_list(session: Session, strategy: Strategy, summary: BaselineSummary, lacking: Sequence[Item]) -> list[Task]:
+    """Every step with its status and hint: its own reading of its data, but a step with anything
+    lacking (`lacking`: the completeness check's items) is In progress and says the first of them."""
+    own = {
+        "scope": scope_status(strategy),
+        "structure": structure_status(session, strategy, summary),
+        "baseline": baseline_status(summary),
+        "forecast": forecast_status(session, strategy),
+        "discover": discover_status(session, strategy),
+        "diversity": diversity_status(session, strategy),
+        "competencies": competencies_status(session, strategy),
+        "objectives": objectives_status(session, strategy),
+        "consult": consult_status(session, strategy),
+        "approve": approve_status(session, strategy),
+    }
+    tasks = []
+    for step in steps.STEPS:
+        state, words = own[step.key]
+        if step.key == "approve":  # what approval lacks is everything any step lacks
+            if lacking and state == COMPLETED:
+                state = IN_PROGRESS
+            if lacking:
+                n = len(lacking)
+                words = f"{words}. {n} thing{'s' if n != 1 else ''} still lacking before the board approves"
+        else:
+            mine = [item.message for item in lacking if item.step == step.key]
+            state, words = steps.status(state, mine), steps.hint(state, words, mine)
+        tasks.append(Task(step.key, step.name, step.endpoint, state, words))
+    return tasks

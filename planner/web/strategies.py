@@ -55,10 +55,10 @@ def home(strategy_id: int) -> str:
 
     from planner.services.completeness import completeness
 
+    lacking = completeness(get_session(), strategy, current_org(), date.today())  # type: ignore[arg-type]
     return render_template(
         "strategies/home.html", strategy=strategy, summary=summary,
-        tasks=progress.task_list(get_session(), strategy, summary),
-        lacking=completeness(get_session(), strategy, current_org(), date.today()),  # type: ignore[arg-type]
+        tasks=progress.task_list(get_session(), strategy, summary, lacking), lacking=lacking,
     )
 
 

@@ -447,6 +447,11 @@ def test_the_task_list_follows_the_consultation(client: FlaskClient, db: Session
     service.close_consultation(session=db, consultation=consultation, actor=actor, today=TODAY)
     assert task(client, strategy) == ("In progress", "1 comment still to answer")
     service.respond(session=db, comment=said, response="Thanks", changed_strategy=True, themes=[], actor=actor)
+    # Every comment answered, but patients and the public not yet heard: the step is not complete, and says why.
+    assert task(client, strategy) == ("In progress", "No consultation with patients and the public is recorded")
+    db.add(EngagementEvent(organisation_id=org.id, strategy_id=strategy.id, held_on=TODAY, audience="patients",
+                           format="Patient panel", participants=12))
+    db.commit()
     assert task(client, strategy) == ("Completed", "1 comment answered; 1 changed the strategy")
 
 
