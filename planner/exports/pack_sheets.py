@@ -133,6 +133,11 @@ def write_summary(book: Book, content: Mapping[str, Any]) -> None:
     scenario = (content["forecast"]["scenario"] or {}).get("name")
     row = book.note(ws, 2, f"{strategy['title']}, {strategy['start_year']} to {strategy['end_year']}"
                            + (f"; forecast scenario: {scenario}" if scenario else ""))
+    lacking = content.get("lacking") or []
+    if lacking:  # the same items, in the same words, as the task list and the Approve step
+        row = book.heading(ws, row + 1, "What the strategy still lacks")
+        for item in lacking:
+            row = book.note(ws, row, f"{item['step_name']}: {item['message']}.")
     row = book.heading(ws, row + 1, "Leaders needed and appointments")
     if content["forecast"]["result"] is None:
         row = book.note(ws, row, "The forecast cannot run yet: " + "; ".join(content["forecast"]["problems"]))

@@ -862,10 +862,22 @@ def _disclosure_words(content: Mapping[str, Any]) -> str:
             + ", and nothing is worked out from a withheld count.")
 
 
+def _lacking(content: Mapping[str, Any]) -> list[Section]:
+    """What the strategy still lacks, in the words of the task list and the Approve step; none if nothing."""
+    lacking = content.get("lacking") or []
+    if not lacking:
+        return []
+    n = len(lacking)
+    return [Section("What the strategy still lacks", (
+        Para(f"The planner's completeness check finds {count(n, 'thing')} still to do before the strategy is "
+             f"complete:"),
+        *(Para(f"{item['step_name']}: {item['message']}.", "bullet") for item in lacking)))]
+
+
 def sections(content: Mapping[str, Any]) -> list[Section]:
     """The paper after its cover sheet, section by section."""
     sheet = cover(content)
     return [_purpose(content, sheet), _background(content), _forecast(content), _diversity(content),
-            _competencies(content), _objectives(content), _consultation(content), _risks(content),
+            _competencies(content), _objectives(content), _consultation(content), *_lacking(content), _risks(content),
             Section("Recommendation", tuple(Para(p.strip()) for p in sheet["recommendation"].split("\n") if p.strip())),
             _appendix(content)]

@@ -20,6 +20,7 @@ from planner.models import Organisation, Scenario, StaffImport, Strategy
 from planner.services import competencies, consultation, diversity, forecasting, objectives, surveys
 from planner.services.baseline import summarise
 from planner.services.board_cover import cover_content
+from planner.services.completeness import completeness
 from planner.services.scenarios import area_assumptions, level_assumptions, scenarios_of
 from planner.services.structure import areas_of, bands_by_level, levels_of
 
@@ -216,4 +217,7 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
             "objectives": _objectives(session, strategy, organisation, today),
             "consultation": consultation.consultation_content(session, strategy),
             "cover": cover,
+            # What the strategy still lacks, as the task list and the Approve step say it (planner.steps).
+            "lacking": [{"step": item.step, "step_name": item.step_name, "message": item.message}
+                        for item in completeness(session, strategy, organisation, today)],
         }

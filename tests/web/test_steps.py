@@ -105,3 +105,25 @@ def test_on_the_demo_no_step_is_completed_beside_lacking_items_and_each_item_is_
     # Gaps without an objective are grouped by kind, one sentence each, never run together.
     gaps = [item.message for item in lacking if "with no objective" in item.message]
     assert len({message.split(" with no objective")[0].split(" ", 1)[1] for message in gaps}) == len(gaps)
+
+
+def test_the_pack_and_the_paper_say_what_is_lacking_in_the_task_lists_words(
+        demo: tuple[Session, Strategy, Organisation]) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from planner.exports.paper_text import sections
+    from planner.exports.workbook import pack_bytes
+    from planner.services.board_pack import pack_content
+
+    session, strategy, organisation = demo
+    today = date.today()
+    said = [f"{item.step_name}: {item.message}." for item in completeness(session, strategy, organisation, today)]
+    content = pack_content(session, strategy, organisation, prepared_by="Board Secretary", today=today)
+    summary = load_workbook(io.BytesIO(pack_bytes(content)))["Summary"]
+    cells = [c for row in summary.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    start = cells.index("What the strategy still lacks")
+    assert cells[start + 1:start + 1 + len(said)] == said
+    section = next(s for s in sections(content) if s.title == "What the strategy still lacks")
+    assert [block.text for block in section.blocks[1:]] == said
