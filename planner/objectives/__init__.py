@@ -1,9 +1,10 @@
-"""Objectives: measures, progress and its roll-up, RAG ratings (progress), the SMART check (smart) and the
-cascade as a tree (tree).
+"""Objectives: measures, progress and its roll-up, RAG ratings (progress), the health of what sits below an
+objective (health), the SMART check (smart) and the cascade as a tree (tree).
 
 Pure Python: nothing here imports Flask, SQLModel or the rest of the app, only the standard library.
 """
 
+from planner.objectives.health import BelowHealth, TierHealth, below_health, rag_with_health
 from planner.objectives.progress import (
     CONFIDENCE,
     LEVELS,
@@ -21,6 +22,7 @@ from planner.objectives.progress import (
     latest_check_in,
     own_progress,
     rag,
+    rag_rule,
     rag_shown,
     rolled_up,
 )
@@ -35,11 +37,14 @@ __all__ = [
     "RAG",
     "REF_PATTERN",
     "STATUSES",
+    "BelowHealth",
     "CheckIn",
     "Measure",
     "Node",
     "RagThresholds",
     "SmartResult",
+    "TierHealth",
+    "below_health",
     "depth_first",
     "descendants",
     "direction",
@@ -49,7 +54,9 @@ __all__ = [
     "latest_check_in",
     "own_progress",
     "rag",
+    "rag_rule",
     "rag_shown",
+    "rag_with_health",
     "rolled_up",
     "smart_check",
 ]

@@ -44,6 +44,7 @@ __all__ = [
     "latest_check_in",
     "own_progress",
     "rag",
+    "rag_rule",
     "rag_shown",
     "rolled_up",
 ]
@@ -265,6 +266,17 @@ def rag(
     if ratio < thresholds.amber_below - _TOLERANCE or today > due:
         return "amber"
     return "green"
+
+
+def rag_rule(thresholds: RagThresholds = RagThresholds()) -> str:  # noqa: B008 (frozen, as in rag)
+    """How rag() works, in two plain sentences for the page (kept beside it so the two cannot drift)."""
+    def pct(share: float) -> str:
+        return f"{share * 100:.4g}%"
+
+    return (f"RAG compares progress with the share of the time from start to due date that has passed: "
+            f"red below {pct(thresholds.red_below)} of the progress expected by now, amber below "
+            f"{pct(thresholds.amber_below)}, green otherwise. Done is green, nothing is expected before "
+            f"the start date, and anything not done by its due date is amber at best.")
 
 
 def rag_shown(computed: str | None, override: str | None, reason: str) -> str | None:

@@ -4,15 +4,16 @@ alignment, and every gap's owner."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from planner.models import Area, CheckIn, Objective, Organisation, Strategy, User, utcnow
 from planner.objectives import progress as calc
+from planner.objectives.health import HEALTH_RULE, BelowHealth, TierHealth, below_health, tier_counts, weighted_progress
 from planner.objectives.smart import SmartResult, smart_check
 from planner.services import ServiceError
 from planner.services.audit import record
@@ -37,6 +38,13 @@ class ObjectiveView:
     rag: str | None
     smart: SmartResult
     children: list[int] = field(default_factory=list)
+    below: BelowHealth | None = None  # the RAG of everything below it, tier by tier
+
+    @property
+    def needs_attention(self) -> bool:
+        """Red or amber, no owner, not SMART, or half or more of the nearest red tier below it red."""
+        return (self.rag in ("red", "amber") or not self.owner or not self.smart.passed
+                or (self.below is not None and self.below.mostly_red))
 
 
 def measure_of(objective: Objective) -> calc.Measure:
@@ -66,6 +74,16 @@ def check_ins_of(session: Session, objective_ids: list[int]) -> dict[int, list[C
     return out
 
 
+def thresholds_of(organisation: Organisation) -> calc.RagThresholds:
+    """The organisation's RAG thresholds."""
+    return calc.RagThresholds(amber_below=organisation.rag_amber_below, red_below=organisation.rag_red_below)
+
+
+def rag_explained(organisation: Organisation) -> list[str]:
+    """How RAG is worked out and what "below it" means, in the words of the code that does it."""
+    return [calc.rag_rule(thresholds_of(organisation)), HEALTH_RULE]
+
+
 def cascade(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[ObjectiveView]:
     """Every objective in tree order with its progress, roll-up, RAG and SMART check."""
     rows = objectives_of(session, strategy)
@@ -79,7 +97,7 @@ def cascade(session: Session, strategy: Strategy, organisation: Organisation, to
                        measure=measure_of(o), latest=_check_in(latest[o.id]) if o.id in latest else None)
              for o in rows]
     rolled = calc.rolled_up(nodes)
-    thresholds = calc.RagThresholds(amber_below=organisation.rag_amber_below, red_below=organisation.rag_red_below)
+    thresholds = thresholds_of(organisation)
     period_start, period_end = date(strategy.start_year, 4, 1), date(strategy.start_year + strategy.horizon, 3, 31)
     children: dict[int | None, list[Objective]] = {}
     for o in rows:
@@ -109,7 +127,128 @@ def cascade(session: Session, strategy: Strategy, organisation: Organisation, to
 
     for top in children.get(None, []):
         visit(top, 0)
+    health = below_health([(v.objective.id, v.objective.parent_id, v.objective.level, v.rag) for v in views])
+    for v in views:
+        v.below = health.get(v.objective.id)
     return views
+
+
+# --- the cascade page: its summary, its filters, and where a contributor lands ------------------
+
+
+@dataclass(frozen=True)
+class CascadeSummary:
+    """What the Objectives page says first: RAG by tier, overall progress and what is missing."""
+
+    tiers: list[TierHealth]
+    overall_progress: float | None  # the strategic objectives' rolled-up progress, weighted
+    objectives: int
+    not_smart: int
+    smart_letters: dict[str, int]  # S, M, A, R, T -> how many objectives miss it
+    without_owner: int
+    needing_attention: int
+
+
+def summarise(views: Sequence[ObjectiveView]) -> CascadeSummary:
+    """RAG counts by tier, the overall weighted progress, SMART failures and objectives without an owner."""
+    letters = {letter: 0 for letter in "SMART"}
+    for v in views:
+        for letter in v.smart.failed:
+            letters[letter] = letters.get(letter, 0) + 1
+    return CascadeSummary(
+        tiers=tier_counts((v.objective.level, v.rag) for v in views),
+        overall_progress=weighted_progress((v.objective.weight, v.progress) for v in views if v.depth == 0),
+        objectives=len(views), not_smart=sum(1 for v in views if not v.smart.passed), smart_letters=letters,
+        without_owner=sum(1 for v in views if not v.owner),
+        needing_attention=sum(1 for v in views if v.needs_attention))
+
+
+NO_OWNER = "none"  # the owner filter's value for objectives nobody owns yet
+
+
+@dataclass(frozen=True)
+class CascadeFilter:
+    """Which objectives the page shows; an empty filter shows the whole cascade."""
+
+    level: str | None = None
+    area_id: int | None = None
+    owner: str | None = None  # an owner's name as shown, or NO_OWNER
+    rag: str | None = None  # green, amber, red, or "none" for not yet rated
+    attention: bool = False
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        """Whether anything narrows the cascade."""
+        return bool(self.level or self.area_id or self.owner or self.rag or self.attention or self.text)
+
+    @classmethod
+    def parse(cls, args: Mapping[str, str]) -> CascadeFilter:
+        """The filter from a query string; a value the form does not offer is ignored (shows everything)."""
+        area = str(args.get("area") or "").strip()
+        return cls(level=args.get("level") if args.get("level") in calc.LEVELS else None,
+                   area_id=int(area) if area.isdigit() else None,
+                   owner=str(args.get("owner") or "").strip()[:200] or None,
+                   rag=args.get("rag") if args.get("rag") in (*calc.RAG, "none") else None,
+                   attention=args.get("attention") == "yes", text=str(args.get("q") or "").strip()[:200])
+
+
+@dataclass(frozen=True)
+class FilteredCascade:
+    """The objectives to show: those that match, and the ones they sit below, for context."""
+
+    shown: set[int]
+    matched: set[int]
+
+
+def filter_cascade(views: Sequence[ObjectiveView], wanted: CascadeFilter,
+                   areas: Sequence[Area] = ()) -> FilteredCascade:
+    """The objectives matching every part of the filter, with their ancestors; an area takes in its
+    sub-areas, and the search looks in the reference, title, owner and area name."""
+    in_area: set[int] = set()
+    if wanted.area_id is not None:
+        below: dict[int | None, list[int]] = {}
+        for a in areas:
+            below.setdefault(a.parent_id, []).append(a.id)  # type: ignore[arg-type]
+        queue = [wanted.area_id]
+        while queue:
+            in_area.update(queue)
+            queue = [child for area_id in queue for child in below.get(area_id, []) if child not in in_area]
+    text = wanted.text.casefold()
+
+    def matches(v: ObjectiveView) -> bool:
+        o = v.objective
+        return ((wanted.level is None or o.level == wanted.level)
+                and (wanted.area_id is None or o.area_id in in_area)
+                and (wanted.owner is None or (v.owner or NO_OWNER) == wanted.owner)
+                and (wanted.rag is None or (v.rag or "none") == wanted.rag)
+                and (not wanted.attention or v.needs_attention)
+                and (not text or text in " ".join((o.ref, o.title, v.owner, v.area.name if v.area else ""))
+                     .casefold()))
+
+    matched = {v.objective.id for v in views if matches(v)}  # type: ignore[misc]
+    parent = {v.objective.id: v.objective.parent_id for v in views}
+    shown: set[int] = set()
+    for key in matched:
+        cursor: int | None = key
+        while cursor is not None and cursor in parent and cursor not in shown:
+            shown.add(cursor)
+            cursor = parent[cursor]
+    return FilteredCascade(shown, matched)  # type: ignore[arg-type]
+
+
+def owners_of(views: Sequence[ObjectiveView]) -> list[str]:
+    """The owners' names as shown, A to Z, for the owner filter."""
+    return sorted({v.owner for v in views if v.owner}, key=str.casefold)
+
+
+def landing_strategy(session: Session, organisation_id: int, user_id: int) -> Strategy | None:
+    """The strategy a contributor starts in: the newest in which they own an objective, else the newest."""
+    newest = list(session.exec(select(Strategy).where(Strategy.organisation_id == organisation_id)
+                               .order_by(col(Strategy.start_year).desc(), col(Strategy.id).desc())))
+    owning = set(session.exec(select(Objective.strategy_id).where(
+        Objective.organisation_id == organisation_id, Objective.owner_user_id == user_id)))
+    return next((s for s in newest if s.id in owning), newest[0] if newest else None)
 
 
 def _number(values: Mapping[str, Any], key: str) -> float | None:

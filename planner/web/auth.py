@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from planner.db import get_session
 from planner.services.accounts import LoginThrottled, authenticate, client_hash, memberships_of
 from planner.web.forms import ConfirmForm, LoginForm
+from planner.web.main import landing
 
 bp = Blueprint("auth", __name__)
 
@@ -38,7 +39,7 @@ def _safe_next(target: str | None) -> str | None:
 def login() -> str | Response | tuple[str, int]:
     """Sign in with email and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("strategies.index"))
+        return redirect(landing())
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -67,7 +68,7 @@ def login() -> str | Response | tuple[str, int]:
                 memberships = memberships_of(get_session(), user)
                 if memberships:
                     session["org_id"] = memberships[0][1].id
-                return redirect(next_url or url_for("strategies.index"))
+                return redirect(next_url or landing())
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status

@@ -15,11 +15,25 @@ from planner.web.forms import ConfirmForm
 bp = Blueprint("main", __name__)
 
 
+def landing() -> str:
+    """Where a signed-in person starts: a contributor on "My objectives" (of the newest strategy in which
+    they own one, else the newest), everyone else on their strategies."""
+    from planner.services.objectives import landing_strategy
+    from planner.web.tenancy import current_org, current_role
+
+    organisation = current_org()
+    if organisation is not None and current_role() == "contributor":
+        strategy = landing_strategy(get_session(), organisation.id, current_user.id)  # type: ignore[arg-type]
+        if strategy is not None:
+            return url_for("objectives.mine", strategy_id=strategy.id)
+    return url_for("strategies.index")
+
+
 @bp.route("/")
 def index() -> Response:
-    """Signed-in people go to their strategies; others to sign in."""
+    """Signed-in people go to where they start (see landing); others to sign in."""
     if current_user.is_authenticated:
-        return redirect(url_for("strategies.index"))
+        return redirect(landing())
     return redirect(url_for("auth.login"))
 
 

@@ -12,10 +12,9 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.exports import charts
 from planner.models import Membership, Objective, Strategy, User
 from planner.objectives import progress as calc
-from planner.services import ServiceError, chart_set
+from planner.services import ServiceError
 from planner.services import objectives as service
 from planner.services.structure import area_depths, areas_of
 from planner.web.fields import number
@@ -23,23 +22,49 @@ from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, current_role, require, strategy_or_404
 
 bp = Blueprint("objectives", __name__, url_prefix="/strategies/<int:strategy_id>/objectives")
+TABLE_PAGE = 50  # rows on a page of the table
 
 
 def _views(strategy: Strategy) -> list[service.ObjectiveView]:
     return service.cascade(get_session(), strategy, current_org(), date.today())  # type: ignore[arg-type]
 
 
+def _filtered(strategy: Strategy, views: list[service.ObjectiveView]) -> dict[str, object]:
+    """The page's filter from its query string, what it selects, and the choices its form offers."""
+    areas = areas_of(get_session(), strategy)
+    wanted = service.CascadeFilter.parse(request.args)
+    return {"wanted": wanted, "selection": service.filter_cascade(views, wanted, areas) if wanted.active else None,
+            "areas": areas, "depths": area_depths(areas), "owners": service.owners_of(views),
+            "level_names": service.LEVEL_NAMES}
+
+
 @bp.route("")
 @require("strategy.view")
 def index(strategy_id: int) -> str:
-    """The cascade as an indented tree with progress and RAG, and a treemap with its table."""
+    """A summary of the cascade, how RAG is worked out, and the cascade as a tree (collapsed below the
+    areas) that the query string filters; with view=table, the objectives as a table instead."""
     strategy = strategy_or_404(strategy_id)
     views = _views(strategy)
-    treemap = chart_set.objectives_figure(views)
-    figure = charts.figure_json(treemap) if treemap is not None else None
+    if request.args.get("view") == "table":
+        return _table(strategy, views)
     return render_template("objectives/index.html", strategy=strategy, views=views,
-                           by_id={v.objective.id: v for v in views}, figures={"treemap": figure} if figure else {},
-                           level_names=service.LEVEL_NAMES)
+                           by_id={v.objective.id: v for v in views}, summary=service.summarise(views),
+                           unowned_gaps=len(service.alignment(get_session(), strategy, views).gaps_without),
+                           rag_explained=service.rag_explained(current_org()),  # type: ignore[arg-type]
+                           **_filtered(strategy, views))
+
+
+def _table(strategy: Strategy, views: list[service.ObjectiveView]) -> str:
+    """Every objective (or those the query string's filter selects) as a table, TABLE_PAGE rows a page."""
+    chosen = _filtered(strategy, views)
+    selection: service.FilteredCascade | None = chosen["selection"]  # type: ignore[assignment]
+    rows = [v for v in views if selection is None or v.objective.id in selection.matched]
+    pages = max(1, -(-len(rows) // TABLE_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    query = {k: v for k, v in request.args.items() if k not in ("page", "view") and v}
+    return render_template("objectives/table.html", strategy=strategy, views=views, matched=len(rows),
+                           rows=rows[(page - 1) * TABLE_PAGE:page * TABLE_PAGE], first=(page - 1) * TABLE_PAGE + 1,
+                           page=page, pages=pages, query=query, **chosen)
 
 
 @bp.route("/mine")

@@ -1,13 +1,16 @@
-"""A contributor checks in on the objective they own and sees its parent's progress move."""
+"""A contributor checks in on the objective they own and sees its parent's progress move; the demo's
+cascade fits a screen, folds below the areas and filters without JavaScript; a contributor lands on
+"My objectives"."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import select
 
-from planner.models import Objective
+from planner.models import Objective, Strategy
 from tests import factories
 from tests.browser.conftest import screenshot
 
@@ -53,3 +56,80 @@ def test_a_check_in_moves_the_parents_progress(page: Page, live_server: str, db,
     response = page.request.post(f"{live_server}/strategies/{strategy.id}/objectives/{other.id}/check-in",
                                  form={"value": "5"})
     assert response.status == 403
+
+
+DEMO_EDITOR = ("secretary@demo.nhs.uk", "demo-editor-2026")
+
+
+def _sign_in(page: Page, live_server: str, email: str, password: str) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_the_demo_cascade_fits_a_screen_folds_below_the_areas_and_filters_without_javascript(
+        page: Page, browser: Browser, live_server: str, db) -> None:  # type: ignore[no-untyped-def]
+    from planner.services.demo import load_demo
+
+    organisation = load_demo(session=db, hash_method=factories.FAST_HASH)
+    assert organisation is not None
+    strategy = db.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).one()
+    url = f"{live_server}/strategies/{strategy.id}/objectives"
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, live_server, *DEMO_EDITOR)
+    page.goto(url)
+    # All 261 objectives expanded, a treemap and the same rows again as a table made it 51,645 px tall.
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 8000, f"the Objectives page is {height} px tall at 1280 px"
+    assert page.locator("summary a, summary button").count() == 0  # nothing interactive inside a summary
+    small = page.evaluate("""() => [...document.querySelectorAll('main a')].filter(a => {
+        const r = a.getBoundingClientRect(); return r.height > 0 && r.height < 24; }).map(a => a.textContent.trim())""")
+    assert small == [], f"links under 24 px high: {small[:5]}"
+    expect(page.locator("#rag-explained")).to_contain_text("red below 70% of the progress expected by now")
+    # The watermelon: green strategic objectives say how many teams below them are red.
+    expect(page.locator("#cascade > li").first.locator(".app-obj__below").first).to_contain_text(
+        "team objectives red")
+    screenshot(page, "objectives-demo-1280")
+
+    # The areas are folded; opening one shows its teams.
+    teams = page.locator("#cascade > li").first.locator("details details").first
+    expect(teams.locator(":scope > .app-tree")).to_be_hidden()
+    teams.locator(":scope > summary").click()
+    expect(teams.locator(":scope > .app-tree")).to_be_visible()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "objectives-demo-390")
+
+    # The filters are a plain GET form: they work with JavaScript switched off.
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:
+        bare = context.new_page()
+        _sign_in(bare, live_server, *DEMO_EDITOR)
+        bare.goto(url)
+        bare.get_by_label("Tier").select_option("team")
+        bare.get_by_label("RAG").select_option("red")
+        bare.get_by_role("button", name="Show objectives").click()
+        assert "level=team" in bare.url and "rag=red" in bare.url
+        expect(bare.locator("#filter-result")).to_contain_text("66 objectives match")
+        assert bare.locator("#cascade .app-obj:not(.app-obj--context)").count() == 66
+        bare.get_by_label("Search").fill("Maternity")
+        bare.get_by_role("button", name="Show objectives").click()
+        expect(bare.locator("#filter-result")).to_contain_text("objective")
+        assert "q=Maternity" in bare.url
+        screenshot(bare, "objectives-demo-filtered")
+    finally:
+        context.close()
+
+
+def test_a_contributor_lands_on_my_objectives(page: Page, live_server: str, db, org, strategy) -> None:  # type: ignore[no-untyped-def]
+    owner = factories.make_member(db, org, role="contributor", email="matron@north.nhs.uk")
+    db.add(Objective(organisation_id=org.id, strategy_id=strategy.id, ref="T1", level="team", title="Run a huddle",
+                     measure_kind="milestone", owner_user_id=owner.id))
+    db.commit()
+    _sign_in(page, live_server, owner.email, factories.PASSWORD)
+    expect(page).to_have_url(f"{live_server}/strategies/{strategy.id}/objectives/mine")
+    expect(page.locator("h1")).to_have_text("My objectives")

@@ -11,7 +11,8 @@ from pathlib import Path
 FORBIDDEN = ["flask", "sqlmodel", "sqlalchemy", "openpyxl", "wtforms", "flask_login", "planner.models",
              "planner.services", "planner.web", "planner.imports"]
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = "import planner.objectives, planner.objectives.progress, planner.objectives.smart, planner.objectives.tree"
+MODULES = ("import planner.objectives, planner.objectives.progress, planner.objectives.smart, planner.objectives.tree,"
+           " planner.objectives.health")
 
 
 def loaded_after(code: str) -> list[str]:

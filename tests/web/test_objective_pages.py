@@ -1,5 +1,6 @@
-"""The Objectives pages as board secretaries, owners and viewers use them: the cascade as a tree, a
-table and a treemap; an objective with its SMART check, RAG and check-ins; who may do what; alignment
+"""The Objectives pages as board secretaries, owners and viewers use them: a summary first, then the
+cascade as a tree folded below the areas that a GET form filters without JavaScript, and a table on a
+page of its own; an objective with its SMART check, RAG and check-ins; who may do what; alignment
 and unowned gaps; and objectives to and from a file (all or nothing, updates by ref, formulas kept as
 text, and a download that imports again to the same cascade)."""
 
@@ -183,6 +184,17 @@ def worked_example(db: Session, strategy: Strategy, actor: User) -> dict[str, Ob
 # --- the cascade ---------------------------------------------------------------------------------------------
 
 
+def treemap_of(db: Session, strategy: Strategy) -> dict:  # type: ignore[type-arg]
+    """The cascade's treemap as the chart downloads and the board pack draw it."""
+    from planner.exports import charts
+    from planner.models import Organisation
+    from planner.services import chart_set
+
+    organisation = db.get(Organisation, strategy.organisation_id)
+    figure = chart_set.objectives_figure(service.cascade(db, strategy, organisation, date.today()))  # type: ignore[arg-type]
+    return json.loads(charts.figure_json(figure))  # type: ignore[no-any-return,arg-type]
+
+
 def test_the_cascade_shows_as_a_tree_a_table_and_a_treemap_with_weighted_progress(
         client: FlaskClient, db: Session, strategy: Strategy, signed_in) -> None:  # type: ignore[no-untyped-def]
     user = signed_in("viewer")
@@ -190,7 +202,10 @@ def test_the_cascade_shows_as_a_tree_a_table_and_a_treemap_with_weighted_progres
     page = get(client, f"/strategies/{strategy.id}/objectives")
 
     assert tree(page) == [(0, "S1"), (1, "A1"), (2, "T1"), (2, "T2"), (3, "I1"), (3, "I2"), (1, "A2")]
-    rows = {row[0]: row for row in table(page, "objective-table")}
+    # The table is a view of its own, not a second copy of the cascade under the tree.
+    assert 'id="objective-table"' not in page
+    listing = get(client, f"/strategies/{strategy.id}/objectives?view=table")
+    rows = {row[0]: row for row in table(listing, "objective-table")}
     assert list(rows) == ["S1", "A1", "T1", "T2", "I1", "I2", "A2"]
     # Ref, objective, level, parent, weight, progress (61.25% rounded for display), RAG, SMART.
     assert {ref: (row[2], row[3], row[4], row[5]) for ref, row in rows.items()} == {
@@ -199,8 +214,10 @@ def test_the_cascade_shows_as_a_tree_a_table_and_a_treemap_with_weighted_progres
         "I2": ("Individual", "T2", "3", "0%"), "A2": ("Area", "S1", "1", "20%")}
     assert (rows["S1"][7], rows["T2"][7], rows["T1"][7]) == ("Missing MR", "Missing M", "Yes")
 
-    figure = json.loads(re.search(r'id="chart-treemap-data">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
-    trace = figure["data"][0]
+    # The treemap is no longer on the page (its labels could not be read at 1280 px); the downloads and
+    # the board pack still draw it from the same cascade.
+    assert 'id="chart-treemap-data"' not in page
+    trace = treemap_of(db, strategy)["data"][0]
     refs = [label.split()[0] for label in trace["labels"]]
     shown = zip(trace["parents"], trace["values"], trace["marker"]["colors"], strict=True)
     by_ref = dict(zip(refs, shown, strict=True))
@@ -369,7 +386,7 @@ def test_the_rag_rating_is_shown_from_progress_against_time(
                              done=False, confidence=None, note="", actor=user)
     page = get(client, f"/strategies/{strategy.id}/objectives/{objective.id}")
     assert summary(page, "RAG") == rag
-    assert table(get(client, f"/strategies/{strategy.id}/objectives"), "objective-table")[0][6] == (
+    assert table(get(client, f"/strategies/{strategy.id}/objectives?view=table"), "objective-table")[0][6] == (
         rag if rag != "No RAG yet" else "–")
 
 
@@ -470,10 +487,10 @@ def test_titles_are_shown_as_text_in_the_tree_the_table_and_the_treemap(
     title = "</script><img src=x onerror=alert(1)> & more"
     make(db, strategy, "S1", title=title, level="strategic")
     page = get(client, f"/strategies/{strategy.id}/objectives")
-    assert "<img src=x" not in page
-    assert table(page, "objective-table")[0][1] == title
-    figure = json.loads(re.search(r'id="chart-treemap-data">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
-    assert figure["data"][0]["labels"] == [f"S1 {title}"]
+    listing = get(client, f"/strategies/{strategy.id}/objectives?view=table")
+    assert "<img src=x" not in page and "<img src=x" not in listing
+    assert table(listing, "objective-table")[0][1] == title
+    assert treemap_of(db, strategy)["data"][0]["labels"] == [f"S1 {title}"]
 
 
 def test_deleting_an_objective_moves_its_children_up_to_its_parent(
@@ -488,8 +505,233 @@ def test_deleting_an_objective_moves_its_children_up_to_its_parent(
     page = get(client, f"/strategies/{strategy.id}/objectives")
     assert tree(page) == [(0, "S1"), (1, "A1"), (2, "I1"), (2, "I2"), (2, "T1"), (1, "A2")]
     # A1 now weighs T1 (2 x 100%), I1 (1 x 100%) and I2 (3 x 0%): 50%; S1 = (3 x 50% + 20%) / 4.
-    rows = {row[0]: row[5] for row in table(page, "objective-table")}
+    rows = {row[0]: row[5] for row in table(get(client, f"/strategies/{strategy.id}/objectives?view=table"),
+                                             "objective-table")}
     assert (rows["A1"], rows["S1"]) == ("50%", "42%")
+
+
+# --- the summary, the filters and the health of what sits below ----------------------------------------------
+
+
+def rated_example(db: Session, strategy: Strategy, actor: User) -> dict[str, Objective]:
+    """A green strategic objective over green areas whose teams are mostly red: the watermelon.
+    Everything ran from 2020 to 2021, inside the strategy, so the colours do not move with today's date."""
+    from planner.models import Area
+
+    strategy.start_year = 2020
+    db.add(strategy)
+    db.commit()
+
+    medicine = factories.make_area(db, strategy, "MED", "Division of Medicine")
+    ward = factories.make_area(db, strategy, "W7", "Ward Seven", parent=medicine)
+    surgery = factories.make_area(db, strategy, "SUR", "Division of Surgery")
+    past = {"start": "2020-04-01", "due": "2021-03-31"}
+
+    def objective(ref: str, parent: Objective | None, level: str, area: Area | None, **values: object) -> Objective:
+        return make(db, strategy, ref, level=level, parent_id=parent.id if parent else None,
+                    area_id=area.id if area else None, **{"measure_kind": "milestone", **past, **values})
+
+    s1 = objective("S1", None, "strategic", None, title="Every team shares one clear vision", link_kind="vision")
+    a1 = objective("A1", s1, "area", medicine, title="Bring the vision to medicine")
+    t1 = objective("T1", a1, "team", ward, title="Hold a vision session on ward seven", owner_name="Ward Sister")
+    t2 = objective("T2", a1, "team", medicine, title="Agree team priorities in acute medicine")
+    t3 = objective("T3", a1, "team", medicine, title="Share the vision at the medical staff committee")
+    a2 = objective("A2", s1, "area", surgery, title="Bring the vision to surgery")
+    t4 = objective("T4", a2, "team", surgery, title="Coach theatre leaders", measure_kind="target", baseline=0,
+                   target=10, owner_name="")
+    for done in (s1, a1, t3, a2):
+        service.add_check_in(session=db, objective=done, on=date(2021, 3, 1), value=None, done=True,
+                             confidence=None, note="", actor=actor)
+    service.add_check_in(session=db, objective=t4, on=date(2021, 3, 1), value=8, done=False, confidence=None,
+                         note="", actor=actor)
+    return {o.ref: o for o in (s1, a1, t1, t2, t3, a2, t4)}
+
+
+def cascade_of(client: FlaskClient, strategy: Strategy, query: str = "") -> str:
+    return get(client, f"/strategies/{strategy.id}/objectives{query}")
+
+
+def context_refs(page: str) -> list[str]:
+    """The refs shown only for context (above a match) in a filtered cascade."""
+    return re.findall(r'<li class="app-obj app-obj--context">\s*<div class="app-obj__row">\s*<a[^>]*><strong>([^<]+)',
+                      page)
+
+
+def test_a_parent_shows_the_health_of_what_sits_below_it_beside_its_own_rag(
+        client: FlaskClient, db: Session, strategy: Strategy, signed_in) -> None:  # type: ignore[no-untyped-def]
+    user = signed_in("viewer")
+    rated_example(db, strategy, user)
+    page = cascade_of(client, strategy)
+    below = dict(re.findall(r'<strong>(\w+)</strong>.*?(?:Below it: ([^<]+)</span>|</li>)', page, re.S))
+    # S1 and both areas are green; two of the four teams below S1 are red and one amber.
+    assert below["S1"] == "2 of 4 team objectives red, 1 amber"
+    assert below["A1"] == "2 of 3 team objectives red" and below["A2"] == "1 of 1 team objective amber"
+    assert 'app-obj__below app-obj__below--red">Below it: 2 of 4' in page  # half or more red: flagged
+    rows = {row[0]: row[6] for row in table(get(client, f"/strategies/{strategy.id}/objectives?view=table"),
+                                            "objective-table")}
+    assert rows == {"S1": "Green; 2 of 4 team objectives red, 1 amber", "A1": "Green; 2 of 3 team objectives red",
+                    "T1": "Red", "T2": "Red", "T3": "Green", "A2": "Green; 1 of 1 team objective amber",
+                    "T4": "Amber"}
+
+
+def test_the_summary_comes_first_with_rag_by_tier_progress_smart_and_owners(
+        client: FlaskClient, db: Session, strategy: Strategy, signed_in) -> None:  # type: ignore[no-untyped-def]
+    user = signed_in("viewer")
+    rated_example(db, strategy, user)
+    page = cascade_of(client, strategy)
+    assert page.index('id="summary"') < page.index('id="rag-by-tier"') < page.index('id="cascade"')
+    # Tier, green, amber, red, no RAG yet, all (the bar beside them is hidden from screen readers).
+    assert [row[:5] for row in table(page, "rag-by-tier")] == [
+        ["1", "0", "0", "0", "1"], ["2", "0", "0", "0", "2"], ["1", "1", "2", "0", "4"]]
+    assert re.findall(r'<th scope="row" class="nhsuk-table__header">(\w+)</th>', page) == ["Strategic", "Area", "Team"]
+    figures = text_of(page.split('id="objective-figures">')[1].split("</ul>")[0])
+    assert "Overall progress 100%" in figures  # S1 is done
+    # Needing attention: T1, T2 (red), T4 (amber, no owner), S1 (half its teams red); A1 too (2 of 3 red).
+    assert "Need attention 5 of 7" in figures and "Without an owner 1" in figures
+    assert "Not SMART 1 missing S 1" in figures  # T4 has no owner
+    # Each count links to the cascade filtered to it.
+    assert f'href="/strategies/{strategy.id}/objectives?level=team&amp;rag=red#cascade-heading"' in page
+
+
+def test_the_page_says_how_rag_is_worked_out_with_the_organisations_thresholds(
+        client: FlaskClient, db: Session, org, strategy: Strategy, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from planner.objectives.health import HEALTH_RULE
+    from planner.objectives.progress import RagThresholds, rag_rule
+
+    user = signed_in("viewer")
+    rated_example(db, strategy, user)
+    org.rag_amber_below, org.rag_red_below = 0.8, 0.5
+    db.add(org)
+    db.commit()
+    page = cascade_of(client, strategy)
+    explained = text_of(page.split('id="rag-explained">')[1].split("</div>")[0])
+    assert explained == f"{rag_rule(RagThresholds(amber_below=0.8, red_below=0.5))} {HEALTH_RULE}"
+    assert "red below 50% of the progress expected by now, amber below 80%" in explained
+
+
+def test_the_cascade_opens_folded_below_the_areas_and_no_link_sits_in_a_summary(
+        client: FlaskClient, db: Session, strategy: Strategy, signed_in) -> None:  # type: ignore[no-untyped-def]
+    user = signed_in("viewer")
+    rated_example(db, strategy, user)
+    page = cascade_of(client, strategy)
+    assert tree(page) == [(0, "S1"), (1, "A1"), (2, "T1"), (2, "T2"), (2, "T3"), (1, "A2"), (2, "T4")]
+    folds = re.findall(r'<details class="app-obj__details"( open)?><summary>([^<]*)</summary>', page)
+    assert folds == [(" open", "2 objectives below S1"), ("", "3 objectives below A1"), ("", "1 objective below A2")]
+    summaries = re.findall(r"<summary[^>]*>(.*?)</summary>", page, re.S)
+    assert summaries and not any("<a" in s for s in summaries)
+
+
+@pytest.mark.parametrize(("query", "matched", "context"), [
+    ("?level=team&rag=red", ["T1", "T2"], ["S1", "A1"]),
+    ("?rag=amber", ["T4"], ["S1", "A2"]),
+    ("?q=ward+seven", ["T1"], ["S1", "A1"]),  # the title; case does not matter
+    ("?q=Ward+Sister", ["T1"], ["S1", "A1"]),  # the owner
+    ("?q=surgery", ["A2", "T4"], ["S1"]),  # the area's name
+    ("?area={medicine}", ["A1", "T2", "T3", "T1"], ["S1"]),  # an area takes in its sub-areas
+    ("?area={ward}", ["T1"], ["S1", "A1"]),
+    ("?owner=none", ["T4"], ["S1", "A2"]),
+    ("?owner=Ward+Sister&level=team", ["T1"], ["S1", "A1"]),
+    ("?attention=yes&level=area", ["A1"], ["S1"]),  # green, but two of its three teams are red
+    ("?level=strategic&rag=green", ["S1"], []),
+    ("?level=individual", [], []),
+])
+def test_the_filters_work_from_the_query_string_without_javascript(
+        client: FlaskClient, db: Session, strategy: Strategy, signed_in, query: str, matched: list[str],  # type: ignore[no-untyped-def]
+        context: list[str]) -> None:
+    from planner.services.structure import areas_of
+
+    user = signed_in("viewer")
+    example = rated_example(db, strategy, user)
+    areas = {a.code: a.id for a in areas_of(db, strategy)}
+    page = cascade_of(client, strategy, query.format(medicine=areas["MED"], ward=areas["W7"]))
+    shown = [ref for _depth, ref in tree(page)]
+    assert sorted(shown) == sorted(matched + context)
+    assert sorted(context_refs(page)) == sorted(context)
+    if matched:
+        assert f"{len(matched)} {'objective matches' if len(matched) == 1 else 'objectives match'}" in page
+    else:
+        assert "No objective matches these filters." in page and 'id="cascade"' in page
+    # Everything shown is unfolded, and the form keeps what was chosen.
+    assert '<details class="app-obj__details">' not in page
+    assert 'id="objective-filters"' in page and 'method="get"' in page
+    # The table page takes the same query and lists the matches only.
+    listing = get(client, f"/strategies/{strategy.id}/objectives?view=table&" + query[1:].format(
+        medicine=areas["MED"], ward=areas["W7"]))
+    assert sorted(row[0] for row in table(listing, "objective-table")) == sorted(matched)
+    assert example  # the example is what the refs name
+
+
+def test_a_filter_keeps_its_choices_in_the_form_and_ignores_values_it_does_not_offer(
+        client: FlaskClient, db: Session, strategy: Strategy, signed_in) -> None:  # type: ignore[no-untyped-def]
+    user = signed_in("viewer")
+    rated_example(db, strategy, user)
+    page = cascade_of(client, strategy, "?level=team&rag=red&q=vision&attention=yes")
+    assert '<option value="team" selected>Team</option>' in page and '<option value="red" selected>Red</option>' in page
+    assert 'name="q" type="search" value="vision"' in page and 'value="yes" checked' in page
+    assert "Clear the filters" in page
+    # Unknown values show everything, as no filter would.
+    assert tree(cascade_of(client, strategy, "?level=board&rag=purple&area=x")) == tree(cascade_of(client, strategy))
+    assert "Clear the filters" not in cascade_of(client, strategy)
+
+
+def test_the_table_is_a_view_of_its_own_in_pages_that_keep_the_filter(
+        client: FlaskClient, db: Session, strategy: Strategy, signed_in, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("planner.web.objectives.TABLE_PAGE", 3)
+    user = signed_in("viewer")
+    rated_example(db, strategy, user)
+    base = f"/strategies/{strategy.id}/objectives?view=table"
+
+    def refs(query: str) -> list[str]:
+        return [row[0] for row in table(get(client, base + query), "objective-table")]
+
+    assert (refs(""), refs("&page=2"), refs("&page=3")) == (["S1", "A1", "T1"], ["T2", "T3", "A2"], ["T4"])
+    assert refs("&page=99") == ["T4"] and refs("&page=0") == refs("&page=x") == ["S1", "A1", "T1"]
+    page = get(client, base + "&level=team&page=2")
+    assert [row[0] for row in table(page, "objective-table")] == ["T4"]
+    assert "4 of 7 objectives match the filters: 4 to 4 on this page." in text_of(page)
+    assert 'rel="prev"' in page and 'rel="next"' not in page
+    previous = re.search(r'href="([^"]+)" rel="prev"', page).group(1)  # type: ignore[union-attr]
+    assert sorted(html.unescape(previous).split("?")[1].split("&")) == ["level=team", "page=1", "view=table"]
+    # The filter form keeps to the table.
+    assert '<input type="hidden" name="view" value="table">' in page
+    assert '<input type="hidden" name="view" value="table">' not in get(client, f"/strategies/{strategy.id}/objectives")
+
+
+def test_a_contributor_lands_on_my_objectives_and_everyone_else_on_their_strategies(
+        client: FlaskClient, db: Session, org, strategy: Strategy) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import login
+
+    contributor = factories.make_member(db, org, role="contributor")
+    older = factories.make_strategy(db, org, title="An older strategy", start_year=strategy.start_year - 3)
+    make(db, older, "T1", owner_user_id=contributor.id)
+    response = client.post("/login", data={"email": contributor.email, "password": factories.PASSWORD})
+    # The newest strategy in which they own an objective, though a newer one exists.
+    assert response.headers["Location"] == f"/strategies/{older.id}/objectives/mine"
+    assert client.get("/").headers["Location"] == f"/strategies/{older.id}/objectives/mine"
+    assert client.get("/login").headers["Location"] == f"/strategies/{older.id}/objectives/mine"
+    client.post("/logout")
+    # A next= link still wins.
+    response = client.post(f"/login?next=/strategies/{strategy.id}",
+                           data={"email": contributor.email, "password": factories.PASSWORD})
+    assert response.headers["Location"] == f"/strategies/{strategy.id}"
+    client.post("/logout")
+    for role in ("admin", "editor", "planner", "viewer"):
+        member = factories.make_member(db, org, role=role)
+        make(db, strategy, f"T-{role}", owner_user_id=member.id)
+        login(client, member.email)
+        assert client.get("/").headers["Location"] == "/strategies", role
+        client.post("/logout")
+
+
+def test_a_contributor_who_owns_nothing_lands_on_the_newest_strategy_or_the_list(
+        client: FlaskClient, db: Session, org) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import login
+
+    contributor = factories.make_member(db, org, role="contributor")
+    login(client, contributor.email)
+    assert client.get("/").headers["Location"] == "/strategies"
+    newest = factories.make_strategy(db, org, title="Our Leadership Strategy")
+    assert client.get("/").headers["Location"] == f"/strategies/{newest.id}/objectives/mine"
 
 
 # --- who may do what -----------------------------------------------------------------------------------------
