@@ -28,38 +28,56 @@ def _ready(strategy: Strategy) -> service.Catalogue:
     return service.catalogue(db, strategy.organisation_id)
 
 
-@bp.route("", methods=["GET", "POST"])
+@bp.route("")
 @require("strategy.view")
-def index(strategy_id: int) -> str | Response | tuple[str, int]:
-    """The frameworks and the step each level needs in each competency (editable by drafters)."""
-    from planner.web.tenancy import can
-
+def index(strategy_id: int) -> str:
+    """The frameworks and the step each level needs in each competency, one table per framework."""
     strategy = strategy_or_404(strategy_id)
     cat = _ready(strategy)
     db = get_session()
+    scale, _frameworks = default_frameworks()
+    return render_template("competencies/index.html", strategy=strategy, cat=cat, levels=levels_of(db, strategy),
+                           scale=scale, required=service.required_steps(db, strategy))
+
+
+@bp.route("/required/<framework_key>", methods=["GET", "POST"])
+@require("competencies.edit")
+def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str, int]:
+    """Change the step each level needs in one framework's competencies (the others are left as they are)."""
+    strategy = strategy_or_404(strategy_id)
+    cat = _ready(strategy)
+    framework = next((f for f in cat.frameworks if f.key == framework_key), None)
+    if framework is None:
+        abort(404)
+    db = get_session()
     levels = levels_of(db, strategy)
+    domains = cat.domains.get(framework.id, [])  # type: ignore[arg-type]
+    competencies = [c for d in domains for c in cat.competencies.get(d.id, [])]  # type: ignore[arg-type]
     errors: list[tuple[str, str]] = []
     form = ConfirmForm()
-    if request.method == "POST":
-        if not can("competencies.edit"):
-            abort(403)
-        if form.validate_on_submit():
-            steps: dict[tuple[int, int], int | None] = {}
-            for competency in cat.all_competencies():
-                for level in levels:
-                    raw = request.form.get(f"req-{competency.id}-{level.id}", "")
-                    if raw not in ("", "1", "2", "3", "4"):
-                        errors.append((f"req-{competency.id}-{level.id}", f"{competency.name}, {level.name}: "
-                                       "choose a step from 1 to 4"))
-                    steps[(competency.id, level.id)] = int(raw) if raw in ("1", "2", "3", "4") else None  # type: ignore[index]
-            if not errors:
-                service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user)  # type: ignore[arg-type]
-                flash("Required steps saved.", "success")
-                return redirect(url_for("competencies.index", strategy_id=strategy.id))
+    if form.validate_on_submit():
+        steps: dict[tuple[int, int], int | None] = {}
+        for competency in competencies:
+            for level in levels:
+                name = f"req-{competency.id}-{level.id}"
+                raw = request.form.get(name, "")
+                if raw not in ("", "1", "2", "3", "4"):
+                    errors.append((name, f"{competency.name}, {level.name}: choose a step from 1 to 4, or Not needed"))
+                steps[(competency.id, level.id)] = int(raw) if raw in ("1", "2", "3", "4") else None  # type: ignore[index]
+        if not errors:
+            service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user)  # type: ignore[arg-type]
+            flash(f"Required steps for {framework.name} saved.", "success")
+            return redirect(url_for("competencies.index", strategy_id=strategy.id, _anchor=framework.key))
     scale, _frameworks = default_frameworks()
-    return render_template("competencies/index.html", strategy=strategy, cat=cat, levels=levels, scale=scale,
-                           required=service.required_steps(db, strategy), form=form, errors=errors), (
-        400 if errors else 200)
+    shown: dict[tuple[int, int], int | None] = dict(service.required_steps(db, strategy))
+    if errors:  # show what was posted, so nothing typed is lost
+        for competency in competencies:
+            for level in levels:
+                raw = request.form.get(f"req-{competency.id}-{level.id}", "")
+                shown[(competency.id, level.id)] = int(raw) if raw in ("1", "2", "3", "4") else None  # type: ignore[index]
+    return render_template("competencies/required.html", strategy=strategy, cat=cat, framework=framework,
+                           domains=domains, levels=levels, scale=scale, required=shown, form=form,
+                           errors=errors), (400 if errors else 200)
 
 
 @bp.route("/assessments", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, SQLModel, func, select
 
+from planner.competencies.frameworks import default_frameworks
 from planner.models import AssessedCount, Competency, Intervention, InterventionTarget, Level, RequiredStep
 from tests import factories
 from tests.conftest import login
@@ -156,6 +157,16 @@ def base(strategy) -> str:  # type: ignore[no-untyped-def]
     return f"/strategies/{strategy.id}/competencies"
 
 
+def framework_of(key: str) -> str:
+    """The framework a shipped competency belongs to: its key's prefix (hlm-, lcf-, clf-)."""
+    return key.split("-", 1)[0]
+
+
+def required_page(strategy, competency_key: str) -> str:  # type: ignore[no-untyped-def]
+    """The page where one framework's required steps are changed."""
+    return f"{base(strategy)}/required/{framework_of(competency_key)}"
+
+
 def type_in(client: FlaskClient, db: Session, strategy, area, level_key: str,  # type: ignore[no-untyped-def]
             counts: dict[str, dict[int, int]]):
     """Post the assessments form of one area and level with these counts (every other box left empty)."""
@@ -194,9 +205,16 @@ def test_first_visit_gives_the_organisation_the_three_frameworks_with_their_defa
         assert [r[0].split(" Change")[0] for r in rows] == [
             " ".join(f"{c['name']} {c['description']}".split()) for c in competencies]
         assert [r[1] for r in rows] == [c["kind"].capitalize() for c in competencies]
+        names = {s.step: s.name for s in default_frameworks()[0]}
+        for row, c in zip(rows, competencies, strict=True):  # each level's step in words, "Not needed" for none
+            assert row[2:] == [f"{c['required'][key]} {names[c['required'][key]]}" if c["required"].get(key)
+                               else "Not needed" for key in LEVELS]
+        # Changed a framework at a time: its form holds its competencies' steps and no other framework's.
+        form = page(client.get(f"{base(strategy)}/required/{framework['key']}")).selects
+        assert set(form) == {f"req-{ids[c['key']]}-{levels[key]}" for c in competencies for key in LEVELS}
         for c in competencies:
             for key in LEVELS:  # the select shows the framework's step for the level
-                assert shown.selects[f"req-{ids[c['key']]}-{levels[key]}"] == str(c["required"][key])
+                assert form[f"req-{ids[c['key']]}-{levels[key]}"] == str(c["required"].get(key) or "")
     assert expected_total == 32 and len(ids) == expected_total
     client.get(base(strategy))  # a second visit copies nothing again
     assert len(comp_ids(db, org.id)) == expected_total
@@ -204,18 +222,18 @@ def test_first_visit_gives_the_organisation_the_three_frameworks_with_their_defa
 
 def test_required_steps_are_saved_through_the_form(editor: FlaskClient, db: Session, org, strategy) -> None:
     ids, levels = comp_ids(db, org.id), level_ids(db, strategy)
-    form = page(editor.get(base(strategy))).selects
     before = stored_required(db, strategy)
     assert before[(ids[CV], levels["middle"])] == 3
-    form[f"req-{ids[CV]}-{levels['middle']}"] = "4"
-    form[f"req-{ids[CARE]}-{levels['frontline']}"] = "1"
-    response = editor.post(base(strategy), data=form)
-    assert response.status_code == 302
+    for key, level, step in ((CV, "middle", "4"), (CARE, "frontline", "1")):  # two frameworks, one form each
+        form = page(editor.get(required_page(strategy, key))).selects
+        form[f"req-{ids[key]}-{levels[level]}"] = step
+        response = editor.post(required_page(strategy, key), data=form)
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"#{framework_of(key)}")
     expected = {**before, (ids[CV], levels["middle"]): 4, (ids[CARE], levels["frontline"]): 1}
     assert stored_required(db, strategy) == expected
-    shown = page(editor.get(base(strategy))).selects
-    assert shown[f"req-{ids[CV]}-{levels['middle']}"] == "4"
-    assert shown[f"req-{ids[CARE]}-{levels['frontline']}"] == "1"
+    assert page(editor.get(required_page(strategy, CV))).selects[f"req-{ids[CV]}-{levels['middle']}"] == "4"
+    assert page(editor.get(required_page(strategy, CARE))).selects[f"req-{ids[CARE]}-{levels['frontline']}"] == "1"
     api = editor.get(f"/api/v1/strategies/{strategy.id}/competencies").get_json()
     listed = {c["key"]: c for f in api["frameworks"] for c in f["competencies"]}
     assert listed[CV]["required"] == {"board": 4, "senior": 4, "middle": 4, "frontline": 2}
@@ -225,13 +243,14 @@ def test_required_steps_are_saved_through_the_form(editor: FlaskClient, db: Sess
 
 def test_a_step_set_to_not_needed_stays_not_needed(editor: FlaskClient, db: Session, org, strategy) -> None:
     ids, levels = comp_ids(db, org.id), level_ids(db, strategy)
-    form = page(editor.get(base(strategy))).selects
+    address = required_page(strategy, "lcf-risk-and-duties")
+    form = page(editor.get(address)).selects
     cell = f"req-{ids['lcf-risk-and-duties']}-{levels['frontline']}"
     assert form[cell] == "1"
     form[cell] = ""  # Not needed
-    assert editor.post(base(strategy), data=form).status_code == 302
+    assert editor.post(address, data=form).status_code == 302
     assert (ids["lcf-risk-and-duties"], levels["frontline"]) not in stored_required(db, strategy)
-    assert page(editor.get(base(strategy))).selects[cell] == ""
+    assert page(editor.get(address)).selects[cell] == ""
     api = editor.get(f"/api/v1/strategies/{strategy.id}/competencies").get_json()
     listed = {c["key"]: c for f in api["frameworks"] for c in f["competencies"]}
     assert listed["lcf-risk-and-duties"]["required"] == {"board": 4, "senior": 3, "middle": 2}
@@ -241,14 +260,22 @@ def test_a_step_set_to_not_needed_stays_not_needed(editor: FlaskClient, db: Sess
 def test_an_invalid_required_step_is_refused_and_nothing_is_stored(editor: FlaskClient, db: Session, org,
                                                                    strategy, bad: str) -> None:
     ids, levels = comp_ids(db, org.id), level_ids(db, strategy)
-    form = page(editor.get(base(strategy))).selects
+    address = required_page(strategy, CV)
+    form = page(editor.get(address)).selects
     before = stored_required(db, strategy)
-    form[f"req-{ids[CARE]}-{levels['board']}"] = "1"  # a good change in the same post
+    form[f"req-{ids['clf-outcome-focus']}-{levels['board']}"] = "1"  # a good change in the same post
     form[f"req-{ids[CV]}-{levels['senior']}"] = bad
-    response = editor.post(base(strategy), data=form)
+    response = editor.post(address, data=form)
     assert response.status_code == 400
-    assert "Collective vision, Senior leaders: choose a step from 1 to 4" in text(response)
+    said = text(response)
+    assert "Collective vision, Senior leaders: choose a step from 1 to 4, or Not needed" in said  # the summary
+    field = f"req-{ids[CV]}-{levels['senior']}"  # and beside the field, which points to its message
+    assert f'id="{field}-error"><span class="nhsuk-u-visually-hidden">Error:</span> Choose a step' in said
+    assert f'aria-describedby="{field}-error"' in said
+    assert "<title>Error: " in said
     assert stored_required(db, strategy) == before
+    # What was typed is kept: the good change is still chosen, ready to save once the bad one is fixed.
+    assert page(response).selects[f"req-{ids['clf-outcome-focus']}-{levels['board']}"] == "1"
 
 
 @pytest.mark.parametrize("kind", ["generic", "role-specific"])
@@ -674,7 +701,8 @@ def arranged(db: Session, org, strategy, areas) -> dict[str, int]:  # type: igno
 
 
 @pytest.mark.parametrize(("method", "path", "data"), [
-    ("POST", "", {}),
+    ("GET", "/required/clf", None),
+    ("POST", "/required/clf", {"req-{competency}-{level}": "1"}),
     ("GET", "/own", None),
     ("POST", "/own", {"name": "Sneaky", "kind": "generic"}),
     ("GET", "/{competency}/edit", None),
@@ -747,13 +775,13 @@ def test_planners_in_one_org_share_the_frameworks_but_not_the_steps(app: Flask, 
     """Required steps belong to a strategy: changing them in one leaves the other's defaults alone."""
     second = factories.make_strategy(db, org, title="Second")
     signed_in("editor")
-    form = page(client.get(base(strategy))).selects
+    form = page(client.get(required_page(strategy, CV))).selects
     client.get(base(second))
     ids, levels = comp_ids(db, org.id), level_ids(db, strategy)
     form[f"req-{ids[CV]}-{levels['middle']}"] = "1"
-    assert client.post(base(strategy), data=form).status_code == 302
+    assert client.post(required_page(strategy, CV), data=form).status_code == 302
     other_levels = level_ids(db, second)
-    assert page(client.get(base(second))).selects[f"req-{ids[CV]}-{other_levels['middle']}"] == "3"
+    assert page(client.get(required_page(second, CV))).selects[f"req-{ids[CV]}-{other_levels['middle']}"] == "3"
     assert len(ids) == 32
     viewer = app.test_client()
     login(viewer, factories.make_member(db, org, role="viewer").email)
