@@ -33,7 +33,7 @@ def test_changing_the_leaver_rate_changes_the_forecast_and_chart(page: Page, liv
     page.get_by_label("Password").fill("demo-planner-2026")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Collective Leadership Strategy 2026-2031").click()
-    page.get_by_role("link", name="Leadership demand and supply: the forecast").click()
+    page.get_by_role("link", name="Leadership demand and supply", exact=True).click()
 
     expect(page.locator('[data-chart="chart-appointments-data"]')).to_have_attribute("data-rendered", "true")
     before_total = _frontline_external_total(page)

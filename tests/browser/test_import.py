@@ -41,7 +41,7 @@ def test_upload_preview_confirm_and_see_representation(page: Page, live_server: 
     expect(page.locator("#total-staff")).to_have_text("9,259")
 
     page.get_by_role("link", name="Collective Leadership Strategy 2026-2031").first.click()
-    page.get_by_role("link", name="Diversity: representation and targets").click()
+    page.get_by_role("link", name="Diversity of leadership", exact=True).click()
     table = page.locator("#representation")
     expect(table).to_contain_text("All staff")
     expect(table.locator("abbr").first).to_have_text("*")  # small numbers withheld by default

@@ -34,7 +34,7 @@ def test_sign_in_create_strategy_add_areas_and_baseline(page: Page, live_server:
     expect(page.get_by_role("heading", name="Leading Together 2026-2031")).to_be_visible()
     expect(page.locator("#task-structure-status")).to_contain_text("Not started")
 
-    page.get_by_role("link", name="Structure: areas and leadership levels").click()
+    page.locator("#task-structure-hint").locator("xpath=..").get_by_role("link", name="Structure", exact=True).click()
     page.get_by_role("link", name="Add an area").click()
     page.get_by_label("Name").fill("Division of Medicine")
     page.get_by_label("Code").fill("MED")
