@@ -163,6 +163,15 @@ def summarise(views: Sequence[ObjectiveView]) -> CascadeSummary:
         needing_attention=sum(1 for v in views if v.needs_attention))
 
 
+def below_of(view: ObjectiveView) -> dict[str, object] | None:
+    """The health of what sits below an objective as the API gives it; None for an objective with nothing below."""
+    if view.below is None:
+        return None
+    return {"words": view.below.words(), "mostly_red": view.below.mostly_red,
+            "tiers": [{"level": t.level, "green": t.green, "amber": t.amber, "red": t.red, "no_rag": t.unrated}
+                      for t in view.below.tiers]}
+
+
 NO_OWNER = "none"  # the owner filter's value for objectives nobody owns yet
 
 

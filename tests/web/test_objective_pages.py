@@ -559,8 +559,10 @@ def context_refs(page: str) -> list[str]:
 
 def test_a_parent_shows_the_health_of_what_sits_below_it_beside_its_own_rag(
         client: FlaskClient, db: Session, strategy: Strategy, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from planner.models import Organisation
+
     user = signed_in("viewer")
-    rated_example(db, strategy, user)
+    example = rated_example(db, strategy, user)
     page = cascade_of(client, strategy)
     below = dict(re.findall(r'<strong>(\w+)</strong>.*?(?:Below it: ([^<]+)</span>|</li>)', page, re.S))
     # S1 and both areas are green; two of the four teams below S1 are red and one amber.
@@ -572,6 +574,17 @@ def test_a_parent_shows_the_health_of_what_sits_below_it_beside_its_own_rag(
     assert rows == {"S1": "Green; 2 of 4 team objectives red, 1 amber", "A1": "Green; 2 of 3 team objectives red",
                     "T1": "Red", "T2": "Red", "T3": "Green", "A2": "Green; 1 of 1 team objective amber",
                     "T4": "Amber"}
+    # The objective's own page says the same beside its RAG; the service gives it the API's way.
+    detail = get(client, f"/strategies/{strategy.id}/objectives/{example['S1'].id}")
+    assert summary(detail, "RAG") == "Green Below it: 2 of 4 team objectives red, 1 amber"
+    assert "Below it" not in summary(get(client, f"/strategies/{strategy.id}/objectives/{example['T1'].id}"), "RAG")
+    views = {v.objective.ref: v for v in service.cascade(db, strategy, db.get(Organisation, strategy.organisation_id),
+                                                         date.today())}  # type: ignore[arg-type]
+    assert service.below_of(views["S1"]) == {
+        "words": "2 of 4 team objectives red, 1 amber", "mostly_red": True,
+        "tiers": [{"level": "area", "green": 2, "amber": 0, "red": 0, "no_rag": 0},
+                  {"level": "team", "green": 1, "amber": 1, "red": 2, "no_rag": 0}]}
+    assert service.below_of(views["T1"]) is None
 
 
 def test_the_summary_comes_first_with_rag_by_tier_progress_smart_and_owners(
