@@ -257,7 +257,7 @@ def objectives(strategy_id: int) -> Response:
     """The cascade with progress, the weighted roll-up, RAG and the SMART check of each objective."""
     from datetime import date
 
-    from planner.services.objectives import cascade
+    from planner.services.objectives import below_of, cascade
 
     found = strategy_or_404(strategy_id)
     out = []
@@ -269,6 +269,8 @@ def objectives(strategy_id: int) -> Response:
             "area": v.area.code if v.area else None, "owner": v.owner or None, "weight": o.weight,
             "measure": o.measure_kind, "progress": v.own_progress, "rolled_up_progress": v.progress,
             "rag": v.rag, "confidence": o.confidence,
+            # The health of everything below it, so a green parent over red teams never reads as all well.
+            "below": below_of(v),
             "smart": {"S": smart.S, "M": smart.M, "A": smart.A, "R": smart.R, "T": smart.T,
                       "reasons": list(smart.reasons)},
             # Only gaps count here; links to the vision, mission or a value are not gaps.

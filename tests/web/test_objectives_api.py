@@ -280,7 +280,7 @@ def test_an_imported_cascade_comes_back_with_the_independently_calculated_figure
 # --- the shape ---------------------------------------------------------------------------------------------
 
 ITEM_KEYS = {"id", "ref", "parent_ref", "title", "level", "area", "owner", "weight", "measure", "progress",
-             "rolled_up_progress", "rag", "confidence", "smart", "gap"}
+             "rolled_up_progress", "rag", "confidence", "smart", "gap", "below"}
 
 
 def _save(db: Session, strategy: Strategy, **values: object) -> Objective:
@@ -305,11 +305,15 @@ def test_each_item_has_the_documented_shape(client: FlaskClient, db: Session, or
         "id": child.id, "ref": "S1.1", "parent_ref": "S1", "title": "Close the BME leadership gap", "level": "area",
         "area": "ED", "owner": "Head of Inclusion", "weight": 2.0, "measure": "target", "progress": 0.0,
         "rolled_up_progress": 0.0, "rag": "red", "confidence": "low",  # nothing done, months in
+        "below": None,  # nothing below it
         "smart": {"S": True, "M": True, "A": False, "R": True, "T": True, "reasons": [
             "Achievable: confidence is low, so record the reason it is still the right objective."]},
         "gap": {"kind": "diversity target", "ref": "target:7"},
     }
     assert items[0]["progress"] is None and items[0]["rolled_up_progress"] == 0.0
+    # The parent says the health of what sits below it: its one area objective, red.
+    assert items[0]["below"]["tiers"] == [{"level": "area", "green": 0, "amber": 0, "red": 1, "no_rag": 0}]
+    assert items[0]["below"]["mostly_red"] is True and "1 area objective red" in items[0]["below"]["words"]
     assert items[0]["smart"]["R"] is True and items[0]["smart"]["M"] is False
 
 
