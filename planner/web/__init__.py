@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from planner.diversity.suppression import is_small
 from planner.reference import band_label
 from planner.web import filters
+from planner.web.fields import MAX_ID, is_record_id
 from planner.web.tenancy import can, current_org, current_role, wants_json
 
 ERROR_TITLES = {
@@ -45,8 +47,36 @@ def _handle_csrf_error(error: CSRFError) -> Any:
     )
 
 
+class RecordIdConverter(IntegerConverter):
+    """`<int:...>` in a route: a record id from 1 to the largest the database holds (64-bit, as
+    PostgreSQL's bigint; SQLite overflows past it). Anything else matches no route, so answers 404."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+# Query-string and form parameters that name a record by id (as ?scenario=3, or a hidden area_id).
+ID_PARAMETERS = frozenset({"scenario", "area", "level", "parent", "person"})
+
+
+def _refuse_impossible_ids() -> None:
+    """404 for a record id in the query string or a form that no record can have: digits past the
+    database's range, or digits that are not ASCII ('²'). Other text is left to the page to report."""
+    for name, values in request.values.lists():
+        if name in ID_PARAMETERS or name.endswith("_id"):
+            for value in values:
+                text = value.strip()
+                if text.isdigit() and not is_record_id(text):
+                    abort(404)
+
+
 def register_web(app: Flask) -> None:
     """Register every blueprint, the error handlers and the template helpers."""
+    # Before any blueprint: each route's <int:...> is compiled with the converter registered now.
+    app.url_map.converters["int"] = RecordIdConverter
+    app.before_request(_refuse_impossible_ids)
     from planner.web import (
         account,
         admin,

@@ -30,7 +30,7 @@ from planner.db import get_session
 from planner.models import ROLE_NAMES, AuditEvent, Membership, User
 from planner.services import ServiceError, audit
 from planner.services import accounts as service
-from planner.web.fields import number
+from planner.web.fields import day, number, whole_number
 from planner.web.forms import ConfirmForm, MemberForm, RoleForm
 from planner.web.tenancy import current_org, require, scoped_or_404
 from planner.web.util import attach_error
@@ -126,8 +126,8 @@ def settings() -> str | Response | tuple[str, int]:
     form = ConfirmForm()
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
-        raw = request.form.get("suppression_threshold", "").strip()
-        if not raw.isascii() or not raw.isdigit() or not MIN_THRESHOLD <= int(raw) <= MAX_THRESHOLD:
+        threshold = whole_number(request.form.get("suppression_threshold", ""))
+        if threshold is None or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
             errors.append(("suppression_threshold",
                            f"The threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}"))
         public_levels = request.form.get("public_levels")
@@ -158,7 +158,7 @@ def settings() -> str | Response | tuple[str, int]:
                 errors.append((exc.field or "", exc.message))
         if not errors:
             try:
-                service.update_settings(session=db, organisation=organisation, suppression_threshold=int(raw),  # type: ignore[arg-type]
+                service.update_settings(session=db, organisation=organisation, suppression_threshold=threshold,  # type: ignore[arg-type]
                                         public_levels=public_levels,
                                         rag_amber_below=thresholds["rag_amber_below"],
                                         rag_red_below=thresholds["rag_red_below"], actor=current_user)  # type: ignore[arg-type]
@@ -194,13 +194,7 @@ class AuditFilters:
 
 
 def _day(typed: str, field: str, label: str, errors: list[tuple[str, str]]) -> date | None:
-    if not typed:
-        return None
-    try:
-        return date.fromisoformat(typed)
-    except ValueError:
-        errors.append((field, f"Enter the {label} date as a date, like 2026-11-23"))
-        return None
+    return day(typed, f"the {label} date", errors, field, example="2026-11-23")
 
 
 def _audit_filters() -> AuditFilters:

@@ -42,6 +42,7 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
         for area in summary.areas:
             aid = area.id
             staff_field, fte_field = f"staff-{aid}", f"fte-{aid}"
+            before = len(errors)
             fig = AreaFigures(
                 staff=whole(request.form.get(staff_field, ""), f"{area.name}: staff headcount", errors, staff_field),
                 fte=number(request.form.get(fte_field, ""), f"{area.name}: FTE", errors, fte_field, blank=0.0,
@@ -52,6 +53,8 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
                 fig.leaders[level.key] = whole(
                     request.form.get(field, ""), f"{area.name}: {level.name.lower()} in post", errors, field
                 )
+            if len(errors) > before:
+                continue  # a box that could not be read says so; comparing its stand-in 0 would mislead
             try:
                 check_figures(area, fig, level_keys)
             except ServiceError as exc:

@@ -4,7 +4,6 @@ account comment through the consultation's link (the public blueprint `comment`)
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,25 +15,13 @@ from planner.db import get_session
 from planner.models import Comment, Consultation, EngagementEvent, Organisation, Strategy
 from planner.services import ServiceError
 from planner.services import consultation as service
+from planner.web.fields import day, whole
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import can, child_or_404, require, scoped_or_404, strategy_or_404
 
 bp = Blueprint("consult", __name__, url_prefix="/strategies/<int:strategy_id>/consult")
 public = Blueprint("comment", __name__)
 Errors = list[tuple[str, str]]
-_WHOLE = re.compile(r"-?[0-9]+")
-
-
-def _date(raw: str, label: str, errors: Errors, field: str) -> date | None:
-    """A date typed as year-month-day; empty gives None (the service says it is needed)."""
-    text = raw.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors.append((field, f"Enter {label} as a date, like 2026-03-31"))
-        return None
 
 
 def _comment_or_404(consultation: Consultation, comment_id: int) -> Comment:
@@ -66,8 +53,8 @@ def _consultation_form(strategy: Strategy, consultation: Consultation | None) ->
     form = ConfirmForm()
     errors: Errors = []
     if form.validate_on_submit():
-        opens_on = _date(request.form.get("opens_on", ""), "the opening date", errors, "opens_on")
-        closes_on = _date(request.form.get("closes_on", ""), "the closing date", errors, "closes_on")
+        opens_on = day(request.form.get("opens_on", ""), "the opening date", errors, "opens_on")
+        closes_on = day(request.form.get("closes_on", ""), "the closing date", errors, "closes_on")
         if not errors:
             values: dict[str, Any] = {"title": request.form.get("title", ""),
                                       "sections": request.form.getlist("sections"),
@@ -267,15 +254,13 @@ def _event_form(strategy: Strategy, event: EngagementEvent | None) -> str | Resp
     form = ConfirmForm()
     errors: Errors = []
     if form.validate_on_submit():
-        held_on = _date(request.form.get("held_on", ""), "the date of the event", errors, "held_on")
-        raw = request.form.get("participants", "").strip().replace(",", "")
+        held_on = day(request.form.get("held_on", ""), "the date of the event", errors, "held_on")
+        raw = request.form.get("participants", "")
         participants = 0
-        if not raw:
+        if not raw.strip():
             errors.append(("participants", "Enter the number of people who took part, like 12"))
-        elif not _WHOLE.fullmatch(raw) or len(raw) > 12:
-            errors.append(("participants", "The number of participants must be a whole number, like 12"))
         else:
-            participants = int(raw)
+            participants = whole(raw, "The number of participants", errors, "participants")
         if not errors:
             values: dict[str, Any] = {"held_on": held_on, "audience": request.form.get("audience", ""),
                                       "format": request.form.get("format", ""), "participants": participants,

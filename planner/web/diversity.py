@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -19,7 +17,7 @@ from planner.services import diversity as service
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.web.audience import page_audience
-from planner.web.fields import percent, whole
+from planner.web.fields import number, percent, record_id, whole, whole_number
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import can, child_or_404, current_org, require, strategy_or_404
 
@@ -186,23 +184,17 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
             characteristic(char_key)
         except KeyError:
             errors.append(("group", "Choose a group"))
-        level_raw = request.form.get("level_id", "")
-        level_id = child_or_404(Level, int(level_raw), strategy).id if level_raw.isdigit() else None
+        level_raw = request.form.get("level_id", "").strip()
+        level_id = child_or_404(Level, record_id(level_raw) or 0, strategy).id if level_raw else None
         share = percent(request.form.get("target_share", ""), "The target share", errors, "target_share",
                         within=True)
         if share is None and not any(f == "target_share" for f, _ in errors):
             errors.append(("target_share", "Enter the target share, as a percentage"))
-        year_raw = request.form.get("target_year", "").strip()
-        if not year_raw.isascii() or not year_raw.isdigit():
+        year = whole_number(request.form.get("target_year", ""))
+        if year is None:
             errors.append(("target_year", "Enter the target year, like 2031"))
-        ratio_raw = request.form.get("leaver_rate_ratio", "").strip() or "1"
-        try:
-            ratio = float(ratio_raw)
-            if not math.isfinite(ratio):
-                raise ValueError
-        except ValueError:
-            errors.append(("leaver_rate_ratio", "The leaver rate ratio must be a number, like 1.2"))
-            ratio = 1.0
+        ratio = number(request.form.get("leaver_rate_ratio", ""), "The leaver rate ratio", errors,
+                       "leaver_rate_ratio", blank=1.0, example="1.2") or 1.0
         current = percent(request.form.get("current_appointment_share", ""), "The current share of appointments",
                           errors, "current_appointment_share", within=True)
         pipeline = percent(request.form.get("pipeline_share", ""), "The group's share of the pool", errors,
@@ -211,7 +203,7 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
             try:
                 service.save_target(session=db, strategy=strategy, target=target, actor=current_user,  # type: ignore[arg-type]
                                     values={"characteristic": char_key, "group_key": group_key, "level_id": level_id,
-                                            "target_share": share, "target_year": int(year_raw),
+                                            "target_share": share, "target_year": year,
                                             "leaver_rate_ratio": ratio, "current_appointment_share": current,
                                             "pipeline_share": pipeline})
             except ServiceError as exc:

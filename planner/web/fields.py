@@ -1,33 +1,67 @@
-"""Reading numbers typed into the grid forms: one rule each for whole counts, numbers and
-percentages, with messages that name the field. Each appends (field, message) to `errors`."""
+"""Reading what people type: the one place numbers, dates and record ids are parsed.
+
+The grid forms (a box per area and level) call `whole`, `number`, `percent` and `day`, which append
+(field, message) to `errors`; the WTForms forms use `WholeNumberField` and `DateTextField`, which
+read with the same rules. One message per problem, in plain words that name the field."""
 
 from __future__ import annotations
 
 import math
 import re
+from datetime import date
+from typing import Any
+
+from wtforms import Field, IntegerField, StringField
+from wtforms.validators import NumberRange, StopValidation
 
 Errors = list[tuple[str, str]]
 _WHOLE = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() would accept a superscript two
+_SIGNED = re.compile(r"-?[0-9]+")
 # Far above any count the planner holds, and inside a 32-bit database column.
 MAX_WHOLE = 1_000_000_000
+# The largest record id the database holds: 64-bit signed (PostgreSQL's bigint; SQLite's integer).
+MAX_ID = 2**63 - 1
 
 
-def whole(raw: str, label: str, errors: Errors, field: str) -> int:
+def is_record_id(text: str) -> bool:
+    """Whether `text` (ASCII digits) could be a record's id: from 1 to MAX_ID."""
+    return bool(_WHOLE.fullmatch(text)) and 1 <= int(text) <= MAX_ID
+
+
+def record_id(raw: str | None) -> int | None:
+    """A record id from a form or query string, or None if it cannot be one (the view then 404s)."""
+    text = (raw or "").strip()
+    return int(text) if is_record_id(text) else None
+
+
+def whole_number(raw: str, *, signed: bool = False) -> int | None:
+    """A whole number as typed ('1,200' is fine), or None if it is not one. Its size is the caller's
+    to check (a range, or MAX_WHOLE); past 40 digits it is not read at all."""
+    text = raw.strip().replace(",", "")
+    if not (_SIGNED if signed else _WHOLE).fullmatch(text) or len(text) > 40:
+        return None
+    return int(text)
+
+
+def whole(raw: str, label: str, errors: Errors, field: str, *, example: str = "12") -> int:
     """A count of 0 or more ('1,200' is fine; empty is 0)."""
     text = raw.strip().replace(",", "")
     if not text:
         return 0
-    if not _WHOLE.fullmatch(text):
-        errors.append((field, f"{label} must be a whole number of 0 or more, like 12"))
+    if _SIGNED.fullmatch(text) and text.startswith("-"):
+        errors.append((field, f"{label} cannot be negative. It must be a whole number of 0 or more, like {example}"))
         return 0
-    if int(text) > MAX_WHOLE:
+    if not _WHOLE.fullmatch(text):
+        errors.append((field, f"{label} must be a whole number of 0 or more, like {example}"))
+        return 0
+    if len(text) > 12 or int(text) > MAX_WHOLE:
         errors.append((field, f"{label} is too large: at most {MAX_WHOLE:,}"))
         return 0
     return int(text)
 
 
 def number(raw: str, label: str, errors: Errors, field: str, *, blank: float | None = None,
-           non_negative: bool = False) -> float | None:
+           non_negative: bool = False, example: str = "381.6") -> float | None:
     """A finite number ('1,200.5' is fine); empty gives `blank`."""
     text = raw.strip().replace(",", "")
     if not text:
@@ -37,7 +71,7 @@ def number(raw: str, label: str, errors: Errors, field: str, *, blank: float | N
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or (non_negative and value < 0):
-        errors.append((field, f"{label} must be a number{' of 0 or more' if non_negative else ''}, like 381.6"))
+        errors.append((field, f"{label} must be a number{' of 0 or more' if non_negative else ''}, like {example}"))
         return blank
     return value
 
@@ -63,3 +97,67 @@ def percent(raw: str, label: str, errors: Errors, field: str, *, blank: float | 
         errors.append((field, f"{label} must be from 0 to 100"))
         return blank
     return value / 100
+
+
+def day(raw: str, label: str, errors: Errors, field: str, *, example: str = "2026-03-31") -> date | None:
+    """A date typed as year-month-day ('2026-03-31'); empty gives None. `label` reads after 'Enter'."""
+    text = raw.strip()
+    if not text:
+        return None
+    if text.isascii() and len(text) == 10:  # fromisoformat alone would also take '20260331'
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    errors.append((field, f"Enter {label} as a date, like {example}"))
+    return None
+
+
+class _OneMessage(Field):
+    """A field whose reading problem is its only message: validators do not add a second."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+
+class WholeNumberField(_OneMessage, IntegerField):
+    """A whole number, read by `whole_number` (ASCII digits, commas allowed). The message names
+    `noun` (else 'the' and the label) and shows `example`: 'Enter the start year as a whole number,
+    like 2026'."""
+
+    def __init__(self, label: str | None = None, validators: Any = None, *, example: str = "12",
+                 noun: str | None = None, signed: bool = False, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.example, self.signed = example, signed
+        self.noun = noun or f"the {str(self.label.text).lower()}"
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        self.data = whole_number(str(valuelist[0]), signed=self.signed)
+        if self.data is None:
+            raise ValueError(f"Enter {self.noun} as a whole number, like {self.example}")
+
+    def pre_validate(self, form: Any) -> None:
+        super().pre_validate(form)
+        ranged = any(isinstance(v, NumberRange) for v in self.validators)
+        if self.data is not None and not ranged and abs(self.data) > MAX_WHOLE:
+            raise StopValidation(f"Enter {self.noun} as a whole number up to {MAX_WHOLE:,}")
+
+
+class DateTextField(_OneMessage, StringField):
+    """A date typed as year-month-day into a text box; `data` is a date, or None when empty."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        errors: Errors = []
+        self.raw_text = str(valuelist[0]) if valuelist else ""
+        self.data = day(self.raw_text, f"the {str(self.label.text).lower()}", errors, self.name)
+        if errors:
+            raise ValueError(errors[0][1])
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return self.data.isoformat() if isinstance(self.data, date) else ""

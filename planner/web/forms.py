@@ -8,7 +8,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -22,6 +21,7 @@ from planner.exports.cover import IMPACTS, MAX_CONSIDERED, PARTS, PURPOSES
 from planner.models import ROLE_NAMES
 from planner.permissions import ROLES
 from planner.services.board_cover import MAX_IMPACT, MAX_LINE, MAX_RECOMMENDATION, MAX_SUMMARY
+from planner.web.fields import WholeNumberField
 
 ROLE_CHOICES = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES]
 
@@ -38,15 +38,17 @@ class ConfirmForm(FlaskForm):
 class StrategyForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title for the strategy"),
                                              Length(max=200)])
-    start_year = IntegerField(
+    start_year = WholeNumberField(
         "Start year",
         description="The baseline year. The forecast starts the year after.",
-        validators=[InputRequired("Enter the start year as a number, for example 2026"),
+        example="2026",
+        validators=[InputRequired("Enter the start year as a whole number, like 2026"),
                     NumberRange(2000, 2100, "Start year must be between 2000 and 2100")],
     )
-    horizon = IntegerField(
+    horizon = WholeNumberField(
         "Horizon (years)",
         description="How many years the strategy covers: 5 is usual, from 1 to 10.",
+        noun="the horizon in years", example="5",
         default=5,
         validators=[InputRequired("Enter the horizon in years, from 1 to 10"),
                     NumberRange(1, 10, "Horizon must be from 1 to 10 years")],

@@ -13,7 +13,7 @@ from planner.services import ServiceError
 from planner.services import scenarios as service
 from planner.services.scenarios import RATE_FIELDS, AreaAssumptions, AssumptionError
 from planner.services.structure import levels_of
-from planner.web.fields import number, percent
+from planner.web.fields import number, percent, record_id, whole
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 from planner.web.util import attempt
@@ -121,8 +121,8 @@ def overrides(strategy_id: int, scenario_id: int) -> str | Response | tuple[str,
     errors: list[tuple[str, str]] = []
     form = ConfirmForm()
     if form.validate_on_submit():
-        area = child_or_404(Area, request.form.get("area_id", type=int) or 0, strategy)
-        level = child_or_404(Level, request.form.get("level_id", type=int) or 0, strategy)
+        area = child_or_404(Area, record_id(request.form.get("area_id")) or 0, strategy)
+        level = child_or_404(Level, record_id(request.form.get("level_id")) or 0, strategy)
         rates: dict[str, float] = {}
         if request.form.get("action") != "clear":
             for f in RATE_FIELDS:
@@ -165,16 +165,15 @@ def uncertainty(strategy_id: int, scenario_id: int) -> str | Response | tuple[st
     if form.validate_on_submit():
         on = request.form.get("bands") == "on"
         simulations = seed = None
-        raw_sims, raw_seed = request.form.get("simulations", "").strip(), request.form.get("seed", "").strip()
-        if on:
-            if not raw_sims.replace(",", "").isdigit():
-                errors.append(("simulations", "Enter the number of simulations as a whole number, like 1000"))
-            else:
-                simulations = int(raw_sims.replace(",", ""))
-        if not raw_seed.isdigit():
+        raw_sims, raw_seed = request.form.get("simulations", ""), request.form.get("seed", "")
+        if on and not raw_sims.strip():
+            errors.append(("simulations", "Enter the number of simulations as a whole number, like 1000"))
+        elif on:
+            simulations = whole(raw_sims, "The number of simulations", errors, "simulations", example="1000")
+        if not raw_seed.strip():
             errors.append(("seed", "Enter the seed as a whole number, like 7"))
         else:
-            seed = int(raw_seed)
+            seed = whole(raw_seed, "The seed", errors, "seed", example="7")
         if not errors:
             try:
                 service.save_uncertainty(session=get_session(), strategy=strategy, scenario=scenario,
@@ -200,7 +199,7 @@ def create(strategy_id: int) -> str | Response | tuple[str, int]:
     errors: list[tuple[str, str]] = []
     form = ConfirmForm()
     if form.validate_on_submit():
-        source_id = request.form.get("copy_from", type=int)
+        source_id = record_id(request.form.get("copy_from"))
         try:
             if source_id:
                 source = child_or_404(Scenario, source_id, strategy)

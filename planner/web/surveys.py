@@ -14,19 +14,13 @@ from planner.exports import charts
 from planner.models import Survey
 from planner.services import ServiceError, chart_set
 from planner.services import surveys as service
+from planner.web.fields import day
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 
 bp = Blueprint("surveys", __name__, url_prefix="/strategies/<int:strategy_id>/surveys")
 public = Blueprint("answer", __name__)
 ANSWERED_KEY = "answered_surveys"
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip()) if raw.strip() else None
-    except ValueError:
-        return None
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -42,10 +36,7 @@ def index(strategy_id: int) -> str | Response | tuple[str, int]:
         if not can("surveys.manage"):
             abort(403)
         if form.validate_on_submit():
-            raw = request.form.get("closes_on", "")
-            closes_on = _date(raw)
-            if raw.strip() and closes_on is None:
-                errors.append(("closes_on", "Enter the closing date as a date, like 2026-12-31"))
+            closes_on = day(request.form.get("closes_on", ""), "the closing date", errors, "closes_on")
             if not errors:
                 try:
                     survey = service.create_survey(session=get_session(), strategy=strategy,

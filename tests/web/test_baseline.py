@@ -144,7 +144,7 @@ def test_a_parent_with_figures_of_its_own_is_not_counted_twice_in_the_total(clie
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("staff", "-3", "Emergency Department: staff headcount must be a whole number of 0 or more"),
+    ("staff", "-3", "Emergency Department: staff headcount cannot be negative. It must be a whole number of 0 or more"),
     ("staff", "1.5", "Emergency Department: staff headcount must be a whole number of 0 or more"),
     ("staff", "abc", "Emergency Department: staff headcount must be a whole number of 0 or more"),
     ("staff", "12 staff", "Emergency Department: staff headcount must be a whole number of 0 or more"),
@@ -153,7 +153,7 @@ def test_a_parent_with_figures_of_its_own_is_not_counted_twice_in_the_total(clie
     ("fte", "nan", "Emergency Department: FTE must be a number of 0 or more"),
     ("fte", "inf", "Emergency Department: FTE must be a number of 0 or more"),
     ("fte", "421", "Emergency Department: FTE (421) cannot be more than the headcount (420)"),
-    ("middle", "-2", "Emergency Department: middle leaders in post must be a whole number of 0 or more"),
+    ("middle", "-2", "Emergency Department: middle leaders in post cannot be negative"),
     ("middle", "2.5", "Emergency Department: middle leaders in post must be a whole number of 0 or more"),
     pytest.param(
         "staff", "\u00b2", "Emergency Department: staff headcount must be a whole number of 0 or more",
@@ -181,6 +181,11 @@ def test_an_invalid_figure_stores_nothing_and_says_where_the_problem_is(client, 
     input_id = f"leaders-{ed.id}-middle" if field == "middle" else f"{field}-{ed.id}"
     items = error_items(page)
     assert any(target == input_id and message in text for target, text in items), items
+    # One message per problem, about the box actually wrong, shown by the box too; the title says so.
+    assert len(items) == 1, items
+    inline = rf'<span class="nhsuk-error-message" id="{re.escape(input_id)}-error">.*{re.escape(message)}'
+    assert re.search(inline, page)
+    assert "<title>Error: " in page
     # The box in error is marked, and everything typed is still there to correct.
     assert re.search(rf'class="[^"]*nhsuk-input--error[^"]*" id="{re.escape(input_id)}"', page)
     assert input_value(page, input_id) == value
@@ -191,6 +196,16 @@ def test_an_invalid_figure_stores_nothing_and_says_where_the_problem_is(client, 
     assert stored(db, ed) == (400, 380.0, {"middle": 5})
     assert stored(db, surg) is None
     assert len(db.exec(select(AuditEvent).where(AuditEvent.entity == "baseline")).all()) == audited_before
+
+
+def test_a_negative_headcount_says_so_rather_than_comparing_the_fte_with_it(client, db, strategy, trust, signed_in):
+    med, ed, surg = trust
+    signed_in("planner")
+    response = client.post(f"/strategies/{strategy.id}/baseline/edit", data=grid((ed, {"staff": "-5", "fte": "20.5"})))
+    page = response.get_data(as_text=True)
+    assert error_items(page) == [(f"staff-{ed.id}", "Emergency Department: staff headcount cannot be negative. "
+                                                     "It must be a whole number of 0 or more, like 12")]
+    assert "cannot be more than the headcount" not in page
 
 
 def test_every_invalid_figure_is_listed(client, db, strategy, trust, signed_in):

@@ -420,7 +420,7 @@ def test_bad_benchmarks_are_refused_and_nothing_changes(client, db: Session, str
 @pytest.mark.parametrize(("form", "message"), [
     ({"shortlisted-white": "10", "appointed-white": "20"}, "White: 20 appointed is more than the 10 shortlisted"),
     ({"shortlisted-bme": "abc", "appointed-bme": "1"}, f"{BME}: shortlisted must be a whole number of 0 or more"),
-    ({"shortlisted-bme": "5", "appointed-bme": "-1"}, f"{BME}: appointed must be a whole number of 0 or more"),
+    ({"shortlisted-bme": "5", "appointed-bme": "-1"}, f"{BME}: appointed cannot be negative"),
 ])
 def test_bad_shortlisting_figures_are_refused_and_nothing_is_saved(client, db: Session, strategy, signed_in,
                                                                    form: dict[str, str], message: str) -> None:

@@ -405,6 +405,10 @@ def test_uncertainty_on_shows_the_bands_with_the_seed_then_off_hides_them(client
     ({"simulations": "-5", "seed": "7"}, "simulations", "whole number"),
     ({"simulations": "1000", "seed": "seven"}, "seed", "whole number"),
     ({"simulations": "1000", "seed": ""}, "seed", "whole number"),
+    ({"simulations": "1000", "seed": "\u00b2"}, "seed", "whole number"),
+    ({"simulations": "1000", "seed": "\u0661\u0662"}, "seed", "whole number"),
+    ({"simulations": "1000", "seed": "9" * 30}, "seed", "too large"),
+    ({"simulations": "\u00b2", "seed": "7"}, "simulations", "whole number"),
 ])
 def test_bad_uncertainty_settings_are_refused(client, db: Session, world: World, signed_in,
                                               typed: dict[str, str], field: str, words: str) -> None:
@@ -416,6 +420,8 @@ def test_bad_uncertainty_settings_are_refused(client, db: Session, world: World,
     errors = _errors(page)
     assert len(errors) == 1 and words in errors[0], errors
     assert _error_links(page) == [field]
+    assert f'<span class="nhsuk-error-message" id="{field}-error">' in page
+    assert "<title>Error: " in page
     assert "uncertainty" not in _stored_spec(db, world)
 
 

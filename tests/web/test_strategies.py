@@ -101,11 +101,15 @@ def test_the_new_strategy_is_listed(client, db, org, signed_in):
         ({"horizon": ""}, "Enter the horizon in years, from 1 to 10"),
         ({"start_year": "1999"}, "Start year must be between 2000 and 2100"),
         ({"start_year": "2101"}, "Start year must be between 2000 and 2100"),
-        ({"start_year": "abc"}, "Start year must be between 2000 and 2100"),
-        ({"start_year": ""}, "Enter the start year as a number, for example 2026"),
+        ({"start_year": "abc"}, "Enter the start year as a whole number, like 2026"),
+        ({"start_year": "²"}, "Enter the start year as a whole number, like 2026"),
+        ({"start_year": "١٢"}, "Enter the start year as a whole number, like 2026"),
+        ({"start_year": "9" * 30}, "Start year must be between 2000 and 2100"),
+        ({"horizon": "NaN"}, "Enter the horizon in years as a whole number, like 5"),
+        ({"start_year": ""}, "Enter the start year as a whole number, like 2026"),
     ],
     ids=["no-title", "blank-title", "horizon-0", "horizon-11", "no-horizon", "start-1999", "start-2101",
-         "start-abc", "no-start"],
+         "start-abc", "start-superscript", "start-arabic-indic", "start-huge", "horizon-nan", "no-start"],
 )
 def test_a_new_strategy_with_a_mistake_is_refused_and_nothing_is_stored(client, db, org, signed_in, changes,
                                                                       message):
@@ -116,6 +120,9 @@ def test_a_new_strategy_with_a_mistake_is_refused_and_nothing_is_stored(client, 
     assert response.status_code == 200
     assert "There is a problem" in page
     assert message in page
+    assert page.count('class="nhsuk-error-message"') == 1, "one message per problem, shown by the field"
+    assert "Not a valid" not in page
+    assert "<title>Error: " in page
     assert strategies_in(db, org) == []
 
 
