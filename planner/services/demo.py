@@ -193,7 +193,7 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
     """The demo's cascade: six strategic objectives from data/demo/objectives.json, cascaded to
     areas, teams and people with seeded quarterly check-ins."""
     import random
-    from datetime import date
+    from datetime import date, timedelta
 
     from planner.models import Area, CheckIn, Membership, Objective, User
     from planner.services.structure import areas_of
@@ -212,7 +212,12 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
                                .where(Membership.organisation_id == strategy.organisation_id)))
     contributor = next((u for u in owners if u.email.startswith("contributor@")), None)
     start, end = date(strategy.start_year, 4, 1), date(strategy.start_year + strategy.horizon, 3, 31)
-    quarters = [date(strategy.start_year, 6, 30), date(strategy.start_year, 9, 30), date(strategy.start_year, 12, 31)]
+    # Three quarterly check-ins, none after today: a quarter end still to come is checked in a week ago
+    # instead (a fortnight and three weeks ago for the ones before it), so the figures never depend on
+    # the day the demo is loaded and no update is dated in the future.
+    today = date.today()
+    quarters = [min(on, today - timedelta(days=7 * (3 - i))) for i, on in enumerate(
+        (date(strategy.start_year, 6, 30), date(strategy.start_year, 9, 30), date(strategy.start_year, 12, 31)))]
     org = strategy.organisation_id
     position = 0
 
@@ -279,7 +284,7 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
 def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None:
     """The demo's closed consultation (comments from staff, patients and partners, most answered,
     one hidden), its engagement log, version 1 approved at a board meeting, and changes since."""
-    from datetime import date, timedelta
+    from datetime import UTC, date, datetime, time, timedelta
 
     from planner.models import Organisation, ScenarioLevel, User
     from planner.services import board_cover, consultation, versions
@@ -297,18 +302,24 @@ def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None
         audiences=spec["audiences"], opens_on=opens_on, closes_on=closes_on, actor=secretary, commit=False)
     span = (closes_on - opens_on).days
     for number, (section, audience, body, response, changed, themes) in enumerate(data["comments"]):
+        said_on = opens_on + timedelta(days=number * span // len(data["comments"]))
         comment = consultation.add_comment(session=session, consultation=held, section=section, audience=audience,
-                                           body=body, today=opens_on + timedelta(days=number * span // len(
-                                               data["comments"])), commit=False)
+                                           body=body, today=said_on, commit=False)
+        # Dated when it was made, inside the consultation's window, not when the demo was loaded; the
+        # answers came in the fortnight after it closed (and never after today).
+        comment.created_at = datetime.combine(said_on, time(10, 30), tzinfo=UTC)
         if response:
             comment.response, comment.changed_strategy = response, bool(changed)
             comment.themes = json.dumps(themes)
             comment.responded_by = secretary.id
-            session.add(comment)
+            answered = min(closes_on + timedelta(days=1 + number % 14), date.today())
+            comment.responded_at = datetime.combine(answered, time(15, 0), tzinfo=UTC)
+        session.add(comment)
     for section, audience, body, reason in data.get("hidden", []):
         comment = consultation.add_comment(session=session, consultation=held, section=section, audience=audience,
                                            body=body, today=opens_on, commit=False)
         comment.hidden, comment.hidden_reason, comment.hidden_by = True, reason, secretary.id
+        comment.created_at = datetime.combine(opens_on, time(9, 0), tzinfo=UTC)
         session.add(comment)
     for held_on, audience, kind, participants, summary in data["engagement"]:
         consultation.add_event(session=session, strategy=strategy, held_on=date.fromisoformat(held_on),
@@ -335,5 +346,10 @@ def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None
     session.add(row)
     session.flush()
     # The cover sheet of the paper that takes version 2 to the board.
+    # Committees that considered it met in the weeks before today, never after it.
+    cover = dict(data["cover"])
+    cover["previously_considered"] = [
+        {**entry, "on": min(date.fromisoformat(entry["on"]), date.today() - timedelta(days=7 * (number + 1)))
+         .isoformat()} for number, entry in enumerate(cover.get("previously_considered") or [])]
     board_cover.save_cover(session=session, strategy=strategy, organisation=organisation,  # type: ignore[arg-type]
-                           values=data["cover"], actor=secretary, today=max(date.today(), meeting), commit=False)
+                           values=cover, actor=secretary, today=max(date.today(), meeting), commit=False)
