@@ -28,4 +28,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     security.init_app(app)
     register_web(app)
+    if app.config.get("CHART_BROWSER_WARM", True):
+        # Chart image downloads share one Chromium kept open, not one started per download.
+        from planner.exports.chart_files import keep_browser_warm
+
+        keep_browser_warm()
     return app

@@ -136,13 +136,29 @@ async def _draw(jobs: Sequence[tuple[go.Figure, str]], browser: str) -> list[byt
     return [with_dpi(data) if fmt == "png" else data for data, (_fig, fmt) in zip(drawn, jobs, strict=True)]
 
 
+_KEEP_WARM = False
+
+
+def keep_browser_warm(on: bool = True) -> None:
+    """Draw images in one Chromium kept open between calls (planner.exports.warm_browser): for a web
+    process, where each download would otherwise wait seconds for a browser to start."""
+    global _KEEP_WARM
+    _KEEP_WARM = on
+
+
 def draw_images(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
-    """Each (figure, "png" or "svg") drawn in one Chromium session; ChromiumMissing before starting."""
+    """Each (figure, "png" or "svg") drawn in one Chromium session (the warm one, where kept); a bad
+    format (ValueError) or ChromiumMissing before any browser starts."""
     for fig, fmt in jobs:
         _options(fig, fmt)  # refuse a bad format before starting a browser
     browser = require_browser()
     if not jobs:
         return []
+    if _KEEP_WARM:
+        from planner.exports import warm_browser
+
+        drawn = warm_browser.shared().draw([(fig, _options(fig, fmt)) for fig, fmt in jobs], browser, _printable)
+        return [with_dpi(data) if fmt == "png" else data for data, (_fig, fmt) in zip(drawn, jobs, strict=True)]
     outcome: dict[str, Any] = {}
 
     def run() -> None:  # in a thread of its own, so a caller's event loop (if any) is left alone
@@ -161,7 +177,7 @@ def draw_images(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
 
 
 def figure_bytes(fig: go.Figure, fmt: str, title: str) -> bytes:
-    """One figure as PNG, SVG (a Chromium session each) or HTML (no browser needed)."""
+    """One figure as PNG, SVG (drawn in Chromium) or HTML (no browser needed)."""
     if fmt == "html":
         return html_document(fig, title).encode("utf-8")
     return draw_images([(fig, fmt)])[0]
