@@ -193,8 +193,9 @@ def hide(strategy_id: int, consultation_id: int, comment_id: int) -> Response | 
                              actor=current_user)  # type: ignore[arg-type]
     except ServiceError as exc:
         db.rollback()
-        return _show(strategy, consultation, [(f"{exc.field}-{found.id}" if exc.field else "", exc.message)],
-                     dict(request.form), focus=found.id)
+        # A hidden comment shows no reason box for the message to sit by: it goes above the page instead.
+        field = f"{exc.field}-{found.id}" if exc.field and not found.hidden else ""
+        return _show(strategy, consultation, [(field, exc.message)], dict(request.form), focus=found.id)
     flash("Comment hidden. Administrators can still read it.", "success")
     return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id)
                     + f"#comment-{found.id}")

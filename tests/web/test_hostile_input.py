@@ -49,6 +49,29 @@ NOT_MINE: dict[tuple[str, str], str] = {
         "has already removed the latter, so the flush warns (SAWarning, an error under the tests' filterwarnings) "
         "and the delete of a scenario with overrides answers 500"),
 }
+_NO_TITLE = "the page with the error summary has no 'Error: ' at the start of its <title>"
+NOT_MINE.update({("pattern", endpoint): f"{template}: {problem}" for endpoint, template, problem in [
+    ("account.tokens", "templates/account/tokens.html", _NO_TITLE),
+    ("auth.login", "templates/auth/login.html", _NO_TITLE),
+    ("approve.submit", "templates/approve/index.html", _NO_TITLE + "; the summary links to #submit, no field"),
+    ("approve.withdraw", "templates/approve/index.html", _NO_TITLE + "; the summary links to #withdraw, no field"),
+    ("approve.decision", "templates/approve/index.html", _NO_TITLE),
+    ("competencies.add_competency", "templates/competencies/competency_form.html",
+     _NO_TITLE + "; no inline message by #name"),
+    ("competencies.update_competency", "templates/competencies/competency_form.html",
+     _NO_TITLE + "; no inline message by #name or #kind"),
+    ("competencies.assessments", "templates/competencies/assessments.html",
+     _NO_TITLE + "; no inline message by a grid box (#n-<competency>-<step>)"),
+    ("competencies.import_assessments", "templates/competencies/import.html", _NO_TITLE),
+    ("competencies.create_intervention", "templates/competencies/intervention_form.html", _NO_TITLE),
+    ("competencies.update_intervention", "templates/competencies/intervention_form.html",
+     _NO_TITLE + "; no inline message by #kind or #targets"),
+    ("objectives.check_in", "templates/objectives/show.html",
+     _NO_TITLE + "; no inline message by #on (the check-in date) or #confidence"),
+    ("objectives.create", "templates/objectives/form.html", _NO_TITLE),
+    ("objectives.update", "templates/objectives/form.html", _NO_TITLE),
+    ("objectives.upload", "templates/objectives/import.html", _NO_TITLE),
+]})
 
 
 def _bare_app() -> Flask:
@@ -384,20 +407,52 @@ def _shows_error(body: str) -> bool:
     return "nhsuk-error-summary" in body or "nhsuk-error-message" in body or '"error"' in body
 
 
-@pytest.mark.parametrize("endpoint", [_case("post", e) for e in sorted(POST_ENDPOINTS, key=_order)])
-def test_hostile_form_values_are_refused_or_accepted_never_500(world: World, endpoint: str) -> None:
-    """Each field of each form this endpoint takes, with each hostile value in turn."""
+_SUMMARY_LINK = re.compile(r'<div class="nhsuk-error-summary__body">.*?</ul>', re.S)
+
+
+def _error_pattern_problems(body: str) -> list[str]:
+    """The NHS error pattern: 'Error: ' first in the title, and an inline message by every field the
+    summary links to."""
+    if "nhsuk-error-summary__list" not in body:
+        return []
+    problems = []
+    title = re.search(r"<title>\s*(.*?)</title>", body, re.S)
+    if not title or not title.group(1).startswith("Error: "):
+        problems.append("the title does not start with 'Error: '")
+    summary = _SUMMARY_LINK.search(body)
+    for target in re.findall(r'href="#([^"]+)"', summary.group(0) if summary else ""):
+        if not re.search(rf'class="nhsuk-error-message"[^>]*id="{re.escape(target)}-error"', body):
+            problems.append(f"no inline message by #{target}")
+    return problems
+
+
+@dataclass
+class Posted:
+    """What posting hostile values to one endpoint's forms found."""
+
+    failures: list[str] = field(default_factory=list)  # a 500, a refusal without a message, or stored anyway
+    pattern: list[str] = field(default_factory=list)  # the error shown outside the NHS pattern
+
+
+_POSTED: dict[str, Posted] = {}
+
+
+def _post_hostile(world: World, endpoint: str) -> Posted:
+    """Each field of each form this endpoint takes, with each hostile value in turn (once per run)."""
+    if endpoint in _POSTED:
+        return _POSTED[endpoint]
+    found = _POSTED[endpoint] = Posted()
     forms = world.forms.get(endpoint, [])
     if endpoint == "api.forecast":
         forms = [Form("/api/v1/forecast", "/api/v1/forecast", [("spec", "json", "")])]
-    assert forms, f"no page shows a form that posts to {endpoint}"
+    if not forms:
+        found.failures.append(f"no page shows a form that posts to {endpoint}")
     client = world.client
     if endpoint == "auth.login":
         client = world.app.test_client()  # signed out, as someone signing in is
     elif endpoint == "main.switch":
         client = world.app.test_client()  # its own session, so switching leaves the other cases' alone
         login(client, world.admin_email)
-    problems = []
     for form in forms:
         base = {name: value for name, _, value in form.fields}
         names = _groups(form) or ["csrf_token"]
@@ -412,12 +467,28 @@ def test_hostile_form_values_are_refused_or_accepted_never_500(world: World, end
                 status = response.status_code
                 where = f"POST {form.action} {name}={value[:20]!r}"
                 if status >= 500:
-                    problems.append(f"{where}: {status} {_crash()}")
-                elif status < 300 and not _shows_error(body) and _stored(world) == before:
-                    continue  # shown again unchanged: a page whose form needs nothing
-                elif 400 <= status < 500 and status not in (403, 404, 409, 429):
+                    found.failures.append(f"{where}: {status} {_crash()}")
+                    continue
+                found.pattern += [f"{where}: {p}" for p in _error_pattern_problems(body)]
+                if status in (403, 404, 429):
+                    continue  # refused before the form was read
+                if 400 <= status < 500 or (status < 300 and _shows_error(body)):
                     if not _shows_error(body):
-                        problems.append(f"{where}: {status} without an error message")
+                        found.failures.append(f"{where}: {status} without an error message")
                     if _stored(world) != before:
-                        problems.append(f"{where}: refused ({status}) but something was stored")
-    assert not problems, "\n".join(problems)
+                        found.failures.append(f"{where}: refused ({status}) but something was stored")
+    return found
+
+
+@pytest.mark.parametrize("endpoint", [_case("post", e) for e in sorted(POST_ENDPOINTS, key=_order)])
+def test_hostile_form_values_are_refused_or_accepted_never_500(world: World, endpoint: str) -> None:
+    """A refused value answers with a message (or a redirect) and stores nothing; nothing is a 500."""
+    failures = _post_hostile(world, endpoint).failures
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("endpoint", [_case("pattern", e) for e in sorted(POST_ENDPOINTS, key=_order)])
+def test_refusals_follow_the_nhs_error_pattern(world: World, endpoint: str) -> None:
+    """'Error: ' first in the title, and an inline message by every field the summary links to."""
+    pattern = _post_hostile(world, endpoint).pattern
+    assert not pattern, "\n".join(sorted(set(pattern)))
