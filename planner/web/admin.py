@@ -30,7 +30,7 @@ from planner.db import get_session
 from planner.models import ROLE_NAMES, AuditEvent, Membership, User
 from planner.services import ServiceError, audit
 from planner.services import accounts as service
-from planner.web.fields import day, number, whole_number
+from planner.web.fields import day, number, record_id, whole_number
 from planner.web.forms import ConfirmForm, MemberForm, RoleForm
 from planner.web.tenancy import current_org, require, scoped_or_404
 from planner.web.util import attach_error
@@ -205,8 +205,8 @@ def _audit_filters() -> AuditFilters:
     last = _day(typed["to"], "to", "to", errors)
     if first and last and first > last:
         errors.append(("to", "The to date must be the same as or after the from date"))
-    person = typed["person"]
-    if person and not (person.isascii() and person.isdigit()):
+    person = record_id(typed["person"])
+    if typed["person"] and person is None:
         errors.append(("person", "Choose a person from the list"))
     utc = datetime.min.time().replace(tzinfo=UTC)
     query: dict[str, Any] = {
@@ -214,7 +214,7 @@ def _audit_filters() -> AuditFilters:
         "until": datetime.combine(last + timedelta(days=1), utc) if last else None,
         "action": typed["action"] or None,
         "entity": typed["entity"] or None,
-        "user_id": int(person) if person and not any(f == "person" for f, _ in errors) else None,
+        "user_id": person,
     }
     return AuditFilters(typed=typed, query=query, errors=errors)
 

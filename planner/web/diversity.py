@@ -44,7 +44,7 @@ def index(strategy_id: int) -> str:
     strategy = strategy_or_404(strategy_id)
     db = get_session()
     key = _characteristic_key()
-    area_id = request.args.get("area", type=int)
+    area_id = record_id(request.args.get("area"))
     area = child_or_404(Area, area_id, strategy) if area_id else None
     rep = service.representation(db, strategy, current_org(), key, area_id=area_id,  # type: ignore[arg-type]
                                  suppressed=not _unsuppressed())
@@ -131,7 +131,7 @@ def shortlisting(strategy_id: int) -> str | Response | tuple[str, int]:
 
 def _chosen_scenario(strategy: Strategy) -> tuple[Scenario | None, list[Scenario]]:
     scenarios = scenarios_of(get_session(), strategy)
-    wanted = request.args.get("scenario", type=int)
+    wanted = record_id(request.args.get("scenario"))
     if wanted is not None:
         return child_or_404(Scenario, wanted, strategy), scenarios
     return (scenarios[0] if scenarios else None), scenarios
