@@ -12,11 +12,15 @@ const CONFIG = {
   showLink: false,
   responsive: true
 }
+const NARROW = 600 // pixels
 
 document.querySelectorAll('[data-chart]').forEach(function (element) {
   const source = document.getElementById(element.getAttribute('data-chart'))
   if (!source || typeof Plotly === 'undefined') return
   const figure = JSON.parse(source.textContent)
+  // On a phone the chart's own title (there for the downloads, which stand alone) would run off its
+  // right edge; the page's heading and the figure's caption already name it, so it is left out.
+  if (element.clientWidth < NARROW && figure.layout && figure.layout.title) figure.layout.title = { text: '' }
   Plotly.newPlot(element, figure.data, figure.layout, CONFIG).then(function () {
     // plotly.js draws nothing focusable without its modebar; make sure of it all the same.
     element.querySelectorAll('a[href], [tabindex]').forEach(function (control) {
