@@ -138,7 +138,13 @@ def _links(page: Any) -> list[str]:
     return [urldefrag(h)[0] for h in hrefs]
 
 
+# A chart offers no toolbar and no way to Plotly's cloud: its downloads sit under it.
+PLOTLY_CONTROLS = '.modebar, a[href*="plot.ly"], a[href*="plotly.com"], a[href*="chart-studio"]'
+
+
 def _check(page: Any, where: str, findings: list[str], too_wide: list[str], width: int) -> None:
+    if page.locator(PLOTLY_CONTROLS).count():
+        findings.append(f"{where}: a plotly modebar or a link to Plotly ({PLOTLY_CONTROLS})")
     for v in page.evaluate(_AXE_RUN, WCAG_22_A_AA):
         if v["impact"] in FAILING_IMPACTS:
             findings.append(f"{where}: {v['rule']} [{v['impact']}] {v['target']} ({v['help']})")
