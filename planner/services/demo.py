@@ -222,20 +222,29 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
     position = 0
 
     def add(ref: str, title: str, level: str, parent: Objective | None, area: Area | None, kind: str,
-            due: date, **extra: object) -> Objective:
+            due: date, *, begins: date | None = None, **extra: object) -> Objective:
         nonlocal position
         position += 1
         objective = Objective(organisation_id=org, strategy_id=strategy.id, ref=ref, title=title, level=level,  # type: ignore[arg-type]
                               parent_id=parent.id if parent else None, area_id=area.id if area else None,
-                              measure_kind=kind, start=start, due=due, position=position,
+                              measure_kind=kind, start=begins or start, due=due, position=position,
                               confidence=rng.choice(["medium", "high", "high"]), **extra)  # type: ignore[arg-type]
         session.add(objective)
         session.flush()
         return objective
 
+    def pace() -> float:
+        """How an objective is going against its own timeline: most on track, some behind, a few well behind
+        (a spread a real trust's report would show: about two in three green, one in five amber)."""
+        return rng.choices([1.08, 0.97, 0.82, 0.58], weights=[40, 30, 18, 12])[0] + rng.uniform(-0.04, 0.04)
+
     def check_ins(objective: Objective, pace: float) -> None:
         for i, on in enumerate(quarters):
-            share = min(1.0, pace * (i + 1) / 12 + rng.uniform(-0.03, 0.03))
+            if on < objective.start:  # type: ignore[operator]
+                continue
+            # Progress made by the check-in: the pace times the share of its own time gone by then.
+            gone = (on - objective.start).days / max(1, (objective.due - objective.start).days)  # type: ignore[operator]
+            share = max(0.0, min(1.0, pace * gone + rng.uniform(-0.02, 0.02)))
             if objective.measure_kind == "target":
                 value = objective.baseline + (objective.target - objective.baseline) * share  # type: ignore[operator]
                 session.add(CheckIn(organisation_id=org, objective_id=objective.id, on=on, value=round(value, 1),  # type: ignore[arg-type]
@@ -252,33 +261,42 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
         link_kind, link_ref = strategic["link"]
         if link_ref == "target:first":  # the demo's own first diversity target, whatever its id
             link_ref = f"target:{first_target.id}" if first_target else ""
-        top = add(strategic["ref"], strategic["title"], "strategic", None, None, "none", end,
+        measure = strategic.get("measure")
+        top = add(strategic["ref"], strategic["title"], "strategic", None, None, "target" if measure else "none", end,
                   owner_name="Chief Executive" if s_index == 0 else "Executive Director",
-                  link_kind=link_kind, link_ref=link_ref)
+                  link_kind=link_kind, link_ref=link_ref,
+                  **({"baseline": measure["baseline"], "target": measure["target"], "unit": measure["unit"]}
+                     if measure else {}))
+        if measure:  # the latest quarterly pulse reading of its outcome measure
+            session.add(CheckIn(organisation_id=org, objective_id=top.id, on=quarters[-1], value=measure["now"],  # type: ignore[arg-type]
+                                confidence="medium", note="Quarterly pulse survey"))
         for d_index, division in enumerate(divisions[:5]):
             area_title = strategic["area_titles"][d_index % len(strategic["area_titles"])]
             area_objective = add(f"{strategic['ref']}.{d_index + 1}", f"{area_title} ({division.name})", "area", top,
                                  division, "target", end, baseline=40.0, target=80.0, unit="%",
                                  weight=float(rng.choice([1, 1, 2])), owner_name="Divisional Director")
-            check_ins(area_objective, rng.uniform(0.7, 1.3))
+            check_ins(area_objective, pace())
             teams = children.get(division.id, [])[: 2 + (s_index + d_index) % 2]  # type: ignore[index]
             for t_index, team_area in enumerate(teams):
                 team_title = strategic["team_titles"][t_index % len(strategic["team_titles"])]
                 kind = "target" if t_index % 2 == 0 else "milestone"
+                # A milestone is for the last quarter of the year: nothing is expected of it before then.
                 team = add(f"{area_objective.ref}.{t_index + 1}", f"{team_title} ({team_area.name})", "team",
                            area_objective, team_area, kind, date(strategy.start_year + 1, 3, 31),
+                           begins=None if kind == "target" else date(strategy.start_year + 1, 1, 1),
                            baseline=0.0 if kind == "target" else None, target=100.0 if kind == "target" else None,
                            unit="%" if kind == "target" else "", owner_name="Service Manager")
-                check_ins(team, rng.uniform(0.5, 1.4))
+                check_ins(team, pace())
                 for i_index in range(2):
                     title = strategic["individual_titles"][i_index % 2]
                     owner = contributor if (s_index, d_index, t_index, i_index) == (0, 0, 0, 0) else None
-                    person = add(f"{team.ref}.{i_index + 1}", title, "individual", team, team_area, "milestone",
-                                 date(strategy.start_year + 1, 3, 31),
+                    # Each person's objective is tracked as the share of it done, checked in each quarter.
+                    person = add(f"{team.ref}.{i_index + 1}", title, "individual", team, team_area, "target",
+                                 date(strategy.start_year + 1, 3, 31), baseline=0.0, target=100.0, unit="%",
                                  owner_user_id=owner.id if owner else None,
                                  owner_name="" if owner else rng.choice(["Ward Sister", "Team Leader",
                                                                           "Charge Nurse", "Clinical Lead"]))
-                    check_ins(person, 1.0)
+                    check_ins(person, pace())
 
 
 def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None:
