@@ -116,7 +116,8 @@ def copy_scenario(*, session: Session, strategy: Strategy, source: Scenario, nam
                     seed=source.seed)
     session.add(copy)
     session.flush()
-    for model in (ScenarioLevel, ScenarioArea, ScenarioAreaLevel):
+    # Children before parents: an area's level overrides go before the area override they belong to.
+    for model in (ScenarioLevel, ScenarioAreaLevel, ScenarioArea):
         for row in session.exec(select(model).where(model.scenario_id == source.id)):  # type: ignore[attr-defined]
             values = row.model_dump(exclude={"id", "scenario_id"})
             session.add(model(scenario_id=copy.id, **values))  # type: ignore[operator]
@@ -145,9 +146,13 @@ def delete_scenario(*, session: Session, strategy: Strategy, scenario: Scenario,
     """Delete a scenario, keeping at least one."""
     if len(scenarios_of(session, strategy)) <= 1:
         raise ServiceError("A strategy needs at least one scenario.")
-    for model in (ScenarioLevel, ScenarioArea, ScenarioAreaLevel):
+    # Children before parents, each kind flushed before the next: an area's level overrides go before the
+    # area overrides they belong to, and those before the scenario, so no row is gone (by the database's
+    # cascade) before the delete that names it.
+    for model in (ScenarioLevel, ScenarioAreaLevel, ScenarioArea):
         for row in session.exec(select(model).where(model.scenario_id == scenario.id)):  # type: ignore[attr-defined]
             session.delete(row)
+        session.flush()
     record(session, action="delete", entity="scenario", entity_id=scenario.id,
            organisation_id=scenario.organisation_id, user_id=actor.id, changes={"name": scenario.name})
     session.delete(scenario)

@@ -19,6 +19,7 @@ from planner.services.board_cover import CoverError
 from planner.services.board_pack import draft_status
 from planner.services.completeness import completeness
 from planner.web.exports import XLSX, file_name
+from planner.web.fields import record_id
 from planner.web.forms import BoardCoverForm, ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
 from planner.web.util import attach_error
@@ -170,9 +171,10 @@ def _snapshot_for(strategy_id: int, which: str) -> tuple[dict, str]:  # type: ig
         snapshot = service.take_snapshot(get_session(), strategy, current_org(), today=date.today(),  # type: ignore[arg-type]
                                          prepared_by="")
         return snapshot, "the current draft"
-    if not which.isdigit():
+    version_id = record_id(which)
+    if version_id is None:
         abort(404)
-    found = child_or_404(StrategyVersion, int(which), strategy)
+    found = child_or_404(StrategyVersion, version_id, strategy)
     return service.snapshot_of(found), f"version {found.number}"
 
 
