@@ -391,7 +391,8 @@ def test_a_count_that_is_not_a_whole_number_is_refused(worked: FlaskClient, db: 
     before = stored_assessed(db, strategy)
     response = type_in(worked, db, strategy, areas["MED"], "middle", {CV: {1: 9, 2: bad}})  # type: ignore[dict-item]
     assert response.status_code == 400
-    assert "Collective vision, step 2 must be a whole number of 0 or more" in text(response)
+    said = text(response)  # one message, naming the box: "cannot be negative" for -1, else "must be a whole number"
+    assert "Collective vision, step 2" in said and "a whole number of 0 or more" in said
     assert stored_assessed(db, strategy) == before
 
 
@@ -630,7 +631,7 @@ def test_an_intervention_with_no_places_addresses_no_gap(worked: FlaskClient, db
     ({"first_year": "2029", "last_year": "2028"}, "the first no later than the last"),
     ({"first_year": "twenty"}, "First year must be a whole number"),
     ({"targets": []}, "Choose at least one competency and level it develops"),
-    ({"places_per_year": "-5"}, "Places a year must be a whole number"),
+    ({"places_per_year": "-5"}, "Places a year cannot be negative"),
     ({"cost_per_place": "-1"}, "Places and cost cannot be negative"),
     ({"cost_per_place": "abc"}, "Cost per place must be an amount in pounds"),
     ({"cost_per_place": "nan"}, "Cost per place must be an amount in pounds"),
