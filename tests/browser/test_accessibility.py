@@ -157,12 +157,7 @@ def _check(page: Any, where: str, findings: list[str], too_wide: list[str], widt
 
 # The assertion leaves nothing out. When this test was written, pages that other parts of issue 14
 # are putting right still failed for signed-in users; take this mark off once they pass.
-OTHERS_STILL_FAILING = pytest.mark.xfail(strict=False, reason=(
-    "pages fixed elsewhere in issue 14 still fail: baseline and competencies gaps and plan "
-    "(scrollable-region-focusable: a table that scrolls but cannot take focus), competencies plan "
-    "(cost table 498 px wide at 390 px), objectives alignment (unowned-gaps table 438 px wide) and "
-    "objectives mine (394 px wide for a contributor)"))
-ROLES = [pytest.param(role, marks=() if ACCOUNTS[role] is None else OTHERS_STILL_FAILING) for role in ACCOUNTS]
+ROLES = list(ACCOUNTS)
 
 
 @pytest.mark.parametrize("role", ROLES)
