@@ -36,7 +36,10 @@ PRINT_SCALE = 2.5  # device pixels per CSS pixel: 2,000 pixels across
 PRINT_DPI = 300  # 2,000 pixels at 300 dpi are 169 mm, an A4 text width
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-HTML_CONFIG = {"displaylogo": False, "responsive": True}
+# An interactive file keeps plotly's zoom and save-as-image buttons, but nothing that offers to send the
+# figures to Plotly's cloud (staff data never leaves the trust) and no plotly logo.
+HTML_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,
+               "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio"]}
 
 
 class ChromiumMissing(RuntimeError):

@@ -81,6 +81,8 @@ def test_the_html_is_self_contained_and_holds_the_figure() -> None:
     assert not re.search(r"<script[^>]*\ssrc=", page, re.I)  # nothing loaded from outside
     assert not re.search(r"<link[^>]*\shref=[\"']?https?:", page, re.I)
     assert '"displaylogo": false' in page
+    # No control offers to send the figures to Plotly's cloud (staff data never leaves the trust).
+    assert '"showSendToCloud": false' in page and '"sendDataToCloud"' in page.split('"modeBarButtonsToRemove"')[1][:80]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
