@@ -92,7 +92,7 @@ def submit(strategy_id: int) -> Response | tuple[str, int]:
         service.submit(session=get_session(), strategy=strategy, actor=current_user)  # type: ignore[arg-type]
     except ServiceError as exc:
         get_session().rollback()
-        return _page(strategy_id, [("submit", exc.message)], status=400)
+        return _page(strategy_id, [("", exc.message)], status=400)  # about the action, not a field: no link
     flash("The strategy is submitted for the board's decision.", "success")
     return redirect(url_for("approve.index", strategy_id=strategy.id))  # type: ignore[return-value]
 
@@ -108,7 +108,7 @@ def withdraw(strategy_id: int) -> Response | tuple[str, int]:
         service.withdraw(session=get_session(), strategy=strategy, actor=current_user)  # type: ignore[arg-type]
     except ServiceError as exc:
         get_session().rollback()
-        return _page(strategy_id, [("withdraw", exc.message)], status=400)
+        return _page(strategy_id, [("", exc.message)], status=400)
     flash("The strategy is back to draft.", "success")
     return redirect(url_for("approve.index", strategy_id=strategy.id))  # type: ignore[return-value]
 
