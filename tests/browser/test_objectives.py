@@ -111,8 +111,8 @@ def test_the_demo_cascade_fits_a_screen_folds_below_the_areas_and_filters_withou
         bare = context.new_page()
         _sign_in(bare, live_server, *DEMO_EDITOR)
         bare.goto(url)
-        bare.get_by_label("Tier").select_option("team")
-        bare.get_by_label("RAG").select_option("red")
+        bare.get_by_label("Tier", exact=True).select_option("team")
+        bare.get_by_label("RAG", exact=True).select_option("red")
         bare.get_by_role("button", name="Show objectives").click()
         assert "level=team" in bare.url and "rag=red" in bare.url
         from planner.services.objectives import cascade
