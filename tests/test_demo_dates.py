@@ -63,3 +63,17 @@ def test_comments_are_dated_inside_their_consultation_and_answered_after_it(
         if comment.responded_at is not None:
             assert comment.created_at < comment.responded_at and comment.responded_at.date() <= today
     assert any(c.responded_at is not None for c in comments)
+
+
+def test_every_text_of_the_demo_fits_its_column(demo: tuple[Session, Strategy, Organisation]) -> None:
+    """SQLite stores a string longer than its column; PostgreSQL refuses it. The demo must load on both."""
+    from sqlalchemy import func
+    from sqlmodel import SQLModel
+
+    session, _strategy, _organisation = demo
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            limit = getattr(column.type, "length", None)  # String and SQLModel's AutoString
+            if limit:
+                longest = session.exec(select(func.max(func.length(column)))).one()  # type: ignore[call-overload]
+                assert (longest or 0) <= limit, f"{table.name}.{column.name}: {longest} characters, at most {limit}"
