@@ -13,13 +13,11 @@ chunk), so word processors place it at that size. Text of 14 pixels prints at ab
 
 from __future__ import annotations
 
-import asyncio
 import html
 import os
 import re
 import shutil
 import struct
-import threading
 import unicodedata
 import zlib
 from collections.abc import Mapping, Sequence
@@ -130,15 +128,6 @@ def _printable(fig: go.Figure) -> go.Figure:
     return printed
 
 
-async def _draw(jobs: Sequence[tuple[go.Figure, str]], browser: str) -> list[bytes]:
-    import kaleido
-
-    # One browser for every image. MathJax is off: kaleido would load it from the internet.
-    async with kaleido.Kaleido(path=browser, mathjax=False) as drawer:
-        drawn = [await drawer.calc_fig(_printable(fig), opts=_options(fig, fmt)) for fig, fmt in jobs]
-    return [with_dpi(data) if fmt == "png" else data for data, (_fig, fmt) in zip(drawn, jobs, strict=True)]
-
-
 _KEEP_WARM = False
 
 
@@ -157,26 +146,16 @@ def draw_images(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
     browser = require_browser()
     if not jobs:
         return []
-    if _KEEP_WARM:
-        from planner.exports import warm_browser
+    from planner.exports import warm_browser
 
-        drawn = warm_browser.shared().draw([(fig, _options(fig, fmt)) for fig, fmt in jobs], browser, _printable)
-        return [with_dpi(data) if fmt == "png" else data for data, (_fig, fmt) in zip(drawn, jobs, strict=True)]
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:  # in a thread of its own, so a caller's event loop (if any) is left alone
-        try:
-            outcome["images"] = asyncio.run(_draw(jobs, browser))
-        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=run, name="chart-images")
-    worker.start()
-    worker.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    images: list[bytes] = outcome["images"]
-    return images
+    # One browser for every image: the process's warm one where kept, else one of its own, closed after.
+    drawer = warm_browser.shared() if _KEEP_WARM else warm_browser.WarmBrowser()
+    try:
+        drawn = drawer.draw([(fig, _options(fig, fmt)) for fig, fmt in jobs], browser, _printable)
+    finally:
+        if not _KEEP_WARM:
+            drawer.close()
+    return [with_dpi(data) if fmt == "png" else data for data, (_fig, fmt) in zip(drawn, jobs, strict=True)]
 
 
 def figure_bytes(fig: go.Figure, fmt: str, title: str) -> bytes:

@@ -55,8 +55,8 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
     competencies = [c for d in domains for c in cat.competencies.get(d.id, [])]  # type: ignore[arg-type]
     errors: list[tuple[str, str]] = []
     form = ConfirmForm()
+    steps: dict[tuple[int, int], int | None] = {}  # what was posted: shown again if any of it is refused
     if form.validate_on_submit():
-        steps: dict[tuple[int, int], int | None] = {}
         for competency in competencies:
             for level in levels:
                 name = f"req-{competency.id}-{level.id}"
@@ -71,10 +71,7 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
     scale, _frameworks = default_frameworks()
     shown: dict[tuple[int, int], int | None] = dict(service.required_steps(db, strategy))
     if errors:  # show what was posted, so nothing typed is lost
-        for competency in competencies:
-            for level in levels:
-                raw = request.form.get(f"req-{competency.id}-{level.id}", "")
-                shown[(competency.id, level.id)] = int(raw) if raw in ("1", "2", "3", "4") else None  # type: ignore[index]
+        shown.update(steps)
     return render_template("competencies/required.html", strategy=strategy, cat=cat, framework=framework,
                            domains=domains, levels=levels, scale=scale, required=shown, form=form,
                            errors=errors), (400 if errors else 200)

@@ -120,10 +120,12 @@ def no_browser(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("BROWSER_PATH", raising=False)
 
-    async def never(*_args: object) -> list[bytes]:
+    def never(*_args: object) -> list[bytes]:
         raise AssertionError("kaleido was started without a browser")
 
-    monkeypatch.setattr(chart_files, "_draw", never)
+    from planner.exports import warm_browser
+
+    monkeypatch.setattr(warm_browser.WarmBrowser, "draw", never)
 
 
 @pytest.mark.usefixtures("no_browser")
