@@ -16,6 +16,7 @@ from planner.db import get_session
 from planner.security import csrf
 from planner.services.strategies import strategies_of
 from planner.services.structure import areas_of, bands_by_level, levels_of
+from planner.web.fields import moment, named_record_id
 from planner.web.tenancy import can, child_or_404, current_org, refuse, strategy_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -98,7 +99,7 @@ def diversity(strategy_id: int) -> Response:
     from planner.services.scenarios import scenarios_of
 
     found = strategy_or_404(strategy_id)
-    wanted = request.args.get("scenario", type=int)
+    wanted = named_record_id(request.args.get("scenario"))
     if wanted is not None:
         scenario = child_or_404(Scenario, wanted, found)
     else:
@@ -325,20 +326,15 @@ def completeness(strategy_id: int) -> Response:
 @api_require("audit.view")
 def audit() -> Response | tuple[Response, int]:
     """The organisation's audit trail, newest first; ?since=ISO-TIME for events at or after it."""
-    from datetime import UTC, datetime
-
     from planner.services.audit import as_utc, events_of
 
     since = None
     raw = request.args.get("since")
     if raw:
-        try:
-            since = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        except ValueError:
+        since = moment(raw)
+        if since is None:
             return jsonify({"error": "since must be an ISO 8601 time, like 2026-11-23T09:00:00Z",
                             "status": 400}), 400
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
     return jsonify({"events": [{"at": as_utc(e.at).isoformat(), "user": email, "action": e.action, "entity": e.entity,
                                 "entity_id": e.entity_id}
                                for e, email in events_of(get_session(), current_org().id, since=since)]})  # type: ignore[union-attr,arg-type]

@@ -19,19 +19,12 @@ from planner.services.board_cover import CoverError
 from planner.services.board_pack import draft_status
 from planner.services.completeness import completeness
 from planner.web.exports import XLSX, file_name
-from planner.web.fields import record_id
+from planner.web.fields import day, record_id
 from planner.web.forms import BoardCoverForm, ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
 from planner.web.util import attach_error
 
 bp = Blueprint("approve", __name__, url_prefix="/strategies/<int:strategy_id>")
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip()) if raw.strip() else None
-    except ValueError:
-        return None
 
 
 def _page(strategy_id: int, errors: list[tuple[str, str]] | None = None, values: dict[str, str] | None = None,
@@ -121,9 +114,10 @@ def decision(strategy_id: int) -> Response | tuple[str, int]:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     raw = {k: request.form.get(k, "") for k in ("meeting_date", "minute", "decision", "notes")}
-    meeting = _date(raw["meeting_date"])
-    if raw["meeting_date"].strip() and meeting is None:
-        return _page(strategy_id, [("meeting_date", "Enter the meeting date as a date, like 2027-03-12")], raw, 400)
+    problems: list[tuple[str, str]] = []
+    meeting = day(raw["meeting_date"], "the meeting date", problems, "meeting_date", example="2027-03-12")
+    if problems:
+        return _page(strategy_id, problems, raw, 400)
     try:
         made = service.record_decision(session=get_session(), strategy=strategy, organisation=current_org(),  # type: ignore[arg-type]
                                        values={**raw, "meeting_date": meeting}, actor=current_user,  # type: ignore[arg-type]

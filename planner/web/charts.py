@@ -14,6 +14,7 @@ from planner.exports import chart_files
 from planner.models import Area, Scenario
 from planner.services import chart_set
 from planner.web.audience import page_audience
+from planner.web.fields import named_record_id
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
 
 bp = Blueprint("charts", __name__, url_prefix="/strategies/<int:strategy_id>/charts")
@@ -32,8 +33,8 @@ def chart_downloads(strategy_id: int, name: str, **query: Any) -> list[tuple[str
 def download(strategy_id: int, name: str, fmt: str) -> Response | tuple[str, int]:
     """One chart of the strategy as a file to save; 404 for a chart the page would not show."""
     strategy = strategy_or_404(strategy_id)
-    scenario_id = request.args.get("scenario", type=int)
-    area_id = request.args.get("area", type=int)
+    scenario_id = named_record_id(request.args.get("scenario"))
+    area_id = named_record_id(request.args.get("area"))
     found = chart_set.figure_named(
         get_session(), strategy, current_org(), name,  # type: ignore[arg-type]
         scenario=child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None,

@@ -14,7 +14,7 @@ from planner.models import Area, Competency, Intervention, Level, Strategy
 from planner.services import ServiceError, chart_set
 from planner.services import competencies as service
 from planner.services.structure import area_depths, areas_of, levels_of
-from planner.web.fields import whole
+from planner.web.fields import amount, named_record_id, record_id, whole
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, require, scoped_or_404, strategy_or_404
 
@@ -86,8 +86,9 @@ def assessments(strategy_id: int) -> str | Response | tuple[str, int]:
     db = get_session()
     rows = areas_of(db, strategy)
     levels = levels_of(db, strategy)
-    area = child_or_404(Area, request.values.get("area", type=int) or (rows[0].id if rows else 0), strategy)
-    level = child_or_404(Level, request.values.get("level", type=int) or (levels[-1].id if levels else 0), strategy)
+    area = child_or_404(Area, named_record_id(request.values.get("area")) or (rows[0].id if rows else 0), strategy)
+    level = child_or_404(Level, named_record_id(request.values.get("level")) or (levels[-1].id if levels else 0),
+                         strategy)
     errors: list[tuple[str, str]] = []
     form = ConfirmForm()
     current = service.assessed(db, strategy)
@@ -160,7 +161,7 @@ def gaps(strategy_id: int) -> str:
     strategy = strategy_or_404(strategy_id)
     _ready(strategy)
     db = get_session()
-    area_id = request.args.get("area", type=int)
+    area_id = named_record_id(request.args.get("area"))
     area = child_or_404(Area, area_id, strategy) if area_id else None
     chart = chart_set.gap_chart(db, strategy, area_id=area_id)
     rows = areas_of(db, strategy)
@@ -203,8 +204,10 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
         chosen = set()
         for value in request.form.getlist("targets"):
             cid, _, lid = value.partition(":")
-            if cid.isdigit() and lid.isdigit():
-                chosen.add((child_or_404_competency(strategy, int(cid)).id, child_or_404(Level, int(lid), strategy).id))  # type: ignore[arg-type]
+            competency_id, level_id = record_id(cid), record_id(lid)
+            if competency_id is not None and level_id is not None:
+                chosen.add((child_or_404_competency(strategy, competency_id).id,  # type: ignore[arg-type]
+                            child_or_404(Level, level_id, strategy).id))
         values = {k: request.form.get(k, "").strip() for k in ("name", "kind", "places_per_year", "cost_per_place",
                                                                "first_year", "last_year")}
         for key, label in (("places_per_year", "Places a year"), ("first_year", "First year"),
@@ -213,11 +216,7 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
                 errors.append((key, f"{label} must be a whole number"))
             else:
                 values[key] = str(whole(values[key], label, errors, key))
-        try:
-            cost = float(values["cost_per_place"].replace(",", "").lstrip("£") or "0")
-        except ValueError:
-            errors.append(("cost_per_place", "Cost per place must be an amount in pounds, like 1500"))
-            cost = 0.0
+        cost = amount(values["cost_per_place"], "Cost per place", errors, "cost_per_place")
         if not errors:
             try:
                 service.save_intervention(session=db, strategy=strategy, targets=chosen, actor=current_user,  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from planner.models import Scenario, Strategy
 from planner.services import board_cover, board_paper
 from planner.services.board_pack import pack_content
 from planner.web.audience import paper_audience
+from planner.web.fields import named_record_id
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/strategies/<int:strategy_id>")
@@ -71,7 +72,7 @@ def pack(strategy_id: int) -> Response:
     step = request.args.get("step") or None
     if step is not None and step not in STEP_SHEETS:
         abort(404)
-    scenario_id = request.args.get("scenario", type=int)
+    scenario_id = named_record_id(request.args.get("scenario"))
     scenario = child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None
     today = date.today()
     content = _content(strategy, scenario, today)
@@ -85,7 +86,7 @@ def pack(strategy_id: int) -> Response:
 
 def _paper(strategy_id: int, fmt: str) -> Response | tuple[str, int]:
     strategy = strategy_or_404(strategy_id)
-    scenario_id = request.args.get("scenario", type=int)
+    scenario_id = named_record_id(request.args.get("scenario"))
     scenario = child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None
     today = date.today()
     content = _content(strategy, scenario, today)

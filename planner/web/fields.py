@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import abort
 from wtforms import Field, IntegerField, StringField
 from wtforms.validators import NumberRange, StopValidation
 
@@ -32,6 +33,17 @@ def record_id(raw: str | None) -> int | None:
     """A record id from a form or query string, or None if it cannot be one (the view then 404s)."""
     text = (raw or "").strip()
     return int(text) if is_record_id(text) else None
+
+
+def named_record_id(raw: str | None) -> int | None:
+    """The id a query string or form names (as ?scenario=3), or None when it names none; a value
+    that no record can have ('abc', '-1', '²', 30 digits) is a page that does not exist: 404."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if not is_record_id(text):
+        abort(404)
+    return int(text)
 
 
 def whole_number(raw: str, *, signed: bool = False) -> int | None:
@@ -76,6 +88,21 @@ def number(raw: str, label: str, errors: Errors, field: str, *, blank: float | N
     return value
 
 
+def amount(raw: str, label: str, errors: Errors, field: str, *, example: str = "1500") -> float:
+    """An amount in pounds ('£1,500' or '1500.50'); empty is 0, and it is never negative."""
+    text = raw.strip()
+    text = text[1:].strip() if text.startswith("£") else text
+    problems: Errors = []
+    value = number(text, label, problems, field, blank=0.0)
+    if problems or value is None:
+        errors.append((field, f"{label} must be an amount in pounds, like {example}"))
+        return 0.0
+    if value < 0:
+        errors.append((field, f"{label} cannot be negative. Enter an amount in pounds of 0 or more, like {example}"))
+        return 0.0
+    return value
+
+
 def percent(raw: str, label: str, errors: Errors, field: str, *, blank: float | None = None,
             within: bool = False) -> float | None:
     """A percentage as typed ('9.5' or '9.5%') returned as a share (0.095); empty gives `blank`.
@@ -111,6 +138,18 @@ def day(raw: str, label: str, errors: Errors, field: str, *, example: str = "202
             pass
     errors.append((field, f"Enter {label} as a date, like {example}"))
     return None
+
+
+def moment(raw: str) -> datetime | None:
+    """A time in ISO 8601 ('2026-11-23T09:00:00Z'; without a zone it is UTC), or None if it is not one."""
+    text = raw.strip()
+    if not text.isascii() or len(text) > 40:
+        return None
+    try:
+        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
 
 
 class _OneMessage(Field):

@@ -12,6 +12,7 @@ from planner.models import Scenario, Strategy
 from planner.services import chart_set, forecasting
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import area_depths, areas_of, levels_of
+from planner.web.fields import named_record_id, whole_number
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 
 bp = Blueprint("forecast", __name__, url_prefix="/strategies/<int:strategy_id>/forecast")
@@ -20,7 +21,7 @@ bp = Blueprint("forecast", __name__, url_prefix="/strategies/<int:strategy_id>/f
 def _chosen_scenario(strategy: Strategy) -> tuple[Scenario | None, list[Scenario]]:
     """The scenario named in ?scenario=ID (this strategy's only), else the first."""
     all_scenarios = scenarios_of(get_session(), strategy)
-    wanted = request.args.get("scenario", type=int)
+    wanted = named_record_id(request.args.get("scenario"))
     if wanted is not None:
         return child_or_404(Scenario, wanted, strategy), all_scenarios
     return (all_scenarios[0] if all_scenarios else None), all_scenarios
@@ -70,7 +71,7 @@ def areas(strategy_id: int) -> str:
         abort(404)
     outcome = forecasting.run(db, strategy, scenario, with_bands=False)
     years = list(range(strategy.start_year + 1, strategy.start_year + strategy.horizon + 1))
-    year = request.args.get("year", type=int) if "year" in request.args else years[-1]
+    year = whole_number(request.args["year"]) if "year" in request.args else years[-1]
     if year not in years:
         abort(404)
     rows = areas_of(db, strategy)

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.services.accounts import memberships_of
+from planner.web.fields import record_id
 from planner.web.forms import ConfirmForm
 
 bp = Blueprint("main", __name__)
@@ -60,7 +61,7 @@ def switch() -> Response:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    wanted = request.form.get("organisation_id", type=int)
+    wanted = record_id(request.form.get("organisation_id"))
     ids = {o.id for _m, o in memberships_of(get_session(), current_user)}
     if wanted not in ids:
         abort(404)

@@ -17,7 +17,7 @@ from planner.objectives import progress as calc
 from planner.services import ServiceError
 from planner.services import objectives as service
 from planner.services.structure import area_depths, areas_of
-from planner.web.fields import number
+from planner.web.fields import day, number, record_id
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, current_role, require, strategy_or_404
 
@@ -104,11 +104,7 @@ def check_in(strategy_id: int, objective_id: int) -> str | Response | tuple[str,
         abort(400)
     errors: list[tuple[str, str]] = []
     value = number(request.form.get("value", ""), "The current value", errors, "value")
-    try:
-        on = date.fromisoformat(request.form.get("on", "").strip() or date.today().isoformat())
-    except ValueError:
-        errors.append(("on", "Enter the date of the check-in, like 2027-03-31"))
-        on = date.today()
+    on = day(request.form.get("on", ""), "the date of the check-in", errors, "on", example="2027-03-31") or date.today()
     if not errors:
         try:
             service.add_check_in(session=get_session(), objective=objective, on=on, value=value,
@@ -147,10 +143,10 @@ def _form(strategy: Strategy, objective: Objective | None) -> str | Response | t
             "unit", "start", "due", "weight", "confidence", "confidence_reason", "owner_name", "link_kind",
             "link_ref", "rag_override", "rag_reason", "status")}
         parent_raw, area_raw, owner_raw = (request.form.get(k, "") for k in ("parent_id", "area_id", "owner_user_id"))
-        values["parent_id"] = child_or_404(Objective, int(parent_raw), strategy).id if parent_raw.isdigit() else None  # type: ignore[assignment]
-        values["area_id"] = int(area_raw) if area_raw.isdigit() else None  # type: ignore[assignment]
-        values["owner_user_id"] = (int(owner_raw) if owner_raw.isdigit() and int(owner_raw) in {m.id for m in members}
-                                   else None)  # type: ignore[assignment]
+        parent_id, owner_id = record_id(parent_raw), record_id(owner_raw)
+        values["parent_id"] = child_or_404(Objective, parent_id, strategy).id if parent_id else None  # type: ignore[assignment]
+        values["area_id"] = record_id(area_raw)  # type: ignore[assignment]
+        values["owner_user_id"] = owner_id if owner_id in {m.id for m in members} else None  # type: ignore[assignment]
         try:
             saved = service.save_objective(session=db, strategy=strategy, values=values, actor=current_user,  # type: ignore[arg-type]
                                            objective=objective)

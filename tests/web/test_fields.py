@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
 
-from planner.web.fields import MAX_ID, day, number, percent, record_id, whole
+from planner.web.fields import MAX_ID, amount, day, moment, named_record_id, number, percent, record_id, whole
 from planner.web.forms import StrategyForm
 
 
@@ -81,3 +82,48 @@ def test_a_whole_number_field_gives_one_message(app: Flask, typed: str, message:
         form = StrategyForm(formdata=typed_in, meta={"csrf": False})
         assert not form.validate()
         assert form.errors == {"start_year": [message]}
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("1500", 1500.0), ("£1,500", 1500.0), (" £12.50 ", 12.5), ("", 0.0), ("0", 0.0),
+])
+def test_amount_reads_pounds(typed: str, expected: float) -> None:
+    errors: list[tuple[str, str]] = []
+    assert amount(typed, "Cost per place", errors, "cost") == expected
+    assert errors == []
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    *[(typed, "Cost per place must be an amount in pounds, like 1500")
+      for typed in ("NaN", "inf", "1e400", "\u00a3\u00b2", "ten pounds", "$1500")],
+    *[(typed, "Cost per place cannot be negative. Enter an amount in pounds of 0 or more, like 1500")
+      for typed in ("-10", "£-10", "£ -0.5")],
+])
+def test_amount_refuses_what_is_not_pounds_with_one_message(typed: str, message: str) -> None:
+    errors: list[tuple[str, str]] = []
+    assert amount(typed, "Cost per place", errors, "cost") == 0.0
+    assert errors == [("cost", message)]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    (None, None), ("", None), ("  ", None), ("3", 3), (str(MAX_ID), MAX_ID),
+])
+def test_named_record_id_reads_an_id_or_nothing(app: Flask, typed: str | None, expected: int | None) -> None:
+    with app.test_request_context():
+        assert named_record_id(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["abc", "-1", "0", "\u00b2", "1.5", str(MAX_ID + 1), "9" * 30])
+def test_named_record_id_is_a_missing_page_for_what_no_record_can_have(app: Flask, typed: str) -> None:
+    with app.test_request_context(), pytest.raises(NotFound):
+        named_record_id(typed)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("2026-11-23T09:00:00Z", datetime(2026, 11, 23, 9, tzinfo=UTC)),
+    ("2026-11-23T09:00:00", datetime(2026, 11, 23, 9, tzinfo=UTC)),
+    ("2026-11-23T10:00:00+01:00", datetime(2026, 11, 23, 9, tzinfo=UTC)),
+    ("yesterday", None), ("2026-13-01T00:00:00", None), ("\u0662026-11-23", None), ("9" * 100, None),
+])
+def test_moment_reads_iso_times_as_utc(typed: str, expected: datetime | None) -> None:
+    assert moment(typed) == expected

@@ -208,13 +208,14 @@ def test_scenarios_are_compared_once_there_are_two(client, db: Session, world: W
 
 
 @pytest.mark.parametrize("view", ["", "/areas", "/sensitivity"])
-@pytest.mark.parametrize("whose", ["another strategy", "no such scenario"])
+@pytest.mark.parametrize("whose", ["another strategy", "no such scenario", "abc", "-1", "\u00b2"])
 def test_a_scenario_that_is_not_this_strategys_is_404(client, db: Session, org, world: World, signed_in,
                                                       view: str, whose: str) -> None:
     other = factories.make_strategy(db, org, title="Another strategy")
     theirs = service.create_scenario(session=db, strategy=other, name="Theirs", actor=None)
     signed_in("viewer")
-    scenario_id = theirs.id if whose == "another strategy" else 999_999
+    # Something that is no scenario's id names no page either: not the first scenario by default.
+    scenario_id = {"another strategy": theirs.id, "no such scenario": 999_999}.get(whose, whose)
     response = client.get(f"/strategies/{world.strategy.id}/forecast{view}", query_string={"scenario": scenario_id})
     assert response.status_code == 404
     # And the same strategy's own scenario works, so the 404 is about the scenario.
@@ -410,8 +411,8 @@ def test_the_by_area_page_defaults_to_the_last_year(client, world: World, signed
     assert "Forecast by area, 2031" in _page(client, world, "/areas")
 
 
-@pytest.mark.parametrize("year", [2026, 2032, 1999])
-def test_a_year_outside_the_forecast_is_404(client, world: World, signed_in, year: int) -> None:
+@pytest.mark.parametrize("year", [2026, 2032, 1999, "last", "\u00b2", "9" * 50])
+def test_a_year_outside_the_forecast_is_404(client, world: World, signed_in, year: int | str) -> None:
     signed_in("viewer")
     response = client.get(f"/strategies/{world.strategy.id}/forecast/areas",
                           query_string={"scenario": world.scenario.id, "year": year})
