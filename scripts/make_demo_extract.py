@@ -1,7 +1,8 @@
 """Write data/demo/staff_extract.csv: a synthetic, fictional ESR-style extract for the demo trust
 whose counts match data/demo/organisation.json's baseline exactly (staff and leaders per area and
 level), with diversity drawn at plausible NHS rates: about a quarter of staff from Black, Asian
-and minority ethnic groups, fewer at senior levels. Seeded, so it is the same every time.
+and minority ethnic groups, fewer at senior levels; pay bands and ages in an acute trust's shape;
+a board with a non-executive majority. Seeded, so it is the same every time.
 Run: .venv/bin/python scripts/make_demo_extract.py"""
 
 from __future__ import annotations
@@ -16,6 +17,35 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "demo"
 BANDS = {"board": ["Board - Executive", "Board - Non-Executive"], "senior": ["8d", "9", "VSM"],
          "middle": ["8a", "8b", "8c"], "frontline": ["6", "7"]}
 STAFF_BANDS = ["2", "3", "4", "5", "5", "5", "6", "6", "7"]
+# The shape of an acute trust's Agenda for Change workforce (NHS Digital's pattern, without medical
+# and dental staff): most staff in bands 5 to 7, and each band above 8a smaller than the one below.
+# Weights are per 1,000 staff who are not leaders, then by leadership level.
+BAND_WEIGHTS: dict[str | None, dict[str, int]] = {
+    None: {"2": 150, "3": 125, "4": 85, "5": 250, "6": 190, "7": 130, "8a": 45, "8b": 17, "8c": 5, "8d": 2, "9": 1},
+    "frontline": {"6": 30, "7": 70},
+    "middle": {"8a": 55, "8b": 30, "8c": 15},
+    "senior": {"8d": 45, "9": 25, "VSM": 30},
+}
+# Age at the extract's date in ten-year bands, as shares (NHS Digital's workforce statistics: about
+# 45% of staff are aged 45 or over; leaders are older, board members oldest).
+AGE_BANDS: dict[str | None, dict[tuple[int, int], int]] = {
+    None: {(18, 24): 7, (25, 34): 23, (35, 44): 24, (45, 54): 26, (55, 64): 18, (65, 69): 2},
+    "frontline": {(26, 34): 15, (35, 44): 30, (45, 54): 33, (55, 64): 21, (65, 67): 1},
+    "middle": {(30, 34): 5, (35, 44): 28, (45, 54): 40, (55, 64): 26, (65, 67): 1},
+    "senior": {(36, 44): 20, (45, 54): 45, (55, 64): 34, (65, 67): 1},
+    "board": {(42, 44): 5, (45, 54): 35, (55, 64): 45, (65, 72): 15},
+}
+# The board in the order its members are drawn: seven non-executives, six voting executives and two
+# non-voting executives (a non-executive majority of the voting members, as the Code of Governance asks).
+BOARD_TYPES = ["Non-executive", "Non-executive", "Executive (voting)", "Executive (non-voting)", "Non-executive",
+               "Non-executive", "Non-executive", "Executive (voting)", "Executive (voting)", "Executive (voting)",
+               "Executive (voting)", "Non-executive", "Executive (non-voting)", "Non-executive", "Executive (voting)"]
+EXTRACT_DATE = date(2026, 3, 31)
+
+
+def weighted(rng: random.Random, weights: dict) -> object:  # type: ignore[type-arg]
+    """One key of `weights`, drawn in proportion to its weight."""
+    return rng.choices(list(weights), list(weights.values()))[0]
 # Share from BME groups by level (national WRES pattern: about 26% of staff, fewer in senior roles).
 BME_SHARE = {"board": 0.13, "senior": 0.10, "middle": 0.15, "frontline": 0.20, None: 0.27}
 FEMALE_SHARE = {"board": 0.5, "senior": 0.6, "middle": 0.7, "frontline": 0.78, None: 0.77}
@@ -30,8 +60,9 @@ ETHNIC_TEXT = {"A": "White - British", "B": "White - Irish", "C": "White - Any o
                "R": "Chinese", "S": "Any Other Ethnic Group", "Z": "Not Stated"}
 
 
-def person(rng: random.Random, level: str | None) -> dict[str, str]:
-    """One fictional person's characteristics at a level (None: not a leader)."""
+def person(rng: random.Random, shape: random.Random, level: str | None) -> dict[str, str]:
+    """One fictional person's characteristics at a level (None: not a leader). `rng` draws what the
+    first demo drew (so its diversity counts stay as they were); `shape` draws age."""
     roll = rng.random()
     if roll < 0.03:
         code = "Z"
@@ -42,8 +73,10 @@ def person(rng: random.Random, level: str | None) -> dict[str, str]:
     sex = "Female" if rng.random() < FEMALE_SHARE[level] else "Male"
     disability = rng.choices(["Yes", "No", "Not Declared", "Prefer Not To Answer", ""], [5, 78, 12, 3, 2])[0]
     youngest = {"board": 40, "senior": 35, "middle": 30, "frontline": 25, None: 18}[level]
-    age = min(rng.randint(youngest, 66), rng.randint(youngest, 66) + 6)
-    born = date(2026, 3, 31) - timedelta(days=age * 365 + rng.randint(0, 364))
+    min(rng.randint(youngest, 66), rng.randint(youngest, 66) + 6), rng.randint(0, 364)  # the first demo's ages
+    low, high = weighted(shape, AGE_BANDS[level])  # type: ignore[misc]
+    age = shape.randint(low, high)
+    born = EXTRACT_DATE - timedelta(days=age * 365 + age // 4 + shape.randint(0, 364))
     return {"Ethnic Origin": f"{code} {ETHNIC_TEXT[code]}", "Gender": sex, "Disability": disability,
             "Date of Birth": born.strftime("%d/%m/%Y")}
 
@@ -64,33 +97,43 @@ def fte_split(rng: random.Random, people: int, total: float) -> list[float]:
     return [v / 100 for v in values]
 
 
-def main() -> None:
+def main(out: Path = DATA / "staff_extract.csv") -> None:
     """Write the extract."""
     demo = json.loads((DATA / "organisation.json").read_text())
     names = {a["code"]: a["name"] for a in demo["areas"]}
     rng = random.Random(2026)
+    shape = random.Random(45)
+    board = iter(BOARD_TYPES)
     rows = []
     serial = 10_000_000
     for entry in demo["baseline"]:
         area, staff, fte = entry["area"], int(entry["staff"]), float(entry["fte"])
         people: list[tuple[str | None, str]] = []
         for level, count in entry.get("leaders", {}).items():
-            people += [(level, rng.choice(BANDS[level])) for _ in range(int(count))]
-        people += [(None, rng.choice(STAFF_BANDS)) for _ in range(staff - len(people))]
+            for _ in range(int(count)):
+                rng.choice(BANDS[level])  # the first demo's band, drawn so the rest stays as it was
+                people.append((level, str(weighted(shape, BAND_WEIGHTS[level])) if level != "board" else ""))
+        for _ in range(staff - len(people)):
+            rng.choice(STAFF_BANDS)
+            people.append((None, str(weighted(shape, BAND_WEIGHTS[None]))))
         # FTE: full time where the area's total allows, the rest part time, summing to the baseline exactly.
         ftes = fte_split(rng, len(people), fte)
         for (level, band), person_fte in zip(people, ftes, strict=True):
             serial += rng.randint(1, 40)
-            label = band if band.startswith("Board") or band == "VSM" else f"Band {band}"
+            board_type = next(board) if level == "board" else ""
+            if board_type:
+                label = "Board - Non-Executive" if board_type == "Non-executive" else "Board - Executive"
+            else:
+                label = band if band == "VSM" else f"Band {band}"
             rows.append({"Assignment Number": str(serial), "Area": names[area] if rng.random() < 0.5 else area,
                          "Pay Band": label, "Leader": "Y" if level else "N", "FTE": f"{person_fte:.2f}",
-                         **person(rng, level)})
+                         **person(rng, shape, level), "Board Member Type": board_type})
     rng.shuffle(rows)
-    with open(DATA / "staff_extract.csv", "w", newline="", encoding="utf-8") as handle:
+    with open(out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    print(f"wrote {len(rows):,} fictional people to {DATA / 'staff_extract.csv'}")
+    print(f"wrote {len(rows):,} fictional people to {out}")
 
 
 if __name__ == "__main__":
