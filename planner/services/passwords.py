@@ -3,6 +3,7 @@ the command line), each of which ends the person's other sessions."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from sqlmodel import Session, select
@@ -32,17 +33,25 @@ def check_password(password: str, *, user_inputs: Iterable[str] = (), field: str
         raise ServiceError(f"Enter a password of at least {MIN_PASSWORD_LENGTH} characters", field=field)
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ServiceError(f"Enter a password of at most {MAX_PASSWORD_LENGTH} characters", field=field)
+    user_inputs = list(user_inputs)
     words: list[str] = []
     for given in user_inputs:
         # The address whole and in pieces: 'jo.bloggs@nhs.net' -> jo, bloggs, nhs, net.
-        words.append(given)
-        words.extend(part for part in given.replace("@", " ").replace(".", " ").replace("-", " ").split() if part)
-    result = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=[*words, "nhs", "trust", "planner", "leadership"])
+        words.append(given.lower())
+        words.extend(re.split(r"[^a-z]+", given.lower()))
+    # The words of a name (not an address's, which may be a role like 'admin'): zxcvbn counts any
+    # three pieces as strong enough, but a name is the first thing anyone tries.
+    names = {word for given in user_inputs if "@" not in given for word in re.split(r"[^a-z]+", given.lower())
+             if len(word) >= 4}
+    if any(word in password.lower() for word in names):
+        raise ServiceError("Choose a password that is harder to guess. It contains the person's name. "
+                           "Three random words make a strong password.", field=field)
+    result = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=[w for w in words if w] + ["nhs", "trust", "planner"])
     if result["score"] >= MIN_SCORE:
         return
     feedback = result["feedback"]
     if any(match.get("dictionary_name") == "user_inputs" for match in result["sequence"]):
-        reason = "It contains the person's name or email address, or a word about the NHS."
+        reason = "It is too like the person's name or email address, or the NHS."
     else:
         reason = feedback.get("warning") or "It would be easy to guess."
     hints = " ".join(feedback.get("suggestions") or [])

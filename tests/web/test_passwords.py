@@ -58,8 +58,13 @@ def test_three_random_words_are_accepted(password):
 
 def test_a_password_built_from_the_persons_own_name_is_refused():
     check_password("quillfeather-29x")  # strong for anyone else
-    with pytest.raises(ServiceError, match="name or email address"):
-        check_password("quillfeather-29x", user_inputs=["j.quillfeather@nhs.net", "Jo Quillfeather"])
+    with pytest.raises(ServiceError, match="too like the person's name or email address"):
+        check_password("quillfeather-29x", user_inputs=["j.quillfeather@nhs.net"])
+
+
+def test_a_password_holding_the_persons_name_is_refused():
+    with pytest.raises(ServiceError, match="contains the person's name"):
+        check_password("Quillfeather-kettle-2026", user_inputs=["jo@nhs.net", "Jo Quillfeather"])
 
 
 def test_a_very_long_password_is_refused_by_length_not_by_the_checker():
