@@ -29,6 +29,7 @@ from planner.services.passwords import check_password, end_sessions, hash_passwo
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "clp_"
+MAX_EMAIL = 254  # the length of the email columns
 # An address may fail this many times the account limit on emails that have no account before its
 # wrong tries are refused unchecked (correct passwords still pass: see authenticate).
 UNKNOWN_EMAILS_FACTOR = 4
@@ -283,7 +284,7 @@ def account_locked(*, session: Session, email: str, max_failures: int, window_mi
 
 def record_failure(*, session: Session, email: str, client: str) -> None:
     """Count a wrong password against the account (the caller commits)."""
-    session.add(LoginAttempt(email=normalise_email(email), client_hash=client, succeeded=False))
+    session.add(LoginAttempt(email=normalise_email(email)[:MAX_EMAIL], client_hash=client, succeeded=False))
 
 
 def authenticate(
@@ -305,12 +306,14 @@ def authenticate(
       wrong password (known account or not, so the answer names no account) is refused as
       throttled, while a correct password for a real account still signs in.
     Known and unknown emails cost one hash check of the same method, so timing names no account."""
-    email = normalise_email(email)
+    typed = normalise_email(email)
+    # No account's address is longer than its column; a longer one is counted cut short.
+    email = typed[:MAX_EMAIL]
     since = utcnow() - timedelta(minutes=window_minutes)
     wait = f"Too many failed sign-in attempts. Wait {window_minutes} minutes and try again."
     if account_locked(session=session, email=email, max_failures=max_failures, window_minutes=window_minutes):
         raise LoginThrottled(wait)
-    user = user_by_email(session, email)
+    user = user_by_email(session, typed)
     ok = check_password_hash(user.password_hash if user else dummy_hash(hash_method), password)
     ok = ok and user is not None and user.active
     session.add(LoginAttempt(email=email, client_hash=client, succeeded=bool(ok)))

@@ -338,3 +338,12 @@ def test_a_hash_of_an_older_cost_is_renewed_at_sign_in(app, client, db, org):
     db.expire_all()
     renewed = db.get(User, user.id).password_hash
     assert renewed.startswith("scrypt:2048:8:1$") and check_password_hash(renewed, PASSWORD)
+
+
+def test_an_overlong_email_is_refused_like_any_other(client, db, person):
+    from planner.models import LoginAttempt
+
+    response = sign_in(client, "x" * 400 + "@example.nhs.uk", WRONG)
+    assert response.status_code == 401
+    stored = db.exec(select(LoginAttempt)).one()
+    assert len(stored.email) <= 254  # inside its column (PostgreSQL would refuse a longer one)
