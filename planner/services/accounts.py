@@ -319,7 +319,7 @@ def authenticate(
     session.add(LoginAttempt(email=email, client_hash=client, succeeded=bool(ok)))
     if ok and user is not None:
         user.last_login_at = utcnow()
-        if not user.password_hash.startswith(f"{hash_method}$"):
+        if user.password_hash.split("$", 1)[0] != dummy_hash(hash_method).split("$", 1)[0]:
             # Made with an older (cheaper) method: store it at today's cost while we have it.
             user.password_hash = hash_password(password, method=hash_method)
         session.add(user)
