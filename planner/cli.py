@@ -148,6 +148,29 @@ def create_user(email: str, org_slug: str, role: str, name: str, password_stdin:
     click.echo(f"{email.strip().lower()} is now {role} in {organisation.name}.", err=True)
 
 
+@main.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the new password (one line) from standard input.")
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Set a new password for EMAIL; every session of that person ends at once."""
+    from planner.services import ServiceError
+    from planner.services.accounts import user_by_email
+    from planner.services.passwords import set_password
+
+    with db_session() as session:
+        if user_by_email(session, email) is None:
+            fail(f"no account has the email '{email.strip()}'", code=2)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        try:
+            user = set_password(session=session, email=email, password=password, hash_method=hash_method())
+        except ServiceError as exc:
+            fail(exc.message, code=2)
+    click.echo(f"New password set for {user.email}; they have been signed out everywhere.", err=True)
+
+
 @main.command("create-token")
 @click.argument("email")
 @click.option("--org", "org_slug", help="The organisation (needed when the person has several).")

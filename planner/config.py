@@ -42,6 +42,16 @@ def _development_secret() -> str:
     return key
 
 
+def _count(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+    """A whole number of 0 or more from the environment, or a ConfigError naming the setting."""
+    typed = env.get(name, "").strip()
+    if not typed:
+        return default
+    if not typed.isdigit():
+        raise ConfigError(f"{name} must be a whole number of 0 or more, not '{typed}'")
+    return int(typed)
+
+
 def load_config(test_config: dict[str, object] | None = None) -> dict[str, object]:
     """Build the Flask config from defaults, the environment and an optional test mapping."""
     env = os.environ
@@ -53,7 +63,13 @@ def load_config(test_config: dict[str, object] | None = None) -> dict[str, objec
         "PASSWORD_HASH_METHOD": env.get("PLANNER_PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD),
         # Uploads (staff extracts) are limited to 20 MB; the rest is form overhead.
         "MAX_CONTENT_LENGTH": int(env.get("PLANNER_MAX_CONTENT_LENGTH", 25 * 1024 * 1024)),
+        # The idle lifetime: each request renews the cookie, so a sign-in in use lasts until...
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("PLANNER_SESSION_HOURS", 8))),
+        # ...this absolute lifetime from signing in, however busy (planner/security.py).
+        "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=_count(env, "PLANNER_SESSION_ABSOLUTE_HOURS", 12)),
+        # How many proxies (load balancers) sit in front of the app and set X-Forwarded-For and
+        # X-Forwarded-Proto; 0 trusts no such header, so a client cannot choose its own address.
+        "TRUSTED_PROXIES": _count(env, "PLANNER_TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": planner_env == "production",

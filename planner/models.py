@@ -45,6 +45,9 @@ class User(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    # Kept in the signed session cookie at sign-in; bumping it (sign-out, a new password, a change of
+    # role, removal) ends every session of the person at once (planner/security.py).
+    session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     # Flask-Login's interface, written out because UserMixin's attributes clash with fields.
     @property

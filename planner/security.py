@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
+import time
 
-from flask import Flask, Response, g, request
-from flask_login import LoginManager
+from flask import Flask, Response, current_app, g, request, session
+from flask_login import LoginManager, login_user
 from flask_wtf.csrf import CSRFProtect
 
 from planner.db import get_session
@@ -20,12 +21,46 @@ login_manager.session_protection = "strong"
 csrf = CSRFProtect()
 
 
+# Kept in the signed session cookie beside Flask-Login's own keys.
+SESSION_VERSION = "_session_version"
+SIGNED_IN_AT = "_signed_in_at"  # seconds since the epoch, UTC
+
+
+def start_session(user: User) -> None:
+    """Sign the person in to a fresh session that carries their session version and when it began."""
+    # A fresh session at sign-in, so nothing set before it (a fixed id) survives.
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    session[SESSION_VERSION] = user.session_version
+    session[SIGNED_IN_AT] = int(time.time())
+
+
+def keep_session(version: int) -> None:
+    """Keep this session when the person has just ended all their sessions (a new password)."""
+    session[SESSION_VERSION] = version
+
+
+def _session_holds(user: User) -> bool:
+    """The session is of the person's current version and within the absolute lifetime."""
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if session.get(SESSION_VERSION) != user.session_version or not isinstance(signed_in_at, int):
+        return False
+    lifetime = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+    return 0 <= time.time() - signed_in_at <= lifetime
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or not _session_holds(user):
+        # Signed out elsewhere, a new password, a change of role, removal, or simply too old: the
+        # cookie is still validly signed, so it is the version and the start time that refuse it.
+        session.clear()
+        return None
+    return user
 
 
 @login_manager.request_loader

@@ -68,6 +68,7 @@ from planner.services import (
     consultation,
     diversity,
     objectives,
+    passwords,
     scenarios,
     staff_import,
     strategies,
@@ -225,6 +226,7 @@ def test_a_refusal_that_cannot_be_stored_is_logged_not_raised(database_url: str,
 #
 #   accounts      create_organisation, add_member, change_role, remove_member, create_token, revoke_token,
 #                 update_settings (the suppression threshold and the RAG thresholds, from the settings page)
+#   passwords     change_own_password, reset_password (an administrator's), set_password (the command line's)
 #   strategies    create_strategy, update_scope
 #   structure     add_area, update_area, delete_area, add_level, update_level, move_level, delete_level,
 #                 set_band_map
@@ -266,6 +268,11 @@ NO_EVENT = {
     # hash of the address, the time, the outcome) only to throttle guessing; a failed one may name no account,
     # and so no organisation whose trail it could join.
     "accounts.authenticate": "a sign-in attempt: kept in login_attempt for throttling, not an organisation's change",
+    # A wrong current password on the change-password page, counted like a failed sign-in (above).
+    "accounts.record_failure": "a wrong password: kept in login_attempt for throttling, as a sign-in's",
+    # Bumping the session version on its own is signing out; a change of role, removal or a new password bumps
+    # it inside their own recorded transaction.
+    "passwords.end_sessions": "signing out (no organisation's change), or part of a recorded write above",
 }
 
 TODAY = date(2027, 3, 15)  # within the consultations below (1 to 31 March 2027)
@@ -525,6 +532,14 @@ def _viewer(db: Session, strategy: Strategy, actor: User) -> Membership:
     return factories.membership_of(db, factories.make_member(db, organisation, role="viewer"), organisation)
 
 
+def _viewer_user(db: Session, strategy: Strategy, actor: User) -> User:
+    return factories.make_member(db, _org(db, strategy), role="viewer")
+
+
+def _self(db: Session, strategy: Strategy, actor: User) -> User:
+    return actor
+
+
 def _token(db: Session, strategy: Strategy, actor: User) -> ApiToken:
     return accounts.create_token(session=db, user=actor, organisation=_org(db, strategy), name="Reporting")[0]
 
@@ -570,6 +585,21 @@ WRITES: list[Write] = [
                                              "rag_amber_below": [x["rag_amber_below"], 0.85],
                                              "rag_red_below": [x["rag_red_below"], 0.6]},
         Organisation, rows=0, arrange=_settings, stored=_of_organisation, names=_organisation_id),
+    # passwords: the event names the person, never the password or its hash
+    Write("passwords.change_own_password", lambda db, s, a, x: passwords.change_own_password(
+        session=db, user=x, current_password=factories.PASSWORD, new_password="kettle-orchard-lantern",
+        client="test", max_failures=5, window_minutes=15, hash_method=factories.FAST_HASH),
+        "change", "password", lambda x: {"person": x.email}, User, rows=0, arrange=_self,
+        stored=_read(User, "password_hash"), names=_its_id),
+    Write("passwords.reset_password", lambda db, s, a, x: passwords.reset_password(
+        session=db, user=x, organisation=_org(db, s), new_password="kettle-orchard-lantern", actor=a,
+        hash_method=factories.FAST_HASH),
+        "reset", "password", lambda x: {"person": x.email}, User, rows=0, arrange=_viewer_user,
+        stored=_read(User, "password_hash"), names=_its_id),
+    Write("passwords.set_password", lambda db, s, a, x: passwords.set_password(
+        session=db, email=x.email, password="kettle-orchard-lantern", hash_method=factories.FAST_HASH),
+        "reset", "password", lambda x: {"person": x.email}, User, rows=0, arrange=_viewer_user,
+        stored=_read(User, "password_hash"), by_actor=False),
     # strategies
     Write("strategies.create_strategy", lambda db, s, a, x: strategies.create_strategy(
         session=db, organisation=_org(db, s), values={"title": "Next strategy", "start_year": 2031}, actor=a),

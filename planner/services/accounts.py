@@ -6,6 +6,8 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from functools import lru_cache
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -22,17 +24,19 @@ from planner.models import (
 from planner.permissions import ROLES
 from planner.services import NotFound, ServiceError, finish
 from planner.services.audit import record
+from planner.services.passwords import check_password, end_sessions, hash_password
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "clp_"
-# Run on unknown emails too, so a failed login takes as long whether or not the account exists.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt:16384:8:1")
+MAX_EMAIL = 254  # the length of the email columns
+# An address may fail this many times the account limit on emails that have no account before its
+# wrong tries are refused unchecked (correct passwords still pass: see authenticate).
+UNKNOWN_EMAILS_FACTOR = 4
 
 
 class LoginThrottled(ServiceError):
-    """Too many failed sign-ins for this account or from this address."""
+    """Too many failed sign-ins for this account, or for unknown accounts from this address."""
 
 
 def normalise_email(email: str) -> str:
@@ -40,12 +44,11 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password_rules(password: str) -> None:
-    """Refuse passwords that are too short to be safe."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(
-            f"Enter a password of at least {MIN_PASSWORD_LENGTH} characters", field="password"
-        )
+@lru_cache(maxsize=4)
+def dummy_hash(method: str) -> str:
+    """A hash made with the same method and cost as real ones, checked for emails without an
+    account, so a sign-in takes as long whether or not the account exists."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def create_organisation(*, session: Session, slug: str, name: str, commit: bool = True) -> Organisation:
@@ -116,12 +119,8 @@ def add_member(
             raise ServiceError(
                 "Enter a first password for this new account", field="password"
             )
-        check_password_rules(password)
-        user = User(
-            email=email,
-            name=name.strip(),
-            password_hash=generate_password_hash(password, method=hash_method),
-        )
+        check_password(password, user_inputs=[email, name.strip()])
+        user = User(email=email, name=name.strip(), password_hash=hash_password(password, method=hash_method))
         session.add(user)
         session.flush()
     elif session.exec(
@@ -158,6 +157,7 @@ def change_role(*, session: Session, membership: Membership, role: str, actor: U
     before = membership.role
     membership.role = role
     session.add(membership)
+    _end_sessions_of(session, membership.user_id)
     record(session, action="update", entity="membership", entity_id=membership.id,
            organisation_id=membership.organisation_id, user_id=actor.id,
            changes={"role": [before, role]})
@@ -180,7 +180,15 @@ def remove_member(*, session: Session, membership: Membership, actor: User) -> N
            organisation_id=membership.organisation_id, user_id=actor.id,
            changes={"user_id": membership.user_id, "role": membership.role})
     session.delete(membership)
+    _end_sessions_of(session, membership.user_id)
     session.commit()
+
+
+def _end_sessions_of(session: Session, user_id: int | None) -> None:
+    # A change of role or removal takes effect at once in every signed-in browser of the person.
+    user = session.get(User, user_id)
+    if user is not None:
+        end_sessions(session=session, user=user, commit=False)
 
 
 def known_level_keys(session: Session, organisation: Organisation) -> list[str]:
@@ -260,6 +268,25 @@ def client_hash(secret_key: str, address: str) -> str:
     return hashlib.sha256(f"{secret_key}:{address}".encode()).hexdigest()
 
 
+def _failures(session: Session, *conditions: Any) -> int:
+    return session.exec(
+        select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.succeeded == False, *conditions  # noqa: E712
+        )
+    ).one()
+
+
+def account_locked(*, session: Session, email: str, max_failures: int, window_minutes: int) -> bool:
+    """Whether the account (or would-be account) with this email has failed too often lately."""
+    since = utcnow() - timedelta(minutes=window_minutes)
+    return _failures(session, LoginAttempt.email == normalise_email(email), LoginAttempt.at >= since) >= max_failures
+
+
+def record_failure(*, session: Session, email: str, client: str) -> None:
+    """Count a wrong password against the account (the caller commits)."""
+    session.add(LoginAttempt(email=normalise_email(email)[:MAX_EMAIL], client_hash=client, succeeded=False))
+
+
 def authenticate(
     *,
     session: Session,
@@ -268,35 +295,44 @@ def authenticate(
     client: str,
     max_failures: int,
     window_minutes: int,
+    hash_method: str = PASSWORD_HASH_METHOD,
 ) -> User | None:
-    """Check a sign-in, throttling repeated failures per account and per client address."""
-    email = normalise_email(email)
+    """Check a sign-in. Failures are counted per account, so one address failing on other accounts
+    never refuses this account's correct password.
+
+    - An account with `max_failures` failures in the window is locked: no password is checked, the
+      correct one included (otherwise the lock would not stop guessing), until the window passes.
+    - An address with many failures on emails that have no account is throttled: from it, every
+      wrong password (known account or not, so the answer names no account) is refused as
+      throttled, while a correct password for a real account still signs in.
+    Known and unknown emails cost one hash check of the same method, so timing names no account."""
+    typed = normalise_email(email)
+    # No account's address is longer than its column; a longer one is counted cut short.
+    email = typed[:MAX_EMAIL]
     since = utcnow() - timedelta(minutes=window_minutes)
-    failures_for_email = session.exec(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.email == email, LoginAttempt.at >= since,
-            LoginAttempt.succeeded == False,  # noqa: E712
-        )
-    ).one()
-    failures_from_client = session.exec(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.client_hash == client, LoginAttempt.at >= since,
-            LoginAttempt.succeeded == False,  # noqa: E712
-        )
-    ).one()
-    if failures_for_email >= max_failures or failures_from_client >= max_failures * 4:
-        raise LoginThrottled(
-            f"Too many failed sign-in attempts. Wait {window_minutes} minutes and try again."
-        )
-    user = user_by_email(session, email)
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    wait = f"Too many failed sign-in attempts. Wait {window_minutes} minutes and try again."
+    if account_locked(session=session, email=email, max_failures=max_failures, window_minutes=window_minutes):
+        raise LoginThrottled(wait)
+    user = user_by_email(session, typed)
+    ok = check_password_hash(user.password_hash if user else dummy_hash(hash_method), password)
     ok = ok and user is not None and user.active
     session.add(LoginAttempt(email=email, client_hash=client, succeeded=bool(ok)))
     if ok and user is not None:
         user.last_login_at = utcnow()
+        if user.password_hash.split("$", 1)[0] != dummy_hash(hash_method).split("$", 1)[0]:
+            # Made with an older (cheaper) method: store it at today's cost while we have it.
+            user.password_hash = hash_password(password, method=hash_method)
         session.add(user)
+        session.commit()
+        return user
+    unknown_failures = _failures(
+        session, LoginAttempt.client_hash == client, LoginAttempt.at >= since,
+        col(LoginAttempt.email).not_in(select(User.email)),
+    )
     session.commit()
-    return user if ok else None
+    if unknown_failures >= max_failures * UNKNOWN_EMAILS_FACTOR:
+        raise LoginThrottled(wait)
+    return None
 
 
 def _token_hash(token: str) -> str:

@@ -1,17 +1,21 @@
-"""The signed-in person's own API tokens."""
+"""The signed-in person's own account: their password and their API tokens."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.models import ApiToken
+from planner.security import keep_session
+from planner.services import ServiceError
 from planner.services import accounts as service
-from planner.web.forms import ConfirmForm, TokenForm
+from planner.services.passwords import change_own_password
+from planner.web.forms import ConfirmForm, PasswordChangeForm, TokenForm
 from planner.web.tenancy import current_org, require, scoped_or_404
+from planner.web.util import attach_error
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -52,3 +56,35 @@ def revoke(token_id: int) -> Response:
     service.revoke_token(session=get_session(), token=token, actor=current_user)  # type: ignore[arg-type]
     flash(f"Token '{token.name}' revoked. Anything using it will stop working.", "success")
     return redirect(url_for("account.tokens"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | Response | tuple[str, int]:
+    """Change one's own password; every other session of the person ends, this one carries on."""
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        config = current_app.config
+        try:
+            version = change_own_password(
+                session=get_session(), user=current_user._get_current_object(),  # type: ignore[attr-defined]
+                current_password=form.current_password.data or "", new_password=form.new_password.data or "",
+                client=service.client_hash(config["SECRET_KEY"], request.remote_addr or ""),
+                max_failures=config["LOGIN_MAX_FAILURES"], window_minutes=config["LOGIN_WINDOW_MINUTES"],
+                hash_method=config["PASSWORD_HASH_METHOD"],
+            )
+        except service.LoginThrottled as exc:
+            get_session().rollback()
+            attach_error(form, exc)
+            status = 429
+        except ServiceError as exc:
+            get_session().rollback()
+            attach_error(form, exc)
+        else:
+            keep_session(version)
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("account.password"))
+    if form.errors and status == 200:
+        status = 400
+    return render_template("account/password.html", form=form), status

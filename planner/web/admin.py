@@ -28,10 +28,13 @@ from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.models import ROLE_NAMES, AuditEvent, Membership, User
+from planner.security import keep_session
 from planner.services import ServiceError, audit
 from planner.services import accounts as service
+from planner.services.passwords import other_organisations
+from planner.services.passwords import reset_password as reset_member_password
 from planner.web.fields import day, number, record_id, whole_number
-from planner.web.forms import ConfirmForm, MemberForm, RoleForm
+from planner.web.forms import ConfirmForm, MemberForm, PasswordResetForm, RoleForm
 from planner.web.tenancy import current_org, require, scoped_or_404
 from planner.web.util import attach_error
 
@@ -88,9 +91,39 @@ def change_role(membership_id: int) -> str | Response:
             get_session().rollback()
             attach_error(form, exc)
         else:
+            if user is not None and user.id == current_user.id:
+                keep_session(user.session_version)  # their other sessions end; this one carries on
             flash(f"{user.email} is now {ROLE_NAMES[membership.role]}.", "success")  # type: ignore[union-attr]
             return redirect(url_for("admin.members"))
     return render_template("admin/role_form.html", form=form, member=user, membership=membership)
+
+
+@bp.route("/members/<int:membership_id>/password", methods=["GET", "POST"])
+@require("members.manage")
+def reset_password(membership_id: int) -> str | Response | tuple[str, int]:
+    """Set a new password for a member (who has forgotten theirs); every session of theirs ends."""
+    membership = scoped_or_404(Membership, membership_id)
+    db = get_session()
+    user = db.get(User, membership.user_id)
+    if user is None or user.id == current_user.id:
+        return redirect(url_for("account.password"))
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            reset_member_password(session=db, user=user, organisation=current_org(),  # type: ignore[arg-type]
+                                  new_password=form.new_password.data or "", actor=current_user,  # type: ignore[arg-type]
+                                  hash_method=current_app.config["PASSWORD_HASH_METHOD"])
+        except ServiceError as exc:
+            db.rollback()
+            attach_error(form, exc)
+        else:
+            # The password itself is never shown again, here or anywhere.
+            flash(f"New password set for {user.email}. They have been signed out everywhere: give them the "
+                  "new password in person and ask them to change it.", "success")
+            return redirect(url_for("admin.members"))
+    shared = other_organisations(db, user, current_org())  # type: ignore[arg-type]
+    return render_template("admin/password_form.html", form=form, member=user, shared=shared), (
+        400 if form.errors else 200)
 
 
 @bp.route("/members/<int:membership_id>/remove", methods=["GET", "POST"])

@@ -14,11 +14,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
+from planner.security import start_session
 from planner.services.accounts import LoginThrottled, authenticate, client_hash, memberships_of
+from planner.services.passwords import end_sessions
 from planner.web.forms import ConfirmForm, LoginForm
 from planner.web.main import landing
 
@@ -51,6 +53,7 @@ def login() -> str | Response | tuple[str, int]:
                 client=client_hash(current_app.config["SECRET_KEY"], request.remote_addr or ""),
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
             )
         except LoginThrottled as exc:
             form.form_errors.append(exc.message)
@@ -60,11 +63,8 @@ def login() -> str | Response | tuple[str, int]:
                 form.form_errors.append("The email address or password is not right")
                 status = 401
             else:
-                # A fresh session at sign-in, so nothing set before it (a fixed id) survives.
                 next_url = _safe_next(request.args.get("next"))
-                session.clear()
-                login_user(user)
-                session.permanent = True
+                start_session(user)
                 memberships = memberships_of(get_session(), user)
                 if memberships:
                     session["org_id"] = memberships[0][1].id
@@ -76,9 +76,12 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """Sign out and forget the session."""
+    """Sign out: this session and every other of the person end."""
     form = ConfirmForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # A copy of the cookie (another browser, or one taken) must not outlive the sign-out.
+            end_sessions(session=get_session(), user=current_user._get_current_object())  # type: ignore[attr-defined]
         logout_user()
         session.clear()
         flash("You have signed out.", "success")

@@ -15,12 +15,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from planner.exports.cover import IMPACTS, MAX_CONSIDERED, PARTS, PURPOSES
 from planner.models import ROLE_NAMES
 from planner.permissions import ROLES
 from planner.services.board_cover import MAX_IMPACT, MAX_LINE, MAX_RECOMMENDATION, MAX_SUMMARY
+from planner.services.passwords import ADVICE
 from planner.web.fields import WholeNumberField
 
 ROLE_CHOICES = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES]
@@ -83,8 +84,29 @@ class MemberForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
     password = PasswordField(
         "First password",
-        description="Only for people without an account yet: at least 12 characters. "
-        "Give it to them in person; they can change it later.",
+        description=f"Only for people without an account yet. {ADVICE} Give it to them in person; "
+        "they can change it under Your account, Change your password.",
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password")])
+    new_password = PasswordField("New password", description=ADVICE,
+                                 validators=[DataRequired("Enter a new password")])
+    confirm_password = PasswordField(
+        "Confirm new password",
+        validators=[DataRequired("Enter the new password again"),
+                    EqualTo("new_password", "The new passwords do not match: enter the same one twice")],
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    new_password = PasswordField("New password", description=ADVICE,
+                                 validators=[DataRequired("Enter a new password")])
+    confirm_password = PasswordField(
+        "Confirm new password",
+        validators=[DataRequired("Enter the new password again"),
+                    EqualTo("new_password", "The new passwords do not match: enter the same one twice")],
     )
 
 
