@@ -66,8 +66,10 @@ def load_config(test_config: dict[str, object] | None = None) -> dict[str, objec
         "LOGIN_WINDOW_MINUTES": int(env.get("PLANNER_LOGIN_WINDOW_MINUTES", 15)),
         "PORT": int(env.get("PORT", 5000)),
         # Rate limits (planner.web.limits): counted in the database so every worker shares them, in
-        # Redis when a redis:// URI is given, in the process's memory only in development.
-        "RATELIMIT_ENABLED": env.get("PLANNER_RATELIMIT_ENABLED", "on").strip().lower() not in _OFF,
+        # Redis when a redis:// URI is given, in the process's memory only in development. Off in the
+        # tests (PLANNER_ENV=testing) unless a test turns them on.
+        "RATELIMIT_ENABLED": env.get("PLANNER_RATELIMIT_ENABLED", "off" if planner_env == "testing" else "on")
+        .strip().lower() not in _OFF,
         "RATELIMIT_STORAGE_URI": (env.get("RATELIMIT_STORAGE_URI") or env.get("PLANNER_RATELIMIT_STORAGE_URI")
                                   or ("planner-database://" if planner_env == "production" else "memory://")),
         "RATELIMIT_SIGN_IN": env.get("PLANNER_RATELIMIT_SIGN_IN", "30 per minute"),

@@ -44,8 +44,6 @@ def app(database_url: str) -> Iterator[Flask]:
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": factories.FAST_HASH,
-        # Rate limits are off except in tests/web/test_rate_limits.py, which turns them on.
-        "RATELIMIT_ENABLED": False,
     })
     yield application
     _empty(database_url)

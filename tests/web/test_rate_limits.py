@@ -194,6 +194,18 @@ def test_limits_are_off_unless_switched_on(client: FlaskClient, db: Session, con
     assert statuses == {302} and count(db, Comment) == 25
 
 
+def test_production_counts_in_the_database_and_the_tests_run_without_limits(
+        app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("RATELIMIT_STORAGE_URI", "PLANNER_RATELIMIT_STORAGE_URI", "PLANNER_RATELIMIT_ENABLED"):
+        monkeypatch.delenv(name, raising=False)
+    production = create_app({"PLANNER_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": database_url})
+    assert isinstance(production.extensions["planner_limiter"].storage, DatabaseStorage)
+    assert "planner_limiter" not in app.extensions  # PLANNER_ENV=testing: off unless a test turns them on
+    monkeypatch.setenv("PLANNER_RATELIMIT_ENABLED", "off")
+    switched_off = create_app({"PLANNER_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": database_url})
+    assert "planner_limiter" not in switched_off.extensions
+
+
 # --- the database storage ---------------------------------------------------------------------------
 
 def test_the_database_storage_is_shared_by_two_workers_on_one_database(limited, db: Session, database_url: str,
