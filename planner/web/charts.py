@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from planner.db import get_session
 from planner.exports import chart_files
+from planner.exports.image_slots import ImagesBusy
 from planner.models import Area, Scenario
 from planner.services import chart_set
 from planner.web.audience import page_audience
@@ -18,6 +19,14 @@ from planner.web.tenancy import child_or_404, current_org, require, strategy_or_
 
 bp = Blueprint("charts", __name__, url_prefix="/strategies/<int:strategy_id>/charts")
 LABELS = {"png": "PNG", "svg": "SVG", "html": "interactive HTML"}
+
+
+def images_busy(exc: ImagesBusy) -> Response:
+    """503 with Retry-After: every turn to draw chart images on this server is taken."""
+    response = Response(render_template("errors/error.html", code=503, title="Chart images are busy",
+                                        hint=str(exc)), status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @bp.app_template_global()
@@ -46,6 +55,8 @@ def download(strategy_id: int, name: str, fmt: str) -> Response | tuple[str, int
     except chart_files.ChromiumMissing as exc:
         return render_template("errors/error.html", code=503, title="Chart images cannot be made on this server",
                                hint=str(exc)), 503
+    except ImagesBusy as exc:
+        return images_busy(exc)
     filename = f"{chart_files.slug(strategy.title, 'strategy')}-{name}.{fmt}"
     response = Response(data, mimetype=chart_files.MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
