@@ -86,6 +86,8 @@ ENDPOINT_LIMITS = (
     EndpointLimit("account.tokens", "RATELIMIT_TOKEN_CREATION", by_person,
                   "you have created too many API tokens in a short time."),
 )
+# Where someone may have typed at length: the page tells them their words may still be in the form.
+WRITING_ENDPOINTS = frozenset({"comment.form", "answer.form"})
 API_BLUEPRINT = "api"
 API_SAYS = "this API token has made too many requests."
 
@@ -122,7 +124,8 @@ def _too_many(error: RateLimitExceeded) -> Any:
                             "retry_after": seconds})
     else:
         response = current_app.make_response(
-            render_template("errors/rate_limited.html", says=says, wait=_wait_words(seconds))
+            render_template("errors/rate_limited.html", says=says, wait=_wait_words(seconds),
+                            wrote=request.endpoint in WRITING_ENDPOINTS)
         )
     response.status_code = 429
     response.headers["Retry-After"] = str(seconds)

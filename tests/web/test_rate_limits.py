@@ -99,6 +99,7 @@ def test_a_refused_comment_gets_a_plain_page_saying_what_and_when(limited, consu
     assert "Please wait before trying again" in shown
     assert "too many comments have been sent from your network" in shown
     assert re.search(r"Try again in \d+ seconds?\. Nothing from this attempt has been stored", shown)
+    assert "use your browser's back button" in shown
     assert refused.headers["Content-Type"].startswith("text/html")
     # Reading the link is not limited: people can still see the consultation.
     assert visitor.get(f"/c/{consultation.token}").status_code == 200
@@ -154,6 +155,7 @@ def test_sign_in_is_limited_per_address(limited, db: Session, org) -> None:
     refused = visitor.post("/login", data={"email": user.email, "password": factories.PASSWORD})
     assert refused.status_code == 429 and "Retry-After" in refused.headers
     assert "too many sign-in attempts from your network" in text(refused)
+    assert "back button" not in text(refused)
     # The form itself still opens, and another address signs in.
     assert visitor.get("/login").status_code == 200
     other = visitor.post("/login", data={"email": user.email, "password": factories.PASSWORD},
