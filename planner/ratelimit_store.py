@@ -62,13 +62,13 @@ class DatabaseStorage(Storage):
         now = time.time()
         ended = _TABLE.c.expires_at <= now
         statement = self._insert(_TABLE).values(key=_digest(key), hits=amount, expires_at=now + expiry)
-        statement = statement.on_conflict_do_update(
+        upsert = statement.on_conflict_do_update(
             index_elements=[_TABLE.c.key],
             set_={"hits": case((ended, amount), else_=_TABLE.c.hits + amount),
                   "expires_at": case((ended, now + expiry), else_=_TABLE.c.expires_at)},
         ).returning(_TABLE.c.hits)
         with self.engine.begin() as connection:
-            hits = int(connection.execute(statement).scalar_one())
+            hits = int(connection.execute(upsert).scalar_one())
         if now >= self._next_purge:
             self._next_purge = now + PURGE_EVERY_SECONDS
             self._purge(now)

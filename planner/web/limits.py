@@ -146,10 +146,12 @@ def init_app(app: Flask) -> None:
     for rule in ENDPOINT_LIMITS:
         if rule.endpoint not in app.view_functions:
             raise RuntimeError(f"rate limit on {rule.endpoint}, which is not an endpoint: update ENDPOINT_LIMITS")
+        view: Callable[..., Any] = app.view_functions[rule.endpoint]
         app.view_functions[rule.endpoint] = limiter.limit(
             _setting(rule.setting), key_func=rule.key, methods=list(rule.methods), error_message=rule.says,
-        )(app.view_functions[rule.endpoint])
+        )(view)
     # One count per token across the whole API, whichever endpoint it calls.
+    api: Any = app.blueprints[API_BLUEPRINT]  # a Blueprint (typed as its base class here)
     limiter.shared_limit(_setting("RATELIMIT_API"), scope="api", key_func=by_api_token,
-                         error_message=API_SAYS)(app.blueprints[API_BLUEPRINT])
+                         error_message=API_SAYS)(api)
     app.register_error_handler(RateLimitExceeded, _too_many)
