@@ -87,8 +87,20 @@ def _row_count(connection: sqlite3.Connection, tables: list[str]) -> int:
     return sum(int(connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]) for table in tables)
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    # A URI, so a read-only open is possible; as_uri() escapes any '?' or '#' in the path.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+
+
 def backup(url: str, output: Path) -> BackupReport:
     """Copy the SQLite database at `url` to `output` (which must not exist yet), checked."""
+    try:
+        return _backup(url, output)
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite could not make the backup: {exc}") from exc
+
+
+def _backup(url: str, output: Path) -> BackupReport:
     source_path = sqlite_path(url)
     if source_path is None:
         if make_url(url).get_backend_name() == "postgresql":
@@ -102,7 +114,7 @@ def backup(url: str, output: Path) -> BackupReport:
         raise BackupError(f"the folder {output.parent} does not exist")
     partial = output.with_name(f".{output.name}.partial-{os.getpid()}")
     # Read-only, so a backup can never change the live database.
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
+    source = _read_only(source_path)
     try:
         copy = sqlite3.connect(partial)
         try:
@@ -146,7 +158,7 @@ def _check_backup_file(path: Path) -> tuple[str, int]:
     with path.open("rb") as handle:
         if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise BackupError(f"{path} is not a SQLite database, so not a planner backup")
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = _read_only(path)
     try:
         integrity = _integrity(connection)
         if integrity != "ok":
@@ -182,6 +194,13 @@ def _rows_in(url: str) -> dict[str, int]:
 
 def restore(url: str, backup_file: Path) -> BackupReport:
     """Restore a planner backup into the empty SQLite database at `url`, then migrate it to the latest schema."""
+    try:
+        return _restore(url, backup_file)
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite could not restore {backup_file}: {exc}") from exc
+
+
+def _restore(url: str, backup_file: Path) -> BackupReport:
     from planner.db import current_revision, engine_for, upgrade
 
     target = sqlite_path(url)
@@ -191,6 +210,8 @@ def restore(url: str, backup_file: Path) -> BackupReport:
                               "(see `planner backup --help`); a SQLite backup cannot be restored into it")
         raise BackupError("only SQLite files can be restored into")
     revision, rows = _check_backup_file(backup_file)
+    if not target.parent.is_dir():
+        raise BackupError(f"the folder {target.parent} does not exist")
     if target.exists():
         held = _rows_in(url)
         if held:
@@ -199,7 +220,7 @@ def restore(url: str, backup_file: Path) -> BackupReport:
                               "empty database: set DATABASE_URL to a new file, restore, then switch the app to it")
     # Nothing may keep the old (empty) file open while it is replaced.
     engine_for(url).dispose()
-    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    source = _read_only(backup_file)
     try:
         destination = sqlite3.connect(target)
         try:

@@ -175,3 +175,19 @@ def test_postgresql_is_pointed_to_pg_dump_without_its_password(tmp_path: Path,
     assert "postgresql://planner@db.internal:5432/planner" in advice.output and "pg_restore" in advice.output
     assert "s3cret" not in advice.output
     assert not (tmp_path / "planner.dump").exists()
+
+
+def test_a_source_that_is_not_a_database_and_a_missing_folder_are_said_plainly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    garbage = tmp_path / "weird #1.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    refused = run(f"sqlite:///{garbage}", "backup", "-o", str(tmp_path / "b.db"), monkeypatch=monkeypatch)
+    assert refused.exit_code == 2 and "SQLite could not make the backup: file is not a database" in refused.output
+    assert not list(tmp_path.glob("*b.db*"))
+    live = f"sqlite:///{tmp_path / 'live.db'}"
+    upgrade(live)
+    backup_file = tmp_path / "backup.db"
+    assert run(live, "backup", "-o", str(backup_file), monkeypatch=monkeypatch).exit_code == 0
+    nowhere = run(f"sqlite:///{tmp_path / 'missing' / 'restored.db'}", "restore", str(backup_file),
+                  monkeypatch=monkeypatch)
+    assert nowhere.exit_code == 2 and "does not exist" in nowhere.output
