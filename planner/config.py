@@ -77,9 +77,11 @@ def load_config(test_config: dict[str, object] | None = None) -> dict[str, objec
         "RATELIMIT_PUBLIC_PER_LINK": env.get("PLANNER_RATELIMIT_PUBLIC_PER_LINK", "120 per hour; 1000 per day"),
         "RATELIMIT_TOKEN_CREATION": env.get("PLANNER_RATELIMIT_TOKEN_CREATION", "10 per hour"),
         "RATELIMIT_API": env.get("PLANNER_RATELIMIT_API", "300 per minute"),
-        # Chart images (PNG, SVG) drawn at once on this server, and how long a request waits for a turn.
+        # Chart images (PNG, SVG) drawn at once on this server, how many requests may wait for a turn
+        # (the rest are refused at once) and for how long.
         "CHART_IMAGE_CONCURRENCY": int(env.get("PLANNER_CHART_IMAGE_CONCURRENCY", 2)),
         "CHART_IMAGE_WAIT_SECONDS": float(env.get("PLANNER_CHART_IMAGE_WAIT_SECONDS", 5)),
+        "CHART_IMAGE_WAITING": int(env.get("PLANNER_CHART_IMAGE_WAITING", 1)),
     }
     if test_config:
         config.update(test_config)

@@ -20,8 +20,8 @@ import shutil
 import struct
 import unicodedata
 import zlib
-from collections.abc import Mapping, Sequence
-from contextlib import nullcontext
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +149,14 @@ def bound_image_drawing(turns: ImageSlots | None) -> None:
     _TURNS = turns
 
 
+@contextmanager
+def image_turn() -> Iterator[None]:
+    """A turn of the bounded pool (none needed without one) for work that ends in drawing images, taken
+    before the work so a refusal costs nothing; draw_images inside it takes no second turn."""
+    with _TURNS.turn() if _TURNS is not None else nullcontext():
+        yield
+
+
 def draw_images(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
     """Each (figure, "png" or "svg") drawn in one Chromium session (the warm one, where kept), in a turn
     of the bounded pool where there is one; a bad format (ValueError) or ChromiumMissing before any
@@ -160,7 +168,7 @@ def draw_images(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
         return []
     from planner.exports import warm_browser
 
-    with _TURNS.turn() if _TURNS is not None else nullcontext():
+    with image_turn():
         # One browser for every image: the process's warm one where kept, else one of its own, closed after.
         drawer = warm_browser.shared() if _KEEP_WARM else warm_browser.WarmBrowser()
         try:

@@ -5,6 +5,7 @@ sits on."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -43,15 +44,17 @@ def download(strategy_id: int, name: str, fmt: str) -> Response | tuple[str, int
     strategy = strategy_or_404(strategy_id)
     scenario_id = request.args.get("scenario", type=int)
     area_id = request.args.get("area", type=int)
-    found = chart_set.figure_named(
-        get_session(), strategy, current_org(), name,  # type: ignore[arg-type]
-        scenario=child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None,
-        area_id=child_or_404(Area, area_id, strategy).id if area_id else None, audience=page_audience())
-    if found is None:
-        abort(404)
-    title, figure = found
+    scenario = child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None
+    area = child_or_404(Area, area_id, strategy).id if area_id else None
     try:
-        data = chart_files.figure_bytes(figure, fmt, title)
+        # An image waits for its turn before the figure is built, so a refusal costs next to nothing.
+        with chart_files.image_turn() if fmt in chart_files.IMAGE_FORMATS else nullcontext():
+            found = chart_set.figure_named(get_session(), strategy, current_org(), name,  # type: ignore[arg-type]
+                                           scenario=scenario, area_id=area, audience=page_audience())
+            if found is None:
+                abort(404)
+            title, figure = found
+            data = chart_files.figure_bytes(figure, fmt, title)
     except chart_files.ChromiumMissing as exc:
         return render_template("errors/error.html", code=503, title="Chart images cannot be made on this server",
                                hint=str(exc)), 503

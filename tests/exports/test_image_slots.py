@@ -57,6 +57,11 @@ def slow(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowDrawing]:
     drawing.release.set()
 
 
+def another_worker(directory: Path) -> ImageSlots:
+    """The pool as another worker process sees it (a thread holding a turn may draw on in it)."""
+    return ImageSlots(1, wait_seconds=0, directory=directory, waiting=0)
+
+
 def figure() -> go.Figure:
     return go.Figure(go.Bar(x=["Board"], y=[1]))
 
@@ -90,9 +95,79 @@ def test_never_more_images_at_once_than_the_pool_and_the_rest_are_refused(slow: 
     assert chart_files.figure_bytes(figure(), "svg", "Chart").startswith(b"<svg")
 
 
+def held(path: Path) -> bool:
+    """Whether some process or thread holds the lock file (tried without waiting)."""
+    import fcntl
+
+    if not path.exists():
+        return False
+    with path.open("r+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def test_only_a_few_requests_wait_for_a_turn_and_the_rest_are_refused_at_once(tmp_path: Path) -> None:
+    directory = tmp_path / "turns"
+    # Waits long enough that a request queueing wrongly would still be waiting when the test looks.
+    turns = ImageSlots(1, wait_seconds=600, directory=directory, waiting=1)
+    outcomes: dict[str, str] = {}
+    let_go = threading.Event()
+
+    def request(name: str) -> None:
+        try:
+            with turns.turn():
+                outcomes[name] = "drawn"
+        except ImagesBusy:
+            outcomes[name] = "busy"
+
+    with turns.turn():  # another worker is drawing
+        waiter = threading.Thread(target=request, args=("waiter",))
+        waiter.start()
+        for _ in range(2000):  # until the waiter holds the one place to wait
+            if held(directory / "waiting-0.lock"):
+                break
+            let_go.wait(0.01)
+        assert held(directory / "waiting-0.lock")
+        late = threading.Thread(target=request, args=("late",))
+        late.start()
+        late.join(60)
+        assert not late.is_alive() and outcomes == {"late": "busy"}  # refused at once, not queued
+    waiter.join(60)
+    assert outcomes == {"late": "busy", "waiter": "drawn"}  # the waiter got the turn once it was free
+    # With no places to wait, a request is refused as soon as every turn is taken.
+    eager = ImageSlots(1, wait_seconds=600, directory=directory, waiting=0)
+    with another_worker(directory).turn(), pytest.raises(ImagesBusy), eager.turn():
+        pass
+
+
+def test_work_that_took_its_turn_first_draws_in_it_and_others_still_wait(slow: SlowDrawing, tmp_path: Path) -> None:
+    turns = ImageSlots(1, wait_seconds=600, directory=tmp_path / "turns", waiting=0)
+    chart_files.bound_image_drawing(turns)
+    slow.release.set()
+    refused: list[bool] = []
+
+    def another_worker() -> None:
+        try:
+            with turns.turn():
+                refused.append(False)
+        except ImagesBusy:
+            refused.append(True)
+
+    with chart_files.image_turn():  # as the download page does before it builds the figure
+        assert chart_files.figure_bytes(figure(), "svg", "Chart").startswith(b"<svg")  # no second turn
+        other = threading.Thread(target=another_worker)
+        other.start()
+        other.join(60)
+    assert refused == [True]
+
+
 def test_the_refusal_says_what_to_do_and_when(slow: SlowDrawing, tmp_path: Path) -> None:
     turns = ImageSlots(1, wait_seconds=0.1, directory=tmp_path / "turns")
-    with turns.turn(), pytest.raises(ImagesBusy) as refused, turns.turn():
+    with another_worker(tmp_path / "turns").turn(), pytest.raises(ImagesBusy) as refused, turns.turn():
         pass
     assert refused.value.retry_after >= 1
     assert "Try again in a few seconds" in str(refused.value) and "interactive HTML" in str(refused.value)
@@ -101,7 +176,7 @@ def test_the_refusal_says_what_to_do_and_when(slow: SlowDrawing, tmp_path: Path)
 def test_html_and_the_command_line_never_wait_for_a_turn(slow: SlowDrawing, tmp_path: Path) -> None:
     turns = ImageSlots(1, wait_seconds=0.1, directory=tmp_path / "turns")
     chart_files.bound_image_drawing(turns)
-    with turns.turn():  # every turn taken
+    with another_worker(tmp_path / "turns").turn():  # every turn taken
         assert chart_files.figure_bytes(figure(), "html", "Chart").startswith(b"<!DOCTYPE html>")
         with pytest.raises(ImagesBusy):
             chart_files.figure_bytes(figure(), "svg", "Chart")
@@ -142,6 +217,8 @@ def test_the_turns_are_shared_between_processes_and_freed_when_a_worker_dies(tmp
 def test_a_pool_needs_one_turn_and_a_private_folder(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least one"):
         ImageSlots(0, 1, tmp_path / "turns")
+    with pytest.raises(ValueError, match="cannot be negative"):
+        ImageSlots(1, 1, tmp_path / "turns", waiting=-1)
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o777)
     shared.chmod(0o777)

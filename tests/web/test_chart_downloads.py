@@ -305,7 +305,7 @@ def test_a_download_that_gets_no_turn_to_draw_answers_503_and_the_service_keeps_
     turns = ImageSlots(1, wait_seconds=0.1, directory=tmp_path / "turns")
     monkeypatch.setattr(chart_files, "_TURNS", turns)
     monkeypatch.setattr(chart_files, "require_browser", lambda: "/usr/bin/chromium")
-    with turns.turn():  # another worker is drawing
+    with ImageSlots(1, wait_seconds=0, directory=tmp_path / "turns", waiting=0).turn():  # another worker draws
         busy = viewer.get(f"/strategies/{demo.strategy_id}/charts/objectives.png")
         assert busy.status_code == 503 and int(busy.headers["Retry-After"]) >= 1
         assert busy.mimetype == "text/html" and "Content-Disposition" not in busy.headers

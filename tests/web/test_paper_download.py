@@ -131,7 +131,7 @@ def test_a_paper_whose_charts_get_no_turn_to_draw_answers_503(client, signed_in,
     monkeypatch.setattr(chart_files, "_TURNS", turns)
     monkeypatch.setattr(chart_files, "find_browser", lambda: "/usr/bin/chromium")
     monkeypatch.setattr(chart_files, "require_browser", lambda: "/usr/bin/chromium")
-    with turns.turn():  # another worker is drawing
+    with ImageSlots(1, wait_seconds=0, directory=tmp_path / "turns", waiting=0).turn():  # another worker draws
         busy = client.get(f"/strategies/{small.id}/paper.docx")
     assert busy.status_code == 503 and int(busy.headers["Retry-After"]) >= 1
     assert "Chart images are busy" in busy.get_data(as_text=True) and "Content-Disposition" not in busy.headers
