@@ -116,6 +116,8 @@ def _backup(url: str, output: Path) -> BackupReport:
     # Read-only, so a backup can never change the live database.
     source = _read_only(source_path)
     try:
+        # Readable by its owner only: a backup holds password hashes and staff figures.
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         copy = sqlite3.connect(partial)
         try:
             source.backup(copy)  # every page in one step: a single consistent snapshot
@@ -130,7 +132,7 @@ def _backup(url: str, output: Path) -> BackupReport:
         if integrity != "ok":
             raise BackupError(f"the copy failed its integrity check ({integrity}); the database itself may be "
                               "damaged: nothing was written")
-        partial.replace(output)
+        _move_without_overwriting(partial, output)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -149,6 +151,21 @@ def _known(revision: str) -> bool:
         return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision) is not None
     except CommandError:
         return False
+
+
+def _move_without_overwriting(partial: Path, output: Path) -> None:
+    # A hard link fails if the name was taken meanwhile, so a backup started at the same time (cron
+    # twice) can never replace another; where links are not supported, a rename after one more look.
+    try:
+        os.link(partial, output)
+    except FileExistsError as exc:
+        raise BackupError(f"{output} already exists: choose a new name (a dated one, say) or remove it first") from exc
+    except OSError:
+        if output.exists():
+            raise BackupError(f"{output} already exists: choose a new name or remove it first") from None
+        partial.replace(output)
+        return
+    partial.unlink()
 
 
 def _check_backup_file(path: Path) -> tuple[str, int]:

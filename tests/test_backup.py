@@ -73,6 +73,7 @@ def test_a_backup_taken_during_writes_is_whole_and_restores(tmp_path: Path, monk
     assert taken.exit_code == 0, taken.output
     assert "integrity check: ok" in taken.output and f"schema revision {HEAD}" in taken.output
     assert not list(tmp_path.glob(".backup.db.partial-*"))
+    assert backup_file.stat().st_mode & 0o077 == 0  # its owner's only: it holds password hashes
     # One self-contained file: it opens and checks clean with nothing beside it.
     copy = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     try:
