@@ -35,6 +35,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     security.init_app(app)
     register_web(app)
+    # Chart images: at most CHART_IMAGE_CONCURRENCY drawn at once by all the workers on this server, and
+    # CHART_IMAGE_WAITING requests waiting for a turn; the others answer 503 at once.
+    from planner.exports import chart_files, image_slots
+
+    chart_files.bound_image_drawing(image_slots.ImageSlots(
+        int(app.config["CHART_IMAGE_CONCURRENCY"]), float(app.config["CHART_IMAGE_WAIT_SECONDS"]),
+        image_slots.default_directory(str(app.config["DATABASE_URL"])),
+        waiting=int(app.config["CHART_IMAGE_WAITING"])))
     if app.config.get("CHART_BROWSER_WARM", True):
         # Chart image downloads share one Chromium kept open, not one started per download.
         from planner.exports.chart_files import keep_browser_warm

@@ -721,5 +721,42 @@ def export_charts_command(strategy_id: int, scenario_name: str | None, output: s
     click.echo(f"Wrote {len(written)} files of {len(figures)} charts to {output}.", err=True)
 
 
+# --- backups --------------------------------------------------------------------------------------------
+
+@main.command("backup")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The backup file to write (it must not exist yet).")
+def backup_command(output: str) -> None:
+    """Back up the SQLite database while the app runs (PostgreSQL: prints the pg_dump command to use)."""
+    from planner.backup import BackupError, backup
+
+    url = database_url()
+    try:
+        report = backup(url, Path(output))
+    except BackupError as exc:
+        fail(str(exc), code=2)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}", code=2)
+    click.echo(f"Backed up the database to {report.path} ({report.size / 1048576:.1f} MB, {report.rows} rows, "
+               f"schema revision {report.revision or 'none'}); integrity check: {report.integrity}.")
+
+
+@main.command("restore")
+@click.argument("backup_file", metavar="FILE", type=click.Path(dir_okay=False))
+def restore_command(backup_file: str) -> None:
+    """Restore a `planner backup` FILE into an empty database (DATABASE_URL), then migrate it to the latest schema."""
+    from planner.backup import BackupError, restore
+
+    url = database_url()
+    try:
+        report = restore(url, Path(backup_file))
+    except BackupError as exc:
+        fail(str(exc), code=2)
+    except OSError as exc:
+        fail(f"cannot restore {backup_file}: {exc.strerror or exc}", code=2)
+    click.echo(f"Restored {backup_file} into {report.path} ({report.rows} rows); the database is at schema "
+               f"revision {report.revision}.")
+
+
 if __name__ == "__main__":
     main()

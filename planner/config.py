@@ -18,6 +18,7 @@ DATA_DIR = ROOT / "data"
 # werkzeug's default scrypt is N=2**15; the issue asks for 2**17 or stronger.
 PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
 
+_OFF = {"0", "off", "false", "no"}
 _WEAK_SECRETS = {"", "dev", "change-me", "changeme", "secret", "development"}
 
 
@@ -80,6 +81,23 @@ def load_config(test_config: dict[str, object] | None = None) -> dict[str, objec
         "LOGIN_MAX_FAILURES": int(env.get("PLANNER_LOGIN_MAX_FAILURES", 5)),
         "LOGIN_WINDOW_MINUTES": int(env.get("PLANNER_LOGIN_WINDOW_MINUTES", 15)),
         "PORT": int(env.get("PORT", 5000)),
+        # Rate limits (planner.web.limits): counted in the database so every worker shares them, in
+        # Redis when a redis:// URI is given, in the process's memory only in development. Off in the
+        # tests (PLANNER_ENV=testing) unless a test turns them on.
+        "RATELIMIT_ENABLED": env.get("PLANNER_RATELIMIT_ENABLED", "off" if planner_env == "testing" else "on")
+        .strip().lower() not in _OFF,
+        "RATELIMIT_STORAGE_URI": (env.get("RATELIMIT_STORAGE_URI") or env.get("PLANNER_RATELIMIT_STORAGE_URI")
+                                  or ("planner-database://" if planner_env == "production" else "memory://")),
+        "RATELIMIT_SIGN_IN": env.get("PLANNER_RATELIMIT_SIGN_IN", "30 per minute"),
+        "RATELIMIT_PUBLIC_PER_ADDRESS": env.get("PLANNER_RATELIMIT_PUBLIC_PER_ADDRESS", "20 per minute"),
+        "RATELIMIT_PUBLIC_PER_LINK": env.get("PLANNER_RATELIMIT_PUBLIC_PER_LINK", "120 per hour; 1000 per day"),
+        "RATELIMIT_TOKEN_CREATION": env.get("PLANNER_RATELIMIT_TOKEN_CREATION", "10 per hour"),
+        "RATELIMIT_API": env.get("PLANNER_RATELIMIT_API", "300 per minute"),
+        # Chart images (PNG, SVG) drawn at once on this server, how many requests may wait for a turn
+        # (the rest are refused at once) and for how long.
+        "CHART_IMAGE_CONCURRENCY": int(env.get("PLANNER_CHART_IMAGE_CONCURRENCY", 2)),
+        "CHART_IMAGE_WAIT_SECONDS": float(env.get("PLANNER_CHART_IMAGE_WAIT_SECONDS", 5)),
+        "CHART_IMAGE_WAITING": int(env.get("PLANNER_CHART_IMAGE_WAITING", 1)),
     }
     if test_config:
         config.update(test_config)

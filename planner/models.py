@@ -102,6 +102,16 @@ class LoginAttempt(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class RateLimitCounter(SQLModel, table=True):
+    """One rate limit's hits in its current window, shared by every web process (planner.ratelimit_store).
+    The key is a SHA-256 of the limit and of keyed hashes of who is limited: no address or link is kept."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    hits: int = 0
+    # Seconds since the epoch when the window ends; a row past it counts as empty and is purged.
+    expires_at: float = Field(index=True)
+
+
 class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True,

@@ -20,11 +20,14 @@ import shutil
 import struct
 import unicodedata
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
+
+from planner.exports.image_slots import ImageSlots
 
 FORMATS = ("png", "svg", "html")
 IMAGE_FORMATS = ("png", "svg")
@@ -129,6 +132,7 @@ def _printable(fig: go.Figure) -> go.Figure:
 
 
 _KEEP_WARM = False
+_TURNS: ImageSlots | None = None
 
 
 def keep_browser_warm(on: bool = True) -> None:
@@ -138,9 +142,25 @@ def keep_browser_warm(on: bool = True) -> None:
     _KEEP_WARM = on
 
 
+def bound_image_drawing(turns: ImageSlots | None) -> None:
+    """Draw images only in one of these turns (planner.exports.image_slots), shared by the web workers on
+    a server, so a burst of downloads cannot tie them all up; None draws without waiting for a turn."""
+    global _TURNS
+    _TURNS = turns
+
+
+@contextmanager
+def image_turn() -> Iterator[None]:
+    """A turn of the bounded pool (none needed without one) for work that ends in drawing images, taken
+    before the work so a refusal costs nothing; draw_images inside it takes no second turn."""
+    with _TURNS.turn() if _TURNS is not None else nullcontext():
+        yield
+
+
 def draw_images(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
-    """Each (figure, "png" or "svg") drawn in one Chromium session (the warm one, where kept); a bad
-    format (ValueError) or ChromiumMissing before any browser starts."""
+    """Each (figure, "png" or "svg") drawn in one Chromium session (the warm one, where kept), in a turn
+    of the bounded pool where there is one; a bad format (ValueError) or ChromiumMissing before any
+    browser starts, ImagesBusy when no turn comes free in time."""
     for fig, fmt in jobs:
         _options(fig, fmt)  # refuse a bad format before starting a browser
     browser = require_browser()
@@ -148,13 +168,14 @@ def draw_images(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
         return []
     from planner.exports import warm_browser
 
-    # One browser for every image: the process's warm one where kept, else one of its own, closed after.
-    drawer = warm_browser.shared() if _KEEP_WARM else warm_browser.WarmBrowser()
-    try:
-        drawn = drawer.draw([(fig, _options(fig, fmt)) for fig, fmt in jobs], browser, _printable)
-    finally:
-        if not _KEEP_WARM:
-            drawer.close()
+    with image_turn():
+        # One browser for every image: the process's warm one where kept, else one of its own, closed after.
+        drawer = warm_browser.shared() if _KEEP_WARM else warm_browser.WarmBrowser()
+        try:
+            drawn = drawer.draw([(fig, _options(fig, fmt)) for fig, fmt in jobs], browser, _printable)
+        finally:
+            if not _KEEP_WARM:
+                drawer.close()
     return [with_dpi(data) if fmt == "png" else data for data, (_fig, fmt) in zip(drawn, jobs, strict=True)]
 
 

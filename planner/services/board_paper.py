@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.exports import chart_files
+from planner.exports.image_slots import ImagesBusy
 from planner.exports.paper import paper_docx as build_docx
 from planner.exports.paper_charts import paper_charts
 
@@ -54,6 +55,8 @@ def paper_docx(content: Mapping[str, Any], *, with_charts: bool = True) -> bytes
             drawn = chart_files.draw_images([(chart.figure, "png") for chart in charts])
         except chart_files.ChromiumMissing:
             drawn = []  # gone since it was looked for: a note for each chart
+        except ImagesBusy:
+            raise  # every turn to draw is taken: the caller says so (try again), not "could not draw"
         except Exception as exc:  # noqa: BLE001 - a browser that fails to draw is reported in one line
             raise ChartsFailed(f"could not draw the charts: {exc}") from exc
         images = {chart.key: image for chart, image in zip(charts, drawn, strict=False)}

@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from planner.diversity.suppression import is_small
 from planner.reference import band_label
-from planner.web import filters
+from planner.web import filters, limits
 from planner.web.fields import MAX_ID, is_record_id
 from planner.web.tenancy import can, current_org, current_role, wants_json
 
@@ -106,6 +106,8 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     filters.init_app(app)
+    # After every blueprint: the limits are put on endpoints by name.
+    limits.init_app(app)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

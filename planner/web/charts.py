@@ -5,12 +5,14 @@ sits on."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from planner.db import get_session
 from planner.exports import chart_files
+from planner.exports.image_slots import ImagesBusy
 from planner.models import Area, Scenario
 from planner.services import chart_set
 from planner.web.audience import page_audience
@@ -19,6 +21,14 @@ from planner.web.tenancy import child_or_404, current_org, require, strategy_or_
 
 bp = Blueprint("charts", __name__, url_prefix="/strategies/<int:strategy_id>/charts")
 LABELS = {"png": "PNG", "svg": "SVG", "html": "interactive HTML"}
+
+
+def images_busy(exc: ImagesBusy) -> Response:
+    """503 with Retry-After: every turn to draw chart images on this server is taken."""
+    response = Response(render_template("errors/error.html", code=503, title="Chart images are busy",
+                                        hint=str(exc)), status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @bp.app_template_global()
@@ -35,18 +45,22 @@ def download(strategy_id: int, name: str, fmt: str) -> Response | tuple[str, int
     strategy = strategy_or_404(strategy_id)
     scenario_id = named_record_id(request.args.get("scenario"))
     area_id = named_record_id(request.args.get("area"))
-    found = chart_set.figure_named(
-        get_session(), strategy, current_org(), name,  # type: ignore[arg-type]
-        scenario=child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None,
-        area_id=child_or_404(Area, area_id, strategy).id if area_id else None, audience=page_audience())
-    if found is None:
-        abort(404)
-    title, figure = found
+    scenario = child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None
+    area = child_or_404(Area, area_id, strategy).id if area_id else None
     try:
-        data = chart_files.figure_bytes(figure, fmt, title)
+        # An image waits for its turn before the figure is built, so a refusal costs next to nothing.
+        with chart_files.image_turn() if fmt in chart_files.IMAGE_FORMATS else nullcontext():
+            found = chart_set.figure_named(get_session(), strategy, current_org(), name,  # type: ignore[arg-type]
+                                           scenario=scenario, area_id=area, audience=page_audience())
+            if found is None:
+                abort(404)
+            title, figure = found
+            data = chart_files.figure_bytes(figure, fmt, title)
     except chart_files.ChromiumMissing as exc:
         return render_template("errors/error.html", code=503, title="Chart images cannot be made on this server",
                                hint=str(exc)), 503
+    except ImagesBusy as exc:
+        return images_busy(exc)
     filename = f"{chart_files.slug(strategy.title, 'strategy')}-{name}.{fmt}"
     response = Response(data, mimetype=chart_files.MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -17,12 +17,14 @@ from flask_login import current_user
 
 from planner.db import get_session
 from planner.diversity.disclosure import INTERNAL
+from planner.exports.image_slots import ImagesBusy
 from planner.exports.steps import STEP_SHEETS
 from planner.exports.workbook import pack_bytes
 from planner.models import Scenario, Strategy
 from planner.services import board_cover, board_paper
 from planner.services.board_pack import pack_content
 from planner.web.audience import paper_audience
+from planner.web.charts import images_busy
 from planner.web.fields import named_record_id
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
 
@@ -52,6 +54,8 @@ def paper_response(content: Mapping[str, Any], fmt: str, name: str) -> Response 
         data = board_paper.paper_docx(content)
         if fmt == "pdf":
             data = board_paper.docx_to_pdf(data)
+    except ImagesBusy as exc:
+        return images_busy(exc)
     except board_paper.LibreOfficeMissing as exc:
         return render_template("errors/error.html", code=503, title="A PDF cannot be made on this server",
                                hint=f"{exc}. The Word version of the paper can be downloaded instead."), 503

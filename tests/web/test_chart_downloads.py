@@ -296,3 +296,20 @@ def test_the_scenario_of_a_download_must_be_the_strategys(demo: Demo, viewer: Fl
         ours = db.exec(select(Scenario.id).where(Scenario.strategy_id == demo.strategy_id)).first()
     assert viewer.get(f"/strategies/{demo.strategy_id}/charts/forecast-demand.html?scenario={ours}").status_code == 200
     assert viewer.get(f"/strategies/{demo.strategy_id}/charts/forecast-demand.html?scenario=999999").status_code == 404
+
+
+def test_a_download_that_gets_no_turn_to_draw_answers_503_and_the_service_keeps_answering(
+        demo: Demo, viewer: FlaskClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from planner.exports.image_slots import ImageSlots
+
+    turns = ImageSlots(1, wait_seconds=0.1, directory=tmp_path / "turns")
+    monkeypatch.setattr(chart_files, "_TURNS", turns)
+    monkeypatch.setattr(chart_files, "require_browser", lambda: "/usr/bin/chromium")
+    with ImageSlots(1, wait_seconds=0, directory=tmp_path / "turns", waiting=0).turn():  # another worker draws
+        busy = viewer.get(f"/strategies/{demo.strategy_id}/charts/objectives.png")
+        assert busy.status_code == 503 and int(busy.headers["Retry-After"]) >= 1
+        assert busy.mimetype == "text/html" and "Content-Disposition" not in busy.headers
+        page = busy.get_data(as_text=True)
+        assert "Chart images are busy" in page and "Try again in a few seconds" in page
+        assert viewer.get(f"/strategies/{demo.strategy_id}/charts/objectives.html").status_code == 200
+        assert viewer.get("/healthz").status_code == 200

@@ -120,3 +120,18 @@ def test_another_organisations_paper_is_not_found(client, db: Session, small: St
     login(client, factories.make_member(db, other, role="admin").email)
     for fmt in ("docx", "pdf"):
         assert client.get(f"/strategies/{small.id}/paper.{fmt}").status_code == 404
+
+
+def test_a_paper_whose_charts_get_no_turn_to_draw_answers_503(client, signed_in, small: Strategy,  # type: ignore[no-untyped-def]
+                                                              monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from planner.exports.image_slots import ImageSlots
+
+    signed_in("viewer")
+    turns = ImageSlots(1, wait_seconds=0.1, directory=tmp_path / "turns")
+    monkeypatch.setattr(chart_files, "_TURNS", turns)
+    monkeypatch.setattr(chart_files, "find_browser", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(chart_files, "require_browser", lambda: "/usr/bin/chromium")
+    with ImageSlots(1, wait_seconds=0, directory=tmp_path / "turns", waiting=0).turn():  # another worker draws
+        busy = client.get(f"/strategies/{small.id}/paper.docx")
+    assert busy.status_code == 503 and int(busy.headers["Retry-After"]) >= 1
+    assert "Chart images are busy" in busy.get_data(as_text=True) and "Content-Disposition" not in busy.headers
