@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 import secrets
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import case, func, update
 from sqlmodel import Session, select
@@ -125,3 +126,8 @@ def codes_csv(codes: list[str], links: list[str]) -> str:
     writer.writerow(["code", "link"])
     writer.writerows(zip(codes, links, strict=True))
     return out.getvalue()
+
+
+def personal_link(base_url: str, token: str, code: str) -> str:
+    """A code's personal link (as the app's own pages make it): the survey's answer page with the code."""
+    return f"{base_url.rstrip('/')}/s/{quote(token)}?{urlencode({'code': code})}"

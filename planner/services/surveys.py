@@ -123,8 +123,8 @@ def set_status(*, session: Session, survey: Survey, status: str, actor: User, cl
     stays closed)."""
     if status not in STATUSES:
         raise ServiceError(f"Unknown status {status}")
-    if status != survey.status and ((status == "open" and not reopenable(survey, today or date.today()))
-                                    or (status == "draft" and survey.mode == "invitation")):
+    if ((status == "open" and not reopenable(survey, today or date.today()))
+            or (status == "draft" and survey.status != "draft" and survey.mode == "invitation")):
         raise ServiceError("An invitation survey cannot be reopened once it has closed, because comparing its "
                            "results before and after would show the answers given in between. Start a new "
                            "survey instead.")
