@@ -195,6 +195,7 @@ def import_responses(strategy_id: int, survey_id: int) -> str | Response | tuple
                            groups=service.groups_of(db, survey)), status_code
 
 
+# rate limit: Flask-Limiter (issue 15 item 3, another branch) must limit this public answer POST per address.
 @public.route("/s/<token>", methods=["GET", "POST"])
 def form(token: str) -> str | tuple[str, int]:
     """Answer a survey through its link: no account, no name, no email, no address stored."""
@@ -217,7 +218,6 @@ def form(token: str) -> str | tuple[str, int]:
         except survey_codes.CodeRefused as exc:
             errors.append(("code", exc.message))
             status = exc.status
-    # rate limit: the public survey POST (and GET) is limited per address by Flask-Limiter (issue 15, item 3).
     if request.method == "POST" and not answered and ConfirmForm().validate_on_submit():
         answers: dict[str, int | None] = {}
         for dimension in dimensions:

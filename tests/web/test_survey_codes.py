@@ -435,6 +435,8 @@ def test_open_link_results_say_plainly_that_they_are_weaker(manager: FlaskClient
     page = text(viewer.get(f"{base(strategy)}/{open_link}"))
     assert "Open-link results are weaker" in page and "can answer more than once" in page
     assert "Anyone with the link (an open link)" in page
+    listed = viewer.get(f"/api/v1/strategies/{strategy.id}/surveys").get_json()["surveys"]
+    assert {s["id"]: s["mode"] for s in listed} == {open_link: "open", invitation: "invitation"}
     assert "Open-link results are weaker" not in text(viewer.get(f"{base(strategy)}/{invitation}"))
 
 
