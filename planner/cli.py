@@ -327,7 +327,11 @@ def import_staff(extract: str, strategy_id: int, mapping_file: str | None, sheet
 @click.option("--name", required=True, help="The survey's name.")
 @click.option("--closes-on", help="Closing date, YYYY-MM-DD (optional).")
 @click.option("--open", "open_now", is_flag=True, help="Open it at once (otherwise it is a draft).")
-def create_survey_command(strategy_id: int, name: str, closes_on: str | None, open_now: bool) -> None:
+@click.option("--invitation", is_flag=True,
+              help="Only people with a personal invitation code may answer (see survey-codes); otherwise "
+                   "anyone with the link.")
+def create_survey_command(strategy_id: int, name: str, closes_on: str | None, open_now: bool,
+                          invitation: bool) -> None:
     """Create a self-assessment survey and print its id (and nothing else) on standard output."""
     from datetime import date
 
@@ -347,7 +351,7 @@ def create_survey_command(strategy_id: int, name: str, closes_on: str | None, op
             fail(f"there is no strategy with id {strategy_id}", code=2)
         try:
             survey = create_survey(session=session, strategy=strategy, name=name, closes_on=closing, actor=None,  # type: ignore[arg-type]
-                                   commit=False)
+                                   mode="invitation" if invitation else "open", commit=False)
         except ServiceError as exc:
             fail(exc.message, code=2)
         if open_now:
@@ -355,6 +359,55 @@ def create_survey_command(strategy_id: int, name: str, closes_on: str | None, op
             session.add(survey)
         session.commit()
         click.echo(survey.id)
+
+
+@main.command("survey-codes")
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy the survey belongs to.")
+@click.option("--survey", "survey_id", type=int, required=True, help="An invitation survey of that strategy.")
+@click.option("--count", type=int, required=True, help="How many codes to issue (1 to 2,000).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the CSV to this new file (it must not exist yet); otherwise to standard output.")
+@click.option("--base-url", envvar="PLANNER_BASE_URL",
+              help="The address people open the planner at, for the personal links, e.g. "
+                   "https://planner.example.nhs.uk (or PLANNER_BASE_URL).")
+def survey_codes_command(strategy_id: int, survey_id: int, count: int, output: str | None,
+                         base_url: str | None) -> None:
+    """Issue personal single-use invitation codes as a CSV for a mail-merge (columns code and link).
+
+    The codes are shown this once: the planner keeps only their hashes."""
+    from planner.models import Survey
+    from planner.services import ServiceError, survey_codes
+
+    if not base_url or not base_url.startswith(("https://", "http://")):
+        fail("give --base-url (or PLANNER_BASE_URL): the address people open the planner at, "
+             "like https://planner.example.nhs.uk", code=2)
+    if output and os.path.exists(output):
+        fail(f"{output} already exists: give a new file name (the codes are written once)", code=2)
+    with db_session() as session:
+        survey = session.get(Survey, survey_id)
+        if survey is None or survey.strategy_id != strategy_id:
+            fail(f"strategy {strategy_id} has no survey with id {survey_id}", code=2)
+        try:
+            codes = survey_codes.issue_codes(session=session, survey=survey, count=count, actor=None,  # type: ignore[arg-type]
+                                             commit=False)
+        except ServiceError as exc:
+            session.rollback()
+            fail(exc.message, code=2)
+        links = [survey_codes.personal_link(base_url, survey.token, code) for code in codes]  # type: ignore[union-attr, arg-type]
+        text = survey_codes.codes_csv(codes, links)
+        if output:
+            # Committed only once the file is written: codes no one could hand out are never kept.
+            try:
+                with open(output, "x", encoding="utf-8", newline="") as handle:
+                    handle.write(text)
+            except OSError as exc:
+                session.rollback()
+                fail(f"{output}: {exc.strerror or exc}. No codes were issued.", code=2)
+            session.commit()
+            click.echo(f"Issued {count:,} invitation codes for survey {survey_id} into {output}.", err=True)
+        else:
+            session.commit()
+            click.echo(text, nl=False)
 
 
 def _read_file(path: str) -> bytes:

@@ -435,7 +435,8 @@ class InterventionTarget(SQLModel, table=True):
 
 
 class Survey(SQLModel, table=True):
-    """A run of the self-assessment. Its link token lets anyone holding it answer, without an account."""
+    """A run of the self-assessment. Its link token opens the form; in "invitation" mode only a personal
+    code lets someone answer, in "open" mode anyone holding the link can."""
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
@@ -443,8 +444,20 @@ class Survey(SQLModel, table=True):
     name: str = Field(max_length=200)
     status: str = Field(default="draft", max_length=20)  # draft, open, closed
     token: str = Field(max_length=64, unique=True, index=True)
+    mode: str = Field(default="open", max_length=20)  # open (the link alone) or invitation (personal codes)
     closes_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyCode(SQLModel, table=True):
+    """A personal single-use invitation code, kept only as its SHA-256 hash. It records that it was used,
+    never when, nor which response it gave: nothing here or in the response points at the other."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64, unique=True, index=True)
+    used: bool = False
 
 
 class SurveyItem(SQLModel, table=True):

@@ -54,6 +54,7 @@ from planner.models import (
     Strategy,
     StrategyVersion,
     Survey,
+    SurveyCode,
     SurveyGroup,
     SurveyResponse,
     User,
@@ -73,6 +74,7 @@ from planner.services import (
     staff_import,
     strategies,
     structure,
+    survey_codes,
     surveys,
     versions,
 )
@@ -464,6 +466,11 @@ def _survey(db: Session, strategy: Strategy, actor: User) -> Survey:
                                  actor=actor)
 
 
+def _invitation_survey(db: Session, strategy: Strategy, actor: User) -> Survey:
+    return surveys.create_survey(session=db, strategy=strategy, name="Spring self-assessment", closes_on=None,
+                                 actor=actor, mode="invitation")
+
+
 OBJECTIVE = {"ref": "S1", "title": "Develop compassionate leaders", "level": "strategic", "measure_kind": "none"}
 
 
@@ -760,6 +767,10 @@ WRITES: list[Write] = [
         session=db, survey=x, status="open", actor=a),
         "update", "survey", {"status": ["draft", "open"]}, Survey, rows=0, arrange=_survey,
         stored=_read(Survey, "status"), names=_its_id),
+    # The event says how many codes were issued, never the codes (only their hashes are kept at all).
+    Write("survey_codes.issue_codes", lambda db, s, a, x: survey_codes.issue_codes(
+        session=db, survey=x, count=3, actor=a),
+        "create", "survey_codes", {"codes": 3}, SurveyCode, rows=3, arrange=_invitation_survey, names=_its_id),
     Write("surveys.import_responses", lambda db, s, a, x: surveys.import_responses(
         session=db, survey=x, actor=a, responses=[
             Response(surveys.groups()[0].key, {surveys.items_of(db, x)[0].key: 4}),

@@ -126,13 +126,14 @@ def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:
 
 
 def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:
-    """The demo's competency assessments and plan, and a closed self-assessment survey, generated
-    from the seeded profiles in data/demo/discover.json."""
+    """The demo's competency assessments and plan, and a closed self-assessment survey by invitation
+    (its answers given with codes, as people would), generated from the seeded profiles in
+    data/demo/discover.json."""
     import random
     from datetime import date
 
     from planner.models import Intervention, InterventionTarget
-    from planner.services import competencies, surveys
+    from planner.services import competencies, survey_codes, surveys
     from planner.services.baseline import baseline_of
     from planner.services.structure import levels_of
     from planner.survey.scoring import Response
@@ -169,9 +170,10 @@ def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:
                 session.add(InterventionTarget(organisation_id=strategy.organisation_id, intervention_id=row.id,  # type: ignore[arg-type]
                                                competency_id=comps[key], level_id=levels[level_key]))
     spec = data["survey"]
-    survey = surveys.create_survey(session=session, strategy=strategy, name=spec["name"],
-                                   closes_on=date.fromisoformat(spec["closes_on"]), actor=None, commit=False)
-    survey.status = "closed"
+    closes_on = date.fromisoformat(spec["closes_on"])
+    survey = surveys.create_survey(session=session, strategy=strategy, name=spec["name"], closes_on=closes_on,
+                                   actor=None, mode="invitation", commit=False)
+    survey.status = "open"
     session.add(survey)
     item_keys = [i.key for i in surveys.items_of(session, survey)]
     rng = random.Random(spec["seed"])
@@ -186,7 +188,14 @@ def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:
                 else:
                     answers[key] = min(5, max(1, round(rng.gauss(centre + mood, spec["spread"]))))
             generated.append(Response(group, answers))
-    surveys.import_responses(session=session, survey=survey, responses=generated, actor=None, commit=False)
+    # More people invited than answered; each answer comes in with its own code, on the closing day.
+    codes = survey_codes.issue_codes(session=session, survey=survey, count=spec["invited"], actor=None,
+                                     commit=False)
+    for code, response in zip(codes, generated, strict=False):
+        surveys.submit(session=session, survey=survey, group=response.group, answers=response.answers,
+                       today=closes_on, code=code, commit=False)
+    survey.status = "closed"
+    session.add(survey)
 
 
 def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:

@@ -1,5 +1,6 @@
-"""The collective leadership self-assessment: surveys, anonymous answers through a link, imported
-responses, and results (planner.survey.scoring works them out; the five-response rule lives there)."""
+"""The collective leadership self-assessment: surveys, anonymous answers through a link (with a personal
+invitation code in invitation mode, see planner.services.survey_codes), imported responses, and results
+(planner.survey.scoring works them out; the five-response rule lives there)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from datetime import date
 from sqlmodel import Session, select
 
 from planner.models import Strategy, Survey, SurveyAnswer, SurveyGroup, SurveyItem, SurveyResponse, User
-from planner.services import ServiceError, finish
+from planner.services import ServiceError, finish, survey_codes
 from planner.services.audit import record
 from planner.survey.items import Dimension, Item, RespondentGroup, default_instrument
 from planner.survey.scoring import Response, Results, score
 
 STATUSES = ("draft", "open", "closed")
+MODES = ("invitation", "open")
+_ID_SPACE = 2**31 - 1  # a response's and an answer's id are drawn at random below this (PostgreSQL's integer)
 
 
 def groups() -> tuple[RespondentGroup, ...]:
@@ -86,13 +89,17 @@ def surveys_of(session: Session, strategy: Strategy) -> list[Survey]:
 
 
 def create_survey(*, session: Session, strategy: Strategy, name: str, closes_on: date | None, actor: User | None,
-                  commit: bool = True) -> Survey:
-    """A new survey (a draft) with the self-assessment's items copied into it."""
+                  mode: str = "open", commit: bool = True) -> Survey:
+    """A new survey (a draft) with the self-assessment's items copied into it; `mode` is "invitation"
+    (personal codes only) or "open" (anyone with the link)."""
     name = name.strip()
     if not name:
         raise ServiceError("Enter a name for the survey", field="name")
+    if mode not in MODES:
+        raise ServiceError("Choose who can answer: people with an invitation code, or anyone with the link",
+                           field="mode")
     survey = Survey(organisation_id=strategy.organisation_id, strategy_id=strategy.id, name=name[:200],  # type: ignore[arg-type]
-                    token=secrets.token_urlsafe(24), closes_on=closes_on)
+                    token=secrets.token_urlsafe(24), closes_on=closes_on, mode=mode)
     session.add(survey)
     session.flush()
     position = 0
@@ -105,15 +112,22 @@ def create_survey(*, session: Session, strategy: Strategy, name: str, closes_on:
         session.add(SurveyGroup(organisation_id=strategy.organisation_id, survey_id=survey.id,  # type: ignore[arg-type]
                                 key=group.key, name=group.name, position=position))
     record(session, action="create", entity="survey", entity_id=survey.id, organisation_id=strategy.organisation_id,
-           user_id=actor.id if actor else None, changes={"name": name})
+           user_id=actor.id if actor else None, changes={"name": name, "mode": mode})
     finish(session, commit)
     return survey
 
 
-def set_status(*, session: Session, survey: Survey, status: str, actor: User, closes_on: date | None = None) -> None:
-    """Open or close a survey (a closed survey takes no more answers)."""
+def set_status(*, session: Session, survey: Survey, status: str, actor: User, closes_on: date | None = None,
+               today: date | None = None) -> None:
+    """Open or close a survey (a closed survey takes no more answers; an invitation survey, once closed,
+    stays closed)."""
     if status not in STATUSES:
         raise ServiceError(f"Unknown status {status}")
+    if ((status == "open" and not reopenable(survey, today or date.today()))
+            or (status == "draft" and survey.status != "draft" and survey.mode == "invitation")):
+        raise ServiceError("An invitation survey cannot be reopened once it has closed, because comparing its "
+                           "results before and after would show the answers given in between. Start a new "
+                           "survey instead.")
     before = survey.status
     survey.status = status
     if closes_on is not None:
@@ -122,6 +136,15 @@ def set_status(*, session: Session, survey: Survey, status: str, actor: User, cl
     record(session, action="update", entity="survey", entity_id=survey.id, organisation_id=survey.organisation_id,
            user_id=actor.id, changes={"status": [before, status]})
     session.commit()
+
+
+def reopenable(survey: Survey, today: date) -> bool:
+    """Whether the survey may go back to taking answers. An invitation survey that has stopped taking
+    answers may not (nor go back to a draft, which shows results too): its results are shown from then on,
+    and answers let in afterwards could be worked out by comparing the results before and after."""
+    if survey.mode != "invitation" or survey.status == "draft":
+        return True
+    return accepting(survey, today)
 
 
 def items_of(session: Session, survey: Survey) -> list[SurveyItem]:
@@ -152,20 +175,35 @@ def accepting(survey: Survey, today: date) -> bool:
     return survey.status == "open" and (survey.closes_on is None or today <= survey.closes_on)
 
 
+def _random_ids(session: Session, model: type[SurveyResponse] | type[SurveyAnswer], how_many: int) -> list[int]:
+    """Unused ids drawn at random. Ids counted up would keep the order responses came in, and with it a way
+    to match a response to whoever was seen answering (or a code seen used) at that moment."""
+    while True:
+        wanted = {secrets.randbelow(_ID_SPACE) + 1 for _ in range(how_many)}
+        taken = set(session.exec(select(model.id).where(model.id.in_(list(wanted)))))  # type: ignore[union-attr]
+        if len(wanted) == how_many and not taken:
+            return list(wanted)
+
+
 def _store(session: Session, survey: Survey, group: str, answers: Mapping[str, int | None], source: str) -> None:
-    response = SurveyResponse(organisation_id=survey.organisation_id, survey_id=survey.id, group_key=group,  # type: ignore[arg-type]
-                              source=source)
-    session.add(response)
+    (response_id,) = _random_ids(session, SurveyResponse, 1)
+    session.add(SurveyResponse(id=response_id, organisation_id=survey.organisation_id, survey_id=survey.id,  # type: ignore[arg-type]
+                               group_key=group, source=source))
     session.flush()
-    for key, value in answers.items():
-        session.add(SurveyAnswer(organisation_id=survey.organisation_id, response_id=response.id,  # type: ignore[arg-type]
+    for answer_id, (key, value) in zip(_random_ids(session, SurveyAnswer, len(answers)), answers.items(),
+                                       strict=True):
+        session.add(SurveyAnswer(id=answer_id, organisation_id=survey.organisation_id, response_id=response_id,  # type: ignore[arg-type]
                                  item_key=key, value=value))
 
 
-def submit(*, session: Session, survey: Survey, group: str, answers: Mapping[str, int | None], today: date) -> None:
-    """Store one anonymous answer: the group and the answers, nothing about the person."""
+def submit(*, session: Session, survey: Survey, group: str, answers: Mapping[str, int | None], today: date,
+           code: str | None = None, commit: bool = True) -> None:
+    """Store one anonymous answer: the group and the answers, nothing about the person. An invitation
+    survey needs an unused code, which is marked used in the same transaction; nothing ties the two."""
     if not accepting(survey, today):
         raise ServiceError("This survey is closed and takes no more answers.")
+    if survey.mode == "invitation":
+        survey_codes.check_code(session, survey, code or "")
     if group not in {g.key for g in groups_of(session, survey)}:
         raise ServiceError("Choose the group you belong to", field="group")
     keys = {item.key for item in items_of(session, survey)}
@@ -176,8 +214,12 @@ def submit(*, session: Session, survey: Survey, group: str, answers: Mapping[str
             raise ServiceError("Answers go from 1 (strongly disagree) to 5 (strongly agree)", field=key)
     if not any(v is not None for v in answers.values()):
         raise ServiceError("Answer at least one statement (or choose 'Don't know' where you cannot say)")
-    _store(session, survey, group, answers, "link")
-    session.commit()
+    if survey.mode == "invitation":
+        survey_codes.spend_code(session, survey, code or "")
+        _store(session, survey, group, answers, "code")
+    else:
+        _store(session, survey, group, answers, "link")
+    finish(session, commit)
 
 
 def import_responses(*, session: Session, survey: Survey, responses: Sequence[Response], actor: User | None,
@@ -192,20 +234,32 @@ def import_responses(*, session: Session, survey: Survey, responses: Sequence[Re
 
 
 def responses_of(session: Session, survey: Survey) -> list[Response]:
-    """Every response of the survey, as the scoring takes them."""
+    """Every response of the survey, as the scoring takes them. In an invitation survey only the answers
+    given with a code (each a different code, used once) count towards the five-response thresholds."""
     rows = list(session.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)))
     answers: dict[int, dict[str, int | None]] = {r.id: {} for r in rows}  # type: ignore[misc]
     for a in session.exec(select(SurveyAnswer).where(SurveyAnswer.response_id.in_(list(answers)))):  # type: ignore[attr-defined]
         answers[a.response_id][a.item_key] = a.value
-    return [Response(r.group_key, answers[r.id]) for r in rows]  # type: ignore[index]
+    invitation = survey.mode == "invitation"
+    return [Response(r.group_key, answers[r.id], counted=not invitation or r.source == "code")  # type: ignore[index]
+            for r in rows]
 
 
-def results(session: Session, survey: Survey) -> Results:
-    """The survey's results under the five-response rule."""
+def results_wait_for_closing(survey: Survey, today: date | None = None) -> bool:
+    """Whether the results are held back until the survey closes: an invitation survey's are, so that no
+    one can compare them before and after a person answers."""
+    return survey.mode == "invitation" and accepting(survey, today or date.today())
+
+
+def results(session: Session, survey: Survey, today: date | None = None) -> Results:
+    """The survey's results under the five-response rule (for an invitation survey, five different codes,
+    and nothing at all until it has closed). Pages, the API, packs and charts all ask here."""
     keys = [g.key for g in groups_of(session, survey)]
     comparison = default_comparison() if default_comparison() in keys else (keys[0] if keys else "")
-    return score(responses_of(session, survey), dimensions_of(session, survey), comparison_group=comparison,
-                 group_order=keys)
+    responses = responses_of(session, survey)
+    if results_wait_for_closing(survey, today):
+        return Results(len(responses), False, [], [], [], [], comparison)
+    return score(responses, dimensions_of(session, survey), comparison_group=comparison, group_order=keys)
 
 
 def default_comparison() -> str:

@@ -11,7 +11,12 @@ The five-response rule: with fewer than MIN_RESPONSES responses in all there are
 a group with fewer than MIN_RESPONSES responses is never shown on its own (its answers still count
 in the totals) and is only named in `withheld_groups`. When the hidden groups together number fewer
 than five, the smallest shown group is hidden too, so that subtracting the shown groups from the
-totals never isolates fewer than five people. Nothing is rounded here."""
+totals never isolates fewer than five people. Nothing is rounded here.
+
+Only responses that are `counted` count towards these thresholds (every response, unless the caller
+says otherwise): an invitation survey counts only the answers given with distinct personal codes, so
+that responses someone could add at will (imported ones) can never make up the five. Uncounted
+responses still count in the figures once the thresholds are met."""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ class Response:
 
     group: str
     answers: Mapping[str, int | None]
+    counted: bool = True  # towards the five-response thresholds: False for answers that may not be distinct people
 
 
 @dataclass(frozen=True)
@@ -129,24 +135,26 @@ def score(
                 raise ValueError(f"The item key {item.key!r} is used twice.")
             dimension_of[item.key] = dimension.key
 
-    sizes: dict[str, int] = {}
+    sizes: dict[str, int] = {}  # every response, as shown
+    people: dict[str, int] = {}  # the counted ones, which the thresholds look at
     for response in responses:
         sizes[response.group] = sizes.get(response.group, 0) + 1
+        people[response.group] = people.get(response.group, 0) + (1 if response.counted else 0)
     total = len(responses)
-    if total < MIN_RESPONSES:
+    if sum(people.values()) < MIN_RESPONSES:
         for response in responses:  # bad answers are refused whether or not there are figures
             for key, value in response.answers.items():
                 if key in dimension_of:
                     _check_answer(value, key)
         return Results(total, False, [], [], [], [], comparison_group)
 
-    shown = {group for group, size in sizes.items() if size >= MIN_RESPONSES}
-    hidden = sum(size for group, size in sizes.items() if group not in shown)
+    shown = {group for group, size in people.items() if size >= MIN_RESPONSES}
+    hidden = sum(size for group, size in people.items() if group not in shown)
     if 0 < hidden < MIN_RESPONSES and shown:
         # The totals less the shown groups would give the hidden groups' answers away when they
         # are fewer than five together: hide the smallest shown group too (the comparison group
         # only if there is no other), so what can be worked out covers at least five people.
-        candidates = sorted(shown, key=lambda g: (g == comparison_group, sizes[g], g))
+        candidates = sorted(shown, key=lambda g: (g == comparison_group, people[g], g))
         shown.discard(candidates[0])
     item_tallies = {key: _Tally() for key in dimension_of}
     group_tallies: dict[str, dict[str, _Tally]] = {

@@ -222,7 +222,7 @@ def surveys(strategy_id: int) -> Response:
     found = strategy_or_404(strategy_id)
     db = get_session()
     return jsonify({"surveys": [{
-        "id": s.id, "name": s.name, "status": s.status,
+        "id": s.id, "name": s.name, "status": s.status, "mode": s.mode,
         "items": [{"key": i.key, "dimension": i.dimension, "text": i.text} for i in service.items_of(db, s)],
     } for s in service.surveys_of(db, found)]})
 

@@ -69,6 +69,20 @@ class EndpointLimit:
     key: Callable[[], str]
     says: str
     methods: tuple[str, ...] = ("POST",)
+    exempt_when: Callable[[], bool] | None = None
+
+
+def _invitation_survey() -> bool:
+    """Whether the survey link answered is an invitation survey's: each answer spends a single-use code,
+    so a count per link would only turn away invitees of a large survey answering in the same hour."""
+    from sqlmodel import select
+
+    from planner.db import get_session
+    from planner.models import Survey
+
+    token = str((request.view_args or {}).get("token", ""))
+    mode = get_session().exec(select(Survey.mode).where(Survey.token == token)).first()
+    return mode == "invitation"
 
 
 # Each endpoint's limits; every limit of an endpoint must hold. The wording completes "Please wait: ...".
@@ -82,7 +96,7 @@ ENDPOINT_LIMITS = (
     EndpointLimit("answer.form", "RATELIMIT_PUBLIC_PER_ADDRESS", by_address,
                   "too many survey answers have been sent from your network."),
     EndpointLimit("answer.form", "RATELIMIT_PUBLIC_PER_LINK", by_link,
-                  "too many answers have been sent through this survey link."),
+                  "too many answers have been sent through this survey link.", exempt_when=_invitation_survey),
     EndpointLimit("account.tokens", "RATELIMIT_TOKEN_CREATION", by_person,
                   "you have created too many API tokens in a short time."),
 )
@@ -149,6 +163,7 @@ def init_app(app: Flask) -> None:
         view: Callable[..., Any] = app.view_functions[rule.endpoint]
         app.view_functions[rule.endpoint] = limiter.limit(
             _setting(rule.setting), key_func=rule.key, methods=list(rule.methods), error_message=rule.says,
+            exempt_when=rule.exempt_when,
         )(view)
     # One count per token across the whole API, whichever endpoint it calls.
     api: Any = app.blueprints[API_BLUEPRINT]  # a Blueprint (typed as its base class here)

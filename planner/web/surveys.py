@@ -1,20 +1,20 @@
 """The Discover step: the collective leadership self-assessment. Managing surveys needs an account;
-answering needs only the link."""
+answering needs the link, and in an invitation survey a personal code as well."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.exports import charts
 from planner.models import Survey
-from planner.services import ServiceError, chart_set
+from planner.services import ServiceError, chart_set, survey_codes
 from planner.services import surveys as service
-from planner.web.fields import day
+from planner.web.fields import day, whole_number
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 
@@ -39,8 +39,11 @@ def index(strategy_id: int) -> str | Response | tuple[str, int]:
             closes_on = day(request.form.get("closes_on", ""), "the closing date", errors, "closes_on")
             if not errors:
                 try:
+                    # A form without a mode (a script written before there were modes) makes an open-link
+                    # survey, as it always did; the page itself offers invitation codes first.
                     survey = service.create_survey(session=get_session(), strategy=strategy,
                                                    name=request.form.get("name", ""), closes_on=closes_on,
+                                                   mode=request.form.get("mode", "open"),
                                                    actor=current_user)  # type: ignore[arg-type]
                 except ServiceError as exc:
                     get_session().rollback()
@@ -71,7 +74,51 @@ def show(strategy_id: int, survey_id: int) -> str:
                            results=results, names=names, group_names=group_names, items=items,
                            figures={"radar": figure} if figure else {}, form=ConfirmForm(),
                            link=url_for("answer.form", token=survey.token, _external=True),
-                           accepting=service.accepting(survey, date.today()))
+                           accepting=service.accepting(survey, date.today()),
+                           waiting=service.results_wait_for_closing(survey),
+                           reopenable=service.reopenable(survey, date.today()),
+                           codes=survey_codes.counts(db, survey))
+
+
+@bp.route("/<int:survey_id>/codes", methods=["GET", "POST"])
+@require("surveys.manage")
+def codes(strategy_id: int, survey_id: int) -> str | Response | tuple[str, int]:
+    """Issue personal invitation codes: handed out once, as a CSV for a mail-merge or as slips to print."""
+    strategy = strategy_or_404(strategy_id)
+    survey = child_or_404(Survey, survey_id, strategy)
+    db = get_session()
+    form = ConfirmForm()
+    errors: list[tuple[str, str]] = []
+    if form.validate_on_submit():
+        count = whole_number(request.form.get("count", ""))
+        output = request.form.get("output", "")
+        if count is None:
+            errors.append(("count", "Enter how many codes to issue as a whole number, like 40"))
+        if output not in ("csv", "print"):
+            errors.append(("output", "Choose a list for a mail-merge or slips to print"))
+        if not errors:
+            try:
+                issued = survey_codes.issue_codes(session=db, survey=survey, count=count or 0,
+                                                  actor=current_user)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                db.rollback()
+                errors.append((exc.field or "count", exc.message))
+            else:
+                links = [url_for("answer.form", token=survey.token, code=code, _external=True) for code in issued]
+                if output == "csv":
+                    reply = make_response(survey_codes.codes_csv(issued, links))
+                    reply.headers["Content-Type"] = "text/csv; charset=utf-8"
+                    reply.headers["Content-Disposition"] = (
+                        f'attachment; filename="survey-{survey.id}-invitation-codes.csv"')
+                else:
+                    reply = make_response(render_template("surveys/codes_print.html", survey=survey,
+                                                          slips=list(zip(issued, links, strict=True))))
+                # The plain codes exist only in this reply: no cache may keep a copy.
+                reply.headers["Cache-Control"] = "no-store"
+                return reply
+    return render_template("surveys/codes.html", strategy=strategy, survey=survey, form=form, errors=errors,
+                           values=dict(request.form) if errors else {}, codes=survey_codes.counts(db, survey),
+                           most=survey_codes.MAX_PER_BATCH), (400 if errors else 200)
 
 
 @bp.route("/<int:survey_id>/groups", methods=["POST"])
@@ -148,6 +195,7 @@ def import_responses(strategy_id: int, survey_id: int) -> str | Response | tuple
                            groups=service.groups_of(db, survey)), status_code
 
 
+# Rate limited in planner/web/limits.py: per address always, per link only for an open-link survey.
 @public.route("/s/<token>", methods=["GET", "POST"])
 def form(token: str) -> str | tuple[str, int]:
     """Answer a survey through its link: no account, no name, no email, no address stored."""
@@ -155,11 +203,21 @@ def form(token: str) -> str | tuple[str, int]:
     survey = service.survey_by_token(db, token)
     if survey is None:
         abort(404)
-    answered = survey.id in session.get(ANSWERED_KEY, [])
+    invitation = survey.mode == "invitation"
+    # An invitation survey is once per code; the cookie would stop the next person on a shared computer.
+    answered = not invitation and survey.id in session.get(ANSWERED_KEY, [])
     errors: list[tuple[str, str]] = []
     today = date.today()
     done = False
+    status = 400
     dimensions = service.dimensions_of(db, survey)
+    code = request.form.get("code", "") if request.method == "POST" else request.args.get("code", "")
+    if invitation and request.method == "GET" and code and service.accepting(survey, today):
+        try:  # a used or mistyped code is said at once, before the person answers 34 statements
+            survey_codes.check_code(db, survey, code)
+        except survey_codes.CodeRefused as exc:
+            errors.append(("code", exc.message))
+            status = exc.status
     if request.method == "POST" and not answered and ConfirmForm().validate_on_submit():
         answers: dict[str, int | None] = {}
         for dimension in dimensions:
@@ -168,16 +226,19 @@ def form(token: str) -> str | tuple[str, int]:
                 answers[item.key] = int(raw) if raw in ("1", "2", "3", "4", "5") else None
         try:
             service.submit(session=db, survey=survey, group=request.form.get("group", ""), answers=answers,
-                           today=today)
+                           today=today, code=code)
         except ServiceError as exc:
             db.rollback()
             errors.append((exc.field or "group", exc.message))
+            status = exc.status if isinstance(exc, survey_codes.CodeRefused) else 400
         else:
-            # One response per browser session: remembered in the signed cookie, nowhere else.
-            session[ANSWERED_KEY] = [*session.get(ANSWERED_KEY, []), survey.id][-50:]
+            if not invitation:
+                # One response per browser session: remembered in the signed cookie, nowhere else.
+                session[ANSWERED_KEY] = [*session.get(ANSWERED_KEY, []), survey.id][-50:]
             done = True
     return render_template("surveys/answer.html", survey=survey, dimensions=dimensions,
-                           groups=service.groups_of(db, survey),
+                           groups=service.groups_of(db, survey), invitation=invitation,
+                           code="" if done else code,
                            errors=errors, values=dict(request.form) if errors else {}, done=done,
                            answered=answered, accepting=service.accepting(survey, today),
-                           form=ConfirmForm()), (400 if errors else 200)
+                           form=ConfirmForm()), (status if errors else 200)

@@ -99,6 +99,7 @@ MATRIX: dict[str, str | set[str]] = {
     "surveys.status": DRAFTERS,
     "surveys.groups": DRAFTERS,
     "surveys.import_responses": DRAFTERS,
+    "surveys.codes": DRAFTERS,
     "answer.form": "public",
     "api.competencies": EVERYONE,
     "api.competency_gaps": EVERYONE,

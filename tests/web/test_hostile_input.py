@@ -208,11 +208,14 @@ def world(database_url: str) -> Iterator[World]:
         awaiting = factories.make_strategy(session, organisation, title="Awaiting decision")
         submit(session=session, strategy=awaiting, actor=admin)
         # Records whose forms the demo's own do not show: an empty leaf area (deletable), an open
-        # survey and an open consultation (their public forms).
+        # survey and an open consultation (their public forms), an open invitation survey (its codes).
         factories.make_area(session, strategy, "HOSTILE", "Empty area")
         survey = surveys.create_survey(session=session, strategy=strategy, name="Open survey", closes_on=None,
                                        actor=admin)
         surveys.set_status(session=session, survey=survey, status="open", actor=admin)
+        invited = surveys.create_survey(session=session, strategy=strategy, name="Survey by invitation",
+                                        closes_on=None, actor=admin, mode="invitation")  # its codes form
+        surveys.set_status(session=session, survey=invited, status="open", actor=admin)
         today = date.today()
         consultation = create_consultation(session=session, strategy=strategy, title="Open consultation",
                                            sections=list(SECTIONS)[:2], audiences=list(AUDIENCES),

@@ -23,6 +23,7 @@ from planner.db import engine_for
 from planner.models import Comment, Consultation, Strategy, SurveyResponse
 from planner.ratelimit_store import DatabaseStorage
 from planner.services import consultation as consultation_service
+from planner.services import survey_codes
 from planner.services import surveys as survey_service
 from planner.services.accounts import create_token
 from tests import factories
@@ -143,6 +144,26 @@ def test_a_survey_link_is_limited_whatever_addresses_the_answers_come_from(limit
                                                **from_address(f"10.0.0.{i}")).status_code for i in range(60)]
     assert statuses.count(200) == 30 and statuses[30:] == [429] * 30
     assert count(db, SurveyResponse) == 30
+
+
+def test_an_invitation_survey_takes_every_invitee_through_one_link(limited, db: Session, org,
+                                                                    strategy: Strategy) -> None:
+    """Each answer spends a single-use code, so a count per link would only turn invitees away."""
+    editor = factories.make_member(db, org, role="editor")
+    survey = survey_service.create_survey(session=db, strategy=strategy, name="Staff", closes_on=None, actor=None,
+                                          mode="invitation")
+    survey_service.set_status(session=db, survey=survey, status="open", actor=editor)
+    codes = survey_codes.issue_codes(session=db, survey=survey, count=40, actor=editor)
+    application = limited(RATELIMIT_PUBLIC_PER_LINK="30 per hour")
+    statuses = [application.test_client().post(f"/s/{survey.token}", data={"group": "board", "cv1": "4", "code": code},
+                                               **from_address(f"10.0.1.{i}")).status_code
+                for i, code in enumerate(codes)]
+    assert statuses == [200] * 40
+    assert count(db, SurveyResponse) == 40
+    # The count per address still holds: one machine cannot spend the codes it holds in a loop.
+    replay = [application.test_client().post(f"/s/{survey.token}", data={"group": "board", "cv1": "4", "code": "x"},
+                                             **from_address("10.0.2.1")).status_code for _ in range(25)]
+    assert 429 in replay
 
 
 # --- sign-in, tokens and the API --------------------------------------------------------------------
