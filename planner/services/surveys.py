@@ -236,13 +236,19 @@ def import_responses(*, session: Session, survey: Survey, responses: Sequence[Re
 def responses_of(session: Session, survey: Survey) -> list[Response]:
     """Every response of the survey, as the scoring takes them. In an invitation survey only the answers
     given with a code (each a different code, used once) count towards the five-response thresholds."""
-    rows = list(session.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)))
-    answers: dict[int, dict[str, int | None]] = {r.id: {} for r in rows}  # type: ignore[misc]
-    for a in session.exec(select(SurveyAnswer).where(SurveyAnswer.response_id.in_(list(answers)))):  # type: ignore[attr-defined]
-        answers[a.response_id][a.item_key] = a.value
+    # Plain rows, not ORM objects: a survey holds thousands of answers, and the objects cost far more
+    # to build than the scoring does.
+    rows = list(session.exec(select(SurveyResponse.id, SurveyResponse.group_key, SurveyResponse.source)
+                             .where(SurveyResponse.survey_id == survey.id)))
+    answers: dict[int, dict[str, int | None]] = {response_id: {} for response_id, _group, _source in rows}
+    for response_id, key, value in session.exec(
+            select(SurveyAnswer.response_id, SurveyAnswer.item_key, SurveyAnswer.value)
+            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)  # type: ignore[arg-type]
+            .where(SurveyResponse.survey_id == survey.id)):
+        answers[response_id][key] = value
     invitation = survey.mode == "invitation"
-    return [Response(r.group_key, answers[r.id], counted=not invitation or r.source == "code")  # type: ignore[index]
-            for r in rows]
+    return [Response(group, answers[response_id], counted=not invitation or source == "code")
+            for response_id, group, source in rows]
 
 
 def results_wait_for_closing(survey: Survey, today: date | None = None) -> bool:
