@@ -25,39 +25,38 @@ _PROLOG_LIMIT = 64 * 1024
 _BATCH = 1000
 
 
-def _prolog_verdict(head: bytes, complete: bool) -> bool | None:
-    """Whether an XML part's prolog (before its first element) is free of '<!' declarations; None: read more."""
+# Blanks, <?...?> and <!--...--> before the first element, skipped in one pass of the regex engine.
+_PROLOG_SKIP = re.compile(rb"(?:[ \t\r\n]+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+
+
+def _prolog_verdict(head: bytes, complete: bool, start: int = 0) -> tuple[bool | None, int]:
+    """Whether an XML part's prolog (before its first element) is free of '<!' declarations (None: read
+    more), and where to go on from when more is read, so the part is scanned once, not once a chunk."""
     text = head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe")
-    pos = 0
-    while True:
-        while pos < len(text) and text[pos] in b" \t\r\n":
-            pos += 1
-        rest = text[pos:]
-        if not rest:
-            return True if complete else None
-        if not rest.startswith(b"<"):
-            # Not XML at all (a picture) when nothing came before; text between declarations is not XML either.
-            return text[:pos].strip() == b""
-        if len(rest) < 4 and not complete:
-            return None
-        if rest.startswith(b"<?") or rest.startswith(b"<!--"):
-            end = rest.find(b"?>" if rest.startswith(b"<?") else b"-->")
-            if end < 0:
-                return False if complete else None
-            pos += end + 2
-            continue
-        return not rest.startswith(b"<!")
+    skipped = _PROLOG_SKIP.match(text, start)
+    pos = skipped.end() if skipped else start  # it always matches, if only the empty string
+    if pos == len(text):
+        return (True if complete else None), pos
+    if text[pos] != ord("<"):
+        # Not XML at all (a picture) when nothing came before; text between declarations is not XML either.
+        return text[:pos].strip() == b"", pos
+    if len(text) - pos < 4 and not complete:
+        return None, pos
+    if text.startswith((b"<?", b"<!--"), pos):  # not closed yet
+        return (False if complete else None), pos
+    return not text.startswith(b"<!", pos), pos
 
 
 def _xml_is_safe(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     with archive.open(info) as member:
         head = b""
+        pos = 0
         while len(head) < _PROLOG_LIMIT:
             chunk = member.read(4096)
-            verdict = _prolog_verdict(head + chunk, complete=not chunk)
+            head += chunk
+            verdict, pos = _prolog_verdict(head, complete=not chunk, start=pos)
             if verdict is not None:
                 return verdict
-            head += chunk
     return False  # a prolog longer than 64 KB is not something Excel writes
 
 

@@ -230,3 +230,12 @@ def test_the_default_limits() -> None:
         200, 10_000, 1_048_576, 20_000_000)
     assert (limits.max_shared_text, limits.max_shared_strings, limits.max_settings_part) == (
         50 * MB, 1_000_000, 10 * MB)
+
+
+def test_comments_before_the_first_element_are_skipped_and_what_follows_them_is_still_checked() -> None:
+    sheet = zipfile.ZipFile(io.BytesIO(GOOD_XLSX)).read("xl/worksheets/sheet1.xml")
+    declaration, body = sheet.split(b"?>", 1)
+    commented = declaration + b"?>" + b"<!-- a comment -->" * 1000 + body
+    assert read(replace_parts(GOOD_XLSX, {"xl/worksheets/sheet1.xml": commented})).staff == {"ED": 2}
+    hidden = declaration + b"?>" + b"<!-- a comment -->" * 1000 + b'<!DOCTYPE x [<!ENTITY e "e">]>' + body
+    assert "possible attack" in refusal(lambda: read(replace_parts(GOOD_XLSX, {"xl/worksheets/sheet1.xml": hidden})))
