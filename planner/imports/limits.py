@@ -39,7 +39,8 @@ class Limits:
     max_shared_text: int = 50 * MB
     max_shared_strings: int = 1_000_000
     # Each part holding the workbook's settings (styles, sheet list, theme, properties, relationships),
-    # also read whole: a heavily formatted workbook has well under 1 MB.
-    max_settings_part: int = 10 * MB
+    # also read whole, into objects many times their size (10 MB of styles took 300 MB): a heavily
+    # formatted workbook's styles are well under 1 MB.
+    max_settings_part: int = 2 * MB
     max_members: int = 10_000
     max_ratio: int = 100

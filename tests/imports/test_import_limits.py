@@ -229,7 +229,7 @@ def test_the_default_limits() -> None:
     assert (limits.max_columns, limits.max_cell_chars, limits.max_lines, limits.max_cells) == (
         200, 10_000, 1_048_576, 20_000_000)
     assert (limits.max_shared_text, limits.max_shared_strings, limits.max_settings_part) == (
-        50 * MB, 1_000_000, 10 * MB)
+        50 * MB, 1_000_000, 2 * MB)
 
 
 def test_comments_before_the_first_element_are_skipped_and_what_follows_them_is_still_checked() -> None:
