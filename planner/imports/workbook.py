@@ -165,19 +165,21 @@ class _Counted:
 
 
 def read_shared_text(source: Any, limits: Limits) -> list[str]:
-    """The workbook's shared strings as openpyxl would read them, streamed: its bytes and the number of
-    strings are counted as they are read, and each string is kept only once (openpyxl keeps every element)."""
-    from openpyxl.cell.text import Text
+    """The workbook's shared strings as openpyxl reads them (plain text, runs of rich text joined, phonetic
+    guides left out), streamed: bytes and strings are counted as they are read, and each element is
+    dropped once its text is taken (openpyxl keeps them all, and builds an object for each)."""
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
-    tag = f"{{{SHEET_MAIN_NS}}}si"
+    item, text, run = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("si", "t", "r"))
     strings: list[str] = []
     root = None
     for event, node in ElementTree.iterparse(_Counted(source, limits.max_shared_text), events=("start", "end")):
         if root is None:
             root = node
-        if event == "end" and node.tag == tag:
-            strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+        if event == "end" and node.tag == item:
+            parts = [child.text or "" for child in node if child.tag == text]
+            parts += [piece.text or "" for child in node if child.tag == run for piece in child if piece.tag == text]
+            strings.append(("".join(parts) if len(parts) != 1 else parts[0]).replace("x005F_", ""))
             if len(strings) > limits.max_shared_strings:
                 raise ImportRefused(f"The workbook has more than {limits.max_shared_strings:,} different texts; "
                                     f"the limit is {limits.max_shared_strings:,}.")

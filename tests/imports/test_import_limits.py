@@ -229,7 +229,7 @@ def test_the_default_limits() -> None:
     assert (limits.max_columns, limits.max_cell_chars, limits.max_lines, limits.max_cells) == (
         200, 10_000, 1_048_576, 20_000_000)
     assert (limits.max_shared_text, limits.max_shared_strings, limits.max_settings_part) == (
-        50 * MB, 1_000_000, 2 * MB)
+        50 * MB, 500_000, 2 * MB)
 
 
 def test_comments_before_the_first_element_are_skipped_and_what_follows_them_is_still_checked() -> None:
@@ -240,3 +240,15 @@ def test_comments_before_the_first_element_are_skipped_and_what_follows_them_is_
     assert read(replace_parts(GOOD_XLSX, {"xl/worksheets/sheet1.xml": commented})).staff == {"ED": 2}
     hidden = declaration + b"?>" + b"<!-- a comment -->" * 1000 + b'<!DOCTYPE x [<!ENTITY e "e">]>' + body
     assert "possible attack" in refusal(lambda: read(replace_parts(GOOD_XLSX, {"xl/worksheets/sheet1.xml": hidden})))
+
+
+def test_the_shared_text_is_read_as_openpyxl_reads_it() -> None:
+    from openpyxl.reader.strings import read_string_table
+
+    part = (b'<?xml version="1.0"?>' + SST + b'<si><t>Plain</t></si><si><t xml:space="preserve"> spaced </t></si>'
+            b"<si><r><rPr><b/></rPr><t>Bold</t></r><r><t> and not</t></r></si>"
+            b'<si><t>Kanji</t><rPh sb="0" eb="1"><t>phonetic guide</t></rPh></si><si><t/></si><si></si>'
+            b"<si><t>a_x005F_x000D_b</t></si></sst>")
+    ours = read_shared_text(io.BytesIO(part), Limits())
+    assert ours == list(read_string_table(io.BytesIO(part)))
+    assert ours == ["Plain", " spaced ", "Bold and not", "Kanji", "", "", "a_x000D_b"]
