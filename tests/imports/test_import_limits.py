@@ -227,7 +227,7 @@ def test_cells_are_counted_across_the_file() -> None:
 def test_the_default_limits() -> None:
     limits = Limits()
     assert (limits.max_columns, limits.max_cell_chars, limits.max_lines, limits.max_cells) == (
-        200, 10_000, 1_048_576, 20_000_000)
+        200, 10_000, 1_048_576, 5_000_000)
     assert (limits.max_shared_text, limits.max_shared_strings, limits.max_settings_part) == (
         50 * MB, 500_000, 2 * MB)
 
