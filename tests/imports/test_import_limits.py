@@ -4,6 +4,7 @@ built here at full size and again, like the attack, at a small scale against low
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import struct
@@ -252,3 +253,30 @@ def test_the_shared_text_is_read_as_openpyxl_reads_it() -> None:
     ours = read_shared_text(io.BytesIO(part), Limits())
     assert ours == list(read_string_table(io.BytesIO(part)))
     assert ours == ["Plain", " spaced ", "Bold and not", "Kanji", "", "", "a_x000D_b"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_memory_used_for_a_refused_file_is_given_back(kind: str) -> None:
+    from planner.imports import ImportRefused
+
+    if kind == "csv":
+        data = ("Area,Pay Band," + ",".join(f"h{i}" for i in range(200_000)) + "\r\nED,5\r\n").encode()
+    else:
+        data = with_shared_strings(GOOD_XLSX, shared_text(60_000))
+    limits = Limits(max_shared_strings=50_000)
+    with pytest.raises(ImportRefused):
+        read(data, f"staff.{kind}", limits=limits)  # once first, so modules loaded on first use are not counted
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        try:  # as the upload page does: the refusal's sentence is kept, the exception (and its frames) is not
+            read(data, f"staff.{kind}", limits=limits)
+        except ImportRefused as refused:
+            message = refused.message
+        gc.collect()  # the XML parser's pieces refer to each other: freed by the collector, not at once
+        after, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak - before > MB  # the file was worked on...
+    assert after - before < 64 * 1024  # ...and nothing of it is held once it is refused
+    assert "the limit is" in message
