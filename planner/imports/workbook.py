@@ -14,7 +14,6 @@ import warnings
 import zipfile
 from collections.abc import Generator
 from typing import Any
-from xml.etree import ElementTree
 
 from planner.imports.files import MB, NOT_TABULAR, ImportRefused, Limits, Row, limited_rows, over_text, size_text
 
@@ -168,12 +167,15 @@ def read_shared_text(source: Any, limits: Limits) -> list[str]:
     """The workbook's shared strings as openpyxl reads them (plain text, runs of rich text joined, phonetic
     guides left out), streamed: bytes and strings are counted as they are read, and each element is
     dropped once its text is taken (openpyxl keeps them all, and builds an object for each)."""
+    from defusedxml.ElementTree import iterparse
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     item, text, run = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("si", "t", "r"))
     strings: list[str] = []
     root = None
-    for event, node in ElementTree.iterparse(_Counted(source, limits.max_shared_text), events=("start", "end")):
+    # defusedxml, as openpyxl uses: no document type, no entities (the prolog check already refused them).
+    for event, node in iterparse(_Counted(source, limits.max_shared_text), events=("start", "end"),
+                                 forbid_dtd=True):
         if root is None:
             root = node
         if event == "end" and node.tag == item:
