@@ -1,5 +1,6 @@
 """`make bench`: speed figures, printed and never asserted (the forecast here; the staff import in
-benchmarks/imports.py and the board pack in benchmarks/pack.py, run after it).
+benchmarks/imports.py, the refusal of hostile uploads in benchmarks/hostile_imports.py and the board
+pack in benchmarks/pack.py, run after it).
 
 Whole-process time of `planner forecast` (start-up, JSON in, model, JSON out) on generated specs:
 an ICS-scale spec (2,000 areas, 5 levels, 10 years, 10 diversity targets), the same with twice
@@ -60,6 +61,10 @@ def main() -> None:
     from benchmarks import imports
 
     imports.main()
+    print()
+    from benchmarks import hostile_imports
+
+    hostile_imports.main()
     print()
     from benchmarks import pack
 

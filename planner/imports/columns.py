@@ -39,6 +39,7 @@ def normalise(text: object) -> str:
 
 
 _OURS = {normalise(name): name for name in COLUMNS} | {"gender": "Sex"}
+_ALIAS_KEYS = {ours: tuple(normalise(alias) for alias in aliases) for ours, aliases in ALIASES.items()}
 
 
 @dataclass
@@ -102,10 +103,12 @@ def read_mapping(data: bytes) -> dict[str, str]:
 def _match(row: Row, mapping: Mapping[str, str]) -> Columns | str:
     """The columns if this row is the heading row, else the sentence saying why not."""
     cells = ["" if v is None else " ".join(str(v).split()) for v in row]
-    keys = [normalise(c) for c in cells]
+    where: dict[str, list[int]] = {}  # each heading as normalise() spells it -> its columns
+    for i, cell in enumerate(cells):
+        where.setdefault(normalise(cell), []).append(i)
     index: dict[str, int] = {}
     for ours, theirs in mapping.items():
-        found = [i for i, k in enumerate(keys) if k == normalise(theirs)]
+        found = where.get(normalise(theirs), [])
         if not found:
             return f"The file has no column headed '{theirs[:40]}' (mapped to '{ours}')."
         if len(found) > 1:
@@ -115,8 +118,8 @@ def _match(row: Row, mapping: Mapping[str, str]) -> Columns | str:
     for ours in COLUMNS:
         if ours in index:
             continue
-        for alias in ALIASES[ours]:
-            found = [i for i, k in enumerate(keys) if k == normalise(alias) and i not in taken]
+        for alias in _ALIAS_KEYS[ours]:
+            found = [i for i in where.get(alias, []) if i not in taken]
             if len(found) > 1:
                 return (f"The file has more than one column headed '{cells[found[0]][:40]}': rename one, "
                         f"or map the one to use.")

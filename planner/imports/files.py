@@ -7,24 +7,14 @@ the rows are yielded one at a time."""
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Generator, Iterable, Iterator, Sequence
 
-MB = 1024 * 1024
+from planner.imports.limits import MB, Limits
+
+__all__ = ["MB", "ImportRefused", "Limits", "Row", "check_size", "csv_rows", "decode_text", "kind_of", "limited_rows"]
 
 Row = Sequence[object]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How large an upload may be, and how far an XLSX may expand when opened."""
-
-    max_bytes: int = 20 * MB
-    max_rows: int = 500_000
-    max_uncompressed: int = 200 * MB
-    max_members: int = 10_000
-    max_ratio: int = 100
 
 
 class ImportRefused(Exception):
@@ -99,40 +89,105 @@ def kind_of(data: bytes, filename: str) -> str:
     return "csv"
 
 
+# A character of two to four bytes as UTF-8 writes it (RFC 3629): a file holding one was saved as UTF-8.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                             rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                             rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+SAVE_AS_UTF8 = "save the file as CSV UTF-8 and try again."
+
+
+def _line_of(data: bytes, at: int, newline: bytes = b"\n") -> int:
+    """The line (counted from 1) holding byte `at`."""
+    return data.count(newline, 0, at) + 1
+
+
 def decode_text(data: bytes) -> str:
-    """The text of a CSV file: UTF-8 (with or without a BOM), UTF-16 with a BOM, else Windows-1252."""
+    """The text of a CSV file in ONE encoding: UTF-8 (with or without a BOM), UTF-16 with a BOM, or
+    Windows-1252 when no part of the file is UTF-8; a file mixing them is refused, naming the first bad line."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise ImportRefused("The file says it is UTF-16 text but is not.") from error
+            text = data[: error.start - error.start % 2].decode("utf-16", "replace")
+            raise ImportRefused(f"Line {text.count(chr(10)) + 1:,} is not UTF-16 text, though the file says it "
+                                f"is; {SAVE_AS_UTF8}") from error
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    # Not all UTF-8. Windows-1252 only when nothing in the file is UTF-8 either: a file with lines of each
+    # (pasted together from two sources) would otherwise be read with the UTF-8 lines garbled ("SiÃ¢n").
+    if data.startswith(b"\xef\xbb\xbf") or _UTF8_MULTIBYTE.search(data):
+        raise ImportRefused(f"Line {_line_of(data, first_bad):,} is not UTF-8 text; {SAVE_AS_UTF8}")
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise ImportRefused(
-            "The file's text is neither UTF-8 nor Windows-1252: save it from Excel as 'CSV UTF-8'."
-        ) from error
+        raise ImportRefused(f"Line {_line_of(data, error.start):,} is neither UTF-8 nor Windows-1252 text; "
+                            f"{SAVE_AS_UTF8}") from error
 
 
 def _delimiter(text: str) -> str:
     """Comma, semicolon or tab: whichever the first line uses most (comma when none)."""
-    first = text[: text.find("\n") if "\n" in text else 4096]
+    end = text.find("\n")
+    first = text[: end if end >= 0 else 4096]
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
-def csv_rows(data: bytes) -> Generator[tuple[int, Row], None, None]:
-    """(row number as a spreadsheet shows it, cells) for every record, blank ones included."""
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of the text with their endings (\\n, \\r\\n or \\r), one at a time: no second copy of the file."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _widest(row: Row, number: int, limits: Limits) -> Row:
+    """A row over the column limit, cut to it when only blank cells are past it; refused otherwise."""
+    tail = row[limits.max_columns:]
+    if tail.count(None) + tail.count("") == len(tail):
+        return row[: limits.max_columns]
+    width = next(i for i in range(len(row), 0, -1) if row[i - 1] is not None and row[i - 1] != "")
+    raise ImportRefused(f"Row {number:,} has {width:,} columns; the limit is {limits.max_columns:,}.")
+
+
+def limited_rows(rows: Iterable[Row], limits: Limits, *,
+                 text_only: bool = False) -> Generator[tuple[int, Row], None, None]:
+    """(row number, cells) for each row, refusing the file the moment it passes a limit on rows, columns,
+    cells or a cell's length, so no more of it is read. `text_only`: every cell is a str (CSV)."""
+    cells = 0
+    number = 0
+    for number, row in enumerate(rows, start=1):  # noqa: B007 (number is reported on an error)
+        if number > limits.max_lines:
+            raise ImportRefused(f"The file has more than {limits.max_lines:,} rows (blank ones included); "
+                                f"the limit is {limits.max_lines:,}.")
+        cells += len(row)
+        if cells > limits.max_cells:
+            raise ImportRefused(f"The file has more than {limits.max_cells:,} cells (rows times columns, blank "
+                                f"ones included); the limit is {limits.max_cells:,}.")
+        if len(row) > limits.max_columns:
+            row = _widest(row, number, limits)
+        if text_only:
+            longest = max(map(len, row), default=0)  # type: ignore[arg-type]
+        else:
+            longest = max((len(value) for value in row if type(value) is str), default=0)
+        if longest > limits.max_cell_chars:
+            raise ImportRefused(f"Row {number:,} has a cell of {longest:,} characters; "
+                                f"the limit is {limits.max_cell_chars:,}.")
+        yield number, row
+
+
+def csv_rows(data: bytes, limits: Limits) -> Generator[tuple[int, Row], None, None]:
+    """(row number as a spreadsheet shows it, cells) for every record, blank ones included, within the limits."""
     text = decode_text(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
+    reader = csv.reader(_lines(text), delimiter=_delimiter(text), strict=False)
+    rows = limited_rows(reader, limits, text_only=True)
     number = 0
     try:
-        for number, row in enumerate(reader, start=1):  # noqa: B007 (number is reported on an error)
+        for number, row in rows:  # noqa: B007 (number is reported on an error)
             yield number, row
     except csv.Error as error:
         raise ImportRefused(f"The CSV file could not be read at row {number + 1:,} ({error}).") from error
+    finally:
+        rows.close()

@@ -18,7 +18,7 @@ def open_rows(data: bytes, filename: str, sheet: str | None,
     """The file's kind, its rows, and the sentence for a file with nothing in it; refuses unsafe files."""
     check_size(data, limits)
     kind = kind_of(data, filename)
-    rows = xlsx_rows(data, sheet, limits) if kind == "xlsx" else csv_rows(data)
+    rows = xlsx_rows(data, sheet, limits) if kind == "xlsx" else csv_rows(data, limits)
     empty = "The file is empty." if kind == "csv" else (
         f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
     return kind, rows, empty

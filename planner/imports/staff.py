@@ -42,6 +42,7 @@ __all__ = ["KINDS", "ImportRefused", "ImportResult", "Limits", "RowProblem", "re
 
 KINDS = ("unknown area", "unknown band", "bad code", "duplicate assignment", "missing value", "not a leadership band")
 PROBLEMS_KEPT = 100
+MEMO_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,17 @@ class ImportResult:
 
 
 def _cached(function: Callable[[str], object]) -> Callable[[str], object]:
-    """Values repeat (a few areas, bands and codes): remember each answer for this read only."""
+    """Values repeat (a few areas, bands and codes): remember each answer for this read only, up to
+    MEMO_SIZE different values (a file of all-different values must not be held twice)."""
     memo: dict[str, object] = {}
 
     def lookup(text: str) -> object:
-        if text not in memo:
-            memo[text] = function(text)
-        return memo[text]
+        if text in memo:
+            return memo[text]
+        answer = function(text)
+        if len(memo) < MEMO_SIZE:
+            memo[text] = answer
+        return answer
 
     return lookup
 
@@ -271,7 +276,7 @@ def read_staff_extract(
     check_size(data, limits)
     checked = check_mapping(mapping or {})
     kind = kind_of(data, filename)
-    rows = xlsx_rows(data, sheet, limits) if kind == "xlsx" else csv_rows(data)
+    rows = xlsx_rows(data, sheet, limits) if kind == "xlsx" else csv_rows(data, limits)
     with closing(rows):
         empty = "The file is empty." if kind == "csv" else (
             f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.imports import ImportResult, Limits, read_staff_extract
+from planner.imports.limits import PENDING_LIFETIME
 from planner.models import (
     AreaBaseline,
     DiversityCount,
@@ -25,7 +26,7 @@ from planner.services import ServiceError, finish
 from planner.services.audit import record
 from planner.services.structure import areas_of, band_map, levels_of
 
-PENDING_LIFETIME = timedelta(hours=2)
+__all__ = ["PENDING_LIFETIME", "apply", "discard", "hold", "lookups", "pending_counts", "read", "summary_of"]
 
 
 def lookups(session: Session, strategy: Strategy) -> tuple[dict[str, str], dict[str, str]]:
@@ -76,6 +77,21 @@ def summary_of(result: ImportResult) -> dict[str, Any]:
     }
 
 
+def _expire_old(session: Session) -> None:
+    """Forget the counts and summary of every preview older than PENDING_LIFETIME, whoever uploaded it: a
+    preview nobody confirmed must not keep its counts for ever. Added to the caller's transaction."""
+    cutoff = utcnow() - PENDING_LIFETIME
+    old = session.exec(select(StaffImport).where(StaffImport.status == "pending",
+                                                 col(StaffImport.created_at) < cutoff)).all()
+    for pending in old:
+        pending.status = "expired"
+        pending.counts = pending.summary = "{}"
+        session.add(pending)
+        record(session, action="expire", entity="staff_import", entity_id=pending.id,
+               organisation_id=pending.organisation_id, user_id=None,
+               changes={"file": pending.filename, "status": ["pending", "expired"]})
+
+
 def hold(
     *, session: Session, strategy: Strategy, result: ImportResult, filename: str, actor: User | None,
     commit: bool = True,
@@ -83,6 +99,7 @@ def hold(
     """Keep an importable result's counts until the planner confirms (or it expires)."""
     if not result.importable:
         raise ServiceError("The file has problems: fix them, or choose to import the other rows.")
+    _expire_old(session)
     pending = StaffImport(
         organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
         user_id=actor.id if actor else None, filename=filename[:200], file_kind=result.file_kind,
@@ -104,10 +121,13 @@ def apply(
     *, session: Session, strategy: Strategy, pending: StaffImport, actor: User | None, commit: bool = True,
 ) -> None:
     """Replace the strategy's baseline (staff, FTE, leaders, diversity counts) with the import's."""
+    if pending.status == "expired":
+        raise ServiceError("This preview has expired: upload the file again.")
     if pending.status != "pending":
         raise ServiceError("This import has already been used or discarded: upload the file again.")
     if utcnow() - pending.created_at > PENDING_LIFETIME:
         raise ServiceError("This preview has expired: upload the file again.")
+    _expire_old(session)
     counts = json.loads(pending.counts)
     areas = {a.code: a for a in areas_of(session, strategy)}
     levels = {lv.key: lv for lv in levels_of(session, strategy)}
@@ -154,6 +174,7 @@ def apply(
 
 def discard(*, session: Session, pending: StaffImport, actor: User | None) -> None:
     """Forget a pending import's counts."""
+    _expire_old(session)
     before = pending.status
     pending.status = "discarded"
     pending.counts = "{}"

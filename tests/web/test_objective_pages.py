@@ -958,6 +958,9 @@ def test_an_import_with_any_problem_is_refused_through_the_page_and_nothing_is_s
     ("objectives.csv", csv_bytes("ref,title"), "The file has no 'level' column."),
     ("objectives.csv", csv_bytes("ref,title,level"), "The file has column headings but no objectives."),
     ("objectives.xlsx", b"PK\x03\x04 not really a workbook", ""),
+    # UTF-8 and Windows-1252 lines pasted together: refused, never stored as "SiÃ¢nâ€™s team".
+    ("objectives.csv", csv_bytes("ref,title,level", "T1,Siân’s team,team") + "T2,Rhodri’s team,team\n".encode("cp1252"),
+     "Line 3 is not UTF-8 text; save the file as CSV UTF-8 and try again."),
 ])
 def test_a_file_that_cannot_be_read_is_refused_with_one_sentence(
         client: FlaskClient, db: Session, strategy: Strategy, signed_in, name: str, data: bytes, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import random
 import re
 from collections import Counter
@@ -654,3 +655,57 @@ def test_board_member_types_are_previewed_and_stored_as_the_boards_counts_by_typ
         DiversityCount.strategy_id == strategy.id, DiversityCount.characteristic == "ethnicity",
         DiversityCount.level_id == board.id, DiversityCount.board_type.is_(None))).one()  # type: ignore[union-attr]
     assert whole == 4
+
+
+def test_a_preview_left_an_hour_is_purged_on_the_next_upload(client, db: Session, database_url: str, strategy, areas,
+                                                             signed_in) -> None:
+    from datetime import timedelta
+
+    from planner.models import AuditEvent, utcnow
+
+    signed_in("planner")
+    old_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    fresh_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    old = db.get(StaffImport, old_id)
+    assert old is not None
+    old.created_at = utcnow() - staff_import.PENDING_LIFETIME - timedelta(minutes=1)
+    db.add(old)
+    db.commit()
+    assert pending_imports(database_url) == 2
+    newest_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    with Session(engine_for(database_url)) as session:
+        purged = session.get(StaffImport, old_id)
+        assert purged is not None
+        assert (purged.status, purged.counts, purged.summary) == ("expired", "{}", "{}")
+        assert {session.get(StaffImport, i).status for i in (fresh_id, newest_id)} == {"pending"}  # type: ignore[union-attr]
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "expire")).all()
+        assert [(e.entity, e.entity_id) for e in events] == [("staff_import", old_id)]
+    response = client.post(f"/strategies/{strategy.id}/baseline/import/{old_id}/confirm", follow_redirects=True)
+    assert "This preview has expired: upload the file again." in page_text(response)
+    assert stored(database_url, strategy) == BEFORE
+
+
+def test_a_heading_row_of_a_million_columns_is_refused_and_nothing_is_held(client, database_url: str, strategy,
+                                                                            areas, signed_in) -> None:
+    signed_in("planner")
+    data = csv_bytes(GOOD_ROWS, header=HEADER + [f"Column {i}" for i in range(1_000_000)])
+    boundary = "planner-test-boundary"  # written out: the test client would spool it to a file it never closes
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="extract"; filename="staff.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    response = client.post(f"/strategies/{strategy.id}/baseline/import", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400
+    assert parsed(response).errors == [f"Row 1 has {len(HEADER) + 1_000_000:,} columns; the limit is 200."]
+    assert pending_imports(database_url) == 0
+    assert stored(database_url, strategy) == BEFORE
+
+
+def test_the_summary_held_for_a_preview_is_bounded(client, db: Session, strategy, areas, signed_in) -> None:
+    signed_in("planner")
+    extra = [f"Free text column {i} " + "x" * 200 for i in range(200 - len(HEADER))]
+    rows = [list(row) + [""] * len(extra) for row in GOOD_ROWS]
+    import_id = import_id_of(upload(client, strategy, csv_bytes(rows, header=HEADER + extra)))
+    pending = db.get(StaffImport, import_id)
+    assert pending is not None
+    assert len(json.loads(pending.summary)["ignored_columns"]) == len(extra)
+    assert len(pending.summary) < 20_000  # every heading cut to 60 characters, at most 200 of them
