@@ -81,6 +81,10 @@ def load_config(test_config: dict[str, object] | None = None) -> dict[str, objec
         "LOGIN_MAX_FAILURES": int(env.get("PLANNER_LOGIN_MAX_FAILURES", 5)),
         "LOGIN_WINDOW_MINUTES": int(env.get("PLANNER_LOGIN_WINDOW_MINUTES", 15)),
         "PORT": int(env.get("PORT", 5000)),
+        # Where forecasts and other derived results are shared between workers: the database, Redis
+        # (REDIS_URL), or "off" (each request works everything out).
+        "DERIVED_RESULTS": env.get("PLANNER_DERIVED_RESULTS", "database"),
+        "REDIS_URL": env.get("REDIS_URL", ""),
         # Rate limits (planner.web.limits): counted in the database so every worker shares them, in
         # Redis when a redis:// URI is given, in the process's memory only in development. Off in the
         # tests (PLANNER_ENV=testing) unless a test turns them on.

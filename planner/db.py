@@ -11,7 +11,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+import planner.revisions  # noqa: F401 (moves revisions on every session's writes)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DERIVED_STORE = "planner_derived_store"  # app.extensions: where derived results are shared
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -52,6 +55,9 @@ def get_session() -> Session:
     """The session of this request, opened on first use and closed at teardown."""
     if "db_session" not in g:
         g.db_session = Session(get_engine(), expire_on_commit=False)
+        from planner.services import derived
+
+        derived.attach(g.db_session, current_app.extensions.get(DERIVED_STORE), str(current_app.config["SECRET_KEY"]))
     session: Session = g.db_session
     return session
 
@@ -88,5 +94,12 @@ def current_revision(url: str) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    """Close the request's session at teardown."""
+    """Close the request's session at teardown; share derived results where the config says."""
+    from planner.services import derived
+
     app.teardown_appcontext(_close_session)
+    where = str(app.config.get("DERIVED_RESULTS", "database"))
+    if app.config.get("REDIS_URL"):
+        app.extensions[DERIVED_STORE] = derived.RedisStore(str(app.config["REDIS_URL"]))
+    elif where == "database":
+        app.extensions[DERIVED_STORE] = derived.DatabaseStore(get_engine(app))

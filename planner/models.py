@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint, event
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 ROLE_NAMES = {
@@ -110,6 +110,24 @@ class RateLimitCounter(SQLModel, table=True):
     hits: int = 0
     # Seconds since the epoch when the window ends; a row past it counts as empty and is purged.
     expires_at: float = Field(index=True)
+
+
+class Revision(SQLModel, table=True):
+    """How many writes a scope has seen (`strategy:ID`, `organisation:ID` or `all`): the key that
+    derived results are kept under (planner.revisions), moved in each write's own transaction."""
+
+    scope: str = Field(primary_key=True, max_length=40)
+    value: int = 0
+
+
+class DerivedResult(SQLModel, table=True):
+    """A result worked out from a strategy's data (a forecast, the completeness check...), kept under
+    its revisions so any worker can reuse it until the data changes (planner.services.derived).
+    The value is compressed and signed with the secret key; a row that fails its check is ignored."""
+
+    key: str = Field(primary_key=True, max_length=64)  # SHA-256 of the kind, the parts and the revisions
+    value: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class AuditEvent(SQLModel, table=True):

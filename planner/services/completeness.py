@@ -10,6 +10,7 @@ from sqlmodel import Session, func, select
 
 from planner.dates import long_date
 from planner.models import AssessedCount, DiversityCount, DiversityTarget, Organisation, Strategy
+from planner.services import derived
 from planner.services.baseline import summarise
 from planner.services.structure import bands_by_level
 from planner.steps import step
@@ -159,7 +160,14 @@ def _consult(session: Session, strategy: Strategy, today: date) -> list[Item]:
 
 
 def completeness(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
-    """Everything the strategy still lacks, in the journey's order; empty when it is complete."""
+    """Everything the strategy still lacks, in the journey's order; empty when it is complete. Worked
+    out once per revision of the strategy and day (planner.services.derived)."""
+    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+                                 kind="completeness", parts=(today.isoformat(),),
+                                 compute=lambda: _completeness(session, strategy, organisation, today)))
+
+
+def _completeness(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
     from planner.services.competencies import reusing_gaps
 
     with reusing_gaps(session):

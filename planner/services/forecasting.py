@@ -12,6 +12,7 @@ from sqlmodel import Session
 from planner import areas as tree
 from planner.forecast import Problem, SpecError, forecast
 from planner.models import Scenario, Strategy
+from planner.services import derived
 from planner.services.scenarios import spec_for
 from planner.services.structure import areas_of, nodes
 
@@ -43,19 +44,26 @@ class ScenarioRun:
 
 
 def run(session: Session, strategy: Strategy, scenario: Scenario, *, with_bands: bool = True) -> ScenarioRun:
-    """Build the scenario's spec and forecast it."""
+    """Build the scenario's spec and forecast it, once per revision of the strategy (planner.services.derived).
+    Callers may read the run but must not change its spec or result: they are shared."""
+    spec, result, problems = derived.remember(
+        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+        kind="forecast", parts=(scenario.id, with_bands),
+        compute=lambda: _forecast(session, strategy, scenario, with_bands))
+    return ScenarioRun(scenario=scenario, spec=spec, result=result, problems=list(problems))
+
+
+def _forecast(session: Session, strategy: Strategy, scenario: Scenario,
+              with_bands: bool) -> tuple[dict[str, Any], dict[str, Any] | None, list[Problem]]:
     spec = spec_for(session, strategy, scenario)
     if not with_bands:
         spec.pop("uncertainty", None)
-    outcome = ScenarioRun(scenario=scenario, spec=spec)
     if not spec["areas"]:
-        outcome.problems = [Problem("areas", "no area has staff or leaders in the baseline yet")]
-        return outcome
+        return spec, None, [Problem("areas", "no area has staff or leaders in the baseline yet")]
     try:
-        outcome.result = forecast(spec)
+        return spec, forecast(spec), []
     except SpecError as exc:
-        outcome.problems = exc.problems
-    return outcome
+        return spec, None, list(exc.problems)
 
 
 def area_rollup(session: Session, strategy: Strategy, result: dict[str, Any], year: int) -> dict[int, dict[str, float]]:

@@ -1,0 +1,166 @@
+"""Results worked out once per change: a forecast, the completeness check, the task list, survey
+results and the like are kept under the revisions of the strategy they come from (planner.revisions),
+so every request and every worker reuses them until a write moves a revision, and a stale one can
+never be served: the revision is in the key, so nothing needs "invalidating".
+
+Two levels: within one transaction a result is remembered in `session.info` (a page that asks for
+the forecast five times works it out once), and across requests in a store shared by every worker:
+the database by default, Redis when `REDIS_URL` is set (`store_for`). The store travels with the
+session (`attach`), so services stay free of Flask. What is stored is pickled, compressed and signed
+with the secret key; a value that fails its signature is ignored, so a row written by anyone but
+the app is never unpickled. Results worked out inside a transaction that has written are never
+shared: if it rolled back, its revision number would be used again for other data."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import pickle
+import random
+import zlib
+from collections.abc import Callable, Hashable
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from planner import revisions
+from planner.models import DerivedResult, utcnow
+
+T = TypeVar("T")
+MEMO = "planner_derived"  # session.info: results of this transaction
+STORE = "planner_derived_store"  # session.info: the shared store (with its key), set by `attach`
+LARGEST = 32 * 1024 * 1024  # bytes compressed: a result larger than this is worked out each time
+KEPT = timedelta(days=1)  # results older than this are purged (now and then, as others are stored)
+
+
+class Store(Protocol):
+    """Where shared results are kept, by key."""
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes kept under `key`, or None."""
+
+    def put(self, key: str, value: bytes) -> None:
+        """Keep `value` under `key` (best effort: a store that is busy may drop it)."""
+
+
+class DatabaseStore:
+    """Results in the app's own database (table derivedresult), written on a connection of their own so
+    a page that only reads never writes in its own transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes kept under `key`, or None."""
+        try:
+            with self.engine.connect() as connection:
+                found = connection.execute(select(DerivedResult.value)  # type: ignore[call-overload]
+                                           .where(DerivedResult.key == key)).scalar_one_or_none()
+        except SQLAlchemyError:
+            return None
+        return bytes(found) if found is not None else None
+
+    def put(self, key: str, value: bytes) -> None:
+        """Keep `value` under `key`; on a busy SQLite database, give up after a moment rather than wait."""
+        table = DerivedResult.__table__  # type: ignore[attr-defined]
+        try:
+            with self.engine.begin() as connection:
+                sqlite = connection.dialect.name == "sqlite"
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA busy_timeout=250")
+                insert = revisions._upsert(connection.dialect.name)(table).values(key=key, value=value,
+                                                                                 created_at=utcnow())
+                connection.execute(insert.on_conflict_do_update(index_elements=["key"],
+                                                                set_={"value": value, "created_at": utcnow()}))
+                if random.random() < 0.02:  # noqa: S311 (not a secret: how often to tidy up)
+                    connection.execute(delete(table).where(table.c.created_at < utcnow() - KEPT))
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA busy_timeout=10000")
+        except SQLAlchemyError:
+            return
+
+
+class RedisStore:
+    """Results in Redis (`REDIS_URL`), each kept for a day."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            import redis  # type: ignore[import-not-found]
+        except ImportError as exc:  # pragma: no cover - depends on what is installed
+            raise RuntimeError("REDIS_URL is set, but the redis package is not installed: "
+                               "pip install 'redis>=5,<9', or unset REDIS_URL to keep results in the database") from exc
+        self.client = redis.Redis.from_url(url)
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes kept under `key`, or None."""
+        found = self.client.get(f"planner:derived:{key}")
+        return bytes(found) if found is not None else None
+
+    def put(self, key: str, value: bytes) -> None:
+        """Keep `value` under `key` for a day."""
+        self.client.set(f"planner:derived:{key}", value, ex=int(KEPT.total_seconds()))
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of the app's own code: a result kept by one release is never served by the next."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def attach(session: Session, store: Store | None, secret: str) -> None:
+    """Let results worked out in this session be shared through `store`, signed with `secret`."""
+    if store is not None:
+        session.info[STORE] = (store, hashlib.sha256(b"planner-derived:" + secret.encode()).digest())
+
+
+def _sealed(value: Any, secret: bytes) -> bytes:
+    body = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return hmac.new(secret, body, hashlib.sha256).digest() + body
+
+
+def _opened(raw: bytes, secret: bytes) -> tuple[bool, Any]:
+    tag, body = raw[:32], raw[32:]
+    if not hmac.compare_digest(tag, hmac.new(secret, body, hashlib.sha256).digest()):
+        return False, None
+    return True, pickle.loads(zlib.decompress(body))  # noqa: S301 (signed by us: see the module's docstring)
+
+
+def remember(session: Session, *, strategy_id: int, organisation_id: int, kind: str, parts: tuple[Hashable, ...],
+             compute: Callable[[], T], shared: bool = True) -> T:
+    """`compute()`, worked out once per revision of the strategy: from this transaction's memory, else
+    the shared store (when `shared`, for plain values only: no database records), else worked out now.
+    `parts` is everything else the result depends on (a scenario's id, today's date, an audience)."""
+    scopes = revisions.read(session, [revisions.strategy_scope(strategy_id),
+                                      revisions.organisation_scope(organisation_id), revisions.ALL])
+    memo_key = (kind, strategy_id, parts, tuple(scopes.values()))
+    memo: dict[Hashable, Any] = session.info.setdefault(MEMO, {})
+    if memo_key in memo:
+        return memo[memo_key]  # type: ignore[no-any-return]
+    store, secret = session.info.get(STORE, (None, b""))
+    sharing = shared and store is not None and not session.info.get(revisions.WROTE)
+    key = hashlib.sha256(repr((code_fingerprint(), memo_key)).encode()).hexdigest()
+    if sharing:
+        raw = store.get(key)
+        if raw is not None:
+            ok, value = _opened(raw, secret)
+            if ok:
+                memo[memo_key] = value
+                return value  # type: ignore[no-any-return]
+    value = compute()
+    memo[memo_key] = value
+    if sharing and not session.info.get(revisions.WROTE):
+        sealed = _sealed(value, secret)
+        if len(sealed) <= LARGEST:
+            store.put(key, sealed)
+    return value

@@ -1,0 +1,255 @@
+"""Revisions move on every write, and derived results are kept under them: a result is worked out once
+per change, and a stale one is never served (planner.revisions, planner.services.derived)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, select
+
+from planner import revisions
+from planner.db import engine_for, upgrade
+from planner.models import (
+    AuditEvent,
+    DerivedResult,
+    Objective,
+    Organisation,
+    Scenario,
+    ScenarioLevel,
+    Strategy,
+    User,
+)
+from planner.services import derived, forecasting
+from tests import factories
+
+SECRET = "a-secret-key-for-signing-results"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, Strategy, Organisation]]:
+    with factories.demo_database(tmp_path_factory.mktemp("revisions")) as found:
+        yield found
+
+
+def _scopes(session: Session, strategy: Strategy) -> dict[str, int]:
+    session.info.pop(revisions.SEEN, None)
+    return revisions.read(session, [revisions.strategy_scope(strategy.id),  # type: ignore[arg-type]
+                                    revisions.organisation_scope(strategy.organisation_id), revisions.ALL])
+
+
+def _changed_value(column: Any, value: Any) -> Any:
+    kind = column.type.python_type
+    if kind is bool:
+        return not value
+    if kind is int:
+        return (value or 0) + 1
+    if kind is float:
+        return (value or 0.0) + 0.5
+    if kind is str:
+        length = getattr(column.type, "length", None) or 200
+        return ("changed " + (value or ""))[:length] if value != "changed" else "other"
+    if kind is dt.date:
+        return (value or dt.date(2026, 1, 1)) - dt.timedelta(days=1)
+    raise TypeError(kind)
+
+
+def _editable_column(model: type[SQLModel]) -> Any | None:
+    table = model.__table__  # type: ignore[attr-defined]
+    for column in table.columns:
+        if column.primary_key or column.foreign_keys or column.name in {"version", "created_at", "updated_at"}:
+            continue
+        if column.unique or any(column.name in c.columns for c in table.constraints if hasattr(c, "columns")
+                                and len(c.columns) > 1):
+            continue
+        try:
+            kind = column.type.python_type
+        except NotImplementedError:
+            continue
+        if kind in (bool, int, float, str, dt.date):
+            return column
+    return None
+
+
+def test_a_change_to_any_record_moves_the_revision_of_what_it_belongs_to(demo) -> None:  # type: ignore[no-untyped-def]
+    session, strategy, organisation = demo
+    covered = []
+    from sqlmodel.main import default_registry
+
+    for mapper in default_registry.mappers:
+        model = mapper.class_
+        table = getattr(model, "__table__", None)
+        if table is None or table.name in revisions.IGNORED_TABLES | {"strategyversion"}:  # versions are frozen
+            continue
+        row = session.exec(select(model).limit(1)).first()
+        column = _editable_column(model)
+        if row is None or column is None:
+            continue
+        key = mapper.get_property_by_column(column).key
+        if isinstance(row, User) and key in {"last_login_at", "session_version", "password_hash"}:
+            continue
+        before = _scopes(session, strategy)
+        setattr(row, key, _changed_value(column, getattr(row, key)))
+        session.flush()
+        after = _scopes(session, strategy)
+        if isinstance(row, Strategy) or getattr(row, "strategy_id", None) == strategy.id:
+            expected = revisions.strategy_scope(strategy.id)  # type: ignore[arg-type]
+        elif getattr(row, "strategy_id", None) is None and (isinstance(row, Organisation)
+                                                            or getattr(row, "organisation_id", None)):
+            expected = revisions.organisation_scope(organisation.id)  # type: ignore[arg-type]
+        else:
+            expected = revisions.ALL
+        assert after[expected] == before[expected] + 1, f"{table.name}.{key} did not move {expected}"
+        session.rollback()
+        covered.append(table.name)
+    # The demo has rows in most tables: every one of those is checked.
+    assert len(covered) >= 33, covered
+    assert {"strategy", "area", "level", "areabaseline", "leadercount", "scenario", "scenariolevel",
+            "diversitycount", "diversitytarget", "assessedcount", "objective", "checkin", "surveyanswer",
+            "comment", "boardcover"} <= set(covered)
+
+
+def test_a_new_record_and_a_deleted_one_move_it_too(demo) -> None:  # type: ignore[no-untyped-def]
+    session, strategy, _organisation = demo
+    before = _scopes(session, strategy)
+    objective = Objective(organisation_id=strategy.organisation_id, strategy_id=strategy.id, ref="X9",  # type: ignore[arg-type]
+                          title="A new one", level="team")
+    session.add(objective)
+    session.flush()
+    middle = _scopes(session, strategy)
+    session.delete(objective)
+    session.flush()
+    after = _scopes(session, strategy)
+    scope = revisions.strategy_scope(strategy.id)  # type: ignore[arg-type]
+    assert before[scope] < middle[scope] < after[scope]
+    session.rollback()
+
+
+def test_a_bulk_update_moves_everything_and_bookkeeping_moves_nothing(demo) -> None:  # type: ignore[no-untyped-def]
+    session, strategy, _organisation = demo
+    before = _scopes(session, strategy)
+    session.execute(update(Objective).where(Objective.strategy_id == strategy.id).values(weight=2))  # type: ignore[arg-type]
+    assert _scopes(session, strategy)[revisions.ALL] == before[revisions.ALL] + 1
+    session.rollback()
+    before = _scopes(session, strategy)
+    session.add(AuditEvent(organisation_id=strategy.organisation_id, action="read", entity="strategy"))
+    user = session.exec(select(User)).first()
+    assert user is not None
+    user.last_login_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    assert _scopes(session, strategy) == before
+    session.rollback()
+
+
+def test_a_rolled_back_write_leaves_the_revisions_as_they_were(demo) -> None:  # type: ignore[no-untyped-def]
+    session, strategy, _organisation = demo
+    before = _scopes(session, strategy)
+    strategy.vision = "Changed and then not"
+    session.flush()
+    session.rollback()
+    assert _scopes(session, strategy) == before
+
+
+@pytest.fixture
+def shared(tmp_path: Path) -> Iterator[tuple[str, derived.DatabaseStore]]:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    upgrade(url)
+    with Session(engine_for(url)) as session:
+        org = factories.make_org(session)
+        factories.make_strategy(session, org)
+        session.commit()
+    yield url, derived.DatabaseStore(engine_for(url))
+
+
+def _session(url: str, store: derived.Store) -> Session:
+    session = Session(engine_for(url), expire_on_commit=False)
+    derived.attach(session, store, SECRET)
+    return session
+
+
+def _counted(calls: list[int]) -> Any:
+    def compute() -> dict[str, int]:
+        calls.append(1)
+        return {"answer": len(calls)}
+    return compute
+
+
+def test_a_result_is_worked_out_once_per_revision_across_sessions(shared) -> None:  # type: ignore[no-untyped-def]
+    url, store = shared
+    calls: list[int] = []
+    with _session(url, store) as first, _session(url, store) as second:
+        strategy = first.exec(select(Strategy)).one()
+        ask = {"strategy_id": strategy.id, "organisation_id": strategy.organisation_id, "kind": "test", "parts": ()}
+        assert derived.remember(first, **ask, compute=_counted(calls)) == {"answer": 1}
+        assert derived.remember(first, **ask, compute=_counted(calls)) == {"answer": 1}  # this transaction's memory
+        assert derived.remember(second, **ask, compute=_counted(calls)) == {"answer": 1}  # the shared store
+        assert len(calls) == 1
+        strategy.vision = "A new vision"
+        first.add(strategy)
+        first.commit()
+        second.rollback()  # a new transaction sees the new revision
+        assert derived.remember(second, **ask, compute=_counted(calls)) == {"answer": 2}
+        assert len(calls) == 2
+
+
+def test_a_transaction_that_has_written_shares_nothing(shared) -> None:  # type: ignore[no-untyped-def]
+    url, store = shared
+    calls: list[int] = []
+    with _session(url, store) as writer, _session(url, store) as reader:
+        strategy = writer.exec(select(Strategy)).one()
+        ask = {"strategy_id": strategy.id, "organisation_id": strategy.organisation_id, "kind": "test", "parts": ()}
+        strategy.vision = "Not kept"
+        writer.add(strategy)
+        writer.flush()
+        derived.remember(writer, **ask, compute=_counted(calls))
+        writer.rollback()  # the revision it worked at will be used again for other data
+        derived.remember(reader, **ask, compute=_counted(calls))
+        assert len(calls) == 2
+        assert reader.exec(select(DerivedResult)).all() != []  # the reader's result is shared
+
+
+def test_a_result_not_signed_with_the_key_is_never_opened(shared) -> None:  # type: ignore[no-untyped-def]
+    url, store = shared
+    calls: list[int] = []
+    with _session(url, store) as session:
+        strategy = session.exec(select(Strategy)).one()
+        ask = {"strategy_id": strategy.id, "organisation_id": strategy.organisation_id, "kind": "test", "parts": ()}
+        derived.remember(session, **ask, compute=_counted(calls))
+    with Session(engine_for(url)) as session:
+        for row in session.exec(select(DerivedResult)):
+            row.value = b"\x00" * 32 + row.value[32:]  # a forged signature over the same pickle
+            session.add(row)
+        session.commit()
+    with _session(url, store) as session:
+        assert derived.remember(session, **ask, compute=_counted(calls)) == {"answer": 2}
+    with Session(engine_for(url), expire_on_commit=False) as session:
+        derived.attach(session, store, "another-secret")
+        assert derived.remember(session, **ask, compute=_counted(calls)) == {"answer": 3}
+
+
+def test_the_forecast_is_shared_and_follows_a_change_of_assumptions(demo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    session, strategy, _organisation = demo
+    store = derived.DatabaseStore(session.get_bind())  # type: ignore[arg-type]
+    derived.attach(session, store, SECRET)
+    scenario = session.exec(select(Scenario).where(Scenario.strategy_id == strategy.id)).first()
+    assert scenario is not None
+    worked = []
+    real = forecasting.forecast
+    monkeypatch.setattr(forecasting, "forecast", lambda spec: worked.append(1) or real(spec))
+    session.commit()
+    first = forecasting.run(session, strategy, scenario, with_bands=False)
+    session.commit()
+    again = forecasting.run(session, strategy, scenario, with_bands=False)
+    assert again.result == first.result and len(worked) == 1
+    scenario_level = session.exec(select(ScenarioLevel).where(ScenarioLevel.scenario_id == scenario.id)).first()
+    assert scenario_level is not None
+    scenario_level.leaver_rate = min(0.5, scenario_level.leaver_rate + 0.05)
+    session.add(scenario_level)
+    session.commit()
+    changed = forecasting.run(session, strategy, scenario, with_bands=False)
+    assert len(worked) == 2 and changed.result != first.result
+    session.info.pop(derived.STORE, None)
