@@ -102,4 +102,4 @@ def init_app(app: Flask) -> None:
     if app.config.get("REDIS_URL"):
         app.extensions[DERIVED_STORE] = derived.RedisStore(str(app.config["REDIS_URL"]))
     elif where == "database":
-        app.extensions[DERIVED_STORE] = derived.DatabaseStore(get_engine(app))
+        app.extensions[DERIVED_STORE] = derived.DatabaseStore.for_url(str(app.config["DATABASE_URL"]), get_engine(app))

@@ -253,3 +253,4 @@ def test_the_forecast_is_shared_and_follows_a_change_of_assumptions(demo, monkey
     changed = forecasting.run(session, strategy, scenario, with_bands=False)
     assert len(worked) == 2 and changed.result != first.result
     session.info.pop(derived.STORE, None)
+    session.info.pop(derived.MEMO, None)

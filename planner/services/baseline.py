@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, select
 
 from planner import areas as tree
 from planner.models import Area, AreaBaseline, LeaderCount, Level, Organisation, Strategy, User
-from planner.services import ServiceError, finish
+from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
 from planner.services.structure import areas_of, levels_of, nodes
 
@@ -48,17 +49,25 @@ class BaselineSummary:
 def baseline_of(session: Session, strategy: Strategy) -> dict[int, AreaFigures]:
     """Each area's own figures (areas with nothing recorded are absent)."""
     level_keys = {lv.id: lv.key for lv in levels_of(session, strategy)}
-    figures: dict[int, AreaFigures] = {}
-    area_ids = [a.id for a in session.exec(select(Area).where(Area.strategy_id == strategy.id))]
-    if not area_ids:
-        return figures
-    for row in session.exec(select(AreaBaseline).where(AreaBaseline.area_id.in_(area_ids))):  # type: ignore[attr-defined]
-        figures[row.area_id] = AreaFigures(staff=row.staff, fte=row.fte)
-    for count in session.exec(select(LeaderCount).where(LeaderCount.area_id.in_(area_ids))):  # type: ignore[attr-defined]
-        key = level_keys.get(count.level_id)
+    staffing, counts = derived.remember(
+        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+        kind="baseline rows", parts=(), shared=False, compute=lambda: _baseline_rows(session, strategy))
+    # Fresh figures each time from the rows read once: callers may change what they are given.
+    figures = {area_id: AreaFigures(staff=staff, fte=fte) for area_id, staff, fte in staffing}
+    for area_id, level_id, count in counts:
+        key = level_keys.get(level_id)
         if key is not None:
-            figures.setdefault(count.area_id, AreaFigures()).leaders[key] = count.count
+            figures.setdefault(area_id, AreaFigures()).leaders[key] = count
     return figures
+
+
+def _baseline_rows(session: Session, strategy: Strategy) -> tuple[list[Any], list[Any]]:
+    in_strategy = select(Area.id).where(Area.strategy_id == strategy.id)
+    staffing = list(session.exec(select(AreaBaseline.area_id, AreaBaseline.staff, AreaBaseline.fte)
+                                 .where(AreaBaseline.area_id.in_(in_strategy))))  # type: ignore[attr-defined]
+    counts = list(session.exec(select(LeaderCount.area_id, LeaderCount.level_id, LeaderCount.count)
+                               .where(LeaderCount.area_id.in_(in_strategy))))  # type: ignore[attr-defined]
+    return staffing, counts
 
 
 def summarise(session: Session, strategy: Strategy) -> BaselineSummary:

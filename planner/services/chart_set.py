@@ -22,7 +22,7 @@ from planner.competencies.gaps import Gap
 from planner.diversity.disclosure import PUBLISHED, Audience
 from planner.exports import charts
 from planner.models import DiversityTarget, Organisation, Scenario, Strategy, Survey
-from planner.services import competencies, diversity, forecasting, objectives, surveys
+from planner.services import competencies, derived, diversity, forecasting, objectives, surveys
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import levels_of
 from planner.survey.scoring import Results
@@ -65,6 +65,46 @@ def forecast_figures(result: Mapping[str, Any] | None, level_names: Mapping[str,
     if "bands" in result:
         figures["bands"] = charts.bands(result, level_names)
     return figures
+
+
+@dataclass(frozen=True)
+class ForecastCharts:
+    """What the forecast page draws for a scenario: each chart as plotly JSON, and the external
+    appointments of every scenario by level (the comparison's table)."""
+
+    figures: dict[str, str]
+    comparison: dict[str, dict[str, float]]
+
+
+def forecast_charts(session: Session, strategy: Strategy, scenario: Scenario,
+                    all_scenarios: Sequence[Scenario]) -> ForecastCharts:
+    """The forecast page's charts, drawn once per revision of the strategy (planner.services.derived):
+    building plotly figures costs more than the forecast itself."""
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+                            kind="forecast charts", parts=(scenario.id, tuple(s.id for s in all_scenarios)),
+                            compute=lambda: _forecast_charts(session, strategy, scenario, all_scenarios))
+
+
+def _forecast_charts(session: Session, strategy: Strategy, scenario: Scenario,
+                     all_scenarios: Sequence[Scenario]) -> ForecastCharts:
+    levels = levels_of(session, strategy)
+    names = {lv.key: lv.name for lv in levels}
+    outcome = forecasting.run(session, strategy, scenario)
+    figures: dict[str, str] = {}
+    comparison: dict[str, dict[str, float]] = {}
+    if outcome.result is None:
+        return ForecastCharts(figures, comparison)
+    for name, figure in forecast_figures(outcome.result, names).items():
+        figures[name] = charts.figure_json(figure)
+    if len(all_scenarios) > 1:
+        ok = compared_results(session, strategy, all_scenarios)
+        figures["comparison"] = charts.figure_json(charts.scenario_comparison(ok, names))
+        for name, result in ok.items():
+            per_level = {lv.key: 0.0 for lv in levels}
+            for row in result["totals"]:
+                per_level[row["level"]] = per_level.get(row["level"], 0.0) + row["external_appointments"]
+            comparison[name] = per_level
+    return ForecastCharts(figures, comparison)
 
 
 def compared_results(session: Session, strategy: Strategy, scenarios: Sequence[Scenario]) -> dict[str, dict[str, Any]]:

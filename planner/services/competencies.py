@@ -27,7 +27,7 @@ from planner.models import (
     Strategy,
     User,
 )
-from planner.services import ServiceError, finish
+from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
 from planner.services.structure import areas_of, levels_of
 
@@ -82,7 +82,13 @@ def ensure_frameworks(session: Session, organisation_id: int, *, commit: bool = 
 
 
 def catalogue(session: Session, organisation_id: int) -> Catalogue:
-    """The organisation's frameworks with their domains and competencies."""
+    """The organisation's frameworks with their domains and competencies (read once per transaction and
+    revision)."""
+    return derived.remember(session, strategy_id=None, organisation_id=organisation_id, kind="catalogue", parts=(),
+                            shared=False, compute=lambda: _catalogue(session, organisation_id))
+
+
+def _catalogue(session: Session, organisation_id: int) -> Catalogue:
     frameworks = list(session.exec(select(CompetencyFramework).where(
         CompetencyFramework.organisation_id == organisation_id).order_by(CompetencyFramework.position,
                                                                           CompetencyFramework.id)))

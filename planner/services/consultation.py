@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from planner.dates import long_date
 from planner.models import Comment, Consultation, EngagementEvent, Strategy, User, utcnow
-from planner.services import ServiceError, finish
+from planner.services import ServiceError, derived, finish
 from planner.services.audit import diff, record
 
 SECTIONS = {
@@ -189,8 +189,9 @@ def close_consultation(*, session: Session, consultation: Consultation, actor: U
 
 def consultations_of(session: Session, strategy: Strategy) -> list[Consultation]:
     """The strategy's consultations, the latest to open first."""
-    return list(session.exec(select(Consultation).where(Consultation.strategy_id == strategy.id)
-                             .order_by(col(Consultation.opens_on).desc(), col(Consultation.id).desc())))
+    return derived.records(session, strategy, "consultations", lambda: list(session.exec(
+        select(Consultation).where(Consultation.strategy_id == strategy.id)
+        .order_by(col(Consultation.opens_on).desc(), col(Consultation.id).desc()))))
 
 
 def consultation_by_token(session: Session, token: str) -> Consultation | None:

@@ -3,7 +3,7 @@ results and the like are kept under the revisions of the strategy they come from
 so every request and every worker reuses them until a write moves a revision, and a stale one can
 never be served: the revision is in the key, so nothing needs "invalidating".
 
-Two levels: within one transaction a result is remembered in `session.info` (a page that asks for
+Two levels: within one web request a result is remembered in `session.info` (a page that asks for
 the forecast five times works it out once), and across requests in a store shared by every worker:
 the database by default, Redis when `REDIS_URL` is set (`store_for`). The store travels with the
 session (`attach`), so services stay free of Flask. What is stored is pickled, compressed and signed
@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import create_engine, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -56,6 +56,14 @@ class DatabaseStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    @classmethod
+    def for_url(cls, url: str, engine: Engine) -> DatabaseStore:
+        """The store for the app's database. On SQLite, connections of its own that wait a quarter of a
+        second at most for a busy database (a result not kept is only worked out again)."""
+        if url.startswith("sqlite"):
+            return cls(create_engine(url, connect_args={"check_same_thread": False, "timeout": 0.25}))
+        return cls(engine)
+
     def get(self, key: str) -> bytes | None:
         """The bytes kept under `key`, or None."""
         try:
@@ -71,17 +79,12 @@ class DatabaseStore:
         table = DerivedResult.__table__  # type: ignore[attr-defined]
         try:
             with self.engine.begin() as connection:
-                sqlite = connection.dialect.name == "sqlite"
-                if sqlite:
-                    connection.exec_driver_sql("PRAGMA busy_timeout=250")
                 insert = revisions._upsert(connection.dialect.name)(table).values(key=key, value=value,
                                                                                  created_at=utcnow())
                 connection.execute(insert.on_conflict_do_update(index_elements=["key"],
                                                                 set_={"value": value, "created_at": utcnow()}))
                 if random.random() < 0.02:  # noqa: S311 (not a secret: how often to tidy up)
                     connection.execute(delete(table).where(table.c.created_at < utcnow() - KEPT))
-                if sqlite:
-                    connection.exec_driver_sql("PRAGMA busy_timeout=10000")
         except SQLAlchemyError:
             return
 
@@ -119,7 +122,11 @@ def code_fingerprint() -> str:
 
 
 def attach(session: Session, store: Store | None, secret: str) -> None:
-    """Let results worked out in this session be shared through `store`, signed with `secret`."""
+    """Remember results in this session (a web request's: short, so what it read once holds for the
+    rest of it), and share them through `store` when there is one, signed with `secret`. A session
+    not attached (the command line's, a test's) works everything out each time it is asked, as it
+    may live long and see other sessions' writes between its reads."""
+    session.info.setdefault(MEMO, {})
     if store is not None:
         session.info[STORE] = (store, hashlib.sha256(b"planner-derived:" + secret.encode()).digest())
 
@@ -136,15 +143,22 @@ def _opened(raw: bytes, secret: bytes) -> tuple[bool, Any]:
     return True, pickle.loads(zlib.decompress(body))  # noqa: S301 (signed by us: see the module's docstring)
 
 
-def remember(session: Session, *, strategy_id: int, organisation_id: int, kind: str, parts: tuple[Hashable, ...],
+def remember(session: Session, *, strategy_id: int | None, organisation_id: int, kind: str, parts: tuple[Hashable, ...],
              compute: Callable[[], T], shared: bool = True) -> T:
     """`compute()`, worked out once per revision of the strategy: from this transaction's memory, else
     the shared store (when `shared`, for plain values only: no database records), else worked out now.
-    `parts` is everything else the result depends on (a scenario's id, today's date, an audience)."""
-    scopes = revisions.read(session, [revisions.strategy_scope(strategy_id),
-                                      revisions.organisation_scope(organisation_id), revisions.ALL])
-    memo_key = (kind, strategy_id, parts, tuple(scopes.values()))
-    memo: dict[Hashable, Any] = session.info.setdefault(MEMO, {})
+    `parts` is everything else the result depends on (a scenario's id, today's date, an audience).
+    With no strategy, a result of the organisation's own records (its competency frameworks...)."""
+    memo: dict[Hashable, Any] | None = session.info.get(MEMO)
+    if memo is None:
+        return compute()
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # so what is about to be read, and the revisions, include this transaction's changes
+    wanted = [revisions.organisation_scope(organisation_id), revisions.ALL]
+    if strategy_id is not None:
+        wanted.insert(0, revisions.strategy_scope(strategy_id))
+    scopes = revisions.read(session, wanted)
+    memo_key = (kind, organisation_id, strategy_id, parts, tuple(scopes.values()))
     if memo_key in memo:
         return memo[memo_key]  # type: ignore[no-any-return]
     store, secret = session.info.get(STORE, (None, b""))
@@ -164,3 +178,12 @@ def remember(session: Session, *, strategy_id: int, organisation_id: int, kind: 
         if len(sealed) <= LARGEST:
             store.put(key, sealed)
     return value
+
+
+def records(session: Session, strategy: Any, kind: str, compute: Callable[[], list[T]],
+            parts: tuple[Hashable, ...] = ()) -> list[T]:
+    """A list of the strategy's records (its levels, its areas...), read once per transaction and
+    revision: a page that asks for the levels thirty times reads them once. A new list each time, so a
+    caller may sort or extend it; the records themselves are the session's own."""
+    return list(remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id, kind=kind,
+                         parts=parts, compute=compute, shared=False))

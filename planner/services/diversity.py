@@ -31,7 +31,7 @@ from planner.models import (
     Strategy,
     User,
 )
-from planner.services import ServiceError
+from planner.services import ServiceError, derived
 from planner.services.audit import record
 from planner.services.scenarios import spec_for
 from planner.services.structure import areas_of, levels_of, nodes
@@ -73,11 +73,14 @@ def named(session: Session, organisation_id: int, key: str) -> Characteristic:
     from dataclasses import replace
 
     base = characteristic(key)
-    labels = {row.group_key: row.label for row in session.exec(select(GroupLabel).where(
-        GroupLabel.organisation_id == organisation_id, GroupLabel.characteristic == base.key))}
-    if not labels:
+    labels: dict[str, str] = derived.remember(
+        session, strategy_id=None, organisation_id=organisation_id, kind="group names", parts=(), shared=False,
+        compute=lambda: {(row.characteristic, row.group_key): row.label for row in session.exec(
+            select(GroupLabel).where(GroupLabel.organisation_id == organisation_id))})
+    mine = {group: label for (char, group), label in labels.items() if char == base.key}
+    if not mine:
         return base
-    return replace(base, groups=tuple(replace(g, name=labels.get(g.key, g.name)) for g in base.groups))
+    return replace(base, groups=tuple(replace(g, name=mine.get(g.key, g.name)) for g in base.groups))
 
 
 def all_named(session: Session, organisation_id: int) -> tuple[Characteristic, ...]:
@@ -628,6 +631,13 @@ def diversity_report(session: Session, strategy: Strategy, organisation: Organis
     """The Diversity step as data: representation and indicators per characteristic, and targets, as
     the audience (else: published when suppressed, internal when not) may see them."""
     chosen = _audience(suppressed, audience)
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+                            kind="diversity report", parts=(scenario.id if scenario else None, str(chosen)),
+                            compute=lambda: _diversity_report(session, strategy, organisation, scenario, chosen))
+
+
+def _diversity_report(session: Session, strategy: Strategy, organisation: Organisation, scenario: Scenario | None,
+                      chosen: Audience) -> dict[str, Any]:
     suppressed = chosen == PUBLISHED
     representation_out = []
     for char in CHARACTERISTICS:

@@ -15,7 +15,7 @@ from planner.models import Area, CheckIn, Objective, Organisation, Strategy, Use
 from planner.objectives import progress as calc
 from planner.objectives.health import HEALTH_RULE, BelowHealth, TierHealth, below_health, tier_counts, weighted_progress
 from planner.objectives.smart import SmartResult, smart_check
-from planner.services import ServiceError
+from planner.services import ServiceError, derived
 from planner.services.audit import record
 from planner.services.structure import areas_of
 
@@ -85,7 +85,13 @@ def rag_explained(organisation: Organisation) -> list[str]:
 
 
 def cascade(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[ObjectiveView]:
-    """Every objective in tree order with its progress, roll-up, RAG and SMART check."""
+    """Every objective in tree order with its progress, roll-up, RAG and SMART check (worked out once per
+    transaction and revision)."""
+    return derived.records(session, strategy, "cascade", lambda: _cascade(session, strategy, organisation, today),
+                           parts=(today.isoformat(),))
+
+
+def _cascade(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[ObjectiveView]:
     rows = objectives_of(session, strategy)
     by_id = {o.id: o for o in rows}
     areas = {a.id: a for a in areas_of(session, strategy)}

@@ -23,7 +23,7 @@ from planner.models import (
     User,
     utcnow,
 )
-from planner.services import ServiceError, finish
+from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
 from planner.services.baseline import baseline_of
 from planner.services.structure import areas_of, levels_of
@@ -54,9 +54,8 @@ class AreaAssumptions:
 
 def scenarios_of(session: Session, strategy: Strategy) -> list[Scenario]:
     """The strategy's scenarios in their order."""
-    return list(session.exec(
-        select(Scenario).where(Scenario.strategy_id == strategy.id).order_by(Scenario.position, Scenario.id)
-    ))
+    return derived.records(session, strategy, "scenarios", lambda: list(session.exec(
+        select(Scenario).where(Scenario.strategy_id == strategy.id).order_by(Scenario.position, Scenario.id))))
 
 
 def scenario_by_name(session: Session, strategy_id: int, name: str) -> tuple[Strategy, Scenario]:
@@ -159,10 +158,26 @@ def delete_scenario(*, session: Session, strategy: Strategy, scenario: Scenario,
     session.commit()
 
 
+def _assumption_rows(session: Session, scenario: Scenario) -> tuple[list[ScenarioLevel], list[ScenarioArea],
+                                                                     list[ScenarioAreaLevel]]:
+    """This scenario's stored assumptions, read for every scenario of its strategy at once (a page that
+    forecasts three scenarios reads each table once)."""
+    def read() -> dict[int, tuple[list[Any], list[Any], list[Any]]]:
+        in_strategy = select(Scenario.id).where(Scenario.strategy_id == scenario.strategy_id)
+        out: dict[int, tuple[list[Any], list[Any], list[Any]]] = {}
+        for index, model in enumerate((ScenarioLevel, ScenarioArea, ScenarioAreaLevel)):
+            for row in session.exec(select(model).where(model.scenario_id.in_(in_strategy))):  # type: ignore[attr-defined]
+                out.setdefault(row.scenario_id, ([], [], []))[index].append(row)
+        return out
+
+    found = derived.remember(session, strategy_id=scenario.strategy_id, organisation_id=scenario.organisation_id,
+                             kind="scenario assumptions", parts=(), shared=False, compute=read)
+    return found.get(scenario.id, ([], [], []))  # type: ignore[arg-type]
+
+
 def level_assumptions(session: Session, strategy: Strategy, scenario: Scenario) -> dict[int, dict[str, float]]:
     """Level id -> its three rates (defaults for a level without any yet)."""
-    stored = {row.level_id: row for row in session.exec(
-        select(ScenarioLevel).where(ScenarioLevel.scenario_id == scenario.id))}
+    stored = {row.level_id: row for row in _assumption_rows(session, scenario)[0]}
     out: dict[int, dict[str, float]] = {}
     for level in levels_of(session, strategy):
         row = stored.get(level.id)  # type: ignore[arg-type]
@@ -173,9 +188,10 @@ def level_assumptions(session: Session, strategy: Strategy, scenario: Scenario) 
 def area_assumptions(session: Session, scenario: Scenario) -> dict[int, AreaAssumptions]:
     """Area id -> growth, spans and overrides (areas with nothing set are absent)."""
     out: dict[int, AreaAssumptions] = {}
-    for row in session.exec(select(ScenarioArea).where(ScenarioArea.scenario_id == scenario.id)):
+    _levels, area_rows, cells = _assumption_rows(session, scenario)
+    for row in area_rows:
         out[row.area_id] = AreaAssumptions(json.loads(row.staff_growth), {}, {})
-    for cell in session.exec(select(ScenarioAreaLevel).where(ScenarioAreaLevel.scenario_id == scenario.id)):
+    for cell in cells:
         entry = out.setdefault(cell.area_id, AreaAssumptions(0.0, {}, {}))
         if cell.span is not None:
             entry.spans[cell.level_id] = cell.span

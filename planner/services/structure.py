@@ -17,7 +17,7 @@ from planner.models import (
     User,
 )
 from planner.reference import all_bands, band_label
-from planner.services import ServiceError, finish
+from planner.services import ServiceError, derived, finish
 from planner.services.audit import diff, record
 
 AREA_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -26,19 +26,19 @@ RESERVED_LEVEL_KEYS = {"all"}  # "all" means every level in a diversity target
 
 
 def levels_of(session: Session, strategy: Strategy) -> list[Level]:
-    """The strategy's leadership levels, top first."""
-    return list(
-        session.exec(
-            select(Level).where(Level.strategy_id == strategy.id).order_by(Level.position, Level.id)
-        )
-    )
+    """The strategy's leadership levels, top first (read once per transaction and revision)."""
+    return derived.records(session, strategy, "levels", lambda: list(session.exec(
+        select(Level).where(Level.strategy_id == strategy.id).order_by(Level.position, Level.id))))  # type: ignore[arg-type]
 
 
 def areas_of(session: Session, strategy: Strategy) -> list[Area]:
-    """The strategy's areas in tree order."""
-    rows = list(session.exec(select(Area).where(Area.strategy_id == strategy.id)))
-    by_id = {a.id: a for a in rows}
-    return [by_id[node.id] for node, _ in tree.ordered(nodes(rows))]
+    """The strategy's areas in tree order (read once per transaction and revision)."""
+    def read() -> list[Area]:
+        rows = list(session.exec(select(Area).where(Area.strategy_id == strategy.id)))
+        by_id = {a.id: a for a in rows}
+        return [by_id[node.id] for node, _ in tree.ordered(nodes(rows))]
+
+    return derived.records(session, strategy, "areas", read)
 
 
 def nodes(rows: list[Area]) -> list[tree.Node]:
@@ -261,10 +261,8 @@ def delete_level(*, session: Session, strategy: Strategy, level: Level, actor: U
 
 def band_map(session: Session, strategy: Strategy) -> dict[str, int]:
     """Band -> level id, for the bands that count as leadership."""
-    return {
-        b.band: b.level_id
-        for b in session.exec(select(BandAssignment).where(BandAssignment.strategy_id == strategy.id))
-    }
+    return dict(derived.records(session, strategy, "band map", lambda: list(session.exec(
+        select(BandAssignment.band, BandAssignment.level_id).where(BandAssignment.strategy_id == strategy.id)))))
 
 
 def bands_by_level(session: Session, strategy: Strategy) -> dict[int, list[str]]:

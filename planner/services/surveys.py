@@ -11,7 +11,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from planner.models import Strategy, Survey, SurveyAnswer, SurveyGroup, SurveyItem, SurveyResponse, User
-from planner.services import ServiceError, finish, survey_codes
+from planner.services import ServiceError, derived, finish, survey_codes
 from planner.services.audit import record
 from planner.survey.items import Dimension, Item, RespondentGroup, default_instrument
 from planner.survey.scoring import Response, Results, score
@@ -84,8 +84,9 @@ def set_groups(*, session: Session, survey: Survey, names: list[str], actor: Use
 
 def surveys_of(session: Session, strategy: Strategy) -> list[Survey]:
     """The strategy's surveys, newest first."""
-    return list(session.exec(select(Survey).where(Survey.strategy_id == strategy.id)
-                             .order_by(Survey.created_at.desc(), Survey.id.desc())))  # type: ignore[attr-defined]
+    return derived.records(session, strategy, "surveys", lambda: list(session.exec(
+        select(Survey).where(Survey.strategy_id == strategy.id)
+        .order_by(Survey.created_at.desc(), Survey.id.desc()))))  # type: ignore[attr-defined]
 
 
 def create_survey(*, session: Session, strategy: Strategy, name: str, closes_on: date | None, actor: User | None,
@@ -260,6 +261,13 @@ def results_wait_for_closing(survey: Survey, today: date | None = None) -> bool:
 def results(session: Session, survey: Survey, today: date | None = None) -> Results:
     """The survey's results under the five-response rule (for an invitation survey, five different codes,
     and nothing at all until it has closed). Pages, the API, packs and charts all ask here."""
+    day = today or date.today()
+    return derived.remember(session, strategy_id=survey.strategy_id, organisation_id=survey.organisation_id,
+                            kind="survey results", parts=(survey.id, day.isoformat()),
+                            compute=lambda: _results(session, survey, day))
+
+
+def _results(session: Session, survey: Survey, today: date) -> Results:
     keys = [g.key for g in groups_of(session, survey)]
     comparison = default_comparison() if default_comparison() in keys else (keys[0] if keys else "")
     responses = responses_of(session, survey)

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, render_template, request
 
 from planner.band_words import AGREE, band_gaps
 from planner.db import get_session
-from planner.exports import charts
 from planner.models import Scenario, Strategy
 from planner.services import chart_set, forecasting
 from planner.services.scenarios import scenarios_of
@@ -37,19 +36,8 @@ def index(strategy_id: int) -> str:
     levels = levels_of(db, strategy)
     names = {lv.key: lv.name for lv in levels}
     outcome = forecasting.run(db, strategy, scenario) if scenario else None
-    figures: dict[str, str] = {}
-    comparison: dict[str, dict[str, float]] = {}
-    if outcome is not None and outcome.result is not None:
-        for name, figure in chart_set.forecast_figures(outcome.result, names).items():
-            figures[name] = charts.figure_json(figure)
-        if len(all_scenarios) > 1:
-            ok = chart_set.compared_results(db, strategy, all_scenarios)
-            figures["comparison"] = charts.figure_json(charts.scenario_comparison(ok, names))
-            for name, result in ok.items():
-                per_level = {lv.key: 0.0 for lv in levels}
-                for row in result["totals"]:
-                    per_level[row["level"]] = per_level.get(row["level"], 0.0) + row["external_appointments"]
-                comparison[name] = per_level
+    drawn = chart_set.forecast_charts(db, strategy, scenario, all_scenarios) if scenario else None
+    figures, comparison = (drawn.figures, drawn.comparison) if drawn else ({}, {})
     expected: dict[tuple[str, int], dict[str, float]] = {}
     band_sentences: list[str] = []
     if outcome is not None and outcome.result is not None and outcome.result.get("bands"):

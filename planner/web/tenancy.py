@@ -36,8 +36,10 @@ def current_org() -> Organisation | None:
             organisation = db.get(Organisation, token.organisation_id)
         else:
             org_id = session.get("org_id")
-            if isinstance(org_id, int) and role_in(db, current_user, org_id) is not None:
+            role = role_in(db, current_user, org_id) if isinstance(org_id, int) else None
+            if role is not None:
                 organisation = db.get(Organisation, org_id)
+                g.current_role = role  # asked already: current_role need not ask again
             else:
                 memberships = memberships_of(db, current_user)
                 if memberships:
