@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Any
 
-from wtforms import Field, IntegerField, StringField
+from wtforms import Field, HiddenField, IntegerField, StringField
 from wtforms.validators import NumberRange, StopValidation
 
 Errors = list[tuple[str, str]]
@@ -161,3 +161,30 @@ class DateTextField(_OneMessage, StringField):
         if self.raw_data:
             return str(self.raw_data[0])
         return self.data.isoformat() if isinstance(self.data, date) else ""
+
+
+# A record's version fits a 32-bit column: it grows by one a save.
+MAX_VERSION = 2**31 - 1
+
+
+class VersionField(_OneMessage, HiddenField):
+    """The version of the record an edit form shows, sent back so a stale save is refused
+    (planner.services.editing). Every edit form has one; a post without a readable one is refused."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = str(valuelist[0]).strip() if valuelist else ""
+        self.data = int(text) if _WHOLE.fullmatch(text) and len(text) <= 10 else None
+        if not text:
+            raise ValueError("This form was sent without the version of what it changes, so it could not be checked "
+                             "against other people's changes. Open the page again and make your change there")
+        if self.data is None or not 1 <= self.data <= MAX_VERSION:
+            self.data = None
+            raise ValueError("This form's version of what it changes could not be read. Open the page again and "
+                             "make your change there")
+
+    def renew(self, version: int) -> None:
+        """Show `version` from now on (after a refusal, so the next save knowingly replaces it)."""
+        self.raw_data, self.data = None, version
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)

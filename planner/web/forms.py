@@ -21,7 +21,7 @@ from planner.exports.cover import IMPACTS, MAX_CONSIDERED, PARTS, PURPOSES
 from planner.models import ROLE_NAMES
 from planner.permissions import ROLES
 from planner.services.board_cover import MAX_IMPACT, MAX_LINE, MAX_RECOMMENDATION, MAX_SUMMARY
-from planner.web.fields import WholeNumberField
+from planner.web.fields import VersionField, WholeNumberField
 
 ROLE_CHOICES = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES]
 
@@ -33,6 +33,13 @@ class LoginForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but the CSRF token, for buttons that change something."""
+
+
+class EditForm(FlaskForm):
+    """The CSRF token and the version of the record a hand-written edit form changes (its other
+    boxes are read by the view); the version refuses a stale save (planner.services.editing)."""
+
+    version = VersionField()
 
 
 class StrategyForm(FlaskForm):
@@ -60,6 +67,12 @@ class StrategyForm(FlaskForm):
                         validators=[Length(max=200)])
 
 
+class ScopeForm(StrategyForm):
+    """The scope of a strategy that exists: the same boxes, and the version they were read at."""
+
+    version = VersionField()
+
+
 class AreaForm(FlaskForm):
     code = StringField("Code", description="A short code, as in your staff records, for example MED-ED.",
                        validators=[DataRequired("Enter a code for the area"), Length(max=40)])
@@ -74,6 +87,18 @@ class LevelForm(FlaskForm):
     )
     name = StringField("Name", validators=[DataRequired("Enter the level's name"), Length(max=100)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=500)])
+
+
+class AreaEditForm(AreaForm):
+    """An area that exists: the same boxes, and the version they were read at."""
+
+    version = VersionField()
+
+
+class LevelEditForm(LevelForm):
+    """A level that exists: the same boxes, and the version they were read at."""
+
+    version = VersionField()
 
 
 class MemberForm(FlaskForm):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import Any
 
+from flask import g
 from flask_wtf import FlaskForm
+from wtforms import Field
 
 from planner.services import ServiceError
 
@@ -37,3 +42,64 @@ def attempt(errors: list[tuple[str, str]], action: Callable[[], object]) -> bool
         errors.append((exc.field or "", exc.message))
         return False
     return True
+
+
+def _shown(value: object) -> str:
+    """A stored or typed value as the comparison shows it: empty for None, dates as year-month-day."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    return str(value).strip()
+
+
+def _same(theirs: str, yours: str) -> bool:
+    """Whether two shown values say the same ('1' and '1.0', or line endings, are no difference)."""
+    if theirs.replace("\r\n", "\n") == yours.replace("\r\n", "\n"):
+        return True
+    try:
+        return float(theirs.replace(",", "")) == float(yours.replace(",", ""))
+    except ValueError:
+        return False
+
+
+def show_stale(rows: Iterable[tuple[str, object, object]]) -> None:
+    """Beside the refusal of a stale save, show (label, stored now, typed) for each value that differs:
+    the error summary (templates/_macros.html) draws the table from `g.stale_edit`."""
+    shown = [(label, _shown(theirs), _shown(yours)) for label, theirs, yours in rows]
+    g.stale_edit = [(label, theirs, yours) for label, theirs, yours in shown if not _same(theirs, yours)]
+
+
+def _field_text(field: Field) -> str:
+    """What a field holds as its reader sees it: the label of a chosen option, else the text in the box."""
+    value = field._value() if hasattr(field, "_value") else field.data
+    for choice in getattr(field, "choices", None) or []:
+        key, label = (choice[0], choice[1]) if isinstance(choice, tuple | list) else (choice.value, choice.label)
+        if str(key) == str(field.data):
+            return str(label)
+    return str(value or "")
+
+
+def show_stale_form(typed: FlaskForm, stored: FlaskForm) -> None:
+    """`show_stale` for a WTForms form: `stored` is the same form filled from the record as it is now."""
+    show_stale((str(field.label.text), _field_text(stored[field.name]), _field_text(field)) for field in typed
+               if field.name not in ("csrf_token", "version") and field.type != "SubmitField")
+
+
+def refuse_stale_form(form: FlaskForm, error: ServiceError, stored: Callable[[Any], FlaskForm]) -> None:
+    """Show a service's refusal on `form`; when it is a stale save, also what is stored now beside
+    what was typed (`stored(record)` builds the same form from the record), and carry the stored
+    version, so saving again knowingly replaces it."""
+    from planner.services.editing import StaleEdit
+
+    attach_error(form, error)
+    if isinstance(error, StaleEdit) and error.record is not None:
+        show_stale_form(form, stored(error.record))
+        form.version.renew(error.record.version)  # type: ignore[attr-defined]
+
+
+def stale_values(values: Mapping[str, Any], labels: Mapping[str, str], typed: Mapping[str, Any]) -> None:
+    """`show_stale` for a hand-written form: the stored `values` and the `typed` ones, by field name."""
+    show_stale((label, values.get(name), typed.get(name, "")) for name, label in labels.items())

@@ -1,0 +1,50 @@
+"""No lost updates: a save made from a form opened before someone else's save is refused.
+
+Each editable record carries a version (planner.models.Versioned) that its edit form sends back.
+A service given that version calls `check_version` before changing anything, and commits through
+`commit_checked`, which turns SQLAlchemy's StaleDataError (another save committed between our read
+and our write) into the same refusal. `version=None` means no check: only the API and commands,
+never a form, pass it (docs/editing.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from planner.services import ServiceError
+
+STALE_MESSAGE = "Someone else changed this while you were editing"
+STALE_ADVICE = (f"{STALE_MESSAGE}. Nothing you typed was saved. Compare their version with yours below; "
+                "save again to replace theirs with yours, or leave this page to keep theirs")
+
+
+class StaleEdit(ServiceError):
+    """A save from a form opened at an older version than the one stored; nothing was changed."""
+
+    def __init__(self, record: Any = None) -> None:
+        super().__init__(STALE_ADVICE)
+        self.record = record
+
+
+def check_version(record: Any, version: int | None) -> None:
+    """Refuse (StaleEdit) a save whose form showed another version of `record` than the stored one."""
+    if version is not None and version != record.version:
+        raise StaleEdit(record)
+
+
+def commit_checked(session: Session, record: Any = None, *, commit: bool = True) -> None:
+    """Commit (or flush), refusing as StaleEdit when another save changed a row we are updating
+    after we read it; the session is rolled back and `record` reloaded as it now is."""
+    try:
+        session.commit() if commit else session.flush()
+    except StaleDataError as exc:
+        session.rollback()
+        if record is not None:
+            try:
+                session.refresh(record)
+            except InvalidRequestError:  # deleted by the other save: there is no version to show
+                record = None
+        raise StaleEdit(record) from exc
