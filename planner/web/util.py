@@ -25,9 +25,10 @@ def attach_error(form: FlaskForm, error: ServiceError) -> None:
         form.form_errors.append(error.message)
 
 
-def attempt(errors: list[tuple[str, str]], action: Callable[[], object]) -> bool:
-    """Run a service call; on a refusal roll the request's session back and add its problems
-    (each with the field it names) to `errors`. True when it went through."""
+def attempt(errors: list[tuple[str, str]], action: Callable[[], object],
+            refused: Callable[[ServiceError], object] | None = None) -> bool:
+    """Run a service call; on a refusal roll the request's session back, add its problems
+    (each with the field it names) to `errors` and pass it to `refused`. True when it went through."""
     from planner.db import get_session
     from planner.services.scenarios import AssumptionError
 
@@ -40,6 +41,8 @@ def attempt(errors: list[tuple[str, str]], action: Callable[[], object]) -> bool
     except ServiceError as exc:
         get_session().rollback()
         errors.append((exc.field or "", exc.message))
+        if refused is not None:
+            refused(exc)
         return False
     return True
 
@@ -100,6 +103,20 @@ def refuse_stale_form(form: FlaskForm, error: ServiceError, stored: Callable[[An
         form.version.renew(error.record.version)  # type: ignore[attr-defined]
 
 
-def stale_values(values: Mapping[str, Any], labels: Mapping[str, str], typed: Mapping[str, Any]) -> None:
-    """`show_stale` for a hand-written form: the stored `values` and the `typed` ones, by field name."""
-    show_stale((label, values.get(name), typed.get(name, "")) for name, label in labels.items())
+def note_stale(form: FlaskForm, error: ServiceError, stored: Callable[[Any], Mapping[str, Any]],
+               typed: Mapping[str, Any], labels: Mapping[str, str],
+               names: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """For a hand-written form (planner.web.forms.EditForm): when `error` refused a stale save, show
+    each box (`labels`: field name to label) as stored now (`stored(record)`, by field name) beside
+    what was `typed`, and carry the stored version. `names` shows a chosen id by its name."""
+    from planner.services.editing import StaleEdit
+
+    if not isinstance(error, StaleEdit) or error.record is None:
+        return
+    now = stored(error.record)
+
+    def shown(name: str, value: Any) -> Any:
+        return (names or {}).get(name, {}).get(_shown(value), value)
+
+    show_stale((label, shown(name, now.get(name)), shown(name, typed.get(name, ""))) for name, label in labels.items())
+    form.version.renew(error.record.version)  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from planner.models import Organisation, Strategy
 from tests import factories
@@ -88,8 +88,8 @@ class Case:
 
     make: Callable[[Session, Strategy], Any]
     url: Callable[[Strategy, Any], str]
-    field: str
-    label: str
+    field: str | Callable[[Session, Strategy, Any], str]
+    label: str | Callable[[Session, Strategy, Any], str]
     stored: Callable[[Session, Strategy, Any], Any]
     theirs: str = "Theirs"
     yours: str = "Yours"
@@ -106,7 +106,16 @@ def _attr(model: type, name: str) -> Callable[[Session, Strategy, Any], Any]:
     return lambda db, strategy, record: getattr(_reload(model)(db, strategy, record), name)
 
 
-from planner.models import Area, Level  # noqa: E402
+from planner.models import Area, Level, Objective  # noqa: E402
+from planner.models import Scenario, ScenarioLevel  # noqa: E402
+from planner.services import objectives as objective_service  # noqa: E402
+from planner.services import scenarios as scenario_service  # noqa: E402
+
+
+def _objective(db: Session, strategy: Strategy) -> Objective:
+    return objective_service.save_objective(session=db, strategy=strategy, actor=None, values={
+        "ref": "S1", "title": "Leaders who listen", "level": "strategic", "measure_kind": "none"})
+
 
 CASES = {
     "scope": Case(lambda db, s: s, lambda s, r: f"/strategies/{s.id}/scope", "vision", "Vision",
@@ -115,6 +124,35 @@ CASES = {
                  lambda s, r: f"/strategies/{s.id}/areas/{r.id}/edit", "name", "Name", _attr(Area, "name")),
     "level": Case(lambda db, s: factories.level(db, s, "middle"),
                   lambda s, r: f"/strategies/{s.id}/levels/{r.id}/edit", "name", "Name", _attr(Level, "name")),
+    "objective": Case(_objective, lambda s, r: f"/strategies/{s.id}/objectives/{r.id}/edit", "title", "Title",
+                      _attr(Objective, "title")),
+}
+
+
+def _scenario(db: Session, strategy: Strategy) -> Scenario:
+    return scenario_service.create_scenario(session=db, strategy=strategy, name="Growth", actor=None)
+
+
+def _middle(db: Session, strategy: Strategy) -> Level:
+    return factories.level(db, strategy, "middle")
+
+
+def _leaver_rate(db: Session, strategy: Strategy, scenario: Any) -> str:
+    db.expire_all()
+    row = db.exec(select(ScenarioLevel).where(ScenarioLevel.scenario_id == scenario.id,
+                                              ScenarioLevel.level_id == _middle(db, strategy).id)).one()
+    return f"{row.leaver_rate * 100:g}"
+
+
+CASES |= {
+    "scenario": Case(_scenario, lambda s, r: f"/strategies/{s.id}/scenarios/{r.id}/edit", "name", "Name",
+                     _attr(Scenario, "name")),
+    "scenario levels": Case(_scenario, lambda s, r: f"/strategies/{s.id}/scenarios/{r.id}/levels",
+                            lambda db, s, r: f"leaver_rate-{_middle(db, s).id}", lambda db, s, r: "Middle leaders: leaver rate (%)",
+                            _leaver_rate, theirs="12", yours="15"),
+    "scenario uncertainty": Case(_scenario, lambda s, r: f"/strategies/{s.id}/scenarios/{r.id}/uncertainty", "seed",
+                                 "Seed", lambda db, s, r: str(_attr(Scenario, "seed")(db, s, r)), theirs="7",
+                                 yours="8"),
 }
 
 
@@ -133,18 +171,19 @@ def test_the_second_of_two_saves_from_the_same_form_is_refused_and_shows_both_ve
     case = CASES[kind]
     record = case.make(db, strategy)
     url = case.url(strategy, record)
+    field, label = (x(db, strategy, record) if callable(x) else x for x in (case.field, case.label))
     first, second = two_editors
     mine, yours = opened(first, url), opened(second, url)
 
-    saved = first.post(url, data={**mine, case.field: case.theirs})
+    saved = first.post(url, data={**mine, field: case.theirs})
     assert saved.status_code in (302, 303), saved.get_data(as_text=True)[:2000]
-    refused = second.post(url, data={**yours, case.field: case.yours})
+    refused = second.post(url, data={**yours, field: case.yours})
 
     page = refused.get_data(as_text=True)
     assert STALE in page
     assert "<title>Error: " in page
     assert case.stored(db, strategy, record) == case.theirs
-    assert (case.label, case.theirs, case.yours) in comparison(page)
+    assert (label, case.theirs, case.yours) in comparison(page)
     # Having seen both, saving again knowingly replaces theirs with yours: the page now carries their version.
     again = _Form(url)
     again.feed(page)
@@ -158,11 +197,12 @@ def test_a_form_sent_without_its_version_is_refused_and_changes_nothing(
     case = CASES[kind]
     record = case.make(db, strategy)
     url = case.url(strategy, record)
+    field = case.field(db, strategy, record) if callable(case.field) else case.field
     client = two_editors[0]
     values = opened(client, url)
     before = case.stored(db, strategy, record)
     for version in ("", "x", "0", "9" * 30, "-1"):
-        response = client.post(url, data={**values, "version": version, case.field: "Changed"})
+        response = client.post(url, data={**values, "version": version, field: case.yours})
         assert response.status_code < 300 or 400 <= response.status_code < 500
         assert "Open the page again" in response.get_data(as_text=True)
         assert case.stored(db, strategy, record) == before
