@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
@@ -24,15 +25,34 @@ STALE_ADVICE = (f"{STALE_MESSAGE}. Nothing you typed was saved. Compare their ve
 class StaleEdit(ServiceError):
     """A save from a form opened at an older version than the one stored; nothing was changed."""
 
-    def __init__(self, record: Any = None) -> None:
+    def __init__(self, record: Any = None, version: int | None = None) -> None:
         super().__init__(STALE_ADVICE)
         self.record = record
+        # The version stored now, which a form shown again carries (the record's own, unless the
+        # form's version is another counter, such as the strategy's baseline version).
+        self.version = version if version is not None else getattr(record, "version", None)
 
 
 def check_version(record: Any, version: int | None) -> None:
     """Refuse (StaleEdit) a save whose form showed another version of `record` than the stored one."""
     if version is not None and version != record.version:
         raise StaleEdit(record)
+
+
+def claim_counter(session: Session, model: Any, row_id: int, column: str, version: int | None) -> None:
+    """Add one to `column`, a version counter kept beside a row (such as the strategy's baseline
+    version), in the same statement that checks it still holds `version` (when given): a
+    compare-and-set, so of two saves from the same version exactly one goes through."""
+    counter = getattr(model, column)
+    statement = update(model).where(model.id == row_id)
+    if version is not None:
+        statement = statement.where(counter == version)
+    result = session.execute(statement.values({column: counter + 1}).execution_options(synchronize_session="fetch"))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        record = session.get(model, row_id)
+        if record is not None:
+            session.refresh(record)
+        raise StaleEdit(record, getattr(record, column, None))
 
 
 def commit_checked(session: Session, record: Any = None, *, commit: bool = True) -> None:

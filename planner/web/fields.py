@@ -169,7 +169,12 @@ MAX_VERSION = 2**31 - 1
 
 class VersionField(_OneMessage, HiddenField):
     """The version of the record an edit form shows, sent back so a stale save is refused
-    (planner.services.editing). Every edit form has one; a post without a readable one is refused."""
+    (planner.services.editing). Every edit form has one; a post without a readable one is refused.
+    With `new`, 0 stands for a record not stored yet (a one-per-strategy record such as the cover)."""
+
+    def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lowest = 0 if new else 1
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         text = str(valuelist[0]).strip() if valuelist else ""
@@ -177,7 +182,7 @@ class VersionField(_OneMessage, HiddenField):
         if not text:
             raise ValueError("This form was sent without the version of what it changes, so it could not be checked "
                              "against other people's changes. Open the page again and make your change there")
-        if self.data is None or not 1 <= self.data <= MAX_VERSION:
+        if self.data is None or not self.lowest <= self.data <= MAX_VERSION:
             self.data = None
             raise ValueError("This form's version of what it changes could not be read. Open the page again and "
                              "make your change there")

@@ -163,6 +163,7 @@ class BoardCoverForm(FlaskForm):
     considered_on_4 = StringField("Date 4")
     considered_by_5 = StringField("Committee or meeting 5")
     considered_on_5 = StringField("Date 5")
+    version = VersionField(new=True)  # 0 while no cover is stored
 
     @staticmethod
     def data_from(cover: dict[str, Any]) -> dict[str, Any]:

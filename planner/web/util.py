@@ -98,9 +98,12 @@ def refuse_stale_form(form: FlaskForm, error: ServiceError, stored: Callable[[An
     from planner.services.editing import StaleEdit
 
     attach_error(form, error)
-    if isinstance(error, StaleEdit) and error.record is not None:
+    if not isinstance(error, StaleEdit):
+        return
+    if error.record is not None:
         show_stale_form(form, stored(error.record))
-        form.version.renew(error.record.version)  # type: ignore[attr-defined]
+    if error.version is not None:
+        form.version.renew(error.version)  # type: ignore[attr-defined]
 
 
 def note_stale(form: FlaskForm, error: ServiceError, stored: Callable[[Any], Mapping[str, Any]],
@@ -111,12 +114,15 @@ def note_stale(form: FlaskForm, error: ServiceError, stored: Callable[[Any], Map
     what was `typed`, and carry the stored version. `names` shows a chosen id by its name."""
     from planner.services.editing import StaleEdit
 
-    if not isinstance(error, StaleEdit) or error.record is None:
+    if not isinstance(error, StaleEdit):
         return
-    now = stored(error.record)
+    if error.record is not None:
+        now = stored(error.record)
 
-    def shown(name: str, value: Any) -> Any:
-        return (names or {}).get(name, {}).get(_shown(value), value)
+        def shown(name: str, value: Any) -> Any:
+            return (names or {}).get(name, {}).get(_shown(value), value)
 
-    show_stale((label, shown(name, now.get(name)), shown(name, typed.get(name, ""))) for name, label in labels.items())
-    form.version.renew(error.record.version)  # type: ignore[attr-defined]
+        show_stale((label, shown(name, now.get(name)), shown(name, typed.get(name, "")))
+                   for name, label in labels.items())
+    if error.version is not None:
+        form.version.renew(error.version)  # type: ignore[attr-defined]
