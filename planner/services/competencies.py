@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, func, select
 
 from planner.competencies import gaps as arithmetic
@@ -27,6 +28,7 @@ from planner.models import (
     Strategy,
     User,
 )
+from planner.services.editing import check_version, commit_checked
 from planner.services import ServiceError, finish
 from planner.services.audit import record
 from planner.services.structure import areas_of, levels_of
@@ -270,9 +272,12 @@ def plan_view(session: Session, strategy: Strategy) -> dict[str, Any]:
 
 def save_intervention(
     *, session: Session, strategy: Strategy, values: Mapping[str, Any], targets: set[tuple[int, int]],
-    actor: User, intervention: Intervention | None = None,
+    actor: User, intervention: Intervention | None = None, version: int | None = None,
 ) -> Intervention:
-    """Add or change an intervention and the (competency id, level id) pairs it develops."""
+    """Add or change an intervention and the (competency id, level id) pairs it develops (a change is
+    refused if the intervention changed since `version` was read)."""
+    if intervention is not None:
+        check_version(intervention, version)
     name = str(values.get("name") or "").strip()
     if not name:
         raise ServiceError("Enter the intervention's name", field="name")
@@ -299,8 +304,11 @@ def save_intervention(
                                        name=name, kind=kind, first_year=first, last_year=last)
     row.name, row.kind, row.places_per_year, row.cost_per_place = name, kind, places, cost
     row.first_year, row.last_year = first, last
+    if intervention is not None:
+        # What it develops lives in other rows: a change of those alone must move the version too.
+        flag_modified(row, "name")
     session.add(row)
-    session.flush()
+    commit_checked(session, intervention, commit=False)
     for t in session.exec(select(InterventionTarget).where(InterventionTarget.intervention_id == row.id)):
         session.delete(t)
     session.flush()
@@ -311,7 +319,7 @@ def save_intervention(
            organisation_id=strategy.organisation_id, user_id=actor.id,
            changes={"name": name, "kind": kind, "places_per_year": places, "cost_per_place": cost,
                     "years": [first, last], "targets": len(targets)})
-    session.commit()
+    commit_checked(session, intervention)
     return row
 
 
@@ -383,8 +391,9 @@ def add_competency(
 
 
 def update_competency(*, session: Session, competency: Competency, name: str, kind: str, description: str,
-                      actor: User) -> None:
-    """Rename a competency, change its kind or description."""
+                      actor: User, version: int | None = None) -> None:
+    """Rename a competency, change its kind or description (refused if it changed since `version` was read)."""
+    check_version(competency, version)
     if not name.strip():
         raise ServiceError("Enter the competency's name", field="name")
     if kind not in KINDS:
@@ -395,7 +404,7 @@ def update_competency(*, session: Session, competency: Competency, name: str, ki
     record(session, action="update", entity="competency", entity_id=competency.id,
            organisation_id=competency.organisation_id, user_id=actor.id,
            changes={"before": before, "after": {"name": competency.name, "kind": kind}})
-    session.commit()
+    commit_checked(session, competency)
 
 
 def lookups(session: Session, strategy: Strategy) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:

@@ -170,9 +170,11 @@ def _form(strategy: Strategy, objective: Objective | None) -> str | Response | t
             db.rollback()
             errors.append((exc.field or "", exc.message))
             note_stale(form, exc, lambda stored: stored.model_dump(), request.form, FORM_LABELS, {
-                "parent_id": {str(o.id): o.ref for o in service.objectives_of(db, strategy)},
-                "area_id": {str(a.id): a.name for a in areas_of(db, strategy)},
-                "owner_user_id": {str(m.id): m.display_name for m in members}})
+                "parent_id": {"": "Nothing: a strategic objective",
+                              **{str(o.id): o.ref for o in service.objectives_of(db, strategy)}},
+                "area_id": {"": "The whole organisation", **{str(a.id): a.name for a in areas_of(db, strategy)}},
+                "owner_user_id": {"": "Someone without an account",
+                                  **{str(m.id): m.display_name for m in members}}})
         else:
             flash(f"Objective {saved.ref} saved.", "success")
             return redirect(url_for("objectives.show", strategy_id=strategy.id, objective_id=saved.id))

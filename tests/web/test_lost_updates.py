@@ -109,7 +109,8 @@ def _attr(model: type, name: str) -> Callable[[Session, Strategy, Any], Any]:
 from planner.models import Area, Level, Objective  # noqa: E402
 from planner.models import AreaBaseline, Scenario, ScenarioLevel  # noqa: E402
 from planner.models import DiversityTarget  # noqa: E402
-from planner.services import board_cover, diversity  # noqa: E402
+from planner.models import Competency, Intervention  # noqa: E402
+from planner.services import board_cover, competencies, diversity  # noqa: E402
 from planner.services import objectives as objective_service  # noqa: E402
 from planner.services import scenarios as scenario_service  # noqa: E402
 
@@ -201,6 +202,30 @@ CASES |= {
 }
 
 
+def _competency(db: Session, strategy: Strategy) -> Competency:
+    competencies.ensure_frameworks(db, strategy.organisation_id)
+    return competencies.catalogue(db, strategy.organisation_id).all_competencies()[0]
+
+
+def _intervention(db: Session, strategy: Strategy) -> Intervention:
+    competency = _competency(db, strategy)
+    return competencies.save_intervention(
+        session=db, strategy=strategy, actor=factories.make_member(db, db.get(Organisation, strategy.organisation_id)),  # type: ignore[arg-type]
+        values={"name": "Leading together", "kind": "programme", "places_per_year": 10, "cost_per_place": 1500,
+                "first_year": 2027, "last_year": 2028},
+        targets={(competency.id, _middle(db, strategy).id)})  # type: ignore[arg-type]
+
+
+CASES |= {
+    "competency": Case(_competency, lambda s, r: f"/strategies/{s.id}/competencies/{r.id}/edit", "name", "Name",
+                       _attr(Competency, "name")),
+    "intervention": Case(_intervention, lambda s, r: f"/strategies/{s.id}/competencies/plan/{r.id}/edit",
+                         "places_per_year", "Places a year",
+                         lambda db, s, r: str(_attr(Intervention, "places_per_year")(db, s, r)), theirs="12",
+                         yours="14"),
+}
+
+
 @pytest.fixture
 def two_editors(app, db: Session, org: Organisation) -> tuple[FlaskClient, FlaskClient]:
     """Two people of the organisation, each signed in on their own browser, both allowed to edit."""
@@ -254,3 +279,99 @@ def test_a_form_sent_without_its_version_is_refused_and_changes_nothing(
         body = response.get_data(as_text=True)
         assert "Open the page again" in body or STALE in body
         assert case.stored(db, strategy, record) == before
+
+
+# --- what the table above does not show --------------------------------------------------------------
+
+
+def test_a_change_of_only_what_an_intervention_develops_makes_other_open_forms_stale(
+        db: Session, strategy: Strategy, two_editors: tuple[FlaskClient, FlaskClient]) -> None:
+    intervention = _intervention(db, strategy)
+    url = f"/strategies/{strategy.id}/competencies/plan/{intervention.id}/edit"
+    first, second = two_editors
+    mine, yours = opened(first, url), opened(second, url)
+    senior = factories.level(db, strategy, "senior")
+    competency = _competency(db, strategy)
+    widened = {**mine, "targets": [mine["targets"], f"{competency.id}:{senior.id}"]}
+    assert first.post(url, data=widened).status_code == 302
+
+    refused = second.post(url, data={**yours, "name": "Leading together, renamed"})
+
+    page = refused.get_data(as_text=True)
+    assert STALE in page
+    assert _attr(Intervention, "name")(db, strategy, intervention) == "Leading together"
+    rows = {label: (theirs, mine) for label, theirs, mine in comparison(page)}
+    assert "Senior leaders" in rows["What it develops"][0] and "Senior leaders" not in rows["What it develops"][1]
+
+
+def test_an_import_after_the_grid_was_opened_makes_its_save_stale(
+        db: Session, strategy: Strategy, two_editors: tuple[FlaskClient, FlaskClient]) -> None:
+    from planner.services import staff_import
+
+    area = factories.make_area(db, strategy, "MED", "Medicine")
+    url = f"/strategies/{strategy.id}/baseline/edit"
+    client = two_editors[0]
+    grid = opened(client, url)
+    extract = ("Assignment Number,Area,Pay Band,Leader,FTE\r\n1001,MED,Band 5,N,1.0\r\n1002,MED,Band 5,N,1.0\r\n"
+               ).encode()
+    result = staff_import.read(db, strategy, extract, "staff.csv")
+    pending = staff_import.hold(session=db, strategy=strategy, result=result, filename="staff.csv", actor=None)
+    staff_import.apply(session=db, strategy=strategy, pending=pending, actor=None)
+
+    refused = client.post(url, data={**grid, f"staff-{area.id}": "40"})
+
+    assert STALE in refused.get_data(as_text=True)
+    assert _staff(db, strategy, area) == "2"
+    assert ("Medicine: staff headcount", "2", "40") in comparison(refused.get_data(as_text=True))
+
+
+def test_the_comparison_names_what_an_id_stands_for(
+        db: Session, strategy: Strategy, two_editors: tuple[FlaskClient, FlaskClient]) -> None:
+    factories.make_area(db, strategy, "MED", "Medicine")
+    surgery = factories.make_area(db, strategy, "SUR", "Surgery")
+    objective = _objective(db, strategy)
+    url = f"/strategies/{strategy.id}/objectives/{objective.id}/edit"
+    first, second = two_editors
+    mine, yours = opened(first, url), opened(second, url)
+    assert first.post(url, data={**mine, "area_id": str(surgery.id)}).status_code == 302
+
+    refused = second.post(url, data={**yours, "title": "Leaders who listen well"})
+
+    rows = comparison(refused.get_data(as_text=True))
+    assert ("Area", "Surgery", "The whole organisation") in rows
+    assert ("Title", "Leaders who listen", "Leaders who listen well") in rows
+
+
+def test_a_save_that_loses_a_race_after_its_check_is_refused_the_same_way(
+        db: Session, strategy: Strategy, database_url: str) -> None:
+    """Two saves both read version 1 and pass the check; the one that commits second is refused by
+    SQLAlchemy (StaleDataError), which the service turns into the same refusal, and changes nothing."""
+    from planner.db import engine_for
+    from planner.services.editing import StaleEdit
+
+    objective = _objective(db, strategy)
+    values = {"ref": "S1", "level": "strategic", "measure_kind": "none"}
+    with Session(engine_for(database_url), expire_on_commit=False) as one, \
+            Session(engine_for(database_url), expire_on_commit=False) as other:
+        theirs, mine = one.get(Objective, objective.id), other.get(Objective, objective.id)
+        strategy_one, strategy_other = one.get(Strategy, strategy.id), other.get(Strategy, strategy.id)
+        objective_service.save_objective(session=one, strategy=strategy_one, objective=theirs, version=1,  # type: ignore[arg-type]
+                                         values={**values, "title": "Theirs"}, actor=None)
+        with pytest.raises(StaleEdit) as refused:
+            objective_service.save_objective(session=other, strategy=strategy_other, objective=mine, version=1,  # type: ignore[arg-type]
+                                             values={**values, "title": "Mine"}, actor=None)
+    assert STALE in refused.value.message
+    assert refused.value.record.title == "Theirs" and refused.value.version == 2
+    assert _attr(Objective, "title")(db, strategy, objective) == "Theirs"
+
+
+def test_a_race_lost_where_no_form_can_show_it_answers_409(app, db: Session, strategy: Strategy) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @app.route("/race-lost")
+    def race_lost() -> str:
+        raise StaleDataError("UPDATE statement on table 'objective' expected to update 1 row(s); 0 were matched.")
+
+    response = app.test_client().get("/race-lost")
+    assert response.status_code == 409
+    assert STALE in response.get_data(as_text=True)
