@@ -17,9 +17,9 @@ from sqlmodel import Session, select
 from planner.dates import long_date
 from planner.exports.cover import DEFAULT_MEETING, IMPACTS, MAX_CONSIDERED, PARTS, PURPOSES, default_cover
 from planner.models import BoardCover, Organisation, Strategy, User, utcnow
-from planner.services.editing import StaleEdit, commit_checked
-from planner.services import ServiceError, finish
+from planner.services import ServiceError
 from planner.services.audit import diff, record
+from planner.services.editing import StaleEdit, commit_checked
 
 MAX_MEETING = 200
 MAX_AGENDA_ITEM = 20
@@ -197,7 +197,7 @@ def check_cover(values: Mapping[str, Any], today: date) -> dict[str, Any]:
 def _as_record(cover: BoardCover) -> dict[str, Any]:
     """The cover's columns as the audit trail shows them."""
     out = {f: getattr(cover, f) for f in BoardCover.model_fields
-           if f not in ("id", "organisation_id", "strategy_id", "updated_at", "updated_by")}
+           if f not in ("id", "organisation_id", "strategy_id", "updated_at", "updated_by", "version")}
     out["meeting_date"] = cover.meeting_date.isoformat() if cover.meeting_date else None
     out["previously_considered"] = json.loads(cover.previously_considered or "[]")
     return out

@@ -28,9 +28,9 @@ from planner.models import (
     Strategy,
     User,
 )
-from planner.services.editing import check_version, commit_checked
 from planner.services import ServiceError, finish
 from planner.services.audit import record
+from planner.services.editing import check_version, commit_checked
 from planner.services.structure import areas_of, levels_of
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")

@@ -31,9 +31,9 @@ from planner.models import (
     Strategy,
     User,
 )
-from planner.services.editing import check_version, commit_checked
 from planner.services import ServiceError
 from planner.services.audit import record
+from planner.services.editing import check_version, commit_checked
 from planner.services.scenarios import spec_for
 from planner.services.structure import areas_of, levels_of, nodes
 

@@ -15,9 +15,9 @@ from planner.models import Area, CheckIn, Objective, Organisation, Strategy, Use
 from planner.objectives import progress as calc
 from planner.objectives.health import HEALTH_RULE, BelowHealth, TierHealth, below_health, tier_counts, weighted_progress
 from planner.objectives.smart import SmartResult, smart_check
-from planner.services.editing import check_version, commit_checked
 from planner.services import ServiceError
 from planner.services.audit import record
+from planner.services.editing import check_version, commit_checked
 from planner.services.structure import areas_of
 
 LEVEL_NAMES = {"strategic": "Strategic", "area": "Area", "team": "Team", "individual": "Individual"}

@@ -24,9 +24,9 @@ from planner.models import (
     utcnow,
 )
 from planner.services import ServiceError, finish
-from planner.services.editing import check_version, commit_checked
 from planner.services.audit import record
 from planner.services.baseline import baseline_of
+from planner.services.editing import check_version, commit_checked
 from planner.services.structure import areas_of, levels_of
 
 RATE_FIELDS = ("leaver_rate", "ready_rate", "internal_fill_max")

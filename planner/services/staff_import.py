@@ -21,9 +21,9 @@ from planner.models import (
     User,
     utcnow,
 )
-from planner.services.editing import claim_counter
 from planner.services import ServiceError, finish
 from planner.services.audit import record
+from planner.services.editing import claim_counter
 from planner.services.structure import areas_of, band_map, levels_of
 
 PENDING_LIFETIME = timedelta(hours=2)

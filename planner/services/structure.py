@@ -18,8 +18,8 @@ from planner.models import (
 )
 from planner.reference import all_bands, band_label
 from planner.services import ServiceError, finish
-from planner.services.editing import check_version, commit_checked
 from planner.services.audit import diff, record
+from planner.services.editing import check_version, commit_checked
 
 AREA_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 LEVEL_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

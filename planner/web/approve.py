@@ -17,8 +17,8 @@ from planner.services import ServiceError, board_cover
 from planner.services import versions as service
 from planner.services.board_cover import CoverError
 from planner.services.board_pack import draft_status
-from planner.services.editing import StaleEdit
 from planner.services.completeness import completeness
+from planner.services.editing import StaleEdit
 from planner.web.exports import XLSX, file_name
 from planner.web.fields import record_id
 from planner.web.forms import BoardCoverForm, ConfirmForm

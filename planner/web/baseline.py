@@ -36,7 +36,7 @@ def _grid_boxes(strategy: Strategy) -> tuple[dict[str, object], dict[str, str]]:
     for area in summary.areas:
         own = summary.own.get(area.id)  # type: ignore[arg-type]
         values[f"staff-{area.id}"] = own.staff if own else ""
-        values[f"fte-{area.id}"] = "%g" % own.fte if own else ""
+        values[f"fte-{area.id}"] = f"{own.fte:g}" if own else ""
         labels[f"staff-{area.id}"], labels[f"fte-{area.id}"] = f"{area.name}: staff headcount", f"{area.name}: FTE"
         for level in summary.levels:
             values[f"leaders-{area.id}-{level.key}"] = own.leaders.get(level.key, "") if own else ""

@@ -235,7 +235,8 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
                 def develops(pairs: set[tuple[int, int]]) -> str:
                     return "\n".join(sorted(names.get(p, "") for p in pairs))
 
-                note_stale(form, exc, lambda stored: {**_intervention_values(stored), "targets": develops(developed(stored))},
+                note_stale(form, exc,
+                           lambda stored: {**_intervention_values(stored), "targets": develops(developed(stored))},
                            {**request.form, "targets": develops(chosen)}, INTERVENTION_LABELS)
             else:
                 flash("Development plan saved.", "success")

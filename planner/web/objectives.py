@@ -30,7 +30,8 @@ FORM_LABELS = {
     "parent_id": "Sits below", "area_id": "Area", "owner_user_id": "Owner", "owner_name": "Owner without an account",
     "weight": "Weight", "measure_kind": "How progress is measured", "baseline": "Baseline", "target": "Target",
     "range_low": "Range: lowest", "range_high": "Range: highest", "unit": "Unit", "start": "Start date",
-    "due": "Due date", "confidence": "Confidence", "confidence_reason": "If confidence is low, why it is still worth doing",
+    "due": "Due date", "confidence": "Confidence",
+    "confidence_reason": "If confidence is low, why it is still worth doing",
     "link_kind": "Linked to", "link_ref": "Which one", "status": "Status", "rag_override": "RAG set by hand",
     "rag_reason": "Reason for setting RAG by hand",
 }

@@ -30,14 +30,15 @@ def _load(strategy_id: int, scenario_id: int) -> tuple[Strategy, Scenario]:
     return strategy, child_or_404(Scenario, scenario_id, strategy)
 
 
-def _level_boxes(strategy: Strategy, scenario: Scenario, level_rows: list[Level]) -> tuple[dict[str, str], dict[str, str]]:
+def _level_boxes(strategy: Strategy, scenario: Scenario,
+                 level_rows: list[Level]) -> tuple[dict[str, str], dict[str, str]]:
     """The level rates form as it would open now (box name to text), and each box's label."""
     current = service.level_assumptions(get_session(), strategy, scenario)
     values, labels = {}, {}
     for level in level_rows:
         for f in RATE_FIELDS:
             name = f"{f}-{level.id}"
-            values[name] = "%g" % (current[level.id][f] * 100)  # type: ignore[index]  # as the page shows it
+            values[name] = f"{current[level.id][f] * 100:g}"  # type: ignore[index]
             labels[name] = f"{level.name}: {RATE_LABELS[f]} (%)"
     return values, labels
 
@@ -53,7 +54,7 @@ def _area_boxes(strategy: Strategy, scenario: Scenario, level_rows: list[Level],
         labels[f"growth-{area.id}"] = f"{area.name}: staff growth (% a year)"
         for level in level_rows:
             name = f"span-{area.id}-{level.id}"
-            values[name] = "%g" % own.spans[level.id] if own and level.id in own.spans else ""  # type: ignore[index]
+            values[name] = f"{own.spans[level.id]:g}" if own and level.id in own.spans else ""  # type: ignore[index]
             labels[name] = f"{area.name}: {level.name.lower()} staff per leader"
     return values, labels
 
@@ -286,7 +287,8 @@ def rename(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
         else:
             flash("Scenario saved.", "success")
             return _back(strategy, scenario)
-    values = dict(request.form) if errors or form.errors else {"name": scenario.name, "description": scenario.description}
+    values = (dict(request.form) if errors or form.errors
+              else {"name": scenario.name, "description": scenario.description})
     return render_template("scenarios/rename.html", strategy=strategy, scenario=scenario, form=form, errors=errors,
                            values=values), (400 if errors or form.errors else 200)
 

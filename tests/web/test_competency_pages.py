@@ -25,6 +25,7 @@ from planner.competencies.frameworks import default_frameworks
 from planner.models import AssessedCount, Competency, Intervention, InterventionTarget, Level, RequiredStep
 from tests import factories
 from tests.conftest import login
+from tests.editing import post_form
 
 LEVELS = ("board", "senior", "middle", "frontline")
 LEVEL_NAMES = {"board": "Board", "senior": "Senior leaders", "middle": "Middle leaders",
@@ -294,7 +295,7 @@ def test_an_own_competency_is_added_listed_and_renamed(editor: FlaskClient, db: 
     assert api["frameworks"][-1]["competencies"] == [
         {"key": "own-digital-confidence", "name": "Digital confidence", "kind": kind, "required": {}}]
 
-    renamed = editor.post(f"{base(strategy)}/{new_id}/edit", data={
+    renamed = post_form(editor, f"{base(strategy)}/{new_id}/edit", data={
         "name": "Digital leadership", "kind": kind, "description": "Leads digital change."})
     assert renamed.status_code == 302
     listed = page(editor.get(base(strategy))).tables["framework-own"]
@@ -317,7 +318,7 @@ def test_an_own_competency_needs_a_name_and_a_kind(editor: FlaskClient, db: Sess
     assert response.status_code == 400 and message in text(response)
     assert comp_ids(db, org.id) == before
     cid = before[CV]
-    edit = editor.post(f"{base(strategy)}/{cid}/edit", data={**values, "description": ""})
+    edit = post_form(editor, f"{base(strategy)}/{cid}/edit", data={**values, "description": ""})
     assert edit.status_code == 400 and message in text(edit)
     db.expire_all()
     assert db.exec(select(Competency.name, Competency.kind).where(Competency.id == cid)).one() == (
@@ -584,7 +585,7 @@ def test_add_edit_and_delete_an_intervention_with_cost_coverage_and_unaddressed_
     assert "Engaging the team, frontline leaders: 3 leaders below step 3 (75.0%)" in words
 
     intervention_id = db.exec(select(Intervention.id).where(Intervention.name == "Leading Together")).one()
-    changed = worked.post(f"{base(strategy)}/plan/{intervention_id}/edit", data=intervention_form(
+    changed = post_form(worked, f"{base(strategy)}/plan/{intervention_id}/edit", data=intervention_form(
         ids, levels, places_per_year="20", last_year="2027", targets=[f"{ids[CV]}:{levels['middle']}"]))
     assert changed.status_code == 302
     shown, words = plan_tables(worked, strategy)
@@ -646,8 +647,8 @@ def test_a_bad_intervention_is_refused_and_nothing_is_stored(editor: FlaskClient
     assert count(db, Intervention) == 0 and count(db, InterventionTarget) == 0
     assert editor.post(f"{base(strategy)}/plan/new", data=intervention_form(ids, levels)).status_code == 302
     intervention_id = db.exec(select(Intervention.id)).one()
-    edit = editor.post(f"{base(strategy)}/plan/{intervention_id}/edit",
-                       data=intervention_form(ids, levels, **changes))
+    edit = post_form(editor, f"{base(strategy)}/plan/{intervention_id}/edit",
+                     data=intervention_form(ids, levels, **changes))
     assert edit.status_code == 400
     db.expire_all()
     assert db.exec(select(Intervention.name, Intervention.kind, Intervention.places_per_year,
@@ -744,7 +745,7 @@ def test_another_organisations_competency_is_not_found(app: Flask, client: Flask
     theirs = comp_ids(db, other.id)[CV]
     signed_in("admin")
     assert client.get(f"{base(strategy)}/{theirs}/edit").status_code == 404
-    hijack = client.post(f"{base(strategy)}/{theirs}/edit", data={"name": "Hijacked", "kind": "generic"})
+    hijack = post_form(client, f"{base(strategy)}/{theirs}/edit", data={"name": "Hijacked", "kind": "generic"})
     assert hijack.status_code == 404
     levels = level_ids(db, strategy)
     planned = client.post(f"{base(strategy)}/plan/new", data=intervention_form(

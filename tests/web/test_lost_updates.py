@@ -46,9 +46,8 @@ class _Form(HTMLParser):
             self.values[a["name"]] = ""
         elif tag == "select":
             self._select = a["name"]
-        elif tag == "option" and self._select is not None:
-            if self._select not in self.values or "selected" in a:
-                self.values[self._select] = a.get("value", "")
+        elif tag == "option" and self._select is not None and (self._select not in self.values or "selected" in a):
+            self.values[self._select] = a.get("value", "")
 
     def handle_data(self, data: str) -> None:
         if self._textarea is not None:
@@ -106,10 +105,17 @@ def _attr(model: type, name: str) -> Callable[[Session, Strategy, Any], Any]:
     return lambda db, strategy, record: getattr(_reload(model)(db, strategy, record), name)
 
 
-from planner.models import Area, Level, Objective  # noqa: E402
-from planner.models import AreaBaseline, Scenario, ScenarioLevel  # noqa: E402
-from planner.models import DiversityTarget  # noqa: E402
-from planner.models import Competency, Intervention  # noqa: E402
+from planner.models import (  # noqa: E402  # noqa: E402  # noqa: E402
+    Area,
+    AreaBaseline,
+    Competency,
+    DiversityTarget,  # noqa: E402
+    Intervention,
+    Level,
+    Objective,
+    Scenario,
+    ScenarioLevel,
+)
 from planner.services import board_cover, competencies, diversity  # noqa: E402
 from planner.services import objectives as objective_service  # noqa: E402
 from planner.services import scenarios as scenario_service  # noqa: E402
@@ -151,7 +157,7 @@ CASES |= {
     "scenario": Case(_scenario, lambda s, r: f"/strategies/{s.id}/scenarios/{r.id}/edit", "name", "Name",
                      _attr(Scenario, "name")),
     "scenario levels": Case(_scenario, lambda s, r: f"/strategies/{s.id}/scenarios/{r.id}/levels",
-                            lambda db, s, r: f"leaver_rate-{_middle(db, s).id}", lambda db, s, r: "Middle leaders: leaver rate (%)",
+                            lambda db, s, r: f"leaver_rate-{_middle(db, s).id}", "Middle leaders: leaver rate (%)",
                             _leaver_rate, theirs="12", yours="15"),
     "scenario uncertainty": Case(_scenario, lambda s, r: f"/strategies/{s.id}/scenarios/{r.id}/uncertainty", "seed",
                                  "Seed", lambda db, s, r: str(_attr(Scenario, "seed")(db, s, r)), theirs="7",
@@ -312,8 +318,8 @@ def test_an_import_after_the_grid_was_opened_makes_its_save_stale(
     url = f"/strategies/{strategy.id}/baseline/edit"
     client = two_editors[0]
     grid = opened(client, url)
-    extract = ("Assignment Number,Area,Pay Band,Leader,FTE\r\n1001,MED,Band 5,N,1.0\r\n1002,MED,Band 5,N,1.0\r\n"
-               ).encode()
+    extract = (b"Assignment Number,Area,Pay Band,Leader,FTE\r\n1001,MED,Band 5,N,1.0\r\n1002,MED,Band 5,N,1.0\r\n"
+               )
     result = staff_import.read(db, strategy, extract, "staff.csv")
     pending = staff_import.hold(session=db, strategy=strategy, result=result, filename="staff.csv", actor=None)
     staff_import.apply(session=db, strategy=strategy, pending=pending, actor=None)
