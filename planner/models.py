@@ -552,7 +552,7 @@ class SurveyGroup(SQLModel, table=True):
 # --- consult, approve and keep ------------------------------------------------------------------
 
 
-class Consultation(SQLModel, table=True):
+class Consultation(Versioned, table=True):
     """A period in which staff, patients and partners comment on chosen sections of the strategy."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -593,7 +593,7 @@ class Comment(SQLModel, table=True):
     responded_at: datetime | None = None
 
 
-class EngagementEvent(SQLModel, table=True):
+class EngagementEvent(Versioned, table=True):
     """An engagement event: a focus group, staff briefing, patient panel or survey, and what it heard."""
 
     id: int | None = Field(default=None, primary_key=True)

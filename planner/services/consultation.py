@@ -18,6 +18,7 @@ from planner.dates import long_date
 from planner.models import Comment, Consultation, EngagementEvent, Strategy, User, utcnow
 from planner.services import ServiceError, finish
 from planner.services.audit import diff, record
+from planner.services.editing import check_version, commit_checked
 
 SECTIONS = {
     "scope": "Vision, mission and values",
@@ -150,9 +151,10 @@ def create_consultation(*, session: Session, strategy: Strategy, title: str, sec
 
 def update_consultation(*, session: Session, consultation: Consultation, title: str, sections: Iterable[str],
                         audiences: Iterable[str], opens_on: date | None, closes_on: date | None,
-                        actor: User) -> None:
+                        actor: User, version: int | None = None) -> None:
     """Change a consultation's title, sections, audiences or dates. A section or audience that
-    already has comments stays."""
+    already has comments stays. Refused if it changed since `version` was read."""
+    check_version(consultation, version)
     values = _check_consultation(title, sections, audiences, opens_on, closes_on)
     comments = list(session.exec(select(Comment).where(Comment.consultation_id == consultation.id)))
     for field, names in (("sections", SECTIONS), ("audiences", AUDIENCES)):
@@ -172,7 +174,7 @@ def update_consultation(*, session: Session, consultation: Consultation, title: 
     session.add(consultation)
     record(session, action="update", entity="consultation", entity_id=consultation.id,
            organisation_id=consultation.organisation_id, user_id=actor.id, changes=diff(before, values))
-    session.commit()
+    commit_checked(session, consultation)
 
 
 def close_consultation(*, session: Session, consultation: Consultation, actor: User, today: date) -> None:
@@ -533,8 +535,9 @@ def add_event(*, session: Session, strategy: Strategy, held_on: date | None, aud
 
 
 def update_event(*, session: Session, event: EngagementEvent, held_on: date | None, audience: str, format: str,
-                 participants: int, summary: str, actor: User) -> None:
-    """Change a logged engagement event."""
+                 participants: int, summary: str, actor: User, version: int | None = None) -> None:
+    """Change a logged engagement event (refused if it changed since `version` was read)."""
+    check_version(event, version)
     values = _check_event(held_on, audience, format, participants, summary)
     before = {k: getattr(event, k) for k in values}
     for key, value in values.items():
@@ -542,7 +545,7 @@ def update_event(*, session: Session, event: EngagementEvent, held_on: date | No
     session.add(event)
     record(session, action="update", entity="engagement_event", entity_id=event.id,
            organisation_id=event.organisation_id, user_id=actor.id, changes=diff(before, values))
-    session.commit()
+    commit_checked(session, event)
 
 
 def delete_event(*, session: Session, event: EngagementEvent, actor: User) -> None:

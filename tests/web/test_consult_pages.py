@@ -18,6 +18,7 @@ from planner.models import AuditEvent, Comment, Consultation, EngagementEvent, O
 from planner.services import consultation as service
 from tests import factories
 from tests.conftest import login
+from tests.editing import post_form
 
 TODAY = date.today()
 
@@ -135,7 +136,7 @@ def test_changing_and_closing_a_consultation(client: FlaskClient, db: Session, s
                                              consultation: Consultation, editor: User) -> None:
     form = client.get(f"{base(strategy)}/{consultation.id}/edit")
     assert 'value="Draft strategy"' in form.get_data(as_text=True)
-    response = client.post(f"{base(strategy)}/{consultation.id}/edit", data={
+    response = post_form(client, f"{base(strategy)}/{consultation.id}/edit", data={
         "title": "Draft strategy, extended", "sections": ["scope"], "audiences": ["staff", "patients", "partners"],
         "opens_on": consultation.opens_on.isoformat(), "closes_on": (TODAY + timedelta(days=60)).isoformat()})
     assert response.status_code == 302
@@ -391,7 +392,7 @@ def test_engagement_events_are_logged_changed_and_deleted(client: FlaskClient, d
     assert rows(client.get(base(strategy)), "event-list") == [
         ["10 February 2027", "Patients and public", "Patient panel", "14", "Wanted the strategy in plain English",
          "Change the event of 10 February 2027"]]
-    changed = client.post(f"{base(strategy)}/events/{event.id}/edit", data={
+    changed = post_form(client, f"{base(strategy)}/events/{event.id}/edit", data={
         "held_on": "2027-02-11", "audience": "patients", "format": "focus_group", "participants": "1,200",
         "summary": "Wanted plain English"})
     assert changed.status_code == 302

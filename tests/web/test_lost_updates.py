@@ -8,6 +8,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
@@ -105,18 +106,20 @@ def _attr(model: type, name: str) -> Callable[[Session, Strategy, Any], Any]:
     return lambda db, strategy, record: getattr(_reload(model)(db, strategy, record), name)
 
 
-from planner.models import (  # noqa: E402  # noqa: E402  # noqa: E402
+from planner.models import (  # noqa: E402  # noqa: E402  # noqa: E402  # noqa: E402
     Area,
     AreaBaseline,
     Competency,
+    Consultation,
     DiversityTarget,  # noqa: E402
+    EngagementEvent,
     Intervention,
     Level,
     Objective,
     Scenario,
     ScenarioLevel,
 )
-from planner.services import board_cover, competencies, diversity  # noqa: E402
+from planner.services import board_cover, competencies, consultation, diversity  # noqa: E402
 from planner.services import objectives as objective_service  # noqa: E402
 from planner.services import scenarios as scenario_service  # noqa: E402
 
@@ -229,6 +232,25 @@ CASES |= {
                          "places_per_year", "Places a year",
                          lambda db, s, r: str(_attr(Intervention, "places_per_year")(db, s, r)), theirs="12",
                          yours="14"),
+}
+
+
+def _consultation(db: Session, strategy: Strategy) -> Consultation:
+    return consultation.create_consultation(session=db, strategy=strategy, title="Our leadership strategy",
+                                            sections=["scope"], audiences=["staff"], opens_on=date(2027, 3, 1),
+                                            closes_on=date(2027, 3, 31), actor=None)
+
+
+def _event(db: Session, strategy: Strategy) -> EngagementEvent:
+    return consultation.add_event(session=db, strategy=strategy, held_on=date(2027, 3, 2), audience="staff",
+                                  format="focus_group", participants=12, summary="Leaders should listen", actor=None)
+
+
+CASES |= {
+    "consultation": Case(_consultation, lambda s, r: f"/strategies/{s.id}/consult/{r.id}/edit", "title", "Title",
+                         _attr(Consultation, "title")),
+    "engagement event": Case(_event, lambda s, r: f"/strategies/{s.id}/consult/events/{r.id}/edit", "summary",
+                             "What you heard", _attr(EngagementEvent, "summary")),
 }
 
 
