@@ -570,7 +570,7 @@ class Consultation(Versioned, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Comment(SQLModel, table=True):
+class Comment(Versioned, table=True):
     """One comment on a section, with the editor's response ("you said, we did"). No IP address is kept."""
 
     id: int | None = Field(default=None, primary_key=True)

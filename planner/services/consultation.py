@@ -315,8 +315,10 @@ def _clean_themes(session: Session, consultation: Consultation, themes: Iterable
 
 
 def respond(*, session: Session, comment: Comment, response: str, changed_strategy: bool, themes: Iterable[str],
-            actor: User) -> None:
-    """Answer a comment ("you said, we did"), mark whether it changed the strategy, and tag its themes."""
+            actor: User, version: int | None = None) -> None:
+    """Answer a comment ("you said, we did"), mark whether it changed the strategy, and tag its themes;
+    refused if the comment (its response, or whether it is hidden) changed since `version` was read."""
+    check_version(comment, version)
     if comment.hidden:
         raise ServiceError("Show the comment again before responding to it")
     response = response.strip()
@@ -335,7 +337,7 @@ def respond(*, session: Session, comment: Comment, response: str, changed_strate
     session.add(comment)
     record(session, action="respond", entity="comment", entity_id=comment.id,
            organisation_id=comment.organisation_id, user_id=actor.id, changes=diff(before, after))
-    session.commit()
+    commit_checked(session, comment)
 
 
 @dataclass(frozen=True)
@@ -358,6 +360,7 @@ class CommentView:
     response: str
     changed_strategy: bool | None
     themes: tuple[str, ...]
+    version: int = 1  # what its response form sends back (planner.services.editing)
 
     @property
     def answered(self) -> bool:
@@ -372,7 +375,8 @@ def _view(comment: Comment, include_hidden_text: bool) -> CommentView:
         body=comment.body if include_hidden_text or not comment.hidden else None,
         author_name=comment.author_name, author_role=comment.author_role, signed_in=comment.user_id is not None,
         created_at=comment.created_at, hidden=comment.hidden, hidden_reason=comment.hidden_reason,
-        response=comment.response, changed_strategy=comment.changed_strategy, themes=tuple(themes_of(comment)))
+        response=comment.response, changed_strategy=comment.changed_strategy, themes=tuple(themes_of(comment)),
+        version=comment.version)
 
 
 def _comments(session: Session, consultation_ids: Sequence[int | None]) -> list[Comment]:

@@ -166,6 +166,10 @@ def comment(strategy_id: int, consultation_id: int) -> Response | tuple[str, int
                     + f"#comment-{saved.id}")
 
 
+def _yes_no(answer: bool | None) -> str:
+    return "" if answer is None else "Yes" if answer else "No"
+
+
 @bp.route("/<int:consultation_id>/comments/<int:comment_id>/respond", methods=["POST"])
 @require("consultation.manage")
 def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response | tuple[str, int]:
@@ -175,20 +179,30 @@ def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response
     found = _comment_or_404(consultation, comment_id)
     _check_csrf()
     db = get_session()
+    form = EditForm()
     changed = request.form.get("changed", "")
     errors: Errors = []
-    if changed not in ("yes", "no"):
+    if not form.validate():
+        errors.extend(("", message) for message in form.version.errors)
+    elif changed not in ("yes", "no"):
         errors.append((f"changed-{found.id}", "Choose whether the comment changed the strategy"))
     else:
         try:
             service.respond(session=db, comment=found, response=request.form.get("response", ""),
                             changed_strategy=changed == "yes",
-                            themes=service.split_themes(request.form.get("themes", "")), actor=current_user)  # type: ignore[arg-type]
+                            themes=service.split_themes(request.form.get("themes", "")), actor=current_user,  # type: ignore[arg-type]
+                            version=form.version.data)
         except ServiceError as exc:
             db.rollback()
             errors.append((f"{exc.field}-{found.id}" if exc.field else "", exc.message))
+            note_stale(form, exc, lambda stored: {
+                "response": stored.response, "changed": _yes_no(stored.changed_strategy),
+                "themes": ", ".join(service.themes_of(stored))}, {
+                **request.form, "changed": _yes_no({"yes": True, "no": False}.get(changed))}, {
+                "response": "Response", "changed": "Did it change the strategy?", "themes": "Themes"})
     if errors:
-        return _show(strategy, consultation, errors, dict(request.form), focus=found.id)
+        return _show(strategy, consultation, errors, {**request.form, "version": form.version._value()},
+                     focus=found.id)
     flash("Response saved.", "success")
     return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id)
                     + f"#comment-{found.id}")

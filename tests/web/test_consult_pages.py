@@ -349,16 +349,19 @@ def test_responses_with_themes_show_on_the_page_and_in_the_summary(client: Flask
     objectives = add(db, consultation, section="objectives", body="Fewer objectives please")
     add(db, consultation, section="objectives", body="Still waiting")
     prefix = f"{base(strategy)}/{consultation.id}/comments"
-    refused = client.post(f"{prefix}/{kindness.id}/respond", data={"response": "", "changed": "yes"})
+    # Each response form carries the version of its comment: 1, as nothing has changed them since they came in.
+    refused = client.post(f"{prefix}/{kindness.id}/respond", data={"response": "", "changed": "yes", "version": "1"})
     assert refused.status_code == 400 and "Enter the response to the comment" in text(refused)
     assert f'id="response-{kindness.id}-error"' in refused.get_data(as_text=True)
-    unmarked = client.post(f"{prefix}/{kindness.id}/respond", data={"response": "Done"})
+    unmarked = client.post(f"{prefix}/{kindness.id}/respond", data={"response": "Done", "version": "1"})
     assert unmarked.status_code == 400 and "Choose whether the comment changed the strategy" in text(unmarked)
     assert client.post(f"{prefix}/{kindness.id}/respond", data={
-        "response": "Kindness is now one of our values.", "changed": "yes", "themes": "Values, compassion"}
+        "response": "Kindness is now one of our values.", "changed": "yes", "themes": "Values, compassion",
+        "version": "1"}
     ).status_code == 302
     assert client.post(f"{prefix}/{objectives.id}/respond", data={
-        "response": "Each objective has an owner, so we kept them.", "changed": "no", "themes": "values, workload"}
+        "response": "Each objective has an owner, so we kept them.", "changed": "no", "themes": "values, workload",
+        "version": "1"}
     ).status_code == 302
     shown = text(page_of(client, strategy, consultation))
     assert ("Add kindness to the values Our response Kindness is now one of our values. Changed the strategy "

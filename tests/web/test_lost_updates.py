@@ -8,6 +8,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as default_of
 from datetime import date
 from html.parser import HTMLParser
 from typing import Any
@@ -16,7 +17,25 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from planner.models import Organisation, Strategy
+from planner.models import (
+    Area,
+    AreaBaseline,
+    Comment,
+    Competency,
+    Consultation,
+    DiversityTarget,
+    EngagementEvent,
+    Intervention,
+    Level,
+    Objective,
+    Organisation,
+    Scenario,
+    ScenarioLevel,
+    Strategy,
+)
+from planner.services import board_cover, competencies, consultation, diversity
+from planner.services import objectives as objective_service
+from planner.services import scenarios as scenario_service
 from tests import factories
 from tests.conftest import login
 
@@ -63,11 +82,12 @@ class _Form(HTMLParser):
             self._select = None
 
 
-def opened(client: FlaskClient, url: str) -> dict[str, str]:
-    """Open an edit page and read its form as a browser would send it back."""
+def opened(client: FlaskClient, url: str, action: str | None = None) -> dict[str, str]:
+    """Open an edit page and read its form (the one posting to `action`, by default the page itself)
+    as a browser would send it back."""
     response = client.get(url)
     assert response.status_code == 200, url
-    parser = _Form(url)
+    parser = _Form(action or url)
     parser.feed(response.get_data(as_text=True))
     assert "version" in parser.values, f"{url} has no version field"
     return parser.values
@@ -93,6 +113,8 @@ class Case:
     stored: Callable[[Session, Strategy, Any], Any]
     theirs: str = "Theirs"
     yours: str = "Yours"
+    page: Callable[[Strategy, Any], str] | None = None  # where the form is, when it posts elsewhere
+    also: dict[str, str] = default_of(default_factory=dict)  # other boxes a person fills in to save at all
 
 
 def _reload(model: type) -> Callable[[Session, Strategy, Any], Any]:
@@ -104,24 +126,6 @@ def _reload(model: type) -> Callable[[Session, Strategy, Any], Any]:
 
 def _attr(model: type, name: str) -> Callable[[Session, Strategy, Any], Any]:
     return lambda db, strategy, record: getattr(_reload(model)(db, strategy, record), name)
-
-
-from planner.models import (  # noqa: E402  # noqa: E402  # noqa: E402  # noqa: E402
-    Area,
-    AreaBaseline,
-    Competency,
-    Consultation,
-    DiversityTarget,  # noqa: E402
-    EngagementEvent,
-    Intervention,
-    Level,
-    Objective,
-    Scenario,
-    ScenarioLevel,
-)
-from planner.services import board_cover, competencies, consultation, diversity  # noqa: E402
-from planner.services import objectives as objective_service  # noqa: E402
-from planner.services import scenarios as scenario_service  # noqa: E402
 
 
 def _objective(db: Session, strategy: Strategy) -> Objective:
@@ -254,6 +258,20 @@ CASES |= {
 }
 
 
+def _comment(db: Session, strategy: Strategy) -> Comment:
+    return consultation.add_comment(session=db, consultation=_consultation(db, strategy), section="scope",
+                                    audience="staff", body="Listen to the night shift", today=date(2027, 3, 2))
+
+
+def _comment_url(strategy: Strategy, comment: Any) -> str:
+    return f"/strategies/{strategy.id}/consult/{comment.consultation_id}/comments/{comment.id}/respond"
+
+
+CASES["response to a comment"] = Case(
+    _comment, _comment_url, "response", "Response", _attr(Comment, "response"),
+    page=lambda s, r: f"/strategies/{s.id}/consult/{r.consultation_id}", also={"changed": "yes"})
+
+
 @pytest.fixture
 def two_editors(app, db: Session, org: Organisation) -> tuple[FlaskClient, FlaskClient]:
     """Two people of the organisation, each signed in on their own browser, both allowed to edit."""
@@ -269,13 +287,14 @@ def test_the_second_of_two_saves_from_the_same_form_is_refused_and_shows_both_ve
     case = CASES[kind]
     record = case.make(db, strategy)
     url = case.url(strategy, record)
-    field, label = (x(db, strategy, record) if callable(x) else x for x in (case.field, case.label))
+    box, label = (x(db, strategy, record) if callable(x) else x for x in (case.field, case.label))
+    page = case.page(strategy, record) if case.page else url
     first, second = two_editors
-    mine, yours = opened(first, url), opened(second, url)
+    mine, yours = opened(first, page, url), opened(second, page, url)
 
-    saved = first.post(url, data={**mine, field: case.theirs})
+    saved = first.post(url, data={**mine, **case.also, box: case.theirs})
     assert saved.status_code in (302, 303), saved.get_data(as_text=True)[:2000]
-    refused = second.post(url, data={**yours, field: case.yours})
+    refused = second.post(url, data={**yours, **case.also, box: case.yours})
 
     page = refused.get_data(as_text=True)
     assert STALE in page
@@ -295,14 +314,14 @@ def test_a_form_sent_without_its_version_is_refused_and_changes_nothing(
     case = CASES[kind]
     record = case.make(db, strategy)
     url = case.url(strategy, record)
-    field = case.field(db, strategy, record) if callable(case.field) else case.field
+    box = case.field(db, strategy, record) if callable(case.field) else case.field
     client = two_editors[0]
-    values = opened(client, url)
+    values = opened(client, case.page(strategy, record) if case.page else url, url)
     before = case.stored(db, strategy, record)
     for version in ("", "x", "0", "9" * 30, "-1", "²"):
         if version == values["version"]:
             continue  # 0 is the cover's version while none is stored
-        response = client.post(url, data={**values, "version": version, field: case.yours})
+        response = client.post(url, data={**values, **case.also, "version": version, box: case.yours})
         assert response.status_code < 300 or 400 <= response.status_code < 500
         body = response.get_data(as_text=True)
         assert "Open the page again" in body or STALE in body

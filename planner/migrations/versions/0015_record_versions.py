@@ -20,7 +20,7 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 VERSIONED = ('strategy', 'level', 'area', 'scenario', 'diversitytarget', 'competency', 'intervention', 'objective',
-             'boardcover', 'consultation', 'engagementevent')
+             'boardcover', 'consultation', 'engagementevent', 'comment')
 
 
 def upgrade() -> None:
