@@ -12,7 +12,7 @@ from planner.services import strategies as service
 from planner.services.baseline import summarise
 from planner.web.forms import ScopeForm, StrategyForm
 from planner.web.tenancy import can, current_org, require, strategy_or_404
-from planner.web.util import attach_error, refuse_stale_form
+from planner.web.util import attach_error, edit_status, refuse_stale_form
 
 bp = Blueprint("strategies", __name__, url_prefix="/strategies")
 
@@ -64,7 +64,7 @@ def home(strategy_id: int) -> str:
 
 @bp.route("/<int:strategy_id>/scope", methods=["GET", "POST"])
 @require("strategy.view")
-def scope(strategy_id: int) -> str | Response:
+def scope(strategy_id: int) -> Response | tuple[str, int]:
     """The Scope step: everyone reads it; editors change it."""
     strategy = strategy_or_404(strategy_id)
     if request.method == "POST" and not can("scope.edit"):
@@ -80,4 +80,4 @@ def scope(strategy_id: int) -> str | Response:
         else:
             flash("Scope saved.", "success")
             return redirect(url_for("strategies.home", strategy_id=strategy.id))
-    return render_template("strategies/form.html", form=form, strategy=strategy)
+    return render_template("strategies/form.html", form=form, strategy=strategy), edit_status(form)

@@ -14,7 +14,7 @@ from planner.services import ServiceError
 from planner.services import structure as service
 from planner.web.forms import AreaEditForm, AreaForm, ConfirmForm, LevelEditForm, LevelForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
-from planner.web.util import attach_error, refuse_stale_form
+from planner.web.util import attach_error, edit_status, refuse_stale_form
 
 bp = Blueprint("structure", __name__, url_prefix="/strategies/<int:strategy_id>")
 
@@ -88,7 +88,7 @@ def create_area(strategy_id: int) -> str | Response:
 
 @bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
 @require("structure.edit")
-def update_area(strategy_id: int, area_id: int) -> str | Response:
+def update_area(strategy_id: int, area_id: int) -> Response | tuple[str, int]:
     """Rename or move an area."""
     strategy = strategy_or_404(strategy_id)
     area = child_or_404(Area, area_id, strategy)
@@ -109,7 +109,7 @@ def update_area(strategy_id: int, area_id: int) -> str | Response:
         else:
             flash(f"{area.name} saved.", "success")
             return redirect(url_for("structure.index", strategy_id=strategy.id))
-    return render_template("structure/area_form.html", strategy=strategy, form=form, area=area)
+    return render_template("structure/area_form.html", strategy=strategy, form=form, area=area), edit_status(form)
 
 
 @bp.route("/areas/<int:area_id>/delete", methods=["GET", "POST"])
@@ -155,7 +155,7 @@ def create_level(strategy_id: int) -> str | Response:
 
 @bp.route("/levels/<int:level_id>/edit", methods=["GET", "POST"])
 @require("structure.edit")
-def update_level(strategy_id: int, level_id: int) -> str | Response:
+def update_level(strategy_id: int, level_id: int) -> Response | tuple[str, int]:
     """Rename a level."""
     strategy = strategy_or_404(strategy_id)
     level = child_or_404(Level, level_id, strategy)
@@ -173,7 +173,7 @@ def update_level(strategy_id: int, level_id: int) -> str | Response:
         else:
             flash(f"{level.name} saved.", "success")
             return redirect(url_for("structure.index", strategy_id=strategy.id))
-    return render_template("structure/level_form.html", strategy=strategy, form=form, level=level)
+    return render_template("structure/level_form.html", strategy=strategy, form=form, level=level), edit_status(form)
 
 
 @bp.route("/levels/<int:level_id>/move", methods=["POST"])

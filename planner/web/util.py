@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 
 from planner.services import ServiceError
+from planner.services.editing import STALE_MESSAGE
 
 
 def attach_error(form: FlaskForm, error: ServiceError) -> None:
@@ -73,6 +74,15 @@ def show_stale(rows: Iterable[tuple[str, object, object]]) -> None:
     the error summary (templates/_macros.html) draws the table from `g.stale_edit`."""
     shown = [(label, _shown(theirs), _shown(yours)) for label, theirs, yours in rows]
     g.stale_edit = [(label, theirs, yours) for label, theirs, yours in shown if not _same(theirs, yours)]
+
+
+def edit_status(form: FlaskForm) -> int:
+    """The status of an edit page shown again after a post: 409 when the save was stale, 400 when the
+    form's version could not be read, else 200 (these pages answer their other mistakes with 200)."""
+    if any(message.startswith(STALE_MESSAGE) for message in form.form_errors):
+        return 409
+    version = getattr(form, "version", None)
+    return 400 if version is not None and version.errors else 200
 
 
 def _field_text(field: Field) -> str:
