@@ -143,6 +143,8 @@ class Strategy(Versioned, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     # Bumped (compare-and-set) by every save of the baseline grid or import: the grid's version.
     baseline_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Bumped the same way by every save of a required-steps grid (any framework's).
+    required_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     @property
     def end_year(self) -> int:

@@ -30,7 +30,7 @@ from planner.models import (
 )
 from planner.services import ServiceError, finish
 from planner.services.audit import record
-from planner.services.editing import check_version, commit_checked
+from planner.services.editing import check_version, claim_counter, commit_checked
 from planner.services.structure import areas_of, levels_of
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -133,8 +133,10 @@ def required_steps(session: Session, strategy: Strategy) -> dict[tuple[int, int]
 
 
 def save_required(*, session: Session, strategy: Strategy, steps: Mapping[tuple[int, int], int | None],
-                  actor: User) -> None:
-    """Set required steps ((competency id, level id) -> 1..4, or None for not needed)."""
+                  actor: User, version: int | None = None) -> None:
+    """Set required steps ((competency id, level id) -> 1..4, or None for not needed); refused as a whole if
+    a required-steps grid was saved since `version` (the strategy's required version) was read."""
+    claim_counter(session, Strategy, strategy.id, "required_version", version)  # type: ignore[arg-type]
     existing = {(r.competency_id, r.level_id): r for r in session.exec(
         select(RequiredStep).where(RequiredStep.strategy_id == strategy.id))}
     for (competency_id, level_id), step in steps.items():
@@ -151,7 +153,7 @@ def save_required(*, session: Session, strategy: Strategy, steps: Mapping[tuple[
         session.add(row)
     record(session, action="update", entity="required_steps", entity_id=strategy.id,
            organisation_id=strategy.organisation_id, user_id=actor.id, changes={"cells": len(steps)})
-    session.commit()
+    commit_checked(session)
 
 
 def arithmetic_steps() -> tuple[int, ...]:

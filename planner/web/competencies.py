@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -56,7 +58,8 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
     domains = cat.domains.get(framework.id, [])  # type: ignore[arg-type]
     competencies = [c for d in domains for c in cat.competencies.get(d.id, [])]  # type: ignore[arg-type]
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
+    # The grid's version is the strategy's required version: a save of any framework's grid moves it.
+    form = EditForm(version=strategy.required_version)
     steps: dict[tuple[int, int], int | None] = {}  # what was posted: shown again if any of it is refused
     if form.validate_on_submit():
         for competency in competencies:
@@ -66,17 +69,31 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
                 if raw not in ("", "1", "2", "3", "4"):
                     errors.append((name, f"{competency.name}, {level.name}: choose a step from 1 to 4, or Not needed"))
                 steps[(competency.id, level.id)] = int(raw) if raw in ("1", "2", "3", "4") else None  # type: ignore[index]
-        if not errors:
-            service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user)  # type: ignore[arg-type]
+    scale, _frameworks = default_frameworks()
+    if form.is_submitted() and not errors and not form.errors:
+        try:
+            service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user,  # type: ignore[arg-type]
+                                  version=form.version.data)
+        except ServiceError as exc:
+            db.rollback()
+            errors.append((exc.field or "", exc.message))
+            names = {str(s.step): f"{s.step} {s.name}" for s in scale}
+
+            def cells(chosen: Mapping[tuple[int, int], int | None]) -> dict[str, str]:
+                return {f"req-{c.id}-{lv.id}": names.get(str(chosen.get((c.id, lv.id)) or ""), "Not needed")  # type: ignore[index]
+                        for c in competencies for lv in levels}
+
+            note_stale(form, exc, lambda _stored: cells(service.required_steps(db, strategy)), cells(steps),
+                       {f"req-{c.id}-{lv.id}": f"{c.name}, {lv.name}" for c in competencies for lv in levels})
+        else:
             flash(f"Required steps for {framework.name} saved.", "success")
             return redirect(url_for("competencies.index", strategy_id=strategy.id, _anchor=framework.key))
-    scale, _frameworks = default_frameworks()
     shown: dict[tuple[int, int], int | None] = dict(service.required_steps(db, strategy))
-    if errors:  # show what was posted, so nothing typed is lost
+    if errors or form.errors:  # show what was posted, so nothing typed is lost
         shown.update(steps)
     return render_template("competencies/required.html", strategy=strategy, cat=cat, framework=framework,
                            domains=domains, levels=levels, scale=scale, required=shown, form=form,
-                           errors=errors), (400 if errors else 200)
+                           errors=errors), (400 if errors or form.errors else 200)
 
 
 @bp.route("/assessments", methods=["GET", "POST"])

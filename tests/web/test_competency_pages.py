@@ -228,7 +228,7 @@ def test_required_steps_are_saved_through_the_form(editor: FlaskClient, db: Sess
     for key, level, step in ((CV, "middle", "4"), (CARE, "frontline", "1")):  # two frameworks, one form each
         form = page(editor.get(required_page(strategy, key))).selects
         form[f"req-{ids[key]}-{levels[level]}"] = step
-        response = editor.post(required_page(strategy, key), data=form)
+        response = post_form(editor, required_page(strategy, key), data=form)
         assert response.status_code == 302
         assert response.headers["Location"].endswith(f"#{framework_of(key)}")
     expected = {**before, (ids[CV], levels["middle"]): 4, (ids[CARE], levels["frontline"]): 1}
@@ -249,7 +249,7 @@ def test_a_step_set_to_not_needed_stays_not_needed(editor: FlaskClient, db: Sess
     cell = f"req-{ids['lcf-risk-and-duties']}-{levels['frontline']}"
     assert form[cell] == "1"
     form[cell] = ""  # Not needed
-    assert editor.post(address, data=form).status_code == 302
+    assert post_form(editor, address, data=form).status_code == 302
     assert (ids["lcf-risk-and-duties"], levels["frontline"]) not in stored_required(db, strategy)
     assert page(editor.get(address)).selects[cell] == ""
     api = editor.get(f"/api/v1/strategies/{strategy.id}/competencies").get_json()
@@ -266,7 +266,7 @@ def test_an_invalid_required_step_is_refused_and_nothing_is_stored(editor: Flask
     before = stored_required(db, strategy)
     form[f"req-{ids['clf-outcome-focus']}-{levels['board']}"] = "1"  # a good change in the same post
     form[f"req-{ids[CV]}-{levels['senior']}"] = bad
-    response = editor.post(address, data=form)
+    response = post_form(editor, address, data=form)
     assert response.status_code == 400
     said = text(response)
     assert "Collective vision, Senior leaders: choose a step from 1 to 4, or Not needed" in said  # the summary
@@ -781,7 +781,7 @@ def test_planners_in_one_org_share_the_frameworks_but_not_the_steps(app: Flask, 
     client.get(base(second))
     ids, levels = comp_ids(db, org.id), level_ids(db, strategy)
     form[f"req-{ids[CV]}-{levels['middle']}"] = "1"
-    assert client.post(required_page(strategy, CV), data=form).status_code == 302
+    assert post_form(client, required_page(strategy, CV), data=form).status_code == 302
     other_levels = level_ids(db, second)
     assert page(client.get(required_page(second, CV))).selects[f"req-{ids[CV]}-{other_levels['middle']}"] == "3"
     assert len(ids) == 32

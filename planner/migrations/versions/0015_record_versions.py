@@ -2,7 +2,7 @@
 
 Every record people edit in a form carries a version that SQLAlchemy bumps on each update, so a
 save made from a form opened before someone else's change is refused instead of reverting it; the
-strategy also carries the version of its baseline grid. Existing rows start at version 1.
+strategy also carries the versions of its baseline grid and of its required-steps grids. Existing rows start at version 1.
 
 Revision ID: 0015
 Revises: 0012
@@ -29,10 +29,12 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
     with op.batch_alter_table('strategy', schema=None) as batch_op:
         batch_op.add_column(sa.Column('baseline_version', sa.Integer(), nullable=False, server_default='1'))
+        batch_op.add_column(sa.Column('required_version', sa.Integer(), nullable=False, server_default='1'))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('strategy', schema=None) as batch_op:
+        batch_op.drop_column('required_version')
         batch_op.drop_column('baseline_version')
     for table in reversed(VERSIONED):
         with op.batch_alter_table(table, schema=None) as batch_op:
