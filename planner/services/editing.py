@@ -3,8 +3,8 @@
 Each editable record carries a version (planner.models.Versioned) that its edit form sends back.
 A service given that version calls `check_version` before changing anything, and commits through
 `commit_checked`, which turns SQLAlchemy's StaleDataError (another save committed between our read
-and our write) into the same refusal. `version=None` means no check: only the API and commands,
-never a form, pass it (docs/editing.md)."""
+and our write) into the same refusal. `version=None` means no check: only commands, imports and the
+demo loader pass it, never a form (docs/editing.md)."""
 
 from __future__ import annotations
 

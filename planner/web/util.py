@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 
 from planner.services import ServiceError
-from planner.services.editing import STALE_MESSAGE
+from planner.services.editing import STALE_MESSAGE, StaleEdit
 
 
 def attach_error(form: FlaskForm, error: ServiceError) -> None:
@@ -105,8 +105,6 @@ def refuse_stale_form(form: FlaskForm, error: ServiceError, stored: Callable[[An
     """Show a service's refusal on `form`; when it is a stale save, also what is stored now beside
     what was typed (`stored(record)` builds the same form from the record), and carry the stored
     version, so saving again knowingly replaces it."""
-    from planner.services.editing import StaleEdit
-
     attach_error(form, error)
     if not isinstance(error, StaleEdit):
         return
@@ -122,8 +120,6 @@ def note_stale(form: FlaskForm, error: ServiceError, stored: Callable[[Any], Map
     """For a hand-written form (planner.web.forms.EditForm): when `error` refused a stale save, show
     each box (`labels`: field name to label) as stored now (`stored(record)`, by field name) beside
     what was `typed`, and carry the stored version. `names` shows a chosen id by its name."""
-    from planner.services.editing import StaleEdit
-
     if not isinstance(error, StaleEdit):
         return
     if error.record is not None:
