@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint, event
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 ROLE_NAMES = {
@@ -20,6 +22,18 @@ ROLE_NAMES = {
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime (SQLModel stores and returns datetimes in UTC)."""
     return datetime.now(UTC)
+
+
+class Versioned(SQLModel):
+    """A record people edit in forms: SQLAlchemy adds one to `version` on every update and refuses
+    (StaleDataError) an update whose row changed since it was read, so no save silently reverts
+    another (docs/editing.md)."""
+
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (a class-level directive)
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class Organisation(SQLModel, table=True):
@@ -142,7 +156,7 @@ class AuditEvent(SQLModel, table=True):
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
 
-class Strategy(SQLModel, table=True):
+class Strategy(Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=200)
@@ -158,13 +172,17 @@ class Strategy(SQLModel, table=True):
     submitted_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Bumped (compare-and-set) by every save of the baseline grid or import: the grid's version.
+    baseline_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Bumped the same way by every save of a required-steps grid (any framework's).
+    required_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     @property
     def end_year(self) -> int:
         return self.start_year + self.horizon
 
 
-class Level(SQLModel, table=True):
+class Level(Versioned, table=True):
     __table_args__ = (UniqueConstraint("strategy_id", "key"),)
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
@@ -184,7 +202,7 @@ class BandAssignment(SQLModel, table=True):
     level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
 
 
-class Area(SQLModel, table=True):
+class Area(Versioned, table=True):
     __table_args__ = (UniqueConstraint("strategy_id", "code"),)
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
@@ -212,7 +230,7 @@ class LeaderCount(SQLModel, table=True):
     count: int = 0
 
 
-class Scenario(SQLModel, table=True):
+class Scenario(Versioned, table=True):
     """A named set of forecast assumptions for a strategy (Baseline, Growth, Constrained...)."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "name"),)
@@ -311,7 +329,7 @@ class ShortlistingFigure(SQLModel, table=True):
     appointed: int = 0
 
 
-class DiversityTarget(SQLModel, table=True):
+class DiversityTarget(Versioned, table=True):
     """A target share of one group at one level (or all leaders, level None) by a year."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -384,7 +402,7 @@ class CompetencyDomain(SQLModel, table=True):
     position: int = 0
 
 
-class Competency(SQLModel, table=True):
+class Competency(Versioned, table=True):
     """A skill or behaviour leaders need: generic, or specific to a role."""
 
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)
@@ -424,7 +442,7 @@ class AssessedCount(SQLModel, table=True):
     count: int = 0
 
 
-class Intervention(SQLModel, table=True):
+class Intervention(Versioned, table=True):
     """A development intervention in the plan: places a year, cost a place, the years it runs."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -514,7 +532,7 @@ class SurveyAnswer(SQLModel, table=True):
 # --- Objectives (issue 6) ----------------------------------------------------------------------
 
 
-class Objective(SQLModel, table=True):
+class Objective(Versioned, table=True):
     """An objective in the cascade from the board to teams and individuals."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "ref"),)
@@ -580,7 +598,7 @@ class SurveyGroup(SQLModel, table=True):
 # --- consult, approve and keep ------------------------------------------------------------------
 
 
-class Consultation(SQLModel, table=True):
+class Consultation(Versioned, table=True):
     """A period in which staff, patients and partners comment on chosen sections of the strategy."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -598,7 +616,7 @@ class Consultation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Comment(SQLModel, table=True):
+class Comment(Versioned, table=True):
     """One comment on a section, with the editor's response ("you said, we did"). No IP address is kept."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -621,7 +639,7 @@ class Comment(SQLModel, table=True):
     responded_at: datetime | None = None
 
 
-class EngagementEvent(SQLModel, table=True):
+class EngagementEvent(Versioned, table=True):
     """An engagement event: a focus group, staff briefing, patient panel or survey, and what it heard."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -676,7 +694,7 @@ def _versions_are_frozen(_mapper: object, _connection: object, version: Strategy
 # --- the board cover sheet ----------------------------------------------------------------------
 
 
-class BoardCover(SQLModel, table=True):
+class BoardCover(Versioned, table=True):
     """The cover sheet a board paper opens with: the meeting, purpose, recommendation, summary, the
     objectives and Board Assurance Framework risks it links to, its impact and who considered it before."""
 

@@ -31,6 +31,7 @@ IGNORED_TABLES = frozenset({"auditevent", "loginattempt", "ratelimitcounter", "r
 # A person's sign-in bookkeeping changes nothing any page works out.
 _USER_BOOKKEEPING = frozenset({"last_login_at", "session_version", "password_hash"})
 WROTE = "planner_wrote"  # session.info: this transaction has written something (see planner.services.derived)
+SCOPE_OPTION = "planner_scope"  # an UPDATE statement's execution option: the one scope it changes
 SEEN = "planner_revisions"  # session.info: revisions read in this transaction, by scope
 
 
@@ -108,12 +109,13 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
 
 
 def _bulk_statement(state: ORMExecuteState) -> None:
-    # An UPDATE or DELETE of many rows names no one row's strategy: everything is moved.
+    # An UPDATE or DELETE statement names no one row's strategy, unless its writer says which scope it
+    # changes (execution option SCOPE_OPTION); otherwise everything is moved.
     if not (state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
     if table is not None and getattr(table, "name", None) not in IGNORED_TABLES:
-        move(state.session, [ALL])
+        move(state.session, [state.execution_options.get(SCOPE_OPTION) or ALL])
 
 
 def _transaction_ended(session: OrmSession, *_args: Any) -> None:

@@ -260,6 +260,7 @@ TESTED_ELSEWHERE = {
     # It may seed the default required steps (ensure_required, in WRITES), flushed in the transaction of whoever
     # reads it (an approval's snapshot, the demo), which commits them with its own change, or not at all.
     "board_pack.pack_content": "a read that commits nothing: test_the_board_packs_content_commits_nothing",
+    "editing.commit_checked": "commits its caller's transaction, event and all: each versioned save above",
 }
 NO_EVENT = {
     # A response holds no time on purpose. An event for each answer through the public link would stamp it with

@@ -145,6 +145,18 @@ def test_a_bulk_update_moves_everything_and_bookkeeping_moves_nothing(demo) -> N
     session.rollback()
 
 
+def test_a_counter_claimed_on_a_strategy_moves_only_that_strategy(demo) -> None:  # type: ignore[no-untyped-def]
+    from planner.services.editing import claim_counter
+
+    session, strategy, _organisation = demo
+    before = _scopes(session, strategy)
+    claim_counter(session, Strategy, strategy.id, "baseline_version", None)  # type: ignore[arg-type]
+    after = _scopes(session, strategy)
+    scope = revisions.strategy_scope(strategy.id)  # type: ignore[arg-type]
+    assert after[scope] == before[scope] + 1 and after[revisions.ALL] == before[revisions.ALL]
+    session.rollback()
+
+
 def test_a_rolled_back_write_leaves_the_revisions_as_they_were(demo) -> None:  # type: ignore[no-untyped-def]
     session, strategy, _organisation = demo
     before = _scopes(session, strategy)

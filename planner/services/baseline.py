@@ -12,6 +12,7 @@ from planner import areas as tree
 from planner.models import Area, AreaBaseline, LeaderCount, Level, Organisation, Strategy, User
 from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
+from planner.services.editing import claim_counter
 from planner.services.structure import areas_of, levels_of, nodes
 
 
@@ -125,15 +126,17 @@ def check_figures(area: Area, figures: AreaFigures, level_keys: set[str]) -> Non
 
 def save_baseline(
     *, session: Session, strategy: Strategy, figures: Mapping[int, AreaFigures], actor: User | None,
-    replace: bool = False, commit: bool = True,
+    replace: bool = False, commit: bool = True, version: int | None = None,
 ) -> None:
-    """Store the figures of the given areas in one transaction (all areas' when `replace`)."""
+    """Store the figures of the given areas in one transaction (all areas' when `replace`); refused as a
+    whole if the baseline changed since its `version` (the strategy's baseline version) was read."""
     areas = {a.id: a for a in session.exec(select(Area).where(Area.strategy_id == strategy.id))}
     levels = {lv.key: lv for lv in levels_of(session, strategy)}
     for area_id, fig in figures.items():
         if area_id not in areas:
             raise ServiceError("Baseline figures name an area that is not in this strategy")
         check_figures(areas[area_id], fig, set(levels))
+    claim_counter(session, Strategy, strategy.id, "baseline_version", version)  # type: ignore[arg-type]
     existing = {row.area_id: row for row in session.exec(
         select(AreaBaseline).where(AreaBaseline.area_id.in_(list(areas)))  # type: ignore[attr-defined]
     )}

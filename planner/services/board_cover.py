@@ -17,8 +17,9 @@ from sqlmodel import Session, select
 from planner.dates import long_date
 from planner.exports.cover import DEFAULT_MEETING, IMPACTS, MAX_CONSIDERED, PARTS, PURPOSES, default_cover
 from planner.models import BoardCover, Organisation, Strategy, User, utcnow
-from planner.services import ServiceError, finish
+from planner.services import ServiceError
 from planner.services.audit import diff, record
+from planner.services.editing import StaleEdit, commit_checked
 
 MAX_MEETING = 200
 MAX_AGENDA_ITEM = 20
@@ -196,19 +197,23 @@ def check_cover(values: Mapping[str, Any], today: date) -> dict[str, Any]:
 def _as_record(cover: BoardCover) -> dict[str, Any]:
     """The cover's columns as the audit trail shows them."""
     out = {f: getattr(cover, f) for f in BoardCover.model_fields
-           if f not in ("id", "organisation_id", "strategy_id", "updated_at", "updated_by")}
+           if f not in ("id", "organisation_id", "strategy_id", "updated_at", "updated_by", "version")}
     out["meeting_date"] = cover.meeting_date.isoformat() if cover.meeting_date else None
     out["previously_considered"] = json.loads(cover.previously_considered or "[]")
     return out
 
 
 def save_cover(*, session: Session, strategy: Strategy, organisation: Organisation, values: Mapping[str, Any],
-               actor: User | None, today: date | None = None, commit: bool = True) -> BoardCover:
-    """Check and store the strategy's cover sheet, with its audit event, in one commit."""
+               actor: User | None, today: date | None = None, commit: bool = True,
+               version: int | None = None) -> BoardCover:
+    """Check and store the strategy's cover sheet, with its audit event, in one commit; refused if the
+    cover changed since `version` was read (0: none was stored then)."""
     if strategy.organisation_id != organisation.id:
         raise ServiceError("The strategy is not this organisation's")
-    clean = check_cover(values, today or date.today())
     cover = cover_of(session, strategy)
+    if version is not None and version != (cover.version if cover else 0):
+        raise StaleEdit(cover, cover.version if cover else 0)
+    clean = check_cover(values, today or date.today())
     before: dict[str, Any] = {}
     if cover is None:
         cover = BoardCover(organisation_id=strategy.organisation_id, strategy_id=strategy.id)  # type: ignore[arg-type]
@@ -219,11 +224,11 @@ def save_cover(*, session: Session, strategy: Strategy, organisation: Organisati
     cover.updated_at = utcnow()
     cover.updated_by = actor.id if actor else None
     session.add(cover)
-    session.flush()
+    commit_checked(session, cover if before else None, commit=False)
     record(session, action="update" if before else "create", entity="board_cover", entity_id=cover.id,
            organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
            changes=diff(before, _as_record(cover)))
-    finish(session, commit)
+    commit_checked(session, cover if before else None, commit=commit)
     return cover
 
 

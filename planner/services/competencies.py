@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, func, select
 
 from planner.competencies import gaps as arithmetic
@@ -29,6 +30,7 @@ from planner.models import (
 )
 from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
+from planner.services.editing import check_version, claim_counter, commit_checked
 from planner.services.structure import areas_of, levels_of
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -137,8 +139,10 @@ def required_steps(session: Session, strategy: Strategy) -> dict[tuple[int, int]
 
 
 def save_required(*, session: Session, strategy: Strategy, steps: Mapping[tuple[int, int], int | None],
-                  actor: User) -> None:
-    """Set required steps ((competency id, level id) -> 1..4, or None for not needed)."""
+                  actor: User, version: int | None = None) -> None:
+    """Set required steps ((competency id, level id) -> 1..4, or None for not needed); refused as a whole if
+    a required-steps grid was saved since `version` (the strategy's required version) was read."""
+    claim_counter(session, Strategy, strategy.id, "required_version", version)  # type: ignore[arg-type]
     existing = {(r.competency_id, r.level_id): r for r in session.exec(
         select(RequiredStep).where(RequiredStep.strategy_id == strategy.id))}
     for (competency_id, level_id), step in steps.items():
@@ -155,7 +159,7 @@ def save_required(*, session: Session, strategy: Strategy, steps: Mapping[tuple[
         session.add(row)
     record(session, action="update", entity="required_steps", entity_id=strategy.id,
            organisation_id=strategy.organisation_id, user_id=actor.id, changes={"cells": len(steps)})
-    session.commit()
+    commit_checked(session)
 
 
 def arithmetic_steps() -> tuple[int, ...]:
@@ -276,9 +280,12 @@ def plan_view(session: Session, strategy: Strategy) -> dict[str, Any]:
 
 def save_intervention(
     *, session: Session, strategy: Strategy, values: Mapping[str, Any], targets: set[tuple[int, int]],
-    actor: User, intervention: Intervention | None = None,
+    actor: User, intervention: Intervention | None = None, version: int | None = None,
 ) -> Intervention:
-    """Add or change an intervention and the (competency id, level id) pairs it develops."""
+    """Add or change an intervention and the (competency id, level id) pairs it develops (a change is
+    refused if the intervention changed since `version` was read)."""
+    if intervention is not None:
+        check_version(intervention, version)
     name = str(values.get("name") or "").strip()
     if not name:
         raise ServiceError("Enter the intervention's name", field="name")
@@ -305,8 +312,11 @@ def save_intervention(
                                        name=name, kind=kind, first_year=first, last_year=last)
     row.name, row.kind, row.places_per_year, row.cost_per_place = name, kind, places, cost
     row.first_year, row.last_year = first, last
+    if intervention is not None:
+        # What it develops lives in other rows: a change of those alone must move the version too.
+        flag_modified(row, "name")
     session.add(row)
-    session.flush()
+    commit_checked(session, intervention, commit=False)
     for t in session.exec(select(InterventionTarget).where(InterventionTarget.intervention_id == row.id)):
         session.delete(t)
     session.flush()
@@ -317,7 +327,7 @@ def save_intervention(
            organisation_id=strategy.organisation_id, user_id=actor.id,
            changes={"name": name, "kind": kind, "places_per_year": places, "cost_per_place": cost,
                     "years": [first, last], "targets": len(targets)})
-    session.commit()
+    commit_checked(session, intervention)
     return row
 
 
@@ -389,8 +399,9 @@ def add_competency(
 
 
 def update_competency(*, session: Session, competency: Competency, name: str, kind: str, description: str,
-                      actor: User) -> None:
-    """Rename a competency, change its kind or description."""
+                      actor: User, version: int | None = None) -> None:
+    """Rename a competency, change its kind or description (refused if it changed since `version` was read)."""
+    check_version(competency, version)
     if not name.strip():
         raise ServiceError("Enter the competency's name", field="name")
     if kind not in KINDS:
@@ -401,7 +412,7 @@ def update_competency(*, session: Session, competency: Competency, name: str, ki
     record(session, action="update", entity="competency", entity_id=competency.id,
            organisation_id=competency.organisation_id, user_id=actor.id,
            changes={"before": before, "after": {"name": competency.name, "kind": kind}})
-    session.commit()
+    commit_checked(session, competency)
 
 
 def lookups(session: Session, strategy: Strategy) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:

@@ -18,6 +18,7 @@ from planner.dates import long_date
 from planner.models import Comment, Consultation, EngagementEvent, Strategy, User, utcnow
 from planner.services import ServiceError, derived, finish
 from planner.services.audit import diff, record
+from planner.services.editing import check_version, commit_checked
 
 SECTIONS = {
     "scope": "Vision, mission and values",
@@ -150,9 +151,10 @@ def create_consultation(*, session: Session, strategy: Strategy, title: str, sec
 
 def update_consultation(*, session: Session, consultation: Consultation, title: str, sections: Iterable[str],
                         audiences: Iterable[str], opens_on: date | None, closes_on: date | None,
-                        actor: User) -> None:
+                        actor: User, version: int | None = None) -> None:
     """Change a consultation's title, sections, audiences or dates. A section or audience that
-    already has comments stays."""
+    already has comments stays. Refused if it changed since `version` was read."""
+    check_version(consultation, version)
     values = _check_consultation(title, sections, audiences, opens_on, closes_on)
     comments = list(session.exec(select(Comment).where(Comment.consultation_id == consultation.id)))
     for field, names in (("sections", SECTIONS), ("audiences", AUDIENCES)):
@@ -172,7 +174,7 @@ def update_consultation(*, session: Session, consultation: Consultation, title: 
     session.add(consultation)
     record(session, action="update", entity="consultation", entity_id=consultation.id,
            organisation_id=consultation.organisation_id, user_id=actor.id, changes=diff(before, values))
-    session.commit()
+    commit_checked(session, consultation)
 
 
 def close_consultation(*, session: Session, consultation: Consultation, actor: User, today: date) -> None:
@@ -314,8 +316,10 @@ def _clean_themes(session: Session, consultation: Consultation, themes: Iterable
 
 
 def respond(*, session: Session, comment: Comment, response: str, changed_strategy: bool, themes: Iterable[str],
-            actor: User) -> None:
-    """Answer a comment ("you said, we did"), mark whether it changed the strategy, and tag its themes."""
+            actor: User, version: int | None = None) -> None:
+    """Answer a comment ("you said, we did"), mark whether it changed the strategy, and tag its themes;
+    refused if the comment (its response, or whether it is hidden) changed since `version` was read."""
+    check_version(comment, version)
     if comment.hidden:
         raise ServiceError("Show the comment again before responding to it")
     response = response.strip()
@@ -334,7 +338,7 @@ def respond(*, session: Session, comment: Comment, response: str, changed_strate
     session.add(comment)
     record(session, action="respond", entity="comment", entity_id=comment.id,
            organisation_id=comment.organisation_id, user_id=actor.id, changes=diff(before, after))
-    session.commit()
+    commit_checked(session, comment)
 
 
 @dataclass(frozen=True)
@@ -357,6 +361,7 @@ class CommentView:
     response: str
     changed_strategy: bool | None
     themes: tuple[str, ...]
+    version: int = 1  # what its response form sends back (planner.services.editing)
 
     @property
     def answered(self) -> bool:
@@ -371,7 +376,8 @@ def _view(comment: Comment, include_hidden_text: bool) -> CommentView:
         body=comment.body if include_hidden_text or not comment.hidden else None,
         author_name=comment.author_name, author_role=comment.author_role, signed_in=comment.user_id is not None,
         created_at=comment.created_at, hidden=comment.hidden, hidden_reason=comment.hidden_reason,
-        response=comment.response, changed_strategy=comment.changed_strategy, themes=tuple(themes_of(comment)))
+        response=comment.response, changed_strategy=comment.changed_strategy, themes=tuple(themes_of(comment)),
+        version=comment.version)
 
 
 def _comments(session: Session, consultation_ids: Sequence[int | None]) -> list[Comment]:
@@ -534,8 +540,9 @@ def add_event(*, session: Session, strategy: Strategy, held_on: date | None, aud
 
 
 def update_event(*, session: Session, event: EngagementEvent, held_on: date | None, audience: str, format: str,
-                 participants: int, summary: str, actor: User) -> None:
-    """Change a logged engagement event."""
+                 participants: int, summary: str, actor: User, version: int | None = None) -> None:
+    """Change a logged engagement event (refused if it changed since `version` was read)."""
+    check_version(event, version)
     values = _check_event(held_on, audience, format, participants, summary)
     before = {k: getattr(event, k) for k in values}
     for key, value in values.items():
@@ -543,7 +550,7 @@ def update_event(*, session: Session, event: EngagementEvent, held_on: date | No
     session.add(event)
     record(session, action="update", entity="engagement_event", entity_id=event.id,
            organisation_id=event.organisation_id, user_id=actor.id, changes=diff(before, values))
-    session.commit()
+    commit_checked(session, event)
 
 
 def delete_event(*, session: Session, event: EngagementEvent, actor: User) -> None:

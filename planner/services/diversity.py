@@ -33,6 +33,7 @@ from planner.models import (
 )
 from planner.services import ServiceError, derived
 from planner.services.audit import record
+from planner.services.editing import check_version, commit_checked
 from planner.services.scenarios import spec_for
 from planner.services.structure import areas_of, levels_of, nodes
 
@@ -527,8 +528,11 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario, *,
 
 
 def save_target(*, session: Session, strategy: Strategy, values: Mapping[str, Any], actor: User,
-                target: DiversityTarget | None = None) -> DiversityTarget:
-    """Add or change a target after checking it names a real level, group and year."""
+                target: DiversityTarget | None = None, version: int | None = None) -> DiversityTarget:
+    """Add or change a target after checking it names a real level, group and year (a change is refused
+    if the target changed since `version` was read)."""
+    if target is not None:
+        check_version(target, version)
     char = characteristic(str(values["characteristic"]))
     if values["group_key"] not in {g.key for g in char.groups}:
         raise ServiceError("Choose a group of the characteristic", field="group_key")
@@ -560,13 +564,13 @@ def save_target(*, session: Session, strategy: Strategy, values: Mapping[str, An
     row.current_appointment_share = float(current) if current is not None else None
     row.pipeline_share = float(pipeline) if pipeline is not None else None
     session.add(row)
-    session.flush()
+    commit_checked(session, target, commit=False)
     record(session, action="update" if target else "create", entity="diversity_target", entity_id=row.id,
            organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
            changes={k: values.get(k) for k in ("characteristic", "group_key", "level_id", "target_share",
                                                 "target_year", "leaver_rate_ratio", "current_appointment_share",
                                                 "pipeline_share")})
-    session.commit()
+    commit_checked(session, target)
     return row
 
 

@@ -17,6 +17,7 @@ from planner.objectives.health import HEALTH_RULE, BelowHealth, TierHealth, belo
 from planner.objectives.smart import SmartResult, smart_check
 from planner.services import ServiceError, derived
 from planner.services.audit import record
+from planner.services.editing import check_version, commit_checked
 from planner.services.structure import areas_of
 
 LEVEL_NAMES = {"strategic": "Strategic", "area": "Area", "team": "Team", "individual": "Individual"}
@@ -292,8 +293,11 @@ def _date(values: Mapping[str, Any], key: str) -> date | None:
 
 
 def save_objective(*, session: Session, strategy: Strategy, values: Mapping[str, Any], actor: User | None,
-                   objective: Objective | None = None, commit: bool = True) -> Objective:
-    """Add or change an objective, checking what makes it a well-formed part of the cascade."""
+                   objective: Objective | None = None, commit: bool = True, version: int | None = None) -> Objective:
+    """Add or change an objective, checking what makes it a well-formed part of the cascade (a change is
+    refused if the objective changed since `version` was read)."""
+    if objective is not None:
+        check_version(objective, version)
     ref = str(values.get("ref") or "").strip()
     if not calc.REF_PATTERN.fullmatch(ref):
         raise ServiceError("Enter a reference of letters, digits, dots, hyphens or slashes, like S1 or MED-2.3",
@@ -374,13 +378,13 @@ def save_objective(*, session: Session, strategy: Strategy, values: Mapping[str,
     row.status = status
     row.updated_at = utcnow()
     session.add(row)
-    session.flush()
+    commit_checked(session, objective, commit=False)
     after = row.model_dump()
     record(session, action="update" if objective else "create", entity="objective", entity_id=row.id,
            organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
-           changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k != "updated_at"})
-    if commit:
-        session.commit()
+           changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v
+                    and k not in ("updated_at", "version")})
+    commit_checked(session, objective, commit=commit)
     return row
 
 

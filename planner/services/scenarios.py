@@ -26,6 +26,7 @@ from planner.models import (
 from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
 from planner.services.baseline import baseline_of
+from planner.services.editing import check_version, commit_checked
 from planner.services.structure import areas_of, levels_of
 
 RATE_FIELDS = ("leaver_rate", "ready_rate", "internal_fill_max")
@@ -127,8 +128,9 @@ def copy_scenario(*, session: Session, strategy: Strategy, source: Scenario, nam
 
 
 def rename_scenario(*, session: Session, strategy: Strategy, scenario: Scenario, name: str, description: str,
-                    actor: User) -> Scenario:
-    """Rename a scenario or change its description."""
+                    actor: User, version: int | None = None) -> Scenario:
+    """Rename a scenario or change its description (refused if it changed since `version` was read)."""
+    check_version(scenario, version)
     name = _clean_name(session, strategy, name, scenario)
     before = {"name": scenario.name, "description": scenario.description}
     scenario.name, scenario.description = name, description.strip()[:500]
@@ -137,7 +139,7 @@ def rename_scenario(*, session: Session, strategy: Strategy, scenario: Scenario,
     record(session, action="update", entity="scenario", entity_id=scenario.id,
            organisation_id=scenario.organisation_id, user_id=actor.id,
            changes={"before": before, "after": {"name": name, "description": scenario.description}})
-    session.commit()
+    commit_checked(session, scenario)
     return scenario
 
 
@@ -326,8 +328,11 @@ def check_assumptions(
 
 def save_level_assumptions(
     *, session: Session, strategy: Strategy, scenario: Scenario, rates: Mapping[int, dict[str, float]], actor: User,
+    version: int | None = None,
 ) -> None:
-    """Store the rates of each level after the model has accepted them."""
+    """Store the rates of each level after the model has accepted them (refused if the scenario
+    changed since `version` was read)."""
+    check_version(scenario, version)
     check_assumptions(session, strategy, scenario, levels=rates)
     stored = {row.level_id: row for row in session.exec(
         select(ScenarioLevel).where(ScenarioLevel.scenario_id == scenario.id))}
@@ -346,8 +351,11 @@ def save_level_assumptions(
 
 def save_area_assumptions(
     *, session: Session, strategy: Strategy, scenario: Scenario, areas: Mapping[int, AreaAssumptions], actor: User,
+    version: int | None = None,
 ) -> None:
-    """Store growth, spans and overrides of the given areas after the model has accepted them."""
+    """Store growth, spans and overrides of the given areas after the model has accepted them (refused
+    if the scenario changed since `version` was read)."""
+    check_version(scenario, version)
     check_assumptions(session, strategy, scenario, areas=areas)
     growth_rows = {row.area_id: row for row in session.exec(
         select(ScenarioArea).where(ScenarioArea.scenario_id == scenario.id))}
@@ -377,8 +385,11 @@ def save_area_assumptions(
 
 def save_uncertainty(
     *, session: Session, strategy: Strategy, scenario: Scenario, simulations: int | None, seed: int, actor: User,
+    version: int | None = None,
 ) -> None:
-    """Switch uncertainty bands on (a number of simulations and a seed) or off (None)."""
+    """Switch uncertainty bands on (a number of simulations and a seed) or off (None); refused if the
+    scenario changed since `version` was read."""
+    check_version(scenario, version)
     if simulations is not None and not 1 <= simulations <= MAX_SIMULATIONS:
         reason = "too many to run on request" if simulations > MAX_SIMULATIONS else "too few to show a range"
         raise AssumptionError([("simulations", f"Simulations must be from 1 to {MAX_SIMULATIONS:,}: "
@@ -398,7 +409,7 @@ def _touch(session: Session, scenario: Scenario, actor: User | None, part: str, 
     session.add(scenario)
     record(session, action="update", entity=f"scenario_{part}", entity_id=scenario.id,
            organisation_id=scenario.organisation_id, user_id=actor.id if actor else None, changes=changes)
-    session.commit()
+    commit_checked(session, scenario)
 
 
 def scenario_from_data(

@@ -24,6 +24,7 @@ from planner.models import (
 )
 from planner.services import ServiceError, finish
 from planner.services.audit import record
+from planner.services.editing import claim_counter
 from planner.services.structure import areas_of, band_map, levels_of
 
 __all__ = ["PENDING_LIFETIME", "apply", "discard", "hold", "lookups", "pending_counts", "read", "summary_of"]
@@ -137,6 +138,8 @@ def apply(
     missing_levels = {row[1] for row in counts["leaders"] if row[1] not in levels}
     if missing or missing_levels:
         raise ServiceError("The structure changed since the preview: upload the file again.")
+    # A grid opened before this import must not put the old figures back (planner.services.editing).
+    claim_counter(session, Strategy, strategy.id, "baseline_version", None)  # type: ignore[arg-type]
     # Replace, not merge: an area absent from the extract has no staff in it now.
     for model in (AreaBaseline, LeaderCount, DiversityCount):
         for row in session.exec(select(model).where(model.area_id.in_(area_ids))):  # type: ignore[attr-defined]

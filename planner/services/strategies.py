@@ -10,6 +10,7 @@ from planner.models import BandAssignment, Level, Organisation, Strategy, User, 
 from planner.reference import default_levels
 from planner.services import ServiceError, finish
 from planner.services.audit import diff, record
+from planner.services.editing import check_version, commit_checked
 
 SCOPE_FIELDS = ("title", "start_year", "horizon", "vision", "mission", "values", "owner")
 MIN_HORIZON, MAX_HORIZON = 1, 10
@@ -82,9 +83,10 @@ def create_strategy(
 
 
 def update_scope(
-    *, session: Session, strategy: Strategy, values: dict[str, Any], actor: User
+    *, session: Session, strategy: Strategy, values: dict[str, Any], actor: User, version: int | None = None,
 ) -> Strategy:
-    """Change the scope of a strategy."""
+    """Change the scope of a strategy (refused if it changed since `version` was read)."""
+    check_version(strategy, version)
     cleaned = check_scope(values)
     before = {f: getattr(strategy, f) for f in SCOPE_FIELDS}
     for field, value in cleaned.items():
@@ -94,7 +96,7 @@ def update_scope(
     record(session, action="update", entity="strategy", entity_id=strategy.id,
            organisation_id=strategy.organisation_id, user_id=actor.id,
            changes=diff(before, cleaned))
-    session.commit()
+    commit_checked(session, strategy)
     return strategy
 
 

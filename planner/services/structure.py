@@ -19,6 +19,7 @@ from planner.models import (
 from planner.reference import all_bands, band_label
 from planner.services import ServiceError, derived, finish
 from planner.services.audit import diff, record
+from planner.services.editing import check_version, commit_checked
 
 AREA_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 LEVEL_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -112,9 +113,10 @@ def add_area(
 
 def update_area(
     *, session: Session, strategy: Strategy, area: Area, code: str, name: str,
-    parent_id: int | None, actor: User,
+    parent_id: int | None, actor: User, version: int | None = None,
 ) -> Area:
-    """Rename or move an area."""
+    """Rename or move an area (refused if it changed since `version` was read)."""
+    check_version(area, version)
     code, name, parent_id = _clean_area(session, strategy, code, name, parent_id, area)
     before = {"code": area.code, "name": area.name, "parent_id": area.parent_id}
     after = {"code": code, "name": name, "parent_id": parent_id}
@@ -122,7 +124,7 @@ def update_area(
     session.add(area)
     record(session, action="update", entity="area", entity_id=area.id,
            organisation_id=strategy.organisation_id, user_id=actor.id, changes=diff(before, after))
-    session.commit()
+    commit_checked(session, area)
     return area
 
 
@@ -200,9 +202,10 @@ def add_level(
 
 def update_level(
     *, session: Session, strategy: Strategy, level: Level, key: str, name: str,
-    description: str, actor: User,
+    description: str, actor: User, version: int | None = None,
 ) -> Level:
-    """Rename a level or change its key."""
+    """Rename a level or change its key (refused if it changed since `version` was read)."""
+    check_version(level, version)
     key, name = _clean_level(session, strategy, key, name, level)
     before = {"key": level.key, "name": level.name, "description": level.description}
     after = {"key": key, "name": name, "description": description.strip()[:500]}
@@ -210,7 +213,7 @@ def update_level(
     session.add(level)
     record(session, action="update", entity="level", entity_id=level.id,
            organisation_id=strategy.organisation_id, user_id=actor.id, changes=diff(before, after))
-    session.commit()
+    commit_checked(session, level)
     return level
 
 

@@ -47,6 +47,21 @@ def _handle_csrf_error(error: CSRFError) -> Any:
     )
 
 
+def _handle_stale(error: Exception) -> Any:
+    """A save that lost a race with another (planner.services.editing) where the page had no form to
+    show it on: refused, nothing stored, as 409 Conflict."""
+    from planner.db import get_session
+    from planner.services.editing import STALE_MESSAGE
+
+    get_session().rollback()
+    if wants_json():
+        return jsonify({"error": STALE_MESSAGE, "status": 409,
+                        "detail": "Nothing was saved. Read it again and make your change to what is stored now."}), 409
+    return render_template("errors/error.html", code=409, title=STALE_MESSAGE, error=None,
+                           hint="Nothing you entered was saved. Go back, reload the page to see their change, "
+                                "and make yours again."), 409
+
+
 class RecordIdConverter(IntegerConverter):
     """`<int:...>` in a route: a record id from 1 to the largest the database holds (64-bit, as
     PostgreSQL's bigint; SQLite overflows past it). Anything else matches no route, so answers 404."""
@@ -105,6 +120,12 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(consult.public)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from planner.services.editing import StaleEdit
+
+    app.register_error_handler(StaleEdit, _handle_stale)
+    app.register_error_handler(StaleDataError, _handle_stale)
     filters.init_app(app)
     # After every blueprint: the limits are put on endpoints by name.
     limits.init_app(app)

@@ -12,17 +12,18 @@ from flask_login import current_user
 from planner.compare import compare
 from planner.db import get_session
 from planner.exports.workbook import pack_bytes
-from planner.models import StrategyVersion
+from planner.models import Strategy, StrategyVersion
 from planner.services import ServiceError, board_cover
 from planner.services import versions as service
 from planner.services.board_cover import CoverError
 from planner.services.board_pack import draft_status
 from planner.services.completeness import completeness
+from planner.services.editing import StaleEdit
 from planner.web.exports import XLSX, file_name
 from planner.web.fields import day, record_id
 from planner.web.forms import BoardCoverForm, ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
-from planner.web.util import attach_error
+from planner.web.util import attach_error, refuse_stale_form
 
 bp = Blueprint("approve", __name__, url_prefix="/strategies/<int:strategy_id>")
 
@@ -47,20 +48,32 @@ def index(strategy_id: int) -> tuple[str, int]:
     return _page(strategy_id)
 
 
+def _cover_form_data(strategy: Strategy) -> dict[str, object]:
+    """The cover form's boxes as stored now, with the version they are at (0: no cover yet)."""
+    db = get_session()
+    stored = board_cover.cover_of(db, strategy)
+    return {**BoardCoverForm.data_from(board_cover.cover_content(db, strategy, prepared_by="")),
+            "version": stored.version if stored else 0}
+
+
 @bp.route("/approve/cover", methods=["GET", "POST"])
 @require("strategy.submit")
 def cover(strategy_id: int) -> Response | tuple[str, int]:
     """The board cover sheet: its form, and saving it."""
     strategy = strategy_or_404(strategy_id)
     db = get_session()
-    stored = None if request.method == "POST" else BoardCoverForm.data_from(
-        board_cover.cover_content(db, strategy, prepared_by=""))
-    form = BoardCoverForm(data=stored)
+    form = BoardCoverForm(data=None if request.method == "POST" else _cover_form_data(strategy))
     status = 200
     if form.validate_on_submit():
         try:
             board_cover.save_cover(session=db, strategy=strategy, organisation=current_org(),  # type: ignore[arg-type]
-                                   values=form.cover_values(), actor=current_user)  # type: ignore[arg-type]
+                                   values=form.cover_values(), actor=current_user,  # type: ignore[arg-type]
+                                   version=form.version.data)
+        except StaleEdit as exc:
+            db.rollback()
+            refuse_stale_form(form, exc, lambda _stored: BoardCoverForm(formdata=None,
+                                                                        data=_cover_form_data(strategy)))
+            status = 409
         except ServiceError as exc:
             db.rollback()
             for field, message in (exc.problems if isinstance(exc, CoverError) else [(exc.field, exc.message)]):

@@ -8,11 +8,13 @@ from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.diversity.board import BOARD_TYPES
+from planner.models import Strategy
 from planner.services import ServiceError
 from planner.services.baseline import AreaFigures, check_figures, save_baseline, summarise
 from planner.web.fields import number, whole
-from planner.web.forms import ConfirmForm
+from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import require, strategy_or_404
+from planner.web.util import note_stale
 
 bp = Blueprint("baseline", __name__, url_prefix="/strategies/<int:strategy_id>/baseline")
 
@@ -26,6 +28,22 @@ def index(strategy_id: int) -> str:
                            summary=summarise(get_session(), strategy))
 
 
+def _grid_boxes(strategy: Strategy) -> tuple[dict[str, object], dict[str, str]]:
+    """The grid as it would open now (box name to text), and each box's label."""
+    summary = summarise(get_session(), strategy)
+    values: dict[str, object] = {}
+    labels: dict[str, str] = {}
+    for area in summary.areas:
+        own = summary.own.get(area.id)  # type: ignore[arg-type]
+        values[f"staff-{area.id}"] = own.staff if own else ""
+        values[f"fte-{area.id}"] = f"{own.fte:g}" if own else ""
+        labels[f"staff-{area.id}"], labels[f"fte-{area.id}"] = f"{area.name}: staff headcount", f"{area.name}: FTE"
+        for level in summary.levels:
+            values[f"leaders-{area.id}-{level.key}"] = own.leaders.get(level.key, "") if own else ""
+            labels[f"leaders-{area.id}-{level.key}"] = f"{area.name}: {level.name.lower()} in post"
+    return values, labels
+
+
 @bp.route("/edit", methods=["GET", "POST"])
 @require("baseline.edit")
 def edit(strategy_id: int) -> str | Response | tuple[str, int]:
@@ -33,7 +51,8 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
     strategy = strategy_or_404(strategy_id)
     db = get_session()
     summary = summarise(db, strategy)
-    form = ConfirmForm()
+    # The grid's version is the strategy's baseline version: any save of the grid, or an import, moves it.
+    form = EditForm(version=strategy.baseline_version)
     errors: list[tuple[str, str]] = []
     values: dict[str, str] = {}
     if form.validate_on_submit():
@@ -61,11 +80,20 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
                 errors.append((exc.field or staff_field, exc.message))
             figures[aid] = fig  # type: ignore[index]
         if not errors:
-            save_baseline(session=db, strategy=strategy, figures=figures, actor=current_user)  # type: ignore[arg-type]
-            flash("Baseline saved.", "success")
-            return redirect(url_for("baseline.index", strategy_id=strategy.id))
-        values = {k: v for k, v in request.form.items() if k != "csrf_token"}
-    status = 400 if errors else 200
+            try:
+                save_baseline(session=db, strategy=strategy, figures=figures, actor=current_user,  # type: ignore[arg-type]
+                              version=form.version.data)
+            except ServiceError as exc:
+                db.rollback()
+                errors.append((exc.field or "", exc.message))
+                note_stale(form, exc, lambda stored: _grid_boxes(stored)[0], request.form, _grid_boxes(strategy)[1])
+                summary = summarise(db, strategy)
+            else:
+                flash("Baseline saved.", "success")
+                return redirect(url_for("baseline.index", strategy_id=strategy.id))
+    if form.is_submitted():
+        values = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
+    status = 400 if errors or form.errors else 200
     return render_template("baseline/edit.html", strategy=strategy, summary=summary, form=form,
                            errors=errors, error_fields={f for f, _ in errors}, values=values), status
 

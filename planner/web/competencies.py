@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,10 +15,12 @@ from planner.exports import charts
 from planner.models import Area, Competency, Intervention, Level, Strategy
 from planner.services import ServiceError, chart_set
 from planner.services import competencies as service
+from planner.services.editing import StaleEdit
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.web.fields import amount, named_record_id, record_id, whole
-from planner.web.forms import ConfirmForm
+from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import child_or_404, current_org, require, scoped_or_404, strategy_or_404
+from planner.web.util import note_stale
 
 bp = Blueprint("competencies", __name__, url_prefix="/strategies/<int:strategy_id>/competencies")
 
@@ -54,7 +58,8 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
     domains = cat.domains.get(framework.id, [])  # type: ignore[arg-type]
     competencies = [c for d in domains for c in cat.competencies.get(d.id, [])]  # type: ignore[arg-type]
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
+    # The grid's version is the strategy's required version: a save of any framework's grid moves it.
+    form = EditForm(version=strategy.required_version)
     steps: dict[tuple[int, int], int | None] = {}  # what was posted: shown again if any of it is refused
     if form.validate_on_submit():
         for competency in competencies:
@@ -64,17 +69,31 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
                 if raw not in ("", "1", "2", "3", "4"):
                     errors.append((name, f"{competency.name}, {level.name}: choose a step from 1 to 4, or Not needed"))
                 steps[(competency.id, level.id)] = int(raw) if raw in ("1", "2", "3", "4") else None  # type: ignore[index]
-        if not errors:
-            service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user)  # type: ignore[arg-type]
+    scale, _frameworks = default_frameworks()
+    if form.is_submitted() and not errors and not form.errors:
+        try:
+            service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user,  # type: ignore[arg-type]
+                                  version=form.version.data)
+        except ServiceError as exc:
+            db.rollback()
+            errors.append((exc.field or "", exc.message))
+            names = {str(s.step): f"{s.step} {s.name}" for s in scale}
+
+            def cells(chosen: Mapping[tuple[int, int], int | None]) -> dict[str, str]:
+                return {f"req-{c.id}-{lv.id}": names.get(str(chosen.get((c.id, lv.id)) or ""), "Not needed")  # type: ignore[index]
+                        for c in competencies for lv in levels}
+
+            note_stale(form, exc, lambda _stored: cells(service.required_steps(db, strategy)), cells(steps),
+                       {f"req-{c.id}-{lv.id}": f"{c.name}, {lv.name}" for c in competencies for lv in levels})
+        else:
             flash(f"Required steps for {framework.name} saved.", "success")
             return redirect(url_for("competencies.index", strategy_id=strategy.id, _anchor=framework.key))
-    scale, _frameworks = default_frameworks()
     shown: dict[tuple[int, int], int | None] = dict(service.required_steps(db, strategy))
-    if errors:  # show what was posted, so nothing typed is lost
+    if errors or form.errors:  # show what was posted, so nothing typed is lost
         shown.update(steps)
     return render_template("competencies/required.html", strategy=strategy, cat=cat, framework=framework,
                            domains=domains, levels=levels, scale=scale, required=shown, form=form,
-                           errors=errors), (400 if errors else 200)
+                           errors=errors), (400 if errors or form.errors else 200)
 
 
 @bp.route("/assessments", methods=["GET", "POST"])
@@ -195,11 +214,13 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
     db = get_session()
     levels = levels_of(db, strategy)
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
-    chosen: set[tuple[int, int]] = set()
-    if intervention is not None:
-        chosen = {(t.competency_id, t.level_id) for t in db.exec(
-            select(InterventionTarget).where(InterventionTarget.intervention_id == intervention.id))}
+    form = EditForm(obj=intervention) if intervention is not None else ConfirmForm()
+
+    def developed(row: Intervention) -> set[tuple[int, int]]:
+        return {(t.competency_id, t.level_id) for t in db.exec(
+            select(InterventionTarget).where(InterventionTarget.intervention_id == row.id))}
+
+    chosen: set[tuple[int, int]] = developed(intervention) if intervention is not None else set()
     if form.validate_on_submit():
         chosen = set()
         for value in request.form.getlist("targets"):
@@ -220,21 +241,39 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
         if not errors:
             try:
                 service.save_intervention(session=db, strategy=strategy, targets=chosen, actor=current_user,  # type: ignore[arg-type]
-                                          intervention=intervention, values={**values, "cost_per_place": cost})
+                                          intervention=intervention, values={**values, "cost_per_place": cost},
+                                          version=form.version.data if isinstance(form, EditForm) else None)
             except ServiceError as exc:
                 db.rollback()
                 errors.append((exc.field or "", exc.message))
+                names = {(c.id, lv.id): f"{c.name}: {lv.name}" for c in cat.all_competencies() for lv in levels}
+
+                def develops(pairs: set[tuple[int, int]]) -> str:
+                    return "\n".join(sorted(names.get(p, "") for p in pairs))
+
+                note_stale(form, exc,
+                           lambda stored: {**_intervention_values(stored), "targets": develops(developed(stored))},
+                           {**request.form, "targets": develops(chosen)}, INTERVENTION_LABELS)
             else:
                 flash("Development plan saved.", "success")
                 return redirect(url_for("competencies.plan", strategy_id=strategy.id))
-    values = dict(request.form) if errors else ({
-        "name": intervention.name, "kind": intervention.kind, "places_per_year": str(intervention.places_per_year),
-        "cost_per_place": f"{intervention.cost_per_place:g}", "first_year": str(intervention.first_year),
-        "last_year": str(intervention.last_year)} if intervention else {
+    values = dict(request.form) if errors or form.errors else (_intervention_values(intervention) if intervention else {
         "first_year": str(strategy.start_year + 1), "last_year": str(strategy.start_year + strategy.horizon)})
     return render_template("competencies/intervention_form.html", strategy=strategy, intervention=intervention,
                            cat=cat, levels=levels, kinds=INTERVENTION_KINDS, chosen=chosen, form=form, errors=errors,
-                           values=values), (400 if errors else 200)
+                           values=values), (400 if errors or form.errors else 200)
+
+
+INTERVENTION_LABELS = {"name": "Name", "kind": "Kind", "places_per_year": "Places a year",
+                       "cost_per_place": "Cost a place (£)", "first_year": "First year", "last_year": "Last year",
+                       "targets": "What it develops"}
+
+
+def _intervention_values(intervention: Intervention) -> dict[str, str]:
+    """An intervention as its form shows it."""
+    return {"name": intervention.name, "kind": intervention.kind, "places_per_year": str(intervention.places_per_year),
+            "cost_per_place": f"{intervention.cost_per_place:g}", "first_year": str(intervention.first_year),
+            "last_year": str(intervention.last_year)}
 
 
 def child_or_404_competency(strategy: Strategy, competency_id: int) -> Competency:
@@ -302,19 +341,24 @@ def update_competency(strategy_id: int, competency_id: int) -> str | Response | 
     strategy = strategy_or_404(strategy_id)
     competency = scoped_or_404(Competency, competency_id)
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
+    form = EditForm(obj=competency)
     if form.validate_on_submit():
         try:
             service.update_competency(session=get_session(), competency=competency, name=request.form.get("name", ""),
                                       kind=request.form.get("kind", ""),
-                                      description=request.form.get("description", ""), actor=current_user)  # type: ignore[arg-type]
+                                      description=request.form.get("description", ""), actor=current_user,  # type: ignore[arg-type]
+                                      version=form.version.data)
         except ServiceError as exc:
             get_session().rollback()
-            errors.append((exc.field or "name", exc.message))
+            errors.append(("" if isinstance(exc, StaleEdit) else exc.field or "name", exc.message))
+            note_stale(form, exc, lambda stored: {"name": stored.name, "kind": stored.kind.capitalize(),
+                                                  "description": stored.description},
+                       {**request.form, "kind": request.form.get("kind", "").capitalize()},
+                       {"name": "Name", "kind": "Kind", "description": "Description"})
         else:
             flash("Competency saved.", "success")
             return redirect(url_for("competencies.index", strategy_id=strategy.id))
-    values = dict(request.form) if errors else {"name": competency.name, "kind": competency.kind,
-                                                "description": competency.description}
+    values = dict(request.form) if errors or form.errors else {"name": competency.name, "kind": competency.kind,
+                                                               "description": competency.description}
     return render_template("competencies/competency_form.html", strategy=strategy, competency=competency, form=form,
-                           errors=errors, values=values, kinds=service.KINDS), (400 if errors else 200)
+                           errors=errors, values=values, kinds=service.KINDS), (400 if errors or form.errors else 200)

@@ -16,8 +16,9 @@ from planner.models import Comment, Consultation, EngagementEvent, Organisation,
 from planner.services import ServiceError
 from planner.services import consultation as service
 from planner.web.fields import day, whole
-from planner.web.forms import ConfirmForm
+from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import can, child_or_404, require, scoped_or_404, strategy_or_404
+from planner.web.util import note_stale
 
 bp = Blueprint("consult", __name__, url_prefix="/strategies/<int:strategy_id>/consult")
 public = Blueprint("comment", __name__)
@@ -48,9 +49,14 @@ def index(strategy_id: int) -> str:
                            today=date.today(), service=service)
 
 
+def _listed(keys: list[str], names: dict[str, str]) -> str:
+    """Chosen boxes as the comparison of a stale save shows them: their names, one a line."""
+    return "\n".join(names.get(k, k) for k in keys)
+
+
 def _consultation_form(strategy: Strategy, consultation: Consultation | None) -> str | Response | tuple[str, int]:
     db = get_session()
-    form = ConfirmForm()
+    form = EditForm(obj=consultation) if consultation is not None else ConfirmForm()
     errors: Errors = []
     if form.validate_on_submit():
         opens_on = day(request.form.get("opens_on", ""), "the opening date", errors, "opens_on")
@@ -60,6 +66,7 @@ def _consultation_form(strategy: Strategy, consultation: Consultation | None) ->
                                       "sections": request.form.getlist("sections"),
                                       "audiences": request.form.getlist("audiences"),
                                       "opens_on": opens_on, "closes_on": closes_on}
+            version = form.version.data if isinstance(form, EditForm) else None
             try:
                 if consultation is None:
                     consultation = service.create_consultation(session=db, strategy=strategy, actor=current_user,  # type: ignore[arg-type]
@@ -67,14 +74,22 @@ def _consultation_form(strategy: Strategy, consultation: Consultation | None) ->
                     flash("Consultation saved. Share its link with people without an account.", "success")
                 else:
                     service.update_consultation(session=db, consultation=consultation, actor=current_user,  # type: ignore[arg-type]
-                                                **values)
+                                                version=version, **values)
                     flash("Consultation saved.", "success")
             except ServiceError as exc:
                 db.rollback()
                 errors.append((exc.field or "", exc.message))
+                note_stale(form, exc, lambda stored: {
+                    "title": stored.title, "sections": _listed(service.sections_of(stored), service.SECTIONS),
+                    "audiences": _listed(service.audiences_of(stored), service.AUDIENCES),
+                    "opens_on": stored.opens_on, "closes_on": stored.closes_on}, {
+                    **request.form, "sections": _listed(request.form.getlist("sections"), service.SECTIONS),
+                    "audiences": _listed(request.form.getlist("audiences"), service.AUDIENCES)}, {
+                    "title": "Title", "sections": "Which sections of the strategy are you asking about?",
+                    "audiences": "Who are you asking?", "opens_on": "Opens on", "closes_on": "Closes on"})
             else:
                 return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id))
-    if errors:
+    if errors or form.errors:
         values = {**request.form, "sections": request.form.getlist("sections"),
                   "audiences": request.form.getlist("audiences")}
     elif consultation is not None:
@@ -87,7 +102,7 @@ def _consultation_form(strategy: Strategy, consultation: Consultation | None) ->
                   "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=28)).isoformat()}
     return render_template("consult/form.html", strategy=strategy, consultation=consultation, form=form,
                            errors=errors, values=values, sections=service.SECTIONS,
-                           audiences=service.AUDIENCES), (400 if errors else 200)
+                           audiences=service.AUDIENCES), (400 if errors or form.errors else 200)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -151,6 +166,10 @@ def comment(strategy_id: int, consultation_id: int) -> Response | tuple[str, int
                     + f"#comment-{saved.id}")
 
 
+def _yes_no(answer: bool | None) -> str:
+    return "" if answer is None else "Yes" if answer else "No"
+
+
 @bp.route("/<int:consultation_id>/comments/<int:comment_id>/respond", methods=["POST"])
 @require("consultation.manage")
 def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response | tuple[str, int]:
@@ -160,20 +179,30 @@ def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response
     found = _comment_or_404(consultation, comment_id)
     _check_csrf()
     db = get_session()
+    form = EditForm()
     changed = request.form.get("changed", "")
     errors: Errors = []
-    if changed not in ("yes", "no"):
+    if not form.validate():
+        errors.extend(("", message) for message in form.version.errors)
+    elif changed not in ("yes", "no"):
         errors.append((f"changed-{found.id}", "Choose whether the comment changed the strategy"))
     else:
         try:
             service.respond(session=db, comment=found, response=request.form.get("response", ""),
                             changed_strategy=changed == "yes",
-                            themes=service.split_themes(request.form.get("themes", "")), actor=current_user)  # type: ignore[arg-type]
+                            themes=service.split_themes(request.form.get("themes", "")), actor=current_user,  # type: ignore[arg-type]
+                            version=form.version.data)
         except ServiceError as exc:
             db.rollback()
             errors.append((f"{exc.field}-{found.id}" if exc.field else "", exc.message))
+            note_stale(form, exc, lambda stored: {
+                "response": stored.response, "changed": _yes_no(stored.changed_strategy),
+                "themes": ", ".join(service.themes_of(stored))}, {
+                **request.form, "changed": _yes_no({"yes": True, "no": False}.get(changed))}, {
+                "response": "Response", "changed": "Did it change the strategy?", "themes": "Themes"})
     if errors:
-        return _show(strategy, consultation, errors, dict(request.form), focus=found.id)
+        return _show(strategy, consultation, errors, {**request.form, "version": form.version._value()},
+                     focus=found.id)
     flash("Response saved.", "success")
     return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id)
                     + f"#comment-{found.id}")
@@ -252,7 +281,7 @@ def summary(strategy_id: int) -> str:
 
 def _event_form(strategy: Strategy, event: EngagementEvent | None) -> str | Response | tuple[str, int]:
     db = get_session()
-    form = ConfirmForm()
+    form = EditForm(obj=event) if event is not None else ConfirmForm()
     errors: Errors = []
     if form.validate_on_submit():
         held_on = day(request.form.get("held_on", ""), "the date of the event", errors, "held_on")
@@ -266,18 +295,26 @@ def _event_form(strategy: Strategy, event: EngagementEvent | None) -> str | Resp
             values: dict[str, Any] = {"held_on": held_on, "audience": request.form.get("audience", ""),
                                       "format": request.form.get("format", ""), "participants": participants,
                                       "summary": request.form.get("summary", "")}
+            version = form.version.data if isinstance(form, EditForm) else None
             try:
                 if event is None:
                     service.add_event(session=db, strategy=strategy, actor=current_user, **values)  # type: ignore[arg-type]
                 else:
-                    service.update_event(session=db, event=event, actor=current_user, **values)  # type: ignore[arg-type]
+                    service.update_event(session=db, event=event, actor=current_user,  # type: ignore[arg-type]
+                                         version=version, **values)
             except ServiceError as exc:
                 db.rollback()
                 errors.append((exc.field or "", exc.message))
+                note_stale(form, exc, lambda stored: {
+                    "held_on": stored.held_on, "audience": stored.audience, "format": stored.format,
+                    "participants": stored.participants, "summary": stored.summary}, request.form, {
+                    "held_on": "Date", "audience": "Who took part", "format": "Kind of event",
+                    "participants": "Number of participants", "summary": "What you heard"},
+                    {"audience": dict(service.AUDIENCES), "format": dict(service.FORMATS)})
             else:
                 flash("Engagement event saved.", "success")
                 return redirect(url_for("consult.index", strategy_id=strategy.id) + "#engagement")
-    if errors:
+    if errors or form.errors:
         values = dict(request.form)
     elif event is not None:
         values = {"held_on": event.held_on.isoformat(), "audience": event.audience, "format": event.format,
@@ -286,7 +323,7 @@ def _event_form(strategy: Strategy, event: EngagementEvent | None) -> str | Resp
         values = {}
     return render_template("consult/event_form.html", strategy=strategy, event=event, form=form, errors=errors,
                            values=values, audiences=service.AUDIENCES, formats=service.FORMATS), (
-        400 if errors else 200)
+        400 if errors or form.errors else 200)
 
 
 @bp.route("/events/new", methods=["GET", "POST"])

@@ -18,8 +18,9 @@ from planner.services.scenarios import scenarios_of
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.web.audience import page_audience
 from planner.web.fields import number, percent, record_id, whole, whole_number
-from planner.web.forms import ConfirmForm
+from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import can, child_or_404, current_org, require, strategy_or_404
+from planner.web.util import note_stale
 
 bp = Blueprint("diversity", __name__, url_prefix="/strategies/<int:strategy_id>/diversity")
 
@@ -172,11 +173,31 @@ def target(strategy_id: int, target_id: int) -> str:
                            unsuppressed=_unsuppressed())
 
 
+TARGET_LABELS = {
+    "group": "Group", "level_id": "Level", "target_share": "Target share (%)", "target_year": "By the year",
+    "leaver_rate_ratio": "Group's leaver rate, as a multiple of the level's",
+    "current_appointment_share": "Share of appointments from the group now (%)",
+    "pipeline_share": "The group's share of the pool appointments come from (%)",
+}
+
+
+def _target_values(target: DiversityTarget) -> dict[str, str]:
+    """A target as its form shows it."""
+    return {
+        "group": f"{target.characteristic}:{target.group_key}", "level_id": str(target.level_id or ""),
+        "target_share": f"{target.target_share * 100:g}", "target_year": str(target.target_year),
+        "leaver_rate_ratio": f"{target.leaver_rate_ratio:g}",
+        "current_appointment_share": f"{target.current_appointment_share * 100:g}"
+        if target.current_appointment_share is not None else "",
+        "pipeline_share": f"{target.pipeline_share * 100:g}" if target.pipeline_share is not None else "",
+    }
+
+
 def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Response | tuple[str, int]:
     db = get_session()
     levels = levels_of(db, strategy)
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
+    form = EditForm(obj=target) if target is not None else ConfirmForm()
     if form.validate_on_submit():
         chosen = request.form.get("group", "")
         char_key, _, group_key = chosen.partition(":")
@@ -205,27 +226,26 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
                                     values={"characteristic": char_key, "group_key": group_key, "level_id": level_id,
                                             "target_share": share, "target_year": year,
                                             "leaver_rate_ratio": ratio, "current_appointment_share": current,
-                                            "pipeline_share": pipeline})
+                                            "pipeline_share": pipeline},
+                                    version=form.version.data if isinstance(form, EditForm) else None)
             except ServiceError as exc:
                 db.rollback()
                 errors.append((exc.field or "", exc.message))
+                note_stale(form, exc, _target_values, request.form, TARGET_LABELS, {
+                    "group": {f"{c.key}:{g.key}": f"{c.name}: {g.name}"
+                              for c in service.all_named(db, strategy.organisation_id) for g in c.groups},
+                    "level_id": {"": "All leaders", **{str(lv.id): lv.name for lv in levels}}})
             else:
                 flash("Target saved.", "success")
                 return redirect(url_for("diversity.targets", strategy_id=strategy.id))
-    values = dict(request.form) if errors else ({
-        "group": f"{target.characteristic}:{target.group_key}", "level_id": str(target.level_id or ""),
-        "target_share": f"{target.target_share * 100:g}", "target_year": str(target.target_year),
-        "leaver_rate_ratio": f"{target.leaver_rate_ratio:g}",
-        "current_appointment_share": f"{target.current_appointment_share * 100:g}"
-        if target.current_appointment_share is not None else "",
-        "pipeline_share": f"{target.pipeline_share * 100:g}" if target.pipeline_share is not None else "",
-    } if target else {"target_year": str(strategy.start_year + strategy.horizon), "leaver_rate_ratio": "1"})
+    values = dict(request.form) if errors or form.errors else (_target_values(target) if target else {
+        "target_year": str(strategy.start_year + strategy.horizon), "leaver_rate_ratio": "1"})
     default_pool = service.default_pool_sentence(db, strategy, current_org(), target,  # type: ignore[arg-type]
                                                  suppressed=not _unsuppressed()) if target else None
     return render_template("diversity/target_form.html", strategy=strategy, target=target, levels=levels,
                            characteristics=service.all_named(db, strategy.organisation_id), form=form,
                            errors=errors, values=values, default_pool=default_pool), (
-        400 if errors else 200)
+        400 if errors or form.errors else 200)
 
 
 @bp.route("/targets/new", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import abort
-from wtforms import Field, IntegerField, StringField
+from wtforms import Field, HiddenField, IntegerField, StringField
 from wtforms.validators import NumberRange, StopValidation
 
 Errors = list[tuple[str, str]]
@@ -200,3 +200,35 @@ class DateTextField(_OneMessage, StringField):
         if self.raw_data:
             return str(self.raw_data[0])
         return self.data.isoformat() if isinstance(self.data, date) else ""
+
+
+# A record's version fits a 32-bit column: it grows by one a save.
+MAX_VERSION = 2**31 - 1
+
+
+class VersionField(_OneMessage, HiddenField):
+    """The version of the record an edit form shows, sent back so a stale save is refused
+    (planner.services.editing). Every edit form has one; a post without a readable one is refused.
+    With `new`, 0 stands for a record not stored yet (a one-per-strategy record such as the cover)."""
+
+    def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lowest = 0 if new else 1
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = str(valuelist[0]).strip() if valuelist else ""
+        self.data = int(text) if _WHOLE.fullmatch(text) and len(text) <= 10 else None
+        if not text:
+            raise ValueError("This form was sent without the version of what it changes, so it could not be checked "
+                             "against other people's changes. Open the page again and make your change there")
+        if self.data is None or not self.lowest <= self.data <= MAX_VERSION:
+            self.data = None
+            raise ValueError("This form's version of what it changes could not be read. Open the page again and "
+                             "make your change there")
+
+    def renew(self, version: int) -> None:
+        """Show `version` from now on (after a refusal, so the next save knowingly replaces it)."""
+        self.raw_data, self.data = None, version
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)

@@ -22,7 +22,7 @@ from planner.models import ROLE_NAMES
 from planner.permissions import ROLES
 from planner.services.board_cover import MAX_IMPACT, MAX_LINE, MAX_RECOMMENDATION, MAX_SUMMARY
 from planner.services.passwords import ADVICE
-from planner.web.fields import WholeNumberField
+from planner.web.fields import VersionField, WholeNumberField
 
 ROLE_CHOICES = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES]
 
@@ -34,6 +34,13 @@ class LoginForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but the CSRF token, for buttons that change something."""
+
+
+class EditForm(FlaskForm):
+    """The CSRF token and the version of the record a hand-written edit form changes (its other
+    boxes are read by the view); the version refuses a stale save (planner.services.editing)."""
+
+    version = VersionField()
 
 
 class StrategyForm(FlaskForm):
@@ -61,6 +68,12 @@ class StrategyForm(FlaskForm):
                         validators=[Length(max=200)])
 
 
+class ScopeForm(StrategyForm):
+    """The scope of a strategy that exists: the same boxes, and the version they were read at."""
+
+    version = VersionField()
+
+
 class AreaForm(FlaskForm):
     code = StringField("Code", description="A short code, as in your staff records, for example MED-ED.",
                        validators=[DataRequired("Enter a code for the area"), Length(max=40)])
@@ -75,6 +88,18 @@ class LevelForm(FlaskForm):
     )
     name = StringField("Name", validators=[DataRequired("Enter the level's name"), Length(max=100)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=500)])
+
+
+class AreaEditForm(AreaForm):
+    """An area that exists: the same boxes, and the version they were read at."""
+
+    version = VersionField()
+
+
+class LevelEditForm(LevelForm):
+    """A level that exists: the same boxes, and the version they were read at."""
+
+    version = VersionField()
 
 
 class MemberForm(FlaskForm):
@@ -160,6 +185,7 @@ class BoardCoverForm(FlaskForm):
     considered_on_4 = StringField("Date 4")
     considered_by_5 = StringField("Committee or meeting 5")
     considered_on_5 = StringField("Date 5")
+    version = VersionField(new=True)  # 0 while no cover is stored
 
     @staticmethod
     def data_from(cover: dict[str, Any]) -> dict[str, Any]:

@@ -18,11 +18,23 @@ from planner.services import ServiceError
 from planner.services import objectives as service
 from planner.services.structure import area_depths, areas_of
 from planner.web.fields import day, number, record_id
-from planner.web.forms import ConfirmForm
+from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import child_or_404, current_org, current_role, require, strategy_or_404
+from planner.web.util import note_stale
 
 bp = Blueprint("objectives", __name__, url_prefix="/strategies/<int:strategy_id>/objectives")
 TABLE_PAGE = 50  # rows on a page of the table
+# The boxes of the objective form, as labelled there: what a refused stale save compares.
+FORM_LABELS = {
+    "ref": "Reference", "title": "Title", "description": "Description", "level": "Cascade level",
+    "parent_id": "Sits below", "area_id": "Area", "owner_user_id": "Owner", "owner_name": "Owner without an account",
+    "weight": "Weight", "measure_kind": "How progress is measured", "baseline": "Baseline", "target": "Target",
+    "range_low": "Range: lowest", "range_high": "Range: highest", "unit": "Unit", "start": "Start date",
+    "due": "Due date", "confidence": "Confidence",
+    "confidence_reason": "If confidence is low, why it is still worth doing",
+    "link_kind": "Linked to", "link_ref": "Which one", "status": "Status", "rag_override": "RAG set by hand",
+    "rag_reason": "Reason for setting RAG by hand",
+}
 
 
 def _views(strategy: Strategy) -> list[service.ObjectiveView]:
@@ -135,7 +147,7 @@ def _members() -> list[User]:
 def _form(strategy: Strategy, objective: Objective | None) -> str | Response | tuple[str, int]:
     db = get_session()
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
+    form = EditForm(obj=objective) if objective is not None else ConfirmForm()
     members = _members()
     if form.validate_on_submit():
         values = {k: request.form.get(k, "").strip() for k in (
@@ -147,16 +159,23 @@ def _form(strategy: Strategy, objective: Objective | None) -> str | Response | t
         values["parent_id"] = child_or_404(Objective, parent_id, strategy).id if parent_id else None  # type: ignore[assignment]
         values["area_id"] = record_id(area_raw)  # type: ignore[assignment]
         values["owner_user_id"] = owner_id if owner_id in {m.id for m in members} else None  # type: ignore[assignment]
+        version = form.version.data if isinstance(form, EditForm) else None
         try:
             saved = service.save_objective(session=db, strategy=strategy, values=values, actor=current_user,  # type: ignore[arg-type]
-                                           objective=objective)
+                                           objective=objective, version=version)
         except ServiceError as exc:
             db.rollback()
             errors.append((exc.field or "", exc.message))
+            note_stale(form, exc, lambda stored: stored.model_dump(), request.form, FORM_LABELS, {
+                "parent_id": {"": "Nothing: a strategic objective",
+                              **{str(o.id): o.ref for o in service.objectives_of(db, strategy)}},
+                "area_id": {"": "The whole organisation", **{str(a.id): a.name for a in areas_of(db, strategy)}},
+                "owner_user_id": {"": "Someone without an account",
+                                  **{str(m.id): m.display_name for m in members}}})
         else:
             flash(f"Objective {saved.ref} saved.", "success")
             return redirect(url_for("objectives.show", strategy_id=strategy.id, objective_id=saved.id))
-    if errors:
+    if errors or form.errors:
         values = dict(request.form)
     elif objective is not None:
         values = {k: ("" if v is None else str(v)) for k, v in objective.model_dump().items()}
@@ -169,7 +188,7 @@ def _form(strategy: Strategy, objective: Objective | None) -> str | Response | t
                            values=values, all_objectives=service.objectives_of(db, strategy), areas=rows,
                            depths=area_depths(rows), members=members, levels=calc.LEVELS,
                            level_names=service.LEVEL_NAMES, kinds=calc.MEASURE_KINDS,
-                           confidence=calc.CONFIDENCE), (400 if errors else 200)
+                           confidence=calc.CONFIDENCE), (400 if errors or form.errors else 200)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -11,12 +11,14 @@ from planner.db import get_session
 from planner.models import Area, Level, Scenario, Strategy
 from planner.services import ServiceError
 from planner.services import scenarios as service
+from planner.services.editing import StaleEdit
 from planner.services.scenarios import RATE_FIELDS, AreaAssumptions, AssumptionError
 from planner.services.structure import levels_of
 from planner.web.fields import number, percent, record_id, whole
-from planner.web.forms import ConfirmForm
+from planner.web.filters import percent_list
+from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
-from planner.web.util import attempt
+from planner.web.util import attempt, note_stale
 
 bp = Blueprint("scenarios", __name__, url_prefix="/strategies/<int:strategy_id>/scenarios")
 
@@ -26,6 +28,35 @@ RATE_LABELS = {"leaver_rate": "leaver rate", "ready_rate": "ready for promotion"
 def _load(strategy_id: int, scenario_id: int) -> tuple[Strategy, Scenario]:
     strategy = strategy_or_404(strategy_id)
     return strategy, child_or_404(Scenario, scenario_id, strategy)
+
+
+def _level_boxes(strategy: Strategy, scenario: Scenario,
+                 level_rows: list[Level]) -> tuple[dict[str, str], dict[str, str]]:
+    """The level rates form as it would open now (box name to text), and each box's label."""
+    current = service.level_assumptions(get_session(), strategy, scenario)
+    values, labels = {}, {}
+    for level in level_rows:
+        for f in RATE_FIELDS:
+            name = f"{f}-{level.id}"
+            values[name] = f"{current[level.id][f] * 100:g}"  # type: ignore[index]
+            labels[name] = f"{level.name}: {RATE_LABELS[f]} (%)"
+    return values, labels
+
+
+def _area_boxes(strategy: Strategy, scenario: Scenario, level_rows: list[Level],
+                area_rows: list[Area]) -> tuple[dict[str, str], dict[str, str]]:
+    """The growth and spans form as it would open now (box name to text), and each box's label."""
+    current = service.area_assumptions(get_session(), scenario)
+    values, labels = {}, {}
+    for area in area_rows:
+        own = current.get(area.id)  # type: ignore[arg-type]
+        values[f"growth-{area.id}"] = percent_list(own.staff_growth) if own else "0"
+        labels[f"growth-{area.id}"] = f"{area.name}: staff growth (% a year)"
+        for level in level_rows:
+            name = f"span-{area.id}-{level.id}"
+            values[name] = f"{own.spans[level.id]:g}" if own and level.id in own.spans else ""  # type: ignore[index]
+            labels[name] = f"{area.name}: {level.name.lower()} staff per leader"
+    return values, labels
 
 
 def _back(strategy: Strategy, scenario: Scenario) -> Response:
@@ -42,7 +73,7 @@ def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
     current = service.level_assumptions(db, strategy, scenario)
     errors: list[tuple[str, str]] = []
     values: dict[str, str] = {}
-    form = ConfirmForm()
+    form = EditForm(obj=scenario)
     if form.validate_on_submit():
         rates: dict[int, dict[str, float]] = {}
         for level in level_rows:
@@ -53,13 +84,17 @@ def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
                                 blank=0.0)
                 rates[level.id][f] = value if value is not None else 0.0  # type: ignore[index]
         if not errors and attempt(errors, lambda: service.save_level_assumptions(
-                session=db, strategy=strategy, scenario=scenario, rates=rates, actor=current_user)):  # type: ignore[arg-type]
+                session=db, strategy=strategy, scenario=scenario, rates=rates, actor=current_user,  # type: ignore[arg-type]
+                version=form.version.data), lambda exc: note_stale(
+                form, exc, lambda stored: _level_boxes(strategy, stored, level_rows)[0], request.form,
+                _level_boxes(strategy, scenario, level_rows)[1])):
             flash(f"Level assumptions of '{scenario.name}' saved.", "success")
             return _back(strategy, scenario)
+    if form.is_submitted():
         values = dict(request.form)
     return render_template("scenarios/levels.html", strategy=strategy, scenario=scenario, levels=level_rows,
                            current=current, form=form, errors=errors, error_fields={f for f, _ in errors},
-                           values=values), (400 if errors else 200)
+                           values=values), (400 if errors or form.errors else 200)
 
 
 def _growth(raw: str, area: Area, horizon: int, errors: list[tuple[str, str]]) -> float | list[float]:
@@ -86,7 +121,7 @@ def areas(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, int
     current = service.area_assumptions(db, scenario)
     errors: list[tuple[str, str]] = []
     values: dict[str, str] = {}
-    form = ConfirmForm()
+    form = EditForm(obj=scenario)
     if form.validate_on_submit():
         updated: dict[int, AreaAssumptions] = {}
         for area in area_rows:
@@ -100,13 +135,17 @@ def areas(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, int
                     spans[level.id] = span  # type: ignore[index]
             updated[area.id] = AreaAssumptions(growth, spans, existing.overrides if existing else {})  # type: ignore[index]
         if not errors and attempt(errors, lambda: service.save_area_assumptions(
-                session=db, strategy=strategy, scenario=scenario, areas=updated, actor=current_user)):  # type: ignore[arg-type]
+                session=db, strategy=strategy, scenario=scenario, areas=updated, actor=current_user,  # type: ignore[arg-type]
+                version=form.version.data), lambda exc: note_stale(
+                form, exc, lambda stored: _area_boxes(strategy, stored, level_rows, area_rows)[0], request.form,
+                _area_boxes(strategy, scenario, level_rows, area_rows)[1])):
             flash(f"Growth and spans of '{scenario.name}' saved.", "success")
             return _back(strategy, scenario)
+    if form.is_submitted():
         values = dict(request.form)
     return render_template("scenarios/areas.html", strategy=strategy, scenario=scenario, levels=level_rows,
                            areas=area_rows, current=current, form=form, errors=errors,
-                           error_fields={f for f, _ in errors}, values=values), (400 if errors else 200)
+                           error_fields={f for f, _ in errors}, values=values), (400 if errors or form.errors else 200)
 
 
 @bp.route("/<int:scenario_id>/overrides", methods=["GET", "POST"])
@@ -161,7 +200,7 @@ def uncertainty(strategy_id: int, scenario_id: int) -> str | Response | tuple[st
     """Switch the uncertainty bands on or off: how many simulations, and the seed."""
     strategy, scenario = _load(strategy_id, scenario_id)
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
+    form = EditForm(obj=scenario)
     if form.validate_on_submit():
         on = request.form.get("bands") == "on"
         simulations = seed = None
@@ -177,16 +216,25 @@ def uncertainty(strategy_id: int, scenario_id: int) -> str | Response | tuple[st
         if not errors:
             try:
                 service.save_uncertainty(session=get_session(), strategy=strategy, scenario=scenario,
-                                         simulations=simulations, seed=seed or 0, actor=current_user)  # type: ignore[arg-type]
+                                         simulations=simulations, seed=seed or 0, actor=current_user,  # type: ignore[arg-type]
+                                         version=form.version.data)
             except AssumptionError as exc:
                 get_session().rollback()
                 errors.extend(exc.problems)
+            except ServiceError as exc:
+                get_session().rollback()
+                errors.append((exc.field or "", exc.message))
+                note_stale(form, exc, lambda stored: {
+                    "bands": "Yes" if stored.simulations else "No", "simulations": stored.simulations or "",
+                    "seed": stored.seed}, {**request.form, "bands": "Yes" if on else "No"},
+                    {"bands": "Show uncertainty bands?", "simulations": "Number of simulations", "seed": "Seed"})
             else:
                 flash("Uncertainty settings saved.", "success")
                 return _back(strategy, scenario)
     return render_template("scenarios/uncertainty.html", strategy=strategy, scenario=scenario, form=form,
                            errors=errors, max_simulations=service.MAX_SIMULATIONS,
-                           values=dict(request.form) if errors else {}), (400 if errors else 200)
+                           values=dict(request.form) if errors or form.errors else {}), (
+        400 if errors or form.errors else 200)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -225,21 +273,24 @@ def rename(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
     """Rename a scenario or change its description."""
     strategy, scenario = _load(strategy_id, scenario_id)
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
+    form = EditForm(obj=scenario)
     if form.validate_on_submit():
         try:
             service.rename_scenario(session=get_session(), strategy=strategy, scenario=scenario,
                                     name=request.form.get("name", ""), description=request.form.get("description", ""),
-                                    actor=current_user)  # type: ignore[arg-type]
+                                    actor=current_user, version=form.version.data)  # type: ignore[arg-type]
         except ServiceError as exc:
             get_session().rollback()
-            errors.append((exc.field or "name", exc.message))
+            errors.append(("" if isinstance(exc, StaleEdit) else exc.field or "name", exc.message))
+            note_stale(form, exc, lambda stored: {"name": stored.name, "description": stored.description},
+                       request.form, {"name": "Name", "description": "Description"})
         else:
             flash("Scenario saved.", "success")
             return _back(strategy, scenario)
-    values = dict(request.form) if errors else {"name": scenario.name, "description": scenario.description}
+    values = (dict(request.form) if errors or form.errors
+              else {"name": scenario.name, "description": scenario.description})
     return render_template("scenarios/rename.html", strategy=strategy, scenario=scenario, form=form, errors=errors,
-                           values=values), (400 if errors else 200)
+                           values=values), (400 if errors or form.errors else 200)
 
 
 @bp.route("/<int:scenario_id>/delete", methods=["GET", "POST"])

@@ -10,9 +10,9 @@ from planner.db import get_session
 from planner.services import ServiceError, progress
 from planner.services import strategies as service
 from planner.services.baseline import summarise
-from planner.web.forms import StrategyForm
+from planner.web.forms import ScopeForm, StrategyForm
 from planner.web.tenancy import can, current_org, require, strategy_or_404
-from planner.web.util import attach_error
+from planner.web.util import attach_error, edit_status, refuse_stale_form
 
 bp = Blueprint("strategies", __name__, url_prefix="/strategies")
 
@@ -64,18 +64,20 @@ def home(strategy_id: int) -> str:
 
 @bp.route("/<int:strategy_id>/scope", methods=["GET", "POST"])
 @require("strategy.view")
-def scope(strategy_id: int) -> str | Response:
+def scope(strategy_id: int) -> Response | tuple[str, int]:
     """The Scope step: everyone reads it; editors change it."""
     strategy = strategy_or_404(strategy_id)
     if request.method == "POST" and not can("scope.edit"):
         abort(403)
-    form = StrategyForm(obj=strategy)
+    form = ScopeForm(obj=strategy)
     if form.validate_on_submit():
         try:
-            service.update_scope(session=get_session(), strategy=strategy, values=form.data, actor=current_user)  # type: ignore[arg-type]
+            service.update_scope(session=get_session(), strategy=strategy, values=form.data, actor=current_user,  # type: ignore[arg-type]
+                                 version=form.version.data)
         except ServiceError as exc:
-            attach_error(form, exc)
+            get_session().rollback()
+            refuse_stale_form(form, exc, lambda stored: ScopeForm(formdata=None, obj=stored))
         else:
             flash("Scope saved.", "success")
             return redirect(url_for("strategies.home", strategy_id=strategy.id))
-    return render_template("strategies/form.html", form=form, strategy=strategy)
+    return render_template("strategies/form.html", form=form, strategy=strategy), edit_status(form)

@@ -12,9 +12,9 @@ from planner.models import Area, Level, Strategy
 from planner.reference import all_bands, band_label
 from planner.services import ServiceError
 from planner.services import structure as service
-from planner.web.forms import AreaForm, ConfirmForm, LevelForm
+from planner.web.forms import AreaEditForm, AreaForm, ConfirmForm, LevelEditForm, LevelForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
-from planner.web.util import attach_error
+from planner.web.util import attach_error, edit_status, refuse_stale_form
 
 bp = Blueprint("structure", __name__, url_prefix="/strategies/<int:strategy_id>")
 
@@ -36,6 +36,14 @@ def _parent_choices(strategy: Strategy, moving: Area | None = None) -> list[Sele
 def _parent_id(form: AreaForm) -> int | None:
     value = form.parent_id.data
     return int(value) if value else None
+
+
+def _stored_area(strategy: Strategy, area: Area) -> AreaEditForm:
+    """The area form as it would open now, to set beside what was typed."""
+    form = AreaEditForm(formdata=None, obj=area)
+    form.parent_id.choices = _parent_choices(strategy, moving=area)
+    form.parent_id.data = str(area.parent_id or "")
+    return form
 
 
 @bp.route("/structure")
@@ -80,11 +88,11 @@ def create_area(strategy_id: int) -> str | Response:
 
 @bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
 @require("structure.edit")
-def update_area(strategy_id: int, area_id: int) -> str | Response:
+def update_area(strategy_id: int, area_id: int) -> Response | tuple[str, int]:
     """Rename or move an area."""
     strategy = strategy_or_404(strategy_id)
     area = child_or_404(Area, area_id, strategy)
-    form = AreaForm(obj=area)
+    form = AreaEditForm(obj=area)
     form.parent_id.choices = _parent_choices(strategy, moving=area)
     if request.method == "GET":
         form.parent_id.data = str(area.parent_id or "")
@@ -93,14 +101,15 @@ def update_area(strategy_id: int, area_id: int) -> str | Response:
             service.update_area(
                 session=get_session(), strategy=strategy, area=area, code=form.code.data or "",
                 name=form.name.data or "", parent_id=_parent_id(form), actor=current_user,  # type: ignore[arg-type]
+                version=form.version.data,
             )
         except ServiceError as exc:
             get_session().rollback()
-            attach_error(form, exc)
+            refuse_stale_form(form, exc, lambda stored: _stored_area(strategy, stored))
         else:
             flash(f"{area.name} saved.", "success")
             return redirect(url_for("structure.index", strategy_id=strategy.id))
-    return render_template("structure/area_form.html", strategy=strategy, form=form, area=area)
+    return render_template("structure/area_form.html", strategy=strategy, form=form, area=area), edit_status(form)
 
 
 @bp.route("/areas/<int:area_id>/delete", methods=["GET", "POST"])
@@ -146,24 +155,25 @@ def create_level(strategy_id: int) -> str | Response:
 
 @bp.route("/levels/<int:level_id>/edit", methods=["GET", "POST"])
 @require("structure.edit")
-def update_level(strategy_id: int, level_id: int) -> str | Response:
+def update_level(strategy_id: int, level_id: int) -> Response | tuple[str, int]:
     """Rename a level."""
     strategy = strategy_or_404(strategy_id)
     level = child_or_404(Level, level_id, strategy)
-    form = LevelForm(obj=level)
+    form = LevelEditForm(obj=level)
     if form.validate_on_submit():
         try:
             service.update_level(
                 session=get_session(), strategy=strategy, level=level, key=form.key.data or "",
                 name=form.name.data or "", description=form.description.data or "", actor=current_user,  # type: ignore[arg-type]
+                version=form.version.data,
             )
         except ServiceError as exc:
             get_session().rollback()
-            attach_error(form, exc)
+            refuse_stale_form(form, exc, lambda stored: LevelEditForm(formdata=None, obj=stored))
         else:
             flash(f"{level.name} saved.", "success")
             return redirect(url_for("structure.index", strategy_id=strategy.id))
-    return render_template("structure/level_form.html", strategy=strategy, form=form, level=level)
+    return render_template("structure/level_form.html", strategy=strategy, form=form, level=level), edit_status(form)
 
 
 @bp.route("/levels/<int:level_id>/move", methods=["POST"])

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import Any
 
+from flask import g
 from flask_wtf import FlaskForm
+from wtforms import Field
 
 from planner.services import ServiceError
+from planner.services.editing import STALE_MESSAGE, StaleEdit
 
 
 def attach_error(form: FlaskForm, error: ServiceError) -> None:
@@ -20,9 +26,10 @@ def attach_error(form: FlaskForm, error: ServiceError) -> None:
         form.form_errors.append(error.message)
 
 
-def attempt(errors: list[tuple[str, str]], action: Callable[[], object]) -> bool:
-    """Run a service call; on a refusal roll the request's session back and add its problems
-    (each with the field it names) to `errors`. True when it went through."""
+def attempt(errors: list[tuple[str, str]], action: Callable[[], object],
+            refused: Callable[[ServiceError], object] | None = None) -> bool:
+    """Run a service call; on a refusal roll the request's session back, add its problems
+    (each with the field it names) to `errors` and pass it to `refused`. True when it went through."""
     from planner.db import get_session
     from planner.services.scenarios import AssumptionError
 
@@ -35,5 +42,93 @@ def attempt(errors: list[tuple[str, str]], action: Callable[[], object]) -> bool
     except ServiceError as exc:
         get_session().rollback()
         errors.append((exc.field or "", exc.message))
+        if refused is not None:
+            refused(exc)
         return False
     return True
+
+
+def _shown(value: object) -> str:
+    """A stored or typed value as the comparison shows it: empty for None, dates as year-month-day."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    return str(value).strip()
+
+
+def _same(theirs: str, yours: str) -> bool:
+    """Whether two shown values say the same ('1' and '1.0', or line endings, are no difference)."""
+    if theirs.replace("\r\n", "\n") == yours.replace("\r\n", "\n"):
+        return True
+    try:
+        return float(theirs.replace(",", "")) == float(yours.replace(",", ""))
+    except ValueError:
+        return False
+
+
+def show_stale(rows: Iterable[tuple[str, object, object]]) -> None:
+    """Beside the refusal of a stale save, show (label, stored now, typed) for each value that differs:
+    the error summary (templates/_macros.html) draws the table from `g.stale_edit`."""
+    shown = [(label, _shown(theirs), _shown(yours)) for label, theirs, yours in rows]
+    g.stale_edit = [(label, theirs, yours) for label, theirs, yours in shown if not _same(theirs, yours)]
+
+
+def edit_status(form: FlaskForm) -> int:
+    """The status of an edit page shown again after a post: 409 when the save was stale, 400 when the
+    form's version could not be read, else 200 (these pages answer their other mistakes with 200)."""
+    if any(message.startswith(STALE_MESSAGE) for message in form.form_errors):
+        return 409
+    version = getattr(form, "version", None)
+    return 400 if version is not None and version.errors else 200
+
+
+def _field_text(field: Field) -> str:
+    """What a field holds as its reader sees it: the label of a chosen option, else the text in the box."""
+    value = field._value() if hasattr(field, "_value") else field.data
+    for choice in getattr(field, "choices", None) or []:
+        key, label = (choice[0], choice[1]) if isinstance(choice, tuple | list) else (choice.value, choice.label)
+        if str(key) == str(field.data):
+            return str(label)
+    return str(value or "")
+
+
+def show_stale_form(typed: FlaskForm, stored: FlaskForm) -> None:
+    """`show_stale` for a WTForms form: `stored` is the same form filled from the record as it is now."""
+    show_stale((str(field.label.text), _field_text(stored[field.name]), _field_text(field)) for field in typed
+               if field.name not in ("csrf_token", "version") and field.type != "SubmitField")
+
+
+def refuse_stale_form(form: FlaskForm, error: ServiceError, stored: Callable[[Any], FlaskForm]) -> None:
+    """Show a service's refusal on `form`; when it is a stale save, also what is stored now beside
+    what was typed (`stored(record)` builds the same form from the record), and carry the stored
+    version, so saving again knowingly replaces it."""
+    attach_error(form, error)
+    if not isinstance(error, StaleEdit):
+        return
+    if error.record is not None:
+        show_stale_form(form, stored(error.record))
+    if error.version is not None:
+        form.version.renew(error.version)  # type: ignore[attr-defined]
+
+
+def note_stale(form: FlaskForm, error: ServiceError, stored: Callable[[Any], Mapping[str, Any]],
+               typed: Mapping[str, Any], labels: Mapping[str, str],
+               names: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """For a hand-written form (planner.web.forms.EditForm): when `error` refused a stale save, show
+    each box (`labels`: field name to label) as stored now (`stored(record)`, by field name) beside
+    what was `typed`, and carry the stored version. `names` shows a chosen id by its name."""
+    if not isinstance(error, StaleEdit):
+        return
+    if error.record is not None:
+        now = stored(error.record)
+
+        def shown(name: str, value: Any) -> Any:
+            return (names or {}).get(name, {}).get(_shown(value), value)
+
+        show_stale((label, shown(name, now.get(name)), shown(name, typed.get(name, "")))
+                   for name, label in labels.items())
+    if error.version is not None:
+        form.version.renew(error.version)  # type: ignore[attr-defined]

@@ -88,6 +88,7 @@ def test_the_comparison_page_shows_what_changed_since_the_version(client, signed
     editor = signed_in("editor")
     client.post(f"/strategies/{plan.id}/approve/submit")
     _decide(client, plan)
+    db.refresh(plan)  # the pages above changed it (submitted, then decided): a save from the old copy is refused
     strategies.update_scope(session=db, strategy=plan, actor=editor, values={
         "title": "Leadership for All", "start_year": 2026, "horizon": 5, "vision": "Every leader compassionate",
         "mission": "", "values": "", "owner": ""})

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from planner.models import AreaBaseline, AuditEvent, LeaderCount, Level
+from tests.editing import post_form
 from tests.factories import make_area, set_baseline
 
 LEVELS = ("board", "senior", "middle", "frontline")
@@ -60,7 +61,7 @@ def trust(db, strategy):
 def test_the_grid_saves_every_area_at_once(client, db, strategy, trust, signed_in):
     med, ed, surg = trust
     signed_in("planner")
-    response = client.post(f"/strategies/{strategy.id}/baseline/edit", data=grid(
+    response = post_form(client, f"/strategies/{strategy.id}/baseline/edit", data=grid(
         (med, {"staff": "12", "fte": "11.5", "senior": "2"}),
         (ed, {"staff": "420", "fte": "381.6", "middle": "6", "frontline": "33"}),
         (surg, {"staff": "300", "fte": "280", "board": "1", "frontline": "20"}),
@@ -78,7 +79,7 @@ def test_blank_means_zero(client, db, strategy, trust, signed_in):
     med, ed, surg = trust
     set_baseline(db, strategy, surg, staff=300, fte=280, frontline=20)
     signed_in("editor")
-    response = client.post(f"/strategies/{strategy.id}/baseline/edit", data=grid(
+    response = post_form(client, f"/strategies/{strategy.id}/baseline/edit", data=grid(
         (med, {}), (ed, {"staff": "10"}), (surg, {"staff": " ", "fte": ""})))
     assert response.status_code == 302
     assert stored(db, med) == (0, 0.0, {})
@@ -106,7 +107,7 @@ def test_thousands_separators_and_spaces_are_accepted(client, db, strategy, trus
                                                       expected):
     med, ed, surg = trust
     signed_in("planner")
-    response = client.post(f"/strategies/{strategy.id}/baseline/edit", data=grid(
+    response = post_form(client, f"/strategies/{strategy.id}/baseline/edit", data=grid(
         (med, {}), (ed, {"staff": staff, "fte": fte, "frontline": leaders}), (surg, {})))
     assert response.status_code == 302
     assert stored(db, ed) == (expected[0], pytest.approx(expected[1]), expected[2])
@@ -170,7 +171,7 @@ def test_an_invalid_figure_stores_nothing_and_says_where_the_problem_is(client, 
     audited_before = len(db.exec(select(AuditEvent).where(AuditEvent.entity == "baseline")).all())
     signed_in("planner")
     typed = {"staff": "420", "fte": "381.6", "middle": "6", field: value}
-    response = client.post(f"/strategies/{strategy.id}/baseline/edit", data=grid(
+    response = post_form(client, f"/strategies/{strategy.id}/baseline/edit", data=grid(
         (med, {"staff": "99", "fte": "98", "senior": "3"}),  # a valid change on another row
         (ed, typed),
         (surg, {"staff": "300", "fte": "280"}),
@@ -201,7 +202,8 @@ def test_an_invalid_figure_stores_nothing_and_says_where_the_problem_is(client, 
 def test_a_negative_headcount_says_so_rather_than_comparing_the_fte_with_it(client, db, strategy, trust, signed_in):
     med, ed, surg = trust
     signed_in("planner")
-    response = client.post(f"/strategies/{strategy.id}/baseline/edit", data=grid((ed, {"staff": "-5", "fte": "20.5"})))
+    response = post_form(client, f"/strategies/{strategy.id}/baseline/edit",
+                         data=grid((ed, {"staff": "-5", "fte": "20.5"})))
     page = response.get_data(as_text=True)
     assert error_items(page) == [(f"staff-{ed.id}", "Emergency Department: staff headcount cannot be negative. "
                                                      "It must be a whole number of 0 or more, like 12")]
@@ -211,7 +213,7 @@ def test_a_negative_headcount_says_so_rather_than_comparing_the_fte_with_it(clie
 def test_every_invalid_figure_is_listed(client, db, strategy, trust, signed_in):
     med, ed, surg = trust
     signed_in("planner")
-    response = client.post(f"/strategies/{strategy.id}/baseline/edit", data=grid(
+    response = post_form(client, f"/strategies/{strategy.id}/baseline/edit", data=grid(
         (med, {"staff": "x"}), (ed, {"staff": "10", "frontline": "-1"}), (surg, {"staff": "5", "fte": "6"})))
     assert response.status_code == 400
     targets = [target for target, _ in error_items(response.get_data(as_text=True))]
@@ -223,7 +225,7 @@ def test_a_reader_cannot_open_or_post_the_edit_page(client, db, strategy, trust,
     med, _ed, _surg = trust
     signed_in(role)
     assert client.get(f"/strategies/{strategy.id}/baseline/edit").status_code == 403
-    response = client.post(f"/strategies/{strategy.id}/baseline/edit", data=grid((med, {"staff": "5"})))
+    response = post_form(client, f"/strategies/{strategy.id}/baseline/edit", data=grid((med, {"staff": "5"})))
     assert response.status_code == 403
     assert stored(db, med) is None
     page = client.get(f"/strategies/{strategy.id}/baseline").get_data(as_text=True)

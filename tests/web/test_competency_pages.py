@@ -25,6 +25,7 @@ from planner.competencies.frameworks import default_frameworks
 from planner.models import AssessedCount, Competency, Intervention, InterventionTarget, Level, RequiredStep
 from tests import factories
 from tests.conftest import login
+from tests.editing import post_form
 
 LEVELS = ("board", "senior", "middle", "frontline")
 LEVEL_NAMES = {"board": "Board", "senior": "Senior leaders", "middle": "Middle leaders",
@@ -227,7 +228,7 @@ def test_required_steps_are_saved_through_the_form(editor: FlaskClient, db: Sess
     for key, level, step in ((CV, "middle", "4"), (CARE, "frontline", "1")):  # two frameworks, one form each
         form = page(editor.get(required_page(strategy, key))).selects
         form[f"req-{ids[key]}-{levels[level]}"] = step
-        response = editor.post(required_page(strategy, key), data=form)
+        response = post_form(editor, required_page(strategy, key), data=form)
         assert response.status_code == 302
         assert response.headers["Location"].endswith(f"#{framework_of(key)}")
     expected = {**before, (ids[CV], levels["middle"]): 4, (ids[CARE], levels["frontline"]): 1}
@@ -248,7 +249,7 @@ def test_a_step_set_to_not_needed_stays_not_needed(editor: FlaskClient, db: Sess
     cell = f"req-{ids['lcf-risk-and-duties']}-{levels['frontline']}"
     assert form[cell] == "1"
     form[cell] = ""  # Not needed
-    assert editor.post(address, data=form).status_code == 302
+    assert post_form(editor, address, data=form).status_code == 302
     assert (ids["lcf-risk-and-duties"], levels["frontline"]) not in stored_required(db, strategy)
     assert page(editor.get(address)).selects[cell] == ""
     api = editor.get(f"/api/v1/strategies/{strategy.id}/competencies").get_json()
@@ -265,7 +266,7 @@ def test_an_invalid_required_step_is_refused_and_nothing_is_stored(editor: Flask
     before = stored_required(db, strategy)
     form[f"req-{ids['clf-outcome-focus']}-{levels['board']}"] = "1"  # a good change in the same post
     form[f"req-{ids[CV]}-{levels['senior']}"] = bad
-    response = editor.post(address, data=form)
+    response = post_form(editor, address, data=form)
     assert response.status_code == 400
     said = text(response)
     assert "Collective vision, Senior leaders: choose a step from 1 to 4, or Not needed" in said  # the summary
@@ -294,7 +295,7 @@ def test_an_own_competency_is_added_listed_and_renamed(editor: FlaskClient, db: 
     assert api["frameworks"][-1]["competencies"] == [
         {"key": "own-digital-confidence", "name": "Digital confidence", "kind": kind, "required": {}}]
 
-    renamed = editor.post(f"{base(strategy)}/{new_id}/edit", data={
+    renamed = post_form(editor, f"{base(strategy)}/{new_id}/edit", data={
         "name": "Digital leadership", "kind": kind, "description": "Leads digital change."})
     assert renamed.status_code == 302
     listed = page(editor.get(base(strategy))).tables["framework-own"]
@@ -317,7 +318,7 @@ def test_an_own_competency_needs_a_name_and_a_kind(editor: FlaskClient, db: Sess
     assert response.status_code == 400 and message in text(response)
     assert comp_ids(db, org.id) == before
     cid = before[CV]
-    edit = editor.post(f"{base(strategy)}/{cid}/edit", data={**values, "description": ""})
+    edit = post_form(editor, f"{base(strategy)}/{cid}/edit", data={**values, "description": ""})
     assert edit.status_code == 400 and message in text(edit)
     db.expire_all()
     assert db.exec(select(Competency.name, Competency.kind).where(Competency.id == cid)).one() == (
@@ -584,7 +585,7 @@ def test_add_edit_and_delete_an_intervention_with_cost_coverage_and_unaddressed_
     assert "Engaging the team, frontline leaders: 3 leaders below step 3 (75.0%)" in words
 
     intervention_id = db.exec(select(Intervention.id).where(Intervention.name == "Leading Together")).one()
-    changed = worked.post(f"{base(strategy)}/plan/{intervention_id}/edit", data=intervention_form(
+    changed = post_form(worked, f"{base(strategy)}/plan/{intervention_id}/edit", data=intervention_form(
         ids, levels, places_per_year="20", last_year="2027", targets=[f"{ids[CV]}:{levels['middle']}"]))
     assert changed.status_code == 302
     shown, words = plan_tables(worked, strategy)
@@ -647,8 +648,8 @@ def test_a_bad_intervention_is_refused_and_nothing_is_stored(editor: FlaskClient
     assert count(db, Intervention) == 0 and count(db, InterventionTarget) == 0
     assert editor.post(f"{base(strategy)}/plan/new", data=intervention_form(ids, levels)).status_code == 302
     intervention_id = db.exec(select(Intervention.id)).one()
-    edit = editor.post(f"{base(strategy)}/plan/{intervention_id}/edit",
-                       data=intervention_form(ids, levels, **changes))
+    edit = post_form(editor, f"{base(strategy)}/plan/{intervention_id}/edit",
+                     data=intervention_form(ids, levels, **changes))
     assert edit.status_code == 400
     db.expire_all()
     assert db.exec(select(Intervention.name, Intervention.kind, Intervention.places_per_year,
@@ -745,7 +746,7 @@ def test_another_organisations_competency_is_not_found(app: Flask, client: Flask
     theirs = comp_ids(db, other.id)[CV]
     signed_in("admin")
     assert client.get(f"{base(strategy)}/{theirs}/edit").status_code == 404
-    hijack = client.post(f"{base(strategy)}/{theirs}/edit", data={"name": "Hijacked", "kind": "generic"})
+    hijack = post_form(client, f"{base(strategy)}/{theirs}/edit", data={"name": "Hijacked", "kind": "generic"})
     assert hijack.status_code == 404
     levels = level_ids(db, strategy)
     planned = client.post(f"{base(strategy)}/plan/new", data=intervention_form(
@@ -781,7 +782,7 @@ def test_planners_in_one_org_share_the_frameworks_but_not_the_steps(app: Flask, 
     client.get(base(second))
     ids, levels = comp_ids(db, org.id), level_ids(db, strategy)
     form[f"req-{ids[CV]}-{levels['middle']}"] = "1"
-    assert client.post(required_page(strategy, CV), data=form).status_code == 302
+    assert post_form(client, required_page(strategy, CV), data=form).status_code == 302
     other_levels = level_ids(db, second)
     assert page(client.get(required_page(second, CV))).selects[f"req-{ids[CV]}-{other_levels['middle']}"] == "3"
     assert len(ids) == 32

@@ -18,6 +18,7 @@ from planner.models import AuditEvent, Comment, Consultation, EngagementEvent, O
 from planner.services import consultation as service
 from tests import factories
 from tests.conftest import login
+from tests.editing import post_form
 
 TODAY = date.today()
 
@@ -135,7 +136,7 @@ def test_changing_and_closing_a_consultation(client: FlaskClient, db: Session, s
                                              consultation: Consultation, editor: User) -> None:
     form = client.get(f"{base(strategy)}/{consultation.id}/edit")
     assert 'value="Draft strategy"' in form.get_data(as_text=True)
-    response = client.post(f"{base(strategy)}/{consultation.id}/edit", data={
+    response = post_form(client, f"{base(strategy)}/{consultation.id}/edit", data={
         "title": "Draft strategy, extended", "sections": ["scope"], "audiences": ["staff", "patients", "partners"],
         "opens_on": consultation.opens_on.isoformat(), "closes_on": (TODAY + timedelta(days=60)).isoformat()})
     assert response.status_code == 302
@@ -348,16 +349,19 @@ def test_responses_with_themes_show_on_the_page_and_in_the_summary(client: Flask
     objectives = add(db, consultation, section="objectives", body="Fewer objectives please")
     add(db, consultation, section="objectives", body="Still waiting")
     prefix = f"{base(strategy)}/{consultation.id}/comments"
-    refused = client.post(f"{prefix}/{kindness.id}/respond", data={"response": "", "changed": "yes"})
+    # Each response form carries the version of its comment: 1, as nothing has changed them since they came in.
+    refused = client.post(f"{prefix}/{kindness.id}/respond", data={"response": "", "changed": "yes", "version": "1"})
     assert refused.status_code == 400 and "Enter the response to the comment" in text(refused)
     assert f'id="response-{kindness.id}-error"' in refused.get_data(as_text=True)
-    unmarked = client.post(f"{prefix}/{kindness.id}/respond", data={"response": "Done"})
+    unmarked = client.post(f"{prefix}/{kindness.id}/respond", data={"response": "Done", "version": "1"})
     assert unmarked.status_code == 400 and "Choose whether the comment changed the strategy" in text(unmarked)
     assert client.post(f"{prefix}/{kindness.id}/respond", data={
-        "response": "Kindness is now one of our values.", "changed": "yes", "themes": "Values, compassion"}
+        "response": "Kindness is now one of our values.", "changed": "yes", "themes": "Values, compassion",
+        "version": "1"}
     ).status_code == 302
     assert client.post(f"{prefix}/{objectives.id}/respond", data={
-        "response": "Each objective has an owner, so we kept them.", "changed": "no", "themes": "values, workload"}
+        "response": "Each objective has an owner, so we kept them.", "changed": "no", "themes": "values, workload",
+        "version": "1"}
     ).status_code == 302
     shown = text(page_of(client, strategy, consultation))
     assert ("Add kindness to the values Our response Kindness is now one of our values. Changed the strategy "
@@ -391,7 +395,7 @@ def test_engagement_events_are_logged_changed_and_deleted(client: FlaskClient, d
     assert rows(client.get(base(strategy)), "event-list") == [
         ["10 February 2027", "Patients and public", "Patient panel", "14", "Wanted the strategy in plain English",
          "Change the event of 10 February 2027"]]
-    changed = client.post(f"{base(strategy)}/events/{event.id}/edit", data={
+    changed = post_form(client, f"{base(strategy)}/events/{event.id}/edit", data={
         "held_on": "2027-02-11", "audience": "patients", "format": "focus_group", "participants": "1,200",
         "summary": "Wanted plain English"})
     assert changed.status_code == 302

@@ -18,6 +18,7 @@ from planner.services.board_cover import cover_of
 from planner.services.scenarios import scenario_from_data
 from tests import factories
 from tests.conftest import login
+from tests.editing import post_form
 
 FORM: dict[str, str] = {
     "meeting": "People Committee",
@@ -59,7 +60,7 @@ def _url(plan: Strategy) -> str:
 
 
 def _post(client, plan: Strategy, **changes: str):  # type: ignore[no-untyped-def]
-    return client.post(_url(plan), data={**FORM, **changes})
+    return post_form(client, _url(plan), data={**FORM, **changes})
 
 
 def _title(page: str) -> str:

@@ -20,6 +20,7 @@ from planner.models import Benchmark, DiversityCount, DiversityTarget, Organisat
 from planner.services import scenarios
 from tests import factories
 from tests.conftest import login
+from tests.editing import post_form
 
 ETHNICITY = ("white", "bme", "not_stated")
 LEVELS = ("board", "senior", "middle", "frontline")
@@ -590,7 +591,7 @@ def test_a_target_can_be_changed_and_deleted(client, db: Session, strategy, leve
     signed_in("planner")
     add_target(client, strategy, level_id=str(levels["middle"].id))
     target = db.exec(select(DiversityTarget)).one()
-    changed = client.post(f"/strategies/{strategy.id}/diversity/targets/{target.id}/edit", data={
+    changed = post_form(client, f"/strategies/{strategy.id}/diversity/targets/{target.id}/edit", data={
         "group": "ethnicity:bme", "level_id": str(levels["senior"].id), "target_share": "22.5",
         "target_year": "2031", "leaver_rate_ratio": "1"})
     assert changed.status_code == 302

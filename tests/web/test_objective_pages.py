@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from planner.models import CheckIn, Objective, Strategy, User
 from planner.services import objectives as service
 from tests import factories
+from tests.editing import post_form
 
 # --- reading the pages ---------------------------------------------------------------------------------------
 
@@ -395,15 +396,15 @@ def test_a_rag_override_needs_a_reason_and_then_shows_with_it(
     signed_in("editor")
     objective = make(db, strategy, "T1", measure_kind="milestone", start="2020-04-01", due="2021-03-31")
     url = f"/strategies/{strategy.id}/objectives/{objective.id}"
-    refused = client.post(f"{url}/edit", data=form_of(objective, rag_override="green", rag_reason="  "))
+    refused = post_form(client, f"{url}/edit", data=form_of(objective, rag_override="green", rag_reason="  "))
     assert refused.status_code == 400
     assert "A RAG override needs one of red, amber or green and a reason" in refused.get_data(as_text=True)
     assert stored(db, strategy)["T1"].rag_override is None
     assert summary(get(client, url), "RAG") == "Red"
 
     reason = "Delayed by the national pay dispute; agreed with the board"
-    assert client.post(f"{url}/edit", data=form_of(objective, rag_override="green", rag_reason=reason)).status_code \
-        == 302
+    changed = post_form(client, f"{url}/edit", data=form_of(objective, rag_override="green", rag_reason=reason))
+    assert changed.status_code == 302
     assert summary(get(client, url), "RAG") == f"Green set by hand: {reason}"
     api = client.get(f"/api/v1/strategies/{strategy.id}/objectives").get_json()["objectives"]
     assert api[0]["rag"] == "green"
@@ -452,8 +453,8 @@ def test_the_form_refuses_what_would_break_the_cascade_and_keeps_the_stored_obje
     child = make(db, strategy, "I1", level="individual", parent_id=objective.id)
     if changes.get("parent_id") == "CHILD":
         changes = {"parent_id": str(child.id)}
-    response = client.post(f"/strategies/{strategy.id}/objectives/{objective.id}/edit",
-                           data=form_of(objective, **changes))
+    response = post_form(client, f"/strategies/{strategy.id}/objectives/{objective.id}/edit",
+                         data=form_of(objective, **changes))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert html.unescape(message) in html.unescape(page)
@@ -769,7 +770,8 @@ def _act(client: FlaskClient, action: str, strategy: Strategy, mine: Objective, 
         "check in on another's": lambda: check_in(client, strategy, theirs, on="2026-09-30", value="5"),
         "add": lambda: client.post(f"{base}/new", data={"ref": "NEW-1", "title": "A new objective for the trust",
                                                         "level": "strategic", "measure_kind": "none"}),
-        "change": lambda: client.post(f"{base}/{theirs.id}/edit", data=form_of(theirs, title="Changed by someone")),
+        "change": lambda: post_form(client, f"{base}/{theirs.id}/edit",
+                                    data=form_of(theirs, title="Changed by someone")),
         "delete": lambda: client.post(f"{base}/{theirs.id}/delete"),
         "import": lambda: client.get(f"{base}/import"),
     }[action]()
@@ -833,7 +835,7 @@ def test_an_objective_of_another_organisation_or_strategy_is_not_found(
         client.get(url).status_code,
         client.post(f"{url}/check-in", data={"done": "yes"}).status_code,
         client.get(f"{url}/edit").status_code,
-        client.post(f"{url}/edit", data=form_of(objective, title="Taken over")).status_code,
+        post_form(client, f"{url}/edit", data=form_of(objective, title="Taken over")).status_code,
         client.post(f"{url}/delete").status_code,
     ]
     assert statuses == [404] * 5
@@ -892,8 +894,8 @@ def test_alignment_lists_orphans_unreaching_strategies_empty_areas_and_unowned_g
                                             f"target:{target.id}"]]
 
     a2 = stored(db, strategy)["A2"]
-    linked = client.post(f"/strategies/{strategy.id}/objectives/{a2.id}/edit",
-                         data=form_of(a2, link_kind="diversity target", link_ref=f"target:{target.id}"))
+    linked = post_form(client, f"/strategies/{strategy.id}/objectives/{a2.id}/edit",
+                       data=form_of(a2, link_kind="diversity target", link_ref=f"target:{target.id}"))
     assert linked.status_code == 302
     page = get(client, url)
     assert table(page, "unowned-gaps") == [] and "Every gap has an owner." in page

@@ -18,6 +18,7 @@ from planner.models import Area, Level, Scenario, ScenarioAreaLevel, ScenarioLev
 from planner.services import scenarios as service
 from planner.services.scenarios import AreaAssumptions, AssumptionError
 from tests import factories
+from tests.editing import post_form
 
 KEYS = ("board", "senior", "middle", "frontline")
 RATES = {  # stored as shares; the forms show them as percentages
@@ -162,8 +163,8 @@ def test_the_level_form_shows_the_stored_rates_as_percentages(client, world: Wor
 def test_level_rates_are_typed_as_percentages(client, db: Session, world: World, signed_in,
                                               typed: str, stored: float) -> None:
     signed_in("planner")
-    response = client.post(f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/levels",
-                           data=_level_form(world, leaver_rate__senior=typed))
+    response = post_form(client, f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/levels",
+                         data=_level_form(world, leaver_rate__senior=typed))
     assert response.status_code == 302
     assert response.headers["Location"] == _forecast_url(world)
     spec = _stored_spec(db, world)
@@ -185,8 +186,8 @@ def test_invalid_level_rates_are_refused_naming_the_level_and_store_nothing(
 ) -> None:
     before = _stored_spec(db, world)
     signed_in("planner")
-    response = client.post(f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/levels",
-                           data=_level_form(world, **typed))
+    response = post_form(client, f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/levels",
+                         data=_level_form(world, **typed))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     errors = _errors(page)
@@ -209,7 +210,7 @@ def test_rates_are_checked_before_any_baseline_exists(client, db: Session, strat
     form = {f"{f}-{levels[k].id}": "10" for k in KEYS for f in ("leaver_rate", "ready_rate", "internal_fill_max")}
     form[f"leaver_rate-{levels['senior'].id}"] = "140"
     signed_in("planner")
-    response = client.post(f"/strategies/{strategy.id}/scenarios/{scenario.id}/levels", data=form)
+    response = post_form(client, f"/strategies/{strategy.id}/scenarios/{scenario.id}/levels", data=form)
     assert response.status_code == 400
     errors = _errors(response.get_data(as_text=True))
     assert len(errors) == 1 and errors[0].startswith("Senior leaders"), errors
@@ -254,8 +255,8 @@ def _area(spec: dict[str, Any], code: str) -> dict[str, Any]:
 def test_the_area_grid_stores_growth_and_spans(client, db: Session, world: World, signed_in,
                                                typed: dict[str, str], growth: Any, span: dict[str, float]) -> None:
     signed_in("planner")
-    response = client.post(f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/areas",
-                           data=_area_form(world, **typed))
+    response = post_form(client, f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/areas",
+                         data=_area_form(world, **typed))
     assert response.status_code == 302
     assert response.headers["Location"] == _forecast_url(world)
     ed = _area(_stored_spec(db, world), "MED-ED")
@@ -285,7 +286,7 @@ def test_bad_growth_or_spans_are_refused_naming_the_area_and_store_nothing(
     signed_in("planner")
     # A good change alongside the bad one must not be stored either.
     form = _area_form(world, growth__MED="2", **typed)
-    response = client.post(f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/areas", data=form)
+    response = post_form(client, f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/areas", data=form)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     errors = _errors(page)
@@ -303,8 +304,8 @@ def test_saving_the_grid_keeps_the_overrides(client, db: Session, world: World, 
     service.save_area_assumptions(session=db, strategy=w.strategy, scenario=w.scenario, actor=None, areas={  # type: ignore[arg-type]
         w.areas["MED-ED"].id: AreaAssumptions(0.0, {}, {w.levels["middle"].id: {"ready_rate": 0.1}})})
     signed_in("planner")
-    response = client.post(f"/strategies/{w.strategy.id}/scenarios/{w.scenario.id}/areas",
-                           data=_area_form(w, growth__MED_ED="4"))
+    response = post_form(client, f"/strategies/{w.strategy.id}/scenarios/{w.scenario.id}/areas",
+                         data=_area_form(w, growth__MED_ED="4"))
     assert response.status_code == 302
     ed = _area(_stored_spec(db, w), "MED-ED")
     assert ed["staff_growth"] == pytest.approx(0.04)
@@ -314,9 +315,9 @@ def test_saving_the_grid_keeps_the_overrides(client, db: Session, world: World, 
 def test_a_span_cleared_in_the_grid_is_gone(client, db: Session, world: World, signed_in) -> None:
     signed_in("planner")
     url = f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/areas"
-    client.post(url, data=_area_form(world, span__MED_ED__frontline="13"))
+    post_form(client, url, data=_area_form(world, span__MED_ED__frontline="13"))
     assert _area(_stored_spec(db, world), "MED-ED")["span"] == {"frontline": 13.0}
-    client.post(url, data=_area_form(world))
+    post_form(client, url, data=_area_form(world))
     assert "span" not in _area(_stored_spec(db, world), "MED-ED")
     db.expire_all()
     assert db.exec(select(func.count()).select_from(ScenarioAreaLevel)).one() == 0
@@ -384,7 +385,7 @@ def test_uncertainty_on_shows_the_bands_with_the_seed_then_off_hides_them(client
                                                                          signed_in) -> None:
     signed_in("planner")
     url = f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/uncertainty"
-    response = client.post(url, data={"bands": "on", "simulations": "1,000", "seed": "7"})
+    response = post_form(client, url, data={"bands": "on", "simulations": "1,000", "seed": "7"})
     assert response.status_code == 302 and response.headers["Location"] == _forecast_url(world)
     assert _stored_spec(db, world)["uncertainty"] == {"simulations": 1000, "seed": 7}
     page = client.get(_forecast_url(world)).get_data(as_text=True)
@@ -393,7 +394,7 @@ def test_uncertainty_on_shows_the_bands_with_the_seed_then_off_hides_them(client
     bands_rows = page.split('id="bands-table"', 1)[1].split("<tbody", 1)[1].split("</tbody>", 1)[0].count("<tr")
     assert bands_rows == 4 * 5  # each level and year
 
-    response = client.post(url, data={"bands": "off", "simulations": "1000", "seed": "7"})
+    response = post_form(client, url, data={"bands": "off", "simulations": "1000", "seed": "7"})
     assert response.status_code == 302
     assert "uncertainty" not in _stored_spec(db, world)
     assert 'id="bands-table"' not in client.get(_forecast_url(world)).get_data(as_text=True)
@@ -413,8 +414,8 @@ def test_uncertainty_on_shows_the_bands_with_the_seed_then_off_hides_them(client
 def test_bad_uncertainty_settings_are_refused(client, db: Session, world: World, signed_in,
                                               typed: dict[str, str], field: str, words: str) -> None:
     signed_in("planner")
-    response = client.post(f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/uncertainty",
-                           data={"bands": "on", **typed})
+    response = post_form(client, f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/uncertainty",
+                         data={"bands": "on", **typed})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     errors = _errors(page)
@@ -427,8 +428,8 @@ def test_bad_uncertainty_settings_are_refused(client, db: Session, world: World,
 
 def test_zero_simulations_are_refused_as_too_few(client, db: Session, world: World, signed_in) -> None:
     signed_in("planner")
-    response = client.post(f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/uncertainty",
-                           data={"bands": "on", "simulations": "0", "seed": "7"})
+    response = post_form(client, f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/uncertainty",
+                         data={"bands": "on", "simulations": "0", "seed": "7"})
     assert response.status_code == 400
     [message] = _errors(response.get_data(as_text=True))
     assert "from 1 to 10,000" in message and "too many" not in message
@@ -477,8 +478,8 @@ def test_a_copy_keeps_every_assumption(client, db: Session, world: World, signed
     assert original["uncertainty"] == {"simulations": 50, "seed": 11} and len(original["areas"]) == 3
     assert _stored_spec(db, w, copy) == original
     # The copy is its own: changing it leaves the original alone.
-    client.post(f"/strategies/{w.strategy.id}/scenarios/{copy.id}/levels",
-                data={**_level_form(w), f"leaver_rate-{w.levels['board'].id}": "20"})
+    post_form(client, f"/strategies/{w.strategy.id}/scenarios/{copy.id}/levels",
+              data={**_level_form(w), f"leaver_rate-{w.levels['board'].id}": "20"})
     assert _stored_spec(db, w) == original
     assert _stored_spec(db, w, copy)["levels"][0]["leaver_rate"] == pytest.approx(0.2)
 
@@ -527,8 +528,8 @@ def test_renaming_a_scenario(client, db: Session, world: World, signed_in, name:
                              stored: str) -> None:
     service.create_scenario(session=db, strategy=world.strategy, name="Growth", actor=None)
     signed_in("planner")
-    response = client.post(f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/edit",
-                           data={"name": name, "description": "The central case"})
+    response = post_form(client, f"/strategies/{world.strategy.id}/scenarios/{world.scenario.id}/edit",
+                         data={"name": name, "description": "The central case"})
     assert response.status_code == status
     db.expire_all()
     assert db.get(Scenario, world.scenario.id).name == stored  # type: ignore[union-attr]
@@ -596,7 +597,7 @@ def test_the_same_forms_work_for_a_planner(client, db: Session, world: World, si
     signed_in("planner")
     url, data = _forms(world)[form]
     scenario_id = world.scenario.id
-    assert client.post(url, data=data).status_code == 302
+    assert post_form(client, url, data=data).status_code == 302
     db.expire_all()
     after_names = [s.name for s in service.scenarios_of(db, world.strategy)]
     still_there = db.get(Scenario, scenario_id)

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from planner.models import AuditEvent, BandAssignment, Level, Strategy
+from tests.editing import post_form
 from tests.factories import make_area, set_baseline
 
 NEW_STRATEGY = {
@@ -136,8 +137,8 @@ def test_a_refused_strategy_keeps_what_was_typed(client, signed_in):
 
 def test_an_editor_changes_the_scope_and_the_change_is_audited(client, db, strategy, signed_in):
     editor = signed_in("editor")
-    response = client.post(f"/strategies/{strategy.id}/scope",
-                           data=scope_form(strategy, vision="Leaders who listen", horizon="7"))
+    response = post_form(client, f"/strategies/{strategy.id}/scope",
+                         data=scope_form(strategy, vision="Leaders who listen", horizon="7"))
 
     assert response.status_code == 302
     assert response.location == f"/strategies/{strategy.id}"
@@ -162,8 +163,8 @@ def test_the_scope_form_shows_the_current_values_to_an_editor(client, db, strate
 
 def test_a_scope_change_with_a_mistake_is_refused_and_nothing_changes(client, db, strategy, signed_in):
     signed_in("editor")
-    response = client.post(f"/strategies/{strategy.id}/scope",
-                           data=scope_form(strategy, title="", vision="Changed"))
+    response = post_form(client, f"/strategies/{strategy.id}/scope",
+                         data=scope_form(strategy, title="", vision="Changed"))
     assert response.status_code == 200
     assert "Enter a title for the strategy" in response.get_data(as_text=True)
     db.expire_all()
@@ -188,8 +189,8 @@ def test_a_viewer_reads_the_scope_without_a_form(client, db, org, signed_in):
 
 def test_a_viewer_cannot_change_the_scope(client, db, strategy, signed_in):
     signed_in("viewer")
-    response = client.post(f"/strategies/{strategy.id}/scope",
-                           data=scope_form(strategy, title="Hijacked", vision="Changed"))
+    response = post_form(client, f"/strategies/{strategy.id}/scope",
+                         data=scope_form(strategy, title="Hijacked", vision="Changed"))
     assert response.status_code == 403
     db.expire_all()
     saved = db.get(Strategy, strategy.id)
@@ -214,7 +215,7 @@ def test_a_fresh_strategy_shows_what_is_still_to_do(client, strategy, signed_in)
 
 def test_the_task_list_reads_completed_once_every_step_is_done(client, db, strategy, signed_in):
     signed_in("editor")
-    client.post(f"/strategies/{strategy.id}/scope", data=scope_form(
+    post_form(client, f"/strategies/{strategy.id}/scope", data=scope_form(
         strategy, vision="Leaders who listen", mission="Develop leaders", values="Compassion",
         owner="Director of People"))
     med = make_area(db, strategy, "MED", "Medicine")

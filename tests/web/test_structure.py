@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from planner.models import Area, AuditEvent, BandAssignment, Level
 from planner.reference import all_bands
+from tests.editing import post_form
 from tests.factories import level, make_area, make_strategy, set_baseline
 
 
@@ -116,8 +117,8 @@ def test_an_area_needs_a_code_and_a_name(client, db, strategy, signed_in, data, 
 def test_rename_an_area(client, db, strategy, signed_in):
     med = make_area(db, strategy, "MED", "Medicine")
     signed_in("editor")
-    response = client.post(f"/strategies/{strategy.id}/areas/{med.id}/edit",
-                           data={"code": "MEDICINE", "name": "Division of Medicine", "parent_id": ""})
+    response = post_form(client, f"/strategies/{strategy.id}/areas/{med.id}/edit",
+                         data={"code": "MEDICINE", "name": "Division of Medicine", "parent_id": ""})
     assert response.status_code == 302
     saved = areas_of(db, strategy)["MEDICINE"]
     assert (saved.id, saved.name) == (med.id, "Division of Medicine")
@@ -127,8 +128,8 @@ def test_rename_an_area(client, db, strategy, signed_in):
 def test_keeping_an_areas_own_code_is_not_a_clash(client, db, strategy, signed_in):
     med = make_area(db, strategy, "MED", "Medicine")
     signed_in("editor")
-    response = client.post(f"/strategies/{strategy.id}/areas/{med.id}/edit",
-                           data={"code": "med", "name": "Medicine", "parent_id": ""})
+    response = post_form(client, f"/strategies/{strategy.id}/areas/{med.id}/edit",
+                         data={"code": "med", "name": "Medicine", "parent_id": ""})
     assert response.status_code == 302
     assert list(areas_of(db, strategy)) == ["med"]
 
@@ -137,8 +138,8 @@ def test_move_an_area_under_another(client, db, strategy, signed_in):
     med = make_area(db, strategy, "MED", "Medicine")
     ed = make_area(db, strategy, "ED", "Emergency Department")
     signed_in("editor")
-    response = client.post(f"/strategies/{strategy.id}/areas/{ed.id}/edit",
-                           data={"code": "ED", "name": "Emergency Department", "parent_id": str(med.id)})
+    response = post_form(client, f"/strategies/{strategy.id}/areas/{ed.id}/edit",
+                         data={"code": "ED", "name": "Emergency Department", "parent_id": str(med.id)})
     assert response.status_code == 302
     assert areas_of(db, strategy)["ED"].parent_id == med.id
 
@@ -150,8 +151,8 @@ def test_an_area_cannot_move_inside_itself_or_its_own_sub_areas(client, db, stra
     resus = make_area(db, strategy, "MED-ED-R", "Resus", parent=ed)
     parent = {"itself": med, "child": ed, "grandchild": resus}[target]
     signed_in("editor")
-    response = client.post(f"/strategies/{strategy.id}/areas/{med.id}/edit",
-                           data={"code": "MED", "name": "Medicine", "parent_id": str(parent.id)})
+    response = post_form(client, f"/strategies/{strategy.id}/areas/{med.id}/edit",
+                         data={"code": "MED", "name": "Medicine", "parent_id": str(parent.id)})
     assert response.status_code == 200
     problem(response)
     areas = areas_of(db, strategy)
@@ -165,9 +166,9 @@ def test_the_move_choices_leave_out_the_area_and_its_sub_areas(client, db, strat
     surg = make_area(db, strategy, "SURG", "Surgery")
     signed_in("editor")
     page = client.get(f"/strategies/{strategy.id}/areas/{med.id}/edit").get_data(as_text=True)
-    assert f'value="{surg.id}"' in page
-    assert f'value="{ed.id}"' not in page
-    assert f'value="{med.id}"' not in page
+    assert f'<option value="{surg.id}"' in page
+    assert f'<option value="{ed.id}"' not in page
+    assert f'<option value="{med.id}"' not in page
 
 
 def test_an_area_of_another_strategy_cannot_be_the_parent(client, db, org, strategy, signed_in):
@@ -239,8 +240,8 @@ def test_area_changes_are_audited(client, db, strategy, signed_in):
     user = signed_in("editor")
     client.post(f"/strategies/{strategy.id}/areas/new", data={"code": "MED", "name": "Medicine", "parent_id": ""})
     med = areas_of(db, strategy)["MED"]
-    client.post(f"/strategies/{strategy.id}/areas/{med.id}/edit",
-                data={"code": "MED", "name": "Division of Medicine", "parent_id": ""})
+    post_form(client, f"/strategies/{strategy.id}/areas/{med.id}/edit",
+              data={"code": "MED", "name": "Division of Medicine", "parent_id": ""})
     client.post(f"/strategies/{strategy.id}/areas/{med.id}/delete")
     events = db.exec(select(AuditEvent).where(AuditEvent.entity == "area").order_by(AuditEvent.id)).all()
     assert [(e.action, e.entity_id, e.user_id) for e in events] == [
@@ -314,8 +315,8 @@ def test_a_level_key_that_is_reserved_taken_or_malformed_is_refused(client, db, 
 def test_rename_a_level(client, db, strategy, signed_in):
     middle = level(db, strategy, "middle")
     signed_in("editor")
-    response = client.post(f"/strategies/{strategy.id}/levels/{middle.id}/edit",
-                           data={"key": "middle", "name": "Service leaders", "description": ""})
+    response = post_form(client, f"/strategies/{strategy.id}/levels/{middle.id}/edit",
+                         data={"key": "middle", "name": "Service leaders", "description": ""})
     assert response.status_code == 302
     db.expire_all()
     assert db.get(Level, middle.id).name == "Service leaders"

@@ -20,6 +20,7 @@ from planner.services import ServiceError, scenarios
 from planner.services import diversity as service
 from tests import factories
 from tests.conftest import login
+from tests.editing import post_form
 from tests.web.test_diversity_pages import cells_of
 
 BME = "Black and minority ethnic (BME)"
@@ -204,7 +205,7 @@ def test_the_form_stores_the_planners_figure_and_blank_goes_back_to_the_baseline
     form = client.get(f"/strategies/{strategy.id}/diversity/targets/{target.id}/edit").get_data(as_text=True)
     assert 'name="pipeline_share"' in form and 'value="40"' in form
     assert f"Now: 25.0% of frontline leaders are {BME}, from the baseline." in html.unescape(form)
-    changed = client.post(f"/strategies/{strategy.id}/diversity/targets/{target.id}/edit", data={
+    changed = post_form(client, f"/strategies/{strategy.id}/diversity/targets/{target.id}/edit", data={
         "group": "ethnicity:bme", "level_id": str(middle), "target_share": "30", "target_year": "2030",
         "leaver_rate_ratio": "1", "pipeline_share": ""})
     assert changed.status_code == 302

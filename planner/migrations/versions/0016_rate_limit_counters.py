@@ -4,7 +4,7 @@ The hit counters of the rate limits (sign-in, the public comment and survey link
 kept in the database so every gunicorn worker counts against the same limit. One new table.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-05
 """
 from typing import Sequence, Union
@@ -15,7 +15,7 @@ import sqlmodel
 
 
 revision: str = '0016'
-down_revision: Union[str, None] = '0014'
+down_revision: Union[str, None] = '0015'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
