@@ -81,8 +81,14 @@ def alembic_config(url: str) -> Any:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the schema at `url` to `revision` (head by default)."""
     from alembic import command
+    from sqlalchemy import inspect, text
 
     command.upgrade(alembic_config(url), revision)
+    # Results kept by an earlier release, or before data was changed by hand, are not to be served.
+    engine = engine_for(url)
+    if inspect(engine).has_table("derivedresult"):
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM derivedresult"))
 
 
 def current_revision(url: str) -> str | None:
