@@ -72,6 +72,8 @@ def make_huey(config: dict[str, Any] | Any) -> Huey:
 
 def queue_of(app: Flask) -> Queue:
     """The app's queue, made on first use (so commands that start no job open no queue)."""
+    # The app itself, not the current_app proxy: the task runs in a worker thread with no app context.
+    app = getattr(app, "_get_current_object", lambda: app)()
     queue: Queue | None = app.extensions.get(EXTENSION)
     if queue is None:
         huey = make_huey(app.config)

@@ -120,7 +120,8 @@ def progress_text(job: Job) -> str:
         return "The job failed."
     total = max(job.total or 0, job.done)
     if job.status == "done":
-        return f"Done: {job.done:,} {job.unit}." if job.done else "Done."
+        # "Done: 200,000 rows read."; a count of steps says nothing once they are all done.
+        return f"Done: {job.done:,} {job.unit}." if job.done and not job.unit.startswith("steps") else "Done."
     if total:
         return f"{job.done:,} of {total:,} {job.unit} ({percent(job)}%)."
     return f"{job.done:,} {job.unit}." if job.done else "Started."
