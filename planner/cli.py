@@ -61,7 +61,7 @@ def pack_audience(session: Session, strategy: Strategy, audience: str | None) ->
 def progress_bar(total: int | None, unit: str) -> Callable[[int], None] | None:
     """A progress bar on standard error, redrawn in place, when it is a terminal (None otherwise, so a log
     or a pipe gets only the result)."""
-    stream = click.get_text_stream("stderr")
+    stream = sys.stderr
     if not stream.isatty():
         return None
 

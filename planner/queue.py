@@ -102,6 +102,11 @@ def run_worker(app: Flask, *, workers: int = 1) -> None:
     if queue.huey.immediate:
         raise ConfigError("PLANNER_TASKS_IMMEDIATE is on, so jobs run inside the requests and a worker has "
                           "nothing to do: turn it off to use workers")
+    from planner.db import get_engine
+    from planner.services.jobs import sweep
+
+    with app.app_context():
+        sweep(get_engine())  # what expired while no worker ran
     # Threads, not processes: the work is mostly LibreOffice's and the database's, and a thread shares the app.
     consumer = queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
     consumer.run()

@@ -38,6 +38,9 @@ def run(job_id: int) -> None:
         log.exception("job %s (%s) failed", job_id, job.kind)
         session.rollback()
         jobs.set_state(engine, job_id, status="failed", message=UNEXPECTED)
+    finally:
+        session.close()
+    jobs.sweep(engine)  # files past their lifetime go, even where no one starts another job
 
 
 def _reporter(job: Job) -> Callable[[int], None]:

@@ -284,6 +284,7 @@ NO_EVENT = {
     "jobs.set_state": "a job's progress and outcome: the queue's bookkeeping, not anyone's change",
     "jobs.take_upload": "the worker deleting the upload as it reads it: the job's start is recorded",
     "jobs.keep_result": "the worker keeping the PDF it made: the job's start is recorded",
+    "jobs.sweep": "deleting job files past their lifetime (24 hours): the clock's doing, not anyone's change",
 }
 
 TODAY = date(2027, 3, 15)  # within the consultations below (1 to 31 March 2027)

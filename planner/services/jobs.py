@@ -12,7 +12,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -47,6 +47,7 @@ def start(
     options: dict[str, Any] | None = None, upload: bytes | None = None, filename: str = "",
 ) -> Job:
     """A queued job (with the uploaded file it is to read, if any), committed so a worker can take it."""
+    _overwrite_deleted(session)
     expire_old(session)
     job = Job(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
               kind=kind, unit=unit, total=total, options=json.dumps(options or {}),
@@ -75,15 +76,31 @@ def set_state(engine: Engine, job_id: int, **values: Any) -> None:
         session.commit()
 
 
+def _overwrite_deleted(session: Session) -> None:
+    """On SQLite, have deleted rows overwritten with zeros, so a deleted upload's bytes do not linger in the
+    file's free pages (PostgreSQL's vacuum reclaims them in its own time)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.exec(text("PRAGMA secure_delete=ON"))  # type: ignore[call-overload]
+
+
 def take_upload(session: Session, job: Job) -> tuple[bytes, str] | None:
     """The job's uploaded file and its name, deleted from the database in the same step (None: gone)."""
     found = session.exec(select(JobFile).where(JobFile.job_id == job.id, JobFile.role == "upload")).first()
     if found is None:
         return None
     data, name = found.data, found.name
+    _overwrite_deleted(session)
     session.delete(found)
     session.commit()
     return data, name
+
+
+def sweep(engine: Engine) -> None:
+    """expire_old in a transaction of its own (the worker, after each job and when it starts)."""
+    with Session(engine) as session:
+        _overwrite_deleted(session)
+        expire_old(session)
+        session.commit()
 
 
 def keep_result(session: Session, job: Job, *, data: bytes, name: str, media_type: str) -> None:
