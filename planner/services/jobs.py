@@ -20,6 +20,7 @@ from planner.models import Job, JobFile, Strategy, User, utcnow
 from planner.services.audit import record
 
 RESULT_LIFETIME = timedelta(hours=24)  # a job's PDF, its problem report and any upload never read
+RESULT_LIFETIME_WORDS = "24 hours"
 # A job still queued or running after this never will finish (its worker was stopped or lost): failed.
 STALE_AFTER = timedelta(hours=6)
 KEPT_FOR = timedelta(days=30)  # then the job's row goes too

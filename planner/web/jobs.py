@@ -49,10 +49,14 @@ def _result_url(job: Job) -> str | None:
 
 def status_of(job: Job) -> dict[str, Any]:
     """What the page and its script show."""
+    text, url = jobs.progress_text(job), _result_url(job)
+    if job.result_ref == "file" and job.status == "done" and jobs.result_file(get_session(), job) is None:
+        text, url = f"Done, but the file was kept for {jobs.RESULT_LIFETIME_WORDS} and has been deleted: make it " \
+                    "again.", None
     return {
         "id": job.id, "kind": job.kind, "status": job.status, "done": job.done,
         "total": max(job.total or 0, job.done) or None, "unit": job.unit, "percent": jobs.percent(job),
-        "text": jobs.progress_text(job), "message": job.message, "result_url": _result_url(job),
+        "text": text, "message": job.message, "result_url": url,
         "result_label": RESULT_LABELS.get(job.kind, "See the result"),
     }
 

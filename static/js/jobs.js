@@ -16,6 +16,7 @@ function show (state) {
   const status = job.querySelector('#job-status')
   if (status.textContent !== state.text) status.textContent = state.text
   job.querySelector('#job-failed').hidden = state.status !== 'failed'
+  if (state.status === 'failed' && !document.title.startsWith('Error: ')) document.title = 'Error: ' + document.title
   job.querySelector('#job-message').textContent = state.message
   const result = job.querySelector('#job-result')
   result.hidden = !state.result_url

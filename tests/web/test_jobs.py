@@ -197,6 +197,7 @@ def test_a_job_is_its_starters_only(app: Flask, db: Session, org, ward: Strategy
         session.add(job)
         session.commit()
     assert mine.get(f"{job_url}/result").data == b"%PDF-1.7"
+    assert f"{job_url}/result" in mine.get(job_url).get_data(as_text=True)
 
     other = factories.make_org(db, slug="south", name="South Trust")
     for person in (factories.make_member(db, other, role="admin"), factories.make_member(db, org, role="admin")):
@@ -255,3 +256,25 @@ def test_the_board_papers_pdf_is_made_by_a_job_and_reads_back(client: FlaskClien
     assert pdf.headers["Content-Disposition"].endswith('.pdf"')
     text = "".join(extract_text(io.BytesIO(pdf.data)).split())
     assert "OurPaperStrategy" in text
+
+
+def test_a_pdf_past_its_lifetime_is_gone_and_its_page_says_so(client: FlaskClient, signed_in, db: Session,
+                                                              ward: Strategy, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from planner.models import utcnow
+
+    monkeypatch.setattr(board_paper, "find_soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(board_paper, "docx_to_pdf", lambda docx: b"%PDF-1.7 a paper")
+    monkeypatch.setattr(chart_files, "find_browser", lambda: None)
+    signed_in("viewer")
+    job_url = client.post(f"/strategies/{ward.id}/paper.pdf").headers["Location"]
+    assert client.get(f"{job_url}/result").data == b"%PDF-1.7 a paper"
+    job = db.exec(select(Job)).one()
+    job.created_at = utcnow() - jobs.RESULT_LIFETIME - timedelta(seconds=1)
+    db.add(job)
+    db.commit()
+    assert client.get(f"{job_url}/result").status_code == 404
+    state = client.get(f"{job_url}.json").get_json()
+    assert state["result_url"] is None and "has been deleted: make it again." in state["text"]
+
