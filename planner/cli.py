@@ -746,8 +746,11 @@ def serve(host: str, port: int | None, worker: bool) -> None:
     if worker and not app.config["TASKS_IMMEDIATE"]:
         import subprocess
 
-        # A process of its own, told to stop if this one goes away without stopping it (killed outright).
-        consumer = subprocess.Popen([sys.executable, "-m", "planner.cli", "worker", "--stop-with-parent"])
+        # A process of its own, told to stop if this one goes away without stopping it (killed outright). In a
+        # session of its own, so Ctrl-C at the terminal reaches only the server, which then stops the worker
+        # once (a second SIGINT would cut off the job in hand).
+        consumer = subprocess.Popen([sys.executable, "-m", "planner.cli", "worker", "--stop-with-parent"],
+                                    start_new_session=True)
         click.echo(f"  Task worker started (process {consumer.pid}); it stops with the server.\n")
     try:
         app.run(host=host, port=port, debug=False, use_reloader=False)
