@@ -17,11 +17,12 @@ $(STAMP): pyproject.toml
 ## setup: create .venv and install the app with its development tools
 setup: $(STAMP)
 
-## run: migrate the database, load the demo trust into an empty one, and serve on 127.0.0.1:$PORT
+## run: migrate the database, load the demo trust into an empty one, and serve on 127.0.0.1:$PORT with a
+## task worker beside it (stopped with the server)
 run: setup
 	@$(BIN)/planner init-db
 	@$(BIN)/planner demo --if-empty
-	@PLANNER_ENV=$${PLANNER_ENV:-development} $(BIN)/planner serve --port $(PORT)
+	@PLANNER_ENV=$${PLANNER_ENV:-development} $(BIN)/planner serve --port $(PORT) --worker
 
 ## test: every test, browser tests included
 test: setup

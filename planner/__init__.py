@@ -15,7 +15,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the application."""
     from flask import Flask
 
-    from planner import db, security
+    from planner import db, queue, security
     from planner.config import ROOT, load_config
     from planner.web import register_web
 
@@ -32,7 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    queue.check_settings(app.config)  # before anything reaches for Redis
     db.init_app(app)
+    queue.init_app(app)
     security.init_app(app)
     register_web(app)
     # Chart images: at most CHART_IMAGE_CONCURRENCY drawn at once by all the workers on this server, and

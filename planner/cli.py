@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +56,32 @@ def pack_audience(session: Session, strategy: Strategy, audience: str | None) ->
     if audience:
         return check_audience(audience)
     return audience_for_part(cover_content(session, strategy, prepared_by="").get("part"))
+
+
+def progress_bar(total: int | None, unit: str) -> Callable[[int], None] | None:
+    """A progress bar on standard error, redrawn in place, when it is a terminal (None otherwise, so a log
+    or a pipe gets only the result)."""
+    stream = sys.stderr
+    if not stream.isatty():
+        return None
+
+    def draw(done: int) -> None:
+        whole = max(total or 0, done)
+        if whole:
+            share = done / whole
+            bar = "#" * int(share * 30)
+            stream.write(f"\r[{bar:<30}] {done:,} of {whole:,} {unit} ({int(share * 100)}%)")
+        else:
+            stream.write(f"\r{done:,} {unit}")
+        stream.flush()
+
+    return draw
+
+
+def end_progress(draw: Callable[[int], None] | None) -> None:
+    """End the progress bar's line, so what follows starts on a line of its own."""
+    if draw is not None:
+        click.echo("", err=True)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -294,11 +320,18 @@ def import_staff(extract: str, strategy_id: int, mapping_file: str | None, sheet
         strategy = session.get(Strategy, strategy_id)
         if strategy is None:
             fail(f"there is no strategy with id {strategy_id}", code=2)
+        draw = None
         try:
+            kind = staff_import.precheck(data, os.path.basename(extract), mapping=mapping)
+            draw = progress_bar(staff_import.estimate_rows(data, kind), "rows read")
             result = staff_import.read(session, strategy, data, os.path.basename(extract), mapping=mapping,  # type: ignore[arg-type]
-                                       sheet=sheet, skip_bad_rows=skip_bad_rows)
+                                       sheet=sheet, skip_bad_rows=skip_bad_rows, progress=draw)
         except ImportRefused as exc:
+            end_progress(draw)
             fail(f"{extract}: {exc.message} Nothing was stored.", code=2)
+        if draw is not None:
+            draw(result.rows_read)
+            end_progress(draw)
         del data
         total = sum(result.problem_totals.values())
         if total:
@@ -688,7 +721,9 @@ def approve_command(strategy_id: int, meeting_date: str, minute: str, decision: 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=None, help="Default: PORT, or 5000.")
-def serve(host: str, port: int | None) -> None:
+@click.option("--worker/--no-worker", default=False, show_default=True,
+              help="Run a task worker (`planner worker`) beside the server, stopped with it.")
+def serve(host: str, port: int | None, worker: bool) -> None:
     """Run the development server (use gunicorn in production)."""
     from planner import create_app
     from planner.config import ConfigError
@@ -707,7 +742,84 @@ def serve(host: str, port: int | None) -> None:
         click.echo(f"  Demo sign-in: {email} / {password}  (other roles: see data/demo/organisation.json)\n")
     except (OSError, StopIteration):
         pass
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    consumer = None
+    if worker and not app.config["TASKS_IMMEDIATE"]:
+        import subprocess
+
+        # A process of its own, told to stop if this one goes away without stopping it (killed outright). In a
+        # session of its own, so Ctrl-C at the terminal reaches only the server, which then stops the worker
+        # once (a second SIGINT would cut off the job in hand).
+        consumer = subprocess.Popen([sys.executable, "-m", "planner.cli", "worker", "--stop-with-parent"],
+                                    start_new_session=True)
+        click.echo(f"  Task worker started (process {consumer.pid}); it stops with the server.\n")
+    try:
+        app.run(host=host, port=port, debug=False, use_reloader=False)
+    finally:
+        if consumer is not None:
+            stop_process(consumer)
+
+
+def stop_process(process: Any) -> None:
+    """Stop a child process: SIGINT (it finishes the job in hand), then SIGTERM, then SIGKILL."""
+    import signal
+    import subprocess
+
+    for sig, wait in ((signal.SIGINT, 30), (signal.SIGTERM, 5)):
+        if process.poll() is not None:
+            return
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    process.kill()
+    process.wait()
+
+
+@main.command("worker")
+@click.option("--workers", type=click.IntRange(1, 32), default=1, show_default=True,
+              help="How many jobs this process runs at once (threads).")
+@click.option("--stop-with-parent", is_flag=True, hidden=True,
+              help="Stop when the process that started this one ends (planner serve --worker).")
+def worker_command(workers: int, stop_with_parent: bool) -> None:
+    """Run the task worker: it takes jobs (big imports, board paper PDFs) from the queue until stopped.
+
+    Ctrl-C (SIGINT) stops it once the jobs in hand are done; SIGTERM stops it at once (a job cut off that
+    way is shown as failed after 6 hours; start it again)."""
+    import logging
+
+    from planner import create_app
+    from planner.config import ConfigError
+    from planner.queue import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        app = create_app()
+    except ConfigError as exc:
+        fail(str(exc))
+    if stop_with_parent:
+        _stop_with_parent()
+    try:
+        run_worker(app, workers=workers)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def _stop_with_parent() -> None:
+    """Send this process SIGTERM when its parent ends (it is then adopted, so its parent's id changes)."""
+    import signal
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True, name="stop-with-parent").start()
 
 
 @main.command("export-charts")

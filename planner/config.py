@@ -82,9 +82,8 @@ def load_config(test_config: dict[str, object] | None = None) -> dict[str, objec
         "LOGIN_WINDOW_MINUTES": int(env.get("PLANNER_LOGIN_WINDOW_MINUTES", 15)),
         "PORT": int(env.get("PORT", 5000)),
         # Where forecasts and other derived results are shared between workers: the database, Redis
-        # (REDIS_URL), or "off" (each request works everything out).
+        # (REDIS_URL, below), or "off" (each request works everything out).
         "DERIVED_RESULTS": env.get("PLANNER_DERIVED_RESULTS", "database"),
-        "REDIS_URL": env.get("REDIS_URL", ""),
         # Rate limits (planner.web.limits): counted in the database so every worker shares them, in
         # Redis when a redis:// URI is given, in the process's memory only in development. Off in the
         # tests (PLANNER_ENV=testing) unless a test turns them on.
@@ -102,6 +101,13 @@ def load_config(test_config: dict[str, object] | None = None) -> dict[str, objec
         "CHART_IMAGE_CONCURRENCY": int(env.get("PLANNER_CHART_IMAGE_CONCURRENCY", 2)),
         "CHART_IMAGE_WAIT_SECONDS": float(env.get("PLANNER_CHART_IMAGE_WAIT_SECONDS", 5)),
         "CHART_IMAGE_WAITING": int(env.get("PLANNER_CHART_IMAGE_WAITING", 1)),
+        # The task queue (planner.queue): Redis when REDIS_URL is set (workers on several machines share
+        # it), else a SQLite file beside the database. Immediate: each job runs inside the request that
+        # starts it, with no worker (the tests; or a small deployment that runs no `planner worker`).
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "TASKS_DATABASE": env.get("PLANNER_TASKS_DATABASE", ""),
+        "TASKS_IMMEDIATE": env.get("PLANNER_TASKS_IMMEDIATE", "on" if planner_env == "testing" else "off")
+        .strip().lower() not in _OFF,
     }
     if test_config:
         config.update(test_config)

@@ -365,6 +365,44 @@ class StaffImport(SQLModel, table=True):
     counts: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
 
+class Job(SQLModel, table=True):
+    """A piece of long work run by the task queue (planner.queue): what it is, how far it has gone
+    ("12,000 of 200,000 rows read") and what it made. Every worker and web process reads the same row,
+    so the progress shown is the worker's, whichever process serves the page."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=30)  # staff_import, board_paper_pdf
+    status: str = Field(default="queued", max_length=10)  # queued, running, done, failed
+    done: int = 0
+    total: int | None = None
+    unit: str = Field(default="", max_length=30)  # "rows read", "pages written"
+    message: str = Field(default="", max_length=500)  # why it failed, in plain words
+    result_ref: str = Field(default="", max_length=100)  # "staff_import:12", or "file" (a JobFile)
+    # What the job needs (the upload's name and options, the paper's scenario and audience): JSON, no rows.
+    options: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    # A staff import that could not be imported: its problem report (rows, columns, kinds), no counts.
+    detail: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    finished_at: datetime | None = None
+
+
+class JobFile(SQLModel, table=True):
+    """A file a job reads (the uploaded extract, deleted the moment the worker has read it) or makes
+    (the PDF, kept for RESULT_LIFETIME). Kept in the database, so every worker and web process on every
+    machine reaches it, and it goes with its job."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=10)  # upload, result
+    name: str = Field(default="", max_length=200)
+    media_type: str = Field(default="", max_length=100)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class GroupLabel(SQLModel, table=True):
     """An organisation's own name for a diversity group (for example 'Global majority' for BME)."""
 

@@ -27,7 +27,8 @@ from planner.models import Organisation, Revision, Strategy, User
 ALL = "all"
 # Rows that no derived result reads: the audit trail, sign-in attempts, rate counts, the caches
 # themselves, background jobs' progress.
-IGNORED_TABLES = frozenset({"auditevent", "loginattempt", "ratelimitcounter", "revision", "derivedresult", "job"})
+IGNORED_TABLES = frozenset({"auditevent", "loginattempt", "ratelimitcounter", "revision", "derivedresult", "job",
+                            "jobfile"})
 # A person's sign-in bookkeeping changes nothing any page works out.
 _USER_BOOKKEEPING = frozenset({"last_login_at", "session_version", "password_hash"})
 WROTE = "planner_wrote"  # session.info: this transaction has written something (see planner.services.derived)

@@ -41,6 +41,7 @@ from planner.models import (
     GroupLabel,
     Intervention,
     InterventionTarget,
+    Job,
     Level,
     Membership,
     Objective,
@@ -68,6 +69,7 @@ from planner.services import (
     competencies,
     consultation,
     diversity,
+    jobs,
     objectives,
     passwords,
     scenarios,
@@ -236,6 +238,7 @@ def test_a_refusal_that_cannot_be_stored_is_logged_not_raised(database_url: str,
 #   scenarios     create_scenario, copy_scenario, rename_scenario, delete_scenario, save_level_assumptions,
 #                 save_area_assumptions, save_uncertainty, scenario_from_data
 #   staff_import  hold, apply, discard
+#   jobs          start (its progress and outcome are the worker's bookkeeping: NO_EVENT)
 #   diversity     save_group_labels, save_benchmarks, save_shortlisting, save_target (add and change),
 #                 delete_target
 #   competencies  ensure_frameworks, ensure_required (the shipped defaults, copied on first use: by no one),
@@ -276,6 +279,13 @@ NO_EVENT = {
     # Bumping the session version on its own is signing out; a change of role, removal or a new password bumps
     # it inside their own recorded transaction.
     "passwords.end_sessions": "signing out (no organisation's change), or part of a recorded write above",
+    # A job's own bookkeeping, done by the worker (planner/tasks.py): its progress and outcome, the upload it
+    # deletes as it reads it, the PDF it keeps. Starting the job is recorded (jobs.start, below), and what the
+    # job changes is recorded by the service it runs (a staff import's staff_import.hold).
+    "jobs.set_state": "a job's progress and outcome: the queue's bookkeeping, not anyone's change",
+    "jobs.take_upload": "the worker deleting the upload as it reads it: the job's start is recorded",
+    "jobs.keep_result": "the worker keeping the PDF it made: the job's start is recorded",
+    "jobs.sweep": "deleting job files past their lifetime (24 hours): the clock's doing, not anyone's change",
 }
 
 TODAY = date(2027, 3, 15)  # within the consultations below (1 to 31 March 2027)
@@ -698,6 +708,11 @@ WRITES: list[Write] = [
     Write("staff_import.discard", lambda db, s, a, x: staff_import.discard(session=db, pending=x, actor=a),
           "discard", "staff_import", {"file": "staff.csv", "status": ["pending", "discarded"]},
           StaffImport, rows=0, arrange=_extract_held, stored=_read(StaffImport, "status"), names=_its_id),
+    # jobs (the upload's name only: never its bytes)
+    Write("jobs.start", lambda db, s, a, x: jobs.start(
+        session=db, strategy=s, kind="staff_import", unit="rows read", actor=a, upload=b"Area,Pay Band\r\n",
+        filename="staff.csv"),
+        "start", "job", {"kind": "staff_import", "file": "staff.csv"}, Job),
     # diversity
     Write("diversity.save_group_labels", lambda db, s, a, x: diversity.save_group_labels(
         session=db, organisation=_org(db, s), labels={("ethnicity", "bme"): "Global majority"}, actor=a),

@@ -43,6 +43,7 @@ __all__ = ["KINDS", "ImportRefused", "ImportResult", "Limits", "RowProblem", "re
 KINDS = ("unknown area", "unknown band", "bad code", "duplicate assignment", "missing value", "not a leadership band")
 PROBLEMS_KEPT = 100
 MEMO_SIZE = 10_000
+PROGRESS_EVERY = 5_000  # lines of the file between two calls of read_staff_extract's `progress`
 
 
 @dataclass(frozen=True)
@@ -271,8 +272,10 @@ def read_staff_extract(
     as_at: date,
     limits: Limits = Limits(),  # noqa: B008 (frozen, so one shared default is safe)
     board_level: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Count a staff extract held in memory; ImportRefused (one sentence) if the file cannot be read at all."""
+    """Count a staff extract held in memory; ImportRefused (one sentence) if the file cannot be read at all.
+    `progress`, if given, is called with the rows read so far every PROGRESS_EVERY lines of the file."""
     check_size(data, limits)
     checked = check_mapping(mapping or {})
     kind = kind_of(data, filename)
@@ -282,8 +285,14 @@ def read_staff_extract(
             f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
         columns = find_headings(rows, checked, empty=empty)
         tally = _Tally(columns, areas, band_levels, as_at, limits, board_level)
-        for number, row in rows:
-            tally.add(number, row)
+        if progress is None:
+            for number, row in rows:
+                tally.add(number, row)
+        else:  # a loop of its own, so a read that reports nothing pays nothing for it
+            for number, row in rows:
+                tally.add(number, row)
+                if not number % PROGRESS_EVERY:
+                    progress(tally.rows_read)
     if tally.rows_read == 0:
         raise ImportRefused("The file has column headings but no rows of staff.")
     return ImportResult(

@@ -5,13 +5,16 @@ transaction. Individual rows never reach the database, the log or the disk."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from planner.imports import ImportResult, Limits, read_staff_extract
+from planner.imports import ImportResult, Limits, RowProblem, read_staff_extract
+from planner.imports.columns import check_mapping
+from planner.imports.files import check_size, kind_of
 from planner.imports.limits import PENDING_LIFETIME
 from planner.models import (
     AreaBaseline,
@@ -27,7 +30,8 @@ from planner.services.audit import record
 from planner.services.editing import claim_counter
 from planner.services.structure import areas_of, band_map, levels_of
 
-__all__ = ["PENDING_LIFETIME", "apply", "discard", "hold", "lookups", "pending_counts", "read", "summary_of"]
+__all__ = ["PENDING_LIFETIME", "apply", "discard", "estimate_rows", "hold", "lookups", "pending_counts", "precheck",
+           "problem_report", "read", "result_of", "summary_of"]
 
 
 def lookups(session: Session, strategy: Strategy) -> tuple[dict[str, str], dict[str, str]]:
@@ -45,14 +49,36 @@ def lookups(session: Session, strategy: Strategy) -> tuple[dict[str, str], dict[
 def read(
     session: Session, strategy: Strategy, data: bytes, filename: str, *, mapping: dict[str, str] | None = None,
     sheet: str | None = None, skip_bad_rows: bool = False, limits: Limits | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Read an extract against the strategy's areas and band map (raises ImportRefused)."""
+    """Read an extract against the strategy's areas and band map (raises ImportRefused); `progress` is told
+    the rows read so far every few thousand rows."""
     areas, bands = lookups(session, strategy)
     levels = levels_of(session, strategy)
     # The top level is the board: only its leaders may have a board member type.
     return read_staff_extract(data, filename, areas=areas, band_levels=bands, mapping=mapping, sheet=sheet,
                               skip_bad_rows=skip_bad_rows, as_at=date(strategy.start_year, 3, 31),
-                              limits=limits or Limits(), board_level=levels[0].key if levels else None)
+                              limits=limits or Limits(), board_level=levels[0].key if levels else None,
+                              progress=progress)
+
+
+def precheck(data: bytes, filename: str, *, mapping: dict[str, str] | None = None,
+             limits: Limits | None = None) -> str:
+    """The checks that take no time (size, kind of file, the column mapping), so the upload page refuses
+    a wrong file at once rather than after a wait; the file's kind. Raises ImportRefused."""
+    limits = limits or Limits()
+    check_size(data, limits)
+    check_mapping(mapping or {})
+    return kind_of(data, filename)
+
+
+def estimate_rows(data: bytes, kind: str) -> int | None:
+    """About how many rows of staff a file holds (its lines less the heading), for the progress bar; None
+    for a workbook, whose rows are known only once it is read."""
+    if kind != "csv":
+        return None
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return max(lines - 1, 1)
 
 
 def _counts_json(result: ImportResult) -> str:
@@ -75,7 +101,29 @@ def summary_of(result: ImportResult) -> dict[str, Any]:
         "problems": [asdict(p) for p in result.problems],
         "problem_totals": dict(result.problem_totals),
         "ignored_columns": list(result.ignored_columns),
+        "columns": dict(result.columns),
+        "board_members": dict(result.board_members),
     }
+
+
+def problem_report(result: ImportResult) -> dict[str, Any]:
+    """What a page shows of a file that cannot be imported as it is: the summary and the headcount per
+    area (no leaders, no diversity counts), kept with the failed job for its lifetime only."""
+    return {**summary_of(result), "staff": dict(result.staff)}
+
+
+def result_of(summary: dict[str, Any], counts: dict[str, Any] | None = None) -> ImportResult:
+    """An ImportResult again, from a stored summary (and counts), for the preview page."""
+    counts = counts or {}
+    return ImportResult(
+        file_kind=summary.get("file_kind", ""), rows_read=summary.get("rows_read", 0),
+        rows_skipped=summary.get("rows_skipped", 0), staff=counts.get("staff") or summary.get("staff", {}),
+        fte=counts.get("fte", {}), leaders={(a, lv): n for a, lv, n in counts.get("leaders", [])},
+        diversity={}, problems=[RowProblem(**p) for p in summary.get("problems", [])],
+        problem_totals=summary.get("problem_totals", {}), ignored_columns=summary.get("ignored_columns", []),
+        skip_bad_rows=bool(summary.get("rows_skipped")), columns=summary.get("columns", {}),
+        board_members=summary.get("board_members", {}),
+    )
 
 
 def _expire_old(session: Session) -> None:

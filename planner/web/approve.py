@@ -221,8 +221,14 @@ def version_paper_docx(strategy_id: int, version_id: int) -> Response | tuple[st
     return _version_paper(strategy_id, version_id, "docx")
 
 
-@bp.route("/versions/<int:version_id>/paper.pdf")
+@bp.route("/versions/<int:version_id>/paper.pdf", methods=["GET", "POST"])
 @require("strategy.view")
-def version_paper_pdf(strategy_id: int, version_id: int) -> Response | tuple[str, int]:
-    """The version's board paper as a PDF (503 where LibreOffice is not installed)."""
-    return _version_paper(strategy_id, version_id, "pdf")
+def version_paper_pdf(strategy_id: int, version_id: int) -> Response | str | tuple[str, int]:
+    """The version's board paper as a PDF, made by a worker (503 where LibreOffice is not installed)."""
+    from planner.web.exports import pdf_job_page
+
+    strategy = strategy_or_404(strategy_id)
+    found = child_or_404(StrategyVersion, version_id, strategy)
+    name = file_name(strategy.title, f"version-{found.number}-board-paper", found.approved_on, "pdf")
+    return pdf_job_page(strategy, {"version_id": found.id, "filename": name},
+                        f"the board paper of version {found.number}")

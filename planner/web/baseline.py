@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -105,16 +105,17 @@ IMPORT_COLUMNS = ("Assignment Number", "Area", "Pay Band", "Leader", "FTE", "Eth
 @bp.route("/import", methods=["GET", "POST"])
 @require("baseline.edit")
 def upload(strategy_id: int) -> str | Response | tuple[str, int]:
-    """Upload a staff extract; show a preview of its counts and every problem before anything is stored."""
+    """Upload a staff extract: a file that is plainly wrong is refused at once; any other is read and counted
+    by a worker while the job's page shows how far it has got, then previewed before anything is stored."""
     from planner.imports import ImportRefused
-    from planner.services import staff_import
+    from planner.queue import queue_of
+    from planner.services import jobs, staff_import
+    from planner.tasks import STAFF_IMPORT, UNITS
 
     strategy = strategy_or_404(strategy_id)
     db = get_session()
     form = ConfirmForm()
     errors: list[tuple[str, str]] = []
-    result = None
-    pending = None
     if form.validate_on_submit():
         upload_file = request.files.get("extract")
         mapping = {column: request.form.get(f"map-{column}", "").strip() for column in IMPORT_COLUMNS}
@@ -124,20 +125,42 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
         else:
             data = upload_file.read()
             try:
-                result = staff_import.read(db, strategy, data, upload_file.filename, mapping=mapping or None,
-                                           sheet=request.form.get("sheet", "").strip() or None,
-                                           skip_bad_rows=request.form.get("skip_bad_rows") == "yes")
+                kind = staff_import.precheck(data, upload_file.filename, mapping=mapping or None)
             except ImportRefused as exc:
                 errors.append(("extract", exc.message))
             else:
-                if result.importable:
-                    pending = staff_import.hold(session=db, strategy=strategy, result=result,
-                                                filename=upload_file.filename, actor=current_user)  # type: ignore[arg-type]
-            del data  # the file's bytes go no further than this request
-    status = 400 if errors or (result is not None and not result.importable) else 200
-    return render_template("baseline/import.html", strategy=strategy, form=form, errors=errors, result=result,
-                           pending=pending, columns=IMPORT_COLUMNS, values=dict(request.form),
+                options = {"filename": upload_file.filename[:200], "mapping": mapping,
+                           "sheet": request.form.get("sheet", "").strip()[:100] or None,
+                           "skip_bad_rows": request.form.get("skip_bad_rows") == "yes"}
+                job = jobs.start(session=db, strategy=strategy, kind=STAFF_IMPORT, unit=UNITS[STAFF_IMPORT],
+                                 actor=current_user, total=staff_import.estimate_rows(data, kind),  # type: ignore[arg-type]
+                                 options=options, upload=data, filename=upload_file.filename)
+                del data
+                queue_of(current_app).enqueue(job.id)  # type: ignore[arg-type]
+                return redirect(url_for("jobs.show", job_id=job.id), code=303)
+            del data  # a refused file's bytes go no further than this request
+    status = 400 if errors else 200
+    return render_template("baseline/import.html", strategy=strategy, form=form, errors=errors, result=None,
+                           pending=None, columns=IMPORT_COLUMNS, values=dict(request.form),
                            summary=summarise(db, strategy), board_types=BOARD_TYPES), status
+
+
+@bp.route("/import/<int:import_id>")
+@require("baseline.edit")
+def preview(strategy_id: int, import_id: int) -> str | Response:
+    """The counts a worker read from the upload, and every problem, before anything replaces the baseline."""
+    import json
+
+    from planner.services import staff_import
+
+    strategy, pending = _pending(strategy_id, import_id)
+    if pending.status != "pending":
+        flash("This import has already been used, discarded or has expired: upload the file again.", "error")
+        return redirect(url_for("baseline.upload", strategy_id=strategy.id))
+    result = staff_import.result_of(json.loads(pending.summary), staff_import.pending_counts(pending))
+    return render_template("baseline/import.html", strategy=strategy, form=ConfirmForm(), errors=[], result=result,
+                           pending=pending, columns=IMPORT_COLUMNS, values={}, filename=pending.filename,
+                           summary=summarise(get_session(), strategy), board_types=BOARD_TYPES)
 
 
 def _pending(strategy_id: int, import_id: int):  # type: ignore[no-untyped-def]

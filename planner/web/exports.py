@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from planner.db import get_session
@@ -105,8 +105,41 @@ def paper_docx(strategy_id: int) -> Response | tuple[str, int]:
     return _paper(strategy_id, "docx")
 
 
-@bp.route("/paper.pdf")
+def pdf_job_page(strategy: Strategy, options: dict[str, Any], what: str) -> Response | str | tuple[str, int]:
+    """GET: what making the PDF involves, and the button that starts it. POST: start a job that writes the
+    PDF off the request (LibreOffice takes several seconds), and go to its page. 503 where LibreOffice is
+    missing."""
+    from planner.queue import queue_of
+    from planner.services import jobs
+    from planner.tasks import BOARD_PAPER_PDF, UNITS
+    from planner.web.forms import ConfirmForm
+
+    if board_paper.find_soffice() is None:
+        return render_template("errors/error.html", code=503, title="A PDF cannot be made on this server",
+                               hint=f"{board_paper.LibreOfficeMissing()}. The Word version of the paper can be "
+                                    "downloaded instead."), 503
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        job = jobs.start(session=get_session(), strategy=strategy, kind=BOARD_PAPER_PDF, unit=UNITS[BOARD_PAPER_PDF],
+                         actor=current_user, total=3, options=options)  # type: ignore[arg-type]
+        queue_of(current_app).enqueue(job.id)  # type: ignore[arg-type]
+        return redirect(url_for("jobs.show", job_id=job.id), code=303)
+    return render_template("exports/paper_pdf.html", strategy=strategy, form=form, what=what,
+                           action=request.full_path.rstrip("?"))
+
+
+@bp.route("/paper.pdf", methods=["GET", "POST"])
 @require("strategy.view")
-def paper_pdf(strategy_id: int) -> Response | tuple[str, int]:
-    """The board paper as a PDF (503 where LibreOffice is not installed)."""
-    return _paper(strategy_id, "pdf")
+def paper_pdf(strategy_id: int) -> Response | str | tuple[str, int]:
+    """The board paper as a PDF, made by a worker (503 where LibreOffice is not installed)."""
+    strategy = strategy_or_404(strategy_id)
+    scenario_id = named_record_id(request.args.get("scenario"))
+    scenario = child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None
+    today = date.today()
+    audience = paper_audience(board_cover.cover_content(get_session(), strategy, prepared_by=""))
+    options = {"scenario_id": scenario.id if scenario else None, "prepared_by": current_user.display_name,
+               "today": today.isoformat(), "audience": audience,
+               "filename": file_name(strategy.title, "board-paper", today, "pdf", sensitive=audience == INTERNAL)}
+    return pdf_job_page(strategy, options, "the draft's board paper")

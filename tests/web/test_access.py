@@ -71,6 +71,10 @@ MATRIX: dict[str, str | set[str]] = {
     "baseline.upload": DRAFTERS,
     "baseline.confirm_import": DRAFTERS,
     "baseline.discard_import": DRAFTERS,
+    "baseline.preview": DRAFTERS,
+    "jobs.show": EVERYONE,  # the starter's own job only: see tests/web/test_jobs.py
+    "jobs.show_json": EVERYONE,
+    "jobs.result": EVERYONE,
     "diversity.index": EVERYONE,
     "diversity.benchmarks": DRAFTERS,
     "diversity.shortlisting": DRAFTERS,
@@ -208,7 +212,16 @@ def _world(db: Session, organisation, user) -> dict[str, int | str]:  # type: ig
                                        body="A probe comment", today=date.today())
     event = consultation.add_event(session=db, strategy=strategy, held_on=date.today(), audience="patients",
                                    format="patient_panel", participants=8, summary="", actor=None)
+    from planner.models import Job, JobFile
+
+    job = Job(organisation_id=organisation.id, strategy_id=strategy.id, kind="board_paper_pdf", status="done",
+              unit="steps done", result_ref="file", created_by=user.id)
+    db.add(job)
+    db.flush()
+    db.add(JobFile(job_id=job.id, role="result", name="paper.pdf", media_type="application/pdf", data=b"%PDF-1.7"))
+    db.commit()
     return {
+        "job_id": job.id,
         "consultation_id": consulted.id, "comment_id": comment.id, "event_id": event.id,
         "version_id": decision.version_id,
         "objective_id": objective.id,

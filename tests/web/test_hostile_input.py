@@ -176,6 +176,7 @@ def _ids(session: Session, organisation: Organisation, strategy: Strategy) -> di
         "target_id": some(models.DiversityTarget, **by_strategy),
         "version_id": some(models.StrategyVersion, **by_organisation),
         "import_id": some(models.StaffImport, **by_strategy),
+        "job_id": some(models.Job, **by_organisation),
         "membership_id": some(Membership, **by_organisation),
         "token_id": some(ApiToken, **by_organisation),
     }
@@ -220,6 +221,16 @@ def world(database_url: str) -> Iterator[World]:
         consultation = create_consultation(session=session, strategy=strategy, title="Open consultation",
                                            sections=list(SECTIONS)[:2], audiences=list(AUDIENCES),
                                            opens_on=today, closes_on=today + timedelta(days=30), actor=admin)
+        # A finished job of the admin's, with its file (the job's page, JSON and download).
+        from planner.models import Job, JobFile
+
+        job = Job(organisation_id=organisation.id, strategy_id=strategy.id, kind="board_paper_pdf", status="done",
+                  unit="steps done", result_ref="file", created_by=admin.id)
+        session.add(job)
+        session.flush()
+        session.add(JobFile(job_id=job.id, role="result", name="paper.pdf", media_type="application/pdf",
+                            data=b"%PDF-1.7"))
+        session.commit()
         client = app.test_client()
         login(client, admin.email)
         tokens = {
@@ -230,6 +241,11 @@ def world(database_url: str) -> Iterator[World]:
         }
         w = World(app, client, session, _ids(session, organisation, strategy), tokens, admin.email)
         w.forms = _discover(w, extra_pages=[f"/strategies/{awaiting.id}/approve"])
+        # From here on jobs wait in the queue (no worker runs): a hostile post that starts one must be
+        # refused or accepted like any other, without a PDF being made for each.
+        from planner.queue import queue_of
+
+        queue_of(app).huey.immediate = False
         yield w
     _empty(database_url)
 
@@ -265,7 +281,8 @@ def _discover(world: World, extra_pages: list[str]) -> dict[str, list[Form]]:
     adapter = world.app.url_map.bind("localhost")
     pages: list[tuple[str, str]] = []
     for rule in GET_RULES:
-        if rule.endpoint.startswith(("api.", "charts.")) or rule.rule.endswith((".xlsx", ".docx", ".pdf", ".csv")):
+        if rule.endpoint.startswith(("api.", "charts.")) or (rule.rule.endswith((".xlsx", ".docx", ".pdf", ".csv"))
+                                                             and rule.endpoint not in PDF_JOB_PAGES):
             continue
         id_args = sorted((a for a in rule.arguments if a in world.ids), key=lambda a: rule.rule.index(f":{a}>"))
         choices = [{}] + [{id_args[-1]: other} for other in world.ids[id_args[-1]][1:]] if id_args else [{}]
@@ -297,10 +314,15 @@ def _discover(world: World, extra_pages: list[str]) -> dict[str, list[Form]]:
     lines = (Path(__file__).resolve().parents[2] / "data" / "demo" / "staff_extract.csv").read_bytes().splitlines()
     extract = b"\n".join(lines[:300]) + b"\n"
     upload = f"/strategies/{world.ids['strategy_id'][0]}/baseline/import"
-    preview = world.client.post(upload, data={"extract": (io.BytesIO(extract), "staff_extract.csv")},
+    started = world.client.post(upload, data={"extract": (io.BytesIO(extract), "staff_extract.csv")},
                                 content_type="multipart/form-data")
-    collect(upload, preview.get_data(as_text=True))
+    job = world.client.get(started.headers["Location"] + ".json").get_json()  # read at once (immediate)
+    collect(job["result_url"], world.client.get(job["result_url"]).get_data(as_text=True))
     return found
+
+
+# The PDF links lead to a page with a button that starts a job (its form is probed like any other).
+PDF_JOB_PAGES = {"exports.paper_pdf", "approve.version_paper_pdf"}
 
 
 _CRASHES: list[str] = []

@@ -85,10 +85,20 @@ def test_a_pdf_is_a_pdf_where_libreoffice_is_installed(client, signed_in, small:
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     pdf = b"%PDF-1.7 a paper"
     monkeypatch.setattr(board_paper, "docx_to_pdf", lambda docx: pdf if docx.startswith(b"PK") else b"")
+    monkeypatch.setattr(board_paper, "find_soffice", lambda: "/usr/bin/soffice")
     signed_in("viewer")
-    response = client.get(f"/strategies/{small.id}/paper.pdf")
+    # The link leads to a page with a button: a GET starts nothing.
+    page = client.get(f"/strategies/{small.id}/paper.pdf")
+    assert page.status_code == 200 and "Make the PDF" in page.get_data(as_text=True)
+    started = client.post(f"/strategies/{small.id}/paper.pdf")
+    assert started.status_code == 303 and started.headers["Location"].startswith("/jobs/")
+    state = client.get(started.headers["Location"] + ".json").get_json()
+    assert state["status"] == "done" and state["text"] == "Done."
+    assert state["result_url"] in client.get(started.headers["Location"]).get_data(as_text=True)
+    response = client.get(state["result_url"])
     assert response.status_code == 200 and response.mimetype == "application/pdf" and response.data == pdf
     assert response.headers["Content-Disposition"].endswith('.pdf"')
+    assert "board-paper" in response.headers["Content-Disposition"]
 
 
 def test_a_versions_paper_is_built_from_its_frozen_content(client, signed_in, small: Strategy, db: Session,

@@ -5,7 +5,7 @@ derived results (forecasts, the completeness check...) kept under them so every 
 result until the data changes (planner.revisions, planner.services.derived). Two new tables.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-05
 """
 from typing import Sequence, Union
@@ -16,7 +16,7 @@ import sqlmodel
 
 
 revision: str = '0018'
-down_revision: Union[str, None] = '0016'
+down_revision: Union[str, None] = '0017'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

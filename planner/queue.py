@@ -1,0 +1,113 @@
+"""The task queue: long work (a big staff import, the board paper's PDF) runs in a worker process, off
+the request, while the page shows its progress (planner.services.jobs keeps the job's row).
+
+Huey keeps the queue: in a SQLite file beside the database by default (one machine: `make run`
+starts a worker beside the server), in Redis when REDIS_URL is set (workers on several machines
+share it). The queue holds only a job's id; what the job reads and makes is in the database.
+With TASKS_IMMEDIATE (the tests, or a deployment that runs no worker) each job runs inside the
+request that starts it, as before the queue."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.config import DATA_DIR, ConfigError
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from huey import Huey
+
+EXTENSION = "planner_queue"
+REDIS_MISSING = ("REDIS_URL is set, so the task queue and the kept results need the redis package, which is not "
+                 "installed: pip install 'redis>=5,<9' (or unset REDIS_URL to keep both in the database and a "
+                 "SQLite file)")
+
+
+def check_settings(config: dict[str, Any] | Any) -> None:
+    """Refuse to start (ConfigError) with a setting the queue cannot use: REDIS_URL without redis."""
+    if str(config.get("REDIS_URL") or "").strip() and importlib.util.find_spec("redis") is None:
+        raise ConfigError(REDIS_MISSING)
+
+
+def tasks_database(config: dict[str, Any] | Any) -> Path:
+    """The queue's SQLite file: PLANNER_TASKS_DATABASE, else tasks.db beside a SQLite database, else
+    data/tasks.db."""
+    chosen = str(config.get("TASKS_DATABASE") or "").strip()
+    if chosen:
+        return Path(chosen)
+    url = str(config.get("DATABASE_URL") or "")
+    if url.startswith("sqlite:///") and url.split("///", 1)[1] not in ("", ":memory:"):
+        return Path(url.split("///", 1)[1]).parent / "tasks.db"
+    return DATA_DIR / "tasks.db"
+
+
+@dataclass
+class Queue:
+    """The app's Huey and the one task it runs: a job, by id."""
+
+    huey: Huey
+    run_job: Any  # huey's TaskWrapper: calling it enqueues
+
+    def enqueue(self, job_id: int) -> None:
+        """Put the job on the queue (or, immediate, run it now)."""
+        self.run_job(job_id)
+
+
+def make_huey(config: dict[str, Any] | Any) -> Huey:
+    """A Huey on Redis (REDIS_URL) or on the SQLite file; immediate when TASKS_IMMEDIATE."""
+    from huey import RedisHuey, SqliteHuey
+
+    check_settings(config)
+    immediate = bool(config.get("TASKS_IMMEDIATE"))
+    redis_url = str(config.get("REDIS_URL") or "").strip()
+    # results=False: nothing reads a task's return value (the job row says how it went), so none is kept.
+    if redis_url:
+        return RedisHuey("planner", url=redis_url, results=False, immediate=immediate)
+    path = tasks_database(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("planner", filename=str(path), results=False, immediate=immediate)
+
+
+def queue_of(app: Flask) -> Queue:
+    """The app's queue, made on first use (so commands that start no job open no queue)."""
+    # The app itself, not the current_app proxy: the task runs in a worker thread with no app context.
+    app = getattr(app, "_get_current_object", lambda: app)()
+    queue: Queue | None = app.extensions.get(EXTENSION)
+    if queue is None:
+        huey = make_huey(app.config)
+
+        @huey.task(name="planner.run_job")
+        def run_job(job_id: int) -> None:
+            # Each job in an app context of its own: its own database session, like a request's.
+            from planner.tasks import run
+
+            with app.app_context():
+                run(job_id)
+
+        queue = Queue(huey, run_job)
+        app.extensions[EXTENSION] = queue
+    return queue
+
+
+def init_app(app: Flask) -> None:
+    """Check the queue's settings at start-up, so a wrong one stops the server, not the first job."""
+    check_settings(app.config)
+
+
+def run_worker(app: Flask, *, workers: int = 1) -> None:
+    """Run the consumer until it is stopped (SIGINT stops it once the job in hand is done; SIGTERM at once)."""
+    queue = queue_of(app)
+    if queue.huey.immediate:
+        raise ConfigError("PLANNER_TASKS_IMMEDIATE is on, so jobs run inside the requests and a worker has "
+                          "nothing to do: turn it off to use workers")
+    from planner.db import get_engine
+    from planner.services.jobs import sweep
+
+    with app.app_context():
+        sweep(get_engine())  # what expired while no worker ran
+    # Threads, not processes: the work is mostly LibreOffice's and the database's, and a thread shares the app.
+    consumer = queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
+    consumer.run()

@@ -1,0 +1,143 @@
+"""What a worker does with a job (planner.queue runs `run` in an app context): the staff import's
+reading and counting, and the board paper as a PDF. Each reports its progress on the job's row and
+ends it done or failed; a failed job says why in plain words and stores nothing else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from planner.db import get_engine, get_session
+from planner.models import Job, Scenario, Strategy, StrategyVersion, User
+from planner.services import jobs
+
+log = logging.getLogger(__name__)
+
+STAFF_IMPORT = "staff_import"
+BOARD_PAPER_PDF = "board_paper_pdf"
+UNITS = {STAFF_IMPORT: "rows read", BOARD_PAPER_PDF: "steps done"}
+UNEXPECTED = "Something went wrong on the server while doing this. Nothing was stored. Try again later."
+GONE = "The uploaded file is no longer held (the job had already been run, or it expired). Upload it again."
+
+
+def run(job_id: int) -> None:
+    """Do one job, recording on its row how it went; never raises (a worker must go on to the next)."""
+    engine = get_engine()
+    session = get_session()
+    job = session.get(Job, job_id)
+    if job is None or job.status != "queued":
+        return  # deleted, or already taken (a task delivered twice is done once)
+    jobs.set_state(engine, job_id, status="running")
+    try:
+        RUNNERS[job.kind](session, job)
+    except Exception:  # noqa: BLE001 - any failure is the job's, told in plain words; the detail goes to the log
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        session.rollback()
+        jobs.set_state(engine, job_id, status="failed", message=UNEXPECTED)
+    finally:
+        session.close()
+    jobs.sweep(engine)  # files past their lifetime go, even where no one starts another job
+
+
+def _reporter(job: Job) -> Callable[[int], None]:
+    """Progress as the worker makes it, written at once where every page can read it."""
+    engine = get_engine()
+
+    def report(done: int) -> None:
+        jobs.set_state(engine, job.id, done=done)  # type: ignore[arg-type]
+
+    return report
+
+
+def staff_import(session: Session, job: Job) -> None:
+    """Read and count the uploaded extract; hold the counts for the preview, or fail with the reason."""
+    from planner.imports import ImportRefused
+    from planner.services import staff_import as service
+
+    engine = get_engine()
+    options = jobs.options_of(job)
+    upload = jobs.take_upload(session, job)  # deleted as it is read: the file is held no longer than this
+    if upload is None:
+        jobs.set_state(engine, job.id, status="failed", message=GONE)  # type: ignore[arg-type]
+        return
+    data, filename = upload
+    strategy = session.get(Strategy, job.strategy_id)
+    actor = session.get(User, job.created_by) if job.created_by else None
+    assert strategy is not None  # the job goes with its strategy (ON DELETE CASCADE)
+    try:
+        result = service.read(session, strategy, data, filename, mapping=options.get("mapping") or None,
+                              sheet=options.get("sheet") or None, skip_bad_rows=bool(options.get("skip_bad_rows")),
+                              progress=_reporter(job))
+    except ImportRefused as exc:
+        jobs.set_state(engine, job.id, status="failed", message=exc.message)  # type: ignore[arg-type]
+        return
+    finally:
+        del data
+    if not result.importable:
+        import json
+
+        problems = sum(result.problem_totals.values())
+        message = (f"Nothing was stored: the file has {problems:,} problem{'s' if problems != 1 else ''}. Correct "
+                   "the file and upload it again, or choose to import the rows without problems."
+                   if problems else "Nothing was stored: every row of the file has a problem.")
+        jobs.set_state(engine, job.id, status="failed", message=message, done=result.rows_read,  # type: ignore[arg-type]
+                       total=result.rows_read, detail=json.dumps(service.problem_report(result)))
+        return
+    pending = service.hold(session=session, strategy=strategy, result=result, filename=filename, actor=actor)
+    jobs.set_state(engine, job.id, status="done", done=result.rows_read, total=result.rows_read,  # type: ignore[arg-type]
+                   result_ref=f"staff_import:{pending.id}")
+
+
+def board_paper_pdf(session: Session, job: Job) -> None:
+    """The board paper (the draft's, or an approved version's) as a PDF, kept with the job."""
+    from planner.exports.image_slots import ImagesBusy
+    from planner.models import Organisation
+    from planner.services import board_paper
+    from planner.services.board_pack import pack_content
+    from planner.services.versions import version_content
+
+    engine = get_engine()
+    options = jobs.options_of(job)
+    report = _reporter(job)
+    strategy = session.get(Strategy, job.strategy_id)
+    assert strategy is not None
+    content: dict[str, Any]
+    version_id = options.get("version_id")
+    if version_id is not None:
+        version = session.get(StrategyVersion, version_id)
+        if version is None or version.strategy_id != strategy.id:
+            jobs.set_state(engine, job.id, status="failed", message="That approved version no longer exists.")  # type: ignore[arg-type]
+            return
+        content = dict(version_content(version))
+    else:
+        scenario = session.get(Scenario, options["scenario_id"]) if options.get("scenario_id") else None
+        if scenario is not None and scenario.strategy_id != strategy.id:
+            scenario = None
+        organisation = session.get(Organisation, strategy.organisation_id)
+        content = pack_content(session, strategy, organisation, scenario=scenario,  # type: ignore[arg-type]
+                               prepared_by=str(options.get("prepared_by", "")),
+                               today=date.fromisoformat(options["today"]), audience=options["audience"])
+        session.rollback()  # a read: nothing it may have flushed is kept
+    report(1)
+    try:
+        docx = board_paper.paper_docx(content)
+        report(2)
+        pdf = board_paper.docx_to_pdf(docx)
+    except ImagesBusy:
+        message = "The server was busy drawing other charts. Start the PDF again in a minute."
+    except board_paper.LibreOfficeMissing as exc:
+        message = f"{exc}. The Word version of the paper can be downloaded instead."
+    except (board_paper.ChartsFailed, board_paper.ConversionFailed) as exc:
+        message = f"{str(exc)[:1].upper()}{str(exc)[1:]}. Try again later."
+    else:
+        jobs.keep_result(session, job, data=pdf, name=str(options.get("filename", "board-paper.pdf")),
+                         media_type=board_paper.PDF)
+        return
+    jobs.set_state(engine, job.id, status="failed", message=message)  # type: ignore[arg-type]
+
+
+RUNNERS: dict[str, Callable[[Session, Job], None]] = {STAFF_IMPORT: staff_import, BOARD_PAPER_PDF: board_paper_pdf}
