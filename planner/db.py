@@ -65,7 +65,12 @@ def get_session() -> Session:
 def _close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        session.close()
+        from planner.services import derived
+
+        try:
+            derived.keep(session)
+        finally:
+            session.close()
 
 
 def alembic_config(url: str) -> Any:

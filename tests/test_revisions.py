@@ -198,6 +198,7 @@ def test_a_result_is_worked_out_once_per_revision_across_sessions(shared) -> Non
         ask = {"strategy_id": strategy.id, "organisation_id": strategy.organisation_id, "kind": "test", "parts": ()}
         assert derived.remember(first, **ask, compute=_counted(calls)) == {"answer": 1}
         assert derived.remember(first, **ask, compute=_counted(calls)) == {"answer": 1}  # this transaction's memory
+        derived.keep(first)  # as a request ends
         assert derived.remember(second, **ask, compute=_counted(calls)) == {"answer": 1}  # the shared store
         assert len(calls) == 1
         strategy.vision = "A new vision"
@@ -218,8 +219,10 @@ def test_a_transaction_that_has_written_shares_nothing(shared) -> None:  # type:
         writer.add(strategy)
         writer.flush()
         derived.remember(writer, **ask, compute=_counted(calls))
+        derived.keep(writer)
         writer.rollback()  # the revision it worked at will be used again for other data
         derived.remember(reader, **ask, compute=_counted(calls))
+        derived.keep(reader)
         assert len(calls) == 2
         assert reader.exec(select(DerivedResult)).all() != []  # the reader's result is shared
 
@@ -231,6 +234,7 @@ def test_a_result_not_signed_with_the_key_is_never_opened(shared) -> None:  # ty
         strategy = session.exec(select(Strategy)).one()
         ask = {"strategy_id": strategy.id, "organisation_id": strategy.organisation_id, "kind": "test", "parts": ()}
         derived.remember(session, **ask, compute=_counted(calls))
+        derived.keep(session)
     with Session(engine_for(url)) as session:
         for row in session.exec(select(DerivedResult)):
             row.value = b"\x00" * 32 + row.value[32:]  # a forged signature over the same pickle
@@ -254,7 +258,9 @@ def test_the_forecast_is_shared_and_follows_a_change_of_assumptions(demo, monkey
     monkeypatch.setattr(forecasting, "forecast", lambda spec: worked.append(1) or real(spec))
     session.commit()
     first = forecasting.run(session, strategy, scenario, with_bands=False)
+    derived.keep(session)
     session.commit()
+    session.info[derived.MEMO].clear()  # a new request: the shared store serves it
     again = forecasting.run(session, strategy, scenario, with_bands=False)
     assert again.result == first.result and len(worked) == 1
     scenario_level = session.exec(select(ScenarioLevel).where(ScenarioLevel.scenario_id == scenario.id)).first()
@@ -262,6 +268,7 @@ def test_the_forecast_is_shared_and_follows_a_change_of_assumptions(demo, monkey
     scenario_level.leaver_rate = min(0.5, scenario_level.leaver_rate + 0.05)
     session.add(scenario_level)
     session.commit()
+    session.info[derived.MEMO].clear()  # a new request: only the shared store remembers
     changed = forecasting.run(session, strategy, scenario, with_bands=False)
     assert len(worked) == 2 and changed.result != first.result
     session.info.pop(derived.STORE, None)

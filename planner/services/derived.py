@@ -34,6 +34,7 @@ from planner.models import DerivedResult, utcnow
 
 T = TypeVar("T")
 MEMO = "planner_derived"  # session.info: results of this transaction
+PENDING = "planner_derived_pending"  # session.info: results to keep when the request ends (`keep`)
 STORE = "planner_derived_store"  # session.info: the shared store (with its key), set by `attach`
 LARGEST = 32 * 1024 * 1024  # bytes compressed: a result larger than this is worked out each time
 KEPT = timedelta(days=1)  # results older than this are purged (now and then, as others are stored)
@@ -45,8 +46,8 @@ class Store(Protocol):
     def get(self, key: str) -> bytes | None:
         """The bytes kept under `key`, or None."""
 
-    def put(self, key: str, value: bytes) -> None:
-        """Keep `value` under `key` (best effort: a store that is busy may drop it)."""
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Keep each value under its key (best effort: a store that is busy may drop them)."""
 
 
 class DatabaseStore:
@@ -74,15 +75,17 @@ class DatabaseStore:
             return None
         return bytes(found) if found is not None else None
 
-    def put(self, key: str, value: bytes) -> None:
-        """Keep `value` under `key`; on a busy SQLite database, give up after a moment rather than wait."""
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Keep each value under its key in one statement; on a busy SQLite database, give up after a
+        moment rather than wait."""
         table = DerivedResult.__table__  # type: ignore[attr-defined]
+        now = utcnow()
         try:
             with self.engine.begin() as connection:
-                insert = revisions._upsert(connection.dialect.name)(table).values(key=key, value=value,
-                                                                                 created_at=utcnow())
-                connection.execute(insert.on_conflict_do_update(index_elements=["key"],
-                                                                set_={"value": value, "created_at": utcnow()}))
+                insert = revisions._upsert(connection.dialect.name)(table)
+                replace = {"value": insert.excluded.value, "created_at": insert.excluded.created_at}
+                connection.execute(insert.on_conflict_do_update(index_elements=["key"], set_=replace),
+                                   [{"key": key, "value": value, "created_at": now} for key, value in items])
                 if random.random() < 0.02:  # noqa: S311 (not a secret: how often to tidy up)
                     connection.execute(delete(table).where(table.c.created_at < utcnow() - KEPT))
         except SQLAlchemyError:
@@ -105,9 +108,12 @@ class RedisStore:
         found = self.client.get(f"planner:derived:{key}")
         return bytes(found) if found is not None else None
 
-    def put(self, key: str, value: bytes) -> None:
-        """Keep `value` under `key` for a day."""
-        self.client.set(f"planner:derived:{key}", value, ex=int(KEPT.total_seconds()))
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Keep each value under its key for a day."""
+        pipeline = self.client.pipeline()
+        for key, value in items:
+            pipeline.set(f"planner:derived:{key}", value, ex=int(KEPT.total_seconds()))
+        pipeline.execute()
 
 
 @cache
@@ -176,7 +182,7 @@ def remember(session: Session, *, strategy_id: int | None, organisation_id: int,
     if sharing and not session.info.get(revisions.WROTE):
         sealed = _sealed(value, secret)
         if len(sealed) <= LARGEST:
-            store.put(key, sealed)
+            session.info.setdefault(PENDING, []).append((key, sealed))
     return value
 
 
@@ -187,3 +193,12 @@ def records(session: Session, strategy: Any, kind: str, compute: Callable[[], li
     caller may sort or extend it; the records themselves are the session's own."""
     return list(remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id, kind=kind,
                          parts=parts, compute=compute, shared=False))
+
+
+def keep(session: Session) -> None:
+    """Write the results this session worked out to the shared store, in one statement (called as the
+    request ends, so a page that works out six results writes once, not six times)."""
+    pending: list[tuple[str, bytes]] = session.info.pop(PENDING, [])
+    found = session.info.get(STORE)
+    if pending and found is not None:
+        found[0].put_many(pending)

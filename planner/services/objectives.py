@@ -86,10 +86,12 @@ def rag_explained(organisation: Organisation) -> list[str]:
 
 
 def cascade(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[ObjectiveView]:
-    """Every objective in tree order with its progress, roll-up, RAG and SMART check (worked out once per
-    transaction and revision)."""
-    return derived.records(session, strategy, "cascade", lambda: _cascade(session, strategy, organisation, today),
-                           parts=(today.isoformat(),))
+    """Every objective in tree order with its progress, roll-up, RAG and SMART check, worked out once per
+    revision of the strategy and day and shared by every worker (planner.services.derived). The records in
+    the views are copies, not the session's own: read them, never change them or add them to a session."""
+    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+                                 kind="cascade", parts=(today.isoformat(),),
+                                 compute=lambda: _cascade(session, strategy, organisation, today)))
 
 
 def _cascade(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[ObjectiveView]:
