@@ -126,8 +126,8 @@ def queries_per_page(url: str, built: Built) -> dict[str, tuple[int, int]]:
             for name, path in page_paths(built.strategy_id).items()}
 
 
-def main(sizes: tuple[int, ...] = SIZES) -> None:
-    """Build each size and print the statements each page runs, first visit and again."""
+def main(sizes: tuple[int, ...] = SIZES) -> dict[str, dict[int, tuple[int, int]]]:
+    """Build each size and print the statements each page runs, first visit and again; returns them."""
     print("SQL statements per page (first visit/again), in one process through the test client; "
           "sizes are times the demo's areas and objectives")
     rows: dict[str, dict[int, tuple[int, int]]] = {}
@@ -147,6 +147,7 @@ def main(sizes: tuple[int, ...] = SIZES) -> None:
     for name, by_size in rows.items():
         print(f"{name:<18}" + "".join(f"{f'{by_size[t][0]}/{by_size[t][1]}':>12}" for t in sizes))
     print(f"most on any page: {max(max(c) for by_size in rows.values() for c in by_size.values())}")
+    return rows
 
 
 if __name__ == "__main__":
