@@ -215,7 +215,7 @@ class Book:
     def formula(self, ws: Worksheet, row: int, column: int, formula: str, kind: str = "text",
                 style: str | None = None) -> None:
         """Write a formula (our own, never user text) in the kind's style."""
-        cell = self._styled(ws, row, column, style or f"Pack {kind}")
+        cell = self._styled(ws, row, column, style or ("Pack text" if kind == "text" else f"Pack {kind}"))
         cell._value = formula  # noqa: SLF001
         cell.data_type = "f"
 
