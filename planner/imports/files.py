@@ -140,9 +140,24 @@ def _delimiter(text: str) -> str:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # str.splitlines breaks at these too
+_CHUNK = 1024 * 1024  # characters split into lines at a time
+
+
 def _lines(text: str) -> Iterator[str]:
-    """The lines of the text with their endings (\\n, \\r\\n or \\r), one at a time: no second copy of the file."""
-    return map(re.Match.group, _LINE.finditer(text))
+    """The lines of the text with their endings (\\n, \\r\\n or \\r), never a second copy of the whole file:
+    a megabyte at a time, cut after a line feed, split by str.splitlines where it breaks lines only where
+    CSV does (at \\n, \\r\\n and \\r), else by a pattern that does, line by line."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK)
+        end = len(text) if end < 0 else end + 1
+        chunk = text[start:end]
+        if _OTHER_BREAKS.search(chunk):
+            yield from map(re.Match.group, _LINE.finditer(chunk))
+        else:
+            yield from chunk.splitlines(keepends=True)
+        start = end
 
 
 def _widest(row: Row, number: int, limits: Limits) -> Row:

@@ -147,3 +147,18 @@ def test_a_date_of_birth_is_read_in_any_usual_shape() -> None:
     assert parse_date("17/05/ 980") is None
     assert parse_date("31/02/1980") is None
     assert parse_date("17-MAY-1980") == date(1980, 5, 17)
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n", "\r"])
+def test_a_file_of_many_megabytes_is_read_line_by_line_whatever_its_line_endings(ending: str) -> None:
+    rows = "".join(f"{10_000 + i},ED,Band 6,{'x' * 40}{ending}" for i in range(60_000))  # 3 MB
+    data = (f"Assignment Number,Area,Pay Band,Job Title{ending}" + rows).encode()
+    result = read_staff_extract(data, "staff.csv", areas=AREAS, band_levels=BANDS, as_at=AS_AT)
+    assert (result.rows_read, result.staff, result.problem_totals) == (60_000, {"ED": 60_000}, {})
+
+
+def test_characters_other_programs_take_as_line_breaks_stay_inside_their_cell() -> None:
+    data = ("Area,Pay Band,Job Title\r\nED,Band 6,Nurse\u2028Lead\r\nED,Band 6,a\x0cb\x85c\r\n"
+            "ED,Band 6,\"two\nlines\"\r\n").encode()
+    result = read_staff_extract(data, "staff.csv", areas=AREAS, band_levels=BANDS, as_at=AS_AT)
+    assert (result.rows_read, result.staff, result.problem_totals) == (3, {"ED": 3}, {})
