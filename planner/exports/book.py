@@ -18,6 +18,7 @@ from weakref import WeakKeyDictionary
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -120,6 +121,8 @@ def _shared(cell: Any, key: str, values: dict[str, Any]) -> None:
     if index is None:
         collection, make = _STYLE_KINDS[key]
         index = ids[wanted] = getattr(workbook, collection).add(make(**values))
+    if not cell._style:  # noqa: SLF001 (a cell made without a style has none yet: openpyxl makes one)
+        cell._style = StyleArray()  # noqa: SLF001
     setattr(cell._style, key, index)  # noqa: SLF001 (each cell has its own style array)
 
 
