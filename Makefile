@@ -28,9 +28,9 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
-## bench: speed figures (printed, never asserted)
+## bench: speed figures and their ratios (printed, never asserted); `make bench QUICK=1` for a shorter run
 bench: setup
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)
 
 ## lint: ruff and the strict type check of the engine
 lint: setup

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,7 @@ REPEATS = 3
 FAST_HASH = "scrypt:1024:8:1"  # as tests/factories.py: the demo's passwords need not be costly here
 TODAY = date(2027, 1, 15)  # after the generated check-ins, so RAG ratings have something to say
 PREPARED_BY = "Benchmark"
+BENCH_EMAIL, BENCH_PASSWORD = "bench@example.nhs.uk", "copper-kettle-meadow-41"
 ROW_WIDTH = 15  # cells per row in the write-only floor
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "data" / "demo"
@@ -79,7 +81,20 @@ SPECIALTIES = ["Emergency Care", "Acute Medicine", "Older People", "Cardiology a
                "Community Hospitals", "Adult Mental Health", "Estates and Facilities", "Digital and Information"]
 SERVICE_KINDS = ["Ward", "Clinic", "Outpatients", "Day Unit", "Community Team", "Hub", "Specialist Team",
                  "Assessment Unit and Same Day Emergency Care Pathway for Adults and Older People"]
-AREA_COUNT, STRATEGIC, AREA_OBJECTIVES, TEAM_OBJECTIVES, INDIVIDUAL_OBJECTIVES = 500, 8, 72, 420, 1500
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How large a generated strategy is: areas, and objectives at each level."""
+
+    areas: int = 500
+    strategic: int = 8
+    area_objectives: int = 72
+    team_objectives: int = 420
+    individual_objectives: int = 1500
+
+
+LARGE = Shape()
 EXTRA_STRATEGIC = [  # two more than the demo's six
     {"ref": "S7", "title": "Every leader has a development conversation and plan each year", "link": ["mission", ""],
      "area_titles": ["Complete leadership appraisals in every directorate", "Publish a directorate talent plan"],
@@ -121,26 +136,27 @@ def _split(rng: random.Random, n: int, shares: dict[str, tuple[float, float]], l
     return Counter(rng.choices(groups, weights=[shares[g][1 if leaders else 0] for g in groups], k=n))
 
 
-def _areas(session: Session, strategy: Strategy, rng: random.Random) -> tuple[list[Any], dict[int, list[Any]]]:
-    """The tree: a board, divisions, directorates, services. Returns (directorates, services by directorate)."""
+def _areas(session: Session, strategy: Strategy, rng: random.Random,
+           count: int = LARGE.areas) -> tuple[list[Any], dict[int, list[Any]]]:
+    """The tree: a board, divisions of 7 directorates, services (every directorate has at least one).
+    Returns (directorates, services by directorate)."""
     def add(code: str, name: str, parent: Any) -> Any:
         return structure.add_area(session=session, strategy=strategy, code=code, name=name,
                                   parent_id=parent.id if parent else None, actor=None, commit=False)
 
     add("BOARD", "Trust Board", None)
     directorates, services = [], {}
-    remaining = AREA_COUNT - 1 - len(DIVISIONS) - len(DIVISIONS) * 7
-    for d, division_name in enumerate(DIVISIONS, start=1):
+    divisions = DIVISIONS[: max(1, min(len(DIVISIONS), (count - 1) // 16))]  # about 8 services a division
+    remaining = count - 1 - len(divisions) * 8
+    per, extra = divmod(remaining, len(divisions) * 7)  # services per directorate: the first `extra` one more
+    for d, division_name in enumerate(divisions, start=1):
         division = add(f"D{d:02d}", f"Division of {division_name}", None)
         for r in range(1, 8):
             specialty = rng.choice(SPECIALTIES)
             directorate = add(f"D{d:02d}-{r}", f"{specialty} Directorate ({division_name})", division)
             directorates.append(directorate)
             services[directorate.id] = []
-            for s in range(1, 7):
-                if remaining == 0:
-                    break
-                remaining -= 1
+            for s in range(1, per + 1 + (len(directorates) <= extra)):
                 kind = rng.choice(SERVICE_KINDS)
                 services[directorate.id].append(add(f"D{d:02d}-{r}-{s}", f"{specialty} {kind} {s}", directorate))
         session.commit()
@@ -280,9 +296,11 @@ def _discover(session: Session, strategy: Strategy, rng: random.Random) -> None:
 
 
 def _objectives(session: Session, strategy: Strategy, actor: User, directorates: list[Any],
-                services: dict[int, list[Any]], rng: random.Random) -> int:
-    """8 strategic, 72 area, 420 team and 1,500 individual objectives through save_objective, with
-    quarterly check-ins through add_check_in; returns how many check-ins."""
+                services: dict[int, list[Any]], rng: random.Random, shape: Shape = LARGE) -> int:
+    """The shape's strategic, area, team and individual objectives (8, 72, 420 and 1,500 for the large
+    strategy) through save_objective, with quarterly check-ins through add_check_in; returns how many check-ins."""
+    STRATEGIC, AREA_OBJECTIVES = shape.strategic, shape.area_objectives  # noqa: N806 (read as constants)
+    TEAM_OBJECTIVES, INDIVIDUAL_OBJECTIVES = shape.team_objectives, shape.individual_objectives  # noqa: N806
     specs = json.loads((DEMO_DIR / "objectives.json").read_text(encoding="utf-8"))["strategic"] + EXTRA_STRATEGIC
     first_target = next(iter(diversity.targets_of(session, strategy)), None)
     start, end = date(strategy.start_year, 4, 1), date(strategy.start_year + strategy.horizon, 3, 31)
@@ -364,32 +382,38 @@ def _objectives(session: Session, strategy: Strategy, actor: User, directorates:
     return check_ins
 
 
-def build_large(url: str) -> str:
-    """The generated large strategy in a fresh database; returns its organisation's slug."""
+def build_generated(url: str, shape: Shape = LARGE, *, slug: str = "large",
+                    name: str = "Generated Integrated Care Trust") -> str:
+    """A generated strategy of the given shape in a fresh (migrated) database; returns its organisation's
+    slug. Its admin signs in as bench@example.nhs.uk with the password copper-kettle-meadow-41."""
     rng = random.Random(2026)
     scope = json.loads((DEMO_DIR / "organisation.json").read_text(encoding="utf-8"))["strategy"]
     scope["title"] = "System Collective Leadership Strategy 2026-2031"
     # Nothing else writes while this runs, so objects need not be reloaded after each commit (the
     # services commit often: add_check_in always does); expiring thousands of them each time is slow.
     with Session(db.engine_for(url), expire_on_commit=False) as session:
-        organisation = accounts.create_organisation(session=session, slug="large",
-                                                    name="Generated Integrated Care Trust", commit=False)
-        membership = accounts.add_member(session=session, organisation=organisation, email="bench@example.nhs.uk",
-                                         role="admin", name="Bench Planner", password="bench-password-2026",
+        organisation = accounts.create_organisation(session=session, slug=slug, name=name, commit=False)
+        membership = accounts.add_member(session=session, organisation=organisation, email=BENCH_EMAIL,
+                                         role="admin", name="Bench Planner", password=BENCH_PASSWORD,
                                          hash_method=FAST_HASH, commit=False)
         actor = session.get(User, membership.user_id)
         assert actor is not None
         strategy = strategies.create_strategy(session=session, organisation=organisation, actor=None, commit=False,
                                               values={k: scope.get(k) for k in strategies.SCOPE_FIELDS})
-        directorates, services = _areas(session, strategy, rng)
+        directorates, services = _areas(session, strategy, rng, shape.areas)
         figures = _figures(session, strategy, rng)
         _scenarios(session, strategy, figures, rng)
         _diversity(session, strategy, figures, rng)
         session.commit()
         _discover(session, strategy, rng)
         session.commit()
-        _objectives(session, strategy, actor, directorates, services, rng)
+        _objectives(session, strategy, actor, directorates, services, rng, shape)
         return organisation.slug
+
+
+def build_large(url: str) -> str:
+    """The generated large strategy (500 areas, 2,000 objectives) in a fresh database; returns its slug."""
+    return build_generated(url, LARGE)
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -482,8 +506,10 @@ def _run_child(url: str, slug: str, out: Path) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
-    """Set up each case, build its pack in a process of its own, and print the figures."""
+def main(cases: tuple[str, ...] = tuple(CASES)) -> dict[str, float]:
+    """Set up each case, build its pack in a process of its own, and print the figures; returns each case's
+    ratio (the pack's workbook time over openpyxl's write-only floor)."""
+    ratios: dict[str, float] = {}
     begun = time.perf_counter()
     print(f"board pack: pack_content and pack_bytes timed apart, best and median of {REPEATS} runs in a process of "
           f"its own; write-only = openpyxl writing as many cells in write-only mode; ratio = workbook / write-only")
@@ -492,7 +518,7 @@ def main() -> None:
     rows: list[str] = []
     notes: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
-        for case, label in CASES.items():
+        for case, label in ((case, CASES[case]) for case in cases):
             url = f"sqlite:///{Path(folder) / case}.db"
             started = time.perf_counter()
             db.upgrade(url)
@@ -508,6 +534,7 @@ def main() -> None:
             notes.append(f"{label}: most cells on " + ", ".join(f"{name} {n:,}" for name, n in largest))
             floor = write_only(cells)
             content, workbook = result["content"], result["workbook"]
+            ratios[case] = min(workbook) / min(floor)
             rows.append(
                 f"{label:<40} {min(content):>6.2f}s/{statistics.median(content):>6.2f}s "
                 f"{min(workbook):>6.2f}s/{statistics.median(workbook):>6.2f}s {cells:>8,} {formulas:>8,} {sheets:>6} "
@@ -521,6 +548,7 @@ def main() -> None:
     print(f"(content and workbook: best/median; peak: the building process's maximum resident set in MB, imports "
           f"included, and its rise while building.) Whole pack benchmark: {time.perf_counter() - begun:.0f}s")
 
+    return ratios
 
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--measure":

@@ -13,9 +13,12 @@ from copy import copy
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -101,6 +104,38 @@ def _named_styles() -> list[NamedStyle]:
     return styles
 
 
+# Per workbook: (style array field, the style's values) -> its index in the workbook's list of them.
+_STYLE_IDS: WeakKeyDictionary[Workbook, dict[tuple[str, tuple[tuple[str, Any], ...]], int]] = WeakKeyDictionary()
+_STYLE_KINDS: dict[str, tuple[str, Any]] = {
+    "alignmentId": ("_alignments", Alignment), "fillId": ("_fills", PatternFill), "borderId": ("_borders", Border),
+}
+
+
+def _shared(cell: Any, key: str, values: dict[str, Any]) -> None:
+    """What `cell.alignment = Alignment(**values)` (or a fill or border) does, the style made, hashed and
+    looked up in the workbook once for all the cells that share it rather than once a cell."""
+    workbook = cell.parent.parent
+    ids = _STYLE_IDS.setdefault(workbook, {})
+    wanted = (key, tuple(values.items()))
+    index = ids.get(wanted)
+    if index is None:
+        collection, make = _STYLE_KINDS[key]
+        index = ids[wanted] = getattr(workbook, collection).add(make(**values))
+    if not cell._style:  # noqa: SLF001 (a cell made without a style has none yet: openpyxl makes one)
+        cell._style = StyleArray()  # noqa: SLF001
+    setattr(cell._style, key, index)  # noqa: SLF001 (each cell has its own style array)
+
+
+def align(cell: Any, **values: Any) -> None:
+    """cell.alignment = Alignment(**values), shared (see _shared)."""
+    _shared(cell, "alignmentId", values)
+
+
+def fill(cell: Any, colour: str) -> None:
+    """cell.fill = PatternFill("solid", fgColor=colour), shared (see _shared)."""
+    _shared(cell, "fillId", {"fill_type": "solid", "fgColor": colour})
+
+
 def clean_text(value: str) -> tuple[str, bool]:
     """The text with control characters removed, and whether any were."""
     cleaned = CONTROL.sub("", value)
@@ -166,20 +201,40 @@ class Book:
     def put(self, ws: Worksheet, row: int, column: int, value: Any, kind: str = "text",
             style: str | None = None) -> None:
         """Write one value: text always as text, numbers as numbers in the kind's format."""
-        cell = ws.cell(row=row, column=column)
-        if value is None:
-            self.style(cell, style or ("Pack text" if kind == "text" else f"Pack {kind}"))
+        name = style or ("Pack text" if kind == "text" or isinstance(value, str | bool) else f"Pack {kind}")
+        if type(value) in (int, float) or value is None:
+            cell = self._styled(ws, row, column, name)
+            if value is not None:  # what openpyxl's cell.value = value does for a number, without its checks
+                cell._value = value  # noqa: SLF001
+                cell.data_type = "n"
             return
         if isinstance(value, str):
-            self.style(cell, style or "Pack text")
-            self._text(ws, cell, value)  # after the style, which would reset the quote prefix
+            self._text(ws, self._styled(ws, row, column, name), value)  # after the style (it has the quote prefix)
             return
-        if isinstance(value, bool):
-            cell.value = "Yes" if value else "No"
-            self.style(cell, style or "Pack text")
-            return
-        cell.value = value
-        self.style(cell, style or ("Pack text" if kind == "text" else f"Pack {kind}"))
+        cell = ws.cell(row=row, column=column)
+        cell.value = ("Yes" if value else "No") if isinstance(value, bool) else value
+        self.style(cell, name)  # after the value: a date's value would set a date format on the cell's style
+
+    def formula(self, ws: Worksheet, row: int, column: int, formula: str, kind: str = "text",
+                style: str | None = None) -> None:
+        """Write a formula (our own, never user text) in the kind's style."""
+        cell = self._styled(ws, row, column, style or ("Pack text" if kind == "text" else f"Pack {kind}"))
+        cell._value = formula  # noqa: SLF001
+        cell.data_type = "f"
+
+    def _styled(self, ws: Worksheet, row: int, column: int, name: str) -> Any:
+        """The cell at (row, column), made if need be, with the named style (what style() gives it)."""
+        resolved = self.resolved_styles.get(name)
+        cell = ws._cells.get((row, column))  # noqa: SLF001 (ws.cell() checks and looks up twice)
+        if resolved is None or (cell is None and not (0 < row < 1_048_577 and column > 0)):
+            cell = ws.cell(row=row, column=column)
+            self.style(cell, name)
+        elif cell is None:
+            cell = Cell(ws, row=row, column=column, style_array=resolved)  # a copy of the resolved style
+            ws._add_cell(cell)  # noqa: SLF001
+        else:
+            cell._style = copy(resolved)  # noqa: SLF001
+        return cell
 
     def style(self, cell: Any, name: str) -> None:
         """Give a cell a named style. openpyxl looks the name up and copies the style on every
@@ -193,15 +248,16 @@ class Book:
 
     def _text(self, ws: Worksheet, cell: Any, value: str) -> None:
         text, removed = clean_text(value)
-        reference = f"'{ws.title}'!{cell.coordinate}"
         if removed:
-            self.control_removed.append(reference)
+            self.control_removed.append(f"'{ws.title}'!{cell.coordinate}")
         if len(text) > CELL_LIMIT:
-            self.long_texts.append((reference, text))
+            self.long_texts.append((f"'{ws.title}'!{cell.coordinate}", text))
             note = f" [continues on the {LONG_TEXT_SHEET} sheet, entry {len(self.long_texts)}]"
             text = text[: CELL_LIMIT - len(note)] + note
-        cell.value = text
-        cell.data_type = "s"  # never a formula, whatever the text starts with
+        # What openpyxl's cell.value = text checks is done: control characters are gone and the text is
+        # within a cell's length. Stored as text: never a formula, whatever the text starts with.
+        cell._value = text  # noqa: SLF001
+        cell.data_type = "s"
         if text.startswith(FORMULA_START):
             cell.quotePrefix = True
 

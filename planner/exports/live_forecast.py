@@ -376,12 +376,10 @@ def _rows(book: Book, ws: Worksheet, at: Layout) -> None:
                 r = at.row(a, i, t)
                 book.put(ws, r, 1, area)
                 book.put(ws, r, 2, level)  # the key: the totals' SUMIFS match on it, and keys hold no wildcards
-                book.put(ws, r, 3, None, "year")
-                ws.cell(row=r, column=3).value = f"=$B${at.start_year_row}+{t}"
+                book.formula(ws, r, 3, f"=$B${at.start_year_row}+{t}", "year")
                 for name, formula in _formulas(at, a, i, t).items():
                     column = FIELD_COLUMN[name]
-                    book.put(ws, r, column, None, ROW_COLUMNS[column - 1].kind)
-                    ws.cell(row=r, column=column).value = formula
+                    book.formula(ws, r, column, formula, ROW_COLUMNS[column - 1].kind)
 
 
 def _formulas(at: Layout, a: int, i: int, t: int) -> dict[str, str]:
@@ -428,14 +426,11 @@ def _totals(book: Book, ws: Worksheet, at: Layout) -> None:
         for t in range(1, at.horizon + 1):
             r = at.total_row(i, t)
             book.put(ws, r, 1, level)
-            book.put(ws, r, 2, None, "year")
-            ws.cell(row=r, column=2).value = f"=$B${at.start_year_row}+{t}"
+            book.formula(ws, r, 2, f"=$B${at.start_year_row}+{t}", "year")
             for j, name in enumerate(TOTAL_FIELDS, start=3):
                 column = get_column_letter(FIELD_COLUMN[name])
-                book.put(ws, r, j, None, ROW_COLUMNS[FIELD_COLUMN[name] - 1].kind)
-                ws.cell(row=r, column=j).value = (
-                    f"=SUMIFS(${column}${first}:${column}${last},$B${first}:$B${last},$A{r},"
-                    f"$C${first}:$C${last},$B{r})")
+                book.formula(ws, r, j, f"=SUMIFS(${column}${first}:${column}${last},$B${first}:$B${last},$A{r},"
+                             f"$C${first}:$C${last},$B{r})", ROW_COLUMNS[FIELD_COLUMN[name] - 1].kind)
 
 
 def _finish(ws: Worksheet, at: Layout) -> None:

@@ -21,8 +21,8 @@ shows the reason instead of its figures; no target shows projected counts of the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from copy import copy
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -33,13 +33,14 @@ from openpyxl.chart.title import Title, title_maker
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.diversity import assessment, wres
 from planner.diversity import board as board_types
 from planner.diversity.disclosure import Disclosure, from_content
-from planner.exports.book import RAG_FILLS, ROW_POINTS, WIDEST, Book, Column, clean_text
+from planner.exports.book import RAG_FILLS, ROW_POINTS, WIDEST, Book, Column, align, clean_text, fill
 
 WITHHELD = "*"
 DEFAULT_THRESHOLD = 7
@@ -175,7 +176,7 @@ def _table(book: Book, ws: Worksheet, top: int, columns: Sequence[Column], rows:
 
 
 def _pixels(text: str, bold: bool = False) -> float:
-    return sum(ARIAL_WIDTHS.get(c, 556) for c in text) * TEXT_PIXELS * (BOLD if bold else 1.0)
+    return sum(map(ARIAL_WIDTHS.get, text, repeat(556))) * TEXT_PIXELS * (BOLD if bold else 1.0)
 
 
 def wrapped_lines(text: str, width: float, indent: int = 0, *, bold: bool = False) -> int:
@@ -183,6 +184,8 @@ def wrapped_lines(text: str, width: float, indent: int = 0, *, bold: bool = Fals
     font, 7 pixels each and 5 more) with `indent` levels of indent, wrapped at spaces as spreadsheet
     programs wrap it."""
     room = max((7 * width + 5 - 4 - indent * INDENT_PIXELS) * FIT, 20.0)  # less the cell's padding
+    if "\n" not in text and _pixels(text, bold) <= room:
+        return 1  # all of it fits on one line (its blanks are at least as wide as the spaces counted below)
     space = _pixels(" ")
     lines = 0
     for paragraph in text.split("\n"):
@@ -201,30 +204,48 @@ def wrapped_lines(text: str, width: float, indent: int = 0, *, bold: bool = Fals
     return lines
 
 
+def _style(cell: Any) -> StyleArray:
+    """The cell's style array, made as openpyxl's style properties make it when it has none."""
+    if not cell._style:  # noqa: SLF001
+        cell._style = StyleArray()  # noqa: SLF001
+    return cell._style  # noqa: SLF001
+
+
 def fit_rows(ws: Worksheet, first: int = 1) -> None:
     """Wrap the text of table cells that is wider than its column, and make each row just tall enough
     to show it, and each table's header row tall enough for its headings: run once the sheet's column
     widths are final (spreadsheet programs do not grow a row for text they did not type themselves,
     and print what does not fit cut off)."""
     widths = {letter: dimension.width for letter, dimension in ws.column_dimensions.items()}
+    # The cells' named styles and alignments read from their style arrays by index, as openpyxl's
+    # cell.style and cell.alignment do, without building a list of names or a proxy each time.
+    names = ws.parent._named_styles.names  # noqa: SLF001
+    alignments = ws.parent._alignments  # noqa: SLF001
+    letters: dict[int, str] = {}
     for row in ws.iter_rows(min_row=first):
         lines, text = 1, False
-        ruled = next((c.border for c in row if c.style == "Pack text"), None)  # a table row's rule under it
+        # A table row's rule under it: the border of its first plain text cell.
+        ruled = next((_style(c).borderId for c in row if names[_style(c).xfId] == "Pack text"), None)
         for cell in row:
-            if isinstance(cell.value, str) and cell.style in HEADERS and not cell.alignment.text_rotation:
-                need = wrapped_lines(cell.value, widths.get(cell.column_letter) or 8.43, bold=True)
+            value = cell._value  # noqa: SLF001
+            if not isinstance(value, str):
+                continue
+            style = _style(cell)
+            name = names[style.xfId]
+            alignment = alignments[style.alignmentId]
+            letter = letters.get(cell.column) or letters.setdefault(cell.column, cell.column_letter)
+            if name in HEADERS and not alignment.text_rotation:
+                need = wrapped_lines(value, widths.get(letter) or 8.43, bold=True)
                 dimension = ws.row_dimensions[cell.row]
                 dimension.height = max(dimension.height or ROW_POINTS, ROW_POINTS * need + 2)
-            if not isinstance(cell.value, str) or cell.style not in ("Pack text", "Pack paragraph"):
+            if name not in ("Pack text", "Pack paragraph"):
                 continue
             text = True
-            if ruled is not None and cell.style == "Pack paragraph":
-                cell.border = copy(ruled)  # Book's long text has no rule: draw the row's
-            alignment = cell.alignment
-            need = wrapped_lines(cell.value, widths.get(cell.column_letter) or 8.43, int(alignment.indent or 0))
+            if ruled is not None and name == "Pack paragraph":
+                style.borderId = ruled  # Book's long text has no rule: draw the row's (cell.border = copy(it))
+            need = wrapped_lines(value, widths.get(letter) or 8.43, int(alignment.indent or 0))
             if need > 1 and not alignment.wrap_text:
-                cell.alignment = Alignment(horizontal=alignment.horizontal, vertical="top", wrap_text=True,
-                                           indent=alignment.indent)
+                align(cell, horizontal=alignment.horizontal, vertical="top", wrap_text=True, indent=alignment.indent)
             lines = max(lines, need)
         if text:  # as tall as its text at the final widths (Book's guess used the widest a column may be)
             ws.row_dimensions[row[0].row].height = ROW_POINTS * lines if lines > 1 else None
@@ -819,8 +840,8 @@ def _objective_rows(ws: Worksheet, header: int, rows: Sequence[Mapping[str, Any]
     for offset, objective in enumerate(rows, start=1):
         depth = min(max(int(objective.get("depth") or 0), 0), MAX_OUTLINE)
         deepest = max(deepest, depth)
-        ws.cell(row=header + offset, column=title_column).alignment = Alignment(
-            horizontal="left", indent=depth * 2, wrap_text=True, vertical="top")
+        align(ws.cell(row=header + offset, column=title_column),
+              horizontal="left", indent=depth * 2, wrap_text=True, vertical="top")
     return deepest
 
 
@@ -895,10 +916,10 @@ def write_objectives(book: Book, content: Mapping[str, Any]) -> None:
         due = ws.cell(row=row, column=7)
         if isinstance(due.value, date):
             due.number_format = DATE_FORMAT
-            due.alignment = Alignment(horizontal="right", vertical="top")
-        fill = RAG_FILLS.get(_text(objective.get("rag")))
-        if fill:
-            ws.cell(row=row, column=rag_column).fill = PatternFill("solid", fgColor=fill)
+            align(due, horizontal="right", vertical="top")
+        colour = RAG_FILLS.get(_text(objective.get("rag")))
+        if colour:
+            fill(ws.cell(row=row, column=rag_column), colour)
     ws.sheet_properties.outlinePr.summaryBelow = False  # a parent row sits above its children
     ws.sheet_format.outlineLevelRow = deepest
     if not rows:
@@ -923,8 +944,8 @@ def write_objectives(book: Book, content: Mapping[str, Any]) -> None:
     _objective_rows(ws, header, rows, 2)
     for offset in range(len(rows) + 1):
         for letter_column in range(first_letter, first_letter + len(SMART_LETTERS)):
-            cell = ws.cell(row=header + offset, column=letter_column)
-            cell.alignment = Alignment(horizontal="center", vertical="center" if offset == 0 else "top")
+            align(ws.cell(row=header + offset, column=letter_column),
+                  horizontal="center", vertical="center" if offset == 0 else "top")
     if not rows:
         book.note(ws, header + 2, "There are no objectives yet.")
     fit_rows(ws)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Generator, Iterable, Iterator, Sequence
+from itertools import chain, islice
 
 from planner.imports.limits import MB, Limits
 
-__all__ = ["MB", "ImportRefused", "Limits", "Row", "check_size", "csv_rows", "decode_text", "kind_of", "limited_rows"]
+__all__ = ["MB", "ImportRefused", "Limits", "Row", "check_size", "csv_batches", "csv_rows", "decode_text", "kind_of",
+           "limited_batches", "limited_rows"]
 
 Row = Sequence[object]
 
@@ -138,9 +140,24 @@ def _delimiter(text: str) -> str:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # str.splitlines breaks at these too
+_CHUNK = 1024 * 1024  # characters split into lines at a time
+
+
 def _lines(text: str) -> Iterator[str]:
-    """The lines of the text with their endings (\\n, \\r\\n or \\r), one at a time: no second copy of the file."""
-    return (match.group() for match in _LINE.finditer(text))
+    """The lines of the text with their endings (\\n, \\r\\n or \\r), never a second copy of the whole file:
+    a megabyte at a time, cut after a line feed, split by str.splitlines where it breaks lines only where
+    CSV does (at \\n, \\r\\n and \\r), else by a pattern that does, line by line."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK)
+        end = len(text) if end < 0 else end + 1
+        chunk = text[start:end]
+        if _OTHER_BREAKS.search(chunk):
+            yield from map(re.Match.group, _LINE.finditer(chunk))
+        else:
+            yield from chunk.splitlines(keepends=True)
+        start = end
 
 
 def _widest(row: Row, number: int, limits: Limits) -> Row:
@@ -152,42 +169,112 @@ def _widest(row: Row, number: int, limits: Limits) -> Row:
     raise ImportRefused(f"Row {number:,} has {width:,} columns; the limit is {limits.max_columns:,}.")
 
 
+BATCH = 2000  # rows read and checked at a time: the checks run over a batch at C speed, not row by row
+
+
+def _check_row(number: int, row: Row, cells: int, limits: Limits, text_only: bool) -> Row:
+    """One row against the limits, `cells` counted up to and including it; the row, cut if it may be."""
+    if number > limits.max_lines:
+        raise ImportRefused(f"The file has more than {limits.max_lines:,} rows (blank ones included); "
+                            f"the limit is {limits.max_lines:,}.")
+    if cells > limits.max_cells:
+        raise ImportRefused(f"The file has more than {limits.max_cells:,} cells (rows times columns, blank "
+                            f"ones included); the limit is {limits.max_cells:,}.")
+    if len(row) > limits.max_columns:
+        row = _widest(row, number, limits)
+    if text_only:
+        longest = max(map(len, row), default=0)  # type: ignore[arg-type]
+    else:
+        longest = max((len(value) for value in row if type(value) is str), default=0)
+    if longest > limits.max_cell_chars:
+        raise ImportRefused(f"Row {number:,} has a cell of {longest:,} characters; "
+                            f"the limit is {limits.max_cell_chars:,}.")
+    return row
+
+
+def _longest(batch: list[Row], text_only: bool) -> int:
+    cells = chain.from_iterable(batch)
+    if text_only:
+        return max(map(len, cells), default=0)  # type: ignore[arg-type]
+    return max((len(value) for value in cells if type(value) is str), default=0)
+
+
+def limited_batches(rows: Iterable[Row], limits: Limits, *, text_only: bool = False,
+                    size: int = BATCH) -> Generator[tuple[int, list[Row]], None, None]:
+    """(first row's number, rows) a batch at a time, refusing the file at the first row that passes a limit
+    on rows, columns, cells or a cell's length (the rows before it are yielded first, as one row at a time
+    would be), so no more than a batch past it is read. `text_only`: every cell is a str (CSV)."""
+    source = iter(rows)
+    number = cells = 0  # rows and cells before this batch
+    failed: Exception | None = None
+    while failed is None:
+        batch: list[Row] = []
+        try:
+            batch.extend(islice(source, size))  # keeps the rows read before a row that cannot be read
+        except Exception as error:  # noqa: BLE001 (raised again once the rows before it are checked and yielded)
+            failed = error
+        if not batch:
+            break
+        width = sum(map(len, batch))
+        if (number + len(batch) <= limits.max_lines and cells + width <= limits.max_cells
+                and max(map(len, batch)) <= limits.max_columns
+                and _longest(batch, text_only) <= limits.max_cell_chars):
+            yield number + 1, batch
+            number, cells = number + len(batch), cells + width
+            continue
+        # Something in this batch passes a limit (or a wide row may be cut): row by row, as it was read.
+        checked: list[Row] = []
+        try:
+            for row in batch:
+                cells += len(row)
+                checked.append(_check_row(number + len(checked) + 1, row, cells, limits, text_only))
+        except ImportRefused:
+            if checked:
+                yield number + 1, checked
+            raise
+        yield number + 1, checked
+        number += len(checked)
+    if failed is not None:
+        raise failed
+
+
 def limited_rows(rows: Iterable[Row], limits: Limits, *,
                  text_only: bool = False) -> Generator[tuple[int, Row], None, None]:
     """(row number, cells) for each row, refusing the file the moment it passes a limit on rows, columns,
-    cells or a cell's length, so no more of it is read. `text_only`: every cell is a str (CSV)."""
-    cells = 0
+    cells or a cell's length, so no more than a batch past it is read. `text_only`: every cell is a str (CSV)."""
+    batches = limited_batches(rows, limits, text_only=text_only)
+    try:
+        for first, batch in batches:
+            yield from enumerate(batch, start=first)
+    finally:
+        batches.close()
+
+
+def _csv_reader(data: bytes) -> Iterator[list[str]]:
+    text = decode_text(data)
+    return csv.reader(_lines(text), delimiter=_delimiter(text), strict=False)
+
+
+def csv_batches(data: bytes, limits: Limits) -> Generator[tuple[int, list[Row]], None, None]:
+    """(first row's number as a spreadsheet shows it, rows) for every record, blank ones included, a batch
+    at a time within the limits."""
+    batches = limited_batches(_csv_reader(data), limits, text_only=True)
     number = 0
-    for number, row in enumerate(rows, start=1):  # noqa: B007 (number is reported on an error)
-        if number > limits.max_lines:
-            raise ImportRefused(f"The file has more than {limits.max_lines:,} rows (blank ones included); "
-                                f"the limit is {limits.max_lines:,}.")
-        cells += len(row)
-        if cells > limits.max_cells:
-            raise ImportRefused(f"The file has more than {limits.max_cells:,} cells (rows times columns, blank "
-                                f"ones included); the limit is {limits.max_cells:,}.")
-        if len(row) > limits.max_columns:
-            row = _widest(row, number, limits)
-        if text_only:
-            longest = max(map(len, row), default=0)  # type: ignore[arg-type]
-        else:
-            longest = max((len(value) for value in row if type(value) is str), default=0)
-        if longest > limits.max_cell_chars:
-            raise ImportRefused(f"Row {number:,} has a cell of {longest:,} characters; "
-                                f"the limit is {limits.max_cell_chars:,}.")
-        yield number, row
+    try:
+        for first, batch in batches:
+            number = first + len(batch) - 1
+            yield first, batch
+    except csv.Error as error:
+        raise ImportRefused(f"The CSV file could not be read at row {number + 1:,} ({error}).") from error
+    finally:
+        batches.close()
 
 
 def csv_rows(data: bytes, limits: Limits) -> Generator[tuple[int, Row], None, None]:
     """(row number as a spreadsheet shows it, cells) for every record, blank ones included, within the limits."""
-    text = decode_text(data)
-    reader = csv.reader(_lines(text), delimiter=_delimiter(text), strict=False)
-    rows = limited_rows(reader, limits, text_only=True)
-    number = 0
+    batches = csv_batches(data, limits)
     try:
-        for number, row in rows:  # noqa: B007 (number is reported on an error)
-            yield number, row
-    except csv.Error as error:
-        raise ImportRefused(f"The CSV file could not be read at row {number + 1:,} ({error}).") from error
+        for first, batch in batches:
+            yield from enumerate(batch, start=first)
     finally:
-        rows.close()
+        batches.close()

@@ -28,7 +28,8 @@ class Limits:
     # Columns with anything in them: staff extracts have 10 to 40, survey exports one per question.
     max_columns: int = 200
     # Cells read, blank ones included (rows times columns): the budget of time a file may take, about
-    # two minutes for a workbook and 7 s for a CSV on the development machine; 125,000 rows of 40 columns.
+    # two minutes for a workbook and under a second for a CSV on the development machine; 125,000 rows of
+    # 40 columns.
     max_cells: int = 5_000_000
     # Characters in one cell: far above any value these files hold (a survey's comment box allows
     # 4,000), a third of Excel's own maximum of 32,767.

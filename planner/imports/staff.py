@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import compress
+from typing import Any
 
 from planner.diversity.board import BOARD_TYPES, parse_board_type
 from planner.diversity.characteristics import (
@@ -22,7 +25,7 @@ from planner.diversity.characteristics import (
     classify_sex,
 )
 from planner.imports.columns import Columns, check_mapping, find_headings, read_mapping
-from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_rows, kind_of
+from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_batches, kind_of
 from planner.imports.values import (
     MAX_AGE,
     MIN_AGE,
@@ -36,7 +39,7 @@ from planner.imports.values import (
     parse_yes_no,
     shown,
 )
-from planner.imports.workbook import xlsx_rows
+from planner.imports.workbook import xlsx_batches
 
 __all__ = ["KINDS", "ImportRefused", "ImportResult", "Limits", "RowProblem", "read_mapping", "read_staff_extract"]
 
@@ -44,6 +47,8 @@ KINDS = ("unknown area", "unknown band", "bad code", "duplicate assignment", "mi
 PROBLEMS_KEPT = 100
 MEMO_SIZE = 10_000
 PROGRESS_EVERY = 5_000  # lines of the file between two calls of read_staff_extract's `progress`
+# Dates of birth are remembered too: a century of them is about 36,500 different values.
+BIRTH_MEMO_SIZE = 40_000
 
 
 @dataclass(frozen=True)
@@ -84,42 +89,62 @@ class ImportResult:
         return (not self.problem_totals or self.skip_bad_rows) and self.rows_read > self.rows_skipped
 
 
-def _cached(function: Callable[[str], object]) -> Callable[[str], object]:
-    """Values repeat (a few areas, bands and codes): remember each answer for this read only, up to
-    MEMO_SIZE different values (a file of all-different values must not be held twice)."""
-    memo: dict[str, object] = {}
+class _Memo(dict[object, object]):
+    """Values repeat (a few areas, bands and codes): each answer remembered for this read only, up to
+    `size` different values (a file of all-different values must not be held twice). Looked up with
+    `memo[value]`, which runs at C speed for a value seen before."""
 
-    def lookup(text: str) -> object:
-        if text in memo:
-            return memo[text]
-        answer = function(text)
-        if len(memo) < MEMO_SIZE:
-            memo[text] = answer
+    def __init__(self, function: Callable[[Any], object], size: int = MEMO_SIZE) -> None:
+        super().__init__()
+        self.function = function
+        self.size = size
+
+    def __missing__(self, value: object) -> object:
+        answer = self.function(value)
+        if len(self) < self.size:
+            self[value] = answer
         return answer
 
-    return lookup
+
+def _cached(function: Callable[[str], object]) -> Callable[[str], object]:
+    """`function` remembering its answers for this read (see _Memo)."""
+    return _Memo(function).__getitem__
 
 
 class _Tally:
     """The counts so far, and the problems; fed one row at a time."""
 
     def __init__(self, columns: Columns, areas: Mapping[str, str], band_levels: Mapping[str, str], as_at: date,
-                 limits: Limits, board_level: str | None = None) -> None:
+                 limits: Limits, board_level: str | None = None, text_only: bool = False) -> None:
         self.columns = columns
+        self.text_only = text_only
         self.board_level = board_level
         self.board_type = _cached(parse_board_type)
         self.as_at = as_at
         self.limits = limits
-        self.area = _cached(AreaLookup(areas).code)
-        self.band = _cached(parse_band)
+        self.area_memo = _Memo(AreaLookup(areas).code)
+        self.band_memo = _Memo(parse_band)
         self.levels = band_level_lookup(band_levels)
-        self.leader = _cached(parse_yes_no)
-        self.ethnicity = _cached(classify_ethnicity)
-        self.sex = _cached(classify_sex)
-        self.disability = _cached(classify_disability)
+        self.leader_memo = _Memo(parse_yes_no)
+        self.ethnicity_memo = _Memo(classify_ethnicity)
+        self.sex_memo = _Memo(classify_sex)
+        self.disability_memo = _Memo(classify_disability)
+        self.area, self.band, self.leader = (self.area_memo.__getitem__, self.band_memo.__getitem__,
+                                             self.leader_memo.__getitem__)
+        self.ethnicity, self.sex = self.ethnicity_memo.__getitem__, self.sex_memo.__getitem__
+        self.disability = self.disability_memo.__getitem__
         self.used = tuple(columns.index.items())
+        self.width = max(columns.index.values()) + 1
+        self.fte_of = _Memo(parse_fte)
+        self.born_band = _Memo(self._born_band, BIRTH_MEMO_SIZE)
+        self.age_group = _Memo(self._age_group)
+        # Counts of the rows read a batch at a time, folded into the totals by finish():
+        self.counted_fte: Counter[object] = Counter()  # (area, FTE), or area when there is no FTE column
+        self.counted_levels: Counter[tuple[str, str | None]] = Counter()  # (area, leadership level or None)
+        self.counted_groups: dict[str, Counter[tuple[str, str | None, Any]]] = {}  # (area, level, group)
         # Assignment numbers are kept only as keyed hashes, and only while the file is read.
         self.hash_key = secrets.token_bytes(16)
+        self.keyed_hash = hashlib.blake2b(key=self.hash_key, digest_size=16)
         self.assignments: dict[bytes, int] = {}
         self.rows_read = self.rows_skipped = 0
         self.staff: dict[str, int] = {}
@@ -135,6 +160,131 @@ class _Tally:
         self.totals[kind] = self.totals.get(kind, 0) + 1
         if len(self.problems) < PROBLEMS_KEPT:
             self.problems.append(RowProblem(number, self.columns.headings[ours], kind, message))
+
+    def finish(self) -> None:
+        """Fold the counts made a batch at a time into the totals."""
+        for key, n in self.counted_fte.items():
+            where, value = key if isinstance(key, tuple) else (key, Decimal(0))
+            self.staff[where] = self.staff.get(where, 0) + n
+            self.fte[where] = self.fte.get(where, Decimal(0)) + value * n
+        for (where, level), n in self.counted_levels.items():
+            if level is not None:
+                self.leaders[(where, level)] = self.leaders.get((where, level), 0) + n
+        diversity = self.diversity
+        for characteristic, counted in self.counted_groups.items():
+            for (where, level, group), n in counted.items():
+                split = ((characteristic, group),) if characteristic != "ethnicity" else (
+                    ("ethnicity", group[0]), ("ethnicity_ons", group[1]))
+                for name, value in split:
+                    everyone = (where, None, name, value)
+                    diversity[everyone] = diversity.get(everyone, 0) + n
+                    if level is not None:
+                        leaders = (where, level, name, value)
+                        diversity[leaders] = diversity.get(leaders, 0) + n
+        self.counted_fte.clear()
+        self.counted_levels.clear()
+        self.counted_groups.clear()
+
+    def _born_band(self, raw: object) -> str | None:
+        """The age band for a date of birth cell; '' when blank, None when it is not a valid date of birth."""
+        if not (raw.strip() if type(raw) is str else cell_text(raw)):
+            return ""
+        born = parse_date(raw)
+        if born is None or not MIN_AGE <= age_on(born, self.as_at) <= MAX_AGE:
+            return None
+        return age_band(None, born, self.as_at)
+
+    def _age_group(self, raw: object) -> str | None:
+        """The age band for an age cell; '' when blank, None when it is not a valid age."""
+        if not (raw.strip() if type(raw) is str else cell_text(raw)):
+            return ""
+        age = parse_age(raw)
+        return None if age is None else age_band(age, None, self.as_at)
+
+    def add_batch(self, first: int, batch: list[Row]) -> None:
+        """Check and count a batch of rows: the rows with nothing unusual column by column, at C speed where
+        it can be; any row with a problem (or blank, or on the board) one at a time by `add`, in order."""
+        width = self.width
+        if min(map(len, batch)) < width:
+            batch = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in batch]
+        raw = {ours: [row[i] for row in batch] for ours, i in self.used}
+        text: dict[str, list[str]] = {
+            ours: list(map(str.strip, values)) if self.text_only  # type: ignore[arg-type]
+            else [v.strip() if type(v) is str else cell_text(v) for v in values]
+            for ours, values in raw.items()}
+        count = len(batch)
+        slow: set[int] = set()  # rows to read one at a time
+
+        def failing(values: list[Any]) -> None:
+            if None in values:  # a C-speed scan; the rows are found only when there is one
+                slow.update(i for i, value in enumerate(values) if value is None)
+
+        def blank(values: list[str]) -> None:
+            if "" in values:
+                slow.update(i for i, value in enumerate(values) if not value)
+
+        area = list(map(self.area_memo.__getitem__, text["Area"]))
+        failing(area)
+        blank(text["Area"])  # a blank row, or a missing area
+        band = list(map(self.band_memo.__getitem__, text["Pay Band"]))
+        failing(band)
+        blank(text["Pay Band"])
+        level = list(map(self.levels.get, band))  # type: ignore[arg-type]
+        if "Leader" in text:
+            flag = list(map(self.leader_memo.__getitem__, text["Leader"]))
+            slow.update(i for i, (f, lv) in enumerate(zip(flag, level, strict=True)) if f is None or (f and lv is None))
+            level = [lv if f else None for f, lv in zip(flag, level, strict=True)]
+        if "Assignment Number" in text:
+            assignments, keyed = self.assignments, self.keyed_hash
+            for i, number_text in enumerate(text["Assignment Number"], start=first):
+                if number_text:
+                    hashed = keyed.copy()  # cheaper than keying a new hash each time; the same digest
+                    hashed.update(number_text.casefold().encode())
+                    if assignments.setdefault(hashed.digest(), i) != i:
+                        slow.add(i - first)
+        if "FTE" in raw:
+            fte = [self.fte_of[v] if type(v) is str else parse_fte(v) for v in raw["FTE"]]
+            failing(fte)
+        if "Board Member Type" in text and any(text["Board Member Type"]):
+            # Board members are counted by `add`, which knows the rules.
+            slow.update(i for i, value in enumerate(text["Board Member Type"]) if value)
+        groups: list[tuple[str, list[Any]]] = []
+        if "Ethnic Origin" in text:
+            ethnic = list(map(self.ethnicity_memo.__getitem__, text["Ethnic Origin"]))
+            failing(ethnic)
+            groups.append(("ethnicity", ethnic))
+        for ours, key_name, memo in (("Sex", "sex", self.sex_memo), ("Disability", "disability",
+                                                                       self.disability_memo)):
+            if ours in text:
+                found = list(map(memo.__getitem__, text[ours]))
+                failing(found)
+                groups.append((key_name, found))
+        if "Date of Birth" in raw or "Age" in raw:
+            by_birth = (list(map(self.born_band.__getitem__, raw["Date of Birth"])) if "Date of Birth" in raw
+                        else [""] * count)
+            if "Age" in raw:
+                ages = raw["Age"]
+                by_birth = [self.age_group[ages[i]] if found == "" else found for i, found in enumerate(by_birth)]
+            failing(by_birth)
+            groups.append(("age_band", [found or "unknown" for found in by_birth]))
+
+        keep = [i not in slow for i in range(count)] if slow else None
+
+        def kept(values: list[Any]) -> list[Any]:
+            return values if keep is None else list(compress(values, keep))
+
+        areas, levels = kept(area), kept(level)
+        self.rows_read += len(areas)
+        if self.rows_read > self.limits.max_rows:
+            raise ImportRefused(f"The file has more than {self.limits.max_rows:,} rows of staff; "
+                                f"the limit is {self.limits.max_rows:,}.")
+        self.counted_fte.update(zip(areas, kept(fte), strict=True) if "FTE" in raw else areas)
+        self.counted_levels.update(zip(areas, levels, strict=True))
+        for characteristic, values in groups:
+            self.counted_groups.setdefault(characteristic, Counter()).update(
+                zip(areas, levels, kept(values), strict=True))
+        for i in sorted(slow):
+            self.add(first + i, batch[i])
 
     def add(self, number: int, row: Row) -> None:
         """Check one row and count it if it has no problem."""
@@ -254,6 +404,28 @@ class _Tally:
         return groups
 
 
+class _Rows:
+    """A file's batches of rows read one row at a time (to find the heading row), then what is left a batch
+    at a time."""
+
+    def __init__(self, batches: Iterator[tuple[int, list[Row]]]) -> None:
+        self.batches = batches
+        self.left: tuple[int, list[Row], int] = (0, [], 0)  # a batch, and where in it reading got to
+
+    def __iter__(self) -> Iterator[tuple[int, Row]]:
+        for first, batch in self.batches:
+            for i, row in enumerate(batch):
+                self.left = (first, batch, i + 1)
+                yield first + i, row
+
+    def rest(self) -> Generator[tuple[int, list[Row]], None, None]:
+        """The rows after the last one read one at a time, a batch at a time."""
+        first, batch, at = self.left
+        if at < len(batch):
+            yield first + at, batch[at:]
+        yield from self.batches
+
+
 _CHARACTERISTIC_COLUMNS = (
     ("ethnicity", ("Ethnic Origin",)), ("ethnicity_ons", ("Ethnic Origin",)), ("sex", ("Sex",)),
     ("disability", ("Disability",)), ("age_band", ("Age", "Date of Birth")),
@@ -279,20 +451,20 @@ def read_staff_extract(
     check_size(data, limits)
     checked = check_mapping(mapping or {})
     kind = kind_of(data, filename)
-    rows = xlsx_rows(data, sheet, limits) if kind == "xlsx" else csv_rows(data, limits)
-    with closing(rows):
+    batches = xlsx_batches(data, sheet, limits) if kind == "xlsx" else csv_batches(data, limits)
+    with closing(batches):
         empty = "The file is empty." if kind == "csv" else (
             f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
-        columns = find_headings(rows, checked, empty=empty)
-        tally = _Tally(columns, areas, band_levels, as_at, limits, board_level)
-        if progress is None:
-            for number, row in rows:
-                tally.add(number, row)
-        else:  # a loop of its own, so a read that reports nothing pays nothing for it
-            for number, row in rows:
-                tally.add(number, row)
-                if not number % PROGRESS_EVERY:
-                    progress(tally.rows_read)
+        rows = _Rows(batches)
+        columns = find_headings(iter(rows), checked, empty=empty)
+        tally = _Tally(columns, areas, band_levels, as_at, limits, board_level, text_only=kind == "csv")
+        reported = 0
+        for first, batch in rows.rest():
+            tally.add_batch(first, batch)
+            if progress is not None and tally.rows_read // PROGRESS_EVERY > reported:
+                reported = tally.rows_read // PROGRESS_EVERY
+                progress(tally.rows_read)
+        tally.finish()
     if tally.rows_read == 0:
         raise ImportRefused("The file has column headings but no rows of staff.")
     return ImportResult(

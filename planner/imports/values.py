@@ -146,6 +146,9 @@ def parse_date(value: object) -> date | None:
         return None
     text = value.strip()
     try:
+        if (len(text) == 10 and text[2] == text[5] == "/" and text[:2].isdecimal() and text[3:5].isdecimal()
+                and text[6:].isdecimal()):
+            return date(int(text[6:]), int(text[3:5]), int(text[:2]))  # 17/05/1980, the usual shape, quickly
         uk = _UK_DATE.match(text)
         if uk:
             day, _, month, year = uk.groups()

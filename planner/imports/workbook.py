@@ -15,7 +15,16 @@ import zipfile
 from collections.abc import Generator
 from typing import Any
 
-from planner.imports.files import MB, NOT_TABULAR, ImportRefused, Limits, Row, limited_rows, over_text, size_text
+from planner.imports.files import (
+    MB,
+    NOT_TABULAR,
+    ImportRefused,
+    Limits,
+    Row,
+    limited_batches,
+    over_text,
+    size_text,
+)
 
 DAMAGED = "The workbook is damaged or incomplete (it may have been cut short while saving or uploading)."
 _UNSAFE_XML = ("The workbook contains an XML declaration that Excel never writes (a possible attack), "
@@ -238,9 +247,11 @@ def _batched(rows: Any) -> Generator[Row, None, None]:
             return
 
 
-def xlsx_rows(data: bytes, sheet: str | None, limits: Limits) -> Generator[tuple[int, Row], None, None]:
-    """(row number, cell values) for every row of the sheet, after the zip checks and within the limits on
-    rows, columns, cells and shared text; values are cached ones (formulas are never computed)."""
+def xlsx_batches(data: bytes, sheet: str | None,
+                 limits: Limits) -> Generator[tuple[int, list[Row]], None, None]:
+    """(first row's number, cell values) a batch of rows at a time for every row of the sheet, after the zip
+    checks and within the limits on rows, columns, cells and shared text; values are cached ones (formulas
+    are never computed)."""
     check_zip(data, limits)
     try:
         workbook = _quietly(lambda: _open_workbook(data, limits))
@@ -251,14 +262,25 @@ def xlsx_rows(data: bytes, sheet: str | None, limits: Limits) -> Generator[tuple
     try:
         worksheet = _sheet(workbook, sheet)
         worksheet.reset_dimensions()  # a wrong <dimension> must not cut the rows short
-        rows = limited_rows(_batched(worksheet.iter_rows(values_only=True)), limits)
+        batches = limited_batches(_batched(worksheet.iter_rows(values_only=True)), limits)
         try:
-            yield from rows
+            yield from batches
         finally:
-            rows.close()
+            batches.close()
     except ImportRefused:
         raise
     except Exception as error:
         raise ImportRefused(DAMAGED) from error
     finally:
         workbook.close()
+
+
+def xlsx_rows(data: bytes, sheet: str | None, limits: Limits) -> Generator[tuple[int, Row], None, None]:
+    """(row number, cell values) for every row of the sheet, after the zip checks and within the limits on
+    rows, columns, cells and shared text; values are cached ones (formulas are never computed)."""
+    batches = xlsx_batches(data, sheet, limits)
+    try:
+        for first, batch in batches:
+            yield from enumerate(batch, start=first)
+    finally:
+        batches.close()
