@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from planner.dates import long_date
 from planner.diversity.disclosure import PUBLISHED, Audience, check_audience
 from planner.models import Organisation, Scenario, StaffImport, Strategy
-from planner.services import competencies, consultation, diversity, forecasting, objectives, surveys
+from planner.services import competencies, consultation, derived, diversity, forecasting, objectives, surveys
 from planner.services.baseline import summarise
 from planner.services.board_cover import cover_content
 from planner.services.completeness import completeness
@@ -192,7 +192,17 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
                  scenario: Scenario | None = None, prepared_by: str, today: date,
                  audience: Audience = PUBLISHED) -> dict[str, Any]:
     """Every figure and text the board pack shows, for one strategy and scenario, as plain data, with
-    the diversity figures as the audience may see them (published unless internal is asked for)."""
+    the diversity figures as the audience may see them (published unless internal is asked for).
+    Gathered once per revision of the strategy (planner.services.derived): treat it as read-only."""
+    return derived.remember(
+        session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+        kind="pack content", parts=(scenario.id if scenario else None, prepared_by, today.isoformat(), str(audience)),
+        compute=lambda: _pack_content(session, strategy, organisation, scenario=scenario, prepared_by=prepared_by,
+                                      today=today, audience=audience))
+
+
+def _pack_content(session: Session, strategy: Strategy, organisation: Organisation, *,
+                  scenario: Scenario | None, prepared_by: str, today: date, audience: Audience) -> dict[str, Any]:
     rule = diversity.rule(organisation, check_audience(audience))
     with competencies.reusing_gaps(session):
         structure = _structure(session, strategy)

@@ -134,8 +134,10 @@ def ensure_required(session: Session, strategy: Strategy, *, commit: bool = True
 
 def required_steps(session: Session, strategy: Strategy) -> dict[tuple[int, int], int]:
     """(competency id, level id) -> required step."""
-    return {(r.competency_id, r.level_id): r.step for r in session.exec(
-        select(RequiredStep).where(RequiredStep.strategy_id == strategy.id))}
+    return dict(derived.records(session, strategy, "required steps", lambda: [
+        ((competency_id, level_id), step) for competency_id, level_id, step in session.exec(
+            select(RequiredStep.competency_id, RequiredStep.level_id, RequiredStep.step)
+            .where(RequiredStep.strategy_id == strategy.id))]))
 
 
 def save_required(*, session: Session, strategy: Strategy, steps: Mapping[tuple[int, int], int | None],
@@ -171,9 +173,9 @@ def assessed(session: Session, strategy: Strategy) -> dict[tuple[int, int, int],
     """(area id, level id, competency id) -> {step: leaders}."""
     out: dict[tuple[int, int, int], dict[int, int]] = {}
     # Plain columns, not ORM objects: a large trust holds tens of thousands of these counts.
-    rows = session.exec(select(AssessedCount.area_id, AssessedCount.level_id, AssessedCount.competency_id,
-                               AssessedCount.step, AssessedCount.count)
-                        .where(AssessedCount.strategy_id == strategy.id))
+    rows = derived.records(session, strategy, "assessed counts", lambda: [tuple(row) for row in session.exec(
+        select(AssessedCount.area_id, AssessedCount.level_id, AssessedCount.competency_id, AssessedCount.step,
+               AssessedCount.count).where(AssessedCount.strategy_id == strategy.id))])
     for area_id, level_id, competency_id, step, count in rows:
         if count:
             out.setdefault((area_id, level_id, competency_id), {})[step] = count
@@ -247,6 +249,10 @@ def _gap_list(session: Session, strategy: Strategy, area_id: int | None) -> list
 
 def interventions_of(session: Session, strategy: Strategy) -> list[tuple[Intervention, list[InterventionTarget]]]:
     """The development plan: each intervention with the competencies and levels it develops."""
+    return derived.records(session, strategy, "interventions", lambda: _interventions(session, strategy))
+
+
+def _interventions(session: Session, strategy: Strategy) -> list[tuple[Intervention, list[InterventionTarget]]]:
     rows = list(session.exec(select(Intervention).where(Intervention.strategy_id == strategy.id)
                              .order_by(Intervention.first_year, Intervention.name)))
     targets: dict[int, list[InterventionTarget]] = {}

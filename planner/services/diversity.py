@@ -119,15 +119,23 @@ def _counts(session: Session, strategy: Strategy, characteristic_key: str,
             area_ids: set[int] | None) -> dict[tuple[int | None, str], int]:
     """(level id or None for all staff, group) -> count, summed over the chosen areas."""
     out: dict[tuple[int | None, str], int] = {}
-    query = select(DiversityCount).where(DiversityCount.strategy_id == strategy.id,
-                                         DiversityCount.characteristic == characteristic_key,
-                                         DiversityCount.board_type.is_(None))  # type: ignore[union-attr]
-    for row in session.exec(query):
-        if area_ids is not None and row.area_id not in area_ids:
+    for area_id, level_id, char_key, group_key, board_type, count in _count_rows(session, strategy):
+        if char_key != characteristic_key or board_type is not None:
             continue
-        key = (row.level_id, row.group_key)
-        out[key] = out.get(key, 0) + row.count
+        if area_ids is not None and area_id not in area_ids:
+            continue
+        key = (level_id, group_key)
+        out[key] = out.get(key, 0) + count
     return out
+
+
+def _count_rows(session: Session, strategy: Strategy) -> list[tuple[Any, ...]]:
+    """Every diversity count of the strategy as plain rows (area, level, characteristic, group, board
+    type, count), read once per request however many tables and targets are worked out from them."""
+    return derived.records(session, strategy, "diversity counts", lambda: [tuple(row) for row in session.exec(
+        select(DiversityCount.area_id, DiversityCount.level_id, DiversityCount.characteristic,
+               DiversityCount.group_key, DiversityCount.board_type, DiversityCount.count)
+        .where(DiversityCount.strategy_id == strategy.id))])
 
 
 def subtree(session: Session, strategy: Strategy, area_id: int | None) -> set[int] | None:
@@ -140,9 +148,12 @@ def subtree(session: Session, strategy: Strategy, area_id: int | None) -> set[in
 def benchmarks_of(session: Session, strategy: Strategy, characteristic_key: str) -> dict[str, dict[str, float]]:
     """source -> group -> share, for the typed-in benchmarks."""
     out: dict[str, dict[str, float]] = {}
-    for row in session.exec(select(Benchmark).where(Benchmark.strategy_id == strategy.id,
-                                                    Benchmark.characteristic == characteristic_key)):
-        out.setdefault(row.source, {})[row.group_key] = row.share
+    rows = derived.records(session, strategy, "benchmarks", lambda: [tuple(row) for row in session.exec(
+        select(Benchmark.characteristic, Benchmark.source, Benchmark.group_key, Benchmark.share)
+        .where(Benchmark.strategy_id == strategy.id))])
+    for char_key, source, group_key, value in rows:
+        if char_key == characteristic_key:
+            out.setdefault(source, {})[group_key] = value
     return out
 
 
@@ -215,12 +226,12 @@ def board_membership(session: Session, strategy: Strategy, rep: Representation, 
     if board is None or board not in levels:
         return None
     typed: dict[tuple[str, str], int] = {}
-    for row in session.exec(select(DiversityCount).where(
-            DiversityCount.strategy_id == strategy.id, DiversityCount.characteristic == rep.characteristic.key,
-            DiversityCount.level_id == levels[board], DiversityCount.board_type.is_not(None))):  # type: ignore[union-attr]
-        if rep.area_ids is None or row.area_id in rep.area_ids:
-            key = (str(row.board_type), row.group_key)
-            typed[key] = typed.get(key, 0) + row.count
+    for area_id, level_id, char_key, group_key, board_type, count in _count_rows(session, strategy):
+        if char_key != rep.characteristic.key or level_id != levels[board] or board_type is None:
+            continue
+        if rep.area_ids is None or area_id in rep.area_ids:
+            key = (str(board_type), group_key)
+            typed[key] = typed.get(key, 0) + count
     if not typed:
         return None
     organisation = rep.organisation or session.get(Organisation, strategy.organisation_id)
@@ -402,19 +413,17 @@ class TargetOutcome:
 
 def targets_of(session: Session, strategy: Strategy) -> list[DiversityTarget]:
     """The strategy's diversity targets."""
-    return list(session.exec(select(DiversityTarget).where(DiversityTarget.strategy_id == strategy.id)
-                             .order_by(DiversityTarget.id)))
+    return derived.records(session, strategy, "targets", lambda: list(session.exec(
+        select(DiversityTarget).where(DiversityTarget.strategy_id == strategy.id).order_by(DiversityTarget.id))))
 
 
 def _group_count(session: Session, strategy: Strategy, target: DiversityTarget, levels: list[Level],
                  area_ids: set[int]) -> int:
-    query = select(DiversityCount).where(DiversityCount.strategy_id == strategy.id,
-                                         DiversityCount.characteristic == target.characteristic,
-                                         DiversityCount.group_key == target.group_key,
-                                         DiversityCount.level_id.is_not(None),  # type: ignore[union-attr]
-                                         DiversityCount.board_type.is_(None))  # type: ignore[union-attr]
     wanted = {lv.id for lv in levels} if target.level_id is None else {target.level_id}
-    return sum(row.count for row in session.exec(query) if row.level_id in wanted and row.area_id in area_ids)
+    return sum(count for area_id, level_id, char_key, group_key, board_type, count
+               in _count_rows(session, strategy)
+               if char_key == target.characteristic and group_key == target.group_key
+               and board_type is None and level_id is not None and level_id in wanted and area_id in area_ids)
 
 
 def _set_pool(outcome: TargetOutcome, levels: list[Level], level: Level | None, exact: Representation,

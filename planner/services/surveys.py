@@ -150,8 +150,10 @@ def reopenable(survey: Survey, today: date) -> bool:
 
 def items_of(session: Session, survey: Survey) -> list[SurveyItem]:
     """The survey's statements in order."""
-    return list(session.exec(select(SurveyItem).where(SurveyItem.survey_id == survey.id)
-                             .order_by(SurveyItem.position)))
+    return list(derived.remember(session, strategy_id=survey.strategy_id, organisation_id=survey.organisation_id,
+                                 kind="survey items", parts=(survey.id,), shared=False,
+                                 compute=lambda: list(session.exec(select(SurveyItem).where(
+                                     SurveyItem.survey_id == survey.id).order_by(SurveyItem.position)))))
 
 
 def dimensions_of(session: Session, survey: Survey) -> list[Dimension]:

@@ -72,7 +72,8 @@ def take_snapshot(session: Session, strategy: Strategy, organisation: Organisati
     from planner.services.baseline import baseline_document
     from planner.services.board_pack import pack_content
 
-    content = pack_content(session, strategy, organisation, prepared_by=prepared_by, today=today)
+    # A copy of the kept content, so the status and approval added here stay out of it.
+    content = dict(pack_content(session, strategy, organisation, prepared_by=prepared_by, today=today))
     if status is not None:
         content["status"] = status
     content["approval"] = approval
