@@ -32,7 +32,7 @@ def upgrade() -> None:
         'derivedresult',
         sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column('value', sa.LargeBinary(), nullable=False),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint('key'),
     )
     with op.batch_alter_table('derivedresult', schema=None) as batch_op:
