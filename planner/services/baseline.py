@@ -177,7 +177,15 @@ def save_baseline(
 def baseline_document(session: Session, strategy: Strategy, organisation: Organisation, *,
                       suppressed: bool = True) -> dict[str, object]:
     """The baseline as the API gives it: each area's own staff, FTE and leaders by level key, and
-    the diversity counts (suppressed by the one rule unless the caller may and asks otherwise)."""
+    the diversity counts (suppressed by the one rule unless the caller may and asks otherwise). Kept
+    under the strategy's revision (planner.services.derived)."""
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+                            kind="baseline document", parts=(suppressed,),
+                            compute=lambda: _baseline_document(session, strategy, organisation, suppressed=suppressed))
+
+
+def _baseline_document(session: Session, strategy: Strategy, organisation: Organisation, *,
+                       suppressed: bool) -> dict[str, object]:
     from planner.services.diversity import baseline_diversity
 
     summary = summarise(session, strategy)

@@ -143,13 +143,24 @@ class GapChart:
     figure: go.Figure | None
 
 
-def gap_chart(session: Session, strategy: Strategy, *, area_id: int | None = None) -> GapChart:
+def gap_chart_json(session: Session, strategy: Strategy, *, area_id: int | None = None) -> str | None:
+    """The gaps page's heatmap as plotly JSON (None without gaps), drawn once per revision of the strategy."""
+    def draw() -> str | None:
+        figure = gap_chart(session, strategy, area_id=area_id).figure
+        return charts.figure_json(figure) if figure is not None else None
+
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+                            kind="gap chart", parts=(area_id,), compute=draw)
+
+
+def gap_chart(session: Session, strategy: Strategy, *, area_id: int | None = None, drawn: bool = True) -> GapChart:
     """The share of leaders below the required step by competency and level, for the organisation or
     an area with its sub-areas (the totals row of the gap list)."""
     shown = [g for g in competencies.gap_list(session, strategy, area_id=area_id) if g.area is None]
     names = {c.key: c.name for c in competencies.catalogue(session, strategy.organisation_id).all_competencies()}
     level_names = {lv.key: lv.name for lv in levels_of(session, strategy)}
-    return GapChart(shown, names, level_names, charts.gap_heatmap(shown, names, level_names) if shown else None)
+    return GapChart(shown, names, level_names,
+                    charts.gap_heatmap(shown, names, level_names) if shown and drawn else None)
 
 
 def survey_figure(results: Results, dimension_names: Mapping[str, str],

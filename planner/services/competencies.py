@@ -220,14 +220,21 @@ def reusing_gaps(session: Session) -> Iterator[None]:
 
 
 def gap_list(session: Session, strategy: Strategy, *, area_id: int | None = None) -> list[arithmetic.Gap]:
-    """Gaps by area, level and competency, with organisation totals; largest first."""
+    """Gaps by area, level and competency, with organisation totals; largest first. Worked out once per
+    revision of the strategy and shared by every worker (planner.services.derived)."""
     cache = session.info.get(GAP_CACHE)
     if cache is not None:
         key = (strategy.id, area_id)
         if key not in cache:
-            cache[key] = _gap_list(session, strategy, area_id)
+            cache[key] = _kept_gaps(session, strategy, area_id)
         return list(cache[key])
-    return _gap_list(session, strategy, area_id)
+    return _kept_gaps(session, strategy, area_id)
+
+
+def _kept_gaps(session: Session, strategy: Strategy, area_id: int | None) -> list[arithmetic.Gap]:
+    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+                                 kind="competency gaps", parts=(area_id,),
+                                 compute=lambda: _gap_list(session, strategy, area_id)))
 
 
 def _gap_list(session: Session, strategy: Strategy, area_id: int | None) -> list[arithmetic.Gap]:

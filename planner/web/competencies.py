@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 from planner.competencies.frameworks import default_frameworks
 from planner.competencies.gaps import KINDS as INTERVENTION_KINDS
 from planner.db import get_session
-from planner.exports import charts
 from planner.models import Area, Competency, Intervention, Level, Strategy
 from planner.services import ServiceError, chart_set
 from planner.services import competencies as service
@@ -182,11 +181,12 @@ def gaps(strategy_id: int) -> str:
     db = get_session()
     area_id = named_record_id(request.args.get("area"))
     area = child_or_404(Area, area_id, strategy) if area_id else None
-    chart = chart_set.gap_chart(db, strategy, area_id=area_id)
+    chart = chart_set.gap_chart(db, strategy, area_id=area_id, drawn=False)
+    drawn = chart_set.gap_chart_json(db, strategy, area_id=area_id)
     rows = areas_of(db, strategy)
     return render_template("competencies/gaps.html", strategy=strategy, gaps=chart.gaps, names=chart.names,
                            level_names=chart.level_names, area=area, areas=rows, depths=area_depths(rows),
-                           figures={"heatmap": charts.figure_json(chart.figure)} if chart.figure else {})
+                           figures={"heatmap": drawn} if drawn else {})
 
 
 @bp.route("/plan")
