@@ -5,6 +5,7 @@ size of the organisation. Measured on the demo and on an organisation at 8 times
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,9 @@ from sqlalchemy import text
 from benchmarks.scale import Built, build_organisation, count_queries, sign_in
 from planner import create_app
 from planner.db import engine_for, upgrade
+
+# It builds SQLite databases of its own, so the PostgreSQL pass of the suite would only repeat it.
+pytestmark = pytest.mark.skipif(bool(os.environ.get("PLANNER_TEST_DATABASE_URL")), reason="this is the PostgreSQL run")
 
 MOST = 25  # statements on any page once its results are kept
 MOST_FIRST = 65  # on the first visit after a change: the pages that gather every step (home, Approve, Compare)
