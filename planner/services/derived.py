@@ -37,7 +37,7 @@ MEMO = "planner_derived"  # session.info: results of this transaction
 PENDING = "planner_derived_pending"  # session.info: results to keep when the request ends (`keep`)
 STORE = "planner_derived_store"  # session.info: the shared store (with its key), set by `attach`
 LARGEST = 32 * 1024 * 1024  # bytes compressed: a result larger than this is worked out each time
-KEPT = timedelta(days=1)  # results older than this are purged (now and then, as others are stored)
+KEPT = timedelta(hours=6)  # results older than this are purged (now and then, as others are stored)
 
 
 class Store(Protocol):
@@ -86,14 +86,14 @@ class DatabaseStore:
                 replace = {"value": insert.excluded.value, "created_at": insert.excluded.created_at}
                 connection.execute(insert.on_conflict_do_update(index_elements=["key"], set_=replace),
                                    [{"key": key, "value": value, "created_at": now} for key, value in items])
-                if random.random() < 0.02:  # noqa: S311 (not a secret: how often to tidy up)
+                if random.random() < 0.05:  # noqa: S311 (not a secret: how often to tidy up)
                     connection.execute(delete(table).where(table.c.created_at < utcnow() - KEPT))
         except SQLAlchemyError:
             return
 
 
 class RedisStore:
-    """Results in Redis (`REDIS_URL`), each kept for a day."""
+    """Results in Redis (`REDIS_URL`), each kept for six hours."""
 
     def __init__(self, url: str) -> None:
         try:
@@ -109,7 +109,7 @@ class RedisStore:
         return bytes(found) if found is not None else None
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
-        """Keep each value under its key for a day."""
+        """Keep each value under its key for six hours."""
         pipeline = self.client.pipeline()
         for key, value in items:
             pipeline.set(f"planner:derived:{key}", value, ex=int(KEPT.total_seconds()))
