@@ -227,6 +227,21 @@ def test_a_transaction_that_has_written_shares_nothing(shared) -> None:  # type:
         assert reader.exec(select(DerivedResult)).all() != []  # the reader's result is shared
 
 
+def test_what_a_rolled_back_transaction_worked_out_is_forgotten(shared) -> None:  # type: ignore[no-untyped-def]
+    url, store = shared
+    with _session(url, store) as session:
+        strategy = session.exec(select(Strategy)).one()
+        ask = {"strategy_id": strategy.id, "organisation_id": strategy.organisation_id, "kind": "test", "parts": ()}
+        strategy.vision = "First try"
+        session.add(strategy)
+        assert derived.remember(session, **ask, compute=lambda: strategy.vision) == "First try"
+        session.rollback()
+        strategy.vision = "Second try"  # the same revision number is taken again by other data
+        session.add(strategy)
+        assert derived.remember(session, **ask, compute=lambda: strategy.vision) == "Second try"
+        session.rollback()
+
+
 def test_a_result_not_signed_with_the_key_is_never_opened(shared) -> None:  # type: ignore[no-untyped-def]
     url, store = shared
     calls: list[int] = []

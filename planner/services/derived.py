@@ -24,9 +24,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import create_engine, delete, select
+from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from planner import revisions
@@ -202,3 +203,15 @@ def keep(session: Session) -> None:
     found = session.info.get(STORE)
     if pending and found is not None:
         found[0].put_many(pending)
+
+
+def _forget_after_rollback(session: OrmSession, _previous: Any) -> None:
+    # What was worked out in a transaction that rolled back may rest on its writes, and the revision
+    # numbers those writes took will be taken again by the next: forget it all.
+    memo = session.info.get(MEMO)
+    if memo:
+        memo.clear()
+
+
+if not event.contains(OrmSession, "after_soft_rollback", _forget_after_rollback):
+    event.listen(OrmSession, "after_soft_rollback", _forget_after_rollback)
