@@ -36,7 +36,7 @@ from planner.services.passwords import reset_password as reset_member_password
 from planner.web.fields import day, number, record_id, whole_number
 from planner.web.forms import ConfirmForm, MemberForm, PasswordResetForm, RoleForm
 from planner.web.tenancy import current_org, require, scoped_or_404
-from planner.web.util import attach_error
+from planner.web.util import attach_error, attachment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -360,6 +360,5 @@ def audit_csv() -> FlaskResponse:
     if filters.errors:
         abort(400, description="; ".join(message for _field, message in filters.errors) + ".")
     events = audit.iter_events(get_session(), organisation.id, **filters.query)  # type: ignore[union-attr,arg-type]
-    response = FlaskResponse(stream_with_context(_csv_lines(events)), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="audit-{organisation.slug}.csv"'  # type: ignore[union-attr]
-    return response
+    return attachment(stream_with_context(_csv_lines(events)), "text/csv",
+                      f"audit-{organisation.slug}.csv")  # type: ignore[union-attr]

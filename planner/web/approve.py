@@ -23,7 +23,7 @@ from planner.web.exports import XLSX, file_name
 from planner.web.fields import day, record_id
 from planner.web.forms import BoardCoverForm, ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
-from planner.web.util import attach_error, refuse_stale_form
+from planner.web.util import attach_error, attachment, refuse_stale_form
 
 bp = Blueprint("approve", __name__, url_prefix="/strategies/<int:strategy_id>")
 
@@ -165,10 +165,8 @@ def version_pack(strategy_id: int, version_id: int) -> Response:
     """The version's board pack, exactly as approved."""
     strategy = strategy_or_404(strategy_id)
     found = child_or_404(StrategyVersion, version_id, strategy)
-    response = Response(pack_bytes(service.version_content(found)), mimetype=XLSX)
-    name = file_name(strategy.title, f"version-{found.number}", found.approved_on)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(pack_bytes(service.version_content(found)), XLSX,
+                      file_name(strategy.title, f"version-{found.number}", found.approved_on))
 
 
 def _snapshot_for(strategy_id: int, which: str) -> tuple[dict, str]:  # type: ignore[type-arg]

@@ -18,6 +18,7 @@ from planner.services import chart_set
 from planner.web.audience import page_audience
 from planner.web.fields import named_record_id
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
+from planner.web.util import attachment
 
 bp = Blueprint("charts", __name__, url_prefix="/strategies/<int:strategy_id>/charts")
 LABELS = {"png": "PNG", "svg": "SVG", "html": "interactive HTML"}
@@ -62,7 +63,4 @@ def download(strategy_id: int, name: str, fmt: str) -> Response | tuple[str, int
     except ImagesBusy as exc:
         return images_busy(exc)
     filename = f"{chart_files.slug(strategy.title, 'strategy')}-{name}.{fmt}"
-    response = Response(data, mimetype=chart_files.MEDIA_TYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(data, chart_files.MEDIA_TYPES[fmt], filename)

@@ -27,6 +27,7 @@ from planner.web.audience import paper_audience
 from planner.web.charts import images_busy
 from planner.web.fields import named_record_id
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
+from planner.web.util import attachment
 
 bp = Blueprint("exports", __name__, url_prefix="/strategies/<int:strategy_id>")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,10 +63,7 @@ def paper_response(content: Mapping[str, Any], fmt: str, name: str) -> Response 
     except (board_paper.ChartsFailed, board_paper.ConversionFailed) as exc:
         return render_template("errors/error.html", code=503, title="The board paper could not be written",
                                hint=f"{str(exc)[:1].upper()}{str(exc)[1:]}. Try again later."), 503
-    response = Response(data, mimetype=board_paper.PDF if fmt == "pdf" else board_paper.DOCX)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(data, board_paper.PDF if fmt == "pdf" else board_paper.DOCX, name)
 
 
 @bp.route("/pack.xlsx")
@@ -81,11 +79,8 @@ def pack(strategy_id: int) -> Response:
     today = date.today()
     content = _content(strategy, scenario, today)
     data = pack_bytes(content, sheets=STEP_SHEETS[step] if step else None)
-    response = Response(data, mimetype=XLSX)
-    name = file_name(strategy.title, step, today, sensitive=content["prepared"]["audience"] == INTERNAL)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(data, XLSX, file_name(strategy.title, step, today,
+                                            sensitive=content["prepared"]["audience"] == INTERNAL))
 
 
 def _paper(strategy_id: int, fmt: str) -> Response | tuple[str, int]:

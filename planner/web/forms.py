@@ -114,25 +114,26 @@ class MemberForm(FlaskForm):
     )
 
 
+def _new_password() -> Any:
+    return PasswordField("New password", description=ADVICE, validators=[DataRequired("Enter a new password")])
+
+
+def _confirm_password() -> Any:
+    return PasswordField("Confirm new password", validators=[
+        DataRequired("Enter the new password again"),
+        EqualTo("new_password", "The new passwords do not match: enter the same one twice")])
+
+
+# Each form makes its own fields (in page order, which the error summary follows) from one definition.
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password")])
-    new_password = PasswordField("New password", description=ADVICE,
-                                 validators=[DataRequired("Enter a new password")])
-    confirm_password = PasswordField(
-        "Confirm new password",
-        validators=[DataRequired("Enter the new password again"),
-                    EqualTo("new_password", "The new passwords do not match: enter the same one twice")],
-    )
+    new_password = _new_password()
+    confirm_password = _confirm_password()
 
 
 class PasswordResetForm(FlaskForm):
-    new_password = PasswordField("New password", description=ADVICE,
-                                 validators=[DataRequired("Enter a new password")])
-    confirm_password = PasswordField(
-        "Confirm new password",
-        validators=[DataRequired("Enter the new password again"),
-                    EqualTo("new_password", "The new passwords do not match: enter the same one twice")],
-    )
+    new_password = _new_password()
+    confirm_password = _confirm_password()
 
 
 class RoleForm(FlaskForm):

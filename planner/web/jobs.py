@@ -20,6 +20,7 @@ from planner.services import jobs
 from planner.tasks import BOARD_PAPER_PDF, STAFF_IMPORT
 from planner.web.audience import EXACT
 from planner.web.tenancy import can, require, scoped_or_404
+from planner.web.util import attachment
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 NEEDS = {STAFF_IMPORT: "baseline.edit", BOARD_PAPER_PDF: "strategy.view"}
@@ -116,8 +117,4 @@ def result(job_id: int) -> Response:
     found = jobs.result_file(get_session(), job)
     if found is None:
         abort(404)
-    response = Response(found.data, mimetype=found.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{found.name}"'
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(found.data, found.media_type, found.name)

@@ -20,7 +20,7 @@ from planner.services.structure import area_depths, areas_of
 from planner.web.fields import day, number, record_id
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import child_or_404, current_org, current_role, require, strategy_or_404
-from planner.web.util import note_stale
+from planner.web.util import attachment, note_stale
 
 bp = Blueprint("objectives", __name__, url_prefix="/strategies/<int:strategy_id>/objectives")
 TABLE_PAGE = 50  # rows on a page of the table
@@ -227,9 +227,7 @@ def export(strategy_id: int) -> FlaskResponse:
 
     strategy = strategy_or_404(strategy_id)
     data = write_objectives_csv(service.export_rows(_views(strategy)))
-    response = FlaskResponse(data, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="objectives-strategy-{strategy.id}.csv"'
-    return response
+    return attachment(data, "text/csv", f"objectives-strategy-{strategy.id}.csv")
 
 
 @bp.route("/import", methods=["GET", "POST"])

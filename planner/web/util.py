@@ -7,12 +7,20 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from flask import g
+from flask import Response, g
 from flask_wtf import FlaskForm
 from wtforms import Field
 
 from planner.services import ServiceError
 from planner.services.editing import STALE_MESSAGE, StaleEdit
+
+
+def attachment(body: Any, mimetype: str, name: str) -> Response:
+    """A file to save as `name` (bytes, or an iterable of text for a streamed CSV). Every response already
+    carries no-store and nosniff (planner.security)."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def attach_error(form: FlaskForm, error: ServiceError) -> None:
