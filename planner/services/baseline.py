@@ -71,6 +71,28 @@ def _baseline_rows(session: Session, strategy: Strategy) -> tuple[list[Any], lis
     return staffing, counts
 
 
+@dataclass(frozen=True)
+class Headline:
+    """The baseline's totals as the strategy's home page shows them."""
+
+    areas: int
+    staff: float
+    fte: float
+    leaders: float
+    by_level: tuple[tuple[str, float], ...]  # (level name, leaders in post), top level first
+
+
+def headline(session: Session, strategy: Strategy) -> Headline:
+    """The organisation's totals: areas, staff, FTE and leaders by level, worked out once per change."""
+    def work_out() -> Headline:
+        summary = summarise(session, strategy)
+        return Headline(areas=len(summary.areas), staff=summary.totals.get("staff", 0),
+                        fte=summary.totals.get("fte", 0), leaders=summary.leaders_total(),
+                        by_level=tuple((lv.name, summary.totals.get(f"leaders:{lv.key}", 0)) for lv in summary.levels))
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+                            kind="baseline headline", parts=(), compute=work_out)
+
+
 def summarise(session: Session, strategy: Strategy) -> BaselineSummary:
     """The baseline with its roll-up through the area tree and organisation totals."""
     area_rows = areas_of(session, strategy)

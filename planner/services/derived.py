@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import pickle
 import random
 import zlib
@@ -28,7 +29,9 @@ from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlalchemy.orm import instrumentation
+from sqlalchemy.orm.base import instance_state
+from sqlmodel import Session, SQLModel
 
 from planner import revisions
 from planner.models import DerivedResult, utcnow
@@ -119,10 +122,11 @@ class RedisStore:
 
 @cache
 def code_fingerprint() -> str:
-    """A digest of the app's own code: a result kept by one release is never served by the next."""
+    """A digest of the app's own code and templates (some results are drawn HTML): a result kept by one
+    release is never served by the next."""
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
-    for path in sorted(root.rglob("*.py")):
+    root = Path(__file__).resolve().parent.parent.parent
+    for path in sorted([*(root / "planner").rglob("*.py"), *(root / "templates").rglob("*.html")]):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -138,8 +142,36 @@ def attach(session: Session, store: Store | None, secret: str) -> None:
         session.info[STORE] = (store, hashlib.sha256(b"planner-derived:" + secret.encode()).digest())
 
 
+class _Pickler(pickle.Pickler):
+    """Pickles a database record as its class and column values: SQLAlchemy's own pickling of an
+    instance's state (its load paths) costs ten times as much to read back as the values do."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        """A record as (`_revived`, class, values); anything else as pickle would."""
+        state = obj.__dict__.get("_sa_instance_state") if isinstance(obj, SQLModel) else None
+        if state is None or state.key is None:
+            return NotImplemented
+        return _revived, (type(obj), {k: v for k, v in obj.__dict__.items() if k != "_sa_instance_state"})
+
+
+def _revived(cls: type[SQLModel], values: dict[str, Any]) -> SQLModel:
+    """A record read back from the store: detached, as a pickled record would be (a session never takes
+    it for a new record to insert), its values as they were kept."""
+    manager = instrumentation.manager_of_class(cls)
+    record = manager.new_instance()
+    object.__setattr__(record, "__pydantic_fields_set__", set(values))
+    object.__setattr__(record, "__pydantic_extra__", None)
+    object.__setattr__(record, "__pydantic_private__", None)
+    record.__dict__.update(values)
+    state = instance_state(record)
+    state.key = state.mapper.identity_key_from_instance(record)
+    return record
+
+
 def _sealed(value: Any, secret: bytes) -> bytes:
-    body = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    body = zlib.compress(buffer.getvalue(), 1)
     return hmac.new(secret, body, hashlib.sha256).digest() + body
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from planner import steps
 from planner.models import Strategy
 from planner.services import derived
-from planner.services.baseline import BaselineSummary
+from planner.services.baseline import BaselineSummary, summarise
 from planner.services.completeness import Item
 from planner.services.structure import bands_by_level
 from planner.steps import COMPLETED, IN_PROGRESS, NOT_STARTED
@@ -191,13 +191,13 @@ def approve_status(session: Session, strategy: Strategy) -> tuple[str, str]:
     return NOT_STARTED, "Check what is missing, submit to the board, record its decision and keep the approved version"
 
 
-def task_list(session: Session, strategy: Strategy, summary: BaselineSummary, lacking: Sequence[Item]) -> list[Task]:
+def task_list(session: Session, strategy: Strategy, lacking: Sequence[Item]) -> list[Task]:
     """Every step with its status and hint: its own reading of its data, but a step with anything
     lacking (`lacking`: the completeness check's items) is In progress and says the first of them.
     Worked out once per revision of the strategy (planner.services.derived)."""
     return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
                                  kind="task list", parts=tuple(lacking),
-                                 compute=lambda: _task_list(session, strategy, summary, lacking)))
+                                 compute=lambda: _task_list(session, strategy, summarise(session, strategy), lacking)))
 
 
 def _task_list(session: Session, strategy: Strategy, summary: BaselineSummary, lacking: Sequence[Item]) -> list[Task]:

@@ -4,11 +4,13 @@ the area drill-down and the leaver-rate sensitivity."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
+from sqlmodel import Session
 
 from planner.band_words import AGREE, band_gaps
 from planner.db import get_session
-from planner.models import Scenario, Strategy
-from planner.services import chart_set, forecasting
+from planner.models import Level, Scenario, Strategy
+from planner.services import chart_set, derived, forecasting
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.web.fields import named_record_id, whole_number
@@ -34,18 +36,29 @@ def index(strategy_id: int) -> str:
     db = get_session()
     scenario, all_scenarios = _chosen_scenario(strategy)
     levels = levels_of(db, strategy)
+    results = Markup("")
+    if scenario is not None:  # the same for everyone who may see the page: drawn once per change
+        results = Markup(derived.remember(
+            db, strategy_id=strategy.id, organisation_id=strategy.organisation_id, kind="forecast-page",
+            parts=(scenario.id,), compute=lambda: _results(db, strategy, scenario, all_scenarios, levels)))
+    return render_template("forecast/index.html", strategy=strategy, scenario=scenario, scenarios=all_scenarios,
+                           results=results)
+
+
+def _results(db: Session, strategy: Strategy, scenario: Scenario, all_scenarios: list[Scenario],
+             levels: list[Level]) -> str:
+    """The forecast's figures, charts and tables as HTML (templates/forecast/_results.html)."""
     names = {lv.key: lv.name for lv in levels}
-    outcome = forecasting.run(db, strategy, scenario) if scenario else None
-    drawn = chart_set.forecast_charts(db, strategy, scenario, all_scenarios) if scenario else None
-    figures, comparison = (drawn.figures, drawn.comparison) if drawn else ({}, {})
+    outcome = forecasting.run(db, strategy, scenario)
+    drawn = chart_set.forecast_charts(db, strategy, scenario, all_scenarios)
     expected: dict[tuple[str, int], dict[str, float]] = {}
     band_sentences: list[str] = []
-    if outcome is not None and outcome.result is not None and outcome.result.get("bands"):
+    if outcome.result is not None and outcome.result.get("bands"):
         expected = {(t["level"], t["year"]): t for t in outcome.result["totals"]}
         band_sentences = band_gaps(outcome.result["bands"], expected, names) or [AGREE]
-    return render_template("forecast/index.html", strategy=strategy, scenario=scenario, scenarios=all_scenarios,
-                           outcome=outcome, levels=levels, figures=figures, comparison=comparison,
-                           expected=expected, band_sentences=band_sentences)
+    return render_template("forecast/_results.html", strategy=strategy, scenario=scenario, outcome=outcome,
+                           levels=levels, figures=drawn.figures, comparison=drawn.comparison, expected=expected,
+                           band_sentences=band_sentences)
 
 
 @bp.route("/areas")

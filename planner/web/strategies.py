@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -9,7 +11,8 @@ from werkzeug.wrappers import Response
 from planner.db import get_session
 from planner.services import ServiceError, progress
 from planner.services import strategies as service
-from planner.services.baseline import summarise
+from planner.services.baseline import headline
+from planner.services.completeness import completeness
 from planner.web.forms import ScopeForm, StrategyForm
 from planner.web.tenancy import can, current_org, require, strategy_or_404
 from planner.web.util import attach_error, edit_status, refuse_stale_form
@@ -50,15 +53,10 @@ def create() -> str | Response:
 def home(strategy_id: int) -> str:
     """The strategy's task list, with the baseline's headline totals."""
     strategy = strategy_or_404(strategy_id)
-    summary = summarise(get_session(), strategy)
-    from datetime import date
-
-    from planner.services.completeness import completeness
-
     lacking = completeness(get_session(), strategy, current_org(), date.today())  # type: ignore[arg-type]
     return render_template(
-        "strategies/home.html", strategy=strategy, summary=summary,
-        tasks=progress.task_list(get_session(), strategy, summary, lacking), lacking=lacking,
+        "strategies/home.html", strategy=strategy, headline=headline(get_session(), strategy),
+        tasks=progress.task_list(get_session(), strategy, lacking), lacking=lacking,
     )
 
 
