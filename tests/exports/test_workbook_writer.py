@@ -29,7 +29,8 @@ def openpyxl_bytes(workbook: Workbook) -> bytes:
 
 
 def varied() -> Workbook:
-    """Cells of every kind: text (with spaces to keep), numbers, formulas, dates, true and false, errors,
+    """Cells of every kind: text (with spaces to keep, and characters XML escapes), numbers, formulas, dates,
+    true and false, errors,
     blanks with a style, a link, a comment, merged cells, and styles set one cell at a time."""
     workbook = Workbook()
     ws = workbook.active
@@ -44,7 +45,9 @@ def varied() -> Workbook:
     ws["E3"].comment = Comment("A comment", "Someone")
     ws.merge_cells("F3:H3")
     ws["F3"] = "merged"
+    ws.append(["Pay <b> & 'terms' > \"ours\"\r\nline two", '=IF(A1<>"",A1&">",0)', "\t tabbed"])
     ws.row_dimensions[5].height = 30  # an empty row with a height
+    ws.row_dimensions[4].height = 45  # a row of cells with a height
     workbook.create_sheet("Second")["B2"] = "more"
     return workbook
 
