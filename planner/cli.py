@@ -658,15 +658,26 @@ def board_paper_command(strategy_id: int, scenario_name: str | None, output: str
         fail(f"{output}: the folder {target.parent} does not exist", code=2)
     if kind == ".pdf" and board_paper.find_soffice() is None:
         fail(str(board_paper.LibreOfficeMissing()), code=2)  # before the slow part
+    steps = 3 if kind == ".pdf" else 2  # the figures gathered, the document written, converted to PDF
+    draw = progress_bar(steps, "steps done")
     content = _board_content(strategy_id, scenario_name, prepared_by, audience)
     try:
+        if draw:
+            draw(1)
         data = board_paper.paper_docx(content)
+        if draw:
+            draw(2)
         if kind == ".pdf":
             data = board_paper.docx_to_pdf(data)
+            if draw:
+                draw(3)
     except board_paper.LibreOfficeMissing as exc:
+        end_progress(draw)
         fail(str(exc), code=2)
     except (board_paper.ConversionFailed, board_paper.ChartsFailed) as exc:
+        end_progress(draw)
         fail(str(exc))
+    end_progress(draw)
     _write_whole(target, data)
     click.echo(str(target))
 
@@ -873,14 +884,20 @@ def export_charts_command(strategy_id: int, scenario_name: str | None, output: s
     if not figures:
         click.echo(f"Strategy {strategy_id} has no charts yet (no baseline, survey results or objectives).", err=True)
         return
+    images = chart_files.image_count(figures, wanted)
+    draw = progress_bar(images, "images drawn") if images else None
     try:
-        written = chart_files.write_figures(figures, Path(output), wanted)
+        written = chart_files.write_figures(figures, Path(output), wanted, progress=draw)
     except chart_files.ChromiumMissing as exc:
+        end_progress(draw)
         fail(str(exc), code=2)
     except OSError as exc:
+        end_progress(draw)
         fail(f"cannot write to {output}: {exc.strerror or exc}", code=2)
     except Exception as exc:  # noqa: BLE001 - a browser that fails to draw is reported in one line
+        end_progress(draw)
         fail(f"could not draw the charts: {exc}")
+    end_progress(draw)
     for path in written:
         click.echo(str(path))
     click.echo(f"Wrote {len(written)} files of {len(figures)} charts to {output}.", err=True)

@@ -1,6 +1,7 @@
 """What a worker does with a job (planner.queue runs `run` in an app context): the staff import's
-reading and counting, and the board paper as a PDF. Each reports its progress on the job's row and
-ends it done or failed; a failed job says why in plain words and stores nothing else."""
+reading and counting, the board paper as a PDF, and every chart as image files. Each reports its
+progress on the job's row and ends it done or failed; a failed job says why in plain words and stores
+nothing else."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ log = logging.getLogger(__name__)
 
 STAFF_IMPORT = "staff_import"
 BOARD_PAPER_PDF = "board_paper_pdf"
-UNITS = {STAFF_IMPORT: "rows read", BOARD_PAPER_PDF: "steps done"}
+CHART_IMAGES = "chart_images"
+UNITS = {STAFF_IMPORT: "rows read", BOARD_PAPER_PDF: "steps done", CHART_IMAGES: "images drawn"}
 UNEXPECTED = "Something went wrong on the server while doing this. Nothing was stored. Try again later."
 GONE = "The uploaded file is no longer held (the job had already been run, or it expired). Upload it again."
 
@@ -140,4 +142,42 @@ def board_paper_pdf(session: Session, job: Job) -> None:
     jobs.set_state(engine, job.id, status="failed", message=message)  # type: ignore[arg-type]
 
 
-RUNNERS: dict[str, Callable[[Session, Job], None]] = {STAFF_IMPORT: staff_import, BOARD_PAPER_PDF: board_paper_pdf}
+def chart_images(session: Session, job: Job) -> None:
+    """Every chart of the strategy's pages as PNG, SVG and interactive HTML files in one .zip, kept with
+    the job; its progress is the images drawn."""
+    from planner.exports import chart_files
+    from planner.exports.image_slots import ImagesBusy
+    from planner.models import Organisation
+    from planner.services.chart_set import strategy_figures
+
+    engine = get_engine()
+    options = jobs.options_of(job)
+    strategy = session.get(Strategy, job.strategy_id)
+    assert strategy is not None
+    scenario = session.get(Scenario, options["scenario_id"]) if options.get("scenario_id") else None
+    if scenario is not None and scenario.strategy_id != strategy.id:
+        scenario = None
+    organisation = session.get(Organisation, strategy.organisation_id)
+    figures = strategy_figures(session, strategy, organisation, scenario, audience=options["audience"])  # type: ignore[arg-type]
+    session.rollback()  # a read: nothing it may have flushed is kept
+    if not figures:
+        jobs.set_state(engine, job.id, status="failed",  # type: ignore[arg-type]
+                       message="The strategy has no charts yet (no baseline, survey results or objectives).")
+        return
+    jobs.set_state(engine, job.id, total=chart_files.image_count(figures))  # type: ignore[arg-type]
+    try:
+        files = chart_files.figure_files(figures, chart_files.FORMATS, progress=_reporter(job))
+    except ImagesBusy:
+        message = "The server was busy drawing other charts. Start again in a minute."
+    except chart_files.ChromiumMissing as exc:
+        message = f"{exc}. Each chart's interactive HTML file can still be downloaded from its page."
+    else:
+        job.total = chart_files.image_count(figures)
+        jobs.keep_result(session, job, data=chart_files.zipped(files), name=str(options.get("filename", "charts.zip")),
+                         media_type="application/zip")
+        return
+    jobs.set_state(engine, job.id, status="failed", message=message)  # type: ignore[arg-type]
+
+
+RUNNERS: dict[str, Callable[[Session, Job], None]] = {STAFF_IMPORT: staff_import, BOARD_PAPER_PDF: board_paper_pdf,
+                                                     CHART_IMAGES: chart_images}

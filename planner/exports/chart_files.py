@@ -14,13 +14,15 @@ chunk), so word processors place it at that size. Text of 14 pixels prints at ab
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 import shutil
 import struct
 import unicodedata
+import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -157,7 +159,7 @@ def image_turn() -> Iterator[None]:
         yield
 
 
-def draw_images(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
+def draw_images(jobs: Sequence[tuple[go.Figure, str]], progress: Callable[[int], None] | None = None) -> list[bytes]:
     """Each (figure, "png" or "svg") drawn in one Chromium session (the warm one, where kept), in a turn
     of the bounded pool where there is one; a bad format (ValueError) or ChromiumMissing before any
     browser starts, ImagesBusy when no turn comes free in time."""
@@ -172,7 +174,13 @@ def draw_images(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
         # One browser for every image: the process's warm one where kept, else one of its own, closed after.
         drawer = warm_browser.shared() if _KEEP_WARM else warm_browser.WarmBrowser()
         try:
-            drawn = drawer.draw([(fig, _options(fig, fmt)) for fig, fmt in jobs], browser, _printable)
+            if progress is None:
+                drawn = drawer.draw([(fig, _options(fig, fmt)) for fig, fmt in jobs], browser, _printable)
+            else:
+                drawn = []
+                for fig, fmt in jobs:
+                    drawn.extend(drawer.draw([(fig, _options(fig, fmt))], browser, _printable))
+                    progress(len(drawn))
         finally:
             if not _KEEP_WARM:
                 drawer.close()
@@ -186,22 +194,44 @@ def figure_bytes(fig: go.Figure, fmt: str, title: str) -> bytes:
     return draw_images([(fig, fmt)])[0]
 
 
-def write_figures(figures: Mapping[str, tuple[str, go.Figure]], directory: Path,
-                  formats: Sequence[str] = FORMATS) -> list[Path]:
-    """Write each figure (file name -> (title, figure)) in each format into `directory`, drawing
-    every image in one Chromium session; returns the paths written. Nothing is written when
-    images are asked for and no browser is found."""
+def image_count(figures: Mapping[str, tuple[str, go.Figure]], formats: Sequence[str] = FORMATS) -> int:
+    """How many images `figure_files` draws for these figures and formats (HTML files are not drawn)."""
+    return len(figures) * sum(1 for fmt in formats if fmt in IMAGE_FORMATS)
+
+
+def figure_files(figures: Mapping[str, tuple[str, go.Figure]], formats: Sequence[str] = FORMATS,
+                 progress: Callable[[int], None] | None = None) -> list[tuple[str, bytes]]:
+    """Each figure (file name -> (title, figure)) in each format as (file name, bytes), every image drawn
+    in one Chromium session; `progress(n)` after each image drawn. ValueError for an unknown format."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r} (choose from {', '.join(FORMATS)})")
     jobs = [(name, fig, fmt) for name, (_title, fig) in figures.items() for fmt in formats if fmt in IMAGE_FORMATS]
-    images = draw_images([(fig, fmt) for _name, fig, fmt in jobs]) if jobs else []
+    images = draw_images([(fig, fmt) for _name, fig, fmt in jobs], progress) if jobs else []
     drawn = {(name, fmt): data for (name, _fig, fmt), data in zip(jobs, images, strict=True)}
+    return [(f"{slug(name)}.{fmt}", drawn[(name, fmt)] if fmt in IMAGE_FORMATS
+             else html_document(fig, title).encode("utf-8"))
+            for name, (title, fig) in figures.items() for fmt in formats]
+
+
+def write_figures(figures: Mapping[str, tuple[str, go.Figure]], directory: Path,
+                  formats: Sequence[str] = FORMATS, progress: Callable[[int], None] | None = None) -> list[Path]:
+    """Write each figure in each format into `directory` (figure_files); returns the paths written.
+    Nothing is written when images are asked for and no browser is found."""
+    files = figure_files(figures, formats, progress)
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for name, (title, fig) in figures.items():
-        for fmt in formats:
-            path = directory / f"{slug(name)}.{fmt}"
-            path.write_bytes(drawn[(name, fmt)] if fmt in IMAGE_FORMATS else html_document(fig, title).encode("utf-8"))
-            written.append(path)
+    for name, data in files:
+        path = directory / name
+        path.write_bytes(data)
+        written.append(path)
     return written
+
+
+def zipped(files: Sequence[tuple[str, bytes]]) -> bytes:
+    """The files in one .zip archive (PNG is already compressed, so stored as it is)."""
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        for name, data in files:
+            archive.writestr(name, data, zipfile.ZIP_STORED if name.endswith(".png") else zipfile.ZIP_DEFLATED)
+    return stream.getvalue()

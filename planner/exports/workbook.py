@@ -127,7 +127,7 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]
             self.write_row(parts, row, row_idx)
         self.cells_xml = "".join(parts).encode()
 
-    def write_row(self, parts: list[str], row: Any, row_idx: int) -> None:  # type: ignore[override]
+    def write_row(self, parts: list[str], row: Any, row_idx: int) -> None:
         """One row's XML, appended to `parts`."""
         dimensions = self.ws.row_dimensions.get(row_idx, {})
         extra = "".join(f' {name}="{_escaped(value)}"' for name, value in dict(dimensions).items())

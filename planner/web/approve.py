@@ -19,11 +19,11 @@ from planner.services.board_cover import CoverError
 from planner.services.board_pack import draft_status
 from planner.services.completeness import completeness
 from planner.services.editing import StaleEdit
-from planner.web.exports import XLSX, file_name
+from planner.web.exports import XLSX
 from planner.web.fields import day, record_id
 from planner.web.forms import BoardCoverForm, ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
-from planner.web.util import attach_error, attachment, refuse_stale_form
+from planner.web.util import attach_error, attachment, file_name, refuse_stale_form
 
 bp = Blueprint("approve", __name__, url_prefix="/strategies/<int:strategy_id>")
 

@@ -6,19 +6,25 @@ sits on."""
 from __future__ import annotations
 
 from contextlib import nullcontext
+from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from planner.db import get_session
+from planner.diversity.disclosure import INTERNAL
 from planner.exports import chart_files
 from planner.exports.image_slots import ImagesBusy
 from planner.models import Area, Scenario
-from planner.services import chart_set
+from planner.queue import queue_of
+from planner.services import chart_set, jobs
+from planner.tasks import CHART_IMAGES, UNITS
 from planner.web.audience import page_audience
 from planner.web.fields import named_record_id
+from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
-from planner.web.util import attachment
+from planner.web.util import attachment, file_name
 
 bp = Blueprint("charts", __name__, url_prefix="/strategies/<int:strategy_id>/charts")
 LABELS = {"png": "PNG", "svg": "SVG", "html": "interactive HTML"}
@@ -64,3 +70,31 @@ def download(strategy_id: int, name: str, fmt: str) -> Response | tuple[str, int
         return images_busy(exc)
     filename = f"{chart_files.slug(strategy.title, 'strategy')}-{name}.{fmt}"
     return attachment(data, chart_files.MEDIA_TYPES[fmt], filename)
+
+
+@bp.route("/all", methods=["GET", "POST"])
+@require("strategy.view")
+def all_files(strategy_id: int) -> Response | str | tuple[str, int]:
+    """GET: what the set of chart files holds, and the button that starts it. POST: start a job that draws
+    every chart as PNG, SVG and HTML into one .zip, off the request, and go to its page."""
+    strategy = strategy_or_404(strategy_id)
+    scenario_id = named_record_id(request.args.get("scenario"))
+    scenario = child_or_404(Scenario, scenario_id, strategy) if scenario_id is not None else None
+    try:
+        chart_files.require_browser()
+    except chart_files.ChromiumMissing as exc:
+        return render_template("errors/error.html", code=503, title="Chart images cannot be made on this server",
+                               hint=str(exc)), 503
+    audience = page_audience()
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        filename = file_name(strategy.title, "charts", date.today(), "zip", sensitive=audience == INTERNAL)
+        job = jobs.start(session=get_session(), strategy=strategy, kind=CHART_IMAGES, unit=UNITS[CHART_IMAGES],
+                         actor=current_user, options={"scenario_id": scenario.id if scenario else None,  # type: ignore[arg-type]
+                                                      "audience": audience, "filename": filename})
+        queue_of(current_app).enqueue(job.id)  # type: ignore[arg-type]
+        return redirect(url_for("jobs.show", job_id=job.id), code=303)
+    return render_template("charts/all.html", strategy=strategy, scenario=scenario, form=form,
+                           exact=audience == INTERNAL, action=request.full_path.rstrip("?"))

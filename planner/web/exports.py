@@ -7,7 +7,6 @@ to Part 2 of the meeting; otherwise, or with ?audience=published, the public ver
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -27,18 +26,10 @@ from planner.web.audience import paper_audience
 from planner.web.charts import images_busy
 from planner.web.fields import named_record_id
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
-from planner.web.util import attachment
+from planner.web.util import attachment, file_name
 
 bp = Blueprint("exports", __name__, url_prefix="/strategies/<int:strategy_id>")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def file_name(title: str, step: str | None, today: date, ext: str = "xlsx", *, sensitive: bool = False) -> str:
-    """A download name from the strategy's title: letters, digits and hyphens only (and saying so where
-    it holds exact diversity counts)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "strategy"
-    part = f"-{step}" if step else "-board-pack"
-    return f"{slug}{part}{'-official-sensitive' if sensitive else ''}-{today.isoformat()}.{ext}"
 
 
 def _content(strategy: Strategy, scenario: Scenario | None, today: date) -> dict[str, Any]:

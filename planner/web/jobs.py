@@ -17,14 +17,15 @@ from planner.diversity.board import BOARD_TYPES
 from planner.diversity.disclosure import INTERNAL
 from planner.models import Job, Strategy
 from planner.services import jobs
-from planner.tasks import BOARD_PAPER_PDF, STAFF_IMPORT
+from planner.tasks import BOARD_PAPER_PDF, CHART_IMAGES, STAFF_IMPORT
 from planner.web.audience import EXACT
 from planner.web.tenancy import can, require, scoped_or_404
 from planner.web.util import attachment
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-NEEDS = {STAFF_IMPORT: "baseline.edit", BOARD_PAPER_PDF: "strategy.view"}
-TITLES = {STAFF_IMPORT: "Reading the staff extract", BOARD_PAPER_PDF: "Making the board paper's PDF"}
+NEEDS = {STAFF_IMPORT: "baseline.edit", BOARD_PAPER_PDF: "strategy.view", CHART_IMAGES: "strategy.view"}
+TITLES = {STAFF_IMPORT: "Reading the staff extract", BOARD_PAPER_PDF: "Making the board paper's PDF",
+          CHART_IMAGES: "Drawing every chart as files"}
 
 
 def job_or_404(job_id: int) -> Job:
@@ -63,7 +64,8 @@ def status_of(job: Job) -> dict[str, Any]:
 
 
 RESULT_LABELS = {STAFF_IMPORT: "Check the preview and confirm the import",
-                 BOARD_PAPER_PDF: "Download the board paper (PDF)"}
+                 BOARD_PAPER_PDF: "Download the board paper (PDF)",
+                 CHART_IMAGES: "Download the charts (.zip of PNG, SVG and HTML files)"}
 
 
 @bp.route("/<int:job_id>")
@@ -112,7 +114,7 @@ def show_json(job_id: int) -> Response:
 def result(job_id: int) -> Response:
     """The file the job made, while it is kept (24 hours)."""
     job = job_or_404(job_id)
-    if job.kind == BOARD_PAPER_PDF and jobs.options_of(job).get("audience") == INTERNAL and not can(EXACT):
+    if jobs.options_of(job).get("audience") == INTERNAL and not can(EXACT):
         abort(404)  # made with exact figures for someone who may no longer see them
     found = jobs.result_file(get_session(), job)
     if found is None:

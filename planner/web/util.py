@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -140,3 +141,11 @@ def note_stale(form: FlaskForm, error: ServiceError, stored: Callable[[Any], Map
                    for name, label in labels.items())
     if error.version is not None:
         form.version.renew(error.version)  # type: ignore[attr-defined]
+
+
+def file_name(title: str, step: str | None, today: date, ext: str = "xlsx", *, sensitive: bool = False) -> str:
+    """A download name from the strategy's title: letters, digits and hyphens only (and saying so where
+    it holds exact diversity counts)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "strategy"
+    part = f"-{step}" if step else "-board-pack"
+    return f"{slug}{part}{'-official-sensitive' if sensitive else ''}-{today.isoformat()}.{ext}"

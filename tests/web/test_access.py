@@ -124,6 +124,7 @@ MATRIX: dict[str, str | set[str]] = {
     "api.scenario_spec": EVERYONE,
     "api.scenario_forecast": EVERYONE,
     "charts.download": EVERYONE,
+    "charts.all_files": EVERYONE,
     "exports.pack": EVERYONE,
     "exports.paper_docx": EVERYONE,
     "exports.paper_pdf": EVERYONE,

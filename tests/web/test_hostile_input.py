@@ -281,8 +281,8 @@ def _discover(world: World, extra_pages: list[str]) -> dict[str, list[Form]]:
     adapter = world.app.url_map.bind("localhost")
     pages: list[tuple[str, str]] = []
     for rule in GET_RULES:
-        if rule.endpoint.startswith(("api.", "charts.")) or (rule.rule.endswith((".xlsx", ".docx", ".pdf", ".csv"))
-                                                             and rule.endpoint not in PDF_JOB_PAGES):
+        if (rule.endpoint.startswith(("api.", "charts.")) and rule.endpoint not in JOB_PAGES) or (
+                rule.rule.endswith((".xlsx", ".docx", ".pdf", ".csv")) and rule.endpoint not in JOB_PAGES):
             continue
         id_args = sorted((a for a in rule.arguments if a in world.ids), key=lambda a: rule.rule.index(f":{a}>"))
         choices = [{}] + [{id_args[-1]: other} for other in world.ids[id_args[-1]][1:]] if id_args else [{}]
@@ -321,8 +321,8 @@ def _discover(world: World, extra_pages: list[str]) -> dict[str, list[Form]]:
     return found
 
 
-# The PDF links lead to a page with a button that starts a job (its form is probed like any other).
-PDF_JOB_PAGES = {"exports.paper_pdf", "approve.version_paper_pdf"}
+# The PDF and chart-set links lead to a page with a button that starts a job (its form is probed like any other).
+JOB_PAGES = {"exports.paper_pdf", "approve.version_paper_pdf", "charts.all_files"}
 
 
 _CRASHES: list[str] = []
