@@ -148,6 +148,29 @@ def test_a_bad_spec_exits_2_listing_every_problem(tmp_path: Path, source: str) -
         assert line.strip().startswith(expected), (line, expected)
 
 
+def test_a_version_3_spec_forecasts_with_yearly_rates_and_establishment(tmp_path: Path) -> None:
+    spec = copy.deepcopy(EXAMPLE)
+    spec["levels"][1]["leaver_rate"] = [0.09, 0.2, 0.05, 0.05, 0.05]
+    spec["areas"][0]["establishment"] = {"middle": [64, 66, 66, 70, 70]}
+    path = tmp_path / "v3.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    result = invoke("forecast", str(path))
+    assert result.exit_code == 0, result.stderr
+    rows = {(r["level"], r["year"]): r for r in json.loads(result.stdout)["rows"]}
+    assert [rows[("middle", year)]["demand"] for year in range(2027, 2032)] == [64, 66, 66, 70, 70]
+    assert rows[("senior", 2028)]["leavers"] == pytest.approx(0.2 * 12)
+    # A year that leaves no room for the ready rate, and a fraction of a post, are named.
+    spec["levels"][1]["leaver_rate"][3] = 0.97
+    spec["areas"][0]["establishment"]["senior"] = 12.5
+    result = invoke("forecast", "-", stdin=json.dumps(spec))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert [line.strip() for line in result.stderr.splitlines()[1:]] == [
+        "levels[1].leaver_rate[3]: in year 4 (2030), leaver_rate 0.97 plus ready_rate 0.04 is 1.01, more than 1",
+        "areas[0].establishment.senior: 12.5 is not a whole number of posts "
+        "(count posts, not whole-time equivalents)",
+    ]
+
+
 def _write(tmp_path: Path, name: str, content: bytes | None) -> str:
     path = tmp_path / name
     if content is None:

@@ -30,15 +30,17 @@ FLOWS = (
 
 @dataclass(frozen=True)
 class Inputs:
-    """A spec as arrays: index [area, level] (and [.., year] for staff and demand)."""
+    """A spec as arrays: index [area, level] (and [.., year] for leaver rates, staff and demand)."""
 
     baseline: FloatArray  # leaders in post at t = 0, (areas, levels)
-    leaver_rate: FloatArray  # effective q after overrides, (areas, levels)
+    # Effective q after overrides, (areas, levels, H): the year's figure where the spec gives
+    # one per year (version 3), else the same figure every year.
+    leaver_rate: FloatArray
     ready_rate: FloatArray  # effective r, (areas, levels)
     internal_fill_max: FloatArray  # effective f, (areas, levels)
     staff: FloatArray  # S(a, t) for t = 0..H, (areas, H + 1)
     # D(a, l, t) for t = 1..H, (areas, levels, H): whole numbers of posts, except that a level
-    # without a span keeps its baseline count, which the spec may give as a fraction.
+    # without an establishment or a span keeps its baseline count, which may be a fraction.
     demand: FloatArray
 
 
@@ -88,8 +90,13 @@ def posts(demand: float) -> int | float:
     return int(demand) if demand.is_integer() else demand
 
 
-def demand_path(staff: list[float], span: float | None, baseline: float) -> list[float]:
-    """Posts needed each year: ceil(round(S / span, 9)) with a span, else the baseline count."""
+def demand_path(
+    staff: list[float], span: float | None, baseline: float, establishment: tuple[int, ...] | None = None
+) -> list[float]:
+    """Posts needed each year: the establishment where there is one (version 3), else
+    ceil(round(S / span, 9)) with a span, else the baseline count."""
+    if establishment is not None:
+        return [float(posts) for posts in establishment[: len(staff)]]
     if span is None:
         return [baseline] * len(staff)
     # Rounding to 9 places first stops 190.00000000000003 (a binary artefact) becoming 191.
@@ -100,29 +107,32 @@ def inputs_of(spec: Spec) -> Inputs:
     """Arrange a spec's areas, rates, staff and demand as arrays."""
     levels = spec.levels
     baseline: list[list[float]] = []
-    rates: list[list[tuple[float, float, float]]] = []
+    leaver_rates: list[list[tuple[float, ...]]] = []
+    rates: list[list[tuple[float, float]]] = []
     staff: list[list[float]] = []
     demand: list[list[list[float]]] = []
     for area in spec.areas:
         path = staff_path(area.staff, area.staff_growth[: spec.horizon])
         counts = [area.leaders_at(level.key) for level in levels]
         baseline.append(counts)
-        rates.append([area.rates(level) for level in levels])
+        effective = [area.rates(level) for level in levels]
+        leaver_rates.append([q[: spec.horizon] for q, _, _ in effective])
+        rates.append([(r, f) for _, r, f in effective])
         staff.append(path)
         forecast_staff = path[1:]
         demand.append(
             [
-                demand_path(forecast_staff, area.span.get(level.key), count)
+                demand_path(forecast_staff, area.span.get(level.key), count, area.establishment.get(level.key))
                 for level, count in zip(levels, counts, strict=True)
             ]
         )
     shape = (len(spec.areas), len(levels))
-    rate_array = np.array(rates, dtype=np.float64).reshape(*shape, 3)
+    rate_array = np.array(rates, dtype=np.float64).reshape(*shape, 2)
     return Inputs(
         baseline=np.array(baseline, dtype=np.float64).reshape(shape),
-        leaver_rate=rate_array[:, :, 0].copy(),
-        ready_rate=rate_array[:, :, 1].copy(),
-        internal_fill_max=rate_array[:, :, 2].copy(),
+        leaver_rate=np.array(leaver_rates, dtype=np.float64).reshape(*shape, spec.horizon),
+        ready_rate=rate_array[:, :, 0].copy(),
+        internal_fill_max=rate_array[:, :, 1].copy(),
         staff=np.array(staff, dtype=np.float64).reshape(len(spec.areas), spec.horizon + 1),
         demand=np.array(demand, dtype=np.float64).reshape(*shape, spec.horizon),
     )
@@ -143,7 +153,7 @@ def project(spec: Spec) -> Flows:
         fills_above = zero  # promoted_out of the top level is 0
         for level in range(levels):
             start = previous[:, level]
-            leavers = q[:, level] * start
+            leavers = q[:, level, t] * start  # the year's leaver rate (version 3)
             promoted_out = fills_above
             available = start - leavers - promoted_out
             shortfall = demand[:, level, t] - available

@@ -14,8 +14,14 @@ def generate_spec(
     targets: int = 10,
     simulations: int | None = None,
     seed: int = 1,
+    version: int = 2,
 ) -> dict[str, object]:
-    """A valid spec with the given numbers of areas, levels, years and diversity targets."""
+    """A valid spec with the given numbers of areas, levels, years and diversity targets.
+
+    ``version=3`` adds model.md version 3 inputs to some levels and areas: leaver rates that
+    change year by year and funded establishment. They come from a random stream of their own,
+    so the rest of the spec is the same as the version 2 spec of the same seed.
+    """
     rng = random.Random(seed)
     keys = [NAMED_LEVELS[i] if i < len(NAMED_LEVELS) else f"level_{i + 1}" for i in range(levels)]
     level_items: list[dict[str, object]] = [
@@ -84,4 +90,48 @@ def generate_spec(
     }
     if simulations is not None:
         spec["uncertainty"] = {"simulations": simulations, "seed": seed}
+    if version >= 3:
+        add_version_3(spec, random.Random(f"version 3, seed {seed}"))
     return spec
+
+
+def yearly_rates(rng: random.Random, rate: float, horizon: int) -> list[float]:
+    """A leaver rate that drifts year by year (as retirements rise with age), kept within 0..0.5."""
+    rates: list[float] = []
+    for _ in range(horizon):
+        rates.append(round(min(max(rate, 0.0), 0.5), 4))
+        rate += rng.uniform(-0.01, 0.02)
+    return rates
+
+
+def add_version_3(spec: dict[str, object], rng: random.Random) -> None:
+    """Give some levels and area overrides yearly leaver rates, and some areas an establishment."""
+    horizon = int(spec["horizon"])  # type: ignore[call-overload]
+    levels: list[dict[str, object]] = spec["levels"]  # type: ignore[assignment]
+    areas: list[dict[str, object]] = spec["areas"]  # type: ignore[assignment]
+    # Generated ready rates are at most 0.1, so leaver rates up to 0.5 keep q + r within 1.
+    for level in levels:
+        if rng.random() < 0.5:
+            level["leaver_rate"] = yearly_rates(rng, float(level["leaver_rate"]), horizon)  # type: ignore[arg-type]
+    for area in areas:
+        overrides: dict[str, dict[str, object]] = area.get("overrides", {})  # type: ignore[assignment]
+        for rates in overrides.values():
+            if "leaver_rate" in rates and rng.random() < 0.5:
+                rates["leaver_rate"] = yearly_rates(rng, float(rates["leaver_rate"]), horizon)  # type: ignore[arg-type]
+        if rng.random() < 0.5:
+            leaders: dict[str, int] = area["leaders"]  # type: ignore[assignment]
+            establishment: dict[str, object] = {}
+            for key, count in leaders.items():
+                if rng.random() < 0.5:
+                    continue
+                # Funded posts near the leaders in post: a few vacant, sometimes growing each year.
+                posts = max(0, round(count * rng.uniform(0.95, 1.2)))
+                if rng.random() < 0.5:
+                    establishment[key] = posts
+                    continue
+                figures = [posts]
+                for _ in range(horizon - 1):
+                    figures.append(figures[-1] + rng.randint(0, 2))
+                establishment[key] = figures
+            if establishment:
+                area["establishment"] = establishment

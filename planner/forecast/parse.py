@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
 from planner.forecast._checks import RATE, Checker, Range, absent, bound, index, join, show
 from planner.forecast.engine import staff_path
@@ -28,7 +31,7 @@ TOP_KEYS = (
 )  # fmt: skip
 LEVEL_KEYS = ("key", "name", "leaver_rate", "ready_rate", "internal_fill_max")
 RATE_KEYS = ("leaver_rate", "ready_rate", "internal_fill_max")
-AREA_KEYS = ("key", "name", "parent", "staff", "staff_growth", "leaders", "span", "overrides")
+AREA_KEYS = ("key", "name", "parent", "staff", "staff_growth", "leaders", "establishment", "span", "overrides")
 
 DEFAULT_HORIZON = 5
 START_YEAR = Range(1900, 2200)
@@ -41,6 +44,9 @@ LEADERS = Range(0, 1_000_000, cap=True)
 # at least a millionth of a person (whole-time equivalents need no finer).
 SMALLEST_COUNT = 1e-6
 SPAN = Range(0, low_open=True)
+# Funded leader posts of a level in one area (version 3): whole posts, within the same sanity
+# limit as the leaders in post.
+POSTS = Range(0, 1_000_000, cap=True)
 # A span so small that demand passes a million million posts is a typo, and would overflow.
 MOST_POSTS = 1e12
 
@@ -54,9 +60,9 @@ def parse_spec(data: object) -> Spec:
     check.known_keys(top, "", TOP_KEYS)
     start_year = check.whole(top, "start_year", "", START_YEAR)
     horizon = check.whole(top, "horizon", "", HORIZON, default=DEFAULT_HORIZON)
-    read = _levels(check, top)
+    read = _levels(check, top, start_year, horizon)
     levels = read.parsed if read.complete else None
-    areas = _areas(check, top, read, horizon)
+    areas = _areas(check, top, read, start_year, horizon)
     targets = parse_targets(check, top, read.keys, start_year, horizon)
     uncertainty = parse_uncertainty(check, top)
     if check.problems:
@@ -98,7 +104,7 @@ class LevelsRead:
     complete: bool  # every level is valid
 
 
-def _levels(check: Checker, top: dict[str, object]) -> LevelsRead:
+def _levels(check: Checker, top: dict[str, object], start_year: int | None, horizon: int | None) -> LevelsRead:
     """The levels, top first."""
     items = _keyed_items(check, top, "levels")
     if items is None:
@@ -123,12 +129,13 @@ def _levels(check: Checker, top: dict[str, object]) -> LevelsRead:
             check.add(join(path, "key"), '"all" is kept for targets across all levels')
             key = None
         name = check.text(item, "name", path, required=False)
-        q = check.number(item, "leaver_rate", path, RATE)
+        q = _leaver_rates(check, item, path, horizon, required=True)
         r = check.number(item, "ready_rate", path, RATE, default=0.0)
         f = check.number(item, "internal_fill_max", path, RATE, default=0.0)
-        if q is not None and r is not None and q + r > 1 + SUM_TOLERANCE:
-            check.add(path, _too_many_leave(q, r))
-            q = None
+        if q is not None and r is not None:
+            written_yearly = isinstance(item.get("leaver_rate"), list)
+            if not _leave_or_ready(check, path, q, r, written_yearly=written_yearly, start_year=start_year):
+                q = None
         if key is None or q is None or r is None or f is None:
             valid = False
             continue
@@ -140,10 +147,49 @@ def _too_many_leave(q: float, r: float) -> str:
     return f"leaver_rate {bound(q)} plus ready_rate {bound(r)} is {q + r:.6g}, more than 1"
 
 
+def _leaver_rates(
+    check: Checker, item: dict[str, object], path: str, horizon: int | None, *, required: bool
+) -> tuple[float, ...] | None:
+    """A leaver rate: one number for every year, or a list of one per forecast year (version 3)."""
+    where = join(path, "leaver_rate")
+    if required and absent(item, "leaver_rate", required=True):
+        check.add(where, "is missing")
+        return None
+    return _yearly(check, item["leaver_rate"], where, horizon, lambda value, at: check.value(value, at, RATE))
+
+
+def _leave_or_ready(
+    check: Checker,
+    where: str,
+    q: tuple[float, ...],
+    r: float,
+    *,
+    written_yearly: bool,
+    start_year: int | None,
+) -> bool:
+    """Check q + r <= 1 in every year (one person cannot both leave and step up); False if not.
+
+    A yearly list written at ``where`` is blamed year by year on its own item
+    (``levels[1].leaver_rate[3]``); a rate that is the same every year keeps one message.
+    """
+    over = [t for t, rate in enumerate(q) if rate + r > 1 + SUM_TOLERANCE]
+    if not over:
+        return True
+    if not written_yearly and len(set(q)) == 1:
+        check.add(where, _too_many_leave(q[0], r))
+        return False
+    for t in over:
+        year = f"year {t + 1}" + (f" ({start_year + t + 1})" if start_year is not None else "")
+        at = index(join(where, "leaver_rate"), t) if written_yearly else where
+        check.add(at, f"in {year}, {_too_many_leave(q[t], r)}")
+    return False
+
+
 def _areas(
     check: Checker,
     top: dict[str, object],
     read: LevelsRead,
+    start_year: int | None,
     horizon: int | None,
 ) -> list[Area] | None:
     """The areas in spec order; None when any of them is invalid."""
@@ -165,14 +211,16 @@ def _areas(
         staff = check.number(item, "staff", path, STAFF)
         growth = _growth(check, item, path, horizon)
         leaders = _leaders(check, item, path, read.keys)
+        establishment = _establishment(check, item, path, read.keys, horizon)
         span = _per_level(check, item, "span", path, read.keys, SPAN)
         if staff is not None and growth is not None and span is not None:
             _check_demand_size(check, path, staff_path(staff, growth), span)
-        overrides = _overrides(check, item, path, read)
+        overrides = _overrides(check, item, path, read, start_year, horizon)
         if len(check.problems) > before:
             continue
         assert key is not None and staff is not None and growth is not None
         assert leaders is not None and span is not None and overrides is not None
+        assert establishment is not None
         areas.append(
             Area(
                 key,
@@ -183,6 +231,7 @@ def _areas(
                 MappingProxyType(overrides),
                 name,
                 parent,
+                establishment=MappingProxyType(establishment),
             )
         )
     # Areas are only built on a complete set of levels.
@@ -191,19 +240,34 @@ def _areas(
 
 def _growth(check: Checker, item: dict[str, object], path: str, horizon: int | None) -> tuple[float, ...] | None:
     """Staff growth, one rate per forecast year: a single number applies to every year."""
-    where = join(path, "staff_growth")
-    years = horizon if horizon is not None else DEFAULT_HORIZON
     raw = 0.0 if absent(item, "staff_growth") else item["staff_growth"]
+    return _yearly(check, raw, join(path, "staff_growth"), horizon, lambda value, at: check.value(value, at, GROWTH))
+
+
+Value = TypeVar("Value", int, float)
+
+
+def _yearly(
+    check: Checker,
+    raw: object,
+    where: str,
+    horizon: int | None,
+    read: Callable[[object, str], Value | None],
+    unit: str = "rate",
+) -> tuple[Value, ...] | None:
+    """A figure for each forecast year t = 1..H: one value repeated, or a list of exactly H values."""
+    years = horizon if horizon is not None else DEFAULT_HORIZON
     if not isinstance(raw, list):
-        rate = check.value(raw, where, GROWTH)
-        return None if rate is None else (rate,) * years
-    rates = [check.value(value, index(where, t), GROWTH) for t, value in enumerate(raw)]
+        value = read(raw, where)
+        return None if value is None else (value,) * years
+    values = [read(item, index(where, t)) for t, item in enumerate(raw)]
     if horizon is not None and len(raw) != horizon:
-        check.add(where, f"{show(raw)} has {len(raw)} rates; the horizon needs {horizon}")
+        plural = "" if len(raw) == 1 else "s"
+        check.add(where, f"{show(raw)} has {len(raw)} {unit}{plural}; the horizon needs {horizon}, one for each year")
         return None
-    if any(rate is None for rate in rates):
+    if any(value is None for value in values):
         return None
-    return tuple(rate for rate in rates if rate is not None)
+    return tuple(value for value in values if value is not None)
 
 
 def _level_map(
@@ -255,6 +319,31 @@ def _leaders(check: Checker, item: dict[str, object], path: str, keys: list[str]
     return leaders
 
 
+def _establishment(
+    check: Checker, item: dict[str, object], path: str, keys: list[str] | None, horizon: int | None
+) -> dict[str, tuple[int, ...]] | None:
+    """Funded leader posts per level (version 3): a whole number, or one per forecast year."""
+    mapping = _level_map(check, item, "establishment", path, keys)
+    if mapping is None:
+        return None
+    posts: dict[str, tuple[int, ...]] = {}
+    for key, raw in mapping.items():
+        where = join(join(path, "establishment"), key)
+        figures = _yearly(check, raw, where, horizon, lambda value, at: _posts(check, value, at), unit="figure")
+        if figures is not None:
+            posts[key] = figures
+    return posts
+
+
+def _posts(check: Checker, value: object, where: str) -> int | None:
+    """A number of funded posts: a whole number from 0 to the most allowed."""
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        # Funded establishment is often kept in whole-time equivalents; the model counts posts.
+        check.add(where, f"{show(value)} is not a whole number of posts (count posts, not whole-time equivalents)")
+        return None
+    return check.whole_value(value, where, POSTS)
+
+
 def _check_demand_size(check: Checker, path: str, staff: list[float], span: dict[str, float]) -> None:
     """Refuse a span that would put demand beyond any organisation (and beyond safe arithmetic)."""
     most_staff = max(staff)
@@ -266,8 +355,15 @@ def _check_demand_size(check: Checker, path: str, staff: list[float], span: dict
             )
 
 
-def _overrides(check: Checker, item: dict[str, object], path: str, read: LevelsRead) -> dict[str, RateOverride] | None:
-    """Per-level rate overrides; q + r <= 1 is checked with the area's effective rates."""
+def _overrides(
+    check: Checker,
+    item: dict[str, object],
+    path: str,
+    read: LevelsRead,
+    start_year: int | None,
+    horizon: int | None,
+) -> dict[str, RateOverride] | None:
+    """Per-level rate overrides; q + r <= 1 is checked, year by year, with the area's effective rates."""
     mapping = _level_map(check, item, "overrides", path, read.keys)
     if mapping is None:
         return None
@@ -279,15 +375,17 @@ def _overrides(check: Checker, item: dict[str, object], path: str, read: LevelsR
         if rates is None:
             continue
         check.known_keys(rates, where, RATE_KEYS)
-        found = {name: check.value(rates[name], join(where, name), RATE) for name in RATE_KEYS if name in rates}
-        override = RateOverride(*(found.get(name) for name in RATE_KEYS))
+        leaver_rate = _leaver_rates(check, rates, where, horizon, required=False) if "leaver_rate" in rates else None
+        found = {name: check.value(rates[name], join(where, name), RATE) for name in RATE_KEYS[1:] if name in rates}
+        override = RateOverride(leaver_rate, found.get("ready_rate"), found.get("internal_fill_max"))
         overrides[key] = override
         level = by_key.get(key)
-        given = [found[name] for name in ("leaver_rate", "ready_rate") if name in found]
+        given = [value for name, value in (("leaver_rate", leaver_rate), ("ready_rate", found.get("ready_rate")))
+                 if name in rates]
         # Only a valid override can break q + r <= 1; a bad value is reported on its own.
         if level is not None and given and None not in given:
             q = level.leaver_rate if override.leaver_rate is None else override.leaver_rate
             r = level.ready_rate if override.ready_rate is None else override.ready_rate
-            if q + r > 1 + SUM_TOLERANCE:
-                check.add(where, _too_many_leave(q, r))
+            written_yearly = isinstance(rates.get("leaver_rate"), list)
+            _leave_or_ready(check, where, q, r, written_yearly=written_yearly, start_year=start_year)
     return overrides

@@ -14,7 +14,8 @@ class LevelAssumption:
     """One leadership level, top first, with its organisation-wide rates."""
 
     key: str
-    leaver_rate: float
+    # One leaver rate per forecast year t = 1..H (a single number in the spec is repeated).
+    leaver_rate: tuple[float, ...]
     ready_rate: float = 0.0
     internal_fill_max: float = 0.0
     name: str | None = None
@@ -24,14 +25,14 @@ class LevelAssumption:
 class RateOverride:
     """An area's own rates for one level; None keeps the level's rate."""
 
-    leaver_rate: float | None = None
+    leaver_rate: tuple[float, ...] | None = None  # one per forecast year, as the level's
     ready_rate: float | None = None
     internal_fill_max: float | None = None
 
 
 @dataclass(frozen=True)
 class Area:
-    """An area that holds leaders: its staff, leaders in post, spans and overrides."""
+    """An area that holds leaders: its staff, leaders in post, establishment, spans and overrides."""
 
     key: str
     staff: float
@@ -43,13 +44,16 @@ class Area:
     overrides: Mapping[str, RateOverride] = field(default_factory=lambda: MappingProxyType({}))
     name: str | None = None
     parent: str | None = None
+    # Funded leader posts per level, one whole number per forecast year (version 3): that
+    # level's demand, before span and baseline.
+    establishment: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def leaders_at(self, level: str) -> float:
         """Leaders in post at the baseline at one level (0 when not given)."""
         return self.leaders.get(level, 0)
 
-    def rates(self, level: LevelAssumption) -> tuple[float, float, float]:
-        """The effective leaver, ready and internal fill rates of this area at a level."""
+    def rates(self, level: LevelAssumption) -> tuple[tuple[float, ...], float, float]:
+        """The effective leaver rates (one per year), ready and internal fill rates of this area at a level."""
         override = self.overrides.get(level.key)
         if override is None:
             return level.leaver_rate, level.ready_rate, level.internal_fill_max

@@ -37,11 +37,13 @@ def simulate(inputs: Inputs, uncertainty: Uncertainty) -> Simulation:
     areas, levels, horizon = inputs.demand.shape
     count = uncertainty.simulations
     rng = np.random.default_rng(uncertainty.seed)
-    q = inputs.leaver_rate
+    q = inputs.leaver_rate  # (areas, levels, year): the year's rate (version 3)
     # Leavers and the ready pipeline split the same people (a multinomial over leave, ready,
-    # stay): draw leavers with q, then the ready among those who stay with r / (1 - q).
+    # stay): draw leavers with the year's q, then the ready among those who stay with
+    # r / (1 - q), which therefore changes by year where q does.
     stayers = 1.0 - q
-    ready_given_stay = np.clip(np.divide(inputs.ready_rate, stayers, out=np.zeros_like(q), where=stayers > 0), 0.0, 1.0)
+    ready = np.broadcast_to(inputs.ready_rate[:, :, None], q.shape)
+    ready_given_stay = np.clip(np.divide(ready, stayers, out=np.zeros_like(q), where=stayers > 0), 0.0, 1.0)
     totals = np.zeros((len(METRICS), levels, horizon, count))
     block = max(1, min(count, ELEMENTS_PER_BLOCK // max(1, areas * levels)))
     for first in range(0, count, block):
@@ -65,10 +67,10 @@ def _run_block(inputs: Inputs, rng: np.random.Generator, ready_given_stay: Float
         leavers: list[IntArray] = []
         ready: list[IntArray] = []
         for level in range(levels):
-            drawn = rng.binomial(in_post[level], q[:, level, None])
+            drawn = rng.binomial(in_post[level], q[:, level, t, None])
             leavers.append(drawn)
             # The top level's pipeline has no level above to step up to.
-            pipeline = ready_given_stay[:, level, None] if level > 0 else None
+            pipeline = ready_given_stay[:, level, t, None] if level > 0 else None
             ready.append(none if pipeline is None else rng.binomial(in_post[level] - drawn, pipeline))
         promoted_out = none
         for level in range(levels):

@@ -18,22 +18,40 @@ def _rate() -> st.SearchStrategy[float]:
 
 
 @st.composite
-def _leaver_and_ready(draw: st.DrawFn) -> tuple[float, float]:
-    q = draw(_rate())
-    r = draw(_rate()) * (1.0 - q)
-    return q, r
+def _leaver_and_ready(draw: st.DrawFn, yearly: bool = False, horizon: int = 5) -> tuple[float | list[float], float]:
+    """A leaver rate (one, or one per year when ``yearly``) and a ready rate with q + r <= 1 every year."""
+    if not yearly:
+        q = draw(_rate())
+        return q, draw(_rate()) * (1.0 - q)
+    rates = draw(st.lists(_rate(), min_size=horizon, max_size=horizon))
+    return rates, draw(_rate()) * (1.0 - max(rates))
+
+
+def highest(rate: float | list[float]) -> float:
+    """The highest of a leaver rate given as one number or one per year (version 3)."""
+    return max(rate) if isinstance(rate, list) else rate
+
+
+def _posts() -> st.SearchStrategy[int | float]:
+    # Whole numbers of posts; a whole float such as 12.0 is accepted as 12.
+    return st.one_of(st.integers(0, 400), st.integers(0, 400).map(float))
 
 
 @st.composite
 def valid_specs(draw: st.DrawFn, *, uncertainty: bool | None = None) -> dict[str, Any]:
-    """A valid spec: 1-5 levels, 1-4 areas, 0-3 targets, optional uncertainty."""
+    """A valid spec: 1-5 levels, 1-4 areas, 0-3 targets, optional uncertainty.
+
+    About half are version 3 specs: some leaver rates (of levels and of overrides) given year
+    by year, and some areas with an establishment for some levels.
+    """
     start_year = draw(st.integers(2000, 2100))
     horizon = draw(st.integers(1, 10))
+    version_3 = draw(st.booleans())
     level_count = draw(st.integers(1, 5))
     keys = LEVEL_NAMES[:level_count]
     levels: list[dict[str, Any]] = []
     for key in keys:
-        q, r = draw(_leaver_and_ready())
+        q, r = draw(_leaver_and_ready(version_3 and draw(st.booleans()), horizon))
         levels.append({"key": key, "leaver_rate": q, "ready_rate": r, "internal_fill_max": draw(_rate())})
     areas: list[dict[str, Any]] = []
     for number in range(draw(st.integers(1, 4))):
@@ -51,14 +69,20 @@ def valid_specs(draw: st.DrawFn, *, uncertainty: bool | None = None) -> dict[str
         counts = st.one_of(st.integers(0, 400), st.floats(1e-6, 400))
         area["leaders"] = {key: draw(counts) for key in keys if draw(st.booleans()) or key == keys[-1]}
         area["span"] = {key: draw(st.floats(0.01, 300)) for key in keys if draw(st.booleans())}
+        if version_3 and draw(st.booleans()):
+            # Funded posts, one number or one per year; with or without a span for the level.
+            each_year = st.lists(_posts(), min_size=horizon, max_size=horizon)
+            area["establishment"] = {
+                key: draw(st.one_of(_posts(), each_year)) for key in keys if draw(st.booleans())
+            }
         overrides: dict[str, dict[str, float]] = {}
         for level in levels:
             if draw(st.integers(0, 3)) == 0:
-                q, r = draw(_leaver_and_ready())
+                q, r = draw(_leaver_and_ready(version_3 and draw(st.booleans()), horizon))
                 override = {"leaver_rate": q, "ready_rate": r, "internal_fill_max": draw(_rate())}
-                # Keep only some of the rates, checking q + r <= 1 with the level's others.
+                # Keep only some of the rates, checking q + r <= 1 in every year with the level's others.
                 kept = {name: value for name, value in override.items() if draw(st.booleans())}
-                effective_q = kept.get("leaver_rate", level["leaver_rate"])
+                effective_q = highest(kept.get("leaver_rate", level["leaver_rate"]))
                 effective_r = kept.get("ready_rate", level["ready_rate"])
                 if effective_q + effective_r <= 1:
                     overrides[level["key"]] = kept
@@ -77,11 +101,10 @@ def valid_specs(draw: st.DrawFn, *, uncertainty: bool | None = None) -> dict[str
     return spec
 
 
-def effective(area: dict[str, Any], level: dict[str, Any], name: str) -> float:
-    """An area's rate at a level after overrides."""
+def effective(area: dict[str, Any], level: dict[str, Any], name: str) -> Any:
+    """An area's rate at a level after overrides (a leaver rate may be a list, one per year)."""
     override = area.get("overrides", {}).get(level["key"], {})
-    value: float = override.get(name, level.get(name, 0.0))
-    return value
+    return override.get(name, level.get(name, 0.0))
 
 
 @st.composite
@@ -96,7 +119,7 @@ def _target(
     most = 3.0
     for area in areas:
         for depth in chosen:
-            q = effective(area, levels[depth], "leaver_rate")
+            q = highest(effective(area, levels[depth], "leaver_rate"))
             if q > 0:
                 most = min(most, 1.0 / q)
     target: dict[str, Any] = {

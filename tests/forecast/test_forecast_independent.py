@@ -14,6 +14,7 @@ from forecast_strategies import valid_specs
 from hypothesis import given, settings
 
 from planner.forecast import forecast
+from planner.forecast.generate import generate_spec
 
 FIELDS = [
     "start",
@@ -37,11 +38,11 @@ def reference(spec: dict[str, Any]) -> dict[str, Any]:
     keys = [level["key"] for level in levels]
     years = [start_year + t for t in range(1, horizon + 1)]
 
-    def rate(area: dict[str, Any], level: dict[str, Any], name: str) -> float:
+    def rate(area: dict[str, Any], level: dict[str, Any], name: str, t: int) -> float:
         over = area.get("overrides", {}).get(level["key"], {})
-        if name in over:
-            return float(over[name])
-        return float(level.get(name, 0.0))
+        value = over[name] if name in over else level.get(name, 0.0)
+        # Version 3: a leaver rate may be a list of H numbers; year t uses the t-th.
+        return float(value[t - 1] if isinstance(value, list) else value)
 
     rows = []
     for area in spec["areas"]:
@@ -57,15 +58,22 @@ def reference(spec: dict[str, Any]) -> dict[str, Any]:
             fills_above = 0.0
             for i, level in enumerate(levels):
                 span = area.get("span", {}).get(level["key"])
-                demand = math.ceil(round(staff[t] / span, 9)) if span is not None else baseline[i]
+                posts = area.get("establishment", {}).get(level["key"])
+                if posts is not None:
+                    # Version 3: the establishment is the demand, before span and baseline.
+                    demand = int(posts[t - 1] if isinstance(posts, list) else posts)
+                elif span is not None:
+                    demand = math.ceil(round(staff[t] / span, 9))
+                else:
+                    demand = baseline[i]
                 start = n_prev[i]
-                leavers = rate(area, level, "leaver_rate") * start
+                leavers = rate(area, level, "leaver_rate", t) * start
                 promoted_out = fills_above if i > 0 else 0.0
                 available = start - leavers - promoted_out
                 vacancies = max(0.0, demand - available)
                 if i < len(levels) - 1:
-                    ready = rate(area, levels[i + 1], "ready_rate") * n_prev[i + 1]
-                    fills = min(rate(area, level, "internal_fill_max") * vacancies, ready)
+                    ready = rate(area, levels[i + 1], "ready_rate", t) * n_prev[i + 1]
+                    fills = min(rate(area, level, "internal_fill_max", t) * vacancies, ready)
                 else:
                     ready = 0.0
                     fills = 0.0
@@ -224,4 +232,15 @@ def assert_close(mine: Any, theirs: Any, where: str = "") -> None:
 @settings(max_examples=80, deadline=None)
 @given(valid_specs(uncertainty=False))
 def test_engine_matches_a_plain_reimplementation(spec: dict[str, Any]) -> None:
+    assert_close(forecast(spec), reference(spec))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_generated_version_3_specs_match_the_plain_reimplementation(seed: int) -> None:
+    spec = generate_spec(areas=8, levels=2 + seed % 4, horizon=3 + seed, targets=4, seed=seed, version=3)
+    levels: list[dict[str, Any]] = spec["levels"]  # type: ignore[assignment]
+    areas: list[dict[str, Any]] = spec["areas"]  # type: ignore[assignment]
+    # The generator gives version 3 inputs to some levels and areas, not all.
+    assert any(isinstance(level["leaver_rate"], list) for level in levels) or seed % 4 == 0
+    assert any("establishment" in area for area in areas)
     assert_close(forecast(spec), reference(spec))

@@ -122,6 +122,66 @@ CASES: list[tuple[list[tuple[tuple[Any, ...], Any]], str, str]] = [
     ([(U, {"simulations": 10, "seed": "x"})], "uncertainty.seed", '"x"'),
     ([(U, {"sims": 10})], "uncertainty.sims", '"sims"'),
     ([(U, 1000)], "uncertainty", "1000 is not an object"),
+    # version 3: leaver rates year by year (the example's horizon is 5, 2027..2031)
+    ([((*L1, "leaver_rate"), [0.1, 0.2])], "levels[1].leaver_rate", "[0.1, 0.2] has 2 rates; the horizon needs 5"),
+    ([((*L1, "leaver_rate"), [])], "levels[1].leaver_rate", "[] has 0 rates; the horizon needs 5"),
+    ([((*L1, "leaver_rate"), [0.1, 0.1, 0.1, 1.2, 0.1])], "levels[1].leaver_rate[3]", "1.2 is outside 0..1"),
+    ([((*L1, "leaver_rate"), [0.1, 0.1, "9%", 0.1, 0.1])], "levels[1].leaver_rate[2]", '"9%" is not a number'),
+    ([((*L1, "leaver_rate"), [0.1, None, 0.1, 0.1, 0.1])], "levels[1].leaver_rate[1]", "null is not a number"),
+    ([((*L1, "leaver_rate"), [0.1, 0.1, 0.1, 0.1, -0.1])], "levels[1].leaver_rate[4]", "-0.1 is outside 0..1"),
+    (
+        [((*L1, "leaver_rate"), [0.1, 0.1, 0.1, 0.97, 0.1])],
+        "levels[1].leaver_rate[3]",
+        "in year 4 (2030), leaver_rate 0.97 plus ready_rate 0.04 is 1.01, more than 1",
+    ),
+    ([((*L1, "ready_rate"), [0.04] * 5)], "levels[1].ready_rate", "is not a number"),
+    (
+        [((*A0, "overrides", "frontline", "leaver_rate"), [0.15] * 4)],
+        "areas[0].overrides.frontline.leaver_rate",
+        "has 4 rates; the horizon needs 5",
+    ),
+    (
+        [((*A0, "overrides", "frontline", "leaver_rate"), [0.15, 0.15, 0.15, 0.15, 1.5])],
+        "areas[0].overrides.frontline.leaver_rate[4]",
+        "1.5 is outside 0..1",
+    ),
+    (
+        [((*A0, "overrides", "frontline", "leaver_rate"), [0.15, 0.15, 0.15, 0.15, 0.95])],
+        "areas[0].overrides.frontline.leaver_rate[4]",
+        "in year 5 (2031), leaver_rate 0.95 plus ready_rate 0.08 is 1.03, more than 1",
+    ),
+    (
+        # The level's rates change by year; the area's own ready rate breaks q + r <= 1 in one year.
+        [((*L2, "leaver_rate"), [0.1, 0.1, 0.5, 0.1, 0.1]), ((*A0, "overrides", "middle"), {"ready_rate": 0.6})],
+        "areas[0].overrides.middle",
+        "in year 3 (2029), leaver_rate 0.5 plus ready_rate 0.6 is 1.1, more than 1",
+    ),
+    # version 3: establishment, the funded leader posts of a level
+    ([((*A0, "establishment"), {"midle": 12})], "areas[0].establishment.midle", '"midle" is not a level'),
+    ([((*A0, "establishment"), {"middle": -3})], "areas[0].establishment.middle", "-3 is less than 0"),
+    (
+        [((*A0, "establishment"), {"middle": 61.5})],
+        "areas[0].establishment.middle",
+        "61.5 is not a whole number of posts (count posts, not whole-time equivalents)",
+    ),
+    ([((*A0, "establishment"), {"middle": "61"})], "areas[0].establishment.middle", '"61" is not a number'),
+    ([((*A0, "establishment"), {"middle": True})], "areas[0].establishment.middle", "true is not a number"),
+    ([((*A0, "establishment"), {"middle": math.nan})], "areas[0].establishment.middle", "NaN is not a finite"),
+    ([((*A0, "establishment"), {"middle": 2e6})], "areas[0].establishment.middle", "is more than 1000000"),
+    (
+        [((*A0, "establishment"), {"middle": [61, 62]})],
+        "areas[0].establishment.middle",
+        "[61, 62] has 2 figures; the horizon needs 5",
+    ),
+    ([((*A0, "establishment"), {"middle": [61, 62, -1, 63, 64]})], "areas[0].establishment.middle[2]", "-1"),
+    (
+        [((*A0, "establishment"), {"middle": [61, 62, 62.5, 63, 64]})],
+        "areas[0].establishment.middle[2]",
+        "62.5 is not a whole number of posts",
+    ),
+    ([((*A0, "establishment"), {"middle": [61, None, 62, 63, 64]})], "areas[0].establishment.middle[1]", "null"),
+    ([((*A0, "establishment"), [12])], "areas[0].establishment", "[12] is not an object"),
+    ([((*A0, "establishment"), {"middle": {"2027": 61}})], "areas[0].establishment.middle", "is not a number"),
 ]
 
 
@@ -196,3 +256,48 @@ def test_defaults() -> None:
     assert spec.diversity_targets == () and spec.uncertainty is None
     seeded = parse_spec({**changed(), "uncertainty": {"simulations": 10}})
     assert seeded.uncertainty is not None and seeded.uncertainty.seed == 0
+
+
+def test_a_yearly_list_must_match_the_horizon_it_is_given_with() -> None:
+    # Horizon 3: a five-year list is refused, a three-year one accepted.
+    spec = changed((("horizon",), 3), ((*T0, "target_year"), 2029), ((*L1, "leaver_rate"), [0.1, 0.1, 0.1, 0.1, 0.1]))
+    assert [str(p) for p in problems_of(spec)] == [
+        "levels[1].leaver_rate: [0.1, 0.1, 0.1, 0.1, 0.1] has 5 rates; the horizon needs 3, one for each year"
+    ]
+    spec = changed((("horizon",), 3), ((*T0, "target_year"), 2029), ((*L1, "leaver_rate"), [0.1, 0.2, 0.3]),
+                   ((*A0, "establishment"), {"middle": [60, 61, 62], "senior": 12.0}))
+    parsed = parse_spec(spec)
+    assert parsed.levels[1].leaver_rate == (0.1, 0.2, 0.3)
+    assert dict(parsed.areas[0].establishment) == {"middle": (60, 61, 62), "senior": (12, 12, 12)}
+    assert all(type(posts) is int for posts in parsed.areas[0].establishment["senior"])
+
+
+def test_every_bad_year_is_named_and_the_area_is_checked_with_them() -> None:
+    spec = changed(
+        ((*L1, "leaver_rate"), [0.1, 0.97, 0.1, 0.99, 2]),
+        ((*A0, "establishment"), {"board": -1, "middle": [60, 61, 62.5, 63, -64]}),
+    )
+    assert [str(p) for p in problems_of(spec)] == [
+        "levels[1].leaver_rate[4]: 2 is outside 0..1",
+        "areas[0].establishment.board: -1 is less than 0",
+        "areas[0].establishment.middle[2]: 62.5 is not a whole number of posts "
+        "(count posts, not whole-time equivalents)",
+        "areas[0].establishment.middle[4]: -64 is less than 0",
+    ]
+    # Once each year's rate is in range, each year that leaves no room for the ready rate is named.
+    spec = changed(((*L1, "leaver_rate"), [0.1, 0.97, 0.1, 0.99, 0.1]))
+    assert [str(p) for p in problems_of(spec)] == [
+        "levels[1].leaver_rate[1]: in year 2 (2028), leaver_rate 0.97 plus ready_rate 0.04 is 1.01, more than 1",
+        "levels[1].leaver_rate[3]: in year 4 (2030), leaver_rate 0.99 plus ready_rate 0.04 is 1.03, more than 1",
+    ]
+
+
+def test_a_version_1_rate_is_stored_as_the_same_rate_for_every_year() -> None:
+    parsed = parse_spec(changed())
+    assert parsed.levels[3].leaver_rate == (0.12,) * 5
+    override = parsed.areas[0].overrides["frontline"]
+    assert override.leaver_rate == (0.15,) * 5 and override.ready_rate is None
+    assert dict(parsed.areas[0].establishment) == {}
+    # A scalar rate that leaves no room keeps the message it always had, on the level.
+    [problem] = problems_of(changed(((*L1, "leaver_rate"), 0.97)))
+    assert str(problem) == "levels[1]: leaver_rate 0.97 plus ready_rate 0.04 is 1.01, more than 1"

@@ -72,6 +72,12 @@ def _post(client, body: bytes | str, headers: dict[str, str]):  # type: ignore[n
     pytest.param(_spec(), id="model-md-example-plus-an-area"),
     pytest.param(_spec(horizon=3, diversity_targets=[], areas=[dict(SPEC["areas"][0])]), id="three-years"),
     pytest.param(_spec(uncertainty={"simulations": 200, "seed": 7}), id="with-bands"),
+    pytest.param(_spec(levels=[{**level, "leaver_rate": [level["leaver_rate"] + t / 100 for t in range(5)]}
+                               for level in SPEC["levels"]],
+                       areas=[{**SPEC["areas"][0], "establishment": {"senior": 14, "middle": [64, 66, 66, 70, 70]}},
+                              SPEC["areas"][1]],
+                       uncertainty={"simulations": 100, "seed": 3}),
+                 id="version-3-yearly-rates-and-establishment"),
 ])
 def test_posting_a_spec_returns_exactly_the_engines_forecast(client, headers, spec: dict[str, Any]) -> None:
     response = _post(client, json.dumps(spec), headers)
@@ -119,6 +125,21 @@ def test_a_bad_spec_is_422_with_every_problem(client, headers) -> None:
     messages = [p["message"] for p in problems]
     assert "1.4" in messages[0] and '"lots"' in messages[1] and "chief" in messages[2]
     assert "2 rates" in messages[3] and "2026" in messages[4]
+
+
+def test_a_bad_version_3_spec_is_422_naming_the_year_and_the_post(client, headers) -> None:
+    spec = _spec()
+    spec["levels"][1]["leaver_rate"] = [0.09, 0.09, 1.2, 0.09]
+    spec["areas"][0]["establishment"] = {"middle": [64, 66, 66.5, 70, 70], "chief": 1}
+    response = _post(client, json.dumps(spec), headers)
+    assert response.status_code == 422
+    assert [p["text"] for p in response.get_json()["problems"]] == [
+        "levels[1].leaver_rate[2]: 1.2 is outside 0..1",
+        "levels[1].leaver_rate: [0.09, 0.09, 1.2, 0.09] has 4 rates; the horizon needs 5, one for each year",
+        'areas[0].establishment.chief: "chief" is not a level (levels: board, senior, middle, frontline)',
+        "areas[0].establishment.middle[2]: 66.5 is not a whole number of posts "
+        "(count posts, not whole-time equivalents)",
+    ]
 
 
 @pytest.mark.parametrize(("body", "path", "words"), [
