@@ -47,16 +47,15 @@ class ColumnSet:
     aliases: Mapping[str, tuple[str, ...]]
     required: tuple[str, ...]
     other_names: Mapping[str, str] = field(default_factory=dict)  # as normalise() spells them -> ours
+    # Worked out once, when the set is made: our column for each way a mapping may name it, and each
+    # column's recognised headings, as normalise() spells them.
+    ours: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    alias_keys: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
-    @property
-    def ours(self) -> dict[str, str]:
-        """Our column for each way a mapping may name it, as normalise() spells it."""
-        return {normalise(name): name for name in self.columns} | dict(self.other_names)
-
-    @property
-    def alias_keys(self) -> dict[str, tuple[str, ...]]:
-        """The recognised headings of each column, as normalise() spells them."""
-        return {ours: tuple(normalise(alias) for alias in aliases) for ours, aliases in self.aliases.items()}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ours", {normalise(name): name for name in self.columns} | dict(self.other_names))
+        object.__setattr__(self, "alias_keys", {ours: tuple(normalise(alias) for alias in aliases)
+                                                for ours, aliases in self.aliases.items()})
 
 
 STAFF = ColumnSet(COLUMNS, ALIASES, REQUIRED, {"gender": "Sex"})
