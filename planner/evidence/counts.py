@@ -27,7 +27,7 @@ def is_retirement(reason: str) -> bool:
     return "retire" in reason.casefold()
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class LeaverGroup:
     """The leavers sharing an area, level, leader flag, reason for leaving and age band (when they left)."""
 
@@ -41,6 +41,10 @@ class LeaverGroup:
     def retirement(self) -> bool:
         """The reason says retirement."""
         return is_retirement(self.reason)
+
+    def sort_key(self) -> tuple[str, str, bool, str, str]:
+        """For listing groups in a steady order (a level may be None)."""
+        return (self.area, self.level or "", self.leader, self.reason, self.age_band)
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def read_leavers_extract(
         file_kind=kind,
         period=period,
         rows_read=reader.rows_read,
-        counts=dict(sorted(reader.counts.items())) if not reader.totals else {},
+        counts=dict(sorted(reader.counts.items(), key=lambda item: item[0].sort_key())) if not reader.totals else {},
         moves=reader.moves,
         problems=tuple(reader.problems),
         problem_totals={what: reader.totals[what] for what in KINDS if what in reader.totals},
