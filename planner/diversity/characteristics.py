@@ -214,6 +214,7 @@ def parse_age_band(value: str) -> str | None:
     not an age band (a whole age is read by planner.imports.values.parse_age) or spans two of the planner's
     bands (ESR's five-year "61-65")."""
     text = " ".join(value.casefold().split())
+    text = re.sub(r"^(?:aged?|age band)\s*:?\s*", "", text)  # "Age 55-64", "Aged 65 and over"
     if _words(text) in _UNKNOWN_AGE:
         return "unknown"
     if text in AGE_BAND_KEYS:

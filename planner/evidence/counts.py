@@ -126,6 +126,9 @@ class ReadyRates:
     overrides: Mapping[tuple[str, str], float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for where, r in [*self.by_level.items(), *self.overrides.items()]:
+            if not 0 <= r <= 1:
+                raise ValueError(f"The ready rate for {where} must be from 0 to 1, not {r}.")
         object.__setattr__(self, "by_level", _frozen(self.by_level))
         object.__setattr__(self, "overrides", _frozen(self.overrides))
 

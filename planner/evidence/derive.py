@@ -28,6 +28,9 @@ class LevelRate:
     projected_leaver_rate: tuple[float, ...] | None
     no_rate_reason: str | None = None  # why there is no rate, for the page, when there is none
     aged_leaders: int = 0  # leaders of the level at the baseline with a known age band
+    # The leaders' age shares (AGE_BANDS order) behind each forecast year's rate: year t uses shares[t - 1].
+    # None where no leader of the level has a known age.
+    age_shares: tuple[tuple[float, ...], ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The level's entry in derive-rates --json."""
@@ -55,6 +58,7 @@ class AreaRate:
     non_retirement_rate: float
     own_rate: bool
     projected_leaver_rate: tuple[float, ...] | None  # only where own_rate
+    age_shares: tuple[tuple[float, ...], ...] | None = None  # as LevelRate's, only where own_rate
 
     def to_json(self) -> dict[str, Any]:
         """The area's entry in derive-rates --json."""
@@ -148,12 +152,14 @@ def _retirement_term(shares: tuple[float, ...] | None, p: tuple[float, ...]) -> 
     return sum(share * rate for share, rate in zip(shares, p, strict=True))
 
 
-def _projection(non_retirement: float, shares: tuple[float, ...] | None, p: tuple[float, ...], cap: float,
-                horizon: int) -> tuple[float, ...]:
-    """q(t) = min(q_nr + sum_b share(b, t-1) * p(b), 1 - r) for t = 1 .. horizon."""
+def _projection(non_retirement: float, counts: dict[str, int], p: tuple[float, ...], cap: float,
+                horizon: int) -> tuple[tuple[float, ...], tuple[tuple[float, ...], ...] | None]:
+    """q(t) = min(q_nr + sum_b share(b, t-1) * p(b), 1 - r) for t = 1 .. horizon, and the shares behind it."""
+    shares = ages.shares(counts)
     if shares is None:
-        return tuple(min(non_retirement, cap) for _ in range(horizon))
-    return tuple(min(non_retirement + _retirement_term(year, p), cap) for year in ages.by_year(shares, horizon))
+        return tuple(min(non_retirement, cap) for _ in range(horizon)), None
+    years = tuple(ages.by_year(shares, horizon))
+    return tuple(min(non_retirement + _retirement_term(year, p), cap) for year in years), years
 
 
 def _no_rate_reason(level: str, extracts: tuple[str, ...]) -> str:
@@ -216,8 +222,9 @@ def derive_rates(counts: EvidenceCounts, ready: ReadyRates, *, horizon: int,
                                          _no_rate_reason(level, extracts), aged_leaders))
             continue
         q, q_nr = n_leavers / average, (n_leavers - n_retired) / average
-        projected = _projection(q_nr, ages.shares(level_ages.get(level, {})), p, 1 - ready.of(level), horizon)
-        level_rates.append(LevelRate(level, average, n_leavers, n_retired, q, q_nr, projected, None, aged_leaders))
+        projected, shares = _projection(q_nr, level_ages.get(level, {}), p, 1 - ready.of(level), horizon)
+        level_rates.append(LevelRate(level, average, n_leavers, n_retired, q, q_nr, projected, None, aged_leaders,
+                                     shares))
 
     # Areas with leaders of a level in post at the start or the end, in display order.
     in_post = {key for _, extract in held for key, n in extract.leaders.items() if n > 0}
@@ -231,9 +238,10 @@ def derive_rates(counts: EvidenceCounts, ready: ReadyRates, *, horizon: int,
         n_retired = retirements.get((area, level), 0)
         q, q_nr = n_leavers / average, (n_leavers - n_retired) / average
         own = average >= min_in_post
-        area_projected = _projection(q_nr, ages.shares(area_ages.get((area, level), {})), p,
-                                1 - ready.of(level, area), horizon) if own else None
-        area_rates.append(AreaRate(area, level, average, n_leavers, n_retired, q, q_nr, own, area_projected))
+        area_projected, area_shares = _projection(q_nr, area_ages.get((area, level), {}), p,
+                                                  1 - ready.of(level, area), horizon) if own else (None, None)
+        area_rates.append(AreaRate(area, level, average, n_leavers, n_retired, q, q_nr, own, area_projected,
+                                   area_shares))
 
     files = tuple(name for name in (*(extract.file_name for _, extract in held), counts.leavers_file) if name)
     return Evidence(counts.period, tuple(level_rates), tuple(area_rates), tuple(by_band), horizon, min_in_post,

@@ -435,3 +435,20 @@ def test_generated_extracts_read_by_the_imports_agree_with_the_page(generated: d
     for level in found["levels"]:
         level.pop("reason", None)
     assert_close(reference(world_from_rows(generated)), found)
+
+
+def test_the_age_shares_behind_each_year_sum_to_one_and_age_upwards() -> None:
+    end = {("MED", "middle"): 30}
+    counts = EvidenceCounts(PERIOD, None, StaffCounts(end, {"45_54": 10}, {("MED", "middle", "45_54"): 30}), {},
+                            ("middle",))
+    level = derive_rates(counts, ReadyRates({}), horizon=10).levels[0]
+    assert level.age_shares is not None and len(level.age_shares) == 10
+    assert all(sum(year) == pytest.approx(1) for year in level.age_shares)
+    assert level.age_shares[0] == (0, 0, 0, 1, 0, 0)
+    assert level.age_shares[9][3] == pytest.approx(0.9 ** 9)  # a tenth of 45-54 leaves the band each year
+    assert [year[5] for year in level.age_shares] == sorted(year[5] for year in level.age_shares)
+
+
+def test_a_ready_rate_outside_0_to_1_is_refused() -> None:
+    with pytest.raises(ValueError, match="must be from 0 to 1"):
+        ReadyRates({"middle": 1.2})

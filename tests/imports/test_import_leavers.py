@@ -200,7 +200,7 @@ def test_the_age_band_is_the_one_on_the_leaving_date() -> None:
 @pytest.mark.parametrize(("given", "band"), [
     ("57", "55_64"), ("24", "under_25"), ("Under 25", "under_25"), ("<=20 Years", "under_25"), ("26-30", "25_34"),
     ("66-70", "65_plus"), (">=71 Years", "65_plus"), ("65+", "65_plus"), ("45 to 54", "45_54"), ("55_64", "55_64"),
-    ("Unknown", "unknown"), ("", "unknown")])
+    ("Age 55-64", "55_64"), ("Aged 65 and over", "65_plus"), ("Unknown", "unknown"), ("", "unknown")])
 def test_ages_and_age_bands_are_read_as_the_planner_spells_them_and_as_esr_does(given: str, band: str) -> None:
     result = read(csv_bytes([["1", "x", "MED", "8a", "Y", "01/05/2025", "Dismissal", "", given]]))
     assert list(result.counts) == [LeaverGroup("MED", "middle", True, "Dismissal", band)]
