@@ -182,3 +182,52 @@ def age_band(age: int | None, born: date | None, as_at: date) -> str:
         return "65_plus"
     low = 25 + (age - 25) // 10 * 10
     return f"{low}_{low + 9}"
+
+
+AGE_BAND_KEYS = ("under_25", "25_34", "35_44", "45_54", "55_64", "65_plus")
+# "55-64", "55 to 64", "56 - 60 years": a closed range of ages.
+_AGE_RANGE = re.compile(r"^(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})(?:\s*(?:years?|yrs?))?$")
+# "65 and over", "65+", "71 years and over", ">= 71 years", "over 65": ages from one up.
+_AGE_FROM = re.compile(r"^(?:(>=|≥|>|over|above)\s*)?(\d{1,3})\s*(?:years?|yrs?)?\s*(\+|and over|or over|and above|"
+                       r"or more|plus|and older)?$")
+# "under 25", "<= 20 years", "24 and under": ages up to one.
+_AGE_TO = re.compile(r"^(?:(<=|≤|<|under|below|up to)\s*)?(\d{1,3})\s*(?:years?|yrs?)?\s*(and under|or under|"
+                     r"and below|or less|and younger)?$")
+_UNKNOWN_AGE = {"", "unknown", "notknown", "notstated", "unspecified", "notrecorded"}
+
+
+def _band_of(age: int) -> str:
+    return age_band(age, None, date.min)
+
+
+def _band_of_range(low: int, high: int) -> str | None:
+    """The band holding every age from low to high, or None when they fall in more than one band."""
+    if low > high or high > 150:
+        return None
+    band = _band_of(low)
+    return band if _band_of(high) == band else None
+
+
+def parse_age_band(value: str) -> str | None:
+    """The age band key for an age band as an extract may spell it ("55-64", "55 to 64", "Under 25",
+    "65 and over", "56-60", ">=71 Years", "55_64"); 'unknown' for a blank or unknown answer; None when it is
+    not an age band (a whole age is read by planner.imports.values.parse_age) or spans two of the planner's
+    bands (ESR's five-year "61-65")."""
+    text = " ".join(value.casefold().split())
+    text = re.sub(r"^(?:aged?|age band)\s*:?\s*", "", text)  # "Age 55-64", "Aged 65 and over"
+    if _words(text) in _UNKNOWN_AGE:
+        return "unknown"
+    if text in AGE_BAND_KEYS:
+        return text
+    found = _AGE_RANGE.match(text)
+    if found:
+        return _band_of_range(int(found.group(1)), int(found.group(2)))
+    found = _AGE_FROM.match(text)
+    if found and (found.group(1) or found.group(3)):
+        low = int(found.group(2)) + (1 if found.group(1) in (">", "over", "above") else 0)
+        return _band_of_range(low, 150) if low >= 65 else None
+    found = _AGE_TO.match(text)
+    if found and (found.group(1) or found.group(3)):
+        high = int(found.group(2)) - (1 if found.group(1) in ("<", "under", "below") else 0)
+        return "under_25" if high < 25 else None
+    return None

@@ -38,8 +38,27 @@ def normalise(text: object) -> str:
     return "".join(ch for ch in str(text).casefold() if ch.isalnum())
 
 
-_OURS = {normalise(name): name for name in COLUMNS} | {"gender": "Sex"}
-_ALIAS_KEYS = {ours: tuple(normalise(alias) for alias in aliases) for ours, aliases in ALIASES.items()}
+@dataclass(frozen=True)
+class ColumnSet:
+    """The columns one kind of extract is read for (staff, leavers): our names, the headings recognised for
+    each (best first, the first being its own name), the required ones, and other names a mapping may use."""
+
+    columns: tuple[str, ...]
+    aliases: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    other_names: Mapping[str, str] = field(default_factory=dict)  # as normalise() spells them -> ours
+    # Worked out once, when the set is made: our column for each way a mapping may name it, and each
+    # column's recognised headings, as normalise() spells them.
+    ours: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    alias_keys: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ours", {normalise(name): name for name in self.columns} | dict(self.other_names))
+        object.__setattr__(self, "alias_keys", {ours: tuple(normalise(alias) for alias in aliases)
+                                                for ours, aliases in self.aliases.items()})
+
+
+STAFF = ColumnSet(COLUMNS, ALIASES, REQUIRED, {"gender": "Sex"})
 
 
 @dataclass
@@ -51,15 +70,16 @@ class Columns:
     ignored: list[str] = field(default_factory=list)
 
 
-def check_mapping(mapping: Mapping[str, Any]) -> dict[str, str]:
-    """The mapping with our column names spelled as in COLUMNS; ImportRefused with one sentence if it is wrong."""
+def check_mapping(mapping: Mapping[str, Any], columns: ColumnSet = STAFF) -> dict[str, str]:
+    """The mapping with our column names spelled as in `columns`; ImportRefused with one sentence if it is wrong."""
     checked: dict[str, str] = {}
     used: dict[str, str] = {}
+    names = columns.ours
     for key, heading in mapping.items():
-        ours = _OURS.get(normalise(key)) if isinstance(key, str) else None
+        ours = names.get(normalise(key)) if isinstance(key, str) else None
         if ours is None:
             raise ImportRefused(f"The mapping names '{str(key)[:40]}', which is not one of the columns "
-                                f"({', '.join(COLUMNS)}).")
+                                f"({', '.join(columns.columns)}).")
         if not isinstance(heading, str) or not normalise(heading):
             raise ImportRefused(f"The mapping for '{ours}' must be the heading of a column in the file, in quotes.")
         if ours in checked:
@@ -81,7 +101,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
-def read_mapping(data: bytes) -> dict[str, str]:
+def read_mapping(data: bytes, columns: ColumnSet = STAFF) -> dict[str, str]:
     """The --mapping JSON file: an object of our column names to the file's headings."""
     if len(data) > MAPPING_MAX_BYTES:
         raise ImportRefused("The mapping file is larger than 64 KB, far more than a mapping needs.")
@@ -97,10 +117,10 @@ def read_mapping(data: bytes) -> dict[str, str]:
     if not isinstance(loaded, dict) or not loaded:
         raise ImportRefused('The mapping file must be a JSON object of our column names to your headings, '
                             'such as {"Area": "Cost Centre", "Pay Band": "Grade"}.')
-    return check_mapping(loaded)
+    return check_mapping(loaded, columns)
 
 
-def _match(row: Row, mapping: Mapping[str, str]) -> Columns | str:
+def _match(row: Row, mapping: Mapping[str, str], columns: ColumnSet = STAFF) -> Columns | str:
     """The columns if this row is the heading row, else the sentence saying why not."""
     cells = ["" if v is None else " ".join(str(v).split()) for v in row]
     where: dict[str, list[int]] = {}  # each heading as normalise() spells it -> its columns
@@ -115,10 +135,11 @@ def _match(row: Row, mapping: Mapping[str, str]) -> Columns | str:
             return f"The file has more than one column headed '{theirs[:40]}': rename one of them."
         index[ours] = found[0]
     taken = set(index.values())
-    for ours in COLUMNS:
+    alias_keys = columns.alias_keys
+    for ours in columns.columns:
         if ours in index:
             continue
-        for alias in _ALIAS_KEYS[ours]:
+        for alias in alias_keys[ours]:
             found = [i for i in where.get(alias, []) if i not in taken]
             if len(found) > 1:
                 return (f"The file has more than one column headed '{cells[found[0]][:40]}': rename one, "
@@ -127,7 +148,7 @@ def _match(row: Row, mapping: Mapping[str, str]) -> Columns | str:
                 index[ours] = found[0]
                 taken.add(found[0])
                 break
-    for ours in REQUIRED:
+    for ours in columns.required:
         if ours not in index:
             return f"The file has no '{ours}' column (or a column mapped to it)."
     return Columns(
@@ -137,7 +158,8 @@ def _match(row: Row, mapping: Mapping[str, str]) -> Columns | str:
     )
 
 
-def find_headings(rows: Iterator[tuple[int, Row]], mapping: Mapping[str, str], *, empty: str) -> Columns:
+def find_headings(rows: Iterator[tuple[int, Row]], mapping: Mapping[str, str], *, empty: str,
+                  columns: ColumnSet = STAFF) -> Columns:
     """Read rows up to and including the heading row (the first of the first 20 non-blank rows that has
     the required columns); refuse, with the reason the first non-blank row gave (or `empty`), when there is none."""
     first_reason: str | None = None
@@ -145,7 +167,7 @@ def find_headings(rows: Iterator[tuple[int, Row]], mapping: Mapping[str, str], *
     for _, row in rows:
         if not any(v is not None and str(v).strip() for v in row):
             continue
-        found = _match(row, mapping)
+        found = _match(row, mapping, columns)
         if isinstance(found, Columns):
             return found
         first_reason = first_reason or found
