@@ -33,6 +33,7 @@ from planner.services import ServiceError, audit
 from planner.services import accounts as service
 from planner.services.passwords import other_organisations
 from planner.services.passwords import reset_password as reset_member_password
+from planner.spreadsheet_safe import spreadsheet_safe
 from planner.web.fields import day, number, record_id, whole_number
 from planner.web.forms import ConfirmForm, MemberForm, PasswordResetForm, RoleForm
 from planner.web.tenancy import current_org, require, scoped_or_404
@@ -334,8 +335,6 @@ def audit_trail() -> tuple[str, int]:
 
 def _csv_lines(rows: Iterable[tuple[AuditEvent, str | None]]) -> Iterator[bytes]:
     """The download a row at a time: a byte order mark (so Excel reads UTF-8), the header, the events."""
-    from planner.imports.objectives import spreadsheet_safe
-
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -28,7 +28,6 @@ from planner.imports.objectives import (
     parse_range,
     read_objectives,
     row_cells,
-    spreadsheet_safe,
     write_objectives_csv,
 )
 from planner.objectives.progress import Measure
@@ -453,11 +452,6 @@ def test_measure_cells() -> None:
     assert measure_cells(Measure("milestone"), current=1, done=True)["current"] == "done"
     assert measure_cells(Measure("none"), current=4) == {"measure": "", "baseline": None, "target": None,
                                                          "current": None, "unit": ""}
-
-
-def test_spreadsheet_safe() -> None:
-    assert [spreadsheet_safe(t) for t in ("=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", "", "'=1")] == [
-        "'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "a=1", "", "'=1"]
 
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).map(
