@@ -21,6 +21,7 @@ from planner.models import (
     User,
     utcnow,
 )
+from planner.objectives.progress import rag_threshold_problems
 from planner.permissions import ROLES
 from planner.services import NotFound, ServiceError, finish
 from planner.services.audit import record
@@ -222,11 +223,8 @@ def update_settings(*, session: Session, organisation: Organisation, suppression
             public_levels = ", ".join(check_public_levels(public_levels, known_level_keys(session, organisation)))
         except ValueError as exc:
             raise ServiceError(str(exc), field="public_levels") from exc
-    for field, value in (("rag_amber_below", rag_amber_below), ("rag_red_below", rag_red_below)):
-        if not 0 < value <= 1:
-            raise ServiceError("A RAG threshold must be a percentage from 1 to 100", field=field)
-    if rag_red_below > rag_amber_below:
-        raise ServiceError("Red below cannot be higher than amber below", field="rag_red_below")
+    for field, message in rag_threshold_problems(rag_amber_below, rag_red_below):
+        raise ServiceError(message, field=f"rag_{field}")
     before = {"suppression_threshold": organisation.suppression_threshold,
               "public_levels": organisation.public_levels,
               "rag_amber_below": organisation.rag_amber_below, "rag_red_below": organisation.rag_red_below}
