@@ -42,7 +42,6 @@ KEEP_LEADING_ROWS = 4  # a long table keeps its heading, header and this many ro
 
 NHS_BLUE = "005EB8"
 NHS_DARK_BLUE = "003087"
-PALE_GREY = "E8EDEE"
 MID_GREY = "AEB7BD"
 RAG_FILLS = {"red": "F4C7C3", "amber": "FFE8A3", "green": "C6E6D0"}
 

@@ -594,11 +594,6 @@ def delete_target(*, session: Session, target: DiversityTarget, actor: User) -> 
     session.commit()
 
 
-def characteristics() -> tuple[Characteristic, ...]:
-    """The characteristics the planner counts (the defaults)."""
-    return CHARACTERISTICS
-
-
 def baseline_diversity(session: Session, strategy: Strategy, organisation: Organisation, *,
                        suppressed: bool = True, audience: Audience | None = None) -> list[dict[str, Any]]:
     """Every stored count as the API lists it, as the audience may see it by the one disclosure rule:
