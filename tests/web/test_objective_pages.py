@@ -22,6 +22,7 @@ from planner.models import CheckIn, Objective, Strategy, User
 from planner.services import objectives as service
 from tests import factories
 from tests.editing import post_form
+from tests.helpers import csv_lines
 
 # --- reading the pages ---------------------------------------------------------------------------------------
 
@@ -157,10 +158,6 @@ def check_ins(db: Session, objective: Objective) -> list[CheckIn]:
 def upload(client: FlaskClient, strategy: Strategy, data: bytes, name: str = "objectives.csv"):  # type: ignore[no-untyped-def]
     return client.post(f"/strategies/{strategy.id}/objectives/import",
                        data={"objectives": (io.BytesIO(data), name)}, content_type="multipart/form-data")
-
-
-def csv_bytes(*lines: str) -> bytes:
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def worked_example(db: Session, strategy: Strategy, actor: User) -> dict[str, Objective]:
@@ -930,7 +927,7 @@ REFUSED = [
 
 
 def refused_file(lines: list[str]) -> bytes:
-    return csv_bytes(HEADER, *lines)
+    return csv_lines(HEADER, *lines)
 
 
 @pytest.fixture
@@ -957,11 +954,11 @@ def test_an_import_with_any_problem_is_refused_through_the_page_and_nothing_is_s
 
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("objectives.csv", b"", "The file is empty."),
-    ("objectives.csv", csv_bytes("ref,title"), "The file has no 'level' column."),
-    ("objectives.csv", csv_bytes("ref,title,level"), "The file has column headings but no objectives."),
+    ("objectives.csv", csv_lines("ref,title"), "The file has no 'level' column."),
+    ("objectives.csv", csv_lines("ref,title,level"), "The file has column headings but no objectives."),
     ("objectives.xlsx", b"PK\x03\x04 not really a workbook", ""),
     # UTF-8 and Windows-1252 lines pasted together: refused, never stored as "SiÃ¢nâ€™s team".
-    ("objectives.csv", csv_bytes("ref,title,level", "T1,Siân’s team,team") + "T2,Rhodri’s team,team\n".encode("cp1252"),
+    ("objectives.csv", csv_lines("ref,title,level", "T1,Siân’s team,team") + "T2,Rhodri’s team,team\n".encode("cp1252"),
      "Line 3 is not UTF-8 text; save the file as CSV UTF-8 and try again."),
 ])
 def test_a_file_that_cannot_be_read_is_refused_with_one_sentence(
@@ -1096,7 +1093,7 @@ def test_a_file_without_a_measure_column_records_current_values_of_stored_object
     signed_in("editor")
     objective = make(db, strategy, "T1", title="Cut the time to hire leaders", measure_kind="target", baseline=20,
                      target=5)
-    response = upload(client, strategy, csv_bytes("ref,title,level,current", "T1,Cut the time to hire leaders,team,8"))
+    response = upload(client, strategy, csv_lines("ref,title,level,current", "T1,Cut the time to hire leaders,team,8"))
     assert response.status_code == 302
     assert [c.value for c in check_ins(db, objective)] == [8.0]
 
