@@ -65,9 +65,9 @@ def loaded_by(code: str, watched: Sequence[str] = WEB_AND_DATABASE) -> list[str]
     return found
 
 
-def beyond_the_standard_library(package: str, files: str = "*.py") -> list[str]:
+def beyond_the_standard_library(package: str, files: str = "*.py", also: Sequence[str] = ()) -> list[str]:
     """Each import statement in a planner package's files (by its dotted name and a file pattern) that reaches
-    outside the standard library and the package itself."""
+    outside the standard library, the package itself and the modules `also` names."""
     found = []
     paths = sorted((ROOT / package.replace(".", "/")).glob(files))
     assert paths, f"no {files} in {package}"
@@ -77,6 +77,6 @@ def beyond_the_standard_library(package: str, files: str = "*.py") -> list[str]:
             if stripped.startswith(("import ", "from ")):
                 module = stripped.split()[1]
                 if not (module.split(".")[0] in sys.stdlib_module_names or module == "__future__"
-                        or module == package or module.startswith(package + ".")):
+                        or module in (package, *also) or module.startswith(package + ".")):
                     found.append(f"{path.name}: {stripped}")
     return found

@@ -56,4 +56,5 @@ def test_importing_the_engine_through_the_app_package_loads_no_web_database_or_w
     ("planner.diversity", "wres.py"),
 ])
 def test_the_rules_use_only_the_standard_library(package: str, files: str) -> None:
-    assert beyond_the_standard_library(package, files) == []
+    # and planner.dates, the one place dates are written as '3 March 2027'
+    assert beyond_the_standard_library(package, files, also=("planner.dates",)) == []

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from planner import steps
+from planner.dates import long_date
 from planner.models import Strategy
 from planner.services import derived
 from planner.services.baseline import BaselineSummary
@@ -164,13 +165,13 @@ def consult_status(session: Session, strategy: Strategy) -> tuple[str, str]:
     tallies = consult.summary(session, strategy)
     open_now = consult.open_consultations(session, strategy, today)
     if open_now:
-        return IN_PROGRESS, (f"{open_now[0].title} is open until {open_now[0].closes_on:%d %B %Y}: "
+        return IN_PROGRESS, (f"{open_now[0].title} is open until {long_date(open_now[0].closes_on)}: "
                              f"{tallies.comments:,} comment{'s' if tallies.comments != 1 else ''} so far")
     if not consultations:
         return IN_PROGRESS, (f"{len(events)} engagement event{'s' if len(events) != 1 else ''} logged; "
                              "open a consultation for comments")
     if not any(consult.status(c, today) == "closed" for c in consultations):
-        return IN_PROGRESS, f"{consultations[-1].title} opens on {consultations[-1].opens_on:%d %B %Y}"
+        return IN_PROGRESS, f"{consultations[-1].title} opens on {long_date(consultations[-1].opens_on)}"
     if tallies.unanswered:
         return IN_PROGRESS, f"{tallies.unanswered:,} comment{'s' if tallies.unanswered != 1 else ''} still to answer"
     return COMPLETED, (f"{tallies.comments:,} comment{'s' if tallies.comments != 1 else ''} answered; "
@@ -179,7 +180,7 @@ def consult_status(session: Session, strategy: Strategy) -> tuple[str, str]:
 
 def approve_status(session: Session, strategy: Strategy) -> tuple[str, str]:
     """Completed once the board has approved a version; in progress while submitted."""
-    from planner.services.versions import long_date, versions_of
+    from planner.services.versions import versions_of
 
     versions = versions_of(session, strategy)
     if strategy.status == "submitted":

@@ -318,10 +318,10 @@ def test_check_ins_are_kept_newest_first_and_progress_uses_the_latest(
         assert response.status_code == 302
     page = get(client, url)
     assert table(page, "history") == [
-        ["30 Sep 2026", "80 leaders", "High", "Corrected"],  # the same date: the one entered last wins
-        ["30 Sep 2026", "100 leaders", "High", "Second quarter"],
-        ["30 Jun 2026", "40 leaders", "High", "First quarter"],
-        ["01 May 2026", "180 leaders", "High", "Entered late for May"],
+        ["30 September 2026", "80 leaders", "High", "Corrected"],  # the same date: the one entered last wins
+        ["30 September 2026", "100 leaders", "High", "Second quarter"],
+        ["30 June 2026", "40 leaders", "High", "First quarter"],
+        ["1 May 2026", "180 leaders", "High", "Entered late for May"],
     ]
     assert summary(page, "Progress") == "40%"  # 80 of 200, not the 180 of May nor the 100 first entered
     assert len(check_ins(db, objective)) == 4
@@ -853,7 +853,7 @@ def test_a_contributor_sees_their_own_objectives_on_my_objectives(
     assert table(page, "my-objectives")[0][3] == "None yet"
     assert check_in(client, strategy, mine, on="2026-10-01", done="yes", note="Held").status_code == 302
     row = table(get(client, f"/strategies/{strategy.id}/objectives/mine"), "my-objectives")[0]
-    assert row[1:] == ["100%", "Green", "01 Oct 2026"]
+    assert row[1:] == ["100%", "Green", "1 October 2026"]
 
 
 # --- alignment -----------------------------------------------------------------------------------------------
@@ -1129,3 +1129,13 @@ def test_the_download_imports_again_to_the_same_cascade(
 
     assert upload(client, copy, download).status_code == 302
     assert cascade_of(copy) == original
+
+
+def test_dates_on_the_page_are_written_one_way(client: FlaskClient, db: Session, strategy: Strategy,
+                                               signed_in) -> None:  # type: ignore[no-untyped-def]
+    # The page once wrote its own dates ('01 Apr 2026'); every page now uses the long_date filter.
+    signed_in("viewer")
+    objective = make(db, strategy, "T1", start="2026-04-01", due="2027-03-05")
+    page = get(client, f"/strategies/{strategy.id}/objectives/{objective.id}")
+    assert "1 April 2026 to 5 March 2027" in page
+    assert "01 Apr" not in page and "05 Mar" not in page
