@@ -27,8 +27,9 @@ from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.models import ROLE_NAMES, AuditEvent, Membership, User
+from planner.models import AuditEvent, Membership, User
 from planner.objectives.progress import RAG_THRESHOLD_LABELS, rag_threshold_problems
+from planner.permissions import ROLE_NAMES
 from planner.security import keep_session
 from planner.services import ServiceError, audit
 from planner.services import accounts as service
@@ -73,7 +74,7 @@ def add_member() -> str | Response:
             get_session().rollback()
             attach_error(form, exc)
         else:
-            flash(f"{form.email.data} added as {ROLE_NAMES[form.role.data or 'viewer']}.", "success")
+            flash(f"{form.email.data} added as {ROLE_NAMES[str(form.role.data)]}.", "success")
             return redirect(url_for("admin.members"))
     return render_template("admin/member_form.html", form=form)
 
