@@ -19,6 +19,7 @@ from planner.diversity.characteristics import CHARACTERISTICS, Characteristic, c
 from planner.diversity.disclosure import INTERNAL, PUBLISHED, Audience, Disclosure, disclosure
 from planner.diversity.suppression import SuppressedTable, share
 from planner.forecast import SpecError, forecast
+from planner.forecast.target_checks import FIELD_WORDS, target_problems
 from planner.models import (
     Benchmark,
     DiversityCount,
@@ -548,24 +549,12 @@ def save_target(*, session: Session, strategy: Strategy, values: Mapping[str, An
     level_id = values.get("level_id")
     if level_id is not None and level_id not in {lv.id for lv in levels_of(session, strategy)}:
         raise ServiceError("Choose a level of this strategy", field="level_id")
-    share_value = float(values["target_share"])
-    if not 0 <= share_value <= 1:
-        raise ServiceError("The target share must be from 0% to 100%", field="target_share")
-    year = int(values["target_year"])
-    end_year = strategy.start_year + strategy.horizon
-    if not strategy.start_year < year <= end_year:
-        raise ServiceError(f"The target year must be from {strategy.start_year + 1} to {end_year}",
-                           field="target_year")
-    ratio = float(values.get("leaver_rate_ratio") or 1.0)
-    if ratio < 0:
-        raise ServiceError("The leaver rate ratio cannot be negative", field="leaver_rate_ratio")
-    current = values.get("current_appointment_share")
-    if current is not None and not 0 <= float(current) <= 1:
-        raise ServiceError("The current share of appointments must be from 0% to 100%",
-                           field="current_appointment_share")
-    pipeline = values.get("pipeline_share")
-    if pipeline is not None and not 0 <= float(pipeline) <= 1:
-        raise ServiceError("The group's share of the pool must be from 0% to 100%", field="pipeline_share")
+    typed = {key: None if values.get(key) is None else float(values[key]) for key in FIELD_WORDS}
+    typed["leaver_rate_ratio"] = float(values.get("leaver_rate_ratio") or 1.0)
+    for key, message in target_problems(typed, start_year=strategy.start_year, horizon=strategy.horizon):
+        raise ServiceError(message, field=key)  # the engine's rule (parse_targets), in the form's words
+    share_value, year, ratio = float(values["target_share"]), int(values["target_year"]), typed["leaver_rate_ratio"]
+    current, pipeline = typed["current_appointment_share"], typed["pipeline_share"]
     row = target or DiversityTarget(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
                                     characteristic=char.key, group_key="", target_share=0, target_year=year)
     row.characteristic, row.group_key, row.level_id = char.key, str(values["group_key"]), level_id
