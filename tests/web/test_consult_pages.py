@@ -446,11 +446,11 @@ def test_the_task_list_follows_the_consultation(client: FlaskClient, db: Session
     assert task(client, strategy)[0] == "Not started"
     consultation = make(db, strategy)
     said = add(db, consultation)
-    assert task(client, strategy) == (
-        "In progress", f"Draft strategy is open until {long_date(consultation.closes_on)}: 1 comment so far")
+    assert task(client, strategy) == ("In progress", f"The consultation 'Draft strategy' is still open (it closes on "
+                                                     f"{long_date(consultation.closes_on)}) (and 2 more things to do)")
     actor = factories.make_member(db, org, role="editor")
     service.close_consultation(session=db, consultation=consultation, actor=actor, today=TODAY)
-    assert task(client, strategy) == ("In progress", "1 comment still to answer")
+    assert task(client, strategy) == ("In progress", "1 comment still to answer (and 1 more thing to do)")
     service.respond(session=db, comment=said, response="Thanks", changed_strategy=True, themes=[], actor=actor)
     # Every comment answered, but patients and the public not yet heard: the step is not complete, and says why.
     assert task(client, strategy) == ("In progress", "No consultation with patients and the public is recorded")

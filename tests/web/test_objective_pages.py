@@ -235,12 +235,15 @@ def test_an_empty_cascade_says_so_and_offers_editors_the_add_button(
 
 @pytest.mark.parametrize(("objectives", "status", "hint"), [
     ([], "Not started", "Cascade the vision"),
-    ([{"ref": "S1", "level": "strategic"}], "In progress", "1 objectives; 1 not yet SMART"),
+    ([{"ref": "S1", "level": "strategic"}], "In progress", "1 objective failing the SMART check: S1"),
     ([{"ref": "S1", "level": "strategic", "measure_kind": "milestone", "link_kind": "vision", "due": "2031-03-31"},
       {"ref": "T1", "level": "team", "measure_kind": "milestone", "parent": "S1"}], "Completed",
      "2 objectives, all SMART"),
     ([{"ref": "S1", "level": "strategic", "measure_kind": "milestone", "link_kind": "vision", "due": "2031-03-31"}],
-     "In progress", "1 objectives, none yet for teams or individuals"),
+     "In progress", "Strategic objectives reaching no team or individual: S1"),
+    # Without a strategic objective, an area's objective has nothing to align with: it fails the SMART check.
+    ([{"ref": "A1", "level": "area", "measure_kind": "milestone", "due": "2031-03-31"}],
+     "In progress", "1 objective failing the SMART check: A1"),
 ])
 def test_the_task_list_tracks_the_objectives_step(client: FlaskClient, db: Session, strategy: Strategy, signed_in,  # type: ignore[no-untyped-def]
                                                   objectives: list[dict[str, str]], status: str, hint: str) -> None:
