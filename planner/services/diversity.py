@@ -350,7 +350,6 @@ class TargetOutcome:
     target: DiversityTarget
     level_name: str
     group_name: str
-    characteristic_name: str
     baseline_count: int
     in_post: float
     result: dict[str, Any] | None
@@ -450,7 +449,7 @@ def default_pool_sentence(session: Session, strategy: Strategy, organisation: Or
     level = next((lv for lv in levels if lv.id == target.level_id), None)
     char = named(session, organisation.id, target.characteristic)  # type: ignore[arg-type]
     group_name = next((g.name for g in char.groups if g.key == target.group_key), target.group_key)
-    outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, char.name, 0, 0.0, None)
+    outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, 0, 0.0, None)
     shown = representation(session, strategy, organisation, char.key)
     _set_pool(outcome, levels, level, representation(session, strategy, organisation, char.key, suppressed=False),
               shown.table)
@@ -488,7 +487,7 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario, *,
         level_key = level.key if level else "all"
         count = _group_count(session, strategy, target, levels, area_ids)
         in_post = sum(x["leaders"].get(level_key, 0) if level else sum(x["leaders"].values()) for x in spec["areas"])
-        outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, char.name, count,
+        outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, count,
                                 float(in_post), None)
         # Withheld wherever the representation withholds the group's count at that level; for all
         # leaders, wherever it withholds it at any level (the sum would give the withheld one away).
