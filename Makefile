@@ -32,10 +32,11 @@ test: setup
 bench: setup
 	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)
 
-## lint: ruff and the strict type check of the engine
+## lint: ruff, the strict type check of the engine, and the import contracts of docs/design.md (pyproject.toml)
 lint: setup
 	$(BIN)/ruff check planner tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

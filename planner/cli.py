@@ -738,6 +738,7 @@ def serve(host: str, port: int | None, worker: bool) -> None:
     """Run the development server (use gunicorn in production)."""
     from planner import create_app
     from planner.config import ConfigError
+    from planner.permissions import allowed
     from planner.services.demo import demo_logins
 
     port = port or int(os.environ.get("PORT", 5000))
@@ -748,7 +749,7 @@ def serve(host: str, port: int | None, worker: bool) -> None:
     click.echo(f"\n  Collective Leadership Strategy Planner: http://{host}:{port}/")
     try:
         email, password, _role = next(
-            (e, p, r) for e, p, r in demo_logins() if r == "admin"
+            (e, p, r) for e, p, r in demo_logins() if allowed(r, "members.manage")
         )
         click.echo(f"  Demo sign-in: {email} / {password}  (other roles: see data/demo/organisation.json)\n")
     except (OSError, StopIteration):

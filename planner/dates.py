@@ -11,3 +11,10 @@ def long_date(value: date | datetime | str | None) -> str:
         return "–"
     day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
     return f"{day.day} {day:%B %Y}"
+
+
+def date_time(value: datetime | None) -> str:
+    """'12 March 2027, 09:05' (the 24-hour clock, in the time zone the value is in); '–' for none."""
+    if value is None:
+        return "–"
+    return f"{long_date(value)}, {value:%H:%M}"

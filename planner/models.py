@@ -10,14 +10,6 @@ from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint, event
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
-ROLE_NAMES = {
-    "admin": "Administrator",
-    "editor": "Editor (board secretary)",
-    "planner": "Planner (HR workforce planner)",
-    "contributor": "Contributor",
-    "viewer": "Viewer (board member)",
-}
-
 
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime (SQLModel stores and returns datetimes in UTC)."""

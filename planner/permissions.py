@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 ROLES = ("admin", "editor", "planner", "contributor", "viewer")
+ROLE_NAMES = {
+    "admin": "Administrator",
+    "editor": "Editor (board secretary)",
+    "planner": "Planner (HR workforce planner)",
+    "contributor": "Contributor",
+    "viewer": "Viewer (board member)",
+}
 ALL_ROLES = frozenset(ROLES)
 EDITORS = frozenset({"admin", "editor"})
 DRAFTERS = frozenset({"admin", "editor", "planner"})
@@ -17,6 +24,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "diversity.edit": DRAFTERS,
     "competencies.edit": DRAFTERS,
     "objectives.manage": EDITORS,
+    # Progress check-ins: on any objective, or (contributors) on the ones they own.
+    "objectives.check_in": EDITORS,
+    "objectives.check_in_own": frozenset({"contributor"}),
     "surveys.manage": EDITORS | {"planner"},
     # Exact diversity counts: on screen, clearly labelled, and in packs and papers for a Part 2 meeting
     # (planner.diversity.disclosure's internal audience).
@@ -33,6 +43,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Who starts on "My objectives" rather than the list of strategies: people who mostly report progress.
+STARTS_ON_MY_OBJECTIVES = frozenset({"contributor"})
+
+
 def allowed(role: str | None, permission: str) -> bool:
     """Whether a role holds a permission (no role holds nothing)."""
     return role is not None and role in PERMISSIONS[permission]
+
+
+def holders(permission: str) -> frozenset[str]:
+    """The roles that hold a permission."""
+    return PERMISSIONS[permission]
+
+
+def may_check_in(role: str | None, *, owns: bool) -> bool:
+    """Whether someone with this role may record progress on an objective (`owns`: they are its owner)."""
+    return allowed(role, "objectives.check_in") or (owns and allowed(role, "objectives.check_in_own"))
+
+
+def starts_on_my_objectives(role: str | None) -> bool:
+    """Whether someone with this role lands on "My objectives" when they sign in."""
+    return role in STARTS_ON_MY_OBJECTIVES

@@ -43,18 +43,19 @@ def step(key: str) -> Step:
     return BY_KEY[key]
 
 
-def status(own: str, lacking: Sequence[str]) -> str:
-    """A step's status: its own reading of its data, but never Completed while anything is lacking
-    (what it lacks for the board is what it lacks for the task list)."""
-    if own == COMPLETED and lacking:
-        return IN_PROGRESS
-    return own
+def status(started: bool, lacking: Sequence[str]) -> str:
+    """The one definition of a step being done: Not started until it has anything, Completed once it has
+    and the completeness check finds nothing lacking for it (what it lacks for the board is what it lacks
+    for the task list), In progress in between."""
+    if not started:
+        return NOT_STARTED
+    return IN_PROGRESS if lacking else COMPLETED
 
 
-def hint(own: str, own_hint: str, lacking: Sequence[str]) -> str:
-    """What the task list says under a step: its own words, except where it would have read Completed
-    but lacks something: then the first thing it lacks, and how many more."""
-    if own != COMPLETED or not lacking:
+def hint(started: bool, own_hint: str, lacking: Sequence[str]) -> str:
+    """What the task list says under a step: its own words (what to do first, or what it holds), except
+    while it lacks something: then the first thing it lacks, and how many more."""
+    if not started or not lacking:
         return own_hint
     more = len(lacking) - 1
     return lacking[0] + (f" (and {more} more thing{'s' if more != 1 else ''} to do)" if more else "")

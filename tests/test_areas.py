@@ -133,16 +133,3 @@ def test_roll_up_does_not_change_the_figures_it_was_given():
     own = {3: {"staff": 100}, 5: {"staff": 7}}
     roll_up(TRUST, own)
     assert own == {3: {"staff": 100}, 5: {"staff": 7}}
-
-
-def test_the_tree_module_needs_no_database():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, planner.areas; "
-        "bad = [m for m in ('sqlmodel', 'sqlalchemy') if m in sys.modules]; "
-        "print(','.join(bad))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == ""

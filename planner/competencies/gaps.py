@@ -102,44 +102,6 @@ def gaps(
     return result
 
 
-def rollup(
-    assessed: Mapping[tuple[str, str, str], Counts], tree_children: Mapping[str, Sequence[str]]
-) -> dict[tuple[str, str, str], dict[int, int]]:
-    """Each area's counts plus those of every area beneath it in the tree (area -> child areas).
-
-    Returns an entry for every area and (level, competency) with at least one assessment at or
-    below it. Raises ValueError when the tree has a cycle.
-    """
-    own: dict[str, dict[tuple[str, str], dict[int, int]]] = {}
-    for (area, level, competency), counts in assessed.items():
-        _check_counts(counts)
-        target = own.setdefault(area, {}).setdefault((level, competency), {})
-        for step, leaders in counts.items():
-            target[step] = target.get(step, 0) + leaders
-
-    done: dict[str, dict[tuple[str, str], dict[int, int]]] = {}
-
-    def visit(area: str, path: tuple[str, ...]) -> dict[tuple[str, str], dict[int, int]]:
-        if area in path:
-            raise ValueError(f"The area tree has a cycle: {' > '.join((*path, area))}.")
-        if area in done:
-            return done[area]
-        combined = {pair: dict(counts) for pair, counts in own.get(area, {}).items()}
-        for child in tree_children.get(area, ()):
-            for pair, counts in visit(child, (*path, area)).items():
-                target = combined.setdefault(pair, {})
-                for step, leaders in counts.items():
-                    target[step] = target.get(step, 0) + leaders
-        done[area] = combined
-        return combined
-
-    result: dict[tuple[str, str, str], dict[int, int]] = {}
-    for area in [*tree_children, *own]:
-        for (level, competency), counts in visit(area, ()).items():
-            result[(area, level, competency)] = counts
-    return result
-
-
 @dataclass(frozen=True)
 class Intervention:
     """A development offer in the plan: how many places a year, at what cost, developing what, for whom, when."""

@@ -23,12 +23,12 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.spreadsheet_safe import runs_as_formula
+
 # The most characters an Excel cell holds; longer text is split over the Long text sheet.
 CELL_LIMIT = 32_767
 # Control characters Excel cannot store (tab, line feed and carriage return are allowed).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# A cell starting with one of these is read as a formula (or DDE call) by spreadsheet programs.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 LONG_TEXT_SHEET = "Long text"
 WIDEST = 60  # characters: a text column grows to fit its entries up to this width, then wraps
 
@@ -42,7 +42,6 @@ KEEP_LEADING_ROWS = 4  # a long table keeps its heading, header and this many ro
 
 NHS_BLUE = "005EB8"
 NHS_DARK_BLUE = "003087"
-PALE_GREY = "E8EDEE"
 MID_GREY = "AEB7BD"
 RAG_FILLS = {"red": "F4C7C3", "amber": "FFE8A3", "green": "C6E6D0"}
 
@@ -258,7 +257,7 @@ class Book:
         # within a cell's length. Stored as text: never a formula, whatever the text starts with.
         cell._value = text  # noqa: SLF001
         cell.data_type = "s"
-        if text.startswith(FORMULA_START):
+        if runs_as_formula(text):
             cell.quotePrefix = True
 
     def heading(self, ws: Worksheet, row: int, text: str, style: str = "Pack heading") -> int:

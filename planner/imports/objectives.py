@@ -35,10 +35,11 @@ from planner.imports.staff import RowProblem
 from planner.imports.values import AreaLookup, cell_text, parse_date, parse_yes_no, shown
 from planner.objectives.progress import CONFIDENCE, LEVELS, REF_PATTERN, Measure
 from planner.objectives.tree import find_cycles
+from planner.spreadsheet_safe import spreadsheet_safe, unquoted
 
 __all__ = [
     "COLUMNS", "KINDS", "MAX_OBJECTIVES", "ObjectiveRow", "ObjectivesResult", "measure_cells", "read_objectives",
-    "row_cells", "spreadsheet_safe", "write_objectives_csv",
+    "row_cells", "write_objectives_csv",
 ]
 
 COLUMNS = ("ref", "parent_ref", "title", "level", "area", "owner", "measure", "baseline", "target", "current",
@@ -57,7 +58,6 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "current": ("current", "currentvalue"), "unit": ("unit",), "start": ("start", "startdate"),
     "due": ("due", "duedate"), "weight": ("weight",), "confidence": ("confidence",),
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MEASURE_WORDS = {
     "": "none", "none": "none", "target": "target", "baselinetotarget": "target", "range": "range",
     "keepwithinarange": "range", "withinrange": "range", "milestone": "milestone", "baseline": "baseline",
@@ -121,10 +121,7 @@ class ObjectivesResult:
 
 def _text(value: object) -> str:
     """A cell as text, on one line; a quote put before = + - @ by our own download is taken off again."""
-    text = cell_text(value)
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
-        text = text[1:]
-    return " ".join(text.split())
+    return " ".join(unquoted(cell_text(value)).split())
 
 
 def _key(ref: str) -> str:
@@ -469,12 +466,6 @@ def read_objectives(
 
 
 # The download -------------------------------------------------------------------------------------------
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet program will show as text: a single quote goes before text beginning with
-    = + - @, a tab or a carriage return (the reader takes it off again)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _number_text(value: float) -> str:

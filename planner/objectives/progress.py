@@ -38,6 +38,7 @@ __all__ = [
     "Measure",
     "Node",
     "NodeId",
+    "RAG_THRESHOLD_LABELS",
     "RagThresholds",
     "direction",
     "expected_share",
@@ -45,6 +46,7 @@ __all__ = [
     "own_progress",
     "rag",
     "rag_rule",
+    "rag_threshold_problems",
     "rag_shown",
     "rolled_up",
 ]
@@ -208,6 +210,24 @@ def rolled_up(nodes: Sequence[Node]) -> dict[NodeId, float | None]:
     return {node.id: progress[node.id] for node in nodes}
 
 
+# The settings page's names for the two thresholds, by field.
+RAG_THRESHOLD_LABELS = {"amber_below": "Amber below", "red_below": "Red below"}
+
+
+def rag_threshold_problems(amber_below: float, red_below: float) -> list[tuple[str, str]]:
+    """What is wrong with a pair of RAG thresholds (shares of the progress expected, above 0 and up to 1),
+    as (field, message) pairs naming the settings page's fields; empty when they are fine. The one rule:
+    the settings page, the service that stores them and RagThresholds all ask it."""
+    problems = []
+    for field, value in (("amber_below", amber_below), ("red_below", red_below)):
+        if (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+                or not 0 < value <= 1):
+            problems.append((field, f"{RAG_THRESHOLD_LABELS[field]} must be a percentage above 0 and up to 100"))
+    if not problems and red_below > amber_below:
+        problems.append(("red_below", "Red below cannot be higher than amber below"))
+    return problems
+
+
 @dataclass(frozen=True)
 class RagThresholds:
     """RAG bands on progress / expected progress: red below `red_below`, amber below `amber_below`,
@@ -217,11 +237,9 @@ class RagThresholds:
     red_below: float = 0.7
 
     def __post_init__(self) -> None:
-        _check_number(self.amber_below, "The amber threshold")
-        _check_number(self.red_below, "The red threshold")
-        if not 0 <= self.red_below <= self.amber_below:
-            raise ValueError("The red threshold must be from 0 up to the amber threshold "
-                             f"(red {self.red_below}, amber {self.amber_below}).")
+        problems = rag_threshold_problems(self.amber_below, self.red_below)
+        if problems:
+            raise ValueError(f"{problems[0][1]} (red {self.red_below!r}, amber {self.amber_below!r}).")
 
 
 _TOLERANCE = 1e-9  # so that 0.45 / 0.5 counts as exactly 0.9 whatever the floating point says

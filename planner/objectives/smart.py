@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from planner.dates import long_date
 from planner.objectives.progress import CONFIDENCE, LEVELS, Measure
 
 __all__ = ["LETTERS", "TITLE_MAX_WORDS", "TITLE_MIN_WORDS", "SmartResult", "smart_check", "title_words"]
@@ -57,9 +58,6 @@ def title_words(title: str) -> int:
     """How many words a title has: runs of non-space characters with at least one letter or digit."""
     return sum(1 for word in title.split() if _WORD.search(word))
 
-
-def _day(when: date) -> str:
-    return f"{when.day} {when:%B %Y}"
 
 
 def _specific(title: str, owner: str | None) -> str | None:
@@ -118,8 +116,8 @@ def _time_bound(start: date | None, due: date | None, period_start: date, period
     if due <= start:
         return "Time-bound: set a due date after the start date."
     if not period_start <= due <= period_end:
-        return (f"Time-bound: set a due date inside the strategy's period, {_day(period_start)} to "
-                f"{_day(period_end)}.")
+        return (f"Time-bound: set a due date inside the strategy's period, {long_date(period_start)} to "
+                f"{long_date(period_end)}.")
     return None
 
 

@@ -21,7 +21,8 @@ from planner.models import (
     User,
     utcnow,
 )
-from planner.permissions import ROLES
+from planner.objectives.progress import rag_threshold_problems
+from planner.permissions import ROLES, allowed, holders
 from planner.services import NotFound, ServiceError, finish
 from planner.services.audit import record
 from planner.services.passwords import check_password, end_sessions, hash_password
@@ -142,7 +143,8 @@ def add_member(
 def _admin_count(session: Session, organisation_id: int) -> int:
     return session.exec(
         select(func.count()).select_from(Membership).where(
-            Membership.organisation_id == organisation_id, Membership.role == "admin"
+            Membership.organisation_id == organisation_id,
+            col(Membership.role).in_(holders("members.manage")),
         )
     ).one()
 
@@ -150,7 +152,7 @@ def _admin_count(session: Session, organisation_id: int) -> int:
 def change_role(*, session: Session, membership: Membership, role: str, actor: User) -> None:
     """Change a member's role, keeping at least one administrator."""
     _check_role(role)
-    if membership.role == "admin" and role != "admin" and _admin_count(
+    if allowed(membership.role, "members.manage") and not allowed(role, "members.manage") and _admin_count(
         session, membership.organisation_id
     ) <= 1:
         raise ServiceError("An organisation needs at least one administrator", field="role")
@@ -166,7 +168,7 @@ def change_role(*, session: Session, membership: Membership, role: str, actor: U
 
 def remove_member(*, session: Session, membership: Membership, actor: User) -> None:
     """Remove a person from the organisation (their account and other memberships remain)."""
-    if membership.role == "admin" and _admin_count(session, membership.organisation_id) <= 1:
+    if allowed(membership.role, "members.manage") and _admin_count(session, membership.organisation_id) <= 1:
         raise ServiceError("An organisation needs at least one administrator")
     # Their tokens for this organisation stop working with the membership.
     for token in session.exec(
@@ -222,11 +224,8 @@ def update_settings(*, session: Session, organisation: Organisation, suppression
             public_levels = ", ".join(check_public_levels(public_levels, known_level_keys(session, organisation)))
         except ValueError as exc:
             raise ServiceError(str(exc), field="public_levels") from exc
-    for field, value in (("rag_amber_below", rag_amber_below), ("rag_red_below", rag_red_below)):
-        if not 0 < value <= 1:
-            raise ServiceError("A RAG threshold must be a percentage from 1 to 100", field=field)
-    if rag_red_below > rag_amber_below:
-        raise ServiceError("Red below cannot be higher than amber below", field="rag_red_below")
+    for field, message in rag_threshold_problems(rag_amber_below, rag_red_below):
+        raise ServiceError(message, field=f"rag_{field}")
     before = {"suppression_threshold": organisation.suppression_threshold,
               "public_levels": organisation.public_levels,
               "rag_amber_below": organisation.rag_amber_below, "rag_red_below": organisation.rag_red_below}

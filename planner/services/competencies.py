@@ -33,7 +33,6 @@ from planner.services.audit import record
 from planner.services.editing import check_version, claim_counter, commit_checked
 from planner.services.structure import areas_of, levels_of
 
-KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 KINDS = ("generic", "role-specific")
 OWN_FRAMEWORK = "own"
 GAP_CACHE = "competency_gaps"  # key in session.info while reusing_gaps is in force

@@ -151,11 +151,20 @@ def _consult(session: Session, strategy: Strategy, today: date) -> list[Item]:
     from planner.services import consultation
 
     items = []
-    if not consultation.patient_voice_recorded(session, strategy):
-        items.append(Item("consult", "No consultation with patients and the public is recorded"))
-    for open_one in consultation.open_consultations(session, strategy, today):
+    consultations = consultation.consultations_of(session, strategy)
+    open_now = consultation.open_consultations(session, strategy, today)
+    for open_one in open_now:
         items.append(Item("consult", f"The consultation '{open_one.title}' is still open (it closes on "
                                      f"{long_date(open_one.closes_on)})"))
+    if not open_now and not any(consultation.status(c, today) == "closed" for c in consultations):
+        items.append(Item("consult", f"The consultation '{consultations[-1].title}' opens on "
+                                     f"{long_date(consultations[-1].opens_on)}" if consultations
+                      else "No consultation has taken comments yet"))
+    unanswered = consultation.summary(session, strategy).unanswered
+    if unanswered:
+        items.append(Item("consult", f"{_plural(unanswered, 'comment')} still to answer"))
+    if not consultation.patient_voice_recorded(session, strategy):
+        items.append(Item("consult", "No consultation with patients and the public is recorded"))
     return items
 
 

@@ -49,7 +49,6 @@ FORMATS = {
     "board_development": "Board development session",
     "other": "Other",
 }
-STATUS_NAMES = {"not_yet_open": "Not yet open", "open": "Open", "closed": "Closed"}
 
 MAX_TITLE = 200
 MAX_BODY = 5_000

@@ -19,6 +19,7 @@ from planner.diversity.characteristics import CHARACTERISTICS, Characteristic, c
 from planner.diversity.disclosure import INTERNAL, PUBLISHED, Audience, Disclosure, disclosure
 from planner.diversity.suppression import SuppressedTable, share
 from planner.forecast import SpecError, forecast
+from planner.forecast.target_checks import FIELD_WORDS, target_problems
 from planner.models import (
     Benchmark,
     DiversityCount,
@@ -349,7 +350,6 @@ class TargetOutcome:
     target: DiversityTarget
     level_name: str
     group_name: str
-    characteristic_name: str
     baseline_count: int
     in_post: float
     result: dict[str, Any] | None
@@ -449,7 +449,7 @@ def default_pool_sentence(session: Session, strategy: Strategy, organisation: Or
     level = next((lv for lv in levels if lv.id == target.level_id), None)
     char = named(session, organisation.id, target.characteristic)  # type: ignore[arg-type]
     group_name = next((g.name for g in char.groups if g.key == target.group_key), target.group_key)
-    outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, char.name, 0, 0.0, None)
+    outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, 0, 0.0, None)
     shown = representation(session, strategy, organisation, char.key)
     _set_pool(outcome, levels, level, representation(session, strategy, organisation, char.key, suppressed=False),
               shown.table)
@@ -487,7 +487,7 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario, *,
         level_key = level.key if level else "all"
         count = _group_count(session, strategy, target, levels, area_ids)
         in_post = sum(x["leaders"].get(level_key, 0) if level else sum(x["leaders"].values()) for x in spec["areas"])
-        outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, char.name, count,
+        outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, count,
                                 float(in_post), None)
         # Withheld wherever the representation withholds the group's count at that level; for all
         # leaders, wherever it withholds it at any level (the sum would give the withheld one away).
@@ -548,24 +548,12 @@ def save_target(*, session: Session, strategy: Strategy, values: Mapping[str, An
     level_id = values.get("level_id")
     if level_id is not None and level_id not in {lv.id for lv in levels_of(session, strategy)}:
         raise ServiceError("Choose a level of this strategy", field="level_id")
-    share_value = float(values["target_share"])
-    if not 0 <= share_value <= 1:
-        raise ServiceError("The target share must be from 0% to 100%", field="target_share")
-    year = int(values["target_year"])
-    end_year = strategy.start_year + strategy.horizon
-    if not strategy.start_year < year <= end_year:
-        raise ServiceError(f"The target year must be from {strategy.start_year + 1} to {end_year}",
-                           field="target_year")
-    ratio = float(values.get("leaver_rate_ratio") or 1.0)
-    if ratio < 0:
-        raise ServiceError("The leaver rate ratio cannot be negative", field="leaver_rate_ratio")
-    current = values.get("current_appointment_share")
-    if current is not None and not 0 <= float(current) <= 1:
-        raise ServiceError("The current share of appointments must be from 0% to 100%",
-                           field="current_appointment_share")
-    pipeline = values.get("pipeline_share")
-    if pipeline is not None and not 0 <= float(pipeline) <= 1:
-        raise ServiceError("The group's share of the pool must be from 0% to 100%", field="pipeline_share")
+    typed = {key: None if values.get(key) is None else float(values[key]) for key in FIELD_WORDS}
+    typed["leaver_rate_ratio"] = float(values.get("leaver_rate_ratio") or 1.0)
+    for key, message in target_problems(typed, start_year=strategy.start_year, horizon=strategy.horizon):
+        raise ServiceError(message, field=key)  # the engine's rule (parse_targets), in the form's words
+    share_value, year, ratio = float(values["target_share"]), int(values["target_year"]), typed["leaver_rate_ratio"]
+    current, pipeline = typed["current_appointment_share"], typed["pipeline_share"]
     row = target or DiversityTarget(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
                                     characteristic=char.key, group_key="", target_share=0, target_year=year)
     row.characteristic, row.group_key, row.level_id = char.key, str(values["group_key"]), level_id
@@ -592,11 +580,6 @@ def delete_target(*, session: Session, target: DiversityTarget, actor: User) -> 
                     "target_year": target.target_year})
     session.delete(target)
     session.commit()
-
-
-def characteristics() -> tuple[Characteristic, ...]:
-    """The characteristics the planner counts (the defaults)."""
-    return CHARACTERISTICS
 
 
 def baseline_diversity(session: Session, strategy: Strategy, organisation: Organisation, *,

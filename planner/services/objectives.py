@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from planner import permissions
 from planner.models import Area, CheckIn, Objective, Organisation, Strategy, User, utcnow
 from planner.objectives import progress as calc
 from planner.objectives.health import HEALTH_RULE, BelowHealth, TierHealth, below_health, tier_counts, weighted_progress
@@ -391,10 +392,8 @@ def save_objective(*, session: Session, strategy: Strategy, values: Mapping[str,
 
 
 def may_check_in(objective: Objective, user: User, role: str | None) -> bool:
-    """Editors (and admins) check in on any objective; contributors on the ones they own only."""
-    if role in ("admin", "editor"):
-        return True
-    return role == "contributor" and objective.owner_user_id == user.id
+    """Whether this user, with this role, may record progress on the objective (planner.permissions)."""
+    return permissions.may_check_in(role, owns=objective.owner_user_id == user.id)
 
 
 def add_check_in(*, session: Session, objective: Objective, on: date, value: float | None, done: bool,

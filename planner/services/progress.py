@@ -1,5 +1,5 @@
-"""The strategy's task list: each step of the journey (planner.steps) with a status computed from its
-data, never Completed while the strategy's completeness check finds it lacking something."""
+"""The strategy's task list: each step of the journey (planner.steps) with its status by planner.steps' one
+rule: started from its own data, Completed when the strategy's completeness check finds it lacking nothing."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from planner import steps
+from planner.dates import long_date
 from planner.models import Strategy
 from planner.services import derived
 from planner.services.baseline import BaselineSummary, summarise
 from planner.services.completeness import Item
-from planner.services.structure import bands_by_level
 from planner.steps import COMPLETED, IN_PROGRESS, NOT_STARTED
 
 
@@ -28,57 +28,51 @@ class Task:
     hint: str
 
 
-def scope_status(strategy: Strategy) -> tuple[str, str]:
-    """Completed once vision, mission, values and owner are all written."""
-    missing = [name for name in ("vision", "mission", "values", "owner") if not getattr(strategy, name).strip()]
-    if not missing:
-        return COMPLETED, "Title, period, vision, mission, values and owner"
-    return IN_PROGRESS, "Still to add: " + ", ".join(missing)
+# Each step's own reading of its data: whether it has been started, and the words under it when it has not
+# been (what to do first) or when nothing is lacking (what it holds). Whether it is done is planner.steps'
+# one rule over the completeness check's items; while it lacks something, the task list says what.
+Reading = tuple[bool, str]
 
 
-def structure_status(session: Session, strategy: Strategy, summary: BaselineSummary) -> tuple[str, str]:
-    """Completed with at least one area and every level mapped to a band."""
+def scope_status(strategy: Strategy) -> Reading:
+    """Always started (the strategy has a title and period); what it holds."""
+    return True, "Title, period, vision, mission, values and owner"
+
+
+def structure_status(summary: BaselineSummary) -> Reading:
+    """Started with an area."""
     if not summary.areas:
-        return NOT_STARTED, "Add the divisions, directorates and services that hold leaders"
-    bands = bands_by_level(session, strategy)
-    unmapped = [lv.name for lv in summary.levels if not bands.get(lv.id)]  # type: ignore[arg-type]
-    if unmapped:
-        return IN_PROGRESS, "Levels without bands: " + ", ".join(unmapped)
-    return COMPLETED, f"{len(summary.areas)} areas, {len(summary.levels)} leadership levels"
+        return False, "Add the divisions, directorates and services that hold leaders"
+    return True, f"{len(summary.areas)} areas, {len(summary.levels)} leadership levels"
 
 
-def baseline_status(summary: BaselineSummary) -> tuple[str, str]:
-    """Completed when every area without sub-areas has a staff headcount."""
+def baseline_status(summary: BaselineSummary) -> Reading:
+    """Started with figures for an area."""
     if not summary.areas or summary.areas_with_figures == 0:
-        return NOT_STARTED, "Staff and leaders in post for each area"
-    missing = [a for a in summary.areas if a.id in summary.leaf_ids and not (
-        summary.own.get(a.id) and summary.own[a.id].staff  # type: ignore[index]
-    )]
-    if missing:
-        return IN_PROGRESS, f"{len(missing)} area{'s' if len(missing) != 1 else ''} still without a staff headcount"
+        return False, "Staff and leaders in post for each area"
     staff = int(summary.totals.get("staff", 0))
-    return COMPLETED, f"{staff:,} staff and {int(summary.leaders_total()):,} leaders in post"
+    return True, f"{staff:,} staff and {int(summary.leaders_total()):,} leaders in post"
 
 
-def forecast_status(session: Session, strategy: Strategy) -> tuple[str, str]:
-    """Completed once a scenario forecasts without problems."""
+def forecast_status(session: Session, strategy: Strategy) -> Reading:
+    """Started with a scenario; what the first one forecasts."""
     from planner.services.forecasting import run
     from planner.services.scenarios import scenarios_of
 
     scenarios = scenarios_of(session, strategy)
     if not scenarios:
-        return NOT_STARTED, "Assumptions, scenarios and the five-year forecast of leaders needed"
-    first = run(session, strategy, scenarios[0], with_bands=False)
-    if first.result is None:
-        return IN_PROGRESS, f"{scenarios[0].name}: {first.problems[0]}"
-    external = sum(t["external_appointments"] for t in first.result["totals"])  # type: ignore[index]
+        return False, "Assumptions, scenarios and the five-year forecast of leaders needed"
     count = len(scenarios)
-    return COMPLETED, (f"{count} scenario{'s' if count != 1 else ''}; {scenarios[0].name} needs "
-                       f"{round(external):,} external appointments over the period")
+    first = run(session, strategy, scenarios[0], with_bands=False)
+    if first.result is None:  # lacking, so this is not shown
+        return True, f"{count} scenario{'s' if count != 1 else ''}"
+    external = sum(t["external_appointments"] for t in first.result["totals"])  # type: ignore[index]
+    return True, (f"{count} scenario{'s' if count != 1 else ''}; {scenarios[0].name} needs "
+                  f"{round(external):,} external appointments over the period")
 
 
-def diversity_status(session: Session, strategy: Strategy) -> tuple[str, str]:
-    """Completed once there are diversity counts and at least one target."""
+def diversity_status(session: Session, strategy: Strategy) -> Reading:
+    """Started with diversity counts or a target."""
     from sqlmodel import func, select
 
     from planner.models import DiversityCount, DiversityTarget
@@ -88,33 +82,26 @@ def diversity_status(session: Session, strategy: Strategy) -> tuple[str, str]:
     targets = session.exec(select(func.count()).select_from(DiversityTarget)
                            .where(DiversityTarget.strategy_id == strategy.id)).one()
     if not counts and not targets:
-        return NOT_STARTED, "Import a staff extract for representation by level, then set targets"
-    if not counts:
-        return IN_PROGRESS, "No diversity figures yet: import a staff extract"
-    if not targets:
-        return IN_PROGRESS, "Representation is ready: set targets for the groups and levels that matter"
-    return COMPLETED, f"{targets} target{'s' if targets != 1 else ''} set"
+        return False, "Import a staff extract for representation by level, then set targets"
+    return True, f"{targets} target{'s' if targets != 1 else ''} set"
 
 
-def discover_status(session: Session, strategy: Strategy) -> tuple[str, str]:
-    """Completed once a survey is closed with enough responses for results."""
+def discover_status(session: Session, strategy: Strategy) -> Reading:
+    """Started with a survey; the one with results (closed first), with its responses."""
     from planner.services.surveys import results, surveys_of
 
     surveys = surveys_of(session, strategy)
     if not surveys:
-        return NOT_STARTED, "Run the collective leadership self-assessment: where do we agree and disagree?"
-    for survey in surveys:
-        if survey.status == "closed" and results(session, survey).enough:
-            return COMPLETED, f"{survey.name}: {results(session, survey).responses:,} responses"
-    open_ones = [s for s in surveys if s.status == "open"]
-    if open_ones:
-        count = results(session, open_ones[0]).responses
-        return IN_PROGRESS, f"{open_ones[0].name} is open: {count:,} responses so far"
-    return IN_PROGRESS, "Open a survey and share its link"
+        return False, "Run the collective leadership self-assessment: where do we agree and disagree?"
+    for survey in sorted(surveys, key=lambda s: s.status != "closed"):
+        found = results(session, survey)
+        if found.enough:
+            return True, f"{survey.name}: {found.responses:,} responses"
+    return True, f"{surveys[0].name}"
 
 
-def competencies_status(session: Session, strategy: Strategy) -> tuple[str, str]:
-    """Completed once there are assessments and a development plan."""
+def competencies_status(session: Session, strategy: Strategy) -> Reading:
+    """Started with assessments or a development plan."""
     from sqlmodel import func, select
 
     from planner.models import AssessedCount, Intervention
@@ -124,16 +111,14 @@ def competencies_status(session: Session, strategy: Strategy) -> tuple[str, str]
     plan = session.exec(select(func.count()).select_from(Intervention)
                         .where(Intervention.strategy_id == strategy.id)).one()
     if not assessed and not plan:
-        return NOT_STARTED, "Required steps, assessed capability, gaps and a development plan"
-    if not assessed:
-        return IN_PROGRESS, "No assessments yet: enter or import them to see the gaps"
+        return False, "Required steps, assessed capability, gaps and a development plan"
     if not plan:
-        return IN_PROGRESS, "Gaps are ready: plan the development that closes them"
-    return COMPLETED, f"{plan} intervention{'s' if plan != 1 else ''} in the development plan"
+        return True, "Assessed: no gap needs development"
+    return True, f"{plan} intervention{'s' if plan != 1 else ''} in the development plan"
 
 
-def objectives_status(session: Session, strategy: Strategy) -> tuple[str, str]:
-    """Completed once strategic objectives reach teams or individuals and every objective is SMART."""
+def objectives_status(session: Session, strategy: Strategy) -> Reading:
+    """Started with an objective."""
     from datetime import date
 
     from planner.models import Organisation
@@ -141,45 +126,24 @@ def objectives_status(session: Session, strategy: Strategy) -> tuple[str, str]:
 
     views = cascade(session, strategy, session.get(Organisation, strategy.organisation_id), date.today())  # type: ignore[arg-type]
     if not views:
-        return NOT_STARTED, "Cascade the vision into objectives for areas, teams and individuals"
-    failing = sum(1 for v in views if not v.smart.passed)
-    reach = any(v.objective.level in ("team", "individual") for v in views)
-    if failing or not reach:
-        return IN_PROGRESS, (f"{len(views)} objectives; {failing} not yet SMART" if failing
-                             else f"{len(views)} objectives, none yet for teams or individuals")
-    return COMPLETED, f"{len(views)} objectives, all SMART"
+        return False, "Cascade the vision into objectives for areas, teams and individuals"
+    return True, f"{len(views)} objectives, all SMART"
 
 
-def consult_status(session: Session, strategy: Strategy) -> tuple[str, str]:
-    """Completed once a consultation has closed, none is open and every visible comment has a response."""
-    from datetime import date
-
+def consult_status(session: Session, strategy: Strategy) -> Reading:
+    """Started with a consultation or an engagement event."""
     from planner.services import consultation as consult
 
-    consultations = consult.consultations_of(session, strategy)
-    events = consult.events_of(session, strategy)
-    if not consultations and not events:
-        return NOT_STARTED, "Ask staff, patients and partners for comments; log engagement events"
-    today = date.today()
+    if not consult.consultations_of(session, strategy) and not consult.events_of(session, strategy):
+        return False, "Ask staff, patients and partners for comments; log engagement events"
     tallies = consult.summary(session, strategy)
-    open_now = consult.open_consultations(session, strategy, today)
-    if open_now:
-        return IN_PROGRESS, (f"{open_now[0].title} is open until {open_now[0].closes_on:%d %B %Y}: "
-                             f"{tallies.comments:,} comment{'s' if tallies.comments != 1 else ''} so far")
-    if not consultations:
-        return IN_PROGRESS, (f"{len(events)} engagement event{'s' if len(events) != 1 else ''} logged; "
-                             "open a consultation for comments")
-    if not any(consult.status(c, today) == "closed" for c in consultations):
-        return IN_PROGRESS, f"{consultations[-1].title} opens on {consultations[-1].opens_on:%d %B %Y}"
-    if tallies.unanswered:
-        return IN_PROGRESS, f"{tallies.unanswered:,} comment{'s' if tallies.unanswered != 1 else ''} still to answer"
-    return COMPLETED, (f"{tallies.comments:,} comment{'s' if tallies.comments != 1 else ''} answered; "
-                       f"{tallies.changed:,} changed the strategy")
+    return True, (f"{tallies.comments:,} comment{'s' if tallies.comments != 1 else ''} answered; "
+                  f"{tallies.changed:,} changed the strategy")
 
 
 def approve_status(session: Session, strategy: Strategy) -> tuple[str, str]:
     """Completed once the board has approved a version; in progress while submitted."""
-    from planner.services.versions import long_date, versions_of
+    from planner.services.versions import versions_of
 
     versions = versions_of(session, strategy)
     if strategy.status == "submitted":
@@ -203,7 +167,7 @@ def task_list(session: Session, strategy: Strategy, lacking: Sequence[Item]) -> 
 def _task_list(session: Session, strategy: Strategy, summary: BaselineSummary, lacking: Sequence[Item]) -> list[Task]:
     own = {
         "scope": scope_status(strategy),
-        "structure": structure_status(session, strategy, summary),
+        "structure": structure_status(summary),
         "baseline": baseline_status(summary),
         "forecast": forecast_status(session, strategy),
         "discover": discover_status(session, strategy),
@@ -211,19 +175,19 @@ def _task_list(session: Session, strategy: Strategy, summary: BaselineSummary, l
         "competencies": competencies_status(session, strategy),
         "objectives": objectives_status(session, strategy),
         "consult": consult_status(session, strategy),
-        "approve": approve_status(session, strategy),
     }
     tasks = []
     for step in steps.STEPS:
-        state, words = own[step.key]
-        if step.key == "approve":  # what approval lacks is everything any step lacks
+        if step.key == "approve":  # done when the board has approved; what it lacks is everything any step lacks
+            state, words = approve_status(session, strategy)
             if lacking and state == COMPLETED:
                 state = IN_PROGRESS
             if lacking:
                 n = len(lacking)
                 words = f"{words}. {n} thing{'s' if n != 1 else ''} still lacking before the board approves"
         else:
+            started, words = own[step.key]
             mine = [item.message for item in lacking if item.step == step.key]
-            state, words = steps.status(state, mine), steps.hint(state, words, mine)
+            state, words = steps.status(started, mine), steps.hint(started, words, mine)
         tasks.append(Task(step.key, step.name, step.endpoint, state, words))
     return tasks

@@ -9,7 +9,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
-from planner.diversity.suppression import is_small
 from planner.reference import band_label
 from planner.web import filters, limits
 from planner.web.fields import MAX_ID, is_record_id
@@ -138,6 +137,5 @@ def register_web(app: Flask) -> None:
             "current_role": current_role,
             "can": can,
             "band_label": band_label,
-            "is_small": is_small,
             "request_path": request.path,
         }

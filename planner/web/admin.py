@@ -27,12 +27,15 @@ from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.models import ROLE_NAMES, AuditEvent, Membership, User
+from planner.models import AuditEvent, Membership, User
+from planner.objectives.progress import RAG_THRESHOLD_LABELS, rag_threshold_problems
+from planner.permissions import ROLE_NAMES
 from planner.security import keep_session
 from planner.services import ServiceError, audit
 from planner.services import accounts as service
 from planner.services.passwords import other_organisations
 from planner.services.passwords import reset_password as reset_member_password
+from planner.spreadsheet_safe import spreadsheet_safe
 from planner.web.fields import day, number, record_id, whole_number
 from planner.web.forms import ConfirmForm, MemberForm, PasswordResetForm, RoleForm
 from planner.web.tenancy import current_org, require, scoped_or_404
@@ -71,7 +74,7 @@ def add_member() -> str | Response:
             get_session().rollback()
             attach_error(form, exc)
         else:
-            flash(f"{form.email.data} added as {ROLE_NAMES[form.role.data or 'viewer']}.", "success")
+            flash(f"{form.email.data} added as {ROLE_NAMES[str(form.role.data)]}.", "success")
             return redirect(url_for("admin.members"))
     return render_template("admin/member_form.html", form=form)
 
@@ -171,17 +174,15 @@ def settings() -> str | Response | tuple[str, int]:
                 errors.append(("public_levels", str(exc)))
         labels = {(c.key, g.key): request.form.get(f"label-{c.key}-{g.key}", "")
                   for c in CHARACTERISTICS for g in c.groups}
+        unreadable = len(errors)
         thresholds = {}
-        for key, label in (("rag_amber_below", "Amber below"), ("rag_red_below", "Red below")):
+        for key, label in RAG_THRESHOLD_LABELS.items():
             # Left empty (or not sent), a threshold keeps its current value.
-            value = number(request.form.get(key, ""), label, errors, key,
-                           blank=getattr(organisation, key) * 100)
-            if value is None or not 0 < value <= 100:
-                errors.append((key, f"{label} must be a percentage from 1 to 100"))
-            else:
-                thresholds[key] = value / 100
-        if not errors and thresholds["rag_red_below"] > thresholds["rag_amber_below"]:
-            errors.append(("rag_red_below", "Red below cannot be higher than amber below"))
+            blank = getattr(organisation, f"rag_{key}") * 100
+            value = number(request.form.get(f"rag_{key}", ""), label, errors, f"rag_{key}", blank=blank)
+            thresholds[key] = (blank if value is None else value) / 100
+        if len(errors) == unreadable:  # both are numbers: checked before anything is saved, as above
+            errors += [(f"rag_{key}", message) for key, message in rag_threshold_problems(**thresholds)]
         if not errors:
             try:
                 save_group_labels(session=db, organisation=organisation, labels=labels,  # type: ignore[arg-type]
@@ -193,8 +194,8 @@ def settings() -> str | Response | tuple[str, int]:
             try:
                 service.update_settings(session=db, organisation=organisation, suppression_threshold=threshold,  # type: ignore[arg-type]
                                         public_levels=public_levels,
-                                        rag_amber_below=thresholds["rag_amber_below"],
-                                        rag_red_below=thresholds["rag_red_below"], actor=current_user)  # type: ignore[arg-type]
+                                        rag_amber_below=thresholds["amber_below"],
+                                        rag_red_below=thresholds["red_below"], actor=current_user)  # type: ignore[arg-type]
             except ServiceError as exc:
                 db.rollback()
                 errors.append((exc.field or "", exc.message))
@@ -334,8 +335,6 @@ def audit_trail() -> tuple[str, int]:
 
 def _csv_lines(rows: Iterable[tuple[AuditEvent, str | None]]) -> Iterator[bytes]:
     """The download a row at a time: a byte order mark (so Excel reads UTF-8), the header, the events."""
-    from planner.imports.objectives import spreadsheet_safe
-
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -1,4 +1,4 @@
-"""Jinja filters: the one place pages round numbers for display."""
+"""Jinja filters: the one place pages round numbers and write dates for display."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 from flask import Flask
 
-from planner.dates import long_date
+from planner.dates import date_time, long_date
 
 
 def people(value: float | int | None) -> str:
@@ -45,4 +45,5 @@ def percent_list(value: float | list[float]) -> str:
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.jinja_env.filters.update(people=people, decimal=decimal, percent=percent, plural=plural,
-                                 percent_list=percent_list, zip=zip, long_date=long_date)
+                                 percent_list=percent_list, zip=zip, long_date=long_date,
+                                 date_time=date_time)

@@ -18,8 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from planner.exports.cover import IMPACTS, MAX_CONSIDERED, PARTS, PURPOSES
-from planner.models import ROLE_NAMES
-from planner.permissions import ROLES
+from planner.permissions import ROLE_NAMES, ROLES
 from planner.services.board_cover import MAX_IMPACT, MAX_LINE, MAX_RECOMMENDATION, MAX_SUMMARY
 from planner.services.passwords import ADVICE
 from planner.web.fields import VersionField, WholeNumberField

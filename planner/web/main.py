@@ -19,11 +19,12 @@ bp = Blueprint("main", __name__)
 def landing() -> str:
     """Where a signed-in person starts: a contributor on "My objectives" (of the newest strategy in which
     they own one, else the newest), everyone else on their strategies."""
+    from planner.permissions import starts_on_my_objectives
     from planner.services.objectives import landing_strategy
     from planner.web.tenancy import current_org, current_role
 
     organisation = current_org()
-    if organisation is not None and current_role() == "contributor":
+    if organisation is not None and starts_on_my_objectives(current_role()):
         strategy = landing_strategy(get_session(), organisation.id, current_user.id)  # type: ignore[arg-type]
         if strategy is not None:
             return url_for("objectives.mine", strategy_id=strategy.id)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.competencies.frameworks import default_frameworks, required_steps
-from planner.competencies.gaps import Gap, gap, gaps, rollup
+from planner.competencies.gaps import Gap, gap, gaps
 
 # --- gap() ------------------------------------------------------------------------------------------
 
@@ -211,28 +211,3 @@ def test_raising_the_required_step_never_lowers_the_leaders_below(counts: dict[i
         assert gap(counts, required + 1)[1] >= below
     assert gap(counts, 1)[1] == 0
     assert assessed == sum(counts.values())
-
-
-# --- rollup() ---------------------------------------------------------------------------------------
-
-
-def test_rollup_adds_each_area_s_descendants() -> None:
-    tree = {"trust": ["medicine", "surgery"], "medicine": ["ward 1", "ward 2"], "surgery": []}
-    assessed = {
-        ("ward 1", "frontline", "care"): {2: 3, 3: 1},
-        ("ward 2", "frontline", "care"): {2: 1, 4: 2},
-        ("medicine", "middle", "care"): {3: 2},
-        ("surgery", "frontline", "care"): {1: 1},
-    }
-    result = rollup(assessed, tree)
-    assert result[("medicine", "frontline", "care")] == {2: 4, 3: 1, 4: 2}
-    assert result[("medicine", "middle", "care")] == {3: 2}
-    assert result[("trust", "frontline", "care")] == {1: 1, 2: 4, 3: 1, 4: 2}
-    assert result[("ward 1", "frontline", "care")] == {2: 3, 3: 1}
-    assert ("surgery", "middle", "care") not in result
-    assert assessed[("ward 1", "frontline", "care")] == {2: 3, 3: 1}  # the input is left alone
-
-
-def test_rollup_refuses_a_cycle() -> None:
-    with pytest.raises(ValueError, match="cycle"):
-        rollup({("a", "middle", "x"): {1: 1}}, {"a": ["b"], "b": ["a"]})

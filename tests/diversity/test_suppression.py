@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import random
-import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -474,25 +471,6 @@ def test_vector_properties(drawn: tuple[int, list[int], bool]) -> None:
     else:
         assert total is None
         assert withheld == [key for key, v in zip(order, counts, strict=True) if is_small(v, threshold)]
-
-
-@pytest.mark.parametrize("module", ["suppression", "wres"])
-def test_the_diversity_rules_use_only_the_standard_library(module: str) -> None:
-    # Stub the parent packages so that neither planner/__init__.py nor planner/diversity/__init__.py runs.
-    code = (
-        "import sys, types\n"
-        "before = set(sys.modules)\n"
-        "for name, path in (('planner', ['planner']), ('planner.diversity', ['planner/diversity'])):\n"
-        "    package = types.ModuleType(name); package.__path__ = path; sys.modules[name] = package\n"
-        f"import planner.diversity.{module}\n"
-        "import json\n"
-        "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
-        "print(json.dumps(sorted(new - set(sys.stdlib_module_names) - {'planner'})))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
-    )
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
 
 
 # With totals fixed (published elsewhere, so never withheld)

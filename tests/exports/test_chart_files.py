@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import re
 import struct
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from defusedxml import ElementTree
 
 from planner.exports import chart_files
 from planner.exports.chart_files import ChromiumMissing
+from tests.helpers import WEB_AND_DATABASE, loaded_by
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -168,7 +167,4 @@ def test_an_unknown_format_is_refused_before_drawing(tmp_path: Path) -> None:
 
 
 def test_chart_files_needs_neither_flask_nor_a_database() -> None:
-    code = ("import sys, planner.exports.chart_files; "
-            "print(sorted(m for m in ('flask', 'sqlmodel', 'sqlalchemy', 'kaleido') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"  # kaleido too is loaded only to draw
+    assert loaded_by("import planner.exports.chart_files", (*WEB_AND_DATABASE, "kaleido")) == []  # kaleido: to draw

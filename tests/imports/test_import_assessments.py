@@ -4,17 +4,15 @@ independent count."""
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from collections import Counter
 from typing import Any
 
-import openpyxl
 import pytest
 
 from planner.imports.assessments import KINDS, AssessmentsResult, parse_step, read_assessments
 from planner.imports.files import ImportRefused, Limits
+from tests.helpers import csv_bytes, xlsx_bytes
 
 AREA_LIST = [("ED", "Emergency Department"), ("MED", "Medicine Division"), ("W12", "Ward 12"),
              ("FIN", "Finance & Procurement")]
@@ -23,22 +21,6 @@ LEVEL_LIST = [("board", "Board"), ("senior", "Senior leaders"), ("middle", "Midd
               ("frontline", "Frontline leaders")]
 LEVELS = {name: key for key, name in LEVEL_LIST} | {key: key for key, _ in LEVEL_LIST}
 COMPETENCIES = {"collective_vision", "compassion", "finance", "data_use"}
-
-
-def csv_bytes(rows: list[list[Any]]) -> bytes:
-    out = io.StringIO(newline="")
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def xlsx_bytes(rows: list[list[Any]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def read(data: bytes, filename: str = "assessments.csv", **kwargs: Any) -> AssessmentsResult:

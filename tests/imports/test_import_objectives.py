@@ -11,11 +11,9 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl.cell import WriteOnlyCell
 
 from planner.imports.files import ImportRefused, Limits
 from planner.imports.objectives import (
@@ -28,38 +26,15 @@ from planner.imports.objectives import (
     parse_range,
     read_objectives,
     row_cells,
-    spreadsheet_safe,
     write_objectives_csv,
 )
 from planner.objectives.progress import Measure
+from tests.helpers import csv_bytes, xlsx_bytes
 
 AREA_LIST = [("ED", "Emergency Department"), ("MED", "Medicine Division"), ("W12", "Ward 12")]
 AREAS = {name: code for code, name in AREA_LIST} | {code: code for code, _ in AREA_LIST}
 STORED: dict[str, str | None] = {"S1": None, "A1": "S1", "T9": "A1"}
 HEADINGS = list(COLUMNS)
-
-
-def csv_bytes(rows: list[list[Any]]) -> bytes:
-    out = io.StringIO(newline="")
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def xlsx_bytes(rows: list[list[Any]]) -> bytes:
-    """A workbook whose string cells are stored as text, even those that start with '='."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Objectives")
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def read(data: bytes, filename: str = "objectives.csv", *, stored: dict[str, str | None] | None = None,
@@ -453,11 +428,6 @@ def test_measure_cells() -> None:
     assert measure_cells(Measure("milestone"), current=1, done=True)["current"] == "done"
     assert measure_cells(Measure("none"), current=4) == {"measure": "", "baseline": None, "target": None,
                                                          "current": None, "unit": ""}
-
-
-def test_spreadsheet_safe() -> None:
-    assert [spreadsheet_safe(t) for t in ("=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", "", "'=1")] == [
-        "'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "a=1", "", "'=1"]
 
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).map(

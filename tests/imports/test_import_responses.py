@@ -3,7 +3,6 @@ column, refusals, and a generated file that reads back to exactly the answers it
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 from collections import Counter
@@ -16,27 +15,11 @@ from planner.imports.files import ImportRefused, Limits
 from planner.imports.responses import EVERY_ITEM, KINDS, SCALE_WORDS, ResponsesResult, read_responses
 from planner.survey.items import load_default
 from planner.survey.scoring import Response, score
+from tests.helpers import csv_bytes, xlsx_bytes
 
 INSTRUMENT = load_default()
 ITEMS = INSTRUMENT.item_keys()
 GROUPS = INSTRUMENT.group_lookup()
-
-
-def csv_bytes(rows: list[list[Any]], *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
-    out = io.StringIO(newline="")
-    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-    return out.getvalue().encode(encoding)
-
-
-def xlsx_bytes(rows: list[list[Any]], *, title: str = "Responses") -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def read(data: bytes, filename: str = "responses.csv", **kwargs: Any) -> ResponsesResult:

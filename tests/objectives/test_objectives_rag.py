@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from planner.objectives.progress import RagThresholds, expected_share, rag, rag_shown
+from planner.objectives.progress import RagThresholds, expected_share, rag, rag_shown, rag_threshold_problems
 
 START, DUE = date(2025, 4, 1), date(2026, 3, 31)  # 364 days
 HALF_WAY = date(2025, 9, 30)  # 182 days in: half the time has passed
@@ -98,3 +98,20 @@ def test_an_override_needs_a_reason() -> None:
         rag_shown("red", "green", "   ")
     with pytest.raises(ValueError, match="must be one of green, amber, red"):
         rag_shown("red", "blue", "because")
+
+
+@pytest.mark.parametrize(("amber", "red", "problems"), [
+    (0.9, 0.7, []),
+    (1.0, 1.0, []),
+    (0.9, 0.0, [("red_below", "Red below must be a percentage above 0 and up to 100")]),
+    (1.5, 0.7, [("amber_below", "Amber below must be a percentage above 0 and up to 100")]),
+    (0.6, 0.7, [("red_below", "Red below cannot be higher than amber below")]),
+])
+def test_one_rule_for_the_thresholds(amber: float, red: float, problems: list[tuple[str, str]]) -> None:
+    # The engine once took a red threshold of 0 or an amber one above 100% that the settings page refused.
+    assert rag_threshold_problems(amber, red) == problems
+    if problems:
+        with pytest.raises(ValueError, match=problems[0][1]):
+            RagThresholds(amber_below=amber, red_below=red)
+    else:
+        RagThresholds(amber_below=amber, red_below=red)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -174,20 +172,6 @@ def test_a_broken_definition_is_refused(break_it: Any, says: str) -> None:
     with pytest.raises(InstrumentError, match=None) as caught:
         parse_instrument(data)
     assert says in str(caught.value)
-
-
-def test_the_survey_package_is_pure() -> None:
-    """Importing the instrument, scoring and both parsers pulls in no web, database or workbook code."""
-    code = (
-        "import sys\n"
-        "import planner.survey, planner.imports.responses, planner.imports.assessments\n"
-        "planner.survey.default_instrument()\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlmodel', 'sqlalchemy', 'openpyxl')\n"
-        "       or m.startswith(('planner.models', 'planner.services', 'planner.web', 'planner.db'))]\n"
-        "print(bad)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert out.stdout.strip() == "[]"
 
 
 def test_the_guide_lists_every_statement_as_it_is_asked() -> None:

@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, SQLModel, func, select
 
+from planner.dates import long_date
 from planner.models import AuditEvent, Comment, Consultation, EngagementEvent, Organisation, Strategy, User
 from planner.services import consultation as service
 from tests import factories
@@ -107,7 +108,7 @@ def test_an_editor_opens_a_consultation_and_sees_its_link(client: FlaskClient, d
     assert "Asking Patients and public, Partner organisations" in text(shown)
     listed = rows(client.get(base(strategy)), "consultation-list")
     assert listed == [["Draft leadership strategy, spring", "Open",
-                       f"{TODAY:%d %B %Y} to {TODAY + timedelta(days=30):%d %B %Y}", "0", "0"]]
+                       f"{long_date(TODAY)} to {long_date(TODAY + timedelta(days=30))}", "0", "0"]]
     assert audit_actions(db, "consultation") == ["create"]
 
 
@@ -445,11 +446,11 @@ def test_the_task_list_follows_the_consultation(client: FlaskClient, db: Session
     assert task(client, strategy)[0] == "Not started"
     consultation = make(db, strategy)
     said = add(db, consultation)
-    assert task(client, strategy) == (
-        "In progress", f"Draft strategy is open until {consultation.closes_on:%d %B %Y}: 1 comment so far")
+    assert task(client, strategy) == ("In progress", f"The consultation 'Draft strategy' is still open (it closes on "
+                                                     f"{long_date(consultation.closes_on)}) (and 2 more things to do)")
     actor = factories.make_member(db, org, role="editor")
     service.close_consultation(session=db, consultation=consultation, actor=actor, today=TODAY)
-    assert task(client, strategy) == ("In progress", "1 comment still to answer")
+    assert task(client, strategy) == ("In progress", "1 comment still to answer (and 1 more thing to do)")
     service.respond(session=db, comment=said, response="Thanks", changed_strategy=True, themes=[], actor=actor)
     # Every comment answered, but patients and the public not yet heard: the step is not complete, and says why.
     assert task(client, strategy) == ("In progress", "No consultation with patients and the public is recorded")

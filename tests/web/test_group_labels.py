@@ -89,3 +89,23 @@ def test_rag_thresholds_are_settings_that_change_an_objectives_rating(client, db
     ok = client.post("/admin/settings", data={**_settings_form(), "rag_amber_below": "95", "rag_red_below": "85"})
     assert ok.status_code == 302
     assert client.get(api).get_json()["objectives"][0]["rag"] == "red"  # 0.8 is now below red's 0.85
+
+
+def test_the_page_and_the_service_refuse_thresholds_with_the_engines_words(client, db, org, signed_in) -> None:
+    import pytest
+
+    from planner.services import ServiceError
+    from planner.services.accounts import update_settings
+
+    admin = signed_in("admin")
+    for amber, red, field, message in (("90", "0", "rag_red_below", "Red below must be a percentage above 0"),
+                                       ("150", "70", "rag_amber_below", "Amber below must be a percentage above 0"),
+                                       ("60", "85", "rag_red_below", "Red below cannot be higher than amber below")):
+        page = client.post("/admin/settings", data={**_settings_form(), "rag_amber_below": amber, "rag_red_below": red})
+        assert page.status_code == 400 and message in page.get_data(as_text=True)
+        with pytest.raises(ServiceError, match=message) as refused:
+            update_settings(session=db, organisation=org, suppression_threshold=7, rag_amber_below=float(amber) / 100,
+                            rag_red_below=float(red) / 100, actor=admin)
+        assert refused.value.field == field
+    db.refresh(org)
+    assert (org.rag_amber_below, org.rag_red_below) == (0.9, 0.7)

@@ -22,6 +22,7 @@ from planner.models import CheckIn, Objective, Strategy, User
 from planner.services import objectives as service
 from tests import factories
 from tests.editing import post_form
+from tests.helpers import csv_lines
 
 # --- reading the pages ---------------------------------------------------------------------------------------
 
@@ -159,10 +160,6 @@ def upload(client: FlaskClient, strategy: Strategy, data: bytes, name: str = "ob
                        data={"objectives": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
 
-def csv_bytes(*lines: str) -> bytes:
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 def worked_example(db: Session, strategy: Strategy, actor: User) -> dict[str, Objective]:
     """The roll-up example of docs/objectives.md: S1 61.25%, A1 75%, T2 25%."""
     s1 = make(db, strategy, "S1", title="Grow collective leadership", level="strategic", due="2031-03-31")
@@ -238,12 +235,15 @@ def test_an_empty_cascade_says_so_and_offers_editors_the_add_button(
 
 @pytest.mark.parametrize(("objectives", "status", "hint"), [
     ([], "Not started", "Cascade the vision"),
-    ([{"ref": "S1", "level": "strategic"}], "In progress", "1 objectives; 1 not yet SMART"),
+    ([{"ref": "S1", "level": "strategic"}], "In progress", "1 objective failing the SMART check: S1"),
     ([{"ref": "S1", "level": "strategic", "measure_kind": "milestone", "link_kind": "vision", "due": "2031-03-31"},
       {"ref": "T1", "level": "team", "measure_kind": "milestone", "parent": "S1"}], "Completed",
      "2 objectives, all SMART"),
     ([{"ref": "S1", "level": "strategic", "measure_kind": "milestone", "link_kind": "vision", "due": "2031-03-31"}],
-     "In progress", "1 objectives, none yet for teams or individuals"),
+     "In progress", "Strategic objectives reaching no team or individual: S1"),
+    # Without a strategic objective, an area's objective has nothing to align with: it fails the SMART check.
+    ([{"ref": "A1", "level": "area", "measure_kind": "milestone", "due": "2031-03-31"}],
+     "In progress", "1 objective failing the SMART check: A1"),
 ])
 def test_the_task_list_tracks_the_objectives_step(client: FlaskClient, db: Session, strategy: Strategy, signed_in,  # type: ignore[no-untyped-def]
                                                   objectives: list[dict[str, str]], status: str, hint: str) -> None:
@@ -321,10 +321,10 @@ def test_check_ins_are_kept_newest_first_and_progress_uses_the_latest(
         assert response.status_code == 302
     page = get(client, url)
     assert table(page, "history") == [
-        ["30 Sep 2026", "80 leaders", "High", "Corrected"],  # the same date: the one entered last wins
-        ["30 Sep 2026", "100 leaders", "High", "Second quarter"],
-        ["30 Jun 2026", "40 leaders", "High", "First quarter"],
-        ["01 May 2026", "180 leaders", "High", "Entered late for May"],
+        ["30 September 2026", "80 leaders", "High", "Corrected"],  # the same date: the one entered last wins
+        ["30 September 2026", "100 leaders", "High", "Second quarter"],
+        ["30 June 2026", "40 leaders", "High", "First quarter"],
+        ["1 May 2026", "180 leaders", "High", "Entered late for May"],
     ]
     assert summary(page, "Progress") == "40%"  # 80 of 200, not the 180 of May nor the 100 first entered
     assert len(check_ins(db, objective)) == 4
@@ -856,7 +856,7 @@ def test_a_contributor_sees_their_own_objectives_on_my_objectives(
     assert table(page, "my-objectives")[0][3] == "None yet"
     assert check_in(client, strategy, mine, on="2026-10-01", done="yes", note="Held").status_code == 302
     row = table(get(client, f"/strategies/{strategy.id}/objectives/mine"), "my-objectives")[0]
-    assert row[1:] == ["100%", "Green", "01 Oct 2026"]
+    assert row[1:] == ["100%", "Green", "1 October 2026"]
 
 
 # --- alignment -----------------------------------------------------------------------------------------------
@@ -930,7 +930,7 @@ REFUSED = [
 
 
 def refused_file(lines: list[str]) -> bytes:
-    return csv_bytes(HEADER, *lines)
+    return csv_lines(HEADER, *lines)
 
 
 @pytest.fixture
@@ -957,11 +957,11 @@ def test_an_import_with_any_problem_is_refused_through_the_page_and_nothing_is_s
 
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("objectives.csv", b"", "The file is empty."),
-    ("objectives.csv", csv_bytes("ref,title"), "The file has no 'level' column."),
-    ("objectives.csv", csv_bytes("ref,title,level"), "The file has column headings but no objectives."),
+    ("objectives.csv", csv_lines("ref,title"), "The file has no 'level' column."),
+    ("objectives.csv", csv_lines("ref,title,level"), "The file has column headings but no objectives."),
     ("objectives.xlsx", b"PK\x03\x04 not really a workbook", ""),
     # UTF-8 and Windows-1252 lines pasted together: refused, never stored as "SiÃ¢nâ€™s team".
-    ("objectives.csv", csv_bytes("ref,title,level", "T1,Siân’s team,team") + "T2,Rhodri’s team,team\n".encode("cp1252"),
+    ("objectives.csv", csv_lines("ref,title,level", "T1,Siân’s team,team") + "T2,Rhodri’s team,team\n".encode("cp1252"),
      "Line 3 is not UTF-8 text; save the file as CSV UTF-8 and try again."),
 ])
 def test_a_file_that_cannot_be_read_is_refused_with_one_sentence(
@@ -1096,7 +1096,7 @@ def test_a_file_without_a_measure_column_records_current_values_of_stored_object
     signed_in("editor")
     objective = make(db, strategy, "T1", title="Cut the time to hire leaders", measure_kind="target", baseline=20,
                      target=5)
-    response = upload(client, strategy, csv_bytes("ref,title,level,current", "T1,Cut the time to hire leaders,team,8"))
+    response = upload(client, strategy, csv_lines("ref,title,level,current", "T1,Cut the time to hire leaders,team,8"))
     assert response.status_code == 302
     assert [c.value for c in check_ins(db, objective)] == [8.0]
 
@@ -1132,3 +1132,13 @@ def test_the_download_imports_again_to_the_same_cascade(
 
     assert upload(client, copy, download).status_code == 302
     assert cascade_of(copy) == original
+
+
+def test_dates_on_the_page_are_written_one_way(client: FlaskClient, db: Session, strategy: Strategy,
+                                               signed_in) -> None:  # type: ignore[no-untyped-def]
+    # The page once wrote its own dates ('01 Apr 2026'); every page now uses the long_date filter.
+    signed_in("viewer")
+    objective = make(db, strategy, "T1", start="2026-04-01", due="2027-03-05")
+    page = get(client, f"/strategies/{strategy.id}/objectives/{objective.id}")
+    assert "1 April 2026 to 5 March 2027" in page
+    assert "01 Apr" not in page and "05 Mar" not in page

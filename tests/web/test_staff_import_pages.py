@@ -4,13 +4,13 @@ stored baseline back from the database (or the API), never from the code that wr
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
 import random
 import re
 from collections import Counter
+from functools import partial
 from html.parser import HTMLParser
 from typing import Any
 
@@ -26,8 +26,10 @@ from planner.services.accounts import create_token
 from planner.services.structure import areas_of, levels_of
 from tests import factories
 from tests.conftest import login
+from tests.helpers import csv_bytes
 
 HEADER = ["Assignment Number", "Area", "Pay Band", "Leader", "FTE", "Ethnic Origin", "Sex", "Disability", "Age"]
+staff_csv = partial(csv_bytes, header=HEADER)  # a staff extract of these rows
 
 # Each good row with what it must count as, worked out by hand: (cells, area code, leader level or None,
 # FTE, {characteristic: group}).
@@ -68,14 +70,6 @@ BAD: list[tuple[str, tuple[str, ...], str, str]] = [
     ("Not a leadership band", ("2006", "MED", "Band 5", "Y", "1", "A", "F", "No", "30"), "Leader",
      "Marked as a leader, but this row's pay band is not mapped to a leadership level."),
 ]
-
-
-def csv_bytes(rows: list[tuple[str, ...]] | list[list[str]], header: list[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
 
 
 def expected_counts(good: list[tuple[tuple[str, ...], str, str | None, float, dict[str, str]]]) -> dict[str, Any]:
@@ -253,7 +247,7 @@ def test_the_arranged_baseline_is_what_the_other_tests_compare_with(database_url
 def test_preview_stores_nothing_then_confirm_replaces_the_whole_baseline(client, database_url: str, strategy,
                                                                          areas, signed_in) -> None:
     signed_in("planner")
-    response = upload(client, strategy, csv_bytes(GOOD_ROWS))
+    response = upload(client, strategy, staff_csv(GOOD_ROWS))
     assert response.status_code == 200
     page = parsed(response)
     summary = page_text(response)
@@ -279,7 +273,7 @@ def test_preview_stores_nothing_then_confirm_replaces_the_whole_baseline(client,
 
 def test_discard_leaves_the_baseline_as_it_was(client, database_url: str, strategy, areas, signed_in) -> None:
     signed_in("planner")
-    response = upload(client, strategy, csv_bytes(GOOD_ROWS))
+    response = upload(client, strategy, staff_csv(GOOD_ROWS))
     import_id = import_id_of(response)
     discarded = client.post(f"/strategies/{strategy.id}/baseline/import/{import_id}/discard", follow_redirects=True)
     assert discarded.status_code == 200
@@ -296,7 +290,7 @@ def test_each_kind_of_problem_is_shown_by_row_and_column_and_nothing_is_stored(
         client, database_url: str, strategy, areas, signed_in, kind: str, bad_row: tuple[str, ...], column: str,
         message: str) -> None:
     signed_in("planner")
-    response = upload(client, strategy, csv_bytes([*GOOD_ROWS, bad_row]))
+    response = upload(client, strategy, staff_csv([*GOOD_ROWS, bad_row]))
     assert refused(response)
     page = parsed(response)
     # The headings are row 1, so the six good rows are rows 2 to 7 and the bad one is row 8.
@@ -317,7 +311,7 @@ def test_problem_totals_count_every_problem_of_each_kind(client, database_url: s
         ("3003", "MED", "Band 5", "N", "1", "Q", "Robot", "No", "30"),  # two bad codes
         ("3004", "NOPE", "Band 5", "N", "1", "A", "F", "No", "30"),
     ]
-    response = upload(client, strategy, csv_bytes([*GOOD_ROWS, *bad]))
+    response = upload(client, strategy, staff_csv([*GOOD_ROWS, *bad]))
     assert refused(response)
     page = parsed(response)
     assert page.lists["problem-totals"] == ["Unknown area: 3", "Unknown band: 1", "Bad code: 2"]
@@ -332,7 +326,7 @@ def test_skip_bad_rows_imports_the_rest_and_says_how_many_were_skipped(client, d
                                                                        areas, signed_in) -> None:
     signed_in("planner")
     bad = [b[1] for b in BAD[:3]]
-    response = upload(client, strategy, csv_bytes([*GOOD_ROWS, *bad]), skip_bad_rows="yes")
+    response = upload(client, strategy, staff_csv([*GOOD_ROWS, *bad]), skip_bad_rows="yes")
     assert response.status_code == 200
     assert "(3 rows will be skipped)" in page_text(response)
     assert stored(database_url, strategy) == BEFORE
@@ -361,12 +355,12 @@ REFUSED = [
      "This file is not an Excel workbook (.xlsx) or a CSV file: it looks like a web page."),
     ("empty file", b"", "staff.csv", "The file is empty."),
     ("blank lines only", b"\r\n \r\n", "staff.csv", "The file is empty."),
-    ("no Pay Band column", csv_bytes([r[:2] for r in GOOD_ROWS], header=HEADER[:2]), "staff.csv",
+    ("no Pay Band column", staff_csv([r[:2] for r in GOOD_ROWS], header=HEADER[:2]), "staff.csv",
      "The file has no 'Pay Band' column (or a column mapped to it)."),
-    ("headings but no rows", csv_bytes([]), "staff.csv", "The file has column headings but no rows of staff."),
+    ("headings but no rows", staff_csv([]), "staff.csv", "The file has column headings but no rows of staff."),
     ("a PDF", b"%PDF-1.7\n1 0 obj\n", "staff.csv",
      "This file is not an Excel workbook (.xlsx) or a CSV file: it looks like a PDF document."),
-    ("CSV named .xlsx", csv_bytes(GOOD_ROWS), "staff.xlsx",
+    ("CSV named .xlsx", staff_csv(GOOD_ROWS), "staff.xlsx",
      "This file is named as an Excel workbook but is not one: it looks like a CSV or text file, so save it "
      "from Excel as .xlsx, or rename it .csv."),
 ]
@@ -402,7 +396,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, databas
                                                                   signed_in, monkeypatch) -> None:
     signed_in("planner")
     monkeypatch.setattr(staff_import, "Limits", lambda: Limits(max_bytes=1024))
-    data = csv_bytes(GOOD_ROWS * 8)
+    data = staff_csv(GOOD_ROWS * 8)
     assert len(data) > 1024
     response = upload(client, strategy, data)
     assert refused(response)
@@ -415,7 +409,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, databas
 def test_the_default_size_limit_is_20_mb(client, database_url: str, strategy, areas, signed_in) -> None:
     signed_in("planner")
     line = b"1,MED,Band 5,N,1,A,F,No,30\r\n"
-    data = csv_bytes([]) + line * (20 * 1024 * 1024 // len(line) + 2000)
+    data = staff_csv([]) + line * (20 * 1024 * 1024 // len(line) + 2000)
     # The multipart body is written out here: the test client would spool this much to a temporary
     # file that it never closes.
     boundary = "planner-test-boundary"
@@ -434,7 +428,7 @@ def test_the_column_mapping_fields_read_other_headings(client, database_url: str
     signed_in("planner")
     header = ["Assignment Number", "Cost Centre", "Grade", "Leader", "FTE", "Ethnic Origin", "Sex", "Disability",
               "Age"]
-    data = csv_bytes(GOOD_ROWS, header=header)
+    data = staff_csv(GOOD_ROWS, header=header)
     unmapped = upload(client, strategy, data)
     assert refused(unmapped)
     assert parsed(unmapped).errors == ["The file has no 'Area' column (or a column mapped to it)."]
@@ -449,7 +443,7 @@ def test_another_users_pending_import_cannot_be_confirmed_or_discarded(app, clie
                                                                        database_url: str, strategy, areas,
                                                                        signed_in, other_role: str) -> None:
     signed_in("planner")
-    import_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    import_id = import_id_of(upload(client, strategy, staff_csv(GOOD_ROWS)))
     other = app.test_client()
     login(other, factories.make_member(db, org, role=other_role).email)
     for action in ("confirm", "discard"):
@@ -463,18 +457,18 @@ def test_another_users_pending_import_cannot_be_confirmed_or_discarded(app, clie
 def test_another_organisations_user_cannot_reach_the_import(app, client, db: Session, database_url: str,
                                                             strategy, areas, signed_in) -> None:
     signed_in("planner")
-    import_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    import_id = import_id_of(upload(client, strategy, staff_csv(GOOD_ROWS)))
     elsewhere = factories.make_org(db)
     stranger = app.test_client()
     login(stranger, factories.make_member(db, elsewhere, role="admin").email)
     assert stranger.post(f"/strategies/{strategy.id}/baseline/import/{import_id}/confirm").status_code == 404
-    assert upload(stranger, strategy, csv_bytes(GOOD_ROWS)).status_code == 404
+    assert upload(stranger, strategy, staff_csv(GOOD_ROWS)).status_code == 404
     assert stored(database_url, strategy) == BEFORE
 
 
 def test_confirming_twice_is_refused(client, db: Session, database_url: str, strategy, areas, signed_in) -> None:
     signed_in("planner")
-    import_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    import_id = import_id_of(upload(client, strategy, staff_csv(GOOD_ROWS)))
     first = client.post(f"/strategies/{strategy.id}/baseline/import/{import_id}/confirm")
     assert first.status_code == 302 and first.headers["Location"].endswith(f"/strategies/{strategy.id}/baseline")
     # The planner types a change in; a second confirm must not bring the import back over it.
@@ -490,10 +484,10 @@ def test_people_who_cannot_edit_the_baseline_get_403(app, client, db: Session, o
                                                      areas, signed_in, role: str) -> None:
     planner = app.test_client()
     login(planner, factories.make_member(db, org, role="planner").email)
-    import_id = import_id_of(upload(planner, strategy, csv_bytes(GOOD_ROWS)))
+    import_id = import_id_of(upload(planner, strategy, staff_csv(GOOD_ROWS)))
     signed_in(role)
     assert client.get(f"/strategies/{strategy.id}/baseline/import").status_code == 403
-    assert upload(client, strategy, csv_bytes(GOOD_ROWS)).status_code == 403
+    assert upload(client, strategy, staff_csv(GOOD_ROWS)).status_code == 403
     for action in ("confirm", "discard"):
         assert client.post(f"/strategies/{strategy.id}/baseline/import/{import_id}/{action}").status_code == 403
     assert pending_imports(database_url) == 1
@@ -560,7 +554,7 @@ def test_a_generated_extract_imports_to_exactly_the_counts_of_a_plain_count(
     factories.make_area(db, strategy, "CORP", "Corporate")
     rows, expected = generated_extract(seed, 300, with_leader_column)
     header = HEADER if with_leader_column else [h for h in HEADER if h != "Leader"]
-    data = csv_bytes(rows, header=header) if file_kind == "csv" else _xlsx([header, *rows])
+    data = staff_csv(rows, header=header) if file_kind == "csv" else _xlsx([header, *rows])
     signed_in("planner")
     preview = upload(client, strategy, data, f"extract.{file_kind}")
     assert preview.status_code == 200, parsed(preview).errors or parsed(preview).tables.get("problems")
@@ -594,7 +588,7 @@ def test_an_import_cannot_be_confirmed_under_another_strategys_address(client, d
                                                                      strategy, areas, signed_in) -> None:
     other = factories.make_strategy(db, org, title="Another Strategy")
     signed_in("planner")
-    import_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    import_id = import_id_of(upload(client, strategy, staff_csv(GOOD_ROWS)))
     assert client.post(f"/strategies/{other.id}/baseline/import/{import_id}/confirm").status_code == 404
     assert stored(database_url, strategy) == BEFORE
     assert pending_imports(database_url) == 1
@@ -607,7 +601,7 @@ def test_an_expired_preview_cannot_be_confirmed(client, db: Session, database_ur
     from planner.models import utcnow
 
     signed_in("planner")
-    import_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    import_id = import_id_of(upload(client, strategy, staff_csv(GOOD_ROWS)))
     pending = db.get(StaffImport, import_id)
     assert pending is not None
     pending.created_at = utcnow() - timedelta(hours=2, minutes=1)
@@ -621,7 +615,7 @@ def test_an_expired_preview_cannot_be_confirmed(client, db: Session, database_ur
 def test_confirm_is_all_or_nothing(client, database_url: str, strategy, areas, signed_in, monkeypatch) -> None:
     """A failure after the old baseline is deleted but before the import is recorded leaves the old baseline."""
     signed_in("planner")
-    import_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    import_id = import_id_of(upload(client, strategy, staff_csv(GOOD_ROWS)))
 
     def fail(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("the audit trail is unavailable")
@@ -636,7 +630,7 @@ def test_confirm_is_all_or_nothing(client, database_url: str, strategy, areas, s
 def test_skipping_bad_rows_when_every_row_is_bad_stores_nothing(client, database_url: str, strategy, areas,
                                                                 signed_in) -> None:
     signed_in("planner")
-    response = upload(client, strategy, csv_bytes([b[1] for b in BAD if b[0] != "Duplicate assignment"]),
+    response = upload(client, strategy, staff_csv([b[1] for b in BAD if b[0] != "Duplicate assignment"]),
                       skip_bad_rows="yes")
     assert refused(response)
     assert "/confirm" not in response.get_data(as_text=True)
@@ -655,7 +649,7 @@ def test_board_member_types_are_previewed_and_stored_as_the_boards_counts_by_typ
         ["3004", "MED", "Board - Non-Executive", "Y", "0.1", "A", "F", "No", "62", ""],  # whole board only
         [*GOOD_ROWS[0], ""],
     ]
-    response = upload(client, strategy, csv_bytes(rows, header))
+    response = upload(client, strategy, staff_csv(rows, header=header))
     assert response.status_code == 200
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page_text(response)))
     assert ("Board member types Executive director (voting): 1; Executive director (non-voting): 1; "
@@ -682,15 +676,15 @@ def test_a_preview_left_an_hour_is_purged_on_the_next_upload(client, db: Session
     from planner.models import AuditEvent, utcnow
 
     signed_in("planner")
-    old_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
-    fresh_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    old_id = import_id_of(upload(client, strategy, staff_csv(GOOD_ROWS)))
+    fresh_id = import_id_of(upload(client, strategy, staff_csv(GOOD_ROWS)))
     old = db.get(StaffImport, old_id)
     assert old is not None
     old.created_at = utcnow() - staff_import.PENDING_LIFETIME - timedelta(minutes=1)
     db.add(old)
     db.commit()
     assert pending_imports(database_url) == 2
-    newest_id = import_id_of(upload(client, strategy, csv_bytes(GOOD_ROWS)))
+    newest_id = import_id_of(upload(client, strategy, staff_csv(GOOD_ROWS)))
     with Session(engine_for(database_url)) as session:
         purged = session.get(StaffImport, old_id)
         assert purged is not None
@@ -706,7 +700,7 @@ def test_a_preview_left_an_hour_is_purged_on_the_next_upload(client, db: Session
 def test_a_heading_row_of_a_million_columns_is_refused_and_nothing_is_held(client, database_url: str, strategy,
                                                                             areas, signed_in) -> None:
     signed_in("planner")
-    data = csv_bytes(GOOD_ROWS, header=HEADER + [f"Column {i}" for i in range(1_000_000)])
+    data = staff_csv(GOOD_ROWS, header=HEADER + [f"Column {i}" for i in range(1_000_000)])
     boundary = "planner-test-boundary"  # written out: the test client would spool it to a file it never closes
     body = (f'--{boundary}\r\nContent-Disposition: form-data; name="extract"; filename="staff.csv"\r\n'
             f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
@@ -722,7 +716,7 @@ def test_the_summary_held_for_a_preview_is_bounded(client, db: Session, strategy
     signed_in("planner")
     extra = [f"Free text column {i} " + "x" * 200 for i in range(200 - len(HEADER))]
     rows = [list(row) + [""] * len(extra) for row in GOOD_ROWS]
-    import_id = import_id_of(upload(client, strategy, csv_bytes(rows, header=HEADER + extra)))
+    import_id = import_id_of(upload(client, strategy, staff_csv(rows, header=HEADER + extra)))
     pending = db.get(StaffImport, import_id)
     assert pending is not None
     assert len(json.loads(pending.summary)["ignored_columns"]) == len(extra)

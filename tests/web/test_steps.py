@@ -1,5 +1,6 @@
 """One definition of each step (planner.steps): the task list's names are its pages' headings, and no step
-reads Completed while the strategy's completeness check finds it lacking something."""
+reads Completed while the strategy's completeness check finds it lacking something, and every started step
+that lacks nothing does."""
 
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ from planner.services.progress import task_list
 from tests import factories
 
 
-def test_a_step_that_lacks_something_is_never_completed_and_says_what() -> None:
-    assert steps.status(steps.COMPLETED, []) == steps.COMPLETED
-    assert steps.status(steps.COMPLETED, ["Levels without a diversity target: Board"]) == steps.IN_PROGRESS
-    assert steps.status(steps.NOT_STARTED, ["There are no areas yet"]) == steps.NOT_STARTED
-    assert steps.hint(steps.COMPLETED, "1 target set", ["A", "B", "C"]) == "A (and 2 more things to do)"
-    assert steps.hint(steps.COMPLETED, "1 target set", ["A"]) == "A"
-    assert steps.hint(steps.IN_PROGRESS, "Survey open: 3 responses", ["A"]) == "Survey open: 3 responses"
+def test_a_step_is_done_when_it_has_started_and_lacks_nothing_and_says_what_it_lacks() -> None:
+    assert steps.status(True, []) == steps.COMPLETED
+    assert steps.status(True, ["Levels without a diversity target: Board"]) == steps.IN_PROGRESS
+    assert steps.status(False, ["There are no areas yet"]) == steps.NOT_STARTED
+    assert steps.status(False, []) == steps.NOT_STARTED
+    assert steps.hint(True, "1 target set", ["A", "B", "C"]) == "A (and 2 more things to do)"
+    assert steps.hint(True, "1 target set", ["A"]) == "A"
+    assert steps.hint(True, "1 target set", []) == "1 target set"
+    assert steps.hint(False, "Add the areas", ["There are no areas yet"]) == "Add the areas"
 
 
 def heading(page: str) -> str:
@@ -100,6 +103,9 @@ def test_on_the_demo_no_step_is_completed_beside_lacking_items_and_each_item_is_
         assert tasks[item.step].status != steps.COMPLETED, item
         assert len(item.message.split()) <= 30, item.message  # one short sentence each
     assert tasks["approve"].status != steps.COMPLETED
+    for task in tasks.values():  # and the other way round: a started step lacking nothing is done
+        if task.key != "approve" and task.status != steps.NOT_STARTED:
+            assert (task.status == steps.COMPLETED) is not any(item.step == task.key for item in lacking), task.key
     assert f"{len(lacking)} thing" in tasks["approve"].hint
     # Gaps without an objective are grouped by kind, one sentence each, never run together.
     gaps = [item.message for item in lacking if "with no objective" in item.message]

@@ -208,7 +208,8 @@ def test_a_fresh_strategy_shows_what_is_still_to_do(client, strategy, signed_in)
     signed_in("editor")
     page = client.get(f"/strategies/{strategy.id}").get_data(as_text=True)
     assert task_status(page, "scope") == "In progress"
-    assert "Still to add: vision, mission, values, owner" in page
+    # What the step lacks, in the completeness check's words (the first of them, and how many more).
+    assert "The strategy has no vision yet (and 3 more things to do)" in page
     assert task_status(page, "structure") == "Not started"
     assert task_status(page, "baseline") == "Not started"
 
@@ -228,7 +229,7 @@ def test_the_task_list_reads_completed_once_every_step_is_done(client, db, strat
     assert task_status(page, "structure") == "Completed"
     # Surgery has no sub-areas and no figures yet.
     assert task_status(page, "baseline") == "In progress"
-    assert "without a staff headcount" in page
+    assert "1 area without a baseline staff headcount: Surgery" in page
 
     set_baseline(db, strategy, surg, staff=300, fte=280)
     page = client.get(f"/strategies/{strategy.id}").get_data(as_text=True)
@@ -242,4 +243,4 @@ def test_the_structure_step_is_in_progress_while_a_level_has_no_bands(client, db
     client.post(f"/strategies/{strategy.id}/levels/new", data={"key": "team", "name": "Team leaders"})
     page = client.get(f"/strategies/{strategy.id}").get_data(as_text=True)
     assert task_status(page, "structure") == "In progress"
-    assert "Levels without bands: Team leaders" in page
+    assert "Levels without Agenda for Change bands: Team leaders" in page

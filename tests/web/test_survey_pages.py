@@ -578,3 +578,23 @@ def test_planners_may_run_surveys_too(app: Flask, db: Session, org, strategy) ->
     login(contributor, factories.make_member(db, org, role="contributor").email)
     assert set_status(contributor, strategy, survey_id, "closed").status_code == 403
     assert survey_row(db, survey_id)[0] == "open"
+
+
+def test_the_discover_step_is_done_once_a_survey_has_results_even_while_it_is_open(
+        manager: FlaskClient, db: Session, strategy, open_survey: tuple[int, str]) -> None:  # type: ignore[no-untyped-def]
+    # The task list once wanted the survey closed while the completeness check, which the board reads, did not:
+    # one rule now (planner.steps), so a step is done when it is started and nothing is lacking for it.
+    import re
+
+    survey_id, _token = open_survey
+
+    def discover() -> tuple[str, str]:
+        home = manager.get(f"/strategies/{strategy.id}").get_data(as_text=True)
+        status = re.search(r'id="task-discover-status">(.*?)</div>', home, re.S)
+        hint = re.search(r'id="task-discover-hint">(.*?)</div>', home, re.S)
+        assert status and hint
+        return re.sub(r"<[^>]+>", "", status.group(1)).strip(), hint.group(1).strip()
+
+    assert discover() == ("In progress", "No self-assessment has enough responses for results yet (five are needed)")
+    seed(db, survey_id, responses_for({"board": 5}))
+    assert discover() == ("Completed", "Autumn 2026: 5 responses")
