@@ -1,7 +1,8 @@
 """Reading a staff-record extract (CSV or XLSX, ESR-like columns) into counts: staff and FTE per area,
-leaders per area and level, and diversity counts. Rows are read one at a time, checked, counted and
-forgotten; the result holds counts and problem reports only (row number, column heading, kind, and
-at most the offending cell's own value, cut to 40 characters)."""
+leaders per area and level (chosen by job role where the map names the role, else by band or grade), and
+diversity counts. Rows are read one at a time, checked, counted and forgotten; the result holds counts
+and problem reports only (row number, column heading, kind, and at most the offending cell's own value,
+cut to 40 characters)."""
 
 from __future__ import annotations
 
@@ -32,11 +33,13 @@ from planner.imports.values import (
     AreaLookup,
     band_level_lookup,
     cell_text,
+    job_role,
     parse_age,
     parse_band,
     parse_date,
     parse_fte,
     parse_yes_no,
+    role_level_lookup,
     shown,
 )
 from planner.imports.workbook import xlsx_batches
@@ -125,6 +128,9 @@ class _Tally:
         self.area_memo = _Memo(AreaLookup(areas).code)
         self.band_memo = _Memo(parse_band)
         self.levels = band_level_lookup(band_levels)
+        # A job role the map names (Medical Director, ...) decides the level before the band or grade does.
+        self.roles = role_level_lookup(band_levels)
+        self.role_memo = _Memo(self._role_level)
         self.leader_memo = _Memo(parse_yes_no)
         self.ethnicity_memo = _Memo(classify_ethnicity)
         self.sex_memo = _Memo(classify_sex)
@@ -185,6 +191,11 @@ class _Tally:
         self.counted_levels.clear()
         self.counted_groups.clear()
 
+    def _role_level(self, text: str) -> str | None:
+        """The level a job role cell chooses, or None when the role chooses none (the band or grade decides)."""
+        role = job_role(text) if text else None
+        return self.roles.get(role) if role is not None else None
+
     def _born_band(self, raw: object) -> str | None:
         """The age band for a date of birth cell; '' when blank, None when it is not a valid date of birth."""
         if not (raw.strip() if type(raw) is str else cell_text(raw)):
@@ -230,6 +241,9 @@ class _Tally:
         failing(band)
         blank(text["Pay Band"])
         level = list(map(self.levels.get, band))  # type: ignore[arg-type]
+        if "Job Role" in text:
+            by_role = list(map(self.role_memo.__getitem__, text["Job Role"]))
+            level = [r if r is not None else lv for r, lv in zip(by_role, level, strict=True)]  # type: ignore[misc]
         if "Leader" in text:
             flag = list(map(self.leader_memo.__getitem__, text["Leader"]))
             slow.update(i for i, (f, lv) in enumerate(zip(flag, level, strict=True)) if f is None or (f and lv is None))
@@ -311,15 +325,19 @@ class _Tally:
             problem(number, "Pay Band", "missing value", "No pay band is given.")
         elif band is None:
             problem(number, "Pay Band", "unknown band",
-                    f"{shown(text['Pay Band'])} is not an Agenda for Change band, VSM or a board role.")
+                    f"{shown(text['Pay Band'])} is not an Agenda for Change band, VSM, a board role or a "
+                    "medical or dental grade.")
         level = self.levels.get(band) if isinstance(band, str) else None
+        by_role = self.role_memo[text["Job Role"]] if "Job Role" in text else None
+        if isinstance(by_role, str):
+            level = by_role
         if "Leader" in text:
             flag = self.leader(text["Leader"])
             if flag is None:
                 problem(number, "Leader", "bad code", f"{shown(text['Leader'])} is not Y or N.")
             elif flag and band is not None and level is None:
-                problem(number, "Leader", "not a leadership band",
-                        "Marked as a leader, but this row's pay band is not mapped to a leadership level.")
+                problem(number, "Leader", "not a leadership band", "Marked as a leader, but this row's pay band "
+                        f"{'and job role are' if text.get('Job Role') else 'is'} not mapped to a leadership level.")
             level = level if flag else None
         if text.get("Assignment Number"):
             digest = hashlib.blake2b(text["Assignment Number"].casefold().encode(), key=self.hash_key,

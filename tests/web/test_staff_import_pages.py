@@ -59,7 +59,7 @@ BAD: list[tuple[str, tuple[str, ...], str, str]] = [
     ("Unknown area", ("2001", "NOWHERE", "Band 5", "N", "1", "A", "F", "No", "30"), "Area",
      "'NOWHERE' is not the code or name of an area in the structure."),
     ("Unknown band", ("2002", "MED", "Band 12", "N", "1", "A", "F", "No", "30"), "Pay Band",
-     "'Band 12' is not an Agenda for Change band, VSM or a board role."),
+     "'Band 12' is not an Agenda for Change band, VSM, a board role or a medical or dental grade."),
     ("Bad code", ("2003", "MED", "Band 5", "N", "1", "Q", "F", "No", "30"), "Ethnic Origin",
      "'Q' is not an NHS ethnic category (a code from A to S, or Z for not stated)."),
     ("Duplicate assignment", ("1001", "MED", "Band 5", "N", "1", "A", "F", "No", "30"), "Assignment Number",
