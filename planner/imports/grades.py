@@ -22,6 +22,9 @@ HOSPITAL_PRACTITIONER = "Hospital Practitioner"
 CLINICAL_ASSISTANT = "Clinical Assistant"
 CLINICAL_MEDICAL_OFFICER = "Clinical Medical Officer"
 SALARIED_DENTIST = "Salaried Dentist"
+GRADES = (FOUNDATION_1, FOUNDATION_2, CORE_TRAINEE, SPECIALTY_REGISTRAR, LOCALLY_EMPLOYED, CLINICAL_ASSISTANT,
+          HOSPITAL_PRACTITIONER, CLINICAL_MEDICAL_OFFICER, SALARIED_DENTIST, STAFF_GRADE, SPECIALTY_DOCTOR,
+          ASSOCIATE_SPECIALIST, SPECIALIST, CONSULTANT)  # as data/levels.json lists them
 
 # Words a record system puts before or after a grade to say it is a medical or dental one
 # ('Medical & Dental - Consultant', 'Consultant (Dental)'); they change nothing.

@@ -27,6 +27,7 @@ from planner.diversity.characteristics import (
 )
 from planner.imports.columns import Columns, check_mapping, find_headings, read_mapping
 from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_batches, kind_of
+from planner.imports.grades import GRADES
 from planner.imports.values import (
     MAX_AGE,
     MIN_AGE,
@@ -46,6 +47,7 @@ from planner.imports.workbook import xlsx_batches
 
 __all__ = ["KINDS", "ImportRefused", "ImportResult", "Limits", "RowProblem", "read_mapping", "read_staff_extract"]
 
+_GRADES = frozenset(GRADES)
 KINDS = ("unknown area", "unknown band", "bad code", "duplicate assignment", "missing value", "not a leadership band")
 PROBLEMS_KEPT = 100
 MEMO_SIZE = 10_000
@@ -85,6 +87,9 @@ class ImportResult:
     # by type, for rows that give one (planner.diversity.board)
     board_diversity: dict[tuple[str, str, str, str, str], int] = field(default_factory=dict)
     board_members: dict[str, int] = field(default_factory=dict)  # board member type -> people counted
+    grades: dict[str, int] = field(default_factory=dict)  # medical or dental grade -> staff counted, in GRADES order
+    medical_leaders: dict[str, int] = field(default_factory=dict)  # level -> doctors and dentists counted there
+    roles: dict[str, int] = field(default_factory=dict)  # job role -> leaders whose level it chose
 
     @property
     def importable(self) -> bool:
@@ -129,8 +134,8 @@ class _Tally:
         self.band_memo = _Memo(parse_band)
         self.levels = band_level_lookup(band_levels)
         # A job role the map names (Medical Director, ...) decides the level before the band or grade does.
-        self.roles = role_level_lookup(band_levels)
-        self.role_memo = _Memo(self._role_level)
+        self.role_levels = role_level_lookup(band_levels)
+        self.role_memo = _Memo(self._mapped_role)
         self.leader_memo = _Memo(parse_yes_no)
         self.ethnicity_memo = _Memo(classify_ethnicity)
         self.sex_memo = _Memo(classify_sex)
@@ -148,6 +153,8 @@ class _Tally:
         self.counted_fte: Counter[object] = Counter()  # (area, FTE), or area when there is no FTE column
         self.counted_levels: Counter[tuple[str, str | None]] = Counter()  # (area, leadership level or None)
         self.counted_groups: dict[str, Counter[tuple[str, str | None, Any]]] = {}  # (area, level, group)
+        self.counted_bands: Counter[tuple[object, str | None]] = Counter()  # (band or grade, level or None)
+        self.counted_roles: Counter[str] = Counter()  # job role that chose a counted leader's level
         # Assignment numbers are kept only as keyed hashes, and only while the file is read.
         self.hash_key = secrets.token_bytes(16)
         self.keyed_hash = hashlib.blake2b(key=self.hash_key, digest_size=16)
@@ -159,6 +166,9 @@ class _Tally:
         self.diversity: dict[tuple[str, str | None, str, str], int] = {}
         self.board_diversity: dict[tuple[str, str, str, str, str], int] = {}
         self.board_members: dict[str, int] = {}
+        self.grades: dict[str, int] = {}
+        self.medical_leaders: dict[str, int] = {}
+        self.roles_counted: dict[str, int] = {}
         self.problems: list[RowProblem] = []
         self.totals: dict[str, int] = {}
 
@@ -187,14 +197,23 @@ class _Tally:
                     if level is not None:
                         leaders = (where, level, name, value)
                         diversity[leaders] = diversity.get(leaders, 0) + n
+        for (band, level), n in self.counted_bands.items():
+            if band in _GRADES:
+                self.grades[band] = self.grades.get(band, 0) + n
+                if level is not None:
+                    self.medical_leaders[level] = self.medical_leaders.get(level, 0) + n
+        for role, n in self.counted_roles.items():
+            self.roles_counted[role] = self.roles_counted.get(role, 0) + n
         self.counted_fte.clear()
         self.counted_levels.clear()
         self.counted_groups.clear()
+        self.counted_bands.clear()
+        self.counted_roles.clear()
 
-    def _role_level(self, text: str) -> str | None:
-        """The level a job role cell chooses, or None when the role chooses none (the band or grade decides)."""
+    def _mapped_role(self, text: str) -> str | None:
+        """The job role a cell names when the map gives it a level, or None (the band or grade decides)."""
         role = job_role(text) if text else None
-        return self.roles.get(role) if role is not None else None
+        return role if role in self.role_levels else None
 
     def _born_band(self, raw: object) -> str | None:
         """The age band for a date of birth cell; '' when blank, None when it is not a valid date of birth."""
@@ -241,9 +260,13 @@ class _Tally:
         failing(band)
         blank(text["Pay Band"])
         level = list(map(self.levels.get, band))  # type: ignore[arg-type]
+        roles: list[Any] | None = None
         if "Job Role" in text:
-            by_role = list(map(self.role_memo.__getitem__, text["Job Role"]))
-            level = [r if r is not None else lv for r, lv in zip(by_role, level, strict=True)]  # type: ignore[misc]
+            roles = list(map(self.role_memo.__getitem__, text["Job Role"]))
+            if roles.count(None) == count:
+                roles = None  # no row's job role chooses a level (the usual case): nothing to change
+            else:
+                level = [lv if r is None else self.role_levels[r] for r, lv in zip(roles, level, strict=True)]
         if "Leader" in text:
             flag = list(map(self.leader_memo.__getitem__, text["Leader"]))
             slow.update(i for i, (f, lv) in enumerate(zip(flag, level, strict=True)) if f is None or (f and lv is None))
@@ -294,6 +317,9 @@ class _Tally:
                                 f"the limit is {self.limits.max_rows:,}.")
         self.counted_fte.update(zip(areas, kept(fte), strict=True) if "FTE" in raw else areas)
         self.counted_levels.update(zip(areas, levels, strict=True))
+        self.counted_bands.update(zip(kept(band), levels, strict=True))
+        if roles is not None:
+            self.counted_roles.update(r for r, lv in zip(kept(roles), levels, strict=True) if r is not None and lv)
         for characteristic, values in groups:
             self.counted_groups.setdefault(characteristic, Counter()).update(
                 zip(areas, levels, kept(values), strict=True))
@@ -328,9 +354,9 @@ class _Tally:
                     f"{shown(text['Pay Band'])} is not an Agenda for Change band, VSM, a board role or a "
                     "medical or dental grade.")
         level = self.levels.get(band) if isinstance(band, str) else None
-        by_role = self.role_memo[text["Job Role"]] if "Job Role" in text else None
-        if isinstance(by_role, str):
-            level = by_role
+        role = self.role_memo[text["Job Role"]] if "Job Role" in text else None
+        if isinstance(role, str):
+            level = self.role_levels[role]
         if "Leader" in text:
             flag = self.leader(text["Leader"])
             if flag is None:
@@ -367,6 +393,9 @@ class _Tally:
         assert isinstance(area, str) and fte is not None
         self.staff[area] = self.staff.get(area, 0) + 1
         self.fte[area] = self.fte.get(area, Decimal(0)) + fte
+        self.counted_bands[(band, level)] += 1
+        if level is not None and isinstance(role, str):
+            self.counted_roles[role] += 1
         if level is not None:
             self.leaders[(area, level)] = self.leaders.get((area, level), 0) + 1
             if board_type:
@@ -502,4 +531,7 @@ def read_staff_extract(
                                  if not any(c in columns.index for c in needs)],
         board_diversity=dict(sorted(tally.board_diversity.items())),
         board_members={key: tally.board_members[key] for key in BOARD_TYPES if key in tally.board_members},
+        grades={grade: tally.grades[grade] for grade in GRADES if grade in tally.grades},
+        medical_leaders=dict(tally.medical_leaders),
+        roles=dict(sorted(tally.roles_counted.items())),
     )
