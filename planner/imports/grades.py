@@ -26,9 +26,11 @@ GRADES = (FOUNDATION_1, FOUNDATION_2, CORE_TRAINEE, SPECIALTY_REGISTRAR, LOCALLY
           HOSPITAL_PRACTITIONER, CLINICAL_MEDICAL_OFFICER, SALARIED_DENTIST, STAFF_GRADE, SPECIALTY_DOCTOR,
           ASSOCIATE_SPECIALIST, SPECIALIST, CONSULTANT)  # as data/levels.json lists them
 
-# Words a record system puts before or after a grade to say it is a medical or dental one
-# ('Medical & Dental - Consultant', 'Consultant (Dental)'); they change nothing.
-_NOISE = re.compile(r"^(?:medicalanddental|medicaldental|medical|dental|md|hchs)?(.+?)(?:medical|dental)?$")
+# Words a record system puts before or after a grade to say it is a medical or dental one, a locum or
+# honorary post, or on which contract ('Medical & Dental - Consultant', 'Consultant (Dental)', 'Specialty
+# Doctor (2021)', 'Locum Specialty Registrar'); they change nothing.
+_NOISE = re.compile(r"^(?:medicalanddental|medicaldental|medical|dental|md|hchs|locum|honorary)*(.+?)"
+                    r"(?:medical|dental|locum|(?:19|20)\d\d|contract)*$")
 _SPECIALTY = r"(?:specialty|speciality)"  # both spellings are common, in ESR too
 
 _EXACT = {
@@ -55,16 +57,20 @@ _EXACT = {
 # Grades with a year of training: FY1, 'Foundation Doctor Year 2', CT2, 'Core Trainee Year 3', ST4,
 # 'Specialty Registrar (full)', 'StR', 'GPST2'.
 _FOUNDATION = re.compile(r"^(?:fy|f|fho|foundationyear|foundationdoctoryear|foundationdoctor|foundationhouseofficer"
-                         r"|foundationtrainee|foundationtraineeyear|foundationprogramme)([12])(?:doctor|trainee)?$")
+                         r"|foundationtrainee|foundationtraineeyear|foundationprogramme)([12])(?:doctor|trainee)?"
+                         r"(?:fy[12]|f[12])?$")
 _CORE = re.compile(r"^(?:(?:ct|dct|coretraineeyear|coretraineelevel|coretrainingyear|coretraininglevel)[1-3]"
                    r"|(?:coretrainee|coretraining|coremedicaltrainee|coresurgicaltrainee|core" + _SPECIALTY +
                    r"trainee|dentalcoretrainee|internalmedicinetrainee|imt)[1-3]?"
-                   r"|" + _SPECIALTY + r"registrarcoretraining|" + _SPECIALTY + r"registrarcore)$")
+                   r"|" + _SPECIALTY + r"registrarcoretraining|" + _SPECIALTY + r"registrarcore)"
+                   r"(?:(?:to)?[1-3])?(?:(?:to)?d?ct[1-3](?:to[1-3]|[1-3])?)?$")  # CT1-3, 'Core Trainee (CT2)'
+
 _REGISTRAR = re.compile(r"^(?:(?:st|gpst|str|spr|" + _SPECIALTY + r"registraryear|" + _SPECIALTY + r"traineeyear)[1-8]"
                         r"|str|spr|" + _SPECIALTY + r"registrar[1-8]?|specialistregistrar[1-8]?|" + _SPECIALTY +
                         r"trainee[1-8]?|registrar|seniorregistrar|gpregistrar|gp" + _SPECIALTY + r"registrar"
                         r"|gp" + _SPECIALTY + r"trainee|higher" + _SPECIALTY + r"trainee)"
-                        r"(?:full|fixedterm|ltft|registrar)?$")
+                        r"(?:(?:to)?[1-8])?"  # ST1-8, ST3 to ST8
+                        r"(?:full|fixedterm|ltft|registrar|str|spr|(?:to)?st[1-8](?:to[1-8]|[1-8])?)?$")
 # Doctors a trust employs outside a training programme: 'Trust Grade', 'Trust Grade Doctor - Foundation
 # Level', 'Locally Employed Doctor (Registrar level)'.
 _LOCAL = ("trustgrade", "trustdoctor", "locallyemployed")

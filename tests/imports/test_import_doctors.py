@@ -59,14 +59,19 @@ def read(lines: list[str], band_levels: dict[str, str] | None = None, headings: 
     ("Locally employed doctor", "Locally Employed Doctor"), ("Clinical Fellow", "Locally Employed Doctor"),
     ("Hospital Practitioner", "Hospital Practitioner"), ("Clinical Assistant", "Clinical Assistant"),
     ("Community Dental Officer", "Salaried Dentist"),
+    # Ranges, the grade again in brackets, the contract's year, a locum post.
+    ("ST1-8", "Specialty Registrar"), ("ST3 to ST8", "Specialty Registrar"), ("CT1-3", "Core Trainee"),
+    ("Specialty Registrar (StR)", "Specialty Registrar"), ("Foundation Year 1 (FY1)", "Foundation Year 1"),
+    ("Core Trainee (CT2)", "Core Trainee"), ("Specialty Doctor (2021)", "Specialty Doctor"),
+    ("Specialist 2021", "Specialist"), ("Locum Specialty Registrar", "Specialty Registrar"),
 ])
 def test_medical_and_dental_grades_are_read_as_esr_spells_them(text: str, grade: str) -> None:
     assert parse_band(text) == grade
 
 
 @pytest.mark.parametrize("text", [
-    "Band 11", "Band 8", "ST9", "CT4", "FY3", "Doctor", "Nurse Consultant", "Clinical Nurse Specialist",
-    "Medical Director",  # a job role, not a grade: it belongs in the Job Role column
+    "Band 11", "Band 8", "ST9", "CT4", "CT1-4", "FY3", "Doctor", "2021", "Nurse Consultant",
+    "Clinical Nurse Specialist", "Medical Director",  # a job role, not a grade: it belongs in the Job Role column
 ])
 def test_anything_else_is_still_an_unknown_band(text: str) -> None:
     assert parse_band(text) is None
