@@ -31,6 +31,7 @@ GRADES = (FOUNDATION_1, FOUNDATION_2, CORE_TRAINEE, SPECIALTY_REGISTRAR, LOCALLY
 # Doctor (2021)', 'Locum Specialty Registrar'); they change nothing.
 _NOISE = re.compile(r"^(?:medicalanddental|medicaldental|medical|dental|md|hchs|locum|honorary)*(.+?)"
                     r"(?:medical|dental|locum|(?:19|20)\d\d|contract)*$")
+LONGEST = 60  # letters and digits: no grade or job role is spelled longer, so a longer cell is never tried
 _SPECIALTY = r"(?:specialty|speciality)"  # both spellings are common, in ESR too
 
 _EXACT = {
@@ -88,6 +89,8 @@ _ROLES = {
 def parse_grade(words: str) -> str | None:
     """The medical or dental grade ('Consultant', 'Specialty Registrar', ...) that normalised text names,
     or None."""
+    if len(words) > LONGEST:
+        return None  # and the patterns never run on a long cell, which could take them quadratic time
     found = _grade(words)
     if found is None:
         match = _NOISE.match(words)
@@ -114,6 +117,8 @@ def _grade(words: str) -> str | None:
 def parse_job_role(words: str) -> str | None:
     """The leadership job role ('Medical Director', 'Clinical Director', ...) that normalised text names,
     or None (most job roles choose no level: 'Staff Nurse', 'Consultant')."""
+    if len(words) > LONGEST:
+        return None
     found = _ROLES.get(words)
     if found is None:
         match = _NOISE.match(words)

@@ -184,3 +184,12 @@ def test_a_strategy_imports_its_doctors_into_the_baseline(db: Session, strategy)
     rows = db.exec(select(LeaderCount).where(LeaderCount.organisation_id == strategy.organisation_id))
     stored = {(keys[row.level_id], row.count) for row in rows if row.count}
     assert sorted(stored) == [("board", 2), ("frontline", 3), ("middle", 2), ("senior", 1)]
+
+
+def test_a_long_cell_is_not_tried_against_the_grades() -> None:
+    # The patterns could take time in proportion to the square of a cell's length (10,000 characters are
+    # allowed); no grade is spelled in more than LONGEST letters, so a longer cell is an unknown band at once.
+    assert parse_band("Consultant" + " (2021)" * 12) == "Consultant"  # 58 letters and digits
+    assert parse_band("Consultant" + " (2021)" * 13) is None  # 62
+    assert parse_band("x" + "2021" * 2500 + "y") is None
+    assert job_role("Clinical Director" + " - Medical" * 7) is None
