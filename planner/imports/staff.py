@@ -25,7 +25,7 @@ from planner.diversity.characteristics import (
     classify_ethnicity,
     classify_sex,
 )
-from planner.imports.columns import Columns, check_mapping, find_headings, read_mapping
+from planner.imports.columns import Columns, check_mapping, find_headings, normalise, read_mapping
 from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_batches, kind_of
 from planner.imports.grades import GRADES
 from planner.imports.values import (
@@ -123,7 +123,8 @@ class _Tally:
     """The counts so far, and the problems; fed one row at a time."""
 
     def __init__(self, columns: Columns, areas: Mapping[str, str], band_levels: Mapping[str, str], as_at: date,
-                 limits: Limits, board_level: str | None = None, text_only: bool = False) -> None:
+                 limits: Limits, board_level: str | None = None, text_only: bool = False,
+                 job_role_levels: Mapping[str, str] | None = None) -> None:
         self.columns = columns
         self.text_only = text_only
         self.board_level = board_level
@@ -135,6 +136,14 @@ class _Tally:
         self.levels = band_level_lookup(band_levels)
         # A job role the map names (Medical Director, ...) decides the level before the band or grade does.
         self.role_levels = role_level_lookup(band_levels)
+        self.other_roles: dict[str, str] = {}  # a job role no one spelling rule knows, as normalise() spells it
+        for name, level in (job_role_levels or {}).items():
+            known = job_role(name)
+            if known is None and not normalise(name):
+                continue  # a blank name matches no job role
+            if known is None:
+                self.other_roles[normalise(name)] = name.strip()
+            self.role_levels[known or name.strip()] = level
         self.role_memo = _Memo(self._mapped_role)
         self.leader_memo = _Memo(parse_yes_no)
         self.ethnicity_memo = _Memo(classify_ethnicity)
@@ -212,7 +221,9 @@ class _Tally:
 
     def _mapped_role(self, text: str) -> str | None:
         """The job role a cell names when the map gives it a level, or None (the band or grade decides)."""
-        role = job_role(text) if text else None
+        if not text:
+            return None
+        role = job_role(text) or self.other_roles.get(normalise(text))
         return role if role in self.role_levels else None
 
     def _born_band(self, raw: object) -> str | None:
@@ -492,8 +503,12 @@ def read_staff_extract(
     limits: Limits = Limits(),  # noqa: B008 (frozen, so one shared default is safe)
     board_level: str | None = None,
     progress: Callable[[int], None] | None = None,
+    job_role_levels: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Count a staff extract held in memory; ImportRefused (one sentence) if the file cannot be read at all.
+    `band_levels` maps bands, grades and job roles (Medical Director, ...) to levels; `job_role_levels` may
+    add job roles, a known one in any spelling or any other as the file spells it (capitals, spaces and
+    punctuation aside). A row's job role, where one of these names it, decides its level before its band.
     `progress`, if given, is called with the rows read so far every PROGRESS_EVERY lines of the file."""
     check_size(data, limits)
     checked = check_mapping(mapping or {})
@@ -504,7 +519,8 @@ def read_staff_extract(
             f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
         rows = _Rows(batches)
         columns = find_headings(iter(rows), checked, empty=empty)
-        tally = _Tally(columns, areas, band_levels, as_at, limits, board_level, text_only=kind == "csv")
+        tally = _Tally(columns, areas, band_levels, as_at, limits, board_level, text_only=kind == "csv",
+                       job_role_levels=job_role_levels)
         reported = 0
         for first, batch in rows.rest():
             tally.add_batch(first, batch)

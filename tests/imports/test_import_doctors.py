@@ -193,3 +193,13 @@ def test_a_long_cell_is_not_tried_against_the_grades() -> None:
     assert parse_band("Consultant" + " (2021)" * 13) is None  # 62
     assert parse_band("x" + "2021" * 2500 + "y") is None
     assert job_role("Clinical Director" + " - Medical" * 7) is None
+
+
+def test_more_job_roles_may_be_given_beside_the_band_map() -> None:
+    # A known role in another spelling, and a role no spelling rule knows, matched as the file spells it.
+    result = read(["MED,Band 8d,Divisional Director of Nursing,Y,", "MED,Consultant,Chief Medical Officer,Y,",
+                   "MED,Band 8d,divisional director of nursing,N,", "MED,Band 8d,Director of Nursing,Y,"],
+                  {"8d": "senior"}, job_role_levels={"Divisional Director of Nursing": "board",
+                                                     "Executive Medical Director": "board"})
+    assert result.leaders == {("MED", "board"): 2, ("MED", "senior"): 1}
+    assert result.roles == {"Divisional Director of Nursing": 1, "Medical Director": 1}
