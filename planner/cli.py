@@ -351,8 +351,11 @@ def import_staff(extract: str, strategy_id: int, mapping_file: str | None, sheet
             session.rollback()
             fail(exc.message, code=2)
     skipped = f", {result.rows_skipped:,} skipped" if result.rows_skipped else ""
+    doctors = sum(result.grades.values())
+    medical = (f" ({doctors:,} medical and dental, {sum(result.medical_leaders.values()):,} of them leaders)"
+               if doctors else "")
     click.echo(f"Imported {result.rows_read:,} rows{skipped}: {sum(result.staff.values()):,} staff in "
-               f"{len(result.staff)} areas. The baseline of strategy {strategy_id} is replaced.")
+               f"{len(result.staff)} areas{medical}. The baseline of strategy {strategy_id} is replaced.")
 
 
 @main.command("create-survey")

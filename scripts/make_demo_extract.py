@@ -2,7 +2,11 @@
 whose counts match data/demo/organisation.json's baseline exactly (staff and leaders per area and
 level), with diversity drawn at plausible NHS rates: about a quarter of staff from Black, Asian
 and minority ethnic groups, fewer at senior levels; pay bands and ages in an acute trust's shape;
-a board with a non-executive majority. Seeded, so it is the same every time.
+a board with a non-executive majority; medical staff in an acute trust's shape (about one in eight
+staff, in the clinical services; consultants about 40% of them, resident doctors about 45%,
+specialty and specialist (SAS) doctors about 15%), with a medical director on the board, a
+clinical director in each clinical division and a clinical lead in each medical specialty, each
+placed at their level by their job role. Seeded, so it is the same every time.
 Run: .venv/bin/python scripts/make_demo_extract.py"""
 
 from __future__ import annotations
@@ -41,6 +45,32 @@ BOARD_TYPES = ["Non-executive", "Non-executive", "Executive (voting)", "Executiv
                "Non-executive", "Non-executive", "Executive (voting)", "Executive (voting)", "Executive (voting)",
                "Executive (voting)", "Non-executive", "Executive (non-voting)", "Non-executive", "Executive (voting)"]
 EXTRACT_DATE = date(2026, 3, 31)
+# Doctors and dentists: the share of each clinical service's staff who are not leaders who are doctors
+# (none in corporate services, therapies, pharmacy, outpatients and most community nursing), so that
+# about 13% of the trust's staff are medical, as in an acute trust (NHS Digital's workforce statistics).
+DOCTOR_SHARE = {
+    "MED-ED": 0.30, "MED-AMU": 0.26, "MED-COP": 0.17, "MED-CR": 0.21, "MED-GIM": 0.23, "MED-ONC": 0.19,
+    "SURG-THEA": 0.30, "SURG-CC": 0.21, "SURG-GSU": 0.29, "SURG-TO": 0.29, "SURG-HN": 0.31,
+    "WAC-MAT": 0.12, "WAC-GYN": 0.29, "WAC-PAED": 0.25, "WAC-NEO": 0.15,
+    "CSS-RAD": 0.17, "CSS-PATH": 0.08, "CIC-CH": 0.05, "CIC-VW": 0.10, "CIC-UCR": 0.04,
+}
+# Grades of the doctors who are not leaders, per 100 (the clinical leaders below are consultants or
+# associate specialists): consultants, resident doctors, then SAS doctors. How ESR spells each grade;
+# the job role is the grade's own.
+GRADE_WEIGHTS = {
+    "Consultant": 37, "Specialty Registrar": 18, "Core Trainee": 11, "Foundation Year 2": 7, "Foundation Year 1": 7,
+    "Trust Grade": 4, "Specialty Doctor": 10, "Specialist": 3, "Associate Specialist": 2, "Staff Grade": 1,
+}
+# The ages (on the extract's date) at which a doctor can hold each grade.
+GRADE_AGES = {
+    "Consultant": (33, 69), "Specialty Registrar": (27, 45), "Core Trainee": (25, 36), "Foundation Year 2": (24, 32),
+    "Foundation Year 1": (23, 30), "Trust Grade": (25, 45), "Specialty Doctor": (30, 65), "Specialist": (38, 67),
+    "Associate Specialist": (45, 67), "Staff Grade": (45, 67),
+}
+JOB_ROLES = {"Trust Grade": "Locally Employed Doctor"}  # the grade's job role where it is not the grade's name
+CLINICAL_DIVISIONS = ("MED", "SURG", "WAC", "CSS", "CIC")
+# Doctors are drawn from staff in the bands most staff are in, so the senior bands' shape stays as it was.
+DOCTOR_FROM = {"Band 2", "Band 3", "Band 4", "Band 5", "Band 6", "Band 7"}
 
 
 def weighted(rng: random.Random, weights: dict) -> object:  # type: ignore[type-arg]
@@ -97,12 +127,53 @@ def fte_split(rng: random.Random, people: int, total: float) -> list[float]:
     return [v / 100 for v in values]
 
 
+def _age(row: dict[str, str]) -> int:
+    """A row's age on the extract's date, from its date of birth."""
+    day, month, year = (int(part) for part in row["Date of Birth"].split("/"))
+    return EXTRACT_DATE.year - year - ((EXTRACT_DATE.month, EXTRACT_DATE.day) < (month, day))
+
+
+def add_doctors(medic: random.Random, area: str, rows: list[dict[str, str]], levels: list[str | None]) -> None:
+    """Make some of an area's people doctors, in place: its clinical leaders (the medical director, a
+    division's clinical director, a specialty's clinical lead) and a share of its other staff, each of an
+    age that fits the grade. Drawn from `medic` alone, so everything else the first demo drew stays as it
+    was: the areas' staff, leaders, FTE and diversity counts are unchanged."""
+    def make(row: dict[str, str], grade: str, role: str) -> None:
+        row["Pay Band"], row["Job Role"] = grade, role
+
+    if area == "TRUST-BOARD":
+        director = next(r for r, lv in zip(rows, levels, strict=True)
+                        if lv == "board" and r["Board Member Type"] == "Executive (voting)")
+        make(director, "Consultant", "Medical Director")
+        return
+    if area in CLINICAL_DIVISIONS:
+        make(medic.choice([r for r, lv in zip(rows, levels, strict=True) if lv == "senior"]), "Consultant",
+             "Clinical Director")
+        return
+    share = DOCTOR_SHARE.get(area, 0.0)
+    if share >= 0.1:  # a medical specialty: one of its middle leaders is its clinical lead
+        lead = medic.choice([r for r, lv in zip(rows, levels, strict=True) if lv == "middle"])
+        make(lead, "Associate Specialist" if medic.random() < 0.15 else "Consultant", "Clinical Lead")
+    candidates = [r for r, lv in zip(rows, levels, strict=True) if lv is None and r["Pay Band"] in DOCTOR_FROM]
+    ages = {id(r): _age(r) for r in candidates}
+    for _ in range(round(share * sum(lv is None for lv in levels))):
+        grade = str(weighted(medic, GRADE_WEIGHTS))
+        low, high = GRADE_AGES[grade]
+        fits = [r for r in candidates if low <= ages[id(r)] <= high]
+        if not fits:
+            continue
+        chosen = medic.choice(fits)
+        candidates.remove(chosen)
+        make(chosen, grade, JOB_ROLES.get(grade, grade))
+
+
 def main(out: Path = DATA / "staff_extract.csv") -> None:
     """Write the extract."""
     demo = json.loads((DATA / "organisation.json").read_text())
     names = {a["code"]: a["name"] for a in demo["areas"]}
     rng = random.Random(2026)
     shape = random.Random(45)
+    medic = random.Random(19)
     board = iter(BOARD_TYPES)
     rows = []
     serial = 10_000_000
@@ -118,6 +189,7 @@ def main(out: Path = DATA / "staff_extract.csv") -> None:
             people.append((None, str(weighted(shape, BAND_WEIGHTS[None]))))
         # FTE: full time where the area's total allows, the rest part time, summing to the baseline exactly.
         ftes = fte_split(rng, len(people), fte)
+        area_rows: list[dict[str, str]] = []
         for (level, band), person_fte in zip(people, ftes, strict=True):
             serial += rng.randint(1, 40)
             board_type = next(board) if level == "board" else ""
@@ -125,9 +197,11 @@ def main(out: Path = DATA / "staff_extract.csv") -> None:
                 label = "Board - Non-Executive" if board_type == "Non-executive" else "Board - Executive"
             else:
                 label = band if band == "VSM" else f"Band {band}"
-            rows.append({"Assignment Number": str(serial), "Area": names[area] if rng.random() < 0.5 else area,
-                         "Pay Band": label, "Leader": "Y" if level else "N", "FTE": f"{person_fte:.2f}",
-                         **person(rng, shape, level), "Board Member Type": board_type})
+            area_rows.append({"Assignment Number": str(serial), "Area": names[area] if rng.random() < 0.5 else area,
+                              "Pay Band": label, "Job Role": "", "Leader": "Y" if level else "N",
+                              "FTE": f"{person_fte:.2f}", **person(rng, shape, level), "Board Member Type": board_type})
+        add_doctors(medic, area, area_rows, [level for level, _ in people])
+        rows.extend(area_rows)
     rng.shuffle(rows)
     with open(out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

@@ -98,6 +98,19 @@ def run(*args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(main, ["import-staff", *args])
 
 
+def test_doctors_are_imported_at_their_levels_and_counted_in_the_summary(cli_db: str, strategy_id: int,
+                                                                         tmp_path: Path) -> None:
+    header = ["Area", "Grade", "Job Role", "Leader"]
+    rows = [["MED", "Consultant", "Clinical Director", "Y"], ["MED-ED", "Consultant", "", "Y"],
+            ["MED-ED", "Specialty Doctor", "", "Y"], ["MED-ED", "FY1", "", "N"], ["MED-ED", "Band 5", "", "N"]]
+    result = run("--strategy", str(strategy_id), str(write_csv(tmp_path / "doctors.csv", rows, header)))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (f"Imported 5 rows: 5 staff in 2 areas (4 medical and dental, 3 of them leaders). "
+                                     f"The baseline of strategy {strategy_id} is replaced.")
+    assert stored(cli_db, strategy_id)["leaders"] == {("MED", "senior"): 1, ("MED-ED", "middle"): 1,
+                                                      ("MED-ED", "frontline"): 1}
+
+
 def test_import_replaces_the_baseline_and_prints_a_summary(cli_db: str, strategy_id: int, tmp_path: Path) -> None:
     assert stored(cli_db, strategy_id) == BEFORE
     extract = write_csv(tmp_path / "staff.csv", GOOD_ROWS)

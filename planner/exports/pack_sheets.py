@@ -214,7 +214,7 @@ def write_structure(book: Book, content: Mapping[str, Any]) -> None:
                      "Figures for an area include the areas within it; fold the rows with the outline buttons.")
     row = book.heading(ws, 4, "Leadership levels, top first")
     row = book.table(ws, row, [Column("Level", "text", 36), Column("Key", "text", 14),
-                               Column("Agenda for Change bands and roles", "text", 22)],
+                               Column("Bands, grades and job roles", "text", 22)],
                      ([lv["name"], lv["key"], ", ".join(lv["bands"]) or "None assigned"] for lv in content["levels"]),
                      autofilter=False, widest=22)
     keys = [lv["key"] for lv in content["levels"]]

@@ -11,7 +11,7 @@ from typing import Any
 from planner.imports.files import ImportRefused, Row
 
 COLUMNS = (
-    "Assignment Number", "Area", "Pay Band", "Leader", "FTE", "Ethnic Origin", "Sex", "Disability", "Age",
+    "Assignment Number", "Area", "Pay Band", "Job Role", "Leader", "FTE", "Ethnic Origin", "Sex", "Disability", "Age",
     "Date of Birth", "Board Member Type",
 )
 REQUIRED = ("Area", "Pay Band")
@@ -19,7 +19,8 @@ REQUIRED = ("Area", "Pay Band")
 ALIASES: dict[str, tuple[str, ...]] = {
     "Assignment Number": ("Assignment Number", "Assignment No", "Assignment"),
     "Area": ("Area",),
-    "Pay Band": ("Pay Band", "Band", "AfC Band"),
+    "Pay Band": ("Pay Band", "Band", "AfC Band", "Grade"),
+    "Job Role": ("Job Role", "Role", "Job Role Name"),
     "Leader": ("Leader",),
     "FTE": ("FTE", "WTE", "Whole Time Equivalent", "Full Time Equivalent"),
     "Ethnic Origin": ("Ethnic Origin", "Ethnicity", "Ethnic Group", "Ethnic Category"),

@@ -1,7 +1,8 @@
 """Reading a staff-record extract (CSV or XLSX, ESR-like columns) into counts: staff and FTE per area,
-leaders per area and level, and diversity counts. Rows are read one at a time, checked, counted and
-forgotten; the result holds counts and problem reports only (row number, column heading, kind, and
-at most the offending cell's own value, cut to 40 characters)."""
+leaders per area and level (chosen by job role where the map names the role, else by band or grade), and
+diversity counts. Rows are read one at a time, checked, counted and forgotten; the result holds counts
+and problem reports only (row number, column heading, kind, and at most the offending cell's own value,
+cut to 40 characters)."""
 
 from __future__ import annotations
 
@@ -24,25 +25,29 @@ from planner.diversity.characteristics import (
     classify_ethnicity,
     classify_sex,
 )
-from planner.imports.columns import Columns, check_mapping, find_headings, read_mapping
+from planner.imports.columns import Columns, check_mapping, find_headings, normalise, read_mapping
 from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_batches, kind_of
+from planner.imports.grades import GRADES
 from planner.imports.values import (
     MAX_AGE,
     MIN_AGE,
     AreaLookup,
     band_level_lookup,
     cell_text,
+    job_role,
     parse_age,
     parse_band,
     parse_date,
     parse_fte,
     parse_yes_no,
+    role_level_lookup,
     shown,
 )
 from planner.imports.workbook import xlsx_batches
 
 __all__ = ["KINDS", "ImportRefused", "ImportResult", "Limits", "RowProblem", "read_mapping", "read_staff_extract"]
 
+_GRADES = frozenset(GRADES)
 KINDS = ("unknown area", "unknown band", "bad code", "duplicate assignment", "missing value", "not a leadership band")
 PROBLEMS_KEPT = 100
 MEMO_SIZE = 10_000
@@ -82,6 +87,9 @@ class ImportResult:
     # by type, for rows that give one (planner.diversity.board)
     board_diversity: dict[tuple[str, str, str, str, str], int] = field(default_factory=dict)
     board_members: dict[str, int] = field(default_factory=dict)  # board member type -> people counted
+    grades: dict[str, int] = field(default_factory=dict)  # medical or dental grade -> staff counted, in GRADES order
+    medical_leaders: dict[str, int] = field(default_factory=dict)  # level -> doctors and dentists counted there
+    roles: dict[str, int] = field(default_factory=dict)  # job role -> leaders whose level it chose
 
     @property
     def importable(self) -> bool:
@@ -115,7 +123,8 @@ class _Tally:
     """The counts so far, and the problems; fed one row at a time."""
 
     def __init__(self, columns: Columns, areas: Mapping[str, str], band_levels: Mapping[str, str], as_at: date,
-                 limits: Limits, board_level: str | None = None, text_only: bool = False) -> None:
+                 limits: Limits, board_level: str | None = None, text_only: bool = False,
+                 job_role_levels: Mapping[str, str] | None = None) -> None:
         self.columns = columns
         self.text_only = text_only
         self.board_level = board_level
@@ -125,6 +134,17 @@ class _Tally:
         self.area_memo = _Memo(AreaLookup(areas).code)
         self.band_memo = _Memo(parse_band)
         self.levels = band_level_lookup(band_levels)
+        # A job role the map names (Medical Director, ...) decides the level before the band or grade does.
+        self.role_levels = role_level_lookup(band_levels)
+        self.other_roles: dict[str, str] = {}  # a job role no one spelling rule knows, as normalise() spells it
+        for name, level in (job_role_levels or {}).items():
+            known = job_role(name)
+            if known is None and not normalise(name):
+                continue  # a blank name matches no job role
+            if known is None:
+                self.other_roles[normalise(name)] = name.strip()
+            self.role_levels[known or name.strip()] = level
+        self.role_memo = _Memo(self._mapped_role)
         self.leader_memo = _Memo(parse_yes_no)
         self.ethnicity_memo = _Memo(classify_ethnicity)
         self.sex_memo = _Memo(classify_sex)
@@ -142,6 +162,8 @@ class _Tally:
         self.counted_fte: Counter[object] = Counter()  # (area, FTE), or area when there is no FTE column
         self.counted_levels: Counter[tuple[str, str | None]] = Counter()  # (area, leadership level or None)
         self.counted_groups: dict[str, Counter[tuple[str, str | None, Any]]] = {}  # (area, level, group)
+        self.counted_bands: Counter[tuple[object, str | None]] = Counter()  # (band or grade, level or None)
+        self.counted_roles: Counter[str] = Counter()  # job role that chose a counted leader's level
         # Assignment numbers are kept only as keyed hashes, and only while the file is read.
         self.hash_key = secrets.token_bytes(16)
         self.keyed_hash = hashlib.blake2b(key=self.hash_key, digest_size=16)
@@ -153,6 +175,9 @@ class _Tally:
         self.diversity: dict[tuple[str, str | None, str, str], int] = {}
         self.board_diversity: dict[tuple[str, str, str, str, str], int] = {}
         self.board_members: dict[str, int] = {}
+        self.grades: dict[str, int] = {}
+        self.medical_leaders: dict[str, int] = {}
+        self.roles_counted: dict[str, int] = {}
         self.problems: list[RowProblem] = []
         self.totals: dict[str, int] = {}
 
@@ -181,9 +206,25 @@ class _Tally:
                     if level is not None:
                         leaders = (where, level, name, value)
                         diversity[leaders] = diversity.get(leaders, 0) + n
+        for (band, level), n in self.counted_bands.items():
+            if band in _GRADES:
+                self.grades[band] = self.grades.get(band, 0) + n
+                if level is not None:
+                    self.medical_leaders[level] = self.medical_leaders.get(level, 0) + n
+        for role, n in self.counted_roles.items():
+            self.roles_counted[role] = self.roles_counted.get(role, 0) + n
         self.counted_fte.clear()
         self.counted_levels.clear()
         self.counted_groups.clear()
+        self.counted_bands.clear()
+        self.counted_roles.clear()
+
+    def _mapped_role(self, text: str) -> str | None:
+        """The job role a cell names when the map gives it a level, or None (the band or grade decides)."""
+        if not text:
+            return None
+        role = job_role(text) or self.other_roles.get(normalise(text))
+        return role if role in self.role_levels else None
 
     def _born_band(self, raw: object) -> str | None:
         """The age band for a date of birth cell; '' when blank, None when it is not a valid date of birth."""
@@ -230,6 +271,13 @@ class _Tally:
         failing(band)
         blank(text["Pay Band"])
         level = list(map(self.levels.get, band))  # type: ignore[arg-type]
+        roles: list[Any] | None = None
+        if "Job Role" in text:
+            roles = list(map(self.role_memo.__getitem__, text["Job Role"]))
+            if roles.count(None) == count:
+                roles = None  # no row's job role chooses a level (the usual case): nothing to change
+            else:
+                level = [lv if r is None else self.role_levels[r] for r, lv in zip(roles, level, strict=True)]
         if "Leader" in text:
             flag = list(map(self.leader_memo.__getitem__, text["Leader"]))
             slow.update(i for i, (f, lv) in enumerate(zip(flag, level, strict=True)) if f is None or (f and lv is None))
@@ -280,6 +328,9 @@ class _Tally:
                                 f"the limit is {self.limits.max_rows:,}.")
         self.counted_fte.update(zip(areas, kept(fte), strict=True) if "FTE" in raw else areas)
         self.counted_levels.update(zip(areas, levels, strict=True))
+        self.counted_bands.update(zip(kept(band), levels, strict=True))
+        if roles is not None:
+            self.counted_roles.update(r for r, lv in zip(kept(roles), levels, strict=True) if r is not None and lv)
         for characteristic, values in groups:
             self.counted_groups.setdefault(characteristic, Counter()).update(
                 zip(areas, levels, kept(values), strict=True))
@@ -311,15 +362,19 @@ class _Tally:
             problem(number, "Pay Band", "missing value", "No pay band is given.")
         elif band is None:
             problem(number, "Pay Band", "unknown band",
-                    f"{shown(text['Pay Band'])} is not an Agenda for Change band, VSM or a board role.")
+                    f"{shown(text['Pay Band'])} is not an Agenda for Change band, VSM, a board role or a "
+                    "medical or dental grade.")
         level = self.levels.get(band) if isinstance(band, str) else None
+        role = self.role_memo[text["Job Role"]] if "Job Role" in text else None
+        if isinstance(role, str):
+            level = self.role_levels[role]
         if "Leader" in text:
             flag = self.leader(text["Leader"])
             if flag is None:
                 problem(number, "Leader", "bad code", f"{shown(text['Leader'])} is not Y or N.")
             elif flag and band is not None and level is None:
-                problem(number, "Leader", "not a leadership band",
-                        "Marked as a leader, but this row's pay band is not mapped to a leadership level.")
+                problem(number, "Leader", "not a leadership band", "Marked as a leader, but this row's pay band "
+                        f"{'and job role are' if text.get('Job Role') else 'is'} not mapped to a leadership level.")
             level = level if flag else None
         if text.get("Assignment Number"):
             digest = hashlib.blake2b(text["Assignment Number"].casefold().encode(), key=self.hash_key,
@@ -349,6 +404,9 @@ class _Tally:
         assert isinstance(area, str) and fte is not None
         self.staff[area] = self.staff.get(area, 0) + 1
         self.fte[area] = self.fte.get(area, Decimal(0)) + fte
+        self.counted_bands[(band, level)] += 1
+        if level is not None and isinstance(role, str):
+            self.counted_roles[role] += 1
         if level is not None:
             self.leaders[(area, level)] = self.leaders.get((area, level), 0) + 1
             if board_type:
@@ -445,8 +503,12 @@ def read_staff_extract(
     limits: Limits = Limits(),  # noqa: B008 (frozen, so one shared default is safe)
     board_level: str | None = None,
     progress: Callable[[int], None] | None = None,
+    job_role_levels: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Count a staff extract held in memory; ImportRefused (one sentence) if the file cannot be read at all.
+    `band_levels` maps bands, grades and job roles (Medical Director, ...) to levels; `job_role_levels` may
+    add job roles, a known one in any spelling or any other as the file spells it (capitals, spaces and
+    punctuation aside). A row's job role, where one of these names it, decides its level before its band.
     `progress`, if given, is called with the rows read so far every PROGRESS_EVERY lines of the file."""
     check_size(data, limits)
     checked = check_mapping(mapping or {})
@@ -457,7 +519,8 @@ def read_staff_extract(
             f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
         rows = _Rows(batches)
         columns = find_headings(iter(rows), checked, empty=empty)
-        tally = _Tally(columns, areas, band_levels, as_at, limits, board_level, text_only=kind == "csv")
+        tally = _Tally(columns, areas, band_levels, as_at, limits, board_level, text_only=kind == "csv",
+                       job_role_levels=job_role_levels)
         reported = 0
         for first, batch in rows.rest():
             tally.add_batch(first, batch)
@@ -484,4 +547,7 @@ def read_staff_extract(
                                  if not any(c in columns.index for c in needs)],
         board_diversity=dict(sorted(tally.board_diversity.items())),
         board_members={key: tally.board_members[key] for key in BOARD_TYPES if key in tally.board_members},
+        grades={grade: tally.grades[grade] for grade in GRADES if grade in tally.grades},
+        medical_leaders=dict(tally.medical_leaders),
+        roles=dict(sorted(tally.roles_counted.items())),
     )

@@ -1,5 +1,5 @@
-"""Reading one cell: text of any cell, pay bands, Y/N, FTE, age and date of birth. A cell is always
-taken as plain text or a number; nothing in it is ever evaluated."""
+"""Reading one cell: text of any cell, pay bands and medical grades, job roles, Y/N, FTE, age and date of
+birth. A cell is always taken as plain text or a number; nothing in it is ever evaluated."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from planner.imports.columns import normalise
+from planner.imports.grades import parse_grade, parse_job_role
 
 SHOWN_LENGTH = 40
 MIN_AGE, MAX_AGE = 14, 100
@@ -47,27 +48,49 @@ _NAMED_BANDS = {
 
 
 def parse_band(text: str) -> str | None:
-    """The band code ('5', '8a', 'VSM', 'Board - Executive', ...) for 'Band 8a', '8A', 'Band 8 - Range A'..."""
+    """The band code ('5', '8a', 'VSM', 'Board - Executive', ...) for 'Band 8a', '8A', 'Band 8 - Range A'...,
+    or the medical or dental grade ('Consultant', 'Specialty Registrar', ...) for 'Consultant', 'ST4', 'FY1'...;
+    None for anything else."""
     words = normalise(text)
     if words in _NAMED_BANDS:
         return _NAMED_BANDS[words]
     match = _BAND.match(words)
     if not match:
-        return None
+        return parse_grade(words)
     number, letter = match.groups()
     if (number == "8") != bool(letter):
         return None  # band 8 has ranges a to d; the others have none
     return number + (letter or "")
 
 
+def job_role(text: str) -> str | None:
+    """The leadership job role ('Medical Director', 'Clinical Director', ...) a cell names, or None: most
+    job roles ('Staff Nurse', 'Consultant') choose no level, and leave it to the band or grade."""
+    return parse_job_role(normalise(text))
+
+
 def band_level_lookup(band_levels: Mapping[str, str]) -> dict[str, str]:
-    """band_levels keyed by band code, however the caller spelled the bands."""
+    """band_levels keyed by band or grade code, however the caller spelled them; its job roles are left
+    out (role_level_lookup has them)."""
     lookup: dict[str, str] = {}
     for band, level in band_levels.items():
+        if job_role(band) is not None:
+            continue
         code = parse_band(band)
         if code is None:
-            raise ValueError(f"band_levels names {band!r}, which is not a band")
+            raise ValueError(f"band_levels names {band!r}, which is not a band, grade or job role")
         lookup[code] = level
+    return lookup
+
+
+def role_level_lookup(band_levels: Mapping[str, str]) -> dict[str, str]:
+    """The job roles of band_levels, keyed by role name: a row's job role decides its level before its
+    band or grade does."""
+    lookup: dict[str, str] = {}
+    for name, level in band_levels.items():
+        role = job_role(name)
+        if role is not None:
+            lookup[role] = level
     return lookup
 
 

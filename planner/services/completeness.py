@@ -58,7 +58,7 @@ def _structure_and_baseline(session: Session, strategy: Strategy) -> list[Item]:
     bands = bands_by_level(session, strategy)
     unmapped = [lv.name for lv in summary.levels if not bands.get(lv.id)]  # type: ignore[arg-type]
     if unmapped:
-        items.append(Item("structure", f"Levels without Agenda for Change bands: {_names(unmapped)}"))
+        items.append(Item("structure", f"Levels without bands, grades or job roles: {_names(unmapped)}"))
     missing = [a.name for a in summary.areas if a.id in summary.leaf_ids
                and not (summary.own.get(a.id) and summary.own[a.id].staff)]  # type: ignore[index]
     if missing:

@@ -93,7 +93,8 @@ def _counts_json(result: ImportResult) -> str:
 
 
 def summary_of(result: ImportResult) -> dict[str, Any]:
-    """What the preview and the record show: totals, problems (the first 100), ignored columns."""
+    """What the preview and the record show: totals, problems (the first 100), ignored columns, medical and
+    dental staff by grade and at each level, and the leaders whose job role chose their level."""
     return {
         "file_kind": result.file_kind,
         "rows_read": result.rows_read,
@@ -103,6 +104,9 @@ def summary_of(result: ImportResult) -> dict[str, Any]:
         "ignored_columns": list(result.ignored_columns),
         "columns": dict(result.columns),
         "board_members": dict(result.board_members),
+        "grades": dict(result.grades),
+        "medical_leaders": dict(result.medical_leaders),
+        "roles": dict(result.roles),
     }
 
 
@@ -122,7 +126,8 @@ def result_of(summary: dict[str, Any], counts: dict[str, Any] | None = None) -> 
         diversity={}, problems=[RowProblem(**p) for p in summary.get("problems", [])],
         problem_totals=summary.get("problem_totals", {}), ignored_columns=summary.get("ignored_columns", []),
         skip_bad_rows=bool(summary.get("rows_skipped")), columns=summary.get("columns", {}),
-        board_members=summary.get("board_members", {}),
+        board_members=summary.get("board_members", {}), grades=summary.get("grades", {}),
+        medical_leaders=summary.get("medical_leaders", {}), roles=summary.get("roles", {}),
     )
 
 

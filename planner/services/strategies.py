@@ -51,7 +51,7 @@ def check_scope(values: dict[str, Any]) -> dict[str, Any]:
 def create_strategy(
     *, session: Session, organisation: Organisation, values: dict[str, Any], actor: User | None, commit: bool = True,
 ) -> Strategy:
-    """Create a strategy with the default leadership levels and band map."""
+    """Create a strategy with the default leadership levels and band map (bands, grades and job roles)."""
     cleaned = check_scope(values)
     strategy = Strategy(organisation_id=organisation.id, **cleaned)  # type: ignore[arg-type]
     session.add(strategy)
@@ -67,7 +67,7 @@ def create_strategy(
         )
         session.add(level)
         session.flush()
-        for band in spec.get("bands", []):
+        for band in [*spec.get("bands", []), *spec.get("roles", [])]:
             session.add(
                 BandAssignment(
                     organisation_id=organisation.id,  # type: ignore[arg-type]

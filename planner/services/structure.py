@@ -263,13 +263,14 @@ def delete_level(*, session: Session, strategy: Strategy, level: Level, actor: U
 
 
 def band_map(session: Session, strategy: Strategy) -> dict[str, int]:
-    """Band -> level id, for the bands that count as leadership."""
+    """Band, grade or job role -> level id, for those that count as leadership (a job role decides
+    before the band or grade: planner.imports.values.role_level_lookup)."""
     return dict(derived.records(session, strategy, "band map", lambda: list(session.exec(
         select(BandAssignment.band, BandAssignment.level_id).where(BandAssignment.strategy_id == strategy.id)))))
 
 
 def bands_by_level(session: Session, strategy: Strategy) -> dict[int, list[str]]:
-    """Level id -> its bands, in pay order."""
+    """Level id -> its bands and grades in pay order, then its job roles."""
     order = {band: i for i, band in enumerate(all_bands())}
     out: dict[int, list[str]] = {}
     for band, level_id in band_map(session, strategy).items():
@@ -282,12 +283,13 @@ def bands_by_level(session: Session, strategy: Strategy) -> dict[int, list[str]]
 def set_band_map(
     *, session: Session, strategy: Strategy, mapping: dict[str, int | None], actor: User
 ) -> None:
-    """Replace the band map: each band belongs to one level or to none (not a leader)."""
+    """Replace the band map: each band, grade and job role belongs to one level or to none (not a leader)."""
     level_ids = {lv.id for lv in levels_of(session, strategy)}
     known = set(all_bands())
     for band, level_id in mapping.items():
         if band not in known:
-            raise ServiceError(f"'{band}' is not an Agenda for Change band or board role")
+            raise ServiceError(f"'{band}' is not an Agenda for Change band, board role, medical or dental grade "
+                               "or job role")
         if level_id is not None and level_id not in level_ids:
             raise ServiceError(f"{band_label(band)}: choose a level of this strategy", field=band)
     before = band_map(session, strategy)

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.diversity.board import BOARD_TYPES
+from planner.imports.columns import COLUMNS
 from planner.models import Strategy
 from planner.services import ServiceError
 from planner.services.baseline import AreaFigures, check_figures, save_baseline, summarise
@@ -98,8 +99,7 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
                            errors=errors, error_fields={f for f, _ in errors}, values=values), status
 
 
-IMPORT_COLUMNS = ("Assignment Number", "Area", "Pay Band", "Leader", "FTE", "Ethnic Origin", "Sex", "Disability",
-                  "Age", "Date of Birth", "Board Member Type")
+IMPORT_COLUMNS = COLUMNS  # every column the import reads can be mapped to the file's own heading
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from planner.db import get_session
 from planner.models import Area, Level, Strategy
-from planner.reference import all_bands, band_label
+from planner.reference import all_bands, band_label, job_roles, medical_grades, pay_bands
 from planner.services import ServiceError
 from planner.services import structure as service
 from planner.web.forms import AreaEditForm, AreaForm, ConfirmForm, LevelEditForm, LevelForm
@@ -215,7 +215,7 @@ def delete_level(strategy_id: int, level_id: int) -> str | Response | tuple[str,
 @bp.route("/bands", methods=["GET", "POST"])
 @require("structure.edit")
 def bands(strategy_id: int) -> str | Response:
-    """Where the line is drawn: which bands count as leaders, and at which level."""
+    """Where the line is drawn: which bands, grades and job roles count as leaders, and at which level."""
     strategy = strategy_or_404(strategy_id)
     db = get_session()
     levels = service.levels_of(db, strategy)
@@ -228,7 +228,7 @@ def bands(strategy_id: int) -> str | Response:
         for band in all_bands():
             chosen = request.form.get(f"band-{band}", "")
             if chosen and chosen not in level_ids:
-                error = f"{band_label(band)}: choose one of the levels or 'Not a leadership band'"
+                error = f"{band_label(band)}: choose one of the levels, or none"
                 break
             mapping[band] = level_ids.get(chosen)
         if error is None:
@@ -242,5 +242,8 @@ def bands(strategy_id: int) -> str | Response:
         if error:
             form.form_errors.append(error)
             current = {b: v for b, v in mapping.items() if v is not None}
+    groups = [("bands", "Agenda for Change bands and board roles", "Band", "Not a leadership band", pay_bands()),
+              ("grades", "Medical and dental grades", "Grade", "Not a leadership grade", medical_grades()),
+              ("roles", "Job roles", "Job role", "The band or grade decides", job_roles())]
     return render_template("structure/bands.html", strategy=strategy, form=form, levels=levels,
-                           current=current, bands=all_bands())
+                           current=current, groups=groups)

@@ -174,8 +174,8 @@ CORPUS: list[tuple[str, Callable[[], Any], str]] = [
     ("mapping to a heading not in the file", lambda: read(GOOD_CSV, "staff.csv", mapping={"Area": "Cost Centre"}),
      "The file has no column headed 'Cost Centre' (mapped to 'Area')."),
     ("mapping an unknown column", lambda: read(GOOD_CSV, "staff.csv", mapping={"Religion": "Faith"}),
-     "The mapping names 'Religion', which is not one of the columns (Assignment Number, Area, Pay Band, Leader, "
-     "FTE, Ethnic Origin, Sex, Disability, Age, Date of Birth, Board Member Type)."),
+     "The mapping names 'Religion', which is not one of the columns (Assignment Number, Area, Pay Band, Job Role, "
+     "Leader, FTE, Ethnic Origin, Sex, Disability, Age, Date of Birth, Board Member Type)."),
     ("mapping one heading twice", lambda: read(GOOD_CSV, "staff.csv", mapping={"Area": "Ward", "Sex": "ward"}),
      "The mapping uses the heading 'ward' for both 'Area' and 'Sex'."),
     ("mapping Sex and Gender", lambda: read(GOOD_CSV, "staff.csv", mapping={"Sex": "A", "Gender": "B"}),

@@ -29,7 +29,8 @@ def test_strategy_list_detail_and_baseline_shapes(client, db: Session, org) -> N
     detail = client.get(f"/api/v1/strategies/{strategy.id}", headers=headers).get_json()
     assert detail["title"] == "Plan" and detail["vision"] == "V" and detail["horizon"] == 4
     assert [lv["key"] for lv in detail["levels"]] == ["board", "senior", "middle", "frontline"]
-    assert detail["levels"][2] == {"key": "middle", "name": "Middle leaders", "bands": ["8a", "8b", "8c"]}
+    assert detail["levels"][2] == {"key": "middle", "name": "Middle leaders", "bands": [
+        "8a", "8b", "8c", "Associate Specialist", "Specialist", "Consultant", "Clinical Lead"]}
     assert detail["areas"] == [
         {"code": "MED", "name": "Medicine", "parent": None},
         {"code": "MED-ED", "name": "Emergency Department", "parent": "MED"},

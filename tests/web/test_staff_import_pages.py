@@ -61,7 +61,7 @@ BAD: list[tuple[str, tuple[str, ...], str, str]] = [
     ("Unknown area", ("2001", "NOWHERE", "Band 5", "N", "1", "A", "F", "No", "30"), "Area",
      "'NOWHERE' is not the code or name of an area in the structure."),
     ("Unknown band", ("2002", "MED", "Band 12", "N", "1", "A", "F", "No", "30"), "Pay Band",
-     "'Band 12' is not an Agenda for Change band, VSM or a board role."),
+     "'Band 12' is not an Agenda for Change band, VSM, a board role or a medical or dental grade."),
     ("Bad code", ("2003", "MED", "Band 5", "N", "1", "Q", "F", "No", "30"), "Ethnic Origin",
      "'Q' is not an NHS ethnic category (a code from A to S, or Z for not stated)."),
     ("Duplicate assignment", ("1001", "MED", "Band 5", "N", "1", "A", "F", "No", "30"), "Assignment Number",
@@ -242,6 +242,27 @@ BEFORE = {
 
 def test_the_arranged_baseline_is_what_the_other_tests_compare_with(database_url: str, strategy, areas) -> None:
     assert stored(database_url, strategy) == BEFORE
+
+
+def test_the_preview_lists_doctors_and_dentists_at_their_levels(client, database_url: str, strategy, areas,
+                                                                 signed_in) -> None:
+    signed_in("planner")
+    header = ["Area", "Pay Band", "Job Role", "Leader"]
+    rows = [("MED", "Consultant", "Clinical Director", "Y"), ("MED-ED", "Consultant", "Clinical Lead", "Y"),
+            ("MED-ED", "Consultant", "", "N"), ("MED-ED", "Specialty Doctor", "", "Y"),
+            ("MED-ED", "ST3", "", "N"), ("MED-ED", "Band 5", "Staff Nurse", "N")]
+    response = upload(client, strategy, csv_bytes(rows, header=header))
+    words = " ".join(re.sub(r"<[^>]+>", " ", page_text(response)).split())
+    assert ("Medical and dental staff 5: Specialty Registrar 1; Specialty Doctor 1; Consultant 3 "
+            "Leaders among them: Senior leaders 1; Middle leaders 1; Frontline leaders 1") in words
+    assert "Levels chosen by job role Clinical Director 1; Clinical Lead 1" in words
+    assert parsed(response).tables["preview-counts"] == [
+        ["Medicine", "1", "0.0", "0", "1", "0", "0"],
+        ["Emergency Department", "5", "0.0", "0", "0", "1", "1"],
+    ]
+    client.post(f"/strategies/{strategy.id}/baseline/import/{import_id_of(response)}/confirm")
+    assert stored(database_url, strategy)["leaders"] == {("MED", "senior"): 1, ("MED-ED", "middle"): 1,
+                                                         ("MED-ED", "frontline"): 1}
 
 
 def test_preview_stores_nothing_then_confirm_replaces_the_whole_baseline(client, database_url: str, strategy,

@@ -75,11 +75,12 @@ def test_a_new_strategy_has_the_four_default_levels_each_with_bands(client, db, 
     bands = {lv.key: set() for lv in levels}
     for row in db.exec(select(BandAssignment).where(BandAssignment.strategy_id == strategy.id)):
         bands[next(lv.key for lv in levels if lv.id == row.level_id)].add(row.band)
+    # Pay bands, medical and dental grades, and the job roles that decide before them (data/levels.json).
     assert bands == {
-        "board": {"Board - Executive", "Board - Non-Executive"},
-        "senior": {"8d", "9", "VSM"},
-        "middle": {"8a", "8b", "8c"},
-        "frontline": {"6", "7"},
+        "board": {"Board - Executive", "Board - Non-Executive", "Medical Director"},
+        "senior": {"8d", "9", "VSM", "Associate Medical Director", "Clinical Director"},
+        "middle": {"8a", "8b", "8c", "Associate Specialist", "Specialist", "Consultant", "Clinical Lead"},
+        "frontline": {"6", "7", "Specialty Registrar", "Staff Grade", "Specialty Doctor"},
     }
 
 

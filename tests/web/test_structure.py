@@ -421,6 +421,23 @@ def test_the_band_page_shows_the_current_map(client, db, strategy, signed_in):
     assert " selected" not in select_5
 
 
+def test_the_band_map_takes_medical_grades_and_job_roles(client, db, strategy, signed_in):
+    signed_in("planner")
+    board, senior, middle = (level(db, strategy, k) for k in ("board", "senior", "middle"))
+    page = client.get(f"/strategies/{strategy.id}/bands").get_data(as_text=True)
+    assert '<h2 id="grades">Medical and dental grades</h2>' in page and '<h2 id="roles">Job roles</h2>' in page
+    select_fy1 = page.split('name="band-Foundation Year 1"', 1)[1].split("</select>", 1)[0]
+    assert " selected" not in select_fy1  # resident doctors in training are not leaders by default
+    form = band_form(**{"8a": middle.id, "Consultant": middle.id, "Specialty Doctor": middle.id,
+                        "Medical Director": board.id, "Clinical Director": senior.id})
+    assert client.post(f"/strategies/{strategy.id}/bands", data=form).status_code == 302
+    assert band_rows(db, strategy) == {"8a": middle.id, "Consultant": middle.id, "Specialty Doctor": middle.id,
+                                       "Medical Director": board.id, "Clinical Director": senior.id}
+    structure = client.get(f"/strategies/{strategy.id}/structure").get_data(as_text=True)
+    assert "Band 8a, Specialty Doctor, Consultant" in structure  # bands, then grades in seniority order
+    assert "Board - Executive" not in structure and "Medical Director (job role)" in structure
+
+
 def test_a_level_of_another_strategy_is_refused_in_the_band_map(client, db, org, strategy, signed_in):
     other = make_strategy(db, org, title="Next strategy")
     foreign = level(db, other, "middle")
