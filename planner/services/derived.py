@@ -29,8 +29,6 @@ from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import instrumentation
-from sqlalchemy.orm.base import instance_state
 from sqlmodel import Session, SQLModel
 
 from planner import revisions
@@ -155,16 +153,14 @@ class _Pickler(pickle.Pickler):
 
 
 def _revived(cls: type[SQLModel], values: dict[str, Any]) -> SQLModel:
-    """A record read back from the store: detached, as a pickled record would be (a session never takes
-    it for a new record to insert), its values as they were kept."""
-    manager = instrumentation.manager_of_class(cls)
-    record = manager.new_instance()
+    """A record read back from the store: its values as they were kept, readable as ever, but with no
+    SQLAlchemy state, so no session will take it (adding it raises) and reading a value that was not
+    kept raises rather than loading; made without the cost of SQLAlchemy's bookkeeping for each one."""
+    record = object.__new__(cls)
     object.__setattr__(record, "__pydantic_fields_set__", set(values))
     object.__setattr__(record, "__pydantic_extra__", None)
     object.__setattr__(record, "__pydantic_private__", None)
     record.__dict__.update(values)
-    state = instance_state(record)
-    state.key = state.mapper.identity_key_from_instance(record)
     return record
 
 

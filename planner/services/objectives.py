@@ -556,7 +556,14 @@ class Alignment:
 
 def gaps_to_own(session: Session, strategy: Strategy) -> list[dict[str, str]]:
     """Every gap the board has found: diversity targets, competency gaps of a quarter or more of
-    leaders below the required step, and levels needing external appointments in the first scenario."""
+    leaders below the required step, and levels needing external appointments in the first scenario.
+    Worked out once per change (a short list, from the long list of competency gaps and the forecast)."""
+    return [dict(gap) for gap in derived.remember(
+        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+        kind="gaps to own", parts=(), compute=lambda: _gaps_to_own(session, strategy))]
+
+
+def _gaps_to_own(session: Session, strategy: Strategy) -> list[dict[str, str]]:
     from planner.services import competencies, diversity, forecasting
     from planner.services.scenarios import scenarios_of
     from planner.services.structure import levels_of

@@ -3,18 +3,20 @@ and objectives to and from files."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask import Response as FlaskResponse
 from flask_login import current_user
+from markupsafe import Markup
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.models import Membership, Objective, Strategy, User
 from planner.objectives import progress as calc
-from planner.services import ServiceError
+from planner.services import ServiceError, derived
 from planner.services import objectives as service
 from planner.services.structure import area_depths, areas_of
 from planner.web.fields import day, number, record_id
@@ -41,13 +43,26 @@ def _views(strategy: Strategy) -> list[service.ObjectiveView]:
     return service.cascade(get_session(), strategy, current_org(), date.today())  # type: ignore[arg-type]
 
 
-def _filtered(strategy: Strategy, views: list[service.ObjectiveView]) -> dict[str, object]:
+def _filtered(strategy: Strategy, views: list[service.ObjectiveView],
+              owners: list[str] | None = None) -> dict[str, object]:
     """The page's filter from its query string, what it selects, and the choices its form offers."""
     areas = areas_of(get_session(), strategy)
     wanted = service.CascadeFilter.parse(request.args)
     return {"wanted": wanted, "selection": service.filter_cascade(views, wanted, areas) if wanted.active else None,
-            "areas": areas, "depths": area_depths(areas), "owners": service.owners_of(views),
-            "level_names": service.LEVEL_NAMES}
+            "areas": areas, "depths": area_depths(areas),
+            "owners": service.owners_of(views) if owners is None else owners, "level_names": service.LEVEL_NAMES}
+
+
+@dataclass(frozen=True)
+class _Whole:
+    """What the unfiltered page shows of the cascade, kept once per change and day: at a large trust's
+    size, thousands of objectives, it is these few values and one piece of HTML, not the cascade."""
+
+    any: bool
+    summary: service.CascadeSummary
+    unowned_gaps: int
+    owners: list[str]
+    tree: str
 
 
 @bp.route("")
@@ -56,14 +71,38 @@ def index(strategy_id: int) -> str:
     """A summary of the cascade, how RAG is worked out, and the cascade as a tree (collapsed below the
     areas) that the query string filters; with view=table, the objectives as a table instead."""
     strategy = strategy_or_404(strategy_id)
-    views = _views(strategy)
     if request.args.get("view") == "table":
-        return _table(strategy, views)
-    return render_template("objectives/index.html", strategy=strategy, views=views,
-                           by_id={v.objective.id: v for v in views}, summary=service.summarise(views),
+        return _table(strategy, _views(strategy))
+    rag_explained = service.rag_explained(current_org())  # type: ignore[arg-type]
+    if not service.CascadeFilter.parse(request.args).active:
+        whole = derived.remember(get_session(), strategy_id=strategy.id,  # type: ignore[arg-type]
+                                 organisation_id=strategy.organisation_id, kind="objectives page",
+                                 parts=(date.today().isoformat(),), compute=lambda: _whole(strategy))
+        return render_template("objectives/index.html", strategy=strategy, views=whole.any, summary=whole.summary,
+                               unowned_gaps=whole.unowned_gaps, rag_explained=rag_explained,
+                               tree=Markup(whole.tree), **_filtered(strategy, [], whole.owners))
+    views = _views(strategy)
+    chosen = _filtered(strategy, views)
+    return render_template("objectives/index.html", strategy=strategy, views=views, summary=service.summarise(views),
                            unowned_gaps=len(service.alignment(get_session(), strategy, views).gaps_without),
-                           rag_explained=service.rag_explained(current_org()),  # type: ignore[arg-type]
-                           **_filtered(strategy, views))
+                           rag_explained=rag_explained,
+                           tree=Markup(_tree(strategy, views, chosen["selection"])),  # type: ignore[arg-type]
+                           **chosen)
+
+
+def _whole(strategy: Strategy) -> _Whole:
+    views = _views(strategy)
+    return _Whole(any=bool(views), summary=service.summarise(views),
+                  unowned_gaps=len(service.alignment(get_session(), strategy, views).gaps_without),
+                  owners=service.owners_of(views), tree=_tree(strategy, views, None))
+
+
+def _tree(strategy: Strategy, views: list[service.ObjectiveView],
+          selection: service.FilteredCascade | None) -> str:
+    """The cascade's tree as HTML: the whole of it, or a filter's selection with what is above it. Nothing in it
+    depends on who is looking, so the whole tree is kept with the page's other figures (`_Whole`)."""
+    return render_template("objectives/_tree.html", strategy=strategy, views=views, selection=selection,
+                           by_id={v.objective.id: v for v in views}, level_names=service.LEVEL_NAMES)
 
 
 def _table(strategy: Strategy, views: list[service.ObjectiveView]) -> str:
