@@ -118,7 +118,7 @@ def _competencies(session: Session, strategy: Strategy) -> dict[str, Any]:
                              "required": {key: required.get((comp.id, lid)) for key, lid in level_ids.items()}})  # type: ignore[arg-type]
     gaps = [{"level": g.level, "competency": g.competency, "required": g.required, "assessed": g.assessed,
              "below_required": g.below_required, "share_below": g.share_below}
-            for g in competencies.gap_list(session, strategy) if g.area is None]
+            for g in competencies.gap_totals(session, strategy)]
     plan = competencies.plan_view(session, strategy)
     interventions = [{"name": row.name, "kind": row.kind, "places_per_year": row.places_per_year,
                       "cost_per_place": row.cost_per_place, "first_year": row.first_year, "last_year": row.last_year,

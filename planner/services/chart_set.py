@@ -156,7 +156,7 @@ def gap_chart_json(session: Session, strategy: Strategy, *, area_id: int | None 
 def gap_chart(session: Session, strategy: Strategy, *, area_id: int | None = None, drawn: bool = True) -> GapChart:
     """The share of leaders below the required step by competency and level, for the organisation or
     an area with its sub-areas (the totals row of the gap list)."""
-    shown = [g for g in competencies.gap_list(session, strategy, area_id=area_id) if g.area is None]
+    shown = competencies.gap_totals(session, strategy, area_id=area_id)
     names = {c.key: c.name for c in competencies.catalogue(session, strategy.organisation_id).all_competencies()}
     level_names = {lv.key: lv.name for lv in levels_of(session, strategy)}
     return GapChart(shown, names, level_names,

@@ -579,8 +579,8 @@ def _gaps_to_own(session: Session, strategy: Strategy) -> list[dict[str, str]]:
                      "label": f"{group}: {target.target_share * 100:.1f}% of {level.lower()} by {target.target_year}"})
     competency_names = {c.key: c.name for c in competencies.catalogue(session, strategy.organisation_id)
                         .all_competencies()}
-    for gap in competencies.gap_list(session, strategy):
-        if gap.area is None and gap.share_below is not None and gap.share_below >= 0.25:
+    for gap in competencies.gap_totals(session, strategy):
+        if gap.share_below is not None and gap.share_below >= 0.25:
             gaps.append({"kind": "competency gap", "ref": f"competency:{gap.competency}:{gap.level}",
                          "label": f"{competency_names.get(gap.competency, gap.competency)} at "
                                   f"{levels.get(gap.level, gap.level).lower()}: "
