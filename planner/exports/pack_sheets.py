@@ -294,8 +294,9 @@ def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
     if not assumptions:
         return
     row = book.heading(ws, row + 1, "Staff growth, spans of control and area rates, area by area")
-    row = book.note(ws, row, "A span is staff per leader; a level without one keeps its baseline count as the posts "
-                             "needed. Blank growth means none. An area's own rates replace the level's there.")
+    row = book.note(ws, row, "A span is staff per leader; a level with neither a funded establishment nor a span keeps "
+                             "its baseline count as the posts needed. Blank growth means none. An area's own rates "
+                             "replace the level's there.")
     areas = {a["code"]: a["name"] for a in content["areas"]}
     rows = []
     for a in assumptions["areas"]:
