@@ -174,11 +174,10 @@ def _version_3_specs() -> list[dict[str, Any]]:
     area's yearly override, an override given once, an establishment replacing a span, one on a level
     without a span, an establishment of 0 (a surplus kept), and areas without any."""
     specs = []
-    for seed in range(4):
-        spec: dict[str, Any] = generate_spec(areas=6, levels=3 + seed % 3, horizon=3 + seed * 2, targets=0,
+    for seed, horizon in enumerate((3, 5, 7, 9, 1, 10)):
+        spec: dict[str, Any] = generate_spec(areas=6, levels=3 + seed % 3, horizon=horizon, targets=0,
                                              seed=seed, version=3)
         spec.pop("diversity_targets", None)
-        horizon = int(spec["horizon"])
         levels = [lv["key"] for lv in spec["levels"]]
         areas = spec["areas"]
         spec["levels"][0]["leaver_rate"] = [round(0.08 + 0.01 * t, 3) for t in range(horizon)]
