@@ -41,7 +41,8 @@ EXPLANATION = (
     "Change only the yellow cells: every other figure recalculates from them. Unchanged, the figures equal the "
     "planner's forecast.",
     "Rates are shares between 0 and 1: type 0.12 for 12%. Staff and leaders are whole numbers of people.",
-    "A leaver rate or a number of funded posts for a later year repeats the year before until you type over it.",
+    "Where the scenario gives a leaver rate or funded posts once, each later year repeats the year before until "
+    "you type over it.",
     "Select a yellow cell to see what goes in it; a value outside its rule is refused with the reason.",
     "The sheet is protected, without a password, so that no formula is overwritten by accident. To lift it: "
     "Review > Unprotect Sheet.",
@@ -111,8 +112,8 @@ def _rules() -> dict[str, Rule]:
                            "The year the forecast starts from; the results count on from it."),
         "rate": Rule("decimal", "between", 0, 1, False, "Rate: a share from 0 to 1",
                      f"A rate must be {share}. Below 0 or above 1 (100%) is refused.",
-                     f"The level's rate, {share}. A later year's leaver rate repeats the year before until "
-                     "you type over it."),
+                     f"The level's rate, {share}. A leaver rate given once repeats the year before in later "
+                     "years until you type over it."),
         "override": Rule("decimal", "between", 0, 1, True, "Override: blank, or 0 to 1",
                          f"An override must be blank (the level's rate applies) or {share}.",
                          f"Blank: this area uses the level's rate. Otherwise {share}."),
