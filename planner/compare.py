@@ -11,6 +11,27 @@ from typing import Any
 Rows = dict[str, dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class Yearly:
+    """A figure given for each forecast year (a leaver rate, staff growth or funded posts, model.md
+    version 3), kept with its years so the page can show every year and two lists compare whole."""
+
+    first_year: int  # the calendar year of forecast year 1
+    values: tuple[float, ...]
+
+    @property
+    def by_year(self) -> list[tuple[int, float]]:
+        """(calendar year, figure) for each forecast year."""
+        return [(self.first_year + n, value) for n, value in enumerate(self.values)]
+
+
+def _yearly(value: Any, first_year: int) -> Any:
+    """A list of yearly figures as Yearly; one figure, or none, as it is."""
+    if isinstance(value, list | tuple):
+        return Yearly(first_year, tuple(float(v) for v in value))
+    return value
+
+
 @dataclass
 class Change:
     """One record present in both snapshots whose fields differ: {field: (before, after)}."""
@@ -98,14 +119,17 @@ def _assumptions(snapshot: Mapping[str, Any]) -> Rows:
     rows: Rows = {}
     for scenario in snapshot["scenarios"]:
         spec = scenario["spec"]
+        first_year = int(spec.get("start_year") or 0) + 1
         for level in spec["levels"]:
             rows[f"{scenario['name']}: level {level['key']}"] = {
-                f: level[f] for f in ("leaver_rate", "ready_rate", "internal_fill_max")}
+                f: _yearly(level.get(f), first_year) for f in ("leaver_rate", "ready_rate", "internal_fill_max")}
         for area in spec["areas"]:
-            values: dict[str, Any] = {"staff_growth": area.get("staff_growth")}
+            values: dict[str, Any] = {"staff_growth": _yearly(area.get("staff_growth"), first_year)}
             values.update({f"span: {k}": v for k, v in (area.get("span") or {}).items()})
+            values.update({f"funded posts: {k}": _yearly(v, first_year)
+                           for k, v in (area.get("establishment") or {}).items()})
             for level_key, rates in (area.get("overrides") or {}).items():
-                values.update({f"{f}: {level_key}": v for f, v in rates.items()})
+                values.update({f"{f}: {level_key}": _yearly(v, first_year) for f, v in rates.items()})
             rows[f"{scenario['name']}: area {area['key']}"] = values
         if "uncertainty" in spec:
             rows[f"{scenario['name']}: uncertainty"] = dict(spec["uncertainty"])

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.band_words import band_gaps
 from planner.exports.book import Book, Column
 from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS, whole, whole_flows
+from planner.rate_words import is_yearly, rate_words, yearly_rates
 
 CHART_WIDTH = 17.0  # centimetres: a chart reads well at about half a landscape A4 page
 CHART_HEIGHT = 7.5
@@ -290,17 +291,22 @@ RATE_NAMES = (("leaver_rate", "Leaver rate"), ("ready_rate", "Ready to step up")
               ("internal_fill_max", "Most internal fills"))
 
 
-def _first_year(value: Any) -> Any:
-    """A rate or growth as one number: a list of yearly figures shows its first year."""
-    return value[0] if isinstance(value, list) and value else value
-
-
 def _rates_side_by_side(names: Mapping[str, str], scenarios: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """A row per level and rate; a leaver rate that changes by year in any scenario (model.md
+    version 3) has a row for each year, so every year's rate of every scenario is shown."""
     rates = [{lv["key"]: lv for lv in s["spec"]["levels"]} for s in scenarios]
+    first_year = int(scenarios[0]["spec"]["start_year"]) + 1
+    horizon = int(scenarios[0]["spec"].get("horizon") or 5)
     rows: list[list[Any]] = []
     for key, name in names.items():
         for field, label in RATE_NAMES:
-            rows.append([name, label, *(_first_year(r.get(key, {}).get(field)) for r in rates)])
+            values = [r.get(key, {}).get(field) for r in rates]
+            if any(is_yearly(v) for v in values):
+                yearly = [None if v is None else yearly_rates(v, horizon) for v in values]
+                rows += [[name, f"{label} {first_year + t}", *(None if v is None else v[t] for v in yearly)]
+                         for t in range(horizon)]
+            else:
+                rows.append([name, label, *values])
     return rows
 
 
@@ -309,6 +315,7 @@ def _areas_side_by_side(content: Mapping[str, Any], names: Mapping[str, str],
     area_names = {a["code"]: a["name"] for a in content["areas"]}
     specs = [{a["key"]: a for a in s["spec"]["areas"]} for s in scenarios]
     order = [a["key"] for a in scenarios[0]["spec"]["areas"]]
+    first_year = int(scenarios[0]["spec"]["start_year"]) + 1
     for spec in specs[1:]:
         order += [k for k in spec if k not in order]
     rows: list[list[Any]] = []
@@ -324,7 +331,8 @@ def _areas_side_by_side(content: Mapping[str, Any], names: Mapping[str, str],
             for field, rate_label in RATE_NAMES:
                 own = [((item.get("overrides") or {}).get(key) or {}).get(field) for item in items]
                 if any(v is not None for v in own):
-                    rows.append([label, f"{name}: {rate_label.lower()}", *(percent_text(v) for v in own)])
+                    rows.append([label, f"{name}: {rate_label.lower()}",
+                                 *(None if v is None else rate_words(v, first_year) for v in own)])
     return rows
 
 

@@ -1,10 +1,13 @@
 """The Live forecast sheet: model.md written as Excel formulas over input cells, so a planner who
-changes a rate, a span, growth or a baseline count in Excel sees the whole forecast recompute.
+changes a rate, a span, funded posts, growth or a baseline count in Excel sees the whole forecast
+recompute. Leaver rates and funded posts (model.md version 3) have a cell for each forecast year; a
+figure the scenario gives once fills the later years with formulas repeating the year before, so
+changing the first year changes them all, and typing over a later year changes that year alone.
 
 Unchanged, its values equal the engine's to 1e-6 (a test recalculates it in LibreOffice). The
 layout, top to bottom: a plain-words explanation and the start year; inputs by level; inputs by
-area (staff and growth); inputs by area and level (leaders, span, overrides, and the rates used);
-organisation totals by level and year; then one row per area, level and year, in the order of the
+area (staff and growth); inputs by area and level (leaders, span, funded posts, overrides, and the
+rates used); organisation totals by level and year; then one row per area, level and year, in the order of the
 engine's rows. Each input cell is yellow, unlocked and validated; everything else is locked, on a
 sheet protected without a password.
 
@@ -26,18 +29,20 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.exports.book import Book, Column
-from planner.forecast.parse import GROWTH, LEADERS, SPAN, STAFF, START_YEAR
+from planner.forecast.parse import GROWTH, LEADERS, POSTS, SPAN, STAFF, START_YEAR
 
 SHEET = "Live forecast"
 PRINT_NOTE = ("Live forecast prints its explanation, rates by level and totals; its inputs by area and its rows "
               "for each area, level and year are on screen only (Structure and baseline and Assumptions and "
               "method print the areas' figures).")
-RATES = ("leaver_rate", "ready_rate", "internal_fill_max")
+ONE_RATE = ("ready_rate", "internal_fill_max")  # one figure for every year: only q changes by year (model.md)
 EXPLANATION = (
     "What this is: the planner's workforce model written as spreadsheet formulas, to try other assumptions.",
     "Change only the yellow cells: every other figure recalculates from them. Unchanged, the figures equal the "
     "planner's forecast.",
     "Rates are shares between 0 and 1: type 0.12 for 12%. Staff and leaders are whole numbers of people.",
+    "Where the scenario gives a leaver rate or funded posts once, each later year repeats the year before until "
+    "you type over it.",
     "Select a yellow cell to see what goes in it; a value outside its rule is refused with the reason.",
     "The sheet is protected, without a password, so that no formula is overwritten by accident. To lift it: "
     "Review > Unprotect Sheet.",
@@ -50,12 +55,13 @@ ROW_COLUMNS = (
     Column("Promoted out", "number"), Column("Available", "number"), Column("Vacancies", "number"),
     Column("Ready to step up", "number"), Column("Internal fills", "number"),
     Column("External appointments", "number", 13), Column("End (in post)", "number"),
-    Column("Shortfall without recruitment", "number", 13),
+    Column("Shortfall without recruitment", "number", 13), Column("Leaver rate used", "rate"),
 )
 # Output field -> column number in the row block (1-based), shared with the totals block's sums.
 FIELD_COLUMN = {"staff": 4, "demand": 5, "start": 6, "leavers": 7, "promoted_out": 8, "available": 9,
                 "vacancies": 10, "ready": 11, "internal_fills": 12, "external_appointments": 13, "end": 14,
                 "shortfall_without_recruitment": 15}
+LEAVER_RATE_COLUMN = 16  # the row's leaver rate: the area's own for that year, else the level's
 TOTAL_FIELDS = ("demand", "start", "leavers", "promoted_out", "internal_fills", "external_appointments",
                 "vacancies", "end")
 # Widths in characters: codes, names, then figures. Modest, so the printed blocks (10 columns) fit
@@ -106,10 +112,16 @@ def _rules() -> dict[str, Rule]:
                            "The year the forecast starts from; the results count on from it."),
         "rate": Rule("decimal", "between", 0, 1, False, "Rate: a share from 0 to 1",
                      f"A rate must be {share}. Below 0 or above 1 (100%) is refused.",
-                     f"The level's rate each year, {share}."),
+                     f"The level's rate, {share}. A leaver rate given once repeats the year before in later "
+                     "years until you type over it."),
         "override": Rule("decimal", "between", 0, 1, True, "Override: blank, or 0 to 1",
                          f"An override must be blank (the level's rate applies) or {share}.",
                          f"Blank: this area uses the level's rate. Otherwise {share}."),
+        "posts": Rule("whole", "between", _limit(POSTS.low), _limit(POSTS.high), True, "Funded posts: blank, or whole",
+                      f"Funded posts must be blank (demand follows the span, else the starting count) or a whole "
+                      f"number of posts from 0 to {_limit(POSTS.high):,.0f}.",
+                      "The funded leader posts that year, whole posts: the posts needed. Blank: demand follows "
+                      "the span, else the starting count."),
         "staff": Rule("whole", "between", _limit(STAFF.low), most_staff, False, "Staff: a whole number",
                       f"Staff must be a whole number from 0 to {most_staff:,.0f}.",
                       "Staff in the area at the start (headcount), a whole number."),
@@ -159,6 +171,32 @@ def _growth(value: Any, horizon: int) -> list[float]:
     return [float(v) for v in list(value)[:horizon]]
 
 
+def _yearly_inputs(book: Book, ws: Worksheet, row: int, first_column: int, value: Any, horizon: int,
+                   number_format: str) -> None:
+    """Input cells for forecast years 1..H in a row: a list's figures as given; one figure in year 1
+    with the later years repeating the year before (so changing year 1 changes them all); blank
+    cells where there is no figure."""
+    for t in range(1, horizon + 1):
+        column = first_column + t - 1
+        if isinstance(value, (list, tuple)):
+            _input(book, ws, row, column, float(value[t - 1]), number_format)
+        elif value is None or t == 1:
+            _input(book, ws, row, column, None if value is None else float(value), number_format)
+        else:
+            _input(book, ws, row, column, None, number_format)
+            before = f"{get_column_letter(column - 1)}{row}"
+            # "" rather than 0 when the year before is cleared, so a blank still means "not given".
+            cell = ws.cell(row=row, column=column)
+            cell._value = f'=IF(ISNUMBER({before}),{before},"")'  # noqa: SLF001
+            cell.data_type = "f"
+
+
+def _used(column: int, row: int, fallback: str) -> str:
+    """A formula: the override in this cell where it holds a number, else the fallback."""
+    override = f"{get_column_letter(column)}{row}"
+    return f"=IF(ISNUMBER({override}),{override},{fallback})"
+
+
 def _ref(column: int, row: int) -> str:
     """An absolute reference such as $C$12."""
     return f"${get_column_letter(column)}${row}"
@@ -171,7 +209,7 @@ def _down(column: int, first: int, last: int) -> str:
 
 # A block is a heading, a one-line note, a header row and its data rows, then one blank row.
 BLOCK_GAP = 4  # from a block's last data row to the next block's header row
-PRINTED_COLUMNS = 10  # the widest printed block: the totals' level, year and eight figures
+PRINTED_COLUMNS = 10  # the totals' level, year and eight figures (the rates by level may be wider)
 
 
 class Layout:
@@ -195,7 +233,7 @@ class Layout:
     def print_ranges(self) -> list[str]:
         """What prints: the explanation with the rates by level, then the totals with their heading.
         Each range starts a page, and only the totals' header repeats, so every page is labelled."""
-        last = get_column_letter(PRINTED_COLUMNS)
+        last = get_column_letter(self.printed_columns)
         return [f"A1:{last}{self.level_row(len(self.levels) - 1)}",
                 f"A{self.totals_header - 2}:{last}{self.total_row(len(self.levels) - 1, self.horizon)}"]
 
@@ -216,11 +254,58 @@ class Layout:
         """The sheet row of area, level and forecast year t (1..H)."""
         return self.rows_header + 1 + (area * len(self.levels) + level) * self.horizon + (t - 1)
 
+    @property
+    def printed_columns(self) -> int:
+        """The printed width: the totals' columns, or the rates by level where they are wider."""
+        return max(PRINTED_COLUMNS, self.fill_column)
+
+    # Columns of the level block: code, name, leaver rate years 1..H, ready rate, internal fill max.
+    def leaver_column(self, t: int) -> int:
+        """The level block's column of the leaver rate in forecast year t (1..H)."""
+        return 2 + t
+
+    @property
+    def ready_column(self) -> int:
+        return 3 + self.horizon
+
+    @property
+    def fill_column(self) -> int:
+        return 4 + self.horizon
+
     # Columns of the area block: code, name, staff at start, growth years 1..H.
     staff_column = 3
 
     def growth_column(self, t: int) -> int:
         return 3 + t
+
+    # Columns of the area and level block: area, level, leaders, span, funded posts years 1..H,
+    # leaver rate override years 1..H, ready and internal fill overrides, then the ready and
+    # internal fill rates used.
+    leaders_column, span_column = 3, 4
+
+    def posts_column(self, t: int) -> int:
+        """The area and level block's column of the funded posts in forecast year t (1..H)."""
+        return 4 + t
+
+    def leaver_override_column(self, t: int) -> int:
+        """The area and level block's column of the area's own leaver rate in forecast year t (1..H)."""
+        return 4 + self.horizon + t
+
+    @property
+    def ready_override_column(self) -> int:
+        return 5 + 2 * self.horizon
+
+    @property
+    def fill_override_column(self) -> int:
+        return 6 + 2 * self.horizon
+
+    @property
+    def ready_used_column(self) -> int:
+        return 7 + 2 * self.horizon
+
+    @property
+    def fill_used_column(self) -> int:
+        return 8 + 2 * self.horizon
 
 
 def write_live_forecast(book: Book, content: Mapping[str, Any]) -> Worksheet | None:
@@ -287,18 +372,22 @@ def _input(book: Book, ws: Worksheet, row: int, column: int, value: float | None
 
 def _level_inputs(book: Book, ws: Worksheet, at: Layout, spec: Mapping[str, Any], names: Mapping[str, str],
                   rules: Validations) -> None:
+    start = int(spec["start_year"])
     _block(book, ws, at.level_header, "Inputs: rates by level",
-           "Shares of a level's leaders each year: leaving; ready to step up; and the most of its vacancies "
+           "Shares of a level's leaders: leaving in each year; ready to step up; and the most of its vacancies "
            "filled from the level below.",
-           [Column("Level"), Column("Name"), Column("Leaver rate", "rate"), Column("Ready rate", "rate"),
-            Column("Internal fill max", "rate")])
+           [Column("Level"), Column("Name")]
+           + [Column(f"Leaver rate {start + t}", "rate") for t in range(1, at.horizon + 1)]
+           + [Column("Ready rate", "rate"), Column("Internal fill max", "rate")])
     for i, level in enumerate(spec["levels"]):
         row = at.level_row(i)
         book.put(ws, row, 1, level["key"])
         book.put(ws, row, 2, names.get(level["key"], level["key"]))
-        for j, rate in enumerate(RATES):
-            _input(book, ws, row, 3 + j, float(level[rate]), RATE_FORMAT)
-    rules.add("rate", f"C{at.level_row(0)}:E{at.level_row(len(at.levels) - 1)}")
+        _yearly_inputs(book, ws, row, at.leaver_column(1), level["leaver_rate"], at.horizon, RATE_FORMAT)
+        for column, rate in zip((at.ready_column, at.fill_column), ONE_RATE, strict=True):
+            _input(book, ws, row, column, float(level.get(rate) or 0.0), RATE_FORMAT)
+    rules.add("rate", f"{get_column_letter(at.leaver_column(1))}{at.level_row(0)}:"
+                      f"{get_column_letter(at.fill_column)}{at.level_row(len(at.levels) - 1)}")
 
 
 def _area_inputs(book: Book, ws: Worksheet, at: Layout, spec: Mapping[str, Any], rules: Validations) -> None:
@@ -333,36 +422,46 @@ def _name(book: Book, ws: Worksheet, row: int, name: str) -> None:
 
 def _area_level_inputs(book: Book, ws: Worksheet, at: Layout, spec: Mapping[str, Any],
                        names: Mapping[str, str], rules: Validations) -> None:
-    _block(book, ws, at.area_level_header, "Inputs: leaders, spans and overrides by area and level",
-           "Span: staff per leader (blank: demand stays at the starting count). Override: this area's rate "
-           "(blank: the level's rate).",
+    start = int(spec["start_year"])
+    years = range(1, at.horizon + 1)
+    _block(book, ws, at.area_level_header, "Inputs: leaders, spans, funded posts and overrides by area and level",
+           "Funded posts: the posts needed that year (blank: demand follows the span, else the starting count). "
+           "Span: staff per leader. Override: this area's rate (blank: the level's rate).",
            [Column("Area"), Column("Level"), Column("Leaders at start", "people"),
-            Column("Span (staff per leader)", "number"), Column("Leaver rate override", "rate"),
-            Column("Ready rate override", "rate"), Column("Internal fill max override", "rate"),
-            Column("Leaver rate used", "rate"), Column("Ready rate used", "rate"),
-            Column("Internal fill max used", "rate")])
+            Column("Span (staff per leader)", "number")]
+           + [Column(f"Funded posts {start + t}", "people") for t in years]
+           + [Column(f"Leaver rate override {start + t}", "rate") for t in years]
+           + [Column("Ready rate override", "rate"), Column("Internal fill max override", "rate"),
+              Column("Ready rate used", "rate"), Column("Internal fill max used", "rate")])
     for a, area in enumerate(spec["areas"]):
         overrides = area.get("overrides") or {}
         spans = area.get("span") or {}
         leaders = area.get("leaders") or {}
+        posts = area.get("establishment") or {}
         for i, level in enumerate(at.levels):
             row = at.area_level_row(a, i)
+            own = overrides.get(level) or {}
             book.put(ws, row, 1, area["key"])
             book.put(ws, row, 2, names.get(level, level))
-            _input(book, ws, row, 3, float(leaders.get(level, 0)), COUNT_FORMAT)
-            _input(book, ws, row, 4, float(spans[level]) if level in spans else None, "General")
-            for j, rate in enumerate(RATES):
-                value = overrides.get(level, {}).get(rate)
-                _input(book, ws, row, 5 + j, float(value) if value is not None else None, RATE_FORMAT)
-                override = f"{get_column_letter(5 + j)}{row}"
-                level_rate = _ref(3 + j, at.level_row(i))
-                book.put(ws, row, 8 + j, None, "rate")
-                ws.cell(row=row, column=8 + j).value = f"=IF(ISNUMBER({override}),{override},{level_rate})"
-                ws.cell(row=row, column=8 + j).number_format = RATE_FORMAT
+            _input(book, ws, row, at.leaders_column, float(leaders.get(level, 0)), COUNT_FORMAT)
+            _input(book, ws, row, at.span_column, float(spans[level]) if level in spans else None, "General")
+            _yearly_inputs(book, ws, row, at.posts_column(1), posts.get(level), at.horizon, COUNT_FORMAT)
+            _yearly_inputs(book, ws, row, at.leaver_override_column(1), own.get("leaver_rate"), at.horizon,
+                           RATE_FORMAT)
+            for rate, column, used, level_column in (
+                    ("ready_rate", at.ready_override_column, at.ready_used_column, at.ready_column),
+                    ("internal_fill_max", at.fill_override_column, at.fill_used_column, at.fill_column)):
+                value = own.get(rate)
+                _input(book, ws, row, column, float(value) if value is not None else None, RATE_FORMAT)
+                book.formula(ws, row, used, _used(column, row, _ref(level_column, at.level_row(i))), "rate")
+                ws.cell(row=row, column=used).number_format = RATE_FORMAT
     first, last = at.area_level_row(0, 0), at.area_level_row(len(at.areas) - 1, len(at.levels) - 1)
-    rules.add("leaders", _down(3, first, last))
-    rules.add("span", _down(4, first, last))
-    rules.add("override", f"E{first}:G{last}")
+    rules.add("leaders", _down(at.leaders_column, first, last))
+    rules.add("span", _down(at.span_column, first, last))
+    rules.add("posts", f"{get_column_letter(at.posts_column(1))}{first}:"
+                       f"{get_column_letter(at.posts_column(at.horizon))}{last}")
+    rules.add("override", f"{get_column_letter(at.leaver_override_column(1))}{first}:"
+                          f"{get_column_letter(at.fill_override_column)}{last}")
 
 
 def _rows(book: Book, ws: Worksheet, at: Layout) -> None:
@@ -380,6 +479,10 @@ def _rows(book: Book, ws: Worksheet, at: Layout) -> None:
                 for name, formula in _formulas(at, a, i, t).items():
                     column = FIELD_COLUMN[name]
                     book.formula(ws, r, column, formula, ROW_COLUMNS[column - 1].kind)
+                inputs = at.area_level_row(a, i)
+                book.formula(ws, r, LEAVER_RATE_COLUMN, _used(at.leaver_override_column(t), inputs,
+                                                              _ref(at.leaver_column(t), at.level_row(i))), "rate")
+                ws.cell(row=r, column=LEAVER_RATE_COLUMN).number_format = RATE_FORMAT
 
 
 def _formulas(at: Layout, a: int, i: int, t: int) -> dict[str, str]:
@@ -387,8 +490,9 @@ def _formulas(at: Layout, a: int, i: int, t: int) -> dict[str, str]:
     c = {name: get_column_letter(col) for name, col in FIELD_COLUMN.items()}
     r = at.row(a, i, t)
     inputs, area_row = at.area_level_row(a, i), at.area_row(a)
-    leaders, span = f"$C${inputs}", f"$D${inputs}"
-    q, f = f"$H${inputs}", f"$J${inputs}"
+    leaders, span = _ref(at.leaders_column, inputs), _ref(at.span_column, inputs)
+    posts = _ref(at.posts_column(t), inputs)
+    q, f = f"{get_column_letter(LEAVER_RATE_COLUMN)}{r}", _ref(at.fill_used_column, inputs)
     growth = _ref(at.growth_column(t), area_row)
     # S(a,t) = S(a,t-1) * (1 + g(a,t)), the same chain in each level's rows.
     staff = _ref(at.staff_column, area_row) if t == 1 else f"{c['staff']}{r - 1}"
@@ -398,12 +502,14 @@ def _formulas(at: Layout, a: int, i: int, t: int) -> dict[str, str]:
         ready, fills = "0", "0"
     else:
         below = at.area_level_row(a, i + 1)
-        ready = f"$I${below}*{c['start']}{at.row(a, i + 1, t)}"
+        ready = f"{_ref(at.ready_used_column, below)}*{c['start']}{at.row(a, i + 1, t)}"
         fills = f"MIN({f}*{c['vacancies']}{r},{c['ready']}{r})"
     return {
         "staff": f"={staff}*(1+{growth})",
-        # ceil(round(S / span, 9)): the rounding stops a binary artefact adding a post.
-        "demand": f"=IF(ISNUMBER({span}),CEILING(ROUND({c['staff']}{r}/{span},9),1),{leaders})",
+        # The funded posts where given (model.md version 3), else ceil(round(S / span, 9)) (the
+        # rounding stops a binary artefact adding a post), else the starting count.
+        "demand": f"=IF(ISNUMBER({posts}),{posts},"
+                  f"IF(ISNUMBER({span}),CEILING(ROUND({c['staff']}{r}/{span},9),1),{leaders}))",
         "start": f"={start}",
         "leavers": f"={q}*{c['start']}{r}",
         "promoted_out": f"={promoted}",

@@ -16,6 +16,7 @@ from planner.exports.book import Book, Column, widths
 from planner.exports.forecast_sheets import level_names, percent_text
 from planner.exports.live_forecast import PRINT_NOTE, SHEET
 from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS, whole
+from planner.rate_words import is_yearly, rate_words
 
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", None: "Not rated"}
 
@@ -252,15 +253,19 @@ def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
     book.heading(ws, 1, "Assumptions and method", "Pack title")
     row = 3
     assumptions = forecast["assumptions"]
+    first_year = int(content["strategy"]["start_year"]) + 1
     if assumptions:
         scenario = forecast["scenario"]["name"]
+        # A leaver rate that changes by year (model.md version 3) is said in words with its years.
+        yearly = any(is_yearly(r["leaver_rate"]) for r in assumptions["levels"])
         row = book.heading(ws, row, f"Rates by level: scenario '{scenario}'")
         row = book.note(ws, row, f"Source: the scenario '{scenario}', set on the Scenarios step; each applies to every "
                                  "area except where the table at the end sets an area's own rate.")
-        row = book.table(ws, row, [Column("Level", "text"), Column("Leaver rate", "rate"),
+        row = book.table(ws, row, [Column("Level", "text"), Column("Leaver rate", "text" if yearly else "rate"),
                                    Column("Ready to step up", "rate"), Column("Most internal fills", "rate")],
-                         ([names.get(r["level"], r["level"]), r["leaver_rate"][0] if isinstance(r["leaver_rate"], list)
-                           else r["leaver_rate"], r["ready_rate"], r["internal_fill_max"]]
+                         ([names.get(r["level"], r["level"]),
+                           rate_words(r["leaver_rate"], first_year) if yearly else r["leaver_rate"],
+                           r["ready_rate"], r["internal_fill_max"]]
                           for r in assumptions["levels"]), autofilter=False)
     row = book.heading(ws, row, "Sources")
     row = _pairs(book, ws, row, [
@@ -289,16 +294,17 @@ def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
     if not assumptions:
         return
     row = book.heading(ws, row + 1, "Staff growth, spans of control and area rates, area by area")
-    row = book.note(ws, row, "A span is staff per leader; a level without one keeps its baseline count as the posts "
-                             "needed. Blank growth means none. An area's own rates replace the level's there.")
+    row = book.note(ws, row, "A span is staff per leader; a level with neither a funded establishment nor a span keeps "
+                             "its baseline count as the posts needed. Blank growth means none. An area's own rates "
+                             "replace the level's there.")
     areas = {a["code"]: a["name"] for a in content["areas"]}
     rows = []
     for a in assumptions["areas"]:
         growth = a["staff_growth"]
         shown = growth if isinstance(growth, (int, float)) else percent_text(growth)
         own = "; ".join(f"{names.get(level, level)}: " + ", ".join(
-            f"{label.lower()} {percent_text(value)}" for field, label in RATE_LABELS if (value := rates.get(field))
-            is not None) for level, rates in a["overrides"].items())
+            f"{label.lower()} {rate_words(value, first_year)}" for field, label in RATE_LABELS
+            if (value := rates.get(field)) is not None) for level, rates in a["overrides"].items())
         rows.append([areas.get(a["area"], a["area"]), shown, *[a["spans"].get(k) for k in keys], own or None])
     book.table(ws, row, [Column("Area", "text"), Column("Staff growth a year", "rate")]
                + [Column(f"Span: {names[k]}", "tenth", 11) for k in keys] + [Column("The area's own rates", "text")],
@@ -311,11 +317,11 @@ RATE_LABELS = (("leaver_rate", "Leaver rate"), ("ready_rate", "Ready rate"),
 
 METHOD = [
     "Each year, for each area, the model works down the levels from the top. Leaders in post at the start "
-    "of the year, less those who leave (the leaver rate) and those promoted to the level above, are the "
-    "leaders available.",
-    "Posts needed follow staff numbers where a level has a span of control (staff divided by the span, "
-    "rounded up to whole posts); otherwise they stay at the baseline count. Staff grow by the area's growth "
-    "rate each year.",
+    "of the year, less those who leave (the leaver rate, which may differ from year to year) and those "
+    "promoted to the level above, are the leaders available.",
+    "Posts needed are the funded establishment where an area has one for a level; otherwise they follow staff "
+    "numbers where the level has a span of control (staff divided by the span, rounded up to whole posts), "
+    "and otherwise they stay at the baseline count. Staff grow by the area's growth rate each year.",
     "Vacancies are the posts needed less the leaders available (never below zero). Up to the level's most "
     "internal fills share of them is filled by promotion, limited by the leaders in the level below who are "
     "ready to step up (the ready rate); the rest are external appointments.",

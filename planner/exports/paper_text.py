@@ -32,6 +32,7 @@ from planner.exports.cover import IMPACTS, PURPOSES, cover_of_content
 from planner.exports.cover_sheet import IMPACT_LABELS
 from planner.exports.paper_figures import count, money, percent, words_list
 from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS
+from planner.rate_words import is_yearly, rate_words
 
 NOT_SET = "Not set"  # the words of the pack's Cover sheet, so the paper and the pack agree
 NOT_STATED = "Not stated"
@@ -747,13 +748,35 @@ def _consultation(content: Mapping[str, Any]) -> Section:
     return Section(title, tuple(blocks))
 
 
+def _rate_levels(content: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The levels' rates the forecast ran on: the spec's, else the scenario's stored assumptions."""
+    forecast = content.get("forecast") or {}
+    return list((forecast.get("spec") or {}).get("levels") or (forecast.get("assumptions") or {}).get("levels") or [])
+
+
 def _rates(content: Mapping[str, Any], name: str, *, skip_top: bool = False) -> tuple[float, float] | None:
+    """The lowest and highest of a rate over the levels and, where it changes by year, the years."""
     values: list[float] = []
-    levels = ((content.get("forecast") or {}).get("assumptions") or {}).get("levels") or []
+    levels = _rate_levels(content)
     for level in levels[1:] if skip_top else levels:
         value = level.get(name)
         values += [float(v) for v in (value if isinstance(value, list) else [value]) if isinstance(v, int | float)]
     return (min(values), max(values)) if values else None
+
+
+def _yearly_leaver_words(content: Mapping[str, Any]) -> str | None:
+    """How the leaver rates that change by year (model.md version 3) move, level by level; None if none do."""
+    spec = (content.get("forecast") or {}).get("spec") or {}
+    if "start_year" not in spec:
+        return None
+    names = pf.level_names(content)
+    first_year = int(spec["start_year"]) + 1
+    moving = [f"for {pf.lower_first(names.get(level['key'], level['key']))}, "
+              f"{rate_words(level['leaver_rate'], first_year)}"
+              for level in spec.get("levels") or [] if is_yearly(level.get("leaver_rate"))]
+    if not moving:
+        return None
+    return f"The leaver rate changes from year to year at {count(len(moving), 'level')}: {'; '.join(moving)}."
 
 
 def _range(rates: tuple[float, float]) -> str:
@@ -802,9 +825,12 @@ def _risks(content: Mapping[str, Any]) -> Section:
                            "simulations would show by how much."))
     leavers, ready = _rates(content, "leaver_rate"), _rates(content, "ready_rate", skip_top=True)
     if result is not None and leavers:
+        yearly = _yearly_leaver_words(content)
         blocks.append(Para(f"The forecast assumes that {_range(leavers)} of leaders leave each year, depending on the "
-                           "level" + (f", and that {_range(ready)} are ready to step up" if ready else "")
-                           + ". Higher turnover than this would mean more appointments."))
+                           "level" + (" and the year" if yearly else "")
+                           + (f", and that {_range(ready)} are ready to step up" if ready else "")
+                           + ". Higher turnover than this would mean more appointments."
+                           + (f" {yearly}" if yearly else "")))
     problems = [str(p) for p in (content.get("forecast") or {}).get("problems") or []]
     if problems:
         blocks.append(Para("Problems with the forecast: " + "; ".join(problems) + "."))

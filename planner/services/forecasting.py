@@ -81,22 +81,28 @@ def area_rollup(session: Session, strategy: Strategy, result: dict[str, Any], ye
 
 
 def _shift_leaver_rates(spec: dict[str, Any], delta: float) -> dict[str, Any]:
-    """The spec with every effective leaver rate moved by delta, kept within 0..(1 - ready rate)."""
+    """The spec with every effective leaver rate moved by delta, kept within 0..(1 - ready rate).
+    A rate given year by year (model.md version 3) has each year's rate moved and kept so."""
     shifted = copy.deepcopy(spec)
     shifted.pop("uncertainty", None)
     original = {level["key"]: level for level in spec["levels"]}
 
-    def moved(leaver_rate: float, ready_rate: float) -> float:
-        return min(max(leaver_rate + delta, 0.0), 1.0 - ready_rate)
+    def moved(leaver_rate: float | list[float], ready_rate: float) -> float | list[float]:
+        if isinstance(leaver_rate, (list, tuple)):
+            return [min(max(float(rate) + delta, 0.0), 1.0 - ready_rate) for rate in leaver_rate]
+        return min(max(float(leaver_rate) + delta, 0.0), 1.0 - ready_rate)
 
     for level in shifted["levels"]:
-        level["leaver_rate"] = moved(float(level["leaver_rate"]), float(level.get("ready_rate", 0.0)))
+        level["leaver_rate"] = moved(level["leaver_rate"], float(level.get("ready_rate") or 0.0))
     for area in shifted["areas"]:
-        for key, rates in area.get("overrides", {}).items():
+        for key, rates in (area.get("overrides") or {}).items():
             base = original[key]
-            leaver = float(rates.get("leaver_rate", base["leaver_rate"]))
-            ready = float(rates.get("ready_rate", base.get("ready_rate", 0.0)))
-            rates["leaver_rate"] = moved(leaver, ready)
+            leaver = rates.get("leaver_rate")
+            ready = rates.get("ready_rate")
+            # An area with its own ready rate but the level's leaver rate: the level's rate, moved
+            # and kept within the area's own limit.
+            rates["leaver_rate"] = moved(base["leaver_rate"] if leaver is None else leaver,
+                                         float(base.get("ready_rate") or 0.0) if ready is None else float(ready))
     return shifted
 
 

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from planner.exports.book import Book
 from planner.exports.live_forecast import (
     FIELD_COLUMN,
+    LEAVER_RATE_COLUMN,
     PRINT_NOTE,
     SHEET,
     TOTAL_FIELDS,
@@ -165,6 +166,120 @@ def test_changing_an_assumption_in_excel_recomputes_the_forecast(tmp_path: Path)
     assert worst_difference(workbook[SHEET], spec, forecast(spec)) > 1  # it really moved
 
 
+# --- model.md version 3: leaver rates by year and funded establishment ------------------------
+
+def _version_3_specs() -> list[dict[str, Any]]:
+    """Generated version 3 specs (yearly leaver rates on levels and overrides, establishment as one
+    number or one a year), with every kind of case written in: a level's own yearly rates beside an
+    area's yearly override, an override given once, an establishment replacing a span, one on a level
+    without a span, an establishment of 0 (a surplus kept), and areas without any."""
+    specs = []
+    for seed, horizon in enumerate((3, 5, 7, 9, 1, 10)):
+        spec: dict[str, Any] = generate_spec(areas=6, levels=3 + seed % 3, horizon=horizon, targets=0,
+                                             seed=seed, version=3)
+        spec.pop("diversity_targets", None)
+        levels = [lv["key"] for lv in spec["levels"]]
+        areas = spec["areas"]
+        spec["levels"][0]["leaver_rate"] = [round(0.08 + 0.01 * t, 3) for t in range(horizon)]
+        areas[0]["overrides"] = {levels[0]: {"leaver_rate": [0.2 - 0.02 * t for t in range(horizon)]},
+                                 levels[-1]: {"leaver_rate": 0.3, "ready_rate": 0.0}}
+        areas[1]["establishment"] = {levels[-1]: areas[1]["leaders"][levels[-1]] + 5,  # replaces the span
+                                     levels[0]: [areas[1]["leaders"][levels[0]] + t for t in range(horizon)]}
+        areas[2].pop("establishment", None)
+        areas[3]["establishment"] = {levels[1]: 0}  # no funded posts: the leaders in post stay as a surplus
+        areas[4]["span"] = {}
+        areas[4]["establishment"] = {levels[-1]: [max(0, areas[4]["leaders"][levels[-1]] - 2 + 3 * t)
+                                                  for t in range(horizon)]}
+        specs.append(spec)
+    return specs
+
+
+@needs_libreoffice
+def test_version_3_specs_recalculate_to_the_engines_figures(tmp_path: Path) -> None:
+    specs = _version_3_specs()
+    paths = [live_sheet(spec, tmp_path / f"v3-{n}.xlsx") for n, spec in enumerate(specs)]
+    for spec, workbook in zip(specs, recalculate(paths, tmp_path / "out"), strict=True):
+        ws = workbook[SHEET]
+        result = forecast(spec)
+        assert worst_difference(ws, spec, result) < TOLERANCE
+        # Demand follows the establishment where there is one: the funded posts, year by year.
+        at = Layout(spec)
+        establishment = spec["areas"][1]["establishment"][at.levels[0]]
+        assert [ws.cell(row=at.row(1, 0, t), column=FIELD_COLUMN["demand"]).value
+                for t in range(1, at.horizon + 1)] == establishment
+        # And each row shows the leaver rate it used: the area's own for the year, else the level's.
+        assert ws.cell(row=at.row(0, 0, at.horizon), column=LEAVER_RATE_COLUMN).value == pytest.approx(
+            spec["areas"][0]["overrides"][at.levels[0]]["leaver_rate"][-1])
+        assert ws.cell(row=at.row(2, 0, at.horizon), column=LEAVER_RATE_COLUMN).value == pytest.approx(
+            spec["levels"][0]["leaver_rate"][-1])
+
+
+def _typed(ws: Worksheet, row: int, column: int, value: float | None) -> None:
+    """Type a value over an input cell, as a planner would (replacing any formula in it)."""
+    cell = ws.cell(row=row, column=column)
+    assert cell.protection.locked is False, cell.coordinate
+    cell.value = value
+
+
+@needs_libreoffice
+def test_changing_a_years_rate_or_funded_posts_in_excel_recomputes_the_forecast(tmp_path: Path) -> None:
+    spec = _version_3_specs()[1]  # horizon 5
+    at = Layout(spec)
+    levels, horizon = at.levels, at.horizon
+    once = next(i for i, lv in enumerate(spec["levels"]) if not isinstance(lv["leaver_rate"], list))
+    path = live_sheet(spec, tmp_path / "live.xlsx")
+    edited = load_workbook(path)
+    ws = edited[SHEET]
+    changed = copy.deepcopy(spec)
+    # A level whose rate is given once: its first year changes every year; a later year typed over
+    # changes that year and those after it, which repeat the year before.
+    _typed(ws, at.level_row(once), at.leaver_column(1), 0.2)
+    _typed(ws, at.level_row(once), at.leaver_column(4), 0.05)
+    changed["levels"][once]["leaver_rate"] = [0.2, 0.2, 0.2, 0.05, 0.05]
+    # A level given year by year: only the year typed over changes.
+    _typed(ws, at.level_row(0), at.leaver_column(2), 0.3)
+    changed["levels"][0]["leaver_rate"][1] = 0.3
+    # An area's establishment given once: a new first year carries through every year.
+    _typed(ws, at.area_level_row(1, len(levels) - 1), at.posts_column(1), 400)
+    changed["areas"][1]["establishment"][levels[-1]] = 400
+    # An establishment cleared: demand goes back to the span (or the starting count).
+    for t in range(1, horizon + 1):
+        _typed(ws, at.area_level_row(4, len(levels) - 1), at.posts_column(t), None)
+    del changed["areas"][4]["establishment"]
+    # An area's own yearly leaver rate cleared in one year: the level's rate applies that year.
+    _typed(ws, at.area_level_row(0, 0), at.leaver_override_column(3), None)
+    changed["areas"][0]["overrides"][levels[0]]["leaver_rate"][2] = changed["levels"][0]["leaver_rate"][2]
+    edited.save(path)
+    (workbook,) = recalculate([path], tmp_path / "out")
+    assert worst_difference(workbook[SHEET], changed, forecast(changed)) < TOLERANCE
+    assert worst_difference(workbook[SHEET], spec, forecast(spec)) > 1  # it really moved
+
+
+def test_a_figure_given_once_fills_the_later_years_with_formulas_a_planner_can_type_over(tmp_path: Path) -> None:
+    spec = _version_3_specs()[1]
+    at = Layout(spec)
+    once = next(i for i, lv in enumerate(spec["levels"]) if not isinstance(lv["leaver_rate"], list))
+    ws = load_workbook(live_sheet(spec, tmp_path / "live.xlsx"))[SHEET]
+    row = at.level_row(once)
+    assert ws.cell(row=row, column=at.leaver_column(1)).value == spec["levels"][once]["leaver_rate"]
+    before = ws.cell(row=row, column=at.leaver_column(1)).coordinate
+    assert ws.cell(row=row, column=at.leaver_column(2)).value == f'=IF(ISNUMBER({before}),{before},"")'
+    # A list is written year by year, as numbers.
+    assert [ws.cell(row=at.level_row(0), column=at.leaver_column(t)).value for t in range(1, at.horizon + 1)] \
+        == spec["levels"][0]["leaver_rate"]
+    # Every year of every leaver rate and funded posts is a yellow, unlocked input with a heading naming its year.
+    first, last = spec["start_year"] + 1, spec["start_year"] + at.horizon
+    assert ws.cell(row=at.level_header, column=at.leaver_column(at.horizon)).value == f"Leaver rate {last}"
+    assert ws.cell(row=at.area_level_header, column=at.posts_column(1)).value == f"Funded posts {first}"
+    assert ws.cell(row=at.area_level_header, column=at.leaver_override_column(at.horizon)).value == \
+        f"Leaver rate override {last}"
+    for t in range(1, at.horizon + 1):
+        for cell in (ws.cell(row=row, column=at.leaver_column(t)),
+                     ws.cell(row=at.area_level_row(1, 0), column=at.posts_column(t)),
+                     ws.cell(row=at.area_level_row(0, 0), column=at.leaver_override_column(t))):
+            assert cell.protection.locked is False and cell.fill.fgColor.rgb[-6:] == INPUT_FILL, cell.coordinate
+
+
 # --- guarded inputs: validation, protection, printing ------------------------------------------
 
 @pytest.fixture
@@ -214,8 +329,10 @@ CASES: list[tuple[str, Callable[[Layout], tuple[int, int]], float | None, bool]]
     ("leaver rate", lambda at: (at.level_row(0), 3), 1.5, False),
     ("leaver rate", lambda at: (at.level_row(0), 3), 0.12, True),
     ("leaver rate", lambda at: (at.level_row(0), 3), -0.01, False),
-    ("ready rate", lambda at: (at.level_row(1), 4), 1, True),
-    ("internal fill max", lambda at: (at.level_row(2), 5), 2, False),
+    ("leaver rate in the last year", lambda at: (at.level_row(0), at.leaver_column(at.horizon)), 1.2, False),
+    ("leaver rate in the last year", lambda at: (at.level_row(0), at.leaver_column(at.horizon)), 0.3, True),
+    ("ready rate", lambda at: (at.level_row(1), at.ready_column), 1, True),
+    ("internal fill max", lambda at: (at.level_row(2), at.fill_column), 2, False),
     ("leaders", lambda at: (at.area_level_row(0, 0), 3), -1, False),
     ("leaders", lambda at: (at.area_level_row(0, 0), 3), 2.5, False),
     ("leaders", lambda at: (at.area_level_row(0, 0), 3), 12, True),
@@ -227,9 +344,16 @@ CASES: list[tuple[str, Callable[[Layout], tuple[int, int]], float | None, bool]]
     ("span", lambda at: (at.area_level_row(1, 2), 4), 0, False),
     ("span", lambda at: (at.area_level_row(1, 2), 4), None, True),
     ("span", lambda at: (at.area_level_row(1, 2), 4), 12.5, True),
-    ("leaver rate override", lambda at: (at.area_level_row(1, 0), 5), None, True),
-    ("ready rate override", lambda at: (at.area_level_row(1, 0), 6), 1.2, False),
-    ("internal fill max override", lambda at: (at.area_level_row(1, 0), 7), 0.2, True),
+    ("leaver rate override", lambda at: (at.area_level_row(1, 0), at.leaver_override_column(1)), None, True),
+    ("leaver rate override", lambda at: (at.area_level_row(1, 0), at.leaver_override_column(at.horizon)), 1.01,
+     False),
+    ("ready rate override", lambda at: (at.area_level_row(1, 0), at.ready_override_column), 1.2, False),
+    ("internal fill max override", lambda at: (at.area_level_row(1, 0), at.fill_override_column), 0.2, True),
+    ("funded posts", lambda at: (at.area_level_row(0, 1), at.posts_column(1)), None, True),
+    ("funded posts", lambda at: (at.area_level_row(0, 1), at.posts_column(1)), 14, True),
+    ("funded posts", lambda at: (at.area_level_row(0, 1), at.posts_column(at.horizon)), 12.5, False),
+    ("funded posts", lambda at: (at.area_level_row(0, 1), at.posts_column(2)), -1, False),
+    ("funded posts", lambda at: (at.area_level_row(0, 1), at.posts_column(2)), 2_000_000, False),
     ("start year", lambda at: (at.start_year_row, 2), 1800, False),
     ("start year", lambda at: (at.start_year_row, 2), 2026.5, False),
     ("start year", lambda at: (at.start_year_row, 2), 2030, True),
@@ -250,7 +374,7 @@ def test_an_input_accepts_or_refuses_a_value_as_the_model_does(
 def test_a_refused_value_is_stopped_with_a_message_naming_the_rule(saved: tuple[Worksheet, Layout]) -> None:
     ws, at = saved
     rules = ws.data_validations.dataValidation
-    assert len(rules) == 7  # one per rule, however many areas: quick to write and to open
+    assert len(rules) == 8  # one per rule, however many areas: quick to write and to open
     for rule in rules:
         assert rule.showErrorMessage and rule.errorStyle == "stop", rule.sqref
         assert rule.errorTitle and len(rule.errorTitle) <= 32 and rule.error and len(rule.error) <= 255
@@ -264,7 +388,8 @@ def test_every_input_cell_lies_inside_a_validation_range(saved: tuple[Worksheet,
     ws, at = saved
     cells = input_cells(ws)
     levels, areas = len(at.levels), len(at.areas)
-    assert len(cells) == 1 + 3 * levels + areas * (1 + at.horizon) + areas * levels * 5
+    assert len(cells) == (1 + levels * (at.horizon + 2) + areas * (1 + at.horizon)
+                          + areas * levels * (2 + 2 * at.horizon + 2))
     for cell in cells:
         validation_of(ws, cell.coordinate)  # exactly one rule covers it
 
@@ -289,7 +414,7 @@ def test_only_the_yellow_cells_are_unlocked_on_a_sheet_protected_without_a_passw
 def test_each_block_has_a_heading_a_note_and_the_sheet_explains_itself(saved: tuple[Worksheet, Layout]) -> None:
     ws, at = saved
     headings = {at.level_header: "Inputs: rates by level", at.area_header: "Inputs: staff and growth by area",
-                at.area_level_header: "Inputs: leaders, spans and overrides by area and level",
+                at.area_level_header: "Inputs: leaders, spans, funded posts and overrides by area and level",
                 at.totals_header: "Results: totals by level and year",
                 at.rows_header: "Results: each area, level and year"}
     for header, heading in headings.items():
