@@ -22,7 +22,7 @@ from planner.evidence import (
     StaffCounts,
     derive_rates,
 )
-from planner.imports import ImportRefused, ImportResult, LeaversResult, Limits, read_leavers_extract
+from planner.imports import ImportResult, LeaversResult, Limits, read_leavers_extract
 from planner.imports.values import role_level_lookup
 from planner.models import (
     EvidenceExtract,
@@ -190,8 +190,8 @@ def _ready(session: Session, strategy: Strategy, scenario: Scenario) -> ReadyRat
 
     levels = {lv.id: lv.key for lv in levels_of(session, strategy)}
     areas = {a.id: a.code for a in areas_of(session, strategy)}
-    by_level = {levels[lid]: rates["ready_rate"] for lid, rates in level_assumptions(session, strategy, scenario).items()
-                if lid in levels}
+    typed = level_assumptions(session, strategy, scenario)
+    by_level = {levels[lid]: rates["ready_rate"] for lid, rates in typed.items() if lid in levels}
     overrides = {(areas[aid], levels[lid]): rates["ready_rate"]
                  for aid, assumptions in area_assumptions(session, scenario).items() if aid in areas
                  for lid, rates in assumptions.overrides.items() if lid in levels and "ready_rate" in rates}
