@@ -86,15 +86,18 @@ def _shift_leaver_rates(spec: dict[str, Any], delta: float) -> dict[str, Any]:
     shifted.pop("uncertainty", None)
     original = {level["key"]: level for level in spec["levels"]}
 
-    def moved(leaver_rate: float, ready_rate: float) -> float:
-        return min(max(leaver_rate + delta, 0.0), 1.0 - ready_rate)
+    def moved(leaver_rate: float | list[float], ready_rate: float) -> float | list[float]:
+        # A measured leaver rate is one per year (model.md version 3): each year's moves alike.
+        if isinstance(leaver_rate, list):
+            return [min(max(float(rate) + delta, 0.0), 1.0 - ready_rate) for rate in leaver_rate]
+        return min(max(float(leaver_rate) + delta, 0.0), 1.0 - ready_rate)
 
     for level in shifted["levels"]:
-        level["leaver_rate"] = moved(float(level["leaver_rate"]), float(level.get("ready_rate", 0.0)))
+        level["leaver_rate"] = moved(level["leaver_rate"], float(level.get("ready_rate", 0.0)))
     for area in shifted["areas"]:
         for key, rates in area.get("overrides", {}).items():
             base = original[key]
-            leaver = float(rates.get("leaver_rate", base["leaver_rate"]))
+            leaver = rates.get("leaver_rate", base["leaver_rate"])
             ready = float(rates.get("ready_rate", base.get("ready_rate", 0.0)))
             rates["leaver_rate"] = moved(leaver, ready)
     return shifted
