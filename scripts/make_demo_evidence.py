@@ -24,12 +24,12 @@ START, END = date(2025, 4, 1), date(2026, 3, 31)
 LEAVE = {"Y": 0.085, "N": 0.10}  # the chance a leader, or anyone else, of the end extract's shape left
 RESIGNATIONS = {"Voluntary Resignation - Work Life Balance": 30, "Voluntary Resignation - Relocation": 20,
                 "Voluntary Resignation - Promotion": 20, "Voluntary Resignation - Better Reward Package": 8,
-                "Voluntary Resignation - Other/Not Known": 10, "End of Fixed Term Contract": 8, "Dismissal - Capability": 2,
-                "Death in Service": 1}
-RETIREMENTS = {"Retirement Age": 60, "Flexi Retirement": 25, "Voluntary Early Retirement - with Actuarial Reduction": 12,
-               "Retirement - Ill Health": 3}
-LEAVER_COLUMNS = ["Assignment Number", "Area", "Pay Band", "Job Role", "Leader", "Termination Date", "Reason for Leaving",
-                  "Date of Birth"]
+                "Voluntary Resignation - Other/Not Known": 10, "End of Fixed Term Contract": 8,
+                "Dismissal - Capability": 2, "Death in Service": 1}
+RETIREMENTS = {"Retirement Age": 60, "Flexi Retirement": 25,
+               "Voluntary Early Retirement - with Actuarial Reduction": 12, "Retirement - Ill Health": 3}
+LEAVER_COLUMNS = ["Assignment Number", "Area", "Pay Band", "Job Role", "Leader", "Termination Date",
+                  "Reason for Leaving", "Date of Birth"]
 
 
 def weighted(rng: random.Random, weights: dict[str, int]) -> str:
