@@ -22,12 +22,13 @@ from sqlmodel import Session, select
 
 from planner import create_app
 from planner.db import engine_for
+from planner.exports import paper_text
 from planner.exports.workbook import pack_bytes
 from planner.models import AuditEvent, EvidenceExtract, Organisation, ScenarioLevel, Strategy
 from planner.services import evidence
 from planner.services.board_pack import pack_content
 from planner.services.scenarios import scenarios_of, spec_for
-from planner.services.structure import levels_of
+from planner.services.structure import areas_of, levels_of
 from tests import factories
 
 
@@ -119,6 +120,18 @@ def test_applying_puts_the_rates_on_the_scenario_page_in_the_spec_and_in_the_pac
     assert any(c.startswith(f"Measured: {middle.leavers} leavers from {number(middle.average_in_post)} middle "
                             "leaders on average, 1 April 2025 to 31 March 2026") for c in cells), cells
     assert not any(c == "Typed on the Scenarios step" for c in cells)  # every demo level is measured
+    paper = " ".join(str(getattr(block, "text", "")) for section in paper_text.sections(content)
+                     for block in section.blocks)
+    assert (f"measured: {middle.leavers} leavers from {number(middle.average_in_post)} middle leaders on average, "
+            "1 April 2025 to 31 March 2026") in paper
+    own = next(a for a in found.areas if a.own_rate)
+    overrides = text_of(demo.client.get(
+        f"/strategies/{demo.strategy_id}/scenarios/{scenario.id}/overrides").get_data(as_text=True))
+    with Session(engine_for(demo.url)) as session:
+        strategy = session.get(Strategy, demo.strategy_id)
+        assert strategy is not None
+        area_name = next(a.name for a in areas_of(session, strategy) if a.code == own.area)
+    assert f"Measured in {area_name}: {own.leavers} leaver" in overrides
     assert levels["middle"].id is not None
 
 
