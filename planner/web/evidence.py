@@ -99,7 +99,7 @@ def upload_start(strategy_id: int) -> str | Response | tuple[str, int]:
             elif result is not None:
                 try:
                     evidence.import_start(session=db, strategy=strategy, result=result, filename=filename,
-                                          actor=current_user)  # type: ignore[arg-type]
+                                          actor=current_user)
                 except ServiceError as exc:
                     db.rollback()
                     errors.append(("start_extract", exc.message))
@@ -143,7 +143,7 @@ def upload_leavers(strategy_id: int) -> str | Response | tuple[str, int]:
                                                   "nothing was stored"))
             elif result is not None:
                 evidence.store_leavers(session=db, strategy=strategy, result=result, filename=filename,
-                                       actor=current_user)  # type: ignore[arg-type]
+                                       actor=current_user)
                 moves = f"; {result.moves:,} moves inside the organisation not counted" if result.moves else ""
                 flash(f"Leavers imported from {filename}: {result.leavers:,} leavers, {result.period.text()}{moves}.",
                       "success")
@@ -162,9 +162,12 @@ def apply(strategy_id: int) -> str | Response | tuple[str, int]:
     if not ConfirmForm().validate_on_submit():
         return _page(strategy, errors=[("scenario", "The form expired: choose the scenario and apply again")],
                      status=400)
-    scenario = child_or_404(Scenario, record_id(request.form.get("scenario")) or 0, strategy)
+    scenario_id = record_id(request.form.get("scenario"))
+    if scenario_id is None:
+        return _page(strategy, errors=[("scenario", "Choose the scenario to apply the measured rates to")], status=400)
+    scenario = child_or_404(Scenario, scenario_id, strategy)
     try:
-        applied = evidence.apply_rates(session=db, strategy=strategy, scenario=scenario, actor=current_user)  # type: ignore[arg-type]
+        applied = evidence.apply_rates(session=db, strategy=strategy, scenario=scenario, actor=current_user)
     except ServiceError as exc:
         db.rollback()
         return _page(strategy, errors=[("scenario", exc.message)], scenario_raw=str(scenario.id), status=400)
