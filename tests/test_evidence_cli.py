@@ -181,3 +181,26 @@ def test_a_leavers_file_with_a_problem_stores_nothing_and_names_row_and_column(
         assert session.exec(select(EvidenceExtract)).all() == []
     no_evidence = run("derive-rates", "--strategy", str(strategy_id), "--json")
     assert no_evidence.exit_code == 2 and "leavers extract" in no_evidence.output
+
+
+def test_a_leavers_job_role_decides_the_level_before_the_grade(tmp_path: Path, cli_db: str, strategy_id: int) -> None:
+    """A medical director on a consultant's grade left the board, not the middle leaders (the strategy's map)."""
+    staff = tmp_path / "end.csv"
+    staff.write_text("Area,Pay Band,Job Role,Leader\r\n" + "MED,Consultant,,Y\r\n" * 10
+                     + "MED,Consultant,Medical Director,Y\r\n" + "MED,Band 8d,,Y\r\n" * 4)
+    leavers = tmp_path / "leavers.csv"
+    leavers.write_text("Area,Pay Band,Job Role,Leader,Leaving Date,Reason for Leaving\r\n"
+                       "MED,Consultant,Medical Director,Y,30/09/2025,Retirement Age\r\n"
+                       "MED,Consultant,Consultant,Y,30/09/2025,Voluntary Resignation - Relocation\r\n")
+    sid = str(strategy_id)
+    assert run("import-staff", "--strategy", sid, str(staff)).exit_code == 0
+    done = run("import-leavers", "--strategy", sid, str(leavers), "--period-start", "2025-04-01",
+               "--period-end", "2026-03-31")
+    assert done.exit_code == 0, done.output
+    output = json.loads(run("derive-rates", "--strategy", sid, "--json").output)
+    found = {level["level"]: level for level in output["levels"]}
+    assert (found["board"]["leavers"], found["board"]["retirements"], found["board"]["average_in_post"]) == (1, 1, 1.0)
+    middle = found["middle"]
+    assert (middle["leavers"], middle["retirements"], middle["average_in_post"]) == (1, 0, 10.0)
+    assert found["senior"]["leavers"] == 0 and found["senior"]["leaver_rate"] == 0.0
+    assert found["frontline"]["leaver_rate"] is None and "No frontline leaders" in found["frontline"]["reason"]
