@@ -242,7 +242,7 @@ def apply_rates(*, session: Session, strategy: Strategy, scenario: Scenario, act
     yearly rates (the first year's as its single rate), each area that qualifies for its own rate gets it as
     an override, and an override measured before whose area no longer qualifies is removed. Levels with no
     rate keep their typed rate; typed overrides of areas that do not qualify stay."""
-    from planner.services.scenarios import check_assumptions
+    from planner.services.scenarios import DEFAULT_RATES, check_assumptions
 
     evidence = derive(session, strategy, scenario)
     levels = {lv.key: lv for lv in levels_of(session, strategy)}
@@ -256,8 +256,10 @@ def apply_rates(*, session: Session, strategy: Strategy, scenario: Scenario, act
         level = levels.get(rate.level)
         if level is None or rate.projected_leaver_rate is None:
             continue
+        # A level added after the scenario was made has no row yet: it keeps the default rates it is shown with.
         row = level_rows.get(level.id) or ScenarioLevel(  # type: ignore[arg-type]
-            organisation_id=scenario.organisation_id, scenario_id=scenario.id, level_id=level.id)  # type: ignore[arg-type]
+            organisation_id=scenario.organisation_id, scenario_id=scenario.id, level_id=level.id,  # type: ignore[arg-type]
+            **DEFAULT_RATES)
         before = row.leaver_rate
         row.leaver_rate = rate.projected_leaver_rate[0]
         row.leaver_rates = json.dumps(list(rate.projected_leaver_rate))
