@@ -24,7 +24,7 @@ from planner import create_app
 from planner.db import engine_for
 from planner.exports import paper_text
 from planner.exports.workbook import pack_bytes
-from planner.models import AuditEvent, EvidenceExtract, Organisation, ScenarioLevel, Strategy
+from planner.models import Area, AuditEvent, EvidenceExtract, Organisation, ScenarioAreaLevel, ScenarioLevel, Strategy
 from planner.services import evidence
 from planner.services.board_pack import pack_content
 from planner.services.scenarios import scenarios_of, spec_for
@@ -255,3 +255,34 @@ def test_a_viewer_may_look_but_not_upload_or_apply(client: FlaskClient, db: Sess
     scenario = scenarios_of(db, small)[0]
     assert client.post(f"/strategies/{small.id}/evidence/apply", data={"scenario": scenario.id}).status_code == 403
     assert db.exec(select(EvidenceExtract)).all() == []
+
+
+def test_typing_an_areas_override_replaces_its_measured_rate(demo: Demo) -> None:
+    with Session(engine_for(demo.url)) as session:
+        strategy = session.get(Strategy, demo.strategy_id)
+        assert strategy is not None
+        scenario = scenarios_of(session, strategy)[0]
+        evidence.apply_rates(session=session, strategy=strategy, scenario=scenario, actor=None)
+        cell = session.exec(select(ScenarioAreaLevel).where(ScenarioAreaLevel.scenario_id == scenario.id,
+                                                            ScenarioAreaLevel.leaver_source.isnot(None))  # type: ignore[union-attr]
+                            .order_by(ScenarioAreaLevel.id)).first()
+        assert cell is not None
+        area = session.get(Area, cell.area_id)
+        assert area is not None
+        measured_cells = session.exec(select(ScenarioAreaLevel).where(
+            ScenarioAreaLevel.scenario_id == scenario.id, ScenarioAreaLevel.leaver_source.isnot(None))).all()  # type: ignore[union-attr]
+    response = demo.client.post(f"/strategies/{demo.strategy_id}/scenarios/{scenario.id}/overrides", data={
+        "area_id": cell.area_id, "level_id": cell.level_id, "leaver_rate": "15", "action": "set"})
+    assert response.status_code == 302
+    with Session(engine_for(demo.url)) as session:
+        strategy = session.get(Strategy, demo.strategy_id)
+        assert strategy is not None
+        typed = session.get(ScenarioAreaLevel, cell.id)
+        assert typed is not None and typed.leaver_source is None and typed.leaver_rate == 0.15
+        spec = spec_for(session, strategy, scenarios_of(session, strategy)[0])
+        still = session.exec(select(ScenarioAreaLevel).where(
+            ScenarioAreaLevel.scenario_id == scenario.id, ScenarioAreaLevel.leaver_source.isnot(None))).all()  # type: ignore[union-attr]
+    entry = next(a for a in spec["areas"] if a["key"] == area.code)
+    level_key = next(k for k, v in entry["overrides"].items() if v.get("leaver_rate") == 0.15)
+    assert level_key
+    assert len(still) == len(measured_cells) - 1  # the others stay measured
