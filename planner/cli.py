@@ -295,15 +295,23 @@ def forecast_command(spec_file: str | None, strategy_id: int | None, scenario_na
               help="JSON mapping our column names to your file's headers.")
 @click.option("--sheet", help="The worksheet of an .xlsx file (default: the first).")
 @click.option("--skip-bad-rows", is_flag=True, help="Import the rows without problems and skip the others.")
+@click.option("--at", "at", type=click.Choice(["end", "start"]), default="end", show_default=True,
+              help="end: the baseline (the end of the evidence period); start: the staff extract at the start of "
+                   "the evidence period, kept only for measuring leaver rates.")
 def import_staff(extract: str, strategy_id: int, mapping_file: str | None, sheet: str | None,
-                 skip_bad_rows: bool) -> None:
-    """Replace a strategy's baseline with the counts of a staff extract (CSV or XLSX).
+                 skip_bad_rows: bool, at: str) -> None:
+    """Replace a strategy's baseline with the counts of a staff extract (CSV or XLSX), or with --at start
+    keep them as the start of the evidence period (the baseline is not touched).
 
     Only counts are kept. While any row has a problem nothing is stored (exit 2), unless
-    --skip-bad-rows."""
+    --skip-bad-rows (not with --at start: rates need the whole workforce)."""
     from planner.imports import ImportRefused, read_mapping
     from planner.models import Strategy
-    from planner.services import ServiceError, staff_import
+    from planner.services import ServiceError, evidence, staff_import
+
+    if at == "start" and skip_bad_rows:
+        fail("--skip-bad-rows cannot be used with --at start: leaver rates measured from part of the workforce "
+             "would mislead, so the start of period extract is imported whole or not at all", code=2)
 
     try:
         with open(extract, "rb") as handle:
@@ -324,8 +332,9 @@ def import_staff(extract: str, strategy_id: int, mapping_file: str | None, sheet
         try:
             kind = staff_import.precheck(data, os.path.basename(extract), mapping=mapping)
             draw = progress_bar(staff_import.estimate_rows(data, kind), "rows read")
+            as_at = evidence.start_as_at(session, strategy) if at == "start" else None  # type: ignore[arg-type]
             result = staff_import.read(session, strategy, data, os.path.basename(extract), mapping=mapping,  # type: ignore[arg-type]
-                                       sheet=sheet, skip_bad_rows=skip_bad_rows, progress=draw)
+                                       sheet=sheet, skip_bad_rows=skip_bad_rows, progress=draw, as_at=as_at)
         except ImportRefused as exc:
             end_progress(draw)
             fail(f"{extract}: {exc.message} Nothing was stored.", code=2)
@@ -342,7 +351,19 @@ def import_staff(extract: str, strategy_id: int, mapping_file: str | None, sheet
             if total > len(result.problems):
                 click.echo(f"  ... and {total - len(result.problems):,} more", err=True)
         if not result.importable:
-            fail("nothing was stored: correct the file, or use --skip-bad-rows to import the other rows", code=2)
+            fail("nothing was stored: correct the file" + (
+                "" if at == "start" else ", or use --skip-bad-rows to import the other rows"), code=2)
+        if at == "start":
+            try:
+                evidence.import_start(session=session, strategy=strategy, result=result,  # type: ignore[arg-type]
+                                      filename=os.path.basename(extract), actor=None)
+            except ServiceError as exc:
+                session.rollback()
+                fail(exc.message, code=2)
+            click.echo(f"Imported {result.rows_read:,} rows: {sum(result.staff.values()):,} staff and "
+                       f"{sum(result.leaders.values()):,} leaders at the start of the evidence period of strategy "
+                       f"{strategy_id}. The baseline is unchanged.")
+            return
         try:
             pending = staff_import.hold(session=session, strategy=strategy, result=result,  # type: ignore[arg-type]
                                         filename=os.path.basename(extract), actor=None, commit=False)
@@ -905,6 +926,122 @@ def export_charts_command(strategy_id: int, scenario_name: str | None, output: s
     for path in written:
         click.echo(str(path))
     click.echo(f"Wrote {len(written)} files of {len(figures)} charts to {output}.", err=True)
+
+
+# --- workforce evidence ---------------------------------------------------------------------------------
+
+@main.command("import-leavers")
+@click.argument("extract", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy the evidence belongs to.")
+@click.option("--period-start", required=True, help="The evidence period's first day, YYYY-MM-DD.")
+@click.option("--period-end", required=True, help="Its last day, YYYY-MM-DD: one year less a day later.")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False),
+              help="JSON mapping our column names to your file's headers.")
+@click.option("--sheet", help="The worksheet of an .xlsx file (default: the first).")
+def import_leavers_command(extract: str, strategy_id: int, period_start: str, period_end: str,
+                           mapping_file: str | None, sheet: str | None) -> None:
+    """Keep the counts of a leavers extract (CSV or XLSX) for the evidence period: leavers by area, level,
+    leader flag, reason for leaving and age band; no names, ids or dates. Any problem stores nothing (exit 2)."""
+    from datetime import date
+
+    from planner.imports import ImportRefused, read_mapping
+    from planner.models import Strategy
+    from planner.services import ServiceError, evidence
+
+    try:
+        start, end = date.fromisoformat(period_start), date.fromisoformat(period_end)
+    except ValueError:
+        fail("--period-start and --period-end must be dates written YYYY-MM-DD, such as 2025-04-01", code=2)
+    data = _read_file(extract)
+    mapping = None
+    if mapping_file:
+        try:
+            mapping = read_mapping(_read_file(mapping_file))
+        except ImportRefused as exc:
+            fail(f"{mapping_file}: {exc.message}", code=2)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        try:
+            result = evidence.read_leavers(session, strategy, data, os.path.basename(extract),  # type: ignore[arg-type]
+                                           period_start=start, period_end=end, mapping=mapping, sheet=sheet)
+        except ImportRefused as exc:
+            fail(f"{extract}: {exc.message} Nothing was stored.", code=2)
+        del data
+        if not result.importable:
+            _report(extract, result)
+            total = sum(result.problem_totals.values())
+            if total > len(result.problems):
+                click.echo(f"  ... and {total - len(result.problems):,} more", err=True)
+            sys.exit(2)
+        try:
+            evidence.store_leavers(session=session, strategy=strategy, result=result,  # type: ignore[arg-type]
+                                   filename=os.path.basename(extract), actor=None)
+        except ServiceError as exc:
+            session.rollback()
+            fail(exc.message, code=2)
+    moves = f"; {result.moves:,} moves inside the organisation not counted" if result.moves else ""
+    click.echo(f"Imported {result.rows_read:,} rows: {result.leavers:,} leavers, {result.period.text()}{moves}.")
+
+
+@main.command("derive-rates")
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy whose evidence to use.")
+@click.option("--scenario", "scenario_name", help="The scenario whose ready rates cap the projection, and that "
+                                                  "--apply changes (default: the first).")
+@click.option("--json", "as_json", is_flag=True, help="Print the derived rates as JSON (docs/evidence.md).")
+@click.option("--apply", "apply_them", is_flag=True,
+              help="Store the measured rates on the scenario: level rates, qualifying area overrides and the "
+                   "projected yearly rates.")
+def derive_rates_command(strategy_id: int, scenario_name: str | None, as_json: bool, apply_them: bool) -> None:
+    """Leaver rates measured from the strategy's staff and leavers extracts, retirement rates by age band and
+    the projected leaver rate of each forecast year; --apply puts them on the scenario (audited)."""
+    import json
+
+    from planner.models import Strategy
+    from planner.services import ServiceError, evidence
+    from planner.services.scenarios import scenario_by_name, scenarios_of
+    from planner.services.structure import levels_of
+
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        try:
+            if scenario_name is not None:
+                _strategy, scenario = scenario_by_name(session, strategy_id, scenario_name)
+            else:
+                found = scenarios_of(session, strategy)  # type: ignore[arg-type]
+                if not found:
+                    fail(f"strategy {strategy_id} has no scenarios", code=2)
+                scenario = found[0]
+            derived_rates = evidence.derive(session, strategy, scenario)  # type: ignore[arg-type]
+            applied = (evidence.apply_rates(session=session, strategy=strategy, scenario=scenario, actor=None)  # type: ignore[arg-type]
+                       if apply_them else None)
+        except ServiceError as exc:
+            session.rollback()
+            fail(exc.message, code=2)
+        if as_json:
+            click.echo(json.dumps(derived_rates.to_json(), allow_nan=False))
+        else:
+            names = {lv.key: evidence.level_word(lv.name) for lv in levels_of(session, strategy)}  # type: ignore[arg-type]
+            click.echo(f"Rates measured over {derived_rates.period.text()} ({', '.join(derived_rates.files)}), "
+                       f"projected for '{scenario.name}':")
+            for rate in derived_rates.levels:
+                if rate.leaver_rate is None:
+                    click.echo(f"  {names.get(rate.level, rate.level)}: {rate.no_rate_reason}")
+                    continue
+                yearly = ", ".join(f"{r:.1%}" for r in rate.projected_leaver_rate or ())
+                click.echo(f"  {names.get(rate.level, rate.level)}: {rate.leaver_rate:.1%} "
+                           f"({derived_rates.level_source(rate.level, names.get(rate.level))}); by year: {yearly}")
+            own = sum(1 for a in derived_rates.areas if a.own_rate)
+            click.echo(f"  {own} area rate{'s' if own != 1 else ''} of at least {derived_rates.min_in_post} leaders "
+                       "in post on average override their level's.")
+        if applied is not None:
+            click.echo(f"Applied to '{scenario.name}': {applied.levels} level rate{'s' if applied.levels != 1 else ''}"
+                       f", {applied.areas} area override{'s' if applied.areas != 1 else ''}"
+                       + (f", {applied.removed} measured override{'s' if applied.removed != 1 else ''} no longer "
+                          "qualifying removed" if applied.removed else "") + ".", err=as_json)
 
 
 # --- backups --------------------------------------------------------------------------------------------

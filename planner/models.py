@@ -250,6 +250,11 @@ class ScenarioLevel(SQLModel, table=True):
     leaver_rate: float = 0.0
     ready_rate: float = 0.0
     internal_fill_max: float = 0.0
+    # Measured leaver rates, one per forecast year (JSON list), and where they came from (JSON: the period,
+    # files and counts; planner.services.evidence). Both None while the rate is typed. The list holds only
+    # while `leaver_rate` is still the rate stored with it: typing another replaces it.
+    leaver_rates: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    leaver_source: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ScenarioArea(SQLModel, table=True):
@@ -276,6 +281,9 @@ class ScenarioAreaLevel(SQLModel, table=True):
     leaver_rate: float | None = None
     ready_rate: float | None = None
     internal_fill_max: float | None = None
+    # As ScenarioLevel's: an area's own measured yearly leaver rates and their source (None while typed).
+    leaver_rates: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    leaver_source: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class DiversityCount(SQLModel, table=True):
@@ -354,6 +362,25 @@ class StaffImport(SQLModel, table=True):
     rows_skipped: int = 0
     status: str = Field(default="pending", max_length=20)  # pending, applied, discarded
     summary: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    counts: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class EvidenceExtract(SQLModel, table=True):
+    """One extract kept as workforce evidence (docs/evidence.md): the staff extract at the start or the end
+    of the evidence period, or the leavers extract, which carries the period. Counts only (JSON): leaders
+    by area and level, staff by age band, leaders by area, level and age band, or leavers by area, level,
+    leader flag, reason and age band. No name, id or date of any person."""
+
+    __table_args__ = (UniqueConstraint("strategy_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=10)  # start, end, leavers
+    filename: str = Field(default="", max_length=200)
+    imported_at: datetime = Field(default_factory=utcnow)
+    rows_read: int = 0
+    period_start: date | None = None  # the leavers extract's period
+    period_end: date | None = None
     counts: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
 

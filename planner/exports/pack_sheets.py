@@ -242,6 +242,14 @@ def write_structure(book: Book, content: Mapping[str, Any]) -> None:
             ws.row_dimensions[header + offset].outlineLevel = min(depth, 7)
 
 
+def leaver_source(rates: Mapping[str, Any]) -> str:
+    """Where a level's leaver rate came from: measured (the period and counts), else typed."""
+    measured = rates.get("leaver_source")
+    if not measured:
+        return "Typed on the Scenarios step"
+    return str(measured["text"][:1].upper() + measured["text"][1:])
+
+
 def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
     """Assumptions and method: every rate with its source, the model in words, then growth, spans and
     any area's own rates, area by area (the one table that may run over pages, so it comes last)."""
@@ -260,17 +268,21 @@ def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
         yearly = any(is_yearly(r["leaver_rate"]) for r in assumptions["levels"])
         row = book.heading(ws, row, f"Rates by level: scenario '{scenario}'")
         row = book.note(ws, row, f"Source: the scenario '{scenario}', set on the Scenarios step; each applies to every "
-                                 "area except where the table at the end sets an area's own rate.")
+                                 "area except where the table at the end sets an area's own rate. A measured leaver "
+                                 "rate changes year by year as the level's leaders age.")
         row = book.table(ws, row, [Column("Level", "text"), Column("Leaver rate", "text" if yearly else "rate"),
-                                   Column("Ready to step up", "rate"), Column("Most internal fills", "rate")],
+                                   Column("Ready to step up", "rate"), Column("Most internal fills", "rate"),
+                                   Column("Leaver rate's source", "text", 60)],
                          ([names.get(r["level"], r["level"]),
                            rate_words(r["leaver_rate"], first_year) if yearly else r["leaver_rate"],
-                           r["ready_rate"], r["internal_fill_max"]]
+                           r["ready_rate"], r["internal_fill_max"], leaver_source(r)]
                           for r in assumptions["levels"]), autofilter=False)
     row = book.heading(ws, row, "Sources")
     row = _pairs(book, ws, row, [
         ("Baseline", content.get("baseline_source", "The Baseline step")),
-        ("Rates and growth", "Set by the organisation's planners on the Scenarios step"),
+        ("Rates and growth", "Set by the organisation's planners on the Scenarios step" + (
+            "; leaver rates measured from the organisation's own staff and leavers extracts where the table above "
+            "says so" if any(r.get("leaver_source") for r in (assumptions or {}).get("levels", [])) else "")),
         ("Benchmarks", "Entered on the Diversity step (local community and national comparators)"),
     ])
     row = book.heading(ws, row, "The model in words")
@@ -304,7 +316,9 @@ def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
         shown = growth if isinstance(growth, (int, float)) else percent_text(growth)
         own = "; ".join(f"{names.get(level, level)}: " + ", ".join(
             f"{label.lower()} {rate_words(value, first_year)}" for field, label in RATE_LABELS
-            if (value := rates.get(field)) is not None) for level, rates in a["overrides"].items())
+            if (value := rates.get(field)) is not None)
+            + (f" ({a['leaver_sources'][level]['text']})" if level in a.get("leaver_sources", {}) else "")
+            for level, rates in a["overrides"].items())
         rows.append([areas.get(a["area"], a["area"]), shown, *[a["spans"].get(k) for k in keys], own or None])
     book.table(ws, row, [Column("Area", "text"), Column("Staff growth a year", "rate")]
                + [Column(f"Span: {names[k]}", "tenth", 11) for k in keys] + [Column("The area's own rates", "text")],

@@ -831,6 +831,13 @@ def _risks(content: Mapping[str, Any]) -> Section:
                            + (f", and that {_range(ready)} are ready to step up" if ready else "")
                            + ". Higher turnover than this would mean more appointments."
                            + (f" {yearly}" if yearly else "")))
+        measured = [level["leaver_source"]["text"] for level in
+                    ((content.get("forecast") or {}).get("assumptions") or {}).get("levels") or []
+                    if level.get("leaver_source")]
+        if measured:
+            blocks.append(Para("The leaver rates are measured from the organisation's own records, not estimated: "
+                               + "; ".join(measured) + ". They rise or fall year by year as each level's leaders "
+                               "age towards retirement."))
     problems = [str(p) for p in (content.get("forecast") or {}).get("problems") or []]
     if problems:
         blocks.append(Para("Problems with the forecast: " + "; ".join(problems) + "."))

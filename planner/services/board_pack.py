@@ -21,7 +21,7 @@ from planner.services import competencies, consultation, derived, diversity, for
 from planner.services.baseline import summarise
 from planner.services.board_cover import cover_content
 from planner.services.completeness import completeness
-from planner.services.scenarios import area_assumptions, level_assumptions, scenarios_of
+from planner.services.scenarios import area_assumptions, level_assumptions, measured_rates, scenarios_of
 from planner.services.structure import areas_of, bands_by_level, levels_of
 
 SCHEMA = 1
@@ -79,11 +79,23 @@ def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,
     per_area = area_assumptions(session, scenario)
     area_codes = {a.id: a.code for a in areas_of(session, strategy)}
     keys = {lid: key for key, lid in level_ids.items()}
+    measured_levels, measured_cells = measured_rates(session, scenario)
+
+    def source(measured: Any, rate: Any) -> dict[str, Any] | None:
+        """Where a measured leaver rate came from (None: typed), while it is still the rate in force."""
+        if measured is None or measured.rate != rate:
+            return None
+        return {"text": measured.text, "yearly": list(measured.yearly)}
+
     assumptions = {
-        "levels": [{"level": key, **rates[lid]} for key, lid in level_ids.items() if lid in rates],
+        "levels": [{"level": key, **rates[lid],
+                    "leaver_source": source(measured_levels.get(lid), rates[lid]["leaver_rate"])}
+                   for key, lid in level_ids.items() if lid in rates],
         "areas": [{"area": area_codes[aid], "staff_growth": a.staff_growth,
                    "spans": {keys[lid]: v for lid, v in a.spans.items() if lid in keys},
-                   "overrides": {keys[lid]: r for lid, r in a.overrides.items() if lid in keys}}
+                   "overrides": {keys[lid]: r for lid, r in a.overrides.items() if lid in keys},
+                   "leaver_sources": {keys[lid]: found for lid, r in a.overrides.items() if lid in keys
+                                      and (found := source(measured_cells.get((aid, lid)), r.get("leaver_rate")))}}
                   for aid, a in per_area.items() if aid in area_codes],
         "simulations": scenario.simulations, "seed": scenario.seed,
     }

@@ -71,6 +71,7 @@ def load_demo(
         for scenario in data.get("scenarios", []):
             scenarios.scenario_from_data(session=session, strategy=strategy, data=scenario, actor=None, commit=False)
         _load_diversity(session, strategy, path.parent / "diversity.json")
+        _load_evidence(session, strategy, path.parent / "evidence.json")
         _load_discover(session, strategy, path.parent / "discover.json")
         _load_objectives(session, strategy, path.parent / "objectives.json")
         _load_consultation(session, strategy, path.parent / "consultation.json")
@@ -123,6 +124,36 @@ def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:
             current_appointment_share=target.get("current_appointment_share"),
             pipeline_share=target.get("pipeline_share"),
         ))
+
+
+def _load_evidence(session: Session, strategy: Strategy, path: Path) -> None:
+    """The demo's leavers extract and start of period staff extract, imported like any others (the end of the
+    period is the baseline import), and the measured rates applied to the first scenario."""
+    from datetime import date
+
+    from planner.services import evidence, staff_import
+
+    if not path.exists():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    start, end = (date.fromisoformat(day) for day in data["period"])
+    leavers_file = path.parent / data["leavers"]
+    leavers = evidence.read_leavers(session, strategy, leavers_file.read_bytes(), leavers_file.name,
+                                    period_start=start, period_end=end)
+    if not leavers.importable:
+        raise ValueError(f"the demo leavers extract has problems: {leavers.problem_totals}")
+    evidence.store_leavers(session=session, strategy=strategy, result=leavers, filename=leavers_file.name,
+                           actor=None, commit=False)
+    start_file = path.parent / data["start"]
+    result = staff_import.read(session, strategy, start_file.read_bytes(), start_file.name,
+                               as_at=evidence.start_as_at(session, strategy))
+    if not result.importable:
+        raise ValueError(f"the demo start of period extract has problems: {result.problem_totals}")
+    evidence.import_start(session=session, strategy=strategy, result=result, filename=start_file.name, actor=None,
+                          commit=False)
+    if data.get("apply_to_first_scenario"):
+        first = scenarios.scenarios_of(session, strategy)[0]
+        evidence.apply_rates(session=session, strategy=strategy, scenario=first, actor=None, commit=False)
 
 
 def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:

@@ -53,6 +53,43 @@ class AreaAssumptions:
     overrides: dict[int, dict[str, float]]  # level id -> {rate name: value}
 
 
+@dataclass(frozen=True)
+class Measured:
+    """A leaver rate measured from the organisation's records (planner.services.evidence): one rate per
+    forecast year, the single rate stored with them, and where they came from."""
+
+    rate: float  # the first year's, shown where one rate is shown
+    yearly: tuple[float, ...]
+    source: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        """'measured: 41 leavers from 412 middle leaders on average, 1 April 2025 to 31 March 2026'."""
+        return str(self.source.get("text", "measured"))
+
+
+def _measured(row: ScenarioLevel | ScenarioAreaLevel) -> Measured | None:
+    if row.leaver_rates is None or row.leaver_source is None or row.leaver_rate is None:
+        return None
+    return Measured(row.leaver_rate, tuple(float(r) for r in json.loads(row.leaver_rates)),
+                    json.loads(row.leaver_source))
+
+
+def keeps_measured(measured: Measured | None, leaver_rate: float | None) -> bool:
+    """A measured list holds while the single leaver rate is still the one stored with it: typing any
+    other rate replaces the list, and the source then says typed."""
+    return measured is not None and leaver_rate == measured.rate
+
+
+def measured_rates(session: Session, scenario: Scenario) -> tuple[dict[int, Measured],
+                                                                   dict[tuple[int, int], Measured]]:
+    """The scenario's measured leaver rates: by level id, and by (area id, level id) for area overrides."""
+    level_rows, _areas, cells = _assumption_rows(session, scenario)
+    by_level = {row.level_id: m for row in level_rows if (m := _measured(row)) is not None}
+    by_cell = {(c.area_id, c.level_id): m for c in cells if (m := _measured(c)) is not None}
+    return by_level, by_cell
+
+
 def scenarios_of(session: Session, strategy: Strategy) -> list[Scenario]:
     """The strategy's scenarios in their order."""
     return derived.records(session, strategy, "scenarios", lambda: list(session.exec(
@@ -224,10 +261,20 @@ def _spec(
     keys = {lv.id: lv.key for lv in levels}
     own = baseline_of(session, strategy)
     areas = forecast_areas(session, strategy)
+    measured_levels, measured_cells = measured_rates(session, scenario)
+
+    def yearly(measured: Measured | None, single: Any) -> Any:
+        """The measured rates of each year where they still hold (and span the horizon), else the one rate."""
+        if keeps_measured(measured, single) and len(measured.yearly) == strategy.horizon:  # type: ignore[union-attr]
+            return list(measured.yearly)  # type: ignore[union-attr]
+        return single
+
     spec: dict[str, Any] = {
         "start_year": strategy.start_year,
         "horizon": strategy.horizon,
-        "levels": [{"key": lv.key, **rates[lv.id]} for lv in levels],  # type: ignore[index]
+        "levels": [{"key": lv.key, **rates[lv.id],  # type: ignore[index]
+                    "leaver_rate": yearly(measured_levels.get(lv.id), rates[lv.id]["leaver_rate"])}  # type: ignore[index]
+                   for lv in levels],
         "areas": [],
     }
     for area in areas:
@@ -244,6 +291,10 @@ def _spec(
         if spans:
             entry["span"] = spans
         overrides = {keys[lid]: dict(r) for lid, r in assumptions.overrides.items() if lid in keys and r}
+        for lid, override in assumptions.overrides.items():
+            if lid in keys and "leaver_rate" in override:
+                overrides[keys[lid]]["leaver_rate"] = yearly(measured_cells.get((area.id, lid)),  # type: ignore[arg-type]
+                                                             override["leaver_rate"])
         if overrides:
             entry["overrides"] = overrides
         spec["areas"].append(entry)
@@ -341,6 +392,9 @@ def save_level_assumptions(
         row = stored.get(level_id) or ScenarioLevel(organisation_id=scenario.organisation_id,
                                                     scenario_id=scenario.id, level_id=level_id)  # type: ignore[arg-type]
         before = {f: getattr(row, f) for f in RATE_FIELDS}
+        if row.leaver_source is not None and not keeps_measured(_measured(row), float(values["leaver_rate"])):
+            row.leaver_rates = row.leaver_source = None  # typed over: the source now says typed
+            changes[f"{level_id} source"] = ["measured", "typed"]
         for f in RATE_FIELDS:
             setattr(row, f, float(values[f]))
         if before != {f: getattr(row, f) for f in RATE_FIELDS}:
@@ -373,6 +427,8 @@ def save_area_assumptions(
                 area_id=area_id, level_id=level_id)
             cell.span = assumptions.spans.get(level_id)
             override = assumptions.overrides.get(level_id, {})
+            if cell.leaver_source is not None and not keeps_measured(_measured(cell), override.get("leaver_rate")):
+                cell.leaver_rates = cell.leaver_source = None  # typed over or cleared: no longer measured
             for f in RATE_FIELDS:
                 setattr(cell, f, override.get(f))
             if cell.span is None and not override:

@@ -49,15 +49,16 @@ def lookups(session: Session, strategy: Strategy) -> tuple[dict[str, str], dict[
 def read(
     session: Session, strategy: Strategy, data: bytes, filename: str, *, mapping: dict[str, str] | None = None,
     sheet: str | None = None, skip_bad_rows: bool = False, limits: Limits | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, as_at: date | None = None,
 ) -> ImportResult:
     """Read an extract against the strategy's areas and band map (raises ImportRefused); `progress` is told
-    the rows read so far every few thousand rows."""
+    the rows read so far every few thousand rows. Ages are worked out on `as_at`: the baseline's 31 March
+    unless given (the start of period extract's is the period's first day)."""
     areas, bands = lookups(session, strategy)
     levels = levels_of(session, strategy)
     # The top level is the board: only its leaders may have a board member type.
     return read_staff_extract(data, filename, areas=areas, band_levels=bands, mapping=mapping, sheet=sheet,
-                              skip_bad_rows=skip_bad_rows, as_at=date(strategy.start_year, 3, 31),
+                              skip_bad_rows=skip_bad_rows, as_at=as_at or date(strategy.start_year, 3, 31),
                               limits=limits or Limits(), board_level=levels[0].key if levels else None,
                               progress=progress)
 
@@ -218,6 +219,10 @@ def apply(
                 level_id=levels[level].id, characteristic=characteristic, group_key=group, count=n,
                 board_type=board_type,
             ))
+    # The baseline is the end of the evidence period: its counts are kept for measuring rates (docs/evidence.md).
+    from planner.services import evidence
+
+    evidence.record_end(session, strategy, counts=counts, filename=pending.filename, rows_read=pending.rows_read)
     pending.status = "applied"
     pending.counts = "{}"  # the counts now live in the baseline; keep only the summary
     session.add(pending)

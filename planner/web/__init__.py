@@ -102,6 +102,7 @@ def register_web(app: Flask) -> None:
         competencies,
         consult,
         diversity,
+        evidence,
         exports,
         forecast,
         jobs,
@@ -114,7 +115,7 @@ def register_web(app: Flask) -> None:
     )
 
     for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, competencies, surveys,
-                   objectives, consult, charts, exports, approve, jobs, admin, account, api):
+                   objectives, consult, charts, exports, approve, jobs, admin, account, api, evidence):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.public)
     app.register_blueprint(consult.public)

@@ -34,11 +34,14 @@ def _level_boxes(strategy: Strategy, scenario: Scenario,
                  level_rows: list[Level]) -> tuple[dict[str, str], dict[str, str]]:
     """The level rates form as it would open now (box name to text), and each box's label."""
     current = service.level_assumptions(get_session(), strategy, scenario)
+    measured, _cells = service.measured_rates(get_session(), scenario)
     values, labels = {}, {}
     for level in level_rows:
         for f in RATE_FIELDS:
             name = f"{f}-{level.id}"
             values[name] = f"{current[level.id][f] * 100:g}"  # type: ignore[index]
+            if f == "leaver_rate" and level.id in measured:
+                values[name] = ""  # measured rates: the box is for typing one over them
             labels[name] = f"{level.name}: {RATE_LABELS[f]} (%)"
     return values, labels
 
@@ -71,6 +74,7 @@ def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
     db = get_session()
     level_rows = levels_of(db, strategy)
     current = service.level_assumptions(db, strategy, scenario)
+    measured, _cells = service.measured_rates(db, scenario)
     errors: list[tuple[str, str]] = []
     values: dict[str, str] = {}
     form = EditForm(obj=scenario)
@@ -80,8 +84,10 @@ def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
             rates[level.id] = {}  # type: ignore[index]
             for f in RATE_FIELDS:
                 name = f"{f}-{level.id}"
+                # A measured level's empty leaver rate box keeps its measured yearly rates.
+                keep = measured[level.id].rate if f == "leaver_rate" and level.id in measured else 0.0  # type: ignore[index]
                 value = percent(request.form.get(name, ""), f"{level.name}: {RATE_LABELS[f]}", errors, name,
-                                blank=0.0)
+                                blank=keep)
                 rates[level.id][f] = value if value is not None else 0.0  # type: ignore[index]
         if not errors and attempt(errors, lambda: service.save_level_assumptions(
                 session=db, strategy=strategy, scenario=scenario, rates=rates, actor=current_user,  # type: ignore[arg-type]
@@ -93,8 +99,8 @@ def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
     if form.is_submitted():
         values = dict(request.form)
     return render_template("scenarios/levels.html", strategy=strategy, scenario=scenario, levels=level_rows,
-                           current=current, form=form, errors=errors, error_fields={f for f, _ in errors},
-                           values=values), (400 if errors or form.errors else 200)
+                           current=current, measured=measured, form=form, errors=errors,
+                           error_fields={f for f, _ in errors}, values=values), (400 if errors or form.errors else 200)
 
 
 def _growth(raw: str, area: Area, horizon: int, errors: list[tuple[str, str]]) -> float | list[float]:
@@ -190,7 +196,8 @@ def overrides(strategy_id: int, scenario_id: int) -> str | Response | tuple[str,
                 flash(f"Override for {area.name}, {level.name.lower()} {done}.", "success")
                 return redirect(url_for("scenarios.overrides", strategy_id=strategy.id, scenario_id=scenario.id))
     return render_template("scenarios/overrides.html", strategy=strategy, scenario=scenario, levels=level_rows,
-                           areas=area_rows, current=current, form=form, errors=errors,
+                           areas=area_rows, current=current, measured=service.measured_rates(db, scenario)[1],
+                           form=form, errors=errors,
                            values=dict(request.form) if errors else {}), (400 if errors else 200)
 
 

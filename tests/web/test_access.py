@@ -72,6 +72,10 @@ MATRIX: dict[str, str | set[str]] = {
     "baseline.confirm_import": DRAFTERS,
     "baseline.discard_import": DRAFTERS,
     "baseline.preview": DRAFTERS,
+    "evidence.index": EVERYONE,
+    "evidence.upload_start": DRAFTERS,
+    "evidence.upload_leavers": DRAFTERS,
+    "evidence.apply": DRAFTERS,
     "jobs.show": EVERYONE,  # the starter's own job only: see tests/web/test_jobs.py
     "jobs.show_json": EVERYONE,
     "jobs.result": EVERYONE,

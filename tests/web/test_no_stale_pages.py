@@ -120,11 +120,19 @@ def _owner_name(s: Session, strategy: Strategy) -> None:
     user.name = "Renamed Person"
 
 
+def _evidence_applied(s: Session, strategy: Strategy) -> None:
+    from planner.services import evidence
+    from planner.services.scenarios import scenarios_of
+
+    evidence.apply_rates(session=s, strategy=strategy, scenario=scenarios_of(s, strategy)[0], actor=None, commit=False)
+
+
 # (what is written, where it belongs, a page that shows it)
 WRITES: list[tuple[str, Callable[[Session, Strategy], None], str]] = [
     ("the strategy's vision", _vision, "/strategies/{id}"),
     ("a scenario's leaver rate", _leaver_rate, "/strategies/{id}/forecast"),
     ("leaders in post in the baseline", _leaders, "/strategies/{id}/forecast"),
+    ("measured leaver rates applied to a scenario", _evidence_applied, "/strategies/{id}/forecast"),
     ("a check-in on an objective", _check_in, "/strategies/{id}/objectives"),
     ("a diversity target", _target, "/api/v1/strategies/{id}/diversity"),
     ("a competency's name (the organisation's)", _competency_name, "/strategies/{id}/competencies/gaps"),

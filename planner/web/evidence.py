@@ -1,0 +1,180 @@
+"""Workforce evidence: upload the staff extract at the start of the evidence period and the leavers extract,
+see every rate derived from them with its source, and apply the rates to a scenario (docs/evidence.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.imports import ImportRefused
+from planner.models import Scenario, Strategy
+from planner.services import ServiceError, evidence, staff_import
+from planner.services.scenarios import measured_rates, scenarios_of
+from planner.services.structure import areas_of, levels_of
+from planner.web.fields import day, record_id
+from planner.web.forms import ConfirmForm
+from planner.web.tenancy import child_or_404, require, strategy_or_404
+
+bp = Blueprint("evidence", __name__, url_prefix="/strategies/<int:strategy_id>/evidence")
+
+AGE_BAND_NAMES = {"under_25": "Under 25", "25_34": "25 to 34", "35_44": "35 to 44", "45_54": "45 to 54",
+                  "55_64": "55 to 64", "65_plus": "65 and over"}
+
+
+def _chosen(strategy: Strategy, raw: str | None) -> Scenario | None:
+    """The scenario asked for (of this strategy), else the first."""
+    found = scenarios_of(get_session(), strategy)
+    wanted = record_id(raw)
+    return next((s for s in found if s.id == wanted), found[0] if found else None)
+
+
+def _page(strategy: Strategy, *, errors: list[tuple[str, str]] | None = None, result: Any = None,
+          which: str | None = None, scenario_raw: str | None = None, status: int = 200) -> tuple[str, int]:
+    db = get_session()
+    scenario = _chosen(strategy, scenario_raw)
+    derived_rates, missing = None, evidence.missing_reason(db, strategy)
+    if scenario is not None and missing is None:
+        derived_rates = evidence.derive(db, strategy, scenario)
+    elif scenario is None:
+        missing = missing or "Add a scenario first: the projection is capped by its ready-for-promotion rates."
+    levels = levels_of(db, strategy)
+    names = {lv.key: evidence.level_word(lv.name) for lv in levels}
+    applied_levels, applied_cells = measured_rates(db, scenario) if scenario is not None else ({}, {})
+    return render_template(
+        "evidence/index.html", strategy=strategy, held=evidence.extracts_of(db, strategy), evidence=derived_rates,
+        missing=missing, scenario=scenario, scenarios=scenarios_of(db, strategy), levels=levels, names=names,
+        level_names={lv.key: lv.name for lv in levels}, area_names={a.code: a.name for a in areas_of(db, strategy)},
+        applied_levels={lv.key: applied_levels.get(lv.id) for lv in levels},  # type: ignore[arg-type]
+        applied_cells=len(applied_cells), age_names=AGE_BAND_NAMES, form=ConfirmForm(), errors=errors or [],
+        result=result, which=which, values=dict(request.form), kinds=evidence.KIND_NAMES,
+    ), status
+
+
+@bp.route("")
+@require("strategy.view")
+def index(strategy_id: int) -> tuple[str, int]:
+    """The evidence held, every rate derived from it with its source, and the forms to add and apply it."""
+    return _page(strategy_or_404(strategy_id), scenario_raw=request.args.get("scenario"))
+
+
+def _upload(field: str, errors: list[tuple[str, str]]) -> tuple[bytes, str] | None:
+    """The uploaded file's bytes and name after the checks that take no time (size, kind), or None."""
+    upload_file = request.files.get(field)
+    if upload_file is None or not upload_file.filename:
+        errors.append((field, "Choose a file (CSV or Excel .xlsx) to upload"))
+        return None
+    data = upload_file.read()
+    try:
+        staff_import.precheck(data, upload_file.filename)
+    except ImportRefused as exc:
+        errors.append((field, exc.message))
+        return None
+    return data, upload_file.filename[:200]
+
+
+@bp.route("/start", methods=["POST"])
+@require("baseline.edit")
+def upload_start(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Keep a staff extract's counts as the start of the evidence period (the baseline is not touched)."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    errors: list[tuple[str, str]] = []
+    result = None
+    if ConfirmForm().validate_on_submit():
+        upload = _upload("start_extract", errors)
+        if upload is not None:
+            data, filename = upload
+            try:
+                result = staff_import.read(db, strategy, data, filename, as_at=evidence.start_as_at(db, strategy))
+            except ImportRefused as exc:
+                errors.append(("start_extract", exc.message))
+            del data
+            if result is not None and not result.importable:
+                errors.append(("start_extract", f"{filename} has problems in {sum(result.problem_totals.values()):,} "
+                                                "places, listed below: nothing was stored"))
+            elif result is not None:
+                try:
+                    evidence.import_start(session=db, strategy=strategy, result=result, filename=filename,
+                                          actor=current_user)
+                except ServiceError as exc:
+                    db.rollback()
+                    errors.append(("start_extract", exc.message))
+                else:
+                    flash(f"Staff at the start of the period imported from {filename}: {result.rows_read:,} rows, "
+                          f"{sum(result.leaders.values()):,} leaders. The baseline is unchanged.", "success")
+                    return redirect(url_for("evidence.index", strategy_id=strategy.id), code=303)
+    else:
+        errors.append(("start_extract", "The form expired: upload the file again"))
+    return _page(strategy, errors=errors, result=result, which="start", status=400)
+
+
+@bp.route("/leavers", methods=["POST"])
+@require("baseline.edit")
+def upload_leavers(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Keep a leavers extract's counts and its period."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    errors: list[tuple[str, str]] = []
+    result = None
+    if ConfirmForm().validate_on_submit():
+        start = day(request.form.get("period_start", ""), "the period's first day", errors, "period_start",
+                    example="2025-04-01")
+        end = day(request.form.get("period_end", ""), "the period's last day", errors, "period_end",
+                  example="2026-03-31")
+        for value, field, label in ((start, "period_start", "first"), (end, "period_end", "last")):
+            if value is None and not any(f == field for f, _ in errors):
+                errors.append((field, f"Enter the period's {label} day, like "
+                                      f"{'2025-04-01' if label == 'first' else '2026-03-31'}"))
+        upload = _upload("leavers_extract", errors)
+        if upload is not None and start is not None and end is not None:
+            data, filename = upload
+            try:
+                result = evidence.read_leavers(db, strategy, data, filename, period_start=start, period_end=end)
+            except ImportRefused as exc:
+                errors.append(("leavers_extract", exc.message))
+            del data
+            if result is not None and not result.importable:
+                errors.append(("leavers_extract", f"{filename} has problems in "
+                                                  f"{sum(result.problem_totals.values()):,} places, listed below: "
+                                                  "nothing was stored"))
+            elif result is not None:
+                evidence.store_leavers(session=db, strategy=strategy, result=result, filename=filename,
+                                       actor=current_user)
+                moves = f"; {result.moves:,} moves inside the organisation not counted" if result.moves else ""
+                flash(f"Leavers imported from {filename}: {result.leavers:,} leavers, {result.period.text()}{moves}.",
+                      "success")
+                return redirect(url_for("evidence.index", strategy_id=strategy.id), code=303)
+    else:
+        errors.append(("leavers_extract", "The form expired: upload the file again"))
+    return _page(strategy, errors=errors, result=result, which="leavers", status=400)
+
+
+@bp.route("/apply", methods=["POST"])
+@require("scenario.edit")
+def apply(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Put the measured rates on the chosen scenario."""
+    strategy = strategy_or_404(strategy_id)
+    db = get_session()
+    if not ConfirmForm().validate_on_submit():
+        return _page(strategy, errors=[("scenario", "The form expired: choose the scenario and apply again")],
+                     status=400)
+    scenario_id = record_id(request.form.get("scenario"))
+    if scenario_id is None:
+        return _page(strategy, errors=[("scenario", "Choose the scenario to apply the measured rates to")], status=400)
+    scenario = child_or_404(Scenario, scenario_id, strategy)
+    try:
+        applied = evidence.apply_rates(session=db, strategy=strategy, scenario=scenario, actor=current_user)
+    except ServiceError as exc:
+        db.rollback()
+        return _page(strategy, errors=[("scenario", exc.message)], scenario_raw=str(scenario.id), status=400)
+    removed = (f"; {applied.removed} measured area rate{'s' if applied.removed != 1 else ''} no longer qualifying "
+               "removed") if applied.removed else ""
+    flash(f"Measured rates applied to '{scenario.name}': {applied.levels} level rate"
+          f"{'s' if applied.levels != 1 else ''} and {applied.areas} area rate{'s' if applied.areas != 1 else ''}"
+          f"{removed}. Type over any of them on the scenario's rates pages.", "success")
+    return redirect(url_for("evidence.index", strategy_id=strategy.id, scenario=scenario.id), code=303)
+
