@@ -158,6 +158,11 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
                     flash(f"Funded establishment replaced from {filename}: {len(result.posts):,} area and level "
                           f"figures from {result.rows_read:,} rows.", "success")
                     return redirect(url_for("establishment.index", strategy_id=strategy.id))
+                if not result.importable and not errors:
+                    count = sum(result.problem_totals.values())
+                    errors.append(("establishment", f"{filename} has {count:,} problem{'s' if count != 1 else ''} "
+                                                    "listed below: nothing was stored. Correct the file and upload it "
+                                                    "again." if count else f"{filename} has no rows of posts."))
     status = 400 if errors or (result is not None and not result.importable) else 200
     return render_template("baseline/establishment_import.html", strategy=strategy, form=form, errors=errors,
                            result=result, years=_years(strategy), summary=summarise(db, strategy)), status
