@@ -152,7 +152,7 @@ def test_only_editors_change_it_and_only_their_own_areas(client, db: Session, or
     _med, ed = trust
     other_org = factories.make_org(db)
     other = factories.make_strategy(db, other_org)
-    foreign = factories.make_area(db, other, "X", "Elsewhere")
+    factories.make_area(db, other, "X", "Elsewhere")
     signed_in("viewer")
     assert client.get(f"/strategies/{strategy.id}/baseline/establishment").status_code == 200
     assert client.get(f"/strategies/{strategy.id}/baseline/establishment/{ed.id}").status_code == 403
