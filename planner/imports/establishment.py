@@ -108,11 +108,13 @@ def read_establishment(
         keys = [normalise(cell) for cell in cells]
         index: dict[str, int] = {}
         for ours, names in COLUMNS.items():
-            found = [i for i, k in enumerate(keys) if k in names]
-            if len(found) > 1:
-                return f"The file has more than one '{ours}' column: rename or remove one of them."
-            if found:
-                index[ours] = found[0]
+            for name in names:  # best first: a file with both 'Area' and 'Area Name' is read by 'Area'
+                found = [i for i, k in enumerate(keys) if k == name]
+                if len(found) > 1:
+                    return f"The file has more than one '{ours}' column: rename or remove one of them."
+                if found:
+                    index[ours] = found[0]
+                    break
         years: dict[int, int] = {}
         for i, cell in enumerate(cells):
             match = _YEAR.match(cell.strip())

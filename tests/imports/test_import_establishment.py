@@ -41,6 +41,14 @@ def test_a_good_file_gives_posts_per_area_and_level(kind: str) -> None:
     assert result.ignored_columns == ["Cost centre"] and result.year_columns == [2029, 2030, 2031]
 
 
+def test_the_best_heading_is_read_when_a_file_has_several() -> None:
+    data = csv_bytes([["Area Name", "Area Code", "Level", "Funded posts", "Posts"],
+                      ["Medicine Division", "ED", "middle", 99, 12]])
+    result = read(data)
+    assert result.posts == {("ED", "middle"): 12}
+    assert result.ignored_columns == ["Area Name", "Funded posts"]
+
+
 def test_year_columns_alone_give_a_figure_per_year() -> None:
     data = csv_bytes([["area", "level", "2027", "2028", "2029", "2030", "2031"], ["ED", "middle", 10, 11, 12, 12, 13]])
     assert read(data).posts == {("ED", "middle"): (10, 11, 12, 12, 13)}
@@ -92,7 +100,7 @@ def test_a_place_given_twice_and_a_missing_year_are_problems() -> None:
     (b"level,posts\r\nmiddle,2\r\n", "a.csv", "The file has no 'area' column."),
     (b"area,posts\r\nED,2\r\n", "a.csv", "The file has no 'level' column."),
     (b"area,level\r\nED,middle\r\n", "a.csv", "The file has no 'posts' column."),
-    (b"area,level,posts,Establishment\r\n", "a.csv", "more than one 'posts' column"),
+    (b"area,level,posts,Posts\r\n", "a.csv", "more than one 'posts' column"),
     (b"area,level,posts,2035\r\nED,middle,3,4\r\n", "a.csv", "The column '2035' is not a forecast year"),
     (b"area,level,posts,2026\r\nED,middle,3,4\r\n", "a.csv", "the forecast runs from 2027 to 2031"),
     (b"area,level,posts\r\n,,\r\n", "a.csv", "The file has column headings but no rows of posts."),
