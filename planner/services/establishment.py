@@ -165,9 +165,11 @@ class VacancySummary:
 
 def vacancies(session: Session, strategy: Strategy) -> VacancySummary:
     """The vacancies at the baseline: (establishment - leaders in post) / establishment by level and area,
-    over the areas with an establishment only; worked out once per change of the strategy."""
+    over the areas with an establishment only; worked out once per request from rows read once. Not shared
+    across requests: the results that show it (the pack, the API's baseline) are kept whole themselves, and
+    looking it up in the shared store would cost more queries than the three it is worked out from."""
     return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
-                            kind="vacancies", parts=(), compute=lambda: _vacancies(session, strategy))
+                            kind="vacancies", parts=(), shared=False, compute=lambda: _vacancies(session, strategy))
 
 
 def _vacancies(session: Session, strategy: Strategy) -> VacancySummary:
