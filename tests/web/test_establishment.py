@@ -289,3 +289,19 @@ def test_a_pack_without_establishment_is_as_before(db: Session, org, strategy, t
     assert header == ["Area", "Code", "Staff", "FTE", "Board", "Senior leaders", "Middle leaders",
                       "Frontline leaders", "All leaders"]
     assert not db.exec(select(Establishment)).all()
+
+
+def test_an_area_or_level_with_an_establishment_is_not_deleted(db: Session, strategy, trust, signed_in) -> None:
+    from planner.services import ServiceError
+    from planner.services.structure import delete_area, delete_level
+
+    admin = signed_in("admin")
+    empty = factories.make_area(db, strategy, "NEW", "New Diagnostic Centre")
+    service.save_establishment(session=db, strategy=strategy, posts={(empty.id, "board"): 2}, actor=None)
+    with pytest.raises(ServiceError, match="it has a funded establishment"):
+        delete_area(session=db, strategy=strategy, area=empty, actor=admin)
+    db.rollback()
+    with pytest.raises(ServiceError, match="funded establishment at this level"):
+        delete_level(session=db, strategy=strategy, level=factories.level(db, strategy, "board"), actor=admin)
+    db.rollback()
+    assert stored(db, strategy) == {empty.id: {"board": 2}}
