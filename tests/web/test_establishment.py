@@ -305,3 +305,29 @@ def test_an_area_or_level_with_an_establishment_is_not_deleted(db: Session, stra
         delete_level(session=db, strategy=strategy, level=factories.level(db, strategy, "board"), actor=admin)
     db.rollback()
     assert stored(db, strategy) == {empty.id: {"board": 2}}
+
+
+def test_a_yearly_figure_left_by_a_shorter_horizon_is_named_not_a_crash(client, db: Session, strategy, trust,
+                                                                       signed_in) -> None:
+    _med, ed = trust
+    signed_in("admin")
+    scenario = create_scenario(session=db, strategy=strategy, name="Baseline", actor=None)
+    service.save_establishment(session=db, strategy=strategy, posts={(ed.id, "middle"): (20, 21, 22, 22, 25)},
+                               actor=None)
+    strategy.horizon = 4
+    db.add(strategy)
+    db.commit()
+    run = forecasting.run(db, strategy, scenario)
+    assert run.result is None
+    assert any("establishment.middle" in str(p) for p in run.problems), run.problems
+    assert client.get(f"/strategies/{strategy.id}/forecast").status_code == 200
+    assert client.get(f"/strategies/{strategy.id}/baseline/establishment").status_code == 200
+    page = client.get(f"/strategies/{strategy.id}/baseline/establishment/{ed.id}")
+    assert page.status_code == 200
+    levels = ids(db, strategy)
+    # Saved again for four years, the forecast runs.
+    assert post_form(client, f"/strategies/{strategy.id}/baseline/establishment/{ed.id}",
+                     {**form(levels, middle=20), **{f"posts-{levels['middle']}-2030": "24"}}).status_code == 302
+    db.expire_all()
+    assert stored(db, strategy) == {ed.id: {"middle": (20, 20, 20, 24)}}
+    assert forecasting.run(db, strategy, scenario).result is not None
