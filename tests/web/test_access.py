@@ -72,6 +72,9 @@ MATRIX: dict[str, str | set[str]] = {
     "baseline.confirm_import": DRAFTERS,
     "baseline.discard_import": DRAFTERS,
     "baseline.preview": DRAFTERS,
+    "establishment.index": EVERYONE,
+    "establishment.edit": DRAFTERS,
+    "establishment.upload": DRAFTERS,
     "jobs.show": EVERYONE,  # the starter's own job only: see tests/web/test_jobs.py
     "jobs.show_json": EVERYONE,
     "jobs.result": EVERYONE,
