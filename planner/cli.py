@@ -1081,5 +1081,36 @@ def restore_command(backup_file: str) -> None:
                f"revision {report.revision}.")
 
 
+@main.command("import-establishment")
+@click.argument("establishment_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--strategy", "strategy_id", type=int, required=True)
+@click.option("--sheet", help="The worksheet of an .xlsx file (default: the first).")
+def import_establishment_command(establishment_file: str, strategy_id: int, sheet: str | None) -> None:
+    """Import the funded establishment (area, level, posts, and optionally one column per forecast year).
+
+    It replaces the whole establishment: areas and levels not in the file have none afterwards. Any
+    problem stops it (exit 2) with row-level messages, and nothing is stored."""
+    from planner.imports import ImportRefused
+    from planner.models import Strategy
+    from planner.services import establishment as service
+
+    data = _read_file(establishment_file)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        try:
+            result = service.read_file(session, strategy, data, os.path.basename(establishment_file), sheet=sheet)  # type: ignore[arg-type]
+        except ImportRefused as exc:
+            fail(f"{establishment_file}: {exc.message} Nothing was stored.", code=2)
+        _report(establishment_file, result)
+        if not result.importable:
+            sys.exit(2)
+        service.import_file(session=session, strategy=strategy, result=result,  # type: ignore[arg-type]
+                            filename=os.path.basename(establishment_file), actor=None)
+    click.echo(f"Imported the funded establishment of {len(result.posts)} area and level combinations "
+               f"from {result.rows_read:,} rows into strategy {strategy_id}.")
+
+
 if __name__ == "__main__":
     main()

@@ -110,8 +110,11 @@ def _areas(snapshot: Mapping[str, Any]) -> Rows:
 
 
 def _baseline(snapshot: Mapping[str, Any]) -> Rows:
+    # Funded posts per level (a list where they change by year); absent from versions kept before there was any.
     return {a["code"]: {"staff": a["staff"], "fte": a["fte"],
-                        **{f"leaders: {k}": v for k, v in a["leaders"].items()}}
+                        **{f"leaders: {k}": v for k, v in a["leaders"].items()},
+                        **{f"establishment: {k}": ", ".join(map(str, v)) if isinstance(v, list) else v
+                           for k, v in a.get("establishment", {}).items()}}
             for a in snapshot["baseline"]["areas"]}
 
 

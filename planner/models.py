@@ -222,6 +222,19 @@ class LeaderCount(SQLModel, table=True):
     count: int = 0
 
 
+class Establishment(SQLModel, table=True):
+    """The funded leader posts of one level in one area (its own posts, not its sub-areas'): a whole
+    number for every forecast year, or one per year (JSON, year 1 first). No row: no establishment."""
+
+    __table_args__ = (UniqueConstraint("area_id", "level_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
+    level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
+    posts: str = Field(max_length=200)
+
+
 class Scenario(Versioned, table=True):
     """A named set of forecast assumptions for a strategy (Baseline, Growth, Constrained...)."""
 

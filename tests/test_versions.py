@@ -23,6 +23,7 @@ from planner.models import AuditEvent, BoardDecision, Organisation, Strategy, St
 from planner.services import ServiceError, strategies
 from planner.services import versions as service
 from planner.services.baseline import AreaFigures, save_baseline
+from planner.services.establishment import save_establishment
 from planner.services.scenarios import scenario_from_data
 from planner.services.structure import areas_of
 from tests import factories
@@ -206,6 +207,7 @@ def test_versions_number_on_and_the_comparison_shows_what_changed(db: Session, a
                   figures={surgery.id: AreaFigures(staff=600, fte=570.0, leaders={"senior": 3, "middle": 12,
                                                                                    "frontline": 60})})  # type: ignore[dict-item]
     factories.make_area(db, arranged, "WAC", "Women's and Children's")
+    save_establishment(session=db, strategy=arranged, actor=None, posts={(surgery.id, "senior"): (3, 3, 4, 4, 4)})
     decision = _approve(db, arranged, decision="approved_with_changes", minute="2026/140")
     second = db.get(StrategyVersion, decision.version_id)
     assert (first.number, second.number) == (1, 2)  # type: ignore[union-attr]
@@ -215,6 +217,7 @@ def test_versions_number_on_and_the_comparison_shows_what_changed(db: Session, a
     (changed,) = sections["baseline"].changed
     assert changed.key == "SURG" and changed.fields["staff"] == (400, 600)
     assert changed.fields["leaders: frontline"] == (40, 60)
+    assert changed.fields["establishment: senior"] == (None, "3, 3, 4, 4, 4")
     assert sections["scope"].unchanged and sections["objectives"].unchanged
     frontline_demand = next(d for d in result.forecast if d.level == "frontline" and d.measure == "demand")
     # Demand follows staff at 10 staff per frontline leader, growing 2% a year for five years.
@@ -227,4 +230,5 @@ def test_the_snapshot_is_plain_json_with_the_apis_baseline(db: Session, arranged
     snapshot = json.loads(version.snapshot)  # type: ignore[union-attr]
     assert set(snapshot) >= {"content", "baseline", "scenarios", "targets"}
     assert snapshot["baseline"]["areas"][-1] == {"code": "SURG", "staff": 400, "fte": 380.0,
-                                                 "leaders": {"board": 0, "senior": 3, "middle": 12, "frontline": 40}}
+                                                 "leaders": {"board": 0, "senior": 3, "middle": 12, "frontline": 40},
+                                                 "establishment": {}, "vacancies": {}}

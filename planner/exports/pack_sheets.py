@@ -36,7 +36,7 @@ CONTENTS = {
     "Cover": "Organisation, strategy, version and marking",
     "Summary": "The figures the board needs first",
     "Scope": "Vision, mission and values",
-    "Structure and baseline": "Levels, the bands in each, and staff and leaders in post by area",
+    "Structure and baseline": "Levels, their bands, and staff, leaders in post, funded posts and vacancies by area",
     "Forecast": "Leaders needed by level and year, in whole people that add up along each row",
     "Forecast by area": "Each area's posts needed, leaders and appointments over the period",
     "Forecast charts": "Posts needed against leaders in post, appointments each year, scenarios compared",
@@ -220,18 +220,44 @@ def write_structure(book: Book, content: Mapping[str, Any]) -> None:
                      autofilter=False, widest=22)
     keys = [lv["key"] for lv in content["levels"]]
     names = level_names(content)
-    row = book.heading(ws, row, "Staff and leaders in post by area")
+    # Funded establishment (older packs' content has none): each level's posts and vacancies beside its leaders.
+    funded = [k for k in keys if k in content.get("establishment_totals", {})]
+    row = book.heading(ws, row, "Staff, leaders in post, funded posts and vacancies by area" if funded
+                       else "Staff and leaders in post by area")
+    if funded:
+        year = int(content.get("strategy", {}).get("start_year", 0)) + 1
+        partial = any(v.get("partial") for v in content["establishment_totals"].values())
+        row = book.note(ws, row, f"Posts: the funded establishment for {year}. Vacancies: posts less the leaders in "
+                                 "post, and as a share of the posts (negative where more are in post than funded); "
+                                 "blank where a level has no establishment."
+                                 + (" Where only some areas within an area have an establishment for a level, its "
+                                    "posts, in post and vacancies cover those areas only." if partial else ""))
     columns = [Column("Area", "text", 34), Column("Code", "text", 14), Column("Staff", "people"),
-               Column("FTE", "number")] + [Column(f"{names[k]}", "people") for k in keys] + [
-               Column("All leaders", "people")]
-    organisation = ["Whole organisation", "", sum(a["staff"] for a in content["areas"]),
-                    sum(a["fte"] for a in content["areas"])]
-    organisation += [sum(a["leaders"].get(k, 0) for a in content["areas"]) for k in keys]
-    organisation.append(sum(organisation[4:]))
-    body = [organisation]
+               Column("FTE", "number")]
+    for k in keys:
+        columns.append(Column(f"{names[k]}", "people"))
+        if k in funded:
+            columns += [Column(f"{names[k]}: posts", "people"), Column(f"{names[k]}: vacancies", "people"),
+                        Column(f"{names[k]}: vacancy rate", "rate")]
+    columns.append(Column("All leaders", "people"))
+
+    def by_level(leaders: Mapping[str, float], establishment: Mapping[str, Any]) -> list[Any]:
+        cells: list[Any] = []
+        for k in keys:
+            cells.append(leaders.get(k, 0))
+            if k in funded:
+                found = establishment.get(k)
+                cells += [found["establishment"], found["vacancies"], found["rate"]] if found else [None] * 3
+        return cells
+
+    totals = {k: sum(a["leaders"].get(k, 0) for a in content["areas"]) for k in keys}
+    body = [["Whole organisation", "", sum(a["staff"] for a in content["areas"]),
+             sum(a["fte"] for a in content["areas"]), *by_level(totals, content.get("establishment_totals", {})),
+             sum(totals.values())]]
     for area in content["areas"]:
-        leaders = [area["rolled_leaders"].get(k, 0) for k in keys]
-        body.append([area["name"], area["code"], area["rolled_staff"], area["rolled_fte"], *leaders, sum(leaders)])
+        leaders = area["rolled_leaders"]
+        body.append([area["name"], area["code"], area["rolled_staff"], area["rolled_fte"],
+                     *by_level(leaders, area.get("establishment", {})), sum(leaders.get(k, 0) for k in keys)])
     header = row
     book.table(ws, header, columns, body, long=True, widest=34)
     ws.sheet_properties.outlinePr.summaryBelow = False

@@ -209,16 +209,32 @@ def baseline_document(session: Session, strategy: Strategy, organisation: Organi
 def _baseline_document(session: Session, strategy: Strategy, organisation: Organisation, *,
                        suppressed: bool) -> dict[str, object]:
     from planner.services.diversity import baseline_diversity
+    from planner.services.establishment import establishment_of, first_year, vacancies
 
     summary = summarise(session, strategy)
+    funded = establishment_of(session, strategy)
     areas = []
     for area in summary.areas:
         own = summary.own.get(area.id)  # type: ignore[arg-type]
+        leaders = {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels}
+        posts = funded.get(area.id, {})  # type: ignore[arg-type]
         areas.append({
             "code": area.code,
             "staff": own.staff if own else 0,
             "fte": own.fte if own else 0.0,
-            "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
+            "leaders": leaders,
+            # The area's own funded posts (a list: one per forecast year) and its vacancies at the baseline.
+            "establishment": {lv.key: (list(p) if isinstance(p := posts[lv.key], tuple) else p)
+                              for lv in summary.levels if lv.key in posts},
+            "vacancies": {lv.key: _vacancy(first_year(posts[lv.key]), leaders[lv.key])
+                          for lv in summary.levels if lv.key in posts},
         })
+    totals = vacancies(session, strategy).totals
     return {"areas": areas,
+            "vacancies": {key: _vacancy(v.establishment, v.in_post) for key, v in totals.items()},
             "diversity": baseline_diversity(session, strategy, organisation, suppressed=suppressed)}
+
+
+def _vacancy(posts: int, in_post: float) -> dict[str, object]:
+    return {"establishment": posts, "in_post": in_post, "vacancies": posts - in_post,
+            "rate": (posts - in_post) / posts if posts else None}

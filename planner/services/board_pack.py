@@ -9,6 +9,7 @@ marked OFFICIAL-SENSITIVE: for the board and its committees in private)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from planner.services import competencies, consultation, derived, diversity, for
 from planner.services.baseline import summarise
 from planner.services.board_cover import cover_content
 from planner.services.completeness import completeness
+from planner.services.establishment import Vacancy, vacancies
 from planner.services.scenarios import area_assumptions, level_assumptions, measured_rates, scenarios_of
 from planner.services.structure import areas_of, bands_by_level, levels_of
 
@@ -35,8 +37,14 @@ def _scenario_choice(session: Session, strategy: Strategy, scenario: Scenario | 
     return found[0] if found else None
 
 
+def _vacancy_rows(found: Mapping[str, Vacancy]) -> dict[str, dict[str, Any]]:
+    return {key: {"establishment": v.establishment, "in_post": v.in_post, "vacancies": v.vacancies, "rate": v.rate,
+                  "partial": v.partial} for key, v in found.items()}
+
+
 def _structure(session: Session, strategy: Strategy) -> dict[str, Any]:
     summary = summarise(session, strategy)
+    funded = vacancies(session, strategy)
     bands = bands_by_level(session, strategy)
     codes = {a.id: a.code for a in summary.areas}
     levels = [{"key": lv.key, "name": lv.name, "bands": bands.get(lv.id, [])}  # type: ignore[arg-type]
@@ -52,6 +60,8 @@ def _structure(session: Session, strategy: Strategy) -> dict[str, Any]:
             "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
             "rolled_staff": rolled.get("staff", 0), "rolled_fte": rolled.get("fte", 0.0),
             "rolled_leaders": {lv.key: rolled.get(f"leaders:{lv.key}", 0) for lv in summary.levels},
+            # Funded posts (first forecast year), leaders in post and vacancies, with the areas within it.
+            "establishment": _vacancy_rows(funded.by_area.get(area.id, {})),  # type: ignore[arg-type]
         })
     latest = session.exec(select(StaffImport).where(StaffImport.strategy_id == strategy.id,
                                                     StaffImport.status == "applied")
@@ -60,7 +70,8 @@ def _structure(session: Session, strategy: Strategy) -> dict[str, Any]:
     if latest is not None:
         source = (f"Staff extract {latest.filename or 'upload'}, imported {long_date(latest.created_at)} "
                   f"({latest.rows_read:,} rows)")
-    return {"levels": levels, "areas": areas, "baseline_source": source}
+    return {"levels": levels, "areas": areas, "baseline_source": source,
+            "establishment_totals": _vacancy_rows(funded.totals)}
 
 
 def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,

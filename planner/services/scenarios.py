@@ -25,8 +25,9 @@ from planner.models import (
 )
 from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
-from planner.services.baseline import baseline_of
+from planner.services.baseline import AreaFigures, baseline_of
 from planner.services.editing import check_version, commit_checked
+from planner.services.establishment import establishment_of
 from planner.services.structure import areas_of, levels_of
 
 RATE_FIELDS = ("leaver_rate", "ready_rate", "internal_fill_max")
@@ -241,10 +242,12 @@ def area_assumptions(session: Session, scenario: Scenario) -> dict[int, AreaAssu
 
 
 def forecast_areas(session: Session, strategy: Strategy) -> list[Area]:
-    """The areas the model runs on: those holding staff or leaders in the baseline, in tree order."""
+    """The areas the model runs on: those holding staff or leaders in the baseline, or funded leader posts
+    (a new service's establishment is demand before anyone is in post), in tree order."""
     own = baseline_of(session, strategy)
-    return [a for a in areas_of(session, strategy)
-            if a.id in own and (own[a.id].staff or own[a.id].fte or any(own[a.id].leaders.values()))]
+    funded = establishment_of(session, strategy)
+    held = {aid for aid, f in own.items() if f.staff or f.fte or any(f.leaders.values())}
+    return [a for a in areas_of(session, strategy) if a.id in held or a.id in funded]
 
 
 def _spec(
@@ -269,6 +272,7 @@ def _spec(
             return list(measured.yearly)  # type: ignore[union-attr]
         return single
 
+    posts = establishment_of(session, strategy)
     spec: dict[str, Any] = {
         "start_year": strategy.start_year,
         "horizon": strategy.horizon,
@@ -279,7 +283,7 @@ def _spec(
     }
     for area in areas:
         assumptions = per_area.get(area.id, AreaAssumptions(0.0, {}, {}))  # type: ignore[arg-type]
-        figures = own[area.id]  # type: ignore[index]
+        figures = own.get(area.id, AreaFigures())  # type: ignore[arg-type]
         entry: dict[str, Any] = {
             "key": area.code,
             "name": area.name,
@@ -287,6 +291,11 @@ def _spec(
             "staff_growth": assumptions.staff_growth,
             "leaders": {lv.key: figures.leaders.get(lv.key, 0) for lv in levels},
         }
+        if posts.get(area.id):  # type: ignore[arg-type]
+            # Funded posts are the level's demand (model.md version 3), before its span and baseline.
+            funded = posts[area.id]  # type: ignore[index]
+            entry["establishment"] = {lv.key: (list(p) if isinstance(p := funded[lv.key], tuple) else p)
+                                      for lv in levels if lv.key in funded}
         spans = {keys[lid]: value for lid, value in assumptions.spans.items() if lid in keys}
         if spans:
             entry["span"] = spans

@@ -11,6 +11,7 @@ from planner.models import (
     Area,
     AreaBaseline,
     BandAssignment,
+    Establishment,
     LeaderCount,
     Level,
     Strategy,
@@ -140,6 +141,8 @@ def area_dependents(session: Session, area: Area) -> list[str]:
     ).one()
     if (baseline is not None and (baseline.staff or baseline.fte)) or leaders:
         reasons.append("it has baseline figures (staff or leaders in post)")
+    if session.exec(select(Establishment.id).where(Establishment.area_id == area.id)).first() is not None:
+        reasons.append("it has a funded establishment (remove it on the Baseline step first)")
     return reasons
 
 
@@ -246,6 +249,9 @@ def delete_level(*, session: Session, strategy: Strategy, level: Level, actor: U
             f"{level.name} cannot be deleted because {leaders} leaders are counted at this "
             "level in the baseline. Move or remove those figures first."
         )
+    if session.exec(select(Establishment.id).where(Establishment.level_id == level.id)).first() is not None:
+        raise ServiceError(f"{level.name} cannot be deleted because areas have a funded establishment at this "
+                           "level. Remove it on the Baseline step first.")
     if len(levels_of(session, strategy)) <= 1:
         raise ServiceError("A strategy needs at least one leadership level.")
     for row in session.exec(select(LeaderCount).where(LeaderCount.level_id == level.id)):

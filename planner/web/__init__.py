@@ -102,6 +102,7 @@ def register_web(app: Flask) -> None:
         competencies,
         consult,
         diversity,
+        establishment,
         evidence,
         exports,
         forecast,
@@ -114,8 +115,9 @@ def register_web(app: Flask) -> None:
         surveys,
     )
 
-    for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, competencies, surveys,
-                   objectives, consult, charts, exports, approve, jobs, admin, account, api, evidence):
+    for module in (auth, main, strategies, structure, baseline, establishment, forecast, scenarios, diversity,
+                   competencies, surveys, objectives, consult, charts, exports, approve, jobs, admin, account, api,
+                   evidence):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.public)
     app.register_blueprint(consult.public)

@@ -76,6 +76,9 @@ MATRIX: dict[str, str | set[str]] = {
     "evidence.upload_start": DRAFTERS,
     "evidence.upload_leavers": DRAFTERS,
     "evidence.apply": DRAFTERS,
+    "establishment.index": EVERYONE,
+    "establishment.edit": DRAFTERS,
+    "establishment.upload": DRAFTERS,
     "jobs.show": EVERYONE,  # the starter's own job only: see tests/web/test_jobs.py
     "jobs.show_json": EVERYONE,
     "jobs.result": EVERYONE,

@@ -38,10 +38,11 @@ def test_strategy_list_detail_and_baseline_shapes(client, db: Session, org) -> N
 
     baseline = client.get(f"/api/v1/strategies/{strategy.id}/baseline", headers=headers).get_json()
     assert baseline == {"areas": [
-        {"code": "MED", "staff": 0, "fte": 0.0, "leaders": {"board": 0, "senior": 0, "middle": 0, "frontline": 0}},
+        {"code": "MED", "staff": 0, "fte": 0.0, "leaders": {"board": 0, "senior": 0, "middle": 0, "frontline": 0},
+         "establishment": {}, "vacancies": {}},
         {"code": "MED-ED", "staff": 420, "fte": 381.5,
-         "leaders": {"board": 0, "senior": 1, "middle": 0, "frontline": 33}},
-    ], "diversity": []}
+         "leaders": {"board": 0, "senior": 1, "middle": 0, "frontline": 33}, "establishment": {}, "vacancies": {}},
+    ], "vacancies": {}, "diversity": []}
 
 
 def test_session_sign_in_also_works(client, db: Session, strategy, signed_in) -> None:

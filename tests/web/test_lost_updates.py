@@ -187,6 +187,22 @@ CASES |= {
 }
 
 
+def _posts(db: Session, strategy: Strategy, area: Any) -> str:
+    from planner.services.establishment import establishment_of
+
+    db.expire_all()
+    return str(establishment_of(db, strategy).get(area.id, {}).get("middle", ""))
+
+
+CASES |= {
+    "an area's funded establishment": Case(
+        lambda db, s: factories.make_area(db, s, "MED", "Medicine"),
+        lambda s, r: f"/strategies/{s.id}/baseline/establishment/{r.id}",
+        lambda db, s, r: f"posts-{factories.level(db, s, 'middle').id}", "Middle leaders: posts every year", _posts,
+        theirs="12", yours="14"),
+}
+
+
 def _target(db: Session, strategy: Strategy) -> DiversityTarget:
     return diversity.save_target(session=db, strategy=strategy, actor=None, values={  # type: ignore[arg-type]
         "characteristic": "ethnicity", "group_key": "bme", "level_id": None, "target_share": 0.2,

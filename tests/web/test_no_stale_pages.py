@@ -88,6 +88,22 @@ def _leaders(s: Session, strategy: Strategy) -> None:
     row.count += 7
 
 
+def _establishment(s: Session, strategy: Strategy) -> None:
+    from planner.models import Establishment, Level
+
+    row = s.exec(select(LeaderCount).where(LeaderCount.count > 3).order_by(LeaderCount.id)).first()
+    assert row is not None
+    level = s.get(Level, row.level_id)
+    assert level is not None and level.strategy_id == strategy.id
+    funded = s.exec(select(Establishment).where(Establishment.area_id == row.area_id,
+                                                Establishment.level_id == row.level_id)).first()
+    if funded is None:
+        funded = Establishment(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+                               area_id=row.area_id, level_id=row.level_id, posts=str(row.count))
+    funded.posts = str(int(funded.posts) + 9)  # more posts than leaders: vacancies, and more to recruit
+    s.add(funded)
+
+
 def _check_in(s: Session, strategy: Strategy) -> None:
     objective = s.exec(select(Objective).where(Objective.strategy_id == strategy.id, Objective.level == "strategic")
                        .order_by(Objective.id)).first()
@@ -133,6 +149,8 @@ WRITES: list[tuple[str, Callable[[Session, Strategy], None], str]] = [
     ("a scenario's leaver rate", _leaver_rate, "/strategies/{id}/forecast"),
     ("leaders in post in the baseline", _leaders, "/strategies/{id}/forecast"),
     ("measured leaver rates applied to a scenario", _evidence_applied, "/strategies/{id}/forecast"),
+    ("a funded establishment", _establishment, "/strategies/{id}/forecast"),
+    ("a funded establishment (vacancies)", _establishment, "/strategies/{id}/baseline/establishment"),
     ("a check-in on an objective", _check_in, "/strategies/{id}/objectives"),
     ("a diversity target", _target, "/api/v1/strategies/{id}/diversity"),
     ("a competency's name (the organisation's)", _competency_name, "/strategies/{id}/competencies/gaps"),

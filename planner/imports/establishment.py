@@ -1,0 +1,217 @@
+"""Reading a funded establishment (CSV or XLSX) for the Baseline step and `planner import-establishment`:
+one row per area and level with the columns `area` (code or name), `level` (key or name) and `posts`,
+and optionally one column per forecast year headed by its calendar year (2027, 2028...), whose figures
+replace `posts` in those years. All or nothing, with the staff import's safety limits; each problem is
+reported by row and column (docs/establishment.md)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from contextlib import closing
+from dataclasses import dataclass
+
+from planner.imports.columns import normalise
+from planner.imports.files import ImportRefused, Limits
+from planner.imports.rows import find_heading_row, open_rows
+from planner.imports.staff import RowProblem
+from planner.imports.values import AreaLookup, cell_text, shown
+
+__all__ = ["COLUMNS", "KINDS", "EstablishmentResult", "parse_posts", "read_establishment"]
+
+KINDS = ("unknown area", "unknown level", "bad posts", "missing value", "repeated")
+PROBLEMS_KEPT = 100
+# Our column -> the headings recognised for it (as normalise() spells them), the first being its own name.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "area": ("area", "areacode", "areaname"),
+    "level": ("level", "leadershiplevel", "levelkey"),
+    "posts": ("posts", "establishment", "fundedposts", "fundedestablishment"),
+}
+_YEAR = re.compile(r"^(?:fy|year)?\s*(\d{4})(?:\.0+)?$", re.IGNORECASE)
+_WHOLE = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+$|^[0-9]+(?:\.0+)?$")
+
+Posts = int | tuple[int, ...]
+
+
+def parse_posts(value: object, most: int) -> int | str:
+    """A number of posts from 12, 12.0, '12' or '1,200'; else the problem in words."""
+    if isinstance(value, bool):
+        return "is not a number of posts"
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            return "is not a number of posts"
+        if not float(value).is_integer():
+            return "is not a whole number of posts (count posts, not whole-time equivalents)"
+        number = int(value)
+    else:
+        text = cell_text(value)
+        if re.fullmatch(r"-\s*[0-9.,]+", text):
+            return "is negative: posts are 0 or more"
+        if re.fullmatch(r"[0-9]*\.[0-9]+", text) and not _WHOLE.match(text):
+            return "is not a whole number of posts (count posts, not whole-time equivalents)"
+        if not _WHOLE.match(text) or len(text) > 20:
+            return "is not a number of posts"
+        number = int(float(text.replace(",", "")))
+    if number < 0:
+        return "is negative: posts are 0 or more"
+    if number > most:
+        return f"is more than {most:,} posts"
+    return number
+
+
+@dataclass
+class _Columns:
+    index: dict[str, int]
+    years: dict[int, int]  # calendar year -> column
+    headings: dict[str, str]
+    ignored: list[str]
+
+
+@dataclass
+class EstablishmentResult:
+    """Funded posts per (area code, level key), and every problem that stops the import."""
+
+    file_kind: str
+    rows_read: int
+    posts: dict[tuple[str, str], Posts]
+    problems: list[RowProblem]  # the first 100
+    problem_totals: dict[str, int]
+    ignored_columns: list[str]
+    year_columns: list[int]
+
+    @property
+    def importable(self) -> bool:
+        """No problems at all, and at least one figure read."""
+        return not self.problem_totals and bool(self.posts)
+
+
+def read_establishment(
+    data: bytes,
+    filename: str,
+    *,
+    areas: Mapping[str, str],
+    levels: Mapping[str, str],
+    start_year: int,
+    horizon: int,
+    most: int,
+    sheet: str | None = None,
+    limits: Limits = Limits(),  # noqa: B008 (frozen, so one shared default is safe)
+) -> EstablishmentResult:
+    """Read the file held in memory; ImportRefused (one sentence) if it cannot be read at all.
+
+    `areas` maps area codes and names to codes, `levels` level keys and names to keys, matched ignoring
+    case, spaces and punctuation; year columns must be forecast years (start_year + 1 .. + horizon)."""
+    forecast_years = list(range(start_year + 1, start_year + horizon + 1))
+
+    def accept(cells: list[str]) -> _Columns | str:
+        keys = [normalise(cell) for cell in cells]
+        index: dict[str, int] = {}
+        for ours, names in COLUMNS.items():
+            for name in names:  # best first: a file with both 'Area' and 'Area Name' is read by 'Area'
+                found = [i for i, k in enumerate(keys) if k == name]
+                if len(found) > 1:
+                    return f"The file has more than one '{ours}' column: rename or remove one of them."
+                if found:
+                    index[ours] = found[0]
+                    break
+        years: dict[int, int] = {}
+        for i, cell in enumerate(cells):
+            match = _YEAR.match(cell.strip())
+            if match and i not in index.values():
+                year = int(match.group(1))
+                if year in years:
+                    return f"The file has more than one column for {year}: remove one of them."
+                years[year] = i
+        missing = [ours for ours in ("area", "level") if ours not in index]
+        if missing or ("posts" not in index and not years):
+            what = missing[0] if missing else "posts"
+            return f"The file has no '{what}' column."
+        outside = [y for y in years if y not in forecast_years]
+        if outside:
+            return (f"The column '{outside[0]}' is not a forecast year: the forecast runs from {forecast_years[0]} "
+                    f"to {forecast_years[-1]}.")
+        used = set(index.values()) | set(years.values())
+        headings = {ours: cells[i][:60] for ours, i in index.items()}
+        headings.update({str(year): cells[i][:60] for year, i in years.items()})
+        return _Columns(index, dict(sorted(years.items())), headings,
+                        [c[:60] for i, c in enumerate(cells) if c and i not in used])
+
+    lookups = {"area": AreaLookup(areas).code, "level": AreaLookup(levels).code}
+    unknown = {"area": ("unknown area", "is not the code or name of an area in the structure."),
+               "level": ("unknown level", "is not the key or name of a leadership level.")}
+    problems: list[RowProblem] = []
+    totals: dict[str, int] = {}
+    posts: dict[tuple[str, str], Posts] = {}
+    first_row: dict[tuple[str, str], int] = {}
+    rows_read = 0
+
+    kind, rows, empty = open_rows(data, filename, sheet, limits)
+    with closing(rows):
+        columns = find_heading_row(rows, accept, empty=empty)
+        used = [(ours, i) for ours, i in columns.index.items()] + [(str(y), i) for y, i in columns.years.items()]
+
+        def problem(number: int, ours: str, what: str, message: str) -> None:
+            totals[what] = totals.get(what, 0) + 1
+            if len(problems) < PROBLEMS_KEPT:
+                problems.append(RowProblem(number, columns.headings.get(ours, ours), what, message))
+
+        for number, row in rows:
+            width = len(row)
+            raw = {ours: (row[i] if i < width else None) for ours, i in used}
+            text = {ours: cell_text(value) for ours, value in raw.items()}
+            if not any(text.values()):
+                continue  # a blank row
+            rows_read += 1
+            if rows_read > limits.max_rows:
+                raise ImportRefused(f"The file has more than {limits.max_rows:,} rows; "
+                                    f"the limit is {limits.max_rows:,}.")
+            before = sum(totals.values())
+            found: dict[str, str] = {}
+            for ours, lookup in lookups.items():
+                if not text[ours]:
+                    problem(number, ours, "missing value", f"No {ours} is given.")
+                    continue
+                code = lookup(text[ours])
+                if code is None:
+                    problem(number, ours, unknown[ours][0], f"{shown(text[ours])} {unknown[ours][1]}")
+                else:
+                    found[ours] = code
+
+            read = {ours: parse_posts(raw[ours], most) for ours in raw if ours not in lookups and text[ours]}
+            for ours, figure in read.items():
+                if isinstance(figure, str):
+                    problem(number, ours, "bad posts", f"{shown(text[ours])} {figure}.")
+            good = {ours: figure for ours, figure in read.items() if isinstance(figure, int)}
+            every = good.get("posts")
+            yearly = {year: good.get(str(year)) for year in columns.years}
+            if "posts" in columns.index and not text["posts"] and not any(text[str(y)] for y in columns.years):
+                problem(number, "posts", "missing value", "No posts are given.")
+            elif sum(totals.values()) == before:
+                gaps = [year for year in forecast_years if yearly.get(year) is None and every is None]
+                if gaps:
+                    where = "posts" if "posts" in columns.index else str(next(iter(columns.years)))
+                    problem(number, where, "missing value",
+                            f"No posts are given for {', '.join(str(y) for y in gaps)}: give posts for every "
+                            "forecast year, or a figure in the posts column for the years left empty.")
+            if sum(totals.values()) == before:
+                place = (found["area"], found["level"])
+                if place in first_row:
+                    problem(number, "level", "repeated",
+                            f"{shown(text['area'])} at {shown(text['level'])} is given twice (first on row "
+                            f"{first_row[place]}).")
+                    continue
+                first_row[place] = number
+                figures = tuple(every if yearly.get(year) is None else yearly[year] for year in forecast_years)
+                posts[place] = figures[0] if len(set(figures)) == 1 else figures  # type: ignore[assignment]
+    if rows_read == 0:
+        raise ImportRefused("The file has column headings but no rows of posts.")
+    return EstablishmentResult(
+        file_kind=kind,
+        rows_read=rows_read,
+        posts=dict(sorted(posts.items())),
+        problems=problems,
+        problem_totals={what: totals[what] for what in KINDS if what in totals},
+        ignored_columns=columns.ignored,
+        year_columns=list(columns.years),
+    )
