@@ -114,7 +114,8 @@ def summary_of(result: ImportResult) -> dict[str, Any]:
 def problem_report(result: ImportResult) -> dict[str, Any]:
     """What a page shows of a file that cannot be imported as it is: the summary and the headcount per
     area (no leaders, no diversity counts), kept with the failed job for its lifetime only."""
-    return {**summary_of(result), "staff": dict(result.staff)}
+    summary = {key: value for key, value in summary_of(result).items() if key not in ("medical_leaders", "roles")}
+    return {**summary, "staff": dict(result.staff)}
 
 
 def result_of(summary: dict[str, Any], counts: dict[str, Any] | None = None) -> ImportResult:
