@@ -110,11 +110,12 @@ def register_web(app: Flask) -> None:
         scenarios,
         strategies,
         structure,
+        succession,
         surveys,
     )
 
     for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, competencies, surveys,
-                   objectives, consult, charts, exports, approve, jobs, admin, account, api):
+                   objectives, consult, charts, exports, approve, jobs, admin, account, api, succession):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.public)
     app.register_blueprint(consult.public)

@@ -1,0 +1,218 @@
+"""The succession register (issue 19, item 4): typed in on the Forecast step's Succession page or imported
+whole, counts only; its pipeline beside the scenario's ready for promotion rate with a sentence where they
+disagree; the successor pool's diversity withheld wherever published, and feeding the pool share of a
+diversity target at its level."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlmodel import Session, func, select
+
+from planner.diversity.disclosure import INTERNAL, PUBLISHED
+from planner.models import DiversityCount, DiversityTarget, SuccessionEntry, SuccessionPoolCount
+from planner.services import ServiceError, scenarios
+from planner.services import diversity as diversity_service
+from planner.services import succession as service
+from tests import factories
+from tests.conftest import login
+from tests.editing import post_form
+
+
+@pytest.fixture
+def setup(db: Session, strategy) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    trust = factories.make_area(db, strategy, "TRUST", "The trust")
+    med = factories.make_area(db, strategy, "MED", "Medicine", parent=trust)
+    surg = factories.make_area(db, strategy, "SURG", "Surgery", parent=trust)
+    for area in (med, surg):
+        factories.set_baseline(db, strategy, area, staff=1000, fte=900.0, board=5, senior=20, middle=40,
+                               frontline=100)
+    scenario = scenarios.create_scenario(session=db, strategy=strategy, name="Baseline", actor=None)
+    levels = {key: factories.level(db, strategy, key) for key in ("board", "senior", "middle", "frontline")}
+    return {"trust": trust, "med": med, "surg": surg, "levels": levels, "scenario": scenario}
+
+
+FIGURES = {"critical_roles": 10, "ready_now": 2, "ready_1_2": 4, "ready_3_5": 6}
+
+
+def save(db: Session, strategy, setup, area: str = "med", level: str = "middle",  # type: ignore[no-untyped-def]
+         pool: dict[str, dict[str, int]] | None = None, **figures: int) -> SuccessionEntry:
+    return service.save_entry(session=db, strategy=strategy, area_id=setup[area].id,
+                              level_id=setup["levels"][level].id, figures={**FIGURES, **figures},
+                              pool=pool or {}, actor=None)
+
+
+def text_of(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+# --- the page --------------------------------------------------------------------------------------
+
+
+def test_a_row_typed_on_the_page_is_kept_and_shown_with_its_pipeline(client, db: Session, strategy, setup,  # type: ignore[no-untyped-def]
+                                                                      signed_in) -> None:
+    signed_in("planner")
+    url = f"/strategies/{strategy.id}/forecast/succession/entry?area={setup['med'].id}&level={setup['levels']['middle'].id}"
+    response = post_form(client, url, {"critical_roles": "12", "ready_now": "3", "ready_1_2": "5", "ready_3_5": "1",
+                                       "pool-sex-female": "6", "pool-sex-male": "3"})
+    assert response.status_code == 302
+    entry = db.exec(select(SuccessionEntry)).one()
+    assert (entry.critical_roles, entry.ready_now, entry.ready_1_2, entry.ready_3_5) == (12, 3, 5, 1)
+    pool = {(r.characteristic, r.group_key): r.count for r in db.exec(select(SuccessionPoolCount))}
+    assert pool == {("sex", "female"): 6, ("sex", "male"): 3, ("sex", "not_stated"): 0}
+    page = text_of(client, f"/strategies/{strategy.id}/forecast/succession")
+    assert "8 successors ready within two years for 12 critical roles: 4 without one, about 4.0 a year" in page
+    assert "the scenario 'Baseline' assumes" in page
+
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    ({"critical_roles": "", "ready_now": "1", "ready_1_2": "1", "ready_3_5": "1"}, "critical_roles",
+     "Enter the number of critical roles"),
+    ({"critical_roles": "0", "ready_now": "1", "ready_1_2": "1", "ready_3_5": "1"}, "critical_roles",
+     "Critical roles must be from 1 to 100,000, not 0"),
+    ({"critical_roles": "4", "ready_now": "two", "ready_1_2": "1", "ready_3_5": "1"}, "ready_now",
+     "Successors ready now must be a whole number"),
+    ({"critical_roles": "4", "ready_now": "2", "ready_1_2": "1", "ready_3_5": "1", "pool-ethnicity-bme": "1",
+      "pool-ethnicity-white": "1"}, "pool-ethnicity-white",
+     "Ethnicity (WRES groups): the groups add up to 2, but there are 4 successors"),
+])
+def test_the_page_refuses_bad_figures_by_field_and_keeps_nothing(client, db: Session, strategy, setup,  # type: ignore[no-untyped-def]
+                                                                 signed_in, data, field, message) -> None:
+    signed_in("planner")
+    url = f"/strategies/{strategy.id}/forecast/succession/entry?area={setup['med'].id}&level={setup['levels']['middle'].id}"
+    response = post_form(client, url, data)
+    body = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "<title>Error: " in body
+    assert message in body
+    assert f'href="#{field}"' in body
+    assert db.exec(select(func.count()).select_from(SuccessionEntry)).one() == 0
+
+
+def test_an_area_within_one_that_has_a_row_at_the_level_is_refused(db: Session, strategy, setup) -> None:
+    save(db, strategy, setup, area="trust")
+    with pytest.raises(ServiceError, match="count each successor once"):
+        save(db, strategy, setup, area="med")
+    save(db, strategy, setup, area="med", level="senior")  # another level is another register
+
+
+def test_viewers_see_the_page_but_cannot_change_it(client, db: Session, strategy, setup, signed_in) -> None:  # type: ignore[no-untyped-def]
+    save(db, strategy, setup)
+    signed_in("viewer")
+    assert "Medicine" in text_of(client, f"/strategies/{strategy.id}/forecast/succession")
+    assert client.get(f"/strategies/{strategy.id}/forecast/succession/entry").status_code == 403
+    assert client.get(f"/strategies/{strategy.id}/forecast/succession/import").status_code == 403
+
+
+# --- the pipeline beside the scenario --------------------------------------------------------------
+
+
+def test_the_pipeline_is_set_beside_the_scenarios_ready_people_in_the_same_areas(db: Session, strategy, org,  # type: ignore[no-untyped-def]
+                                                                                setup) -> None:
+    save(db, strategy, setup, area="med", level="middle", ready_now=1, ready_1_2=1)
+    report = service.succession_report(db, strategy, org, setup["scenario"], audience=PUBLISHED)
+    (middle,) = report["levels"]
+    run = service.forecasting.run(db, strategy, setup["scenario"], with_bands=False)
+    years = run.result["years"][:2]  # type: ignore[index]
+    ready = [r["ready"] for r in run.result["rows"]  # type: ignore[index]
+             if r["area"] == "MED" and r["level"] == "middle" and r["year"] in years]
+    assert middle["pipeline"]["register_per_year"] == 1.0
+    assert middle["pipeline"]["scenario_per_year"] == pytest.approx(sum(ready) / 2)
+    start = next(r["start"] for r in run.result["rows"]  # type: ignore[index]
+                 if r["area"] == "MED" and r["level"] == "frontline" and r["year"] == years[0])
+    assert middle["pipeline"]["ready_rate_below"] == pytest.approx(ready[0] / start)
+    assert middle["pipeline"]["implied_rate_below"] == pytest.approx(1.0 / start)
+    # The default scenario readies 5% of 100 frontline leaders a year, five times the register's one.
+    assert middle["pipeline"]["disagree"]
+    assert "the scenario assumes more people ready than the register names" in middle["pipeline"]["sentence"]
+    assert "ready for promotion rate of about 1.0% for frontline leaders; the scenario uses 5.0%" in \
+        middle["pipeline"]["sentence"]
+
+
+def test_a_register_that_matches_the_scenario_agrees(db: Session, strategy, org, setup) -> None:
+    save(db, strategy, setup, area="med", level="middle", ready_now=5, ready_1_2=5)
+    (middle,) = service.succession_report(db, strategy, org, setup["scenario"])["levels"]
+    assert not middle["pipeline"]["disagree"]
+    assert middle["pipeline"]["sentence"].endswith("they agree.")
+
+
+def test_the_lowest_level_has_nothing_to_compare_with(db: Session, strategy, org, setup) -> None:
+    save(db, strategy, setup, level="frontline")
+    (frontline,) = service.succession_report(db, strategy, org, setup["scenario"])["levels"]
+    assert frontline["pipeline"]["scenario_per_year"] is None and not frontline["pipeline"]["disagree"]
+    assert "so there is nothing to compare with" in frontline["pipeline"]["sentence"]
+
+
+# --- the successor pool's diversity: disclosure, and the target's pool share ------------------------
+
+POOL = {"ethnicity": {"white": 9, "bme": 3, "not_stated": 0}}  # 3 BME successors: withheld when published
+
+
+def test_published_views_withhold_small_pool_counts_and_internal_ones_show_them(app, client, db: Session, org,  # type: ignore[no-untyped-def]
+                                                                               strategy, setup, signed_in) -> None:
+    save(db, strategy, setup, pool=POOL)
+    published = service.succession_report(db, strategy, org, None, audience=PUBLISHED)
+    internal = service.succession_report(db, strategy, org, None, audience=INTERNAL)
+    (row,) = published["diversity"][0]["rows"]
+    counts = {g["group"]: g["count"] for g in row["groups"]}
+    assert counts["bme"] is None and counts["white"] is None  # secondary: 12 - 9 would give 3 away
+    assert row["total"] == 12
+    assert {g["group"]: g["count"] for g in internal["diversity"][0]["rows"][0]["groups"]}["bme"] == 3
+    signed_in("viewer")
+    api = client.get(f"/api/v1/strategies/{strategy.id}/succession").get_json()
+    assert {g["group"]: g["count"] for g in api["diversity"][0]["rows"][0]["groups"]} == {
+        "white": None, "bme": None, "not_stated": 0}
+    page = client.get(f"/strategies/{strategy.id}/forecast/succession?unsuppressed=1").get_data(as_text=True)
+    table = page[page.index('id="pool-ethnicity"'):]
+    table = table[:table.index("</table>")]
+    assert ">3<" not in table and ">9<" not in table  # a viewer may not ask for exact figures
+    planner = app.test_client()
+    login(planner, factories.make_member(db, org, role="planner").email)
+    page = planner.get(f"/strategies/{strategy.id}/forecast/succession?unsuppressed=1").get_data(as_text=True)
+    table = page[page.index('id="pool-ethnicity"'):]
+    assert ">3 (25.0%)<" in re.sub(r"\s+", " ", table[:table.index("</table>")]).replace("> ", ">")
+
+
+def _target(db: Session, strategy, level_id: int | None) -> DiversityTarget:  # type: ignore[no-untyped-def]
+    target = DiversityTarget(organisation_id=strategy.organisation_id, strategy_id=strategy.id, level_id=level_id,
+                             characteristic="ethnicity", group_key="bme", target_share=0.3, target_year=2030)
+    db.add(target)
+    db.commit()
+    return target
+
+
+def test_the_registers_pool_is_the_default_pool_share_of_a_target_at_its_level(db: Session, strategy, setup) -> None:  # type: ignore[no-untyped-def]
+    for area in ("med", "surg"):  # the baseline: 25 of 100 frontline leaders in each area are BME
+        for group, n in (("bme", 25), ("white", 75)):
+            db.add(DiversityCount(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
+                                  area_id=setup[area].id, level_id=setup["levels"]["frontline"].id,
+                                  characteristic="ethnicity", group_key=group, count=n))
+    db.commit()
+    save(db, strategy, setup, area="med", pool={"ethnicity": {"white": 6, "bme": 6, "not_stated": 0}})
+    save(db, strategy, setup, area="surg", pool={"ethnicity": {"white": 10, "bme": 2, "not_stated": 0}})
+    middle, senior = _target(db, strategy, setup["levels"]["middle"].id), _target(db, strategy,
+                                                                                  setup["levels"]["senior"].id)
+    found = {o.target.id: o for o in diversity_service.target_outcomes(db, strategy, setup["scenario"],
+                                                                       audience=INTERNAL)}
+    at_middle = found[middle.id]
+    assert at_middle.pipeline_source == "succession"
+    assert at_middle.pipeline_share == pytest.approx(8 / 24)  # from the register, not the baseline's 25%
+    assert at_middle.result is not None and at_middle.result["pipeline_share"] == pytest.approx(8 / 24)
+    assert at_middle.pool_sentence(suppressed=False) == (
+        "33.3% of successors named for critical middle leader posts are Black and minority ethnic (BME), from "
+        "the succession register")
+    assert found[senior.id].pipeline_source == "baseline"  # the register has no successors for senior roles
+    # A published reader sees the same assessment, without the share where its counts are withheld.
+    published = {o.target.id: o for o in diversity_service.target_outcomes(db, strategy, setup["scenario"],
+                                                                           audience=PUBLISHED)}[middle.id]
+    assert published.result is not None and published.result["assessment"] == at_middle.result["assessment"]
+    assert published.pipeline_shown(suppressed=True) is None
+    assert "withheld to protect privacy (small numbers in the succession register)" in \
+        published.pool_sentence(suppressed=True)
