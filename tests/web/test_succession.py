@@ -208,7 +208,7 @@ def test_the_registers_pool_is_the_default_pool_share_of_a_target_at_its_level(d
     assert at_middle.pool_sentence(suppressed=False) == (
         "33.3% of successors named for critical middle leader posts are Black and minority ethnic (BME), from "
         "the succession register")
-    assert found[senior.id].pipeline_source == "baseline"  # the register has no successors for senior roles
+    assert found[senior.id].pipeline_source == "none"  # no successors for senior roles, no middle leader counts
     # A published reader sees the same assessment, without the share where its counts are withheld.
     published = {o.target.id: o for o in diversity_service.target_outcomes(db, strategy, setup["scenario"],
                                                                            audience=PUBLISHED)}[middle.id]
