@@ -216,3 +216,60 @@ def test_the_registers_pool_is_the_default_pool_share_of_a_target_at_its_level(d
     assert published.pipeline_shown(suppressed=True) is None
     assert "withheld to protect privacy (small numbers in the succession register)" in \
         published.pool_sentence(suppressed=True)
+
+
+# --- the pack -------------------------------------------------------------------------------------
+
+
+def _sheet(content: dict[str, Any]) -> list[list[Any]]:
+    import openpyxl
+
+    from planner.exports.workbook import pack_bytes
+
+    book = openpyxl.load_workbook(io.BytesIO(pack_bytes(content, sheets=["succession"])))
+    return [list(r) for r in book["Succession"].iter_rows(values_only=True)]
+
+
+def test_the_pack_has_a_succession_sheet_withholding_small_pool_counts_when_published(db: Session, strategy, org,  # type: ignore[no-untyped-def]
+                                                                                     setup) -> None:
+    from datetime import date
+
+    from planner.services.board_pack import pack_content
+
+    save(db, strategy, setup, pool=POOL)
+    published = _sheet(pack_content(db, strategy, org, scenario=setup["scenario"], prepared_by="Test",
+                                    today=date(2026, 12, 5), audience=PUBLISHED))
+    pipeline = next(r for r in published if r[0] == "Middle leaders")
+    assert list(pipeline[1:5]) == [10, 2, 4, 6]
+    pool_row = next(r for r in published if r[0] == "Middle leaders" and r[1] == 12)
+    assert list(pool_row[1:4]) == [12, "*", "*"]  # 9 White, 3 BME: both withheld
+    assert any("the scenario assumes" in str(cell) for r in published for cell in r)
+    internal = _sheet(pack_content(db, strategy, org, scenario=setup["scenario"], prepared_by="Test",
+                                   today=date(2026, 12, 5), audience=INTERNAL))
+    pool_row = next(r for r in internal if r[0] == "Middle leaders" and r[1] == 12)
+    assert list(pool_row[1:4]) == [12, 9, 3]
+
+
+def test_the_sheet_withholds_a_small_count_the_content_should_have_withheld() -> None:
+    content = {"diversity": {"disclosure": {"audience": "published", "threshold": 7, "public_levels": []}},
+               "succession": {"scenario": None, "levels": [], "entries": [
+                   {"level_name": "Middle leaders", "area_name": "Medicine", "critical_roles": 1, "ready_now": 1,
+                    "ready_1_2": 0, "ready_3_5": 0}],
+                   "diversity": [{"characteristic": "sex", "name": "Sex", "rows": [{
+                       "level": "middle", "level_name": "Middle leaders", "total": 1,
+                       "groups": [{"group": "female", "name": "Female", "count": 1}]}]}]}}
+    row = next(r for r in _written(content) if r[0] == "Middle leaders" and r[1] == 1 and r[2] != "Medicine")
+    assert row[2] == "*"
+
+
+def test_an_empty_register_says_so_in_the_pack() -> None:
+    assert any(r[0] == "The succession register is empty." for r in _written({"succession": None}))
+
+
+def _written(content: dict[str, Any]) -> list[list[Any]]:
+    from planner.exports.book import Book
+    from planner.exports.succession_sheet import write_succession
+
+    book = Book()
+    write_succession(book, content)
+    return [list(r) for r in book.workbook["Succession"].iter_rows(values_only=True)]
