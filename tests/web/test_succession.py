@@ -273,3 +273,26 @@ def _written(content: dict[str, Any]) -> list[list[Any]]:
     book = Book()
     write_succession(book, content)
     return [list(r) for r in book.workbook["Succession"].iter_rows(values_only=True)]
+
+
+def test_the_board_paper_has_a_succession_section_withholding_small_pool_counts(db: Session, strategy, org,  # type: ignore[no-untyped-def]
+                                                                                setup) -> None:
+    from datetime import date
+
+    from planner.exports.paper_text import Table, sections
+    from planner.services.board_pack import pack_content
+
+    save(db, strategy, setup, pool=POOL)
+    found = {}
+    for audience in (PUBLISHED, INTERNAL):
+        content = pack_content(db, strategy, org, scenario=setup["scenario"], prepared_by="Test",
+                               today=date(2026, 12, 5), audience=audience)
+        (section,) = [s for s in sections(content) if s.title == "Succession"]
+        tables = [b for b in section.blocks if isinstance(b, Table)]
+        found[audience] = tables[-1].rows[0]
+        assert tables[0].rows[0] == ("Middle leaders", "10", "2", "4", "6")
+        assert any("the scenario 'Baseline' assumes" in getattr(b, "text", "") for b in section.blocks)
+    assert found[PUBLISHED] == ("Middle leaders", "12", "*", "*", "0")
+    assert found[INTERNAL] == ("Middle leaders", "12", "9", "3", "0")
+    empty = {k: v for k, v in content.items() if k != "succession"}  # content from before the register
+    assert all(s.title != "Succession" for s in sections(empty))
