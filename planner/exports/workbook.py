@@ -28,8 +28,8 @@ from planner.exports import forecast_sheets, pack_sheets
 from planner.exports.book import Book, clean_text
 from planner.exports.consultation_sheet import write_consultation
 from planner.exports.cover_sheet import write_cover
-from planner.exports.succession_sheet import write_succession
 from planner.exports.live_forecast import write_live_forecast
+from planner.exports.succession_sheet import write_succession
 
 Writer = Callable[[Book, Mapping[str, Any]], Any]
 

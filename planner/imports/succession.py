@@ -181,11 +181,11 @@ def read_succession(
                 else:
                     figures[ours] = value
             pool: dict[str, dict[str, int]] = {}
-            for (char_key, group), value in pool_raw.items():
-                cell = cell_text(value)
+            for (char_key, group), given in pool_raw.items():
+                cell = cell_text(given)
                 if not cell:
                     continue
-                count = parse_count(value)
+                count = parse_count(given)
                 if count is None:
                     problem(number, pool_column(char_key, group), "bad number",
                             f"{shown(cell)} is not a whole number of 0 or more.")
@@ -197,7 +197,7 @@ def read_succession(
             for char in CHARACTERISTICS:  # a group left blank beside others given is 0
                 if char.key in pool:
                     pool[char.key] = {g.key: pool[char.key].get(g.key, 0) for g in char.groups}
-            for field, message in row_problems(figures, pool):  # type: ignore[arg-type]
+            for field, message in row_problems(figures, pool):
                 problem(number, field, "does not add up" if ":" in field else "bad number", message + ".")
             if (area, level) in seen:
                 problem(number, "area", "duplicate row", f"Row {seen[(area, level)]} already gives area "

@@ -17,7 +17,16 @@ from sqlmodel import Session, col, select
 from planner.dates import long_date
 from planner.diversity.disclosure import PUBLISHED, Audience, check_audience
 from planner.models import Organisation, Scenario, StaffImport, Strategy
-from planner.services import competencies, consultation, derived, diversity, forecasting, objectives, succession, surveys
+from planner.services import (
+    competencies,
+    consultation,
+    derived,
+    diversity,
+    forecasting,
+    objectives,
+    succession,
+    surveys,
+)
 from planner.services.baseline import summarise
 from planner.services.board_cover import cover_content
 from planner.services.completeness import completeness

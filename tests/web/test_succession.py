@@ -53,13 +53,18 @@ def text_of(client: FlaskClient, url: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
+def entry_url(strategy, setup, area: str = "med", level: str = "middle") -> str:  # type: ignore[no-untyped-def]
+    return (f"/strategies/{strategy.id}/forecast/succession/entry?area={setup[area].id}"
+            f"&level={setup['levels'][level].id}")
+
+
 # --- the page --------------------------------------------------------------------------------------
 
 
 def test_a_row_typed_on_the_page_is_kept_and_shown_with_its_pipeline(client, db: Session, strategy, setup,  # type: ignore[no-untyped-def]
                                                                       signed_in) -> None:
     signed_in("planner")
-    url = f"/strategies/{strategy.id}/forecast/succession/entry?area={setup['med'].id}&level={setup['levels']['middle'].id}"
+    url = entry_url(strategy, setup)
     response = post_form(client, url, {"critical_roles": "12", "ready_now": "3", "ready_1_2": "5", "ready_3_5": "1",
                                        "pool-sex-female": "6", "pool-sex-male": "3"})
     assert response.status_code == 302
@@ -86,7 +91,7 @@ def test_a_row_typed_on_the_page_is_kept_and_shown_with_its_pipeline(client, db:
 def test_the_page_refuses_bad_figures_by_field_and_keeps_nothing(client, db: Session, strategy, setup,  # type: ignore[no-untyped-def]
                                                                  signed_in, data, field, message) -> None:
     signed_in("planner")
-    url = f"/strategies/{strategy.id}/forecast/succession/entry?area={setup['med'].id}&level={setup['levels']['middle'].id}"
+    url = entry_url(strategy, setup)
     response = post_form(client, url, data)
     body = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 400
@@ -296,3 +301,37 @@ def test_the_board_paper_has_a_succession_section_withholding_small_pool_counts(
     assert found[INTERNAL] == ("Middle leaders", "12", "9", "3", "0")
     empty = {k: v for k, v in content.items() if k != "succession"}  # content from before the register
     assert all(s.title != "Succession" for s in sections(empty))
+
+
+# --- kept results are never stale ---------------------------------------------------------------------
+
+
+def test_a_change_to_the_register_by_another_worker_reaches_the_pages_that_kept_results(client, db: Session,  # type: ignore[no-untyped-def]
+                                                                                       strategy, setup,
+                                                                                       signed_in) -> None:
+    from planner.models import DerivedResult
+
+    entry = save(db, strategy, setup, pool=POOL)
+    _target(db, strategy, setup["levels"]["middle"].id)
+    signed_in("planner")
+    pages = [f"/strategies/{strategy.id}/forecast/succession", f"/api/v1/strategies/{strategy.id}/succession",
+             f"/api/v1/strategies/{strategy.id}/diversity?suppress=false"]
+    before = {page: shown(client, page) for page in pages}
+    assert {page: shown(client, page) for page in pages} == before
+    assert db.exec(select(func.count()).select_from(DerivedResult)).one() > 0  # served from what was kept
+    stored = db.get(SuccessionEntry, entry.id)
+    assert stored is not None
+    stored.ready_now += 12
+    db.add(stored)
+    for count in db.exec(select(SuccessionPoolCount).where(SuccessionPoolCount.group_key == "bme")):
+        count.count += 12  # the pool's BME share, which the target's pool share reads
+        db.add(count)
+    db.commit()
+    for page in pages:
+        assert shown(client, page) != before[page], page
+
+
+def shown(client: FlaskClient, path: str) -> str:
+    """The page as a reader sees it: without the per-response nonce and form tokens."""
+    body = client.get(path).get_data(as_text=True)
+    return re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", re.sub(r'nonce="[^"]*"', "", body))
