@@ -94,10 +94,11 @@ def _people(value: float) -> str:
 
 def compare(*, level_name: str, below_name: str | None, critical_roles: int, ready_now: int, ready_1_2: int,
             scenario_name: str, scenario_per_year: float | None, in_post_below: float | None,
-            ready_rate_below: float | None) -> Pipeline:
+            ready_rate_below: float | None, not_compared: str | None = None) -> Pipeline:
     """The register's pipeline for a level (successors ready within two years, a year) set beside the
     scenario's people ready for promotion to the level a year (over its first two years, in the same
-    areas), with a plain sentence. None for the scenario where the level has no level below it."""
+    areas), with a plain sentence. `not_compared` says why there is no scenario figure, where there is
+    none for another reason than the level having no level below it (no scenario, or no forecast)."""
     per_year = (ready_now + ready_1_2) / 2
     within = ready_now + ready_1_2
     roles = f"{critical_roles:,} critical role{'s' if critical_roles != 1 else ''}"
@@ -105,8 +106,9 @@ def compare(*, level_name: str, below_name: str | None, critical_roles: int, rea
              + (f": {critical_roles - within:,} without one" if within < critical_roles else ""))
     implied = per_year / in_post_below if in_post_below else None
     if scenario_per_year is None or below_name is None:
-        sentence = (f"{cover}. The scenario '{scenario_name}' promotes no one to {level_name.lower()} from a "
-                    "level below, so there is nothing to compare with.")
+        sentence = f"{cover}. " + (not_compared or (
+            f"The scenario '{scenario_name}' promotes no one to {level_name.lower()} from a level below, so "
+            "there is nothing to compare with."))
         return Pipeline(level_name, critical_roles, ready_now, ready_1_2, per_year, None, ready_rate_below,
                         implied, False, sentence)
     high, low = max(per_year, scenario_per_year), min(per_year, scenario_per_year)

@@ -92,15 +92,18 @@ def _write_pool(session: Session, strategy: Strategy, entry: SuccessionEntry, po
 
 def save_entry(*, session: Session, strategy: Strategy, area_id: int, level_id: int,
                figures: Mapping[str, int | None], pool: Pool, actor: User | None,
-               version: int | None = None) -> SuccessionEntry:
+               version: int | None = None, new: bool = False) -> SuccessionEntry:
     """Add or change the register's row for an area and level (refused if it changed since `version`
-    was read, or if an area within or around it already has a row at that level)."""
+    was read, if `new` and it already has one, or if an area within or around it has one at that level)."""
     _check(figures, pool)
     levels = {lv.id for lv in levels_of(session, strategy)}
     if area_id not in {a.id for a in areas_of(session, strategy)} or level_id not in levels:
         raise ServiceError("Choose an area and a level of this strategy", field="area")
     existing = entries_of(session, strategy)
     entry = next((e for e in existing if e.area_id == area_id and e.level_id == level_id), None)
+    if entry is not None and new:
+        raise ServiceError("This area already has figures at this level: change them from the register instead",
+                           field="area")
     if entry is not None:
         check_version(entry, version)
     above = _ancestors(session, strategy)
@@ -249,7 +252,10 @@ def _pipelines(session: Session, strategy: Strategy, scenario: Scenario | None,
             critical_roles=sum(e.critical_roles for e in mine), ready_now=sum(e.ready_now for e in mine),
             ready_1_2=sum(e.ready_1_2 for e in mine), scenario_name=scenario.name if scenario else "",
             scenario_per_year=scenario_per_year if run is not None and run.result is not None else None,
-            in_post_below=in_post, ready_rate_below=rate)
+            in_post_below=in_post, ready_rate_below=rate,
+            not_compared=None if below is None else "There is no scenario to compare with." if run is None else
+            None if run.result is not None else
+            f"The scenario '{run.scenario.name}' cannot be forecast yet, so there is nothing to compare with.")
     return out
 
 

@@ -59,12 +59,13 @@ def _stored_values(entry: Any) -> dict[str, str]:
 @bp.route("/entry", methods=["GET", "POST"])
 @require("scenario.edit")
 def entry(strategy_id: int) -> str | Response | tuple[str, int]:
-    """Add or change the register's row for one area and level."""
+    """Add the register's row for an area and level (chosen on the form), or change one (?area=ID&level=ID)."""
     strategy = strategy_or_404(strategy_id)
     db = get_session()
     areas, levels = areas_of(db, strategy), levels_of(db, strategy)
-    area_id = named_record_id(request.values.get("area"))
-    level_id = named_record_id(request.values.get("level"))
+    # Changing a row names it in the address; adding one chooses its area and level on the form.
+    area_id = named_record_id(request.args.get("area"))
+    level_id = named_record_id(request.args.get("level"))
     area = child_or_404(Area, area_id, strategy) if area_id else None
     level = child_or_404(Level, level_id, strategy) if level_id else None
     stored = next((e for e in service.entries_of(db, strategy)
@@ -74,6 +75,11 @@ def entry(strategy_id: int) -> str | Response | tuple[str, int]:
     form: ConfirmForm | EditForm = EditForm(obj=stored) if stored is not None else ConfirmForm()
     errors: list[tuple[str, str]] = []
     if request.method == "POST" and form.validate_on_submit():
+        if stored is None:
+            chosen_area = named_record_id(request.form.get("area"))
+            chosen_level = named_record_id(request.form.get("level"))
+            area = next((a for a in areas if a.id == chosen_area), None)
+            level = next((lv for lv in levels if lv.id == chosen_level), None)
         if area is None:
             errors.append(("area", "Choose an area"))
         if level is None:
@@ -96,7 +102,8 @@ def entry(strategy_id: int) -> str | Response | tuple[str, int]:
             try:
                 service.save_entry(session=db, strategy=strategy, area_id=area.id, level_id=level.id,  # type: ignore[arg-type]
                                    figures=figures, pool=pool, actor=current_user,  # type: ignore[arg-type]
-                                   version=form.version.data if isinstance(form, EditForm) else None)
+                                   version=form.version.data if isinstance(form, EditForm) else None,
+                                   new=stored is None)
             except ServiceError as exc:
                 db.rollback()
                 field = exc.field or ""
@@ -113,7 +120,7 @@ def entry(strategy_id: int) -> str | Response | tuple[str, int]:
         values = {**_stored_values(stored), **{f"pool-{c}-{g}": str(n) for c, groups in pools.items()
                                                for g, n in groups.items()}}
     else:
-        values = {}
+        values = {"area": str(area.id) if area else "", "level": str(level.id) if level else ""}
     return render_template("succession/entry.html", strategy=strategy, areas=areas, depths=area_depths(areas),
                            levels=levels, area=area, level=level, stored=stored, form=form, errors=errors,
                            values=values, figures=rules.FIGURES, characteristics=characteristics), (

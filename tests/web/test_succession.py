@@ -64,9 +64,10 @@ def entry_url(strategy, setup, area: str = "med", level: str = "middle") -> str:
 def test_a_row_typed_on_the_page_is_kept_and_shown_with_its_pipeline(client, db: Session, strategy, setup,  # type: ignore[no-untyped-def]
                                                                       signed_in) -> None:
     signed_in("planner")
-    url = entry_url(strategy, setup)
-    response = post_form(client, url, {"critical_roles": "12", "ready_now": "3", "ready_1_2": "5", "ready_3_5": "1",
-                                       "pool-sex-female": "6", "pool-sex-male": "3"})
+    url = f"/strategies/{strategy.id}/forecast/succession/entry"
+    place = {"area": str(setup["med"].id), "level": str(setup["levels"]["middle"].id)}
+    response = post_form(client, url, {**place, "critical_roles": "12", "ready_now": "3", "ready_1_2": "5",
+                                       "ready_3_5": "1", "pool-sex-female": "6", "pool-sex-male": "3"})
     assert response.status_code == 302
     entry = db.exec(select(SuccessionEntry)).one()
     assert (entry.critical_roles, entry.ready_now, entry.ready_1_2, entry.ready_3_5) == (12, 3, 5, 1)
@@ -75,6 +76,32 @@ def test_a_row_typed_on_the_page_is_kept_and_shown_with_its_pipeline(client, db:
     page = text_of(client, f"/strategies/{strategy.id}/forecast/succession")
     assert "8 successors ready within two years for 12 critical roles: 4 without one, about 4.0 a year" in page
     assert "the scenario 'Baseline' assumes" in page
+    # Adding the same area and level again is refused; changing it (from the register's link) is not.
+    again = post_form(client, url, {**place, **{k: "1" for k in FIGURES}})
+    assert again.status_code == 400
+    assert "This area already has figures at this level" in html.unescape(again.get_data(as_text=True))
+    changed = post_form(client, entry_url(strategy, setup), {"critical_roles": "12", "ready_now": "4",
+                                                             "ready_1_2": "5", "ready_3_5": "1"})
+    assert changed.status_code == 302
+    db.expire_all()
+    assert db.exec(select(SuccessionEntry)).one().ready_now == 4
+    assert db.exec(select(SuccessionPoolCount)).all() == []  # the sex counts were cleared on the form
+
+
+def test_a_change_made_after_someone_elses_is_refused_as_stale(client, db: Session, strategy, setup,  # type: ignore[no-untyped-def]
+                                                               signed_in) -> None:
+    entry = save(db, strategy, setup)
+    signed_in("planner")
+    page = client.get(entry_url(strategy, setup)).get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', page)
+    assert version is not None
+    save(db, strategy, setup, ready_now=7)  # someone else's save
+    response = client.post(entry_url(strategy, setup), data={"version": next(g for g in version.groups() if g),
+                                                             **{k: "3" for k in FIGURES}})
+    assert response.status_code in (400, 409)
+    assert "Someone else changed this" in html.unescape(response.get_data(as_text=True))
+    db.expire_all()
+    assert db.get(SuccessionEntry, entry.id).ready_now == 7  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
@@ -91,8 +118,9 @@ def test_a_row_typed_on_the_page_is_kept_and_shown_with_its_pipeline(client, db:
 def test_the_page_refuses_bad_figures_by_field_and_keeps_nothing(client, db: Session, strategy, setup,  # type: ignore[no-untyped-def]
                                                                  signed_in, data, field, message) -> None:
     signed_in("planner")
-    url = entry_url(strategy, setup)
-    response = post_form(client, url, data)
+    url = f"/strategies/{strategy.id}/forecast/succession/entry"
+    response = post_form(client, url, {"area": str(setup["med"].id), "level": str(setup["levels"]["middle"].id),
+                                       **data})
     body = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 400
     assert "<title>Error: " in body
@@ -335,3 +363,18 @@ def shown(client: FlaskClient, path: str) -> str:
     """The page as a reader sees it: without the per-response nonce and form tokens."""
     body = client.get(path).get_data(as_text=True)
     return re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", re.sub(r'nonce="[^"]*"', "", body))
+
+
+def test_without_a_scenario_or_a_forecast_the_sentence_says_why_nothing_is_compared(db: Session, strategy, org,  # type: ignore[no-untyped-def]
+                                                                                   setup) -> None:
+    save(db, strategy, setup)
+    (middle,) = service.succession_report(db, strategy, org, None)["levels"]
+    assert middle["pipeline"]["sentence"].endswith("There is no scenario to compare with.")
+    other = factories.make_strategy(db, org, title="No baseline yet")
+    area = factories.make_area(db, other, "MED", "Medicine")
+    scenario = scenarios.create_scenario(session=db, strategy=other, name="Empty", actor=None)
+    service.save_entry(session=db, strategy=other, area_id=area.id, level_id=factories.level(db, other, "middle").id,  # type: ignore[arg-type]
+                       figures=FIGURES, pool={}, actor=None)
+    (middle,) = service.succession_report(db, other, org, scenario)["levels"]
+    assert middle["pipeline"]["sentence"].endswith(
+        "The scenario 'Empty' cannot be forecast yet, so there is nothing to compare with.")
