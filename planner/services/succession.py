@@ -182,8 +182,11 @@ def pool_tables(session: Session, strategy: Strategy, organisation: Organisation
     Each level's total (the successors counted for the characteristic) is shown, group totals are not;
     no level is public here (a board's successors are not its members), so every small count is withheld
     from a published audience, with secondary suppression."""
+    entries = entries_of(session, strategy)
+    if not entries:
+        return {}  # an empty register: nothing more to read
     level_key = {lv.id: lv.key for lv in levels_of(session, strategy)}
-    entry_level = {e.id: level_key.get(e.level_id) for e in entries_of(session, strategy)}
+    entry_level = {e.id: level_key.get(e.level_id) for e in entries}
     exact: dict[str, dict[tuple[str, str], int]] = {}
     for entry_id, pool in pools_of(session, strategy).items():
         level = entry_level.get(entry_id)
@@ -205,14 +208,20 @@ def pool_tables(session: Session, strategy: Strategy, organisation: Organisation
     return out
 
 
+def _kept_pool_tables(session: Session, strategy: Strategy, organisation: Organisation,
+                      audience: Audience) -> dict[str, tuple[dict[tuple[str, str], int], SuppressedTable]]:
+    """pool_tables, worked out once per request (each target and the report ask for them)."""
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+                            kind="succession pools", parts=(str(audience),), shared=False,
+                            compute=lambda: pool_tables(session, strategy, organisation, audience))
+
+
 def pool_share(session: Session, strategy: Strategy, organisation: Organisation, *, level_key: str,
                characteristic: str, group: str, audience: Audience = PUBLISHED) -> tuple[float | None, bool]:
     """The group's share of the successors the register names for a level's critical roles, from the
     exact counts (None where the register has none for the characteristic at that level), and whether
     the disclosure rule withholds it (its count or the successors' total) from the audience."""
-    found = derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
-                             kind="succession pools", parts=(str(audience),),
-                             compute=lambda: pool_tables(session, strategy, organisation, audience))
+    found = _kept_pool_tables(session, strategy, organisation, audience)
     if characteristic not in found:
         return None, False
     exact, table = found[characteristic]
@@ -262,20 +271,26 @@ def _pipelines(session: Session, strategy: Strategy, scenario: Scenario | None,
 def succession_report(session: Session, strategy: Strategy, organisation: Organisation, scenario: Scenario | None,
                       *, audience: Audience = PUBLISHED) -> dict[str, Any]:
     """The register as plain data for the page, the API and the pack: its rows, each level's totals and
-    pipeline beside the scenario's, and the successor pool's diversity as the audience may see it."""
+    pipeline beside the scenario's, and the successor pool's diversity as the audience may see it. Worked
+    out once per request: what is slow in it (the forecast) is kept across requests by forecasting.run."""
     return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
                             kind="succession report", parts=(scenario.id if scenario else None, str(audience)),
+                            shared=False,
                             compute=lambda: _report(session, strategy, organisation, scenario, audience))
 
 
 def _report(session: Session, strategy: Strategy, organisation: Organisation, scenario: Scenario | None,
             audience: Audience) -> dict[str, Any]:
     entries = entries_of(session, strategy)
+    rule = _rule(organisation, audience)
+    if not entries:  # nothing to work out, and no forecast to run for it
+        return {"scenario": {"id": scenario.id, "name": scenario.name} if scenario else None,
+                "audience": rule.audience, "disclosure": rule.as_content(), "entries": [], "levels": [],
+                "diversity": []}
     levels = levels_of(session, strategy)
     areas = {a.id: a for a in areas_of(session, strategy)}
     level_by_id = {lv.id: lv for lv in levels}
     pipelines = _pipelines(session, strategy, scenario, entries)
-    rule = _rule(organisation, audience)
     order = {lv.id: i for i, lv in enumerate(levels)}
     area_order = {a_id: i for i, a_id in enumerate(areas)}
     rows = []
@@ -302,7 +317,7 @@ def _report(session: Session, strategy: Strategy, organisation: Organisation, sc
                 "disagree": pipeline.disagree, "sentence": pipeline.sentence},
         })
     diversity = []
-    for char_key, (_exact, table) in pool_tables(session, strategy, organisation, audience).items():
+    for char_key, (_exact, table) in _kept_pool_tables(session, strategy, organisation, audience).items():
         char = next(c for c in CHARACTERISTICS if c.key == char_key)
         names = {g.key: g.name for g in char.groups}
         from planner.services.diversity import named  # the organisation's own group names
