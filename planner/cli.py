@@ -1112,5 +1112,36 @@ def import_establishment_command(establishment_file: str, strategy_id: int, shee
                f"from {result.rows_read:,} rows into strategy {strategy_id}.")
 
 
+@main.command("import-succession")
+@click.argument("register", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--strategy", "strategy_id", type=int, required=True)
+@click.option("--sheet", help="The worksheet of an .xlsx file (default: the first).")
+def import_succession_command(register: str, strategy_id: int, sheet: str | None) -> None:
+    """Import the succession register (area, level, critical roles, ready now, ready 1-2 years, ready 3-5
+    years, and optionally characteristic:group columns of the successors' diversity), replacing the one
+    held. Any problem stops it (exit 2) and nothing is stored."""
+    from planner.imports import ImportRefused
+    from planner.imports.succession import read_succession
+    from planner.models import Strategy
+    from planner.services import succession
+
+    data = _read_file(register)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        try:
+            result = read_succession(data, os.path.basename(register),
+                                     **succession.import_lookups(session, strategy), sheet=sheet)  # type: ignore[arg-type]
+        except ImportRefused as exc:
+            fail(f"{register}: {exc.message} Nothing was stored.", code=2)
+        _report(register, result)
+        if not result.importable:
+            sys.exit(2)
+        held = succession.replace_register(session=session, strategy=strategy, rows=result.rows, actor=None,  # type: ignore[arg-type]
+                                           source=f"file {os.path.basename(register)}")
+    click.echo(f"Imported the succession register: {held:,} area and level rows (it replaces the one held before).")
+
+
 if __name__ == "__main__":
     main()

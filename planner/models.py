@@ -791,3 +791,36 @@ class BoardCover(Versioned, table=True):
     previously_considered: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+
+
+# --- the succession register ----------------------------------------------------------------------
+
+
+class SuccessionEntry(Versioned, table=True):
+    """The succession register for one area and level, in aggregate (no one's name is kept): how many
+    critical roles there are, and how many successors are ready now, in 1 to 2 years and in 3 to 5 years
+    (each successor counted once, at the soonest they are ready) (docs/succession.md)."""
+
+    __table_args__ = (UniqueConstraint("strategy_id", "area_id", "level_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
+    level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
+    critical_roles: int = 0
+    ready_now: int = 0
+    ready_1_2: int = 0
+    ready_3_5: int = 0
+
+
+class SuccessionPoolCount(SQLModel, table=True):
+    """How many of one register row's successors are in one group of a diversity characteristic."""
+
+    __table_args__ = (UniqueConstraint("entry_id", "characteristic", "group_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    entry_id: int = Field(foreign_key="successionentry.id", index=True, ondelete="CASCADE")
+    characteristic: str = Field(max_length=40)
+    group_key: str = Field(max_length=40)
+    count: int = 0

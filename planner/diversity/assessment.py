@@ -35,6 +35,10 @@ WIDEN = "only reachable if the pool itself widens, through development, outreach
 _NAMED_CHARACTERISTICS = ("ethnicity", "ethnicity_ons")
 
 
+# Where a pool share comes from, as a sentence names it.
+SOURCE_WORDS = {"baseline": "the baseline", "succession": "the succession register"}
+
+
 def percent(share: float) -> str:
     """A share as a percentage to a tenth, as the pack and paper round it: 0.2094 -> '20.9%'."""
     value = round(share * 100 + 0.0, 1)
@@ -107,19 +111,21 @@ def posts_of(level_name: str) -> str:
 
 def pool_sentence(pipeline_share: float | None, group_label: str, pool_name: str, *, source: str = "baseline",
                   withheld: bool = False, characteristic: str | None = None,
-                  baseline_share: float | None = None) -> str:
+                  baseline_share: float | None = None, default_source: str = "baseline") -> str:
     """Where the pool share comes from: '20.9% of frontline leaders are Black and minority ethnic (BME),
-    from the baseline', withheld, set by the planner (with the baseline's figure where it may be
-    shown), or not known."""
+    from the baseline', from the succession register (`source` 'succession'), withheld, set by the planner
+    (with the figure it replaces, from `default_source`, where it may be shown), or not known."""
     group, pool = group_in_sentence(group_label, characteristic), _lower_first(pool_name)
+    where = SOURCE_WORDS.get(default_source, SOURCE_WORDS["baseline"])
     if source == "override" and pipeline_share is not None:
-        shown = "" if withheld or baseline_share is None else f"; the baseline gives {percent(baseline_share)}"
+        shown = "" if withheld or baseline_share is None else f"; {where} gives {percent(baseline_share)}"
         return f"{percent(pipeline_share)}, set by the planner as the share of {pool} who are {group}{shown}"
     if withheld:
-        return f"The share of {pool} who are {group} is withheld to protect privacy (small numbers in the baseline)"
+        return (f"The share of {pool} who are {group} is withheld to protect privacy (small numbers in "
+                f"{SOURCE_WORDS.get(source, where)})")
     if pipeline_share is None:
         return f"Not known: the baseline has no counts of {pool} for this characteristic"
-    return f"{percent(pipeline_share)} of {pool} are {group}, from the baseline"
+    return f"{percent(pipeline_share)} of {pool} are {group}, from {SOURCE_WORDS.get(source, where)}"
 
 
 def assessment_sentence(target_item: Mapping[str, Any], group_label: str, level_name: str, pool_name: str) -> str:

@@ -43,6 +43,8 @@ CONTENTS = {
     "Sensitivity": "Appointments and shortfall with every leaver rate 1 and 2 points lower and higher",
     "Scenarios": "The scenarios' results, and every assumption side by side",
     "Uncertainty": "The range of likely outcomes from simulations",
+    "Succession": "Critical roles and successors by level and area, the pipeline beside the scenario's, and the "
+                  "successors' diversity",
     "Diversity": "Representation of each group at each leadership level against the workforce and community",
     "Diversity indicators": "The WRES and WDES indicators",
     "Diversity targets": "Targets, the share of appointments each needs, and their trajectories",

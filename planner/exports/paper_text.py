@@ -909,8 +909,12 @@ def _lacking(content: Mapping[str, Any]) -> list[Section]:
 
 def sections(content: Mapping[str, Any]) -> list[Section]:
     """The paper after its cover sheet, section by section."""
+    from planner.exports.paper_succession import succession_section  # it builds on this module's blocks
+
     sheet = cover(content)
-    return [_purpose(content, sheet), _background(content), _forecast(content), _diversity(content),
+    succession = succession_section(content)
+    return [_purpose(content, sheet), _background(content), _forecast(content), *([succession] if succession else []),
+            _diversity(content),
             _competencies(content), _objectives(content), _consultation(content), *_lacking(content), _risks(content),
             Section("Recommendation", tuple(Para(p.strip()) for p in sheet["recommendation"].split("\n") if p.strip())),
             _appendix(content)]

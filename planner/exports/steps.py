@@ -5,7 +5,7 @@ STEP_SHEETS: dict[str, tuple[str, ...]] = {
     "scope": ("scope",),
     "structure": ("structure",),
     "baseline": ("structure",),
-    "forecast": ("forecast", "scenarios", "sensitivity", "uncertainty", "assumptions", "live"),
+    "forecast": ("forecast", "scenarios", "sensitivity", "uncertainty", "succession", "assumptions", "live"),
     "scenarios": ("scenarios", "assumptions", "live"),
     "diversity": ("diversity",),
     "competencies": ("competencies",),

@@ -29,6 +29,7 @@ from planner.exports.book import Book, clean_text
 from planner.exports.consultation_sheet import write_consultation
 from planner.exports.cover_sheet import write_cover
 from planner.exports.live_forecast import write_live_forecast
+from planner.exports.succession_sheet import write_succession
 
 Writer = Callable[[Book, Mapping[str, Any]], Any]
 
@@ -51,6 +52,7 @@ SHEETS: dict[str, Writer] = {
     "scenarios": forecast_sheets.write_scenarios,
     "sensitivity": forecast_sheets.write_sensitivity,
     "uncertainty": forecast_sheets.write_uncertainty,
+    "succession": write_succession,
     "diversity": _people("write_diversity"),
     "competencies": _people("write_competencies"),
     "self_assessment": _people("write_self_assessment"),

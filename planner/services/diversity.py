@@ -362,24 +362,44 @@ class TargetOutcome:
     pool_name: str = "the whole workforce"
     baseline_pipeline_share: float | None = None  # the group's share of the pool, from exact counts
     pipeline_withheld: bool = False  # that share is withheld from those who may not see small numbers
+    # The group's share of the successors the succession register names for the level's critical roles
+    # (planner.services.succession), where it records the characteristic there: it replaces the baseline's.
+    succession_share: float | None = None
+    succession_withheld: bool = False
+
+    @property
+    def default_share(self) -> float | None:
+        """The share the engine is given when the planner sets none: the register's, else the baseline's."""
+        return self.succession_share if self.succession_share is not None else self.baseline_pipeline_share
+
+    @property
+    def default_source(self) -> str:
+        """Where the default share comes from: 'succession' or 'baseline'."""
+        return "succession" if self.succession_share is not None else "baseline"
+
+    @property
+    def default_withheld(self) -> bool:
+        """Whether the default share is withheld from those who may not see small numbers."""
+        return self.succession_withheld if self.succession_share is not None else self.pipeline_withheld
 
     @property
     def pipeline_share(self) -> float | None:
         """The share the engine is given: the planner's override, else the default from the baseline."""
         if self.target.pipeline_share is not None:
             return self.target.pipeline_share
-        return self.baseline_pipeline_share
+        return self.default_share
 
     @property
     def pipeline_source(self) -> str:
-        """'override' (set by the planner), 'baseline', or 'none' (the baseline has no counts for the pool)."""
+        """'override' (set by the planner), 'succession' (the succession register), 'baseline', or 'none'
+        (neither has counts for the pool)."""
         if self.target.pipeline_share is not None:
             return "override"
-        return "baseline" if self.baseline_pipeline_share is not None else "none"
+        return self.default_source if self.default_share is not None else "none"
 
     def pipeline_hidden(self, *, suppressed: bool) -> bool:
         """Whether the pool share is withheld from this reader (a planner's own figure never is)."""
-        return suppressed and self.pipeline_source == "baseline" and self.pipeline_withheld
+        return suppressed and self.pipeline_source in ("baseline", "succession") and self.default_withheld
 
     def pipeline_shown(self, *, suppressed: bool) -> float | None:
         """The pool share as this reader may see it (None where withheld)."""
@@ -407,8 +427,8 @@ class TargetOutcome:
         """The pool share beside the target, with its source."""
         return assessment.pool_sentence(
             self.pipeline_share, self.group_name, self.pool_name, source=self.pipeline_source,
-            withheld=suppressed and self.pipeline_withheld, characteristic=self.target.characteristic,
-            baseline_share=self.baseline_pipeline_share)
+            withheld=suppressed and self.default_withheld, characteristic=self.target.characteristic,
+            baseline_share=self.default_share, default_source=self.default_source)
 
 
 def targets_of(session: Session, strategy: Strategy) -> list[DiversityTarget]:
@@ -442,6 +462,22 @@ def _set_pool(outcome: TargetOutcome, levels: list[Level], level: Level | None, 
                                  or shown.row_totals.get(outcome.pool_key) is None)
 
 
+def _set_succession(session: Session, strategy: Strategy, organisation: Organisation, outcome: TargetOutcome,
+                    level: Level | None) -> None:
+    """Where the succession register records the successor pool's diversity for the target's level and
+    characteristic, the pool is those successors, and their share of the group is the default."""
+    from planner.services import succession  # it reads the organisation's group names from here
+
+    if level is None:
+        return  # all leaders: appointments come from the whole workforce, not one level's successors
+    found, withheld = succession.pool_share(session, strategy, organisation, level_key=level.key,
+                                            characteristic=outcome.target.characteristic,
+                                            group=outcome.target.group_key)
+    if found is not None:
+        outcome.succession_share, outcome.succession_withheld = found, withheld
+        outcome.pool_name = f"successors named for critical {assessment.posts_of(level.name)}"
+
+
 def default_pool_sentence(session: Session, strategy: Strategy, organisation: Organisation, target: DiversityTarget,
                           *, suppressed: bool = True) -> str:
     """The default pool share of a stored target, from the baseline, with its source (for the form)."""
@@ -453,8 +489,9 @@ def default_pool_sentence(session: Session, strategy: Strategy, organisation: Or
     shown = representation(session, strategy, organisation, char.key)
     _set_pool(outcome, levels, level, representation(session, strategy, organisation, char.key, suppressed=False),
               shown.table)
-    return assessment.pool_sentence(outcome.baseline_pipeline_share, group_name, outcome.pool_name,
-                                    withheld=suppressed and outcome.pipeline_withheld,
+    _set_succession(session, strategy, organisation, outcome, level)
+    return assessment.pool_sentence(outcome.default_share, group_name, outcome.pool_name,
+                                    source=outcome.default_source, withheld=suppressed and outcome.default_withheld,
                                     characteristic=target.characteristic)
 
 
@@ -497,6 +534,7 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario, *,
             count=count, at_levels={row: table.cells.get((row, target.group_key), 0) for row in level_rows})
         outcome.withheld_reason = disclosed.reason if outcome.withheld else ""
         _set_pool(outcome, levels, level, exact[target.characteristic], table)
+        _set_succession(session, strategy, organisation, outcome, level)  # type: ignore[arg-type]
         outcomes.append(outcome)
         if not strategy.start_year < target.target_year <= end_year:
             outcome.problems.append(f"the target year {target.target_year} is outside the strategy's period "

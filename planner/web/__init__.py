@@ -112,12 +112,13 @@ def register_web(app: Flask) -> None:
         scenarios,
         strategies,
         structure,
+        succession,
         surveys,
     )
 
     for module in (auth, main, strategies, structure, baseline, establishment, forecast, scenarios, diversity,
                    competencies, surveys, objectives, consult, charts, exports, approve, jobs, admin, account, api,
-                   evidence):
+                   evidence, succession):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.public)
     app.register_blueprint(consult.public)

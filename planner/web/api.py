@@ -108,6 +108,26 @@ def diversity(strategy_id: int) -> Response:
                                     suppressed=_suppressed()))
 
 
+@bp.route("/strategies/<int:strategy_id>/succession")
+@api_require("strategy.view")
+def succession(strategy_id: int) -> Response:
+    """The succession register: its rows, each level's pipeline beside the scenario's (?scenario=ID, else
+    the first), and the successor pool's diversity, suppressed unless suppress=false may be asked for."""
+    from planner.diversity.disclosure import INTERNAL, PUBLISHED
+    from planner.models import Scenario
+    from planner.services.scenarios import scenarios_of
+    from planner.services.succession import succession_report
+
+    found = strategy_or_404(strategy_id)
+    wanted = named_record_id(request.args.get("scenario"))
+    if wanted is not None:
+        scenario = child_or_404(Scenario, wanted, found)
+    else:
+        scenario = next(iter(scenarios_of(get_session(), found)), None)
+    return jsonify(succession_report(get_session(), found, current_org(), scenario,  # type: ignore[arg-type]
+                                     audience=PUBLISHED if _suppressed() else INTERNAL))
+
+
 @bp.route("/forecast", methods=["POST"])
 @api_require("strategy.view")
 def forecast() -> tuple[Response, int] | Response:

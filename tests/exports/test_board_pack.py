@@ -20,7 +20,8 @@ from planner.services.board_pack import pack_content
 from tests import factories
 
 EVERY_SHEET = ["Cover", "Contents", "Summary", "Scope", "Structure and baseline", "Forecast", "Forecast by area",
-               "Forecast charts", "Scenarios", "Sensitivity", "Uncertainty", "Diversity", "Diversity indicators",
+               "Forecast charts", "Scenarios", "Sensitivity", "Uncertainty", "Succession", "Diversity",
+               "Diversity indicators",
                "Diversity targets", "Competencies", "Competency heatmap", "Competency gaps", "Competency plan",
                "Unplanned competency gaps", "Self-assessment", "Self-assessment statements", "Objectives",
                "Objectives SMART check", "Objectives by RAG", "Unowned gaps", "Consultation", "Consultations held",

@@ -61,6 +61,11 @@ MATRIX: dict[str, str | set[str]] = {
     "forecast.index": EVERYONE,
     "forecast.areas": EVERYONE,
     "forecast.sensitivity": EVERYONE,
+    "succession.index": EVERYONE,
+    "succession.entry": DRAFTERS,
+    "succession.delete": DRAFTERS,
+    "succession.import_register": DRAFTERS,
+    "api.succession": EVERYONE,
     "scenarios.levels": DRAFTERS,
     "scenarios.areas": DRAFTERS,
     "scenarios.overrides": DRAFTERS,
@@ -182,6 +187,11 @@ def _world(db: Session, organisation, user) -> dict[str, int | str]:  # type: ig
                           counts='{"staff": {}, "fte": {}, "leaders": [], "diversity": []}')
     db.add(target)
     db.add(pending)
+    from planner.models import SuccessionEntry
+
+    entry = SuccessionEntry(organisation_id=organisation.id, strategy_id=strategy.id, area_id=area.id,
+                            level_id=level.id, critical_roles=2, ready_now=1)
+    db.add(entry)
     db.commit()
     from planner.models import Competency, Intervention
     from planner.services.competencies import ensure_frameworks
@@ -238,6 +248,7 @@ def _world(db: Session, organisation, user) -> dict[str, int | str]:  # type: ig
         "survey_id": survey.id,
         "token": survey.token,
         "target_id": target.id,
+        "entry_id": entry.id,
         "import_id": pending.id,
         "scenario_id": scenario.id,
         "strategy_id": strategy.id, "area_id": area.id, "level_id": level.id,

@@ -173,6 +173,7 @@ def _ids(session: Session, organisation: Organisation, strategy: Strategy) -> di
         "objective_id": some(models.Objective, **by_strategy),
         "competency_id": some(models.Competency, **by_organisation),
         "intervention_id": some(models.Intervention, **by_strategy),
+        "entry_id": some(models.SuccessionEntry, **by_strategy),
         "target_id": some(models.DiversityTarget, **by_strategy),
         "version_id": some(models.StrategyVersion, **by_organisation),
         "import_id": some(models.StaffImport, **by_strategy),
@@ -210,6 +211,13 @@ def world(database_url: str) -> Iterator[World]:
         submit(session=session, strategy=awaiting, actor=admin)
         # Records whose forms the demo's own do not show: an empty leaf area (deletable), an open
         # survey and an open consultation (their public forms), an open invitation survey (its codes).
+        from planner.services.structure import areas_of, levels_of
+        from planner.services.succession import save_entry  # a register row (its remove form)
+
+        save_entry(session=session, strategy=strategy, area_id=areas_of(session, strategy)[-1].id,  # type: ignore[arg-type]
+                   level_id=levels_of(session, strategy)[-1].id, figures={"critical_roles": 2, "ready_now": 1,  # type: ignore[arg-type]
+                                                                          "ready_1_2": 0, "ready_3_5": 0},
+                   pool={}, actor=admin)
         factories.make_area(session, strategy, "HOSTILE", "Empty area")
         survey = surveys.create_survey(session=session, strategy=strategy, name="Open survey", closes_on=None,
                                        actor=admin)

@@ -59,7 +59,7 @@ def test_a_viewer_downloads_the_whole_pack_from_the_strategy_page(client, signed
     ("baseline", "baseline", ["Structure and baseline"]),
     ("diversity", "diversity", ["Diversity", "Diversity indicators", "Diversity targets"]),
     ("forecast", "forecast", ["Forecast", "Forecast by area", "Forecast charts", "Scenarios", "Sensitivity",
-                              "Uncertainty", "Assumptions and method", "Live forecast"]),
+                              "Uncertainty", "Succession", "Assumptions and method", "Live forecast"]),
     ("competencies", "competencies/gaps", ["Competencies", "Competency heatmap", "Competency gaps", "Competency plan",
                                            "Unplanned competency gaps"]),
     ("objectives", "objectives", ["Objectives", "Objectives SMART check", "Objectives by RAG", "Unowned gaps"]),
