@@ -111,10 +111,13 @@ def register_web(app: Flask) -> None:
         strategies,
         structure,
         surveys,
+        systems,
+        systems_api,
     )
+    del systems_api  # imported for its routes, which it nests in the API's blueprint
 
     for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, competencies, surveys,
-                   objectives, consult, charts, exports, approve, jobs, admin, account, api):
+                   objectives, consult, charts, exports, approve, jobs, admin, account, api, systems):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.public)
     app.register_blueprint(consult.public)
