@@ -40,23 +40,20 @@ def index() -> Response:
     return redirect(url_for("systems.sharing"))
 
 
-def _home(system: Organisation, errors: list[tuple[str, str]] | None = None, typed: str = "") -> str:
+@bp.route("/systems/<slug>")
+@require("system.view")
+def home(slug: str) -> str:
+    """The system's members, their shares, and the forecast totals with each member's contribution."""
+    system = _own_system(slug)
     db = get_session()
     rows = service.shares_of(db, system)
     view = combine([member_forecast(row) for row in rows])
     service.record_reads(session=db, system=system, rows=rows, actor=current_user, purpose="system home")  # type: ignore[arg-type]
     return render_template("systems/home.html", system=system, members=service.members_of(db, system), view=view,
-                           by_member=contributions(view), errors=errors or [], typed=typed)
+                           by_member=contributions(view))
 
 
-@bp.route("/systems/<slug>")
-@require("system.view")
-def home(slug: str) -> str:
-    """The system's members, their shares, and the forecast totals with each member's contribution."""
-    return _home(_own_system(slug))
-
-
-@bp.route("/systems/<slug>/invite", methods=["POST"])
+@bp.route("/systems/<slug>/invite", methods=["GET", "POST"])
 @require("system.manage")
 def invite(slug: str) -> str | Response:
     """Invite a trust, by its short name (slug), to join the system."""
@@ -64,18 +61,20 @@ def invite(slug: str) -> str | Response:
     typed = request.form.get("member", "").strip()
     errors: list[tuple[str, str]] = []
     db = get_session()
-    if not typed:
-        errors.append(("member", "Enter the short name (slug) of the trust to invite, like north-trust"))
-    else:
-        try:
-            member = accounts.organisation_by_slug(db, typed)
-        except NotFound:
-            errors.append(("member", f"No organisation has the short name '{typed[:63]}'"))
+    if request.method == "POST":
+        if not typed:
+            errors.append(("member", "Enter the short name (slug) of the trust to invite, like north-trust"))
         else:
-            if attempt(errors, lambda: service.invite(session=db, system=system, member=member, actor=current_user)):  # type: ignore[arg-type]
-                flash(f"{member.name} is invited. It joins when one of its administrators accepts.", "success")
-                return redirect(url_for("systems.home", slug=slug))
-    return _home(system, errors, typed)
+            try:
+                member = accounts.organisation_by_slug(db, typed)
+            except NotFound:
+                errors.append(("member", f"No organisation has the short name '{typed[:63]}'"))
+            else:
+                if attempt(errors, lambda: service.invite(session=db, system=system, member=member,
+                                                          actor=current_user)):  # type: ignore[arg-type]
+                    flash(f"{member.name} is invited. It joins when one of its administrators accepts.", "success")
+                    return redirect(url_for("systems.home", slug=slug))
+    return render_template("systems/invite.html", system=system, errors=errors, typed=typed[:63])
 
 
 def _sharing(errors: list[tuple[str, str]] | None = None, values: dict[str, str] | None = None) -> str:
