@@ -16,7 +16,7 @@ from planner.services.strategies import strategies_of
 from planner.services.system_view import combine, contributions, member_forecast
 from planner.services.versions import snapshot_of, versions_of
 from planner.web.fields import is_record_id
-from planner.web.tenancy import current_org, require, scoped_or_404, strategy_or_404
+from planner.web.tenancy import can, current_org, require, scoped_or_404, strategy_or_404
 from planner.web.util import attempt
 
 bp = Blueprint("systems", __name__)
@@ -33,11 +33,13 @@ def _own_system(slug: str) -> Organisation:
 @bp.route("/systems")
 @require("system.view")
 def index() -> Response:
-    """A system's people go to its home; a trust's administrators to their sharing page."""
+    """A system's people go to its home; a trust's administrators to their sharing page; others start."""
     organisation = current_org()
     if service.is_system(organisation):  # type: ignore[arg-type]
         return redirect(url_for("systems.home", slug=organisation.slug))  # type: ignore[union-attr]
-    return redirect(url_for("systems.sharing"))
+    if can("systems.share"):
+        return redirect(url_for("systems.sharing"))
+    return redirect(url_for("main.index"))  # a trust's people other than its administrators have no sharing page
 
 
 @bp.route("/systems/<slug>")

@@ -217,3 +217,15 @@ def test_the_pages_invite_accept_share_and_withdraw(client: FlaskClient, db: Ses
     reads = [json.loads(e.changes)["read"] for e in db.exec(select(AuditEvent).where(
         AuditEvent.organisation_id == west.id, AuditEvent.action == "system_read"))]
     assert reads == ["system home"]
+
+
+def test_a_system_user_starts_on_the_system_home(client: FlaskClient, db: Session, world: dict) -> None:  # type: ignore[type-arg]
+    from tests.conftest import login
+
+    viewer = factories.make_member(db, world["system"], role="viewer")
+    login(client, viewer.email)
+    assert client.get("/").headers["Location"].endswith("/systems/ics")
+    page = client.get("/systems/ics").get_data(as_text=True)
+    assert "Invite a trust" not in page  # a viewer of the system invites no one
+    assert client.get("/systems/ics/invite").status_code == 403
+    assert client.get("/systems").headers["Location"].endswith("/systems/ics")
