@@ -84,6 +84,7 @@ def test_the_system_sum_is_the_members_own_snapshots_and_a_draft_change_moves_no
         shared[trust.slug] = strategy
     view = _view(db, system)
     assert view["notes"] == [] and view["years"] == [2027, 2028, 2029, 2030, 2031]
+    assert all(m["lacking"] for m in view["members"])  # as each version stood: no objectives yet, for one
     own = {}
     for share, _o, _s, version in systems.shares_of(db, system):
         frozen = snapshot_of(version)["scenarios"][0]["totals"]

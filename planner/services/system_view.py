@@ -32,6 +32,8 @@ class MemberForecast:
     scenario: str
     levels: tuple[tuple[str, str], ...]  # (key, name), in the member's order
     totals: tuple[dict[str, Any], ...]
+    # What the version still lacked when approved, step by step: where the system might support the member.
+    lacking: tuple[dict[str, str], ...] = ()
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -51,6 +53,8 @@ def member_forecast(row: SharedRow) -> MemberForecast:
         strategy_id=strategy.id, strategy_title=content.get("strategy", {}).get("title", strategy.title),  # type: ignore[arg-type]
         version=version.number, approved_on=version.approved_on.isoformat(), scenario=found.scenario,
         levels=levels, totals=tuple(scenario["totals"] if scenario else ()),
+        lacking=tuple({"step": str(item.get("step_name") or item.get("step", "")), "message": str(item["message"])}
+                      for item in content.get("lacking", [])),
     )
 
 
@@ -94,6 +98,7 @@ def combine(members: list[MemberForecast]) -> dict[str, Any]:
             "strategy": {"id": member.strategy_id, "title": member.strategy_title}, "version": member.version,
             "approved_on": member.approved_on, "scenario": member.scenario, "years": list(member.years),
             "in_system_totals": on_years, "note": note, "totals": list(member.totals),
+            "lacking": list(member.lacking),
         })
     return {"years": list(years), "levels": [{"key": k, "name": n} for k, n in levels.items()],
             "totals": totals, "members": out_members,

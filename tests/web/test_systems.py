@@ -205,6 +205,8 @@ def test_the_pages_invite_accept_share_and_withdraw(client: FlaskClient, db: Ses
     login(client, ics_admin.email)
     home = client.get("/systems/ics").get_data(as_text=True)
     assert "West Trust" in home and "System: leaders at year end" in home and "West plan: version 1" in home
+    # What the shared version lacked when approved (this one has no objectives, for one).
+    assert "still lack" in home and "West plan, version 1" in home
     assert client.get("/systems/north").status_code == 404
     client.post("/logout")
 
