@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from planner.models import Organisation, Strategy, StrategyVersion, SystemMember, SystemShare, User
 from planner.services import NotFound, ServiceError, finish
-from planner.services.audit import record
+from planner.services.audit import record, record_many
 from planner.services.versions import snapshot_of
 
 INVITED, MEMBER = "invited", "member"
@@ -217,10 +217,11 @@ def shares_of(session: Session, system: Organisation, organisation: Organisation
 
 def record_reads(*, session: Session, system: Organisation, rows: list[SharedRow], actor: User | None,
                  purpose: str) -> None:
-    """Write, in each member's audit trail, that the system read its shared snapshot (and why)."""
-    for found, _member, _strategy, version in rows:
-        record(session, action="system_read", entity="strategy_version", entity_id=version.id,
-               organisation_id=found.organisation_id, user_id=_actor_id(actor),
-               changes={"system": system.slug, "share_id": found.id, "version": version.number,
-                        "scenario": found.scenario, "read": purpose})
+    """Write, in each member's audit trail, that the system read its shared snapshot (and why): one
+    statement however many members."""
+    record_many(session, [{"action": "system_read", "entity": "strategy_version", "entity_id": version.id,
+                           "organisation_id": found.organisation_id, "user_id": _actor_id(actor),
+                           "changes": {"system": system.slug, "share_id": found.id, "version": version.number,
+                                       "scenario": found.scenario, "read": purpose}}
+                          for found, _member, _strategy, version in rows])
     session.commit()

@@ -231,3 +231,26 @@ def test_a_system_user_starts_on_the_system_home(client: FlaskClient, db: Sessio
     assert "Invite a trust" not in page  # a viewer of the system invites no one
     assert client.get("/systems/ics/invite").status_code == 403
     assert client.get("/systems").headers["Location"].endswith("/systems/ics")
+
+
+def test_the_system_views_statements_do_not_grow_with_its_members(client: FlaskClient, db: Session) -> None:
+    """Issue 18: the system view's queries stay flat as members grow (one query for the shares, one
+    batch of audit events for the reads), here from 2 to 6 members."""
+    from benchmarks.scale import count_queries
+    from tests.conftest import login
+
+    system = factories.make_system(db)
+    viewer = factories.make_member(db, system, role="viewer")
+    login(client, viewer.email)
+    counted = {}
+    for n in range(1, 7):
+        trust = factories.make_org(db, slug=f"trust-{n}", name=f"Trust {n}")
+        link = systems.invite(session=db, system=system, member=trust, actor=None)
+        systems.accept(session=db, link=link, actor=None)
+        strategy = factories.planned_strategy(db, trust, frontline=10 * n)
+        systems.share(session=db, system=system, organisation=trust, strategy=strategy,
+                      version_number=factories.approve(db, strategy), scenario=None, actor=None)
+        if n in (2, 6):
+            counted[n] = (count_queries(client, "/api/v1/systems/ics/forecast"), count_queries(client, "/systems/ics"))
+    assert len(client.get("/api/v1/systems/ics/forecast").get_json()["members"]) == 6
+    assert counted[6] == counted[2], counted
