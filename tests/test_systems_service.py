@@ -157,3 +157,12 @@ def test_reads_are_written_to_each_members_trail(db: Session) -> None:
     event = db.exec(select(AuditEvent).where(AuditEvent.organisation_id == north.id,
                                              AuditEvent.action == "system_read")).one()
     assert event.user_id == user.id and json.loads(event.changes)["system"] == "ics"
+
+
+def test_declining_an_invitation_is_in_both_trails_and_leaves_no_link(db: Session) -> None:
+    north = factories.make_org(db, slug="north")
+    system = factories.make_system(db)
+    link = systems.invite(session=db, system=system, member=north, actor=None)
+    systems.leave(session=db, link=link, actor=None)
+    assert systems.link_of(db, system, north) is None and systems.systems_of(db, north) == []
+    assert _trail(db, north, "decline") and _trail(db, system, "decline") and not _trail(db, north, "leave")
