@@ -141,7 +141,8 @@ def share() -> str | Response:
     if system is None:
         errors.append(("system", "Choose the system to share with"))
     strategy_text, _, number_text = values["version"].partition("-")
-    if not (is_record_id(strategy_text) and number_text.isdigit() and 0 < int(number_text) <= 1_000_000):
+    # ASCII digits only ('²' is a digit to str.isdigit, not to int): is_record_id checks both halves.
+    if not (is_record_id(strategy_text) and is_record_id(number_text) and int(number_text) <= 1_000_000):
         errors.append(("version", "Choose the approved version to share"))
     if len(values["scenario"]) > 100:
         errors.append(("scenario", "The scenario's name must be 100 characters or fewer"))

@@ -195,6 +195,9 @@ def test_the_pages_invite_accept_share_and_withdraw(client: FlaskClient, db: Ses
     assert "has invited your organisation" in page
     link = systems.link_of(db, world["system"], west)
     assert client.post(f"/sharing/{link.id}/accept").status_code == 302  # type: ignore[union-attr]
+    for typed in (f"{strategy.id}-²", f"{strategy.id}-0", f"{strategy.id}-{'9' * 30}", "x-1", ""):
+        refused = client.post("/sharing/share", data={"system": "ics", "version": typed, "scenario": ""})
+        assert refused.status_code == 200 and "Choose the approved version to share" in refused.get_data(as_text=True)
     bad = client.post("/sharing/share", data={"system": "ics", "version": f"{strategy.id}-9", "scenario": ""})
     assert "has no approved version 9" in bad.get_data(as_text=True)
     assert client.post("/sharing/share", data={"system": "ics", "version": f"{strategy.id}-1",
