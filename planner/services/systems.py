@@ -17,6 +17,7 @@ from planner.services.audit import record, record_many
 from planner.services.versions import snapshot_of
 
 INVITED, MEMBER = "invited", "member"
+MAX_SCENARIO = 100  # the length of a scenario's name (and of the share's column)
 
 
 def _actor_id(actor: User | None) -> int | None:
@@ -114,6 +115,8 @@ def _scenario_in(snapshot: dict[str, Any], name: str | None, number: int) -> dic
     frozen = snapshot.get("scenarios") or []
     if not frozen:
         raise ServiceError(f"Version {number} holds no scenario, so it has no forecast to share", field="scenario")
+    if name is not None and len(name.strip()) > MAX_SCENARIO:
+        raise ServiceError(f"The scenario's name must be {MAX_SCENARIO} characters or fewer", field="scenario")
     if name is None or not name.strip():
         chosen = frozen[0]
     else:

@@ -169,6 +169,8 @@ def test_a_share_the_service_refuses_is_422_with_its_message(client: FlaskClient
     assert response.get_json()["error"] == "'North Trust plan' has no approved version 7: its approved versions are 1"
     wrong = _share(client, world, "north", scenario="Growth")
     assert "no scenario called 'Growth'" in wrong.get_json()["error"]
+    long = _share(client, world, "north", scenario="x" * 10_000)
+    assert long.status_code == 422 and long.get_json()["error"] == "The scenario's name must be 100 characters or fewer"
     not_json = client.post("/api/v1/systems/ics/shares", data="strategy=1", headers=world["north_headers"])
     assert not_json.status_code == 400
 
