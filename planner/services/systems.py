@@ -199,6 +199,12 @@ def share_of_strategy(session: Session, system: Organisation, strategy: Strategy
 SharedRow = tuple[SystemShare, Organisation, Strategy, StrategyVersion]
 
 
+def shared_title(version: StrategyVersion, strategy: Strategy) -> str:
+    """The strategy's title as the version froze it: a system never sees a later draft's, even its title."""
+    frozen = snapshot_of(version).get("content", {}).get("strategy", {}).get("title")
+    return str(frozen) if frozen else strategy.title
+
+
 def shares_of(session: Session, system: Organisation, organisation: Organisation | None = None) -> list[SharedRow]:
     """The system's shares (only `organisation`'s when given) with their member, strategy and version,
     by member name then strategy title: one query, however many members."""

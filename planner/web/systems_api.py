@@ -69,7 +69,8 @@ def show(slug: str) -> Response:
     mine = None if link is None else current_org()
     shared: dict[int, list[dict[str, Any]]] = {}
     for found, _member, strategy, version in service.shares_of(db, system, mine):
-        shared.setdefault(found.organisation_id, []).append(_share_json(found, strategy.title, version.number))
+        shared.setdefault(found.organisation_id, []).append(
+            _share_json(found, service.shared_title(version, strategy), version.number))
     return jsonify({"slug": system.slug, "name": system.name, "relation": "own" if link is None else link.status,
                     "members": [{"slug": o.slug, "name": o.name, "status": m.status,
                                  "shares": shared.get(o.id, []) if link is None or o.id == mine.id else None}  # type: ignore[union-attr]

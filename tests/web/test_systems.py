@@ -101,7 +101,12 @@ def test_a_draft_change_does_not_move_the_system_view_until_shared_again(
     area = areas_of(db, strategy)[0]
     save_baseline(session=db, strategy=strategy, actor=None,
                   figures={area.id: AreaFigures(staff=900, fte=800.0, leaders={"frontline": 300})})  # type: ignore[dict-item]
+    strategy.title = "A draft's new title"
+    db.add(strategy)
+    db.commit()
     assert _forecast(client, world)["totals"] == before
+    detail = client.get("/api/v1/systems/ics", headers=world["ics_headers"]).get_json()
+    assert detail["members"][0]["shares"][0]["strategy"]["title"] == "North Trust plan"  # as version 1 froze it
     factories.approve(db, strategy)
     assert _share(client, world, "north", version=2).status_code == 201
     assert _forecast(client, world)["totals"] != before
