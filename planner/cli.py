@@ -111,37 +111,46 @@ def init_db() -> None:
 @main.command("demo")
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no organisations.")
 def demo(if_empty: bool) -> None:
-    """Load the demo organisation (slug `demo`); running it again changes nothing."""
+    """Load the demo organisation (slug `demo`) and the demo system (slug `demo-ics`) with its members'
+    shared versions; running it again changes nothing."""
     from sqlmodel import func, select
 
     from planner.models import Organisation
     from planner.services.demo import load_demo
+    from planner.services.demo_system import load_demo_system
 
     with db_session() as session:
         if if_empty and session.exec(select(func.count()).select_from(Organisation)).one():
             click.echo("The database already has organisations: demo not loaded.")
             return
         organisation = load_demo(session=session, hash_method=hash_method())
+        system = load_demo_system(session=session, hash_method=hash_method())
     if organisation is None:
         click.echo("The demo organisation is already loaded.")
     else:
         click.echo(f"Loaded the demo organisation '{organisation.name}' (slug demo).")
+    if system is not None:
+        click.echo(f"Loaded the demo system '{system.name}' (slug {system.slug}): the demo trust and a community "
+                   "and mental health trust share approved versions with it.")
 
 
 @main.command("create-org")
 @click.argument("slug")
 @click.argument("name")
-def create_org(slug: str, name: str) -> None:
+@click.option("--kind", type=click.Choice(["trust", "system"]), default="trust", show_default=True,
+              help="A trust, or a system (an integrated care system whose members share approved versions with it).")
+def create_org(slug: str, name: str, kind: str) -> None:
     """Create an organisation with a SLUG (lower-case, hyphens) and a NAME."""
     from planner.services import ServiceError
     from planner.services.accounts import create_organisation
 
     with db_session() as session:
         try:
-            organisation = create_organisation(session=session, slug=slug, name=name)
+            organisation = create_organisation(session=session, slug=slug, name=name, kind=kind)
         except ServiceError as exc:
             fail(exc.message)
-    click.echo(f"Created organisation '{organisation.name}' ({organisation.slug}).")
+    click.echo(f"Created {'system' if kind == 'system' else 'organisation'} '{organisation.name}' "
+               f"({organisation.slug}).")
 
 
 @main.command("create-user")
@@ -1141,6 +1150,62 @@ def import_succession_command(register: str, strategy_id: int, sheet: str | None
         held = succession.replace_register(session=session, strategy=strategy, rows=result.rows, actor=None,  # type: ignore[arg-type]
                                            source=f"file {os.path.basename(register)}")
     click.echo(f"Imported the succession register: {held:,} area and level rows (it replaces the one held before).")
+
+
+def _system_and_strategy(session: Any, system_slug: str, strategy_id: int) -> tuple[Any, Any, Any]:
+    """The system, the strategy and its organisation named on the command line; exit 2 if one is missing."""
+    from planner.models import Organisation, Strategy
+    from planner.services import NotFound
+    from planner.services.systems import system_by_slug
+
+    try:
+        system = system_by_slug(session, system_slug)
+    except NotFound as exc:
+        fail(exc.message, code=2)
+    strategy = session.get(Strategy, strategy_id)
+    if strategy is None:
+        fail(f"there is no strategy with id {strategy_id}", code=2)
+    return system, strategy, session.get(Organisation, strategy.organisation_id)
+
+
+@main.command("share")
+@click.option("--system", "system_slug", required=True, help="The system's slug.")
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The member's strategy to share.")
+@click.option("--version", "version_number", type=click.IntRange(1), required=True,
+              help="The approved version's number.")
+@click.option("--scenario", "scenario_name", help="The scenario the system adds up (default: the version's first).")
+def share_command(system_slug: str, strategy_id: int, version_number: int, scenario_name: str | None) -> None:
+    """Share one approved version of a member's strategy with a system it belongs to (replacing the
+    version shared before); recorded in the member's audit trail."""
+    from planner.services import ServiceError
+    from planner.services.systems import share
+
+    with db_session() as session:
+        system, strategy, organisation = _system_and_strategy(session, system_slug, strategy_id)
+        try:
+            made = share(session=session, system=system, organisation=organisation, strategy=strategy,
+                         version_number=version_number, scenario=scenario_name, actor=None)
+        except ServiceError as exc:
+            session.rollback()
+            fail(exc.message, code=2)
+        click.echo(f"{system.name} now sees version {version_number} of '{strategy.title}' "
+                   f"(scenario {made.scenario}; share id {made.id}).")
+
+
+@main.command("unshare")
+@click.option("--system", "system_slug", required=True, help="The system's slug.")
+@click.option("--strategy", "strategy_id", type=int, required=True, help="The member's strategy shared with it.")
+def unshare_command(system_slug: str, strategy_id: int) -> None:
+    """Withdraw a strategy's share with a system: the system sees nothing of it from now on."""
+    from planner.services.systems import share_of_strategy, withdraw
+
+    with db_session() as session:
+        system, strategy, _organisation = _system_and_strategy(session, system_slug, strategy_id)
+        found = share_of_strategy(session, system, strategy)
+        if found is None:
+            fail(f"'{strategy.title}' is not shared with {system.name}: nothing to withdraw", code=2)
+        withdraw(session=session, found=found, actor=None)
+    click.echo(f"Withdrawn: {system.name} no longer sees '{strategy.title}'.")
 
 
 if __name__ == "__main__":

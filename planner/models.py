@@ -32,6 +32,9 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=63, unique=True, index=True)
     name: str = Field(max_length=200)
+    # A trust (or any organisation with strategies of its own), or a system: an integrated care system
+    # or other partnership whose members share chosen approved versions with it (docs/systems.md).
+    kind: str = Field(default="trust", max_length=20, sa_column_kwargs={"server_default": "trust"})
     created_at: datetime = Field(default_factory=utcnow)
     # Diversity counts from 1 to this are withheld (the NHS Digital rule is 7; 3 to 10 allowed).
     suppression_threshold: int = Field(default=7, sa_column_kwargs={"server_default": "7"})
@@ -824,3 +827,34 @@ class SuccessionPoolCount(SQLModel, table=True):
     characteristic: str = Field(max_length=40)
     group_key: str = Field(max_length=40)
     count: int = 0
+
+
+class SystemMember(SQLModel, table=True):
+    """A member of a system (an organisation of kind `system`): invited by the system, a member once
+    the member's own administrator accepts. `organisation_id` is the member's, so its rows are the
+    member's to see and remove (docs/systems.md)."""
+
+    __table_args__ = (UniqueConstraint("system_id", "organisation_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    system_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    status: str = Field(default="invited", max_length=20)  # invited, member
+    invited_at: datetime = Field(default_factory=utcnow)
+    invited_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    joined_at: datetime | None = None
+    accepted_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+
+
+class SystemShare(SQLModel, table=True):
+    """A member's consent: the system may read this one approved version of this strategy, and the
+    named scenario's forecast in it. One share per strategy and system; deleting it withdraws consent."""
+
+    __table_args__ = (UniqueConstraint("system_id", "strategy_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    system_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    version_id: int = Field(foreign_key="strategyversion.id", index=True, ondelete="CASCADE")
+    scenario: str = Field(max_length=100)  # the scenario's name as the version froze it
+    shared_at: datetime = Field(default_factory=utcnow)
+    shared_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")

@@ -40,6 +40,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Comments an editor hid stay readable by administrators only; so does the audit trail.
     "comments.hidden": frozenset({"admin"}),
     "audit.view": frozenset({"admin"}),
+    # Systems (docs/systems.md): in a system, its own people see what members share, and its
+    # administrators invite members; in a member, only administrators accept, leave and share.
+    "system.view": ALL_ROLES,
+    "system.manage": frozenset({"admin"}),
+    "systems.share": frozenset({"admin"}),
 }
 
 

@@ -83,3 +83,48 @@ def set_baseline(session: Session, strategy: Strategy, area: Area, staff: int, f
     """Store one area's baseline figures."""
     baseline.save_baseline(session=session, strategy=strategy, actor=None,
                            figures={area.id: baseline.AreaFigures(staff=staff, fte=fte, leaders=leaders)})  # type: ignore[dict-item]
+
+
+def make_system(session: Session, *members: Organisation, slug: str = "ics",
+                name: str = "Dale Integrated Care System") -> Organisation:
+    """A system (docs/systems.md) whose members (trusts) have accepted its invitation."""
+    from planner.services import systems
+
+    system = accounts.create_organisation(session=session, slug=slug, name=name, kind="system")
+    for member in members:
+        link = systems.invite(session=session, system=system, member=member, actor=None)
+        systems.accept(session=session, link=link, actor=None)
+    return system
+
+
+def planned_strategy(session: Session, organisation: Organisation, *, start_year: int = 2026, horizon: int = 5,
+                     frontline: int = 40, title: str = "Leadership Strategy") -> Strategy:
+    """A strategy with one area's baseline and a 'Baseline' scenario, so it has a forecast."""
+    from planner.services.scenarios import scenario_from_data
+
+    strategy = make_strategy(session, organisation, title=title, start_year=start_year, horizon=horizon)
+    area = make_area(session, strategy, "SURG", "Surgery")
+    set_baseline(session, strategy, area, staff=400, fte=380.0, senior=3, middle=12, frontline=frontline)
+    scenario_from_data(session=session, strategy=strategy, actor=None, data={
+        "name": "Baseline", "levels": {"middle": {"leaver_rate": 0.1, "ready_rate": 0.05, "internal_fill_max": 0.5},
+                                       "frontline": {"leaver_rate": 0.12, "ready_rate": 0.06}},
+        "areas": {"SURG": {"staff_growth": 0.02, "span": {"frontline": 10}}}})
+    return strategy
+
+
+def approve(session: Session, strategy: Strategy) -> int:
+    """Submit the strategy and record the board's approval; the new version's number."""
+    from datetime import date, timedelta
+
+    from planner.models import StrategyVersion
+    from planner.services import versions
+
+    organisation = session.get(Organisation, strategy.organisation_id)
+    assert organisation is not None
+    versions.submit(session=session, strategy=strategy, actor=None)
+    made = versions.record_decision(session=session, strategy=strategy, organisation=organisation, actor=None,
+                                    today=date.today(), values={"meeting_date": date.today() - timedelta(days=1),
+                                                                "minute": "2026/1", "decision": "approved"})
+    version = session.get(StrategyVersion, made.version_id)
+    assert version is not None
+    return version.number

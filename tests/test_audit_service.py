@@ -264,6 +264,16 @@ TESTED_ELSEWHERE = {
     # reads it (an approval's snapshot, the demo), which commits them with its own change, or not at all.
     "board_pack.pack_content": "a read that commits nothing: test_the_board_packs_content_commits_nothing",
     "editing.commit_checked": "commits its caller's transaction, event and all: each versioned save above",
+    # Systems (docs/systems.md): each writes its events with its change in one commit; the trails are checked in
+    # tests/test_systems_service.py and tests/web/test_systems.py.
+    "demo.load_trust": "a demo trust's part of the demo's one transaction: its events are the services' it calls",
+    "demo_system.load_demo_system": "the services' events and one of its own in one transaction: test_demo_system",
+    "systems.invite": "invite, in the system's and the member's trails: test_a_trust_joins_only_when_...",
+    "systems.accept": "join, in both trails: test_a_trust_joins_only_when_its_own_admin_accepts",
+    "systems.leave": "leave (and each share's withdraw) in both trails: test_withdrawal_and_leaving_...",
+    "systems.share": "share, in the member's trail (with the version before): test_the_system_sum_is_...",
+    "systems.withdraw": "withdraw, in the member's trail: test_withdrawal_and_leaving_take_the_member_out_at_once",
+    "systems.record_reads": "system_read in each member's trail, the record itself: test_reads_are_written_...",
 }
 NO_EVENT = {
     # A response holds no time on purpose. An event for each answer through the public link would stamp it with

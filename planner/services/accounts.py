@@ -52,8 +52,14 @@ def dummy_hash(method: str) -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
-def create_organisation(*, session: Session, slug: str, name: str, commit: bool = True) -> Organisation:
-    """Create an organisation (a tenant) with a unique slug."""
+KINDS = ("trust", "system")
+
+
+def create_organisation(*, session: Session, slug: str, name: str, kind: str = "trust",
+                        commit: bool = True) -> Organisation:
+    """Create an organisation (a tenant) with a unique slug: a trust, or a system (docs/systems.md)."""
+    if kind not in KINDS:
+        raise ServiceError(f"Kind '{kind}' is not one of {', '.join(KINDS)}", field="kind")
     slug = slug.strip().lower()
     name = name.strip()
     if not SLUG_RE.match(slug):
@@ -66,11 +72,11 @@ def create_organisation(*, session: Session, slug: str, name: str, commit: bool 
         raise ServiceError("Enter the organisation's name", field="name")
     if session.exec(select(Organisation).where(Organisation.slug == slug)).first():
         raise ServiceError(f"An organisation with slug '{slug}' already exists", field="slug")
-    organisation = Organisation(slug=slug, name=name)
+    organisation = Organisation(slug=slug, name=name, kind=kind)
     session.add(organisation)
     session.flush()
     record(session, action="create", entity="organisation", entity_id=organisation.id,
-           organisation_id=organisation.id, user_id=None, changes={"slug": slug, "name": name})
+           organisation_id=organisation.id, user_id=None, changes={"slug": slug, "name": name, "kind": kind})
     finish(session, commit)
     return organisation
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, insert, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, func, select
@@ -49,6 +49,18 @@ def record(
             changes=json.dumps(changes or {}, default=str, sort_keys=True),
         )
     )
+
+
+def record_many(session: Session, events: list[dict[str, Any]]) -> None:
+    """Add many audit events (each with the keyword arguments of `record`) in one statement, however
+    many there are; the caller's commit writes them."""
+    if not events:
+        return
+    now = datetime.now(UTC)
+    session.execute(insert(AuditEvent), [
+        {"organisation_id": e["organisation_id"], "user_id": e["user_id"], "action": e["action"],
+         "entity": e["entity"], "entity_id": e["entity_id"], "at": now,
+         "changes": json.dumps(e.get("changes") or {}, default=str, sort_keys=True)} for e in events])
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -37,8 +37,28 @@ def load_demo(
     if session.exec(select(Organisation).where(Organisation.slug == slug)).first() is not None:
         return None
     # One transaction: a failure half-way leaves no half-loaded demo behind.
+    try:
+        organisation, strategy = load_trust(session, data, hash_method)
+        _load_diversity(session, strategy, path.parent / "diversity.json")
+        _load_evidence(session, strategy, path.parent / "evidence.json")
+        _load_discover(session, strategy, path.parent / "discover.json")
+        _load_objectives(session, strategy, path.parent / "objectives.json")
+        _load_consultation(session, strategy, path.parent / "consultation.json")
+        # The services it reuses record their own events; this one accounts for the sample records it
+        # writes directly (benchmarks, targets, the plan, objectives and check-ins, comments' answers).
+        record(session, action="load", entity="demo", entity_id=organisation.id, organisation_id=organisation.id,
+               user_id=None, changes={"file": path.name, "strategy_id": strategy.id})
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return organisation
+
+
+def load_trust(session: Session, data: dict[str, Any], hash_method: str) -> tuple[Organisation, Strategy]:
+    """A demo trust's organisation, people, strategy, areas, baseline and scenarios (the caller commits)."""
     organisation = accounts.create_organisation(
-        session=session, slug=slug, name=data["organisation"]["name"], commit=False
+        session=session, slug=data["organisation"]["slug"], name=data["organisation"]["name"], commit=False
     )
     for user in data["users"]:
         accounts.add_member(
@@ -66,24 +86,10 @@ def load_demo(
         )
         for row in data["baseline"]
     }
-    try:
-        baseline.save_baseline(session=session, strategy=strategy, figures=figures, actor=None, commit=False)
-        for scenario in data.get("scenarios", []):
-            scenarios.scenario_from_data(session=session, strategy=strategy, data=scenario, actor=None, commit=False)
-        _load_diversity(session, strategy, path.parent / "diversity.json")
-        _load_evidence(session, strategy, path.parent / "evidence.json")
-        _load_discover(session, strategy, path.parent / "discover.json")
-        _load_objectives(session, strategy, path.parent / "objectives.json")
-        _load_consultation(session, strategy, path.parent / "consultation.json")
-        # The services it reuses record their own events; this one accounts for the sample records it
-        # writes directly (benchmarks, targets, the plan, objectives and check-ins, comments' answers).
-        record(session, action="load", entity="demo", entity_id=organisation.id, organisation_id=organisation.id,
-               user_id=None, changes={"file": path.name, "strategy_id": strategy.id})
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return organisation
+    baseline.save_baseline(session=session, strategy=strategy, figures=figures, actor=None, commit=False)
+    for scenario in data.get("scenarios", []):
+        scenarios.scenario_from_data(session=session, strategy=strategy, data=scenario, actor=None, commit=False)
+    return organisation, strategy
 
 
 def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:

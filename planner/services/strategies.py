@@ -52,6 +52,9 @@ def create_strategy(
     *, session: Session, organisation: Organisation, values: dict[str, Any], actor: User | None, commit: bool = True,
 ) -> Strategy:
     """Create a strategy with the default leadership levels and band map (bands, grades and job roles)."""
+    if organisation.kind == "system":
+        # A system plans through its members' shared versions, never a strategy of its own (docs/systems.md).
+        raise ServiceError("A system has no strategies of its own: its members share their approved versions with it")
     cleaned = check_scope(values)
     strategy = Strategy(organisation_id=organisation.id, **cleaned)  # type: ignore[arg-type]
     session.add(strategy)

@@ -114,11 +114,14 @@ def register_web(app: Flask) -> None:
         structure,
         succession,
         surveys,
+        systems,
+        systems_api,
     )
+    del systems_api  # imported for its routes, which it nests in the API's blueprint
 
     for module in (auth, main, strategies, structure, baseline, establishment, forecast, scenarios, diversity,
                    competencies, surveys, objectives, consult, charts, exports, approve, jobs, admin, account, api,
-                   evidence, succession):
+                   evidence, succession, systems):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.public)
     app.register_blueprint(consult.public)

@@ -17,13 +17,15 @@ bp = Blueprint("main", __name__)
 
 
 def landing() -> str:
-    """Where a signed-in person starts: a contributor on "My objectives" (of the newest strategy in which
-    they own one, else the newest), everyone else on their strategies."""
+    """Where a signed-in person starts: a system's people on its home; a contributor on "My objectives"
+    (of the newest strategy in which they own one, else the newest), everyone else on their strategies."""
     from planner.permissions import starts_on_my_objectives
     from planner.services.objectives import landing_strategy
     from planner.web.tenancy import current_org, current_role
 
     organisation = current_org()
+    if organisation is not None and organisation.kind == "system":
+        return url_for("systems.home", slug=organisation.slug)  # a system has no strategies of its own
     if organisation is not None and starts_on_my_objectives(current_role()):
         strategy = landing_strategy(get_session(), organisation.id, current_user.id)  # type: ignore[arg-type]
         if strategy is not None:

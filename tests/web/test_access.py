@@ -21,7 +21,8 @@ EDITORS = {"admin", "editor"}
 DRAFTERS = {"admin", "editor", "planner"}
 
 # Every route and who may use it. "public": anyone, signed in or not; "signed-in": any signed-in
-# person. A route missing from this table fails test_every_route_is_in_the_matrix.
+# person; "system": a system's own people only, everyone else 404 (tests/web/test_systems.py checks
+# them). A route missing from this table fails test_every_route_is_in_the_matrix.
 MATRIX: dict[str, str | set[str]] = {
     "static": "public",
     "main.index": "public",
@@ -169,6 +170,19 @@ MATRIX: dict[str, str | set[str]] = {
     "consult.delete_event": EDITORS,
     "comment.form": "public",
     "comment.thanks": "public",
+    "systems.index": EVERYONE,
+    "systems.home": "system",
+    "systems.invite": "system",
+    "systems.sharing": {"admin"},
+    "systems.accept": {"admin"},
+    "systems.leave": {"admin"},
+    "systems.share": {"admin"},
+    "systems.withdraw": {"admin"},
+    "api.systems.index": EVERYONE,
+    "api.systems.show": EVERYONE,
+    "api.systems.forecast": "system",
+    "api.systems.create_share": {"admin"},
+    "api.systems.delete_share": {"admin"},
 }
 
 
@@ -238,7 +252,19 @@ def _world(db: Session, organisation, user) -> dict[str, int | str]:  # type: ig
     db.flush()
     db.add(JobFile(job_id=job.id, role="result", name="paper.pdf", media_type="application/pdf", data=b"%PDF-1.7"))
     db.commit()
+    # A system the organisation belongs to, sharing the approved version (written directly: the probe's
+    # scenarios have no forecast for the service to accept).
+    from planner.models import SystemShare
+
+    system = factories.make_system(db, organisation, slug=f"{organisation.slug}-ics", name=f"{organisation.name} ICS")
+    shared = SystemShare(system_id=system.id, organisation_id=organisation.id, strategy_id=strategy.id,
+                         version_id=decision.version_id, scenario="Probe")
+    db.add(shared)
+    db.commit()
+    from planner.services.systems import link_of
+
     return {
+        "slug": system.slug, "link_id": link_of(db, system, organisation).id, "share_id": shared.id,  # type: ignore[union-attr]
         "job_id": job.id,
         "consultation_id": consulted.id, "comment_id": comment.id, "event_id": event.id,
         "version_id": decision.version_id,
@@ -270,6 +296,8 @@ def _url(rule, args: dict[str, int | str]) -> str:  # type: ignore[no-untyped-de
 
 
 def _method(rule) -> str:  # type: ignore[no-untyped-def]
+    if "DELETE" in rule.methods and "POST" not in rule.methods:
+        return "DELETE"
     return "GET" if "GET" in rule.methods else "POST"
 
 

@@ -180,6 +180,8 @@ def _ids(session: Session, organisation: Organisation, strategy: Strategy) -> di
         "job_id": some(models.Job, **by_organisation),
         "membership_id": some(Membership, **by_organisation),
         "token_id": some(ApiToken, **by_organisation),
+        "link_id": some(models.SystemMember, **by_organisation),
+        "share_id": some(models.SystemShare, **by_organisation),
     }
 
 
@@ -201,6 +203,17 @@ def world(database_url: str) -> Iterator[World]:
     with Session(engine_for(database_url), expire_on_commit=False) as session:
         organisation = load_demo(session=session, hash_method=factories.FAST_HASH)
         assert organisation is not None
+        from planner.services.demo_system import load_demo_system
+
+        system = load_demo_system(session=session, hash_method=factories.FAST_HASH)  # the demo's sharing page
+        assert system is not None
+        # The system's own administrator (its home's invite form), and another system's invitation (the
+        # sharing page's accept form).
+        system_admin = factories.make_member(session, system, role="admin")
+        from planner.services.systems import invite
+
+        invite(session=session, system=factories.make_system(session, slug="other-ics", name="Other ICS"),
+               member=organisation, actor=None)
         strategy = session.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).one()
         admin = factories.make_member(session, organisation, role="admin")
         create_token(session=session, user=admin, organisation=organisation, name="Hostile input")
@@ -244,6 +257,7 @@ def world(database_url: str) -> Iterator[World]:
         tokens = {
             "token": survey.token,
             "consultation": consultation.token,
+            "slug": system.slug, "system_admin": system_admin.email,
             "framework_key": session.exec(select(CompetencyFramework.key).where(
                 CompetencyFramework.organisation_id == organisation.id)).first() or "x",
         }
@@ -318,6 +332,10 @@ def _discover(world: World, extra_pages: list[str]) -> dict[str, list[Form]]:
         if response.status_code == 200 and response.mimetype == "text/html":
             collect(page, response.get_data(as_text=True))
     collect("/login", world.app.test_client().get("/login").get_data(as_text=True))
+    system_client = world.app.test_client()  # a system's pages are its own people's only
+    login(system_client, world.tokens["system_admin"])
+    invite = f"/systems/{world.tokens['slug']}/invite"
+    collect(invite, system_client.get(invite).get_data(as_text=True))
     # The demo's extract, cut short: a file past 500 KB would be spooled to a temporary file.
     lines = (Path(__file__).resolve().parents[2] / "data" / "demo" / "staff_extract.csv").read_bytes().splitlines()
     extract = b"\n".join(lines[:300]) + b"\n"
@@ -453,13 +471,20 @@ def _post_hostile(world: World, endpoint: str) -> Posted:
         return _POSTED[endpoint]
     found = _POSTED[endpoint] = Posted()
     forms = world.forms.get(endpoint, [])
+    json_body = endpoint in ("api.forecast", "api.systems.create_share")  # the API's JSON posts
     if endpoint == "api.forecast":
         forms = [Form("/api/v1/forecast", "/api/v1/forecast", [("spec", "json", "")])]
+    if endpoint == "api.systems.create_share":
+        shares = f"/api/v1/systems/{world.tokens['slug']}/shares"
+        forms = [Form(shares, shares, [("share", "json", "")])]
     if not forms:
         found.failures.append(f"no page shows a form that posts to {endpoint}")
     client = world.client
     if endpoint == "auth.login":
         client = world.app.test_client()  # signed out, as someone signing in is
+    elif endpoint == "systems.invite":
+        client = world.app.test_client()  # as the system's own administrator
+        login(client, world.tokens["system_admin"])
     elif endpoint == "main.switch":
         client = world.app.test_client()  # its own session, so switching leaves the other cases' alone
         login(client, world.admin_email)
@@ -469,7 +494,7 @@ def _post_hostile(world: World, endpoint: str) -> Posted:
         for index, name in enumerate(names):
             for value in _values_for(index, len(names)):
                 before = _stored(world)
-                if endpoint == "api.forecast":
+                if json_body:
                     response = client.post(form.action, data=value, content_type="application/json")
                 else:
                     response = client.post(form.action, data={**base, name: value})

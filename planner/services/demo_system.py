@@ -1,0 +1,80 @@
+"""The demo system: a fictional integrated care system (data/demo/system.json) whose members, the
+demo acute trust and a small community and mental health trust, each share an approved version."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from planner.config import DATA_DIR, PASSWORD_HASH_METHOD
+from planner.models import Organisation, Strategy, StrategyVersion
+from planner.services import accounts, systems, versions
+from planner.services.audit import record
+from planner.services.demo import demo_data, load_trust
+
+SYSTEM_FILE = DATA_DIR / "demo" / "system.json"
+
+
+def _member(session: Session, path: Path, hash_method: str) -> tuple[Organisation, Strategy]:
+    """The member trust of this file, loaded (its organisation part) if it is not there yet."""
+    data = demo_data(path)
+    found = session.exec(select(Organisation).where(Organisation.slug == data["organisation"]["slug"])).first()
+    if found is None:
+        return load_trust(session, data, hash_method)
+    strategy = session.exec(select(Strategy).where(Strategy.organisation_id == found.id)
+                            .order_by(col(Strategy.id))).first()
+    if strategy is None:
+        raise ValueError(f"the demo organisation '{found.slug}' has no strategy to share")
+    return found, strategy
+
+
+def _approved(session: Session, organisation: Organisation, strategy: Strategy, approval: dict[str, Any],
+              today: date) -> int:
+    """The strategy's latest approved version's number, approving the draft first if it has none."""
+    latest = session.exec(select(StrategyVersion.number).where(StrategyVersion.strategy_id == strategy.id)
+                          .order_by(col(StrategyVersion.number).desc())).first()
+    if latest is not None:
+        return latest
+    if strategy.status != "submitted":
+        versions.submit(session=session, strategy=strategy, actor=None, commit=False)
+    meeting = today - timedelta(days=int(approval["days_ago"]))
+    versions.record_decision(session=session, strategy=strategy, organisation=organisation, actor=None, today=today,
+                             values={"meeting_date": meeting, "minute": approval["minute"], "decision": "approved",
+                                     "notes": ""}, commit=False)
+    return 1
+
+
+def load_demo_system(*, session: Session, path: Path = SYSTEM_FILE, hash_method: str = PASSWORD_HASH_METHOD,
+                     today: date | None = None) -> Organisation | None:
+    """Load the demo system and its members' shares; None (and nothing changed) if it is already there."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    slug = data["system"]["slug"]
+    if session.exec(select(Organisation).where(Organisation.slug == slug)).first() is not None:
+        return None
+    today = today or date.today()
+    # One transaction, as the demo trust's: nothing half-loaded is left behind.
+    try:
+        system = accounts.create_organisation(session=session, slug=slug, name=data["system"]["name"], kind="system",
+                                              commit=False)
+        for user in data["users"]:
+            accounts.add_member(session=session, organisation=system, email=user["email"], role=user["role"],
+                                name=user.get("name", ""), password=user["password"], hash_method=hash_method,
+                                commit=False)
+        for name in data["members"]:
+            organisation, strategy = _member(session, path.parent / name, hash_method)
+            number = _approved(session, organisation, strategy, data["approval"], today)
+            link = systems.invite(session=session, system=system, member=organisation, actor=None, commit=False)
+            systems.accept(session=session, link=link, actor=None, commit=False)
+            systems.share(session=session, system=system, organisation=organisation, strategy=strategy,
+                          version_number=number, scenario=data["approval"].get("scenario"), actor=None, commit=False)
+        record(session, action="load", entity="demo", entity_id=system.id, organisation_id=system.id, user_id=None,
+               changes={"file": path.name})
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return system
