@@ -352,7 +352,8 @@ def reach_sentence(found: Reach, group: str, end_year: int) -> str:
         return f"The {name}: no members are recorded; {due}."
     now = f"{found.count:,} of {found.members:,} ({_pct(found.count / found.members)}) are {group}"
     if found.workforce is None or found.needed is None:
-        return f"The {name}: {now}; the workforce's share is not known (or is withheld), so there is nothing to compare; {due}."
+        return (f"The {name}: {now}; the workforce's share is not known (or is withheld), so there is nothing to "
+                f"compare; {due}.")
     target = members_to_reach(found.members, found.workforce)
     start = f"The {name}: {now}, against {_pct(found.workforce)} of the workforce; {due}."
     if found.needed == 0:

@@ -158,6 +158,8 @@ def _reach(session: Session, strategy: Strategy, organisation: Organisation, aud
         group = next((g.name for g in rep.characteristic.groups if g.key == focus), focus)
         board = level_rows[0]
         count, members = rep.table.cells.get((board, focus)), rep.table.row_totals.get(board)
+        if not members and indicators.membership is None:
+            continue  # no figures of this characteristic for the board: nothing to say
         parts: list[tuple[str, int | None, int | None, bool]] = [("board", count, members, count is None)]
         if indicators.membership is not None:
             m = indicators.membership
@@ -174,7 +176,9 @@ def _reach(session: Session, strategy: Strategy, organisation: Organisation, aud
                         "sentence": rules.reach_sentence(found, group, forecast.end_year)})
         if indicators.membership is None:
             out.append({"characteristic": characteristic, "measure": measure, "group": focus, "group_name": group,
-                        "membership": None, "sentence": board_types.NOT_RECORDED + "."})
+                        "membership": None, "count": None, "members": None, "workforce_share": None, "needed": None,
+                        "due": None, "earliest_year": None, "withheld": False,
+                        "sentence": board_types.NOT_RECORDED + "."})
     return out
 
 

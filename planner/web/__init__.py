@@ -98,6 +98,7 @@ def register_web(app: Flask) -> None:
         approve,
         auth,
         baseline,
+        board_terms,
         charts,
         competencies,
         consult,
@@ -113,8 +114,8 @@ def register_web(app: Flask) -> None:
         surveys,
     )
 
-    for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, competencies, surveys,
-                   objectives, consult, charts, exports, approve, jobs, admin, account, api):
+    for module in (auth, main, strategies, structure, baseline, forecast, scenarios, diversity, board_terms,
+                   competencies, surveys, objectives, consult, charts, exports, approve, jobs, admin, account, api):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.public)
     app.register_blueprint(consult.public)
