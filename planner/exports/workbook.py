@@ -42,6 +42,13 @@ def _people(name: str) -> Writer:
     return write
 
 
+def _board_terms(book: Book, content: Mapping[str, Any]) -> Any:
+    """The Board terms sheets (planner.exports.board_terms_sheet), loaded when called."""
+    from planner.exports.board_terms_sheet import write_board_terms
+
+    return write_board_terms(book, content)
+
+
 # Sheet group -> its writer, in the pack's order. Cover and Contents open every pack.
 SHEETS: dict[str, Writer] = {
     "summary": pack_sheets.write_summary,
@@ -52,6 +59,7 @@ SHEETS: dict[str, Writer] = {
     "sensitivity": forecast_sheets.write_sensitivity,
     "uncertainty": forecast_sheets.write_uncertainty,
     "diversity": _people("write_diversity"),
+    "board_terms": _board_terms,
     "competencies": _people("write_competencies"),
     "self_assessment": _people("write_self_assessment"),
     "objectives": _people("write_objectives"),

@@ -17,7 +17,16 @@ from sqlmodel import Session, col, select
 from planner.dates import long_date
 from planner.diversity.disclosure import PUBLISHED, Audience, check_audience
 from planner.models import Organisation, Scenario, StaffImport, Strategy
-from planner.services import competencies, consultation, derived, diversity, forecasting, objectives, surveys
+from planner.services import (
+    board_terms,
+    competencies,
+    consultation,
+    derived,
+    diversity,
+    forecasting,
+    objectives,
+    surveys,
+)
 from planner.services.baseline import summarise
 from planner.services.board_cover import cover_content
 from planner.services.completeness import completeness
@@ -222,6 +231,7 @@ def _pack_content(session: Session, strategy: Strategy, organisation: Organisati
             **structure,
             "forecast": _forecast(session, strategy, chosen, level_ids),  # type: ignore[arg-type]
             "diversity": _diversity(session, strategy, organisation, chosen, rule.audience),
+            "board_terms": board_terms.board_terms_report(session, strategy, organisation, audience=rule.audience),
             "competencies": _competencies(session, strategy),
             "self_assessment": _self_assessment(session, strategy),
             "objectives": _objectives(session, strategy, organisation, today),

@@ -14,7 +14,7 @@ from planner.diversity import board as board_types
 from planner.diversity import board_terms as rules
 from planner.diversity.disclosure import Audience
 from planner.models import BoardSeat, Organisation, Strategy, User
-from planner.services import ServiceError, derived
+from planner.services import ServiceError, derived, finish
 from planner.services import diversity as diversity_service
 from planner.services.audit import record
 from planner.services.editing import check_version, commit_checked
@@ -81,8 +81,9 @@ def delete_seat(*, session: Session, row: BoardSeat, actor: User | None) -> None
 
 
 def replace_seats(*, session: Session, strategy: Strategy, seats: Sequence[rules.Seat], actor: User | None,
-                  source: str) -> int:
-    """Replace every seat of the board with those imported, in one transaction (all or nothing)."""
+                  source: str, commit: bool = True) -> int:
+    """Replace every seat of the board with those imported, in one transaction (all or nothing; with
+    `commit=False`, flushed into the caller's)."""
     checked = [_checked(seat) for seat in seats]
     for _position, key, message in rules.board_problems(checked):
         raise ServiceError(message, field=key)
@@ -95,7 +96,7 @@ def replace_seats(*, session: Session, strategy: Strategy, seats: Sequence[rules
     record(session, action="import", entity="board_seats", entity_id=strategy.id,
            organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
            changes={"source": source, "seats": len(checked)})
-    session.commit()
+    finish(session, commit)
     return len(checked)
 
 
