@@ -133,7 +133,8 @@ def seat_problems(seat: Seat) -> list[tuple[str, str]]:
     name, types = ROLES[seat.role]
     if seat.board_type not in types:
         allowed = " or ".join(_TYPE_WORDS[t] for t in types)
-        out.append(("board_type", f"A {name.lower()} is {allowed}"))
+        out.append(("board_type", f"Choose whether the {name.lower()} is {allowed}" if len(types) > 1
+                    else f"The {name.lower()} is {allowed}: choose that board member type"))
         return out
     if seat.executive:
         if seat.term_start and seat.term_end and seat.term_end <= seat.term_start:

@@ -30,8 +30,8 @@ from planner.imports.values import cell_text, parse_date, shown
 
 __all__ = ["COLUMNS", "KINDS", "BoardTermsResult", "read_board_terms"]
 
-KINDS = ("missing value", "unknown role", "unknown board member type", "bad date", "bad number", "bad term",
-         "duplicate seat")
+KINDS = ("missing value", "bad label", "unknown role", "unknown board member type", "bad date", "bad number",
+         "bad term", "duplicate seat")
 # Our column -> the headings recognised for it (as normalise() spells them), its own name first.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "Seat": ("seat", "seatlabel", "label"),
@@ -198,8 +198,8 @@ def _seat(number: int, raw: dict[str, object], text: dict[str, str],
     if seat.executive:
         seat = replace(seat, term_number=1, max_terms=1, term_years=None)
     for ours_field, message in seat_problems(seat):
-        kind = "bad term" if ours_field not in ("label", "role", "board_type") else (
-            "unknown board member type" if ours_field == "board_type" else "missing value")
+        kind = {"label": "bad label", "role": "unknown role", "board_type": "unknown board member type"}.get(
+            ours_field, "bad term")
         if ours_field in ("term_start", "term_end") and not text.get(FIELD_COLUMNS[ours_field]):
             kind = "missing value"
         fail(FIELD_COLUMNS[ours_field], kind, message + ".")

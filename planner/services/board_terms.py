@@ -170,17 +170,29 @@ def _reach(session: Session, strategy: Strategy, organisation: Organisation, aud
             if not withheld and not total:
                 continue  # nobody recorded: nothing to say
             found = rules.reach(membership, n, total, rep.workforce.get(focus), forecast, withheld=withheld)
+            types = board_types.MEMBERSHIPS.get(membership, tuple(board_types.BOARD_TYPES))
+            seats = sum(forecast.seats.get(t, 0) for t in types)
             out.append({"characteristic": characteristic, "measure": measure, "group": focus, "group_name": group,
                         "membership": membership, "count": found.count, "members": found.members,
                         "workforce_share": found.workforce, "needed": found.needed, "due": list(found.due),
                         "earliest_year": found.earliest, "withheld": found.withheld,
-                        "sentence": rules.reach_sentence(found, group, forecast.end_year)})
+                        "seats": seats, "sentence": rules.reach_sentence(found, group, forecast.end_year)
+                        + _seats_differ(membership, seats, total)})
         if indicators.membership is None:
             out.append({"characteristic": characteristic, "measure": measure, "group": focus, "group_name": group,
                         "membership": None, "count": None, "members": None, "workforce_share": None, "needed": None,
                         "due": None, "earliest_year": None, "withheld": False,
                         "sentence": board_types.NOT_RECORDED + "."})
     return out
+
+
+def _seats_differ(membership: str, seats: int, members: int | None) -> str:
+    """A note where the seats recorded here and the members the staff extract counted differ."""
+    if members is None or seats == members:
+        return ""
+    kind = "" if membership == "board" else f"{rules.MEMBERSHIP_ADJECTIVES[membership]} "
+    return (f" The board has {seats} {kind}seat{'s' if seats != 1 else ''} recorded here, but the staff extract "
+            f"counts {members} {kind}member{'s' if members != 1 else ''}: check both.")
 
 
 def seat_values(row: BoardSeat) -> Mapping[str, str]:

@@ -202,3 +202,22 @@ def test_another_organisation_cannot_reach_the_seats(client, db: Session, strate
     assert seat is not None
     assert client.get(f"/strategies/{strategy.id}/diversity/board").status_code == 404
     assert client.get(f"/strategies/{strategy.id}/diversity/board/{seat.id}/edit").status_code == 404
+
+
+def test_seats_and_members_that_differ_are_pointed_out(client, db: Session, org, strategy, board) -> None:
+    report = client.get(f"/api/v1/strategies/{strategy.id}/board-terms", headers=bearer(db, org, "viewer")).get_json()
+    voting = next(r for r in report["reach"] if r["membership"] == "voting")
+    # The small board has 6 voting seats; the staff extract counted 11 voting members.
+    assert voting["seats"] == 6
+    assert voting["sentence"].endswith("The board has 6 voting seats recorded here, but the staff extract counts 11 "
+                                       "voting members: check both.")
+
+
+def test_a_long_label_in_a_file_is_a_problem_of_its_own(client, db: Session, strategy, signed_in) -> None:
+    signed_in("planner")
+    data = b"Seat,Role\n" + b"X" * 61 + b",Chief executive\n"
+    response = client.post(f"/strategies/{strategy.id}/diversity/board/import",
+                           data={"seats": (__import__("io").BytesIO(data), "board.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Bad label: 1" in _text(response) and "60 characters or fewer" in _text(response)

@@ -174,6 +174,7 @@ def _ids(session: Session, organisation: Organisation, strategy: Strategy) -> di
         "competency_id": some(models.Competency, **by_organisation),
         "intervention_id": some(models.Intervention, **by_strategy),
         "target_id": some(models.DiversityTarget, **by_strategy),
+        "seat_id": some(models.BoardSeat, **by_strategy),
         "version_id": some(models.StrategyVersion, **by_organisation),
         "import_id": some(models.StaffImport, **by_strategy),
         "job_id": some(models.Job, **by_organisation),
