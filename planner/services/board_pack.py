@@ -231,7 +231,7 @@ def _pack_content(session: Session, strategy: Strategy, organisation: Organisati
             **structure,
             "forecast": _forecast(session, strategy, chosen, level_ids),  # type: ignore[arg-type]
             "diversity": _diversity(session, strategy, organisation, chosen, rule.audience),
-            "board_terms": board_terms.board_terms_report(session, strategy, organisation, audience=rule.audience),
+            "board_terms": board_terms.board_terms_content(session, strategy, organisation, audience=rule.audience),
             "competencies": _competencies(session, strategy),
             "self_assessment": _self_assessment(session, strategy),
             "objectives": _objectives(session, strategy, organisation, today),

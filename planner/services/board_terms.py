@@ -115,6 +115,12 @@ def board_terms_report(session: Session, strategy: Strategy, organisation: Organ
                             compute=lambda: _report(session, strategy, organisation, audience))
 
 
+def board_terms_content(session: Session, strategy: Strategy, organisation: Organisation, *,
+                        audience: Audience) -> dict[str, Any]:
+    """The same, worked out now: for the pack's content, which is itself kept once per revision."""
+    return _report(session, strategy, organisation, audience)
+
+
 def _report(session: Session, strategy: Strategy, organisation: Organisation, audience: Audience) -> dict[str, Any]:
     rows = seats_of(session, strategy)
     seats = [as_seat(row) for row in rows]
@@ -151,20 +157,20 @@ def _reach(session: Session, strategy: Strategy, organisation: Organisation, aud
     out: list[dict[str, Any]] = []
     for characteristic, measure in MEASURES.items():
         rep = diversity_service.representation(session, strategy, organisation, characteristic, audience=audience)
-        indicators = diversity_service.indicators(rep, session, strategy)
         level_rows = [key for key, _ in rep.rows if key != diversity_service.ALL_STAFF]
-        if indicators is None or not level_rows:
+        if not level_rows:
             continue
-        focus = indicators.focus_group
+        focus = diversity_service.COMPARISONS[characteristic][1]
         group = next((g.name for g in rep.characteristic.groups if g.key == focus), focus)
         board = level_rows[0]
+        # The board by voting and executive membership, as the Diversity step's indicators give it.
+        membership = diversity_service.board_membership(session, strategy, rep, board, focus, rep.workforce.get(focus))
         count, members = rep.table.cells.get((board, focus)), rep.table.row_totals.get(board)
-        if not members and indicators.membership is None:
+        if not members and membership is None:
             continue  # no figures of this characteristic for the board: nothing to say
         parts: list[tuple[str, int | None, int | None, bool]] = [("board", count, members, count is None)]
-        if indicators.membership is not None:
-            m = indicators.membership
-            parts += [(key, m.counts.get(key), m.totals.get(key), m.withheld.get(key, True))
+        if membership is not None:
+            parts += [(key, membership.counts.get(key), membership.totals.get(key), membership.withheld.get(key, True))
                       for key in board_types.MEMBERSHIPS]
         for membership, n, total, withheld in parts:
             if not withheld and not total:
@@ -178,7 +184,7 @@ def _reach(session: Session, strategy: Strategy, organisation: Organisation, aud
                         "earliest_year": found.earliest, "withheld": found.withheld,
                         "seats": seats, "sentence": rules.reach_sentence(found, group, forecast.end_year)
                         + _seats_differ(membership, seats, total)})
-        if indicators.membership is None:
+        if membership is None:
             out.append({"characteristic": characteristic, "measure": measure, "group": focus, "group_name": group,
                         "membership": None, "count": None, "members": None, "workforce_share": None, "needed": None,
                         "due": None, "earliest_year": None, "withheld": False,
