@@ -598,6 +598,42 @@ def import_objectives_command(objectives_file: str, strategy_id: int, sheet: str
     click.echo(f"{added} objectives added and {updated} updated in strategy {strategy_id}.")
 
 
+@main.command("import-board-terms")
+@click.argument("seats_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--strategy", "strategy_id", type=int, required=True)
+@click.option("--sheet", help="The worksheet of an .xlsx file (default: the first).")
+def import_board_terms_command(seats_file: str, strategy_id: int, sheet: str | None) -> None:
+    """Replace the board's seats and terms of office with a CSV/XLSX file (Seat, Role, Board member type,
+    Term start, Term end, Term, Most terms, Full term (years); one row per seat, at most 40).
+
+    All or nothing: any problem stops it (exit 2) with row-level messages, and nothing is stored."""
+    from planner.imports import ImportRefused
+    from planner.imports.board_terms import read_board_terms
+    from planner.models import Strategy
+    from planner.services import ServiceError
+    from planner.services import board_terms as service
+
+    data = _read_file(seats_file)
+    with db_session() as session:
+        strategy = session.get(Strategy, strategy_id)
+        if strategy is None:
+            fail(f"there is no strategy with id {strategy_id}", code=2)
+        try:
+            result = read_board_terms(data, os.path.basename(seats_file), sheet=sheet)
+        except ImportRefused as exc:
+            fail(f"{seats_file}: {exc.message} Nothing was stored.", code=2)
+        _report(seats_file, result)
+        if not result.importable:
+            sys.exit(2)
+        try:
+            n = service.replace_seats(session=session, strategy=strategy, seats=result.seats, actor=None,  # type: ignore[arg-type]
+                                      source=f"file {os.path.basename(seats_file)}")
+        except ServiceError as exc:
+            session.rollback()
+            fail(f"{seats_file}: {exc.message} Nothing was stored.", code=2)
+    click.echo(f"Imported {n} seats into strategy {strategy_id}; they replace the board's seats as they were.")
+
+
 def _board_content(strategy_id: int, scenario_name: str | None, prepared_by: str,
                    audience: str | None) -> dict[str, Any]:
     """The pack's content for a stored strategy and scenario (by name), for the pack and the paper;

@@ -858,3 +858,24 @@ class SystemShare(SQLModel, table=True):
     scenario: str = Field(max_length=100)  # the scenario's name as the version froze it
     shared_at: datetime = Field(default_factory=utcnow)
     shared_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+
+
+# --- the board's seats and terms of office --------------------------------------------------------
+
+
+class BoardSeat(Versioned, table=True):
+    """A seat on the board and its holder's term of office (planner.diversity.board_terms). A label, never
+    a name: the board's diversity is kept only as counts by board member type."""
+
+    __table_args__ = (UniqueConstraint("strategy_id", "label"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    label: str = Field(max_length=60)
+    role: str = Field(max_length=30)  # planner.diversity.board_terms.ROLES
+    board_type: str = Field(max_length=30)  # planner.diversity.board.BOARD_TYPES
+    term_start: date | None = None
+    term_end: date | None = None  # an executive's: when they are expected to leave (None: no end)
+    term_number: int = 1
+    max_terms: int = 2
+    term_years: int | None = None

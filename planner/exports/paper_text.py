@@ -550,9 +550,12 @@ def board_words(content: Mapping[str, Any]) -> list[Para]:
 def _diversity(content: Mapping[str, Any]) -> Section:
     title = "Diversity of our leaders"
     reads = pf.target_reads(content)
-    board = board_words(content)
+    from planner.exports.paper_board_terms import board_terms_blocks
+
+    board: list[Block] = list(board_words(content))
     if board:
         board.insert(0, Para("The board itself, as the Workforce Race and Disability Equality Standards measure it:"))
+    board += board_terms_blocks(content)
     if not reads:
         return Section(title, (*board, Para("No diversity targets are set yet, so this paper says nothing of what "
                                             "recruitment would need to change.")))

@@ -7,7 +7,7 @@ STEP_SHEETS: dict[str, tuple[str, ...]] = {
     "baseline": ("structure",),
     "forecast": ("forecast", "scenarios", "sensitivity", "uncertainty", "succession", "assumptions", "live"),
     "scenarios": ("scenarios", "assumptions", "live"),
-    "diversity": ("diversity",),
+    "diversity": ("diversity", "board_terms"),
     "competencies": ("competencies",),
     "surveys": ("self_assessment",),
     "objectives": ("objectives", "unowned"),

@@ -43,6 +43,13 @@ def _people(name: str) -> Writer:
     return write
 
 
+def _board_terms(book: Book, content: Mapping[str, Any]) -> Any:
+    """The Board terms sheets (planner.exports.board_terms_sheet), loaded when called."""
+    from planner.exports.board_terms_sheet import write_board_terms
+
+    return write_board_terms(book, content)
+
+
 # Sheet group -> its writer, in the pack's order. Cover and Contents open every pack.
 SHEETS: dict[str, Writer] = {
     "summary": pack_sheets.write_summary,
@@ -54,6 +61,7 @@ SHEETS: dict[str, Writer] = {
     "uncertainty": forecast_sheets.write_uncertainty,
     "succession": write_succession,
     "diversity": _people("write_diversity"),
+    "board_terms": _board_terms,
     "competencies": _people("write_competencies"),
     "self_assessment": _people("write_self_assessment"),
     "objectives": _people("write_objectives"),

@@ -19,6 +19,7 @@ from planner.dates import long_date
 from planner.diversity.disclosure import PUBLISHED, Audience, check_audience
 from planner.models import Organisation, Scenario, StaffImport, Strategy
 from planner.services import (
+    board_terms,
     competencies,
     consultation,
     derived,
@@ -256,6 +257,7 @@ def _pack_content(session: Session, strategy: Strategy, organisation: Organisati
             "diversity": _diversity(session, strategy, organisation, chosen, rule.audience),
             "succession": succession.succession_report(session, strategy, organisation, chosen,
                                                        audience=rule.audience),
+            "board_terms": board_terms.board_terms_content(session, strategy, organisation, audience=rule.audience),
             "competencies": _competencies(session, strategy),
             "self_assessment": _self_assessment(session, strategy),
             "objectives": _objectives(session, strategy, organisation, today),

@@ -44,6 +44,7 @@ def load_demo(
         _load_discover(session, strategy, path.parent / "discover.json")
         _load_objectives(session, strategy, path.parent / "objectives.json")
         _load_consultation(session, strategy, path.parent / "consultation.json")
+        _load_board_terms(session, strategy, path.parent / "board_terms.csv")
         # The services it reuses record their own events; this one accounts for the sample records it
         # writes directly (benchmarks, targets, the plan, objectives and check-ins, comments' answers).
         record(session, action="load", entity="demo", entity_id=organisation.id, organisation_id=organisation.id,
@@ -90,6 +91,17 @@ def load_trust(session: Session, data: dict[str, Any], hash_method: str) -> tupl
     for scenario in data.get("scenarios", []):
         scenarios.scenario_from_data(session=session, strategy=strategy, data=scenario, actor=None, commit=False)
     return organisation, strategy
+
+
+def _load_board_terms(session: Session, strategy: Strategy, path: Path) -> None:
+    """The demo board's seats and terms of office, read as any import is (data/demo/board_terms.csv)."""
+    from planner.imports.board_terms import read_board_terms
+    from planner.services.board_terms import replace_seats
+
+    result = read_board_terms(path.read_bytes(), path.name)
+    if not result.importable:
+        raise ValueError(f"{path.name}: {result.problems[0].message}")
+    replace_seats(session=session, strategy=strategy, seats=result.seats, actor=None, source=path.name, commit=False)
 
 
 def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:

@@ -267,9 +267,12 @@ def indicators(rep: Representation, session: Session, strategy: Strategy) -> Ind
     level_rows = [r for r, _ in rep.rows if r != ALL_STAFF]
     gaps = wres.indicator_1({r: rep.shares.get((r, focus)) for r in level_rows}, workforce)
     board = level_rows[0] if level_rows else None
-    figures = {row.group_key: (row.shortlisted, row.appointed) for row in session.exec(
-        select(ShortlistingFigure).where(ShortlistingFigure.strategy_id == strategy.id,
-                                         ShortlistingFigure.characteristic == rep.characteristic.key))}
+    # Every characteristic's figures, read once per request however many characteristics are shown.
+    rows = derived.records(session, strategy, "shortlisting figures", lambda: [tuple(row) for row in session.exec(
+        select(ShortlistingFigure.characteristic, ShortlistingFigure.group_key, ShortlistingFigure.shortlisted,
+               ShortlistingFigure.appointed).where(ShortlistingFigure.strategy_id == strategy.id))])
+    figures = {group: (shortlisted, appointed) for char_key, group, shortlisted, appointed in rows
+               if char_key == rep.characteristic.key}
     likelihood = None
     if reference in figures and focus in figures:
         likelihood = wres.relative_likelihood(figures[reference][0], figures[reference][1],

@@ -98,6 +98,7 @@ def register_web(app: Flask) -> None:
         approve,
         auth,
         baseline,
+        board_terms,
         charts,
         competencies,
         consult,
@@ -120,8 +121,8 @@ def register_web(app: Flask) -> None:
     del systems_api  # imported for its routes, which it nests in the API's blueprint
 
     for module in (auth, main, strategies, structure, baseline, establishment, forecast, scenarios, diversity,
-                   competencies, surveys, objectives, consult, charts, exports, approve, jobs, admin, account, api,
-                   evidence, succession, systems):
+                   board_terms, competencies, surveys, objectives, consult, charts, exports, approve, jobs, admin,
+                   account, api, evidence, succession, systems):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.public)
     app.register_blueprint(consult.public)

@@ -128,6 +128,19 @@ def succession(strategy_id: int) -> Response:
                                      audience=PUBLISHED if _suppressed() else INTERNAL))
 
 
+@bp.route("/strategies/<int:strategy_id>/board-terms")
+@api_require("strategy.view")
+def board_terms(strategy_id: int) -> Response:
+    """The board's seats and terms, the appointments due each year and what they could do for WRES
+    indicator 9 and WDES metric 10 (published figures unless ?suppress=false by someone who may)."""
+    from planner.diversity.disclosure import INTERNAL, PUBLISHED
+    from planner.services.board_terms import board_terms_report
+
+    found = strategy_or_404(strategy_id)
+    return jsonify(board_terms_report(get_session(), found, current_org(),  # type: ignore[arg-type]
+                                      audience=PUBLISHED if _suppressed() else INTERNAL))
+
+
 @bp.route("/forecast", methods=["POST"])
 @api_require("strategy.view")
 def forecast() -> tuple[Response, int] | Response:

@@ -21,8 +21,8 @@ from tests import factories
 
 EVERY_SHEET = ["Cover", "Contents", "Summary", "Scope", "Structure and baseline", "Forecast", "Forecast by area",
                "Forecast charts", "Scenarios", "Sensitivity", "Uncertainty", "Succession", "Diversity",
-               "Diversity indicators",
-               "Diversity targets", "Competencies", "Competency heatmap", "Competency gaps", "Competency plan",
+               "Diversity indicators", "Diversity targets", "Board terms", "Board appointments due", "Board seats",
+               "Competencies", "Competency heatmap", "Competency gaps", "Competency plan",
                "Unplanned competency gaps", "Self-assessment", "Self-assessment statements", "Objectives",
                "Objectives SMART check", "Objectives by RAG", "Unowned gaps", "Consultation", "Consultations held",
                "Engagement log", "Assumptions and method", "Live forecast"]
@@ -287,3 +287,16 @@ def test_the_pack_content_is_plain_json(content: dict[str, Any]) -> None:
     import json
 
     assert json.loads(json.dumps(content, allow_nan=False)) == content
+
+
+def test_the_board_terms_sheets_show_the_demo_boards_forecast(pack: Workbook, content: dict[str, Any]) -> None:
+    terms = content["board_terms"]
+    assert len(terms["seats"]) == 15 and terms["start_year"] == 2026
+    texts = [str(c.value) for row in pack["Board terms"].iter_rows() for c in row if c.value is not None]
+    assert "WRES indicator 9 (voting membership)" in texts
+    assert any(t.startswith("The voting membership: 2 of 13 (15.4%) are ") for t in texts)
+    texts = [str(c.value) for row in pack["Board appointments due"].iter_rows() for c in row if c.value is not None]
+    years = [t for t in texts if t.isdigit() and 2026 <= int(t) <= 2031]
+    assert years == [str(y) for y in range(2026, 2032)]
+    seats = [str(c.value) for row in pack["Board seats"].iter_rows() for c in row if c.value is not None]
+    assert "Non-executive director 6" in seats and "31 January 2026" in seats

@@ -96,10 +96,16 @@ MATRIX: dict[str, str | set[str]] = {
     "diversity.create_target": DRAFTERS,
     "diversity.update_target": DRAFTERS,
     "diversity.delete_target": DRAFTERS,
+    "board_terms.index": EVERYONE,
+    "board_terms.create": DRAFTERS,
+    "board_terms.update": DRAFTERS,
+    "board_terms.delete": DRAFTERS,
+    "board_terms.upload": DRAFTERS,
     "admin.settings": {"admin"},
     "admin.audit_trail": {"admin"},
     "admin.audit_csv": {"admin"},
     "api.diversity": EVERYONE,
+    "api.board_terms": EVERYONE,
     "competencies.index": EVERYONE,
     "competencies.required": DRAFTERS,
     "competencies.assessments": DRAFTERS,
@@ -244,8 +250,11 @@ def _world(db: Session, organisation, user) -> dict[str, int | str]:  # type: ig
                                        body="A probe comment", today=date.today())
     event = consultation.add_event(session=db, strategy=strategy, held_on=date.today(), audience="patients",
                                    format="patient_panel", participants=8, summary="", actor=None)
-    from planner.models import Job, JobFile
+    from planner.models import BoardSeat, Job, JobFile
 
+    seat = BoardSeat(organisation_id=organisation.id, strategy_id=strategy.id, label="Chair", role="chair",
+                     board_type="non_executive", term_start=date(2024, 1, 1), term_end=date(2027, 12, 31))
+    db.add(seat)
     job = Job(organisation_id=organisation.id, strategy_id=strategy.id, kind="board_paper_pdf", status="done",
               unit="steps done", result_ref="file", created_by=user.id)
     db.add(job)
@@ -275,6 +284,7 @@ def _world(db: Session, organisation, user) -> dict[str, int | str]:  # type: ig
         "token": survey.token,
         "target_id": target.id,
         "entry_id": entry.id,
+        "seat_id": seat.id,
         "import_id": pending.id,
         "scenario_id": scenario.id,
         "strategy_id": strategy.id, "area_id": area.id, "level_id": level.id,

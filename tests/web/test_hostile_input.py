@@ -175,6 +175,7 @@ def _ids(session: Session, organisation: Organisation, strategy: Strategy) -> di
         "intervention_id": some(models.Intervention, **by_strategy),
         "entry_id": some(models.SuccessionEntry, **by_strategy),
         "target_id": some(models.DiversityTarget, **by_strategy),
+        "seat_id": some(models.BoardSeat, **by_strategy),
         "version_id": some(models.StrategyVersion, **by_organisation),
         "import_id": some(models.StaffImport, **by_strategy),
         "job_id": some(models.Job, **by_organisation),

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from planner import create_app
 from planner.db import engine_for
 from planner.models import (
+    BoardSeat,
     CheckIn,
     Competency,
     DerivedResult,
@@ -143,6 +144,12 @@ def _evidence_applied(s: Session, strategy: Strategy) -> None:
     evidence.apply_rates(session=s, strategy=strategy, scenario=scenarios_of(s, strategy)[0], actor=None, commit=False)
 
 
+def _board_term(s: Session, strategy: Strategy) -> None:
+    seat = _first(s, BoardSeat, strategy_id=strategy.id, label="Chair")
+    # The chair's term 2 of 2 becomes term 1 (reappointment possible in 2027), and back again.
+    seat.term_number = 3 - seat.term_number  # type: ignore[attr-defined]
+
+
 # (what is written, where it belongs, a page that shows it)
 WRITES: list[tuple[str, Callable[[Session, Strategy], None], str]] = [
     ("the strategy's vision", _vision, "/strategies/{id}"),
@@ -153,6 +160,8 @@ WRITES: list[tuple[str, Callable[[Session, Strategy], None], str]] = [
     ("a funded establishment (vacancies)", _establishment, "/strategies/{id}/baseline/establishment"),
     ("a check-in on an objective", _check_in, "/strategies/{id}/objectives"),
     ("a diversity target", _target, "/api/v1/strategies/{id}/diversity"),
+    ("a board seat's term", _board_term, "/strategies/{id}/diversity/board"),
+    ("a board seat's term, in the API", _board_term, "/api/v1/strategies/{id}/board-terms"),
     ("a competency's name (the organisation's)", _competency_name, "/strategies/{id}/competencies/gaps"),
     ("survey answers (the organisation's)", _survey_answer, "/strategies/{id}/surveys/1"),
     ("a person's name (everyone's)", _owner_name, "/strategies/{id}/objectives?view=table"),

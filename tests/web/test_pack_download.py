@@ -57,7 +57,7 @@ def test_a_viewer_downloads_the_whole_pack_from_the_strategy_page(client, signed
     ("scope", "scope", ["Scope"]),
     ("structure", "structure", ["Structure and baseline"]),
     ("baseline", "baseline", ["Structure and baseline"]),
-    ("diversity", "diversity", ["Diversity", "Diversity indicators", "Diversity targets"]),
+    ("diversity", "diversity", ["Diversity", "Diversity indicators", "Diversity targets", "Board terms"]),
     ("forecast", "forecast", ["Forecast", "Forecast by area", "Forecast charts", "Scenarios", "Sensitivity",
                               "Uncertainty", "Succession", "Assumptions and method", "Live forecast"]),
     ("competencies", "competencies/gaps", ["Competencies", "Competency heatmap", "Competency gaps", "Competency plan",

@@ -1,0 +1,161 @@
+"""The Diversity step's Board terms page: the board's seats and terms of office, typed in or imported, and
+the board's forecast over the strategy's years with what the appointments due could do for WRES indicator 9
+and WDES metric 10."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from planner.db import get_session
+from planner.diversity import board as board_types
+from planner.diversity import board_terms as rules
+from planner.models import BoardSeat, Strategy
+from planner.services import ServiceError
+from planner.services import board_terms as service
+from planner.web.audience import page_audience
+from planner.web.fields import day, whole_number
+from planner.web.forms import ConfirmForm, EditForm
+from planner.web.tenancy import can, child_or_404, current_org, require, strategy_or_404
+from planner.web.util import note_stale
+
+bp = Blueprint("board_terms", __name__, url_prefix="/strategies/<int:strategy_id>/diversity/board")
+
+LABELS = {"label": "Seat", "role": "Role", "board_type": "Board member type", "term_start": "Term started",
+          "term_end": "Term ends", "term_number": "Term being served", "max_terms": "Most terms",
+          "term_years": "Full term (years)"}
+
+
+@bp.route("")
+@require("strategy.view")
+def index(strategy_id: int) -> str:
+    """The seats, whose term ends when, the appointments due each year and what they could do."""
+    strategy = strategy_or_404(strategy_id)
+    audience = page_audience()
+    report = service.board_terms_report(get_session(), strategy, current_org(), audience=audience)  # type: ignore[arg-type]
+    return render_template("board_terms/index.html", strategy=strategy, report=report, roles=rules.ROLES,
+                           types=board_types.BOARD_TYPES, memberships=rules.MEMBERSHIP_WORDS,
+                           unsuppressed=audience == "internal", form=ConfirmForm(),
+                           threshold=current_org().suppression_threshold)  # type: ignore[union-attr]
+
+
+def _whole(raw: str, field: str, label: str, errors: list[tuple[str, str]], *, blank: int | None) -> int | None:
+    text = raw.strip()
+    if not text:
+        return blank
+    value = whole_number(text)
+    if value is None:
+        errors.append((field, f"Enter {label} as a whole number, like 2"))
+    return value
+
+
+def _typed_seat(errors: list[tuple[str, str]]) -> rules.Seat:
+    """The seat the form holds; problems of reading it are added to `errors`."""
+    form = request.form
+    role = form.get("role", "")
+    board_type = form.get("board_type", "") or (rules.ROLES[role][1][0] if role in rules.ROLES
+                                                and len(rules.ROLES[role][1]) == 1 else "")
+    start = day(form.get("term_start", ""), "the date the term started", errors, "term_start", example="2025-04-01")
+    end = day(form.get("term_end", ""), "the date the term ends", errors, "term_end", example="2029-03-31")
+    number = _whole(form.get("term_number", ""), "term_number", "the term being served", errors, blank=1)
+    most = _whole(form.get("max_terms", ""), "max_terms", "the most terms", errors, blank=rules.DEFAULT_MAX_TERMS)
+    years = _whole(form.get("term_years", ""), "term_years", "the full term", errors, blank=None)
+    return rules.Seat(label=form.get("label", ""), role=role, board_type=board_type, term_start=start, term_end=end,
+                      term_number=number or 0, max_terms=most or 0, term_years=years)
+
+
+def _seat_form(strategy: Strategy, row: BoardSeat | None) -> str | Response | tuple[str, int]:
+    errors: list[tuple[str, str]] = []
+    form = EditForm(obj=row) if row is not None else ConfirmForm()
+    if form.validate_on_submit():
+        seat = _typed_seat(errors)
+        if not errors:
+            seat_errors = rules.seat_problems(seat)
+            errors.extend(seat_errors)
+        if not errors:
+            db = get_session()
+            try:
+                service.save_seat(session=db, strategy=strategy, seat=seat, actor=current_user,  # type: ignore[arg-type]
+                                  row=row, version=form.version.data if isinstance(form, EditForm) else None)
+            except ServiceError as exc:
+                db.rollback()
+                errors.append((exc.field or "label", exc.message))
+                note_stale(form, exc, service.seat_values, request.form, LABELS,
+                           {"role": {k: v[0] for k, v in rules.ROLES.items()}, "board_type": board_types.BOARD_TYPES})
+            else:
+                flash(f"Seat '{' '.join(seat.label.split())}' saved.", "success")
+                return redirect(url_for("board_terms.index", strategy_id=strategy.id))
+    values = dict(request.form) if errors or form.errors else (dict(service.seat_values(row)) if row else {
+        "max_terms": str(rules.DEFAULT_MAX_TERMS), "term_number": "1"})
+    return render_template("board_terms/seat_form.html", strategy=strategy, row=row, form=form, errors=errors,
+                           values=values, roles=rules.ROLES, types=board_types.BOARD_TYPES, labels=LABELS,
+                           max_term_years=rules.MAX_TERM_YEARS, max_terms=rules.MAX_TERMS), (
+        400 if errors or form.errors else 200)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("diversity.edit")
+def create(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Add a seat."""
+    return _seat_form(strategy_or_404(strategy_id), None)
+
+
+@bp.route("/<int:seat_id>/edit", methods=["GET", "POST"])
+@require("diversity.edit")
+def update(strategy_id: int, seat_id: int) -> str | Response | tuple[str, int]:
+    """Change a seat."""
+    strategy = strategy_or_404(strategy_id)
+    return _seat_form(strategy, child_or_404(BoardSeat, seat_id, strategy))
+
+
+@bp.route("/<int:seat_id>/delete", methods=["POST"])
+@require("diversity.edit")
+def delete(strategy_id: int, seat_id: int) -> Response:
+    """Delete a seat."""
+    strategy = strategy_or_404(strategy_id)
+    row = child_or_404(BoardSeat, seat_id, strategy)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    label = row.label
+    service.delete_seat(session=get_session(), row=row, actor=current_user)  # type: ignore[arg-type]
+    flash(f"Seat '{label}' deleted.", "success")
+    return redirect(url_for("board_terms.index", strategy_id=strategy.id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require("diversity.edit")
+def upload(strategy_id: int) -> str | Response | tuple[str, int]:
+    """Replace every seat with those of a CSV or XLSX file; all or nothing."""
+    from planner.imports import ImportRefused
+    from planner.imports.board_terms import read_board_terms
+
+    strategy = strategy_or_404(strategy_id)
+    form = ConfirmForm()
+    errors: list[tuple[str, str]] = []
+    result = None
+    if form.validate_on_submit():
+        chosen = request.files.get("seats")
+        if chosen is None or not chosen.filename:
+            errors.append(("seats", "Choose a file of the board's seats (CSV or Excel .xlsx) to upload"))
+        else:
+            try:
+                result = read_board_terms(chosen.read(), chosen.filename, sheet=request.form.get("sheet") or None)
+            except ImportRefused as exc:
+                errors.append(("seats", exc.message))
+            else:
+                if result.importable:
+                    db = get_session()
+                    try:
+                        n = service.replace_seats(session=db, strategy=strategy, seats=result.seats,
+                                                  actor=current_user, source=f"file {chosen.filename}")  # type: ignore[arg-type]
+                    except ServiceError as exc:
+                        db.rollback()
+                        errors.append(("seats", exc.message))
+                    else:
+                        flash(f"Imported {n} seats: they replace the board's seats as they were.", "success")
+                        return redirect(url_for("board_terms.index", strategy_id=strategy.id))
+    status = 400 if errors or (result is not None and not result.importable) else 200
+    return render_template("board_terms/import.html", strategy=strategy, form=form, errors=errors, result=result,
+                           roles=rules.ROLES, types=board_types.BOARD_TYPES, max_seats=rules.MAX_SEATS,
+                           can_edit=can("diversity.edit")), status
