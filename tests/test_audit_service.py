@@ -21,7 +21,11 @@ from planner import services
 from planner.competencies.frameworks import default_frameworks
 from planner.db import engine_for
 from planner.diversity.characteristics import CHARACTERISTICS
+from planner.evidence import LeaverGroup, Period
+from planner.imports import ImportResult, LeaversResult
+from planner.imports.establishment import EstablishmentResult
 from planner.imports.objectives import write_objectives_csv
+from planner.imports.succession import RegisterRow
 from planner.models import (
     ApiToken,
     Area,
@@ -38,6 +42,8 @@ from planner.models import (
     Consultation,
     DiversityTarget,
     EngagementEvent,
+    Establishment,
+    EvidenceExtract,
     GroupLabel,
     Intervention,
     InterventionTarget,
@@ -49,11 +55,14 @@ from planner.models import (
     RequiredStep,
     Scenario,
     ScenarioArea,
+    ScenarioAreaLevel,
     ScenarioLevel,
     ShortlistingFigure,
     StaffImport,
     Strategy,
     StrategyVersion,
+    SuccessionEntry,
+    SuccessionPoolCount,
     Survey,
     SurveyCode,
     SurveyGroup,
@@ -69,6 +78,8 @@ from planner.services import (
     competencies,
     consultation,
     diversity,
+    establishment,
+    evidence,
     jobs,
     objectives,
     passwords,
@@ -76,6 +87,7 @@ from planner.services import (
     staff_import,
     strategies,
     structure,
+    succession,
     survey_codes,
     surveys,
     versions,
@@ -252,8 +264,13 @@ def test_a_refusal_that_cannot_be_stored_is_logged_not_raised(database_url: str,
 #                 delete_event
 #   versions      submit, withdraw, record_decision (an approval, which freezes a version, and a deferral)
 #   board_cover   save_cover (add and change)
+#   evidence      import_start, store_leavers (counts kept, never in the event), apply_rates
+#   establishment save_establishment, import_file (the whole establishment replaced: one event for the file)
+#   succession    save_entry (add and change), replace_register, delete_entry
 #   --- tested elsewhere (TESTED_ELSEWHERE): demo.load_demo, audit.record, audit.record_refusal,
 #       board_pack.pack_content (a read, which may seed the default required steps in its caller's transaction)
+#       evidence.record_end (the staff extract at the end of the evidence period, kept under staff_import.apply's
+#       event: that write reads it back)
 #   --- deliberately without an event (NO_EVENT, and docs/audit.md): surveys.submit, accounts.authenticate
 
 TESTED_ELSEWHERE = {
@@ -264,6 +281,10 @@ TESTED_ELSEWHERE = {
     # reads it (an approval's snapshot, the demo), which commits them with its own change, or not at all.
     "board_pack.pack_content": "a read that commits nothing: test_the_board_packs_content_commits_nothing",
     "editing.commit_checked": "commits its caller's transaction, event and all: each versioned save above",
+    # The baseline import keeps its counts as the staff extract at the end of the evidence period (docs/evidence.md),
+    # under the import's own event: a second event would record one upload twice.
+    "evidence.record_end": "in staff_import.apply's transaction, under its import event: its WRITE reads the end "
+                           "extract back (stored with the import, never without it)",
     # Systems (docs/systems.md): each writes its events with its change in one commit; the trails are checked in
     # tests/test_systems_service.py and tests/web/test_systems.py.
     "demo.load_trust": "a demo trust's part of the demo's one transaction: its events are the services' it calls",
@@ -584,6 +605,99 @@ def _band_map(db: Session, strategy: Strategy, actor: User) -> dict[str, int]:
     return mapping
 
 
+# Workforce evidence (docs/evidence.md): the extracts as their readers give them, counts only.
+
+PERIOD = Period.of(date(2025, 4, 1), date(2026, 3, 31))
+# 30 frontline leaders in Medicine at the start of the period, enough for the area's own rate (MIN_IN_POST).
+START_EXTRACT = ImportResult(
+    file_kind="csv", rows_read=40, rows_skipped=0, staff={"MED": 40}, fte={"MED": 38.5},
+    leaders={("MED", "frontline"): 30},
+    diversity={("MED", None, "age_band", "45_54"): 40, ("MED", "frontline", "age_band", "45_54"): 30},
+    problems=[], problem_totals={}, ignored_columns=[])
+# Two frontline leavers and one move inside the trust (read, not counted).
+LEAVERS_EXTRACT = LeaversResult(
+    file_kind="csv", period=PERIOD, rows_read=3, moves=1, problems=(), problem_totals={}, ignored_columns=(),
+    counts={LeaverGroup("MED", "frontline", True, "Retirement Age", "55_64"): 1,
+            LeaverGroup("MED", "frontline", True, "Voluntary Resignation - Relocation", "35_44"): 1})
+
+
+def _medicine(db: Session, strategy: Strategy, actor: User) -> Area:
+    return factories.make_area(db, strategy, "MED", "Medicine")
+
+
+def _scenario_with_evidence(db: Session, strategy: Strategy, actor: User) -> Scenario:
+    """A scenario of typed rates, and the leavers and start of period extracts its measured rates come from."""
+    _medicine(db, strategy, actor)
+    scenario = _scenario(db, strategy, actor)
+    evidence.store_leavers(session=db, strategy=strategy, result=LEAVERS_EXTRACT, filename="leavers.csv",
+                           actor=actor)
+    evidence.import_start(session=db, strategy=strategy, result=START_EXTRACT, filename="start.csv", actor=actor)
+    return scenario
+
+
+def _leaver_rates(session: Session, strategy: Strategy, arranged: Any) -> tuple[list[Any], list[Any]]:
+    """The scenario's leaver rates and their sources: its levels', then its areas' own."""
+    levels = sorted((r.level_id, r.leaver_rate, r.leaver_source) for r in session.exec(
+        select(ScenarioLevel).where(ScenarioLevel.scenario_id == arranged.id)))
+    areas = sorted((c.area_id, c.level_id, c.leaver_rate, c.leaver_source) for c in session.exec(
+        select(ScenarioAreaLevel).where(ScenarioAreaLevel.scenario_id == arranged.id)))
+    return levels, areas
+
+
+def _end_extract(session: Session, strategy: Strategy, arranged: Any) -> tuple[str, int] | None:
+    """The staff extract at the end of the evidence period (the baseline import keeps it), if any."""
+    row = evidence.extracts_of(session, strategy).get("end")
+    return None if row is None else (row.filename, row.rows_read)
+
+
+# Funded establishment (docs/establishment.md).
+
+def _establishment_elsewhere(db: Session, strategy: Strategy, actor: User) -> Area:
+    """Medicine, with no establishment, and Surgery's funded middle leader posts (a file without Surgery
+    takes them away)."""
+    surgery = factories.make_area(db, strategy, "SURG", "Surgery")
+    establishment.save_establishment(session=db, strategy=strategy, posts={(surgery.id, "middle"): 5}, actor=actor)  # type: ignore[dict-item]
+    return _medicine(db, strategy, actor)
+
+
+ESTABLISHMENT_FILE = EstablishmentResult(
+    file_kind="csv", rows_read=1, posts={("MED", "middle"): (12, 12, 13, 13, 14)}, problems=[],
+    problem_totals={}, ignored_columns=[], year_columns=[2026, 2027, 2028, 2029, 2030])
+
+
+def _establishment_rows(session: Session, strategy: Strategy, arranged: Any) -> list[tuple[int, int, str]]:
+    return sorted((r.area_id, r.level_id, r.posts) for r in session.exec(
+        select(Establishment).where(Establishment.strategy_id == strategy.id)))
+
+
+# The succession register (docs/succession.md): counts only, no one's name.
+
+REGISTER = {"critical_roles": 4, "ready_now": 1, "ready_1_2": 2, "ready_3_5": 0}
+POOL = {"sex": {"female": 2, "male": 1, "not_stated": 0}}
+
+
+def _entry(db: Session, strategy: Strategy, actor: User) -> SuccessionEntry:
+    medicine = _medicine(db, strategy, actor)
+    return succession.save_entry(session=db, strategy=strategy, area_id=medicine.id,  # type: ignore[arg-type]
+                                 level_id=factories.level(db, strategy, "middle").id,  # type: ignore[arg-type]
+                                 figures=REGISTER, pool=POOL, actor=actor, new=True)
+
+
+def _entry_and_surgery(db: Session, strategy: Strategy, actor: User) -> SuccessionEntry:
+    """Medicine's row of the register, and Surgery with none (a file of Surgery's row replaces Medicine's)."""
+    factories.make_area(db, strategy, "SURG", "Surgery")
+    return _entry(db, strategy, actor)
+
+
+def _register(session: Session, strategy: Strategy, arranged: Any) -> tuple[list[Any], list[Any]]:
+    """The register's rows (area, level, figures) and its pool counts, as stored."""
+    rows = sorted((e.area_id, e.level_id, *(getattr(e, k) for k in REGISTER)) for e in session.exec(
+        select(SuccessionEntry).where(SuccessionEntry.strategy_id == strategy.id)))
+    pools = sorted((p.characteristic, p.group_key, p.count) for p in session.exec(
+        select(SuccessionPoolCount).where(SuccessionPoolCount.strategy_id == strategy.id)))
+    return rows, pools
+
+
 WRITES: list[Write] = [
     # accounts
     Write("accounts.create_organisation", lambda db, s, a, x: accounts.create_organisation(
@@ -714,7 +828,7 @@ WRITES: list[Write] = [
     Write("staff_import.apply", lambda db, s, a, x: staff_import.apply(
         session=db, strategy=s, pending=x, actor=a),
         "import", "baseline", {"file": "staff.csv", "rows_read": 4, "rows_skipped": 0, "areas": 2},
-        AreaBaseline, rows=2, arrange=_extract_held, names=_strategy_id),
+        AreaBaseline, rows=2, arrange=_extract_held, stored=_end_extract, names=_strategy_id),
     Write("staff_import.discard", lambda db, s, a, x: staff_import.discard(session=db, pending=x, actor=a),
           "discard", "staff_import", {"file": "staff.csv", "status": ["pending", "discarded"]},
           StaffImport, rows=0, arrange=_extract_held, stored=_read(StaffImport, "status"), names=_its_id),
@@ -897,6 +1011,48 @@ WRITES: list[Write] = [
         today=TODAY),
         "update", "board_cover", {"agenda_item": ["", "7.2"]}, BoardCover, rows=0, arrange=_cover,
         stored=_read(BoardCover, "agenda_item"), variant="change"),
+    # evidence (counts only: no one's name, id, date or age in any event)
+    Write("evidence.import_start", lambda db, s, a, x: evidence.import_start(
+        session=db, strategy=s, result=START_EXTRACT, filename="start.csv", actor=a),
+        "import", "evidence_start", {"file": "start.csv", "rows_read": 40}, EvidenceExtract, arrange=_medicine),
+    Write("evidence.store_leavers", lambda db, s, a, x: evidence.store_leavers(
+        session=db, strategy=s, result=LEAVERS_EXTRACT, filename="leavers.csv", actor=a),
+        "import", "evidence_leavers", {"file": "leavers.csv", "rows_read": 3, "leavers": 2, "moves": 1,
+                                       "period": ["2025-04-01", "2026-03-31"]},
+        EvidenceExtract, arrange=_medicine),
+    Write("evidence.apply_rates", lambda db, s, a, x: evidence.apply_rates(session=db, strategy=s, scenario=x, actor=a),
+          "apply", "scenario_evidence", {"period": ["2025-04-01", "2026-03-31"], "files": ["start.csv", "leavers.csv"],
+                                         "removed": []},
+          ScenarioLevel, rows=0, arrange=_scenario_with_evidence, stored=_leaver_rates, names=_its_id),
+    # establishment
+    Write("establishment.save_establishment", lambda db, s, a, x: establishment.save_establishment(
+        session=db, strategy=s, posts={(x.id, "middle"): 12}, actor=a),
+        "update", "establishment", {"source": "typed", "replace": False, "figures": 1, "changed": 1},
+        Establishment, arrange=_medicine, names=_strategy_id),
+    # The file replaces the whole establishment: Medicine's posts added, Surgery's taken away.
+    Write("establishment.import_file", lambda db, s, a, x: establishment.import_file(
+        session=db, strategy=s, result=ESTABLISHMENT_FILE, filename="establishment.csv", actor=a),
+        "update", "establishment", {"source": "file establishment.csv", "replace": True, "figures": 1, "changed": 2},
+        Establishment, rows=0, arrange=_establishment_elsewhere, stored=_establishment_rows, names=_strategy_id),
+    # succession (the pool's characteristics, never its counts)
+    Write("succession.save_entry", lambda db, s, a, x: succession.save_entry(
+        session=db, strategy=s, area_id=x.id, level_id=factories.level(db, s, "middle").id, figures=REGISTER,  # type: ignore[arg-type]
+        pool=POOL, actor=a, new=True),
+        "create", "succession", lambda x: {"area_id": x.id, **REGISTER, "pool": ["sex"]}, SuccessionEntry,
+        arrange=_medicine, variant="add"),
+    Write("succession.save_entry", lambda db, s, a, x: succession.save_entry(
+        session=db, strategy=s, area_id=x.area_id, level_id=x.level_id, figures={**REGISTER, "critical_roles": 5},
+        pool=POOL, actor=a, version=x.version),
+        "update", "succession", {"critical_roles": 5, "pool": ["sex"]}, SuccessionEntry, rows=0, arrange=_entry,
+        stored=_register, variant="change"),
+    Write("succession.replace_register", lambda db, s, a, x: succession.replace_register(
+        session=db, strategy=s, rows=[RegisterRow("SURG", "middle", REGISTER, {})], actor=a,  # type: ignore[list-item]
+        source="file register.csv"),
+        "import", "succession", {"rows": 1, "source": "file register.csv"}, SuccessionEntry, rows=0,
+        arrange=_entry_and_surgery, stored=_register, names=_strategy_id),
+    Write("succession.delete_entry", lambda db, s, a, x: succession.delete_entry(session=db, entry=x, actor=a),
+          "delete", "succession", lambda x: {"area_id": x.area_id, "level_id": x.level_id}, SuccessionEntry,
+          rows=-1, arrange=_entry, names=_its_id),
 ]
 
 
@@ -1135,3 +1291,23 @@ def test_shortlisting_records_which_groups_not_their_counts(db: Session, databas
     stored = json.loads(new[0].changes)
     assert stored == {"characteristic": "ethnicity", "groups": ["bme", "white"]}
     assert not {17, 3, 41, 9} & set(_strings_and_numbers(stored))
+
+
+def test_evidence_and_the_register_record_totals_not_counts(db: Session, database_url: str, org: Organisation,
+                                                             strategy: Strategy) -> None:
+    actor = factories.make_member(db, org, role="planner")
+    before = {e.id for e in events_in(database_url, org)}
+    _scenario_with_evidence(db, strategy, actor)  # the leavers extract, then the start of period extract
+    medicine = next(a for a in structure.areas_of(db, strategy) if a.code == "MED")
+    succession.save_entry(session=db, strategy=strategy, area_id=medicine.id,  # type: ignore[arg-type]
+                          level_id=factories.level(db, strategy, "middle").id, figures=REGISTER,  # type: ignore[arg-type]
+                          pool={"ethnicity": {"white": 1, "bme": 2, "not_stated": 0}}, actor=actor, new=True)
+    new = [e for e in events_in(database_url, org) if e.id not in before]
+    evidence_events = [e for e in new if e.entity.startswith("evidence_")]
+    assert [e.entity for e in evidence_events] == ["evidence_leavers", "evidence_start"]
+    _assert_no_diversity_or_staff_rows(evidence_events)  # no age band, so no band's count
+    for event in evidence_events:  # nor why anyone left, nor the area's or the level's leaders
+        assert not re.search(r"Retirement|Resignation|frontline|MED|\b30\b", event.changes), event.changes
+    (register,) = [e for e in new if e.entity == "succession"]
+    words = {str(w) for w in _strings_and_numbers(json.loads(register.changes))}
+    assert "ethnicity" in words and not {"white", "bme", "not_stated"} & words  # which characteristic, no group

@@ -135,6 +135,9 @@ def delete_entry(*, session: Session, entry: SuccessionEntry, actor: User) -> No
            changes={"area_id": entry.area_id, "level_id": entry.level_id})
     for old in session.exec(select(SuccessionPoolCount).where(SuccessionPoolCount.entry_id == entry.id)):
         session.delete(old)
+    # The pool's rows go first: with no relationship between them, the unit of work may delete the entry first,
+    # the database's cascade takes its pool with it, and the pool's own deletes then match nothing.
+    session.flush()
     session.delete(entry)
     session.commit()
 
