@@ -25,6 +25,7 @@ from werkzeug.serving import make_server
 
 from planner import create_app
 from planner.models import Consultation, Survey
+from planner.services.demo_system import load_demo_system
 from tests import factories
 
 AXE = Path(__file__).parent.parent / "vendor" / "axe-core" / "axe.min.js"
@@ -38,6 +39,7 @@ ACCOUNTS: dict[str, tuple[str, str] | None] = {
     "admin": ("admin@demo.nhs.uk", "demo-admin-2026"),
     "viewer": ("board@demo.nhs.uk", "demo-viewer-2026"),
     "contributor": ("contributor@demo.nhs.uk", "demo-contributor-2026"),
+    "system": ("ics@demo.nhs.uk", "demo-ics-2026"),  # the demo ICS's admin (data/demo/system.json)
     "signed out": None,
 }
 # Not pages: the API, files and downloads.
@@ -63,9 +65,11 @@ class Site:
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The demo trust, in a database of this module's own, served for the module's tests."""
+    """The demo trust and the demo ICS it shares with, in a database of this module's own, served for the
+    module's tests."""
     directory = tmp_path_factory.mktemp("accessibility")
     with factories.demo_database(directory) as (session, _, _):
+        load_demo_system(session=session, hash_method=factories.FAST_HASH)
         public = [f"/c/{c.token}" for c in session.exec(select(Consultation))]
         public += [f"/s/{s.token}" for s in session.exec(select(Survey))]
     app = create_app({
