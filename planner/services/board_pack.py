@@ -120,10 +120,28 @@ def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,
                   for aid, a in per_area.items() if aid in area_codes],
         "simulations": scenario.simulations, "seed": scenario.seed,
     }
+    _rates_in_force(assumptions, chosen.spec)
     return {"scenario": {"name": scenario.name, "description": scenario.description},
             "spec": chosen.spec, "result": chosen.result, "problems": [str(p) for p in chosen.problems],
             "assumptions": assumptions, "scenarios": compared,
             "sensitivity": forecasting.sensitivity(chosen.spec) if chosen.result is not None else []}
+
+
+def _rates_in_force(assumptions: dict[str, Any], spec: Mapping[str, Any] | None) -> None:
+    """Each leaver rate as the forecast used it: a measured rate is one per year (model.md version 3), which
+    the stored single rate only stands in for, so the pack states the years' rates the board's figures rest on."""
+    if not spec:
+        return
+    levels = {level["key"]: level for level in spec.get("levels") or []}
+    for row in assumptions["levels"]:
+        if row["level"] in levels and "leaver_rate" in levels[row["level"]]:
+            row["leaver_rate"] = levels[row["level"]]["leaver_rate"]
+    areas = {area.get("key"): area.get("overrides") or {} for area in spec.get("areas") or []}
+    for row in assumptions["areas"]:
+        for key, rates in row["overrides"].items():
+            used = areas.get(row["area"], {}).get(key, {})
+            if "leaver_rate" in rates and "leaver_rate" in used:
+                rates["leaver_rate"] = used["leaver_rate"]
 
 
 def _diversity(session: Session, strategy: Strategy, organisation: Organisation,

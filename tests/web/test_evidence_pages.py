@@ -114,9 +114,11 @@ def test_applying_puts_the_rates_on_the_scenario_page_in_the_spec_and_in_the_pac
         audit = session.exec(select(AuditEvent).where(AuditEvent.entity == "scenario_evidence")).all()
     assert {lv["key"]: lv["leaver_rate"] for lv in spec["levels"]}["middle"] == list(middle.projected_leaver_rate)
     assert len(audit) == 1
-    # The Assumptions sheet alone: the Live forecast sheet's yearly rates are another part of issue 19's work.
-    sheet = load_workbook(io.BytesIO(pack_bytes(content, sheets={"assumptions"})))["Assumptions and method"]
+    sheet = load_workbook(io.BytesIO(pack_bytes(content)))["Assumptions and method"]
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    # The rates the forecast used, year by year, not the stored single rate they stand beside.
+    first, last = middle.projected_leaver_rate[0], middle.projected_leaver_rate[-1]
+    assert f"{first * 100:.1f}% in 2027 rising to {last * 100:.1f}% in 2031" in cells, cells
     assert any(c.startswith(f"Measured: {middle.leavers} leavers from {number(middle.average_in_post)} middle "
                             "leaders on average, 1 April 2025 to 31 March 2026") for c in cells), cells
     assert not any(c == "Typed on the Scenarios step" for c in cells)  # every demo level is measured
