@@ -80,3 +80,14 @@ def beyond_the_standard_library(package: str, files: str = "*.py", also: Sequenc
                         or module in (package, *also) or module.startswith(package + ".")):
                     found.append(f"{path.name}: {stripped}")
     return found
+
+
+def demo_strategy(session: Any) -> Any:
+    """The demo trust's strategy in a database `planner demo` filled (which also holds the demo ICS's other
+    member, with a strategy of its own)."""
+    from sqlmodel import select
+
+    from planner.models import Organisation, Strategy
+
+    return session.exec(select(Strategy).join(Organisation, Organisation.id == Strategy.organisation_id)  # type: ignore[arg-type]
+                        .where(Organisation.slug == "demo")).one()

@@ -9,7 +9,7 @@ import io
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel, delete, func, select
 from planner import services
 from planner.competencies.frameworks import default_frameworks
 from planner.db import engine_for
+from planner.diversity.board_terms import Seat as BoardTermsSeat
 from planner.diversity.characteristics import CHARACTERISTICS
 from planner.evidence import LeaverGroup, Period
 from planner.imports import ImportResult, LeaversResult
@@ -36,6 +37,7 @@ from planner.models import (
     Benchmark,
     BoardCover,
     BoardDecision,
+    BoardSeat,
     CheckIn,
     Comment,
     Competency,
@@ -75,6 +77,7 @@ from planner.services import (
     audit,
     baseline,
     board_cover,
+    board_terms,
     competencies,
     consultation,
     diversity,
@@ -267,6 +270,7 @@ def test_a_refusal_that_cannot_be_stored_is_logged_not_raised(database_url: str,
 #   evidence      import_start, store_leavers (counts kept, never in the event), apply_rates
 #   establishment save_establishment, import_file (the whole establishment replaced: one event for the file)
 #   succession    save_entry (add and change), replace_register, delete_entry
+#   board_terms   save_seat (add and change), replace_seats, delete_seat
 #   --- tested elsewhere (TESTED_ELSEWHERE): demo.load_demo, audit.record, audit.record_refusal,
 #       board_pack.pack_content (a read, which may seed the default required steps in its caller's transaction)
 #       evidence.record_end (the staff extract at the end of the evidence period, kept under staff_import.apply's
@@ -670,6 +674,22 @@ def _establishment_rows(session: Session, strategy: Strategy, arranged: Any) -> 
         select(Establishment).where(Establishment.strategy_id == strategy.id)))
 
 
+# The board's seats and terms of office (docs/board-terms.md): seat labels, never names.
+
+CHAIR = BoardTermsSeat(label="Chair", role="chair", board_type="non_executive", term_start=date(2025, 4, 1),
+                       term_end=date(2029, 3, 31), term_number=1, max_terms=2)
+
+
+def _seat(db: Session, strategy: Strategy, actor: User) -> BoardSeat:
+    return board_terms.save_seat(session=db, strategy=strategy, seat=CHAIR, actor=actor)
+
+
+def _seats(session: Session, strategy: Strategy, arranged: Any) -> list[Any]:
+    """The board's seats as stored: label, role and term."""
+    return sorted((b.label, b.role, b.term_number, b.term_end) for b in session.exec(
+        select(BoardSeat).where(BoardSeat.strategy_id == strategy.id)))
+
+
 # The succession register (docs/succession.md): counts only, no one's name.
 
 REGISTER = {"critical_roles": 4, "ready_now": 1, "ready_1_2": 2, "ready_3_5": 0}
@@ -1034,6 +1054,22 @@ WRITES: list[Write] = [
         session=db, strategy=s, result=ESTABLISHMENT_FILE, filename="establishment.csv", actor=a),
         "update", "establishment", {"source": "file establishment.csv", "replace": True, "figures": 1, "changed": 2},
         Establishment, rows=0, arrange=_establishment_elsewhere, stored=_establishment_rows, names=_strategy_id),
+    # the board's seats (labels and terms, never names)
+    Write("board_terms.save_seat", lambda db, s, a, x: board_terms.save_seat(session=db, strategy=s, seat=CHAIR,
+                                                                              actor=a),
+          "create", "board_seat", {"label": "Chair", "role": "chair", "term_end": "2029-03-31"}, BoardSeat,
+          variant="add"),
+    Write("board_terms.save_seat", lambda db, s, a, x: board_terms.save_seat(
+        session=db, strategy=s, seat=replace(CHAIR, term_number=2), actor=a, row=x, version=x.version),
+        "update", "board_seat", {"label": "Chair", "term_number": 2}, BoardSeat, rows=0, arrange=_seat,
+        stored=_seats, variant="change"),
+    Write("board_terms.replace_seats", lambda db, s, a, x: board_terms.replace_seats(
+        session=db, strategy=s, seats=[replace(CHAIR, label="Chair of the board")], actor=a,
+        source="file seats.csv"),
+        "import", "board_seats", {"source": "file seats.csv", "seats": 1}, BoardSeat, rows=0, arrange=_seat,
+        stored=_seats, names=_strategy_id),
+    Write("board_terms.delete_seat", lambda db, s, a, x: board_terms.delete_seat(session=db, row=x, actor=a),
+          "delete", "board_seat", {"label": "Chair"}, BoardSeat, rows=-1, arrange=_seat, names=_its_id),
     # succession (the pool's characteristics, never its counts)
     Write("succession.save_entry", lambda db, s, a, x: succession.save_entry(
         session=db, strategy=s, area_id=x.id, level_id=factories.level(db, s, "middle").id, figures=REGISTER,  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from docx import Document
 from docx.oxml.ns import qn
 from pdfminer.high_level import extract_text
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from planner.cli import main
 from planner.db import engine_for
@@ -22,6 +22,7 @@ from planner.exports import chart_files
 from planner.models import Strategy
 from planner.services import board_paper
 from tests.factories import FAST_HASH
+from tests.helpers import demo_strategy
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def strategy(demo_env: dict[str, str]) -> Strategy:
     with Session(engine_for(demo_env["DATABASE_URL"]), expire_on_commit=False) as session:
-        return session.exec(select(Strategy)).one()
+        return demo_strategy(session)  # type: ignore[no-any-return]
 
 
 def invoke(env: dict[str, str], *args: str) -> Result:

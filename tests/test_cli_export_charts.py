@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from defusedxml import ElementTree
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from planner.cli import main
 from planner.db import engine_for
 from planner.exports import chart_files
-from planner.models import Strategy
 from tests.factories import FAST_HASH
+from tests.helpers import demo_strategy
 
 KINDS = ["forecast-demand", "forecast-appointments", "forecast-bands", "forecast-scenarios", "diversity-target-",
          "competency-gaps", "survey-", "objectives"]
@@ -38,7 +38,7 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def strategy_id(demo_env: dict[str, str]) -> int:
     with Session(engine_for(demo_env["DATABASE_URL"])) as session:
-        return session.exec(select(Strategy.id)).one()  # type: ignore[return-value]
+        return demo_strategy(session).id  # type: ignore[no-any-return]
 
 
 def invoke(env: dict[str, str], *args: str) -> Result:

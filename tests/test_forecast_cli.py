@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from planner.cli import main
 from planner.db import engine_for
 from planner.forecast import forecast
-from planner.models import Strategy
 from planner.services.scenarios import scenarios_of, spec_for
 from tests.factories import FAST_HASH
+from tests.helpers import demo_strategy
 
 # The example spec of model.md, copied from the page.
 EXAMPLE: dict[str, Any] = {
@@ -275,7 +275,7 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def _demo_strategy_and_specs(url: str) -> tuple[int, dict[str, dict[str, Any]]]:
     with Session(engine_for(url)) as session:
-        strategy = session.exec(select(Strategy)).one()
+        strategy = demo_strategy(session)
         return strategy.id, {s.name: spec_for(session, strategy, s) for s in scenarios_of(session, strategy)}  # type: ignore[return-value]
 
 

@@ -18,6 +18,7 @@ from planner.db import engine_for
 from planner.models import AreaBaseline, DiversityCount, LeaderCount, Strategy
 from planner.services.structure import areas_of, levels_of
 from tests import factories
+from tests.helpers import demo_strategy
 
 HEADER = ["Assignment Number", "Area", "Pay Band", "Leader", "FTE", "Ethnic Origin", "Sex", "Disability", "Age"]
 GOOD_ROWS = [
@@ -233,7 +234,7 @@ def test_an_unknown_strategy_or_missing_file_exits_2(cli_db: str, strategy_id: i
 def test_import_into_the_demo_strategy(cli_db: str, tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["demo"]).exit_code == 0
     with Session(engine_for(cli_db)) as session:
-        demo = session.exec(select(Strategy)).one()
+        demo = demo_strategy(session)
         codes = [a.code for a in areas_of(session, demo)]
     rows = [[f"9{i:04d}", codes[i % 3], "Band 8b", "Y", "1", "D", "F", "No", "40"] for i in range(30)]
     extract = write_csv(tmp_path / "small.csv", rows)

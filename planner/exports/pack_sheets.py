@@ -21,6 +21,9 @@ from planner.rate_words import is_yearly, rate_words
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", None: "Not rated"}
 
 
+SOURCE_WIDTH = 38  # characters: a leaver rate's source wraps within the width of the rates' second column
+
+
 def _pairs(book: Book, ws: Worksheet, top: int, pairs: Sequence[tuple[str, Any]], kind: str = "text") -> int:
     width = int(ws.column_dimensions["B"].width or 80)
     for offset, (label, value) in enumerate(pairs):
@@ -299,12 +302,17 @@ def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
                                  "area except where the table at the end sets an area's own rate. A measured leaver "
                                  "rate changes year by year as the level's leaders age.")
         row = book.table(ws, row, [Column("Level", "text"), Column("Leaver rate", "text" if yearly else "rate"),
-                                   Column("Ready to step up", "rate"), Column("Most internal fills", "rate"),
-                                   Column("Leaver rate's source", "text", 60)],
+                                   Column("Ready to step up", "rate"), Column("Most internal fills", "rate")],
                          ([names.get(r["level"], r["level"]),
                            rate_words(r["leaver_rate"], first_year) if yearly else r["leaver_rate"],
-                           r["ready_rate"], r["internal_fill_max"], leaver_source(r)]
+                           r["ready_rate"], r["internal_fill_max"]]
                           for r in assumptions["levels"]), autofilter=False)
+        # Where each leaver rate comes from, in a table of its own two columns: a column beside the rates
+        # would print the sheet too small to read.
+        row = book.heading(ws, row, "Where each leaver rate comes from")
+        row = book.table(ws, row, [Column("Level", "text"), Column("Leaver rate's source", "text")],
+                         ([names.get(r["level"], r["level"]), leaver_source(r)] for r in assumptions["levels"]),
+                         autofilter=False, widest=SOURCE_WIDTH)
     row = book.heading(ws, row, "Sources")
     row = _pairs(book, ws, row, [
         ("Baseline", content.get("baseline_source", "The Baseline step")),

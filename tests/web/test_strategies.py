@@ -244,4 +244,4 @@ def test_the_structure_step_is_in_progress_while_a_level_has_no_bands(client, db
     client.post(f"/strategies/{strategy.id}/levels/new", data={"key": "team", "name": "Team leaders"})
     page = client.get(f"/strategies/{strategy.id}").get_data(as_text=True)
     assert task_status(page, "structure") == "In progress"
-    assert "Levels without Agenda for Change bands: Team leaders" in page
+    assert "Levels without bands, grades or job roles: Team leaders" in page
