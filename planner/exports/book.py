@@ -135,6 +135,19 @@ def fill(cell: Any, colour: str) -> None:
     _shared(cell, "fillId", {"fill_type": "solid", "fgColor": colour})
 
 
+def _new_cell(ws: Worksheet, row: int, column: int, style: Any) -> Any:
+    """What `Cell(ws, row, column, style_array=style)` and `ws._add_cell` do, slot by slot: the pack makes
+    tens of thousands of cells, and the two calls' layers cost more than the cell."""
+    cell = Cell.__new__(Cell)
+    cell.parent, cell._style = ws, StyleArray(style)  # noqa: SLF001 (a copy of the resolved style)
+    cell.row, cell.column, cell._value, cell.data_type = row, column, None, "n"  # noqa: SLF001
+    cell._hyperlink = cell._comment = None  # noqa: SLF001
+    ws._cells[(row, column)] = cell  # noqa: SLF001
+    if row > ws._current_row:  # noqa: SLF001
+        ws._current_row = row  # noqa: SLF001
+    return cell
+
+
 def clean_text(value: str) -> tuple[str, bool]:
     """The text with control characters removed, and whether any were."""
     cleaned = CONTROL.sub("", value)
@@ -229,8 +242,7 @@ class Book:
             cell = ws.cell(row=row, column=column)
             self.style(cell, name)
         elif cell is None:
-            cell = Cell(ws, row=row, column=column, style_array=resolved)  # a copy of the resolved style
-            ws._add_cell(cell)  # noqa: SLF001
+            cell = _new_cell(ws, row, column, resolved)
         else:
             cell._style = copy(resolved)  # noqa: SLF001
         return cell
