@@ -115,7 +115,10 @@ class WarmBrowser:
                     except BaseException as exc:
                         with self._lock:  # a browser that failed once is not trusted again
                             self._closing = True
-                        result.set_exception(exc)
+                        # A tab whose page had not loaded (`draw` sends the request once more, to a fresh
+                        # browser), or the failure itself.
+                        result.set_exception(BrowserClosed("The chart browser was not ready; try again.")
+                                             if not_ready(exc) else exc)
                         return
                     result.set_result(images)
         except BaseException as exc:  # noqa: BLE001 - handed to the requests still waiting
@@ -127,6 +130,12 @@ class WarmBrowser:
                 item = queue.get_nowait()
                 if item is not _STOP and not item[2].done():
                     item[2].set_exception(failure or BrowserClosed("The chart browser closed; try again."))
+
+
+def not_ready(exc: BaseException) -> bool:
+    """Whether kaleido failed because its page had not loaded in the browser's tab ("kaleido_scopes is not
+    defined"), as happens now and then on a machine under heavy load: nothing wrong with the figure."""
+    return type(exc).__name__ == "JavascriptError" and "is not defined" in str(exc)
 
 
 _WARM: WarmBrowser | None = None

@@ -78,3 +78,20 @@ def test_closing_leaves_no_browser_thread(browser: str) -> None:
     drawer.draw([(figure(1), opts("png"))], browser, lambda f: f)
     drawer.close()
     assert drawer._thread is not None and not drawer._thread.is_alive()
+
+
+class JavascriptError(Exception):
+    """As kaleido names the error a page's script raises."""
+
+
+def test_a_tab_whose_page_had_not_loaded_is_tried_again_in_a_fresh_browser(warm: WarmBrowser, browser: str) -> None:
+    calls: list[int] = []
+
+    def not_loaded_the_first_time(fig: go.Figure) -> go.Figure:
+        calls.append(1)
+        if len(calls) == 1:
+            raise JavascriptError("ReferenceError: kaleido_scopes is not defined")
+        return fig
+
+    assert warm.draw([(figure(1), opts("png"))], browser, not_loaded_the_first_time)[0].startswith(PNG)
+    assert warm.starts == 2 and len(calls) == 2
