@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from planner.imports.columns import normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import find_heading_row, open_rows
+from planner.imports.rows import cells_of, find_heading_row, look_up, open_rows
 from planner.imports.staff import RowProblem
 from planner.imports.values import AreaLookup, cell_text, shown
 
@@ -123,9 +123,7 @@ def read_assessments(
                 problems.append(RowProblem(number, columns.headings[ours], what, message))
 
         for number, row in rows:
-            width = len(row)
-            raw = {ours: (row[i] if i < width else None) for ours, i in used}
-            text = {ours: cell_text(value) for ours, value in raw.items()}
+            raw, text = cells_of(row, used)
             if not any(text.values()):
                 continue  # a blank row
             rows_read += 1
@@ -133,16 +131,7 @@ def read_assessments(
                 raise ImportRefused(f"The file has more than {limits.max_rows:,} assessments; "
                                     f"the limit is {limits.max_rows:,}.")
             before = sum(totals.values())
-            found: dict[str, str] = {}
-            for ours, lookup in lookups.items():
-                if not text[ours]:
-                    problem(number, ours, "missing value", f"No {ours} is given.")
-                    continue
-                code = lookup(text[ours])
-                if code is None:
-                    problem(number, ours, unknown[ours][0], f"{shown(text[ours])} {unknown[ours][1]}")
-                else:
-                    found[ours] = code
+            found = look_up(number, text, lookups, unknown, problem)
             step = parse_step(raw["step"])
             if not text["step"]:
                 problem(number, "step", "missing value", "No step is given.")

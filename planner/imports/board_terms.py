@@ -24,7 +24,7 @@ from planner.diversity.board_terms import (
 )
 from planner.imports.columns import normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import find_heading_row, open_rows
+from planner.imports.rows import cells_of, find_heading_row, open_rows
 from planner.imports.staff import RowProblem
 from planner.imports.values import cell_text, parse_date, shown
 
@@ -126,9 +126,7 @@ def read_board_terms(data: bytes, filename: str, *, sheet: str | None = None,
             problems.append(RowProblem(number, columns.headings.get(ours, ours), what, message))
 
         for number, row in rows:
-            width = len(row)
-            raw = {ours: (row[i] if i < width else None) for ours, i in used}
-            text = {ours: cell_text(value) for ours, value in raw.items()}
+            raw, text = cells_of(row, used)
             if not any(text.values()):
                 continue  # a blank row
             rows_read += 1

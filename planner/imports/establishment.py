@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from planner.imports.columns import normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import find_heading_row, open_rows
+from planner.imports.rows import cells_of, find_heading_row, look_up, open_rows
 from planner.imports.staff import RowProblem
 from planner.imports.values import AreaLookup, cell_text, shown
 
@@ -157,9 +157,7 @@ def read_establishment(
                 problems.append(RowProblem(number, columns.headings.get(ours, ours), what, message))
 
         for number, row in rows:
-            width = len(row)
-            raw = {ours: (row[i] if i < width else None) for ours, i in used}
-            text = {ours: cell_text(value) for ours, value in raw.items()}
+            raw, text = cells_of(row, used)
             if not any(text.values()):
                 continue  # a blank row
             rows_read += 1
@@ -167,16 +165,7 @@ def read_establishment(
                 raise ImportRefused(f"The file has more than {limits.max_rows:,} rows; "
                                     f"the limit is {limits.max_rows:,}.")
             before = sum(totals.values())
-            found: dict[str, str] = {}
-            for ours, lookup in lookups.items():
-                if not text[ours]:
-                    problem(number, ours, "missing value", f"No {ours} is given.")
-                    continue
-                code = lookup(text[ours])
-                if code is None:
-                    problem(number, ours, unknown[ours][0], f"{shown(text[ours])} {unknown[ours][1]}")
-                else:
-                    found[ours] = code
+            found = look_up(number, text, lookups, unknown, problem)
 
             read = {ours: parse_posts(raw[ours], most) for ours in raw if ours not in lookups and text[ours]}
             for ours, figure in read.items():

@@ -31,14 +31,13 @@ from planner.evidence.counts import UNKNOWN_AGE, LeaverGroup
 from planner.evidence.period import Period, PeriodRefused
 from planner.imports.columns import ColumnSet, check_mapping, find_headings, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import open_rows
+from planner.imports.rows import cells_of, open_rows
 from planner.imports.staff import RowProblem
 from planner.imports.values import (
     MAX_AGE,
     MIN_AGE,
     AreaLookup,
     band_level_lookup,
-    cell_text,
     parse_age,
     parse_band,
     parse_date,
@@ -136,9 +135,7 @@ def read_leavers_extract(
         reader.columns = columns.headings
         used = tuple(columns.index.items())
         for number, row in rows:
-            width = len(row)
-            raw = {ours: (row[i] if i < width else None) for ours, i in used}
-            text = {ours: cell_text(value) for ours, value in raw.items()}
+            raw, text = cells_of(row, used)
             if not any(text.values()):
                 continue  # a blank row
             reader.rows_read += 1

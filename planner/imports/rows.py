@@ -3,11 +3,12 @@ reads a one-row-per-record file (responses, assessments, objectives)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
-from typing import TypeVar
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from planner.imports.columns import HEADER_SEARCH_ROWS
 from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_rows, kind_of
+from planner.imports.values import cell_text, shown
 from planner.imports.workbook import xlsx_rows
 
 T = TypeVar("T")
@@ -41,3 +42,30 @@ def find_heading_row(rows: Iterator[tuple[int, Row]], accept: Callable[[list[str
         if seen >= HEADER_SEARCH_ROWS:
             break
     raise ImportRefused(first_reason or empty)
+
+
+def cells_of(row: Row, used: Iterable[tuple[str, int]]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A row's cells by our name for each column used (None past the row's end), and each cell's text."""
+    width = len(row)
+    raw = {ours: (row[i] if i < width else None) for ours, i in used}
+    return raw, {ours: cell_text(value) for ours, value in raw.items()}
+
+
+Problem = Callable[[int, str, str, str], None]  # (row number, our column, kind of problem, message)
+
+
+def look_up(number: int, text: Mapping[str, str], lookups: Mapping[str, Callable[[str], str | None]],
+            unknown: Mapping[str, tuple[str, str]], problem: Problem) -> dict[str, str]:
+    """The code each looked-up column names (an area, a level...); a missing or unknown one is a problem,
+    `unknown` giving its kind and the words after the value ("is not the code or name of an area...")."""
+    found: dict[str, str] = {}
+    for ours, lookup in lookups.items():
+        if not text[ours]:
+            problem(number, ours, "missing value", f"No {ours} is given.")
+            continue
+        code = lookup(text[ours])
+        if code is None:
+            problem(number, ours, unknown[ours][0], f"{shown(text[ours])} {unknown[ours][1]}")
+        else:
+            found[ours] = code
+    return found

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from planner.diversity.characteristics import CHARACTERISTICS
 from planner.imports.columns import normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import find_heading_row, open_rows
+from planner.imports.rows import cells_of, find_heading_row, open_rows
 from planner.imports.staff import RowProblem
 from planner.imports.values import AreaLookup, cell_text, shown
 from planner.succession import FIGURES, POOL_COLUMNS, pool_column, row_problems
@@ -145,8 +145,7 @@ def read_succession(
 
         for number, row in lines:
             width = len(row)
-            raw = {ours: (row[i] if i < width else None) for ours, i in used}
-            text = {ours: cell_text(value) for ours, value in raw.items()}
+            raw, text = cells_of(row, used)
             pool_raw = {pair: (row[i] if i < width else None) for i, pair in pool_used}
             if not any(text.values()) and not any(cell_text(v) for v in pool_raw.values()):
                 continue  # a blank row
