@@ -164,7 +164,8 @@ def chart_images(session: Session, job: Job) -> None:
         jobs.set_state(engine, job.id, status="failed",  # type: ignore[arg-type]
                        message="The strategy has no charts yet (no baseline, survey results or objectives).")
         return
-    jobs.set_state(engine, job.id, total=chart_files.image_count(figures))  # type: ignore[arg-type]
+    images = chart_files.image_count(figures)
+    jobs.set_state(engine, job.id, total=images)  # type: ignore[arg-type]
     try:
         files = chart_files.figure_files(figures, chart_files.FORMATS, progress=_reporter(job))
     except ImagesBusy:
@@ -172,7 +173,7 @@ def chart_images(session: Session, job: Job) -> None:
     except chart_files.ChromiumMissing as exc:
         message = f"{exc}. Each chart's interactive HTML file can still be downloaded from its page."
     else:
-        job.total = chart_files.image_count(figures)
+        job.total = images
         jobs.keep_result(session, job, data=chart_files.zipped(files), name=str(options.get("filename", "charts.zip")),
                          media_type="application/zip")
         return
