@@ -1,5 +1,9 @@
 """Database tables. Every tenant table carries `organisation_id`, which the one scoping helper
-(planner/web/tenancy.py) filters on, so nothing of another organisation can be reached by id."""
+(planner/web/tenancy.py) filters on, so nothing of another organisation can be reached by id.
+
+Primary keys are typed `int` though a row not yet flushed holds None: the services hand on only stored
+rows (they flush before they use an id), and an `int | None` key would make every caller of
+`row.id` prove again what the flush already did."""
 
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ class Versioned(SQLModel):
 
 
 class Organisation(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     slug: str = Field(max_length=63, unique=True, index=True)
     name: str = Field(max_length=200)
     # A trust (or any organisation with strategies of its own), or a system: an integrated care system
@@ -47,7 +51,7 @@ class Organisation(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
     name: str = Field(default="", max_length=200)
     password_hash: str = Field(max_length=255)
@@ -82,7 +86,7 @@ class User(SQLModel, table=True):
 
 class Membership(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     role: str = Field(max_length=20)
@@ -90,7 +94,7 @@ class Membership(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=100)
@@ -103,7 +107,7 @@ class ApiToken(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True)
     # A keyed hash of the address: enough to throttle, not enough to identify anyone.
     client_hash: str = Field(max_length=64, index=True)
@@ -140,7 +144,7 @@ class DerivedResult(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True,
                                         ondelete="CASCADE")
     user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
@@ -152,7 +156,7 @@ class AuditEvent(SQLModel, table=True):
 
 
 class Strategy(Versioned, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=200)
     start_year: int
@@ -179,7 +183,7 @@ class Strategy(Versioned, table=True):
 
 class Level(Versioned, table=True):
     __table_args__ = (UniqueConstraint("strategy_id", "key"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     key: str = Field(max_length=40)
@@ -190,7 +194,7 @@ class Level(Versioned, table=True):
 
 class BandAssignment(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("strategy_id", "band"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     band: str = Field(max_length=40)
@@ -199,7 +203,7 @@ class BandAssignment(SQLModel, table=True):
 
 class Area(Versioned, table=True):
     __table_args__ = (UniqueConstraint("strategy_id", "code"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     code: str = Field(max_length=40)
@@ -209,7 +213,7 @@ class Area(Versioned, table=True):
 
 
 class AreaBaseline(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     area_id: int = Field(foreign_key="area.id", unique=True, ondelete="CASCADE")
     staff: int = 0
@@ -218,7 +222,7 @@ class AreaBaseline(SQLModel, table=True):
 
 class LeaderCount(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("area_id", "level_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
     level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
@@ -230,7 +234,7 @@ class Establishment(SQLModel, table=True):
     number for every forecast year, or one per year (JSON, year 1 first). No row: no establishment."""
 
     __table_args__ = (UniqueConstraint("area_id", "level_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
@@ -242,7 +246,7 @@ class Scenario(Versioned, table=True):
     """A named set of forecast assumptions for a strategy (Baseline, Growth, Constrained...)."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "name"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=100)
@@ -259,7 +263,7 @@ class ScenarioLevel(SQLModel, table=True):
     """A scenario's assumptions for one leadership level, across every area."""
 
     __table_args__ = (UniqueConstraint("scenario_id", "level_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
     level_id: int = Field(foreign_key="level.id", index=True, ondelete="CASCADE")
@@ -277,7 +281,7 @@ class ScenarioArea(SQLModel, table=True):
     """A scenario's staff growth for one area: one rate, or one per forecast year (JSON)."""
 
     __table_args__ = (UniqueConstraint("scenario_id", "area_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
     area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
@@ -288,7 +292,7 @@ class ScenarioAreaLevel(SQLModel, table=True):
     """A scenario's span of control and rate overrides for one area and level (None = not set)."""
 
     __table_args__ = (UniqueConstraint("scenario_id", "area_id", "level_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
     area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
@@ -306,7 +310,7 @@ class DiversityCount(SQLModel, table=True):
     """How many people of one group of a characteristic are in an area: leaders of a level, or
     (with no level) all staff. Only these aggregates are kept; staff records never are."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
@@ -323,7 +327,7 @@ class Benchmark(SQLModel, table=True):
     """A comparator share for a group: the local community (census) or a national figure."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "source", "characteristic", "group_key"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     source: str = Field(max_length=20)  # "community" or "national"
@@ -336,7 +340,7 @@ class ShortlistingFigure(SQLModel, table=True):
     """Applicants shortlisted and appointed from a group, for WRES indicator 2 (and WDES)."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "characteristic", "group_key"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     characteristic: str = Field(max_length=40)
@@ -348,7 +352,7 @@ class ShortlistingFigure(SQLModel, table=True):
 class DiversityTarget(Versioned, table=True):
     """A target share of one group at one level (or all leaders, level None) by a year."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     level_id: int | None = Field(default=None, foreign_key="level.id", index=True, ondelete="CASCADE")
@@ -367,7 +371,7 @@ class StaffImport(SQLModel, table=True):
     """One upload of a staff extract: its aggregate counts while it waits to be confirmed (JSON),
     then what it did. Individual rows are never stored."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
@@ -388,7 +392,7 @@ class EvidenceExtract(SQLModel, table=True):
     leader flag, reason and age band. No name, id or date of any person."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "kind"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=10)  # start, end, leavers
@@ -405,7 +409,7 @@ class Job(SQLModel, table=True):
     ("12,000 of 200,000 rows read") and what it made. Every worker and web process reads the same row,
     so the progress shown is the worker's, whichever process serves the page."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=30)  # staff_import, board_paper_pdf
@@ -429,7 +433,7 @@ class JobFile(SQLModel, table=True):
     (the PDF, kept for RESULT_LIFETIME). Kept in the database, so every worker and web process on every
     machine reaches it, and it goes with its job."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     job_id: int = Field(foreign_key="job.id", index=True, ondelete="CASCADE")
     role: str = Field(max_length=10)  # upload, result
     name: str = Field(default="", max_length=200)
@@ -442,7 +446,7 @@ class GroupLabel(SQLModel, table=True):
     """An organisation's own name for a diversity group (for example 'Global majority' for BME)."""
 
     __table_args__ = (UniqueConstraint("organisation_id", "characteristic", "group_key"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     characteristic: str = Field(max_length=40)
     group_key: str = Field(max_length=40)
@@ -456,7 +460,7 @@ class CompetencyFramework(SQLModel, table=True):
     """A framework of leadership competencies, copied into each organisation and editable there."""
 
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     key: str = Field(max_length=60)
     name: str = Field(max_length=200)
@@ -467,7 +471,7 @@ class CompetencyFramework(SQLModel, table=True):
 class CompetencyDomain(SQLModel, table=True):
     """A group of competencies within a framework."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     framework_id: int = Field(foreign_key="competencyframework.id", index=True, ondelete="CASCADE")
     key: str = Field(max_length=80)
@@ -479,7 +483,7 @@ class Competency(Versioned, table=True):
     """A skill or behaviour leaders need: generic, or specific to a role."""
 
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     domain_id: int = Field(foreign_key="competencydomain.id", index=True, ondelete="CASCADE")
     key: str = Field(max_length=80)
@@ -493,7 +497,7 @@ class RequiredStep(SQLModel, table=True):
     """The step (1 essential to 4 exemplary) a level needs in a competency, in one strategy."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "competency_id", "level_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     competency_id: int = Field(foreign_key="competency.id", index=True, ondelete="CASCADE")
@@ -505,7 +509,7 @@ class AssessedCount(SQLModel, table=True):
     """How many leaders of an area and level were assessed at a step of a competency."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "area_id", "level_id", "competency_id", "step"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
@@ -518,7 +522,7 @@ class AssessedCount(SQLModel, table=True):
 class Intervention(Versioned, table=True):
     """A development intervention in the plan: places a year, cost a place, the years it runs."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=200)
@@ -533,7 +537,7 @@ class InterventionTarget(SQLModel, table=True):
     """A competency and level an intervention develops."""
 
     __table_args__ = (UniqueConstraint("intervention_id", "competency_id", "level_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     intervention_id: int = Field(foreign_key="intervention.id", index=True, ondelete="CASCADE")
     competency_id: int = Field(foreign_key="competency.id", index=True, ondelete="CASCADE")
@@ -547,7 +551,7 @@ class Survey(SQLModel, table=True):
     """A run of the self-assessment. Its link token opens the form; in "invitation" mode only a personal
     code lets someone answer, in "open" mode anyone holding the link can."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=200)
@@ -562,7 +566,7 @@ class SurveyCode(SQLModel, table=True):
     """A personal single-use invitation code, kept only as its SHA-256 hash. It records that it was used,
     never when, nor which response it gave: nothing here or in the response points at the other."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
     code_hash: str = Field(max_length=64, unique=True, index=True)
@@ -573,7 +577,7 @@ class SurveyItem(SQLModel, table=True):
     """A statement of a survey, kept with the survey so later edits never change past results."""
 
     __table_args__ = (UniqueConstraint("survey_id", "key"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
     key: str = Field(max_length=40)
@@ -585,7 +589,7 @@ class SurveyItem(SQLModel, table=True):
 class SurveyResponse(SQLModel, table=True):
     """One anonymous response: the respondent's group only (no name, email or address)."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
     group_key: str = Field(max_length=40)
@@ -595,7 +599,7 @@ class SurveyResponse(SQLModel, table=True):
 class SurveyAnswer(SQLModel, table=True):
     """An answer from 1 (strongly disagree) to 5 (strongly agree); None for don't know."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     response_id: int = Field(foreign_key="surveyresponse.id", index=True, ondelete="CASCADE")
     item_key: str = Field(max_length=40)
@@ -609,7 +613,7 @@ class Objective(Versioned, table=True):
     """An objective in the cascade from the board to teams and individuals."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "ref"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     ref: str = Field(max_length=40)
@@ -644,7 +648,7 @@ class Objective(Versioned, table=True):
 class CheckIn(SQLModel, table=True):
     """A dated update of an objective: its current value (or done), confidence and a note."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     objective_id: int = Field(foreign_key="objective.id", index=True, ondelete="CASCADE")
     on: date
@@ -660,7 +664,7 @@ class SurveyGroup(SQLModel, table=True):
     """A group respondents choose from, kept with the survey (copied from the defaults, then editable)."""
 
     __table_args__ = (UniqueConstraint("survey_id", "key"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
     key: str = Field(max_length=40)
@@ -674,7 +678,7 @@ class SurveyGroup(SQLModel, table=True):
 class Consultation(Versioned, table=True):
     """A period in which staff, patients and partners comment on chosen sections of the strategy."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=200)
@@ -692,7 +696,7 @@ class Consultation(Versioned, table=True):
 class Comment(Versioned, table=True):
     """One comment on a section, with the editor's response ("you said, we did"). No IP address is kept."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     consultation_id: int = Field(foreign_key="consultation.id", index=True, ondelete="CASCADE")
     section: str = Field(max_length=20)
@@ -715,7 +719,7 @@ class Comment(Versioned, table=True):
 class EngagementEvent(Versioned, table=True):
     """An engagement event: a focus group, staff briefing, patient panel or survey, and what it heard."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     held_on: date
@@ -730,7 +734,7 @@ class StrategyVersion(SQLModel, table=True):
     """A version the board approved: a frozen snapshot of every step's data and computed results."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "number"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     number: int
@@ -746,7 +750,7 @@ class StrategyVersion(SQLModel, table=True):
 class BoardDecision(SQLModel, table=True):
     """The board's decision on a submitted strategy; an approval points at the version it froze."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     meeting_date: date
@@ -771,7 +775,7 @@ class BoardCover(Versioned, table=True):
     """The cover sheet a board paper opens with: the meeting, purpose, recommendation, summary, the
     objectives and Board Assurance Framework risks it links to, its impact and who considered it before."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", unique=True, ondelete="CASCADE")  # one per strategy
     meeting: str = Field(default="Board", max_length=200)
@@ -805,7 +809,7 @@ class SuccessionEntry(Versioned, table=True):
     (each successor counted once, at the soonest they are ready) (docs/succession.md)."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "area_id", "level_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     area_id: int = Field(foreign_key="area.id", index=True, ondelete="CASCADE")
@@ -820,7 +824,7 @@ class SuccessionPoolCount(SQLModel, table=True):
     """How many of one register row's successors are in one group of a diversity characteristic."""
 
     __table_args__ = (UniqueConstraint("entry_id", "characteristic", "group_key"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     entry_id: int = Field(foreign_key="successionentry.id", index=True, ondelete="CASCADE")
@@ -835,7 +839,7 @@ class SystemMember(SQLModel, table=True):
     member's to see and remove (docs/systems.md)."""
 
     __table_args__ = (UniqueConstraint("system_id", "organisation_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     system_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     status: str = Field(default="invited", max_length=20)  # invited, member
@@ -850,7 +854,7 @@ class SystemShare(SQLModel, table=True):
     named scenario's forecast in it. One share per strategy and system; deleting it withdraws consent."""
 
     __table_args__ = (UniqueConstraint("system_id", "strategy_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     system_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
@@ -868,7 +872,7 @@ class BoardSeat(Versioned, table=True):
     a name: the board's diversity is kept only as counts by board member type."""
 
     __table_args__ = (UniqueConstraint("strategy_id", "label"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     strategy_id: int = Field(foreign_key="strategy.id", index=True, ondelete="CASCADE")
     label: str = Field(max_length=60)

@@ -50,7 +50,7 @@ def _reporter(job: Job) -> Callable[[int], None]:
     engine = get_engine()
 
     def report(done: int) -> None:
-        jobs.set_state(engine, job.id, done=done)  # type: ignore[arg-type]
+        jobs.set_state(engine, job.id, done=done)
 
     return report
 
@@ -64,7 +64,7 @@ def staff_import(session: Session, job: Job) -> None:
     options = jobs.options_of(job)
     upload = jobs.take_upload(session, job)  # deleted as it is read: the file is held no longer than this
     if upload is None:
-        jobs.set_state(engine, job.id, status="failed", message=GONE)  # type: ignore[arg-type]
+        jobs.set_state(engine, job.id, status="failed", message=GONE)
         return
     data, filename = upload
     strategy = session.get(Strategy, job.strategy_id)
@@ -75,7 +75,7 @@ def staff_import(session: Session, job: Job) -> None:
                               sheet=options.get("sheet") or None, skip_bad_rows=bool(options.get("skip_bad_rows")),
                               progress=_reporter(job))
     except ImportRefused as exc:
-        jobs.set_state(engine, job.id, status="failed", message=exc.message)  # type: ignore[arg-type]
+        jobs.set_state(engine, job.id, status="failed", message=exc.message)
         return
     finally:
         del data
@@ -86,11 +86,11 @@ def staff_import(session: Session, job: Job) -> None:
         message = (f"Nothing was stored: the file has {problems:,} problem{'s' if problems != 1 else ''}. Correct "
                    "the file and upload it again, or choose to import the rows without problems."
                    if problems else "Nothing was stored: every row of the file has a problem.")
-        jobs.set_state(engine, job.id, status="failed", message=message, done=result.rows_read,  # type: ignore[arg-type]
+        jobs.set_state(engine, job.id, status="failed", message=message, done=result.rows_read,
                        total=result.rows_read, detail=json.dumps(service.problem_report(result)))
         return
     pending = service.hold(session=session, strategy=strategy, result=result, filename=filename, actor=actor)
-    jobs.set_state(engine, job.id, status="done", done=result.rows_read, total=result.rows_read,  # type: ignore[arg-type]
+    jobs.set_state(engine, job.id, status="done", done=result.rows_read, total=result.rows_read,
                    result_ref=f"staff_import:{pending.id}")
 
 
@@ -112,7 +112,7 @@ def board_paper_pdf(session: Session, job: Job) -> None:
     if version_id is not None:
         version = session.get(StrategyVersion, version_id)
         if version is None or version.strategy_id != strategy.id:
-            jobs.set_state(engine, job.id, status="failed", message="That approved version no longer exists.")  # type: ignore[arg-type]
+            jobs.set_state(engine, job.id, status="failed", message="That approved version no longer exists.")
             return
         content = dict(version_content(version))
     else:
@@ -139,7 +139,7 @@ def board_paper_pdf(session: Session, job: Job) -> None:
         jobs.keep_result(session, job, data=pdf, name=str(options.get("filename", "board-paper.pdf")),
                          media_type=board_paper.PDF)
         return
-    jobs.set_state(engine, job.id, status="failed", message=message)  # type: ignore[arg-type]
+    jobs.set_state(engine, job.id, status="failed", message=message)
 
 
 def chart_images(session: Session, job: Job) -> None:
@@ -161,11 +161,11 @@ def chart_images(session: Session, job: Job) -> None:
     figures = strategy_figures(session, strategy, organisation, scenario, audience=options["audience"])  # type: ignore[arg-type]
     session.rollback()  # a read: nothing it may have flushed is kept
     if not figures:
-        jobs.set_state(engine, job.id, status="failed",  # type: ignore[arg-type]
+        jobs.set_state(engine, job.id, status="failed",
                        message="The strategy has no charts yet (no baseline, survey results or objectives).")
         return
     images = chart_files.image_count(figures)
-    jobs.set_state(engine, job.id, total=images)  # type: ignore[arg-type]
+    jobs.set_state(engine, job.id, total=images)
     try:
         files = chart_files.figure_files(figures, chart_files.FORMATS, progress=_reporter(job))
     except ImagesBusy:
@@ -177,7 +177,7 @@ def chart_images(session: Session, job: Job) -> None:
         jobs.keep_result(session, job, data=chart_files.zipped(files), name=str(options.get("filename", "charts.zip")),
                          media_type="application/zip")
         return
-    jobs.set_state(engine, job.id, status="failed", message=message)  # type: ignore[arg-type]
+    jobs.set_state(engine, job.id, status="failed", message=message)
 
 
 RUNNERS: dict[str, Callable[[Session, Job], None]] = {STAFF_IMPORT: staff_import, BOARD_PAPER_PDF: board_paper_pdf,

@@ -349,7 +349,7 @@ def create_token(
 ) -> tuple[ApiToken, str]:
     """Create an API token; the plain token is returned once and only its hash is kept."""
     name = name.strip() or "API token"
-    if role_in(session, user, organisation.id) is None:  # type: ignore[arg-type]
+    if role_in(session, user, organisation.id) is None:
         raise ServiceError(f"{user.email} is not a member of {organisation.name}")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(

@@ -51,7 +51,7 @@ def baseline_of(session: Session, strategy: Strategy) -> dict[int, AreaFigures]:
     """Each area's own figures (areas with nothing recorded are absent)."""
     level_keys = {lv.id: lv.key for lv in levels_of(session, strategy)}
     staffing, counts = derived.remember(
-        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
         kind="baseline rows", parts=(), shared=False, compute=lambda: _baseline_rows(session, strategy))
     # Fresh figures each time from the rows read once: callers may change what they are given.
     figures = {area_id: AreaFigures(staff=staff, fte=fte) for area_id, staff, fte in staffing}
@@ -89,7 +89,7 @@ def headline(session: Session, strategy: Strategy) -> Headline:
         return Headline(areas=len(summary.areas), staff=summary.totals.get("staff", 0),
                         fte=summary.totals.get("fte", 0), leaders=summary.leaders_total(),
                         by_level=tuple((lv.name, summary.totals.get(f"leaders:{lv.key}", 0)) for lv in summary.levels))
-    return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
                             kind="baseline headline", parts=(), compute=work_out)
 
 
@@ -158,7 +158,7 @@ def save_baseline(
         if area_id not in areas:
             raise ServiceError("Baseline figures name an area that is not in this strategy")
         check_figures(areas[area_id], fig, set(levels))
-    claim_counter(session, Strategy, strategy.id, "baseline_version", version)  # type: ignore[arg-type]
+    claim_counter(session, Strategy, strategy.id, "baseline_version", version)
     existing = {row.area_id: row for row in session.exec(
         select(AreaBaseline).where(AreaBaseline.area_id.in_(list(areas)))  # type: ignore[attr-defined]
     )}
@@ -168,24 +168,24 @@ def save_baseline(
     targets = dict(figures)
     if replace:
         for area_id in areas:
-            targets.setdefault(area_id, AreaFigures())  # type: ignore[arg-type]
+            targets.setdefault(area_id, AreaFigures())
     changed = 0
     for area_id, fig in targets.items():
         row = existing.get(area_id)
         if row is None:
-            row = AreaBaseline(organisation_id=strategy.organisation_id, area_id=area_id)  # type: ignore[arg-type]
+            row = AreaBaseline(organisation_id=strategy.organisation_id, area_id=area_id)
         if (row.staff, row.fte) != (fig.staff, fig.fte) or row.id is None:
             changed += 1
         row.staff, row.fte = fig.staff, fig.fte
         session.add(row)
         for key, level in levels.items():
             value = fig.leaders.get(key, 0)
-            count = counts.get((area_id, level.id))  # type: ignore[arg-type]
+            count = counts.get((area_id, level.id))
             if count is None:
                 if value == 0:
                     continue
-                count = LeaderCount(organisation_id=strategy.organisation_id, area_id=area_id,  # type: ignore[arg-type]
-                                    level_id=level.id)  # type: ignore[arg-type]
+                count = LeaderCount(organisation_id=strategy.organisation_id, area_id=area_id,
+                                    level_id=level.id)
             if count.count != value:
                 changed += 1
             count.count = value
@@ -201,7 +201,7 @@ def baseline_document(session: Session, strategy: Strategy, organisation: Organi
     """The baseline as the API gives it: each area's own staff, FTE and leaders by level key, and
     the diversity counts (suppressed by the one rule unless the caller may and asks otherwise). Kept
     under the strategy's revision (planner.services.derived)."""
-    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                             kind="baseline document", parts=(suppressed,),
                             compute=lambda: _baseline_document(session, strategy, organisation, suppressed=suppressed))
 
@@ -215,9 +215,9 @@ def _baseline_document(session: Session, strategy: Strategy, organisation: Organ
     funded = establishment_of(session, strategy)
     areas = []
     for area in summary.areas:
-        own = summary.own.get(area.id)  # type: ignore[arg-type]
+        own = summary.own.get(area.id)
         leaders = {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels}
-        posts = funded.get(area.id, {})  # type: ignore[arg-type]
+        posts = funded.get(area.id, {})
         areas.append({
             "code": area.code,
             "staff": own.staff if own else 0,

@@ -216,7 +216,7 @@ def save_cover(*, session: Session, strategy: Strategy, organisation: Organisati
     clean = check_cover(values, today or date.today())
     before: dict[str, Any] = {}
     if cover is None:
-        cover = BoardCover(organisation_id=strategy.organisation_id, strategy_id=strategy.id)  # type: ignore[arg-type]
+        cover = BoardCover(organisation_id=strategy.organisation_id, strategy_id=strategy.id)
     else:
         before = _as_record(cover)
     for field, value in clean.items():

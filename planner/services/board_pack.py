@@ -57,21 +57,21 @@ def _structure(session: Session, strategy: Strategy) -> dict[str, Any]:
     funded = vacancies(session, strategy)
     bands = bands_by_level(session, strategy)
     codes = {a.id: a.code for a in summary.areas}
-    levels = [{"key": lv.key, "name": lv.name, "bands": bands.get(lv.id, [])}  # type: ignore[arg-type]
+    levels = [{"key": lv.key, "name": lv.name, "bands": bands.get(lv.id, [])}
               for lv in summary.levels]
     areas = []
     for area in summary.areas:
-        own = summary.own.get(area.id)  # type: ignore[arg-type]
-        rolled = summary.rolled.get(area.id, {})  # type: ignore[arg-type]
+        own = summary.own.get(area.id)
+        rolled = summary.rolled.get(area.id, {})
         areas.append({
             "code": area.code, "name": area.name, "parent": codes.get(area.parent_id),  # type: ignore[arg-type]
-            "depth": summary.depths.get(area.id, 0),  # type: ignore[arg-type]
+            "depth": summary.depths.get(area.id, 0),
             "staff": own.staff if own else 0, "fte": own.fte if own else 0.0,
             "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
             "rolled_staff": rolled.get("staff", 0), "rolled_fte": rolled.get("fte", 0.0),
             "rolled_leaders": {lv.key: rolled.get(f"leaders:{lv.key}", 0) for lv in summary.levels},
             # Funded posts (first forecast year), leaders in post and vacancies, with the areas within it.
-            "establishment": _vacancy_rows(funded.by_area.get(area.id, {})),  # type: ignore[arg-type]
+            "establishment": _vacancy_rows(funded.by_area.get(area.id, {})),
         })
     latest = session.exec(select(StaffImport).where(StaffImport.strategy_id == strategy.id,
                                                     StaffImport.status == "applied")
@@ -148,7 +148,7 @@ def _diversity(session: Session, strategy: Strategy, organisation: Organisation,
                scenario: Scenario | None, audience: Audience) -> dict[str, Any]:
     report = diversity.diversity_report(session, strategy, organisation, scenario, audience=audience)
     names = {}
-    for char in diversity.all_named(session, organisation.id):  # type: ignore[arg-type]
+    for char in diversity.all_named(session, organisation.id):
         names[char.key] = {"name": char.name, "groups": {g.key: g.name for g in char.groups}}
     report["names"] = names
     return report
@@ -163,10 +163,10 @@ def _competencies(session: Session, strategy: Strategy) -> dict[str, Any]:
     level_ids = {lv.key: lv.id for lv in levels_of(session, strategy)}
     rows = []
     for framework in cat.frameworks:
-        for domain in cat.domains.get(framework.id, []):  # type: ignore[arg-type]
-            for comp in cat.competencies.get(domain.id, []):  # type: ignore[arg-type]
+        for domain in cat.domains.get(framework.id, []):
+            for comp in cat.competencies.get(domain.id, []):
                 rows.append({"key": comp.key, "name": comp.name, "framework": framework.name, "domain": domain.name,
-                             "required": {key: required.get((comp.id, lid)) for key, lid in level_ids.items()}})  # type: ignore[arg-type]
+                             "required": {key: required.get((comp.id, lid)) for key, lid in level_ids.items()}})
     gaps = [{"level": g.level, "competency": g.competency, "required": g.required, "assessed": g.assessed,
              "below_required": g.below_required, "share_below": g.share_below}
             for g in competencies.gap_totals(session, strategy)]
@@ -246,7 +246,7 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
     the diversity figures as the audience may see them (published unless internal is asked for).
     Gathered once per revision of the strategy (planner.services.derived): treat it as read-only."""
     return derived.remember(
-        session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+        session, strategy_id=strategy.id, organisation_id=organisation.id,
         kind="pack content", parts=(scenario.id if scenario else None, prepared_by, today.isoformat(), str(audience)),
         compute=lambda: _pack_content(session, strategy, organisation, scenario=scenario, prepared_by=prepared_by,
                                       today=today, audience=audience))
@@ -271,7 +271,7 @@ def _pack_content(session: Session, strategy: Strategy, organisation: Organisati
             "prepared": {"on": today.isoformat(), "by": cover["prepared_by"], "marking": rule.marking,
                          "audience": rule.audience},
             **structure,
-            "forecast": _forecast(session, strategy, chosen, level_ids),  # type: ignore[arg-type]
+            "forecast": _forecast(session, strategy, chosen, level_ids),
             "diversity": _diversity(session, strategy, organisation, chosen, rule.audience),
             "succession": succession.succession_report(session, strategy, organisation, chosen,
                                                        audience=rule.audience),

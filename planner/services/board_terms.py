@@ -59,7 +59,7 @@ def save_seat(*, session: Session, strategy: Strategy, seat: rules.Seat, actor: 
     others = [as_seat(s) for s in seats_of(session, strategy) if row is None or s.id != row.id]
     for _position, key, message in rules.board_problems([*others, seat]):
         raise ServiceError(message, field=key)
-    row = row or BoardSeat(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+    row = row or BoardSeat(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                            label="", role="", board_type="")
     created = row.id is None
     for key in FIELDS:
@@ -91,7 +91,7 @@ def replace_seats(*, session: Session, strategy: Strategy, seats: Sequence[rules
         session.delete(row)
     session.flush()  # the old labels go before the new are added (a label is unique per strategy)
     for seat in checked:
-        session.add(BoardSeat(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+        session.add(BoardSeat(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                               **{key: getattr(seat, key) for key in FIELDS}))
     record(session, action="import", entity="board_seats", entity_id=strategy.id,
            organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
@@ -110,7 +110,7 @@ def board_terms_report(session: Session, strategy: Strategy, organisation: Organ
     """The seats, the forecast over the strategy's years and what the appointments due could do for the
     board's make-up, as plain data for the page, the API and the pack; diversity counts as the audience
     may see them. Worked out once per revision of the strategy (planner.services.derived)."""
-    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                             kind="board terms", parts=(str(audience),),
                             compute=lambda: _report(session, strategy, organisation, audience))
 

@@ -49,7 +49,7 @@ class Catalogue:
 
     def all_competencies(self) -> list[Competency]:
         """Every competency, framework by framework."""
-        return [c for f in self.frameworks for d in self.domains.get(f.id, []) for c in self.competencies.get(d.id, [])]  # type: ignore[arg-type]
+        return [c for f in self.frameworks for d in self.domains.get(f.id, []) for c in self.competencies.get(d.id, [])]
 
 
 def ensure_frameworks(session: Session, organisation_id: int, *, commit: bool = True) -> None:
@@ -66,12 +66,12 @@ def ensure_frameworks(session: Session, organisation_id: int, *, commit: bool = 
         session.add(row)
         session.flush()
         for dpos, domain in enumerate(framework.domains):
-            drow = CompetencyDomain(organisation_id=organisation_id, framework_id=row.id, key=domain.key,  # type: ignore[arg-type]
+            drow = CompetencyDomain(organisation_id=organisation_id, framework_id=row.id, key=domain.key,
                                     name=domain.name, position=dpos)
             session.add(drow)
             session.flush()
             for cpos, competency in enumerate(domain.competencies):
-                session.add(Competency(organisation_id=organisation_id, domain_id=drow.id, key=competency.key,  # type: ignore[arg-type]
+                session.add(Competency(organisation_id=organisation_id, domain_id=drow.id, key=competency.key,
                                        name=competency.name, kind=competency.kind,
                                        description=competency.description, position=cpos))
                 added += 1
@@ -122,8 +122,8 @@ def ensure_required(session: Session, strategy: Strategy, *, commit: bool = True
         for level in levels:
             step = defaults.get(competency.key, {}).get(level.key)
             if step and (competency.id, level.id) not in have:
-                session.add(RequiredStep(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
-                                         competency_id=competency.id, level_id=level.id, step=step))  # type: ignore[arg-type]
+                session.add(RequiredStep(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
+                                         competency_id=competency.id, level_id=level.id, step=step))
                 added += 1
     if added:
         record(session, action="create", entity="required_steps", entity_id=strategy.id,
@@ -143,7 +143,7 @@ def save_required(*, session: Session, strategy: Strategy, steps: Mapping[tuple[
                   actor: User, version: int | None = None) -> None:
     """Set required steps ((competency id, level id) -> 1..4, or None for not needed); refused as a whole if
     a required-steps grid was saved since `version` (the strategy's required version) was read."""
-    claim_counter(session, Strategy, strategy.id, "required_version", version)  # type: ignore[arg-type]
+    claim_counter(session, Strategy, strategy.id, "required_version", version)
     existing = {(r.competency_id, r.level_id): r for r in session.exec(
         select(RequiredStep).where(RequiredStep.strategy_id == strategy.id))}
     for (competency_id, level_id), step in steps.items():
@@ -154,7 +154,7 @@ def save_required(*, session: Session, strategy: Strategy, steps: Mapping[tuple[
             if row is not None:
                 session.delete(row)
             continue
-        row = row or RequiredStep(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+        row = row or RequiredStep(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                   competency_id=competency_id, level_id=level_id, step=step)
         row.step = step
         session.add(row)
@@ -198,7 +198,7 @@ def replace_assessed(
     for (area_id, level_id, competency_id), steps in counts.items():
         for step, n in steps.items():
             if n:
-                session.add(AssessedCount(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+                session.add(AssessedCount(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                           area_id=area_id, level_id=level_id, competency_id=competency_id,
                                           step=step, count=n))
     record(session, action="update", entity="assessments", entity_id=strategy.id,
@@ -233,14 +233,14 @@ def gap_list(session: Session, strategy: Strategy, *, area_id: int | None = None
 def gap_totals(session: Session, strategy: Strategy, *, area_id: int | None = None) -> list[arithmetic.Gap]:
     """The organisation's (or an area's, with its sub-areas) gaps by level and competency: the totals rows of
     gap_list, kept on their own, since at a large trust's size the list by area is a hundred times longer."""
-    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
                                  kind="competency gap totals", parts=(area_id,),
                                  compute=lambda: [g for g in gap_list(session, strategy, area_id=area_id)
                                                   if g.area is None]))
 
 
 def _kept_gaps(session: Session, strategy: Strategy, area_id: int | None) -> list[arithmetic.Gap]:
-    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
                                  kind="competency gaps", parts=(area_id,),
                                  compute=lambda: _gap_list(session, strategy, area_id)))
 
@@ -274,7 +274,7 @@ def _interventions(session: Session, strategy: Strategy) -> list[tuple[Intervent
     for t in session.exec(select(InterventionTarget).where(
             InterventionTarget.intervention_id.in_([r.id for r in rows]))):  # type: ignore[attr-defined]
         targets.setdefault(t.intervention_id, []).append(t)
-    return [(r, targets.get(r.id, [])) for r in rows]  # type: ignore[arg-type]
+    return [(r, targets.get(r.id, [])) for r in rows]
 
 
 def plan_view(session: Session, strategy: Strategy) -> dict[str, Any]:
@@ -329,7 +329,7 @@ def save_intervention(
                            field="first_year")
     if not targets:
         raise ServiceError("Choose at least one competency and level it develops", field="targets")
-    row = intervention or Intervention(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+    row = intervention or Intervention(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                        name=name, kind=kind, first_year=first, last_year=last)
     row.name, row.kind, row.places_per_year, row.cost_per_place = name, kind, places, cost
     row.first_year, row.last_year = first, last
@@ -342,7 +342,7 @@ def save_intervention(
         session.delete(t)
     session.flush()
     for competency_id, level_id in sorted(targets):
-        session.add(InterventionTarget(organisation_id=strategy.organisation_id, intervention_id=row.id,  # type: ignore[arg-type]
+        session.add(InterventionTarget(organisation_id=strategy.organisation_id, intervention_id=row.id,
                                        competency_id=competency_id, level_id=level_id))
     record(session, action="update" if intervention else "create", entity="intervention", entity_id=row.id,
            organisation_id=strategy.organisation_id, user_id=actor.id,
@@ -386,7 +386,7 @@ def add_competency(
     if framework is None:
         position = session.exec(select(func.count()).select_from(CompetencyFramework).where(
             CompetencyFramework.organisation_id == organisation.id)).one()
-        framework = CompetencyFramework(organisation_id=organisation.id, key=OWN_FRAMEWORK,  # type: ignore[arg-type]
+        framework = CompetencyFramework(organisation_id=organisation.id, key=OWN_FRAMEWORK,
                                         name=f"{organisation.name}: our own", position=position,
                                         description="Competencies this organisation added.")
         session.add(framework)
@@ -398,7 +398,7 @@ def add_competency(
         position = session.exec(select(func.count()).select_from(CompetencyDomain).where(
             CompetencyDomain.framework_id == framework.id)).one()
         slug = re.sub(r"[^a-z0-9]+", "-", domain_name.lower()).strip("-")[:60]
-        found = CompetencyDomain(organisation_id=organisation.id, framework_id=framework.id,  # type: ignore[arg-type]
+        found = CompetencyDomain(organisation_id=organisation.id, framework_id=framework.id,
                                  key=f"own-{slug}-{position}", name=domain_name, position=position)
         session.add(found)
         session.flush()
@@ -409,7 +409,7 @@ def add_competency(
                                                 Competency.key == key)).first():
         n += 1
         key = f"own-{slug}-{n}"
-    competency = Competency(organisation_id=organisation.id, domain_id=domain_row.id, key=key, name=name[:200],  # type: ignore[arg-type]
+    competency = Competency(organisation_id=organisation.id, domain_id=domain_row.id, key=key, name=name[:200],
                             kind=kind, description=description.strip())
     session.add(competency)
     session.flush()
@@ -440,12 +440,12 @@ def lookups(session: Session, strategy: Strategy) -> tuple[dict[str, int], dict[
     """Code/name -> area id, key/name -> level id, key -> competency id (for imports)."""
     areas: dict[str, int] = {}
     for a in areas_of(session, strategy):
-        areas[a.code] = a.id  # type: ignore[assignment]
-        areas[a.name] = a.id  # type: ignore[assignment]
+        areas[a.code] = a.id
+        areas[a.name] = a.id
     levels: dict[str, int] = {}
     for lv in levels_of(session, strategy):
-        levels[lv.key] = lv.id  # type: ignore[assignment]
-        levels[lv.name] = lv.id  # type: ignore[assignment]
+        levels[lv.key] = lv.id
+        levels[lv.name] = lv.id
     comps = {c.key: c.id for c in catalogue(session, strategy.organisation_id).all_competencies()}
-    return areas, levels, comps  # type: ignore[return-value]
+    return areas, levels, comps
 

@@ -56,11 +56,11 @@ def _structure_and_baseline(session: Session, strategy: Strategy) -> list[Item]:
         return [Item("structure", "There are no areas yet")]
     items = []
     bands = bands_by_level(session, strategy)
-    unmapped = [lv.name for lv in summary.levels if not bands.get(lv.id)]  # type: ignore[arg-type]
+    unmapped = [lv.name for lv in summary.levels if not bands.get(lv.id)]
     if unmapped:
         items.append(Item("structure", f"Levels without bands, grades or job roles: {_names(unmapped)}"))
     missing = [a.name for a in summary.areas if a.id in summary.leaf_ids
-               and not (summary.own.get(a.id) and summary.own[a.id].staff)]  # type: ignore[index]
+               and not (summary.own.get(a.id) and summary.own[a.id].staff)]
     if missing:
         items.append(Item("baseline", f"{_plural(len(missing), 'area')} without a baseline staff headcount: "
                                       f"{_names(missing)}"))
@@ -171,7 +171,7 @@ def _consult(session: Session, strategy: Strategy, today: date) -> list[Item]:
 def completeness(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
     """Everything the strategy still lacks, in the journey's order; empty when it is complete. Worked
     out once per revision of the strategy and day (planner.services.derived)."""
-    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                                  kind="completeness", parts=(today.isoformat(),),
                                  compute=lambda: _completeness(session, strategy, organisation, today)))
 

@@ -135,7 +135,7 @@ def create_consultation(*, session: Session, strategy: Strategy, title: str, sec
                         actor: User | None, commit: bool = True) -> Consultation:
     """Open a consultation on chosen sections, for chosen audiences, between two dates (inclusive)."""
     values = _check_consultation(title, sections, audiences, opens_on, closes_on)
-    consultation = Consultation(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+    consultation = Consultation(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                 title=values["title"], sections=_dumps(values["sections"]),
                                 audiences=_dumps(values["audiences"]), opens_on=values["opens_on"],
                                 closes_on=values["closes_on"], token=secrets.token_urlsafe(32),
@@ -237,7 +237,7 @@ def add_comment(*, session: Session, consultation: Consultation, section: str, a
         raise ServiceError(f"Your role must be {MAX_NAME} characters or fewer", field="author_role")
     if user is not None and not author_name:
         author_name = user.display_name[:MAX_NAME]
-    comment = Comment(organisation_id=consultation.organisation_id, consultation_id=consultation.id,  # type: ignore[arg-type]
+    comment = Comment(organisation_id=consultation.organisation_id, consultation_id=consultation.id,
                       section=section, audience=audience, body=body, author_name=author_name,
                       author_role=author_role, user_id=user.id if user else None)
     session.add(comment)
@@ -369,7 +369,7 @@ class CommentView:
 
 def _view(comment: Comment, include_hidden_text: bool) -> CommentView:
     return CommentView(
-        id=comment.id, consultation_id=comment.consultation_id, section=comment.section,  # type: ignore[arg-type]
+        id=comment.id, consultation_id=comment.consultation_id, section=comment.section,
         section_name=SECTIONS.get(comment.section, comment.section), audience=comment.audience,
         audience_name=AUDIENCES.get(comment.audience, comment.audience),
         body=comment.body if include_hidden_text or not comment.hidden else None,
@@ -464,7 +464,7 @@ def comment_counts(session: Session, strategy: Strategy) -> dict[int, tuple[int,
         else:
             row[0] += 1
             row[1] += comment.changed_strategy is not None
-    return {k: (v[0], v[1], v[2]) for k, v in counts.items()}  # type: ignore[misc]
+    return {k: (v[0], v[1], v[2]) for k, v in counts.items()}
 
 
 def patient_voice_recorded(session: Session, strategy: Strategy) -> bool:
@@ -489,7 +489,7 @@ def consultation_content(session: Session, strategy: Strategy) -> dict[str, Any]
         "consultations": [{
             "title": c.title, "opens_on": c.opens_on.isoformat(), "closes_on": c.closes_on.isoformat(),
             "sections": [SECTIONS[s] for s in sections_of(c)], "audiences": [AUDIENCES[a] for a in audiences_of(c)],
-            "comments": counts[c.id][0], "answered": counts[c.id][1],  # type: ignore[index]
+            "comments": counts[c.id][0], "answered": counts[c.id][1],
         } for c in consultations],
         "you_said_we_did": [{
             "section": v.section_name, "audience": v.audience_name, "comment": v.body, "response": v.response,
@@ -529,7 +529,7 @@ def add_event(*, session: Session, strategy: Strategy, held_on: date | None, aud
               participants: int, summary: str, actor: User | None, commit: bool = True) -> EngagementEvent:
     """Log an engagement event: when, with whom, what kind, how many took part and what was heard."""
     values = _check_event(held_on, audience, format, participants, summary)
-    event = EngagementEvent(organisation_id=strategy.organisation_id, strategy_id=strategy.id, **values)  # type: ignore[arg-type]
+    event = EngagementEvent(organisation_id=strategy.organisation_id, strategy_id=strategy.id, **values)
     session.add(event)
     session.flush()
     record(session, action="create", entity="engagement_event", entity_id=event.id,

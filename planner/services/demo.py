@@ -79,7 +79,7 @@ def load_trust(session: Session, data: dict[str, Any], hash_method: str) -> tupl
             parent_id=area_ids[area["parent"]] if area.get("parent") else None, actor=None,
             commit=False,
         )
-        area_ids[area["code"]] = created.id  # type: ignore[assignment]
+        area_ids[area["code"]] = created.id
     figures = {
         area_ids[row["area"]]: baseline.AreaFigures(
             staff=int(row["staff"]), fte=float(row["fte"]),
@@ -124,17 +124,17 @@ def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:
     for characteristic, sources in data["benchmarks"].items():
         for source, shares in sources.items():
             for group, share in shares.items():
-                session.add(Benchmark(organisation_id=org, strategy_id=strategy.id, source=source,  # type: ignore[arg-type]
+                session.add(Benchmark(organisation_id=org, strategy_id=strategy.id, source=source,
                                       characteristic=characteristic, group_key=group, share=share))
     for characteristic, groups in data["shortlisting"].items():
         for group, (shortlisted, appointed) in groups.items():
-            session.add(ShortlistingFigure(organisation_id=org, strategy_id=strategy.id,  # type: ignore[arg-type]
+            session.add(ShortlistingFigure(organisation_id=org, strategy_id=strategy.id,
                                            characteristic=characteristic, group_key=group,
                                            shortlisted=shortlisted, appointed=appointed))
     levels = {lv.key: lv.id for lv in levels_of(session, strategy)}
     for target in data["targets"]:
         session.add(DiversityTarget(
-            organisation_id=org, strategy_id=strategy.id,  # type: ignore[arg-type]
+            organisation_id=org, strategy_id=strategy.id,
             level_id=None if target["level"] == "all" else levels[target["level"]],
             characteristic=target["characteristic"], group_key=target["group"],
             target_share=target["target_share"], target_year=target["target_year"],
@@ -208,7 +208,7 @@ def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:
     competencies.replace_assessed(session=session, strategy=strategy, counts=counts, actor=None, source="demo",
                                   commit=False)
     for item in data["plan"]:
-        row = Intervention(organisation_id=strategy.organisation_id, strategy_id=strategy.id, name=item["name"],  # type: ignore[arg-type]
+        row = Intervention(organisation_id=strategy.organisation_id, strategy_id=strategy.id, name=item["name"],
                            kind=item["kind"], places_per_year=item["places_per_year"],
                            cost_per_place=item["cost_per_place"], first_year=item["first_year"],
                            last_year=item["last_year"])
@@ -216,7 +216,7 @@ def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:
         session.flush()
         for level_key, keys in item["develops"].items():
             for key in keys:
-                session.add(InterventionTarget(organisation_id=strategy.organisation_id, intervention_id=row.id,  # type: ignore[arg-type]
+                session.add(InterventionTarget(organisation_id=strategy.organisation_id, intervention_id=row.id,
                                                competency_id=comps[key], level_id=levels[level_key]))
     spec = data["survey"]
     closes_on = date.fromisoformat(spec["closes_on"])
@@ -283,7 +283,7 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
             due: date, *, begins: date | None = None, **extra: object) -> Objective:
         nonlocal position
         position += 1
-        objective = Objective(organisation_id=org, strategy_id=strategy.id, ref=ref, title=title, level=level,  # type: ignore[arg-type]
+        objective = Objective(organisation_id=org, strategy_id=strategy.id, ref=ref, title=title, level=level,
                               parent_id=parent.id if parent else None, area_id=area.id if area else None,
                               measure_kind=kind, start=begins or start, due=due, position=position,
                               confidence=rng.choice(["medium", "high", "high"]), **extra)  # type: ignore[arg-type]
@@ -305,11 +305,11 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
             share = max(0.0, min(1.0, pace * gone + rng.uniform(-0.02, 0.02)))
             if objective.measure_kind == "target":
                 value = objective.baseline + (objective.target - objective.baseline) * share  # type: ignore[operator]
-                session.add(CheckIn(organisation_id=org, objective_id=objective.id, on=on, value=round(value, 1),  # type: ignore[arg-type]
+                session.add(CheckIn(organisation_id=org, objective_id=objective.id, on=on, value=round(value, 1),
                                     confidence=objective.confidence, note=rng.choice(["On track", "Steady progress",
                                                                                       "Slower than planned", ""])))
             elif objective.measure_kind == "milestone" and i == len(quarters) - 1 and rng.random() < 0.3:
-                session.add(CheckIn(organisation_id=org, objective_id=objective.id, on=on, done=True,  # type: ignore[arg-type]
+                session.add(CheckIn(organisation_id=org, objective_id=objective.id, on=on, done=True,
                                     note="Done"))
 
     from planner.services.diversity import targets_of
@@ -326,7 +326,7 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
                   **({"baseline": measure["baseline"], "target": measure["target"], "unit": measure["unit"]}
                      if measure else {}))
         if measure:  # the latest quarterly pulse reading of its outcome measure
-            session.add(CheckIn(organisation_id=org, objective_id=top.id, on=quarters[-1], value=measure["now"],  # type: ignore[arg-type]
+            session.add(CheckIn(organisation_id=org, objective_id=top.id, on=quarters[-1], value=measure["now"],
                                 confidence="medium", note="Quarterly pulse survey"))
         for d_index, division in enumerate(divisions[:5]):
             area_title = strategic["area_titles"][d_index % len(strategic["area_titles"])]
@@ -334,7 +334,7 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
                                  division, "target", end, baseline=40.0, target=80.0, unit="%",
                                  weight=float(rng.choice([1, 1, 2])), owner_name="Divisional Director")
             check_ins(area_objective, pace())
-            teams = children.get(division.id, [])[: 2 + (s_index + d_index) % 2]  # type: ignore[index]
+            teams = children.get(division.id, [])[: 2 + (s_index + d_index) % 2]
             for t_index, team_area in enumerate(teams):
                 team_title = strategic["team_titles"][t_index % len(strategic["team_titles"])]
                 kind = "target" if t_index % 2 == 0 else "milestone"

@@ -107,7 +107,7 @@ def save_group_labels(*, session: Session, organisation: Organisation, labels: M
             if row is not None:
                 session.delete(row)
             continue
-        row = row or GroupLabel(organisation_id=organisation.id, characteristic=char_key, group_key=group_key)  # type: ignore[arg-type]
+        row = row or GroupLabel(organisation_id=organisation.id, characteristic=char_key, group_key=group_key)
         row.label = label.strip()
         session.add(row)
     record(session, action="update", entity="group_labels", entity_id=organisation.id,
@@ -165,7 +165,7 @@ def representation(
     """Counts and shares of each group by level and for all staff, as the audience (else: published
     when suppressed, internal when not) may see them by the one disclosure rule."""
     chosen = _audience(suppressed, audience)
-    char = named(session, organisation.id, characteristic_key)  # type: ignore[arg-type]
+    char = named(session, organisation.id, characteristic_key)
     levels = levels_of(session, strategy)
     area_ids = subtree(session, strategy, area_id)
     counts = _counts(session, strategy, char.key, area_ids)
@@ -306,7 +306,7 @@ def save_benchmarks(*, session: Session, strategy: Strategy, characteristic_key:
             if row is not None:
                 session.delete(row)
             continue
-        row = row or Benchmark(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+        row = row or Benchmark(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                source=source, characteristic=char.key, group_key=group)
         row.share = value
         session.add(row)
@@ -333,7 +333,7 @@ def save_shortlisting(*, session: Session, strategy: Strategy, characteristic_ke
         ShortlistingFigure.strategy_id == strategy.id, ShortlistingFigure.characteristic == char.key))}
     for group, (shortlisted, appointed) in figures.items():
         row = existing.get(group) or ShortlistingFigure(
-            organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+            organisation_id=strategy.organisation_id, strategy_id=strategy.id,
             characteristic=char.key, group_key=group)
         row.shortlisted, row.appointed = shortlisted, appointed
         session.add(row)
@@ -486,7 +486,7 @@ def default_pool_sentence(session: Session, strategy: Strategy, organisation: Or
     """The default pool share of a stored target, from the baseline, with its source (for the form)."""
     levels = levels_of(session, strategy)
     level = next((lv for lv in levels if lv.id == target.level_id), None)
-    char = named(session, organisation.id, target.characteristic)  # type: ignore[arg-type]
+    char = named(session, organisation.id, target.characteristic)
     group_name = next((g.name for g in char.groups if g.key == target.group_key), target.group_key)
     outcome = TargetOutcome(target, level.name if level else "All leaders", group_name, 0, 0.0, None)
     shown = representation(session, strategy, organisation, char.key)
@@ -567,9 +567,9 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario, *,
     for (position, year), item in zip(index, solved, strict=True):
         outcome = outcomes[position]
         if year == outcome.target.target_year:
-            outcome.result = item  # type: ignore[assignment]
+            outcome.result = item
         elif outcome.result is not None and not outcome.result["feasible"] and outcome.earliest_year is None \
-                and item["feasible"]:  # type: ignore[index]
+                and item["feasible"]:
             outcome.earliest_year = year
     for outcome in outcomes:
         if outcome.withheld:  # nothing derived from a withheld count reaches this audience
@@ -595,7 +595,7 @@ def save_target(*, session: Session, strategy: Strategy, values: Mapping[str, An
         raise ServiceError(message, field=key)  # the engine's rule (parse_targets), in the form's words
     share_value, year, ratio = float(values["target_share"]), int(values["target_year"]), typed["leaver_rate_ratio"]
     current, pipeline = typed["current_appointment_share"], typed["pipeline_share"]
-    row = target or DiversityTarget(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+    row = target or DiversityTarget(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                     characteristic=char.key, group_key="", target_share=0, target_year=year)
     row.characteristic, row.group_key, row.level_id = char.key, str(values["group_key"]), level_id
     row.target_share, row.target_year, row.leaver_rate_ratio = share_value, year, ratio
@@ -668,7 +668,7 @@ def diversity_report(session: Session, strategy: Strategy, organisation: Organis
     """The Diversity step as data: representation and indicators per characteristic, and targets, as
     the audience (else: published when suppressed, internal when not) may see them."""
     chosen = _audience(suppressed, audience)
-    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                             kind="diversity report", parts=(scenario.id if scenario else None, str(chosen)),
                             compute=lambda: _diversity_report(session, strategy, organisation, scenario, chosen))
 

@@ -64,7 +64,7 @@ def establishment_of(session: Session, strategy: Strategy) -> dict[int, dict[str
     """Area id -> level key -> its funded posts (areas and levels with no establishment are absent)."""
     keys = {lv.id: lv.key for lv in levels_of(session, strategy)}
     rows = derived.remember(
-        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
         kind="establishment rows", parts=(), shared=False,
         compute=lambda: list(session.exec(select(Establishment.area_id, Establishment.level_id, Establishment.posts)
                                           .where(Establishment.strategy_id == strategy.id))))
@@ -88,7 +88,7 @@ def _check_all(session: Session, strategy: Strategy, posts: Mapping[tuple[int, s
                                   label=f"{areas[area_id].name}: {levels[key].name.lower()}")
             if problem:
                 raise ServiceError(problem, field=f"posts-{levels[key].id}")
-    return areas  # type: ignore[return-value]
+    return areas
 
 
 def save_establishment(
@@ -99,7 +99,7 @@ def save_establishment(
     other area and level of the strategy is left with none. Refused whole if the baseline changed since its
     `version` (the strategy's baseline version) was read. Returns how many figures changed."""
     _check_all(session, strategy, posts)
-    claim_counter(session, Strategy, strategy.id, "baseline_version", version)  # type: ignore[arg-type]
+    claim_counter(session, Strategy, strategy.id, "baseline_version", version)
     levels = {lv.key: lv.id for lv in levels_of(session, strategy)}
     stored = {(row.area_id, row.level_id): row for row in session.exec(
         select(Establishment).where(Establishment.strategy_id == strategy.id))}
@@ -117,7 +117,7 @@ def save_establishment(
             continue
         text = _encoded(figure)
         if row is None:
-            row = Establishment(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+            row = Establishment(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                 area_id=area_id, level_id=level_id, posts=text)
         elif row.posts == text:
             continue
@@ -168,7 +168,7 @@ def vacancies(session: Session, strategy: Strategy) -> VacancySummary:
     over the areas with an establishment only; worked out once per request from rows read once. Not shared
     across requests: the results that show it (the pack, the API's baseline) are kept whole themselves, and
     looking it up in the shared store would cost more queries than the three it is worked out from."""
-    return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
                             kind="vacancies", parts=(), shared=False, compute=lambda: _vacancies(session, strategy))
 
 
@@ -178,16 +178,16 @@ def _vacancies(session: Session, strategy: Strategy) -> VacancySummary:
     keys = [lv.key for lv in levels_of(session, strategy)]
     own: dict[int, dict[str, float]] = {}
     for area in areas_of(session, strategy):
-        leaders = own_figures[area.id].leaders if area.id in own_figures else {}  # type: ignore[index]
+        leaders = own_figures[area.id].leaders if area.id in own_figures else {}
         figures: dict[str, float] = {}
         for key in keys:
-            if key in posts.get(area.id, {}):  # type: ignore[arg-type]
-                figures[f"est:{key}"] = first_year(posts[area.id][key])  # type: ignore[index]
+            if key in posts.get(area.id, {}):
+                figures[f"est:{key}"] = first_year(posts[area.id][key])
                 figures[f"in:{key}"] = leaders.get(key, 0)
                 figures[f"has:{key}"] = 1
             elif leaders.get(key, 0):
                 figures[f"missing:{key}"] = 1
-        own[area.id] = figures  # type: ignore[index]
+        own[area.id] = figures
     rolled = tree.roll_up(nodes(areas_of(session, strategy)), own)
 
     def vacancy_of(figures: Mapping[str, float], key: str) -> Vacancy | None:
@@ -227,5 +227,5 @@ def import_file(*, session: Session, strategy: Strategy, result: EstablishmentRe
         raise ServiceError("The file has problems: nothing was stored")
     by_code = {a.code: a.id for a in areas_of(session, strategy)}
     posts = {(by_code[code], key): figure for (code, key), figure in result.posts.items()}
-    return save_establishment(session=session, strategy=strategy, posts=posts, actor=actor,  # type: ignore[arg-type]
+    return save_establishment(session=session, strategy=strategy, posts=posts, actor=actor,
                               replace=True, source=f"file {filename}")

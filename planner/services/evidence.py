@@ -65,7 +65,7 @@ def _store(session: Session, strategy: Strategy, kind: str, *, filename: str, ro
     row = session.exec(select(EvidenceExtract).where(EvidenceExtract.strategy_id == strategy.id,
                                                      EvidenceExtract.kind == kind)).first()
     if row is None:
-        row = EvidenceExtract(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+        row = EvidenceExtract(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                               kind=kind)
     row.filename, row.rows_read, row.imported_at = filename[:200], rows_read, utcnow()
     row.period_start, row.period_end = (period.start, period.end) if period else (None, None)
@@ -257,8 +257,8 @@ def apply_rates(*, session: Session, strategy: Strategy, scenario: Scenario, act
         if level is None or rate.projected_leaver_rate is None:
             continue
         # A level added after the scenario was made has no row yet: it keeps the default rates it is shown with.
-        row = level_rows.get(level.id) or ScenarioLevel(  # type: ignore[arg-type]
-            organisation_id=scenario.organisation_id, scenario_id=scenario.id, level_id=level.id,  # type: ignore[arg-type]
+        row = level_rows.get(level.id) or ScenarioLevel(
+            organisation_id=scenario.organisation_id, scenario_id=scenario.id, level_id=level.id,
             **DEFAULT_RATES)
         before = row.leaver_rate
         row.leaver_rate = rate.projected_leaver_rate[0]
@@ -273,9 +273,9 @@ def apply_rates(*, session: Session, strategy: Strategy, scenario: Scenario, act
         if area is None or level is None or not area_rate.own_rate or area_rate.projected_leaver_rate is None:
             continue
         key = (area.id, level.id)
-        qualifying.add(key)  # type: ignore[arg-type]
-        cell = cells.get(key) or ScenarioAreaLevel(  # type: ignore[arg-type]
-            organisation_id=scenario.organisation_id, scenario_id=scenario.id, area_id=area.id, level_id=level.id)  # type: ignore[arg-type]
+        qualifying.add(key)
+        cell = cells.get(key) or ScenarioAreaLevel(
+            organisation_id=scenario.organisation_id, scenario_id=scenario.id, area_id=area.id, level_id=level.id)
         before_cell = cell.leaver_rate
         cell.leaver_rate = area_rate.projected_leaver_rate[0]
         cell.leaver_rates = json.dumps(list(area_rate.projected_leaver_rate))

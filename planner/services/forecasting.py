@@ -47,7 +47,7 @@ def run(session: Session, strategy: Strategy, scenario: Scenario, *, with_bands:
     """Build the scenario's spec and forecast it, once per revision of the strategy (planner.services.derived).
     Callers may read the run but must not change its spec or result: they are shared."""
     spec, result, problems = derived.remember(
-        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
         kind="forecast", parts=(scenario.id, with_bands),
         compute=lambda: _forecast(session, strategy, scenario, with_bands))
     return ScenarioRun(scenario=scenario, spec=spec, result=result, problems=list(problems))
@@ -73,7 +73,7 @@ def area_rollup(session: Session, strategy: Strategy, result: dict[str, Any], ye
     for row in result["rows"]:
         if row["year"] != year or row["area"] not in by_code:
             continue
-        figures = own.setdefault(by_code[row["area"]], {})  # type: ignore[arg-type]
+        figures = own.setdefault(by_code[row["area"]], {})
         for measure in ("demand", "start", "end", "external_appointments", "internal_fills",
                         "shortfall_without_recruitment"):
             figures[f"{row['level']}:{measure}"] = float(row[measure])

@@ -34,13 +34,13 @@ def expire_old(session: Session) -> None:
     Added to the caller's transaction."""
     now = utcnow()
     old_ids = select(Job.id).where(col(Job.created_at) < now - RESULT_LIFETIME)
-    session.exec(delete(JobFile).where(col(JobFile.job_id).in_(old_ids)))  # type: ignore[call-overload]
-    session.exec(update(Job).where(col(Job.created_at) < now - RESULT_LIFETIME)  # type: ignore[call-overload]
+    session.exec(delete(JobFile).where(col(JobFile.job_id).in_(old_ids)))
+    session.exec(update(Job).where(col(Job.created_at) < now - RESULT_LIFETIME)
                  .where(col(Job.detail) != "{}").values(detail="{}"))
-    session.exec(update(Job).where(col(Job.created_at) < now - STALE_AFTER)  # type: ignore[call-overload]
+    session.exec(update(Job).where(col(Job.created_at) < now - STALE_AFTER)
                  .where(col(Job.status).in_(("queued", "running")))
                  .values(status="failed", message=STALE, finished_at=now))
-    session.exec(delete(Job).where(col(Job.created_at) < now - KEPT_FOR))  # type: ignore[call-overload]
+    session.exec(delete(Job).where(col(Job.created_at) < now - KEPT_FOR))
 
 
 def start(
@@ -50,13 +50,13 @@ def start(
     """A queued job (with the uploaded file it is to read, if any), committed so a worker can take it."""
     _overwrite_deleted(session)
     expire_old(session)
-    job = Job(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+    job = Job(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
               kind=kind, unit=unit, total=total, options=json.dumps(options or {}),
               created_by=actor.id if actor else None)
     session.add(job)
     session.flush()
     if upload is not None:
-        session.add(JobFile(job_id=job.id, role="upload", name=filename[:200], data=upload))  # type: ignore[arg-type]
+        session.add(JobFile(job_id=job.id, role="upload", name=filename[:200], data=upload))
     changes: dict[str, Any] = {"kind": kind}
     if filename:
         changes["file"] = filename[:200]
@@ -73,7 +73,7 @@ def set_state(engine: Engine, job_id: int, **values: Any) -> None:
     if "message" in values:
         values["message"] = str(values["message"])[:500]
     with Session(engine) as session:
-        session.exec(update(Job).where(col(Job.id) == job_id).values(**values))  # type: ignore[call-overload]
+        session.exec(update(Job).where(col(Job.id) == job_id).values(**values))
         session.commit()
 
 
@@ -106,7 +106,7 @@ def sweep(engine: Engine) -> None:
 
 def keep_result(session: Session, job: Job, *, data: bytes, name: str, media_type: str) -> None:
     """Keep the file a job made, and mark the job done, in one transaction."""
-    session.add(JobFile(job_id=job.id, role="result", name=name[:200], media_type=media_type[:100],  # type: ignore[arg-type]
+    session.add(JobFile(job_id=job.id, role="result", name=name[:200], media_type=media_type[:100],
                         data=data))
     job.status, job.result_ref, job.finished_at = "done", "file", utcnow()
     job.done = job.total or job.done

@@ -90,7 +90,7 @@ def cascade(session: Session, strategy: Strategy, organisation: Organisation, to
     """Every objective in tree order with its progress, roll-up, RAG and SMART check, worked out once per
     revision of the strategy and day and shared by every worker (planner.services.derived). The records in
     the views are copies, not the session's own: read them, never change them or add them to a session."""
-    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                                  kind="cascade", parts=(today.isoformat(),),
                                  compute=lambda: _cascade(session, strategy, organisation, today)))
 
@@ -101,9 +101,9 @@ def _cascade(session: Session, strategy: Strategy, organisation: Organisation, t
     areas = {a.id: a for a in areas_of(session, strategy)}
     users = {u.id: u for u in session.exec(select(User).where(
         User.id.in_([o.owner_user_id for o in rows if o.owner_user_id]))) }  # type: ignore[attr-defined]
-    checks = check_ins_of(session, [o.id for o in rows])  # type: ignore[misc]
+    checks = check_ins_of(session, [o.id for o in rows])
     latest = {oid: rows_[0] for oid, rows_ in checks.items() if rows_}
-    nodes = [calc.Node(id=o.id, parent=o.parent_id if o.parent_id in by_id else None, weight=o.weight,  # type: ignore[arg-type]
+    nodes = [calc.Node(id=o.id, parent=o.parent_id if o.parent_id in by_id else None, weight=o.weight,
                        measure=measure_of(o), latest=_check_in(latest[o.id]) if o.id in latest else None)
              for o in rows]
     rolled = calc.rolled_up(nodes)
@@ -115,8 +115,8 @@ def _cascade(session: Session, strategy: Strategy, organisation: Organisation, t
     views: list[ObjectiveView] = []
 
     def visit(o: Objective, depth: int) -> None:
-        own = calc.own_progress(measure_of(o), _check_in(latest[o.id]) if o.id in latest else None)  # type: ignore[index]
-        progress = rolled.get(o.id)  # type: ignore[arg-type]
+        own = calc.own_progress(measure_of(o), _check_in(latest[o.id]) if o.id in latest else None)
+        progress = rolled.get(o.id)
         computed = calc.rag(progress, o.start, o.due, today, thresholds)
         try:
             shown = calc.rag_shown(computed, o.rag_override, o.rag_reason)
@@ -129,9 +129,9 @@ def _cascade(session: Session, strategy: Strategy, organisation: Organisation, t
             linked_to_scope=o.link_kind in SCOPE_LINKS, start=o.start, due=o.due,
             period_start=period_start, period_end=period_end)
         views.append(ObjectiveView(o, depth, by_id[o.parent_id].ref if o.parent_id in by_id else None,
-                                   areas.get(o.area_id) if o.area_id else None, owner or "",  # type: ignore[arg-type]
-                                   latest.get(o.id), own, progress, shown, smart,  # type: ignore[arg-type]
-                                   [c.id for c in children.get(o.id, [])]))  # type: ignore[misc]
+                                   areas.get(o.area_id) if o.area_id else None, owner or "",
+                                   latest.get(o.id), own, progress, shown, smart,
+                                   [c.id for c in children.get(o.id, [])]))
         for child in children.get(o.id, []):
             visit(child, depth + 1)
 
@@ -228,7 +228,7 @@ def filter_cascade(views: Sequence[ObjectiveView], wanted: CascadeFilter,
     if wanted.area_id is not None:
         below: dict[int | None, list[int]] = {}
         for a in areas:
-            below.setdefault(a.parent_id, []).append(a.id)  # type: ignore[arg-type]
+            below.setdefault(a.parent_id, []).append(a.id)
         queue = [wanted.area_id]
         while queue:
             in_area.update(queue)
@@ -245,7 +245,7 @@ def filter_cascade(views: Sequence[ObjectiveView], wanted: CascadeFilter,
                 and (not text or text in " ".join((o.ref, o.title, v.owner, v.area.name if v.area else ""))
                      .casefold()))
 
-    matched = {v.objective.id for v in views if matches(v)}  # type: ignore[misc]
+    matched = {v.objective.id for v in views if matches(v)}
     parent = {v.objective.id: v.objective.parent_id for v in views}
     shown: set[int] = set()
     for key in matched:
@@ -253,7 +253,7 @@ def filter_cascade(views: Sequence[ObjectiveView], wanted: CascadeFilter,
         while cursor is not None and cursor in parent and cursor not in shown:
             shown.add(cursor)
             cursor = parent[cursor]
-    return FilteredCascade(shown, matched)  # type: ignore[arg-type]
+    return FilteredCascade(shown, matched)
 
 
 def owners_of(views: Sequence[ObjectiveView]) -> list[str]:
@@ -359,7 +359,7 @@ def save_objective(*, session: Session, strategy: Strategy, values: Mapping[str,
     override = values.get("rag_override") or None
     if override is not None and (override not in calc.RAG or not str(values.get("rag_reason") or "").strip()):
         raise ServiceError("A RAG override needs one of red, amber or green and a reason", field="rag_reason")
-    row = objective or Objective(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+    row = objective or Objective(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                  ref=ref, title=title, level=level)
     before = row.model_dump() if objective else {}
     row.ref, row.title, row.level = ref, title[:300], level
@@ -403,7 +403,7 @@ def add_check_in(*, session: Session, objective: Objective, on: date, value: flo
         raise ServiceError("Choose low, medium or high confidence", field="confidence")
     if objective.measure_kind in ("target", "range", "baseline") and value is None and not done:
         raise ServiceError("Enter the current value", field="value")
-    row = CheckIn(organisation_id=objective.organisation_id, objective_id=objective.id, on=on, value=value,  # type: ignore[arg-type]
+    row = CheckIn(organisation_id=objective.organisation_id, objective_id=objective.id, on=on, value=value,
                   done=done, confidence=confidence, note=note.strip(), user_id=actor.id)
     session.add(row)
     if confidence:
@@ -527,7 +527,7 @@ def apply_file(*, session: Session, strategy: Strategy, result: Any, actor: User
                       if current is not None else None)
             unchanged = latest is not None and latest.value == row.current and latest.done == row.done
             if (row.current is not None or row.done) and not unchanged:
-                session.add(CheckIn(organisation_id=strategy.organisation_id, objective_id=objective.id,  # type: ignore[arg-type]
+                session.add(CheckIn(organisation_id=strategy.organisation_id, objective_id=objective.id,
                                     on=today or date.today(), value=row.current, done=row.done,
                                     confidence=row.confidence, note="From an imported file",
                                     user_id=actor.id if actor else None))
@@ -559,7 +559,7 @@ def gaps_to_own(session: Session, strategy: Strategy) -> list[dict[str, str]]:
     leaders below the required step, and levels needing external appointments in the first scenario.
     Worked out once per change (a short list, from the long list of competency gaps and the forecast)."""
     return [dict(gap) for gap in derived.remember(
-        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
         kind="gaps to own", parts=(), compute=lambda: _gaps_to_own(session, strategy))]
 
 

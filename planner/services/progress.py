@@ -66,7 +66,7 @@ def forecast_status(session: Session, strategy: Strategy) -> Reading:
     first = run(session, strategy, scenarios[0], with_bands=False)
     if first.result is None:  # lacking, so this is not shown
         return True, f"{count} scenario{'s' if count != 1 else ''}"
-    external = sum(t["external_appointments"] for t in first.result["totals"])  # type: ignore[index]
+    external = sum(t["external_appointments"] for t in first.result["totals"])
     return True, (f"{count} scenario{'s' if count != 1 else ''}; {scenarios[0].name} needs "
                   f"{round(external):,} external appointments over the period")
 
@@ -159,7 +159,7 @@ def task_list(session: Session, strategy: Strategy, lacking: Sequence[Item]) -> 
     """Every step with its status and hint: its own reading of its data, but a step with anything
     lacking (`lacking`: the completeness check's items) is In progress and says the first of them.
     Worked out once per revision of the strategy (planner.services.derived)."""
-    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,  # type: ignore[arg-type]
+    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
                                  kind="task list", parts=tuple(lacking),
                                  compute=lambda: _task_list(session, strategy, summarise(session, strategy), lacking)))
 

@@ -132,12 +132,12 @@ def create_scenario(
     """A new scenario with default rates for every level and no growth or spans."""
     name = _clean_name(session, strategy, name)
     position = session.exec(select(func.count()).select_from(Scenario).where(Scenario.strategy_id == strategy.id)).one()
-    scenario = Scenario(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+    scenario = Scenario(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                         name=name, description=description.strip()[:500], position=position)
     session.add(scenario)
     session.flush()
     for level in levels_of(session, strategy):
-        session.add(ScenarioLevel(organisation_id=strategy.organisation_id, scenario_id=scenario.id,  # type: ignore[arg-type]
+        session.add(ScenarioLevel(organisation_id=strategy.organisation_id, scenario_id=scenario.id,
                                   level_id=level.id, **DEFAULT_RATES))  # type: ignore[arg-type]
     record(session, action="create", entity="scenario", entity_id=scenario.id,
            organisation_id=strategy.organisation_id, user_id=actor.id if actor else None, changes={"name": name})
@@ -156,9 +156,9 @@ def copy_scenario(*, session: Session, strategy: Strategy, source: Scenario, nam
     session.flush()
     # Children before parents: an area's level overrides go before the area override they belong to.
     for model in (ScenarioLevel, ScenarioAreaLevel, ScenarioArea):
-        for row in session.exec(select(model).where(model.scenario_id == source.id)):  # type: ignore[attr-defined]
+        for row in session.exec(select(model).where(model.scenario_id == source.id)):
             values = row.model_dump(exclude={"id", "scenario_id"})
-            session.add(model(scenario_id=copy.id, **values))  # type: ignore[operator]
+            session.add(model(scenario_id=copy.id, **values))
     record(session, action="copy", entity="scenario", entity_id=copy.id, organisation_id=source.organisation_id,
            user_id=actor.id, changes={"from": source.name, "name": name})
     session.commit()
@@ -189,7 +189,7 @@ def delete_scenario(*, session: Session, strategy: Strategy, scenario: Scenario,
     # area overrides they belong to, and those before the scenario, so no row is gone (by the database's
     # cascade) before the delete that names it.
     for model in (ScenarioLevel, ScenarioAreaLevel, ScenarioArea):
-        for row in session.exec(select(model).where(model.scenario_id == scenario.id)):  # type: ignore[attr-defined]
+        for row in session.exec(select(model).where(model.scenario_id == scenario.id)):
             session.delete(row)
         session.flush()
     record(session, action="delete", entity="scenario", entity_id=scenario.id,
@@ -212,7 +212,7 @@ def _assumption_rows(session: Session, scenario: Scenario) -> tuple[list[Scenari
 
     found = derived.remember(session, strategy_id=scenario.strategy_id, organisation_id=scenario.organisation_id,
                              kind="scenario assumptions", parts=(), shared=False, compute=read)
-    return found.get(scenario.id, ([], [], []))  # type: ignore[arg-type]
+    return found.get(scenario.id, ([], [], []))
 
 
 def level_assumptions(session: Session, strategy: Strategy, scenario: Scenario) -> dict[int, dict[str, float]]:
@@ -220,8 +220,8 @@ def level_assumptions(session: Session, strategy: Strategy, scenario: Scenario) 
     stored = {row.level_id: row for row in _assumption_rows(session, scenario)[0]}
     out: dict[int, dict[str, float]] = {}
     for level in levels_of(session, strategy):
-        row = stored.get(level.id)  # type: ignore[arg-type]
-        out[level.id] = ({f: getattr(row, f) for f in RATE_FIELDS} if row else dict(DEFAULT_RATES))  # type: ignore[index]
+        row = stored.get(level.id)
+        out[level.id] = ({f: getattr(row, f) for f in RATE_FIELDS} if row else dict(DEFAULT_RATES))
     return out
 
 
@@ -276,14 +276,14 @@ def _spec(
     spec: dict[str, Any] = {
         "start_year": strategy.start_year,
         "horizon": strategy.horizon,
-        "levels": [{"key": lv.key, **rates[lv.id],  # type: ignore[index]
-                    "leaver_rate": yearly(measured_levels.get(lv.id), rates[lv.id]["leaver_rate"])}  # type: ignore[index]
+        "levels": [{"key": lv.key, **rates[lv.id],
+                    "leaver_rate": yearly(measured_levels.get(lv.id), rates[lv.id]["leaver_rate"])}
                    for lv in levels],
         "areas": [],
     }
     for area in areas:
-        assumptions = per_area.get(area.id, AreaAssumptions(0.0, {}, {}))  # type: ignore[arg-type]
-        figures = own.get(area.id, AreaFigures())  # type: ignore[arg-type]
+        assumptions = per_area.get(area.id, AreaAssumptions(0.0, {}, {}))
+        figures = own.get(area.id, AreaFigures())
         entry: dict[str, Any] = {
             "key": area.code,
             "name": area.name,
@@ -291,9 +291,9 @@ def _spec(
             "staff_growth": assumptions.staff_growth,
             "leaders": {lv.key: figures.leaders.get(lv.key, 0) for lv in levels},
         }
-        if posts.get(area.id):  # type: ignore[arg-type]
+        if posts.get(area.id):
             # Funded posts are the level's demand (model.md version 3), before its span and baseline.
-            funded = posts[area.id]  # type: ignore[index]
+            funded = posts[area.id]
             entry["establishment"] = {lv.key: (list(p) if isinstance(p := funded[lv.key], tuple) else p)
                                       for lv in levels if lv.key in funded}
         spans = {keys[lid]: value for lid, value in assumptions.spans.items() if lid in keys}
@@ -302,7 +302,7 @@ def _spec(
         overrides = {keys[lid]: dict(r) for lid, r in assumptions.overrides.items() if lid in keys and r}
         for lid, override in assumptions.overrides.items():
             if lid in keys and "leaver_rate" in override:
-                overrides[keys[lid]]["leaver_rate"] = yearly(measured_cells.get((area.id, lid)),  # type: ignore[arg-type]
+                overrides[keys[lid]]["leaver_rate"] = yearly(measured_cells.get((area.id, lid)),
                                                              override["leaver_rate"])
         if overrides:
             entry["overrides"] = overrides
@@ -399,7 +399,7 @@ def save_level_assumptions(
     changes = {}
     for level_id, values in rates.items():
         row = stored.get(level_id) or ScenarioLevel(organisation_id=scenario.organisation_id,
-                                                    scenario_id=scenario.id, level_id=level_id)  # type: ignore[arg-type]
+                                                    scenario_id=scenario.id, level_id=level_id)
         before = {f: getattr(row, f) for f in RATE_FIELDS}
         if row.leaver_source is not None and not keeps_measured(_measured(row), float(values["leaver_rate"])):
             row.leaver_rates = row.leaver_source = None  # typed over: the source now says typed
@@ -426,13 +426,13 @@ def save_area_assumptions(
         select(ScenarioAreaLevel).where(ScenarioAreaLevel.scenario_id == scenario.id))}
     for area_id, assumptions in areas.items():
         row = growth_rows.get(area_id) or ScenarioArea(organisation_id=scenario.organisation_id,
-                                                       scenario_id=scenario.id, area_id=area_id)  # type: ignore[arg-type]
+                                                       scenario_id=scenario.id, area_id=area_id)
         row.staff_growth = json.dumps(assumptions.staff_growth)
         session.add(row)
         level_ids = set(assumptions.spans) | set(assumptions.overrides) | {lid for a, lid in cells if a == area_id}
         for level_id in level_ids:
             cell = cells.get((area_id, level_id)) or ScenarioAreaLevel(
-                organisation_id=scenario.organisation_id, scenario_id=scenario.id,  # type: ignore[arg-type]
+                organisation_id=scenario.organisation_id, scenario_id=scenario.id,
                 area_id=area_id, level_id=level_id)
             cell.span = assumptions.spans.get(level_id)
             override = assumptions.overrides.get(level_id, {})
@@ -499,8 +499,8 @@ def scenario_from_data(
         if code not in areas:
             raise ServiceError(f"Scenario '{scenario.name}' names an unknown area '{code}'")
         area = areas[code]
-        session.add(ScenarioArea(organisation_id=strategy.organisation_id, scenario_id=scenario.id,  # type: ignore[arg-type]
-                                 area_id=area.id, staff_growth=json.dumps(values.get("staff_growth", 0.0))))  # type: ignore[arg-type]
+        session.add(ScenarioArea(organisation_id=strategy.organisation_id, scenario_id=scenario.id,
+                                 area_id=area.id, staff_growth=json.dumps(values.get("staff_growth", 0.0))))
         per_level: dict[str, dict[str, Any]] = {}
         for key, span in values.get("span", {}).items():
             per_level.setdefault(key, {})["span"] = float(span)
@@ -509,8 +509,8 @@ def scenario_from_data(
         for key, cell in per_level.items():
             if key not in levels:
                 raise ServiceError(f"Scenario '{scenario.name}' names an unknown level '{key}'")
-            session.add(ScenarioAreaLevel(organisation_id=strategy.organisation_id, scenario_id=scenario.id,  # type: ignore[arg-type]
-                                          area_id=area.id, level_id=levels[key].id, **cell))  # type: ignore[arg-type]
+            session.add(ScenarioAreaLevel(organisation_id=strategy.organisation_id, scenario_id=scenario.id,
+                                          area_id=area.id, level_id=levels[key].id, **cell))
     session.flush()
     check_assumptions(session, strategy, scenario)
     finish(session, commit)

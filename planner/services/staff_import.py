@@ -157,7 +157,7 @@ def hold(
         raise ServiceError("The file has problems: fix them, or choose to import the other rows.")
     _expire_old(session)
     pending = StaffImport(
-        organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+        organisation_id=strategy.organisation_id, strategy_id=strategy.id,
         user_id=actor.id if actor else None, filename=filename[:200], file_kind=result.file_kind,
         rows_read=result.rows_read, rows_skipped=result.rows_skipped,
         summary=json.dumps(summary_of(result)), counts=_counts_json(result),
@@ -194,7 +194,7 @@ def apply(
     if missing or missing_levels:
         raise ServiceError("The structure changed since the preview: upload the file again.")
     # A grid opened before this import must not put the old figures back (planner.services.editing).
-    claim_counter(session, Strategy, strategy.id, "baseline_version", None)  # type: ignore[arg-type]
+    claim_counter(session, Strategy, strategy.id, "baseline_version", None)
     # Replace, not merge: an area absent from the extract has no staff in it now.
     for model in (AreaBaseline, LeaderCount, DiversityCount):
         for row in session.exec(select(model).where(model.area_id.in_(area_ids))):  # type: ignore[attr-defined]
@@ -202,21 +202,21 @@ def apply(
     session.flush()
     org = strategy.organisation_id
     for code, staff in counts["staff"].items():
-        session.add(AreaBaseline(organisation_id=org, area_id=areas[code].id, staff=int(staff),  # type: ignore[arg-type]
+        session.add(AreaBaseline(organisation_id=org, area_id=areas[code].id, staff=int(staff),
                                  fte=round(float(counts["fte"].get(code, 0.0)), 2)))
     for code, level, n in counts["leaders"]:
         if n:
-            session.add(LeaderCount(organisation_id=org, area_id=areas[code].id, level_id=levels[level].id, count=n))  # type: ignore[arg-type]
+            session.add(LeaderCount(organisation_id=org, area_id=areas[code].id, level_id=levels[level].id, count=n))
     for code, level, characteristic, group, n in counts["diversity"]:
         if n:
             session.add(DiversityCount(
-                organisation_id=org, strategy_id=strategy.id, area_id=areas[code].id,  # type: ignore[arg-type]
+                organisation_id=org, strategy_id=strategy.id, area_id=areas[code].id,
                 level_id=levels[level].id if level else None, characteristic=characteristic, group_key=group, count=n,
             ))
     for code, level, board_type, characteristic, group, n in counts.get("board_diversity", []):
         if n and code in areas and level in levels:
             session.add(DiversityCount(
-                organisation_id=org, strategy_id=strategy.id, area_id=areas[code].id,  # type: ignore[arg-type]
+                organisation_id=org, strategy_id=strategy.id, area_id=areas[code].id,
                 level_id=levels[level].id, characteristic=characteristic, group_key=group, count=n,
                 board_type=board_type,
             ))

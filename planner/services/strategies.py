@@ -56,13 +56,13 @@ def create_strategy(
         # A system plans through its members' shared versions, never a strategy of its own (docs/systems.md).
         raise ServiceError("A system has no strategies of its own: its members share their approved versions with it")
     cleaned = check_scope(values)
-    strategy = Strategy(organisation_id=organisation.id, **cleaned)  # type: ignore[arg-type]
+    strategy = Strategy(organisation_id=organisation.id, **cleaned)
     session.add(strategy)
     session.flush()
     for position, spec in enumerate(default_levels()["levels"]):
         level = Level(
-            organisation_id=organisation.id,  # type: ignore[arg-type]
-            strategy_id=strategy.id,  # type: ignore[arg-type]
+            organisation_id=organisation.id,
+            strategy_id=strategy.id,
             key=spec["key"],
             name=spec["name"],
             description=spec.get("description", ""),
@@ -73,10 +73,10 @@ def create_strategy(
         for band in [*spec.get("bands", []), *spec.get("roles", [])]:
             session.add(
                 BandAssignment(
-                    organisation_id=organisation.id,  # type: ignore[arg-type]
-                    strategy_id=strategy.id,  # type: ignore[arg-type]
+                    organisation_id=organisation.id,
+                    strategy_id=strategy.id,
                     band=band,
-                    level_id=level.id,  # type: ignore[arg-type]
+                    level_id=level.id,
                 )
             )
     record(session, action="create", entity="strategy", entity_id=strategy.id,

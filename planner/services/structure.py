@@ -45,7 +45,7 @@ def areas_of(session: Session, strategy: Strategy) -> list[Area]:
 
 def nodes(rows: list[Area]) -> list[tree.Node]:
     """The areas as plain tree nodes."""
-    return [tree.Node(a.id, a.parent_id, a.position, a.name) for a in rows]  # type: ignore[arg-type]
+    return [tree.Node(a.id, a.parent_id, a.position, a.name) for a in rows]
 
 
 def area_depths(rows: list[Area]) -> dict[int, int]:
@@ -80,7 +80,7 @@ def _clean_area(
             raise ServiceError("Choose a parent area from this strategy", field="parent_id")
         if area is not None:
             rows = list(session.exec(select(Area).where(Area.strategy_id == strategy.id)))
-            if parent_id == area.id or parent_id in tree.descendants(nodes(rows), area.id):  # type: ignore[arg-type]
+            if parent_id == area.id or parent_id in tree.descendants(nodes(rows), area.id):
                 raise ServiceError(
                     "An area cannot sit inside itself or one of its own sub-areas",
                     field="parent_id",
@@ -100,7 +100,7 @@ def add_area(
         )
     ).one()
     area = Area(
-        organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+        organisation_id=strategy.organisation_id, strategy_id=strategy.id,
         code=code, name=name, parent_id=parent_id, position=position,
     )
     session.add(area)
@@ -191,7 +191,7 @@ def add_level(
     key, name = _clean_level(session, strategy, key, name)
     position = len(levels_of(session, strategy))
     level = Level(
-        organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+        organisation_id=strategy.organisation_id, strategy_id=strategy.id,
         key=key, name=name, description=description.strip()[:500], position=position,
     )
     session.add(level)
@@ -305,7 +305,7 @@ def set_band_map(
     for band, level_id in mapping.items():
         if level_id is not None:
             session.add(BandAssignment(
-                organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+                organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                 band=band, level_id=level_id,
             ))
     after = {b: lv for b, lv in mapping.items() if lv is not None}

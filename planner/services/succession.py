@@ -85,8 +85,8 @@ def _write_pool(session: Session, strategy: Strategy, entry: SuccessionEntry, po
     session.flush()
     for char_key, groups in pool.items():
         for group, count in groups.items():
-            session.add(SuccessionPoolCount(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
-                                            entry_id=entry.id, characteristic=char_key, group_key=group,  # type: ignore[arg-type]
+            session.add(SuccessionPoolCount(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
+                                            entry_id=entry.id, characteristic=char_key, group_key=group,
                                             count=count))
 
 
@@ -113,7 +113,7 @@ def save_entry(*, session: Session, strategy: Strategy, area_id: int, level_id: 
             name = next(a.name for a in areas_of(session, strategy) if a.id == other.area_id)
             raise ServiceError(f"{name} already has a row at this level and is within this area or holds it: "
                                "count each successor once, in one area", field="area")
-    row = entry or SuccessionEntry(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+    row = entry or SuccessionEntry(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                    area_id=area_id, level_id=level_id)
     for key in rules.FIGURES:
         setattr(row, key, int(figures[key] or 0))
@@ -158,7 +158,7 @@ def replace_register(*, session: Session, strategy: Strategy, rows: Sequence[Row
         session.delete(old_count)
     session.flush()
     for row in rows:
-        entry = SuccessionEntry(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+        entry = SuccessionEntry(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                 area_id=areas[row.area], level_id=levels[row.level],
                                 **{key: int(row.figures[key]) for key in rules.FIGURES})
         session.add(entry)
@@ -214,7 +214,7 @@ def pool_tables(session: Session, strategy: Strategy, organisation: Organisation
 def _kept_pool_tables(session: Session, strategy: Strategy, organisation: Organisation,
                       audience: Audience) -> dict[str, tuple[dict[tuple[str, str], int], SuppressedTable]]:
     """pool_tables, worked out once per request (each target and the report ask for them)."""
-    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                             kind="succession pools", parts=(str(audience),), shared=False,
                             compute=lambda: pool_tables(session, strategy, organisation, audience))
 
@@ -276,7 +276,7 @@ def succession_report(session: Session, strategy: Strategy, organisation: Organi
     """The register as plain data for the page, the API and the pack: its rows, each level's totals and
     pipeline beside the scenario's, and the successor pool's diversity as the audience may see it. Worked
     out once per request: what is slow in it (the forecast) is kept across requests by forecasting.run."""
-    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,  # type: ignore[arg-type]
+    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                             kind="succession report", parts=(scenario.id if scenario else None, str(audience)),
                             shared=False,
                             compute=lambda: _report(session, strategy, organisation, scenario, audience))
@@ -325,7 +325,7 @@ def _report(session: Session, strategy: Strategy, organisation: Organisation, sc
         names = {g.key: g.name for g in char.groups}
         from planner.services.diversity import named  # the organisation's own group names
 
-        names.update({g.key: g.name for g in named(session, organisation.id, char_key).groups})  # type: ignore[arg-type]
+        names.update({g.key: g.name for g in named(session, organisation.id, char_key).groups})
         diversity.append({"characteristic": char_key, "name": char.name, "rows": [{
             "level": row, "level_name": next(lv.name for lv in levels if lv.key == row),
             "total": table.row_totals.get(row),

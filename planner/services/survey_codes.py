@@ -87,7 +87,7 @@ def issue_codes(*, session: Session, survey: Survey, count: int, actor: User | N
             hashes.add(hash_code(code))
             codes.append(code)
     for code in codes:
-        session.add(SurveyCode(organisation_id=survey.organisation_id, survey_id=survey.id,  # type: ignore[arg-type]
+        session.add(SurveyCode(organisation_id=survey.organisation_id, survey_id=survey.id,
                                code_hash=hash_code(code)))
     record(session, action="create", entity="survey_codes", entity_id=survey.id,
            organisation_id=survey.organisation_id, user_id=actor.id if actor else None, changes={"codes": count})

@@ -75,7 +75,7 @@ def set_groups(*, session: Session, survey: Survey, names: list[str], actor: Use
         session.delete(row)
     session.flush()
     for position, (key, name) in enumerate(zip(keys, cleaned, strict=True)):
-        session.add(SurveyGroup(organisation_id=survey.organisation_id, survey_id=survey.id, key=key,  # type: ignore[arg-type]
+        session.add(SurveyGroup(organisation_id=survey.organisation_id, survey_id=survey.id, key=key,
                                 name=name, position=position))
     record(session, action="update", entity="survey_groups", entity_id=survey.id,
            organisation_id=survey.organisation_id, user_id=actor.id, changes={"groups": cleaned})
@@ -99,18 +99,18 @@ def create_survey(*, session: Session, strategy: Strategy, name: str, closes_on:
     if mode not in MODES:
         raise ServiceError("Choose who can answer: people with an invitation code, or anyone with the link",
                            field="mode")
-    survey = Survey(organisation_id=strategy.organisation_id, strategy_id=strategy.id, name=name[:200],  # type: ignore[arg-type]
+    survey = Survey(organisation_id=strategy.organisation_id, strategy_id=strategy.id, name=name[:200],
                     token=secrets.token_urlsafe(24), closes_on=closes_on, mode=mode)
     session.add(survey)
     session.flush()
     position = 0
     for dimension in default_instrument()[0]:
         for item in dimension.items:
-            session.add(SurveyItem(organisation_id=strategy.organisation_id, survey_id=survey.id,  # type: ignore[arg-type]
+            session.add(SurveyItem(organisation_id=strategy.organisation_id, survey_id=survey.id,
                                    key=item.key, dimension=dimension.key, text=item.text, position=position))
             position += 1
     for position, group in enumerate(groups()):
-        session.add(SurveyGroup(organisation_id=strategy.organisation_id, survey_id=survey.id,  # type: ignore[arg-type]
+        session.add(SurveyGroup(organisation_id=strategy.organisation_id, survey_id=survey.id,
                                 key=group.key, name=group.name, position=position))
     record(session, action="create", entity="survey", entity_id=survey.id, organisation_id=strategy.organisation_id,
            user_id=actor.id if actor else None, changes={"name": name, "mode": mode})
@@ -183,19 +183,19 @@ def _random_ids(session: Session, model: type[SurveyResponse] | type[SurveyAnswe
     to match a response to whoever was seen answering (or a code seen used) at that moment."""
     while True:
         wanted = {secrets.randbelow(_ID_SPACE) + 1 for _ in range(how_many)}
-        taken = set(session.exec(select(model.id).where(model.id.in_(list(wanted)))))  # type: ignore[union-attr]
+        taken = set(session.exec(select(model.id).where(model.id.in_(list(wanted)))))
         if len(wanted) == how_many and not taken:
             return list(wanted)
 
 
 def _store(session: Session, survey: Survey, group: str, answers: Mapping[str, int | None], source: str) -> None:
     (response_id,) = _random_ids(session, SurveyResponse, 1)
-    session.add(SurveyResponse(id=response_id, organisation_id=survey.organisation_id, survey_id=survey.id,  # type: ignore[arg-type]
+    session.add(SurveyResponse(id=response_id, organisation_id=survey.organisation_id, survey_id=survey.id,
                                group_key=group, source=source))
     session.flush()
     for answer_id, (key, value) in zip(_random_ids(session, SurveyAnswer, len(answers)), answers.items(),
                                        strict=True):
-        session.add(SurveyAnswer(id=answer_id, organisation_id=survey.organisation_id, response_id=response_id,  # type: ignore[arg-type]
+        session.add(SurveyAnswer(id=answer_id, organisation_id=survey.organisation_id, response_id=response_id,
                                  item_key=key, value=value))
 
 

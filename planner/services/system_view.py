@@ -49,8 +49,8 @@ def member_forecast(row: SharedRow) -> MemberForecast:
     content = snapshot.get("content", {})
     levels = tuple((lv["key"], lv.get("name", lv["key"])) for lv in content.get("levels", []))
     return MemberForecast(
-        share_id=found.id, organisation=organisation.slug, organisation_name=organisation.name,  # type: ignore[arg-type]
-        strategy_id=strategy.id, strategy_title=content.get("strategy", {}).get("title", strategy.title),  # type: ignore[arg-type]
+        share_id=found.id, organisation=organisation.slug, organisation_name=organisation.name,
+        strategy_id=strategy.id, strategy_title=content.get("strategy", {}).get("title", strategy.title),
         version=version.number, approved_on=version.approved_on.isoformat(), scenario=found.scenario,
         levels=levels, totals=tuple(scenario["totals"] if scenario else ()),
         lacking=tuple({"step": str(item.get("step_name") or item.get("step", "")), "message": str(item["message"])}

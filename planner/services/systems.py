@@ -73,7 +73,7 @@ def invite(*, session: Session, system: Organisation, member: Organisation, acto
     if existing is not None:
         raise ServiceError(f"{member.name} is already a member of {system.name}" if existing.status == MEMBER
                            else f"{member.name} has already been invited to join {system.name}", field="member")
-    link = SystemMember(system_id=system.id, organisation_id=member.id, status=INVITED,  # type: ignore[arg-type]
+    link = SystemMember(system_id=system.id, organisation_id=member.id, status=INVITED,
                         invited_by=_actor_id(actor))
     session.add(link)
     session.flush()
@@ -157,11 +157,11 @@ def share(*, session: Session, system: Organisation, organisation: Organisation,
         before_version = session.get(StrategyVersion, existing.version_id)
         before = {"version": before_version.number if before_version else None, "scenario": existing.scenario}
         found = existing
-        found.version_id, found.scenario = version.id, chosen["name"]  # type: ignore[assignment]
+        found.version_id, found.scenario = version.id, chosen["name"]
         found.shared_at, found.shared_by = datetime.now(UTC), _actor_id(actor)
     else:
-        found = SystemShare(system_id=system.id, organisation_id=organisation.id, strategy_id=strategy.id,  # type: ignore[arg-type]
-                            version_id=version.id, scenario=chosen["name"], shared_by=_actor_id(actor))  # type: ignore[arg-type]
+        found = SystemShare(system_id=system.id, organisation_id=organisation.id, strategy_id=strategy.id,
+                            version_id=version.id, scenario=chosen["name"], shared_by=_actor_id(actor))
     session.add(found)
     session.flush()
     changes: dict[str, Any] = {"system": system.slug, "strategy_id": strategy.id, "version": version.number,

@@ -57,7 +57,7 @@ def _targets(session: Session, strategy: Strategy) -> list[dict[str, Any]]:
     from planner.services.structure import levels_of
 
     keys = {lv.id: lv.key for lv in levels_of(session, strategy)}
-    return [{"level": keys.get(t.level_id, "all") if t.level_id else "all",  # type: ignore[arg-type]
+    return [{"level": keys.get(t.level_id, "all") if t.level_id else "all",
              "characteristic": t.characteristic, "group": t.group_key, "target_share": t.target_share,
              "target_year": t.target_year, "leaver_rate_ratio": t.leaver_rate_ratio,
              "current_appointment_share": t.current_appointment_share, "pipeline_share": t.pipeline_share}
@@ -142,7 +142,7 @@ def record_decision(*, session: Session, strategy: Strategy, organisation: Organ
     clean = check_decision(values, today)
     if strategy.status != "submitted":
         raise ServiceError("Submit the strategy for approval before recording the board's decision")
-    decision = BoardDecision(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+    decision = BoardDecision(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                              recorded_by=actor.id if actor else None, **clean)
     changes: dict[str, Any] = {"decision": clean["decision"], "meeting_date": clean["meeting_date"].isoformat(),
                                "minute": clean["minute"]}
@@ -156,7 +156,7 @@ def record_decision(*, session: Session, strategy: Strategy, organisation: Organ
                   "version": f"Version {number}, approved {long_date(clean['meeting_date'])}"}
         snapshot = take_snapshot(session, strategy, organisation, today=today,
                                  prepared_by=(actor.display_name if actor else ""), status=status, approval=approval)
-        version = StrategyVersion(organisation_id=strategy.organisation_id, strategy_id=strategy.id,  # type: ignore[arg-type]
+        version = StrategyVersion(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                   number=number, approved_on=clean["meeting_date"], minute=clean["minute"],
                                   decision=clean["decision"], notes=clean["notes"],
                                   snapshot=json.dumps(snapshot, allow_nan=False, sort_keys=True),

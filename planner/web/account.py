@@ -53,7 +53,7 @@ def revoke(token_id: int) -> Response:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    service.revoke_token(session=get_session(), token=token, actor=current_user)  # type: ignore[arg-type]
+    service.revoke_token(session=get_session(), token=token, actor=current_user)
     flash(f"Token '{token.name}' revoked. Anything using it will stop working.", "success")
     return redirect(url_for("account.tokens"))
 
@@ -68,7 +68,7 @@ def password() -> str | Response | tuple[str, int]:
         config = current_app.config
         try:
             version = change_own_password(
-                session=get_session(), user=current_user._get_current_object(),  # type: ignore[attr-defined]
+                session=get_session(), user=current_user._get_current_object(),
                 current_password=form.current_password.data or "", new_password=form.new_password.data or "",
                 client=service.client_hash(config["SECRET_KEY"], request.remote_addr or ""),
                 max_failures=config["LOGIN_MAX_FAILURES"], window_minutes=config["LOGIN_WINDOW_MINUTES"],

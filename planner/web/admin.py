@@ -68,7 +68,7 @@ def add_member() -> str | Response:
             service.add_member(
                 session=get_session(), organisation=current_org(), email=form.email.data or "",  # type: ignore[arg-type]
                 role=form.role.data or "", name=form.name.data or "", password=form.password.data or None,
-                actor=current_user, hash_method=current_app.config["PASSWORD_HASH_METHOD"],  # type: ignore[arg-type]
+                actor=current_user, hash_method=current_app.config["PASSWORD_HASH_METHOD"],
             )
         except ServiceError as exc:
             get_session().rollback()
@@ -89,7 +89,7 @@ def change_role(membership_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             service.change_role(session=get_session(), membership=membership, role=form.role.data or "",
-                                actor=current_user)  # type: ignore[arg-type]
+                                actor=current_user)
         except ServiceError as exc:
             get_session().rollback()
             attach_error(form, exc)
@@ -114,7 +114,7 @@ def reset_password(membership_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             reset_member_password(session=db, user=user, organisation=current_org(),  # type: ignore[arg-type]
-                                  new_password=form.new_password.data or "", actor=current_user,  # type: ignore[arg-type]
+                                  new_password=form.new_password.data or "", actor=current_user,
                                   hash_method=current_app.config["PASSWORD_HASH_METHOD"])
         except ServiceError as exc:
             db.rollback()
@@ -138,7 +138,7 @@ def remove_member(membership_id: int) -> str | Response | tuple[str, int]:
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            service.remove_member(session=get_session(), membership=membership, actor=current_user)  # type: ignore[arg-type]
+            service.remove_member(session=get_session(), membership=membership, actor=current_user)
         except ServiceError as exc:
             form.form_errors.append(exc.message)
             return render_template("admin/confirm_remove.html", form=form, member=user), 409
@@ -186,7 +186,7 @@ def settings() -> str | Response | tuple[str, int]:
         if not errors:
             try:
                 save_group_labels(session=db, organisation=organisation, labels=labels,  # type: ignore[arg-type]
-                                  actor=current_user)  # type: ignore[arg-type]
+                                  actor=current_user)
             except ServiceError as exc:
                 db.rollback()
                 errors.append((exc.field or "", exc.message))
@@ -195,7 +195,7 @@ def settings() -> str | Response | tuple[str, int]:
                 service.update_settings(session=db, organisation=organisation, suppression_threshold=threshold,  # type: ignore[arg-type]
                                         public_levels=public_levels,
                                         rag_amber_below=thresholds["amber_below"],
-                                        rag_red_below=thresholds["red_below"], actor=current_user)  # type: ignore[arg-type]
+                                        rag_red_below=thresholds["red_below"], actor=current_user)
             except ServiceError as exc:
                 db.rollback()
                 errors.append((exc.field or "", exc.message))
@@ -205,7 +205,7 @@ def settings() -> str | Response | tuple[str, int]:
     return render_template("admin/settings.html", form=form, errors=errors, organisation=organisation,
                            low=MIN_THRESHOLD, high=MAX_THRESHOLD, defaults=CHARACTERISTICS,
                            level_keys=service.known_level_keys(db, organisation),  # type: ignore[arg-type]
-                           named=all_named(db, organisation.id),  # type: ignore[union-attr,arg-type]
+                           named=all_named(db, organisation.id),
                            values=dict(request.form) if errors else {}), (400 if errors else 200)
 
 
@@ -311,7 +311,7 @@ def _when(moment: datetime) -> tuple[str, str]:
 @require("audit.view")
 def audit_trail() -> tuple[str, int]:
     """The organisation's audit trail, newest first, filtered and a page at a time."""
-    organisation_id: int = current_org().id  # type: ignore[union-attr,assignment]
+    organisation_id: int = current_org().id
     db = get_session()
     filters = _audit_filters()
     total = audit.count_events(db, organisation_id, **filters.query)
@@ -358,6 +358,6 @@ def audit_csv() -> FlaskResponse:
     filters = _audit_filters()
     if filters.errors:
         abort(400, description="; ".join(message for _field, message in filters.errors) + ".")
-    events = audit.iter_events(get_session(), organisation.id, **filters.query)  # type: ignore[union-attr,arg-type]
+    events = audit.iter_events(get_session(), organisation.id, **filters.query)
     return attachment(stream_with_context(_csv_lines(events)), "text/csv",
                       f"audit-{organisation.slug}.csv")  # type: ignore[union-attr]

@@ -49,7 +49,7 @@ def api_require(permission: str) -> Callable[[Callable[..., Any]], Callable[...,
 @api_require("strategy.view")
 def strategies() -> Response:
     """The caller's organisation's strategies."""
-    rows = strategies_of(get_session(), current_org().id)  # type: ignore[union-attr,arg-type]
+    rows = strategies_of(get_session(), current_org().id)
     return jsonify({"strategies": [
         {"id": s.id, "title": s.title, "start_year": s.start_year, "horizon": s.horizon} for s in rows
     ]})
@@ -68,7 +68,7 @@ def strategy(strategy_id: int) -> Response:
         "id": found.id, "title": found.title, "start_year": found.start_year,
         "horizon": found.horizon, "vision": found.vision, "mission": found.mission,
         "values": found.values, "owner": found.owner,
-        "levels": [{"key": lv.key, "name": lv.name, "bands": bands.get(lv.id, [])}  # type: ignore[arg-type]
+        "levels": [{"key": lv.key, "name": lv.name, "bands": bands.get(lv.id, [])}
                    for lv in levels_of(db, found)],
         "areas": [{"code": a.code, "name": a.name, "parent": codes.get(a.parent_id)}  # type: ignore[arg-type]
                   for a in areas],
@@ -230,7 +230,7 @@ def competencies(strategy_id: int) -> Response:
         "key": f.key, "name": f.name,
         "competencies": [{"key": c.key, "name": c.name, "kind": c.kind,
                           "required": {lv.key: required[(c.id, lv.id)] for lv in levels if (c.id, lv.id) in required}}
-                         for d in cat.domains.get(f.id, []) for c in cat.competencies.get(d.id, [])],  # type: ignore[arg-type]
+                         for d in cat.domains.get(f.id, []) for c in cat.competencies.get(d.id, [])],
     } for f in cat.frameworks]})
 
 
@@ -370,4 +370,4 @@ def audit() -> Response | tuple[Response, int]:
                             "status": 400}), 400
     return jsonify({"events": [{"at": as_utc(e.at).isoformat(), "user": email, "action": e.action, "entity": e.entity,
                                 "entity_id": e.entity_id}
-                               for e, email in events_of(get_session(), current_org().id, since=since)]})  # type: ignore[union-attr,arg-type]
+                               for e, email in events_of(get_session(), current_org().id, since=since)]})

@@ -67,7 +67,7 @@ def cover(strategy_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             board_cover.save_cover(session=db, strategy=strategy, organisation=current_org(),  # type: ignore[arg-type]
-                                   values=form.cover_values(), actor=current_user,  # type: ignore[arg-type]
+                                   values=form.cover_values(), actor=current_user,
                                    version=form.version.data)
         except StaleEdit as exc:
             db.rollback()
@@ -95,7 +95,7 @@ def submit(strategy_id: int) -> Response | tuple[str, int]:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        service.submit(session=get_session(), strategy=strategy, actor=current_user)  # type: ignore[arg-type]
+        service.submit(session=get_session(), strategy=strategy, actor=current_user)
     except ServiceError as exc:
         get_session().rollback()
         return _page(strategy_id, [("", exc.message)], status=400)  # about the action, not a field: no link
@@ -111,7 +111,7 @@ def withdraw(strategy_id: int) -> Response | tuple[str, int]:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        service.withdraw(session=get_session(), strategy=strategy, actor=current_user)  # type: ignore[arg-type]
+        service.withdraw(session=get_session(), strategy=strategy, actor=current_user)
     except ServiceError as exc:
         get_session().rollback()
         return _page(strategy_id, [("", exc.message)], status=400)
@@ -133,7 +133,7 @@ def decision(strategy_id: int) -> Response | tuple[str, int]:
         return _page(strategy_id, problems, raw, 400)
     try:
         made = service.record_decision(session=get_session(), strategy=strategy, organisation=current_org(),  # type: ignore[arg-type]
-                                       values={**raw, "meeting_date": meeting}, actor=current_user,  # type: ignore[arg-type]
+                                       values={**raw, "meeting_date": meeting}, actor=current_user,
                                        today=date.today())
     except ServiceError as exc:
         get_session().rollback()

@@ -81,7 +81,7 @@ def logout() -> Response:
     if form.validate_on_submit():
         if current_user.is_authenticated:
             # A copy of the cookie (another browser, or one taken) must not outlive the sign-out.
-            end_sessions(session=get_session(), user=current_user._get_current_object())  # type: ignore[attr-defined]
+            end_sessions(session=get_session(), user=current_user._get_current_object())
         logout_user()
         session.clear()
         flash("You have signed out.", "success")

@@ -35,7 +35,7 @@ def _grid_boxes(strategy: Strategy) -> tuple[dict[str, object], dict[str, str]]:
     values: dict[str, object] = {}
     labels: dict[str, str] = {}
     for area in summary.areas:
-        own = summary.own.get(area.id)  # type: ignore[arg-type]
+        own = summary.own.get(area.id)
         values[f"staff-{area.id}"] = own.staff if own else ""
         values[f"fte-{area.id}"] = f"{own.fte:g}" if own else ""
         labels[f"staff-{area.id}"], labels[f"fte-{area.id}"] = f"{area.name}: staff headcount", f"{area.name}: FTE"
@@ -79,10 +79,10 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
                 check_figures(area, fig, level_keys)
             except ServiceError as exc:
                 errors.append((exc.field or staff_field, exc.message))
-            figures[aid] = fig  # type: ignore[index]
+            figures[aid] = fig
         if not errors:
             try:
-                save_baseline(session=db, strategy=strategy, figures=figures, actor=current_user,  # type: ignore[arg-type]
+                save_baseline(session=db, strategy=strategy, figures=figures, actor=current_user,
                               version=form.version.data)
             except ServiceError as exc:
                 db.rollback()
@@ -133,10 +133,10 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
                            "sheet": request.form.get("sheet", "").strip()[:100] or None,
                            "skip_bad_rows": request.form.get("skip_bad_rows") == "yes"}
                 job = jobs.start(session=db, strategy=strategy, kind=STAFF_IMPORT, unit=UNITS[STAFF_IMPORT],
-                                 actor=current_user, total=staff_import.estimate_rows(data, kind),  # type: ignore[arg-type]
+                                 actor=current_user, total=staff_import.estimate_rows(data, kind),
                                  options=options, upload=data, filename=upload_file.filename)
                 del data
-                queue_of(current_app).enqueue(job.id)  # type: ignore[arg-type]
+                queue_of(current_app).enqueue(job.id)
                 return redirect(url_for("jobs.show", job_id=job.id), code=303)
             del data  # a refused file's bytes go no further than this request
     status = 400 if errors else 200
@@ -185,7 +185,7 @@ def confirm_import(strategy_id: int, import_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        staff_import.apply(session=get_session(), strategy=strategy, pending=pending, actor=current_user)  # type: ignore[arg-type]
+        staff_import.apply(session=get_session(), strategy=strategy, pending=pending, actor=current_user)
     except ServiceError as exc:
         get_session().rollback()
         flash(exc.message, "error")
@@ -204,6 +204,6 @@ def discard_import(strategy_id: int, import_id: int) -> Response:
     strategy, pending = _pending(strategy_id, import_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    staff_import.discard(session=get_session(), pending=pending, actor=current_user)  # type: ignore[arg-type]
+    staff_import.discard(session=get_session(), pending=pending, actor=current_user)
     flash("Import discarded. The baseline is unchanged.", "success")
     return redirect(url_for("baseline.index", strategy_id=strategy.id))

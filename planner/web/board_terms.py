@@ -76,7 +76,7 @@ def _seat_form(strategy: Strategy, row: BoardSeat | None) -> str | Response | tu
         if not errors:
             db = get_session()
             try:
-                service.save_seat(session=db, strategy=strategy, seat=seat, actor=current_user,  # type: ignore[arg-type]
+                service.save_seat(session=db, strategy=strategy, seat=seat, actor=current_user,
                                   row=row, version=form.version.data if isinstance(form, EditForm) else None)
             except ServiceError as exc:
                 db.rollback()
@@ -118,7 +118,7 @@ def delete(strategy_id: int, seat_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     label = row.label
-    service.delete_seat(session=get_session(), row=row, actor=current_user)  # type: ignore[arg-type]
+    service.delete_seat(session=get_session(), row=row, actor=current_user)
     flash(f"Seat '{label}' deleted.", "success")
     return redirect(url_for("board_terms.index", strategy_id=strategy.id))
 
@@ -148,7 +148,7 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
                     db = get_session()
                     try:
                         n = service.replace_seats(session=db, strategy=strategy, seats=result.seats,
-                                                  actor=current_user, source=f"file {chosen.filename}")  # type: ignore[arg-type]
+                                                  actor=current_user, source=f"file {chosen.filename}")
                     except ServiceError as exc:
                         db.rollback()
                         errors.append(("seats", exc.message))

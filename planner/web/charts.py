@@ -92,9 +92,9 @@ def all_files(strategy_id: int) -> Response | str | tuple[str, int]:
             abort(400)
         filename = file_name(strategy.title, "charts", date.today(), "zip", sensitive=audience == INTERNAL)
         job = jobs.start(session=get_session(), strategy=strategy, kind=CHART_IMAGES, unit=UNITS[CHART_IMAGES],
-                         actor=current_user, options={"scenario_id": scenario.id if scenario else None,  # type: ignore[arg-type]
+                         actor=current_user, options={"scenario_id": scenario.id if scenario else None,
                                                       "audience": audience, "filename": filename})
-        queue_of(current_app).enqueue(job.id)  # type: ignore[arg-type]
+        queue_of(current_app).enqueue(job.id)
         return redirect(url_for("jobs.show", job_id=job.id), code=303)
     return render_template("charts/all.html", strategy=strategy, scenario=scenario, form=form,
                            exact=audience == INTERNAL, action=request.full_path.rstrip("?"))

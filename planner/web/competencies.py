@@ -54,8 +54,8 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
         abort(404)
     db = get_session()
     levels = levels_of(db, strategy)
-    domains = cat.domains.get(framework.id, [])  # type: ignore[arg-type]
-    competencies = [c for d in domains for c in cat.competencies.get(d.id, [])]  # type: ignore[arg-type]
+    domains = cat.domains.get(framework.id, [])
+    competencies = [c for d in domains for c in cat.competencies.get(d.id, [])]
     errors: list[tuple[str, str]] = []
     # The grid's version is the strategy's required version: a save of any framework's grid moves it.
     form = EditForm(version=strategy.required_version)
@@ -67,11 +67,11 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
                 raw = request.form.get(name, "")
                 if raw not in ("", "1", "2", "3", "4"):
                     errors.append((name, f"{competency.name}, {level.name}: choose a step from 1 to 4, or Not needed"))
-                steps[(competency.id, level.id)] = int(raw) if raw in ("1", "2", "3", "4") else None  # type: ignore[index]
+                steps[(competency.id, level.id)] = int(raw) if raw in ("1", "2", "3", "4") else None
     scale, _frameworks = default_frameworks()
     if form.is_submitted() and not errors and not form.errors:
         try:
-            service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user,  # type: ignore[arg-type]
+            service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user,
                                   version=form.version.data)
         except ServiceError as exc:
             db.rollback()
@@ -79,7 +79,7 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
             names = {str(s.step): f"{s.step} {s.name}" for s in scale}
 
             def cells(chosen: Mapping[tuple[int, int], int | None]) -> dict[str, str]:
-                return {f"req-{c.id}-{lv.id}": names.get(str(chosen.get((c.id, lv.id)) or ""), "Not needed")  # type: ignore[index]
+                return {f"req-{c.id}-{lv.id}": names.get(str(chosen.get((c.id, lv.id)) or ""), "Not needed")
                         for c in competencies for lv in levels}
 
             note_stale(form, exc, lambda _stored: cells(service.required_steps(db, strategy)), cells(steps),
@@ -119,7 +119,7 @@ def assessments(strategy_id: int) -> str | Response | tuple[str, int]:
                 steps[step] = whole(request.form.get(name, ""), f"{competency.name}, step {step}", errors, name)
             counts[(area.id, level.id, competency.id)] = steps
         if not errors:
-            service.replace_assessed(session=db, strategy=strategy, counts=counts, actor=current_user,  # type: ignore[arg-type]
+            service.replace_assessed(session=db, strategy=strategy, counts=counts, actor=current_user,
                                      source="typed")
             flash(f"Assessments for {area.name}, {level.name.lower()} saved.", "success")
             return redirect(url_for("competencies.gaps", strategy_id=strategy.id))
@@ -162,7 +162,7 @@ def import_assessments(strategy_id: int) -> str | Response | tuple[str, int]:
                     by_code = {a.code: a.id for a in areas_of(db, strategy)}
                     by_key = {lv.key: lv.id for lv in levels_of(db, strategy)}
                     counts = {(by_code[a], by_key[lv], comps[c]): steps for (a, lv, c), steps in result.counts.items()}
-                    service.replace_assessed(session=db, strategy=strategy, counts=counts, actor=current_user,  # type: ignore[arg-type]
+                    service.replace_assessed(session=db, strategy=strategy, counts=counts, actor=current_user,
                                              source=f"file {upload.filename}")
                     flash(f"Imported {result.rows_read:,} assessments for {len(counts)} area, level and "
                           "competency combinations. Others are unchanged.", "success")
@@ -227,7 +227,7 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
             cid, _, lid = value.partition(":")
             competency_id, level_id = record_id(cid), record_id(lid)
             if competency_id is not None and level_id is not None:
-                chosen.add((child_or_404_competency(strategy, competency_id).id,  # type: ignore[arg-type]
+                chosen.add((child_or_404_competency(strategy, competency_id).id,
                             child_or_404(Level, level_id, strategy).id))
         values = {k: request.form.get(k, "").strip() for k in ("name", "kind", "places_per_year", "cost_per_place",
                                                                "first_year", "last_year")}
@@ -240,7 +240,7 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
         cost = amount(values["cost_per_place"], "Cost per place", errors, "cost_per_place")
         if not errors:
             try:
-                service.save_intervention(session=db, strategy=strategy, targets=chosen, actor=current_user,  # type: ignore[arg-type]
+                service.save_intervention(session=db, strategy=strategy, targets=chosen, actor=current_user,
                                           intervention=intervention, values={**values, "cost_per_place": cost},
                                           version=form.version.data if isinstance(form, EditForm) else None)
             except ServiceError as exc:
@@ -304,7 +304,7 @@ def delete_intervention(strategy_id: int, intervention_id: int) -> Response:
     found = child_or_404(Intervention, intervention_id, strategy)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    service.delete_intervention(session=get_session(), intervention=found, actor=current_user)  # type: ignore[arg-type]
+    service.delete_intervention(session=get_session(), intervention=found, actor=current_user)
     flash(f"{found.name} removed from the plan.", "success")
     return redirect(url_for("competencies.plan", strategy_id=strategy.id))
 
@@ -320,7 +320,7 @@ def add_competency(strategy_id: int) -> str | Response | tuple[str, int]:
         try:
             service.add_competency(session=get_session(), organisation=current_org(),  # type: ignore[arg-type]
                                    name=request.form.get("name", ""), kind=request.form.get("kind", ""),
-                                   description=request.form.get("description", ""), actor=current_user,  # type: ignore[arg-type]
+                                   description=request.form.get("description", ""), actor=current_user,
                                    domain=request.form.get("domain", ""))
         except ServiceError as exc:
             get_session().rollback()
@@ -346,7 +346,7 @@ def update_competency(strategy_id: int, competency_id: int) -> str | Response | 
         try:
             service.update_competency(session=get_session(), competency=competency, name=request.form.get("name", ""),
                                       kind=request.form.get("kind", ""),
-                                      description=request.form.get("description", ""), actor=current_user,  # type: ignore[arg-type]
+                                      description=request.form.get("description", ""), actor=current_user,
                                       version=form.version.data)
         except ServiceError as exc:
             get_session().rollback()

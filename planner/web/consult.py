@@ -69,11 +69,11 @@ def _consultation_form(strategy: Strategy, consultation: Consultation | None) ->
             version = form.version.data if isinstance(form, EditForm) else None
             try:
                 if consultation is None:
-                    consultation = service.create_consultation(session=db, strategy=strategy, actor=current_user,  # type: ignore[arg-type]
+                    consultation = service.create_consultation(session=db, strategy=strategy, actor=current_user,
                                                                **values)
                     flash("Consultation saved. Share its link with people without an account.", "success")
                 else:
-                    service.update_consultation(session=db, consultation=consultation, actor=current_user,  # type: ignore[arg-type]
+                    service.update_consultation(session=db, consultation=consultation, actor=current_user,
                                                 version=version, **values)
                     flash("Consultation saved.", "success")
             except ServiceError as exc:
@@ -156,7 +156,7 @@ def comment(strategy_id: int, consultation_id: int) -> Response | tuple[str, int
     try:
         saved = service.add_comment(session=db, consultation=consultation, section=request.form.get("section", ""),
                                     audience=request.form.get("audience", ""), body=request.form.get("body", ""),
-                                    author_role=request.form.get("author_role", ""), user=current_user,  # type: ignore[arg-type]
+                                    author_role=request.form.get("author_role", ""), user=current_user,
                                     today=date.today())
     except ServiceError as exc:
         db.rollback()
@@ -190,7 +190,7 @@ def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response
         try:
             service.respond(session=db, comment=found, response=request.form.get("response", ""),
                             changed_strategy=changed == "yes",
-                            themes=service.split_themes(request.form.get("themes", "")), actor=current_user,  # type: ignore[arg-type]
+                            themes=service.split_themes(request.form.get("themes", "")), actor=current_user,
                             version=form.version.data)
         except ServiceError as exc:
             db.rollback()
@@ -219,7 +219,7 @@ def hide(strategy_id: int, consultation_id: int, comment_id: int) -> Response | 
     db = get_session()
     try:
         service.hide_comment(session=db, comment=found, reason=request.form.get("reason", ""),
-                             actor=current_user)  # type: ignore[arg-type]
+                             actor=current_user)
     except ServiceError as exc:
         db.rollback()
         # A hidden comment shows no reason box for the message to sit by: it goes above the page instead.
@@ -239,7 +239,7 @@ def unhide(strategy_id: int, consultation_id: int, comment_id: int) -> Response:
     found = _comment_or_404(consultation, comment_id)
     _check_csrf()
     try:
-        service.unhide_comment(session=get_session(), comment=found, actor=current_user)  # type: ignore[arg-type]
+        service.unhide_comment(session=get_session(), comment=found, actor=current_user)
     except ServiceError as exc:
         get_session().rollback()
         flash(exc.message, "error")
@@ -257,7 +257,7 @@ def close(strategy_id: int, consultation_id: int) -> Response:
     consultation = child_or_404(Consultation, consultation_id, strategy)
     _check_csrf()
     try:
-        service.close_consultation(session=get_session(), consultation=consultation, actor=current_user,  # type: ignore[arg-type]
+        service.close_consultation(session=get_session(), consultation=consultation, actor=current_user,
                                    today=date.today())
     except ServiceError as exc:
         get_session().rollback()
@@ -298,9 +298,9 @@ def _event_form(strategy: Strategy, event: EngagementEvent | None) -> str | Resp
             version = form.version.data if isinstance(form, EditForm) else None
             try:
                 if event is None:
-                    service.add_event(session=db, strategy=strategy, actor=current_user, **values)  # type: ignore[arg-type]
+                    service.add_event(session=db, strategy=strategy, actor=current_user, **values)
                 else:
-                    service.update_event(session=db, event=event, actor=current_user,  # type: ignore[arg-type]
+                    service.update_event(session=db, event=event, actor=current_user,
                                          version=version, **values)
             except ServiceError as exc:
                 db.rollback()
@@ -348,7 +348,7 @@ def delete_event(strategy_id: int, event_id: int) -> Response:
     strategy = strategy_or_404(strategy_id)
     event = child_or_404(EngagementEvent, event_id, strategy)
     _check_csrf()
-    service.delete_event(session=get_session(), event=event, actor=current_user)  # type: ignore[arg-type]
+    service.delete_event(session=get_session(), event=event, actor=current_user)
     flash("Engagement event deleted.", "success")
     return redirect(url_for("consult.index", strategy_id=strategy.id) + "#engagement")
 

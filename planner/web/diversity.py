@@ -79,7 +79,7 @@ def benchmarks(strategy_id: int) -> str | Response | tuple[str, int]:
         if not errors:
             try:
                 service.save_benchmarks(session=get_session(), strategy=strategy, characteristic_key=key,
-                                        shares=shares, actor=current_user)  # type: ignore[arg-type]
+                                        shares=shares, actor=current_user)
             except ServiceError as exc:
                 get_session().rollback()
                 errors.append((exc.field or "", exc.message))
@@ -116,7 +116,7 @@ def shortlisting(strategy_id: int) -> str | Response | tuple[str, int]:
         if not errors:
             try:
                 service.save_shortlisting(session=get_session(), strategy=strategy, characteristic_key=key,
-                                          figures=figures, actor=current_user)  # type: ignore[arg-type]
+                                          figures=figures, actor=current_user)
             except ServiceError as exc:
                 get_session().rollback()
                 errors.append((exc.field or "", exc.message))
@@ -222,7 +222,7 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
                            "pipeline_share", within=True)
         if not errors:
             try:
-                service.save_target(session=db, strategy=strategy, target=target, actor=current_user,  # type: ignore[arg-type]
+                service.save_target(session=db, strategy=strategy, target=target, actor=current_user,
                                     values={"characteristic": char_key, "group_key": group_key, "level_id": level_id,
                                             "target_share": share, "target_year": year,
                                             "leaver_rate_ratio": ratio, "current_appointment_share": current,
@@ -271,6 +271,6 @@ def delete_target(strategy_id: int, target_id: int) -> Response:
     found = child_or_404(DiversityTarget, target_id, strategy)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    service.delete_target(session=get_session(), target=found, actor=current_user)  # type: ignore[arg-type]
+    service.delete_target(session=get_session(), target=found, actor=current_user)
     flash("Target deleted.", "success")
     return redirect(url_for("diversity.targets", strategy_id=strategy.id))

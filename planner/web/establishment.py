@@ -39,7 +39,7 @@ def _years(strategy: Strategy) -> list[int]:
 def _boxes(strategy: Strategy, area: Area) -> tuple[dict[str, str], dict[str, str]]:
     """The area's form as it would open now (box name to text), and each box's label."""
     db = get_session()
-    stored = service.establishment_of(db, strategy).get(area.id, {})  # type: ignore[arg-type]
+    stored = service.establishment_of(db, strategy).get(area.id, {})
     values: dict[str, str] = {}
     labels: dict[str, str] = {}
     years = _years(strategy)
@@ -111,7 +111,7 @@ def edit(strategy_id: int, area_id: int) -> str | Response | tuple[str, int]:
         typed = {k: v for k, v in request.form.items() if isinstance(v, str)}
         posts = _read_area(strategy, area, typed, errors)
         if not errors and attempt(errors, lambda: service.save_establishment(
-                session=db, strategy=strategy, posts={(area.id, key): p for key, p in posts.items()},  # type: ignore[misc]
+                session=db, strategy=strategy, posts={(area.id, key): p for key, p in posts.items()},
                 actor=current_user, version=form.version.data),  # type: ignore[arg-type]
                 lambda exc: note_stale(form, exc, lambda stored: _boxes(stored, area)[0], request.form,
                                        _boxes(strategy, area)[1])):
@@ -122,7 +122,7 @@ def edit(strategy_id: int, area_id: int) -> str | Response | tuple[str, int]:
     else:
         values = _boxes(strategy, area)[0]
     summary = summarise(db, strategy)
-    own = summary.own.get(area.id)  # type: ignore[arg-type]
+    own = summary.own.get(area.id)
     return render_template("baseline/establishment_edit.html", strategy=strategy, area=area, summary=summary,
                            in_post=own.leaders if own else {}, years=_years(strategy), form=form, errors=errors,
                            error_fields={f for f, _ in errors}, values=values), (400 if errors or form.errors else 200)
@@ -153,8 +153,8 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
             else:
                 filename = upload_file.filename[:200]
                 if result.importable and attempt(errors, lambda: service.import_file(
-                        session=db, strategy=strategy, result=result, filename=filename,  # type: ignore[arg-type]
-                        actor=current_user)):  # type: ignore[arg-type]
+                        session=db, strategy=strategy, result=result, filename=filename,
+                        actor=current_user)):
                     flash(f"Funded establishment replaced from {filename}: {len(result.posts):,} area and level "
                           f"figures from {result.rows_read:,} rows.", "success")
                     return redirect(url_for("establishment.index", strategy_id=strategy.id))

@@ -48,7 +48,7 @@ def _page(strategy: Strategy, *, errors: list[tuple[str, str]] | None = None, re
         "evidence/index.html", strategy=strategy, held=evidence.extracts_of(db, strategy), evidence=derived_rates,
         missing=missing, scenario=scenario, scenarios=scenarios_of(db, strategy), levels=levels, names=names,
         level_names={lv.key: lv.name for lv in levels}, area_names={a.code: a.name for a in areas_of(db, strategy)},
-        applied_levels={lv.key: applied_levels.get(lv.id) for lv in levels},  # type: ignore[arg-type]
+        applied_levels={lv.key: applied_levels.get(lv.id) for lv in levels},
         applied_cells=len(applied_cells), age_names=AGE_BAND_NAMES, form=ConfirmForm(), errors=errors or [],
         result=result, which=which, values=dict(request.form), kinds=evidence.KIND_NAMES,
     ), status

@@ -109,8 +109,8 @@ def pdf_job_page(strategy: Strategy, options: dict[str, Any], what: str) -> Resp
         if not form.validate_on_submit():
             abort(400)
         job = jobs.start(session=get_session(), strategy=strategy, kind=BOARD_PAPER_PDF, unit=UNITS[BOARD_PAPER_PDF],
-                         actor=current_user, total=3, options=options)  # type: ignore[arg-type]
-        queue_of(current_app).enqueue(job.id)  # type: ignore[arg-type]
+                         actor=current_user, total=3, options=options)
+        queue_of(current_app).enqueue(job.id)
         return redirect(url_for("jobs.show", job_id=job.id), code=303)
     return render_template("exports/paper_pdf.html", strategy=strategy, form=form, what=what,
                            action=request.full_path.rstrip("?"))

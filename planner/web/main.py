@@ -27,7 +27,7 @@ def landing() -> str:
     if organisation is not None and organisation.kind == "system":
         return url_for("systems.home", slug=organisation.slug)  # a system has no strategies of its own
     if organisation is not None and starts_on_my_objectives(current_role()):
-        strategy = landing_strategy(get_session(), organisation.id, current_user.id)  # type: ignore[arg-type]
+        strategy = landing_strategy(get_session(), organisation.id, current_user.id)
         if strategy is not None:
             return url_for("objectives.mine", strategy_id=strategy.id)
     return url_for("strategies.index")

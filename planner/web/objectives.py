@@ -75,7 +75,7 @@ def index(strategy_id: int) -> str:
         return _table(strategy, _views(strategy))
     rag_explained = service.rag_explained(current_org())  # type: ignore[arg-type]
     if not service.CascadeFilter.parse(request.args).active:
-        whole = derived.remember(get_session(), strategy_id=strategy.id,  # type: ignore[arg-type]
+        whole = derived.remember(get_session(), strategy_id=strategy.id,
                                  organisation_id=strategy.organisation_id, kind="objectives page",
                                  parts=(date.today().isoformat(),), compute=lambda: _whole(strategy))
         return render_template("objectives/index.html", strategy=strategy, views=whole.any, summary=whole.summary,
@@ -135,10 +135,10 @@ def show(strategy_id: int, objective_id: int) -> str:
     objective = child_or_404(Objective, objective_id, strategy)
     views = _views(strategy)
     view = next(v for v in views if v.objective.id == objective.id)
-    history = service.check_ins_of(get_session(), [objective.id]).get(objective.id, [])  # type: ignore[list-item]
+    history = service.check_ins_of(get_session(), [objective.id]).get(objective.id, [])
     return render_template("objectives/show.html", strategy=strategy, view=view, history=history,
                            children=[v for v in views if v.objective.parent_id == objective.id],
-                           may_check_in=service.may_check_in(objective, current_user, current_role()),  # type: ignore[arg-type]
+                           may_check_in=service.may_check_in(objective, current_user, current_role()),
                            form=ConfirmForm(), level_names=service.LEVEL_NAMES, today=date.today().isoformat(),
                            errors=[], values={})
 
@@ -149,7 +149,7 @@ def check_in(strategy_id: int, objective_id: int) -> str | Response | tuple[str,
     """Record a check-in (editors on any objective, contributors on their own)."""
     strategy = strategy_or_404(strategy_id)
     objective = child_or_404(Objective, objective_id, strategy)
-    if not service.may_check_in(objective, current_user, current_role()):  # type: ignore[arg-type]
+    if not service.may_check_in(objective, current_user, current_role()):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -161,7 +161,7 @@ def check_in(strategy_id: int, objective_id: int) -> str | Response | tuple[str,
             service.add_check_in(session=get_session(), objective=objective, on=on, value=value,
                                  done=request.form.get("done") == "yes",
                                  confidence=request.form.get("confidence") or None,
-                                 note=request.form.get("note", ""), actor=current_user)  # type: ignore[arg-type]
+                                 note=request.form.get("note", ""), actor=current_user)
         except ServiceError as exc:
             get_session().rollback()
             errors.append((exc.field or "value", exc.message))
@@ -171,7 +171,7 @@ def check_in(strategy_id: int, objective_id: int) -> str | Response | tuple[str,
     views = _views(strategy)
     view = next(v for v in views if v.objective.id == objective.id)
     return render_template("objectives/show.html", strategy=strategy, view=view,
-                           history=service.check_ins_of(get_session(), [objective.id]).get(objective.id, []),  # type: ignore[list-item]
+                           history=service.check_ins_of(get_session(), [objective.id]).get(objective.id, []),
                            children=[v for v in views if v.objective.parent_id == objective.id], may_check_in=True,
                            form=ConfirmForm(), level_names=service.LEVEL_NAMES, today=date.today().isoformat(),
                            errors=errors, values=dict(request.form)), 400
@@ -200,7 +200,7 @@ def _form(strategy: Strategy, objective: Objective | None) -> str | Response | t
         values["owner_user_id"] = owner_id if owner_id in {m.id for m in members} else None  # type: ignore[assignment]
         version = form.version.data if isinstance(form, EditForm) else None
         try:
-            saved = service.save_objective(session=db, strategy=strategy, values=values, actor=current_user,  # type: ignore[arg-type]
+            saved = service.save_objective(session=db, strategy=strategy, values=values, actor=current_user,
                                            objective=objective, version=version)
         except ServiceError as exc:
             db.rollback()
@@ -253,7 +253,7 @@ def delete(strategy_id: int, objective_id: int) -> Response:
     objective = child_or_404(Objective, objective_id, strategy)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    service.delete_objective(session=get_session(), objective=objective, actor=current_user)  # type: ignore[arg-type]
+    service.delete_objective(session=get_session(), objective=objective, actor=current_user)
     flash(f"Objective {objective.ref} deleted.", "success")
     return redirect(url_for("objectives.index", strategy_id=strategy.id))
 
@@ -292,7 +292,7 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
             else:
                 if result.importable:
                     added, updated = service.apply_file(session=get_session(), strategy=strategy, result=result,
-                                                        actor=current_user)  # type: ignore[arg-type]
+                                                        actor=current_user)
                     flash(f"{added} objectives added and {updated} updated.", "success")
                     return redirect(url_for("objectives.index", strategy_id=strategy.id))
     status = 400 if errors or (result is not None and not result.importable) else 200

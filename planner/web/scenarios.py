@@ -39,7 +39,7 @@ def _level_boxes(strategy: Strategy, scenario: Scenario,
     for level in level_rows:
         for f in RATE_FIELDS:
             name = f"{f}-{level.id}"
-            values[name] = f"{current[level.id][f] * 100:g}"  # type: ignore[index]
+            values[name] = f"{current[level.id][f] * 100:g}"
             if f == "leaver_rate" and level.id in measured:
                 values[name] = ""  # measured rates: the box is for typing one over them
             labels[name] = f"{level.name}: {RATE_LABELS[f]} (%)"
@@ -52,12 +52,12 @@ def _area_boxes(strategy: Strategy, scenario: Scenario, level_rows: list[Level],
     current = service.area_assumptions(get_session(), scenario)
     values, labels = {}, {}
     for area in area_rows:
-        own = current.get(area.id)  # type: ignore[arg-type]
+        own = current.get(area.id)
         values[f"growth-{area.id}"] = percent_list(own.staff_growth) if own else "0"
         labels[f"growth-{area.id}"] = f"{area.name}: staff growth (% a year)"
         for level in level_rows:
             name = f"span-{area.id}-{level.id}"
-            values[name] = f"{own.spans[level.id]:g}" if own and level.id in own.spans else ""  # type: ignore[index]
+            values[name] = f"{own.spans[level.id]:g}" if own and level.id in own.spans else ""
             labels[name] = f"{area.name}: {level.name.lower()} staff per leader"
     return values, labels
 
@@ -81,16 +81,16 @@ def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
     if form.validate_on_submit():
         rates: dict[int, dict[str, float]] = {}
         for level in level_rows:
-            rates[level.id] = {}  # type: ignore[index]
+            rates[level.id] = {}
             for f in RATE_FIELDS:
                 name = f"{f}-{level.id}"
                 # A measured level's empty leaver rate box keeps its measured yearly rates.
-                keep = measured[level.id].rate if f == "leaver_rate" and level.id in measured else 0.0  # type: ignore[index]
+                keep = measured[level.id].rate if f == "leaver_rate" and level.id in measured else 0.0
                 value = percent(request.form.get(name, ""), f"{level.name}: {RATE_LABELS[f]}", errors, name,
                                 blank=keep)
-                rates[level.id][f] = value if value is not None else 0.0  # type: ignore[index]
+                rates[level.id][f] = value if value is not None else 0.0
         if not errors and attempt(errors, lambda: service.save_level_assumptions(
-                session=db, strategy=strategy, scenario=scenario, rates=rates, actor=current_user,  # type: ignore[arg-type]
+                session=db, strategy=strategy, scenario=scenario, rates=rates, actor=current_user,
                 version=form.version.data), lambda exc: note_stale(
                 form, exc, lambda stored: _level_boxes(strategy, stored, level_rows)[0], request.form,
                 _level_boxes(strategy, scenario, level_rows)[1])):
@@ -131,17 +131,17 @@ def areas(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, int
     if form.validate_on_submit():
         updated: dict[int, AreaAssumptions] = {}
         for area in area_rows:
-            existing = current.get(area.id)  # type: ignore[arg-type]
+            existing = current.get(area.id)
             growth = _growth(request.form.get(f"growth-{area.id}", ""), area, strategy.horizon, errors)
             spans: dict[int, float] = {}
             for level in level_rows:
                 name = f"span-{area.id}-{level.id}"
                 span = number(request.form.get(name, ""), f"{area.name}: {level.name.lower()} span", errors, name)
                 if span is not None:
-                    spans[level.id] = span  # type: ignore[index]
-            updated[area.id] = AreaAssumptions(growth, spans, existing.overrides if existing else {})  # type: ignore[index]
+                    spans[level.id] = span
+            updated[area.id] = AreaAssumptions(growth, spans, existing.overrides if existing else {})
         if not errors and attempt(errors, lambda: service.save_area_assumptions(
-                session=db, strategy=strategy, scenario=scenario, areas=updated, actor=current_user,  # type: ignore[arg-type]
+                session=db, strategy=strategy, scenario=scenario, areas=updated, actor=current_user,
                 version=form.version.data), lambda exc: note_stale(
                 form, exc, lambda stored: _area_boxes(strategy, stored, level_rows, area_rows)[0], request.form,
                 _area_boxes(strategy, scenario, level_rows, area_rows)[1])):
@@ -177,16 +177,16 @@ def overrides(strategy_id: int, scenario_id: int) -> str | Response | tuple[str,
             if not rates and not errors:
                 errors.append(("leaver_rate", "Enter at least one rate for this area and level, or clear the override"))
         if not errors:
-            existing = current.get(area.id) or AreaAssumptions(0.0, {}, {})  # type: ignore[arg-type]
+            existing = current.get(area.id) or AreaAssumptions(0.0, {}, {})
             new_overrides = dict(existing.overrides)
             if rates:
-                new_overrides[level.id] = rates  # type: ignore[index]
+                new_overrides[level.id] = rates
             else:
-                new_overrides.pop(level.id, None)  # type: ignore[arg-type]
+                new_overrides.pop(level.id, None)
             try:
                 service.save_area_assumptions(
-                    session=db, strategy=strategy, scenario=scenario, actor=current_user,  # type: ignore[arg-type]
-                    areas={area.id: AreaAssumptions(existing.staff_growth, existing.spans, new_overrides)},  # type: ignore[dict-item]
+                    session=db, strategy=strategy, scenario=scenario, actor=current_user,
+                    areas={area.id: AreaAssumptions(existing.staff_growth, existing.spans, new_overrides)},
                 )
             except AssumptionError as exc:
                 db.rollback()
@@ -223,7 +223,7 @@ def uncertainty(strategy_id: int, scenario_id: int) -> str | Response | tuple[st
         if not errors:
             try:
                 service.save_uncertainty(session=get_session(), strategy=strategy, scenario=scenario,
-                                         simulations=simulations, seed=seed or 0, actor=current_user,  # type: ignore[arg-type]
+                                         simulations=simulations, seed=seed or 0, actor=current_user,
                                          version=form.version.data)
             except AssumptionError as exc:
                 get_session().rollback()
@@ -259,11 +259,11 @@ def create(strategy_id: int) -> str | Response | tuple[str, int]:
             if source_id:
                 source = child_or_404(Scenario, source_id, strategy)
                 scenario = service.copy_scenario(session=db, strategy=strategy, source=source,
-                                                 name=request.form.get("name", ""), actor=current_user)  # type: ignore[arg-type]
+                                                 name=request.form.get("name", ""), actor=current_user)
             else:
                 scenario = service.create_scenario(session=db, strategy=strategy, name=request.form.get("name", ""),
                                                    description=request.form.get("description", ""),
-                                                   actor=current_user)  # type: ignore[arg-type]
+                                                   actor=current_user)
         except ServiceError as exc:
             db.rollback()
             errors.append((exc.field or "name", exc.message))
@@ -309,7 +309,7 @@ def delete(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
         try:
-            service.delete_scenario(session=get_session(), strategy=strategy, scenario=scenario, actor=current_user)  # type: ignore[arg-type]
+            service.delete_scenario(session=get_session(), strategy=strategy, scenario=scenario, actor=current_user)
         except ServiceError as exc:
             errors.append(("", exc.message))
         else:

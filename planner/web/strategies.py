@@ -26,7 +26,7 @@ def index() -> str:
     """The organisation's strategies."""
     return render_template(
         "strategies/index.html",
-        strategies=service.strategies_of(get_session(), current_org().id),  # type: ignore[union-attr,arg-type]
+        strategies=service.strategies_of(get_session(), current_org().id),
     )
 
 
@@ -70,7 +70,7 @@ def scope(strategy_id: int) -> Response | tuple[str, int]:
     form = ScopeForm(obj=strategy)
     if form.validate_on_submit():
         try:
-            service.update_scope(session=get_session(), strategy=strategy, values=form.data, actor=current_user,  # type: ignore[arg-type]
+            service.update_scope(session=get_session(), strategy=strategy, values=form.data, actor=current_user,
                                  version=form.version.data)
         except ServiceError as exc:
             get_session().rollback()

@@ -25,10 +25,10 @@ def _parent_choices(strategy: Strategy, moving: Area | None = None) -> list[Sele
     if moving is not None:
         from planner import areas as tree
 
-        excluded = {moving.id} | tree.descendants(service.nodes(rows), moving.id)  # type: ignore[arg-type]
+        excluded = {moving.id} | tree.descendants(service.nodes(rows), moving.id)
     depths = service.area_depths(rows)
     return [SelectChoice("", "Nothing: a top-level area")] + [
-        SelectChoice(str(a.id), "\u2003" * depths[a.id] + f"{a.name} ({a.code})")  # type: ignore[index]
+        SelectChoice(str(a.id), "\u2003" * depths[a.id] + f"{a.name} ({a.code})")
         for a in rows if a.id not in excluded
     ]
 
@@ -73,7 +73,7 @@ def create_area(strategy_id: int) -> str | Response:
         try:
             area = service.add_area(
                 session=get_session(), strategy=strategy, code=form.code.data or "",
-                name=form.name.data or "", parent_id=_parent_id(form), actor=current_user,  # type: ignore[arg-type]
+                name=form.name.data or "", parent_id=_parent_id(form), actor=current_user,
             )
         except ServiceError as exc:
             attach_error(form, exc)
@@ -100,7 +100,7 @@ def update_area(strategy_id: int, area_id: int) -> Response | tuple[str, int]:
         try:
             service.update_area(
                 session=get_session(), strategy=strategy, area=area, code=form.code.data or "",
-                name=form.name.data or "", parent_id=_parent_id(form), actor=current_user,  # type: ignore[arg-type]
+                name=form.name.data or "", parent_id=_parent_id(form), actor=current_user,
                 version=form.version.data,
             )
         except ServiceError as exc:
@@ -122,7 +122,7 @@ def delete_area(strategy_id: int, area_id: int) -> str | Response | tuple[str, i
     reasons = service.area_dependents(get_session(), area)
     if form.validate_on_submit():
         try:
-            service.delete_area(session=get_session(), strategy=strategy, area=area, actor=current_user)  # type: ignore[arg-type]
+            service.delete_area(session=get_session(), strategy=strategy, area=area, actor=current_user)
         except ServiceError as exc:
             form.form_errors.append(exc.message)
             return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
@@ -143,7 +143,7 @@ def create_level(strategy_id: int) -> str | Response:
         try:
             level = service.add_level(
                 session=get_session(), strategy=strategy, key=form.key.data or "",
-                name=form.name.data or "", description=form.description.data or "", actor=current_user,  # type: ignore[arg-type]
+                name=form.name.data or "", description=form.description.data or "", actor=current_user,
             )
         except ServiceError as exc:
             attach_error(form, exc)
@@ -164,7 +164,7 @@ def update_level(strategy_id: int, level_id: int) -> Response | tuple[str, int]:
         try:
             service.update_level(
                 session=get_session(), strategy=strategy, level=level, key=form.key.data or "",
-                name=form.name.data or "", description=form.description.data or "", actor=current_user,  # type: ignore[arg-type]
+                name=form.name.data or "", description=form.description.data or "", actor=current_user,
                 version=form.version.data,
             )
         except ServiceError as exc:
@@ -186,7 +186,7 @@ def move_level(strategy_id: int, level_id: int) -> Response:
         abort(400)
     try:
         service.move_level(session=get_session(), strategy=strategy, level=level,
-                           direction=request.form.get("direction", ""), actor=current_user)  # type: ignore[arg-type]
+                           direction=request.form.get("direction", ""), actor=current_user)
     except ServiceError as exc:
         flash(exc.message, "error")
     return redirect(url_for("structure.index", strategy_id=strategy.id) + "#levels")
@@ -201,7 +201,7 @@ def delete_level(strategy_id: int, level_id: int) -> str | Response | tuple[str,
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            service.delete_level(session=get_session(), strategy=strategy, level=level, actor=current_user)  # type: ignore[arg-type]
+            service.delete_level(session=get_session(), strategy=strategy, level=level, actor=current_user)
         except ServiceError as exc:
             form.form_errors.append(exc.message)
             return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
@@ -233,7 +233,7 @@ def bands(strategy_id: int) -> str | Response:
             mapping[band] = level_ids.get(chosen)
         if error is None:
             try:
-                service.set_band_map(session=db, strategy=strategy, mapping=mapping, actor=current_user)  # type: ignore[arg-type]
+                service.set_band_map(session=db, strategy=strategy, mapping=mapping, actor=current_user)
             except ServiceError as exc:
                 error = exc.message
             else:

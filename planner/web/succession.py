@@ -100,8 +100,8 @@ def entry(strategy_id: int) -> str | Response | tuple[str, int]:
         if not errors:
             assert area is not None and level is not None
             try:
-                service.save_entry(session=db, strategy=strategy, area_id=area.id, level_id=level.id,  # type: ignore[arg-type]
-                                   figures=figures, pool=pool, actor=current_user,  # type: ignore[arg-type]
+                service.save_entry(session=db, strategy=strategy, area_id=area.id, level_id=level.id,
+                                   figures=figures, pool=pool, actor=current_user,
                                    version=form.version.data if isinstance(form, EditForm) else None,
                                    new=stored is None)
             except ServiceError as exc:
@@ -135,7 +135,7 @@ def delete(strategy_id: int, entry_id: int) -> Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         row = child_or_404(SuccessionEntry, record_id(str(entry_id)) or 0, strategy)
-        service.delete_entry(session=get_session(), entry=row, actor=current_user)  # type: ignore[arg-type]
+        service.delete_entry(session=get_session(), entry=row, actor=current_user)
         flash("Row taken out of the succession register.", "success")
     return redirect(url_for("succession.index", strategy_id=strategy.id))
 
@@ -165,7 +165,7 @@ def import_register(strategy_id: int) -> str | Response | tuple[str, int]:
             else:
                 if result.importable:
                     held = service.replace_register(session=db, strategy=strategy, rows=result.rows,
-                                                    actor=current_user, source=f"file {upload.filename}")  # type: ignore[arg-type]
+                                                    actor=current_user, source=f"file {upload.filename}")
                     flash(f"Imported the succession register: {held:,} area and level rows. It replaces the "
                           "register held before.", "success")
                     return redirect(url_for("succession.index", strategy_id=strategy.id))

@@ -44,7 +44,7 @@ def index(strategy_id: int) -> str | Response | tuple[str, int]:
                     survey = service.create_survey(session=get_session(), strategy=strategy,
                                                    name=request.form.get("name", ""), closes_on=closes_on,
                                                    mode=request.form.get("mode", "open"),
-                                                   actor=current_user)  # type: ignore[arg-type]
+                                                   actor=current_user)
                 except ServiceError as exc:
                     get_session().rollback()
                     errors.append((exc.field or "name", exc.message))
@@ -99,7 +99,7 @@ def codes(strategy_id: int, survey_id: int) -> str | Response | tuple[str, int]:
         if not errors:
             try:
                 issued = survey_codes.issue_codes(session=db, survey=survey, count=count or 0,
-                                                  actor=current_user)  # type: ignore[arg-type]
+                                                  actor=current_user)
             except ServiceError as exc:
                 db.rollback()
                 errors.append((exc.field or "count", exc.message))
@@ -131,7 +131,7 @@ def groups(strategy_id: int, survey_id: int) -> Response:
         abort(400)
     try:
         service.set_groups(session=get_session(), survey=survey, names=request.form.get("groups", "").splitlines(),
-                           actor=current_user)  # type: ignore[arg-type]
+                           actor=current_user)
     except ServiceError as exc:
         get_session().rollback()
         flash(exc.message, "error")
@@ -150,7 +150,7 @@ def status(strategy_id: int, survey_id: int) -> Response:
         abort(400)
     wanted = request.form.get("status", "")
     try:
-        service.set_status(session=get_session(), survey=survey, status=wanted, actor=current_user)  # type: ignore[arg-type]
+        service.set_status(session=get_session(), survey=survey, status=wanted, actor=current_user)
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -186,7 +186,7 @@ def import_responses(strategy_id: int, survey_id: int) -> str | Response | tuple
             else:
                 if result.importable:
                     service.import_responses(session=db, survey=survey, responses=result.responses,
-                                             actor=current_user)  # type: ignore[arg-type]
+                                             actor=current_user)
                     flash(f"Imported {len(result.responses):,} responses.", "success")
                     return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id))
     status_code = 400 if errors or (result is not None and not result.importable) else 200

@@ -50,7 +50,7 @@ def home(slug: str) -> str:
     db = get_session()
     rows = service.shares_of(db, system)
     view = combine([member_forecast(row) for row in rows])
-    service.record_reads(session=db, system=system, rows=rows, actor=current_user, purpose="system home")  # type: ignore[arg-type]
+    service.record_reads(session=db, system=system, rows=rows, actor=current_user, purpose="system home")
     return render_template("systems/home.html", system=system, members=service.members_of(db, system), view=view,
                            by_member=contributions(view))
 
@@ -73,7 +73,7 @@ def invite(slug: str) -> str | Response:
                 errors.append(("member", f"No organisation has the short name '{typed[:63]}'"))
             else:
                 if attempt(errors, lambda: service.invite(session=db, system=system, member=member,
-                                                          actor=current_user)):  # type: ignore[arg-type]
+                                                          actor=current_user)):
                     flash(f"{member.name} is invited. It joins when one of its administrators accepts.", "success")
                     return redirect(url_for("systems.home", slug=slug))
     return render_template("systems/invite.html", system=system, errors=errors, typed=typed[:63])
@@ -86,7 +86,7 @@ def _sharing(errors: list[tuple[str, str]] | None = None, values: dict[str, str]
     shares = {system.id: service.shares_of(db, system, organisation) for link, system in links
               if link is not None and link.status == service.MEMBER}
     choices = []
-    for strategy in strategies_of(db, organisation.id):  # type: ignore[union-attr,arg-type]
+    for strategy in strategies_of(db, organisation.id):
         for version in versions_of(db, strategy):
             names = [s["name"] for s in snapshot_of(version).get("scenarios", [])]
             choices.append((f"{strategy.id}-{version.number}", strategy, version, names))
@@ -109,7 +109,7 @@ def accept(link_id: int) -> Response:
     """Accept a system's invitation."""
     link = scoped_or_404(SystemMember, link_id)
     errors: list[tuple[str, str]] = []
-    if attempt(errors, lambda: service.accept(session=get_session(), link=link, actor=current_user)):  # type: ignore[arg-type]
+    if attempt(errors, lambda: service.accept(session=get_session(), link=link, actor=current_user)):
         flash("Your organisation is now a member. It shares nothing until you choose a version to share.", "success")
     else:
         flash(errors[0][1], "error")
@@ -122,7 +122,7 @@ def leave(link_id: int) -> Response:
     """Decline an invitation, or leave a system (every share with it is withdrawn)."""
     link = scoped_or_404(SystemMember, link_id)
     invited = link.status == service.INVITED
-    service.leave(session=get_session(), link=link, actor=current_user)  # type: ignore[arg-type]
+    service.leave(session=get_session(), link=link, actor=current_user)
     flash("Invitation declined." if invited else "Your organisation has left the system; it sees nothing of yours now.",
           "success")
     return redirect(url_for("systems.sharing"))
@@ -151,7 +151,7 @@ def share() -> str | Response:
     strategy = strategy_or_404(int(strategy_text))
     if attempt(errors, lambda: service.share(session=db, system=system, organisation=organisation, strategy=strategy,  # type: ignore[arg-type]
                                              version_number=int(number_text), scenario=values["scenario"] or None,
-                                             actor=current_user)):  # type: ignore[arg-type]
+                                             actor=current_user)):
         flash(f"{system.name} now sees version {int(number_text)} of {strategy.title}.", "success")  # type: ignore[union-attr]
         return redirect(url_for("systems.sharing"))
     return _sharing(errors, values)
@@ -163,7 +163,7 @@ def withdraw(share_id: int) -> Response:
     """Withdraw a share: the system stops seeing that version at once."""
     found = scoped_or_404(SystemShare, share_id)
     version = get_session().get(StrategyVersion, found.version_id)
-    service.withdraw(session=get_session(), found=found, actor=current_user)  # type: ignore[arg-type]
+    service.withdraw(session=get_session(), found=found, actor=current_user)
     flash(f"Sharing of version {version.number if version else ''} withdrawn: the system no longer sees it.",
           "success")
     return redirect(url_for("systems.sharing"))

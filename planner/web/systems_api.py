@@ -87,7 +87,7 @@ def forecast(slug: str) -> Response:
     db = get_session()
     rows = service.shares_of(db, system)
     view = combine([member_forecast(row) for row in rows])
-    service.record_reads(session=db, system=system, rows=rows, actor=current_user, purpose="forecast")  # type: ignore[arg-type]
+    service.record_reads(session=db, system=system, rows=rows, actor=current_user, purpose="forecast")
     return jsonify({"system": system.slug, **view})
 
 
@@ -125,7 +125,7 @@ def create_share(slug: str) -> tuple[Response, int]:
     db = get_session()
     try:
         found = service.share(session=db, system=system, organisation=current_org(), strategy=strategy,  # type: ignore[arg-type]
-                              version_number=version, scenario=scenario, actor=current_user)  # type: ignore[arg-type]
+                              version_number=version, scenario=scenario, actor=current_user)
     except ServiceError as exc:
         db.rollback()
         return _error(exc.message, exc.field)
@@ -140,7 +140,7 @@ def delete_share(slug: str, share_id: int) -> tuple[str, int]:
     found = scoped_or_404(SystemShare, share_id)  # another organisation's share is a probe: 404, recorded
     if link is None or found.system_id != system.id:
         abort(404)
-    service.withdraw(session=get_session(), found=found, actor=current_user)  # type: ignore[arg-type]
+    service.withdraw(session=get_session(), found=found, actor=current_user)
     return "", 204
 
 

@@ -54,7 +54,7 @@ def current_role() -> str | None:
     if "current_role" not in g:
         organisation = current_org()
         g.current_role = (
-            role_in(get_session(), current_user, organisation.id)  # type: ignore[arg-type]
+            role_in(get_session(), current_user, organisation.id)
             if organisation is not None
             else None
         )

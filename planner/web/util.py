@@ -120,7 +120,7 @@ def refuse_stale_form(form: FlaskForm, error: ServiceError, stored: Callable[[An
     if error.record is not None:
         show_stale_form(form, stored(error.record))
     if error.version is not None:
-        form.version.renew(error.version)  # type: ignore[attr-defined]
+        form.version.renew(error.version)
 
 
 def note_stale(form: FlaskForm, error: ServiceError, stored: Callable[[Any], Mapping[str, Any]],
@@ -140,7 +140,7 @@ def note_stale(form: FlaskForm, error: ServiceError, stored: Callable[[Any], Map
         show_stale((label, shown(name, now.get(name)), shown(name, typed.get(name, "")))
                    for name, label in labels.items())
     if error.version is not None:
-        form.version.renew(error.version)  # type: ignore[attr-defined]
+        form.version.renew(error.version)
 
 
 def file_name(title: str, step: str | None, today: date, ext: str = "xlsx", *, sensitive: bool = False) -> str:
