@@ -3,6 +3,8 @@ record in the same transaction. Problems a user can fix are raised as ServiceErr
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 
 class ServiceError(Exception):
     """A request that cannot be carried out, with a message for the person who made it."""
@@ -12,14 +14,19 @@ class ServiceError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        """Each problem as (the form field it belongs to, or "", the message)."""
+        return [(self.field or "", self.message)]
+
 
 class NotFound(ServiceError):
     """The thing asked for does not exist (in this organisation)."""
 
 
-def finish(session: object, commit: bool) -> None:
+def finish(session: Session, commit: bool) -> None:
     """Commit, or only flush when the caller is composing a larger transaction of its own."""
     if commit:
-        session.commit()  # type: ignore[attr-defined]
+        session.commit()
     else:
-        session.flush()  # type: ignore[attr-defined]
+        session.flush()

@@ -42,7 +42,12 @@ class AssumptionError(ServiceError):
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__(problems[0][1] if problems else "The assumptions are not valid")
-        self.problems = problems
+        self.each = problems
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        """Every assumption refused, each with its field."""
+        return self.each
 
 
 @dataclass

@@ -12,11 +12,12 @@ from werkzeug.wrappers import Response
 from planner.db import get_session
 from planner.exports import charts
 from planner.models import Survey
-from planner.services import ServiceError, chart_set, survey_codes
+from planner.services import chart_set, survey_codes
 from planner.services import surveys as service
 from planner.web.fields import day, whole_number
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.unit import unit_of_work
 
 bp = Blueprint("surveys", __name__, url_prefix="/strategies/<int:strategy_id>/surveys")
 public = Blueprint("answer", __name__)
@@ -38,17 +39,14 @@ def index(strategy_id: int) -> str | Response | tuple[str, int]:
         if form.validate_on_submit():
             closes_on = day(request.form.get("closes_on", ""), "the closing date", errors, "closes_on")
             if not errors:
-                try:
+                with unit_of_work(errors=errors, field="name") as created:
                     # A form without a mode (a script written before there were modes) makes an open-link
                     # survey, as it always did; the page itself offers invitation codes first.
                     survey = service.create_survey(session=get_session(), strategy=strategy,
                                                    name=request.form.get("name", ""), closes_on=closes_on,
                                                    mode=request.form.get("mode", "open"),
                                                    actor=current_user)
-                except ServiceError as exc:
-                    get_session().rollback()
-                    errors.append((exc.field or "name", exc.message))
-                else:
+                if created:
                     flash(f"Survey '{survey.name}' created as a draft. Open it to start collecting answers.", "success")
                     return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id))
     return render_template("surveys/index.html", strategy=strategy, surveys=service.surveys_of(get_session(), strategy),
@@ -97,13 +95,10 @@ def codes(strategy_id: int, survey_id: int) -> str | Response | tuple[str, int]:
         if output not in ("csv", "print"):
             errors.append(("output", "Choose a list for a mail-merge or slips to print"))
         if not errors:
-            try:
+            with unit_of_work(errors=errors, field="count") as issued_ok:
                 issued = survey_codes.issue_codes(session=db, survey=survey, count=count or 0,
                                                   actor=current_user)
-            except ServiceError as exc:
-                db.rollback()
-                errors.append((exc.field or "count", exc.message))
-            else:
+            if issued_ok:
                 links = [url_for("answer.form", token=survey.token, code=code, _external=True) for code in issued]
                 if output == "csv":
                     reply = make_response(survey_codes.codes_csv(issued, links))
@@ -129,13 +124,10 @@ def groups(strategy_id: int, survey_id: int) -> Response:
     survey = child_or_404(Survey, survey_id, strategy)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(flash_refusal=True) as saved:
         service.set_groups(session=get_session(), survey=survey, names=request.form.get("groups", "").splitlines(),
                            actor=current_user)
-    except ServiceError as exc:
-        get_session().rollback()
-        flash(exc.message, "error")
-    else:
+    if saved:
         flash("Respondent groups saved.", "success")
     return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id) + "#groups")
 
@@ -149,11 +141,9 @@ def status(strategy_id: int, survey_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     wanted = request.form.get("status", "")
-    try:
+    with unit_of_work(flash_refusal=True) as changed:
         service.set_status(session=get_session(), survey=survey, status=wanted, actor=current_user)
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    else:
+    if changed:
         flash("Survey opened: share the link." if wanted == "open" else "Survey closed.", "success")
     return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id))
 
@@ -224,13 +214,11 @@ def form(token: str) -> str | tuple[str, int]:
             for item in dimension.items:
                 raw = request.form.get(item.key, "")
                 answers[item.key] = int(raw) if raw in ("1", "2", "3", "4", "5") else None
-        try:
+        with unit_of_work(errors=errors, field="group") as submitted:
             service.submit(session=db, survey=survey, group=request.form.get("group", ""), answers=answers,
                            today=today, code=code)
-        except ServiceError as exc:
-            db.rollback()
-            errors.append((exc.field or "group", exc.message))
-            status = exc.status if isinstance(exc, survey_codes.CodeRefused) else 400
+        if not submitted:
+            status = submitted.error.status if isinstance(submitted.error, survey_codes.CodeRefused) else 400
         else:
             if not invitation:
                 # One response per browser session: remembered in the signed cookie, nowhere else.

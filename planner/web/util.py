@@ -14,6 +14,7 @@ from wtforms import Field
 
 from planner.services import ServiceError
 from planner.services.editing import STALE_MESSAGE, StaleEdit
+from planner.web.unit import attach_error, unit_of_work
 
 
 def attachment(body: Any, mimetype: str, name: str) -> Response:
@@ -24,37 +25,13 @@ def attachment(body: Any, mimetype: str, name: str) -> Response:
     return response
 
 
-def attach_error(form: FlaskForm, error: ServiceError) -> None:
-    """Show a service's error on the field it names, or above the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        errors = list(field.errors)
-        errors.append(error.message)
-        field.errors = errors
-    else:
-        form.form_errors.append(error.message)
-
-
 def attempt(errors: list[tuple[str, str]], action: Callable[[], object],
             refused: Callable[[ServiceError], object] | None = None) -> bool:
-    """Run a service call; on a refusal roll the request's session back, add its problems
-    (each with the field it names) to `errors` and pass it to `refused`. True when it went through."""
-    from planner.db import get_session
-    from planner.services.scenarios import AssumptionError
-
-    try:
+    """Run one service call as a unit of work (planner.web.unit): on a refusal its problems go to `errors`
+    and it is passed to `refused`. True when it went through."""
+    with unit_of_work(errors=errors, on_refused=refused) as done:
         action()
-    except AssumptionError as exc:
-        get_session().rollback()
-        errors.extend(exc.problems)
-        return False
-    except ServiceError as exc:
-        get_session().rollback()
-        errors.append((exc.field or "", exc.message))
-        if refused is not None:
-            refused(exc)
-        return False
-    return True
+    return bool(done)
 
 
 def _shown(value: object) -> str:
