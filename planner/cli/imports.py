@@ -121,10 +121,20 @@ def _strategy(strategy_id: int) -> Callable[[Session], Strategy]:
     return lambda session: strategy_by_id(session, strategy_id)
 
 
-@click.command("import-establishment")
-@click.argument("establishment_file", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--strategy", "strategy_id", type=int, required=True)
-@click.option("--sheet", help=SHEET_HELP)
+def _file_import(name: str, argument: str) -> Callable[[Callable[..., None]], click.Command]:
+    """Make a function the command `name` that imports a FILE (`argument`) into --strategy ID, reading --sheet
+    of an .xlsx file."""
+
+    def make(function: Callable[..., None]) -> click.Command:
+        function = click.option("--sheet", help=SHEET_HELP)(function)
+        function = click.option("--strategy", "strategy_id", type=int, required=True)(function)
+        function = click.argument(argument, metavar="FILE", type=click.Path(dir_okay=False))(function)
+        return click.command(name)(function)
+
+    return make
+
+
+@_file_import("import-establishment", "establishment_file")
 def import_establishment_command(establishment_file: str, strategy_id: int, sheet: str | None) -> None:
     """Import the funded establishment (area, level, posts, and optionally one column per forecast year).
 
@@ -139,10 +149,7 @@ def import_establishment_command(establishment_file: str, strategy_id: int, shee
                f"from {result.rows_read:,} rows into strategy {strategy_id}.")
 
 
-@click.command("import-succession")
-@click.argument("register", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--strategy", "strategy_id", type=int, required=True)
-@click.option("--sheet", help=SHEET_HELP)
+@_file_import("import-succession", "register")
 def import_succession_command(register: str, strategy_id: int, sheet: str | None) -> None:
     """Import the succession register (area, level, critical roles, ready now, ready 1-2 years, ready 3-5
     years, and optionally characteristic:group columns of the successors' diversity), replacing the one
@@ -182,10 +189,7 @@ def _store_assessments(session: Session, strategy: Strategy, result: Assessments
     return len(counts)
 
 
-@click.command("import-assessments")
-@click.argument("assessments", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--strategy", "strategy_id", type=int, required=True)
-@click.option("--sheet", help=SHEET_HELP)
+@_file_import("import-assessments", "assessments")
 def import_assessments_command(assessments: str, strategy_id: int, sheet: str | None) -> None:
     """Import competency assessments (area, level, competency, step; one row per leader's assessment).
 
@@ -220,10 +224,7 @@ def import_responses_command(responses: str, strategy_id: int, survey_id: int, s
     click.echo(f"Imported {len(result.responses):,} responses into survey {survey_id}.")
 
 
-@click.command("import-objectives")
-@click.argument("objectives_file", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--strategy", "strategy_id", type=int, required=True)
-@click.option("--sheet", help=SHEET_HELP)
+@_file_import("import-objectives", "objectives_file")
 def import_objectives_command(objectives_file: str, strategy_id: int, sheet: str | None) -> None:
     """Add and update objectives from a CSV/XLSX file (ref, parent_ref, title, level, area, owner,
     measure, baseline, target, current, unit, start, due, weight, confidence).
@@ -237,10 +238,7 @@ def import_objectives_command(objectives_file: str, strategy_id: int, sheet: str
     click.echo(f"{added} objectives added and {updated} updated in strategy {strategy_id}.")
 
 
-@click.command("import-board-terms")
-@click.argument("seats_file", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--strategy", "strategy_id", type=int, required=True)
-@click.option("--sheet", help=SHEET_HELP)
+@_file_import("import-board-terms", "seats_file")
 def import_board_terms_command(seats_file: str, strategy_id: int, sheet: str | None) -> None:
     """Replace the board's seats and terms of office with a CSV/XLSX file (Seat, Role, Board member type,
     Term start, Term end, Term, Most terms, Full term (years); one row per seat, at most 40).
