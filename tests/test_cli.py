@@ -11,9 +11,11 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, func, select
 
-from planner.cli import main
+from planner.cli import main, refusals
 from planner.db import engine_for
+from planner.imports import ImportRefused
 from planner.models import Area, Membership, Organisation, User
+from planner.services import ServiceError
 from tests.factories import FAST_HASH
 
 
@@ -111,3 +113,27 @@ def test_the_console_script_is_installed(repo_root: Path, cli_db: str) -> None:
                           env={**os.environ}, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "revision" in done.stdout
+
+
+def test_the_worker_starts_the_way_serve_starts_it(cli_db: str) -> None:
+    # `planner serve --worker` runs `python -m planner.cli worker --stop-with-parent` as a process of its own.
+    done = subprocess.run([sys.executable, "-m", "planner.cli", "worker", "--help"], capture_output=True, text=True,
+                          env={**os.environ}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Run the task worker" in done.stdout
+
+
+def test_a_refusal_ends_the_command_with_its_message_and_status(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as ended, refusals(file="seats.csv", nothing_stored=True):
+        raise ImportRefused("The file has no 'Seat' column.")
+    assert ended.value.code == 2
+    assert capsys.readouterr().err == "planner: error: seats.csv: The file has no 'Seat' column. Nothing was stored.\n"
+    with pytest.raises(SystemExit) as ended, refusals(code=1):
+        raise ServiceError("An organisation with slug 'north' already exists")
+    assert ended.value.code == 1
+    assert capsys.readouterr().err == "planner: error: An organisation with slug 'north' already exists\n"
+
+
+def test_anything_but_a_refusal_goes_on_up() -> None:
+    with pytest.raises(ZeroDivisionError), refusals():
+        print(1 / 0)
