@@ -14,7 +14,7 @@ from typing import NoReturn, Protocol, TypeVar
 import click
 
 from planner.config import PASSWORD_HASH_METHOD, default_database_url
-from planner.db import current_revision
+from planner.db import current_revision, engine_for
 from planner.imports import ImportRefused, RowProblem
 from planner.services import ServiceError
 from planner.services.lookup import Session, command_session
@@ -62,7 +62,7 @@ def db_session() -> Iterator[Session]:
     url = database_url()
     if current_revision(url) is None:
         fail("the database has no tables yet: run `planner init-db` first")
-    with command_session(url) as session:
+    with command_session(engine_for(url)) as session:
         yield session
 
 

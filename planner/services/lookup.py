@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from planner.db import engine_for
 from planner.models import Organisation, Strategy, StrategyVersion, Survey
 from planner.services import NotFound
 
@@ -26,9 +26,10 @@ __all__ = [
 
 
 @contextmanager
-def command_session(url: str) -> Iterator[Session]:
-    """A session on the database at `url` for one command; what it read stays readable after a commit."""
-    with Session(engine_for(url), expire_on_commit=False) as session:
+def command_session(engine: Engine) -> Iterator[Session]:
+    """A session for one command on `engine` (planner.db.engine_for's: the caller gives it, as the services do not
+    import planner.db, which brings Flask); what it read stays readable after a commit."""
+    with Session(engine, expire_on_commit=False) as session:
         yield session
 
 
