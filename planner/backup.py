@@ -20,6 +20,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from planner.db import alembic_config, current_revision, engine_for, upgrade
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables that hold no one's work: a database with rows only in these still counts as empty.
 NOT_DATA = frozenset({"alembic_version", "ratelimitcounter"})
@@ -145,8 +147,6 @@ def _known(revision: str) -> bool:
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
-    from planner.db import alembic_config
-
     try:
         return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision) is not None
     except CommandError:
@@ -198,8 +198,6 @@ def _rows_in(url: str) -> dict[str, int]:
     """Rows in each table of the database at `url` that hold someone's work (empty for no tables)."""
     from sqlalchemy import func, inspect, select, table
 
-    from planner.db import engine_for
-
     engine = engine_for(url)
     counts: dict[str, int] = {}
     with engine.connect() as connection:
@@ -218,8 +216,6 @@ def restore(url: str, backup_file: Path) -> BackupReport:
 
 
 def _restore(url: str, backup_file: Path) -> BackupReport:
-    from planner.db import current_revision, engine_for, upgrade
-
     target = sqlite_path(url)
     if target is None:
         if make_url(url).get_backend_name() == "postgresql":
