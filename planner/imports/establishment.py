@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
+from typing import cast
 
 from planner.imports.columns import normalise
 from planner.imports.files import ImportRefused, Limits
@@ -192,7 +193,9 @@ def read_establishment(
                     continue
                 first_row[place] = number
                 figures = tuple(every if yearly.get(year) is None else yearly[year] for year in forecast_years)
-                posts[place] = figures[0] if len(set(figures)) == 1 else figures  # type: ignore[assignment]
+                # No gap is left here: a year without a figure was a problem above.
+                whole = cast("tuple[int, ...]", figures)
+                posts[place] = whole[0] if len(set(whole)) == 1 else whole
     if rows_read == 0:
         raise ImportRefused("The file has column headings but no rows of posts.")
     return EstablishmentResult(

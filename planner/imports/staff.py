@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import compress
-from typing import Any
+from typing import Any, cast
 
 from planner.diversity.board import BOARD_TYPES, parse_board_type
 from planner.diversity.characteristics import (
@@ -133,7 +133,8 @@ class _Tally:
         self.limits = limits
         self.area_memo = _Memo(AreaLookup(areas).code)
         self.band_memo = _Memo(parse_band)
-        self.levels = band_level_lookup(band_levels)
+        # Keyed by any cell value, so a band the memo could not read (None) looks up as no level.
+        self.levels: dict[object, str] = dict(band_level_lookup(band_levels).items())
         # A job role the map names (Medical Director, ...) decides the level before the band or grade does.
         self.role_levels = role_level_lookup(band_levels)
         self.other_roles: dict[str, str] = {}  # a job role no one spelling rule knows, as normalise() spells it
@@ -250,7 +251,7 @@ class _Tally:
             batch = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in batch]
         raw = {ours: [row[i] for row in batch] for ours, i in self.used}
         text: dict[str, list[str]] = {
-            ours: list(map(str.strip, values)) if self.text_only  # type: ignore[arg-type]
+            ours: list(map(str.strip, cast("list[str]", values))) if self.text_only  # a CSV's cells are all text
             else [v.strip() if type(v) is str else cell_text(v) for v in values]
             for ours, values in raw.items()}
         count = len(batch)
@@ -270,7 +271,7 @@ class _Tally:
         band = list(map(self.band_memo.__getitem__, text["Pay Band"]))
         failing(band)
         blank(text["Pay Band"])
-        level = list(map(self.levels.get, band))  # type: ignore[arg-type]
+        level = list(map(self.levels.get, band))
         roles: list[Any] | None = None
         if "Job Role" in text:
             roles = list(map(self.role_memo.__getitem__, text["Job Role"]))
