@@ -4,9 +4,9 @@ few well-known other names, and the planner's own mapping {our column: their hea
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from planner.imports.files import ImportRefused, Row
 
@@ -32,6 +32,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 HEADER_SEARCH_ROWS = 20  # title lines above the headings are allowed, up to this many rows
 MAPPING_MAX_BYTES = 64 * 1024
+T = TypeVar("T")
 
 
 def normalise(text: object) -> str:
@@ -159,20 +160,27 @@ def _match(row: Row, mapping: Mapping[str, str], columns: ColumnSet = STAFF) -> 
     )
 
 
-def find_headings(rows: Iterator[tuple[int, Row]], mapping: Mapping[str, str], *, empty: str,
-                  columns: ColumnSet = STAFF) -> Columns:
-    """Read rows up to and including the heading row (the first of the first 20 non-blank rows that has
-    the required columns); refuse, with the reason the first non-blank row gave (or `empty`), when there is none."""
+def find_heading_row(rows: Iterator[tuple[int, Row]], accept: Callable[[list[str]], T | str], *, empty: str) -> T:
+    """The first of the first 20 non-blank rows that `accept` takes as the heading row (it returns the
+    reason when it does not); refuses with the first non-blank row's reason, or `empty`."""
     first_reason: str | None = None
     seen = 0
     for _, row in rows:
-        if not any(v is not None and str(v).strip() for v in row):
+        cells = ["" if v is None else " ".join(str(v).split()) for v in row]
+        if not any(cells):
             continue
-        found = _match(row, mapping, columns)
-        if isinstance(found, Columns):
+        found = accept(cells)
+        if not isinstance(found, str):
             return found
         first_reason = first_reason or found
         seen += 1
         if seen >= HEADER_SEARCH_ROWS:
             break
     raise ImportRefused(first_reason or empty)
+
+
+def find_headings(rows: Iterator[tuple[int, Row]], mapping: Mapping[str, str], *, empty: str,
+                  columns: ColumnSet = STAFF) -> Columns:
+    """Read rows up to and including the heading row (the first of the first 20 non-blank rows that has
+    the required columns); refuse, with the reason the first non-blank row gave (or `empty`), when there is none."""
+    return find_heading_row(rows, lambda cells: _match(cells, mapping, columns), empty=empty)
