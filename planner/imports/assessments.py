@@ -11,15 +11,14 @@ from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 
-from planner.imports.columns import normalise
+from planner.imports.columns import Headings, columns_named, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
 from planner.imports.rows import (
-    Headings,
+    UNKNOWN_AREA,
+    UNKNOWN_LEVEL,
     Problems,
     Records,
     RowProblem,
-    columns_named,
-    find_heading_row,
     look_up,
     more_than,
     open_rows,
@@ -94,8 +93,8 @@ def read_assessments(
         "competency": AreaLookup({key: key for key in competencies}).code,
     }
     unknown = {
-        "area": ("unknown area", "is not the code or name of an area in the structure."),
-        "level": ("unknown level", "is not the key or name of a leadership level."),
+        "area": UNKNOWN_AREA,
+        "level": UNKNOWN_LEVEL,
         "competency": ("unknown competency", "is not the key of a competency in the framework."),
     }
     counts: dict[Key, dict[int, int]] = {}

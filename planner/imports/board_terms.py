@@ -22,9 +22,9 @@ from planner.diversity.board_terms import (
     parse_role,
     seat_problems,
 )
-from planner.imports.columns import normalise
+from planner.imports.columns import Headings, columns_named, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import Headings, Problems, Records, RowProblem, columns_named, find_heading_row, open_rows
+from planner.imports.rows import Problems, Records, RowProblem, open_rows
 from planner.imports.values import cell_text, parse_date, shown
 
 __all__ = ["COLUMNS", "KINDS", "BoardTermsResult", "read_board_terms"]

@@ -4,7 +4,7 @@ few well-known other names, and the planner's own mapping {our column: their hea
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -184,3 +184,47 @@ def find_headings(rows: Iterator[tuple[int, Row]], mapping: Mapping[str, str], *
     """Read rows up to and including the heading row (the first of the first 20 non-blank rows that has
     the required columns); refuse, with the reason the first non-blank row gave (or `empty`), when there is none."""
     return find_heading_row(rows, lambda cells: _match(cells, mapping, columns), empty=empty)
+
+
+def columns_named(keys: Sequence[str], names: Mapping[str, Collection[str]], *, required: Collection[str] | None = None,
+                  label: Mapping[str, str] | None = None) -> dict[str, int] | str:
+    """Our column -> its place in a heading row (`keys`, as normalise() spells the headings), each column found
+    under any of its `names`; or the sentence refusing the row: a column twice, or a required one (every one
+    when `required` is None) missing. `label` gives a column's name in those sentences (else our own)."""
+    index: dict[str, int] = {}
+    for ours, known in names.items():
+        found = [i for i, k in enumerate(keys) if k in known]
+        called = label[ours] if label is not None else ours
+        if len(found) > 1:
+            return f"The file has more than one '{called}' column: rename or remove one of them."
+        if found:
+            index[ours] = found[0]
+        elif required is None or ours in required:
+            return f"The file has no '{called}' column."
+    return index
+
+
+@dataclass
+class Headings:
+    """The columns read from a file: our column -> its place, the file's heading for each column a problem
+    may name (cut to 60 characters), and the headings of the columns not read."""
+
+    index: dict[str, int]
+    headings: dict[str, str]
+    ignored: list[str]
+
+    @staticmethod
+    def parts(cells: Sequence[str], index: Mapping[str, int],
+              more: Mapping[str, int] | None = None) -> tuple[dict[str, str], list[str]]:
+        """The headings of `index`'s columns and of `more` (other columns read, by the name problems give them),
+        and the other headings, ignored."""
+        named = {**index, **(more or {})}
+        used = set(named.values())
+        return ({ours: cells[i][:60] for ours, i in named.items()},
+                [c[:60] for i, c in enumerate(cells) if c and i not in used])
+
+    @classmethod
+    def of(cls, cells: Sequence[str], index: dict[str, int]) -> Headings:
+        """The columns `index` places in the heading row `cells`."""
+        headings, ignored = cls.parts(cells, index)
+        return cls(index, headings, ignored)

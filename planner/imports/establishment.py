@@ -13,14 +13,14 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import cast
 
-from planner.imports.columns import normalise
+from planner.imports.columns import Headings, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
 from planner.imports.rows import (
-    Headings,
+    UNKNOWN_AREA,
+    UNKNOWN_LEVEL,
     Problems,
     Records,
     RowProblem,
-    find_heading_row,
     look_up,
     more_than,
     open_rows,
@@ -140,8 +140,8 @@ def read_establishment(
         return _Columns(index, headings, ignored, dict(sorted(years.items())))
 
     lookups = {"area": AreaLookup(areas).code, "level": AreaLookup(levels).code}
-    unknown = {"area": ("unknown area", "is not the code or name of an area in the structure."),
-               "level": ("unknown level", "is not the key or name of a leadership level.")}
+    unknown = {"area": UNKNOWN_AREA,
+               "level": UNKNOWN_LEVEL}
     posts: dict[tuple[str, str], Posts] = {}
     first_row: dict[tuple[str, str], int] = {}
 

@@ -24,7 +24,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 
-from planner.imports.columns import normalise
+from planner.imports.columns import Headings, columns_named, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
 from planner.imports.objective_cells import (
     COLUMNS,
@@ -44,16 +44,7 @@ from planner.imports.objective_cells import (
     row_cells,
     write_objectives_csv,
 )
-from planner.imports.rows import (
-    PROBLEMS_KEPT,
-    Headings,
-    Records,
-    RowProblem,
-    columns_named,
-    find_heading_row,
-    more_than,
-    open_rows,
-)
+from planner.imports.rows import PROBLEMS_KEPT, Records, RowProblem, more_than, open_rows
 from planner.imports.values import AreaLookup, parse_date, parse_yes_no, shown
 from planner.objectives.progress import CONFIDENCE, LEVELS, REF_PATTERN, Measure
 from planner.objectives.tree import find_cycles

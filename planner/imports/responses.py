@@ -13,9 +13,9 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from planner.imports.columns import normalise
+from planner.imports.columns import find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import Problems, RowProblem, find_heading_row, more_than, open_rows
+from planner.imports.rows import Problems, RowProblem, more_than, open_rows
 from planner.imports.values import AreaLookup, cell_text, shown
 from planner.survey.scoring import Response
 

@@ -1,12 +1,12 @@
-"""What every importer of a one-row-per-record file shares: opening the file as rows, finding its heading
-row and the columns it names, reading the records after it (blank rows passed over, too many refused),
-looking a cell up, and keeping the problems found, by row and column."""
+"""What every importer of a one-row-per-record file shares: opening the file as rows, reading the records
+after its heading row (blank rows passed over, too many refused), looking a cell up, and keeping the
+problems found, by row and column. The heading row and its columns are found by planner.imports.columns."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -16,8 +16,8 @@ from planner.imports.values import cell_text, shown
 from planner.imports.workbook import xlsx_rows
 
 __all__ = [
-    "PROBLEMS_KEPT", "UNKNOWN_AREA", "Assignments", "Headings", "Problem", "Problems", "Records", "RowProblem",
-    "cells_of", "columns_named", "find_heading_row", "look_up", "looked_up", "more_than", "open_rows",
+    "PROBLEMS_KEPT", "UNKNOWN_AREA", "UNKNOWN_LEVEL", "Assignments", "Problem", "Problems", "Records", "RowProblem",
+    "find_heading_row", "look_up", "looked_up", "more_than", "open_rows",
 ]
 
 T = TypeVar("T")
@@ -69,16 +69,10 @@ def open_rows(data: bytes, filename: str, sheet: str | None,
     return kind, rows, empty
 
 
-def cells_of(row: Row, used: Iterable[tuple[str, int]]) -> tuple[dict[str, Any], dict[str, str]]:
-    """A row's cells by our name for each column used (None past the row's end), and each cell's text."""
-    width = len(row)
-    raw = {ours: (row[i] if i < width else None) for ours, i in used}
-    return raw, {ours: cell_text(value) for ours, value in raw.items()}
-
-
 Problem = Callable[[int, str, str, str], None]  # (row number, our column, kind of problem, message)
-# An area not in the structure: the kind of problem, and the words after the value.
+# An area not in the structure, a level not the strategy's: the kind of problem, and the words after the value.
 UNKNOWN_AREA = ("unknown area", "is not the code or name of an area in the structure.")
+UNKNOWN_LEVEL = ("unknown level", "is not the key or name of a leadership level.")
 
 
 class Assignments:
@@ -128,50 +122,6 @@ def look_up(number: int, text: Mapping[str, str], lookups: Mapping[str, Callable
         if code is not None:
             found[ours] = code
     return found
-
-
-def columns_named(keys: Sequence[str], names: Mapping[str, Collection[str]], *, required: Collection[str] | None = None,
-                  label: Mapping[str, str] | None = None) -> dict[str, int] | str:
-    """Our column -> its place in a heading row (`keys`, as normalise() spells the headings), each column found
-    under any of its `names`; or the sentence refusing the row: a column twice, or a required one (every one
-    when `required` is None) missing. `label` gives a column's name in those sentences (else our own)."""
-    index: dict[str, int] = {}
-    for ours, known in names.items():
-        found = [i for i, k in enumerate(keys) if k in known]
-        called = label[ours] if label is not None else ours
-        if len(found) > 1:
-            return f"The file has more than one '{called}' column: rename or remove one of them."
-        if found:
-            index[ours] = found[0]
-        elif required is None or ours in required:
-            return f"The file has no '{called}' column."
-    return index
-
-
-@dataclass
-class Headings:
-    """The columns read from a file: our column -> its place, the file's heading for each column a problem
-    may name (cut to 60 characters), and the headings of the columns not read."""
-
-    index: dict[str, int]
-    headings: dict[str, str]
-    ignored: list[str]
-
-    @staticmethod
-    def parts(cells: Sequence[str], index: Mapping[str, int],
-              more: Mapping[str, int] | None = None) -> tuple[dict[str, str], list[str]]:
-        """The headings of `index`'s columns and of `more` (other columns read, by the name problems give them),
-        and the other headings, ignored."""
-        named = {**index, **(more or {})}
-        used = set(named.values())
-        return ({ours: cells[i][:60] for ours, i in named.items()},
-                [c[:60] for i, c in enumerate(cells) if c and i not in used])
-
-    @classmethod
-    def of(cls, cells: Sequence[str], index: dict[str, int]) -> Headings:
-        """The columns `index` places in the heading row `cells`."""
-        headings, ignored = cls.parts(cells, index)
-        return cls(index, headings, ignored)
 
 
 def more_than(most: int, what: str) -> str:

@@ -13,16 +13,14 @@ from contextlib import closing
 from dataclasses import dataclass
 
 from planner.diversity.characteristics import CHARACTERISTICS
-from planner.imports.columns import normalise
+from planner.imports.columns import Headings, columns_named, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
 from planner.imports.rows import (
     UNKNOWN_AREA,
-    Headings,
+    UNKNOWN_LEVEL,
     Problems,
     Records,
     RowProblem,
-    columns_named,
-    find_heading_row,
     look_up,
     more_than,
     open_rows,
@@ -125,7 +123,7 @@ def read_succession(
     `areas` maps area codes and names to codes, `levels` level keys and names to keys (matched ignoring
     case, spaces and punctuation), `ancestors` each area code to the codes of the areas it is within."""
     lookups = {"area": AreaLookup(areas).code, "level": AreaLookup(levels).code}
-    unknown = {"area": UNKNOWN_AREA, "level": ("unknown level", "is not the key or name of a leadership level.")}
+    unknown = {"area": UNKNOWN_AREA, "level": UNKNOWN_LEVEL}
     rows: list[RegisterRow] = []
     seen: dict[tuple[str, str], int] = {}  # (area, level) -> the row that gave it
 
