@@ -13,16 +13,7 @@ from dataclasses import dataclass
 
 from planner.imports.columns import Headings, columns_named, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import (
-    UNKNOWN_AREA,
-    UNKNOWN_LEVEL,
-    Problems,
-    Records,
-    RowProblem,
-    look_up,
-    more_than,
-    open_rows,
-)
+from planner.imports.rows import UNKNOWN_PLACE, Problems, ReadResult, Records, look_up, more_than, open_rows
 from planner.imports.values import AreaLookup, cell_text, shown
 
 __all__ = ["COLUMNS", "KINDS", "AssessmentsResult", "parse_step", "read_assessments"]
@@ -57,15 +48,10 @@ def _accept(cells: list[str]) -> Headings | str:
 
 
 @dataclass
-class AssessmentsResult:
+class AssessmentsResult(ReadResult):
     """Leaders per (area, level, competency) and step, and every problem that stops the import."""
 
-    file_kind: str
-    rows_read: int
     counts: dict[Key, dict[int, int]]  # (area code, level key, competency key) -> {step: leaders}
-    problems: list[RowProblem]  # the first 100
-    problem_totals: dict[str, int]
-    ignored_columns: list[str]
 
     @property
     def importable(self) -> bool:
@@ -92,11 +78,8 @@ def read_assessments(
         "level": AreaLookup(levels).code,
         "competency": AreaLookup({key: key for key in competencies}).code,
     }
-    unknown = {
-        "area": UNKNOWN_AREA,
-        "level": UNKNOWN_LEVEL,
-        "competency": ("unknown competency", "is not the key of a competency in the framework."),
-    }
+    unknown = {**UNKNOWN_PLACE,
+               "competency": ("unknown competency", "is not the key of a competency in the framework.")}
     counts: dict[Key, dict[int, int]] = {}
 
     kind, rows, empty = open_rows(data, filename, sheet, limits)

@@ -15,16 +15,7 @@ from typing import cast
 
 from planner.imports.columns import Headings, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import (
-    UNKNOWN_AREA,
-    UNKNOWN_LEVEL,
-    Problems,
-    Records,
-    RowProblem,
-    look_up,
-    more_than,
-    open_rows,
-)
+from planner.imports.rows import UNKNOWN_PLACE, Problems, ReadResult, Records, look_up, more_than, open_rows
 from planner.imports.values import AreaLookup, cell_text, shown
 
 __all__ = ["COLUMNS", "KINDS", "EstablishmentResult", "parse_posts", "read_establishment"]
@@ -74,15 +65,10 @@ class _Columns(Headings):
 
 
 @dataclass
-class EstablishmentResult:
+class EstablishmentResult(ReadResult):
     """Funded posts per (area code, level key), and every problem that stops the import."""
 
-    file_kind: str
-    rows_read: int
     posts: dict[tuple[str, str], Posts]
-    problems: list[RowProblem]  # the first 100
-    problem_totals: dict[str, int]
-    ignored_columns: list[str]
     year_columns: list[int]
 
     @property
@@ -140,8 +126,7 @@ def read_establishment(
         return _Columns(index, headings, ignored, dict(sorted(years.items())))
 
     lookups = {"area": AreaLookup(areas).code, "level": AreaLookup(levels).code}
-    unknown = {"area": UNKNOWN_AREA,
-               "level": UNKNOWN_LEVEL}
+    unknown = UNKNOWN_PLACE
     posts: dict[tuple[str, str], Posts] = {}
     first_row: dict[tuple[str, str], int] = {}
 

@@ -44,7 +44,7 @@ from planner.imports.objective_cells import (
     row_cells,
     write_objectives_csv,
 )
-from planner.imports.rows import PROBLEMS_KEPT, Records, RowProblem, more_than, open_rows
+from planner.imports.rows import PROBLEMS_KEPT, ReadResult, Records, RowProblem, more_than, open_rows
 from planner.imports.values import AreaLookup, parse_date, parse_yes_no, shown
 from planner.objectives.progress import CONFIDENCE, LEVELS, REF_PATTERN, Measure
 from planner.objectives.tree import find_cycles
@@ -56,15 +56,11 @@ __all__ = [
 
 
 @dataclass
-class ObjectivesResult:
-    """The objectives read, parents before children, and every problem that stops the import."""
+class ObjectivesResult(ReadResult):
+    """The objectives read, parents before children, and every problem that stops the import (the first 100
+    of them, by row)."""
 
-    file_kind: str
-    rows_read: int
     rows: list[ObjectiveRow]  # rows without problems; every parent in the file comes before its children
-    problems: list[RowProblem]  # the first 100, by row
-    problem_totals: dict[str, int]
-    ignored_columns: list[str]
     columns: tuple[str, ...] = ()  # our columns the file has; a missing one leaves stored values alone
 
     @property

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from planner.imports.columns import find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import Problems, RowProblem, more_than, open_rows
+from planner.imports.rows import Problems, ReadResult, more_than, open_rows
 from planner.imports.values import AreaLookup, cell_text, shown
 from planner.survey.scoring import Response
 
@@ -102,15 +102,10 @@ def _columns_for(items: Sequence[str]) -> Callable[[list[str]], _Columns | str]:
 
 
 @dataclass
-class ResponsesResult:
+class ResponsesResult(ReadResult):
     """The responses read from a file, and every problem that stops them being imported."""
 
-    file_kind: str
-    rows_read: int
     responses: list[Response]
-    problems: list[RowProblem]  # the first 100
-    problem_totals: dict[str, int]
-    ignored_columns: list[str]
     missing_items: list[str] = field(default_factory=list)  # item keys with no column in the file
 
     @property

@@ -16,7 +16,8 @@ from planner.imports.values import cell_text, shown
 from planner.imports.workbook import xlsx_rows
 
 __all__ = [
-    "PROBLEMS_KEPT", "UNKNOWN_AREA", "UNKNOWN_LEVEL", "Assignments", "Problem", "Problems", "Records", "RowProblem",
+    "PROBLEMS_KEPT", "UNKNOWN_AREA", "UNKNOWN_PLACE", "Assignments", "Problem", "Problems", "ReadResult", "Records",
+    "RowProblem",
     "find_heading_row", "look_up", "looked_up", "more_than", "open_rows",
 ]
 
@@ -32,6 +33,18 @@ class RowProblem:
     column: str
     kind: str
     message: str
+
+
+@dataclass
+class ReadResult:
+    """What reading a file found besides its figures: its kind (csv or xlsx), the rows read, the first
+    problems (by row and column), how many problems of each kind, and the headings of the columns not read."""
+
+    file_kind: str
+    rows_read: int
+    problems: list[RowProblem]
+    problem_totals: dict[str, int]
+    ignored_columns: list[str]
 
 
 class Problems:
@@ -72,7 +85,7 @@ def open_rows(data: bytes, filename: str, sheet: str | None,
 Problem = Callable[[int, str, str, str], None]  # (row number, our column, kind of problem, message)
 # An area not in the structure, a level not the strategy's: the kind of problem, and the words after the value.
 UNKNOWN_AREA = ("unknown area", "is not the code or name of an area in the structure.")
-UNKNOWN_LEVEL = ("unknown level", "is not the key or name of a leadership level.")
+UNKNOWN_PLACE = {"area": UNKNOWN_AREA, "level": ("unknown level", "is not the key or name of a leadership level.")}
 
 
 class Assignments:

@@ -15,16 +15,7 @@ from dataclasses import dataclass
 from planner.diversity.characteristics import CHARACTERISTICS
 from planner.imports.columns import Headings, columns_named, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import (
-    UNKNOWN_AREA,
-    UNKNOWN_LEVEL,
-    Problems,
-    Records,
-    RowProblem,
-    look_up,
-    more_than,
-    open_rows,
-)
+from planner.imports.rows import UNKNOWN_PLACE, Problems, ReadResult, Records, look_up, more_than, open_rows
 from planner.imports.values import AreaLookup, cell_text, shown
 from planner.succession import FIGURES, POOL_COLUMNS, pool_column, row_problems
 
@@ -93,15 +84,10 @@ class RegisterRow:
 
 
 @dataclass
-class SuccessionResult:
+class SuccessionResult(ReadResult):
     """The register's rows, and every problem that stops the import."""
 
-    file_kind: str
-    rows_read: int
     rows: list[RegisterRow]
-    problems: list[RowProblem]  # the first 100
-    problem_totals: dict[str, int]
-    ignored_columns: list[str]
 
     @property
     def importable(self) -> bool:
@@ -123,7 +109,7 @@ def read_succession(
     `areas` maps area codes and names to codes, `levels` level keys and names to keys (matched ignoring
     case, spaces and punctuation), `ancestors` each area code to the codes of the areas it is within."""
     lookups = {"area": AreaLookup(areas).code, "level": AreaLookup(levels).code}
-    unknown = {"area": UNKNOWN_AREA, "level": UNKNOWN_LEVEL}
+    unknown = UNKNOWN_PLACE
     rows: list[RegisterRow] = []
     seen: dict[tuple[str, str], int] = {}  # (area, level) -> the row that gave it
 
