@@ -1,7 +1,7 @@
 """The Collective Leadership Strategy Planner: a Flask application for NHS trust boards.
 
-Flask is imported inside the factory, so `planner.forecast` and the other calculations can be
-imported without it."""
+The factory lives in planner.app and is reached through `create_app` here, so `planner.forecast`
+and the other calculations can be imported without Flask or the database."""
 
 from __future__ import annotations
 
@@ -13,41 +13,8 @@ if TYPE_CHECKING:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the application."""
-    from flask import Flask
+    # cycle broken on purpose: planner.app imports the web, the database and the services, all of which import
+    # this package first; at the top here every `import planner.forecast` would load Flask and the database too.
+    from planner.app import create_app as build
 
-    from planner import db, queue, security
-    from planner.config import ROOT, load_config
-    from planner.web import register_web
-
-    app = Flask(
-        __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-    )
-    app.config.from_mapping(load_config(test_config))
-    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
-    if proxies:
-        # Behind a load balancer the socket's address is the balancer's: take the client's (and
-        # whether it came over HTTPS) from the headers the trusted proxies set, and no others.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
-    queue.check_settings(app.config)  # before anything reaches for Redis
-    db.init_app(app)
-    queue.init_app(app)
-    security.init_app(app)
-    register_web(app)
-    # Chart images: at most CHART_IMAGE_CONCURRENCY drawn at once by all the workers on this server, and
-    # CHART_IMAGE_WAITING requests waiting for a turn; the others answer 503 at once.
-    from planner.exports import chart_files, image_slots
-
-    chart_files.bound_image_drawing(image_slots.ImageSlots(
-        int(app.config["CHART_IMAGE_CONCURRENCY"]), float(app.config["CHART_IMAGE_WAIT_SECONDS"]),
-        image_slots.default_directory(str(app.config["DATABASE_URL"])),
-        waiting=int(app.config["CHART_IMAGE_WAITING"])))
-    if app.config.get("CHART_BROWSER_WARM", True):
-        # Chart image downloads share one Chromium kept open, not one started per download.
-        from planner.exports.chart_files import keep_browser_warm
-
-        keep_browser_warm()
-    return app
+    return build(test_config)

@@ -15,10 +15,14 @@ from __future__ import annotations
 import os
 import shlex
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
+
+from planner.db import alembic_config, current_revision, engine_for, upgrade
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables that hold no one's work: a database with rows only in these still counts as empty.
@@ -92,20 +96,33 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
 
 
+@contextmanager
+def _sqlite_errors(doing: str) -> Iterator[None]:
+    """SQLite's own errors told as a BackupError: 'SQLite could not DOING: why'."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite could not {doing}: {exc}") from exc
+
+
+def _sqlite_file(url: str, *, postgres: Callable[[], str], other: str) -> Path:
+    """The SQLite file at `url`; else BackupError saying `postgres()` for PostgreSQL, `other` for anything else."""
+    path = sqlite_path(url)
+    if path is None:
+        raise BackupError(postgres() if make_url(url).get_backend_name() == "postgresql" else other)
+    return path
+
+
 def backup(url: str, output: Path) -> BackupReport:
     """Copy the SQLite database at `url` to `output` (which must not exist yet), checked."""
-    try:
+    with _sqlite_errors("make the backup"):
         return _backup(url, output)
-    except sqlite3.Error as exc:
-        raise BackupError(f"SQLite could not make the backup: {exc}") from exc
 
 
 def _backup(url: str, output: Path) -> BackupReport:
-    source_path = sqlite_path(url)
-    if source_path is None:
-        if make_url(url).get_backend_name() == "postgresql":
-            raise BackupError(postgres_advice(url, str(output)))
-        raise BackupError(f"only SQLite files and PostgreSQL (with pg_dump) can be backed up, not {url.split(':')[0]}")
+    source_path = _sqlite_file(url, postgres=lambda: postgres_advice(url, str(output)),
+                               other=f"only SQLite files and PostgreSQL (with pg_dump) can be backed up, not "
+                                     f"{url.split(':')[0]}")
     if not source_path.is_file():
         raise BackupError(f"there is no database at {source_path}")
     if output.exists():
@@ -144,8 +161,6 @@ def _backup(url: str, output: Path) -> BackupReport:
 def _known(revision: str) -> bool:
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
-
-    from planner.db import alembic_config
 
     try:
         return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision) is not None
@@ -198,8 +213,6 @@ def _rows_in(url: str) -> dict[str, int]:
     """Rows in each table of the database at `url` that hold someone's work (empty for no tables)."""
     from sqlalchemy import func, inspect, select, table
 
-    from planner.db import engine_for
-
     engine = engine_for(url)
     counts: dict[str, int] = {}
     with engine.connect() as connection:
@@ -211,21 +224,14 @@ def _rows_in(url: str) -> dict[str, int]:
 
 def restore(url: str, backup_file: Path) -> BackupReport:
     """Restore a planner backup into the empty SQLite database at `url`, then migrate it to the latest schema."""
-    try:
+    with _sqlite_errors(f"restore {backup_file}"):
         return _restore(url, backup_file)
-    except sqlite3.Error as exc:
-        raise BackupError(f"SQLite could not restore {backup_file}: {exc}") from exc
 
 
 def _restore(url: str, backup_file: Path) -> BackupReport:
-    from planner.db import current_revision, engine_for, upgrade
-
-    target = sqlite_path(url)
-    if target is None:
-        if make_url(url).get_backend_name() == "postgresql":
-            raise BackupError("this database is PostgreSQL: restore a pg_dump file with pg_restore "
-                              "(see `planner backup --help`); a SQLite backup cannot be restored into it")
-        raise BackupError("only SQLite files can be restored into")
+    target = _sqlite_file(url, postgres=lambda: "this database is PostgreSQL: restore a pg_dump file with pg_restore "
+                          "(see `planner backup --help`); a SQLite backup cannot be restored into it",
+                          other="only SQLite files can be restored into")
     revision, rows = _check_backup_file(backup_file)
     if not target.parent.is_dir():
         raise BackupError(f"the folder {target.parent} does not exist")

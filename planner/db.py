@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 import planner.revisions  # noqa: F401 (moves revisions on every session's writes)
+from planner.services import derived
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DERIVED_STORE = "planner_derived_store"  # app.extensions: where derived results are shared
@@ -55,8 +56,6 @@ def get_session() -> Session:
     """The session of this request, opened on first use and closed at teardown."""
     if "db_session" not in g:
         g.db_session = Session(get_engine(), expire_on_commit=False)
-        from planner.services import derived
-
         derived.attach(g.db_session, current_app.extensions.get(DERIVED_STORE), str(current_app.config["SECRET_KEY"]))
     session: Session = g.db_session
     return session
@@ -65,8 +64,6 @@ def get_session() -> Session:
 def _close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        from planner.services import derived
-
         try:
             derived.keep(session)
         finally:
@@ -106,8 +103,6 @@ def current_revision(url: str) -> str | None:
 
 def init_app(app: Flask) -> None:
     """Close the request's session at teardown; share derived results where the config says."""
-    from planner.services import derived
-
     app.teardown_appcontext(_close_session)
     where = str(app.config.get("DERIVED_RESULTS", "database"))
     if app.config.get("REDIS_URL"):

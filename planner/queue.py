@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.config import DATA_DIR, ConfigError
+from planner.db import get_engine
+from planner.services.jobs import sweep
+from planner.tasks import run
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -79,15 +82,13 @@ def queue_of(app: Flask) -> Queue:
     if queue is None:
         huey = make_huey(app.config)
 
-        @huey.task(name="planner.run_job")
         def run_job(job_id: int) -> None:
             # Each job in an app context of its own: its own database session, like a request's.
-            from planner.tasks import run
-
             with app.app_context():
                 run(job_id)
 
-        queue = Queue(huey, run_job)
+        # Registered by a call, not huey's (untyped) decorator, so run_job stays typed.
+        queue = Queue(huey, huey.task(name="planner.run_job")(run_job))
         app.extensions[EXTENSION] = queue
     return queue
 
@@ -103,9 +104,6 @@ def run_worker(app: Flask, *, workers: int = 1) -> None:
     if queue.huey.immediate:
         raise ConfigError("PLANNER_TASKS_IMMEDIATE is on, so jobs run inside the requests and a worker has "
                           "nothing to do: turn it off to use workers")
-    from planner.db import get_engine
-    from planner.services.jobs import sweep
-
     with app.app_context():
         sweep(get_engine())  # what expired while no worker ran
     # Threads, not processes: the work is mostly LibreOffice's and the database's, and a thread shares the app.

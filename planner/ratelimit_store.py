@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 from limits.errors import ConfigurationError
 from limits.storage import Storage
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import Table, case, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from planner.db import engine_for
@@ -24,7 +26,10 @@ from planner.models import RateLimitCounter
 SCHEME = "planner-database"
 PURGE_EVERY_SECONDS = 60.0  # how often a process deletes the rows of windows that have ended
 
-_TABLE = RateLimitCounter.__table__  # type: ignore[attr-defined]
+_TABLE = RateLimitCounter.metadata.tables["ratelimitcounter"]
+# The dialects whose INSERT has ON CONFLICT DO UPDATE ... RETURNING, which makes a hit one atomic statement.
+_UPSERTS: dict[str, Callable[[Table], sqlite.Insert | postgresql.Insert]] = {
+    "sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def _digest(key: str) -> str:
@@ -44,13 +49,9 @@ class DatabaseStorage(Storage):
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
         self.engine = engine_for(database_url)
         dialect = self.engine.dialect.name
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        elif dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
-        else:
+        if dialect not in _UPSERTS:
             raise ConfigurationError(f"{SCHEME}:// works on SQLite and PostgreSQL, not {dialect}")
-        self._insert = insert
+        self._insert = _UPSERTS[dialect]
         self._next_purge = 0.0
 
     @property

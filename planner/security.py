@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from planner.db import get_session
 from planner.models import User
+from planner.services.accounts import user_for_token
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -46,11 +47,10 @@ def _session_holds(user: User) -> bool:
     signed_in_at = session.get(SIGNED_IN_AT)
     if session.get(SESSION_VERSION) != user.session_version or not isinstance(signed_in_at, int):
         return False
-    lifetime = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+    lifetime: float = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
     return 0 <= time.time() - signed_in_at <= lifetime
 
 
-@login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
@@ -63,11 +63,8 @@ def _load_user(user_id: str) -> User | None:
     return user
 
 
-@login_manager.request_loader
 def _load_user_from_token(req: object) -> User | None:
     # The JSON API accepts `Authorization: Bearer TOKEN`; the token fixes the organisation.
-    from planner.services.accounts import user_for_token
-
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer ") or not request.path.startswith("/api/"):
         return None
@@ -77,6 +74,11 @@ def _load_user_from_token(req: object) -> User | None:
     user, token = found
     g.api_token = token
     return user
+
+
+# Registered by calls, not Flask-Login's (untyped) decorators, so the loaders stay typed.
+login_manager.user_loader(_load_user)
+login_manager.request_loader(_load_user_from_token)
 
 
 def csp_nonce() -> str:

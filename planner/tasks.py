@@ -5,6 +5,7 @@ nothing else."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -13,8 +14,15 @@ from typing import Any
 from sqlmodel import Session
 
 from planner.db import get_engine, get_session
-from planner.models import Job, Scenario, Strategy, StrategyVersion, User
-from planner.services import jobs
+from planner.exports import chart_files
+from planner.exports.image_slots import ImagesBusy
+from planner.imports import ImportRefused
+from planner.models import Job, Organisation, Scenario, Strategy, StrategyVersion, User
+from planner.services import board_paper, jobs
+from planner.services import staff_import as service
+from planner.services.board_pack import pack_content
+from planner.services.chart_set import strategy_figures
+from planner.services.versions import version_content
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +65,6 @@ def _reporter(job: Job) -> Callable[[int], None]:
 
 def staff_import(session: Session, job: Job) -> None:
     """Read and count the uploaded extract; hold the counts for the preview, or fail with the reason."""
-    from planner.imports import ImportRefused
-    from planner.services import staff_import as service
-
     engine = get_engine()
     options = jobs.options_of(job)
     upload = jobs.take_upload(session, job)  # deleted as it is read: the file is held no longer than this
@@ -80,8 +85,6 @@ def staff_import(session: Session, job: Job) -> None:
     finally:
         del data
     if not result.importable:
-        import json
-
         problems = sum(result.problem_totals.values())
         message = (f"Nothing was stored: the file has {problems:,} problem{'s' if problems != 1 else ''}. Correct "
                    "the file and upload it again, or choose to import the rows without problems."
@@ -96,12 +99,6 @@ def staff_import(session: Session, job: Job) -> None:
 
 def board_paper_pdf(session: Session, job: Job) -> None:
     """The board paper (the draft's, or an approved version's) as a PDF, kept with the job."""
-    from planner.exports.image_slots import ImagesBusy
-    from planner.models import Organisation
-    from planner.services import board_paper
-    from planner.services.board_pack import pack_content
-    from planner.services.versions import version_content
-
     engine = get_engine()
     options = jobs.options_of(job)
     report = _reporter(job)
@@ -120,7 +117,8 @@ def board_paper_pdf(session: Session, job: Job) -> None:
         if scenario is not None and scenario.strategy_id != strategy.id:
             scenario = None
         organisation = session.get(Organisation, strategy.organisation_id)
-        content = pack_content(session, strategy, organisation, scenario=scenario,  # type: ignore[arg-type]
+        assert organisation is not None  # a strategy belongs to an organisation (ON DELETE CASCADE)
+        content = pack_content(session, strategy, organisation, scenario=scenario,
                                prepared_by=str(options.get("prepared_by", "")),
                                today=date.fromisoformat(options["today"]), audience=options["audience"])
         session.rollback()  # a read: nothing it may have flushed is kept
@@ -145,11 +143,6 @@ def board_paper_pdf(session: Session, job: Job) -> None:
 def chart_images(session: Session, job: Job) -> None:
     """Every chart of the strategy's pages as PNG, SVG and interactive HTML files in one .zip, kept with
     the job; its progress is the images drawn."""
-    from planner.exports import chart_files
-    from planner.exports.image_slots import ImagesBusy
-    from planner.models import Organisation
-    from planner.services.chart_set import strategy_figures
-
     engine = get_engine()
     options = jobs.options_of(job)
     strategy = session.get(Strategy, job.strategy_id)
@@ -158,7 +151,8 @@ def chart_images(session: Session, job: Job) -> None:
     if scenario is not None and scenario.strategy_id != strategy.id:
         scenario = None
     organisation = session.get(Organisation, strategy.organisation_id)
-    figures = strategy_figures(session, strategy, organisation, scenario, audience=options["audience"])  # type: ignore[arg-type]
+    assert organisation is not None  # a strategy belongs to an organisation (ON DELETE CASCADE)
+    figures = strategy_figures(session, strategy, organisation, scenario, audience=options["audience"])
     session.rollback()  # a read: nothing it may have flushed is kept
     if not figures:
         jobs.set_state(engine, job.id, status="failed",

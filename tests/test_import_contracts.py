@@ -17,7 +17,7 @@ CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # The packages and modules each layer of the app is made of; everything under planner/ is one or the other.
 APP = {"planner.web", "planner.services", "planner.models", "planner.cli", "planner.db", "planner.migrations",
        "planner.tasks", "planner.queue", "planner.security", "planner.config", "planner.revisions",
-       "planner.ratelimit_store", "planner.backup"}
+       "planner.ratelimit_store", "planner.backup", "planner.app"}
 ENGINE_IMPORTS = (
     "import planner.forecast, planner.forecast.generate, planner.objectives, planner.objectives.health, "
     "planner.competencies.gaps, planner.survey, planner.imports, planner.imports.staff, planner.imports.responses, "

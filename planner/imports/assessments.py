@@ -11,16 +11,14 @@ from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 
-from planner.imports.columns import normalise
+from planner.imports.columns import Headings, columns_named, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import cells_of, find_heading_row, look_up, open_rows
-from planner.imports.staff import RowProblem
+from planner.imports.rows import UNKNOWN_PLACE, Problems, ReadResult, Records, look_up, more_than, open_rows
 from planner.imports.values import AreaLookup, cell_text, shown
 
 __all__ = ["COLUMNS", "KINDS", "AssessmentsResult", "parse_step", "read_assessments"]
 
 KINDS = ("unknown area", "unknown level", "unknown competency", "bad step", "missing value")
-PROBLEMS_KEPT = 100
 STEPS = (1, 2, 3, 4)
 # Our column -> the headings recognised for it (as normalise() spells them), the first being its own name.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -44,38 +42,16 @@ def parse_step(value: object) -> int | None:
     return int(match.group(1)) if match else None
 
 
-@dataclass
-class _Columns:
-    index: dict[str, int]
-    headings: dict[str, str]
-    ignored: list[str]
-
-
-def _accept(cells: list[str]) -> _Columns | str:
-    keys = [normalise(cell) for cell in cells]
-    index: dict[str, int] = {}
-    for ours, names in COLUMNS.items():
-        found = [i for i, k in enumerate(keys) if k in names]
-        if not found:
-            return f"The file has no '{ours}' column."
-        if len(found) > 1:
-            return f"The file has more than one '{ours}' column: rename or remove one of them."
-        index[ours] = found[0]
-    used = set(index.values())
-    return _Columns(index, {ours: cells[i][:60] for ours, i in index.items()},
-                    [c[:60] for i, c in enumerate(cells) if c and i not in used])
+def _accept(cells: list[str]) -> Headings | str:
+    index = columns_named([normalise(cell) for cell in cells], COLUMNS)
+    return index if isinstance(index, str) else Headings.of(cells, index)
 
 
 @dataclass
-class AssessmentsResult:
+class AssessmentsResult(ReadResult):
     """Leaders per (area, level, competency) and step, and every problem that stops the import."""
 
-    file_kind: str
-    rows_read: int
     counts: dict[Key, dict[int, int]]  # (area code, level key, competency key) -> {step: leaders}
-    problems: list[RowProblem]  # the first 100
-    problem_totals: dict[str, int]
-    ignored_columns: list[str]
 
     @property
     def importable(self) -> bool:
@@ -102,52 +78,35 @@ def read_assessments(
         "level": AreaLookup(levels).code,
         "competency": AreaLookup({key: key for key in competencies}).code,
     }
-    unknown = {
-        "area": ("unknown area", "is not the code or name of an area in the structure."),
-        "level": ("unknown level", "is not the key or name of a leadership level."),
-        "competency": ("unknown competency", "is not the key of a competency in the framework."),
-    }
-    problems: list[RowProblem] = []
-    totals: dict[str, int] = {}
+    unknown = {**UNKNOWN_PLACE,
+               "competency": ("unknown competency", "is not the key of a competency in the framework.")}
     counts: dict[Key, dict[int, int]] = {}
-    rows_read = 0
 
     kind, rows, empty = open_rows(data, filename, sheet, limits)
     with closing(rows):
         columns = find_heading_row(rows, _accept, empty=empty)
-        used = tuple(columns.index.items())
-
-        def problem(number: int, ours: str, what: str, message: str) -> None:
-            totals[what] = totals.get(what, 0) + 1
-            if len(problems) < PROBLEMS_KEPT:
-                problems.append(RowProblem(number, columns.headings[ours], what, message))
-
-        for number, row in rows:
-            raw, text = cells_of(row, used)
-            if not any(text.values()):
-                continue  # a blank row
-            rows_read += 1
-            if rows_read > limits.max_rows:
-                raise ImportRefused(f"The file has more than {limits.max_rows:,} assessments; "
-                                    f"the limit is {limits.max_rows:,}.")
-            before = sum(totals.values())
+        problem = Problems(columns.headings)
+        records = Records(rows, columns.index.items(), most=limits.max_rows,
+                          too_many=more_than(limits.max_rows, "assessments"))
+        for number, raw, text in records:
+            before = problem.count()
             found = look_up(number, text, lookups, unknown, problem)
             step = parse_step(raw["step"])
             if not text["step"]:
                 problem(number, "step", "missing value", "No step is given.")
             elif step is None:
                 problem(number, "step", "bad step", f"{shown(text['step'])} is not a step from 1 to 4.")
-            if sum(totals.values()) == before:
+            if problem.count() == before:
                 assert step is not None
                 steps = counts.setdefault((found["area"], found["level"], found["competency"]), {})
                 steps[step] = steps.get(step, 0) + 1
-    if rows_read == 0:
+    if records.read == 0:
         raise ImportRefused("The file has column headings but no assessments.")
     return AssessmentsResult(
         file_kind=kind,
-        rows_read=rows_read,
+        rows_read=records.read,
         counts={key: dict(sorted(steps.items())) for key, steps in sorted(counts.items())},
-        problems=problems,
-        problem_totals={what: totals[what] for what in KINDS if what in totals},
+        problems=problem.found,
+        problem_totals=problem.totals_of(KINDS),
         ignored_columns=columns.ignored,
     )

@@ -22,10 +22,9 @@ from planner.diversity.board_terms import (
     parse_role,
     seat_problems,
 )
-from planner.imports.columns import normalise
+from planner.imports.columns import Headings, columns_named, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import cells_of, find_heading_row, open_rows
-from planner.imports.staff import RowProblem
+from planner.imports.rows import Problems, Records, RowProblem, open_rows
 from planner.imports.values import cell_text, parse_date, shown
 
 __all__ = ["COLUMNS", "KINDS", "BoardTermsResult", "read_board_terms"]
@@ -68,27 +67,9 @@ class BoardTermsResult:
         return not self.problem_totals
 
 
-@dataclass
-class _Columns:
-    index: dict[str, int]
-    headings: dict[str, str]
-    ignored: list[str]
-
-
-def _accept(cells: list[str]) -> _Columns | str:
-    keys = [normalise(cell) for cell in cells]
-    index: dict[str, int] = {}
-    for ours, names in COLUMNS.items():
-        found = [i for i, k in enumerate(keys) if k in names]
-        if len(found) > 1:
-            return f"The file has more than one '{ours}' column: rename or remove one of them."
-        if found:
-            index[ours] = found[0]
-        elif ours in REQUIRED:
-            return f"The file has no '{ours}' column."
-    used = set(index.values())
-    return _Columns(index, {ours: cells[i][:60] for ours, i in index.items()},
-                    [c[:60] for i, c in enumerate(cells) if c and i not in used])
+def _accept(cells: list[str]) -> Headings | str:
+    index = columns_named([normalise(cell) for cell in cells], COLUMNS, required=REQUIRED)
+    return index if isinstance(index, str) else Headings.of(cells, index)
 
 
 def _whole(value: object) -> int | None:
@@ -111,38 +92,26 @@ def read_board_terms(data: bytes, filename: str, *, sheet: str | None = None,
                      limits: Limits = LIMITS) -> BoardTermsResult:
     """Read the seats held in memory; ImportRefused (one sentence) if the file cannot be read at all or has
     more than MAX_SEATS seats."""
-    problems: list[RowProblem] = []
-    totals: dict[str, int] = {}
     seats: list[Seat] = []
     rows_of_seats: list[int] = []
-    rows_read = 0
     kind, rows, empty = open_rows(data, filename, sheet, limits)
     with closing(rows):
         columns = find_heading_row(rows, _accept, empty=empty)
-        used = tuple(columns.index.items())
-
-        def problem(number: int, ours: str, what: str, message: str) -> None:
-            totals[what] = totals.get(what, 0) + 1
-            problems.append(RowProblem(number, columns.headings.get(ours, ours), what, message))
-
-        for number, row in rows:
-            raw, text = cells_of(row, used)
-            if not any(text.values()):
-                continue  # a blank row
-            rows_read += 1
-            if rows_read > MAX_SEATS:
-                raise ImportRefused(f"The file has more than {MAX_SEATS} seats; a board has at most {MAX_SEATS}.")
+        problem = Problems(columns.headings, kept=None)  # a board is small: every problem is listed
+        records = Records(rows, columns.index.items(), most=MAX_SEATS,
+                          too_many=f"The file has more than {MAX_SEATS} seats; a board has at most {MAX_SEATS}.")
+        for number, raw, text in records:
             seat = _seat(number, raw, text, problem)
             if seat is not None:
                 seats.append(seat)
                 rows_of_seats.append(number)
-    if rows_read == 0:
+    if records.read == 0:
         raise ImportRefused("The file has column headings but no seats.")
     for position, ours_field, message in board_problems(seats):
         problem(rows_of_seats[position], FIELD_COLUMNS[ours_field], "duplicate seat", message)
-    return BoardTermsResult(kind, rows_read, tuple(seats) if not totals else (),
-                            tuple(sorted(problems, key=lambda p: p.row)),
-                            {what: totals[what] for what in KINDS if what in totals}, tuple(columns.ignored))
+    return BoardTermsResult(kind, records.read, tuple(seats) if not problem.totals else (),
+                            tuple(sorted(problem.found, key=lambda p: p.row)), problem.totals_of(KINDS),
+                            tuple(columns.ignored))
 
 
 def _seat(number: int, raw: dict[str, object], text: dict[str, str],

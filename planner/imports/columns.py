@@ -4,9 +4,9 @@ few well-known other names, and the planner's own mapping {our column: their hea
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from planner.imports.files import ImportRefused, Row
 
@@ -32,6 +32,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 HEADER_SEARCH_ROWS = 20  # title lines above the headings are allowed, up to this many rows
 MAPPING_MAX_BYTES = 64 * 1024
+T = TypeVar("T")
 
 
 def normalise(text: object) -> str:
@@ -159,20 +160,71 @@ def _match(row: Row, mapping: Mapping[str, str], columns: ColumnSet = STAFF) -> 
     )
 
 
-def find_headings(rows: Iterator[tuple[int, Row]], mapping: Mapping[str, str], *, empty: str,
-                  columns: ColumnSet = STAFF) -> Columns:
-    """Read rows up to and including the heading row (the first of the first 20 non-blank rows that has
-    the required columns); refuse, with the reason the first non-blank row gave (or `empty`), when there is none."""
+def find_heading_row(rows: Iterator[tuple[int, Row]], accept: Callable[[list[str]], T | str], *, empty: str) -> T:
+    """The first of the first 20 non-blank rows that `accept` takes as the heading row (it returns the
+    reason when it does not); refuses with the first non-blank row's reason, or `empty`."""
     first_reason: str | None = None
     seen = 0
     for _, row in rows:
-        if not any(v is not None and str(v).strip() for v in row):
+        cells = ["" if v is None else " ".join(str(v).split()) for v in row]
+        if not any(cells):
             continue
-        found = _match(row, mapping, columns)
-        if isinstance(found, Columns):
+        found = accept(cells)
+        if not isinstance(found, str):
             return found
         first_reason = first_reason or found
         seen += 1
         if seen >= HEADER_SEARCH_ROWS:
             break
     raise ImportRefused(first_reason or empty)
+
+
+def find_headings(rows: Iterator[tuple[int, Row]], mapping: Mapping[str, str], *, empty: str,
+                  columns: ColumnSet = STAFF) -> Columns:
+    """Read rows up to and including the heading row (the first of the first 20 non-blank rows that has
+    the required columns); refuse, with the reason the first non-blank row gave (or `empty`), when there is none."""
+    return find_heading_row(rows, lambda cells: _match(cells, mapping, columns), empty=empty)
+
+
+def columns_named(keys: Sequence[str], names: Mapping[str, Collection[str]], *, required: Collection[str] | None = None,
+                  label: Mapping[str, str] | None = None) -> dict[str, int] | str:
+    """Our column -> its place in a heading row (`keys`, as normalise() spells the headings), each column found
+    under any of its `names`; or the sentence refusing the row: a column twice, or a required one (every one
+    when `required` is None) missing. `label` gives a column's name in those sentences (else our own)."""
+    index: dict[str, int] = {}
+    for ours, known in names.items():
+        found = [i for i, k in enumerate(keys) if k in known]
+        called = label[ours] if label is not None else ours
+        if len(found) > 1:
+            return f"The file has more than one '{called}' column: rename or remove one of them."
+        if found:
+            index[ours] = found[0]
+        elif required is None or ours in required:
+            return f"The file has no '{called}' column."
+    return index
+
+
+@dataclass
+class Headings:
+    """The columns read from a file: our column -> its place, the file's heading for each column a problem
+    may name (cut to 60 characters), and the headings of the columns not read."""
+
+    index: dict[str, int]
+    headings: dict[str, str]
+    ignored: list[str]
+
+    @staticmethod
+    def parts(cells: Sequence[str], index: Mapping[str, int],
+              more: Mapping[str, int] | None = None) -> tuple[dict[str, str], list[str]]:
+        """The headings of `index`'s columns and of `more` (other columns read, by the name problems give them),
+        and the other headings, ignored."""
+        named = {**index, **(more or {})}
+        used = set(named.values())
+        return ({ours: cells[i][:60] for ours, i in named.items()},
+                [c[:60] for i, c in enumerate(cells) if c and i not in used])
+
+    @classmethod
+    def of(cls, cells: Sequence[str], index: dict[str, int]) -> Headings:
+        """The columns `index` places in the heading row `cells`."""
+        headings, ignored = cls.parts(cells, index)
+        return cls(index, headings, ignored)

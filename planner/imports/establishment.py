@@ -11,17 +11,16 @@ import re
 from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
+from typing import cast
 
-from planner.imports.columns import normalise
+from planner.imports.columns import Headings, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import cells_of, find_heading_row, look_up, open_rows
-from planner.imports.staff import RowProblem
+from planner.imports.rows import UNKNOWN_PLACE, Problems, ReadResult, Records, look_up, more_than, open_rows
 from planner.imports.values import AreaLookup, cell_text, shown
 
 __all__ = ["COLUMNS", "KINDS", "EstablishmentResult", "parse_posts", "read_establishment"]
 
 KINDS = ("unknown area", "unknown level", "bad posts", "missing value", "repeated")
-PROBLEMS_KEPT = 100
 # Our column -> the headings recognised for it (as normalise() spells them), the first being its own name.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "area": ("area", "areacode", "areaname"),
@@ -61,23 +60,15 @@ def parse_posts(value: object, most: int) -> int | str:
 
 
 @dataclass
-class _Columns:
-    index: dict[str, int]
+class _Columns(Headings):
     years: dict[int, int]  # calendar year -> column
-    headings: dict[str, str]
-    ignored: list[str]
 
 
 @dataclass
-class EstablishmentResult:
+class EstablishmentResult(ReadResult):
     """Funded posts per (area code, level key), and every problem that stops the import."""
 
-    file_kind: str
-    rows_read: int
     posts: dict[tuple[str, str], Posts]
-    problems: list[RowProblem]  # the first 100
-    problem_totals: dict[str, int]
-    ignored_columns: list[str]
     year_columns: list[int]
 
     @property
@@ -131,40 +122,23 @@ def read_establishment(
         if outside:
             return (f"The column '{outside[0]}' is not a forecast year: the forecast runs from {forecast_years[0]} "
                     f"to {forecast_years[-1]}.")
-        used = set(index.values()) | set(years.values())
-        headings = {ours: cells[i][:60] for ours, i in index.items()}
-        headings.update({str(year): cells[i][:60] for year, i in years.items()})
-        return _Columns(index, dict(sorted(years.items())), headings,
-                        [c[:60] for i, c in enumerate(cells) if c and i not in used])
+        headings, ignored = Headings.parts(cells, index, {str(year): i for year, i in years.items()})
+        return _Columns(index, headings, ignored, dict(sorted(years.items())))
 
     lookups = {"area": AreaLookup(areas).code, "level": AreaLookup(levels).code}
-    unknown = {"area": ("unknown area", "is not the code or name of an area in the structure."),
-               "level": ("unknown level", "is not the key or name of a leadership level.")}
-    problems: list[RowProblem] = []
-    totals: dict[str, int] = {}
+    unknown = UNKNOWN_PLACE
     posts: dict[tuple[str, str], Posts] = {}
     first_row: dict[tuple[str, str], int] = {}
-    rows_read = 0
 
     kind, rows, empty = open_rows(data, filename, sheet, limits)
     with closing(rows):
         columns = find_heading_row(rows, accept, empty=empty)
+        problem = Problems(columns.headings)
         used = [(ours, i) for ours, i in columns.index.items()] + [(str(y), i) for y, i in columns.years.items()]
-
-        def problem(number: int, ours: str, what: str, message: str) -> None:
-            totals[what] = totals.get(what, 0) + 1
-            if len(problems) < PROBLEMS_KEPT:
-                problems.append(RowProblem(number, columns.headings.get(ours, ours), what, message))
-
-        for number, row in rows:
-            raw, text = cells_of(row, used)
-            if not any(text.values()):
-                continue  # a blank row
-            rows_read += 1
-            if rows_read > limits.max_rows:
-                raise ImportRefused(f"The file has more than {limits.max_rows:,} rows; "
-                                    f"the limit is {limits.max_rows:,}.")
-            before = sum(totals.values())
+        records = Records(rows, used, most=limits.max_rows,
+                          too_many=more_than(limits.max_rows, "rows"))
+        for number, raw, text in records:
+            before = problem.count()
             found = look_up(number, text, lookups, unknown, problem)
 
             read = {ours: parse_posts(raw[ours], most) for ours in raw if ours not in lookups and text[ours]}
@@ -176,14 +150,14 @@ def read_establishment(
             yearly = {year: good.get(str(year)) for year in columns.years}
             if "posts" in columns.index and not text["posts"] and not any(text[str(y)] for y in columns.years):
                 problem(number, "posts", "missing value", "No posts are given.")
-            elif sum(totals.values()) == before:
+            elif problem.count() == before:
                 gaps = [year for year in forecast_years if yearly.get(year) is None and every is None]
                 if gaps:
                     where = "posts" if "posts" in columns.index else str(next(iter(columns.years)))
                     problem(number, where, "missing value",
                             f"No posts are given for {', '.join(str(y) for y in gaps)}: give posts for every "
                             "forecast year, or a figure in the posts column for the years left empty.")
-            if sum(totals.values()) == before:
+            if problem.count() == before:
                 place = (found["area"], found["level"])
                 if place in first_row:
                     problem(number, "level", "repeated",
@@ -192,15 +166,17 @@ def read_establishment(
                     continue
                 first_row[place] = number
                 figures = tuple(every if yearly.get(year) is None else yearly[year] for year in forecast_years)
-                posts[place] = figures[0] if len(set(figures)) == 1 else figures  # type: ignore[assignment]
-    if rows_read == 0:
+                # No gap is left here: a year without a figure was a problem above.
+                whole = cast("tuple[int, ...]", figures)
+                posts[place] = whole[0] if len(set(whole)) == 1 else whole
+    if records.read == 0:
         raise ImportRefused("The file has column headings but no rows of posts.")
     return EstablishmentResult(
         file_kind=kind,
-        rows_read=rows_read,
+        rows_read=records.read,
         posts=dict(sorted(posts.items())),
-        problems=problems,
-        problem_totals={what: totals[what] for what in KINDS if what in totals},
+        problems=problem.found,
+        problem_totals=problem.totals_of(KINDS),
         ignored_columns=columns.ignored,
         year_columns=list(columns.years),
     )

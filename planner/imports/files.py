@@ -10,6 +10,7 @@ import csv
 import re
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from itertools import chain, islice
+from typing import cast
 
 from planner.imports.limits import MB, Limits
 
@@ -183,7 +184,7 @@ def _check_row(number: int, row: Row, cells: int, limits: Limits, text_only: boo
     if len(row) > limits.max_columns:
         row = _widest(row, number, limits)
     if text_only:
-        longest = max(map(len, row), default=0)  # type: ignore[arg-type]
+        longest = max(map(len, cast("Sequence[str]", row)), default=0)  # a CSV's cells are all text
     else:
         longest = max((len(value) for value in row if type(value) is str), default=0)
     if longest > limits.max_cell_chars:
@@ -195,7 +196,7 @@ def _check_row(number: int, row: Row, cells: int, limits: Limits, text_only: boo
 def _longest(batch: list[Row], text_only: bool) -> int:
     cells = chain.from_iterable(batch)
     if text_only:
-        return max(map(len, cells), default=0)  # type: ignore[arg-type]
+        return max(map(len, cast("Iterator[str]", cells)), default=0)  # a CSV's cells are all text
     return max((len(value) for value in cells if type(value) is str), default=0)
 
 

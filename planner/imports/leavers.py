@@ -17,8 +17,6 @@ Decisions (docs/evidence.md explains them to planners):
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections import Counter
 from collections.abc import Mapping
 from contextlib import closing
@@ -31,8 +29,16 @@ from planner.evidence.counts import UNKNOWN_AGE, LeaverGroup
 from planner.evidence.period import Period, PeriodRefused
 from planner.imports.columns import ColumnSet, check_mapping, find_headings, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import cells_of, open_rows
-from planner.imports.staff import RowProblem
+from planner.imports.rows import (
+    UNKNOWN_AREA,
+    Assignments,
+    Problems,
+    Records,
+    RowProblem,
+    looked_up,
+    more_than,
+    open_rows,
+)
 from planner.imports.values import (
     MAX_AGE,
     MIN_AGE,
@@ -49,7 +55,6 @@ __all__ = ["COLUMNS", "KINDS", "LeaversResult", "is_move", "read_leavers_extract
 
 KINDS = ("unknown area", "unknown band", "bad code", "not a leadership band", "missing value", "bad date",
          "outside the period", "bad age", "duplicate assignment")
-PROBLEMS_KEPT = 100
 REASON_LENGTH = 100  # a reason is kept as the extract words it, cut to this many characters
 COLUMNS = ColumnSet(
     columns=("Assignment Number", "Area", "Pay Band", "Job Role", "Leader", "Leaving Date", "Reason for Leaving",
@@ -132,27 +137,22 @@ def read_leavers_extract(
     kind, rows, empty = open_rows(data, filename, sheet, limits)
     with closing(rows):
         columns = find_headings(rows, checked, empty=empty, columns=COLUMNS)
-        reader.columns = columns.headings
-        used = tuple(columns.index.items())
-        for number, row in rows:
-            raw, text = cells_of(row, used)
-            if not any(text.values()):
-                continue  # a blank row
-            reader.rows_read += 1
-            if reader.rows_read > limits.max_rows:
-                raise ImportRefused(f"The file has more than {limits.max_rows:,} rows of leavers; "
-                                    f"the limit is {limits.max_rows:,}.")
+        reader.problem.headings = columns.headings
+        records = Records(rows, columns.index.items(), most=limits.max_rows,
+                          too_many=more_than(limits.max_rows, "rows of leavers"))
+        for number, raw, text in records:
             reader.add(number, raw, text)
-    if reader.rows_read == 0:
+    if records.read == 0:
         raise ImportRefused("The file has column headings but no rows of leavers.")
+    totals = reader.problem.totals
     return LeaversResult(
         file_kind=kind,
         period=period,
-        rows_read=reader.rows_read,
-        counts=dict(sorted(reader.counts.items(), key=lambda item: item[0].sort_key())) if not reader.totals else {},
+        rows_read=records.read,
+        counts=dict(sorted(reader.counts.items(), key=lambda item: item[0].sort_key())) if not totals else {},
         moves=reader.moves,
-        problems=tuple(reader.problems),
-        problem_totals={what: reader.totals[what] for what in KINDS if what in reader.totals},
+        problems=tuple(reader.problem.found),
+        problem_totals=reader.problem.totals_of(KINDS),
         ignored_columns=tuple(columns.ignored),
         columns=dict(columns.headings),
     )
@@ -167,37 +167,20 @@ class _Reader:
         self.levels = band_level_lookup(band_levels)
         self.role_level = AreaLookup(job_role_levels).code
         self.period = period
-        self.columns: dict[str, str] = {}
-        # Assignment numbers are kept only as keyed hashes, and only while the file is read.
-        self.hash_key = secrets.token_bytes(16)
-        self.assignments: dict[bytes, int] = {}
+        self.assignments = Assignments()
         self.counts: Counter[LeaverGroup] = Counter()
-        self.rows_read = self.moves = 0
-        self.problems: list[RowProblem] = []
-        self.totals: dict[str, int] = {}
-
-    def problem(self, number: int, ours: str, kind: str, message: str) -> None:
-        """Record a problem in one cell."""
-        self.totals[kind] = self.totals.get(kind, 0) + 1
-        if len(self.problems) < PROBLEMS_KEPT:
-            self.problems.append(RowProblem(number, self.columns[ours], kind, message))
+        self.moves = 0
+        self.problem = Problems()  # given the file's headings once they are found
 
     def add(self, number: int, raw: dict[str, object], text: dict[str, str]) -> None:
         """Check one row, and count it if it has no problem and is not a move inside the organisation."""
-        before = sum(self.totals.values())
         problem = self.problem
-        area = self.area(text["Area"]) if text["Area"] else None
-        if not text["Area"]:
-            problem(number, "Area", "missing value", "No area is given.")
-        elif area is None:
-            problem(number, "Area", "unknown area",
-                    f"{shown(text['Area'])} is not the code or name of an area in the structure.")
-        band = parse_band(text["Pay Band"]) if text["Pay Band"] else None
-        if not text["Pay Band"]:
-            problem(number, "Pay Band", "missing value", "No pay band or grade is given.")
-        elif band is None:
-            problem(number, "Pay Band", "unknown band",
-                    f"{shown(text['Pay Band'])} is not a pay band or grade the planner knows.")
+        before = problem.count()
+        area = looked_up(number, "Area", text["Area"], self.area, problem, missing="No area is given.",
+                         unknown=UNKNOWN_AREA)
+        band = looked_up(number, "Pay Band", text["Pay Band"], parse_band, problem,
+                         missing="No pay band or grade is given.",
+                         unknown=("unknown band", "is not a pay band or grade the planner knows."))
         level = self.levels.get(band) if band is not None else None
         if text.get("Job Role"):
             level = self.role_level(text["Job Role"]) or level  # a job role decides before the band
@@ -217,13 +200,8 @@ class _Reader:
                     "'Voluntary Resignation - Other/Not Known' says it is not known).")
         group_age = self._age_band(number, raw, text, left)
         if text.get("Assignment Number"):
-            digest = hashlib.blake2b(text["Assignment Number"].casefold().encode(), key=self.hash_key,
-                                     digest_size=16).digest()
-            first = self.assignments.setdefault(digest, number)
-            if first != number:
-                problem(number, "Assignment Number", "duplicate assignment",
-                        f"This assignment number is also on row {first:,}.")
-        if sum(self.totals.values()) > before:
+            self.assignments.check(number, text["Assignment Number"], problem)
+        if problem.count() > before:
             return
         if is_move(reason):
             self.moves += 1

@@ -19,88 +19,48 @@ recorded as a check-in dated the day of the import when it differs from the late
 
 from __future__ import annotations
 
-import csv
-import io
-import math
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from planner.imports.columns import normalise
+from planner.imports.columns import Headings, columns_named, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import find_heading_row, open_rows
-from planner.imports.staff import RowProblem
-from planner.imports.values import AreaLookup, cell_text, parse_date, parse_yes_no, shown
+from planner.imports.objective_cells import (
+    COLUMNS,
+    DONE_WORDS,
+    HEADINGS,
+    KINDS,
+    LONGEST,
+    MAX_OBJECTIVES,
+    MEASURE_WORDS,
+    REQUIRED,
+    Bad,
+    ObjectiveRow,
+    measure_cells,
+    one_line,
+    parse_number,
+    parse_range,
+    row_cells,
+    write_objectives_csv,
+)
+from planner.imports.rows import PROBLEMS_KEPT, ReadResult, Records, RowProblem, more_than, open_rows
+from planner.imports.values import AreaLookup, parse_date, parse_yes_no, shown
 from planner.objectives.progress import CONFIDENCE, LEVELS, REF_PATTERN, Measure
 from planner.objectives.tree import find_cycles
-from planner.spreadsheet_safe import spreadsheet_safe, unquoted
 
 __all__ = [
-    "COLUMNS", "KINDS", "MAX_OBJECTIVES", "ObjectiveRow", "ObjectivesResult", "measure_cells", "read_objectives",
-    "row_cells", "write_objectives_csv",
+    "COLUMNS", "KINDS", "LONGEST", "MAX_OBJECTIVES", "ObjectiveRow", "ObjectivesResult", "measure_cells",
+    "parse_number", "parse_range", "read_objectives", "row_cells", "write_objectives_csv",
 ]
 
-COLUMNS = ("ref", "parent_ref", "title", "level", "area", "owner", "measure", "baseline", "target", "current",
-           "unit", "start", "due", "weight", "confidence")
-REQUIRED = ("ref", "title", "level")
-KINDS = ("missing value", "bad ref", "duplicate ref", "unknown parent", "cycle", "unknown level", "unknown area",
-         "bad measure", "bad number", "bad date", "unknown confidence", "too long")
-PROBLEMS_KEPT = 100
-MAX_OBJECTIVES = 50_000
-LONGEST = {"ref": 40, "title": 250, "owner": 120, "unit": 30}
-# Our column -> the headings recognised for it (as normalise() spells them), the first being its own name.
-HEADINGS: dict[str, tuple[str, ...]] = {
-    "ref": ("ref", "reference", "objectiveref"), "parent_ref": ("parentref", "parent", "parentreference"),
-    "title": ("title", "objective"), "level": ("level", "cascadelevel"), "area": ("area",), "owner": ("owner",),
-    "measure": ("measure", "measurekind"), "baseline": ("baseline",), "target": ("target",),
-    "current": ("current", "currentvalue"), "unit": ("unit",), "start": ("start", "startdate"),
-    "due": ("due", "duedate"), "weight": ("weight",), "confidence": ("confidence",),
-}
-MEASURE_WORDS = {
-    "": "none", "none": "none", "target": "target", "baselinetotarget": "target", "range": "range",
-    "keepwithinarange": "range", "withinrange": "range", "milestone": "milestone", "baseline": "baseline",
-    "establishabaseline": "baseline",
-}
-_DONE = {"done", "met", "complete", "completed"}
-_NUMBER = r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_NUMERIC = re.compile(rf"^£?({_NUMBER})%?$")
-_RANGE = re.compile(rf"^\s*£?({_NUMBER})%?\s*(?:to|-|–|—|\.\.)\s*£?({_NUMBER})%?\s*$", re.IGNORECASE)
-
 
 @dataclass
-class ObjectiveRow:
-    """One objective as the file gives it, checked. `ref` and `parent_ref` use the stored spelling when the
-    objective is already stored; `existing` says the row updates a stored objective (else it adds one)."""
+class ObjectivesResult(ReadResult):
+    """The objectives read, parents before children, and every problem that stops the import (the first 100
+    of them, by row)."""
 
-    ref: str
-    parent_ref: str | None
-    title: str
-    level: str
-    area: str | None  # the area's code
-    owner: str | None
-    measure: Measure
-    current: float | None  # the value now, for target, range and baseline measures
-    start: date | None
-    due: date | None
-    weight: float
-    confidence: str | None
-    row: int
-    done: bool = False  # a milestone's `current` said done
-    existing: bool = False
-
-
-@dataclass
-class ObjectivesResult:
-    """The objectives read, parents before children, and every problem that stops the import."""
-
-    file_kind: str
-    rows_read: int
     rows: list[ObjectiveRow]  # rows without problems; every parent in the file comes before its children
-    problems: list[RowProblem]  # the first 100, by row
-    problem_totals: dict[str, int]
-    ignored_columns: list[str]
     columns: tuple[str, ...] = ()  # our columns the file has; a missing one leaves stored values alone
 
     @property
@@ -119,73 +79,13 @@ class ObjectivesResult:
         return sum(1 for row in self.rows if row.existing)
 
 
-def _text(value: object) -> str:
-    """A cell as text, on one line; a quote put before = + - @ by our own download is taken off again."""
-    return " ".join(unquoted(cell_text(value)).split())
-
-
 def _key(ref: str) -> str:
     return ref.casefold()
 
 
-def _float(text: str) -> float | None:
-    match = _NUMERIC.match(text.replace(" ", "").replace("−", "-"))
-    if not match:
-        return None
-    number = float(match.group(1).replace(",", ""))
-    return number if math.isfinite(number) else None
-
-
-class _Bad:
-    """A cell that is not what the column needs."""
-
-
-BAD = _Bad()
-
-
-def parse_number(value: object) -> float | None | _Bad:
-    """A finite number from a number cell or text such as 1,250, 12.5, 85% (read as 85) or £300; None for
-    blank; BAD otherwise."""
-    if isinstance(value, bool):
-        return BAD
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else BAD
-    text = _text(value)
-    if not text:
-        return None
-    number = _float(text)
-    return BAD if number is None else number
-
-
-def parse_range(text: str) -> tuple[float, float] | None:
-    """(low, high) from '92 to 95', '92-95' or '92..95'; None if the text is not a range."""
-    match = _RANGE.match(text.replace("−", "-"))
-    if not match:
-        return None
-    low, high = _float(match.group(1)), _float(match.group(2))
-    return None if low is None or high is None else (low, high)
-
-
-@dataclass
-class _Columns:
-    index: dict[str, int]
-    headings: dict[str, str]
-    ignored: list[str]
-
-
-def _accept(cells: list[str]) -> _Columns | str:
-    keys = [normalise(cell) for cell in cells]
-    index: dict[str, int] = {}
-    for ours, names in HEADINGS.items():
-        found = [i for i, k in enumerate(keys) if k in names]
-        if len(found) > 1:
-            return f"The file has more than one '{ours}' column: rename or remove one of them."
-        if found:
-            index[ours] = found[0]
-        elif ours in REQUIRED:
-            return f"The file has no '{ours}' column."
-    return _Columns(index, {ours: cells[i][:60] for ours, i in index.items()},
-                    [c[:60] for i, c in enumerate(cells) if c and i not in index.values()])
+def _accept(cells: list[str]) -> Headings | str:
+    index = columns_named([normalise(cell) for cell in cells], HEADINGS, required=REQUIRED)
+    return index if isinstance(index, str) else Headings.of(cells, index)
 
 
 class _Problems:
@@ -247,7 +147,7 @@ def _measure_of(number: int, raw: Mapping[str, object], text: Mapping[str, str],
         if unwanted or (kind, ours) in (("range", "target"), ("milestone", "current")):
             continue
         value = parse_number(raw[ours])
-        if isinstance(value, _Bad):
+        if isinstance(value, Bad):
             problem(number, ours, "bad number", f"{shown(text[ours])} is not a number.")
         else:
             numbers[ours] = value
@@ -264,7 +164,7 @@ def _measure_of(number: int, raw: Mapping[str, object], text: Mapping[str, str],
             low, high = pair
     if kind == "milestone":
         words = normalise(text["current"])
-        answer = True if words in _DONE else False if words == "notdone" else parse_yes_no(text["current"])
+        answer = True if words in DONE_WORDS else False if words == "notdone" else parse_yes_no(text["current"])
         if answer is None:
             problem(number, "current", "bad measure", f"{shown(text['current'])} does not say whether the "
                     "milestone is done: write done, or leave it blank.")
@@ -336,12 +236,12 @@ def _read_row(number: int, raw: Mapping[str, object], text: Mapping[str, str], *
         problem(number, "due", "bad date", f"The due date, {due:%d/%m/%Y}, is before the start date, "
                 f"{start:%d/%m/%Y}.")
     weight = parse_number(raw["weight"])
-    if isinstance(weight, _Bad) or (weight is not None and weight <= 0):
+    if isinstance(weight, Bad) or (weight is not None and weight <= 0):
         problem(number, "weight", "bad number", f"{shown(text['weight'])} is not a weight: give a number above 0.")
     measured = _measure_of(number, raw, text, problem)
     if problem.count() != before or measured is None:
         return _Read(number, ref, text["parent_ref"], None)
-    assert ref is not None and level is not None and not isinstance(weight, _Bad)
+    assert ref is not None and level is not None and not isinstance(weight, Bad)
     measure, current, done = measured
     objective = ObjectiveRow(
         ref=ref, parent_ref=None, title=text["title"], level=level, area=area, owner=text["owner"] or None,
@@ -433,16 +333,9 @@ def read_objectives(
     with closing(rows):
         columns = find_heading_row(rows, _accept, empty=empty)
         problem = _Problems(columns.headings)
-        used = tuple(columns.index.items())
-        for number, row in rows:
-            width = len(row)
-            raw: dict[str, object] = dict.fromkeys(COLUMNS)
-            raw.update({ours: (row[i] if i < width else None) for ours, i in used})
-            text = {ours: _text(value) for ours, value in raw.items()}
-            if not any(text.values()):
-                continue  # a blank row
-            if len(read) >= most:
-                raise ImportRefused(f"The file has more than {most:,} objectives; the limit is {most:,}.")
+        records = Records(rows, columns.index.items(), most=most, too_many=more_than(most, "objectives"),
+                          every=COLUMNS, text=one_line)
+        for number, raw, text in records:
             read.append(_read_row(number, raw, text, area_code=area_code, stored=stored, first_row=first_row,
                                   problem=problem))
     if not read:
@@ -463,64 +356,3 @@ def read_objectives(
         ignored_columns=columns.ignored,
         columns=tuple(ours for ours in COLUMNS if ours in columns.index),
     )
-
-
-# The download -------------------------------------------------------------------------------------------
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
-def _cell(column: str, value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return spreadsheet_safe(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return _number_text(float(value)) if isinstance(value, float) else str(value)
-    raise ValueError(f"The {column} cell cannot be written: {value!r} is not text, a finite number or a date.")
-
-
-def measure_cells(measure: Measure, *, current: float | None = None, done: bool = False) -> dict[str, object]:
-    """The measure, baseline, target, current and unit cells for a measure (a range's target is '92 to 95')."""
-    kind = measure.kind
-    target: object = measure.target if kind == "target" else None
-    if kind == "range" and measure.low is not None and measure.high is not None:
-        target = f"{_number_text(float(measure.low))} to {_number_text(float(measure.high))}"
-    return {
-        "measure": "" if kind == "none" else kind,
-        "baseline": measure.baseline if kind in ("target", "range") else None,
-        "target": target,
-        "current": ("done" if done else None) if kind == "milestone" else None if kind == "none" else current,
-        "unit": measure.unit,
-    }
-
-
-def row_cells(row: ObjectiveRow) -> dict[str, object]:
-    """An objective read from a file as the cells of the download."""
-    return {
-        "ref": row.ref, "parent_ref": row.parent_ref, "title": row.title, "level": row.level, "area": row.area,
-        "owner": row.owner, **measure_cells(row.measure, current=row.current, done=row.done),
-        "start": row.start, "due": row.due, "weight": row.weight, "confidence": row.confidence,
-    }
-
-
-def write_objectives_csv(rows: Sequence[Mapping[str, object]]) -> bytes:
-    """The download: a CSV (UTF-8 with a byte order mark, so Excel reads it right) with the import's columns,
-    one row per mapping of column -> value (text, number, date or None; a missing column is blank). User
-    text is written through spreadsheet_safe, so no spreadsheet program runs it as a formula; numbers are
-    written as numbers, dates as YYYY-MM-DD. ValueError on a column not in COLUMNS or a value of another kind."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        unknown = [str(column) for column in row if column not in COLUMNS]
-        if unknown:
-            raise ValueError(f"Not a column of the objectives file: {', '.join(unknown)}.")
-        writer.writerow([_cell(column, row.get(column)) for column in COLUMNS])
-    return out.getvalue().encode("utf-8-sig")

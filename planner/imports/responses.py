@@ -13,10 +13,9 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from planner.imports.columns import normalise
+from planner.imports.columns import find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import find_heading_row, open_rows
-from planner.imports.staff import RowProblem
+from planner.imports.rows import Problems, ReadResult, more_than, open_rows
 from planner.imports.values import AreaLookup, cell_text, shown
 from planner.survey.scoring import Response
 
@@ -24,7 +23,6 @@ __all__ = ["DONT_KNOW", "KINDS", "ResponsesResult", "find_heading_row", "open_ro
            "read_responses"]
 
 KINDS = ("missing value", "unknown group", "bad answer", "empty response")
-PROBLEMS_KEPT = 100
 GROUP_HEADINGS = ("group", "respondentgroup")  # as normalise() spells them
 # Answers that mean "no answer": left out of every figure. Matched ignoring case, spaces and punctuation.
 DONT_KNOW = frozenset({"dontknow", "donotknow", "dk", "na", "notapplicable"})
@@ -104,15 +102,10 @@ def _columns_for(items: Sequence[str]) -> Callable[[list[str]], _Columns | str]:
 
 
 @dataclass
-class ResponsesResult:
+class ResponsesResult(ReadResult):
     """The responses read from a file, and every problem that stops them being imported."""
 
-    file_kind: str
-    rows_read: int
     responses: list[Response]
-    problems: list[RowProblem]  # the first 100
-    problem_totals: dict[str, int]
-    ignored_columns: list[str]
     missing_items: list[str] = field(default_factory=list)  # item keys with no column in the file
 
     @property
@@ -137,8 +130,7 @@ def read_responses(
         raise ValueError("Two item keys read alike when case and punctuation are ignored.")
     group_of = AreaLookup(groups).code
     memo: dict[tuple[type, object], int | None | _Bad] = {}
-    problems: list[RowProblem] = []
-    totals: dict[str, int] = {}
+    problem = Problems()  # given the file's heading itself
     responses: list[Response] = []
     rows_read = 0
 
@@ -146,11 +138,6 @@ def read_responses(
     with closing(rows):
         columns = find_heading_row(rows, _columns_for(items), empty=empty)
         used = tuple(columns.items.items())
-
-        def problem(number: int, column: str, what: str, message: str) -> None:
-            totals[what] = totals.get(what, 0) + 1
-            if len(problems) < PROBLEMS_KEPT:
-                problems.append(RowProblem(number, column, what, message))
 
         for number, row in rows:
             width = len(row)
@@ -160,9 +147,8 @@ def read_responses(
                 continue  # a blank row
             rows_read += 1
             if rows_read > limits.max_rows:
-                raise ImportRefused(f"The file has more than {limits.max_rows:,} responses; "
-                                    f"the limit is {limits.max_rows:,}.")
-            before = sum(totals.values())
+                raise ImportRefused(more_than(limits.max_rows, "responses"))
+            before = problem.count()
             group = group_of(group_text) if group_text else None
             if not group_text:
                 problem(number, columns.headings["group"], "missing value", "No respondent group is given.")
@@ -185,7 +171,7 @@ def read_responses(
             if not bad and all(answer is None for answer in answers.values()):
                 problem(number, EVERY_ITEM, "empty response",
                         "No item is answered from 1 to 5 (every answer is blank or don't know).")
-            if sum(totals.values()) == before:
+            if problem.count() == before:
                 assert group is not None
                 responses.append(Response(group, answers))
     if rows_read == 0:
@@ -194,8 +180,8 @@ def read_responses(
         file_kind=kind,
         rows_read=rows_read,
         responses=responses,
-        problems=problems,
-        problem_totals={what: totals[what] for what in KINDS if what in totals},
+        problems=problem.found,
+        problem_totals=problem.totals_of(KINDS),
         ignored_columns=columns.ignored,
         missing_items=[key for key in items if key not in columns.items],
     )

@@ -1,17 +1,74 @@
-"""Opening an uploaded file as rows and finding its heading row: shared by every importer that
-reads a one-row-per-record file (responses, assessments, objectives)."""
+"""What every importer of a one-row-per-record file shares: opening the file as rows, reading the records
+after its heading row (blank rows passed over, too many refused), looking a cell up, and keeping the
+problems found, by row and column. The heading row and its columns are found by planner.imports.columns."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+import hashlib
+import secrets
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from planner.imports.columns import HEADER_SEARCH_ROWS
+from planner.imports.columns import find_heading_row
 from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_rows, kind_of
 from planner.imports.values import cell_text, shown
 from planner.imports.workbook import xlsx_rows
 
+__all__ = [
+    "PROBLEMS_KEPT", "UNKNOWN_AREA", "UNKNOWN_PLACE", "Assignments", "Problem", "Problems", "ReadResult", "Records",
+    "RowProblem",
+    "find_heading_row", "look_up", "looked_up", "more_than", "open_rows",
+]
+
 T = TypeVar("T")
+PROBLEMS_KEPT = 100  # problems listed in full; every one is counted
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem in one cell: row as a spreadsheet shows it (headings are row 1 in most files)."""
+
+    row: int
+    column: str
+    kind: str
+    message: str
+
+
+@dataclass
+class ReadResult:
+    """What reading a file found besides its figures: its kind (csv or xlsx), the rows read, the first
+    problems (by row and column), how many problems of each kind, and the headings of the columns not read."""
+
+    file_kind: str
+    rows_read: int
+    problems: list[RowProblem]
+    problem_totals: dict[str, int]
+    ignored_columns: list[str]
+
+
+class Problems:
+    """The problems found in a file's rows: the first `kept` of them (every one when None) with the file's
+    heading for the column, and how many of each kind. Called as (row number, our column, kind, message)."""
+
+    def __init__(self, headings: Mapping[str, str] | None = None, *, kept: int | None = PROBLEMS_KEPT) -> None:
+        self.headings: Mapping[str, str] = headings if headings is not None else {}
+        self.kept = kept
+        self.found: list[RowProblem] = []
+        self.totals: dict[str, int] = {}
+
+    def __call__(self, number: int, ours: str, kind: str, message: str) -> None:
+        self.totals[kind] = self.totals.get(kind, 0) + 1
+        if self.kept is None or len(self.found) < self.kept:
+            self.found.append(RowProblem(number, self.headings.get(ours, ours), kind, message))
+
+    def count(self) -> int:
+        """How many problems there are so far (a row's check compares it before and after)."""
+        return sum(self.totals.values())
+
+    def totals_of(self, kinds: Iterable[str]) -> dict[str, int]:
+        """The count of each kind found, in the order of `kinds`."""
+        return {kind: self.totals[kind] for kind in kinds if kind in self.totals}
 
 
 def open_rows(data: bytes, filename: str, sheet: str | None,
@@ -25,33 +82,46 @@ def open_rows(data: bytes, filename: str, sheet: str | None,
     return kind, rows, empty
 
 
-def find_heading_row(rows: Iterator[tuple[int, Row]], accept: Callable[[list[str]], T | str], *, empty: str) -> T:
-    """The first of the first 20 non-blank rows that `accept` takes as the heading row (it returns the
-    reason when it does not); refuses with the first non-blank row's reason, or `empty`."""
-    first_reason: str | None = None
-    seen = 0
-    for _, row in rows:
-        cells = ["" if v is None else " ".join(str(v).split()) for v in row]
-        if not any(cells):
-            continue
-        found = accept(cells)
-        if not isinstance(found, str):
-            return found
-        first_reason = first_reason or found
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    raise ImportRefused(first_reason or empty)
-
-
-def cells_of(row: Row, used: Iterable[tuple[str, int]]) -> tuple[dict[str, Any], dict[str, str]]:
-    """A row's cells by our name for each column used (None past the row's end), and each cell's text."""
-    width = len(row)
-    raw = {ours: (row[i] if i < width else None) for ours, i in used}
-    return raw, {ours: cell_text(value) for ours, value in raw.items()}
-
-
 Problem = Callable[[int, str, str, str], None]  # (row number, our column, kind of problem, message)
+# An area not in the structure, a level not the strategy's: the kind of problem, and the words after the value.
+UNKNOWN_AREA = ("unknown area", "is not the code or name of an area in the structure.")
+UNKNOWN_PLACE = {"area": UNKNOWN_AREA, "level": ("unknown level", "is not the key or name of a leadership level.")}
+
+
+class Assignments:
+    """The assignment numbers of an extract seen so far, each with the row it was first on: kept only as
+    keyed hashes (the key made for this read), and only while the file is read."""
+
+    def __init__(self) -> None:
+        self.key = secrets.token_bytes(16)
+        self.keyed = hashlib.blake2b(key=self.key, digest_size=16)  # copied, it hashes faster than a new one
+        self.first: dict[bytes, int] = {}
+
+    def digest(self, number_text: str) -> bytes:
+        """The keyed hash of an assignment number, ignoring case."""
+        hashed = self.keyed.copy()
+        hashed.update(number_text.casefold().encode())
+        return hashed.digest()
+
+    def check(self, number: int, number_text: str, problem: Problem) -> None:
+        """Note the row's assignment number; one already on an earlier row is a problem."""
+        first = self.first.setdefault(self.digest(number_text), number)
+        if first != number:
+            problem(number, "Assignment Number", "duplicate assignment",
+                    f"This assignment number is also on row {first:,}.")
+
+
+def looked_up(number: int, ours: str, given: str, lookup: Callable[[str], T | None], problem: Problem, *,
+              missing: str, unknown: tuple[str, str]) -> T | None:
+    """What one cell's text names (an area's code, a band...), or None with a problem: `missing` when the cell
+    is blank, else `unknown`'s kind and the words after the value ("is not the code or name of an area...")."""
+    if not given:
+        problem(number, ours, "missing value", missing)
+        return None
+    found = lookup(given)
+    if found is None:
+        problem(number, ours, unknown[0], f"{shown(given)} {unknown[1]}")
+    return found
 
 
 def look_up(number: int, text: Mapping[str, str], lookups: Mapping[str, Callable[[str], str | None]],
@@ -60,12 +130,43 @@ def look_up(number: int, text: Mapping[str, str], lookups: Mapping[str, Callable
     `unknown` giving its kind and the words after the value ("is not the code or name of an area...")."""
     found: dict[str, str] = {}
     for ours, lookup in lookups.items():
-        if not text[ours]:
-            problem(number, ours, "missing value", f"No {ours} is given.")
-            continue
-        code = lookup(text[ours])
-        if code is None:
-            problem(number, ours, unknown[ours][0], f"{shown(text[ours])} {unknown[ours][1]}")
-        else:
+        code = looked_up(number, ours, text[ours], lookup, problem, missing=f"No {ours} is given.",
+                         unknown=unknown[ours])
+        if code is not None:
             found[ours] = code
     return found
+
+
+def more_than(most: int, what: str) -> str:
+    """The sentence refusing a file of more than `most` `what` (rows, assessments...)."""
+    return f"The file has more than {most:,} {what}; the limit is {most:,}."
+
+
+class Records:
+    """The rows after the heading row, blank ones passed over, as (row number, each cell read by our column,
+    each cell's text); counted in `read`, and refused (ImportRefused `too_many`) past `most`. `every` names
+    columns to give (None, and text '') where the file lacks them; `text` reads a cell's text."""
+
+    def __init__(self, rows: Iterable[tuple[int, Row]], used: Iterable[tuple[str, int]], *, most: int,
+                 too_many: str, every: Sequence[str] = (), text: Callable[[object], str] = cell_text) -> None:
+        self.rows = rows
+        self.used = tuple(used)
+        self.most = most
+        self.too_many = too_many
+        self.every = every
+        self.text = text
+        self.read = 0
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
+        used, read_text = self.used, self.text
+        for number, row in self.rows:
+            width = len(row)
+            raw: dict[str, Any] = dict.fromkeys(self.every)
+            raw.update({ours: (row[i] if i < width else None) for ours, i in used})
+            text = {ours: read_text(value) for ours, value in raw.items()}
+            if not any(text.values()):
+                continue  # a blank row
+            self.read += 1
+            if self.read > self.most:
+                raise ImportRefused(self.too_many)
+            yield number, raw, text

@@ -13,10 +13,9 @@ from contextlib import closing
 from dataclasses import dataclass
 
 from planner.diversity.characteristics import CHARACTERISTICS
-from planner.imports.columns import normalise
+from planner.imports.columns import Headings, columns_named, find_heading_row, normalise
 from planner.imports.files import ImportRefused, Limits
-from planner.imports.rows import cells_of, find_heading_row, open_rows
-from planner.imports.staff import RowProblem
+from planner.imports.rows import UNKNOWN_PLACE, Problems, ReadResult, Records, look_up, more_than, open_rows
 from planner.imports.values import AreaLookup, cell_text, shown
 from planner.succession import FIGURES, POOL_COLUMNS, pool_column, row_problems
 
@@ -24,7 +23,6 @@ __all__ = ["COLUMNS", "KINDS", "RegisterRow", "SuccessionResult", "parse_count",
 
 KINDS = ("unknown area", "unknown level", "missing value", "bad number", "duplicate row", "overlapping area",
          "does not add up")
-PROBLEMS_KEPT = 100
 # Our column -> the headings recognised for it (as normalise() spells them), the first being its own name.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "area": ("area",),
@@ -56,33 +54,23 @@ def parse_count(value: object) -> int | None:
 
 
 @dataclass
-class _Columns:
-    index: dict[str, int]
-    headings: dict[str, str]
+class _Columns(Headings):
     pool: dict[int, tuple[str, str]]  # column position -> (characteristic, group)
-    ignored: list[str]
 
 
 def _accept(cells: list[str]) -> _Columns | str:
     keys = [normalise(cell) for cell in cells]
-    index: dict[str, int] = {}
-    for ours, names in COLUMNS.items():
-        found = [i for i, k in enumerate(keys) if k in names]
-        if not found:
-            return f"The file has no '{HEADINGS[ours]}' column."
-        if len(found) > 1:
-            return f"The file has more than one '{HEADINGS[ours]}' column: rename or remove one of them."
-        index[ours] = found[0]
+    index = columns_named(keys, COLUMNS, label=HEADINGS)
+    if isinstance(index, str):
+        return index
     pool: dict[int, tuple[str, str]] = {}
     for i, key in enumerate(keys):
         if key in POOL_HEADINGS:
             if POOL_HEADINGS[key] in pool.values():
                 return f"The file has more than one '{cells[i][:60]}' column: rename or remove one of them."
             pool[i] = POOL_HEADINGS[key]
-    used = set(index.values()) | set(pool)
-    headings = {ours: cells[i][:60] for ours, i in index.items()}
-    headings.update({pool_column(*pair): cells[i][:60] for i, pair in pool.items()})
-    return _Columns(index, headings, pool, [c[:60] for i, c in enumerate(cells) if c and i not in used])
+    headings, ignored = Headings.parts(cells, index, {pool_column(*pair): i for i, pair in pool.items()})
+    return _Columns(index, headings, ignored, pool)
 
 
 @dataclass(frozen=True)
@@ -96,15 +84,10 @@ class RegisterRow:
 
 
 @dataclass
-class SuccessionResult:
+class SuccessionResult(ReadResult):
     """The register's rows, and every problem that stops the import."""
 
-    file_kind: str
-    rows_read: int
     rows: list[RegisterRow]
-    problems: list[RowProblem]  # the first 100
-    problem_totals: dict[str, int]
-    ignored_columns: list[str]
 
     @property
     def importable(self) -> bool:
@@ -125,50 +108,23 @@ def read_succession(
     """Read a register held in memory; ImportRefused (one sentence) if the file cannot be read at all.
     `areas` maps area codes and names to codes, `levels` level keys and names to keys (matched ignoring
     case, spaces and punctuation), `ancestors` each area code to the codes of the areas it is within."""
-    area_code, level_key = AreaLookup(areas).code, AreaLookup(levels).code
-    problems: list[RowProblem] = []
-    totals: dict[str, int] = {}
+    lookups = {"area": AreaLookup(areas).code, "level": AreaLookup(levels).code}
+    unknown = UNKNOWN_PLACE
     rows: list[RegisterRow] = []
     seen: dict[tuple[str, str], int] = {}  # (area, level) -> the row that gave it
-    rows_read = 0
 
     kind, lines, empty = open_rows(data, filename, sheet, limits)
     with closing(lines):
         columns = find_heading_row(lines, _accept, empty=empty)
-        used = tuple(columns.index.items())
-        pool_used = tuple(columns.pool.items())
-
-        def problem(number: int, ours: str, what: str, message: str) -> None:
-            totals[what] = totals.get(what, 0) + 1
-            if len(problems) < PROBLEMS_KEPT:
-                problems.append(RowProblem(number, columns.headings.get(ours, ours), what, message))
-
-        for number, row in lines:
-            width = len(row)
-            raw, text = cells_of(row, used)
-            pool_raw = {pair: (row[i] if i < width else None) for i, pair in pool_used}
-            if not any(text.values()) and not any(cell_text(v) for v in pool_raw.values()):
-                continue  # a blank row
-            rows_read += 1
-            if rows_read > limits.max_rows:
-                raise ImportRefused(f"The file has more than {limits.max_rows:,} rows; the limit is "
-                                    f"{limits.max_rows:,}.")
-            before = sum(totals.values())
-            area = level = None
-            for ours, lookup, what, words in (("area", area_code, "unknown area",
-                                               "is not the code or name of an area in the structure."),
-                                              ("level", level_key, "unknown level",
-                                               "is not the key or name of a leadership level.")):
-                if not text[ours]:
-                    problem(number, ours, "missing value", f"No {ours} is given.")
-                    continue
-                found = lookup(text[ours])
-                if found is None:
-                    problem(number, ours, what, f"{shown(text[ours])} {words}")
-                elif ours == "area":
-                    area = found
-                else:
-                    level = found
+        problem = Problems(columns.headings)
+        pool_of = {pool_column(*pair): pair for pair in columns.pool.values()}
+        used = [*columns.index.items(), *((pool_column(*pair), i) for i, pair in columns.pool.items())]
+        records = Records(lines, used, most=limits.max_rows, too_many=more_than(limits.max_rows, "rows"))
+        for number, raw, text in records:
+            pool_raw = {pair: raw[name] for name, pair in pool_of.items()}
+            before = problem.count()
+            found = look_up(number, text, lookups, unknown, problem)
+            area, level = found.get("area"), found.get("level")
             figures: dict[str, int] = {}
             for ours, label in FIGURES.items():
                 if not text[ours]:
@@ -190,7 +146,7 @@ def read_succession(
                             f"{shown(cell)} is not a whole number of 0 or more.")
                 else:
                     pool.setdefault(char_key, {})[group] = count
-            if sum(totals.values()) > before:
+            if problem.count() > before:
                 continue
             assert area is not None and level is not None
             for char in CHARACTERISTICS:  # a group left blank beside others given is 0
@@ -209,11 +165,11 @@ def read_succession(
                             f"Area {shown(area)} and area {shown(clash[0])} (row {clash[1]}) are one within the "
                             "other at the same level: give each person once, in one area.")
             seen.setdefault((area, level), number)
-            if sum(totals.values()) == before:
+            if problem.count() == before:
                 rows.append(RegisterRow(area, level, figures, pool))
-    if rows_read == 0:
+    if records.read == 0:
         raise ImportRefused("The file has column headings but no rows of the register.")
     return SuccessionResult(
-        file_kind=kind, rows_read=rows_read, rows=rows, problems=problems,
-        problem_totals={what: totals[what] for what in KINDS if what in totals}, ignored_columns=columns.ignored,
+        file_kind=kind, rows_read=records.read, rows=rows, problems=problem.found,
+        problem_totals=problem.totals_of(KINDS), ignored_columns=columns.ignored,
     )

@@ -202,6 +202,7 @@ def _open_workbook(data: bytes, limits: Limits) -> Any:
     """openpyxl's read-only workbook, its shared strings read within the limits."""
     from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 
+    # openpyxl is untyped, so its reader is Any to mypy; subclassing it is how its strings are bounded.
     class BoundedReader(ExcelReader):  # type: ignore[misc]
         def read_strings(self) -> None:
             part = self.package.find(SHARED_STRINGS)

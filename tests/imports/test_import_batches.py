@@ -18,6 +18,7 @@ from planner.imports import ImportResult, read_staff_extract
 from planner.imports import staff as staff_module
 from planner.imports.columns import find_headings
 from planner.imports.files import Limits, csv_rows, kind_of
+from planner.imports.staff_tally import Tally
 from planner.imports.workbook import xlsx_rows
 
 AS_AT = date(2025, 3, 31)
@@ -80,13 +81,13 @@ def as_xlsx(rows: list[list[Any]]) -> bytes:
 
 
 def one_row_at_a_time(data: bytes, filename: str) -> dict[str, Any]:
-    """The tallies from `_Tally.add` on every row in turn: the importer's own rules, without batches."""
+    """The tallies from `Tally.add` on every row in turn: the importer's own rules, without batches."""
     limits = Limits()
     kind = kind_of(data, filename)
     rows = xlsx_rows(data, None, limits) if kind == "xlsx" else csv_rows(data, limits)
     with closing(rows):
         columns = find_headings(rows, {}, empty="")
-        tally = staff_module._Tally(columns, AREAS, BANDS, AS_AT, limits, "board", text_only=kind == "csv")
+        tally = Tally(columns, AREAS, BANDS, AS_AT, limits, "board", text_only=kind == "csv")
         for number, row in rows:
             tally.add(number, row)
     return {"rows_read": tally.rows_read, "rows_skipped": tally.rows_skipped,
