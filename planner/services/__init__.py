@@ -13,11 +13,17 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        self._problems: list[tuple[str, str]] | None = None
 
     @property
     def problems(self) -> list[tuple[str, str]]:
-        """Each problem as (the form field it belongs to, or "", the message)."""
-        return [(self.field or "", self.message)]
+        """Each problem as (the form field it belongs to, or "", the message): the one problem, unless a
+        refusal of several problems at once (a cover sheet, a set of assumptions) has set them all."""
+        return self._problems if self._problems is not None else [(self.field or "", self.message)]
+
+    @problems.setter
+    def problems(self, every: list[tuple[str, str]]) -> None:
+        self._problems = list(every)
 
 
 class NotFound(ServiceError):
