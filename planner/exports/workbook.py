@@ -24,7 +24,8 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
-from planner.exports import forecast_sheets, pack_sheets
+from planner.exports import forecast_sheets, pack_sheets, people_sheets
+from planner.exports.board_terms_sheet import write_board_terms
 from planner.exports.book import Book, clean_text
 from planner.exports.consultation_sheet import write_consultation
 from planner.exports.cover_sheet import write_cover
@@ -32,22 +33,6 @@ from planner.exports.live_forecast import write_live_forecast
 from planner.exports.succession_sheet import write_succession
 
 Writer = Callable[[Book, Mapping[str, Any]], Any]
-
-
-def _people(name: str) -> Writer:
-    """A writer from people_sheets, looked up when called so this module loads without it."""
-    def write(book: Book, content: Mapping[str, Any]) -> Any:
-        from planner.exports import people_sheets
-
-        return getattr(people_sheets, name)(book, content)
-    return write
-
-
-def _board_terms(book: Book, content: Mapping[str, Any]) -> Any:
-    """The Board terms sheets (planner.exports.board_terms_sheet), loaded when called."""
-    from planner.exports.board_terms_sheet import write_board_terms
-
-    return write_board_terms(book, content)
 
 
 # Sheet group -> its writer, in the pack's order. Cover and Contents open every pack.
@@ -60,12 +45,12 @@ SHEETS: dict[str, Writer] = {
     "sensitivity": forecast_sheets.write_sensitivity,
     "uncertainty": forecast_sheets.write_uncertainty,
     "succession": write_succession,
-    "diversity": _people("write_diversity"),
-    "board_terms": _board_terms,
-    "competencies": _people("write_competencies"),
-    "self_assessment": _people("write_self_assessment"),
-    "objectives": _people("write_objectives"),
-    "unowned": _people("write_unowned"),
+    "diversity": people_sheets.write_diversity,
+    "board_terms": write_board_terms,
+    "competencies": people_sheets.write_competencies,
+    "self_assessment": people_sheets.write_self_assessment,
+    "objectives": people_sheets.write_objectives,
+    "unowned": people_sheets.write_unowned,
     "consultation": write_consultation,
     "assumptions": pack_sheets.write_assumptions,
     "live": write_live_forecast,

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from planner.dates import long_date
 from planner.diversity.disclosure import PUBLISHED, Audience, check_audience
-from planner.models import Organisation, Scenario, StaffImport, Strategy
+from planner.models import Organisation, Scenario, StaffImport, Strategy, StrategyVersion
 from planner.services import (
     board_terms,
     competencies,
@@ -64,7 +64,8 @@ def _structure(session: Session, strategy: Strategy) -> dict[str, Any]:
         own = summary.own.get(area.id)
         rolled = summary.rolled.get(area.id, {})
         areas.append({
-            "code": area.code, "name": area.name, "parent": codes.get(area.parent_id),  # type: ignore[arg-type]
+            "code": area.code, "name": area.name,
+            "parent": codes.get(area.parent_id) if area.parent_id is not None else None,
             "depth": summary.depths.get(area.id, 0),
             "staff": own.staff if own else 0, "fte": own.fte if own else 0.0,
             "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
@@ -228,8 +229,6 @@ def _objectives(session: Session, strategy: Strategy, organisation: Organisation
 
 def draft_status(session: Session, strategy: Strategy) -> dict[str, str]:
     """The cover's status and version for the strategy as it stands (not a frozen version)."""
-    from planner.models import StrategyVersion
-
     latest = session.exec(select(StrategyVersion).where(StrategyVersion.strategy_id == strategy.id)
                           .order_by(col(StrategyVersion.number).desc())).first()
     state = "Submitted for approval" if strategy.status == "submitted" else "Draft"
