@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.dates import long_date
 from planner.exports.book import Book, Column
-from planner.exports.people_sheets import fit_rows
+from planner.exports.people_sheets.layout import fit_rows
 
 SHEET, HELD_SHEET, LOG_SHEET = "Consultation", "Consultations held", "Engagement log"
 

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.diversity.disclosure import from_content
 from planner.exports.book import Book, Column
-from planner.exports.people_sheets import WITHHELD, fit_rows
+from planner.exports.people_sheets.layout import WITHHELD, fit_rows
 
 SHEET = "Succession"
 
