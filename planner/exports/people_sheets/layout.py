@@ -14,7 +14,8 @@ from openpyxl.styles import Alignment
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.exports.book import ROW_POINTS, WIDEST, Book, Column, align, clean_text
+from planner.exports.book import ROW_POINTS, WIDEST, Book, Column, clean_text
+from planner.exports.book_styles import align
 
 WITHHELD = "*"
 DEFAULT_THRESHOLD = 7

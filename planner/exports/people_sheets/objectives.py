@@ -13,7 +13,8 @@ from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.exports.book import RAG_FILLS, Book, Column, align, fill
+from planner.exports.book import Book, Column
+from planner.exports.book_styles import RAG_FILLS, align, fill
 from planner.exports.people_sheets.competencies import competency_names
 from planner.exports.people_sheets.layout import (
     OBJECTIVES,
