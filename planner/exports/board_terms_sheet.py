@@ -18,6 +18,7 @@ from planner.diversity.board import BOARD_TYPES
 from planner.diversity.board_terms import MEMBERSHIP_WORDS
 from planner.diversity.disclosure import from_content
 from planner.exports.book import Book, Column
+from planner.exports.content import PackContent
 from planner.exports.people_sheets.layout import fit_rows, start_sheet
 
 TERMS, DUE, SEATS = "Board terms", "Board appointments due", "Board seats"
@@ -51,7 +52,7 @@ def reach_lines(content: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def write_board_terms(book: Book, content: Mapping[str, Any]) -> None:
+def write_board_terms(book: Book, content: PackContent) -> None:
     """Board terms: what the appointments due could do; Board appointments due: the appointments due each
     year; Board seats: whose term ends when, and each seat's term."""
     terms: Mapping[str, Any] = content.get("board_terms") or {}

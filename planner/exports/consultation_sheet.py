@@ -8,13 +8,11 @@ table that may run over pages heading a sheet of its own, its header repeated on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.dates import long_date
 from planner.exports.book import Book, Column
+from planner.exports.content import PackContent
 from planner.exports.people_sheets.layout import fit_rows
 
 SHEET, HELD_SHEET, LOG_SHEET = "Consultation", "Consultations held", "Engagement log"
@@ -28,7 +26,7 @@ def _start(book: Book, sheet: str, title: str, note: str) -> Worksheet:
     return ws
 
 
-def write_consultation(book: Book, content: Mapping[str, Any]) -> None:
+def write_consultation(book: Book, content: PackContent) -> None:
     """Consultation: each answered comment with its response; Consultations held: the consultations
     and comments by section, audience and theme; Engagement log: the meetings and events."""
     consult = content.get("consultation") or {}

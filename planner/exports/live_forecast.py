@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.exports.book import Book, Column
+from planner.exports.content import PackContent
 from planner.exports.live_layout import (
     EXPLANATION,
     FIELD_COLUMN,
@@ -91,16 +92,18 @@ def _yearly_inputs(book: Book, ws: Worksheet, row: int, first_column: int, value
             cell.data_type = "f"
 
 
-def write_live_forecast(book: Book, content: Mapping[str, Any]) -> Worksheet | None:
+def write_live_forecast(book: Book, content: PackContent) -> Worksheet | None:
     """The Live forecast sheet for the content's scenario (None when there is no forecast)."""
     spec = content["forecast"]["spec"]
     if not spec or not spec.get("areas"):
         return None
+    scenario = content["forecast"]["scenario"]
+    assert scenario is not None  # a spec comes only with a scenario
     ws = book.sheet(SHEET)
     at = Layout(spec)
     rules = Validations()
     names = {lv["key"]: lv["name"] for lv in content["levels"]}
-    _explanation(book, ws, at, content["forecast"]["scenario"]["name"], int(spec["start_year"]), rules)
+    _explanation(book, ws, at, scenario["name"], int(spec["start_year"]), rules)
     _level_inputs(book, ws, at, spec, names, rules)
     _area_inputs(book, ws, at, spec, rules)
     _area_level_inputs(book, ws, at, spec, names, rules)

@@ -7,7 +7,7 @@ import gc
 import io
 import secrets
 import zipfile
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -28,11 +28,12 @@ from planner.exports import forecast_sheets, pack_sheets, people_sheets
 from planner.exports.board_terms_sheet import write_board_terms
 from planner.exports.book import Book, clean_text
 from planner.exports.consultation_sheet import write_consultation
+from planner.exports.content import PackContent
 from planner.exports.cover_sheet import write_cover
 from planner.exports.live_forecast import write_live_forecast
 from planner.exports.succession_sheet import write_succession
 
-Writer = Callable[[Book, Mapping[str, Any]], Any]
+Writer = Callable[[Book, PackContent], Any]
 
 
 # Sheet group -> its writer, in the pack's order. Cover and Contents open every pack.
@@ -57,7 +58,7 @@ SHEETS: dict[str, Writer] = {
 }
 
 
-def build_pack(content: Mapping[str, Any], *, sheets: Collection[str] | None = None) -> Book:
+def build_pack(content: PackContent, *, sheets: Collection[str] | None = None) -> Book:
     """The pack as a Book: Cover, Contents, then the chosen sheet groups (all by default)."""
     unknown = set(sheets or ()) - set(SHEETS)
     if unknown:
@@ -217,7 +218,7 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return stream.getvalue()
 
 
-def pack_bytes(content: Mapping[str, Any], *, sheets: Collection[str] | None = None) -> bytes:
+def pack_bytes(content: PackContent, *, sheets: Collection[str] | None = None) -> bytes:
     """The pack as .xlsx bytes."""
     with _no_cycle_collection():
         workbook = build_pack(content, sheets=sheets).workbook

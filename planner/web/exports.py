@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response as AnyResponse
 
 from planner.db import get_session
 from planner.diversity.disclosure import INTERNAL
+from planner.exports.content import PackContent
 from planner.exports.image_slots import ImagesBusy
 from planner.exports.steps import STEP_SHEETS
 from planner.exports.workbook import pack_bytes
@@ -36,7 +37,7 @@ bp = Blueprint("exports", __name__, url_prefix="/strategies/<int:strategy_id>")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _content(strategy: Strategy, scenario: Scenario | None, today: date) -> dict[str, Any]:
+def _content(strategy: Strategy, scenario: Scenario | None, today: date) -> PackContent:
     """The pack's content for the audience the request and the cover sheet give."""
     cover = board_cover.cover_content(get_session(), strategy, prepared_by="")
     organisation = current_org()

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.exports.book import Book, Column
+from planner.exports.content import PackContent
 from planner.exports.people_sheets.layout import (
     COMPETENCIES,
     COMPETENCY_GAPS,
@@ -44,7 +45,7 @@ def competency_names(competencies: Mapping[str, Any]) -> dict[str, str]:
     return {str(c["key"]): cell_text(c.get("name"), str(c["key"])) for c in competencies.get("competencies") or []}
 
 
-def write_competencies(book: Book, content: Mapping[str, Any]) -> None:
+def write_competencies(book: Book, content: PackContent) -> None:
     """Sheets "Competencies": the step each level needs in each competency; "Competency heatmap": the
     share of assessed leaders below it; "Competency gaps": the gaps, largest first; "Competency plan":
     the development plan with its cost; and "Unplanned competency gaps": the gaps the plan does not
@@ -208,7 +209,7 @@ def _statement_rows(surveys: Sequence[Mapping[str, Any]], named: bool) -> list[l
     return rows
 
 
-def write_self_assessment(book: Book, content: Mapping[str, Any]) -> None:
+def write_self_assessment(book: Book, content: PackContent) -> None:
     """Sheets "Self-assessment": each survey's responses and, with enough of them, its scores by
     dimension and its groups against the comparison group; and "Self-assessment statements": every
     statement's scores, most disagreement first."""

@@ -13,6 +13,7 @@ from planner.diversity import assessment, wres
 from planner.diversity import board as board_types
 from planner.diversity.disclosure import Disclosure, from_content
 from planner.exports.book import Book, Column
+from planner.exports.content import PackContent
 from planner.exports.people_sheets.layout import (
     CHART_WIDTH,
     DIVERSITY,
@@ -327,7 +328,7 @@ def _diversity_intro(scenario: Any, rule: Disclosure | None = None) -> str:
     return f"{intro} {rule.label}." if rule is not None and rule.exact else intro
 
 
-def write_diversity(book: Book, content: Mapping[str, Any]) -> None:
+def write_diversity(book: Book, content: PackContent) -> None:
     """Sheets "Diversity": representation by level against the benchmarks; "Diversity indicators":
     the WRES and WDES indicators; and "Diversity targets": the targets with their trajectories and
     charts. As the content's disclosure rule gives them: exact counts only in content for an internal

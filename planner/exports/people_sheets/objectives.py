@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.exports.book import Book, Column
 from planner.exports.book_styles import RAG_FILLS, align, fill
+from planner.exports.content import PackContent
 from planner.exports.people_sheets.competencies import competency_names
 from planner.exports.people_sheets.layout import (
     OBJECTIVES,
@@ -105,7 +106,7 @@ def _rag_counts(book: Book, ws: Worksheet, row: int, rows: Iterable[Mapping[str,
     return row
 
 
-def write_objectives(book: Book, content: Mapping[str, Any]) -> None:
+def write_objectives(book: Book, content: PackContent) -> None:
     """Sheets "Objectives": the cascade in tree order, folding by level, with progress and RAG;
     "Objectives SMART check": each objective's SMART check and why it is not yet SMART; and
     "Objectives by RAG": a count of objectives per RAG status with its chart."""
@@ -178,7 +179,7 @@ def write_objectives(book: Book, content: Mapping[str, Any]) -> None:
 # --- 5. Unowned gaps ------------------------------------------------------------------------------
 
 
-def write_unowned(book: Book, content: Mapping[str, Any]) -> None:
+def write_unowned(book: Book, content: PackContent) -> None:
     """Sheet "Unowned gaps": the gaps the board found that no objective is linked to yet."""
     unowned: Sequence[Mapping[str, Any]] = (content.get("objectives") or {}).get("unowned") or []
     if not unowned:
