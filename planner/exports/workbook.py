@@ -98,7 +98,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-class _SheetWriter(WorksheetWriter):  # type: ignore[misc]
+class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untyped: subclassing its Any
     """openpyxl's sheet writer (3.1), writing the cells of the usual kinds itself with the same XML:
     each style's index is found once by its bytes, not by hashing the cell's style and looking it up
     in the workbook's list of styles for every cell. Other cells (dates, rich text, array formulas,
@@ -195,7 +195,7 @@ _LETTERS = ["", *(get_column_letter(i) for i in range(1, 16385))]  # column lett
 _PLAIN: dict[str, tuple[type, ...]] = {"s": (str,), "f": (str,), "n": (int, float)}
 
 
-class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]
+class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl is untyped: subclassing its Any
     """openpyxl's writer, each sheet written in memory rather than to a temporary file on disk."""
 
     def write_worksheet(self, ws: Any) -> None:
