@@ -18,7 +18,8 @@ from planner.diversity.board import BOARD_TYPES
 from planner.diversity.board_terms import MEMBERSHIP_WORDS
 from planner.diversity.disclosure import from_content
 from planner.exports.book import Book, Column
-from planner.exports.people_sheets import _start, fit_rows
+from planner.exports.content import PackContent
+from planner.exports.people_sheets.layout import fit_rows, start_sheet
 
 TERMS, DUE, SEATS = "Board terms", "Board appointments due", "Board seats"
 
@@ -51,14 +52,14 @@ def reach_lines(content: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def write_board_terms(book: Book, content: Mapping[str, Any]) -> None:
+def write_board_terms(book: Book, content: PackContent) -> None:
     """Board terms: what the appointments due could do; Board appointments due: the appointments due each
     year; Board seats: whose term ends when, and each seat's term."""
     terms: Mapping[str, Any] = content.get("board_terms") or {}
     start, end = terms.get("start_year"), terms.get("end_year")
-    ws = _start(book, TERMS, "The board's terms of office",
-                f"The appointments due to the board each year from {start} to {end}, from the seats' terms of "
-                "office, and what they could do for the board's make-up against the workforce.")
+    ws = start_sheet(book, TERMS, "The board's terms of office",
+                     f"The appointments due to the board each year from {start} to {end}, from the seats' terms of "
+                     "office, and what they could do for the board's make-up against the workforce.")
     row = 3
     if not terms.get("seats"):
         book.note(ws, row, "No seats are recorded yet: add them on the Diversity step's Board terms page.")
@@ -76,9 +77,9 @@ def write_board_terms(book: Book, content: Mapping[str, Any]) -> None:
                                      "the forecast assumes a reappointment where one was possible.") + 1
     fit_rows(ws)
 
-    ws = _start(book, DUE, "Appointments due to the board by year",
-                "New appointments due where a holder's last term ends or an executive director is expected to leave; "
-                "reappointments possible where the holder has terms left.")
+    ws = start_sheet(book, DUE, "Appointments due to the board by year",
+                     "New appointments due where a holder's last term ends or an executive director is expected "
+                     "to leave; reappointments possible where the holder has terms left.")
     row = book.heading(ws, 3, "Appointments due by year")
     book.table(ws, row, [
         Column("Year", "text", 8),
@@ -91,7 +92,7 @@ def write_board_terms(book: Book, content: Mapping[str, Any]) -> None:
         autofilter=False)
     fit_rows(ws)
 
-    ws = _start(book, SEATS, "The board's seats", "Each seat (a label, not a name) and whose term ends when.")
+    ws = start_sheet(book, SEATS, "The board's seats", "Each seat (a label, not a name) and whose term ends when.")
     row = book.heading(ws, 3, "Whose term ends when")
     ends = terms.get("ends") or []
     if ends:

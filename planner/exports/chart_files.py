@@ -29,6 +29,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from planner.exports import warm_browser
 from planner.exports.image_slots import ImageSlots
 
 FORMATS = ("png", "svg", "html")
@@ -168,8 +169,6 @@ def draw_images(jobs: Sequence[tuple[go.Figure, str]], progress: Callable[[int],
     browser = require_browser()
     if not jobs:
         return []
-    from planner.exports import warm_browser
-
     with image_turn():
         # One browser for every image: the process's warm one where kept, else one of its own, closed after.
         drawer = warm_browser.shared() if _KEEP_WARM else warm_browser.WarmBrowser()

@@ -1,9 +1,11 @@
 """Plotly charts of forecast results. Pure: each takes the model's output (and names for the
-levels and scenarios) and returns a Figure; the pages put a table beside every chart."""
+levels and scenarios, or the small typed inputs below: never database rows) and returns a Figure; the
+pages put a table beside every chart."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
@@ -12,6 +14,26 @@ from plotly.subplots import make_subplots
 # NHS identity colours: blue, dark blue, green, warm yellow, purple, aqua green, pink, dark grey.
 PALETTE = ["#005eb8", "#003087", "#007f3b", "#ffb81c", "#330072", "#00a499", "#ae2573", "#425563"]
 FONT = "Frutiger W01, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class GapCell:
+    """One cell of the gap heatmap: the share of a level's assessed leaders below the step a competency needs."""
+
+    level: str
+    competency: str
+    share_below: float | None
+
+
+@dataclass(frozen=True)
+class CascadeBox:
+    """One objective of the cascade treemap: sized by its weight, coloured by its progress (None: not measured)."""
+
+    id: int
+    parent_id: int | None
+    label: str
+    weight: float
+    progress: float | None
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -32,12 +54,24 @@ def _by_level(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, 
     return out
 
 
+def _panels(rows_by_level: Mapping[str, Any], level_names: Mapping[str, str]) -> tuple[go.Figure, list[str]]:
+    """A figure of one panel a level (the levels with rows, in the levels' order) sharing the years' axis,
+    and those levels' keys."""
+    keys = [k for k in level_names if k in rows_by_level]
+    fig = make_subplots(rows=len(keys) or 1, cols=1, shared_xaxes=True,
+                        subplot_titles=[level_names[k] for k in keys], vertical_spacing=0.08)
+    return fig, keys
+
+
+def _panels_height(keys: Sequence[str]) -> int:
+    """The height of a figure of one panel a level."""
+    return 220 * max(len(keys), 1) + 120
+
+
 def demand_supply(result: Mapping[str, Any], level_names: Mapping[str, str]) -> go.Figure:
     """Per level: posts needed (demand) against leaders still in post before recruitment."""
     totals = _by_level(result["totals"])
-    keys = [k for k in level_names if k in totals]
-    fig = make_subplots(rows=len(keys) or 1, cols=1, shared_xaxes=True,
-                        subplot_titles=[level_names[k] for k in keys], vertical_spacing=0.08)
+    fig, keys = _panels(totals, level_names)
     for i, key in enumerate(keys, start=1):
         rows = totals[key]
         years = [r["year"] for r in rows]
@@ -48,7 +82,7 @@ def demand_supply(result: Mapping[str, Any], level_names: Mapping[str, str]) -> 
                                  name="Leaders in post without recruitment", mode="lines+markers",
                                  line={"color": PALETTE[6], "dash": "dash", "width": 2},
                                  legendgroup="available", showlegend=i == 1), row=i, col=1)
-    return _layout(fig, "Leaders needed against leaders in post", 220 * max(len(keys), 1) + 120)
+    return _layout(fig, "Leaders needed against leaders in post", _panels_height(keys))
 
 
 def appointments(result: Mapping[str, Any], level_names: Mapping[str, str]) -> go.Figure:
@@ -74,9 +108,7 @@ def bands(result: Mapping[str, Any], level_names: Mapping[str, str]) -> go.Figur
     with the simulations' mean dotted."""
     band_rows = _by_level(result.get("bands", []))
     totals = _by_level(result["totals"])
-    keys = [k for k in level_names if k in band_rows]
-    fig = make_subplots(rows=len(keys) or 1, cols=1, shared_xaxes=True,
-                        subplot_titles=[level_names[k] for k in keys], vertical_spacing=0.08)
+    fig, keys = _panels(band_rows, level_names)
     for i, key in enumerate(keys, start=1):
         rows = band_rows[key]
         years = [r["year"] for r in rows]
@@ -94,7 +126,7 @@ def bands(result: Mapping[str, Any], level_names: Mapping[str, str]) -> go.Figur
             fig.add_trace(go.Scatter(x=years, y=means, mode="lines", line={"color": PALETTE[7], "width": 2,
                                                                            "dash": "dot"},
                                      name="Simulations' mean", legendgroup="mean", showlegend=i == 1), row=i, col=1)
-    return _layout(fig, "External appointments: expected and likely range", 220 * max(len(keys), 1) + 120)
+    return _layout(fig, "External appointments: expected and likely range", _panels_height(keys))
 
 
 def scenario_comparison(results: Mapping[str, Mapping[str, Any]], level_names: Mapping[str, str]) -> go.Figure:
@@ -139,7 +171,8 @@ def target_trajectory(result: Mapping[str, Any], benchmarks: Mapping[str, float 
     return fig
 
 
-def gap_heatmap(gaps: Sequence[Any], competency_names: Mapping[str, str], level_names: Mapping[str, str]) -> go.Figure:
+def gap_heatmap(gaps: Sequence[GapCell], competency_names: Mapping[str, str],
+                level_names: Mapping[str, str]) -> go.Figure:
     """Share of leaders below the required step: competencies down, levels across (organisation gaps)."""
     levels = [k for k in level_names if any(g.level == k for g in gaps)]
     competencies = sorted({g.competency for g in gaps}, key=lambda k: competency_names.get(k, k))
@@ -173,15 +206,15 @@ def survey_radar(dimension_names: Mapping[str, str], groups: Mapping[str, Mappin
     return fig
 
 
-def objective_treemap(views: Sequence[Any]) -> go.Figure:
+def objective_treemap(boxes: Sequence[CascadeBox]) -> go.Figure:
     """The cascade as a treemap: each objective sized by its weight, coloured by its progress."""
-    ids = [str(v.objective.id) for v in views]
+    ids = [str(b.id) for b in boxes]
     known = set(ids)
-    parents = [str(v.objective.parent_id) if str(v.objective.parent_id) in known else "" for v in views]
+    parents = [str(b.parent_id) if str(b.parent_id) in known else "" for b in boxes]
     fig = go.Figure(go.Treemap(
-        ids=ids, parents=parents, labels=[f"{v.objective.ref} {v.objective.title}" for v in views],
-        values=[v.objective.weight for v in views], branchvalues="remainder",
-        marker={"colors": [v.progress if v.progress is not None else 0 for v in views],
+        ids=ids, parents=parents, labels=[b.label for b in boxes],
+        values=[b.weight for b in boxes], branchvalues="remainder",
+        marker={"colors": [b.progress if b.progress is not None else 0 for b in boxes],
                 "colorscale": [[0, "#d5281b"], [0.5, "#ffb81c"], [1, "#007f3b"]], "cmin": 0, "cmax": 1,
                 "colorbar": {"title": "Progress", "tickformat": ".0%"}},
         hovertemplate="%{label}<br>Progress %{color:.0%}<extra></extra>",

@@ -8,48 +8,48 @@ table that may run over pages heading a sheet of its own, its header repeated on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.dates import long_date
 from planner.exports.book import Book, Column
-from planner.exports.people_sheets import fit_rows
+from planner.exports.content import PackContent
+from planner.exports.people_sheets.layout import fit_rows, start_sheet
 
 SHEET, HELD_SHEET, LOG_SHEET = "Consultation", "Consultations held", "Engagement log"
 
 
-def _start(book: Book, sheet: str, title: str, note: str) -> Worksheet:
-    ws = book.sheet(sheet)
-    book.heading(ws, 1, title, "Pack title")
-    ws.row_dimensions[1].height = 28
-    book.note(ws, 2, note)
-    return ws
+def _long_table(book: Book, ws: Worksheet, heading: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]],
+                empty: str) -> None:
+    """A heading over a table that may run over pages (or a note saying why there is none), rows sized to fit."""
+    row = book.heading(ws, 3, heading)
+    if rows:
+        book.table(ws, row, columns, rows, long=True)
+    else:
+        book.note(ws, row, empty)
+    fit_rows(ws)
 
 
-def write_consultation(book: Book, content: Mapping[str, Any]) -> None:
+def write_consultation(book: Book, content: PackContent) -> None:
     """Consultation: each answered comment with its response; Consultations held: the consultations
     and comments by section, audience and theme; Engagement log: the meetings and events."""
     consult = content.get("consultation") or {}
-    ws = _start(book, SHEET, "Consultation: you said, we did",
-                "What staff, patients and the public, and partner organisations said about the strategy, "
-                "and what the board did about it. Commenters' names are not included.")
-    row = book.heading(ws, 3, "You said, we did")
-    said = consult.get("you_said_we_did") or []
-    if said:
-        book.table(ws, row, [Column("Section", "text", 18), Column("From", "text", 18),
-                             Column("You said", "text", 38), Column("We did", "text", 38),
-                             Column("Changed the strategy", "text", 10), Column("Themes", "text", 18)],
-                   ([s["section"], s["audience"], s["comment"], s["response"], bool(s["changed"]),
-                     ", ".join(s["themes"])] for s in said), long=True)
-    else:
-        book.note(ws, row, "No comments have been answered yet.")
-    fit_rows(ws)
+    ws = start_sheet(book, SHEET, "Consultation: you said, we did",
+                     "What staff, patients and the public, and partner organisations said about the strategy, "
+                     "and what the board did about it. Commenters' names are not included.")
+    _long_table(book, ws, "You said, we did",
+                [Column("Section", "text", 18), Column("From", "text", 18), Column("You said", "text", 38),
+                 Column("We did", "text", 38), Column("Changed the strategy", "text", 10),
+                 Column("Themes", "text", 18)],
+                [[s["section"], s["audience"], s["comment"], s["response"], bool(s["changed"]), ", ".join(s["themes"])]
+                 for s in consult.get("you_said_we_did") or []],
+                "No comments have been answered yet.")
 
     # Columns shared by the tables below, 140 characters in all (fit_rows wraps what is wider).
-    ws = _start(book, HELD_SHEET, "Consultations held",
-                "The consultations held on the strategy, and what their comments were about.")
+    ws = start_sheet(book, HELD_SHEET, "Consultations held",
+                     "The consultations held on the strategy, and what their comments were about.")
     row = book.heading(ws, 3, "Consultations")
     consultations = consult.get("consultations") or []
     if consultations:
@@ -71,16 +71,11 @@ def write_consultation(book: Book, content: Mapping[str, Any]) -> None:
                                        Column("Comments", "people", 18)], list(counts.items()), autofilter=False)
     fit_rows(ws)
 
-    ws = _start(book, LOG_SHEET, "Engagement log",
-                "The meetings and events where we heard from staff, patients and the public, and partners.")
-    row = book.heading(ws, 3, "Engagement log")
-    events = consult.get("engagement") or []
-    if events:
-        book.table(ws, row, [Column("Held on", "text", 18), Column("With", "text", 22),
-                             Column("Format", "text", 18), Column("What we heard", "text", 60),
-                             Column("Participants", "people", 12)],
-                   ([long_date(e["held_on"]), e["audience"], e["format"], e["summary"], e["participants"]]
-                    for e in events), long=True)
-    else:
-        book.note(ws, row, "No engagement events are recorded.")
-    fit_rows(ws)
+    ws = start_sheet(book, LOG_SHEET, "Engagement log",
+                     "The meetings and events where we heard from staff, patients and the public, and partners.")
+    _long_table(book, ws, "Engagement log",
+                [Column("Held on", "text", 18), Column("With", "text", 22), Column("Format", "text", 18),
+                 Column("What we heard", "text", 60), Column("Participants", "people", 12)],
+                [[long_date(e["held_on"]), e["audience"], e["format"], e["summary"], e["participants"]]
+                 for e in consult.get("engagement") or []],
+                "No engagement events are recorded.")

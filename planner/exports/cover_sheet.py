@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.dates import long_date
 from planner.exports.book import Book, widths
+from planner.exports.content import PackContent
 from planner.exports.cover import IMPACTS, cover_of_content
 
 LABEL_WIDTH = 28
@@ -133,7 +134,7 @@ def _pack_pairs(content: Mapping[str, Any]) -> list[tuple[str, str]]:
     return pairs
 
 
-def write_cover(book: Book, content: Mapping[str, Any]) -> None:
+def write_cover(book: Book, content: PackContent) -> None:
     """Cover: the board paper's cover sheet (meeting, purpose, recommendation, summary, links, impact and
     who considered it before), then which version and scenario the pack shows, and its marking."""
     ws = book.sheet("Cover", presentation=True, landscape=False)

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.band_words import band_gaps
 from planner.exports.book import Book, Column
+from planner.exports.content import PackContent
 from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS, whole, whole_flows
 from planner.rate_words import is_yearly, rate_words, yearly_rates
 
@@ -65,7 +66,7 @@ FLOW_COLUMNS = (("demand", "Posts needed (demand)"), ("start", "In post at start
                 ("end", "In post at end"))
 
 
-def write_forecast(book: Book, content: Mapping[str, Any]) -> None:
+def write_forecast(book: Book, content: PackContent) -> None:
     """Forecast: the flows by level and year in whole people that add up along each row; then
     Forecast by area and Forecast charts, each a sheet of its own so each prints whole."""
     ws = book.sheet("Forecast")
@@ -241,7 +242,7 @@ def _over_period(totals: Sequence[Mapping[str, Any]], level: str, field: str) ->
     return float(sum(t[field] for t in totals if t["level"] == level))
 
 
-def write_scenarios(book: Book, content: Mapping[str, Any]) -> None:
+def write_scenarios(book: Book, content: PackContent) -> None:
     """Scenarios compared: what each assumes and what it needs, and every assumption side by side."""
     ws = book.sheet("Scenarios")
     names = level_names(content)
@@ -345,7 +346,7 @@ def percent_text(value: Any) -> str | None:
     return f"{value * 100:.1f}%"
 
 
-def write_sensitivity(book: Book, content: Mapping[str, Any]) -> None:
+def write_sensitivity(book: Book, content: PackContent) -> None:
     """Sensitivity: external appointments and the final year's shortfall with every leaver rate
     moved 1 and 2 points either way, as the Forecast step shows."""
     table = content["forecast"].get("sensitivity") or []
@@ -379,7 +380,7 @@ def write_sensitivity(book: Book, content: Mapping[str, Any]) -> None:
                autofilter=False)
 
 
-def write_uncertainty(book: Book, content: Mapping[str, Any]) -> None:
+def write_uncertainty(book: Book, content: PackContent) -> None:
     """Uncertainty bands: the simulations' mean beside the expected figure, and the 10th, 50th and
     90th percentiles, by level and year; a gap of more than 5% between mean and expected explained."""
     ws = book.sheet("Uncertainty")
@@ -391,6 +392,7 @@ def write_uncertainty(book: Book, content: Mapping[str, Any]) -> None:
         book.note(ws, 2, "This scenario does not ask for uncertainty bands. Set the number of simulations on "
                          "the scenario's assumptions page to see the range of likely outcomes.")
         return
+    assert result is not None  # bands come only with a result
     assumptions = content["forecast"]["assumptions"] or {}
     row = book.note(ws, 2, f"From {assumptions.get('simulations') or 0:,} simulations of whole people (seed "
                            f"{assumptions.get('seed')}): in 8 of 10 simulations the figure lies between the 10th and "

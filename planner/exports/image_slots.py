@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -23,10 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-try:
+if sys.platform == "win32":  # pragma: no cover - no fcntl on Windows (development only)
+    fcntl = None
+else:
     import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 POLL_SECONDS = 0.05  # how often a waiting request tries for a turn again
 

@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.diversity.assessment import NOT_REACHABLE, WIDEN, WIDER, assessment_label, assessment_of, label_of
 from planner.diversity.disclosure import from_content
 from planner.exports.book import Book, Column, widths
+from planner.exports.content import PackContent
 from planner.exports.forecast_sheets import level_names, percent_text
 from planner.exports.live_forecast import PRINT_NOTE, SHEET
 from planner.exports.rounding import ROUNDING_NOTE, RULE_IN_WORDS, whole
@@ -129,14 +130,15 @@ def _can_it_be_met(target: Mapping[str, Any]) -> str:
     return label
 
 
-def write_summary(book: Book, content: Mapping[str, Any]) -> None:
+def write_summary(book: Book, content: PackContent) -> None:
     """Summary: leaders needed and appointments, diversity targets, the largest gaps, objectives by RAG."""
     ws = book.sheet("Summary", presentation=True)
     widths(ws, {"A": 34, "B": 18, "C": 18, "D": 18, "E": 18, "F": 18})
     strategy = content["strategy"]
     names = level_names(content)
     book.heading(ws, 1, "Summary", "Pack title")
-    scenario = (content["forecast"]["scenario"] or {}).get("name")
+    chosen = content["forecast"]["scenario"]
+    scenario = chosen.get("name") if chosen else None
     row = book.note(ws, 2, f"{strategy['title']}, {strategy['start_year']} to {strategy['end_year']}"
                            + (f"; forecast scenario: {scenario}" if scenario else ""))
     lacking = content.get("lacking") or []
@@ -180,7 +182,7 @@ def write_summary(book: Book, content: Mapping[str, Any]) -> None:
     row = book.heading(ws, row, "Largest competency gaps (organisation)")
     comp_names = {c["key"]: c["name"] for c in content["competencies"]["competencies"]}
     gaps = sorted((g for g in content["competencies"]["gaps"] if g["below_required"] > 0 and g["share_below"]),
-                  key=lambda g: (-g["share_below"], -g["below_required"]))[:5]
+                  key=lambda g: (-(g["share_below"] or 0.0), -g["below_required"]))[:5]
     if not gaps:
         row = book.note(ws, row, "No competency gaps are recorded yet.")
     else:
@@ -197,7 +199,7 @@ def write_summary(book: Book, content: Mapping[str, Any]) -> None:
                ([RAG_NAMES[k], v] for k, v in counts.items()), autofilter=False)
 
 
-def write_scope(book: Book, content: Mapping[str, Any]) -> None:
+def write_scope(book: Book, content: PackContent) -> None:
     """Scope: the vision, mission and values in the board's own words."""
     ws = book.sheet("Scope", presentation=True, landscape=False)
     widths(ws, {"A": 20, "B": 72})
@@ -212,7 +214,7 @@ def write_scope(book: Book, content: Mapping[str, Any]) -> None:
         book.put(ws, row + offset, 2, value, style="Pack paragraph")
 
 
-def write_structure(book: Book, content: Mapping[str, Any]) -> None:
+def write_structure(book: Book, content: PackContent) -> None:
     """Structure and baseline: the levels with their bands, and staff and leaders by area."""
     ws = book.sheet("Structure and baseline")
     book.heading(ws, 1, "Structure and baseline", "Pack title")
@@ -281,7 +283,7 @@ def leaver_source(rates: Mapping[str, Any]) -> str:
     return str(measured["text"][:1].upper() + measured["text"][1:])
 
 
-def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
+def write_assumptions(book: Book, content: PackContent) -> None:
     """Assumptions and method: every rate with its source, the model in words, then growth, spans and
     any area's own rates, area by area (the one table that may run over pages, so it comes last)."""
     ws = book.sheet("Assumptions and method", presentation=True)
@@ -294,6 +296,7 @@ def write_assumptions(book: Book, content: Mapping[str, Any]) -> None:
     assumptions = forecast["assumptions"]
     first_year = int(content["strategy"]["start_year"]) + 1
     if assumptions:
+        assert forecast["scenario"] is not None  # assumptions come only with a scenario
         scenario = forecast["scenario"]["name"]
         # A leaver rate that changes by year (model.md version 3) is said in words with its years.
         yearly = any(is_yearly(r["leaver_rate"]) for r in assumptions["levels"])

@@ -9,7 +9,7 @@ from typing import Any
 
 from planner.diversity.board import BOARD_TYPES
 from planner.exports.board_terms_sheet import reach_lines
-from planner.exports.paper_text import Block, Para, Subheading, Table
+from planner.exports.paper_blocks import Block, Para, Subheading, Table
 
 
 def _due(pair: Any) -> str:

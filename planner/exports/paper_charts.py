@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import plotly.graph_objects as go
@@ -145,7 +144,7 @@ def _targets(content: Mapping[str, Any]) -> list[PaperChart]:
 
 
 def _gaps(content: Mapping[str, Any], names: dict[str, str]) -> PaperChart | None:
-    gaps = [SimpleNamespace(level=str(g["level"]), competency=str(g["competency"]), share_below=g.get("share_below"))
+    gaps = [charts.GapCell(level=str(g["level"]), competency=str(g["competency"]), share_below=g.get("share_below"))
             for g in (content.get("competencies") or {}).get("gaps") or []]
     if not gaps:
         return None

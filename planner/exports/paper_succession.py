@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from planner.diversity.disclosure import from_content
-from planner.exports.paper_text import Block, Para, Section, Subheading, Table
+from planner.exports.paper_blocks import Block, Para, Section, Subheading, Table
 
 TITLE = "Succession"
 WITHHELD = "*"

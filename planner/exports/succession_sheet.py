@@ -6,14 +6,14 @@ is asked again: a small count the content should have withheld is withheld all t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.diversity.disclosure import from_content
 from planner.exports.book import Book, Column
-from planner.exports.people_sheets import WITHHELD, fit_rows
+from planner.exports.content import PackContent
+from planner.exports.people_sheets.layout import WITHHELD, fit_rows
 
 SHEET = "Succession"
 
@@ -32,7 +32,7 @@ def _count(value: Any, rule: Any) -> Any:
     return WITHHELD if value is None or rule.withholds(value) else value
 
 
-def write_succession(book: Book, content: Mapping[str, Any]) -> None:
+def write_succession(book: Book, content: PackContent) -> None:
     """Succession: the pipeline by level against the scenario, the register by area, the pool's diversity."""
     register = content.get("succession")
     ws = _start(book)

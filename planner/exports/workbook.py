@@ -7,7 +7,7 @@ import gc
 import io
 import secrets
 import zipfile
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -24,30 +24,16 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
-from planner.exports import forecast_sheets, pack_sheets
+from planner.exports import forecast_sheets, pack_sheets, people_sheets
+from planner.exports.board_terms_sheet import write_board_terms
 from planner.exports.book import Book, clean_text
 from planner.exports.consultation_sheet import write_consultation
+from planner.exports.content import PackContent
 from planner.exports.cover_sheet import write_cover
 from planner.exports.live_forecast import write_live_forecast
 from planner.exports.succession_sheet import write_succession
 
-Writer = Callable[[Book, Mapping[str, Any]], Any]
-
-
-def _people(name: str) -> Writer:
-    """A writer from people_sheets, looked up when called so this module loads without it."""
-    def write(book: Book, content: Mapping[str, Any]) -> Any:
-        from planner.exports import people_sheets
-
-        return getattr(people_sheets, name)(book, content)
-    return write
-
-
-def _board_terms(book: Book, content: Mapping[str, Any]) -> Any:
-    """The Board terms sheets (planner.exports.board_terms_sheet), loaded when called."""
-    from planner.exports.board_terms_sheet import write_board_terms
-
-    return write_board_terms(book, content)
+Writer = Callable[[Book, PackContent], Any]
 
 
 # Sheet group -> its writer, in the pack's order. Cover and Contents open every pack.
@@ -60,19 +46,19 @@ SHEETS: dict[str, Writer] = {
     "sensitivity": forecast_sheets.write_sensitivity,
     "uncertainty": forecast_sheets.write_uncertainty,
     "succession": write_succession,
-    "diversity": _people("write_diversity"),
-    "board_terms": _board_terms,
-    "competencies": _people("write_competencies"),
-    "self_assessment": _people("write_self_assessment"),
-    "objectives": _people("write_objectives"),
-    "unowned": _people("write_unowned"),
+    "diversity": people_sheets.write_diversity,
+    "board_terms": write_board_terms,
+    "competencies": people_sheets.write_competencies,
+    "self_assessment": people_sheets.write_self_assessment,
+    "objectives": people_sheets.write_objectives,
+    "unowned": people_sheets.write_unowned,
     "consultation": write_consultation,
     "assumptions": pack_sheets.write_assumptions,
     "live": write_live_forecast,
 }
 
 
-def build_pack(content: Mapping[str, Any], *, sheets: Collection[str] | None = None) -> Book:
+def build_pack(content: PackContent, *, sheets: Collection[str] | None = None) -> Book:
     """The pack as a Book: Cover, Contents, then the chosen sheet groups (all by default)."""
     unknown = set(sheets or ()) - set(SHEETS)
     if unknown:
@@ -112,7 +98,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-class _SheetWriter(WorksheetWriter):  # type: ignore[misc]
+class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untyped: subclassing its Any
     """openpyxl's sheet writer (3.1), writing the cells of the usual kinds itself with the same XML:
     each style's index is found once by its bytes, not by hashing the cell's style and looking it up
     in the workbook's list of styles for every cell. Other cells (dates, rich text, array formulas,
@@ -209,7 +195,7 @@ _LETTERS = ["", *(get_column_letter(i) for i in range(1, 16385))]  # column lett
 _PLAIN: dict[str, tuple[type, ...]] = {"s": (str,), "f": (str,), "n": (int, float)}
 
 
-class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]
+class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl is untyped: subclassing its Any
     """openpyxl's writer, each sheet written in memory rather than to a temporary file on disk."""
 
     def write_worksheet(self, ws: Any) -> None:
@@ -232,7 +218,7 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return stream.getvalue()
 
 
-def pack_bytes(content: Mapping[str, Any], *, sheets: Collection[str] | None = None) -> bytes:
+def pack_bytes(content: PackContent, *, sheets: Collection[str] | None = None) -> bytes:
     """The pack as .xlsx bytes."""
     with _no_cycle_collection():
         workbook = build_pack(content, sheets=sheets).workbook

@@ -17,7 +17,25 @@ from sqlmodel import Session, col, select
 
 from planner.dates import long_date
 from planner.diversity.disclosure import PUBLISHED, Audience, check_audience
-from planner.models import Organisation, Scenario, StaffImport, Strategy
+from planner.exports.content import (
+    AreaPart,
+    ComparedScenario,
+    CompetenciesPart,
+    CompetencyRow,
+    ForecastPart,
+    GapRow,
+    InterventionRow,
+    LevelPart,
+    ObjectiveRow,
+    ObjectivesPart,
+    PackContent,
+    StatusPart,
+    StructurePart,
+    SurveyPart,
+    UnownedGap,
+    VacancyRow,
+)
+from planner.models import Organisation, Scenario, StaffImport, Strategy, StrategyVersion
 from planner.services import (
     board_terms,
     competencies,
@@ -47,24 +65,25 @@ def _scenario_choice(session: Session, strategy: Strategy, scenario: Scenario | 
     return found[0] if found else None
 
 
-def _vacancy_rows(found: Mapping[str, Vacancy]) -> dict[str, dict[str, Any]]:
+def _vacancy_rows(found: Mapping[str, Vacancy]) -> dict[str, VacancyRow]:
     return {key: {"establishment": v.establishment, "in_post": v.in_post, "vacancies": v.vacancies, "rate": v.rate,
                   "partial": v.partial} for key, v in found.items()}
 
 
-def _structure(session: Session, strategy: Strategy) -> dict[str, Any]:
+def _structure(session: Session, strategy: Strategy) -> StructurePart:
     summary = summarise(session, strategy)
     funded = vacancies(session, strategy)
     bands = bands_by_level(session, strategy)
     codes = {a.id: a.code for a in summary.areas}
-    levels = [{"key": lv.key, "name": lv.name, "bands": bands.get(lv.id, [])}
-              for lv in summary.levels]
-    areas = []
+    levels: list[LevelPart] = [{"key": lv.key, "name": lv.name, "bands": bands.get(lv.id, [])}
+                               for lv in summary.levels]
+    areas: list[AreaPart] = []
     for area in summary.areas:
         own = summary.own.get(area.id)
         rolled = summary.rolled.get(area.id, {})
         areas.append({
-            "code": area.code, "name": area.name, "parent": codes.get(area.parent_id),  # type: ignore[arg-type]
+            "code": area.code, "name": area.name,
+            "parent": codes.get(area.parent_id) if area.parent_id is not None else None,
             "depth": summary.depths.get(area.id, 0),
             "staff": own.staff if own else 0, "fte": own.fte if own else 0.0,
             "leaders": {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels},
@@ -85,12 +104,12 @@ def _structure(session: Session, strategy: Strategy) -> dict[str, Any]:
 
 
 def _forecast(session: Session, strategy: Strategy, scenario: Scenario | None,
-              level_ids: dict[str, int]) -> dict[str, Any]:
+              level_ids: dict[str, int]) -> ForecastPart:
     if scenario is None:
         return {"scenario": None, "spec": None, "result": None, "problems": ["There is no scenario yet."],
                 "assumptions": None, "scenarios": []}
     chosen = forecasting.run(session, strategy, scenario)
-    compared = []
+    compared: list[ComparedScenario] = []
     for other in scenarios_of(session, strategy):
         run = chosen if other.id == scenario.id else forecasting.run(session, strategy, other, with_bands=False)
         compared.append({"name": other.name, "description": other.description, "spec": run.spec,
@@ -154,24 +173,24 @@ def _diversity(session: Session, strategy: Strategy, organisation: Organisation,
     return report
 
 
-def _competencies(session: Session, strategy: Strategy) -> dict[str, Any]:
+def _competencies(session: Session, strategy: Strategy) -> CompetenciesPart:
     # A read, also inside a larger transaction (an approval's snapshot, the demo): the defaults it may need are
     # flushed, never committed here; a page that edits them stores them.
     competencies.ensure_required(session, strategy, commit=False)
     cat = competencies.catalogue(session, strategy.organisation_id)
     required = competencies.required_steps(session, strategy)
     level_ids = {lv.key: lv.id for lv in levels_of(session, strategy)}
-    rows = []
+    rows: list[CompetencyRow] = []
     for framework in cat.frameworks:
         for domain in cat.domains.get(framework.id, []):
             for comp in cat.competencies.get(domain.id, []):
                 rows.append({"key": comp.key, "name": comp.name, "framework": framework.name, "domain": domain.name,
                              "required": {key: required.get((comp.id, lid)) for key, lid in level_ids.items()}})
-    gaps = [{"level": g.level, "competency": g.competency, "required": g.required, "assessed": g.assessed,
+    gaps: list[GapRow] = [{"level": g.level, "competency": g.competency, "required": g.required, "assessed": g.assessed,
              "below_required": g.below_required, "share_below": g.share_below}
             for g in competencies.gap_totals(session, strategy)]
     plan = competencies.plan_view(session, strategy)
-    interventions = [{"name": row.name, "kind": row.kind, "places_per_year": row.places_per_year,
+    interventions: list[InterventionRow] = [{"name": row.name, "kind": row.kind, "places_per_year": row.places_per_year,
                       "cost_per_place": row.cost_per_place, "first_year": row.first_year, "last_year": row.last_year,
                       "develops": len(targets)}
                      for row, targets in competencies.interventions_of(session, strategy)]
@@ -185,8 +204,8 @@ def _competencies(session: Session, strategy: Strategy) -> dict[str, Any]:
     }
 
 
-def _self_assessment(session: Session, strategy: Strategy) -> list[dict[str, Any]]:
-    out = []
+def _self_assessment(session: Session, strategy: Strategy) -> list[SurveyPart]:
+    out: list[SurveyPart] = []
     for survey in surveys.surveys_of(session, strategy):
         results = surveys.results(session, survey)
         group_names = {g.key: g.name for g in surveys.groups_of(session, survey)}
@@ -208,9 +227,9 @@ def _self_assessment(session: Session, strategy: Strategy) -> list[dict[str, Any
     return out
 
 
-def _objectives(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> dict[str, Any]:
+def _objectives(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> ObjectivesPart:
     views = objectives.cascade(session, strategy, organisation, today)
-    rows = []
+    rows: list[ObjectiveRow] = []
     for v in views:
         o = v.objective
         rows.append({
@@ -222,14 +241,12 @@ def _objectives(session: Session, strategy: Strategy, organisation: Organisation
             "smart_reasons": list(v.smart.reasons),
         })
     gaps = objectives.alignment(session, strategy, views).gaps_without
-    unowned = [{"kind": g["kind"], "label": g["label"]} for g in gaps]
+    unowned: list[UnownedGap] = [{"kind": g["kind"], "label": g["label"]} for g in gaps]
     return {"rows": rows, "unowned": unowned}
 
 
-def draft_status(session: Session, strategy: Strategy) -> dict[str, str]:
+def draft_status(session: Session, strategy: Strategy) -> StatusPart:
     """The cover's status and version for the strategy as it stands (not a frozen version)."""
-    from planner.models import StrategyVersion
-
     latest = session.exec(select(StrategyVersion).where(StrategyVersion.strategy_id == strategy.id)
                           .order_by(col(StrategyVersion.number).desc())).first()
     state = "Submitted for approval" if strategy.status == "submitted" else "Draft"
@@ -241,7 +258,7 @@ def draft_status(session: Session, strategy: Strategy) -> dict[str, str]:
 
 def pack_content(session: Session, strategy: Strategy, organisation: Organisation, *,
                  scenario: Scenario | None = None, prepared_by: str, today: date,
-                 audience: Audience = PUBLISHED) -> dict[str, Any]:
+                 audience: Audience = PUBLISHED) -> PackContent:
     """Every figure and text the board pack shows, for one strategy and scenario, as plain data, with
     the diversity figures as the audience may see them (published unless internal is asked for).
     Gathered once per revision of the strategy (planner.services.derived): treat it as read-only."""
@@ -253,7 +270,7 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
 
 
 def _pack_content(session: Session, strategy: Strategy, organisation: Organisation, *,
-                  scenario: Scenario | None, prepared_by: str, today: date, audience: Audience) -> dict[str, Any]:
+                  scenario: Scenario | None, prepared_by: str, today: date, audience: Audience) -> PackContent:
     rule = diversity.rule(organisation, check_audience(audience))
     with competencies.reusing_gaps(session):
         structure = _structure(session, strategy)
@@ -270,7 +287,8 @@ def _pack_content(session: Session, strategy: Strategy, organisation: Organisati
             "approval": None,
             "prepared": {"on": today.isoformat(), "by": cover["prepared_by"], "marking": rule.marking,
                          "audience": rule.audience},
-            **structure,
+            "levels": structure["levels"], "areas": structure["areas"], "baseline_source": structure["baseline_source"],
+            "establishment_totals": structure["establishment_totals"],
             "forecast": _forecast(session, strategy, chosen, level_ids),
             "diversity": _diversity(session, strategy, organisation, chosen, rule.audience),
             "succession": succession.succession_report(session, strategy, organisation, chosen,

@@ -159,8 +159,9 @@ def gap_chart(session: Session, strategy: Strategy, *, area_id: int | None = Non
     shown = competencies.gap_totals(session, strategy, area_id=area_id)
     names = {c.key: c.name for c in competencies.catalogue(session, strategy.organisation_id).all_competencies()}
     level_names = {lv.key: lv.name for lv in levels_of(session, strategy)}
+    cells = [charts.GapCell(level=g.level, competency=g.competency, share_below=g.share_below) for g in shown]
     return GapChart(shown, names, level_names,
-                    charts.gap_heatmap(shown, names, level_names) if shown and drawn else None)
+                    charts.gap_heatmap(cells, names, level_names) if shown and drawn else None)
 
 
 def survey_figure(results: Results, dimension_names: Mapping[str, str],
@@ -174,7 +175,10 @@ def survey_figure(results: Results, dimension_names: Mapping[str, str],
 
 def objectives_figure(views: Sequence[objectives.ObjectiveView]) -> go.Figure | None:
     """The cascade's treemap; None without objectives."""
-    return charts.objective_treemap(views) if views else None
+    boxes = [charts.CascadeBox(id=v.objective.id, parent_id=v.objective.parent_id,
+                               label=f"{v.objective.ref} {v.objective.title}", weight=v.objective.weight,
+                               progress=v.progress) for v in views]
+    return charts.objective_treemap(boxes) if boxes else None
 
 
 # --- every chart of a strategy, or one by name ------------------------------------------------

@@ -11,12 +11,13 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response as AnyResponse
 
 from planner.db import get_session
 from planner.diversity.disclosure import INTERNAL
 from planner.exports import chart_files
 from planner.exports.image_slots import ImagesBusy
-from planner.models import Area, Scenario
+from planner.models import Area, Organisation, Scenario
 from planner.queue import queue_of
 from planner.services import chart_set, jobs
 from planner.tasks import CHART_IMAGES, UNITS
@@ -38,6 +39,13 @@ def images_busy(exc: ImagesBusy) -> Response:
     return response
 
 
+def _organisation() -> Organisation:
+    """The organisation the request acts in (require() has made sure there is one)."""
+    organisation = current_org()
+    assert organisation is not None
+    return organisation
+
+
 @bp.app_template_global()
 def chart_downloads(strategy_id: int, name: str, **query: Any) -> list[tuple[str, str]]:
     """(label, URL) of each download of a chart, keeping the page's query (None values are dropped)."""
@@ -57,7 +65,7 @@ def download(strategy_id: int, name: str, fmt: str) -> Response | tuple[str, int
     try:
         # An image waits for its turn before the figure is built, so a refusal costs next to nothing.
         with chart_files.image_turn() if fmt in chart_files.IMAGE_FORMATS else nullcontext():
-            found = chart_set.figure_named(get_session(), strategy, current_org(), name,  # type: ignore[arg-type]
+            found = chart_set.figure_named(get_session(), strategy, _organisation(), name,
                                            scenario=scenario, area_id=area, audience=page_audience())
             if found is None:
                 abort(404)
@@ -74,7 +82,7 @@ def download(strategy_id: int, name: str, fmt: str) -> Response | tuple[str, int
 
 @bp.route("/all", methods=["GET", "POST"])
 @require("strategy.view")
-def all_files(strategy_id: int) -> Response | str | tuple[str, int]:
+def all_files(strategy_id: int) -> AnyResponse | str | tuple[str, int]:
     """GET: what the set of chart files holds, and the button that starts it. POST: start a job that draws
     every chart as PNG, SVG and HTML into one .zip, off the request, and go to its page."""
     strategy = strategy_or_404(strategy_id)

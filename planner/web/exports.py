@@ -13,18 +13,23 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response as AnyResponse
 
 from planner.db import get_session
 from planner.diversity.disclosure import INTERNAL
+from planner.exports.content import PackContent
 from planner.exports.image_slots import ImagesBusy
 from planner.exports.steps import STEP_SHEETS
 from planner.exports.workbook import pack_bytes
 from planner.models import Scenario, Strategy
-from planner.services import board_cover, board_paper
+from planner.queue import queue_of
+from planner.services import board_cover, board_paper, jobs
 from planner.services.board_pack import pack_content
+from planner.tasks import BOARD_PAPER_PDF, UNITS
 from planner.web.audience import paper_audience
 from planner.web.charts import images_busy
 from planner.web.fields import named_record_id
+from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
 from planner.web.util import attachment, file_name
 
@@ -32,10 +37,12 @@ bp = Blueprint("exports", __name__, url_prefix="/strategies/<int:strategy_id>")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _content(strategy: Strategy, scenario: Scenario | None, today: date) -> dict[str, Any]:
+def _content(strategy: Strategy, scenario: Scenario | None, today: date) -> PackContent:
     """The pack's content for the audience the request and the cover sheet give."""
     cover = board_cover.cover_content(get_session(), strategy, prepared_by="")
-    return pack_content(get_session(), strategy, current_org(), scenario=scenario,  # type: ignore[arg-type]
+    organisation = current_org()
+    assert organisation is not None  # require() has chosen one
+    return pack_content(get_session(), strategy, organisation, scenario=scenario,
                         prepared_by=current_user.display_name, today=today, audience=paper_audience(cover))
 
 
@@ -91,15 +98,10 @@ def paper_docx(strategy_id: int) -> Response | tuple[str, int]:
     return _paper(strategy_id, "docx")
 
 
-def pdf_job_page(strategy: Strategy, options: dict[str, Any], what: str) -> Response | str | tuple[str, int]:
+def pdf_job_page(strategy: Strategy, options: dict[str, Any], what: str) -> AnyResponse | str | tuple[str, int]:
     """GET: what making the PDF involves, and the button that starts it. POST: start a job that writes the
     PDF off the request (LibreOffice takes several seconds), and go to its page. 503 where LibreOffice is
     missing."""
-    from planner.queue import queue_of
-    from planner.services import jobs
-    from planner.tasks import BOARD_PAPER_PDF, UNITS
-    from planner.web.forms import ConfirmForm
-
     if board_paper.find_soffice() is None:
         return render_template("errors/error.html", code=503, title="A PDF cannot be made on this server",
                                hint=f"{board_paper.LibreOfficeMissing()}. The Word version of the paper can be "
@@ -118,7 +120,7 @@ def pdf_job_page(strategy: Strategy, options: dict[str, Any], what: str) -> Resp
 
 @bp.route("/paper.pdf", methods=["GET", "POST"])
 @require("strategy.view")
-def paper_pdf(strategy_id: int) -> Response | str | tuple[str, int]:
+def paper_pdf(strategy_id: int) -> AnyResponse | str | tuple[str, int]:
     """The board paper as a PDF, made by a worker (503 where LibreOffice is not installed)."""
     strategy = strategy_or_404(strategy_id)
     scenario_id = named_record_id(request.args.get("scenario"))

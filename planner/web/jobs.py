@@ -17,8 +17,12 @@ from planner.diversity.board import BOARD_TYPES
 from planner.diversity.disclosure import INTERNAL
 from planner.models import Job, Strategy
 from planner.services import jobs
+from planner.services.baseline import summarise
+from planner.services.staff_import import result_of
 from planner.tasks import BOARD_PAPER_PDF, CHART_IMAGES, STAFF_IMPORT
 from planner.web.audience import EXACT
+from planner.web.baseline import IMPORT_COLUMNS
+from planner.web.forms import ConfirmForm
 from planner.web.tenancy import can, require, scoped_or_404
 from planner.web.util import attachment
 
@@ -76,18 +80,14 @@ def show(job_id: int) -> str | tuple[str, int]:
     db = get_session()
     strategy = db.get(Strategy, job.strategy_id)
     if job.kind == STAFF_IMPORT and job.status == "failed":
-        return _failed_import(job, strategy)  # type: ignore[arg-type]
+        assert strategy is not None  # a job's strategy outlives it (deleting a strategy deletes its jobs)
+        return _failed_import(job, strategy)
     return render_template("jobs/show.html", job=job, strategy=strategy, status=status_of(job),
                            title=TITLES.get(job.kind, "Working"))
 
 
 def _failed_import(job: Job, strategy: Strategy) -> str:
     """The upload page again, saying why: each problem by row and column, or the one sentence of a refusal."""
-    from planner.services.baseline import summarise
-    from planner.services.staff_import import result_of
-    from planner.web.baseline import IMPORT_COLUMNS
-    from planner.web.forms import ConfirmForm
-
     detail = jobs.detail_of(job)
     options = jobs.options_of(job)
     result = result_of(detail) if detail else None

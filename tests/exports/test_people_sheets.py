@@ -21,7 +21,8 @@ from sqlmodel import Session, SQLModel, select
 from planner.db import engine_for
 from planner.diversity.disclosure import disclosure
 from planner.exports import people_sheets as ps
-from planner.exports.book import RAG_FILLS, Book
+from planner.exports.book import Book
+from planner.exports.book_styles import RAG_FILLS
 from planner.models import Strategy
 from planner.services.board_pack import pack_content
 from planner.services.demo import load_demo

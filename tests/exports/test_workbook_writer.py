@@ -12,7 +12,8 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from planner.exports.book import Book, Column, align, fill
+from planner.exports.book import Book, Column
+from planner.exports.book_styles import align, fill
 from planner.exports.workbook import workbook_bytes
 
 
