@@ -9,12 +9,12 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session
 
 from planner.db import get_engine, get_session
 from planner.exports import chart_files
+from planner.exports.content import PackContent, kept_content
 from planner.exports.image_slots import ImagesBusy
 from planner.imports import ImportRefused
 from planner.models import Job, Organisation, Scenario, Strategy, StrategyVersion, User
@@ -104,14 +104,14 @@ def board_paper_pdf(session: Session, job: Job) -> None:
     report = _reporter(job)
     strategy = session.get(Strategy, job.strategy_id)
     assert strategy is not None
-    content: dict[str, Any]
+    content: PackContent
     version_id = options.get("version_id")
     if version_id is not None:
         version = session.get(StrategyVersion, version_id)
         if version is None or version.strategy_id != strategy.id:
             jobs.set_state(engine, job.id, status="failed", message="That approved version no longer exists.")
             return
-        content = dict(version_content(version))
+        content = kept_content(version_content(version))
     else:
         scenario = session.get(Scenario, options["scenario_id"]) if options.get("scenario_id") else None
         if scenario is not None and scenario.strategy_id != strategy.id:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
 from planner.cli.common import db_session, end_progress, fail, progress_bar, refusals, write_whole
 from planner.diversity.disclosure import Audience, audience_for_part, check_audience
 from planner.exports import chart_files
+from planner.exports.content import PackContent
 from planner.exports.steps import STEP_SHEETS
 from planner.exports.workbook import pack_bytes
 from planner.models import Scenario, Strategy
@@ -46,7 +46,7 @@ def _strategy_and_scenario(session: Session, strategy_id: int,
 
 
 def _board_content(strategy_id: int, scenario_name: str | None, prepared_by: str,
-                   audience: str | None) -> dict[str, Any]:
+                   audience: str | None) -> PackContent:
     """The pack's content for a stored strategy and scenario (by name), for the pack and the paper;
     a missing strategy or scenario ends the command with status 2."""
     with db_session() as session:
