@@ -7,14 +7,16 @@ import re
 import secrets
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
 
 from sqlmodel import Session, col, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.config import PASSWORD_HASH_METHOD
+from planner.diversity.disclosure import check_public_levels
+from planner.diversity.suppression import check_threshold
 from planner.models import (
     ApiToken,
+    Level,
     LoginAttempt,
     Membership,
     Organisation,
@@ -23,26 +25,35 @@ from planner.models import (
 )
 from planner.objectives.progress import rag_threshold_problems
 from planner.permissions import ROLES, allowed, holders
+from planner.reference import default_levels
 from planner.services import NotFound, ServiceError, finish
 from planner.services.audit import record
+from planner.services.logins import (
+    MAX_EMAIL,
+    LoginThrottled,
+    account_locked,
+    failures,
+    normalise_email,
+    record_failure,
+    user_by_email,
+)
 from planner.services.passwords import check_password, end_sessions, hash_password
+
+# Sign-in's lower half lives in planner.services.logins (passwords needs it too); its names stay importable here.
+__all__ = [
+    "EMAIL_RE", "KINDS", "MAX_EMAIL", "SLUG_RE", "TOKEN_PREFIX", "UNKNOWN_EMAILS_FACTOR", "LoginThrottled",
+    "account_locked", "add_member", "authenticate", "change_role", "client_hash", "create_organisation",
+    "create_token", "dummy_hash", "known_level_keys", "memberships_of", "normalise_email", "organisation_by_slug",
+    "record_failure", "remove_member", "revoke_token", "role_in", "update_settings", "user_by_email",
+    "user_for_token",
+]
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "clp_"
-MAX_EMAIL = 254  # the length of the email columns
 # An address may fail this many times the account limit on emails that have no account before its
 # wrong tries are refused unchecked (correct passwords still pass: see authenticate).
 UNKNOWN_EMAILS_FACTOR = 4
-
-
-class LoginThrottled(ServiceError):
-    """Too many failed sign-ins for this account, or for unknown accounts from this address."""
-
-
-def normalise_email(email: str) -> str:
-    """Emails compare without case or surrounding spaces."""
-    return email.strip().lower()
 
 
 @lru_cache(maxsize=4)
@@ -89,11 +100,6 @@ def organisation_by_slug(session: Session, slug: str) -> Organisation:
     if organisation is None:
         raise NotFound(f"No organisation has the slug '{slug}'", field="org")
     return organisation
-
-
-def user_by_email(session: Session, email: str) -> User | None:
-    """The user with this email, if any."""
-    return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
 def _check_role(role: str) -> str:
@@ -201,9 +207,6 @@ def _end_sessions_of(session: Session, user_id: int | None) -> None:
 
 def known_level_keys(session: Session, organisation: Organisation) -> list[str]:
     """Every level key the organisation's strategies use, with the default levels'."""
-    from planner.models import Level
-    from planner.reference import default_levels
-
     keys = [str(spec["key"]) for spec in default_levels()["levels"]]
     for key in session.exec(select(Level.key).where(Level.organisation_id == organisation.id)):
         if key not in keys:
@@ -216,9 +219,6 @@ def update_settings(*, session: Session, organisation: Organisation, suppression
                     public_levels: str | None = None) -> None:
     """Change the organisation's small-number suppression threshold, the levels whose composition is
     public (comma-separated level keys; None keeps them) and the RAG thresholds (shares, 0 to 1)."""
-    from planner.diversity.disclosure import check_public_levels
-    from planner.diversity.suppression import check_threshold
-
     try:
         check_threshold(suppression_threshold)
     except ValueError as exc:
@@ -273,25 +273,6 @@ def client_hash(secret_key: str, address: str) -> str:
     return hashlib.sha256(f"{secret_key}:{address}".encode()).hexdigest()
 
 
-def _failures(session: Session, *conditions: Any) -> int:
-    return session.exec(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.succeeded == False, *conditions  # noqa: E712
-        )
-    ).one()
-
-
-def account_locked(*, session: Session, email: str, max_failures: int, window_minutes: int) -> bool:
-    """Whether the account (or would-be account) with this email has failed too often lately."""
-    since = utcnow() - timedelta(minutes=window_minutes)
-    return _failures(session, LoginAttempt.email == normalise_email(email), LoginAttempt.at >= since) >= max_failures
-
-
-def record_failure(*, session: Session, email: str, client: str) -> None:
-    """Count a wrong password against the account (the caller commits)."""
-    session.add(LoginAttempt(email=normalise_email(email)[:MAX_EMAIL], client_hash=client, succeeded=False))
-
-
 def authenticate(
     *,
     session: Session,
@@ -330,7 +311,7 @@ def authenticate(
         session.add(user)
         session.commit()
         return user
-    unknown_failures = _failures(
+    unknown_failures = failures(
         session, LoginAttempt.client_hash == client, LoginAttempt.at >= since,
         col(LoginAttempt.email).not_in(select(User.email)),
     )

@@ -117,6 +117,7 @@ def _scenario_in(snapshot: dict[str, Any], name: str | None, number: int) -> dic
         raise ServiceError(f"Version {number} holds no scenario, so it has no forecast to share", field="scenario")
     if name is not None and len(name.strip()) > MAX_SCENARIO:
         raise ServiceError(f"The scenario's name must be {MAX_SCENARIO} characters or fewer", field="scenario")
+    chosen: dict[str, Any] | None
     if name is None or not name.strip():
         chosen = frozen[0]
     else:
@@ -128,7 +129,7 @@ def _scenario_in(snapshot: dict[str, Any], name: str | None, number: int) -> dic
     if not chosen.get("totals"):
         raise ServiceError(f"The scenario '{chosen['name']}' had problems when version {number} was approved, "
                            "so it has no forecast to share: choose another", field="scenario")
-    return chosen  # type: ignore[no-any-return]
+    return chosen
 
 
 def share(*, session: Session, system: Organisation, organisation: Organisation, strategy: Strategy,
