@@ -43,9 +43,9 @@ from planner.services.passwords import check_password, end_sessions, hash_passwo
 __all__ = [
     "EMAIL_RE", "KINDS", "MAX_EMAIL", "SLUG_RE", "TOKEN_PREFIX", "UNKNOWN_EMAILS_FACTOR", "LoginThrottled",
     "account_locked", "add_member", "authenticate", "change_role", "client_hash", "create_organisation",
-    "create_token", "dummy_hash", "known_level_keys", "memberships_of", "normalise_email", "organisation_by_slug",
-    "record_failure", "remove_member", "revoke_token", "role_in", "update_settings", "user_by_email",
-    "user_for_token",
+    "create_token", "dummy_hash", "find_organisation", "known_level_keys", "members_of", "memberships_of",
+    "normalise_email", "organisation_by_slug", "person_of", "record_failure", "remove_member", "revoke_token",
+    "role_in", "tokens_of", "update_settings", "user_by_email", "user_for_token",
 ]
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -92,11 +92,14 @@ def create_organisation(*, session: Session, slug: str, name: str, kind: str = "
     return organisation
 
 
+def find_organisation(session: Session, slug: str) -> Organisation | None:
+    """The organisation with this slug (as typed: case and spaces aside), if any."""
+    return session.exec(select(Organisation).where(Organisation.slug == slug.strip().lower())).first()
+
+
 def organisation_by_slug(session: Session, slug: str) -> Organisation:
     """The organisation with this slug, or NotFound."""
-    organisation = session.exec(
-        select(Organisation).where(Organisation.slug == slug.strip().lower())
-    ).first()
+    organisation = find_organisation(session, slug)
     if organisation is None:
         raise NotFound(f"No organisation has the slug '{slug}'", field="org")
     return organisation
@@ -247,6 +250,24 @@ def update_settings(*, session: Session, organisation: Organisation, suppression
     session.commit()
 
 
+def members_of(session: Session, organisation: Organisation) -> list[tuple[Membership, User]]:
+    """Everyone in the organisation with their membership, by email."""
+    rows = session.exec(
+        select(Membership, User)
+        .join(User, col(User.id) == Membership.user_id)
+        .where(Membership.organisation_id == organisation.id)
+        .order_by(User.email)
+    ).all()
+    return [(m, u) for m, u in rows]
+
+
+def person_of(session: Session, membership: Membership) -> User:
+    """The person a membership belongs to (a membership never outlives its person)."""
+    user = session.get(User, membership.user_id)
+    assert user is not None  # membership.user_id is a foreign key to user
+    return user
+
+
 def memberships_of(session: Session, user: User) -> list[tuple[Membership, Organisation]]:
     """The user's memberships with their organisations, by organisation name."""
     rows = session.exec(
@@ -346,6 +367,14 @@ def create_token(
            organisation_id=organisation.id, user_id=user.id, changes={"name": token.name})
     session.commit()
     return token, plain
+
+
+def tokens_of(session: Session, user: User, organisation: Organisation) -> list[ApiToken]:
+    """The person's tokens for the organisation, the newest first (revoked ones too)."""
+    return list(session.exec(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.organisation_id == organisation.id)
+        .order_by(col(ApiToken.created_at).desc())
+    ))
 
 
 def revoke_token(*, session: Session, token: ApiToken, actor: User) -> None:
