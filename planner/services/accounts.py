@@ -252,13 +252,9 @@ def update_settings(*, session: Session, organisation: Organisation, suppression
 
 def members_of(session: Session, organisation: Organisation) -> list[tuple[Membership, User]]:
     """Everyone in the organisation with their membership, by email."""
-    rows = session.exec(
-        select(Membership, User)
-        .join(User, col(User.id) == Membership.user_id)
-        .where(Membership.organisation_id == organisation.id)
-        .order_by(User.email)
-    ).all()
-    return [(m, u) for m, u in rows]
+    query = (select(Membership, User).join(User, col(User.id) == Membership.user_id)
+             .where(Membership.organisation_id == organisation.id).order_by(User.email))
+    return [(membership, user) for membership, user in session.exec(query)]
 
 
 def person_of(session: Session, membership: Membership) -> User:

@@ -4,6 +4,7 @@ of two versions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -95,31 +96,27 @@ def cover(strategy_id: int) -> Response | tuple[str, int]:
 @require("strategy.submit")
 def submit(strategy_id: int) -> Response | tuple[str, int]:
     """Put the draft to the board."""
-    strategy = strategy_or_404(strategy_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    errors: list[tuple[str, str]] = []  # about the action, not a field: no link
-    with unit_of_work(errors=errors) as done:
-        service.submit(session=get_session(), strategy=strategy, actor=current_user)
-    if not done:
-        return _page(strategy_id, errors, status=400)
-    flash("The strategy is submitted for the board's decision.", "success")
-    return redirect(url_for("approve.index", strategy_id=strategy.id))
+    return _change_status(strategy_id, service.submit, "The strategy is submitted for the board's decision.")
 
 
 @bp.route("/approve/withdraw", methods=["POST"])
 @require("strategy.submit")
 def withdraw(strategy_id: int) -> Response | tuple[str, int]:
     """Take the strategy back to draft before the board decides."""
+    return _change_status(strategy_id, service.withdraw, "The strategy is back to draft.")
+
+
+def _change_status(strategy_id: int, change: Callable[..., None], done: str) -> Response | tuple[str, int]:
+    """Submit or withdraw once confirmed, then back to the Approve step; a refusal is shown there."""
     strategy = strategy_or_404(strategy_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    errors: list[tuple[str, str]] = []
-    with unit_of_work(errors=errors) as done:
-        service.withdraw(session=get_session(), strategy=strategy, actor=current_user)
-    if not done:
+    errors: list[tuple[str, str]] = []  # about the action, not a field: no link
+    with unit_of_work(errors=errors) as went_through:
+        change(session=get_session(), strategy=strategy, actor=current_user)
+    if not went_through:
         return _page(strategy_id, errors, status=400)
-    flash("The strategy is back to draft.", "success")
+    flash(done, "success")
     return redirect(url_for("approve.index", strategy_id=strategy.id))
 
 
