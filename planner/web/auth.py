@@ -53,7 +53,7 @@ def login() -> str | Response | tuple[str, int]:
             form.form_errors.append(exc.message)
             status = 429
 
-        # authenticate keeps the attempt (it commits, throttled or not); a refusal is only LoginThrottled.
+        # authenticate commits the attempts it keeps itself; its one refusal is LoginThrottled.
         with unit_of_work(on_refused=throttled) as done:
             user = authenticate(
                 session=get_session(),
