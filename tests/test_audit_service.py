@@ -310,7 +310,7 @@ NO_EVENT = {
     # and so no organisation whose trail it could join.
     "accounts.authenticate": "a sign-in attempt: kept in login_attempt for throttling, not an organisation's change",
     # A wrong current password on the change-password page, counted like a failed sign-in (above).
-    "accounts.record_failure": "a wrong password: kept in login_attempt for throttling, as a sign-in's",
+    "logins.record_failure": "a wrong password: kept in login_attempt for throttling, as a sign-in's",
     # Bumping the session version on its own is signing out; a change of role, removal or a new password bumps
     # it inside their own recorded transaction.
     "passwords.end_sessions": "signing out (no organisation's change), or part of a recorded write above",

@@ -7,14 +7,16 @@ import re
 import secrets
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
 
 from sqlmodel import Session, col, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.config import PASSWORD_HASH_METHOD
+from planner.diversity.disclosure import check_public_levels
+from planner.diversity.suppression import check_threshold
 from planner.models import (
     ApiToken,
+    Level,
     LoginAttempt,
     Membership,
     Organisation,
@@ -23,26 +25,35 @@ from planner.models import (
 )
 from planner.objectives.progress import rag_threshold_problems
 from planner.permissions import ROLES, allowed, holders
+from planner.reference import default_levels
 from planner.services import NotFound, ServiceError, finish
 from planner.services.audit import record
+from planner.services.logins import (
+    MAX_EMAIL,
+    LoginThrottled,
+    account_locked,
+    failures,
+    normalise_email,
+    record_failure,
+    user_by_email,
+)
 from planner.services.passwords import check_password, end_sessions, hash_password
+
+# Sign-in's lower half lives in planner.services.logins (passwords needs it too); its names stay importable here.
+__all__ = [
+    "EMAIL_RE", "KINDS", "MAX_EMAIL", "SLUG_RE", "TOKEN_PREFIX", "UNKNOWN_EMAILS_FACTOR", "LoginThrottled",
+    "account_locked", "add_member", "authenticate", "change_role", "client_hash", "create_organisation",
+    "create_token", "dummy_hash", "find_organisation", "known_level_keys", "members_of", "memberships_of",
+    "normalise_email", "organisation_by_slug", "person_of", "record_failure", "remove_member", "revoke_token",
+    "role_in", "tokens_of", "update_settings", "user_by_email", "user_for_token",
+]
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "clp_"
-MAX_EMAIL = 254  # the length of the email columns
 # An address may fail this many times the account limit on emails that have no account before its
 # wrong tries are refused unchecked (correct passwords still pass: see authenticate).
 UNKNOWN_EMAILS_FACTOR = 4
-
-
-class LoginThrottled(ServiceError):
-    """Too many failed sign-ins for this account, or for unknown accounts from this address."""
-
-
-def normalise_email(email: str) -> str:
-    """Emails compare without case or surrounding spaces."""
-    return email.strip().lower()
 
 
 @lru_cache(maxsize=4)
@@ -81,19 +92,17 @@ def create_organisation(*, session: Session, slug: str, name: str, kind: str = "
     return organisation
 
 
+def find_organisation(session: Session, slug: str) -> Organisation | None:
+    """The organisation with this slug (as typed: case and spaces aside), if any."""
+    return session.exec(select(Organisation).where(Organisation.slug == slug.strip().lower())).first()
+
+
 def organisation_by_slug(session: Session, slug: str) -> Organisation:
     """The organisation with this slug, or NotFound."""
-    organisation = session.exec(
-        select(Organisation).where(Organisation.slug == slug.strip().lower())
-    ).first()
+    organisation = find_organisation(session, slug)
     if organisation is None:
         raise NotFound(f"No organisation has the slug '{slug}'", field="org")
     return organisation
-
-
-def user_by_email(session: Session, email: str) -> User | None:
-    """The user with this email, if any."""
-    return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
 def _check_role(role: str) -> str:
@@ -201,9 +210,6 @@ def _end_sessions_of(session: Session, user_id: int | None) -> None:
 
 def known_level_keys(session: Session, organisation: Organisation) -> list[str]:
     """Every level key the organisation's strategies use, with the default levels'."""
-    from planner.models import Level
-    from planner.reference import default_levels
-
     keys = [str(spec["key"]) for spec in default_levels()["levels"]]
     for key in session.exec(select(Level.key).where(Level.organisation_id == organisation.id)):
         if key not in keys:
@@ -216,9 +222,6 @@ def update_settings(*, session: Session, organisation: Organisation, suppression
                     public_levels: str | None = None) -> None:
     """Change the organisation's small-number suppression threshold, the levels whose composition is
     public (comma-separated level keys; None keeps them) and the RAG thresholds (shares, 0 to 1)."""
-    from planner.diversity.disclosure import check_public_levels
-    from planner.diversity.suppression import check_threshold
-
     try:
         check_threshold(suppression_threshold)
     except ValueError as exc:
@@ -247,6 +250,20 @@ def update_settings(*, session: Session, organisation: Organisation, suppression
     session.commit()
 
 
+def members_of(session: Session, organisation: Organisation) -> list[tuple[Membership, User]]:
+    """Everyone in the organisation with their membership, by email."""
+    query = (select(Membership, User).join(User, col(User.id) == Membership.user_id)
+             .where(Membership.organisation_id == organisation.id).order_by(User.email))
+    return [(membership, user) for membership, user in session.exec(query)]
+
+
+def person_of(session: Session, membership: Membership) -> User:
+    """The person a membership belongs to (a membership never outlives its person)."""
+    user = session.get(User, membership.user_id)
+    assert user is not None  # membership.user_id is a foreign key to user
+    return user
+
+
 def memberships_of(session: Session, user: User) -> list[tuple[Membership, Organisation]]:
     """The user's memberships with their organisations, by organisation name."""
     rows = session.exec(
@@ -271,25 +288,6 @@ def role_in(session: Session, user: User, organisation_id: int) -> str | None:
 def client_hash(secret_key: str, address: str) -> str:
     """A keyed hash of a client address, so throttling never stores the address itself."""
     return hashlib.sha256(f"{secret_key}:{address}".encode()).hexdigest()
-
-
-def _failures(session: Session, *conditions: Any) -> int:
-    return session.exec(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.succeeded == False, *conditions  # noqa: E712
-        )
-    ).one()
-
-
-def account_locked(*, session: Session, email: str, max_failures: int, window_minutes: int) -> bool:
-    """Whether the account (or would-be account) with this email has failed too often lately."""
-    since = utcnow() - timedelta(minutes=window_minutes)
-    return _failures(session, LoginAttempt.email == normalise_email(email), LoginAttempt.at >= since) >= max_failures
-
-
-def record_failure(*, session: Session, email: str, client: str) -> None:
-    """Count a wrong password against the account (the caller commits)."""
-    session.add(LoginAttempt(email=normalise_email(email)[:MAX_EMAIL], client_hash=client, succeeded=False))
 
 
 def authenticate(
@@ -330,7 +328,7 @@ def authenticate(
         session.add(user)
         session.commit()
         return user
-    unknown_failures = _failures(
+    unknown_failures = failures(
         session, LoginAttempt.client_hash == client, LoginAttempt.at >= since,
         col(LoginAttempt.email).not_in(select(User.email)),
     )
@@ -365,6 +363,14 @@ def create_token(
            organisation_id=organisation.id, user_id=user.id, changes={"name": token.name})
     session.commit()
     return token, plain
+
+
+def tokens_of(session: Session, user: User, organisation: Organisation) -> list[ApiToken]:
+    """The person's tokens for the organisation, the newest first (revoked ones too)."""
+    return list(session.exec(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.organisation_id == organisation.id)
+        .order_by(col(ApiToken.created_at).desc())
+    ))
 
 
 def revoke_token(*, session: Session, token: ApiToken, actor: User) -> None:

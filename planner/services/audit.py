@@ -11,13 +11,13 @@ import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import and_, insert, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, func, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.sql.expression import Select
 
 from planner.models import AuditEvent, User
 
@@ -102,85 +102,65 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _matching(
-    organisation_id: int, *, since: datetime | None, until: datetime | None, action: str | None,
-    entity: str | None, user_id: int | None,
-) -> list[Any]:
+class EventFilters(TypedDict, total=False):
+    """The trail's filters, each left out (or None) for any: events at or after `since`, before `until`, of one
+    action, kind of record or person."""
+
+    since: datetime | None
+    until: datetime | None
+    action: str | None
+    entity: str | None
+    user_id: int | None
+
+
+def _matching(organisation_id: int, filters: EventFilters) -> list[Any]:
     conditions: list[Any] = [AuditEvent.organisation_id == organisation_id]
+    since, until = filters.get("since"), filters.get("until")
     if since is not None:
         conditions.append(col(AuditEvent.at) >= as_utc(since))
     if until is not None:
         conditions.append(col(AuditEvent.at) < as_utc(until))
-    if action:
-        conditions.append(AuditEvent.action == action)
-    if entity:
-        conditions.append(AuditEvent.entity == entity)
-    if user_id is not None:
-        conditions.append(AuditEvent.user_id == user_id)
+    if filters.get("action"):
+        conditions.append(AuditEvent.action == filters.get("action"))
+    if filters.get("entity"):
+        conditions.append(AuditEvent.entity == filters.get("entity"))
+    if filters.get("user_id") is not None:
+        conditions.append(AuditEvent.user_id == filters.get("user_id"))
     return conditions
 
 
-def _newest_first(conditions: list[Any]) -> SelectOfScalar[Any]:
+def _newest_first(conditions: list[Any]) -> Select[AuditEvent, str]:
     return (
-        select(AuditEvent, User.email)  # type: ignore[return-value]
+        select(AuditEvent, User.email)
         .outerjoin(User, col(User.id) == AuditEvent.user_id)
         .where(*conditions)
         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
     )
 
 
-def events_of(
-    session: Session,
-    organisation_id: int,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    action: str | None = None,
-    entity: str | None = None,
-    user_id: int | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[tuple[AuditEvent, str | None]]:
-    """The organisation's events, newest first, each with its person's email (None for none): at or
-    after `since`, before `until`, of one action, entity or person when given."""
-    query = _newest_first(_matching(organisation_id, since=since, until=until, action=action, entity=entity,
-                                    user_id=user_id)).offset(offset)
+def events_of(session: Session, organisation_id: int, *, limit: int | None = None, offset: int = 0,
+              **filters: Unpack[EventFilters]) -> list[tuple[AuditEvent, str | None]]:
+    """The organisation's events, newest first, each with its person's email (None for none), matching the
+    filters (EventFilters)."""
+    query = _newest_first(_matching(organisation_id, filters)).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [(event, email) for event, email in session.exec(query)]
 
 
-def count_events(
-    session: Session,
-    organisation_id: int,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    action: str | None = None,
-    entity: str | None = None,
-    user_id: int | None = None,
-) -> int:
+def count_events(session: Session, organisation_id: int, **filters: Unpack[EventFilters]) -> int:
     """How many of the organisation's events the same filters as `events_of` match."""
-    conditions = _matching(organisation_id, since=since, until=until, action=action, entity=entity, user_id=user_id)
+    conditions = _matching(organisation_id, filters)
     return int(session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one())
 
 
-def iter_events(
-    session: Session,
-    organisation_id: int,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    action: str | None = None,
-    entity: str | None = None,
-    user_id: int | None = None,
-    batch: int = 1000,
-) -> Iterator[tuple[AuditEvent, str | None]]:
+def iter_events(session: Session, organisation_id: int, *, batch: int = 1000,
+                **filters: Unpack[EventFilters]) -> Iterator[tuple[AuditEvent, str | None]]:
     """Every event `events_of` would give, read `batch` at a time (for a download of a long trail).
 
     Each batch starts after the last event of the one before (by time, then id), so events written
     meanwhile neither repeat nor shift the rest."""
-    conditions = _matching(organisation_id, since=since, until=until, action=action, entity=entity, user_id=user_id)
+    conditions = _matching(organisation_id, filters)
     after: tuple[datetime, int] | None = None
     while True:
         page = list(conditions)

@@ -6,13 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from planner.dates import long_date
 from planner.models import AssessedCount, DiversityCount, DiversityTarget, Organisation, Strategy
-from planner.services import derived
+from planner.services import consultation, derived
 from planner.services.baseline import summarise
-from planner.services.structure import bands_by_level
+from planner.services.competencies import plan_view, reusing_gaps
+from planner.services.forecasting import run
+from planner.services.objectives import alignment, cascade
+from planner.services.scenarios import scenarios_of
+from planner.services.structure import bands_by_level, levels_of
+from planner.services.surveys import results, surveys_of
 from planner.steps import step
 
 SHOWN = 3  # names listed in one item before "and N more": each item one short sentence
@@ -45,6 +50,11 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (plural or word + 's')}"
 
 
+def strategy_rows(session: Session, strategy_column: int, strategy: Strategy) -> int:
+    """How many rows the strategy has in a table, given the table's strategy_id column."""
+    return session.exec(select(func.count()).where(col(strategy_column) == strategy.id)).one()
+
+
 def _scope(strategy: Strategy) -> list[Item]:
     missing = [name for name in ("vision", "mission", "values", "owner") if not getattr(strategy, name).strip()]
     return [Item("scope", f"The strategy has no {name} yet") for name in missing]
@@ -68,9 +78,6 @@ def _structure_and_baseline(session: Session, strategy: Strategy) -> list[Item]:
 
 
 def _forecast(session: Session, strategy: Strategy) -> list[Item]:
-    from planner.services.forecasting import run
-    from planner.services.scenarios import scenarios_of
-
     scenarios = scenarios_of(session, strategy)
     if not scenarios:
         return [Item("forecast", "There is no forecast scenario yet")]
@@ -83,18 +90,13 @@ def _forecast(session: Session, strategy: Strategy) -> list[Item]:
 
 
 def _discover(session: Session, strategy: Strategy) -> list[Item]:
-    from planner.services.surveys import results, surveys_of
-
     if any(results(session, s).enough for s in surveys_of(session, strategy)):
         return []
     return [Item("discover", "No self-assessment has enough responses for results yet (five are needed)")]
 
 
 def _diversity(session: Session, strategy: Strategy) -> list[Item]:
-    from planner.services.structure import levels_of
-
-    counts = session.exec(select(func.count()).select_from(DiversityCount)
-                          .where(DiversityCount.strategy_id == strategy.id)).one()
+    counts = strategy_rows(session, DiversityCount.strategy_id, strategy)
     items = []
     if not counts:
         items.append(Item("diversity", "There are no diversity figures yet: import a staff extract"))
@@ -108,10 +110,7 @@ def _diversity(session: Session, strategy: Strategy) -> list[Item]:
 
 
 def _competencies(session: Session, strategy: Strategy) -> list[Item]:
-    from planner.services.competencies import plan_view
-
-    assessed = session.exec(select(func.count()).select_from(AssessedCount)
-                            .where(AssessedCount.strategy_id == strategy.id)).one()
+    assessed = strategy_rows(session, AssessedCount.strategy_id, strategy)
     if not assessed:
         return [Item("competencies", "No competency assessments yet, so the gaps are unknown")]
     unaddressed = plan_view(session, strategy)["unaddressed"]
@@ -122,8 +121,6 @@ def _competencies(session: Session, strategy: Strategy) -> list[Item]:
 
 
 def _objectives(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
-    from planner.services.objectives import alignment, cascade
-
     views = cascade(session, strategy, organisation, today)
     if not views:
         return [Item("objectives", "There are no objectives yet")]
@@ -148,8 +145,6 @@ def _objectives(session: Session, strategy: Strategy, organisation: Organisation
 
 
 def _consult(session: Session, strategy: Strategy, today: date) -> list[Item]:
-    from planner.services import consultation
-
     items = []
     consultations = consultation.consultations_of(session, strategy)
     open_now = consultation.open_consultations(session, strategy, today)
@@ -177,8 +172,6 @@ def completeness(session: Session, strategy: Strategy, organisation: Organisatio
 
 
 def _completeness(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
-    from planner.services.competencies import reusing_gaps
-
     with reusing_gaps(session):
         return [
             *_scope(strategy),

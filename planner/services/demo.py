@@ -3,15 +3,52 @@
 from __future__ import annotations
 
 import json
+import random
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.config import DATA_DIR, PASSWORD_HASH_METHOD
-from planner.models import Organisation, Strategy
-from planner.services import accounts, baseline, scenarios, strategies, structure
+from planner.imports.board_terms import read_board_terms
+from planner.models import (
+    Area,
+    Benchmark,
+    CheckIn,
+    DiversityTarget,
+    Intervention,
+    InterventionTarget,
+    Membership,
+    Objective,
+    Organisation,
+    ScenarioLevel,
+    ShortlistingFigure,
+    Strategy,
+    User,
+)
+from planner.services import (
+    accounts,
+    baseline,
+    board_cover,
+    competencies,
+    consultation,
+    evidence,
+    scenarios,
+    staff_import,
+    strategies,
+    structure,
+    survey_codes,
+    surveys,
+    versions,
+)
 from planner.services.audit import record
+from planner.services.baseline import baseline_of
+from planner.services.board_terms import replace_seats
+from planner.services.diversity import targets_of
+from planner.services.scenarios import scenarios_of
+from planner.services.structure import areas_of, levels_of
+from planner.survey.scoring import Response
 
 DEMO_FILE = DATA_DIR / "demo" / "organisation.json"
 
@@ -95,9 +132,6 @@ def load_trust(session: Session, data: dict[str, Any], hash_method: str) -> tupl
 
 def _load_board_terms(session: Session, strategy: Strategy, path: Path) -> None:
     """The demo board's seats and terms of office, read as any import is (data/demo/board_terms.csv)."""
-    from planner.imports.board_terms import read_board_terms
-    from planner.services.board_terms import replace_seats
-
     result = read_board_terms(path.read_bytes(), path.name)
     if not result.importable:
         raise ValueError(f"{path.name}: {result.problems[0].message}")
@@ -106,10 +140,6 @@ def _load_board_terms(session: Session, strategy: Strategy, path: Path) -> None:
 
 def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:
     """The demo's staff extract (imported like any other), benchmarks, shortlisting and targets."""
-    from planner.models import Benchmark, DiversityTarget, ShortlistingFigure
-    from planner.services import staff_import
-    from planner.services.structure import levels_of
-
     if not path.exists():
         return
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -147,10 +177,6 @@ def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:
 def _load_evidence(session: Session, strategy: Strategy, path: Path) -> None:
     """The demo's leavers extract and start of period staff extract, imported like any others (the end of the
     period is the baseline import), and the measured rates applied to the first scenario."""
-    from datetime import date
-
-    from planner.services import evidence, staff_import
-
     if not path.exists():
         return
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -178,15 +204,6 @@ def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:
     """The demo's competency assessments and plan, and a closed self-assessment survey by invitation
     (its answers given with codes, as people would), generated from the seeded profiles in
     data/demo/discover.json."""
-    import random
-    from datetime import date
-
-    from planner.models import Intervention, InterventionTarget
-    from planner.services import competencies, survey_codes, surveys
-    from planner.services.baseline import baseline_of
-    from planner.services.structure import levels_of
-    from planner.survey.scoring import Response
-
     if not path.exists():
         return
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -250,12 +267,6 @@ def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:
 def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
     """The demo's cascade: six strategic objectives from data/demo/objectives.json, cascaded to
     areas, teams and people with seeded quarterly check-ins."""
-    import random
-    from datetime import date, timedelta
-
-    from planner.models import Area, CheckIn, Membership, Objective, User
-    from planner.services.structure import areas_of
-
     if not path.exists():
         return
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -266,7 +277,7 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
     for a in areas:
         if a.parent_id is not None:
             children.setdefault(a.parent_id, []).append(a)
-    owners = list(session.exec(select(User).join(Membership, Membership.user_id == User.id)  # type: ignore[arg-type]
+    owners = list(session.exec(select(User).join(Membership, col(Membership.user_id) == User.id)
                                .where(Membership.organisation_id == strategy.organisation_id)))
     contributor = next((u for u in owners if u.email.startswith("contributor@")), None)
     start, end = date(strategy.start_year, 4, 1), date(strategy.start_year + strategy.horizon, 3, 31)
@@ -280,13 +291,13 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
     position = 0
 
     def add(ref: str, title: str, level: str, parent: Objective | None, area: Area | None, kind: str,
-            due: date, *, begins: date | None = None, **extra: object) -> Objective:
+            due: date, *, begins: date | None = None, **extra: Any) -> Objective:
         nonlocal position
         position += 1
         objective = Objective(organisation_id=org, strategy_id=strategy.id, ref=ref, title=title, level=level,
                               parent_id=parent.id if parent else None, area_id=area.id if area else None,
                               measure_kind=kind, start=begins or start, due=due, position=position,
-                              confidence=rng.choice(["medium", "high", "high"]), **extra)  # type: ignore[arg-type]
+                              confidence=rng.choice(["medium", "high", "high"]), **extra)
         session.add(objective)
         session.flush()
         return objective
@@ -297,22 +308,24 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
         return rng.choices([1.08, 0.97, 0.82, 0.58], weights=[40, 30, 18, 12])[0] + rng.uniform(-0.04, 0.04)
 
     def check_ins(objective: Objective, pace: float) -> None:
+        begun, due = objective.start, objective.due
+        assert begun is not None and due is not None  # add() gives every demo objective both
         for i, on in enumerate(quarters):
-            if on < objective.start:  # type: ignore[operator]
+            if on < begun:
                 continue
             # Progress made by the check-in: the pace times the share of its own time gone by then.
-            gone = (on - objective.start).days / max(1, (objective.due - objective.start).days)  # type: ignore[operator]
+            gone = (on - begun).days / max(1, (due - begun).days)
             share = max(0.0, min(1.0, pace * gone + rng.uniform(-0.02, 0.02)))
             if objective.measure_kind == "target":
-                value = objective.baseline + (objective.target - objective.baseline) * share  # type: ignore[operator]
+                first, aim = objective.baseline, objective.target
+                assert first is not None and aim is not None  # every demo target objective has both
+                value = first + (aim - first) * share
                 session.add(CheckIn(organisation_id=org, objective_id=objective.id, on=on, value=round(value, 1),
                                     confidence=objective.confidence, note=rng.choice(["On track", "Steady progress",
                                                                                       "Slower than planned", ""])))
             elif objective.measure_kind == "milestone" and i == len(quarters) - 1 and rng.random() < 0.3:
                 session.add(CheckIn(organisation_id=org, objective_id=objective.id, on=on, done=True,
                                     note="Done"))
-
-    from planner.services.diversity import targets_of
 
     first_target = next(iter(targets_of(session, strategy)), None)
     for s_index, strategic in enumerate(data["strategic"]):
@@ -360,13 +373,6 @@ def _load_objectives(session: Session, strategy: Strategy, path: Path) -> None:
 def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None:
     """The demo's closed consultation (comments from staff, patients and partners, most answered,
     one hidden), its engagement log, version 1 approved at a board meeting, and changes since."""
-    from datetime import UTC, date, datetime, time, timedelta
-
-    from planner.models import Organisation, ScenarioLevel, User
-    from planner.services import board_cover, consultation, versions
-    from planner.services.scenarios import scenarios_of
-    from planner.services.structure import levels_of
-
     if not path.exists():
         return
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -405,8 +411,9 @@ def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None
     approval = data["approval"]
     meeting = date.fromisoformat(approval["meeting_date"])
     organisation = session.get(Organisation, strategy.organisation_id)
+    assert organisation is not None  # made by load_trust in this transaction
     versions.submit(session=session, strategy=strategy, actor=secretary, commit=False)
-    versions.record_decision(session=session, strategy=strategy, organisation=organisation,  # type: ignore[arg-type]
+    versions.record_decision(session=session, strategy=strategy, organisation=organisation,
                              values={**approval, "meeting_date": meeting}, actor=secretary,
                              today=max(date.today(), meeting), commit=False)
     # Changes since the approval, so the draft differs from version 1.
@@ -427,5 +434,5 @@ def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None
     cover["previously_considered"] = [
         {**entry, "on": min(date.fromisoformat(entry["on"]), date.today() - timedelta(days=7 * (number + 1)))
          .isoformat()} for number, entry in enumerate(cover.get("previously_considered") or [])]
-    board_cover.save_cover(session=session, strategy=strategy, organisation=organisation,  # type: ignore[arg-type]
+    board_cover.save_cover(session=session, strategy=strategy, organisation=organisation,
                            values=cover, actor=secretary, today=max(date.today(), meeting), commit=False)

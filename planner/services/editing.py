@@ -51,9 +51,9 @@ def claim_counter(session: Session, model: Any, row_id: int, column: str, versio
         statement = statement.where(counter == version)
     # One row of a known strategy: only that strategy's derived results are moved (planner.revisions).
     scope = revisions.strategy_scope(row_id) if model is Strategy else None
-    result = session.execute(statement.values({column: counter + 1}).execution_options(
+    result = session.exec(statement.values({column: counter + 1}).execution_options(
         synchronize_session="fetch", **{revisions.SCOPE_OPTION: scope}))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         record = session.get(model, row_id)
         if record is not None:
             session.refresh(record)

@@ -12,7 +12,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -81,7 +81,7 @@ def _overwrite_deleted(session: Session) -> None:
     """On SQLite, have deleted rows overwritten with zeros, so a deleted upload's bytes do not linger in the
     file's free pages (PostgreSQL's vacuum reclaims them in its own time)."""
     if session.get_bind().dialect.name == "sqlite":
-        session.exec(text("PRAGMA secure_delete=ON"))  # type: ignore[call-overload]
+        session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
 
 
 def take_upload(session: Session, job: Job) -> tuple[bytes, str] | None:

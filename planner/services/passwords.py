@@ -14,6 +14,7 @@ from planner.config import PASSWORD_HASH_METHOD
 from planner.models import Membership, Organisation, User
 from planner.services import ServiceError
 from planner.services.audit import record
+from planner.services.logins import LoginThrottled, account_locked, record_failure, user_by_email
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256  # far beyond any passphrase; bounds the work of hashing a form's value
@@ -111,8 +112,6 @@ def change_own_password(*, session: Session, user: User, current_password: str, 
 
     A wrong current password counts as a failed sign-in (a borrowed session cannot guess it
     unthrottled). Returns the new session version, for the session that made the change to keep."""
-    from planner.services.accounts import LoginThrottled, account_locked, record_failure
-
     if account_locked(session=session, email=user.email, max_failures=max_failures, window_minutes=window_minutes):
         raise LoginThrottled(f"Too many wrong passwords. Wait {window_minutes} minutes and try again.")
     if not check_password_hash(user.password_hash, current_password):
@@ -148,8 +147,6 @@ def reset_password(*, session: Session, user: User, organisation: Organisation, 
 
 def set_password(*, session: Session, email: str, password: str, hash_method: str = PASSWORD_HASH_METHOD) -> User:
     """The operator sets anyone's password (the command line); every session of the person ends."""
-    from planner.services.accounts import user_by_email
-
     user = user_by_email(session, email)
     if user is None:
         raise ServiceError(f"No account has the email address '{email.strip()}'", field="email")

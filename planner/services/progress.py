@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session
 
 from planner import steps
 from planner.dates import long_date
-from planner.models import Strategy
-from planner.services import derived
+from planner.models import AssessedCount, DiversityCount, DiversityTarget, Intervention, Organisation, Strategy
+from planner.services import consultation, derived
 from planner.services.baseline import BaselineSummary, summarise
-from planner.services.completeness import Item
+from planner.services.completeness import Item, strategy_rows
+from planner.services.forecasting import run
+from planner.services.objectives import cascade
+from planner.services.scenarios import scenarios_of
+from planner.services.surveys import results, surveys_of
+from planner.services.versions import versions_of
 from planner.steps import COMPLETED, IN_PROGRESS, NOT_STARTED
 
 
@@ -56,9 +62,6 @@ def baseline_status(summary: BaselineSummary) -> Reading:
 
 def forecast_status(session: Session, strategy: Strategy) -> Reading:
     """Started with a scenario; what the first one forecasts."""
-    from planner.services.forecasting import run
-    from planner.services.scenarios import scenarios_of
-
     scenarios = scenarios_of(session, strategy)
     if not scenarios:
         return False, "Assumptions, scenarios and the five-year forecast of leaders needed"
@@ -73,14 +76,8 @@ def forecast_status(session: Session, strategy: Strategy) -> Reading:
 
 def diversity_status(session: Session, strategy: Strategy) -> Reading:
     """Started with diversity counts or a target."""
-    from sqlmodel import func, select
-
-    from planner.models import DiversityCount, DiversityTarget
-
-    counts = session.exec(select(func.count()).select_from(DiversityCount)
-                          .where(DiversityCount.strategy_id == strategy.id)).one()
-    targets = session.exec(select(func.count()).select_from(DiversityTarget)
-                           .where(DiversityTarget.strategy_id == strategy.id)).one()
+    counts = strategy_rows(session, DiversityCount.strategy_id, strategy)
+    targets = strategy_rows(session, DiversityTarget.strategy_id, strategy)
     if not counts and not targets:
         return False, "Import a staff extract for representation by level, then set targets"
     return True, f"{targets} target{'s' if targets != 1 else ''} set"
@@ -88,8 +85,6 @@ def diversity_status(session: Session, strategy: Strategy) -> Reading:
 
 def discover_status(session: Session, strategy: Strategy) -> Reading:
     """Started with a survey; the one with results (closed first), with its responses."""
-    from planner.services.surveys import results, surveys_of
-
     surveys = surveys_of(session, strategy)
     if not surveys:
         return False, "Run the collective leadership self-assessment: where do we agree and disagree?"
@@ -102,14 +97,8 @@ def discover_status(session: Session, strategy: Strategy) -> Reading:
 
 def competencies_status(session: Session, strategy: Strategy) -> Reading:
     """Started with assessments or a development plan."""
-    from sqlmodel import func, select
-
-    from planner.models import AssessedCount, Intervention
-
-    assessed = session.exec(select(func.count()).select_from(AssessedCount)
-                            .where(AssessedCount.strategy_id == strategy.id)).one()
-    plan = session.exec(select(func.count()).select_from(Intervention)
-                        .where(Intervention.strategy_id == strategy.id)).one()
+    assessed = strategy_rows(session, AssessedCount.strategy_id, strategy)
+    plan = strategy_rows(session, Intervention.strategy_id, strategy)
     if not assessed and not plan:
         return False, "Required steps, assessed capability, gaps and a development plan"
     if not plan:
@@ -119,12 +108,9 @@ def competencies_status(session: Session, strategy: Strategy) -> Reading:
 
 def objectives_status(session: Session, strategy: Strategy) -> Reading:
     """Started with an objective."""
-    from datetime import date
-
-    from planner.models import Organisation
-    from planner.services.objectives import cascade
-
-    views = cascade(session, strategy, session.get(Organisation, strategy.organisation_id), date.today())  # type: ignore[arg-type]
+    organisation = session.get(Organisation, strategy.organisation_id)
+    assert organisation is not None  # a strategy's organisation is never deleted before it
+    views = cascade(session, strategy, organisation, date.today())
     if not views:
         return False, "Cascade the vision into objectives for areas, teams and individuals"
     return True, f"{len(views)} objectives, all SMART"
@@ -132,19 +118,15 @@ def objectives_status(session: Session, strategy: Strategy) -> Reading:
 
 def consult_status(session: Session, strategy: Strategy) -> Reading:
     """Started with a consultation or an engagement event."""
-    from planner.services import consultation as consult
-
-    if not consult.consultations_of(session, strategy) and not consult.events_of(session, strategy):
+    if not consultation.consultations_of(session, strategy) and not consultation.events_of(session, strategy):
         return False, "Ask staff, patients and partners for comments; log engagement events"
-    tallies = consult.summary(session, strategy)
+    tallies = consultation.summary(session, strategy)
     return True, (f"{tallies.comments:,} comment{'s' if tallies.comments != 1 else ''} answered; "
                   f"{tallies.changed:,} changed the strategy")
 
 
 def approve_status(session: Session, strategy: Strategy) -> tuple[str, str]:
     """Completed once the board has approved a version; in progress while submitted."""
-    from planner.services.versions import versions_of
-
     versions = versions_of(session, strategy)
     if strategy.status == "submitted":
         return IN_PROGRESS, "Submitted: waiting for the board's decision"

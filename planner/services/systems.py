@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from planner.models import Organisation, Strategy, StrategyVersion, SystemMember, SystemShare, User
 from planner.services import NotFound, ServiceError, finish
+from planner.services.accounts import find_organisation
 from planner.services.audit import record, record_many
 from planner.services.versions import snapshot_of
 
@@ -29,10 +30,16 @@ def is_system(organisation: Organisation) -> bool:
     return organisation.kind == "system"
 
 
+def find_system(session: Session, slug: str) -> Organisation | None:
+    """The system with this slug, if any (a trust's slug is not a system's)."""
+    found = find_organisation(session, slug)
+    return found if found is not None and is_system(found) else None
+
+
 def system_by_slug(session: Session, slug: str) -> Organisation:
     """The system with this slug, or NotFound (a trust's slug is not a system's)."""
-    found = session.exec(select(Organisation).where(Organisation.slug == slug.strip().lower())).first()
-    if found is None or not is_system(found):
+    found = find_system(session, slug)
+    if found is None:
         raise NotFound(f"No system has the slug '{slug}'", field="system")
     return found
 
@@ -117,6 +124,7 @@ def _scenario_in(snapshot: dict[str, Any], name: str | None, number: int) -> dic
         raise ServiceError(f"Version {number} holds no scenario, so it has no forecast to share", field="scenario")
     if name is not None and len(name.strip()) > MAX_SCENARIO:
         raise ServiceError(f"The scenario's name must be {MAX_SCENARIO} characters or fewer", field="scenario")
+    chosen: dict[str, Any] | None
     if name is None or not name.strip():
         chosen = frozen[0]
     else:
@@ -128,7 +136,7 @@ def _scenario_in(snapshot: dict[str, Any], name: str | None, number: int) -> dic
     if not chosen.get("totals"):
         raise ServiceError(f"The scenario '{chosen['name']}' had problems when version {number} was approved, "
                            "so it has no forecast to share: choose another", field="scenario")
-    return chosen  # type: ignore[no-any-return]
+    return chosen
 
 
 def share(*, session: Session, system: Organisation, organisation: Organisation, strategy: Strategy,
@@ -188,6 +196,11 @@ def withdraw(*, session: Session, found: SystemShare, actor: User | None, commit
     """Withdraw a share: the system sees nothing of that strategy from this commit on."""
     _withdraw(session, found, actor)
     finish(session, commit)
+
+
+def shared_version(session: Session, found: SystemShare) -> StrategyVersion | None:
+    """The approved version a share shows the system."""
+    return session.get(StrategyVersion, found.version_id)
 
 
 def share_of_strategy(session: Session, system: Organisation, strategy: Strategy) -> SystemShare | None:

@@ -14,6 +14,12 @@ from planner.dates import long_date
 from planner.models import BoardDecision, Organisation, Strategy, StrategyVersion, User
 from planner.services import ServiceError, finish
 from planner.services.audit import record
+from planner.services.baseline import baseline_document
+from planner.services.board_pack import pack_content
+from planner.services.diversity import targets_of
+from planner.services.forecasting import run
+from planner.services.scenarios import scenarios_of
+from planner.services.structure import levels_of
 
 SNAPSHOT_SCHEMA = 1
 DECISIONS = {"approved": "Approved", "approved_with_changes": "Approved with changes", "deferred": "Deferred"}
@@ -36,13 +42,11 @@ def decisions_of(session: Session, strategy: Strategy) -> list[BoardDecision]:
 
 def snapshot_of(version: StrategyVersion) -> dict[str, Any]:
     """The version's frozen snapshot."""
-    return json.loads(version.snapshot)  # type: ignore[no-any-return]
+    snapshot: dict[str, Any] = json.loads(version.snapshot)
+    return snapshot
 
 
 def _scenarios(session: Session, strategy: Strategy) -> list[dict[str, Any]]:
-    from planner.services.forecasting import run
-    from planner.services.scenarios import scenarios_of
-
     out = []
     for scenario in scenarios_of(session, strategy):
         outcome = run(session, strategy, scenario, with_bands=False)
@@ -53,9 +57,6 @@ def _scenarios(session: Session, strategy: Strategy) -> list[dict[str, Any]]:
 
 
 def _targets(session: Session, strategy: Strategy) -> list[dict[str, Any]]:
-    from planner.services.diversity import targets_of
-    from planner.services.structure import levels_of
-
     keys = {lv.id: lv.key for lv in levels_of(session, strategy)}
     return [{"level": keys.get(t.level_id, "all") if t.level_id else "all",
              "characteristic": t.characteristic, "group": t.group_key, "target_share": t.target_share,
@@ -69,9 +70,6 @@ def take_snapshot(session: Session, strategy: Strategy, organisation: Organisati
                   approval: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every step's data and computed results as they stand: the pack's content, the baseline as
     the API gives it (diversity counts suppressed), every scenario's spec and totals, and the targets."""
-    from planner.services.baseline import baseline_document
-    from planner.services.board_pack import pack_content
-
     # A copy of the kept content, so the status and approval added here stay out of it.
     content = dict(pack_content(session, strategy, organisation, prepared_by=prepared_by, today=today))
     if status is not None:
@@ -178,4 +176,5 @@ def record_decision(*, session: Session, strategy: Strategy, organisation: Organ
 
 def version_content(version: StrategyVersion) -> dict[str, Any]:
     """The board pack's content exactly as the version was approved."""
-    return snapshot_of(version)["content"]  # type: ignore[no-any-return]
+    content: dict[str, Any] = snapshot_of(version)["content"]
+    return content

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
@@ -13,19 +12,12 @@ from planner.security import keep_session
 from planner.services import ServiceError
 from planner.services import accounts as service
 from planner.services.passwords import change_own_password
+from planner.web.acting import acting_org
 from planner.web.forms import ConfirmForm, PasswordChangeForm, TokenForm
-from planner.web.tenancy import current_org, require, scoped_or_404
-from planner.web.util import attach_error
+from planner.web.tenancy import require, scoped_or_404
+from planner.web.unit import unit_of_work
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-
-
-def _tokens() -> list[ApiToken]:
-    return list(get_session().exec(
-        select(ApiToken).where(ApiToken.user_id == current_user.id,
-                               ApiToken.organisation_id == current_org().id)  # type: ignore[union-attr]
-        .order_by(ApiToken.created_at.desc())  # type: ignore[attr-defined]
-    ))
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -36,11 +28,12 @@ def tokens() -> str | tuple[str, int]:
     new_token = None
     if form.validate_on_submit():
         _token, new_token = service.create_token(
-            session=get_session(), user=current_user, organisation=current_org(), name=form.name.data or "",  # type: ignore[arg-type]
+            session=get_session(), user=current_user, organisation=acting_org(), name=form.name.data or "",
         )
         form = TokenForm(formdata=None)
     status = 400 if form.errors else 200
-    return render_template("account/tokens.html", form=form, tokens=_tokens(), new_token=new_token,
+    tokens = service.tokens_of(get_session(), current_user, acting_org())
+    return render_template("account/tokens.html", form=form, tokens=tokens, new_token=new_token,
                            revoke_form=ConfirmForm()), status
 
 
@@ -66,7 +59,13 @@ def password() -> str | Response | tuple[str, int]:
     status = 200
     if form.validate_on_submit():
         config = current_app.config
-        try:
+
+        def refused(exc: ServiceError) -> None:
+            nonlocal status
+            if isinstance(exc, service.LoginThrottled):
+                status = 429
+
+        with unit_of_work(form=form, on_refused=refused) as done:
             version = change_own_password(
                 session=get_session(), user=current_user._get_current_object(),
                 current_password=form.current_password.data or "", new_password=form.new_password.data or "",
@@ -74,14 +73,7 @@ def password() -> str | Response | tuple[str, int]:
                 max_failures=config["LOGIN_MAX_FAILURES"], window_minutes=config["LOGIN_WINDOW_MINUTES"],
                 hash_method=config["PASSWORD_HASH_METHOD"],
             )
-        except service.LoginThrottled as exc:
-            get_session().rollback()
-            attach_error(form, exc)
-            status = 429
-        except ServiceError as exc:
-            get_session().rollback()
-            attach_error(form, exc)
-        else:
+        if done:
             keep_session(version)
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("account.password"))

@@ -23,23 +23,29 @@ from flask import (
 )
 from flask import Response as FlaskResponse
 from flask_login import current_user
-from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.models import AuditEvent, Membership, User
+from planner.diversity.characteristics import CHARACTERISTICS
+from planner.diversity.disclosure import check_public_levels
+from planner.diversity.suppression import MAX_THRESHOLD, MIN_THRESHOLD
+from planner.models import AuditEvent, Membership
 from planner.objectives.progress import RAG_THRESHOLD_LABELS, rag_threshold_problems
 from planner.permissions import ROLE_NAMES
 from planner.security import keep_session
-from planner.services import ServiceError, audit
 from planner.services import accounts as service
+from planner.services import audit
+from planner.services.audit import EventFilters
+from planner.services.diversity import all_named, save_group_labels
 from planner.services.passwords import other_organisations
 from planner.services.passwords import reset_password as reset_member_password
 from planner.spreadsheet_safe import spreadsheet_safe
+from planner.web.acting import acting_org
 from planner.web.fields import day, number, record_id, whole_number
 from planner.web.forms import ConfirmForm, MemberForm, PasswordResetForm, RoleForm
-from planner.web.tenancy import current_org, require, scoped_or_404
-from planner.web.util import attach_error, attachment
+from planner.web.tenancy import require, scoped_or_404
+from planner.web.unit import unit_of_work
+from planner.web.util import attachment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -48,13 +54,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @require("members.manage")
 def members() -> str:
     """Everyone in the organisation, with their role."""
-    organisation = current_org()
-    rows = get_session().exec(
-        select(Membership, User)
-        .join(User, col(User.id) == Membership.user_id)
-        .where(Membership.organisation_id == organisation.id)  # type: ignore[union-attr]
-        .order_by(User.email)
-    ).all()
+    rows = service.members_of(get_session(), acting_org())
     return render_template("admin/members.html", rows=rows, role_names=ROLE_NAMES)
 
 
@@ -64,16 +64,13 @@ def add_member() -> str | Response:
     """Add a person to the organisation."""
     form = MemberForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form=form) as done:
             service.add_member(
-                session=get_session(), organisation=current_org(), email=form.email.data or "",  # type: ignore[arg-type]
+                session=get_session(), organisation=acting_org(), email=form.email.data or "",
                 role=form.role.data or "", name=form.name.data or "", password=form.password.data or None,
                 actor=current_user, hash_method=current_app.config["PASSWORD_HASH_METHOD"],
             )
-        except ServiceError as exc:
-            get_session().rollback()
-            attach_error(form, exc)
-        else:
+        if done:
             flash(f"{form.email.data} added as {ROLE_NAMES[str(form.role.data)]}.", "success")
             return redirect(url_for("admin.members"))
     return render_template("admin/member_form.html", form=form)
@@ -84,19 +81,16 @@ def add_member() -> str | Response:
 def change_role(membership_id: int) -> str | Response:
     """Change a member's role."""
     membership = scoped_or_404(Membership, membership_id)
-    user = get_session().get(User, membership.user_id)
+    user = service.person_of(get_session(), membership)
     form = RoleForm(obj=membership)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form=form) as done:
             service.change_role(session=get_session(), membership=membership, role=form.role.data or "",
                                 actor=current_user)
-        except ServiceError as exc:
-            get_session().rollback()
-            attach_error(form, exc)
-        else:
-            if user is not None and user.id == current_user.id:
+        if done:
+            if user.id == current_user.id:
                 keep_session(user.session_version)  # their other sessions end; this one carries on
-            flash(f"{user.email} is now {ROLE_NAMES[membership.role]}.", "success")  # type: ignore[union-attr]
+            flash(f"{user.email} is now {ROLE_NAMES[membership.role]}.", "success")
             return redirect(url_for("admin.members"))
     return render_template("admin/role_form.html", form=form, member=user, membership=membership)
 
@@ -107,24 +101,21 @@ def reset_password(membership_id: int) -> str | Response | tuple[str, int]:
     """Set a new password for a member (who has forgotten theirs); every session of theirs ends."""
     membership = scoped_or_404(Membership, membership_id)
     db = get_session()
-    user = db.get(User, membership.user_id)
-    if user is None or user.id == current_user.id:
+    user = service.person_of(db, membership)
+    if user.id == current_user.id:
         return redirect(url_for("account.password"))
     form = PasswordResetForm()
     if form.validate_on_submit():
-        try:
-            reset_member_password(session=db, user=user, organisation=current_org(),  # type: ignore[arg-type]
+        with unit_of_work(form=form) as done:
+            reset_member_password(session=db, user=user, organisation=acting_org(),
                                   new_password=form.new_password.data or "", actor=current_user,
                                   hash_method=current_app.config["PASSWORD_HASH_METHOD"])
-        except ServiceError as exc:
-            db.rollback()
-            attach_error(form, exc)
-        else:
+        if done:
             # The password itself is never shown again, here or anywhere.
             flash(f"New password set for {user.email}. They have been signed out everywhere: give them the "
                   "new password in person and ask them to change it.", "success")
             return redirect(url_for("admin.members"))
-    shared = other_organisations(db, user, current_org())  # type: ignore[arg-type]
+    shared = other_organisations(db, user, acting_org())
     return render_template("admin/password_form.html", form=form, member=user, shared=shared), (
         400 if form.errors else 200)
 
@@ -134,15 +125,14 @@ def reset_password(membership_id: int) -> str | Response | tuple[str, int]:
 def remove_member(membership_id: int) -> str | Response | tuple[str, int]:
     """Confirm, then remove a person from the organisation."""
     membership = scoped_or_404(Membership, membership_id)
-    user = get_session().get(User, membership.user_id)
+    user = service.person_of(get_session(), membership)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(on_refused=lambda exc: form.form_errors.append(exc.message)) as done:
             service.remove_member(session=get_session(), membership=membership, actor=current_user)
-        except ServiceError as exc:
-            form.form_errors.append(exc.message)
+        if not done:
             return render_template("admin/confirm_remove.html", form=form, member=user), 409
-        flash(f"{user.email} removed from the organisation.", "success")  # type: ignore[union-attr]
+        flash(f"{user.email} removed from the organisation.", "success")
         return redirect(url_for("admin.members"))
     return render_template("admin/confirm_remove.html", form=form, member=user)
 
@@ -152,12 +142,7 @@ def remove_member(membership_id: int) -> str | Response | tuple[str, int]:
 def settings() -> str | Response | tuple[str, int]:
     """Organisation settings: the small-number suppression threshold, the levels whose composition is
     public, the RAG thresholds and the names of groups."""
-    from planner.diversity.characteristics import CHARACTERISTICS
-    from planner.diversity.disclosure import check_public_levels
-    from planner.diversity.suppression import MAX_THRESHOLD, MIN_THRESHOLD
-    from planner.services.diversity import all_named, save_group_labels
-
-    organisation = current_org()
+    organisation = acting_org()
     db = get_session()
     form = ConfirmForm()
     errors: list[tuple[str, str]] = []
@@ -169,13 +154,13 @@ def settings() -> str | Response | tuple[str, int]:
         public_levels = request.form.get("public_levels")
         if public_levels is not None:
             try:  # checked before anything is saved (the group names are saved first)
-                check_public_levels(public_levels, service.known_level_keys(db, organisation))  # type: ignore[arg-type]
+                check_public_levels(public_levels, service.known_level_keys(db, organisation))
             except ValueError as exc:
                 errors.append(("public_levels", str(exc)))
         labels = {(c.key, g.key): request.form.get(f"label-{c.key}-{g.key}", "")
                   for c in CHARACTERISTICS for g in c.groups}
         unreadable = len(errors)
-        thresholds = {}
+        thresholds: dict[str, float] = {}
         for key, label in RAG_THRESHOLD_LABELS.items():
             # Left empty (or not sent), a threshold keeps its current value.
             blank = getattr(organisation, f"rag_{key}") * 100
@@ -183,28 +168,21 @@ def settings() -> str | Response | tuple[str, int]:
             thresholds[key] = (blank if value is None else value) / 100
         if len(errors) == unreadable:  # both are numbers: checked before anything is saved, as above
             errors += [(f"rag_{key}", message) for key, message in rag_threshold_problems(**thresholds)]
+        if not errors:  # the group names are saved (and kept) before the settings are checked and saved
+            with unit_of_work(errors=errors):
+                save_group_labels(session=db, organisation=organisation, labels=labels, actor=current_user)
         if not errors:
-            try:
-                save_group_labels(session=db, organisation=organisation, labels=labels,  # type: ignore[arg-type]
-                                  actor=current_user)
-            except ServiceError as exc:
-                db.rollback()
-                errors.append((exc.field or "", exc.message))
-        if not errors:
-            try:
-                service.update_settings(session=db, organisation=organisation, suppression_threshold=threshold,  # type: ignore[arg-type]
-                                        public_levels=public_levels,
-                                        rag_amber_below=thresholds["amber_below"],
+            assert threshold is not None  # a missing threshold is one of the errors above
+            with unit_of_work(errors=errors):
+                service.update_settings(session=db, organisation=organisation, suppression_threshold=threshold,
+                                        public_levels=public_levels, rag_amber_below=thresholds["amber_below"],
                                         rag_red_below=thresholds["red_below"], actor=current_user)
-            except ServiceError as exc:
-                db.rollback()
-                errors.append((exc.field or "", exc.message))
         if not errors:
             flash("Settings saved.", "success")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form, errors=errors, organisation=organisation,
                            low=MIN_THRESHOLD, high=MAX_THRESHOLD, defaults=CHARACTERISTICS,
-                           level_keys=service.known_level_keys(db, organisation),  # type: ignore[arg-type]
+                           level_keys=service.known_level_keys(db, organisation),
                            named=all_named(db, organisation.id),
                            values=dict(request.form) if errors else {}), (400 if errors else 200)
 
@@ -223,7 +201,7 @@ class AuditFilters:
     """The audit page's filters as typed (for the form) and as the service takes them."""
 
     typed: dict[str, str]
-    query: dict[str, Any]
+    query: EventFilters
     errors: list[tuple[str, str]]
 
 
@@ -243,7 +221,7 @@ def _audit_filters() -> AuditFilters:
     if typed["person"] and person is None:
         errors.append(("person", "Choose a person from the list"))
     utc = datetime.min.time().replace(tzinfo=UTC)
-    query: dict[str, Any] = {
+    query: EventFilters = {
         "since": datetime.combine(first, utc) if first else None,
         "until": datetime.combine(last + timedelta(days=1), utc) if last else None,
         "action": typed["action"] or None,
@@ -311,7 +289,7 @@ def _when(moment: datetime) -> tuple[str, str]:
 @require("audit.view")
 def audit_trail() -> tuple[str, int]:
     """The organisation's audit trail, newest first, filtered and a page at a time."""
-    organisation_id: int = current_org().id
+    organisation_id = acting_org().id
     db = get_session()
     filters = _audit_filters()
     total = audit.count_events(db, organisation_id, **filters.query)
@@ -354,10 +332,10 @@ def _csv_lines(rows: Iterable[tuple[AuditEvent, str | None]]) -> Iterator[bytes]
 @require("audit.view")
 def audit_csv() -> FlaskResponse:
     """Every event the filters match as a CSV file (formulas neutralised), streamed."""
-    organisation = current_org()
+    organisation = acting_org()
     filters = _audit_filters()
     if filters.errors:
         abort(400, description="; ".join(message for _field, message in filters.errors) + ".")
     events = audit.iter_events(get_session(), organisation.id, **filters.query)
     return attachment(stream_with_context(_csv_lines(events)), "text/csv",
-                      f"audit-{organisation.slug}.csv")  # type: ignore[union-attr]
+                      f"audit-{organisation.slug}.csv")

@@ -4,10 +4,13 @@ of two versions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from planner.compare import compare
 from planner.db import get_session
@@ -15,15 +18,16 @@ from planner.exports.workbook import pack_bytes
 from planner.models import Strategy, StrategyVersion
 from planner.services import ServiceError, board_cover
 from planner.services import versions as service
-from planner.services.board_cover import CoverError
 from planner.services.board_pack import draft_status
 from planner.services.completeness import completeness
 from planner.services.editing import StaleEdit
-from planner.web.exports import XLSX
+from planner.web.acting import acting_org
+from planner.web.exports import XLSX, paper_response, pdf_job_page
 from planner.web.fields import day, record_id
 from planner.web.forms import BoardCoverForm, ConfirmForm
-from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
-from planner.web.util import attach_error, attachment, file_name, refuse_stale_form
+from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.unit import attach_error, unit_of_work
+from planner.web.util import attachment, file_name, refuse_stale_form
 
 bp = Blueprint("approve", __name__, url_prefix="/strategies/<int:strategy_id>")
 
@@ -34,7 +38,7 @@ def _page(strategy_id: int, errors: list[tuple[str, str]] | None = None, values:
     db = get_session()
     today = date.today()
     return render_template(
-        "approve/index.html", strategy=strategy, items=completeness(db, strategy, current_org(), today),  # type: ignore[arg-type]
+        "approve/index.html", strategy=strategy, items=completeness(db, strategy, acting_org(), today),
         versions=service.versions_of(db, strategy), decisions=service.decisions_of(db, strategy),
         status=draft_status(db, strategy), decision_names=service.DECISIONS, form=ConfirmForm(),
         cover=board_cover.cover_content(db, strategy, prepared_by=""),
@@ -65,23 +69,24 @@ def cover(strategy_id: int) -> Response | tuple[str, int]:
     form = BoardCoverForm(data=None if request.method == "POST" else _cover_form_data(strategy))
     status = 200
     if form.validate_on_submit():
-        try:
-            board_cover.save_cover(session=db, strategy=strategy, organisation=current_org(),  # type: ignore[arg-type]
-                                   values=form.cover_values(), actor=current_user,
-                                   version=form.version.data)
-        except StaleEdit as exc:
-            db.rollback()
-            refuse_stale_form(form, exc, lambda _stored: BoardCoverForm(formdata=None,
-                                                                        data=_cover_form_data(strategy)))
-            status = 409
-        except ServiceError as exc:
-            db.rollback()
-            for field, message in (exc.problems if isinstance(exc, CoverError) else [(exc.field, exc.message)]):
-                attach_error(form, ServiceError(message, field=field))
-            status = 400
-        else:
+
+        def refused(exc: ServiceError) -> None:
+            nonlocal status
+            if isinstance(exc, StaleEdit):
+                refuse_stale_form(form, exc, lambda _stored: BoardCoverForm(formdata=None,
+                                                                            data=_cover_form_data(strategy)))
+                status = 409
+            else:  # every problem of a cover (CoverError), on its own field
+                for field, message in exc.problems:
+                    attach_error(form, ServiceError(message, field=field))
+                status = 400
+
+        with unit_of_work(on_refused=refused) as done:
+            board_cover.save_cover(session=db, strategy=strategy, organisation=acting_org(),
+                                   values=form.cover_values(), actor=current_user, version=form.version.data)
+        if done:
             flash("The cover sheet is saved. It goes at the front of the board pack.", "success")
-            return redirect(url_for("approve.index", strategy_id=strategy.id, _anchor="cover-sheet"))  # type: ignore[return-value]
+            return redirect(url_for("approve.index", strategy_id=strategy.id, _anchor="cover-sheet"))
     elif form.is_submitted():
         status = 400
     return render_template("approve/cover.html", strategy=strategy, form=form), status
@@ -91,32 +96,28 @@ def cover(strategy_id: int) -> Response | tuple[str, int]:
 @require("strategy.submit")
 def submit(strategy_id: int) -> Response | tuple[str, int]:
     """Put the draft to the board."""
-    strategy = strategy_or_404(strategy_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        service.submit(session=get_session(), strategy=strategy, actor=current_user)
-    except ServiceError as exc:
-        get_session().rollback()
-        return _page(strategy_id, [("", exc.message)], status=400)  # about the action, not a field: no link
-    flash("The strategy is submitted for the board's decision.", "success")
-    return redirect(url_for("approve.index", strategy_id=strategy.id))  # type: ignore[return-value]
+    return _change_status(strategy_id, service.submit, "The strategy is submitted for the board's decision.")
 
 
 @bp.route("/approve/withdraw", methods=["POST"])
 @require("strategy.submit")
 def withdraw(strategy_id: int) -> Response | tuple[str, int]:
     """Take the strategy back to draft before the board decides."""
+    return _change_status(strategy_id, service.withdraw, "The strategy is back to draft.")
+
+
+def _change_status(strategy_id: int, change: Callable[..., None], done: str) -> Response | tuple[str, int]:
+    """Submit or withdraw once confirmed, then back to the Approve step; a refusal is shown there."""
     strategy = strategy_or_404(strategy_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        service.withdraw(session=get_session(), strategy=strategy, actor=current_user)
-    except ServiceError as exc:
-        get_session().rollback()
-        return _page(strategy_id, [("", exc.message)], status=400)
-    flash("The strategy is back to draft.", "success")
-    return redirect(url_for("approve.index", strategy_id=strategy.id))  # type: ignore[return-value]
+    errors: list[tuple[str, str]] = []  # about the action, not a field: no link
+    with unit_of_work(errors=errors) as went_through:
+        change(session=get_session(), strategy=strategy, actor=current_user)
+    if not went_through:
+        return _page(strategy_id, errors, status=400)
+    flash(done, "success")
+    return redirect(url_for("approve.index", strategy_id=strategy.id))
 
 
 @bp.route("/approve/decision", methods=["POST"])
@@ -131,20 +132,18 @@ def decision(strategy_id: int) -> Response | tuple[str, int]:
     meeting = day(raw["meeting_date"], "the meeting date", problems, "meeting_date", example="2027-03-12")
     if problems:
         return _page(strategy_id, problems, raw, 400)
-    try:
-        made = service.record_decision(session=get_session(), strategy=strategy, organisation=current_org(),  # type: ignore[arg-type]
+    with unit_of_work(errors=problems, field="decision") as done:
+        made = service.record_decision(session=get_session(), strategy=strategy, organisation=acting_org(),
                                        values={**raw, "meeting_date": meeting}, actor=current_user,
                                        today=date.today())
-    except ServiceError as exc:
-        get_session().rollback()
-        return _page(strategy_id, [(exc.field or "decision", exc.message)], raw, 400)
+    if not done:
+        return _page(strategy_id, problems, raw, 400)
     if made.version_id is not None:
         flash(f"Recorded: {service.DECISIONS[made.decision].lower()}. The approved version is frozen; "
               "the strategy goes on as the draft of the next version.", "success")
-        return redirect(url_for("approve.version", strategy_id=strategy.id,  # type: ignore[return-value]
-                                version_id=made.version_id))
+        return redirect(url_for("approve.version", strategy_id=strategy.id, version_id=made.version_id))
     flash("Recorded: deferred. The strategy is back to draft.", "success")
-    return redirect(url_for("approve.index", strategy_id=strategy.id))  # type: ignore[return-value]
+    return redirect(url_for("approve.index", strategy_id=strategy.id))
 
 
 @bp.route("/versions/<int:version_id>")
@@ -169,12 +168,11 @@ def version_pack(strategy_id: int, version_id: int) -> Response:
                       file_name(strategy.title, f"version-{found.number}", found.approved_on))
 
 
-def _snapshot_for(strategy_id: int, which: str) -> tuple[dict, str]:  # type: ignore[type-arg]
+def _snapshot_for(strategy_id: int, which: str) -> tuple[dict[str, Any], str]:
     """A version's snapshot by id, or the draft's as it stands ('draft'), with a label."""
     strategy = strategy_or_404(strategy_id)
     if which == "draft":
-        snapshot = service.take_snapshot(get_session(), strategy, current_org(), today=date.today(),  # type: ignore[arg-type]
-                                         prepared_by="")
+        snapshot = service.take_snapshot(get_session(), strategy, acting_org(), today=date.today(), prepared_by="")
         return snapshot, "the current draft"
     version_id = record_id(which)
     if version_id is None:
@@ -204,8 +202,6 @@ def compare_versions(strategy_id: int) -> str:
 
 def _version_paper(strategy_id: int, version_id: int, fmt: str) -> Response | tuple[str, int]:
     """A version's board paper, built from the content frozen when the board approved it."""
-    from planner.web.exports import paper_response
-
     strategy = strategy_or_404(strategy_id)
     found = child_or_404(StrategyVersion, version_id, strategy)
     name = file_name(strategy.title, f"version-{found.number}-board-paper", found.approved_on, fmt)
@@ -223,8 +219,6 @@ def version_paper_docx(strategy_id: int, version_id: int) -> Response | tuple[st
 @require("strategy.view")
 def version_paper_pdf(strategy_id: int, version_id: int) -> Response | str | tuple[str, int]:
     """The version's board paper as a PDF, made by a worker (503 where LibreOffice is not installed)."""
-    from planner.web.exports import pdf_job_page
-
     strategy = strategy_or_404(strategy_id)
     found = child_or_404(StrategyVersion, version_id, strategy)
     name = file_name(strategy.title, f"version-{found.number}-board-paper", found.approved_on, "pdf")

@@ -19,10 +19,12 @@ from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.security import start_session
-from planner.services.accounts import LoginThrottled, authenticate, client_hash, memberships_of
+from planner.services import ServiceError
+from planner.services.accounts import authenticate, client_hash, memberships_of
 from planner.services.passwords import end_sessions
 from planner.web.forms import ConfirmForm, LoginForm
 from planner.web.main import landing
+from planner.web.unit import unit_of_work
 
 bp = Blueprint("auth", __name__)
 
@@ -45,7 +47,14 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        try:
+
+        def throttled(exc: ServiceError) -> None:
+            nonlocal status
+            form.form_errors.append(exc.message)
+            status = 429
+
+        # authenticate commits the attempts it keeps itself; its one refusal is LoginThrottled.
+        with unit_of_work(on_refused=throttled) as done:
             user = authenticate(
                 session=get_session(),
                 email=form.email.data or "",
@@ -55,20 +64,16 @@ def login() -> str | Response | tuple[str, int]:
                 window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
                 hash_method=current_app.config["PASSWORD_HASH_METHOD"],
             )
-        except LoginThrottled as exc:
-            form.form_errors.append(exc.message)
-            status = 429
-        else:
-            if user is None:
-                form.form_errors.append("The email address or password is not right")
-                status = 401
-            else:
-                next_url = _safe_next(request.args.get("next"))
-                start_session(user)
-                memberships = memberships_of(get_session(), user)
-                if memberships:
-                    session["org_id"] = memberships[0][1].id
-                return redirect(next_url or landing())
+        if done and user is None:
+            form.form_errors.append("The email address or password is not right")
+            status = 401
+        elif done and user is not None:
+            next_url = _safe_next(request.args.get("next"))
+            start_session(user)
+            memberships = memberships_of(get_session(), user)
+            if memberships:
+                session["org_id"] = memberships[0][1].id
+            return redirect(next_url or landing())
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status

@@ -9,12 +9,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.models import Organisation, StrategyVersion, SystemMember, SystemShare
-from planner.services import NotFound, accounts
+from planner.models import Organisation, SystemMember, SystemShare
+from planner.services import accounts
 from planner.services import systems as service
 from planner.services.strategies import strategies_of
 from planner.services.system_view import combine, contributions, member_forecast
 from planner.services.versions import snapshot_of, versions_of
+from planner.web.acting import acting_org
 from planner.web.fields import is_record_id
 from planner.web.tenancy import can, current_org, require, scoped_or_404, strategy_or_404
 from planner.web.util import attempt
@@ -34,9 +35,9 @@ def _own_system(slug: str) -> Organisation:
 @require("system.view")
 def index() -> Response:
     """A system's people go to its home; a trust's administrators to their sharing page; others start."""
-    organisation = current_org()
-    if service.is_system(organisation):  # type: ignore[arg-type]
-        return redirect(url_for("systems.home", slug=organisation.slug))  # type: ignore[union-attr]
+    organisation = acting_org()
+    if service.is_system(organisation):
+        return redirect(url_for("systems.home", slug=organisation.slug))
     if can("systems.share"):
         return redirect(url_for("systems.sharing"))
     return redirect(url_for("main.index"))  # a trust's people other than its administrators have no sharing page
@@ -67,22 +68,20 @@ def invite(slug: str) -> str | Response:
         if not typed:
             errors.append(("member", "Enter the short name (slug) of the trust to invite, like north-trust"))
         else:
-            try:
-                member = accounts.organisation_by_slug(db, typed)
-            except NotFound:
+            member = accounts.find_organisation(db, typed)
+            if member is None:
                 errors.append(("member", f"No organisation has the short name '{typed[:63]}'"))
-            else:
-                if attempt(errors, lambda: service.invite(session=db, system=system, member=member,
-                                                          actor=current_user)):
-                    flash(f"{member.name} is invited. It joins when one of its administrators accepts.", "success")
-                    return redirect(url_for("systems.home", slug=slug))
+            elif attempt(errors, lambda: service.invite(session=db, system=system, member=member,
+                                                        actor=current_user)):
+                flash(f"{member.name} is invited. It joins when one of its administrators accepts.", "success")
+                return redirect(url_for("systems.home", slug=slug))
     return render_template("systems/invite.html", system=system, errors=errors, typed=typed[:63])
 
 
 def _sharing(errors: list[tuple[str, str]] | None = None, values: dict[str, str] | None = None) -> str:
     db = get_session()
-    organisation = current_org()
-    links = service.systems_of(db, organisation)  # type: ignore[arg-type]
+    organisation = acting_org()
+    links = service.systems_of(db, organisation)
     shares = {system.id: service.shares_of(db, system, organisation) for link, system in links
               if link is not None and link.status == service.MEMBER}
     choices = []
@@ -98,7 +97,7 @@ def _sharing(errors: list[tuple[str, str]] | None = None, values: dict[str, str]
 @require("systems.share")
 def sharing() -> str:
     """A member's administrators: the systems it belongs to or is invited to, and what it shares."""
-    if service.is_system(current_org()):  # type: ignore[arg-type]
+    if service.is_system(acting_org()):
         abort(404)
     return _sharing()
 
@@ -133,10 +132,10 @@ def leave(link_id: int) -> Response:
 def share() -> str | Response:
     """Share one approved version (and a scenario of it) with a system."""
     db = get_session()
-    organisation = current_org()
+    organisation = acting_org()
     values = {name: request.form.get(name, "").strip() for name in ("system", "version", "scenario")}
     errors: list[tuple[str, str]] = []
-    system = next((s for link, s in service.systems_of(db, organisation)  # type: ignore[arg-type]
+    system = next((s for link, s in service.systems_of(db, organisation)
                    if link is not None and s.slug == values["system"]), None)
     if system is None:
         errors.append(("system", "Choose the system to share with"))
@@ -146,13 +145,14 @@ def share() -> str | Response:
         errors.append(("version", "Choose the approved version to share"))
     if len(values["scenario"]) > 100:
         errors.append(("scenario", "The scenario's name must be 100 characters or fewer"))
-    if errors:
+    if errors or system is None:
         return _sharing(errors, values)
     strategy = strategy_or_404(int(strategy_text))
-    if attempt(errors, lambda: service.share(session=db, system=system, organisation=organisation, strategy=strategy,  # type: ignore[arg-type]
+    chosen = system
+    if attempt(errors, lambda: service.share(session=db, system=chosen, organisation=organisation, strategy=strategy,
                                              version_number=int(number_text), scenario=values["scenario"] or None,
                                              actor=current_user)):
-        flash(f"{system.name} now sees version {int(number_text)} of {strategy.title}.", "success")  # type: ignore[union-attr]
+        flash(f"{chosen.name} now sees version {int(number_text)} of {strategy.title}.", "success")
         return redirect(url_for("systems.sharing"))
     return _sharing(errors, values)
 
@@ -162,7 +162,7 @@ def share() -> str | Response:
 def withdraw(share_id: int) -> Response:
     """Withdraw a share: the system stops seeing that version at once."""
     found = scoped_or_404(SystemShare, share_id)
-    version = get_session().get(StrategyVersion, found.version_id)
+    version = service.shared_version(get_session(), found)
     service.withdraw(session=get_session(), found=found, actor=current_user)
     flash(f"Sharing of version {version.number if version else ''} withdrawn: the system no longer sees it.",
           "success")

@@ -13,13 +13,14 @@ from werkzeug.wrappers import Response
 from planner.db import get_session
 from planner.models import Organisation, SystemMember, SystemShare
 from planner.security import csrf
-from planner.services import NotFound, ServiceError
 from planner.services import systems as service
 from planner.services.system_view import combine, member_forecast
+from planner.web.acting import acting_org
 from planner.web.api import api_require
 from planner.web.api import bp as api_bp
 from planner.web.fields import MAX_ID
 from planner.web.tenancy import current_org, scoped_or_404, strategy_or_404
+from planner.web.unit import unit_of_work
 
 # Nested in the API's blueprint (planner.web.register_web): its endpoints are api.systems.*, under /api/v1.
 bp = Blueprint("systems", __name__, url_prefix="/systems")
@@ -32,11 +33,8 @@ def system_for_caller(slug: str) -> tuple[Organisation, SystemMember | None]:
     system's own); 404 for a system the caller's organisation neither is nor belongs to."""
     db = get_session()
     organisation = current_org()
-    try:
-        system = service.system_by_slug(db, slug)
-    except NotFound:
-        abort(404)
-    if organisation is None:
+    system = service.find_system(db, slug)
+    if system is None or organisation is None:
         abort(404)
     if organisation.id == system.id:
         return system, None
@@ -55,7 +53,7 @@ def _share_json(found: SystemShare, strategy_title: str, version_number: int) ->
 @api_require("system.view")
 def index() -> Response:
     """The systems the caller's organisation is, belongs to or is invited to."""
-    rows = service.systems_of(get_session(), current_org())  # type: ignore[arg-type]
+    rows = service.systems_of(get_session(), acting_org())
     return jsonify({"systems": [{"slug": s.slug, "name": s.name,
                                  "relation": "own" if link is None else link.status} for link, s in rows]})
 
@@ -66,14 +64,14 @@ def show(slug: str) -> Response:
     """The system's members and what each shares (a member sees only its own shares)."""
     system, link = system_for_caller(slug)
     db = get_session()
-    mine = None if link is None else current_org()
+    mine = None if link is None else acting_org()
     shared: dict[int, list[dict[str, Any]]] = {}
     for found, _member, strategy, version in service.shares_of(db, system, mine):
         shared.setdefault(found.organisation_id, []).append(
             _share_json(found, service.shared_title(version, strategy), version.number))
     return jsonify({"slug": system.slug, "name": system.name, "relation": "own" if link is None else link.status,
                     "members": [{"slug": o.slug, "name": o.name, "status": m.status,
-                                 "shares": shared.get(o.id, []) if link is None or o.id == mine.id else None}  # type: ignore[union-attr]
+                                 "shares": shared.get(o.id, []) if mine is None or o.id == mine.id else None}
                                 for m, o in service.members_of(db, system)]})
 
 
@@ -123,12 +121,11 @@ def create_share(slug: str) -> tuple[Response, int]:
         return _error("scenario must be the name of a scenario in that version", "scenario")
     strategy = strategy_or_404(strategy_id)
     db = get_session()
-    try:
-        found = service.share(session=db, system=system, organisation=current_org(), strategy=strategy,  # type: ignore[arg-type]
+    with unit_of_work() as done:
+        found = service.share(session=db, system=system, organisation=acting_org(), strategy=strategy,
                               version_number=version, scenario=scenario, actor=current_user)
-    except ServiceError as exc:
-        db.rollback()
-        return _error(exc.message, exc.field)
+    if done.error is not None:
+        return _error(done.error.message, done.error.field)
     return jsonify(_share_json(found, strategy.title, version)), 201
 
 
