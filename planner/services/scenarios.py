@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from planner.forecast import SpecError, parse_spec
+from planner.forecast.uncertainty import simulation_load_problem
 from planner.models import (
     Area,
     Level,
@@ -464,8 +465,6 @@ def save_uncertainty(
         reason = "too many to run on request" if simulations > MAX_SIMULATIONS else "too few to show a range"
         raise AssumptionError([("simulations", f"Simulations must be from 1 to {MAX_SIMULATIONS:,}: "
                                                f"{simulations:,} is {reason}")])
-    from planner.services.forecasting import simulation_load_problem
-
     too_big = simulation_load_problem(simulations, len(forecast_areas(session, strategy)))
     if too_big:
         raise AssumptionError([("simulations", too_big[:1].upper() + too_big[1:])])

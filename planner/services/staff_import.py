@@ -28,6 +28,7 @@ from planner.models import (
 from planner.services import ServiceError, finish
 from planner.services.audit import record
 from planner.services.editing import claim_counter
+from planner.services.extracts import record_end
 from planner.services.structure import areas_of, band_map, levels_of
 
 __all__ = ["PENDING_LIFETIME", "apply", "discard", "estimate_rows", "hold", "lookups", "pending_counts", "precheck",
@@ -221,9 +222,7 @@ def apply(
                 board_type=board_type,
             ))
     # The baseline is the end of the evidence period: its counts are kept for measuring rates (docs/evidence.md).
-    from planner.services import evidence
-
-    evidence.record_end(session, strategy, counts=counts, filename=pending.filename, rows_read=pending.rows_read)
+    record_end(session, strategy, counts=counts, filename=pending.filename, rows_read=pending.rows_read)
     pending.status = "applied"
     pending.counts = "{}"  # the counts now live in the baseline; keep only the summary
     session.add(pending)

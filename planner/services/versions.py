@@ -69,8 +69,8 @@ def take_snapshot(session: Session, strategy: Strategy, organisation: Organisati
                   approval: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every step's data and computed results as they stand: the pack's content, the baseline as
     the API gives it (diversity counts suppressed), every scenario's spec and totals, and the targets."""
-    from planner.services.baseline import baseline_document
     from planner.services.board_pack import pack_content
+    from planner.services.diversity import baseline_document
 
     # A copy of the kept content, so the status and approval added here stay out of it.
     content = dict(pack_content(session, strategy, organisation, prepared_by=prepared_by, today=today))
