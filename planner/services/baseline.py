@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner import areas as tree
 from planner.models import Area, AreaBaseline, LeaderCount, Level, Strategy, User
@@ -65,9 +65,9 @@ def baseline_of(session: Session, strategy: Strategy) -> dict[int, AreaFigures]:
 def _baseline_rows(session: Session, strategy: Strategy) -> tuple[list[Any], list[Any]]:
     in_strategy = select(Area.id).where(Area.strategy_id == strategy.id)
     staffing = list(session.exec(select(AreaBaseline.area_id, AreaBaseline.staff, AreaBaseline.fte)
-                                 .where(AreaBaseline.area_id.in_(in_strategy))))  # type: ignore[attr-defined]
+                                 .where(col(AreaBaseline.area_id).in_(in_strategy))))
     counts = list(session.exec(select(LeaderCount.area_id, LeaderCount.level_id, LeaderCount.count)
-                               .where(LeaderCount.area_id.in_(in_strategy))))  # type: ignore[attr-defined]
+                               .where(col(LeaderCount.area_id).in_(in_strategy))))
     return staffing, counts
 
 
@@ -160,10 +160,10 @@ def save_baseline(
         check_figures(areas[area_id], fig, set(levels))
     claim_counter(session, Strategy, strategy.id, "baseline_version", version)
     existing = {row.area_id: row for row in session.exec(
-        select(AreaBaseline).where(AreaBaseline.area_id.in_(list(areas)))  # type: ignore[attr-defined]
+        select(AreaBaseline).where(col(AreaBaseline.area_id).in_(list(areas)))
     )}
     counts = {(c.area_id, c.level_id): c for c in session.exec(
-        select(LeaderCount).where(LeaderCount.area_id.in_(list(areas)))  # type: ignore[attr-defined]
+        select(LeaderCount).where(col(LeaderCount.area_id).in_(list(areas)))
     )}
     targets = dict(figures)
     if replace:

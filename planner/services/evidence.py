@@ -35,7 +35,7 @@ from planner.models import (
 from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
 from planner.services.extracts import extracts_of, record_end, staff_counts, store_extract
-from planner.services.scenarios import DEFAULT_RATES, area_assumptions, check_assumptions, level_assumptions
+from planner.services.scenarios import area_assumptions, check_assumptions, default_level, level_assumptions
 from planner.services.staff_import import lookups
 from planner.services.structure import areas_of, levels_of
 
@@ -207,9 +207,7 @@ def apply_rates(*, session: Session, strategy: Strategy, scenario: Scenario, act
         if level is None or rate.projected_leaver_rate is None:
             continue
         # A level added after the scenario was made has no row yet: it keeps the default rates it is shown with.
-        row = level_rows.get(level.id) or ScenarioLevel(
-            organisation_id=scenario.organisation_id, scenario_id=scenario.id, level_id=level.id,
-            **DEFAULT_RATES)
+        row = level_rows.get(level.id) or default_level(scenario, level.id)
         before = row.leaver_rate
         row.leaver_rate = rate.projected_leaver_rate[0]
         row.leaver_rates = json.dumps(list(rate.projected_leaver_rate))

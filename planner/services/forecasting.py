@@ -100,7 +100,7 @@ def sensitivity(spec: dict[str, Any]) -> list[dict[str, Any]]:
     leaver rate moved by each step (clamped so a rate stays within 0 and 1 minus the ready rate)."""
     rows = []
     for delta in SENSITIVITY_STEPS:
-        result = forecast(_shift_leaver_rates(spec, delta))
+        result: dict[str, Any] = forecast(_shift_leaver_rates(spec, delta))  # the engine's plain output
         last = result["years"][-1]
         external: dict[str, float] = {}
         shortfall: dict[str, float] = {}

@@ -197,8 +197,11 @@ def apply(
     # A grid opened before this import must not put the old figures back (planner.services.editing).
     claim_counter(session, Strategy, strategy.id, "baseline_version", None)
     # Replace, not merge: an area absent from the extract has no staff in it now.
-    for model in (AreaBaseline, LeaderCount, DiversityCount):
-        for row in session.exec(select(model).where(model.area_id.in_(area_ids))):  # type: ignore[attr-defined]
+    stale = (select(AreaBaseline).where(col(AreaBaseline.area_id).in_(area_ids)),
+             select(LeaderCount).where(col(LeaderCount.area_id).in_(area_ids)),
+             select(DiversityCount).where(col(DiversityCount.area_id).in_(area_ids)))
+    for statement in stale:
+        for row in session.exec(statement):
             session.delete(row)
     session.flush()
     org = strategy.organisation_id

@@ -34,7 +34,8 @@ def save_group_labels(*, session: Session, organisation: Organisation, labels: M
             if row is not None:
                 session.delete(row)
             continue
-        row = row or GroupLabel(organisation_id=organisation.id, characteristic=char_key, group_key=group_key)
+        row = row or GroupLabel(organisation_id=organisation.id, characteristic=char_key, group_key=group_key,
+                               label=label.strip())
         row.label = label.strip()
         session.add(row)
     record(session, action="update", entity="group_labels", entity_id=organisation.id,
@@ -117,10 +118,10 @@ def save_target(*, session: Session, strategy: Strategy, values: Mapping[str, An
     if level_id is not None and level_id not in {lv.id for lv in levels_of(session, strategy)}:
         raise ServiceError("Choose a level of this strategy", field="level_id")
     typed = {key: None if values.get(key) is None else float(values[key]) for key in FIELD_WORDS}
-    typed["leaver_rate_ratio"] = float(values.get("leaver_rate_ratio") or 1.0)
+    ratio = typed["leaver_rate_ratio"] = float(values.get("leaver_rate_ratio") or 1.0)
     for key, message in target_problems(typed, start_year=strategy.start_year, horizon=strategy.horizon):
         raise ServiceError(message, field=key)  # the engine's rule (parse_targets), in the form's words
-    share_value, year, ratio = float(values["target_share"]), int(values["target_year"]), typed["leaver_rate_ratio"]
+    share_value, year = float(values["target_share"]), int(values["target_year"])
     current, pipeline = typed["current_appointment_share"], typed["pipeline_share"]
     row = target or DiversityTarget(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
                                     characteristic=char.key, group_key="", target_share=0, target_year=year)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.diversity import board as board_types
 from planner.diversity.characteristics import CHARACTERISTICS
@@ -37,7 +37,7 @@ def baseline_diversity(session: Session, strategy: Strategy, organisation: Organ
     level_keys[None] = None
     tables: dict[tuple[str, int | None], dict[tuple[str, str], int]] = {}
     for row in session.exec(select(DiversityCount).where(DiversityCount.strategy_id == strategy.id,
-                                                         DiversityCount.board_type.is_(None))):  # type: ignore[union-attr]
+                                                         col(DiversityCount.board_type).is_(None))):
         if row.area_id in areas and row.level_id in level_keys:
             cells = tables.setdefault((row.characteristic, row.level_id), {})
             key = (areas[row.area_id], row.group_key)
@@ -47,13 +47,13 @@ def baseline_diversity(session: Session, strategy: Strategy, organisation: Organ
     for char in CHARACTERISTICS:
         groups = [g.key for g in char.groups]
         for level_id, level_key in level_keys.items():
-            cells = tables.get((char.key, level_id))
-            if not cells:
+            counted = tables.get((char.key, level_id))
+            if not counted:
                 continue
-            rows = [code for code in area_order if any((code, g) in cells for g in groups)]
+            rows = [code for code in area_order if any((code, g) in counted for g in groups)]
             # Area totals are the baseline's staff and leaders, and group totals the organisation's
             # representation: both are published elsewhere, so neither may be withheld here.
-            shown = disclosed.table(cells, rows, groups, row_levels={code: level_key for code in rows},
+            shown = disclosed.table(counted, rows, groups, row_levels={code: level_key for code in rows},
                                     fixed_totals=True)
             for code in rows:
                 for group in groups:

@@ -3,7 +3,7 @@ through the one disclosure rule for the audience (the queries the Diversity step
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlmodel import Session, select
@@ -54,10 +54,8 @@ def audience_for(suppressed: bool, audience: Audience | None) -> Audience:
 
 def named(session: Session, organisation_id: int, key: str) -> Characteristic:
     """A characteristic with the organisation's own names for its groups, where it has set any."""
-    from dataclasses import replace
-
     base = characteristic(key)
-    labels: dict[str, str] = derived.remember(
+    labels: dict[tuple[str, str], str] = derived.remember(
         session, strategy_id=None, organisation_id=organisation_id, kind="group names", parts=(), shared=False,
         compute=lambda: {(row.characteristic, row.group_key): row.label for row in session.exec(
             select(GroupLabel).where(GroupLabel.organisation_id == organisation_id))})
@@ -90,9 +88,9 @@ def count_rows(session: Session, strategy: Strategy) -> list[tuple[Any, ...]]:
     """Every diversity count of the strategy as plain rows (area, level, characteristic, group, board
     type, count), read once per request however many tables and targets are worked out from them."""
     return derived.records(session, strategy, "diversity counts", lambda: [tuple(row) for row in session.exec(
-        select(DiversityCount.area_id, DiversityCount.level_id, DiversityCount.characteristic,
+        select(DiversityCount.area_id, DiversityCount.level_id, DiversityCount.characteristic,  # type: ignore[call-overload]
                DiversityCount.group_key, DiversityCount.board_type, DiversityCount.count)
-        .where(DiversityCount.strategy_id == strategy.id))])
+        .where(DiversityCount.strategy_id == strategy.id))])  # sqlmodel's select is typed for four columns at most
 
 
 def subtree(session: Session, strategy: Strategy, area_id: int | None) -> set[int] | None:
@@ -105,9 +103,10 @@ def subtree(session: Session, strategy: Strategy, area_id: int | None) -> set[in
 def benchmarks_of(session: Session, strategy: Strategy, characteristic_key: str) -> dict[str, dict[str, float]]:
     """source -> group -> share, for the typed-in benchmarks."""
     out: dict[str, dict[str, float]] = {}
-    rows = derived.records(session, strategy, "benchmarks", lambda: [tuple(row) for row in session.exec(
-        select(Benchmark.characteristic, Benchmark.source, Benchmark.group_key, Benchmark.share)
-        .where(Benchmark.strategy_id == strategy.id))])
+    rows = derived.records(session, strategy, "benchmarks", lambda: [
+        (char_key, source, group_key, value) for char_key, source, group_key, value in session.exec(
+            select(Benchmark.characteristic, Benchmark.source, Benchmark.group_key, Benchmark.share)
+            .where(Benchmark.strategy_id == strategy.id))])
     for char_key, source, group_key, value in rows:
         if char_key == characteristic_key:
             out.setdefault(source, {})[group_key] = value
@@ -224,9 +223,10 @@ def indicators(rep: Representation, session: Session, strategy: Strategy) -> Ind
     gaps = wres.indicator_1({r: rep.shares.get((r, focus)) for r in level_rows}, workforce)
     board = level_rows[0] if level_rows else None
     # Every characteristic's figures, read once per request however many characteristics are shown.
-    rows = derived.records(session, strategy, "shortlisting figures", lambda: [tuple(row) for row in session.exec(
-        select(ShortlistingFigure.characteristic, ShortlistingFigure.group_key, ShortlistingFigure.shortlisted,
-               ShortlistingFigure.appointed).where(ShortlistingFigure.strategy_id == strategy.id))])
+    rows = derived.records(session, strategy, "shortlisting figures", lambda: [
+        (char_key, group, shortlisted, appointed) for char_key, group, shortlisted, appointed in session.exec(
+            select(ShortlistingFigure.characteristic, ShortlistingFigure.group_key, ShortlistingFigure.shortlisted,
+                   ShortlistingFigure.appointed).where(ShortlistingFigure.strategy_id == strategy.id))])
     figures = {group: (shortlisted, appointed) for char_key, group, shortlisted, appointed in rows
                if char_key == rep.characteristic.key}
     likelihood = None

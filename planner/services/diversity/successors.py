@@ -4,7 +4,7 @@ what diversity targets take as their default pool share, and what the succession
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.diversity.characteristics import CHARACTERISTICS
 from planner.diversity.disclosure import PUBLISHED, Audience
@@ -18,7 +18,7 @@ from planner.services.structure import levels_of
 def entries_of(session: Session, strategy: Strategy) -> list[SuccessionEntry]:
     """The register's rows (read once per transaction and revision)."""
     return derived.records(session, strategy, "succession", lambda: list(session.exec(
-        select(SuccessionEntry).where(SuccessionEntry.strategy_id == strategy.id).order_by(SuccessionEntry.id))))
+        select(SuccessionEntry).where(SuccessionEntry.strategy_id == strategy.id).order_by(col(SuccessionEntry.id)))))
 
 
 def pools_of(session: Session, strategy: Strategy) -> dict[int, dict[str, dict[str, int]]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.diversity import assessment
 from planner.diversity.disclosure import PUBLISHED, Audience
@@ -111,7 +111,7 @@ class TargetOutcome:
 def targets_of(session: Session, strategy: Strategy) -> list[DiversityTarget]:
     """The strategy's diversity targets."""
     return derived.records(session, strategy, "targets", lambda: list(session.exec(
-        select(DiversityTarget).where(DiversityTarget.strategy_id == strategy.id).order_by(DiversityTarget.id))))
+        select(DiversityTarget).where(DiversityTarget.strategy_id == strategy.id).order_by(col(DiversityTarget.id)))))
 
 
 def _group_count(session: Session, strategy: Strategy, target: DiversityTarget, levels: list[Level],
@@ -182,11 +182,12 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario, *,
     area_ids = {a.id for a in areas_of(session, strategy) if a.code in {x["key"] for x in spec["areas"]}}
     targets = targets_of(session, strategy)
     organisation = session.get(Organisation, strategy.organisation_id)
-    disclosed = rule(organisation, audience)  # type: ignore[arg-type]
-    shown = {key: representation(session, strategy, organisation, key, audience=audience)  # type: ignore[arg-type]
+    assert organisation is not None  # a strategy's organisation is kept while it has strategies
+    disclosed = rule(organisation, audience)
+    shown = {key: representation(session, strategy, organisation, key, audience=audience)
              for key in {t.characteristic for t in targets}}
     # The default pool shares come from the exact counts, whoever is looking; only showing them is suppressed.
-    exact = {key: representation(session, strategy, organisation, key, suppressed=False)  # type: ignore[arg-type]
+    exact = {key: representation(session, strategy, organisation, key, suppressed=False)
              for key in shown}
     outcomes: list[TargetOutcome] = []
     end_year = strategy.start_year + strategy.horizon
@@ -209,7 +210,7 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario, *,
             count=count, at_levels={row: table.cells.get((row, target.group_key), 0) for row in level_rows})
         outcome.withheld_reason = disclosed.reason if outcome.withheld else ""
         _set_pool(outcome, levels, level, exact[target.characteristic], table)
-        _set_succession(session, strategy, organisation, outcome, level)  # type: ignore[arg-type]
+        _set_succession(session, strategy, organisation, outcome, level)
         outcomes.append(outcome)
         if not strategy.start_year < target.target_year <= end_year:
             outcome.problems.append(f"the target year {target.target_year} is outside the strategy's period "
@@ -231,7 +232,8 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario, *,
                 outcome.problems.append("no area has staff or leaders in the baseline yet")
         return outcomes
     try:
-        solved = forecast({**spec, "diversity_targets": spec_targets})["diversity"]
+        result: dict[str, Any] = forecast({**spec, "diversity_targets": spec_targets})  # the engine's plain output
+        solved = result["diversity"]
     except SpecError as exc:
         for outcome in outcomes:
             outcome.problems.extend(str(p) for p in exc.problems)
