@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -358,8 +359,10 @@ class Write:
 
     @property
     def module(self) -> Any:
-        """The module whose `record` the write calls."""
-        return getattr(services, self.function.split(".")[0])
+        """The module whose `record` the write calls: the one defining the function (a service split into a
+        package, planner.services.diversity, defines it in one of its modules)."""
+        service, name = self.function.split(".")
+        return sys.modules[getattr(getattr(services, service), name).__module__]
 
     @property
     def name(self) -> str:

@@ -53,6 +53,23 @@ def area_depths(rows: list[Area]) -> dict[int, int]:
     return {node.id: depth for node, depth in tree.ordered(nodes(rows))}
 
 
+def area_lookup(session: Session, strategy: Strategy) -> dict[str, str]:
+    """Area code and name -> its code, as the import readers match a file's areas (a name that is also
+    another area's code means the area of that name)."""
+    found: dict[str, str] = {}
+    for area in areas_of(session, strategy):
+        found[area.code], found[area.name] = area.code, area.code
+    return found
+
+
+def level_lookup(session: Session, strategy: Strategy) -> dict[str, str]:
+    """Level key and name -> its key, as the import readers match a file's levels."""
+    found: dict[str, str] = {}
+    for level in levels_of(session, strategy):
+        found[level.key], found[level.name] = level.key, level.key
+    return found
+
+
 def _clean_area(
     session: Session, strategy: Strategy, code: str, name: str, parent_id: int | None,
     area: Area | None = None,

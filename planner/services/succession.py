@@ -27,7 +27,7 @@ from planner.services.diversity.successors import pool_share as pool_share
 from planner.services.diversity.successors import pool_tables as pool_tables
 from planner.services.diversity.successors import pools_of as pools_of
 from planner.services.editing import check_version, commit_checked
-from planner.services.structure import areas_of, levels_of, nodes
+from planner.services.structure import area_lookup, areas_of, level_lookup, levels_of, nodes
 
 Pool = Mapping[str, Mapping[str, int]]  # characteristic -> group -> successors
 
@@ -60,13 +60,8 @@ def ancestor_codes(session: Session, strategy: Strategy) -> dict[str, frozenset[
 def import_lookups(session: Session, strategy: Strategy) -> dict[str, Any]:
     """What the import reader matches against: area codes and names, level keys and names, and which areas
     are within which."""
-    areas: dict[str, str] = {}
-    for a in areas_of(session, strategy):
-        areas[a.code], areas[a.name] = a.code, a.code
-    levels: dict[str, str] = {}
-    for lv in levels_of(session, strategy):
-        levels[lv.key], levels[lv.name] = lv.key, lv.key
-    return {"areas": areas, "levels": levels, "ancestors": ancestor_codes(session, strategy)}
+    return {"areas": area_lookup(session, strategy), "levels": level_lookup(session, strategy),
+            "ancestors": ancestor_codes(session, strategy)}
 
 
 def _check(figures: Mapping[str, int | None], pool: Pool) -> None:

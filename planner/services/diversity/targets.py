@@ -146,8 +146,7 @@ def _set_succession(session: Session, strategy: Strategy, organisation: Organisa
     if level is None:
         return  # all leaders: appointments come from the whole workforce, not one level's successors
     found, withheld = pool_share(session, strategy, organisation, level_key=level.key,
-                                            characteristic=outcome.target.characteristic,
-                                            group=outcome.target.group_key)
+                                 characteristic=outcome.target.characteristic, group=outcome.target.group_key)
     if found is not None:
         outcome.succession_share, outcome.succession_withheld = found, withheld
         outcome.pool_name = f"successors named for critical {assessment.posts_of(level.name)}"
