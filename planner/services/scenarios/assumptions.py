@@ -60,6 +60,7 @@ class Measured:
 
 
 def measured_of(row: ScenarioLevel | ScenarioAreaLevel) -> Measured | None:
+    """A stored row's measured leaver rates, or None where its rate was typed."""
     if row.leaver_rates is None or row.leaver_source is None or row.leaver_rate is None:
         return None
     return Measured(row.leaver_rate, tuple(float(r) for r in json.loads(row.leaver_rates)),

@@ -32,6 +32,8 @@ def build_spec(
     areas_override: Mapping[int, AreaAssumptions] | None = None,
     uncertainty: tuple[int | None, int] | None = None,
 ) -> tuple[dict[str, Any], list[Level], list[Area]]:
+    """The spec with the given assumptions in place of the stored ones (to check them before storing), with
+    the levels and areas in the order the spec lists them."""
     levels = levels_of(session, strategy)
     rates = dict(level_assumptions(session, strategy, scenario))
     rates.update(levels_override or {})
