@@ -21,6 +21,7 @@ from sqlalchemy import Table, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import SQLModel, col
 
 from planner.models import Organisation, Revision, Strategy, User
 
@@ -67,8 +68,14 @@ def _scope_of(obj: Any) -> str | None:
     return ALL
 
 
-def _upsert(dialect: str) -> Any:
+def upsert(dialect: str) -> Any:
+    """The dialect's INSERT that can update on conflict (PostgreSQL's or SQLite's)."""
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's table, as SQLAlchemy Core statements take it."""
+    return model.metadata.tables[str(model.__tablename__)]
 
 
 def move(session: OrmSession, scopes: Iterable[str]) -> None:
@@ -77,8 +84,8 @@ def move(session: OrmSession, scopes: Iterable[str]) -> None:
     if not wanted:
         return
     connection = session.connection()
-    table = Revision.__table__  # type: ignore[attr-defined]
-    insert = _upsert(connection.dialect.name)
+    table = table_of(Revision)
+    insert = upsert(connection.dialect.name)
     for scope in wanted:
         statement = insert(table).values(scope=scope, value=1)
         connection.execute(statement.on_conflict_do_update(index_elements=["scope"],
@@ -92,8 +99,8 @@ def read(session: OrmSession, scopes: Iterable[str]) -> dict[str, int]:
     seen: dict[str, int] = session.info.setdefault(SEEN, {})
     missing = [scope for scope in scopes if scope not in seen]
     if missing:
-        found = dict(session.execute(select(Revision.scope, Revision.value)  # type: ignore[call-overload]
-                                     .where(Revision.scope.in_(missing))).all())  # type: ignore[attr-defined]
+        found = dict(session.execute(select(col(Revision.scope), col(Revision.value))
+                                     .where(col(Revision.scope).in_(missing))).all())
         for scope in missing:
             seen[scope] = int(found.get(scope, 0))
     return {scope: seen[scope] for scope in scopes}
@@ -104,9 +111,7 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
                if obj not in session.dirty or session.is_modified(obj, include_collections=False)]
     if touched:
         session.info[WROTE] = True  # even the ignored tables: the transaction holds a write
-    scopes = {_scope_of(obj) for obj in touched}
-    scopes.discard(None)
-    move(session, scopes)  # type: ignore[arg-type]
+    move(session, {scope for obj in touched if (scope := _scope_of(obj)) is not None})
 
 
 def _bulk_statement(state: ORMExecuteState) -> None:

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -273,7 +274,7 @@ def test_a_refusal_that_cannot_be_stored_is_logged_not_raised(database_url: str,
 #   board_terms   save_seat (add and change), replace_seats, delete_seat
 #   --- tested elsewhere (TESTED_ELSEWHERE): demo.load_demo, audit.record, audit.record_refusal,
 #       board_pack.pack_content (a read, which may seed the default required steps in its caller's transaction)
-#       evidence.record_end (the staff extract at the end of the evidence period, kept under staff_import.apply's
+#       extracts.record_end (the staff extract at the end of the evidence period, kept under staff_import.apply's
 #       event: that write reads it back)
 #   --- deliberately without an event (NO_EVENT, and docs/audit.md): surveys.submit, accounts.authenticate
 
@@ -287,8 +288,11 @@ TESTED_ELSEWHERE = {
     "editing.commit_checked": "commits its caller's transaction, event and all: each versioned save above",
     # The baseline import keeps its counts as the staff extract at the end of the evidence period (docs/evidence.md),
     # under the import's own event: a second event would record one upload twice.
-    "evidence.record_end": "in staff_import.apply's transaction, under its import event: its WRITE reads the end "
+    "extracts.record_end": "in staff_import.apply's transaction, under its import event: its WRITE reads the end "
                            "extract back (stored with the import, never without it)",
+    # Keeps one extract of a kind for evidence.import_start, evidence.store_leavers and extracts.record_end, in
+    # their transactions and under their events.
+    "extracts.store_extract": "under evidence.import_start's and store_leavers' events: their WRITEs read it back",
     # Systems (docs/systems.md): each writes its events with its change in one commit; the trails are checked in
     # tests/test_systems_service.py and tests/web/test_systems.py.
     "demo.load_trust": "a demo trust's part of the demo's one transaction: its events are the services' it calls",
@@ -355,8 +359,10 @@ class Write:
 
     @property
     def module(self) -> Any:
-        """The module whose `record` the write calls."""
-        return getattr(services, self.function.split(".")[0])
+        """The module whose `record` the write calls: the one defining the function (a service split into a
+        package, planner.services.diversity, defines it in one of its modules)."""
+        service, name = self.function.split(".")
+        return sys.modules[getattr(getattr(services, service), name).__module__]
 
     @property
     def name(self) -> str:
@@ -1122,14 +1128,17 @@ def _writing_functions() -> set[str]:
     import pkgutil
 
     sources: dict[tuple[str, str], str] = {}
-    for info in pkgutil.iter_modules(services.__path__):
-        module = importlib.import_module(f"planner.services.{info.name}")
-        if info.name == "derived":
+    for info in pkgutil.walk_packages(services.__path__, "planner.services."):
+        module = importlib.import_module(info.name)
+        # A service split into a package (planner.services.diversity) is named as one module: its callers
+        # call its functions by the package's name.
+        service = info.name.split(".")[2]
+        if service == "derived":
             # Keeps results, not records: its flush only sends what its caller has already changed.
             continue
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__:
-                sources[(info.name, name)] = inspect.getsource(function)
+                sources[(service, name)] = inspect.getsource(function)
     own = re.compile(r"\bsession\.(?:add|delete|commit|flush)\(|\bfinish\(session")
     writers = {key for key, source in sources.items() if own.search(source)}
     while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 NAMED_LEVELS = ("board", "senior", "middle", "frontline", "team")
 
@@ -104,22 +105,23 @@ def yearly_rates(rng: random.Random, rate: float, horizon: int) -> list[float]:
     return rates
 
 
-def add_version_3(spec: dict[str, object], rng: random.Random) -> None:
+def add_version_3(spec: dict[str, Any], rng: random.Random) -> None:
     """Give some levels and area overrides yearly leaver rates, and some areas an establishment."""
-    horizon = int(spec["horizon"])  # type: ignore[call-overload]
-    levels: list[dict[str, object]] = spec["levels"]  # type: ignore[assignment]
-    areas: list[dict[str, object]] = spec["areas"]  # type: ignore[assignment]
+    # The spec is plain JSON-like data built by generate_spec: its parts are read as what it put there.
+    horizon = int(spec["horizon"])
+    levels: list[dict[str, Any]] = spec["levels"]
+    areas: list[dict[str, Any]] = spec["areas"]
     # Generated ready rates are at most 0.1, so leaver rates up to 0.5 keep q + r within 1.
     for level in levels:
         if rng.random() < 0.5:
-            level["leaver_rate"] = yearly_rates(rng, float(level["leaver_rate"]), horizon)  # type: ignore[arg-type]
+            level["leaver_rate"] = yearly_rates(rng, float(level["leaver_rate"]), horizon)
     for area in areas:
-        overrides: dict[str, dict[str, object]] = area.get("overrides", {})  # type: ignore[assignment]
+        overrides: dict[str, dict[str, Any]] = area.get("overrides", {})
         for rates in overrides.values():
             if "leaver_rate" in rates and rng.random() < 0.5:
-                rates["leaver_rate"] = yearly_rates(rng, float(rates["leaver_rate"]), horizon)  # type: ignore[arg-type]
+                rates["leaver_rate"] = yearly_rates(rng, float(rates["leaver_rate"]), horizon)
         if rng.random() < 0.5:
-            leaders: dict[str, int] = area["leaders"]  # type: ignore[assignment]
+            leaders: dict[str, int] = area["leaders"]
             establishment: dict[str, object] = {}
             for key, count in leaders.items():
                 if rng.random() < 0.5:

@@ -16,6 +16,20 @@ PERCENTILES = (10, 50, 90)
 # depends only on the spec, so the same spec and seed always give the same draws.
 ELEMENTS_PER_BLOCK = 1_000_000
 
+# Simulations asked for within a web or API request are bounded by their work: simulations x
+# areas. 2,000,000 is 200 areas x 10,000 or 2,000 areas x 1,000, about 15 seconds here (make bench).
+MAX_SIMULATED_AREAS = 2_000_000
+
+
+def simulation_load_problem(simulations: int | None, areas: int) -> str | None:
+    """Why a request for bands is too large to run while someone waits, or None if it is not."""
+    if simulations and simulations * areas > MAX_SIMULATED_AREAS:
+        most = max(MAX_SIMULATED_AREAS // max(areas, 1), 1)
+        return (f"{simulations:,} simulations of {areas:,} areas is more than can run on request "
+                f"(simulations x areas may be at most {MAX_SIMULATED_AREAS:,}): use at most {most:,} simulations, "
+                "or the command line")
+    return None
+
 
 @dataclass(frozen=True)
 class Simulation:

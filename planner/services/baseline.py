@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner import areas as tree
-from planner.models import Area, AreaBaseline, LeaderCount, Level, Organisation, Strategy, User
+from planner.models import Area, AreaBaseline, LeaderCount, Level, Strategy, User
 from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
 from planner.services.editing import claim_counter
@@ -65,9 +65,9 @@ def baseline_of(session: Session, strategy: Strategy) -> dict[int, AreaFigures]:
 def _baseline_rows(session: Session, strategy: Strategy) -> tuple[list[Any], list[Any]]:
     in_strategy = select(Area.id).where(Area.strategy_id == strategy.id)
     staffing = list(session.exec(select(AreaBaseline.area_id, AreaBaseline.staff, AreaBaseline.fte)
-                                 .where(AreaBaseline.area_id.in_(in_strategy))))  # type: ignore[attr-defined]
+                                 .where(col(AreaBaseline.area_id).in_(in_strategy))))
     counts = list(session.exec(select(LeaderCount.area_id, LeaderCount.level_id, LeaderCount.count)
-                               .where(LeaderCount.area_id.in_(in_strategy))))  # type: ignore[attr-defined]
+                               .where(col(LeaderCount.area_id).in_(in_strategy))))
     return staffing, counts
 
 
@@ -160,10 +160,10 @@ def save_baseline(
         check_figures(areas[area_id], fig, set(levels))
     claim_counter(session, Strategy, strategy.id, "baseline_version", version)
     existing = {row.area_id: row for row in session.exec(
-        select(AreaBaseline).where(AreaBaseline.area_id.in_(list(areas)))  # type: ignore[attr-defined]
+        select(AreaBaseline).where(col(AreaBaseline.area_id).in_(list(areas)))
     )}
     counts = {(c.area_id, c.level_id): c for c in session.exec(
-        select(LeaderCount).where(LeaderCount.area_id.in_(list(areas)))  # type: ignore[attr-defined]
+        select(LeaderCount).where(col(LeaderCount.area_id).in_(list(areas)))
     )}
     targets = dict(figures)
     if replace:
@@ -194,47 +194,3 @@ def save_baseline(
            organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
            changes={"areas": len(targets), "changed_values": changed})
     finish(session, commit)
-
-
-def baseline_document(session: Session, strategy: Strategy, organisation: Organisation, *,
-                      suppressed: bool = True) -> dict[str, object]:
-    """The baseline as the API gives it: each area's own staff, FTE and leaders by level key, and
-    the diversity counts (suppressed by the one rule unless the caller may and asks otherwise). Kept
-    under the strategy's revision (planner.services.derived)."""
-    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
-                            kind="baseline document", parts=(suppressed,),
-                            compute=lambda: _baseline_document(session, strategy, organisation, suppressed=suppressed))
-
-
-def _baseline_document(session: Session, strategy: Strategy, organisation: Organisation, *,
-                       suppressed: bool) -> dict[str, object]:
-    from planner.services.diversity import baseline_diversity
-    from planner.services.establishment import establishment_of, first_year, vacancies
-
-    summary = summarise(session, strategy)
-    funded = establishment_of(session, strategy)
-    areas = []
-    for area in summary.areas:
-        own = summary.own.get(area.id)
-        leaders = {lv.key: (own.leaders.get(lv.key, 0) if own else 0) for lv in summary.levels}
-        posts = funded.get(area.id, {})
-        areas.append({
-            "code": area.code,
-            "staff": own.staff if own else 0,
-            "fte": own.fte if own else 0.0,
-            "leaders": leaders,
-            # The area's own funded posts (a list: one per forecast year) and its vacancies at the baseline.
-            "establishment": {lv.key: (list(p) if isinstance(p := posts[lv.key], tuple) else p)
-                              for lv in summary.levels if lv.key in posts},
-            "vacancies": {lv.key: _vacancy(first_year(posts[lv.key]), leaders[lv.key])
-                          for lv in summary.levels if lv.key in posts},
-        })
-    totals = vacancies(session, strategy).totals
-    return {"areas": areas,
-            "vacancies": {key: _vacancy(v.establishment, v.in_post) for key, v in totals.items()},
-            "diversity": baseline_diversity(session, strategy, organisation, suppressed=suppressed)}
-
-
-def _vacancy(posts: int, in_post: float) -> dict[str, object]:
-    return {"establishment": posts, "in_post": in_post, "vacancies": posts - in_post,
-            "rate": (posts - in_post) / posts if posts else None}

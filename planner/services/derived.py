@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib
 import io
 import pickle
 import random
@@ -23,13 +24,13 @@ from collections.abc import Callable, Hashable
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from planner import revisions
 from planner.models import DerivedResult, utcnow
@@ -71,8 +72,8 @@ class DatabaseStore:
         """The bytes kept under `key`, or None."""
         try:
             with self.engine.connect() as connection:
-                found = connection.execute(select(DerivedResult.value)  # type: ignore[call-overload]
-                                           .where(DerivedResult.key == key)).scalar_one_or_none()
+                found = connection.execute(select(col(DerivedResult.value))
+                                           .where(col(DerivedResult.key) == key)).scalar_one_or_none()
         except SQLAlchemyError:
             return None
         return bytes(found) if found is not None else None
@@ -80,11 +81,11 @@ class DatabaseStore:
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         """Keep each value under its key in one statement; on a busy SQLite database, give up after a
         moment rather than wait."""
-        table = DerivedResult.__table__  # type: ignore[attr-defined]
+        table = revisions.table_of(DerivedResult)
         now = utcnow()
         try:
             with self.engine.begin() as connection:
-                insert = revisions._upsert(connection.dialect.name)(table)
+                insert = revisions.upsert(connection.dialect.name)(table)
                 replace = {"value": insert.excluded.value, "created_at": insert.excluded.created_at}
                 connection.execute(insert.on_conflict_do_update(index_elements=["key"], set_=replace),
                                    [{"key": key, "value": value, "created_at": now} for key, value in items])
@@ -99,7 +100,8 @@ class RedisStore:
 
     def __init__(self, url: str) -> None:
         try:
-            import redis  # type: ignore[import-not-found]
+            # An optional package, loaded by name: only a deployment that sets REDIS_URL installs it.
+            redis: Any = importlib.import_module("redis")
         except ImportError as exc:  # pragma: no cover - depends on what is installed
             raise RuntimeError("REDIS_URL is set, but the redis package is not installed: "
                                "pip install 'redis>=5,<9', or unset REDIS_URL to keep results in the database") from exc
@@ -195,7 +197,7 @@ def remember(session: Session, *, strategy_id: int | None, organisation_id: int,
     scopes = revisions.read(session, wanted)
     memo_key = (kind, organisation_id, strategy_id, parts, tuple(scopes.values()))
     if memo_key in memo:
-        return memo[memo_key]  # type: ignore[no-any-return]
+        return cast(T, memo[memo_key])  # the memo holds every kind of result: this key's is compute's
     store, secret = session.info.get(STORE, (None, b""))
     sharing = shared and store is not None and not session.info.get(revisions.WROTE)
     key = hashlib.sha256(repr((code_fingerprint(), memo_key)).encode()).hexdigest()
@@ -205,7 +207,7 @@ def remember(session: Session, *, strategy_id: int | None, organisation_id: int,
             ok, value = _opened(raw, secret)
             if ok:
                 memo[memo_key] = value
-                return value  # type: ignore[no-any-return]
+                return cast(T, value)  # unpickled: what compute returned when it was kept
     value = compute()
     memo[memo_key] = value
     if sharing and not session.info.get(revisions.WROTE):

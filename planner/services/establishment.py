@@ -18,7 +18,7 @@ from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
 from planner.services.baseline import baseline_of
 from planner.services.editing import claim_counter
-from planner.services.structure import areas_of, levels_of, nodes
+from planner.services.structure import area_lookup, areas_of, level_lookup, levels_of, nodes
 
 Posts = int | tuple[int, ...]  # one figure for every forecast year, or one per year (year 1 first)
 MOST_POSTS = int(POSTS.high or 1_000_000)  # the engine's own limit on one level's posts in one area
@@ -209,13 +209,8 @@ def read_file(session: Session, strategy: Strategy, data: bytes, filename: str, 
               sheet: str | None = None) -> EstablishmentResult:
     """Read an establishment file against the strategy's areas, levels and years; nothing is stored.
     ImportRefused if the file cannot be read at all."""
-    areas: dict[str, str] = {}
-    for area in areas_of(session, strategy):
-        areas[area.code], areas[area.name] = area.code, area.code
-    levels: dict[str, str] = {}
-    for level in levels_of(session, strategy):
-        levels[level.key], levels[level.name] = level.key, level.key
-    return read_establishment(data, filename, areas=areas, levels=levels, start_year=strategy.start_year,
+    return read_establishment(data, filename, areas=area_lookup(session, strategy),
+                              levels=level_lookup(session, strategy), start_year=strategy.start_year,
                               horizon=strategy.horizon, most=MOST_POSTS, sheet=sheet)
 
 

@@ -6,7 +6,6 @@ anyone."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,6 +34,9 @@ from planner.models import (
 )
 from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
+from planner.services.extracts import extracts_of, record_end, staff_counts, store_extract
+from planner.services.scenarios import area_assumptions, check_assumptions, default_level, level_assumptions
+from planner.services.staff_import import lookups
 from planner.services.structure import areas_of, levels_of
 
 __all__ = ["Applied", "apply_rates", "derive", "extracts_of", "import_start", "leavers_of", "level_word",
@@ -50,52 +52,6 @@ def level_word(name: str) -> str:
     if words.lower().endswith(" leaders"):
         words = words[: -len(" leaders")]
     return words.lower()
-
-
-def extracts_of(session: Session, strategy: Strategy) -> dict[str, EvidenceExtract]:
-    """The evidence held for the strategy, by kind (start, end, leavers)."""
-    rows = derived.records(session, strategy, "evidence extracts", lambda: list(session.exec(
-        select(EvidenceExtract).where(EvidenceExtract.strategy_id == strategy.id))))
-    return {row.kind: row for row in rows}
-
-
-def _store(session: Session, strategy: Strategy, kind: str, *, filename: str, rows_read: int,
-           counts: dict[str, Any], period: Period | None = None) -> EvidenceExtract:
-    """Replace the strategy's extract of this kind (one of each is kept)."""
-    row = session.exec(select(EvidenceExtract).where(EvidenceExtract.strategy_id == strategy.id,
-                                                     EvidenceExtract.kind == kind)).first()
-    if row is None:
-        row = EvidenceExtract(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
-                              kind=kind)
-    row.filename, row.rows_read, row.imported_at = filename[:200], rows_read, utcnow()
-    row.period_start, row.period_end = (period.start, period.end) if period else (None, None)
-    row.counts = json.dumps(counts)
-    session.add(row)
-    return row
-
-
-def _staff_counts(leaders: list[list[Any]], diversity: list[list[Any]]) -> dict[str, Any]:
-    """What the derivations need of a staff extract: leaders by area and level, everyone by age band, and
-    leaders by area, level and age band."""
-    staff_by_age: dict[str, int] = {}
-    leaders_by_age: list[list[Any]] = []
-    for area, level, characteristic, group, n in diversity:
-        if characteristic != "age_band" or not n:
-            continue
-        if level is None:
-            staff_by_age[group] = staff_by_age.get(group, 0) + int(n)
-        else:
-            leaders_by_age.append([area, level, group, int(n)])
-    return {"leaders": [[area, level, int(n)] for area, level, n in leaders if n],
-            "staff_by_age": staff_by_age, "leaders_by_age": leaders_by_age}
-
-
-def record_end(session: Session, strategy: Strategy, *, counts: Mapping[str, Any], filename: str,
-               rows_read: int) -> None:
-    """Keep the baseline import's counts as the staff extract at the end of the period (called by the
-    baseline import, in its transaction)."""
-    _store(session, strategy, "end", filename=filename, rows_read=rows_read,
-           counts=_staff_counts(counts.get("leaders", []), counts.get("diversity", [])))
 
 
 def start_as_at(session: Session, strategy: Strategy) -> date:
@@ -116,8 +72,8 @@ def import_start(*, session: Session, strategy: Strategy, result: ImportResult, 
                            "(rates measured from part of a workforce would mislead).")
     diversity = [[a, lv, c, g, n] for (a, lv, c, g), n in result.diversity.items()]
     leaders = [[a, lv, n] for (a, lv), n in result.leaders.items()]
-    row = _store(session, strategy, "start", filename=filename, rows_read=result.rows_read,
-                 counts=_staff_counts(leaders, diversity))
+    row = store_extract(session, strategy, "start", filename=filename, rows_read=result.rows_read,
+                 counts=staff_counts(leaders, diversity))
     session.flush()
     record(session, action="import", entity="evidence_start", entity_id=row.id,
            organisation_id=strategy.organisation_id, user_id=actor.id if actor else None,
@@ -130,8 +86,6 @@ def read_leavers(session: Session, strategy: Strategy, data: bytes, filename: st
                  period_end: date, mapping: dict[str, str] | None = None, sheet: str | None = None,
                  limits: Limits | None = None) -> LeaversResult:
     """Read a leavers extract against the strategy's areas, band map and job roles (raises ImportRefused)."""
-    from planner.services.staff_import import lookups
-
     areas, bands = lookups(session, strategy)
     return read_leavers_extract(data, filename, areas=areas, band_levels=bands,
                                 job_role_levels=role_level_lookup(bands), period_start=period_start,
@@ -144,7 +98,7 @@ def store_leavers(*, session: Session, strategy: Strategy, result: LeaversResult
     if not result.importable:
         raise ServiceError("The file has problems: nothing was stored. Correct the rows listed and upload it again.")
     groups = [[g.area, g.level, g.leader, g.reason, g.age_band, n] for g, n in result.counts.items()]
-    row = _store(session, strategy, "leavers", filename=filename, rows_read=result.rows_read,
+    row = store_extract(session, strategy, "leavers", filename=filename, rows_read=result.rows_read,
                  counts={"groups": groups, "moves": result.moves}, period=result.period)
     session.flush()
     record(session, action="import", entity="evidence_leavers", entity_id=row.id,
@@ -186,8 +140,6 @@ def missing_reason(session: Session, strategy: Strategy) -> str | None:
 
 def _ready(session: Session, strategy: Strategy, scenario: Scenario) -> ReadyRates:
     """The scenario's ready rates by level key, and areas' own ready rates, for the projection's cap."""
-    from planner.services.scenarios import area_assumptions, level_assumptions
-
     levels = {lv.id: lv.key for lv in levels_of(session, strategy)}
     areas = {a.id: a.code for a in areas_of(session, strategy)}
     typed = level_assumptions(session, strategy, scenario)
@@ -242,8 +194,6 @@ def apply_rates(*, session: Session, strategy: Strategy, scenario: Scenario, act
     yearly rates (the first year's as its single rate), each area that qualifies for its own rate gets it as
     an override, and an override measured before whose area no longer qualifies is removed. Levels with no
     rate keep their typed rate; typed overrides of areas that do not qualify stay."""
-    from planner.services.scenarios import DEFAULT_RATES, check_assumptions
-
     evidence = derive(session, strategy, scenario)
     levels = {lv.key: lv for lv in levels_of(session, strategy)}
     areas = {a.code: a for a in areas_of(session, strategy)}
@@ -257,9 +207,7 @@ def apply_rates(*, session: Session, strategy: Strategy, scenario: Scenario, act
         if level is None or rate.projected_leaver_rate is None:
             continue
         # A level added after the scenario was made has no row yet: it keeps the default rates it is shown with.
-        row = level_rows.get(level.id) or ScenarioLevel(
-            organisation_id=scenario.organisation_id, scenario_id=scenario.id, level_id=level.id,
-            **DEFAULT_RATES)
+        row = level_rows.get(level.id) or default_level(scenario, level.id)
         before = row.leaver_rate
         row.leaver_rate = rate.projected_leaver_rate[0]
         row.leaver_rates = json.dumps(list(rate.projected_leaver_rate))

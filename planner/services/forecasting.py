@@ -11,6 +11,10 @@ from sqlmodel import Session
 
 from planner import areas as tree
 from planner.forecast import Problem, SpecError, forecast
+
+# The request-size rule lives in the engine (planner.forecast.uncertainty); kept importable from here.
+from planner.forecast.uncertainty import MAX_SIMULATED_AREAS as MAX_SIMULATED_AREAS
+from planner.forecast.uncertainty import simulation_load_problem as simulation_load_problem
 from planner.models import Scenario, Strategy
 from planner.services import derived
 from planner.services.scenarios import spec_for
@@ -18,21 +22,6 @@ from planner.services.structure import areas_of, nodes
 
 # The sensitivity view moves every leaver rate (level rates and overrides) by these amounts.
 SENSITIVITY_STEPS = (-0.02, -0.01, 0.0, 0.01, 0.02)
-# Simulations asked for within a web or API request are bounded by their work: simulations x
-# areas. 2,000,000 is 200 areas x 10,000 or 2,000 areas x 1,000, about 15 seconds here (make bench).
-MAX_SIMULATED_AREAS = 2_000_000
-
-
-def simulation_load_problem(simulations: int | None, areas: int) -> str | None:
-    """Why a request for bands is too large to run while someone waits, or None if it is not."""
-    if simulations and simulations * areas > MAX_SIMULATED_AREAS:
-        most = max(MAX_SIMULATED_AREAS // max(areas, 1), 1)
-        return (f"{simulations:,} simulations of {areas:,} areas is more than can run on request "
-                f"(simulations x areas may be at most {MAX_SIMULATED_AREAS:,}): use at most {most:,} simulations, "
-                "or the command line")
-    return None
-
-
 @dataclass
 class ScenarioRun:
     """One scenario's forecast, or the problems that stopped it."""
@@ -111,7 +100,7 @@ def sensitivity(spec: dict[str, Any]) -> list[dict[str, Any]]:
     leaver rate moved by each step (clamped so a rate stays within 0 and 1 minus the ready rate)."""
     rows = []
     for delta in SENSITIVITY_STEPS:
-        result = forecast(_shift_leaver_rates(spec, delta))
+        result: dict[str, Any] = forecast(_shift_leaver_rates(spec, delta))  # the engine's plain output
         last = result["years"][-1]
         external: dict[str, float] = {}
         shortfall: dict[str, float] = {}

@@ -28,6 +28,7 @@ from planner.models import (
 from planner.services import ServiceError, finish
 from planner.services.audit import record
 from planner.services.editing import claim_counter
+from planner.services.extracts import record_end
 from planner.services.structure import areas_of, band_map, levels_of
 
 __all__ = ["PENDING_LIFETIME", "apply", "discard", "estimate_rows", "hold", "lookups", "pending_counts", "precheck",
@@ -196,8 +197,11 @@ def apply(
     # A grid opened before this import must not put the old figures back (planner.services.editing).
     claim_counter(session, Strategy, strategy.id, "baseline_version", None)
     # Replace, not merge: an area absent from the extract has no staff in it now.
-    for model in (AreaBaseline, LeaderCount, DiversityCount):
-        for row in session.exec(select(model).where(model.area_id.in_(area_ids))):  # type: ignore[attr-defined]
+    stale = (select(AreaBaseline).where(col(AreaBaseline.area_id).in_(area_ids)),
+             select(LeaderCount).where(col(LeaderCount.area_id).in_(area_ids)),
+             select(DiversityCount).where(col(DiversityCount.area_id).in_(area_ids)))
+    for statement in stale:
+        for row in session.exec(statement):
             session.delete(row)
     session.flush()
     org = strategy.organisation_id
@@ -221,9 +225,7 @@ def apply(
                 board_type=board_type,
             ))
     # The baseline is the end of the evidence period: its counts are kept for measuring rates (docs/evidence.md).
-    from planner.services import evidence
-
-    evidence.record_end(session, strategy, counts=counts, filename=pending.filename, rows_read=pending.rows_read)
+    record_end(session, strategy, counts=counts, filename=pending.filename, rows_read=pending.rows_read)
     pending.status = "applied"
     pending.counts = "{}"  # the counts now live in the baseline; keep only the summary
     session.add(pending)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.models import BandAssignment, Level, Organisation, Strategy, User, utcnow
 from planner.reference import default_levels
@@ -109,6 +109,6 @@ def strategies_of(session: Session, organisation_id: int) -> list[Strategy]:
         session.exec(
             select(Strategy)
             .where(Strategy.organisation_id == organisation_id)
-            .order_by(Strategy.start_year.desc(), Strategy.title)  # type: ignore[attr-defined]
+            .order_by(col(Strategy.start_year).desc(), col(Strategy.title))
         )
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from planner import areas as tree
 from planner.models import (
@@ -30,7 +30,7 @@ RESERVED_LEVEL_KEYS = {"all"}  # "all" means every level in a diversity target
 def levels_of(session: Session, strategy: Strategy) -> list[Level]:
     """The strategy's leadership levels, top first (read once per transaction and revision)."""
     return derived.records(session, strategy, "levels", lambda: list(session.exec(
-        select(Level).where(Level.strategy_id == strategy.id).order_by(Level.position, Level.id))))  # type: ignore[arg-type]
+        select(Level).where(Level.strategy_id == strategy.id).order_by(col(Level.position), col(Level.id)))))
 
 
 def areas_of(session: Session, strategy: Strategy) -> list[Area]:
@@ -51,6 +51,23 @@ def nodes(rows: list[Area]) -> list[tree.Node]:
 def area_depths(rows: list[Area]) -> dict[int, int]:
     """Each area's depth in the tree (0 for top-level areas)."""
     return {node.id: depth for node, depth in tree.ordered(nodes(rows))}
+
+
+def area_lookup(session: Session, strategy: Strategy) -> dict[str, str]:
+    """Area code and name -> its code, as the import readers match a file's areas (a name that is also
+    another area's code means the area of that name)."""
+    found: dict[str, str] = {}
+    for area in areas_of(session, strategy):
+        found[area.code], found[area.name] = area.code, area.code
+    return found
+
+
+def level_lookup(session: Session, strategy: Strategy) -> dict[str, str]:
+    """Level key and name -> its key, as the import readers match a file's levels."""
+    found: dict[str, str] = {}
+    for level in levels_of(session, strategy):
+        found[level.key], found[level.name] = level.key, level.key
+    return found
 
 
 def _clean_area(
@@ -153,10 +170,10 @@ def delete_area(*, session: Session, strategy: Strategy, area: Area, actor: User
         raise ServiceError(
             f"{area.name} cannot be deleted because " + " and ".join(reasons) + "."
         )
-    for row in session.exec(select(AreaBaseline).where(AreaBaseline.area_id == area.id)):
-        session.delete(row)
-    for row in session.exec(select(LeaderCount).where(LeaderCount.area_id == area.id)):
-        session.delete(row)
+    for baseline in session.exec(select(AreaBaseline).where(AreaBaseline.area_id == area.id)):
+        session.delete(baseline)
+    for count in session.exec(select(LeaderCount).where(LeaderCount.area_id == area.id)):
+        session.delete(count)
     record(session, action="delete", entity="area", entity_id=area.id,
            organisation_id=strategy.organisation_id, user_id=actor.id,
            changes={"code": area.code, "name": area.name})
@@ -254,10 +271,10 @@ def delete_level(*, session: Session, strategy: Strategy, level: Level, actor: U
                            "level. Remove it on the Baseline step first.")
     if len(levels_of(session, strategy)) <= 1:
         raise ServiceError("A strategy needs at least one leadership level.")
-    for row in session.exec(select(LeaderCount).where(LeaderCount.level_id == level.id)):
-        session.delete(row)
-    for row in session.exec(select(BandAssignment).where(BandAssignment.level_id == level.id)):
-        session.delete(row)
+    for count in session.exec(select(LeaderCount).where(LeaderCount.level_id == level.id)):
+        session.delete(count)
+    for band in session.exec(select(BandAssignment).where(BandAssignment.level_id == level.id)):
+        session.delete(band)
     record(session, action="delete", entity="level", entity_id=level.id,
            organisation_id=strategy.organisation_id, user_id=actor.id, changes={"key": level.key})
     session.delete(level)

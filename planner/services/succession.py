@@ -12,13 +12,22 @@ from sqlmodel import Session, select
 from planner import areas as tree
 from planner import succession as rules
 from planner.diversity.characteristics import CHARACTERISTICS
-from planner.diversity.disclosure import PUBLISHED, Audience, disclosure
-from planner.diversity.suppression import SuppressedTable, share
+from planner.diversity.disclosure import PUBLISHED, Audience
+from planner.diversity.suppression import share
 from planner.models import Organisation, Scenario, Strategy, SuccessionEntry, SuccessionPoolCount, User
 from planner.services import ServiceError, derived, forecasting
 from planner.services.audit import record
+from planner.services.diversity.representation import named, rule
+
+# The register's rows and its successor pool's diversity sit below the Diversity step, whose targets
+# default to the pool's share; kept importable from here.
+from planner.services.diversity.successors import entries_of as entries_of
+from planner.services.diversity.successors import kept_pool_tables
+from planner.services.diversity.successors import pool_share as pool_share
+from planner.services.diversity.successors import pool_tables as pool_tables
+from planner.services.diversity.successors import pools_of as pools_of
 from planner.services.editing import check_version, commit_checked
-from planner.services.structure import areas_of, levels_of, nodes
+from planner.services.structure import area_lookup, areas_of, level_lookup, levels_of, nodes
 
 Pool = Mapping[str, Mapping[str, int]]  # characteristic -> group -> successors
 
@@ -30,20 +39,6 @@ class Row(Protocol):
     level: str
     figures: Mapping[str, int]
     pool: Pool
-
-
-def entries_of(session: Session, strategy: Strategy) -> list[SuccessionEntry]:
-    """The register's rows (read once per transaction and revision)."""
-    return derived.records(session, strategy, "succession", lambda: list(session.exec(
-        select(SuccessionEntry).where(SuccessionEntry.strategy_id == strategy.id).order_by(SuccessionEntry.id))))
-
-
-def pools_of(session: Session, strategy: Strategy) -> dict[int, dict[str, dict[str, int]]]:
-    """Entry id -> characteristic -> group -> successors, for the characteristics each row records."""
-    out: dict[int, dict[str, dict[str, int]]] = {}
-    for row in session.exec(select(SuccessionPoolCount).where(SuccessionPoolCount.strategy_id == strategy.id)):
-        out.setdefault(row.entry_id, {}).setdefault(row.characteristic, {})[row.group_key] = row.count
-    return out
 
 
 def _ancestors(session: Session, strategy: Strategy) -> dict[int, set[int]]:
@@ -65,13 +60,8 @@ def ancestor_codes(session: Session, strategy: Strategy) -> dict[str, frozenset[
 def import_lookups(session: Session, strategy: Strategy) -> dict[str, Any]:
     """What the import reader matches against: area codes and names, level keys and names, and which areas
     are within which."""
-    areas: dict[str, str] = {}
-    for a in areas_of(session, strategy):
-        areas[a.code], areas[a.name] = a.code, a.code
-    levels: dict[str, str] = {}
-    for lv in levels_of(session, strategy):
-        levels[lv.key], levels[lv.name] = lv.key, lv.key
-    return {"areas": areas, "levels": levels, "ancestors": ancestor_codes(session, strategy)}
+    return {"areas": area_lookup(session, strategy), "levels": level_lookup(session, strategy),
+            "ancestors": ancestor_codes(session, strategy)}
 
 
 def _check(figures: Mapping[str, int | None], pool: Pool) -> None:
@@ -174,67 +164,6 @@ def replace_register(*, session: Session, strategy: Strategy, rows: Sequence[Row
 # --- what the register shows -------------------------------------------------------------------
 
 
-def _rule(organisation: Organisation, audience: Audience) -> Any:
-    return disclosure(audience, organisation.suppression_threshold, organisation.public_levels)
-
-
-def pool_tables(session: Session, strategy: Strategy, organisation: Organisation,
-                audience: Audience) -> dict[str, tuple[dict[tuple[str, str], int], SuppressedTable]]:
-    """Characteristic -> (exact counts, the table as the audience sees it) of the successor pool by
-    level (rows: level keys) and group, summed over areas, for each characteristic the register records.
-    Each level's total (the successors counted for the characteristic) is shown, group totals are not;
-    no level is public here (a board's successors are not its members), so every small count is withheld
-    from a published audience, with secondary suppression."""
-    entries = entries_of(session, strategy)
-    if not entries:
-        return {}  # an empty register: nothing more to read
-    level_key = {lv.id: lv.key for lv in levels_of(session, strategy)}
-    entry_level = {e.id: level_key.get(e.level_id) for e in entries}
-    exact: dict[str, dict[tuple[str, str], int]] = {}
-    for entry_id, pool in pools_of(session, strategy).items():
-        level = entry_level.get(entry_id)
-        if level is None:
-            continue
-        for char_key, groups in pool.items():
-            cells = exact.setdefault(char_key, {})
-            for group, count in groups.items():
-                cells[(level, group)] = cells.get((level, group), 0) + count
-    rule = _rule(organisation, audience)
-    out = {}
-    for char in CHARACTERISTICS:
-        if char.key not in exact:
-            continue
-        rows = [key for key in level_key.values() if any((key, g.key) in exact[char.key] for g in char.groups)]
-        table = rule.table(exact[char.key], rows, [g.key for g in char.groups], publish_column_totals=False,
-                           fixed_totals=True)
-        out[char.key] = (exact[char.key], table)
-    return out
-
-
-def _kept_pool_tables(session: Session, strategy: Strategy, organisation: Organisation,
-                      audience: Audience) -> dict[str, tuple[dict[tuple[str, str], int], SuppressedTable]]:
-    """pool_tables, worked out once per request (each target and the report ask for them)."""
-    return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
-                            kind="succession pools", parts=(str(audience),), shared=False,
-                            compute=lambda: pool_tables(session, strategy, organisation, audience))
-
-
-def pool_share(session: Session, strategy: Strategy, organisation: Organisation, *, level_key: str,
-               characteristic: str, group: str, audience: Audience = PUBLISHED) -> tuple[float | None, bool]:
-    """The group's share of the successors the register names for a level's critical roles, from the
-    exact counts (None where the register has none for the characteristic at that level), and whether
-    the disclosure rule withholds it (its count or the successors' total) from the audience."""
-    found = _kept_pool_tables(session, strategy, organisation, audience)
-    if characteristic not in found:
-        return None, False
-    exact, table = found[characteristic]
-    total = sum(n for (row, _g), n in exact.items() if row == level_key)
-    if not any(row == level_key for row, _g in exact):
-        return None, False
-    withheld = table.cells.get((level_key, group), 0) is None or table.row_totals.get(level_key) is None
-    return share(exact.get((level_key, group), 0), total), withheld
-
-
 def _pipelines(session: Session, strategy: Strategy, scenario: Scenario | None,
                entries: list[SuccessionEntry]) -> dict[str, rules.Pipeline]:
     """Level key -> its register's pipeline beside the scenario's, for each level the register has."""
@@ -285,10 +214,10 @@ def succession_report(session: Session, strategy: Strategy, organisation: Organi
 def _report(session: Session, strategy: Strategy, organisation: Organisation, scenario: Scenario | None,
             audience: Audience) -> dict[str, Any]:
     entries = entries_of(session, strategy)
-    rule = _rule(organisation, audience)
+    disclosed = rule(organisation, audience)
     if not entries:  # nothing to work out, and no forecast to run for it
         return {"scenario": {"id": scenario.id, "name": scenario.name} if scenario else None,
-                "audience": rule.audience, "disclosure": rule.as_content(), "entries": [], "levels": [],
+                "audience": disclosed.audience, "disclosure": disclosed.as_content(), "entries": [], "levels": [],
                 "diversity": []}
     levels = levels_of(session, strategy)
     areas = {a.id: a for a in areas_of(session, strategy)}
@@ -320,11 +249,9 @@ def _report(session: Session, strategy: Strategy, organisation: Organisation, sc
                 "disagree": pipeline.disagree, "sentence": pipeline.sentence},
         })
     diversity = []
-    for char_key, (_exact, table) in _kept_pool_tables(session, strategy, organisation, audience).items():
+    for char_key, (_exact, table) in kept_pool_tables(session, strategy, organisation, audience).items():
         char = next(c for c in CHARACTERISTICS if c.key == char_key)
         names = {g.key: g.name for g in char.groups}
-        from planner.services.diversity import named  # the organisation's own group names
-
         names.update({g.key: g.name for g in named(session, organisation.id, char_key).groups})
         diversity.append({"characteristic": char_key, "name": char.name, "rows": [{
             "level": row, "level_name": next(lv.name for lv in levels if lv.key == row),
@@ -334,5 +261,5 @@ def _report(session: Session, strategy: Strategy, organisation: Organisation, sc
                         "suppressed": table.cells.get((row, g.key)) is None} for g in char.groups],
         } for row in sorted({r for r, _c in table.cells}, key=[lv.key for lv in levels].index)]})
     return {"scenario": {"id": scenario.id, "name": scenario.name} if scenario else None,
-            "audience": rule.audience, "disclosure": rule.as_content(), "entries": rows, "levels": by_level,
+            "audience": disclosed.audience, "disclosure": disclosed.as_content(), "entries": rows, "levels": by_level,
             "diversity": diversity}

@@ -14,9 +14,8 @@ from planner.dates import long_date
 from planner.models import BoardDecision, Organisation, Strategy, StrategyVersion, User
 from planner.services import ServiceError, finish
 from planner.services.audit import record
-from planner.services.baseline import baseline_document
 from planner.services.board_pack import pack_content
-from planner.services.diversity import targets_of
+from planner.services.diversity import baseline_document, targets_of
 from planner.services.forecasting import run
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import levels_of

@@ -79,7 +79,7 @@ def strategy(strategy_id: int) -> Response:
 @api_require("strategy.view")
 def baseline(strategy_id: int) -> Response:
     """Each area's own staff, FTE and leaders by level key."""
-    from planner.services.baseline import baseline_document
+    from planner.services.diversity import baseline_document
 
     found = strategy_or_404(strategy_id)
     return jsonify(baseline_document(get_session(), found, current_org(), suppressed=_suppressed()))  # type: ignore[arg-type]

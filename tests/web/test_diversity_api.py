@@ -224,7 +224,7 @@ def import_extract(db: Session, strategy, people: dict[tuple[str, str, str], int
 
 NON_LEADERS = {("MED", "Band 5", "A"): 30, ("MED", "Band 5", "H"): 15, ("SURG", "Band 5", "A"): 30,
                ("SURG", "Band 5", "H"): 15, ("MED-ED", "Band 5", "A"): 30, ("MED-ED", "Band 5", "H"): 15}
-LEAK_REASON = ("BUG: planner/services/diversity.py baseline_diversity (suppress_table over areas x groups) may "
+LEAK_REASON = ("BUG: planner/services/diversity/reports.py baseline_diversity (suppress_table over areas x groups) may "
                "withhold an area's or a group's total to protect a small count, but the API still publishes that "
                "total (each area's staff and leaders in the same /baseline response; the group's count in "
                "/diversity), so the withheld small count can be worked out exactly")
