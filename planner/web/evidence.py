@@ -10,14 +10,16 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.imports import ImportRefused
 from planner.models import Scenario, Strategy
-from planner.services import ServiceError, evidence, staff_import
+from planner.services import evidence, uploads
 from planner.services.scenarios import measured_rates, scenarios_of
 from planner.services.structure import areas_of, levels_of
+from planner.services.uploads import ImportResult, LeaversResult
 from planner.web.fields import day, record_id
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.unit import unit_of_work
+from planner.web.uploads import Received, receive
 
 bp = Blueprint("evidence", __name__, url_prefix="/strategies/<int:strategy_id>/evidence")
 
@@ -61,19 +63,13 @@ def index(strategy_id: int) -> tuple[str, int]:
     return _page(strategy_or_404(strategy_id), scenario_raw=request.args.get("scenario"))
 
 
-def _upload(field: str, errors: list[tuple[str, str]]) -> tuple[bytes, str] | None:
-    """The uploaded file's bytes and name after the checks that take no time (size, kind), or None."""
-    upload_file = request.files.get(field)
-    if upload_file is None or not upload_file.filename:
-        errors.append((field, "Choose a file (CSV or Excel .xlsx) to upload"))
-        return None
-    data = upload_file.read()
-    try:
-        staff_import.precheck(data, upload_file.filename)
-    except ImportRefused as exc:
-        errors.append((field, exc.message))
-        return None
-    return data, upload_file.filename[:200]
+NO_FILE = "Choose a file (CSV or Excel .xlsx) to upload"
+
+
+def _problems(result: ImportResult | LeaversResult, filename: str) -> str:
+    """Why an extract with problems stored nothing."""
+    count = sum(result.problem_totals.values())
+    return f"{filename} has problems in {count:,} places, listed below: nothing was stored"
 
 
 @bp.route("/start", methods=["POST"])
@@ -83,33 +79,25 @@ def upload_start(strategy_id: int) -> str | Response | tuple[str, int]:
     strategy = strategy_or_404(strategy_id)
     db = get_session()
     errors: list[tuple[str, str]] = []
-    result = None
+    received: Received[ImportResult] = Received()
     if ConfirmForm().validate_on_submit():
-        upload = _upload("start_extract", errors)
-        if upload is not None:
-            data, filename = upload
-            try:
-                result = staff_import.read(db, strategy, data, filename, as_at=evidence.start_as_at(db, strategy))
-            except ImportRefused as exc:
-                errors.append(("start_extract", exc.message))
-            del data
-            if result is not None and not result.importable:
-                errors.append(("start_extract", f"{filename} has problems in {sum(result.problem_totals.values()):,} "
-                                                "places, listed below: nothing was stored"))
-            elif result is not None:
-                try:
-                    evidence.import_start(session=db, strategy=strategy, result=result, filename=filename,
-                                          actor=current_user)
-                except ServiceError as exc:
-                    db.rollback()
-                    errors.append(("start_extract", exc.message))
-                else:
-                    flash(f"Staff at the start of the period imported from {filename}: {result.rows_read:,} rows, "
-                          f"{sum(result.leaders.values()):,} leaders. The baseline is unchanged.", "success")
-                    return redirect(url_for("evidence.index", strategy_id=strategy.id), code=303)
+        received = receive(errors, "start_extract", missing=NO_FILE, problems=_problems,
+                           read=lambda data, name: uploads.read_start_extract(db, strategy, data, name),
+                           store=lambda result, name: _keep_start(strategy, result, name),
+                           to=url_for("evidence.index", strategy_id=strategy.id), code=303)
+        if received.done:
+            return received.done
     else:
         errors.append(("start_extract", "The form expired: upload the file again"))
-    return _page(strategy, errors=errors, result=result, which="start", status=400)
+    return _page(strategy, errors=errors, result=received.result, which="start", status=400)
+
+
+def _keep_start(strategy: Strategy, result: ImportResult, filename: str) -> str:
+    """Keep the counts of the staff at the start of the period; what to tell the person who sent them."""
+    evidence.import_start(session=get_session(), strategy=strategy, result=result, filename=filename,
+                          actor=current_user)
+    return (f"Staff at the start of the period imported from {filename}: {result.rows_read:,} rows, "
+            f"{sum(result.leaders.values()):,} leaders. The baseline is unchanged.")
 
 
 @bp.route("/leavers", methods=["POST"])
@@ -119,7 +107,7 @@ def upload_leavers(strategy_id: int) -> str | Response | tuple[str, int]:
     strategy = strategy_or_404(strategy_id)
     db = get_session()
     errors: list[tuple[str, str]] = []
-    result = None
+    received: Received[LeaversResult] = Received()
     if ConfirmForm().validate_on_submit():
         start = day(request.form.get("period_start", ""), "the period's first day", errors, "period_start",
                     example="2025-04-01")
@@ -129,28 +117,25 @@ def upload_leavers(strategy_id: int) -> str | Response | tuple[str, int]:
             if value is None and not any(f == field for f, _ in errors):
                 errors.append((field, f"Enter the period's {label} day, like "
                                       f"{'2025-04-01' if label == 'first' else '2026-03-31'}"))
-        upload = _upload("leavers_extract", errors)
-        if upload is not None and start is not None and end is not None:
-            data, filename = upload
-            try:
-                result = evidence.read_leavers(db, strategy, data, filename, period_start=start, period_end=end)
-            except ImportRefused as exc:
-                errors.append(("leavers_extract", exc.message))
-            del data
-            if result is not None and not result.importable:
-                errors.append(("leavers_extract", f"{filename} has problems in "
-                                                  f"{sum(result.problem_totals.values()):,} places, listed below: "
-                                                  "nothing was stored"))
-            elif result is not None:
-                evidence.store_leavers(session=db, strategy=strategy, result=result, filename=filename,
-                                       actor=current_user)
-                moves = f"; {result.moves:,} moves inside the organisation not counted" if result.moves else ""
-                flash(f"Leavers imported from {filename}: {result.leavers:,} leavers, {result.period.text()}{moves}.",
-                      "success")
-                return redirect(url_for("evidence.index", strategy_id=strategy.id), code=303)
+        # Without the period the file is only checked (size, kind): its leavers are counted within it.
+        period = (start, end) if start is not None and end is not None else None
+        received = receive(errors, "leavers_extract", missing=NO_FILE, problems=_problems,
+                           read=lambda data, name: uploads.read_leavers(db, strategy, data, name, period=period),
+                           store=lambda result, name: _keep_leavers(strategy, result, name),
+                           to=url_for("evidence.index", strategy_id=strategy.id), code=303)
+        if received.done:
+            return received.done
     else:
         errors.append(("leavers_extract", "The form expired: upload the file again"))
-    return _page(strategy, errors=errors, result=result, which="leavers", status=400)
+    return _page(strategy, errors=errors, result=received.result, which="leavers", status=400)
+
+
+def _keep_leavers(strategy: Strategy, result: LeaversResult, filename: str) -> str:
+    """Keep a leavers extract's counts and period; what to tell the person who sent it."""
+    evidence.store_leavers(session=get_session(), strategy=strategy, result=result, filename=filename,
+                           actor=current_user)
+    moves = f"; {result.moves:,} moves inside the organisation not counted" if result.moves else ""
+    return f"Leavers imported from {filename}: {result.leavers:,} leavers, {result.period.text()}{moves}."
 
 
 @bp.route("/apply", methods=["POST"])
@@ -166,11 +151,11 @@ def apply(strategy_id: int) -> str | Response | tuple[str, int]:
     if scenario_id is None:
         return _page(strategy, errors=[("scenario", "Choose the scenario to apply the measured rates to")], status=400)
     scenario = child_or_404(Scenario, scenario_id, strategy)
-    try:
+    errors: list[tuple[str, str]] = []
+    with unit_of_work(on_refused=lambda exc: errors.append(("scenario", exc.message))) as done:
         applied = evidence.apply_rates(session=db, strategy=strategy, scenario=scenario, actor=current_user)
-    except ServiceError as exc:
-        db.rollback()
-        return _page(strategy, errors=[("scenario", exc.message)], scenario_raw=str(scenario.id), status=400)
+    if not done:
+        return _page(strategy, errors=errors, scenario_raw=str(scenario.id), status=400)
     removed = (f"; {applied.removed} measured area rate{'s' if applied.removed != 1 else ''} no longer qualifying "
                "removed") if applied.removed else ""
     flash(f"Measured rates applied to '{scenario.name}': {applied.levels} level rate"
