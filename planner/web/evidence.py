@@ -3,7 +3,8 @@ see every rate derived from them with its source, and apply the rates to a scena
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -19,10 +20,21 @@ from planner.web.fields import day, record_id
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
-from planner.web.uploads import Received, receive
+from planner.web.uploads import Readable, receive
 
 bp = Blueprint("evidence", __name__, url_prefix="/strategies/<int:strategy_id>/evidence")
 
+Errors = list[tuple[str, str]]
+
+
+class _Extract(Readable, Protocol):
+    """What the page needs of an extract as read: whether it may be kept, and its problems counted by kind."""
+
+    @property
+    def problem_totals(self) -> Mapping[str, int]: ...
+
+
+R = TypeVar("R", bound=_Extract)
 AGE_BAND_NAMES = {"under_25": "Under 25", "25_34": "25 to 34", "35_44": "35 to 44", "45_54": "45 to 54",
                   "55_64": "55 to 64", "65_plus": "65 and over"}
 
@@ -66,10 +78,26 @@ def index(strategy_id: int) -> tuple[str, int]:
 NO_FILE = "Choose a file (CSV or Excel .xlsx) to upload"
 
 
-def _problems(result: ImportResult | LeaversResult, filename: str) -> str:
+def _problems(result: _Extract, filename: str) -> str:
     """Why an extract with problems stored nothing."""
     count = sum(result.problem_totals.values())
     return f"{filename} has problems in {count:,} places, listed below: nothing was stored"
+
+
+def _extract_page(strategy: Strategy, which: str, errors: Errors, *, read: Callable[[bytes, str], R | None],
+                  store: Callable[[R, str], str]) -> str | Response | tuple[str, int]:
+    """Take the extract sent as `{which}_extract` (the start of the period's staff, or the leavers): kept,
+    and back to the page; or the page again with what stopped it."""
+    received = receive(errors, f"{which}_extract", missing=NO_FILE, problems=_problems, read=read, store=store,
+                       to=url_for("evidence.index", strategy_id=strategy.id), code=303)
+    if received.done:
+        return received.done
+    return _page(strategy, errors=errors, result=received.result, which=which, status=400)
+
+
+def _expired(strategy: Strategy, which: str) -> tuple[str, int]:
+    return _page(strategy, errors=[(f"{which}_extract", "The form expired: upload the file again")], which=which,
+                 status=400)
 
 
 @bp.route("/start", methods=["POST"])
@@ -77,19 +105,11 @@ def _problems(result: ImportResult | LeaversResult, filename: str) -> str:
 def upload_start(strategy_id: int) -> str | Response | tuple[str, int]:
     """Keep a staff extract's counts as the start of the evidence period (the baseline is not touched)."""
     strategy = strategy_or_404(strategy_id)
-    db = get_session()
-    errors: list[tuple[str, str]] = []
-    received: Received[ImportResult] = Received()
-    if ConfirmForm().validate_on_submit():
-        received = receive(errors, "start_extract", missing=NO_FILE, problems=_problems,
-                           read=lambda data, name: uploads.read_start_extract(db, strategy, data, name),
-                           store=lambda result, name: _keep_start(strategy, result, name),
-                           to=url_for("evidence.index", strategy_id=strategy.id), code=303)
-        if received.done:
-            return received.done
-    else:
-        errors.append(("start_extract", "The form expired: upload the file again"))
-    return _page(strategy, errors=errors, result=received.result, which="start", status=400)
+    if not ConfirmForm().validate_on_submit():
+        return _expired(strategy, "start")
+    return _extract_page(strategy, "start", [],
+                         read=lambda data, name: uploads.read_start_extract(get_session(), strategy, data, name),
+                         store=lambda result, name: _keep_start(strategy, result, name))
 
 
 def _keep_start(strategy: Strategy, result: ImportResult, filename: str) -> str:
@@ -105,29 +125,23 @@ def _keep_start(strategy: Strategy, result: ImportResult, filename: str) -> str:
 def upload_leavers(strategy_id: int) -> str | Response | tuple[str, int]:
     """Keep a leavers extract's counts and its period."""
     strategy = strategy_or_404(strategy_id)
-    db = get_session()
-    errors: list[tuple[str, str]] = []
-    received: Received[LeaversResult] = Received()
-    if ConfirmForm().validate_on_submit():
-        start = day(request.form.get("period_start", ""), "the period's first day", errors, "period_start",
-                    example="2025-04-01")
-        end = day(request.form.get("period_end", ""), "the period's last day", errors, "period_end",
-                  example="2026-03-31")
-        for value, field, label in ((start, "period_start", "first"), (end, "period_end", "last")):
-            if value is None and not any(f == field for f, _ in errors):
-                errors.append((field, f"Enter the period's {label} day, like "
-                                      f"{'2025-04-01' if label == 'first' else '2026-03-31'}"))
-        # Without the period the file is only checked (size, kind): its leavers are counted within it.
-        period = (start, end) if start is not None and end is not None else None
-        received = receive(errors, "leavers_extract", missing=NO_FILE, problems=_problems,
-                           read=lambda data, name: uploads.read_leavers(db, strategy, data, name, period=period),
-                           store=lambda result, name: _keep_leavers(strategy, result, name),
-                           to=url_for("evidence.index", strategy_id=strategy.id), code=303)
-        if received.done:
-            return received.done
-    else:
-        errors.append(("leavers_extract", "The form expired: upload the file again"))
-    return _page(strategy, errors=errors, result=received.result, which="leavers", status=400)
+    if not ConfirmForm().validate_on_submit():
+        return _expired(strategy, "leavers")
+    errors: Errors = []
+    start = day(request.form.get("period_start", ""), "the period's first day", errors, "period_start",
+                example="2025-04-01")
+    end = day(request.form.get("period_end", ""), "the period's last day", errors, "period_end",
+              example="2026-03-31")
+    for value, field, label in ((start, "period_start", "first"), (end, "period_end", "last")):
+        if value is None and not any(f == field for f, _ in errors):
+            errors.append((field, f"Enter the period's {label} day, like "
+                                  f"{'2025-04-01' if label == 'first' else '2026-03-31'}"))
+    # Without the period the file is only checked (size, kind): its leavers are counted within it.
+    period = (start, end) if start is not None and end is not None else None
+    return _extract_page(strategy, "leavers", errors,
+                         read=lambda data, name: uploads.read_leavers(get_session(), strategy, data, name,
+                                                                      period=period),
+                         store=lambda result, name: _keep_leavers(strategy, result, name))
 
 
 def _keep_leavers(strategy: Strategy, result: LeaversResult, filename: str) -> str:
