@@ -9,7 +9,7 @@ from planner.db import get_session
 from planner.models import Organisation, Scenario, Strategy
 from planner.services.scenarios import scenarios_of
 from planner.web.fields import named_record_id, record_id
-from planner.web.tenancy import child_or_404, current_org
+from planner.web.tenancy import child_or_404, current_org, strategy_or_404
 
 
 def acting_org() -> Organisation:
@@ -30,3 +30,10 @@ def chosen_scenario(strategy: Strategy, *, lenient: bool = False) -> tuple[Scena
     if wanted is not None:
         return child_or_404(Scenario, wanted, strategy), found
     return (found[0] if found else None), found
+
+
+def strategy_and_scenario(strategy_id: int, *,
+                          lenient: bool = False) -> tuple[Strategy, Scenario | None, list[Scenario]]:
+    """The strategy a page is about (or 404), with its chosen scenario and all its scenarios (`chosen_scenario`)."""
+    strategy = strategy_or_404(strategy_id)
+    return (strategy, *chosen_scenario(strategy, lenient=lenient))

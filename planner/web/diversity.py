@@ -18,7 +18,7 @@ from planner.services import ServiceError, chart_set
 from planner.services import diversity as service
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.web.audience import page_audience
-from planner.web.context import acting_org, chosen_scenario
+from planner.web.context import acting_org, chosen_scenario, strategy_and_scenario
 from planner.web.fields import number, percent, record_id, whole, whole_number
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import can, child_or_404, require, strategy_or_404
@@ -129,8 +129,7 @@ def _saved(strategy: Strategy, key: str, message: str) -> Response:
 @require("strategy.view")
 def targets(strategy_id: int) -> str:
     """Every target solved on a scenario: the share of appointments needed, and whether it can be met."""
-    strategy = strategy_or_404(strategy_id)
-    scenario, scenarios = chosen_scenario(strategy, lenient=True)
+    strategy, scenario, scenarios = strategy_and_scenario(strategy_id, lenient=True)
     outcomes = service.target_outcomes(get_session(), strategy, scenario, audience=page_audience()) \
         if scenario else []
     return render_template("diversity/targets.html", strategy=strategy, scenario=scenario, scenarios=scenarios,

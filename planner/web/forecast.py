@@ -14,9 +14,9 @@ from planner.models import Level, Scenario, Strategy
 from planner.services import chart_set, derived, forecasting
 from planner.services.forecasting import ScenarioRun
 from planner.services.structure import area_depths, areas_of, levels_of
-from planner.web.context import chosen_scenario
+from planner.web.context import strategy_and_scenario
 from planner.web.fields import whole_number
-from planner.web.tenancy import require, strategy_or_404
+from planner.web.tenancy import require
 
 bp = Blueprint("forecast", __name__, url_prefix="/strategies/<int:strategy_id>/forecast")
 
@@ -25,9 +25,8 @@ bp = Blueprint("forecast", __name__, url_prefix="/strategies/<int:strategy_id>/f
 @require("strategy.view")
 def index(strategy_id: int) -> str:
     """A scenario's forecast: totals by level and year, charts with tables, scenarios compared."""
-    strategy = strategy_or_404(strategy_id)
+    strategy, scenario, all_scenarios = strategy_and_scenario(strategy_id)
     db = get_session()
-    scenario, all_scenarios = chosen_scenario(strategy)
     levels = levels_of(db, strategy)
     results = Markup("")
     if scenario is not None:  # the same for everyone who may see the page: drawn once per change
@@ -66,8 +65,7 @@ class _Run:
 
 def _run(strategy_id: int) -> _Run:
     """The chosen scenario's forecast (404 when the strategy has no scenario)."""
-    strategy = strategy_or_404(strategy_id)
-    scenario, all_scenarios = chosen_scenario(strategy)
+    strategy, scenario, all_scenarios = strategy_and_scenario(strategy_id)
     if scenario is None:
         abort(404)
     return _Run(strategy, scenario, all_scenarios,

@@ -19,7 +19,7 @@ from planner.services import succession as service
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.services.uploads import SuccessionResult
 from planner.web.audience import page_audience
-from planner.web.context import acting_org, chosen_scenario
+from planner.web.context import acting_org, strategy_and_scenario
 from planner.web.fields import named_record_id, record_id, whole
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
@@ -35,9 +35,8 @@ LABELS = {"area": "Area", "level": "Level", **rules.FIGURES}
 @require("strategy.view")
 def index(strategy_id: int) -> str:
     """The register, its pipeline against the scenario's, and the successor pool's diversity."""
-    strategy = strategy_or_404(strategy_id)
+    strategy, scenario, all_scenarios = strategy_and_scenario(strategy_id)
     db = get_session()
-    scenario, all_scenarios = chosen_scenario(strategy)
     audience = page_audience()
     organisation = acting_org()
     report = service.succession_report(db, strategy, organisation, scenario, audience=audience)
