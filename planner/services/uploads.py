@@ -1,7 +1,8 @@
 """Reading a person's uploaded file for a strategy: the importers (planner.imports) with the strategy's
 areas, levels and band map to match against, and the importers' limits. Nothing is stored here; the
-domain services store what was read. The pages reach the importers only through this module, so a file
-that cannot be read at all is refused with ImportRefused (re-exported here) and one sentence to show."""
+domain services store what was read. The pages reach the importers only through this module or a domain
+service's own reader (such as establishment.read_file), so a file that cannot be read at all is refused
+with ImportRefused (re-exported here, with the results' types) and one sentence to show."""
 
 from __future__ import annotations
 
@@ -14,19 +15,13 @@ from planner.imports.columns import COLUMNS
 from planner.imports.establishment import EstablishmentResult
 from planner.imports.succession import SuccessionResult, read_succession
 from planner.models import Strategy
-from planner.services import establishment, evidence, staff_import, succession
+from planner.services import evidence, staff_import, succession
 
 __all__ = ["EXTRACT_COLUMNS", "EstablishmentResult", "ImportRefused", "ImportResult", "LeaversResult",
-           "SuccessionResult", "read_establishment", "read_leavers", "read_register", "read_start_extract"]
+           "SuccessionResult", "read_leavers", "read_register", "read_start_extract"]
 
 # Every column the staff extract's reader takes; each can be mapped to the file's own heading.
 EXTRACT_COLUMNS = COLUMNS
-
-
-def read_establishment(session: Session, strategy: Strategy, data: bytes, filename: str, *,
-                       sheet: str | None = None) -> EstablishmentResult:
-    """The funded establishment in a file, read against the strategy's areas, levels and years."""
-    return establishment.read_file(session, strategy, data, filename, sheet=sheet)
 
 
 def read_register(session: Session, strategy: Strategy, data: bytes, filename: str, *,

@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 from planner.db import get_session
 from planner.models import Area, Strategy
 from planner.services import establishment as service
-from planner.services import uploads
 from planner.services.baseline import summarise
 from planner.services.uploads import EstablishmentResult
 from planner.web.fields import whole_number
@@ -147,7 +146,7 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         received = receive(
             errors, "establishment", missing="Choose a file of funded posts (CSV or Excel .xlsx) to upload",
-            read=lambda data, name: uploads.read_establishment(
+            read=lambda data, name: service.read_file(
                 db, strategy, data, name, sheet=(request.form.get("sheet") or "").strip()[:100] or None),
             store=lambda result, name: _import(strategy, result, name), problems=_problems,
             to=url_for("establishment.index", strategy_id=strategy.id))
