@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.diversity.board import BOARD_TYPES
-from planner.imports.columns import COLUMNS
-from planner.models import Strategy
-from planner.services import ServiceError
+from planner.models import StaffImport, Strategy
+from planner.queue import queue_of
+from planner.services import jobs, staff_import
 from planner.services.baseline import AreaFigures, check_figures, save_baseline, summarise
+from planner.services.uploads import EXTRACT_COLUMNS, ImportRefused
+from planner.tasks import STAFF_IMPORT, UNITS
 from planner.web.fields import number, whole
 from planner.web.forms import ConfirmForm, EditForm
-from planner.web.tenancy import require, strategy_or_404
+from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.unit import unit_of_work
 from planner.web.util import note_stale
 
 bp = Blueprint("baseline", __name__, url_prefix="/strategies/<int:strategy_id>/baseline")
@@ -75,23 +80,20 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
                 )
             if len(errors) > before:
                 continue  # a box that could not be read says so; comparing its stand-in 0 would mislead
-            try:
+            # The service's one rule for figures, asked of every area so each area's problem is shown at once.
+            with unit_of_work(errors=errors, field=staff_field):
                 check_figures(area, fig, level_keys)
-            except ServiceError as exc:
-                errors.append((exc.field or staff_field, exc.message))
             figures[aid] = fig
         if not errors:
-            try:
+            with unit_of_work(errors=errors, on_refused=lambda exc: note_stale(
+                    form, exc, lambda stored: _grid_boxes(stored)[0], request.form,
+                    _grid_boxes(strategy)[1])) as saved:
                 save_baseline(session=db, strategy=strategy, figures=figures, actor=current_user,
                               version=form.version.data)
-            except ServiceError as exc:
-                db.rollback()
-                errors.append((exc.field or "", exc.message))
-                note_stale(form, exc, lambda stored: _grid_boxes(stored)[0], request.form, _grid_boxes(strategy)[1])
-                summary = summarise(db, strategy)
-            else:
+            if saved:
                 flash("Baseline saved.", "success")
                 return redirect(url_for("baseline.index", strategy_id=strategy.id))
+            summary = summarise(db, strategy)
     if form.is_submitted():
         values = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
     status = 400 if errors or form.errors else 200
@@ -99,7 +101,7 @@ def edit(strategy_id: int) -> str | Response | tuple[str, int]:
                            errors=errors, error_fields={f for f, _ in errors}, values=values), status
 
 
-IMPORT_COLUMNS = COLUMNS  # every column the import reads can be mapped to the file's own heading
+IMPORT_COLUMNS = EXTRACT_COLUMNS  # every column the import reads can be mapped to the file's own heading
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -107,11 +109,6 @@ IMPORT_COLUMNS = COLUMNS  # every column the import reads can be mapped to the f
 def upload(strategy_id: int) -> str | Response | tuple[str, int]:
     """Upload a staff extract: a file that is plainly wrong is refused at once; any other is read and counted
     by a worker while the job's page shows how far it has got, then previewed before anything is stored."""
-    from planner.imports import ImportRefused
-    from planner.queue import queue_of
-    from planner.services import jobs, staff_import
-    from planner.tasks import STAFF_IMPORT, UNITS
-
     strategy = strategy_or_404(strategy_id)
     db = get_session()
     form = ConfirmForm()
@@ -149,10 +146,6 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
 @require("baseline.edit")
 def preview(strategy_id: int, import_id: int) -> str | Response:
     """The counts a worker read from the upload, and every problem, before anything replaces the baseline."""
-    import json
-
-    from planner.services import staff_import
-
     strategy, pending = _pending(strategy_id, import_id)
     if pending.status != "pending":
         flash("This import has already been used, discarded or has expired: upload the file again.", "error")
@@ -163,12 +156,9 @@ def preview(strategy_id: int, import_id: int) -> str | Response:
                            summary=summarise(get_session(), strategy), board_types=BOARD_TYPES)
 
 
-def _pending(strategy_id: int, import_id: int):  # type: ignore[no-untyped-def]
-    from planner.models import StaffImport
-
+def _pending(strategy_id: int, import_id: int) -> tuple[Strategy, StaffImport]:
+    """The strategy and the previewed import, which only the person who uploaded it may see or use."""
     strategy = strategy_or_404(strategy_id)
-    from planner.web.tenancy import child_or_404
-
     pending = child_or_404(StaffImport, import_id, strategy)
     if pending.user_id != current_user.id:
         abort(404)
@@ -179,16 +169,12 @@ def _pending(strategy_id: int, import_id: int):  # type: ignore[no-untyped-def]
 @require("baseline.edit")
 def confirm_import(strategy_id: int, import_id: int) -> Response:
     """Replace the baseline with the previewed counts, in one transaction."""
-    from planner.services import staff_import
-
     strategy, pending = _pending(strategy_id, import_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(flash_refusal=True) as applied:
         staff_import.apply(session=get_session(), strategy=strategy, pending=pending, actor=current_user)
-    except ServiceError as exc:
-        get_session().rollback()
-        flash(exc.message, "error")
+    if not applied:
         return redirect(url_for("baseline.upload", strategy_id=strategy.id))
     skipped = f", {pending.rows_skipped:,} rows with problems skipped" if pending.rows_skipped else ""
     flash(f"Baseline replaced from {pending.filename}: {pending.rows_read:,} rows read{skipped}.", "success")
@@ -199,8 +185,6 @@ def confirm_import(strategy_id: int, import_id: int) -> Response:
 @require("baseline.edit")
 def discard_import(strategy_id: int, import_id: int) -> Response:
     """Forget a previewed import; the baseline stays as it was."""
-    from planner.services import staff_import
-
     strategy, pending = _pending(strategy_id, import_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,16 +13,17 @@ from planner.diversity import board
 from planner.diversity.characteristics import CHARACTERISTICS, characteristic
 from planner.diversity.wres import STANDARDS
 from planner.exports import charts
-from planner.models import Area, DiversityTarget, Level, Scenario, Strategy
+from planner.models import Area, DiversityTarget, Level, Strategy
 from planner.services import ServiceError, chart_set
 from planner.services import diversity as service
-from planner.services.scenarios import scenarios_of
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.web.audience import page_audience
+from planner.web.context import acting_org, chosen_scenario, strategy_and_scenario
 from planner.web.fields import number, percent, record_id, whole, whole_number
 from planner.web.forms import ConfirmForm, EditForm
-from planner.web.tenancy import can, child_or_404, current_org, require, strategy_or_404
-from planner.web.util import note_stale
+from planner.web.tenancy import can, child_or_404, require, strategy_or_404
+from planner.web.unit import unit_of_work
+from planner.web.util import attempt, note_stale
 
 bp = Blueprint("diversity", __name__, url_prefix="/strategies/<int:strategy_id>/diversity")
 
@@ -47,14 +50,14 @@ def index(strategy_id: int) -> str:
     key = _characteristic_key()
     area_id = record_id(request.args.get("area"))
     area = child_or_404(Area, area_id, strategy) if area_id else None
-    rep = service.representation(db, strategy, current_org(), key, area_id=area_id,  # type: ignore[arg-type]
-                                 suppressed=not _unsuppressed())
+    organisation = acting_org()
+    rep = service.representation(db, strategy, organisation, key, area_id=area_id, suppressed=not _unsuppressed())
     rows = areas_of(db, strategy)
     return render_template(
         "diversity/index.html", strategy=strategy, rep=rep, characteristics=CHARACTERISTICS, area=area,
         areas=rows, depths=area_depths(rows), indicators=service.indicators(rep, db, strategy),
         characteristics_named=service.all_named(db, strategy.organisation_id),
-        threshold=current_org().suppression_threshold, unsuppressed=_unsuppressed(),  # type: ignore[union-attr]
+        threshold=organisation.suppression_threshold, unsuppressed=_unsuppressed(),
         sources=service.BENCHMARK_SOURCES, standards=STANDARDS,
         membership_names=board.MEMBERSHIP_NAMES, membership_note=board.NOT_RECORDED,
     )
@@ -76,16 +79,9 @@ def benchmarks(strategy_id: int) -> str | Response | tuple[str, int]:
                 name = f"{source}-{group.key}"
                 shares[(source, group.key)] = percent(request.form.get(name, ""), f"{source_name}: {group.name}",
                                                       errors, name, within=True)
-        if not errors:
-            try:
-                service.save_benchmarks(session=get_session(), strategy=strategy, characteristic_key=key,
-                                        shares=shares, actor=current_user)
-            except ServiceError as exc:
-                get_session().rollback()
-                errors.append((exc.field or "", exc.message))
-            else:
-                flash(f"Benchmarks for {char.name.lower()} saved.", "success")
-                return redirect(url_for("diversity.index", strategy_id=strategy.id, characteristic=key))
+        if not errors and attempt(errors, lambda: service.save_benchmarks(
+                session=get_session(), strategy=strategy, characteristic_key=key, shares=shares, actor=current_user)):
+            return _saved(strategy, key, f"Benchmarks for {char.name.lower()} saved.")
     current = service.benchmarks_of(get_session(), strategy, key)
     return render_template("diversity/benchmarks.html", strategy=strategy, char=char, current=current, form=form,
                            errors=errors, values=dict(request.form) if errors else {},
@@ -113,41 +109,31 @@ def shortlisting(strategy_id: int) -> str | Response | tuple[str, int]:
             a = whole(request.form.get(f"appointed-{group.key}", ""), f"{group.name}: appointed", errors,
                        f"appointed-{group.key}")
             figures[group.key] = (s, a)
-        if not errors:
-            try:
-                service.save_shortlisting(session=get_session(), strategy=strategy, characteristic_key=key,
-                                          figures=figures, actor=current_user)
-            except ServiceError as exc:
-                get_session().rollback()
-                errors.append((exc.field or "", exc.message))
-            else:
-                flash("Shortlisting figures saved.", "success")
-                return redirect(url_for("diversity.index", strategy_id=strategy.id, characteristic=key))
-    rep = service.representation(get_session(), strategy, current_org(), key)  # type: ignore[arg-type]
+        if not errors and attempt(errors, lambda: service.save_shortlisting(
+                session=get_session(), strategy=strategy, characteristic_key=key, figures=figures, actor=current_user)):
+            return _saved(strategy, key, "Shortlisting figures saved.")
+    rep = service.representation(get_session(), strategy, acting_org(), key)
     current = service.indicators(rep, get_session(), strategy)
     return render_template("diversity/shortlisting.html", strategy=strategy, char=char, form=form, errors=errors,
                            values=dict(request.form) if errors else {},
                            current=current.shortlisting if current else {}), (400 if errors else 200)
 
 
-def _chosen_scenario(strategy: Strategy) -> tuple[Scenario | None, list[Scenario]]:
-    scenarios = scenarios_of(get_session(), strategy)
-    wanted = record_id(request.args.get("scenario"))
-    if wanted is not None:
-        return child_or_404(Scenario, wanted, strategy), scenarios
-    return (scenarios[0] if scenarios else None), scenarios
+def _saved(strategy: Strategy, key: str, message: str) -> Response:
+    """Say what was saved, back on the characteristic's representation."""
+    flash(message, "success")
+    return redirect(url_for("diversity.index", strategy_id=strategy.id, characteristic=key))
 
 
 @bp.route("/targets")
 @require("strategy.view")
 def targets(strategy_id: int) -> str:
     """Every target solved on a scenario: the share of appointments needed, and whether it can be met."""
-    strategy = strategy_or_404(strategy_id)
-    scenario, scenarios = _chosen_scenario(strategy)
+    strategy, scenario, scenarios = strategy_and_scenario(strategy_id, lenient=True)
     outcomes = service.target_outcomes(get_session(), strategy, scenario, audience=page_audience()) \
         if scenario else []
     return render_template("diversity/targets.html", strategy=strategy, scenario=scenario, scenarios=scenarios,
-                           outcomes=outcomes, threshold=current_org().suppression_threshold,  # type: ignore[union-attr]
+                           outcomes=outcomes, threshold=acting_org().suppression_threshold,
                            unsuppressed=_unsuppressed(), form=ConfirmForm())
 
 
@@ -157,19 +143,19 @@ def target(strategy_id: int, target_id: int) -> str:
     """One target: its trajectory against the no-action path, the target and the benchmarks."""
     strategy = strategy_or_404(strategy_id)
     chosen = child_or_404(DiversityTarget, target_id, strategy)
-    scenario, scenarios = _chosen_scenario(strategy)
+    scenario, scenarios = chosen_scenario(strategy, lenient=True)
     audience = page_audience()
     outcome = next((o for o in service.target_outcomes(get_session(), strategy, scenario, audience=audience)
                     if o.target.id == chosen.id), None) if scenario else None
     if outcome is None:
         abort(404)
-    benchmarks = chart_set.target_benchmarks(get_session(), strategy, current_org(), chosen,  # type: ignore[arg-type]
-                                             audience=audience)
+    organisation = acting_org()
+    benchmarks = chart_set.target_benchmarks(get_session(), strategy, organisation, chosen, audience=audience)
     trajectory = chart_set.target_figure(outcome, benchmarks)
     figure = charts.figure_json(trajectory) if trajectory is not None else None
     return render_template("diversity/target.html", strategy=strategy, scenario=scenario, scenarios=scenarios,
                            outcome=outcome, figures={"trajectory": figure} if figure else {},
-                           benchmarks=benchmarks, threshold=current_org().suppression_threshold,  # type: ignore[union-attr]
+                           benchmarks=benchmarks, threshold=organisation.suppression_threshold,
                            unsuppressed=_unsuppressed())
 
 
@@ -221,31 +207,34 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
         pipeline = percent(request.form.get("pipeline_share", ""), "The group's share of the pool", errors,
                            "pipeline_share", within=True)
         if not errors:
-            try:
+            with unit_of_work(errors=errors,
+                              on_refused=partial(_stale_target, form, strategy=strategy, levels=levels)) as saved:
                 service.save_target(session=db, strategy=strategy, target=target, actor=current_user,
                                     values={"characteristic": char_key, "group_key": group_key, "level_id": level_id,
                                             "target_share": share, "target_year": year,
                                             "leaver_rate_ratio": ratio, "current_appointment_share": current,
                                             "pipeline_share": pipeline},
                                     version=form.version.data if isinstance(form, EditForm) else None)
-            except ServiceError as exc:
-                db.rollback()
-                errors.append((exc.field or "", exc.message))
-                note_stale(form, exc, _target_values, request.form, TARGET_LABELS, {
-                    "group": {f"{c.key}:{g.key}": f"{c.name}: {g.name}"
-                              for c in service.all_named(db, strategy.organisation_id) for g in c.groups},
-                    "level_id": {"": "All leaders", **{str(lv.id): lv.name for lv in levels}}})
-            else:
+            if saved:
                 flash("Target saved.", "success")
                 return redirect(url_for("diversity.targets", strategy_id=strategy.id))
     values = dict(request.form) if errors or form.errors else (_target_values(target) if target else {
         "target_year": str(strategy.start_year + strategy.horizon), "leaver_rate_ratio": "1"})
-    default_pool = service.default_pool_sentence(db, strategy, current_org(), target,  # type: ignore[arg-type]
+    default_pool = service.default_pool_sentence(db, strategy, acting_org(), target,
                                                  suppressed=not _unsuppressed()) if target else None
     return render_template("diversity/target_form.html", strategy=strategy, target=target, levels=levels,
                            characteristics=service.all_named(db, strategy.organisation_id), form=form,
                            errors=errors, values=values, default_pool=default_pool), (
         400 if errors or form.errors else 200)
+
+
+def _stale_target(form: ConfirmForm | EditForm, error: ServiceError, *, strategy: Strategy,
+                  levels: list[Level]) -> None:
+    """Beside a stale save of a target, the target as stored now, its group and level by name."""
+    note_stale(form, error, _target_values, request.form, TARGET_LABELS, {
+        "group": {f"{c.key}:{g.key}": f"{c.name}: {g.name}"
+                  for c in service.all_named(get_session(), strategy.organisation_id) for g in c.groups},
+        "level_id": {"": "All leaders", **{str(lv.id): lv.name for lv in levels}}})
 
 
 @bp.route("/targets/new", methods=["GET", "POST"])

@@ -3,6 +3,8 @@ or imported from a file, and the vacancies at the baseline they give (docs/estab
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,9 +13,11 @@ from planner.db import get_session
 from planner.models import Area, Strategy
 from planner.services import establishment as service
 from planner.services.baseline import summarise
+from planner.services.uploads import EstablishmentResult
 from planner.web.fields import whole_number
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.uploads import Received, receive
 from planner.web.util import attempt, note_stale
 
 bp = Blueprint("establishment", __name__, url_prefix="/strategies/<int:strategy_id>/baseline/establishment")
@@ -92,8 +96,9 @@ def _read_area(strategy: Strategy, area: Area, form: dict[str, str], errors: Err
                            f"{level.name}: enter posts for {', '.join(map(str, missing))}, or a figure for every "
                            "year to fill the years left empty"))
             continue
-        figures = tuple(every if value is None else value for value in yearly.values())
-        out[level.key] = figures[0] if len(set(figures)) == 1 else figures  # type: ignore[assignment]
+        # Every year has a figure now (checked just above): its own, else the 'every year' one.
+        figures = tuple(cast(int, every if value is None else value) for value in yearly.values())
+        out[level.key] = figures[0] if len(set(figures)) == 1 else figures
     return out
 
 
@@ -112,7 +117,7 @@ def edit(strategy_id: int, area_id: int) -> str | Response | tuple[str, int]:
         posts = _read_area(strategy, area, typed, errors)
         if not errors and attempt(errors, lambda: service.save_establishment(
                 session=db, strategy=strategy, posts={(area.id, key): p for key, p in posts.items()},
-                actor=current_user, version=form.version.data),  # type: ignore[arg-type]
+                actor=current_user, version=form.version.data),
                 lambda exc: note_stale(form, exc, lambda stored: _boxes(stored, area)[0], request.form,
                                        _boxes(strategy, area)[1])):
             flash(f"Funded establishment of {area.name} saved.", "success")
@@ -133,36 +138,35 @@ def edit(strategy_id: int, area_id: int) -> str | Response | tuple[str, int]:
 def upload(strategy_id: int) -> str | Response | tuple[str, int]:
     """Upload the funded establishment (area, level, posts, optionally a column per year): it replaces the
     whole establishment; any problem and nothing is stored."""
-    from planner.imports import ImportRefused
-
     strategy = strategy_or_404(strategy_id)
     db = get_session()
     form = ConfirmForm()
     errors: Errors = []
-    result = None
+    received: Received[EstablishmentResult] = Received()
     if form.validate_on_submit():
-        upload_file = request.files.get("establishment")
-        if upload_file is None or not upload_file.filename:
-            errors.append(("establishment", "Choose a file of funded posts (CSV or Excel .xlsx) to upload"))
-        else:
-            try:
-                result = service.read_file(db, strategy, upload_file.read(), upload_file.filename,
-                                           sheet=(request.form.get("sheet") or "").strip()[:100] or None)
-            except ImportRefused as exc:
-                errors.append(("establishment", exc.message))
-            else:
-                filename = upload_file.filename[:200]
-                if result.importable and attempt(errors, lambda: service.import_file(
-                        session=db, strategy=strategy, result=result, filename=filename,
-                        actor=current_user)):
-                    flash(f"Funded establishment replaced from {filename}: {len(result.posts):,} area and level "
-                          f"figures from {result.rows_read:,} rows.", "success")
-                    return redirect(url_for("establishment.index", strategy_id=strategy.id))
-                if not result.importable and not errors:
-                    count = sum(result.problem_totals.values())
-                    errors.append(("establishment", f"{filename} has {count:,} problem{'s' if count != 1 else ''} "
-                                                    "listed below: nothing was stored. Correct the file and upload it "
-                                                    "again." if count else f"{filename} has no rows of posts."))
-    status = 400 if errors or (result is not None and not result.importable) else 200
+        received = receive(
+            errors, "establishment", missing="Choose a file of funded posts (CSV or Excel .xlsx) to upload",
+            read=lambda data, name: service.read_file(
+                db, strategy, data, name, sheet=(request.form.get("sheet") or "").strip()[:100] or None),
+            store=lambda result, name: _import(strategy, result, name), problems=_problems,
+            to=url_for("establishment.index", strategy_id=strategy.id))
+        if received.done:
+            return received.done
     return render_template("baseline/establishment_import.html", strategy=strategy, form=form, errors=errors,
-                           result=result, years=_years(strategy), summary=summarise(db, strategy)), status
+                           result=received.result, years=_years(strategy),
+                           summary=summarise(db, strategy)), received.status(errors)
+
+
+def _import(strategy: Strategy, result: EstablishmentResult, filename: str) -> str:
+    """Store a file's establishment in place of the one held; what to tell the person who sent it."""
+    service.import_file(session=get_session(), strategy=strategy, result=result, filename=filename,
+                        actor=current_user)
+    return (f"Funded establishment replaced from {filename}: {len(result.posts):,} area and level "
+            f"figures from {result.rows_read:,} rows.")
+
+
+def _problems(result: EstablishmentResult, filename: str) -> str:
+    """Why a file with problems stored nothing."""
+    count = sum(result.problem_totals.values())
+    return (f"{filename} has {count:,} problem{'s' if count != 1 else ''} listed below: nothing was stored. "
+            "Correct the file and upload it again." if count else f"{filename} has no rows of posts.")

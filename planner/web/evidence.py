@@ -3,24 +3,38 @@ see every rate derived from them with its source, and apply the rates to a scena
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.imports import ImportRefused
 from planner.models import Scenario, Strategy
-from planner.services import ServiceError, evidence, staff_import
+from planner.services import evidence, uploads
 from planner.services.scenarios import measured_rates, scenarios_of
 from planner.services.structure import areas_of, levels_of
+from planner.services.uploads import ImportResult, LeaversResult
 from planner.web.fields import day, record_id
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.unit import unit_of_work
+from planner.web.uploads import Readable, receive
 
 bp = Blueprint("evidence", __name__, url_prefix="/strategies/<int:strategy_id>/evidence")
 
+Errors = list[tuple[str, str]]
+
+
+class _Extract(Readable, Protocol):
+    """What the page needs of an extract as read: whether it may be kept, and its problems counted by kind."""
+
+    @property
+    def problem_totals(self) -> Mapping[str, int]: ...
+
+
+R = TypeVar("R", bound=_Extract)
 AGE_BAND_NAMES = {"under_25": "Under 25", "25_34": "25 to 34", "35_44": "35 to 44", "45_54": "45 to 54",
                   "55_64": "55 to 64", "65_plus": "65 and over"}
 
@@ -61,19 +75,29 @@ def index(strategy_id: int) -> tuple[str, int]:
     return _page(strategy_or_404(strategy_id), scenario_raw=request.args.get("scenario"))
 
 
-def _upload(field: str, errors: list[tuple[str, str]]) -> tuple[bytes, str] | None:
-    """The uploaded file's bytes and name after the checks that take no time (size, kind), or None."""
-    upload_file = request.files.get(field)
-    if upload_file is None or not upload_file.filename:
-        errors.append((field, "Choose a file (CSV or Excel .xlsx) to upload"))
-        return None
-    data = upload_file.read()
-    try:
-        staff_import.precheck(data, upload_file.filename)
-    except ImportRefused as exc:
-        errors.append((field, exc.message))
-        return None
-    return data, upload_file.filename[:200]
+NO_FILE = "Choose a file (CSV or Excel .xlsx) to upload"
+
+
+def _problems(result: _Extract, filename: str) -> str:
+    """Why an extract with problems stored nothing."""
+    count = sum(result.problem_totals.values())
+    return f"{filename} has problems in {count:,} places, listed below: nothing was stored"
+
+
+def _extract_page(strategy: Strategy, which: str, errors: Errors, *, read: Callable[[bytes, str], R | None],
+                  store: Callable[[R, str], str]) -> str | Response | tuple[str, int]:
+    """Take the extract sent as `{which}_extract` (the start of the period's staff, or the leavers): kept,
+    and back to the page; or the page again with what stopped it."""
+    received = receive(errors, f"{which}_extract", missing=NO_FILE, problems=_problems, read=read, store=store,
+                       to=url_for("evidence.index", strategy_id=strategy.id), code=303)
+    if received.done:
+        return received.done
+    return _page(strategy, errors=errors, result=received.result, which=which, status=400)
+
+
+def _expired(strategy: Strategy, which: str) -> tuple[str, int]:
+    return _page(strategy, errors=[(f"{which}_extract", "The form expired: upload the file again")], which=which,
+                 status=400)
 
 
 @bp.route("/start", methods=["POST"])
@@ -81,35 +105,19 @@ def _upload(field: str, errors: list[tuple[str, str]]) -> tuple[bytes, str] | No
 def upload_start(strategy_id: int) -> str | Response | tuple[str, int]:
     """Keep a staff extract's counts as the start of the evidence period (the baseline is not touched)."""
     strategy = strategy_or_404(strategy_id)
-    db = get_session()
-    errors: list[tuple[str, str]] = []
-    result = None
-    if ConfirmForm().validate_on_submit():
-        upload = _upload("start_extract", errors)
-        if upload is not None:
-            data, filename = upload
-            try:
-                result = staff_import.read(db, strategy, data, filename, as_at=evidence.start_as_at(db, strategy))
-            except ImportRefused as exc:
-                errors.append(("start_extract", exc.message))
-            del data
-            if result is not None and not result.importable:
-                errors.append(("start_extract", f"{filename} has problems in {sum(result.problem_totals.values()):,} "
-                                                "places, listed below: nothing was stored"))
-            elif result is not None:
-                try:
-                    evidence.import_start(session=db, strategy=strategy, result=result, filename=filename,
-                                          actor=current_user)
-                except ServiceError as exc:
-                    db.rollback()
-                    errors.append(("start_extract", exc.message))
-                else:
-                    flash(f"Staff at the start of the period imported from {filename}: {result.rows_read:,} rows, "
-                          f"{sum(result.leaders.values()):,} leaders. The baseline is unchanged.", "success")
-                    return redirect(url_for("evidence.index", strategy_id=strategy.id), code=303)
-    else:
-        errors.append(("start_extract", "The form expired: upload the file again"))
-    return _page(strategy, errors=errors, result=result, which="start", status=400)
+    if not ConfirmForm().validate_on_submit():
+        return _expired(strategy, "start")
+    return _extract_page(strategy, "start", [],
+                         read=lambda data, name: uploads.read_start_extract(get_session(), strategy, data, name),
+                         store=lambda result, name: _keep_start(strategy, result, name))
+
+
+def _keep_start(strategy: Strategy, result: ImportResult, filename: str) -> str:
+    """Keep the counts of the staff at the start of the period; what to tell the person who sent them."""
+    evidence.import_start(session=get_session(), strategy=strategy, result=result, filename=filename,
+                          actor=current_user)
+    return (f"Staff at the start of the period imported from {filename}: {result.rows_read:,} rows, "
+            f"{sum(result.leaders.values()):,} leaders. The baseline is unchanged.")
 
 
 @bp.route("/leavers", methods=["POST"])
@@ -117,40 +125,31 @@ def upload_start(strategy_id: int) -> str | Response | tuple[str, int]:
 def upload_leavers(strategy_id: int) -> str | Response | tuple[str, int]:
     """Keep a leavers extract's counts and its period."""
     strategy = strategy_or_404(strategy_id)
-    db = get_session()
-    errors: list[tuple[str, str]] = []
-    result = None
-    if ConfirmForm().validate_on_submit():
-        start = day(request.form.get("period_start", ""), "the period's first day", errors, "period_start",
-                    example="2025-04-01")
-        end = day(request.form.get("period_end", ""), "the period's last day", errors, "period_end",
-                  example="2026-03-31")
-        for value, field, label in ((start, "period_start", "first"), (end, "period_end", "last")):
-            if value is None and not any(f == field for f, _ in errors):
-                errors.append((field, f"Enter the period's {label} day, like "
-                                      f"{'2025-04-01' if label == 'first' else '2026-03-31'}"))
-        upload = _upload("leavers_extract", errors)
-        if upload is not None and start is not None and end is not None:
-            data, filename = upload
-            try:
-                result = evidence.read_leavers(db, strategy, data, filename, period_start=start, period_end=end)
-            except ImportRefused as exc:
-                errors.append(("leavers_extract", exc.message))
-            del data
-            if result is not None and not result.importable:
-                errors.append(("leavers_extract", f"{filename} has problems in "
-                                                  f"{sum(result.problem_totals.values()):,} places, listed below: "
-                                                  "nothing was stored"))
-            elif result is not None:
-                evidence.store_leavers(session=db, strategy=strategy, result=result, filename=filename,
-                                       actor=current_user)
-                moves = f"; {result.moves:,} moves inside the organisation not counted" if result.moves else ""
-                flash(f"Leavers imported from {filename}: {result.leavers:,} leavers, {result.period.text()}{moves}.",
-                      "success")
-                return redirect(url_for("evidence.index", strategy_id=strategy.id), code=303)
-    else:
-        errors.append(("leavers_extract", "The form expired: upload the file again"))
-    return _page(strategy, errors=errors, result=result, which="leavers", status=400)
+    if not ConfirmForm().validate_on_submit():
+        return _expired(strategy, "leavers")
+    errors: Errors = []
+    start = day(request.form.get("period_start", ""), "the period's first day", errors, "period_start",
+                example="2025-04-01")
+    end = day(request.form.get("period_end", ""), "the period's last day", errors, "period_end",
+              example="2026-03-31")
+    for value, field, label in ((start, "period_start", "first"), (end, "period_end", "last")):
+        if value is None and not any(f == field for f, _ in errors):
+            errors.append((field, f"Enter the period's {label} day, like "
+                                  f"{'2025-04-01' if label == 'first' else '2026-03-31'}"))
+    # Without the period the file is only checked (size, kind): its leavers are counted within it.
+    period = (start, end) if start is not None and end is not None else None
+    return _extract_page(strategy, "leavers", errors,
+                         read=lambda data, name: uploads.read_leavers(get_session(), strategy, data, name,
+                                                                      period=period),
+                         store=lambda result, name: _keep_leavers(strategy, result, name))
+
+
+def _keep_leavers(strategy: Strategy, result: LeaversResult, filename: str) -> str:
+    """Keep a leavers extract's counts and period; what to tell the person who sent it."""
+    evidence.store_leavers(session=get_session(), strategy=strategy, result=result, filename=filename,
+                           actor=current_user)
+    moves = f"; {result.moves:,} moves inside the organisation not counted" if result.moves else ""
+    return f"Leavers imported from {filename}: {result.leavers:,} leavers, {result.period.text()}{moves}."
 
 
 @bp.route("/apply", methods=["POST"])
@@ -166,11 +165,11 @@ def apply(strategy_id: int) -> str | Response | tuple[str, int]:
     if scenario_id is None:
         return _page(strategy, errors=[("scenario", "Choose the scenario to apply the measured rates to")], status=400)
     scenario = child_or_404(Scenario, scenario_id, strategy)
-    try:
+    errors: list[tuple[str, str]] = []
+    with unit_of_work(on_refused=lambda exc: errors.append(("scenario", exc.message))) as done:
         applied = evidence.apply_rates(session=db, strategy=strategy, scenario=scenario, actor=current_user)
-    except ServiceError as exc:
-        db.rollback()
-        return _page(strategy, errors=[("scenario", exc.message)], scenario_raw=str(scenario.id), status=400)
+    if not done:
+        return _page(strategy, errors=errors, scenario_raw=str(scenario.id), status=400)
     removed = (f"; {applied.removed} measured area rate{'s' if applied.removed != 1 else ''} no longer qualifying "
                "removed") if applied.removed else ""
     flash(f"Measured rates applied to '{scenario.name}': {applied.levels} level rate"

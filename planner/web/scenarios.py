@@ -3,6 +3,11 @@ copying, renaming and deleting scenarios. Rates are typed as percentages, as pla
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -12,16 +17,20 @@ from planner.models import Area, Level, Scenario, Strategy
 from planner.services import ServiceError
 from planner.services import scenarios as service
 from planner.services.editing import StaleEdit
-from planner.services.scenarios import RATE_FIELDS, AreaAssumptions, AssumptionError
+from planner.services.scenarios import RATE_FIELDS, AreaAssumptions
 from planner.services.structure import levels_of
 from planner.web.fields import number, percent, record_id, whole
 from planner.web.filters import percent_list
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.unit import unit_of_work
 from planner.web.util import attempt, note_stale
 
 bp = Blueprint("scenarios", __name__, url_prefix="/strategies/<int:strategy_id>/scenarios")
 
+Errors = list[tuple[str, str]]
+Boxes = tuple[dict[str, str], dict[str, str]]  # a form's boxes as they would open now (name to text), and labels
+T = TypeVar("T")
 RATE_LABELS = {"leaver_rate": "leaver rate", "ready_rate": "ready for promotion", "internal_fill_max": "internal fill"}
 
 
@@ -66,6 +75,46 @@ def _back(strategy: Strategy, scenario: Scenario) -> Response:
     return redirect(url_for("forecast.index", strategy_id=strategy.id, scenario=scenario.id))
 
 
+@dataclass
+class _Assumptions:
+    """What a scenario's assumption pages show: its levels, the areas forecast and their stored assumptions."""
+
+    strategy: Strategy
+    scenario: Scenario
+    levels: list[Level]
+    areas: list[Area]
+    current: dict[int, AreaAssumptions]
+
+
+def _assumptions(strategy_id: int, scenario_id: int) -> _Assumptions:
+    strategy, scenario = _load(strategy_id, scenario_id)
+    db = get_session()
+    return _Assumptions(strategy, scenario, levels_of(db, strategy), service.forecast_areas(db, strategy),
+                        service.area_assumptions(db, scenario))
+
+
+def _boxes_page(strategy: Strategy, scenario: Scenario, template: str, *, read: Callable[[Errors], T],
+                save: Callable[[T, int | None], object], boxes: Callable[[Scenario], Boxes], saved: str,
+                **shown: object) -> str | Response | tuple[str, int]:
+    """A form of many boxes for one scenario, saved all or nothing: `read(errors)` reads the boxes, and
+    when every one could be read, `save(figures, version)` stores them in one unit of work; a stale save
+    shows `boxes(scenario)` as stored now beside what was typed. The page again shows what was typed."""
+    errors: Errors = []
+    values: dict[str, str] = {}
+    form = EditForm(obj=scenario)
+    if form.validate_on_submit():
+        figures = read(errors)
+        if not errors and attempt(errors, lambda: save(figures, form.version.data), lambda exc: note_stale(
+                form, exc, lambda stored: boxes(stored)[0], request.form, boxes(scenario)[1])):
+            flash(saved, "success")
+            return _back(strategy, scenario)
+    if form.is_submitted():
+        values = dict(request.form)
+    return render_template(template, strategy=strategy, scenario=scenario, form=form, errors=errors,
+                           error_fields={f for f, _ in errors}, values=values, **shown), (
+        400 if errors or form.errors else 200)
+
+
 @bp.route("/<int:scenario_id>/levels", methods=["GET", "POST"])
 @require("scenario.edit")
 def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, int]:
@@ -73,12 +122,9 @@ def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
     strategy, scenario = _load(strategy_id, scenario_id)
     db = get_session()
     level_rows = levels_of(db, strategy)
-    current = service.level_assumptions(db, strategy, scenario)
     measured, _cells = service.measured_rates(db, scenario)
-    errors: list[tuple[str, str]] = []
-    values: dict[str, str] = {}
-    form = EditForm(obj=scenario)
-    if form.validate_on_submit():
+
+    def read(errors: Errors) -> dict[int, dict[str, float]]:
         rates: dict[int, dict[str, float]] = {}
         for level in level_rows:
             rates[level.id] = {}
@@ -89,21 +135,18 @@ def levels(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
                 value = percent(request.form.get(name, ""), f"{level.name}: {RATE_LABELS[f]}", errors, name,
                                 blank=keep)
                 rates[level.id][f] = value if value is not None else 0.0
-        if not errors and attempt(errors, lambda: service.save_level_assumptions(
-                session=db, strategy=strategy, scenario=scenario, rates=rates, actor=current_user,
-                version=form.version.data), lambda exc: note_stale(
-                form, exc, lambda stored: _level_boxes(strategy, stored, level_rows)[0], request.form,
-                _level_boxes(strategy, scenario, level_rows)[1])):
-            flash(f"Level assumptions of '{scenario.name}' saved.", "success")
-            return _back(strategy, scenario)
-    if form.is_submitted():
-        values = dict(request.form)
-    return render_template("scenarios/levels.html", strategy=strategy, scenario=scenario, levels=level_rows,
-                           current=current, measured=measured, form=form, errors=errors,
-                           error_fields={f for f, _ in errors}, values=values), (400 if errors or form.errors else 200)
+        return rates
+
+    return _boxes_page(
+        strategy, scenario, "scenarios/levels.html", read=read,
+        save=lambda rates, version: service.save_level_assumptions(
+            session=db, strategy=strategy, scenario=scenario, rates=rates, actor=current_user, version=version),
+        boxes=lambda shown: _level_boxes(strategy, shown, level_rows),
+        saved=f"Level assumptions of '{scenario.name}' saved.",
+        levels=level_rows, current=service.level_assumptions(db, strategy, scenario), measured=measured)
 
 
-def _growth(raw: str, area: Area, horizon: int, errors: list[tuple[str, str]]) -> float | list[float]:
+def _growth(raw: str, area: Area, horizon: int, errors: Errors) -> float | list[float]:
     field = f"growth-{area.id}"
     parts = [p for p in raw.replace(";", ",").split(",") if p.strip()] if "," in raw or ";" in raw else [raw]
     if len(parts) > 1:
@@ -120,50 +163,45 @@ def _growth(raw: str, area: Area, horizon: int, errors: list[tuple[str, str]]) -
 @require("scenario.edit")
 def areas(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, int]:
     """Staff growth and spans of control for every area that holds staff or leaders."""
-    strategy, scenario = _load(strategy_id, scenario_id)
-    db = get_session()
-    level_rows = levels_of(db, strategy)
-    area_rows = service.forecast_areas(db, strategy)
-    current = service.area_assumptions(db, scenario)
-    errors: list[tuple[str, str]] = []
-    values: dict[str, str] = {}
-    form = EditForm(obj=scenario)
-    if form.validate_on_submit():
+    page = _assumptions(strategy_id, scenario_id)
+    strategy, scenario = page.strategy, page.scenario
+
+    def read(errors: Errors) -> dict[int, AreaAssumptions]:
         updated: dict[int, AreaAssumptions] = {}
-        for area in area_rows:
-            existing = current.get(area.id)
+        for area in page.areas:
+            existing = page.current.get(area.id)
             growth = _growth(request.form.get(f"growth-{area.id}", ""), area, strategy.horizon, errors)
             spans: dict[int, float] = {}
-            for level in level_rows:
+            for level in page.levels:
                 name = f"span-{area.id}-{level.id}"
                 span = number(request.form.get(name, ""), f"{area.name}: {level.name.lower()} span", errors, name)
                 if span is not None:
                     spans[level.id] = span
             updated[area.id] = AreaAssumptions(growth, spans, existing.overrides if existing else {})
-        if not errors and attempt(errors, lambda: service.save_area_assumptions(
-                session=db, strategy=strategy, scenario=scenario, areas=updated, actor=current_user,
-                version=form.version.data), lambda exc: note_stale(
-                form, exc, lambda stored: _area_boxes(strategy, stored, level_rows, area_rows)[0], request.form,
-                _area_boxes(strategy, scenario, level_rows, area_rows)[1])):
-            flash(f"Growth and spans of '{scenario.name}' saved.", "success")
-            return _back(strategy, scenario)
-    if form.is_submitted():
-        values = dict(request.form)
-    return render_template("scenarios/areas.html", strategy=strategy, scenario=scenario, levels=level_rows,
-                           areas=area_rows, current=current, form=form, errors=errors,
-                           error_fields={f for f, _ in errors}, values=values), (400 if errors or form.errors else 200)
+        return updated
+
+    return _boxes_page(
+        strategy, scenario, "scenarios/areas.html", read=read,
+        save=lambda updated, version: service.save_area_assumptions(
+            session=get_session(), strategy=strategy, scenario=scenario, areas=updated, actor=current_user,
+            version=version),
+        boxes=lambda shown: _area_boxes(strategy, shown, page.levels, page.areas),
+        saved=f"Growth and spans of '{scenario.name}' saved.",
+        levels=page.levels, areas=page.areas, current=page.current)
+
+
+def _override_problems(errors: Errors, error: ServiceError) -> None:
+    """A refused override's problems, on the rate boxes of the one form they came from."""
+    errors.extend((f.rsplit("-", 1)[-1] if f.startswith("override-") else f, m) for f, m in error.problems)
 
 
 @bp.route("/<int:scenario_id>/overrides", methods=["GET", "POST"])
 @require("scenario.edit")
 def overrides(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, int]:
     """Rates that differ in one area from its level's: list them, set one, or clear one."""
-    strategy, scenario = _load(strategy_id, scenario_id)
-    db = get_session()
-    level_rows = levels_of(db, strategy)
-    area_rows = service.forecast_areas(db, strategy)
-    current = service.area_assumptions(db, scenario)
-    errors: list[tuple[str, str]] = []
+    page = _assumptions(strategy_id, scenario_id)
+    strategy, scenario = page.strategy, page.scenario
+    errors: Errors = []
     form = ConfirmForm()
     if form.validate_on_submit():
         area = child_or_404(Area, record_id(request.form.get("area_id")) or 0, strategy)
@@ -177,28 +215,33 @@ def overrides(strategy_id: int, scenario_id: int) -> str | Response | tuple[str,
             if not rates and not errors:
                 errors.append(("leaver_rate", "Enter at least one rate for this area and level, or clear the override"))
         if not errors:
-            existing = current.get(area.id) or AreaAssumptions(0.0, {}, {})
+            existing = page.current.get(area.id) or AreaAssumptions(0.0, {}, {})
             new_overrides = dict(existing.overrides)
             if rates:
                 new_overrides[level.id] = rates
             else:
                 new_overrides.pop(level.id, None)
-            try:
+            with unit_of_work(on_refused=partial(_override_problems, errors)) as saved:
                 service.save_area_assumptions(
-                    session=db, strategy=strategy, scenario=scenario, actor=current_user,
+                    session=get_session(), strategy=strategy, scenario=scenario, actor=current_user,
                     areas={area.id: AreaAssumptions(existing.staff_growth, existing.spans, new_overrides)},
                 )
-            except AssumptionError as exc:
-                db.rollback()
-                errors.extend((f.rsplit("-", 1)[-1] if f.startswith("override-") else f, m) for f, m in exc.problems)
-            else:
+            if saved:
                 done = "saved" if rates else "cleared"
                 flash(f"Override for {area.name}, {level.name.lower()} {done}.", "success")
                 return redirect(url_for("scenarios.overrides", strategy_id=strategy.id, scenario_id=scenario.id))
-    return render_template("scenarios/overrides.html", strategy=strategy, scenario=scenario, levels=level_rows,
-                           areas=area_rows, current=current, measured=service.measured_rates(db, scenario)[1],
-                           form=form, errors=errors,
+    return render_template("scenarios/overrides.html", strategy=strategy, scenario=scenario, levels=page.levels,
+                           areas=page.areas, current=page.current,
+                           measured=service.measured_rates(get_session(), scenario)[1], form=form, errors=errors,
                            values=dict(request.form) if errors else {}), (400 if errors else 200)
+
+
+def _stale_uncertainty(form: EditForm, on: bool, error: ServiceError) -> None:
+    """Beside a stale save of the uncertainty settings, the settings as stored now."""
+    note_stale(form, error, lambda stored: {
+        "bands": "Yes" if stored.simulations else "No", "simulations": stored.simulations or "",
+        "seed": stored.seed}, {**request.form, "bands": "Yes" if on else "No"},
+        {"bands": "Show uncertainty bands?", "simulations": "Number of simulations", "seed": "Seed"})
 
 
 @bp.route("/<int:scenario_id>/uncertainty", methods=["GET", "POST"])
@@ -221,21 +264,12 @@ def uncertainty(strategy_id: int, scenario_id: int) -> str | Response | tuple[st
         else:
             seed = whole(raw_seed, "The seed", errors, "seed", example="7")
         if not errors:
-            try:
+            # An AssumptionError names each box it refuses; any other refusal names one box, or none.
+            with unit_of_work(errors=errors, on_refused=partial(_stale_uncertainty, form, on)) as saved:
                 service.save_uncertainty(session=get_session(), strategy=strategy, scenario=scenario,
                                          simulations=simulations, seed=seed or 0, actor=current_user,
                                          version=form.version.data)
-            except AssumptionError as exc:
-                get_session().rollback()
-                errors.extend(exc.problems)
-            except ServiceError as exc:
-                get_session().rollback()
-                errors.append((exc.field or "", exc.message))
-                note_stale(form, exc, lambda stored: {
-                    "bands": "Yes" if stored.simulations else "No", "simulations": stored.simulations or "",
-                    "seed": stored.seed}, {**request.form, "bands": "Yes" if on else "No"},
-                    {"bands": "Show uncertainty bands?", "simulations": "Number of simulations", "seed": "Seed"})
-            else:
+            if saved:
                 flash("Uncertainty settings saved.", "success")
                 return _back(strategy, scenario)
     return render_template("scenarios/uncertainty.html", strategy=strategy, scenario=scenario, form=form,
@@ -255,19 +289,16 @@ def create(strategy_id: int) -> str | Response | tuple[str, int]:
     form = ConfirmForm()
     if form.validate_on_submit():
         source_id = record_id(request.form.get("copy_from"))
-        try:
-            if source_id:
-                source = child_or_404(Scenario, source_id, strategy)
+        source = child_or_404(Scenario, source_id, strategy) if source_id else None
+        with unit_of_work(errors=errors, field="name") as created:
+            if source is not None:
                 scenario = service.copy_scenario(session=db, strategy=strategy, source=source,
                                                  name=request.form.get("name", ""), actor=current_user)
             else:
                 scenario = service.create_scenario(session=db, strategy=strategy, name=request.form.get("name", ""),
                                                    description=request.form.get("description", ""),
                                                    actor=current_user)
-        except ServiceError as exc:
-            db.rollback()
-            errors.append((exc.field or "name", exc.message))
-        else:
+        if created:
             flash(f"Scenario '{scenario.name}' created.", "success")
             return _back(strategy, scenario)
     return render_template("scenarios/new.html", strategy=strategy, scenarios=existing, form=form, errors=errors,
@@ -282,22 +313,24 @@ def rename(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
     errors: list[tuple[str, str]] = []
     form = EditForm(obj=scenario)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(on_refused=partial(_rename_refused, form, errors)) as saved:
             service.rename_scenario(session=get_session(), strategy=strategy, scenario=scenario,
                                     name=request.form.get("name", ""), description=request.form.get("description", ""),
-                                    actor=current_user, version=form.version.data)  # type: ignore[arg-type]
-        except ServiceError as exc:
-            get_session().rollback()
-            errors.append(("" if isinstance(exc, StaleEdit) else exc.field or "name", exc.message))
-            note_stale(form, exc, lambda stored: {"name": stored.name, "description": stored.description},
-                       request.form, {"name": "Name", "description": "Description"})
-        else:
+                                    actor=current_user, version=form.version.data)
+        if saved:
             flash("Scenario saved.", "success")
             return _back(strategy, scenario)
     values = (dict(request.form) if errors or form.errors
               else {"name": scenario.name, "description": scenario.description})
     return render_template("scenarios/rename.html", strategy=strategy, scenario=scenario, form=form, errors=errors,
                            values=values), (400 if errors or form.errors else 200)
+
+
+def _rename_refused(form: EditForm, errors: Errors, error: ServiceError) -> None:
+    """A refused rename on the name box (a stale one above the form, with what is stored now beside it)."""
+    errors.append(("" if isinstance(error, StaleEdit) else error.field or "name", error.message))
+    note_stale(form, error, lambda stored: {"name": stored.name, "description": stored.description},
+               request.form, {"name": "Name", "description": "Description"})
 
 
 @bp.route("/<int:scenario_id>/delete", methods=["GET", "POST"])
@@ -308,11 +341,9 @@ def delete(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
     form = ConfirmForm()
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
-        try:
+        with unit_of_work(on_refused=lambda exc: errors.append(("", exc.message))) as deleted:
             service.delete_scenario(session=get_session(), strategy=strategy, scenario=scenario, actor=current_user)
-        except ServiceError as exc:
-            errors.append(("", exc.message))
-        else:
+        if deleted:
             flash(f"Scenario '{scenario.name}' deleted.", "success")
             return redirect(url_for("forecast.index", strategy_id=strategy.id))
     return render_template("scenarios/delete.html", strategy=strategy, scenario=scenario, form=form,

@@ -9,13 +9,15 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.services import ServiceError, progress
+from planner.services import progress
 from planner.services import strategies as service
 from planner.services.baseline import headline
 from planner.services.completeness import completeness
+from planner.web.context import acting_org
 from planner.web.forms import ScopeForm, StrategyForm
-from planner.web.tenancy import can, current_org, require, strategy_or_404
-from planner.web.util import attach_error, edit_status, refuse_stale_form
+from planner.web.tenancy import can, require, strategy_or_404
+from planner.web.unit import unit_of_work
+from planner.web.util import edit_status, refuse_stale_form
 
 bp = Blueprint("strategies", __name__, url_prefix="/strategies")
 
@@ -26,7 +28,7 @@ def index() -> str:
     """The organisation's strategies."""
     return render_template(
         "strategies/index.html",
-        strategies=service.strategies_of(get_session(), current_org().id),
+        strategies=service.strategies_of(get_session(), acting_org().id),
     )
 
 
@@ -36,13 +38,11 @@ def create() -> str | Response:
     """Start a new strategy."""
     form = StrategyForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form=form) as created:
             strategy = service.create_strategy(
-                session=get_session(), organisation=current_org(), values=form.data, actor=current_user,  # type: ignore[arg-type]
+                session=get_session(), organisation=acting_org(), values=form.data, actor=current_user,
             )
-        except ServiceError as exc:
-            attach_error(form, exc)
-        else:
+        if created:
             flash(f"Strategy '{strategy.title}' created.", "success")
             return redirect(url_for("strategies.home", strategy_id=strategy.id))
     return render_template("strategies/form.html", form=form, strategy=None)
@@ -53,7 +53,7 @@ def create() -> str | Response:
 def home(strategy_id: int) -> str:
     """The strategy's task list, with the baseline's headline totals."""
     strategy = strategy_or_404(strategy_id)
-    lacking = completeness(get_session(), strategy, current_org(), date.today())  # type: ignore[arg-type]
+    lacking = completeness(get_session(), strategy, acting_org(), date.today())
     return render_template(
         "strategies/home.html", strategy=strategy, headline=headline(get_session(), strategy),
         tasks=progress.task_list(get_session(), strategy, lacking), lacking=lacking,
@@ -69,13 +69,11 @@ def scope(strategy_id: int) -> Response | tuple[str, int]:
         abort(403)
     form = ScopeForm(obj=strategy)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(on_refused=lambda exc: refuse_stale_form(
+                form, exc, lambda stored: ScopeForm(formdata=None, obj=stored))) as saved:
             service.update_scope(session=get_session(), strategy=strategy, values=form.data, actor=current_user,
                                  version=form.version.data)
-        except ServiceError as exc:
-            get_session().rollback()
-            refuse_stale_form(form, exc, lambda stored: ScopeForm(formdata=None, obj=stored))
-        else:
+        if saved:
             flash("Scope saved.", "success")
             return redirect(url_for("strategies.home", strategy_id=strategy.id))
     return render_template("strategies/form.html", form=form, strategy=strategy), edit_status(form)

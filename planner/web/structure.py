@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
+from planner import areas as tree
 from planner.db import get_session
 from planner.models import Area, Level, Strategy
 from planner.reference import all_bands, band_label, job_roles, medical_grades, pay_bands
-from planner.services import ServiceError
 from planner.services import structure as service
 from planner.web.forms import AreaEditForm, AreaForm, ConfirmForm, LevelEditForm, LevelForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
-from planner.web.util import attach_error, edit_status, refuse_stale_form
+from planner.web.unit import unit_of_work
+from planner.web.util import edit_status, refuse_stale_form
 
 bp = Blueprint("structure", __name__, url_prefix="/strategies/<int:strategy_id>")
 
 
-def _parent_choices(strategy: Strategy, moving: Area | None = None) -> list[SelectChoice]:
+def _parent_choices(strategy: Strategy, moving: Area | None = None) -> list[tuple[str, str]]:
+    """Where an area may sit, as (id, name indented by its depth): anywhere but within itself."""
     rows = service.areas_of(get_session(), strategy)
     excluded: set[int] = set()
     if moving is not None:
-        from planner import areas as tree
-
         excluded = {moving.id} | tree.descendants(service.nodes(rows), moving.id)
     depths = service.area_depths(rows)
-    return [SelectChoice("", "Nothing: a top-level area")] + [
-        SelectChoice(str(a.id), "\u2003" * depths[a.id] + f"{a.name} ({a.code})")
+    return [("", "Nothing: a top-level area")] + [
+        (str(a.id), "\u2003" * depths[a.id] + f"{a.name} ({a.code})")
         for a in rows if a.id not in excluded
     ]
 
@@ -44,6 +47,40 @@ def _stored_area(strategy: Strategy, area: Area) -> AreaEditForm:
     form.parent_id.choices = _parent_choices(strategy, moving=area)
     form.parent_id.data = str(area.parent_id or "")
     return form
+
+
+def _back(strategy: Strategy, anchor: str = "") -> Response:
+    return redirect(url_for("structure.index", strategy_id=strategy.id) + anchor)
+
+
+def _edit_page(strategy: Strategy, form: FlaskForm, template: str, *, save: Callable[[], object],
+               stored: Callable[[Any], FlaskForm], saved: Callable[[], str],
+               **shown: object) -> Response | tuple[str, int]:
+    """An edit form of the structure: `save()` in one unit of work, then `saved()` says so on the structure
+    page; a refusal is shown on the form (a stale one beside `stored(record)`, the record as it is now)."""
+    if form.validate_on_submit():
+        with unit_of_work(on_refused=lambda exc: refuse_stale_form(form, exc, stored)) as done:
+            save()
+        if done:
+            flash(saved(), "success")
+            return _back(strategy)
+    return render_template(template, strategy=strategy, form=form, **shown), edit_status(form)
+
+
+def _delete_page(strategy: Strategy, thing: str, reasons: list[str],
+                 delete: Callable[[], object]) -> str | Response | tuple[str, int]:
+    """Confirm, then `delete()` `thing` in one unit of work; a refusal is shown above the form (409)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with unit_of_work(on_refused=lambda exc: form.form_errors.append(exc.message)) as deleted:
+            delete()
+        if deleted:
+            flash(f"{thing} deleted.", "success")
+            return _back(strategy)
+        return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
+                               thing=thing, reasons=reasons), 409
+    return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
+                           thing=thing, reasons=reasons)
 
 
 @bp.route("/structure")
@@ -70,19 +107,17 @@ def create_area(strategy_id: int) -> str | Response:
     if request.method == "GET" and request.args.get("parent"):
         form.parent_id.data = request.args["parent"]
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form=form) as added:
             area = service.add_area(
                 session=get_session(), strategy=strategy, code=form.code.data or "",
                 name=form.name.data or "", parent_id=_parent_id(form), actor=current_user,
             )
-        except ServiceError as exc:
-            attach_error(form, exc)
-        else:
+        if added:
             flash(f"{area.name} added.", "success")
             if request.form.get("another"):
                 return redirect(url_for("structure.create_area", strategy_id=strategy.id,
                                         parent=area.parent_id or ""))
-            return redirect(url_for("structure.index", strategy_id=strategy.id))
+            return _back(strategy)
     return render_template("structure/area_form.html", strategy=strategy, form=form, area=None)
 
 
@@ -96,20 +131,12 @@ def update_area(strategy_id: int, area_id: int) -> Response | tuple[str, int]:
     form.parent_id.choices = _parent_choices(strategy, moving=area)
     if request.method == "GET":
         form.parent_id.data = str(area.parent_id or "")
-    if form.validate_on_submit():
-        try:
-            service.update_area(
-                session=get_session(), strategy=strategy, area=area, code=form.code.data or "",
-                name=form.name.data or "", parent_id=_parent_id(form), actor=current_user,
-                version=form.version.data,
-            )
-        except ServiceError as exc:
-            get_session().rollback()
-            refuse_stale_form(form, exc, lambda stored: _stored_area(strategy, stored))
-        else:
-            flash(f"{area.name} saved.", "success")
-            return redirect(url_for("structure.index", strategy_id=strategy.id))
-    return render_template("structure/area_form.html", strategy=strategy, form=form, area=area), edit_status(form)
+    return _edit_page(
+        strategy, form, "structure/area_form.html", area=area,
+        save=lambda: service.update_area(
+            session=get_session(), strategy=strategy, area=area, code=form.code.data or "",
+            name=form.name.data or "", parent_id=_parent_id(form), actor=current_user, version=form.version.data),
+        stored=lambda stored: _stored_area(strategy, stored), saved=lambda: f"{area.name} saved.")
 
 
 @bp.route("/areas/<int:area_id>/delete", methods=["GET", "POST"])
@@ -118,19 +145,8 @@ def delete_area(strategy_id: int, area_id: int) -> str | Response | tuple[str, i
     """Confirm, then delete an area that nothing depends on."""
     strategy = strategy_or_404(strategy_id)
     area = child_or_404(Area, area_id, strategy)
-    form = ConfirmForm()
-    reasons = service.area_dependents(get_session(), area)
-    if form.validate_on_submit():
-        try:
-            service.delete_area(session=get_session(), strategy=strategy, area=area, actor=current_user)
-        except ServiceError as exc:
-            form.form_errors.append(exc.message)
-            return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
-                                   thing=area.name, reasons=reasons), 409
-        flash(f"{area.name} deleted.", "success")
-        return redirect(url_for("structure.index", strategy_id=strategy.id))
-    return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
-                           thing=area.name, reasons=reasons)
+    return _delete_page(strategy, area.name, service.area_dependents(get_session(), area), lambda: service.delete_area(
+        session=get_session(), strategy=strategy, area=area, actor=current_user))
 
 
 @bp.route("/levels/new", methods=["GET", "POST"])
@@ -140,14 +156,12 @@ def create_level(strategy_id: int) -> str | Response:
     strategy = strategy_or_404(strategy_id)
     form = LevelForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form=form) as added:
             level = service.add_level(
                 session=get_session(), strategy=strategy, key=form.key.data or "",
                 name=form.name.data or "", description=form.description.data or "", actor=current_user,
             )
-        except ServiceError as exc:
-            attach_error(form, exc)
-        else:
+        if added:
             flash(f"{level.name} added. Now choose which bands belong to it.", "success")
             return redirect(url_for("structure.bands", strategy_id=strategy.id))
     return render_template("structure/level_form.html", strategy=strategy, form=form, level=None)
@@ -160,20 +174,13 @@ def update_level(strategy_id: int, level_id: int) -> Response | tuple[str, int]:
     strategy = strategy_or_404(strategy_id)
     level = child_or_404(Level, level_id, strategy)
     form = LevelEditForm(obj=level)
-    if form.validate_on_submit():
-        try:
-            service.update_level(
-                session=get_session(), strategy=strategy, level=level, key=form.key.data or "",
-                name=form.name.data or "", description=form.description.data or "", actor=current_user,
-                version=form.version.data,
-            )
-        except ServiceError as exc:
-            get_session().rollback()
-            refuse_stale_form(form, exc, lambda stored: LevelEditForm(formdata=None, obj=stored))
-        else:
-            flash(f"{level.name} saved.", "success")
-            return redirect(url_for("structure.index", strategy_id=strategy.id))
-    return render_template("structure/level_form.html", strategy=strategy, form=form, level=level), edit_status(form)
+    return _edit_page(
+        strategy, form, "structure/level_form.html", level=level,
+        save=lambda: service.update_level(
+            session=get_session(), strategy=strategy, level=level, key=form.key.data or "",
+            name=form.name.data or "", description=form.description.data or "", actor=current_user,
+            version=form.version.data),
+        stored=lambda stored: LevelEditForm(formdata=None, obj=stored), saved=lambda: f"{level.name} saved.")
 
 
 @bp.route("/levels/<int:level_id>/move", methods=["POST"])
@@ -184,12 +191,10 @@ def move_level(strategy_id: int, level_id: int) -> Response:
     level = child_or_404(Level, level_id, strategy)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(flash_refusal=True):
         service.move_level(session=get_session(), strategy=strategy, level=level,
                            direction=request.form.get("direction", ""), actor=current_user)
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    return redirect(url_for("structure.index", strategy_id=strategy.id) + "#levels")
+    return _back(strategy, "#levels")
 
 
 @bp.route("/levels/<int:level_id>/delete", methods=["GET", "POST"])
@@ -198,18 +203,8 @@ def delete_level(strategy_id: int, level_id: int) -> str | Response | tuple[str,
     """Confirm, then delete a level with no leaders counted at it."""
     strategy = strategy_or_404(strategy_id)
     level = child_or_404(Level, level_id, strategy)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            service.delete_level(session=get_session(), strategy=strategy, level=level, actor=current_user)
-        except ServiceError as exc:
-            form.form_errors.append(exc.message)
-            return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
-                                   thing=level.name, reasons=[]), 409
-        flash(f"{level.name} deleted.", "success")
-        return redirect(url_for("structure.index", strategy_id=strategy.id))
-    return render_template("structure/confirm_delete.html", strategy=strategy, form=form,
-                           thing=level.name, reasons=[])
+    return _delete_page(strategy, level.name, [], lambda: service.delete_level(
+        session=get_session(), strategy=strategy, level=level, actor=current_user))
 
 
 @bp.route("/bands", methods=["GET", "POST"])
@@ -232,16 +227,14 @@ def bands(strategy_id: int) -> str | Response:
                 break
             mapping[band] = level_ids.get(chosen)
         if error is None:
-            try:
+            with unit_of_work(on_refused=lambda exc: form.form_errors.append(exc.message)) as saved:
                 service.set_band_map(session=db, strategy=strategy, mapping=mapping, actor=current_user)
-            except ServiceError as exc:
-                error = exc.message
-            else:
+            if saved:
                 flash("Band map saved.", "success")
-                return redirect(url_for("structure.index", strategy_id=strategy.id) + "#levels")
-        if error:
+                return _back(strategy, "#levels")
+        else:
             form.form_errors.append(error)
-            current = {b: v for b, v in mapping.items() if v is not None}
+        current = {b: v for b, v in mapping.items() if v is not None}  # as chosen, shown again
     groups = [("bands", "Agenda for Change bands and board roles", "Band", "Not a leadership band", pay_bands()),
               ("grades", "Medical and dental grades", "Grade", "Not a leadership grade", medical_grades()),
               ("roles", "Job roles", "Job role", "The band or grade decides", job_roles())]

@@ -12,44 +12,38 @@ from werkzeug.wrappers import Response
 
 from planner import succession as rules
 from planner.db import get_session
-from planner.models import Area, Level, Scenario, Strategy, SuccessionEntry
-from planner.services import ServiceError
+from planner.models import Area, Level, Strategy, SuccessionEntry
+from planner.services import ServiceError, uploads
 from planner.services import diversity as diversity_service
 from planner.services import succession as service
-from planner.services.scenarios import scenarios_of
 from planner.services.structure import area_depths, areas_of, levels_of
+from planner.services.uploads import SuccessionResult
 from planner.web.audience import page_audience
+from planner.web.context import acting_org, strategy_and_scenario
 from planner.web.fields import named_record_id, record_id, whole
 from planner.web.forms import ConfirmForm, EditForm
-from planner.web.tenancy import child_or_404, current_org, require, strategy_or_404
+from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.unit import unit_of_work
+from planner.web.uploads import Received, receive
 from planner.web.util import note_stale
 
 bp = Blueprint("succession", __name__, url_prefix="/strategies/<int:strategy_id>/forecast/succession")
 LABELS = {"area": "Area", "level": "Level", **rules.FIGURES}
 
 
-def _chosen_scenario(strategy: Strategy) -> tuple[Scenario | None, list[Scenario]]:
-    """The scenario named in ?scenario=ID (this strategy's only), else the first."""
-    found = scenarios_of(get_session(), strategy)
-    wanted = named_record_id(request.args.get("scenario"))
-    if wanted is not None:
-        return child_or_404(Scenario, wanted, strategy), found
-    return (found[0] if found else None), found
-
-
 @bp.route("")
 @require("strategy.view")
 def index(strategy_id: int) -> str:
     """The register, its pipeline against the scenario's, and the successor pool's diversity."""
-    strategy = strategy_or_404(strategy_id)
+    strategy, scenario, all_scenarios = strategy_and_scenario(strategy_id)
     db = get_session()
-    scenario, all_scenarios = _chosen_scenario(strategy)
     audience = page_audience()
-    report = service.succession_report(db, strategy, current_org(), scenario, audience=audience)  # type: ignore[arg-type]
+    organisation = acting_org()
+    report = service.succession_report(db, strategy, organisation, scenario, audience=audience)
     return render_template("succession/index.html", strategy=strategy, scenario=scenario, scenarios=all_scenarios,
                            report=report, figures=rules.FIGURES, form=ConfirmForm(),
                            unsuppressed=audience == "internal",
-                           threshold=current_org().suppression_threshold)  # type: ignore[union-attr]
+                           threshold=organisation.suppression_threshold)
 
 
 def _stored_values(entry: Any) -> dict[str, str]:
@@ -99,19 +93,12 @@ def entry(strategy_id: int) -> str | Response | tuple[str, int]:
                                            errors, f"pool-{char.key}-{g}") for g, v in typed.items()}
         if not errors:
             assert area is not None and level is not None
-            try:
+            with unit_of_work(on_refused=lambda exc: _refused(form, exc, errors)) as saved:
                 service.save_entry(session=db, strategy=strategy, area_id=area.id, level_id=level.id,
                                    figures=figures, pool=pool, actor=current_user,
                                    version=form.version.data if isinstance(form, EditForm) else None,
                                    new=stored is None)
-            except ServiceError as exc:
-                db.rollback()
-                field = exc.field or ""
-                if ":" in field:  # the rule names a pool field as characteristic:group
-                    field = "pool-" + field.replace(":", "-")
-                errors.append((field, exc.message))
-                note_stale(form, exc, _stored_values, request.form, rules.FIGURES)
-            else:
+            if saved:
                 flash(f"Succession register saved for {area.name}, {level.name.lower()}.", "success")
                 return redirect(url_for("succession.index", strategy_id=strategy.id))
     if errors or form.errors:
@@ -125,6 +112,15 @@ def entry(strategy_id: int) -> str | Response | tuple[str, int]:
                            levels=levels, area=area, level=level, stored=stored, form=form, errors=errors,
                            values=values, figures=rules.FIGURES, characteristics=characteristics), (
         400 if errors or form.errors else 200)
+
+
+def _refused(form: ConfirmForm | EditForm, error: ServiceError, errors: list[tuple[str, str]]) -> None:
+    """Show a refused save on the box it names, and beside a stale save what is stored now."""
+    field = error.field or ""
+    if ":" in field:  # the rule names a pool field as characteristic:group
+        field = "pool-" + field.replace(":", "-")
+    errors.append((field, error.message))
+    note_stale(form, error, _stored_values, request.form, rules.FIGURES)
 
 
 @bp.route("/entry/<int:entry_id>/delete", methods=["POST"])
@@ -144,32 +140,27 @@ def delete(strategy_id: int, entry_id: int) -> Response:
 @require("scenario.edit")
 def import_register(strategy_id: int) -> str | Response | tuple[str, int]:
     """Upload the whole register (one row per area and level); all or nothing, replacing what is stored."""
-    from planner.imports import ImportRefused
-    from planner.imports.succession import read_succession
-
     strategy = strategy_or_404(strategy_id)
     db = get_session()
     form = ConfirmForm()
     errors: list[tuple[str, str]] = []
-    result = None
+    received: Received[SuccessionResult] = Received()
     if form.validate_on_submit():
-        upload = request.files.get("register")
-        if upload is None or not upload.filename:
-            errors.append(("register", "Choose a succession register (CSV or Excel .xlsx) to upload"))
-        else:
-            try:
-                result = read_succession(upload.read(), upload.filename, **service.import_lookups(db, strategy),
-                                         sheet=request.form.get("sheet") or None)
-            except ImportRefused as exc:
-                errors.append(("register", exc.message))
-            else:
-                if result.importable:
-                    held = service.replace_register(session=db, strategy=strategy, rows=result.rows,
-                                                    actor=current_user, source=f"file {upload.filename}")
-                    flash(f"Imported the succession register: {held:,} area and level rows. It replaces the "
-                          "register held before.", "success")
-                    return redirect(url_for("succession.index", strategy_id=strategy.id))
-    status = 400 if errors or (result is not None and not result.importable) else 200
-    return render_template("succession/import.html", strategy=strategy, form=form, errors=errors, result=result,
-                           levels=levels_of(db, strategy), pool_columns=rules.POOL_COLUMNS), status
+        received = receive(
+            errors, "register", missing="Choose a succession register (CSV or Excel .xlsx) to upload",
+            read=lambda data, name: uploads.read_register(db, strategy, data, name,
+                                                          sheet=request.form.get("sheet") or None),
+            store=lambda result, name: _replace(strategy, result, name),
+            to=url_for("succession.index", strategy_id=strategy.id))
+        if received.done:
+            return received.done
+    return render_template("succession/import.html", strategy=strategy, form=form, errors=errors,
+                           result=received.result, levels=levels_of(db, strategy),
+                           pool_columns=rules.POOL_COLUMNS), received.status(errors)
 
+
+def _replace(strategy: Strategy, result: SuccessionResult, filename: str) -> str:
+    """Store a file's register in place of the one held; what to tell the person who sent it."""
+    held = service.replace_register(session=get_session(), strategy=strategy, rows=result.rows,
+                                    actor=current_user, source=f"file {filename}")
+    return f"Imported the succession register: {held:,} area and level rows. It replaces the register held before."
