@@ -161,7 +161,7 @@ def import_succession_command(register: str, strategy_id: int, sheet: str | None
         # Ignored: services.succession.Row declares settable members, which the reader's frozen
         # RegisterRow cannot match; read-only properties there would make it unnecessary.
         lambda session, strategy, result, name: succession.replace_register(
-            session=session, strategy=strategy, rows=result.rows, actor=None,  # type: ignore[arg-type]
+            session=session, strategy=strategy, rows=result.rows, actor=None,
             source=f"file {name}"))
     click.echo(f"Imported the succession register: {held:,} area and level rows (it replaces the one held before).")
 

@@ -33,12 +33,20 @@ Pool = Mapping[str, Mapping[str, int]]  # characteristic -> group -> successors
 
 
 class Row(Protocol):
-    """A row of the register as the import reads it (planner.imports.succession.RegisterRow)."""
+    """A row of the register as the import reads it (planner.imports.succession.RegisterRow, a frozen dataclass:
+    hence read-only members)."""
 
-    area: str
-    level: str
-    figures: Mapping[str, int]
-    pool: Pool
+    @property
+    def area(self) -> str: ...
+
+    @property
+    def level(self) -> str: ...
+
+    @property
+    def figures(self) -> Mapping[str, int]: ...
+
+    @property
+    def pool(self) -> Pool: ...
 
 
 def _ancestors(session: Session, strategy: Strategy) -> dict[int, set[int]]:
