@@ -158,8 +158,6 @@ def import_succession_command(register: str, strategy_id: int, sheet: str | None
         register, _strategy(strategy_id),
         lambda session, strategy, data, name: read_succession(
             data, name, **succession.import_lookups(session, strategy), sheet=sheet),
-        # Ignored: services.succession.Row declares settable members, which the reader's frozen
-        # RegisterRow cannot match; read-only properties there would make it unnecessary.
         lambda session, strategy, result, name: succession.replace_register(
             session=session, strategy=strategy, rows=result.rows, actor=None,
             source=f"file {name}"))
