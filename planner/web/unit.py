@@ -9,10 +9,10 @@ from collections.abc import Callable
 from types import TracebackType
 
 from flask import flash
-from flask_wtf import FlaskForm
 
 from planner.db import get_session
 from planner.services import ServiceError
+from planner.web.typed import FlaskForm
 
 
 class Outcome:
@@ -71,6 +71,12 @@ class _Boundary:
         if self.on_refused is not None:
             self.on_refused(error)
         return True
+
+
+def abandon() -> None:
+    """Roll back what the request's session holds, for an error handler answering a failure that reached it
+    outside any unit of work (a save that lost a race where the page had no form to show it on)."""
+    get_session().rollback()
 
 
 def unit_of_work(*, errors: list[tuple[str, str]] | None = None, form: FlaskForm | None = None, field: str = "",
