@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
-from flask import flash
+from flask import Response, flash, jsonify
 
 from planner.db import get_session
 from planner.services import ServiceError
@@ -71,6 +71,16 @@ class _Boundary:
         if self.on_refused is not None:
             self.on_refused(error)
         return True
+
+
+def json_refusal(error: ServiceError, status: int = 422) -> tuple[Response, int]:
+    """A service's refusal as the JSON API answers it, after a unit of work that did not go through:
+
+        with unit_of_work() as done:
+            found = service.share(...)
+        if done.error is not None:
+            return json_refusal(done.error)"""
+    return jsonify({"error": error.message, "status": status, "field": error.field}), status
 
 
 def abandon() -> None:

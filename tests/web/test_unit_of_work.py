@@ -15,7 +15,7 @@ from planner.models import Organisation, User
 from planner.services import ServiceError
 from planner.services.accounts import add_member
 from planner.web.forms import MemberForm
-from planner.web.unit import unit_of_work
+from planner.web.unit import json_refusal, unit_of_work
 from planner.web.util import attempt
 from tests import factories
 
@@ -132,3 +132,13 @@ def test_attempt_runs_one_call_as_a_unit(request_org: Organisation, db: Session)
     assert errors == [("role", BAD_ROLE)] and len(refused) == 1
     assert attempt(errors, lambda: _add(request_org, "yes@example.nhs.uk"))
     assert _stored(db, "yes@example.nhs.uk") and not _stored(db, "no@example.nhs.uk")
+
+
+def test_the_api_answers_a_refusal_as_json_naming_the_field(request_org: Organisation, db: Session) -> None:
+    with unit_of_work() as done:
+        _add(request_org, "api@example.nhs.uk", role="emperor")
+    assert done.error is not None
+    response, status = json_refusal(done.error)
+    assert status == 422
+    assert response.get_json() == {"error": BAD_ROLE, "status": 422, "field": "role"}
+    assert not _stored(db, "api@example.nhs.uk")
