@@ -14,6 +14,7 @@ from planner.db import get_session
 from planner.models import Organisation, User
 from planner.services import ServiceError
 from planner.services.accounts import add_member
+from planner.services.editing import STALE_MESSAGE, StaleEdit
 from planner.web.forms import MemberForm
 from planner.web.unit import json_refusal, unit_of_work
 from planner.web.util import attempt
@@ -142,3 +143,18 @@ def test_the_api_answers_a_refusal_as_json_naming_the_field(request_org: Organis
     assert status == 422
     assert response.get_json() == {"error": BAD_ROLE, "status": 422, "field": "role"}
     assert not _stored(db, "api@example.nhs.uk")
+
+
+def test_a_race_lost_outside_any_unit_stores_nothing_and_answers_409(app: Flask, db: Session, org: Organisation
+                                                                     ) -> None:
+    @app.route("/api/v1/race-lost")
+    def race_lost() -> str:
+        found = get_session().get(Organisation, org.id)
+        assert found is not None
+        _add(found, "raced@example.nhs.uk")
+        raise StaleEdit()
+
+    response = app.test_client().get("/api/v1/race-lost")
+    assert response.status_code == 409
+    assert response.get_json()["error"] == STALE_MESSAGE
+    assert not _stored(db, "raced@example.nhs.uk")
