@@ -10,9 +10,42 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
 from planner.reference import band_label
-from planner.web import filters, limits
+from planner.services.conflicts import LOST_RACE
+from planner.services.editing import STALE_MESSAGE
+from planner.web import (
+    account,
+    admin,
+    api,
+    approve,
+    auth,
+    baseline,
+    board_terms,
+    charts,
+    competencies,
+    consult,
+    diversity,
+    establishment,
+    evidence,
+    exports,
+    filters,
+    forecast,
+    jobs,
+    limits,
+    main,
+    objectives,
+    scenarios,
+    strategies,
+    structure,
+    succession,
+    surveys,
+    systems,
+    systems_api,
+)
 from planner.web.fields import MAX_ID, is_record_id
 from planner.web.tenancy import can, current_org, current_role, wants_json
+from planner.web.unit import abandon
+
+del systems_api  # imported for its routes, which it nests in the API's blueprint
 
 ERROR_TITLES = {
     400: "Something was wrong with the request",
@@ -49,10 +82,7 @@ def _handle_csrf_error(error: CSRFError) -> Any:
 def _handle_stale(error: Exception) -> Any:
     """A save that lost a race with another (planner.services.editing) where the page had no form to
     show it on: refused, nothing stored, as 409 Conflict."""
-    from planner.db import get_session
-    from planner.services.editing import STALE_MESSAGE
-
-    get_session().rollback()
+    abandon()
     if wants_json():
         return jsonify({"error": STALE_MESSAGE, "status": 409,
                         "detail": "Nothing was saved. Read it again and make your change to what is stored now."}), 409
@@ -91,35 +121,6 @@ def register_web(app: Flask) -> None:
     # Before any blueprint: each route's <int:...> is compiled with the converter registered now.
     app.url_map.converters["int"] = RecordIdConverter
     app.before_request(_refuse_impossible_ids)
-    from planner.web import (
-        account,
-        admin,
-        api,
-        approve,
-        auth,
-        baseline,
-        board_terms,
-        charts,
-        competencies,
-        consult,
-        diversity,
-        establishment,
-        evidence,
-        exports,
-        forecast,
-        jobs,
-        main,
-        objectives,
-        scenarios,
-        strategies,
-        structure,
-        succession,
-        surveys,
-        systems,
-        systems_api,
-    )
-    del systems_api  # imported for its routes, which it nests in the API's blueprint
-
     for module in (auth, main, strategies, structure, baseline, establishment, forecast, scenarios, diversity,
                    board_terms, competencies, surveys, objectives, consult, charts, exports, approve, jobs, admin,
                    account, api, evidence, succession, systems):
@@ -128,12 +129,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(consult.public)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
-    from sqlalchemy.orm.exc import StaleDataError
-
-    from planner.services.editing import StaleEdit
-
-    app.register_error_handler(StaleEdit, _handle_stale)
-    app.register_error_handler(StaleDataError, _handle_stale)
+    for lost_race in LOST_RACE:
+        app.register_error_handler(lost_race, _handle_stale)
     filters.init_app(app)
     # After every blueprint: the limits are put on endpoints by name.
     limits.init_app(app)

@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import abort
-from wtforms import Field, HiddenField, IntegerField, StringField
+from wtforms import Field, IntegerField
 from wtforms.validators import NumberRange, StopValidation
+from wtforms.widgets import HiddenInput, TextInput
 
 Errors = list[tuple[str, str]]
 _WHOLE = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() would accept a superscript two
@@ -186,8 +187,11 @@ class WholeNumberField(_OneMessage, IntegerField):
             raise StopValidation(f"Enter {self.noun} as a whole number up to {MAX_WHOLE:,}")
 
 
-class DateTextField(_OneMessage, StringField):
+class DateTextField(_OneMessage, Field):
     """A date typed as year-month-day into a text box; `data` is a date, or None when empty."""
+
+    widget = TextInput()
+    data: date | None
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         errors: Errors = []
@@ -206,10 +210,13 @@ class DateTextField(_OneMessage, StringField):
 MAX_VERSION = 2**31 - 1
 
 
-class VersionField(_OneMessage, HiddenField):
+class VersionField(_OneMessage, Field):
     """The version of the record an edit form shows, sent back so a stale save is refused
     (planner.services.editing). Every edit form has one; a post without a readable one is refused.
     With `new`, 0 stands for a record not stored yet (a one-per-strategy record such as the cover)."""
+
+    widget = HiddenInput()
+    data: int | None
 
     def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     PasswordField,
@@ -14,7 +13,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from planner.exports.cover import IMPACTS, MAX_CONSIDERED, PARTS, PURPOSES
@@ -22,6 +20,7 @@ from planner.permissions import ROLE_NAMES, ROLES
 from planner.services.board_cover import MAX_IMPACT, MAX_LINE, MAX_RECOMMENDATION, MAX_SUMMARY
 from planner.services.passwords import ADVICE
 from planner.web.fields import VersionField, WholeNumberField
+from planner.web.typed import FlaskForm, SelectChoice
 
 ROLE_CHOICES = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES]
 
@@ -113,11 +112,11 @@ class MemberForm(FlaskForm):
     )
 
 
-def _new_password() -> Any:
+def _new_password() -> PasswordField:
     return PasswordField("New password", description=ADVICE, validators=[DataRequired("Enter a new password")])
 
 
-def _confirm_password() -> Any:
+def _confirm_password() -> PasswordField:
     return PasswordField("Confirm new password", validators=[
         DataRequired("Enter the new password again"),
         EqualTo("new_password", "The new passwords do not match: enter the same one twice")])

@@ -24,6 +24,8 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 
 from planner import ratelimit_store
+from planner.db import get_session
+from planner.services.surveys import survey_by_token
 from planner.web.tenancy import wants_json
 
 EXTENSION = "planner_limiter"
@@ -75,14 +77,8 @@ class EndpointLimit:
 def _invitation_survey() -> bool:
     """Whether the survey link answered is an invitation survey's: each answer spends a single-use code,
     so a count per link would only turn away invitees of a large survey answering in the same hour."""
-    from sqlmodel import select
-
-    from planner.db import get_session
-    from planner.models import Survey
-
-    token = str((request.view_args or {}).get("token", ""))
-    mode = get_session().exec(select(Survey.mode).where(Survey.token == token)).first()
-    return mode == "invitation"
+    survey = survey_by_token(get_session(), str((request.view_args or {}).get("token", "")))
+    return survey is not None and survey.mode == "invitation"
 
 
 # Each endpoint's limits; every limit of an endpoint must hold. The wording completes "Please wait: ...".
@@ -152,8 +148,10 @@ def init_app(app: Flask) -> None:
         return
     uri = str(app.config["RATELIMIT_STORAGE_URI"])
     # Our database storage needs the database's URL; other storages take no option from us.
-    options = {"database_url": str(app.config["DATABASE_URL"])} if uri.startswith(ratelimit_store.SCHEME) else {}
-    limiter = Limiter(key_func=by_address, storage_uri=uri, storage_options=options,  # type: ignore[arg-type]
+    options: dict[str, str | int] = (
+        {"database_url": str(app.config["DATABASE_URL"])} if uri.startswith(ratelimit_store.SCHEME) else {}
+    )
+    limiter = Limiter(key_func=by_address, storage_uri=uri, storage_options=options,
                       strategy="fixed-window", headers_enabled=False)
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter

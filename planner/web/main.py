@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
+from planner.permissions import starts_on_my_objectives
 from planner.services.accounts import memberships_of
+from planner.services.objectives import landing_strategy
 from planner.web.fields import record_id
 from planner.web.forms import ConfirmForm
+from planner.web.tenancy import current_org, current_role
+from planner.web.typed import login_required
 
 bp = Blueprint("main", __name__)
 
@@ -19,10 +23,6 @@ bp = Blueprint("main", __name__)
 def landing() -> str:
     """Where a signed-in person starts: a system's people on its home; a contributor on "My objectives"
     (of the newest strategy in which they own one, else the newest), everyone else on their strategies."""
-    from planner.permissions import starts_on_my_objectives
-    from planner.services.objectives import landing_strategy
-    from planner.web.tenancy import current_org, current_role
-
     organisation = current_org()
     if organisation is not None and organisation.kind == "system":
         return url_for("systems.home", slug=organisation.slug)  # a system has no strategies of its own

@@ -8,37 +8,40 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, NoReturn, TypeVar
+from typing import NoReturn, ParamSpec, TypeVar
 
 from flask import abort, g, request, session
-from flask_login import current_user, login_required
-from sqlmodel import SQLModel
+from flask_login import current_user
 
 from planner.db import get_engine, get_session
 from planner.models import Organisation, Strategy
 from planner.permissions import allowed
 from planner.services.accounts import memberships_of, role_in
 from planner.services.audit import OTHER_ORGANISATION, missing_permission, record_refusal
+from planner.services.tenancy import ModelT, organisation_by_id, scoped_record
+from planner.web.typed import login_required
 
-ModelT = TypeVar("ModelT", bound=SQLModel)
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def current_org() -> Organisation | None:
     """The organisation this request acts in: the API token's, or the one chosen in the session."""
     if "current_org" in g:
-        return g.current_org  # type: ignore[no-any-return]
+        cached: Organisation | None = g.current_org
+        return cached
     organisation: Organisation | None = None
     if current_user.is_authenticated:
         db = get_session()
         token = g.get("api_token")
         if token is not None:
-            organisation = db.get(Organisation, token.organisation_id)
+            organisation = organisation_by_id(db, token.organisation_id)
         else:
-            org_id = session.get("org_id")
-            role = role_in(db, current_user, org_id) if isinstance(org_id, int) else None
-            if role is not None:
-                organisation = db.get(Organisation, org_id)
+            chosen = session.get("org_id")
+            org_id = chosen if isinstance(chosen, int) else None
+            role = role_in(db, current_user, org_id) if org_id is not None else None
+            if org_id is not None and role is not None:
+                organisation = organisation_by_id(db, org_id)
                 g.current_role = role  # asked already: current_role need not ask again
             else:
                 memberships = memberships_of(db, current_user)
@@ -58,7 +61,8 @@ def current_role() -> str | None:
             if organisation is not None
             else None
         )
-    return g.current_role  # type: ignore[no-any-return]
+    role: str | None = g.current_role
+    return role
 
 
 def can(permission: str) -> bool:
@@ -87,24 +91,24 @@ def refuse(permission: str) -> NoReturn:
     abort(403)
 
 
-def require(permission: str) -> Callable[[F], F]:
+def require(permission: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Sign-in required, then the permission; otherwise 403 (recorded)."""
 
-    def decorator(view: F) -> F:
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         @login_required
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
             if current_org() is None or not can(permission):
                 refuse(permission)
             return view(*args, **kwargs)
 
-        wrapped.permission = permission  # type: ignore[attr-defined]
-        return wrapped  # type: ignore[return-value]
+        vars(wrapped)["permission"] = permission  # which permission guards the endpoint, for whoever asks
+        return wrapped
 
     return decorator
 
 
-def _entity_name(model: type[SQLModel]) -> str:
+def _entity_name(model: type[object]) -> str:
     """The name the audit trail gives a kind of record: DiversityTarget -> diversity_target."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
 
@@ -112,10 +116,10 @@ def _entity_name(model: type[SQLModel]) -> str:
 def scoped_or_404(model: type[ModelT], object_id: int) -> ModelT:
     """This organisation's record of `model` with this id, or 404."""
     organisation = current_org()
-    found = get_session().get(model, object_id)
-    if found is None or organisation is None or getattr(found, "organisation_id", None) != organisation.id:
+    found, others = scoped_record(get_session(), model, object_id, organisation.id if organisation else None)
+    if found is None:
         # A record that exists but is another organisation's is a probe worth recording; a missing id is not.
-        if found is not None and getattr(found, "organisation_id", None) is not None:
+        if others:
             _record_refusal(OTHER_ORGANISATION, _entity_name(model), object_id)
         abort(404)
     return found

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
-from flask import flash
-from flask_wtf import FlaskForm
+from flask import Response, flash, jsonify
 
 from planner.db import get_session
 from planner.services import ServiceError
+from planner.web.typed import FlaskForm
 
 
 class Outcome:
@@ -71,6 +71,22 @@ class _Boundary:
         if self.on_refused is not None:
             self.on_refused(error)
         return True
+
+
+def json_refusal(error: ServiceError, status: int = 422) -> tuple[Response, int]:
+    """A service's refusal as the JSON API answers it, after a unit of work that did not go through:
+
+        with unit_of_work() as done:
+            found = service.share(...)
+        if done.error is not None:
+            return json_refusal(done.error)"""
+    return jsonify({"error": error.message, "status": status, "field": error.field}), status
+
+
+def abandon() -> None:
+    """Roll back what the request's session holds, for an error handler answering a failure that reached it
+    outside any unit of work (a save that lost a race where the page had no form to show it on)."""
+    get_session().rollback()
 
 
 def unit_of_work(*, errors: list[tuple[str, str]] | None = None, form: FlaskForm | None = None, field: str = "",

@@ -9,11 +9,12 @@ from datetime import date
 from typing import Any
 
 from flask import Response, g
-from flask_wtf import FlaskForm
 from wtforms import Field
 
 from planner.services import ServiceError
 from planner.services.editing import STALE_MESSAGE, StaleEdit
+from planner.web.fields import VersionField
+from planner.web.typed import FlaskForm
 from planner.web.unit import attach_error, unit_of_work
 
 
@@ -81,6 +82,14 @@ def _field_text(field: Field) -> str:
     return str(value or "")
 
 
+def _renew_version(form: FlaskForm, version: int) -> None:
+    """Carry the stored `version` on the form's version box, so saving again knowingly replaces it."""
+    field = getattr(form, "version", None)
+    if not isinstance(field, VersionField):
+        raise TypeError(f"{type(form).__name__} has no version box to carry a stale save's version")
+    field.renew(version)
+
+
 def show_stale_form(typed: FlaskForm, stored: FlaskForm) -> None:
     """`show_stale` for a WTForms form: `stored` is the same form filled from the record as it is now."""
     show_stale((str(field.label.text), _field_text(stored[field.name]), _field_text(field)) for field in typed
@@ -97,7 +106,7 @@ def refuse_stale_form(form: FlaskForm, error: ServiceError, stored: Callable[[An
     if error.record is not None:
         show_stale_form(form, stored(error.record))
     if error.version is not None:
-        form.version.renew(error.version)
+        _renew_version(form, error.version)
 
 
 def note_stale(form: FlaskForm, error: ServiceError, stored: Callable[[Any], Mapping[str, Any]],
@@ -117,7 +126,7 @@ def note_stale(form: FlaskForm, error: ServiceError, stored: Callable[[Any], Map
         show_stale((label, shown(name, now.get(name)), shown(name, typed.get(name, "")))
                    for name, label in labels.items())
     if error.version is not None:
-        form.version.renew(error.version)
+        _renew_version(form, error.version)
 
 
 def file_name(title: str, step: str | None, today: date, ext: str = "xlsx", *, sensitive: bool = False) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from planner.services import scenarios
 from planner.services.accounts import create_token, revoke_token
 from tests import factories
 
@@ -94,3 +95,21 @@ def test_tokens_page_shows_a_new_token_once_and_stores_only_its_hash(client, db:
     assert shown not in stored.token_hash and stored.prefix == shown[:8]
     assert shown not in client.get("/account/tokens").get_data(as_text=True)
     assert client.get("/api/v1/strategies", headers={"Authorization": f"Bearer {shown}"}).status_code == 200
+
+
+def test_the_scenario_reports_read_the_scenario_asked_for_else_the_first(client, db: Session, org, strategy) -> None:
+    scenarios.create_scenario(session=db, strategy=strategy, name="Steady", actor=None)
+    growth = scenarios.create_scenario(session=db, strategy=strategy, name="Growth", actor=None)
+    first = scenarios.scenarios_of(db, strategy)[0]
+    assert first.id != growth.id
+    theirs = scenarios.create_scenario(session=db, strategy=factories.make_strategy(db, org, title="Another"),
+                                       name="Theirs", actor=None)
+    headers = _bearer(db, factories.make_member(db, org, role="viewer"), org)
+    for report in ("diversity", "succession"):
+        path = f"/api/v1/strategies/{strategy.id}/{report}"
+        assert client.get(path, headers=headers).get_json()["scenario"] == {"id": first.id, "name": first.name}
+        asked = client.get(f"{path}?scenario={growth.id}", headers=headers).get_json()
+        assert asked["scenario"] == {"id": growth.id, "name": "Growth"}
+        # Another strategy's scenario, even of the same organisation, is not this strategy's: 404.
+        elsewhere = client.get(f"{path}?scenario={theirs.id}", headers=headers)
+        assert elsewhere.status_code == 404 and elsewhere.get_json()["status"] == 404
