@@ -50,12 +50,7 @@ class CoverError(ServiceError):
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__(problems[0][1], field=problems[0][0])
-        self._problems = problems
-
-    @property
-    def problems(self) -> list[tuple[str, str]]:
-        """Every problem as (the form field it belongs to, the message)."""
-        return self._problems
+        self.problems = problems
 
 
 def cover_of(session: Session, strategy: Strategy) -> BoardCover | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
@@ -12,9 +12,9 @@ from planner.security import keep_session
 from planner.services import ServiceError
 from planner.services import accounts as service
 from planner.services.passwords import change_own_password
-from planner.web.acting import acting_org
 from planner.web.forms import ConfirmForm, PasswordChangeForm, TokenForm
-from planner.web.tenancy import require, scoped_or_404
+from planner.web.tenancy import acting_org, require, scoped_or_404
+from planner.web.typed import login_required
 from planner.web.unit import unit_of_work
 
 bp = Blueprint("account", __name__, url_prefix="/account")

@@ -40,10 +40,9 @@ from planner.services.diversity import all_named, save_group_labels
 from planner.services.passwords import other_organisations
 from planner.services.passwords import reset_password as reset_member_password
 from planner.spreadsheet_safe import spreadsheet_safe
-from planner.web.acting import acting_org
 from planner.web.fields import day, number, record_id, whole_number
 from planner.web.forms import ConfirmForm, MemberForm, PasswordResetForm, RoleForm
-from planner.web.tenancy import require, scoped_or_404
+from planner.web.tenancy import acting_org, require, scoped_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import attachment
 

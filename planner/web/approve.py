@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from planner.compare import compare
 from planner.db import get_session
+from planner.exports.content import kept_content
 from planner.exports.workbook import pack_bytes
 from planner.models import Strategy, StrategyVersion
 from planner.services import ServiceError, board_cover
@@ -21,11 +22,10 @@ from planner.services import versions as service
 from planner.services.board_pack import draft_status
 from planner.services.completeness import completeness
 from planner.services.editing import StaleEdit
-from planner.web.acting import acting_org
 from planner.web.exports import XLSX, paper_response, pdf_job_page
 from planner.web.fields import day, record_id
 from planner.web.forms import BoardCoverForm, ConfirmForm
-from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.tenancy import acting_org, child_or_404, require, strategy_or_404
 from planner.web.unit import attach_error, unit_of_work
 from planner.web.util import attachment, file_name, refuse_stale_form
 
@@ -164,7 +164,7 @@ def version_pack(strategy_id: int, version_id: int) -> Response:
     """The version's board pack, exactly as approved."""
     strategy = strategy_or_404(strategy_id)
     found = child_or_404(StrategyVersion, version_id, strategy)
-    return attachment(pack_bytes(service.version_content(found)), XLSX,
+    return attachment(pack_bytes(kept_content(service.version_content(found))), XLSX,
                       file_name(strategy.title, f"version-{found.number}", found.approved_on))
 
 

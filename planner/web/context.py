@@ -3,21 +3,13 @@ and which of the strategy's scenarios the page shows."""
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import request
 
 from planner.db import get_session
-from planner.models import Organisation, Scenario, Strategy
+from planner.models import Scenario, Strategy
 from planner.services.scenarios import scenarios_of
 from planner.web.fields import named_record_id, record_id
-from planner.web.tenancy import child_or_404, current_org, strategy_or_404
-
-
-def acting_org() -> Organisation:
-    """The organisation a page behind `require` acts in (require refuses a request without one)."""
-    organisation = current_org()
-    if organisation is None:
-        abort(403)
-    return organisation
+from planner.web.tenancy import child_or_404, strategy_or_404
 
 
 def chosen_scenario(strategy: Strategy, *, lenient: bool = False) -> tuple[Scenario | None, list[Scenario]]:

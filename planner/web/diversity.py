@@ -18,10 +18,10 @@ from planner.services import ServiceError, chart_set
 from planner.services import diversity as service
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.web.audience import page_audience
-from planner.web.context import acting_org, chosen_scenario, strategy_and_scenario
+from planner.web.context import chosen_scenario, strategy_and_scenario
 from planner.web.fields import number, percent, record_id, whole, whole_number
 from planner.web.forms import ConfirmForm, EditForm
-from planner.web.tenancy import can, child_or_404, require, strategy_or_404
+from planner.web.tenancy import acting_org, can, child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import attempt, note_stale
 

@@ -13,9 +13,8 @@ from planner.services import progress
 from planner.services import strategies as service
 from planner.services.baseline import headline
 from planner.services.completeness import completeness
-from planner.web.context import acting_org
 from planner.web.forms import ScopeForm, StrategyForm
-from planner.web.tenancy import can, require, strategy_or_404
+from planner.web.tenancy import acting_org, can, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import edit_status, refuse_stale_form
 

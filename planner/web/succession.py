@@ -19,10 +19,10 @@ from planner.services import succession as service
 from planner.services.structure import area_depths, areas_of, levels_of
 from planner.services.uploads import SuccessionResult
 from planner.web.audience import page_audience
-from planner.web.context import acting_org, strategy_and_scenario
+from planner.web.context import strategy_and_scenario
 from planner.web.fields import named_record_id, record_id, whole
 from planner.web.forms import ConfirmForm, EditForm
-from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.tenancy import acting_org, child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.uploads import Received, receive
 from planner.web.util import note_stale

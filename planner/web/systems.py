@@ -15,9 +15,8 @@ from planner.services import systems as service
 from planner.services.strategies import strategies_of
 from planner.services.system_view import combine, contributions, member_forecast
 from planner.services.versions import snapshot_of, versions_of
-from planner.web.acting import acting_org
 from planner.web.fields import is_record_id
-from planner.web.tenancy import can, current_org, require, scoped_or_404, strategy_or_404
+from planner.web.tenancy import acting_org, can, current_org, require, scoped_or_404, strategy_or_404
 from planner.web.util import attempt
 
 bp = Blueprint("systems", __name__)

@@ -15,11 +15,10 @@ from planner.models import Organisation, SystemMember, SystemShare
 from planner.security import csrf
 from planner.services import systems as service
 from planner.services.system_view import combine, member_forecast
-from planner.web.acting import acting_org
 from planner.web.api import api_require
 from planner.web.api import bp as api_bp
 from planner.web.fields import MAX_ID
-from planner.web.tenancy import current_org, scoped_or_404, strategy_or_404
+from planner.web.tenancy import acting_org, current_org, scoped_or_404, strategy_or_404
 from planner.web.unit import unit_of_work
 
 # Nested in the API's blueprint (planner.web.register_web): its endpoints are api.systems.*, under /api/v1.

@@ -52,6 +52,15 @@ def current_org() -> Organisation | None:
     return organisation
 
 
+def acting_org() -> Organisation:
+    """The organisation a view behind `require` acts in, typed as never missing: `require` has already
+    refused a request without one, so the 403 is only a guard."""
+    organisation = current_org()
+    if organisation is None:
+        abort(403)
+    return organisation
+
+
 def current_role() -> str | None:
     """The signed-in user's role in the current organisation."""
     if "current_role" not in g:
