@@ -172,23 +172,18 @@ def _reach(session: Session, strategy: Strategy, organisation: Organisation, aud
         if membership is not None:
             parts += [(key, membership.counts.get(key), membership.totals.get(key), membership.withheld.get(key, True))
                       for key in board_types.MEMBERSHIPS]
-        for membership, n, total, withheld in parts:
+        for kind, n, total, withheld in parts:
             if not withheld and not total:
                 continue  # nobody recorded: nothing to say
-            found = rules.reach(membership, n, total, rep.workforce.get(focus), forecast, withheld=withheld)
-            types = board_types.MEMBERSHIPS.get(membership, tuple(board_types.BOARD_TYPES))
+            found = rules.reach(kind, n, total, rep.workforce.get(focus), forecast, withheld=withheld)
+            types = board_types.MEMBERSHIPS.get(kind, tuple(board_types.BOARD_TYPES))
             seats = sum(forecast.seats.get(t, 0) for t in types)
             out.append({"characteristic": characteristic, "measure": measure, "group": focus, "group_name": group,
-                        "membership": membership, "count": found.count, "members": found.members,
+                        "membership": kind, "count": found.count, "members": found.members,
                         "workforce_share": found.workforce, "needed": found.needed, "due": list(found.due),
                         "earliest_year": found.earliest, "withheld": found.withheld,
                         "seats": seats, "sentence": rules.reach_sentence(found, group, forecast.end_year)
-                        + _seats_differ(membership, seats, total)})
-        if membership is None:
-            out.append({"characteristic": characteristic, "measure": measure, "group": focus, "group_name": group,
-                        "membership": None, "count": None, "members": None, "workforce_share": None, "needed": None,
-                        "due": None, "earliest_year": None, "withheld": False,
-                        "sentence": board_types.NOT_RECORDED + "."})
+                        + _seats_differ(kind, seats, total)})
     return out
 
 

@@ -8,12 +8,12 @@ import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.models import Strategy, Survey, SurveyAnswer, SurveyGroup, SurveyItem, SurveyResponse, User
 from planner.services import ServiceError, derived, finish, survey_codes
 from planner.services.audit import record
-from planner.survey.items import Dimension, Item, RespondentGroup, default_instrument
+from planner.survey.items import Dimension, Item, RespondentGroup, default_instrument, load_default
 from planner.survey.scoring import Response, Results, score
 
 STATUSES = ("draft", "open", "closed")
@@ -29,7 +29,7 @@ def groups() -> tuple[RespondentGroup, ...]:
 def groups_of(session: Session, survey: Survey) -> list[RespondentGroup]:
     """The groups this survey's respondents choose from."""
     rows = list(session.exec(select(SurveyGroup).where(SurveyGroup.survey_id == survey.id)
-                             .order_by(SurveyGroup.position, SurveyGroup.id)))
+                             .order_by(col(SurveyGroup.position), col(SurveyGroup.id))))
     return [RespondentGroup(r.key, r.name) for r in rows] if rows else list(groups())
 
 
@@ -86,7 +86,7 @@ def surveys_of(session: Session, strategy: Strategy) -> list[Survey]:
     """The strategy's surveys, newest first."""
     return derived.records(session, strategy, "surveys", lambda: list(session.exec(
         select(Survey).where(Survey.strategy_id == strategy.id)
-        .order_by(Survey.created_at.desc(), Survey.id.desc()))))  # type: ignore[attr-defined]
+        .order_by(col(Survey.created_at).desc(), col(Survey.id).desc()))))
 
 
 def create_survey(*, session: Session, strategy: Strategy, name: str, closes_on: date | None, actor: User | None,
@@ -153,7 +153,7 @@ def items_of(session: Session, survey: Survey) -> list[SurveyItem]:
     return list(derived.remember(session, strategy_id=survey.strategy_id, organisation_id=survey.organisation_id,
                                  kind="survey items", parts=(survey.id,), shared=False,
                                  compute=lambda: list(session.exec(select(SurveyItem).where(
-                                     SurveyItem.survey_id == survey.id).order_by(SurveyItem.position)))))
+                                     SurveyItem.survey_id == survey.id).order_by(col(SurveyItem.position))))))
 
 
 def dimensions_of(session: Session, survey: Survey) -> list[Dimension]:
@@ -183,7 +183,7 @@ def _random_ids(session: Session, model: type[SurveyResponse] | type[SurveyAnswe
     to match a response to whoever was seen answering (or a code seen used) at that moment."""
     while True:
         wanted = {secrets.randbelow(_ID_SPACE) + 1 for _ in range(how_many)}
-        taken = set(session.exec(select(model.id).where(model.id.in_(list(wanted)))))
+        taken = set(session.exec(select(model.id).where(col(model.id).in_(list(wanted)))))
         if len(wanted) == how_many and not taken:
             return list(wanted)
 
@@ -246,7 +246,7 @@ def responses_of(session: Session, survey: Survey) -> list[Response]:
     answers: dict[int, dict[str, int | None]] = {response_id: {} for response_id, _group, _source in rows}
     for response_id, key, value in session.exec(
             select(SurveyAnswer.response_id, SurveyAnswer.item_key, SurveyAnswer.value)
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)  # type: ignore[arg-type]
+            .join(SurveyResponse, col(SurveyResponse.id) == col(SurveyAnswer.response_id))
             .where(SurveyResponse.survey_id == survey.id)):
         answers[response_id][key] = value
     invitation = survey.mode == "invitation"
@@ -280,6 +280,4 @@ def _results(session: Session, survey: Survey, today: date) -> Results:
 
 def default_comparison() -> str:
     """The group the others are compared with (frontline staff), as the instrument says."""
-    from planner.survey.items import load_default
-
     return load_default().comparison_group
