@@ -13,11 +13,14 @@ from sqlmodel import Session, select
 from planner.diversity import board as board_types
 from planner.diversity import board_terms as rules
 from planner.diversity.disclosure import Audience
+from planner.imports.board_terms import BoardTermsResult as BoardTermsResult  # what read_upload gives the pages
+from planner.imports.board_terms import read_board_terms
 from planner.models import BoardSeat, Organisation, Strategy, User
 from planner.services import ServiceError, derived, finish
 from planner.services import diversity as diversity_service
 from planner.services.audit import record
 from planner.services.editing import check_version, commit_checked
+from planner.services.uploads import refused_as_service_error
 
 FIELDS = ("label", "role", "board_type", "term_start", "term_end", "term_number", "max_terms", "term_years")
 # The comparisons of WRES indicator 9 and WDES metric 10: characteristic -> the measure's name.
@@ -78,6 +81,12 @@ def delete_seat(*, session: Session, row: BoardSeat, actor: User | None) -> None
            user_id=actor.id if actor else None, changes={"label": row.label})
     session.delete(row)
     session.commit()
+
+
+def read_upload(data: bytes, filename: str, *, sheet: str | None = None) -> BoardTermsResult:
+    """Read a file of the board's seats; a file that cannot be read at all is refused as a ServiceError."""
+    with refused_as_service_error():
+        return read_board_terms(data, filename, sheet=sheet)
 
 
 def replace_seats(*, session: Session, strategy: Strategy, seats: Sequence[rules.Seat], actor: User | None,

@@ -10,9 +10,12 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from planner.imports.responses import ResponsesResult as ResponsesResult  # what read_upload gives the pages
+from planner.imports.responses import read_responses
 from planner.models import Strategy, Survey, SurveyAnswer, SurveyGroup, SurveyItem, SurveyResponse, User
 from planner.services import ServiceError, derived, finish, survey_codes
 from planner.services.audit import record
+from planner.services.uploads import refused_as_service_error
 from planner.survey.items import Dimension, Item, RespondentGroup, default_instrument, load_default
 from planner.survey.scoring import Response, Results, score
 
@@ -223,6 +226,15 @@ def submit(*, session: Session, survey: Survey, group: str, answers: Mapping[str
     else:
         _store(session, survey, group, answers, "link")
     finish(session, commit)
+
+
+def read_upload(session: Session, survey: Survey, data: bytes, filename: str, *,
+                sheet: str | None = None) -> ResponsesResult:
+    """Read a file of responses against the survey's statements and groups; a file that cannot be read at
+    all is refused as a ServiceError."""
+    with refused_as_service_error():
+        return read_responses(data, filename, items=[i.key for i in items_of(session, survey)],
+                              groups=group_lookup(session, survey), sheet=sheet)
 
 
 def import_responses(*, session: Session, survey: Survey, responses: Sequence[Response], actor: User | None,
