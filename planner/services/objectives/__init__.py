@@ -6,8 +6,15 @@ importable from here."""
 
 from __future__ import annotations
 
+from planner.imports.objectives import ObjectivesResult  # what read_upload gives the pages
 from planner.services.objectives.alignment import alignment, gaps_to_own
-from planner.services.objectives.files import apply_file, export_csv, export_rows, read_file, read_upload
+from planner.services.objectives.files import (
+    apply_file,
+    export_csv,
+    export_rows,
+    read_file,
+    read_upload,
+)
 from planner.services.objectives.operations import add_check_in, delete_objective, may_check_in, save_objective
 from planner.services.objectives.queries import (
     cascade,
@@ -36,7 +43,8 @@ from planner.services.objectives.views import (
 
 __all__ = [
     "LEVEL_NAMES", "NO_OWNER", "SCOPE_LINKS", "Alignment", "CascadeFilter", "CascadeSummary", "FilteredCascade",
-    "ObjectiveView", "add_check_in", "alignment", "apply_file", "below_of", "cascade", "check_ins_of",
+    "ObjectiveView", "ObjectivesResult", "add_check_in", "alignment", "apply_file", "below_of", "cascade",
+    "check_ins_of",
     "delete_objective", "export_csv", "export_rows", "filter_cascade", "gaps_to_own", "landing_strategy",
     "may_check_in", "measure_of", "members_of", "objectives_of", "owners_of", "rag_explained", "read_file",
     "read_upload", "save_objective", "summarise", "thresholds_of",
