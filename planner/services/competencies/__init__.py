@@ -5,6 +5,7 @@ each; every public name is importable from here."""
 
 from __future__ import annotations
 
+from planner.imports.assessments import AssessmentsResult  # what read_upload gives the pages
 from planner.services.competencies.assessments import assessed, import_file, lookups, read_upload, replace_assessed
 from planner.services.competencies.catalogue import (
     KINDS,
@@ -28,8 +29,9 @@ from planner.services.competencies.plan import (
 from planner.services.competencies.required import arithmetic_steps, ensure_required, required_steps, save_required
 
 __all__ = [
-    "GAP_CACHE", "KINDS", "MAX_COST_PER_PLACE", "OWN_FRAMEWORK", "Catalogue", "add_competency", "arithmetic_steps",
-    "assessed", "catalogue", "delete_intervention", "ensure_frameworks", "ensure_required", "gap_list", "gap_totals",
-    "import_file", "interventions_of", "lookups", "own_domains", "plan_view", "read_upload", "replace_assessed",
-    "required_steps", "reusing_gaps", "save_intervention", "save_required", "targets_of", "update_competency",
+    "GAP_CACHE", "KINDS", "MAX_COST_PER_PLACE", "OWN_FRAMEWORK", "AssessmentsResult", "Catalogue", "add_competency",
+    "arithmetic_steps", "assessed", "catalogue", "delete_intervention", "ensure_frameworks", "ensure_required",
+    "gap_list", "gap_totals", "import_file", "interventions_of", "lookups", "own_domains", "plan_view", "read_upload",
+    "replace_assessed", "required_steps", "reusing_gaps", "save_intervention", "save_required", "targets_of",
+    "update_competency",
 ]
