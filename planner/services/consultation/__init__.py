@@ -22,6 +22,7 @@ from planner.services.consultation.consultations import (
     consultations_of,
     create_consultation,
     open_consultations,
+    owners_of,
     update_consultation,
 )
 from planner.services.consultation.events import add_event, delete_event, events_of, update_event
@@ -57,6 +58,6 @@ __all__ = [
     "MAX_TITLE", "SECTIONS", "SECTION_DESCRIPTIONS", "CommentView", "Summary", "Tally", "accepting", "add_comment",
     "add_event", "audiences_of", "close_consultation", "comment_counts", "comments_of", "consultation_by_token",
     "consultation_content", "consultations_of", "create_consultation", "delete_event", "events_of", "hide_comment",
-    "known_themes", "open_consultations", "patient_voice_recorded", "respond", "sections_of", "split_themes",
-    "status", "summary", "themes_of", "unhide_comment", "update_consultation", "update_event",
+    "known_themes", "open_consultations", "owners_of", "patient_voice_recorded", "respond", "sections_of",
+    "split_themes", "status", "summary", "themes_of", "unhide_comment", "update_consultation", "update_event",
 ]

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from planner.models import Comment, Consultation, Strategy, User
+from planner.models import Comment, Consultation, Organisation, Strategy, User
 from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
 from planner.services.consultation.rules import (
@@ -129,3 +129,9 @@ def consultation_by_token(session: Session, token: str) -> Consultation | None:
 def open_consultations(session: Session, strategy: Strategy, today: date) -> list[Consultation]:
     """The strategy's consultations that accept comments today."""
     return [c for c in consultations_of(session, strategy) if accepting(c, today)]
+
+
+def owners_of(session: Session, consultation: Consultation) -> tuple[Strategy | None, Organisation | None]:
+    """The strategy a consultation is on and the organisation running it (for its public page)."""
+    return (session.get(Strategy, consultation.strategy_id),
+            session.get(Organisation, consultation.organisation_id))
