@@ -20,6 +20,7 @@ from planner.services import ServiceError, derived, finish
 from planner.services import diversity as diversity_service
 from planner.services.audit import record
 from planner.services.editing import check_version, commit_checked
+from planner.services.recorded import delete_recorded
 from planner.services.uploads import refused_as_service_error
 
 FIELDS = ("label", "role", "board_type", "term_start", "term_end", "term_number", "max_terms", "term_years")
@@ -77,10 +78,7 @@ def save_seat(*, session: Session, strategy: Strategy, seat: rules.Seat, actor: 
 
 def delete_seat(*, session: Session, row: BoardSeat, actor: User | None) -> None:
     """Delete a seat."""
-    record(session, action="delete", entity="board_seat", entity_id=row.id, organisation_id=row.organisation_id,
-           user_id=actor.id if actor else None, changes={"label": row.label})
-    session.delete(row)
-    session.commit()
+    delete_recorded(session, row, entity="board_seat", actor=actor, changes={"label": row.label})
 
 
 def read_upload(data: bytes, filename: str, *, sheet: str | None = None) -> BoardTermsResult:

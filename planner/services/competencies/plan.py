@@ -17,6 +17,7 @@ from planner.services.audit import record
 from planner.services.competencies.catalogue import catalogue
 from planner.services.competencies.gaps import gap_totals
 from planner.services.editing import check_version, commit_checked
+from planner.services.recorded import delete_recorded
 from planner.services.structure import levels_of
 
 MAX_COST_PER_PLACE = 1_000_000  # pounds: well above any leadership programme, so a typing slip is caught
@@ -115,10 +116,7 @@ def save_intervention(
 
 def delete_intervention(*, session: Session, intervention: Intervention, actor: User) -> None:
     """Remove an intervention from the plan."""
-    record(session, action="delete", entity="intervention", entity_id=intervention.id,
-           organisation_id=intervention.organisation_id, user_id=actor.id, changes={"name": intervention.name})
-    session.delete(intervention)
-    session.commit()
+    delete_recorded(session, intervention, entity="intervention", actor=actor, changes={"name": intervention.name})
 
 
 def targets_of(session: Session, intervention: Intervention) -> set[tuple[int, int]]:

@@ -26,12 +26,12 @@ from planner.services.consultation.rules import (
     audiences_of,
     dump_list,
     parse_list,
-    save_change,
     sections_of,
     status,
     themes_of,
 )
 from planner.services.editing import check_version
+from planner.services.recorded import change_recorded
 
 
 def add_comment(*, session: Session, consultation: Consultation, section: str, audience: str, body: str,
@@ -160,7 +160,7 @@ def respond(*, session: Session, comment: Comment, response: str, changed_strate
     after = {"response": response, "changed_strategy": bool(changed_strategy), "themes": cleaned}
     comment.response, comment.changed_strategy, comment.themes = response, bool(changed_strategy), dump_list(cleaned)
     comment.responded_by, comment.responded_at = actor.id, utcnow()
-    save_change(session, comment, entity="comment", actor=actor, before=before, after=after, action="respond")
+    change_recorded(session, comment, entity="comment", actor=actor, before=before, after=after, action="respond")
 
 
 @dataclass(frozen=True)

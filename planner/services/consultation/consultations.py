@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from planner.models import Comment, Consultation, Organisation, Strategy, User
-from planner.services import ServiceError, derived, finish
+from planner.services import ServiceError, derived
 from planner.services.audit import record
 from planner.services.consultation.rules import (
     AUDIENCES,
@@ -20,11 +20,11 @@ from planner.services.consultation.rules import (
     accepting,
     audiences_of,
     dump_list,
-    save_change,
     sections_of,
     status,
 )
 from planner.services.editing import check_version
+from planner.services.recorded import add_recorded, change_recorded
 
 
 def _chosen(values: Iterable[str], allowed: dict[str, str], field: str, what: str) -> list[str]:
@@ -67,11 +67,7 @@ def create_consultation(*, session: Session, strategy: Strategy, title: str, sec
                                 audiences=dump_list(values["audiences"]), opens_on=values["opens_on"],
                                 closes_on=values["closes_on"], token=secrets.token_urlsafe(32),
                                 created_by=actor.id if actor else None)
-    session.add(consultation)
-    session.flush()
-    record(session, action="create", entity="consultation", entity_id=consultation.id,
-           organisation_id=strategy.organisation_id, user_id=actor.id if actor else None, changes=values)
-    finish(session, commit)
+    add_recorded(session, consultation, entity="consultation", actor=actor, changes=values, commit=commit)
     return consultation
 
 
@@ -97,7 +93,7 @@ def update_consultation(*, session: Session, consultation: Consultation, title: 
     consultation.sections = dump_list(values["sections"])
     consultation.audiences = dump_list(values["audiences"])
     consultation.opens_on, consultation.closes_on = values["opens_on"], values["closes_on"]
-    save_change(session, consultation, entity="consultation", actor=actor, before=before, after=values)
+    change_recorded(session, consultation, entity="consultation", actor=actor, before=before, after=values)
 
 
 def close_consultation(*, session: Session, consultation: Consultation, actor: User, today: date) -> None:

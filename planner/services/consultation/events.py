@@ -8,10 +8,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from planner.models import EngagementEvent, Strategy, User
-from planner.services import ServiceError, finish
-from planner.services.audit import record
-from planner.services.consultation.rules import AUDIENCES, FORMATS, MAX_BODY, MAX_PARTICIPANTS, save_change
+from planner.services import ServiceError
+from planner.services.consultation.rules import AUDIENCES, FORMATS, MAX_BODY, MAX_PARTICIPANTS
 from planner.services.editing import check_version
+from planner.services.recorded import add_recorded, change_recorded, delete_recorded
 
 
 def _check_event(held_on: date | None, audience: str, format: str, participants: int, summary: str) -> dict[str, Any]:
@@ -38,11 +38,7 @@ def add_event(*, session: Session, strategy: Strategy, held_on: date | None, aud
     """Log an engagement event: when, with whom, what kind, how many took part and what was heard."""
     values = _check_event(held_on, audience, format, participants, summary)
     event = EngagementEvent(organisation_id=strategy.organisation_id, strategy_id=strategy.id, **values)
-    session.add(event)
-    session.flush()
-    record(session, action="create", entity="engagement_event", entity_id=event.id,
-           organisation_id=strategy.organisation_id, user_id=actor.id if actor else None, changes=values)
-    finish(session, commit)
+    add_recorded(session, event, entity="engagement_event", actor=actor, changes=values, commit=commit)
     return event
 
 
@@ -54,16 +50,13 @@ def update_event(*, session: Session, event: EngagementEvent, held_on: date | No
     before = {k: getattr(event, k) for k in values}
     for key, value in values.items():
         setattr(event, key, value)
-    save_change(session, event, entity="engagement_event", actor=actor, before=before, after=values)
+    change_recorded(session, event, entity="engagement_event", actor=actor, before=before, after=values)
 
 
 def delete_event(*, session: Session, event: EngagementEvent, actor: User) -> None:
     """Remove an engagement event from the log."""
-    record(session, action="delete", entity="engagement_event", entity_id=event.id,
-           organisation_id=event.organisation_id, user_id=actor.id,
-           changes={"held_on": event.held_on, "format": event.format})
-    session.delete(event)
-    session.commit()
+    delete_recorded(session, event, entity="engagement_event", actor=actor,
+                    changes={"held_on": event.held_on, "format": event.format})
 
 
 def events_of(session: Session, strategy: Strategy) -> list[EngagementEvent]:

@@ -1,18 +1,13 @@
 """What a consultation asks about and whom, its limits, whether it takes comments today, and how the lists
-it keeps are stored (JSON text); and how a change is recorded with its audit event."""
+it keeps are stored (JSON text)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-from sqlmodel import Session
-
-from planner.models import Comment, Consultation, User
-from planner.services.audit import diff, record
-from planner.services.editing import commit_checked
+from planner.models import Comment, Consultation
 
 SECTIONS = {
     "scope": "Vision, mission and values",
@@ -94,14 +89,3 @@ def status(consultation: Consultation, today: date) -> str:
 def accepting(consultation: Consultation, today: date) -> bool:
     """Whether the consultation takes comments today."""
     return status(consultation, today) == "open"
-
-
-
-def save_change(session: Session, row: Any, *, entity: str, actor: User, before: dict[str, Any],
-                after: dict[str, Any], action: str = "update") -> None:
-    """Store a change made to `row` with its audit record (what differs between `before` and `after`),
-    refused if someone else saved the row meanwhile (planner.services.editing)."""
-    session.add(row)
-    record(session, action=action, entity=entity, entity_id=row.id, organisation_id=row.organisation_id,
-           user_id=actor.id, changes=diff(before, after))
-    commit_checked(session, row)

@@ -16,6 +16,7 @@ from planner.objectives import progress as calc
 from planner.services import ServiceError
 from planner.services.audit import record
 from planner.services.editing import check_version, commit_checked
+from planner.services.recorded import delete_recorded
 
 
 def _number(values: Mapping[str, Any], key: str) -> float | None:
@@ -171,8 +172,5 @@ def delete_objective(*, session: Session, objective: Objective, actor: User) -> 
         child.parent_id = objective.parent_id
         session.add(child)
     session.flush()
-    record(session, action="delete", entity="objective", entity_id=objective.id,
-           organisation_id=objective.organisation_id, user_id=actor.id, changes={"ref": objective.ref})
-    session.delete(objective)
-    session.commit()
+    delete_recorded(session, objective, entity="objective", actor=actor, changes={"ref": objective.ref})
 
