@@ -15,7 +15,7 @@ from planner.models import BoardSeat, Strategy
 from planner.services import ServiceError
 from planner.services import board_terms as service
 from planner.web.audience import page_audience
-from planner.web.confirm import Page, check_confirmed, form_status, record_form, upload_page, version_of
+from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, upload_page, version_of
 from planner.web.fields import day, whole_number
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import can, child_or_404, current_org, require, strategy_or_404
@@ -96,19 +96,8 @@ def _seat_form(strategy: Strategy, row: BoardSeat | None) -> Page:
                            max_term_years=rules.MAX_TERM_YEARS, max_terms=rules.MAX_TERMS), form_status(errors, form)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@require("diversity.edit")
-def create(strategy_id: int) -> Page:
-    """Add a seat."""
-    return _seat_form(strategy_or_404(strategy_id), None)
-
-
-@bp.route("/<int:seat_id>/edit", methods=["GET", "POST"])
-@require("diversity.edit")
-def update(strategy_id: int, seat_id: int) -> Page:
-    """Change a seat."""
-    strategy = strategy_or_404(strategy_id)
-    return _seat_form(strategy, child_or_404(BoardSeat, seat_id, strategy))
+record_pages(bp, model=BoardSeat, new="/new", edit="/<int:seat_id>/edit", permission="diversity.edit", page=_seat_form,
+             says=("Add a seat.", "Change a seat."))
 
 
 @bp.route("/<int:seat_id>/delete", methods=["POST"])

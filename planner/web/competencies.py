@@ -16,7 +16,7 @@ from planner.services import ServiceError, chart_set
 from planner.services import competencies as service
 from planner.services.editing import StaleEdit
 from planner.services.structure import area_depths, areas_of, levels_of
-from planner.web.confirm import Page, check_confirmed, form_status, record_form, upload_page, version_of
+from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, upload_page, version_of
 from planner.web.fields import amount, named_record_id, record_id, whole
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import child_or_404, current_org, require, scoped_or_404, strategy_or_404
@@ -33,12 +33,17 @@ def _ready(strategy: Strategy) -> service.Catalogue:
     return service.catalogue(db, strategy.organisation_id)
 
 
+def _opened(strategy_id: int) -> tuple[Strategy, service.Catalogue]:
+    """The step's strategy (or 404) and its catalogue, ready (_ready)."""
+    strategy = strategy_or_404(strategy_id)
+    return strategy, _ready(strategy)
+
+
 @bp.route("")
 @require("strategy.view")
 def index(strategy_id: int) -> str:
     """The frameworks and the step each level needs in each competency, one table per framework."""
-    strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
+    strategy, cat = _opened(strategy_id)
     db = get_session()
     scale, _frameworks = default_frameworks()
     return render_template("competencies/index.html", strategy=strategy, cat=cat, levels=levels_of(db, strategy),
@@ -49,8 +54,7 @@ def index(strategy_id: int) -> str:
 @require("competencies.edit")
 def required(strategy_id: int, framework_key: str) -> Page:
     """Change the step each level needs in one framework's competencies (the others are left as they are)."""
-    strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
+    strategy, cat = _opened(strategy_id)
     framework = next((f for f in cat.frameworks if f.key == framework_key), None)
     if framework is None:
         abort(404)
@@ -101,8 +105,7 @@ def required(strategy_id: int, framework_key: str) -> Page:
 @require("competencies.edit")
 def assessments(strategy_id: int) -> Page:
     """Type in how many leaders of an area and level are at each step of each competency."""
-    strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
+    strategy, cat = _opened(strategy_id)
     db = get_session()
     rows = areas_of(db, strategy)
     levels = levels_of(db, strategy)
@@ -137,8 +140,7 @@ def assessments(strategy_id: int) -> Page:
 @require("competencies.edit")
 def import_assessments(strategy_id: int) -> Page:
     """Upload assessments (one row per leader's assessment); all or nothing, rows discarded."""
-    strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
+    strategy, cat = _opened(strategy_id)
 
     def store(result: service.AssessmentsResult, filename: str) -> str:
         combinations = service.import_file(session=get_session(), strategy=strategy, result=result,
@@ -157,8 +159,7 @@ def import_assessments(strategy_id: int) -> Page:
 @require("strategy.view")
 def gaps(strategy_id: int) -> str:
     """The share of leaders below the required step, by competency and level; largest first."""
-    strategy = strategy_or_404(strategy_id)
-    _ready(strategy)
+    strategy, _cat = _opened(strategy_id)
     db = get_session()
     area_id = named_record_id(request.args.get("area"))
     area = child_or_404(Area, area_id, strategy) if area_id else None
@@ -174,8 +175,7 @@ def gaps(strategy_id: int) -> str:
 @require("strategy.view")
 def plan(strategy_id: int) -> str:
     """The development plan: interventions, coverage of gaps by places, cost per year, gaps left."""
-    strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
+    strategy, cat = _opened(strategy_id)
     db = get_session()
     names = {c.key: c.name for c in cat.all_competencies()}
     comp_by_id = {c.id: c for c in cat.all_competencies()}
@@ -254,19 +254,10 @@ def child_or_404_competency(strategy: Strategy, competency_id: int) -> Competenc
     return scoped_or_404(Competency, competency_id)
 
 
-@bp.route("/plan/new", methods=["GET", "POST"])
-@require("competencies.edit")
-def create_intervention(strategy_id: int) -> Page:
-    """Add an intervention to the plan."""
-    return _intervention_form(strategy_or_404(strategy_id), None)
-
-
-@bp.route("/plan/<int:intervention_id>/edit", methods=["GET", "POST"])
-@require("competencies.edit")
-def update_intervention(strategy_id: int, intervention_id: int) -> Page:
-    """Change an intervention."""
-    strategy = strategy_or_404(strategy_id)
-    return _intervention_form(strategy, child_or_404(Intervention, intervention_id, strategy))
+record_pages(bp, model=Intervention, new="/plan/new", edit="/plan/<int:intervention_id>/edit",
+             permission="competencies.edit", page=_intervention_form,
+             says=("Add an intervention to the plan.", "Change an intervention."),
+             endpoints=("create_intervention", "update_intervention"))
 
 
 @bp.route("/plan/<int:intervention_id>/delete", methods=["POST"])

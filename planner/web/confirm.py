@@ -6,13 +6,15 @@ shown before anything is stored)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from flask import abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from planner.models import Strategy
 from planner.web.forms import ConfirmForm, EditForm
+from planner.web.tenancy import child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 
 Errors = list[tuple[str, str]]
@@ -55,6 +57,26 @@ def version_of(form: FlaskForm) -> int | None:
 def form_status(errors: Errors, form: FlaskForm) -> int:
     """400 when anything posted was refused, 200 otherwise."""
     return 400 if errors or form.errors else 200
+
+
+def record_pages(bp: Blueprint, *, model: type[Any], new: str, edit: str, permission: str,
+                 page: Callable[[Strategy, Any], Page], says: tuple[str, str],
+                 endpoints: tuple[str, str] = ("create", "update")) -> None:
+    """Add to `bp` the add page (`new`) and the change page (`edit`, whose one id names a `model` record of
+    the strategy, else 404) of a kind of record, both drawn by `page(strategy, record or None)`, both for
+    those with `permission`; `says` are their docstrings, `endpoints` their names."""
+
+    def create(strategy_id: int) -> Page:
+        return page(strategy_or_404(strategy_id), None)
+
+    def update(strategy_id: int, **ids: int) -> Page:
+        strategy = strategy_or_404(strategy_id)
+        (record_id,) = ids.values()
+        return page(strategy, child_or_404(model, record_id, strategy))
+
+    for view, rule, doc, endpoint in ((create, new, says[0], endpoints[0]), (update, edit, says[1], endpoints[1])):
+        view.__name__, view.__qualname__, view.__doc__ = endpoint, endpoint, doc
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=require(permission)(view), methods=["GET", "POST"])
 
 
 def upload_page(*, box: str, missing: str, read: Callable[[bytes, str, str | None], ResultT],

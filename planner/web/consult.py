@@ -15,7 +15,7 @@ from planner.db import get_session
 from planner.models import Comment, Consultation, EngagementEvent, Strategy
 from planner.services import ServiceError
 from planner.services import consultation as service
-from planner.web.confirm import Page, check_confirmed, form_status, record_form, version_of
+from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, version_of
 from planner.web.fields import day, whole
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import can, child_or_404, require, scoped_or_404, strategy_or_404
@@ -103,19 +103,9 @@ def _consultation_form(strategy: Strategy, consultation: Consultation | None) ->
                            audiences=service.AUDIENCES), form_status(errors, form)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@require("consultation.manage")
-def create(strategy_id: int) -> Page:
-    """Open a consultation."""
-    return _consultation_form(strategy_or_404(strategy_id), None)
-
-
-@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
-@require("consultation.manage")
-def update(strategy_id: int, consultation_id: int) -> Page:
-    """Change a consultation's title, sections, audiences or dates."""
-    strategy = strategy_or_404(strategy_id)
-    return _consultation_form(strategy, child_or_404(Consultation, consultation_id, strategy))
+record_pages(bp, model=Consultation, new="/new", edit="/<int:consultation_id>/edit", permission="consultation.manage",
+             page=_consultation_form,
+             says=("Open a consultation.", "Change a consultation's title, sections, audiences or dates."))
 
 
 def _show(strategy: Strategy, consultation: Consultation, errors: Errors | None = None,
@@ -322,19 +312,10 @@ def _event_form(strategy: Strategy, event: EngagementEvent | None) -> Page:
         form_status(errors, form))
 
 
-@bp.route("/events/new", methods=["GET", "POST"])
-@require("consultation.manage")
-def create_event(strategy_id: int) -> Page:
-    """Log an engagement event."""
-    return _event_form(strategy_or_404(strategy_id), None)
-
-
-@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@require("consultation.manage")
-def update_event(strategy_id: int, event_id: int) -> Page:
-    """Change an engagement event."""
-    strategy = strategy_or_404(strategy_id)
-    return _event_form(strategy, child_or_404(EngagementEvent, event_id, strategy))
+record_pages(bp, model=EngagementEvent, new="/events/new", edit="/events/<int:event_id>/edit",
+             permission="consultation.manage", page=_event_form,
+             says=("Log an engagement event.", "Change an engagement event."),
+             endpoints=("create_event", "update_event"))
 
 
 @bp.route("/events/<int:event_id>/delete", methods=["POST"])

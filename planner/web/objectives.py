@@ -19,7 +19,7 @@ from planner.objectives import progress as calc
 from planner.services import ServiceError, derived
 from planner.services import objectives as service
 from planner.services.structure import area_depths, areas_of
-from planner.web.confirm import Page, check_confirmed, form_status, record_form, upload_page, version_of
+from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, upload_page, version_of
 from planner.web.fields import day, number, record_id
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, current_role, require, strategy_or_404
@@ -242,19 +242,8 @@ def _form(strategy: Strategy, objective: Objective | None) -> Page:
                            confidence=calc.CONFIDENCE), form_status(errors, form)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@require("objectives.manage")
-def create(strategy_id: int) -> Page:
-    """Add an objective."""
-    return _form(strategy_or_404(strategy_id), None)
-
-
-@bp.route("/<int:objective_id>/edit", methods=["GET", "POST"])
-@require("objectives.manage")
-def update(strategy_id: int, objective_id: int) -> Page:
-    """Change an objective."""
-    strategy = strategy_or_404(strategy_id)
-    return _form(strategy, child_or_404(Objective, objective_id, strategy))
+record_pages(bp, model=Objective, new="/new", edit="/<int:objective_id>/edit", permission="objectives.manage",
+             page=_form, says=("Add an objective.", "Change an objective."))
 
 
 @bp.route("/<int:objective_id>/delete", methods=["POST"])
