@@ -15,10 +15,18 @@ from planner.models import BoardSeat, Strategy
 from planner.services import ServiceError
 from planner.services import board_terms as service
 from planner.web.audience import page_audience
-from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, upload_page, version_of
+from planner.web.confirm import (
+    Page,
+    form_status,
+    record_form,
+    record_pages,
+    removal_page,
+    upload_page,
+    version_of,
+)
 from planner.web.fields import day, whole_number
 from planner.web.forms import ConfirmForm
-from planner.web.tenancy import can, child_or_404, current_org, require, strategy_or_404
+from planner.web.tenancy import can, current_org, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import note_stale
 
@@ -100,17 +108,16 @@ record_pages(bp, model=BoardSeat, new="/new", edit="/<int:seat_id>/edit", permis
              says=("Add a seat.", "Change a seat."))
 
 
-@bp.route("/<int:seat_id>/delete", methods=["POST"])
-@require("diversity.edit")
-def delete(strategy_id: int, seat_id: int) -> Response:
-    """Delete a seat."""
-    strategy = strategy_or_404(strategy_id)
-    row = child_or_404(BoardSeat, seat_id, strategy)
-    check_confirmed()
+def _delete_seat(strategy: Strategy, row: BoardSeat) -> Response:
+    """Delete a seat, and back to the seats."""
     label = row.label
     service.delete_seat(session=get_session(), row=row, actor=current_user)
     flash(f"Seat '{label}' deleted.", "success")
     return redirect(url_for("board_terms.index", strategy_id=strategy.id))
+
+
+removal_page(bp, model=BoardSeat, rule="/<int:seat_id>/delete", permission="diversity.edit", remove=_delete_seat,
+             says="Delete a seat.")
 
 
 @bp.route("/import", methods=["GET", "POST"])

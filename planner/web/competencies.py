@@ -16,7 +16,15 @@ from planner.services import ServiceError, chart_set
 from planner.services import competencies as service
 from planner.services.editing import StaleEdit
 from planner.services.structure import area_depths, areas_of, levels_of
-from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, upload_page, version_of
+from planner.web.confirm import (
+    Page,
+    form_status,
+    record_form,
+    record_pages,
+    removal_page,
+    upload_page,
+    version_of,
+)
 from planner.web.fields import amount, named_record_id, record_id, whole
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import child_or_404, current_org, require, scoped_or_404, strategy_or_404
@@ -260,16 +268,15 @@ record_pages(bp, model=Intervention, new="/plan/new", edit="/plan/<int:intervent
              endpoints=("create_intervention", "update_intervention"))
 
 
-@bp.route("/plan/<int:intervention_id>/delete", methods=["POST"])
-@require("competencies.edit")
-def delete_intervention(strategy_id: int, intervention_id: int) -> Response:
-    """Remove an intervention from the plan."""
-    strategy = strategy_or_404(strategy_id)
-    found = child_or_404(Intervention, intervention_id, strategy)
-    check_confirmed()
+def _delete_intervention(strategy: Strategy, found: Intervention) -> Response:
+    """Remove an intervention, and back to the plan."""
     service.delete_intervention(session=get_session(), intervention=found, actor=current_user)
     flash(f"{found.name} removed from the plan.", "success")
     return redirect(url_for("competencies.plan", strategy_id=strategy.id))
+
+
+removal_page(bp, model=Intervention, rule="/plan/<int:intervention_id>/delete", permission="competencies.edit",
+             remove=_delete_intervention, says="Remove an intervention from the plan.", endpoint="delete_intervention")
 
 
 @bp.route("/own", methods=["GET", "POST"])

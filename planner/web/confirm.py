@@ -59,6 +59,20 @@ def form_status(errors: Errors, form: FlaskForm) -> int:
     return 400 if errors or form.errors else 200
 
 
+def _record_of(model: type[Any], strategy_id: int, ids: dict[str, int]) -> tuple[Strategy, Any]:
+    """The strategy (or 404) and its `model` record named by the route's one other id (or 404)."""
+    strategy = strategy_or_404(strategy_id)
+    (record_id,) = ids.values()
+    return strategy, child_or_404(model, record_id, strategy)
+
+
+def _add_page(bp: Blueprint, rule: str, endpoint: str, doc: str, permission: str, view: Callable[..., Page],
+              methods: list[str]) -> None:
+    """Register `view` under `endpoint` with its docstring, for those with `permission`."""
+    view.__name__, view.__qualname__, view.__doc__ = endpoint, endpoint, doc
+    bp.add_url_rule(rule, endpoint=endpoint, view_func=require(permission)(view), methods=methods)
+
+
 def record_pages(bp: Blueprint, *, model: type[Any], new: str, edit: str, permission: str,
                  page: Callable[[Strategy, Any], Page], says: tuple[str, str],
                  endpoints: tuple[str, str] = ("create", "update")) -> None:
@@ -70,13 +84,23 @@ def record_pages(bp: Blueprint, *, model: type[Any], new: str, edit: str, permis
         return page(strategy_or_404(strategy_id), None)
 
     def update(strategy_id: int, **ids: int) -> Page:
-        strategy = strategy_or_404(strategy_id)
-        (record_id,) = ids.values()
-        return page(strategy, child_or_404(model, record_id, strategy))
+        return page(*_record_of(model, strategy_id, ids))
 
-    for view, rule, doc, endpoint in ((create, new, says[0], endpoints[0]), (update, edit, says[1], endpoints[1])):
-        view.__name__, view.__qualname__, view.__doc__ = endpoint, endpoint, doc
-        bp.add_url_rule(rule, endpoint=endpoint, view_func=require(permission)(view), methods=["GET", "POST"])
+    _add_page(bp, new, endpoints[0], says[0], permission, create, ["GET", "POST"])
+    _add_page(bp, edit, endpoints[1], says[1], permission, update, ["GET", "POST"])
+
+
+def removal_page(bp: Blueprint, *, model: type[Any], rule: str, permission: str,
+                 remove: Callable[[Strategy, Any], Response], says: str, endpoint: str = "delete") -> None:
+    """Add to `bp` the button's post (`rule`, whose one id names a `model` record of the strategy, else 404)
+    that removes a record for those with `permission`: `remove(strategy, record)` removes it and answers."""
+
+    def delete(strategy_id: int, **ids: int) -> Response:
+        strategy, found = _record_of(model, strategy_id, ids)
+        check_confirmed()
+        return remove(strategy, found)
+
+    _add_page(bp, rule, endpoint, says, permission, delete, ["POST"])
 
 
 def upload_page(*, box: str, missing: str, read: Callable[[bytes, str, str | None], ResultT],

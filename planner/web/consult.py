@@ -15,7 +15,7 @@ from planner.db import get_session
 from planner.models import Comment, Consultation, EngagementEvent, Strategy
 from planner.services import ServiceError
 from planner.services import consultation as service
-from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, version_of
+from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, removal_page, version_of
 from planner.web.fields import day, whole
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import can, child_or_404, require, scoped_or_404, strategy_or_404
@@ -318,16 +318,15 @@ record_pages(bp, model=EngagementEvent, new="/events/new", edit="/events/<int:ev
              endpoints=("create_event", "update_event"))
 
 
-@bp.route("/events/<int:event_id>/delete", methods=["POST"])
-@require("consultation.manage")
-def delete_event(strategy_id: int, event_id: int) -> Response:
-    """Remove an engagement event from the log."""
-    strategy = strategy_or_404(strategy_id)
-    event = child_or_404(EngagementEvent, event_id, strategy)
-    check_confirmed()
+def _delete_event(strategy: Strategy, event: EngagementEvent) -> Response:
+    """Remove an engagement event, and back to the log."""
     service.delete_event(session=get_session(), event=event, actor=current_user)
     flash("Engagement event deleted.", "success")
     return redirect(url_for("consult.index", strategy_id=strategy.id) + "#engagement")
+
+
+removal_page(bp, model=EngagementEvent, rule="/events/<int:event_id>/delete", permission="consultation.manage",
+             remove=_delete_event, says="Remove an engagement event from the log.", endpoint="delete_event")
 
 
 # --- the comment link: no account needed ------------------------------------------------------------

@@ -19,7 +19,16 @@ from planner.objectives import progress as calc
 from planner.services import ServiceError, derived
 from planner.services import objectives as service
 from planner.services.structure import area_depths, areas_of
-from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, upload_page, version_of
+from planner.web.confirm import (
+    Page,
+    check_confirmed,
+    form_status,
+    record_form,
+    record_pages,
+    removal_page,
+    upload_page,
+    version_of,
+)
 from planner.web.fields import day, number, record_id
 from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, current_role, require, strategy_or_404
@@ -246,16 +255,15 @@ record_pages(bp, model=Objective, new="/new", edit="/<int:objective_id>/edit", p
              page=_form, says=("Add an objective.", "Change an objective."))
 
 
-@bp.route("/<int:objective_id>/delete", methods=["POST"])
-@require("objectives.manage")
-def delete(strategy_id: int, objective_id: int) -> Response:
-    """Delete an objective; its children move up to its parent."""
-    strategy = strategy_or_404(strategy_id)
-    objective = child_or_404(Objective, objective_id, strategy)
-    check_confirmed()
+def _delete(strategy: Strategy, objective: Objective) -> Response:
+    """Delete an objective, and back to the cascade."""
     service.delete_objective(session=get_session(), objective=objective, actor=current_user)
     flash(f"Objective {objective.ref} deleted.", "success")
     return redirect(url_for("objectives.index", strategy_id=strategy.id))
+
+
+removal_page(bp, model=Objective, rule="/<int:objective_id>/delete", permission="objectives.manage", remove=_delete,
+             says="Delete an objective; its children move up to its parent.")
 
 
 @bp.route("/export.csv")
