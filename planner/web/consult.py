@@ -35,6 +35,15 @@ def _comment_or_404(consultation: Consultation, comment_id: int) -> Comment:
     return comment
 
 
+def _posted_on(strategy_id: int, consultation_id: int, comment_id: int) -> tuple[Strategy, Consultation, Comment]:
+    """The strategy, consultation and comment an editor's button names (each or 404), once the post is checked."""
+    strategy = strategy_or_404(strategy_id)
+    consultation = child_or_404(Consultation, consultation_id, strategy)
+    found = _comment_or_404(consultation, comment_id)
+    check_confirmed()
+    return strategy, consultation, found
+
+
 @bp.route("")
 @require("strategy.view")
 def index(strategy_id: int) -> str:
@@ -163,10 +172,7 @@ def _yes_no(answer: bool | None) -> str:
 @require("consultation.manage")
 def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response | tuple[str, int]:
     """Answer a comment, mark whether it changed the strategy, and tag its themes."""
-    strategy = strategy_or_404(strategy_id)
-    consultation = child_or_404(Consultation, consultation_id, strategy)
-    found = _comment_or_404(consultation, comment_id)
-    check_confirmed()
+    strategy, consultation, found = _posted_on(strategy_id, consultation_id, comment_id)
     form = EditForm()
     changed = request.form.get("changed", "")
     errors: Errors = []
@@ -202,10 +208,7 @@ def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response
 @require("consultation.manage")
 def hide(strategy_id: int, consultation_id: int, comment_id: int) -> Response | tuple[str, int]:
     """Hide an abusive comment, with the reason."""
-    strategy = strategy_or_404(strategy_id)
-    consultation = child_or_404(Consultation, consultation_id, strategy)
-    found = _comment_or_404(consultation, comment_id)
-    check_confirmed()
+    strategy, consultation, found = _posted_on(strategy_id, consultation_id, comment_id)
     errors: Errors = []
 
     def refused(exc: ServiceError) -> None:
@@ -226,10 +229,7 @@ def hide(strategy_id: int, consultation_id: int, comment_id: int) -> Response | 
 @require("consultation.manage")
 def unhide(strategy_id: int, consultation_id: int, comment_id: int) -> Response:
     """Show a hidden comment again."""
-    strategy = strategy_or_404(strategy_id)
-    consultation = child_or_404(Consultation, consultation_id, strategy)
-    found = _comment_or_404(consultation, comment_id)
-    check_confirmed()
+    strategy, consultation, found = _posted_on(strategy_id, consultation_id, comment_id)
     with unit_of_work(flash_refusal=True) as shown:
         service.unhide_comment(session=get_session(), comment=found, actor=current_user)
     if shown:
