@@ -1,7 +1,7 @@
 """The shapes the pages that change things share, in one place: a button's check that the post came from
 the page (a form with only the CSRF token), the add-or-change form of a record (its form class, the version
-it sends back, its status), and the upload-and-confirm flow of every import page (all or nothing, its problems
-shown before anything is stored)."""
+it sends back, its status), the routes of a record's add, change and delete pages, and the upload-and-confirm
+flow of every import page (all or nothing, its problems shown before anything is stored)."""
 
 from __future__ import annotations
 
