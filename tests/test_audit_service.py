@@ -87,6 +87,7 @@ from planner.services import (
     jobs,
     objectives,
     passwords,
+    recorded,
     scenarios,
     staff_import,
     strategies,
@@ -280,6 +281,12 @@ def test_a_refusal_that_cannot_be_stored_is_logged_not_raised(database_url: str,
 
 TESTED_ELSEWHERE = {
     "audit.record": "the trail's own writer: every write below goes through it",
+    "recorded.add_recorded": "the services' writer of a new record and its event: each create below that uses it",
+    "recorded.change_recorded": "the services' writer of a change and its event: each update below that uses it",
+    "recorded.delete_recorded": "the services' writer of a removal and its event: each delete below that uses it",
+    "competencies.import_file": "replace_assessed (below) with a file's counts: tests/web/test_competency_pages.py",
+    # It reads the board pack's content, which may seed the default required steps (see pack_content, below).
+    "versions.take_snapshot": "a read of the pack, kept by approval's recorded writes: tests/test_versions.py",
     "audit.record_refusal": "a refused request, in a transaction of its own: the refusal tests above",
     "demo.load_demo": "many services' events and one of its own in one transaction: the demo test below",
     # It may seed the default required steps (ensure_required, in WRITES), flushed in the transaction of whoever
@@ -358,11 +365,16 @@ class Write:
     variant: str = ""
 
     @property
-    def module(self) -> Any:
-        """The module whose `record` the write calls: the one defining the function (a service split into a
-        package, planner.services.diversity, defines it in one of its modules)."""
-        service, name = self.function.split(".")
-        return sys.modules[getattr(getattr(services, service), name).__module__]
+    def modules(self) -> list[Any]:
+        """The modules whose `record` the write may call: its service's (each part of one split into a package)
+        and the shared writers' (planner.services.recorded)."""
+        import importlib
+        import pkgutil
+
+        service = getattr(services, self.function.split(".")[0])
+        parts = [importlib.import_module(info.name) for info in
+                 pkgutil.walk_packages(getattr(service, "__path__", []), prefix=f"{service.__name__}.")]
+        return [m for m in (service, *parts, recorded) if hasattr(m, "record")]
 
     @property
     def name(self) -> str:
@@ -1122,32 +1134,43 @@ def _events_since(database_url: str, before: set[int | None]) -> list[AuditEvent
 
 def _writing_functions() -> set[str]:
     """module.function of every public function of planner/services that adds, changes or deletes rows: by its
-    own code, or by calling a function of its module (or another service's, named with its module) that does."""
+    own code, or by calling a function of its module (or another service's, named with its module or imported
+    from it) that does. A service split into a package counts as one module, named as its callers name it."""
+    import ast
     import importlib
     import inspect
     import pkgutil
 
     sources: dict[tuple[str, str], str] = {}
-    for info in pkgutil.walk_packages(services.__path__, "planner.services."):
-        module = importlib.import_module(info.name)
-        # A service split into a package (planner.services.diversity) is named as one module: its callers
-        # call its functions by the package's name.
-        service = info.name.split(".")[2]
-        if service == "derived":
+    imported: dict[str, dict[str, str]] = {}  # service -> name called unqualified -> the service it came from
+    for info in pkgutil.walk_packages(services.__path__, prefix="planner.services."):
+        owner = info.name.split(".")[2]
+        if owner == "derived":
             # Keeps results, not records: its flush only sends what its caller has already changed.
             continue
+        module = importlib.import_module(info.name)
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("planner.services."):
+                source = (node.module or "").split(".")[2]
+                if source != owner:
+                    imported.setdefault(owner, {}).update({a.asname or a.name: source for a in node.names})
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__:
-                sources[(service, name)] = inspect.getsource(function)
+                sources[(owner, name)] = inspect.getsource(function)
     own = re.compile(r"\bsession\.(?:add|delete|commit|flush)\(|\bfinish\(session")
     writers = {key for key, source in sources.items() if own.search(source)}
+
+    def calls(key: tuple[str, str], module: str, name: str) -> bool:
+        source = sources[key]
+        if module == key[0] or imported.get(key[0], {}).get(name) == module:
+            return re.search(rf"(?<![\w.]){name}\(", source) is not None
+        return re.search(rf"\b{module}\.{name}\(", source) is not None
+
     while True:
-        calls = {key for key, source in sources.items() if key not in writers and any(
-            re.search(rf"(?<![\w.]){name}\(" if module == key[0] else rf"\b{module}\.{name}\(", source)
-            for module, name in writers)}
-        if not calls:
+        found = {key for key in sources if key not in writers and any(calls(key, *w) for w in writers)}
+        if not found:
             return {f"{module}.{name}" for module, name in writers if not name.startswith("_")}
-        writers |= calls
+        writers |= found
 
 
 def test_every_writing_service_function_is_accounted_for() -> None:
@@ -1213,7 +1236,8 @@ def test_an_event_that_cannot_be_written_takes_its_change_with_it(
     def record_of_nobody(session: Session, **kwargs: Any) -> None:
         audit.record(session, **{**kwargs, "user_id": 987654})  # no such person: a foreign-key clash at flush
 
-    monkeypatch.setattr(write.module, "record", record_of_nobody)
+    for module in write.modules:
+        monkeypatch.setattr(module, "record", record_of_nobody)
     with pytest.raises(IntegrityError):
         write.write(db, strategy, actor, arranged)
     db.rollback()

@@ -13,11 +13,15 @@ from sqlmodel import Session, select
 from planner.diversity import board as board_types
 from planner.diversity import board_terms as rules
 from planner.diversity.disclosure import Audience
+from planner.imports.board_terms import BoardTermsResult as BoardTermsResult  # what read_upload gives the pages
+from planner.imports.board_terms import read_board_terms
 from planner.models import BoardSeat, Organisation, Strategy, User
 from planner.services import ServiceError, derived, finish
 from planner.services import diversity as diversity_service
 from planner.services.audit import record
 from planner.services.editing import check_version, commit_checked
+from planner.services.recorded import delete_recorded
+from planner.services.unreadable import refused_as_service_error
 
 FIELDS = ("label", "role", "board_type", "term_start", "term_end", "term_number", "max_terms", "term_years")
 # The comparisons of WRES indicator 9 and WDES metric 10: characteristic -> the measure's name.
@@ -74,10 +78,13 @@ def save_seat(*, session: Session, strategy: Strategy, seat: rules.Seat, actor: 
 
 def delete_seat(*, session: Session, row: BoardSeat, actor: User | None) -> None:
     """Delete a seat."""
-    record(session, action="delete", entity="board_seat", entity_id=row.id, organisation_id=row.organisation_id,
-           user_id=actor.id if actor else None, changes={"label": row.label})
-    session.delete(row)
-    session.commit()
+    delete_recorded(session, row, entity="board_seat", actor=actor, changes={"label": row.label})
+
+
+def read_upload(data: bytes, filename: str, *, sheet: str | None = None) -> BoardTermsResult:
+    """Read a file of the board's seats; a file that cannot be read at all is refused as a ServiceError."""
+    with refused_as_service_error():
+        return read_board_terms(data, filename, sheet=sheet)
 
 
 def replace_seats(*, session: Session, strategy: Strategy, seats: Sequence[rules.Seat], actor: User | None,
@@ -172,23 +179,18 @@ def _reach(session: Session, strategy: Strategy, organisation: Organisation, aud
         if membership is not None:
             parts += [(key, membership.counts.get(key), membership.totals.get(key), membership.withheld.get(key, True))
                       for key in board_types.MEMBERSHIPS]
-        for membership, n, total, withheld in parts:
+        for kind, n, total, withheld in parts:
             if not withheld and not total:
                 continue  # nobody recorded: nothing to say
-            found = rules.reach(membership, n, total, rep.workforce.get(focus), forecast, withheld=withheld)
-            types = board_types.MEMBERSHIPS.get(membership, tuple(board_types.BOARD_TYPES))
+            found = rules.reach(kind, n, total, rep.workforce.get(focus), forecast, withheld=withheld)
+            types = board_types.MEMBERSHIPS.get(kind, tuple(board_types.BOARD_TYPES))
             seats = sum(forecast.seats.get(t, 0) for t in types)
             out.append({"characteristic": characteristic, "measure": measure, "group": focus, "group_name": group,
-                        "membership": membership, "count": found.count, "members": found.members,
+                        "membership": kind, "count": found.count, "members": found.members,
                         "workforce_share": found.workforce, "needed": found.needed, "due": list(found.due),
                         "earliest_year": found.earliest, "withheld": found.withheld,
                         "seats": seats, "sentence": rules.reach_sentence(found, group, forecast.end_year)
-                        + _seats_differ(membership, seats, total)})
-        if membership is None:
-            out.append({"characteristic": characteristic, "measure": measure, "group": focus, "group_name": group,
-                        "membership": None, "count": None, "members": None, "workforce_share": None, "needed": None,
-                        "due": None, "earliest_year": None, "withheld": False,
-                        "sentence": board_types.NOT_RECORDED + "."})
+                        + _seats_differ(kind, seats, total)})
     return out
 
 

@@ -13,7 +13,7 @@ import secrets
 from urllib.parse import quote, urlencode
 
 from sqlalchemy import case, func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.models import Survey, SurveyCode, User
 from planner.services import ServiceError, finish
@@ -60,7 +60,7 @@ def hash_code(code: str) -> str:
 def counts(session: Session, survey: Survey) -> tuple[int, int]:
     """How many codes the survey has issued, and how many of them have been used."""
     issued, used = session.exec(
-        select(func.count(), func.coalesce(func.sum(case((SurveyCode.used, 1), else_=0)), 0))  # type: ignore[arg-type]
+        select(func.count(), func.coalesce(func.sum(case((col(SurveyCode.used), 1), else_=0)), 0))
         .where(SurveyCode.survey_id == survey.id)).one()
     return int(issued), int(used)
 
@@ -110,12 +110,12 @@ def spend_code(session: Session, survey: Survey, code: str) -> None:
     """Mark the code used in the caller's transaction, or raise CodeRefused. One conditional UPDATE, so two
     answers sent at once with the same code cannot both get in."""
     check_code(session, survey, code)
-    spent = session.execute(update(SurveyCode)
-                            .where(SurveyCode.code_hash == hash_code(code))  # type: ignore[arg-type]
-                            .where(SurveyCode.survey_id == survey.id)  # type: ignore[arg-type]
-                            .where(SurveyCode.used == False)  # type: ignore[arg-type]  # noqa: E712
-                            .values(used=True))
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
+    spent = session.exec(update(SurveyCode)
+                         .where(col(SurveyCode.code_hash) == hash_code(code))
+                         .where(col(SurveyCode.survey_id) == survey.id)
+                         .where(col(SurveyCode.used) == False)  # noqa: E712
+                         .values(used=True))
+    if spent.rowcount != 1:
         raise CodeRefused(USED, 409)
 
 

@@ -8,12 +8,15 @@ import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from planner.imports.responses import ResponsesResult as ResponsesResult  # what read_upload gives the pages
+from planner.imports.responses import read_responses
 from planner.models import Strategy, Survey, SurveyAnswer, SurveyGroup, SurveyItem, SurveyResponse, User
 from planner.services import ServiceError, derived, finish, survey_codes
 from planner.services.audit import record
-from planner.survey.items import Dimension, Item, RespondentGroup, default_instrument
+from planner.services.unreadable import refused_as_service_error
+from planner.survey.items import Dimension, Item, RespondentGroup, default_instrument, load_default
 from planner.survey.scoring import Response, Results, score
 
 STATUSES = ("draft", "open", "closed")
@@ -29,7 +32,7 @@ def groups() -> tuple[RespondentGroup, ...]:
 def groups_of(session: Session, survey: Survey) -> list[RespondentGroup]:
     """The groups this survey's respondents choose from."""
     rows = list(session.exec(select(SurveyGroup).where(SurveyGroup.survey_id == survey.id)
-                             .order_by(SurveyGroup.position, SurveyGroup.id)))
+                             .order_by(col(SurveyGroup.position), col(SurveyGroup.id))))
     return [RespondentGroup(r.key, r.name) for r in rows] if rows else list(groups())
 
 
@@ -86,7 +89,7 @@ def surveys_of(session: Session, strategy: Strategy) -> list[Survey]:
     """The strategy's surveys, newest first."""
     return derived.records(session, strategy, "surveys", lambda: list(session.exec(
         select(Survey).where(Survey.strategy_id == strategy.id)
-        .order_by(Survey.created_at.desc(), Survey.id.desc()))))  # type: ignore[attr-defined]
+        .order_by(col(Survey.created_at).desc(), col(Survey.id).desc()))))
 
 
 def create_survey(*, session: Session, strategy: Strategy, name: str, closes_on: date | None, actor: User | None,
@@ -153,7 +156,7 @@ def items_of(session: Session, survey: Survey) -> list[SurveyItem]:
     return list(derived.remember(session, strategy_id=survey.strategy_id, organisation_id=survey.organisation_id,
                                  kind="survey items", parts=(survey.id,), shared=False,
                                  compute=lambda: list(session.exec(select(SurveyItem).where(
-                                     SurveyItem.survey_id == survey.id).order_by(SurveyItem.position)))))
+                                     SurveyItem.survey_id == survey.id).order_by(col(SurveyItem.position))))))
 
 
 def dimensions_of(session: Session, survey: Survey) -> list[Dimension]:
@@ -183,7 +186,7 @@ def _random_ids(session: Session, model: type[SurveyResponse] | type[SurveyAnswe
     to match a response to whoever was seen answering (or a code seen used) at that moment."""
     while True:
         wanted = {secrets.randbelow(_ID_SPACE) + 1 for _ in range(how_many)}
-        taken = set(session.exec(select(model.id).where(model.id.in_(list(wanted)))))
+        taken = set(session.exec(select(model.id).where(col(model.id).in_(list(wanted)))))
         if len(wanted) == how_many and not taken:
             return list(wanted)
 
@@ -225,6 +228,15 @@ def submit(*, session: Session, survey: Survey, group: str, answers: Mapping[str
     finish(session, commit)
 
 
+def read_upload(session: Session, survey: Survey, data: bytes, filename: str, *,
+                sheet: str | None = None) -> ResponsesResult:
+    """Read a file of responses against the survey's statements and groups; a file that cannot be read at
+    all is refused as a ServiceError."""
+    with refused_as_service_error():
+        return read_responses(data, filename, items=[i.key for i in items_of(session, survey)],
+                              groups=group_lookup(session, survey), sheet=sheet)
+
+
 def import_responses(*, session: Session, survey: Survey, responses: Sequence[Response], actor: User | None,
                      commit: bool = True) -> None:
     """Add responses collected elsewhere (all of them, or none if the file had problems)."""
@@ -246,7 +258,7 @@ def responses_of(session: Session, survey: Survey) -> list[Response]:
     answers: dict[int, dict[str, int | None]] = {response_id: {} for response_id, _group, _source in rows}
     for response_id, key, value in session.exec(
             select(SurveyAnswer.response_id, SurveyAnswer.item_key, SurveyAnswer.value)
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)  # type: ignore[arg-type]
+            .join(SurveyResponse, col(SurveyResponse.id) == col(SurveyAnswer.response_id))
             .where(SurveyResponse.survey_id == survey.id)):
         answers[response_id][key] = value
     invitation = survey.mode == "invitation"
@@ -280,6 +292,4 @@ def _results(session: Session, survey: Survey, today: date) -> Results:
 
 def default_comparison() -> str:
     """The group the others are compared with (frontline staff), as the instrument says."""
-    from planner.survey.items import load_default
-
     return load_default().comparison_group

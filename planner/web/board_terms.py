@@ -4,7 +4,7 @@ and WDES metric 10."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -15,9 +15,19 @@ from planner.models import BoardSeat, Strategy
 from planner.services import ServiceError
 from planner.services import board_terms as service
 from planner.web.audience import page_audience
+from planner.web.confirm import (
+    Page,
+    form_status,
+    record_form,
+    record_pages,
+    removal_page,
+    upload_page,
+    version_of,
+)
 from planner.web.fields import day, whole_number
-from planner.web.forms import ConfirmForm, EditForm
-from planner.web.tenancy import can, child_or_404, current_org, require, strategy_or_404
+from planner.web.forms import ConfirmForm
+from planner.web.tenancy import can, current_org, require, strategy_or_404
+from planner.web.unit import unit_of_work
 from planner.web.util import note_stale
 
 bp = Blueprint("board_terms", __name__, url_prefix="/strategies/<int:strategy_id>/diversity/board")
@@ -33,11 +43,13 @@ def index(strategy_id: int) -> str:
     """The seats, whose term ends when, the appointments due each year and what they could do."""
     strategy = strategy_or_404(strategy_id)
     audience = page_audience()
-    report = service.board_terms_report(get_session(), strategy, current_org(), audience=audience)  # type: ignore[arg-type]
+    organisation = current_org()
+    assert organisation is not None  # require() lets a request in only within an organisation
+    report = service.board_terms_report(get_session(), strategy, organisation, audience=audience)
     return render_template("board_terms/index.html", strategy=strategy, report=report, roles=rules.ROLES,
                            types=board_types.BOARD_TYPES, memberships=rules.MEMBERSHIP_WORDS,
                            unsuppressed=audience == "internal", form=ConfirmForm(),
-                           threshold=current_org().suppression_threshold)  # type: ignore[union-attr]
+                           threshold=organisation.suppression_threshold)
 
 
 def _whole(raw: str, field: str, label: str, errors: list[tuple[str, str]], *, blank: int | None) -> int | None:
@@ -65,97 +77,62 @@ def _typed_seat(errors: list[tuple[str, str]]) -> rules.Seat:
                       term_number=number or 0, max_terms=most or 0, term_years=years)
 
 
-def _seat_form(strategy: Strategy, row: BoardSeat | None) -> str | Response | tuple[str, int]:
+def _seat_form(strategy: Strategy, row: BoardSeat | None) -> Page:
+    """The add-or-change page of a seat."""
     errors: list[tuple[str, str]] = []
-    form = EditForm(obj=row) if row is not None else ConfirmForm()
+    form = record_form(row)
     if form.validate_on_submit():
         seat = _typed_seat(errors)
         if not errors:
-            seat_errors = rules.seat_problems(seat)
-            errors.extend(seat_errors)
+            errors.extend(rules.seat_problems(seat))
         if not errors:
-            db = get_session()
-            try:
-                service.save_seat(session=db, strategy=strategy, seat=seat, actor=current_user,
-                                  row=row, version=form.version.data if isinstance(form, EditForm) else None)
-            except ServiceError as exc:
-                db.rollback()
-                errors.append((exc.field or "label", exc.message))
+
+            def refused(exc: ServiceError) -> None:
                 note_stale(form, exc, service.seat_values, request.form, LABELS,
                            {"role": {k: v[0] for k, v in rules.ROLES.items()}, "board_type": board_types.BOARD_TYPES})
-            else:
+
+            with unit_of_work(errors=errors, field="label", on_refused=refused) as saved:
+                service.save_seat(session=get_session(), strategy=strategy, seat=seat, actor=current_user,
+                                  row=row, version=version_of(form))
+            if saved:
                 flash(f"Seat '{' '.join(seat.label.split())}' saved.", "success")
                 return redirect(url_for("board_terms.index", strategy_id=strategy.id))
     values = dict(request.form) if errors or form.errors else (dict(service.seat_values(row)) if row else {
         "max_terms": str(rules.DEFAULT_MAX_TERMS), "term_number": "1"})
     return render_template("board_terms/seat_form.html", strategy=strategy, row=row, form=form, errors=errors,
                            values=values, roles=rules.ROLES, types=board_types.BOARD_TYPES, labels=LABELS,
-                           max_term_years=rules.MAX_TERM_YEARS, max_terms=rules.MAX_TERMS), (
-        400 if errors or form.errors else 200)
+                           max_term_years=rules.MAX_TERM_YEARS, max_terms=rules.MAX_TERMS), form_status(errors, form)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@require("diversity.edit")
-def create(strategy_id: int) -> str | Response | tuple[str, int]:
-    """Add a seat."""
-    return _seat_form(strategy_or_404(strategy_id), None)
+record_pages(bp, model=BoardSeat, new="/new", edit="/<int:seat_id>/edit", permission="diversity.edit", page=_seat_form,
+             says=("Add a seat.", "Change a seat."))
 
 
-@bp.route("/<int:seat_id>/edit", methods=["GET", "POST"])
-@require("diversity.edit")
-def update(strategy_id: int, seat_id: int) -> str | Response | tuple[str, int]:
-    """Change a seat."""
-    strategy = strategy_or_404(strategy_id)
-    return _seat_form(strategy, child_or_404(BoardSeat, seat_id, strategy))
-
-
-@bp.route("/<int:seat_id>/delete", methods=["POST"])
-@require("diversity.edit")
-def delete(strategy_id: int, seat_id: int) -> Response:
-    """Delete a seat."""
-    strategy = strategy_or_404(strategy_id)
-    row = child_or_404(BoardSeat, seat_id, strategy)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+def _delete_seat(strategy: Strategy, row: BoardSeat) -> Response:
+    """Delete a seat, and back to the seats."""
     label = row.label
     service.delete_seat(session=get_session(), row=row, actor=current_user)
     flash(f"Seat '{label}' deleted.", "success")
     return redirect(url_for("board_terms.index", strategy_id=strategy.id))
 
 
+removal_page(bp, model=BoardSeat, rule="/<int:seat_id>/delete", permission="diversity.edit", remove=_delete_seat,
+             says="Delete a seat.")
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @require("diversity.edit")
-def upload(strategy_id: int) -> str | Response | tuple[str, int]:
+def upload(strategy_id: int) -> Page:
     """Replace every seat with those of a CSV or XLSX file; all or nothing."""
-    from planner.imports import ImportRefused
-    from planner.imports.board_terms import read_board_terms
-
     strategy = strategy_or_404(strategy_id)
-    form = ConfirmForm()
-    errors: list[tuple[str, str]] = []
-    result = None
-    if form.validate_on_submit():
-        chosen = request.files.get("seats")
-        if chosen is None or not chosen.filename:
-            errors.append(("seats", "Choose a file of the board's seats (CSV or Excel .xlsx) to upload"))
-        else:
-            try:
-                result = read_board_terms(chosen.read(), chosen.filename, sheet=request.form.get("sheet") or None)
-            except ImportRefused as exc:
-                errors.append(("seats", exc.message))
-            else:
-                if result.importable:
-                    db = get_session()
-                    try:
-                        n = service.replace_seats(session=db, strategy=strategy, seats=result.seats,
-                                                  actor=current_user, source=f"file {chosen.filename}")
-                    except ServiceError as exc:
-                        db.rollback()
-                        errors.append(("seats", exc.message))
-                    else:
-                        flash(f"Imported {n} seats: they replace the board's seats as they were.", "success")
-                        return redirect(url_for("board_terms.index", strategy_id=strategy.id))
-    status = 400 if errors or (result is not None and not result.importable) else 200
-    return render_template("board_terms/import.html", strategy=strategy, form=form, errors=errors, result=result,
-                           roles=rules.ROLES, types=board_types.BOARD_TYPES, max_seats=rules.MAX_SEATS,
-                           can_edit=can("diversity.edit")), status
+
+    def store(result: service.BoardTermsResult, filename: str) -> str:
+        n = service.replace_seats(session=get_session(), strategy=strategy, seats=result.seats, actor=current_user,
+                                  source=f"file {filename}")
+        return f"Imported {n} seats: they replace the board's seats as they were."
+
+    return upload_page(box="seats", missing="Choose a file of the board's seats (CSV or Excel .xlsx) to upload",
+                       read=lambda data, name, sheet: service.read_upload(data, name, sheet=sheet), store=store,
+                       done=url_for("board_terms.index", strategy_id=strategy.id), template="board_terms/import.html",
+                       strategy=strategy, roles=rules.ROLES, types=board_types.BOARD_TYPES,
+                       max_seats=rules.MAX_SEATS, can_edit=can("diversity.edit"))

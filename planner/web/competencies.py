@@ -16,9 +16,19 @@ from planner.services import ServiceError, chart_set
 from planner.services import competencies as service
 from planner.services.editing import StaleEdit
 from planner.services.structure import area_depths, areas_of, levels_of
+from planner.web.confirm import (
+    Page,
+    form_status,
+    record_form,
+    record_pages,
+    removal_page,
+    upload_page,
+    version_of,
+)
 from planner.web.fields import amount, named_record_id, record_id, whole
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import child_or_404, current_org, require, scoped_or_404, strategy_or_404
+from planner.web.unit import unit_of_work
 from planner.web.util import note_stale
 
 bp = Blueprint("competencies", __name__, url_prefix="/strategies/<int:strategy_id>/competencies")
@@ -31,12 +41,17 @@ def _ready(strategy: Strategy) -> service.Catalogue:
     return service.catalogue(db, strategy.organisation_id)
 
 
+def _opened(strategy_id: int) -> tuple[Strategy, service.Catalogue]:
+    """The step's strategy (or 404) and its catalogue, ready (_ready)."""
+    strategy = strategy_or_404(strategy_id)
+    return strategy, _ready(strategy)
+
+
 @bp.route("")
 @require("strategy.view")
 def index(strategy_id: int) -> str:
     """The frameworks and the step each level needs in each competency, one table per framework."""
-    strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
+    strategy, cat = _opened(strategy_id)
     db = get_session()
     scale, _frameworks = default_frameworks()
     return render_template("competencies/index.html", strategy=strategy, cat=cat, levels=levels_of(db, strategy),
@@ -45,10 +60,9 @@ def index(strategy_id: int) -> str:
 
 @bp.route("/required/<framework_key>", methods=["GET", "POST"])
 @require("competencies.edit")
-def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str, int]:
+def required(strategy_id: int, framework_key: str) -> Page:
     """Change the step each level needs in one framework's competencies (the others are left as they are)."""
-    strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
+    strategy, cat = _opened(strategy_id)
     framework = next((f for f in cat.frameworks if f.key == framework_key), None)
     if framework is None:
         abort(404)
@@ -70,12 +84,8 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
                 steps[(competency.id, level.id)] = int(raw) if raw in ("1", "2", "3", "4") else None
     scale, _frameworks = default_frameworks()
     if form.is_submitted() and not errors and not form.errors:
-        try:
-            service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user,
-                                  version=form.version.data)
-        except ServiceError as exc:
-            db.rollback()
-            errors.append((exc.field or "", exc.message))
+
+        def refused(exc: ServiceError) -> None:
             names = {str(s.step): f"{s.step} {s.name}" for s in scale}
 
             def cells(chosen: Mapping[tuple[int, int], int | None]) -> dict[str, str]:
@@ -84,7 +94,11 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
 
             note_stale(form, exc, lambda _stored: cells(service.required_steps(db, strategy)), cells(steps),
                        {f"req-{c.id}-{lv.id}": f"{c.name}, {lv.name}" for c in competencies for lv in levels})
-        else:
+
+        with unit_of_work(errors=errors, on_refused=refused) as saved:
+            service.save_required(session=db, strategy=strategy, steps=steps, actor=current_user,
+                                  version=version_of(form))
+        if saved:
             flash(f"Required steps for {framework.name} saved.", "success")
             return redirect(url_for("competencies.index", strategy_id=strategy.id, _anchor=framework.key))
     shown: dict[tuple[int, int], int | None] = dict(service.required_steps(db, strategy))
@@ -92,15 +106,14 @@ def required(strategy_id: int, framework_key: str) -> str | Response | tuple[str
         shown.update(steps)
     return render_template("competencies/required.html", strategy=strategy, cat=cat, framework=framework,
                            domains=domains, levels=levels, scale=scale, required=shown, form=form,
-                           errors=errors), (400 if errors or form.errors else 200)
+                           errors=errors), form_status(errors, form)
 
 
 @bp.route("/assessments", methods=["GET", "POST"])
 @require("competencies.edit")
-def assessments(strategy_id: int) -> str | Response | tuple[str, int]:
+def assessments(strategy_id: int) -> Page:
     """Type in how many leaders of an area and level are at each step of each competency."""
-    strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
+    strategy, cat = _opened(strategy_id)
     db = get_session()
     rows = areas_of(db, strategy)
     levels = levels_of(db, strategy)
@@ -119,10 +132,12 @@ def assessments(strategy_id: int) -> str | Response | tuple[str, int]:
                 steps[step] = whole(request.form.get(name, ""), f"{competency.name}, step {step}", errors, name)
             counts[(area.id, level.id, competency.id)] = steps
         if not errors:
-            service.replace_assessed(session=db, strategy=strategy, counts=counts, actor=current_user,
-                                     source="typed")
-            flash(f"Assessments for {area.name}, {level.name.lower()} saved.", "success")
-            return redirect(url_for("competencies.gaps", strategy_id=strategy.id))
+            with unit_of_work(errors=errors) as saved:
+                service.replace_assessed(session=db, strategy=strategy, counts=counts, actor=current_user,
+                                         source="typed")
+            if saved:
+                flash(f"Assessments for {area.name}, {level.name.lower()} saved.", "success")
+                return redirect(url_for("competencies.gaps", strategy_id=strategy.id))
     return render_template("competencies/assessments.html", strategy=strategy, cat=cat, areas=rows,
                            depths=area_depths(rows), levels=levels, area=area, level=level, current=current,
                            form=form, errors=errors, values=dict(request.form) if errors else {}), (
@@ -131,53 +146,28 @@ def assessments(strategy_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/assessments/import", methods=["GET", "POST"])
 @require("competencies.edit")
-def import_assessments(strategy_id: int) -> str | Response | tuple[str, int]:
+def import_assessments(strategy_id: int) -> Page:
     """Upload assessments (one row per leader's assessment); all or nothing, rows discarded."""
-    from planner.imports import ImportRefused
-    from planner.imports.assessments import read_assessments
+    strategy, cat = _opened(strategy_id)
 
-    strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
-    db = get_session()
-    form = ConfirmForm()
-    errors: list[tuple[str, str]] = []
-    result = None
-    if form.validate_on_submit():
-        upload = request.files.get("assessments")
-        if upload is None or not upload.filename:
-            errors.append(("assessments", "Choose a file of assessments (CSV or Excel .xlsx) to upload"))
-        else:
-            areas, levels, comps = service.lookups(db, strategy)
-            codes = {a.id: a.code for a in areas_of(db, strategy)}
-            keys = {lv.id: lv.key for lv in levels_of(db, strategy)}
-            try:
-                result = read_assessments(upload.read(), upload.filename,
-                                          areas={name: codes[i] for name, i in areas.items()},
-                                          levels={name: keys[i] for name, i in levels.items()},
-                                          competencies=set(comps), sheet=request.form.get("sheet") or None)
-            except ImportRefused as exc:
-                errors.append(("assessments", exc.message))
-            else:
-                if result.importable:
-                    by_code = {a.code: a.id for a in areas_of(db, strategy)}
-                    by_key = {lv.key: lv.id for lv in levels_of(db, strategy)}
-                    counts = {(by_code[a], by_key[lv], comps[c]): steps for (a, lv, c), steps in result.counts.items()}
-                    service.replace_assessed(session=db, strategy=strategy, counts=counts, actor=current_user,
-                                             source=f"file {upload.filename}")
-                    flash(f"Imported {result.rows_read:,} assessments for {len(counts)} area, level and "
-                          "competency combinations. Others are unchanged.", "success")
-                    return redirect(url_for("competencies.gaps", strategy_id=strategy.id))
-    status = 400 if errors or (result is not None and not result.importable) else 200
-    return render_template("competencies/import.html", strategy=strategy, cat=cat, form=form, errors=errors,
-                           result=result), status
+    def store(result: service.AssessmentsResult, filename: str) -> str:
+        combinations = service.import_file(session=get_session(), strategy=strategy, result=result,
+                                           filename=filename, actor=current_user)
+        return (f"Imported {result.rows_read:,} assessments for {combinations} area, level and "
+                "competency combinations. Others are unchanged.")
+
+    return upload_page(box="assessments", missing="Choose a file of assessments (CSV or Excel .xlsx) to upload",
+                       read=lambda data, name, sheet: service.read_upload(get_session(), strategy, data, name,
+                                                                          sheet=sheet),
+                       store=store, done=url_for("competencies.gaps", strategy_id=strategy.id),
+                       template="competencies/import.html", strategy=strategy, cat=cat)
 
 
 @bp.route("/gaps")
 @require("strategy.view")
 def gaps(strategy_id: int) -> str:
     """The share of leaders below the required step, by competency and level; largest first."""
-    strategy = strategy_or_404(strategy_id)
-    _ready(strategy)
+    strategy, _cat = _opened(strategy_id)
     db = get_session()
     area_id = named_record_id(request.args.get("area"))
     area = child_or_404(Area, area_id, strategy) if area_id else None
@@ -193,8 +183,7 @@ def gaps(strategy_id: int) -> str:
 @require("strategy.view")
 def plan(strategy_id: int) -> str:
     """The development plan: interventions, coverage of gaps by places, cost per year, gaps left."""
-    strategy = strategy_or_404(strategy_id)
-    cat = _ready(strategy)
+    strategy, cat = _opened(strategy_id)
     db = get_session()
     names = {c.key: c.name for c in cat.all_competencies()}
     comp_by_id = {c.id: c for c in cat.all_competencies()}
@@ -205,22 +194,14 @@ def plan(strategy_id: int) -> str:
                            form=ConfirmForm())
 
 
-def _intervention_form(strategy: Strategy, intervention: Intervention | None) -> str | Response | tuple[str, int]:
-    from sqlmodel import select
-
-    from planner.models import InterventionTarget
-
+def _intervention_form(strategy: Strategy, intervention: Intervention | None) -> Page:
+    """The add-or-change page of an intervention."""
     cat = _ready(strategy)
     db = get_session()
     levels = levels_of(db, strategy)
     errors: list[tuple[str, str]] = []
-    form = EditForm(obj=intervention) if intervention is not None else ConfirmForm()
-
-    def developed(row: Intervention) -> set[tuple[int, int]]:
-        return {(t.competency_id, t.level_id) for t in db.exec(
-            select(InterventionTarget).where(InterventionTarget.intervention_id == row.id))}
-
-    chosen: set[tuple[int, int]] = developed(intervention) if intervention is not None else set()
+    form = record_form(intervention)
+    chosen = service.targets_of(db, intervention) if intervention is not None else set()
     if form.validate_on_submit():
         chosen = set()
         for value in request.form.getlist("targets"):
@@ -239,29 +220,29 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
                 values[key] = str(whole(values[key], label, errors, key))
         cost = amount(values["cost_per_place"], "Cost per place", errors, "cost_per_place")
         if not errors:
-            try:
-                service.save_intervention(session=db, strategy=strategy, targets=chosen, actor=current_user,
-                                          intervention=intervention, values={**values, "cost_per_place": cost},
-                                          version=form.version.data if isinstance(form, EditForm) else None)
-            except ServiceError as exc:
-                db.rollback()
-                errors.append((exc.field or "", exc.message))
+
+            def refused(exc: ServiceError) -> None:
                 names = {(c.id, lv.id): f"{c.name}: {lv.name}" for c in cat.all_competencies() for lv in levels}
 
                 def develops(pairs: set[tuple[int, int]]) -> str:
                     return "\n".join(sorted(names.get(p, "") for p in pairs))
 
-                note_stale(form, exc,
-                           lambda stored: {**_intervention_values(stored), "targets": develops(developed(stored))},
+                note_stale(form, exc, lambda stored: {**_intervention_values(stored),
+                                                      "targets": develops(service.targets_of(db, stored))},
                            {**request.form, "targets": develops(chosen)}, INTERVENTION_LABELS)
-            else:
+
+            with unit_of_work(errors=errors, on_refused=refused) as saved:
+                service.save_intervention(session=db, strategy=strategy, targets=chosen, actor=current_user,
+                                          intervention=intervention, values={**values, "cost_per_place": cost},
+                                          version=version_of(form))
+            if saved:
                 flash("Development plan saved.", "success")
                 return redirect(url_for("competencies.plan", strategy_id=strategy.id))
     values = dict(request.form) if errors or form.errors else (_intervention_values(intervention) if intervention else {
         "first_year": str(strategy.start_year + 1), "last_year": str(strategy.start_year + strategy.horizon)})
     return render_template("competencies/intervention_form.html", strategy=strategy, intervention=intervention,
                            cat=cat, levels=levels, kinds=INTERVENTION_KINDS, chosen=chosen, form=form, errors=errors,
-                           values=values), (400 if errors or form.errors else 200)
+                           values=values), form_status(errors, form)
 
 
 INTERVENTION_LABELS = {"name": "Name", "kind": "Kind", "places_per_year": "Places a year",
@@ -281,51 +262,39 @@ def child_or_404_competency(strategy: Strategy, competency_id: int) -> Competenc
     return scoped_or_404(Competency, competency_id)
 
 
-@bp.route("/plan/new", methods=["GET", "POST"])
-@require("competencies.edit")
-def create_intervention(strategy_id: int) -> str | Response | tuple[str, int]:
-    """Add an intervention to the plan."""
-    return _intervention_form(strategy_or_404(strategy_id), None)
+record_pages(bp, model=Intervention, new="/plan/new", edit="/plan/<int:intervention_id>/edit",
+             permission="competencies.edit", page=_intervention_form,
+             says=("Add an intervention to the plan.", "Change an intervention."),
+             endpoints=("create_intervention", "update_intervention"))
 
 
-@bp.route("/plan/<int:intervention_id>/edit", methods=["GET", "POST"])
-@require("competencies.edit")
-def update_intervention(strategy_id: int, intervention_id: int) -> str | Response | tuple[str, int]:
-    """Change an intervention."""
-    strategy = strategy_or_404(strategy_id)
-    return _intervention_form(strategy, child_or_404(Intervention, intervention_id, strategy))
-
-
-@bp.route("/plan/<int:intervention_id>/delete", methods=["POST"])
-@require("competencies.edit")
-def delete_intervention(strategy_id: int, intervention_id: int) -> Response:
-    """Remove an intervention from the plan."""
-    strategy = strategy_or_404(strategy_id)
-    found = child_or_404(Intervention, intervention_id, strategy)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+def _delete_intervention(strategy: Strategy, found: Intervention) -> Response:
+    """Remove an intervention, and back to the plan."""
     service.delete_intervention(session=get_session(), intervention=found, actor=current_user)
     flash(f"{found.name} removed from the plan.", "success")
     return redirect(url_for("competencies.plan", strategy_id=strategy.id))
 
 
+removal_page(bp, model=Intervention, rule="/plan/<int:intervention_id>/delete", permission="competencies.edit",
+             remove=_delete_intervention, says="Remove an intervention from the plan.", endpoint="delete_intervention")
+
+
 @bp.route("/own", methods=["GET", "POST"])
 @require("competencies.edit")
-def add_competency(strategy_id: int) -> str | Response | tuple[str, int]:
+def add_competency(strategy_id: int) -> Page:
     """Add one of the organisation's own competencies."""
     strategy = strategy_or_404(strategy_id)
     errors: list[tuple[str, str]] = []
     form = ConfirmForm()
+    organisation = current_org()
+    assert organisation is not None  # require() lets a request in only within an organisation
     if form.validate_on_submit():
-        try:
-            service.add_competency(session=get_session(), organisation=current_org(),  # type: ignore[arg-type]
+        with unit_of_work(errors=errors, field="name") as added:
+            service.add_competency(session=get_session(), organisation=organisation,
                                    name=request.form.get("name", ""), kind=request.form.get("kind", ""),
                                    description=request.form.get("description", ""), actor=current_user,
                                    domain=request.form.get("domain", ""))
-        except ServiceError as exc:
-            get_session().rollback()
-            errors.append((exc.field or "name", exc.message))
-        else:
+        if added:
             flash("Competency added. Set the step each level needs below.", "success")
             return redirect(url_for("competencies.index", strategy_id=strategy.id) + "#own")
     return render_template("competencies/competency_form.html", strategy=strategy, competency=None, form=form,
@@ -336,29 +305,31 @@ def add_competency(strategy_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/<int:competency_id>/edit", methods=["GET", "POST"])
 @require("competencies.edit")
-def update_competency(strategy_id: int, competency_id: int) -> str | Response | tuple[str, int]:
+def update_competency(strategy_id: int, competency_id: int) -> Page:
     """Rename a competency, change its kind or description."""
     strategy = strategy_or_404(strategy_id)
     competency = scoped_or_404(Competency, competency_id)
     errors: list[tuple[str, str]] = []
     form = EditForm(obj=competency)
     if form.validate_on_submit():
-        try:
-            service.update_competency(session=get_session(), competency=competency, name=request.form.get("name", ""),
-                                      kind=request.form.get("kind", ""),
-                                      description=request.form.get("description", ""), actor=current_user,
-                                      version=form.version.data)
-        except ServiceError as exc:
-            get_session().rollback()
+
+        def refused(exc: ServiceError) -> None:
+            # A stale save is said above the form, not by the name box.
             errors.append(("" if isinstance(exc, StaleEdit) else exc.field or "name", exc.message))
             note_stale(form, exc, lambda stored: {"name": stored.name, "kind": stored.kind.capitalize(),
                                                   "description": stored.description},
                        {**request.form, "kind": request.form.get("kind", "").capitalize()},
                        {"name": "Name", "kind": "Kind", "description": "Description"})
-        else:
+
+        with unit_of_work(on_refused=refused) as saved:
+            service.update_competency(session=get_session(), competency=competency, name=request.form.get("name", ""),
+                                      kind=request.form.get("kind", ""),
+                                      description=request.form.get("description", ""), actor=current_user,
+                                      version=version_of(form))
+        if saved:
             flash("Competency saved.", "success")
             return redirect(url_for("competencies.index", strategy_id=strategy.id))
     values = dict(request.form) if errors or form.errors else {"name": competency.name, "kind": competency.kind,
                                                                "description": competency.description}
     return render_template("competencies/competency_form.html", strategy=strategy, competency=competency, form=form,
-                           errors=errors, values=values, kinds=service.KINDS), (400 if errors or form.errors else 200)
+                           errors=errors, values=values, kinds=service.KINDS), form_status(errors, form)

@@ -12,12 +12,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.models import Comment, Consultation, EngagementEvent, Organisation, Strategy
+from planner.models import Comment, Consultation, EngagementEvent, Strategy
 from planner.services import ServiceError
 from planner.services import consultation as service
+from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, removal_page, version_of
 from planner.web.fields import day, whole
 from planner.web.forms import ConfirmForm, EditForm
 from planner.web.tenancy import can, child_or_404, require, scoped_or_404, strategy_or_404
+from planner.web.unit import unit_of_work
 from planner.web.util import note_stale
 
 bp = Blueprint("consult", __name__, url_prefix="/strategies/<int:strategy_id>/consult")
@@ -26,15 +28,20 @@ Errors = list[tuple[str, str]]
 
 
 def _comment_or_404(consultation: Consultation, comment_id: int) -> Comment:
+    """A comment on this consultation, or 404."""
     comment = scoped_or_404(Comment, comment_id)
     if comment.consultation_id != consultation.id:
         abort(404)
     return comment
 
 
-def _check_csrf() -> None:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+def _posted_on(strategy_id: int, consultation_id: int, comment_id: int) -> tuple[Strategy, Consultation, Comment]:
+    """The strategy, consultation and comment an editor's button names (each or 404), once the post is checked."""
+    strategy = strategy_or_404(strategy_id)
+    consultation = child_or_404(Consultation, consultation_id, strategy)
+    found = _comment_or_404(consultation, comment_id)
+    check_confirmed()
+    return strategy, consultation, found
 
 
 @bp.route("")
@@ -54,9 +61,10 @@ def _listed(keys: list[str], names: dict[str, str]) -> str:
     return "\n".join(names.get(k, k) for k in keys)
 
 
-def _consultation_form(strategy: Strategy, consultation: Consultation | None) -> str | Response | tuple[str, int]:
+def _consultation_form(strategy: Strategy, consultation: Consultation | None) -> Page:
+    """The add-or-change page of a consultation."""
     db = get_session()
-    form = EditForm(obj=consultation) if consultation is not None else ConfirmForm()
+    form = record_form(consultation)
     errors: Errors = []
     if form.validate_on_submit():
         opens_on = day(request.form.get("opens_on", ""), "the opening date", errors, "opens_on")
@@ -66,19 +74,8 @@ def _consultation_form(strategy: Strategy, consultation: Consultation | None) ->
                                       "sections": request.form.getlist("sections"),
                                       "audiences": request.form.getlist("audiences"),
                                       "opens_on": opens_on, "closes_on": closes_on}
-            version = form.version.data if isinstance(form, EditForm) else None
-            try:
-                if consultation is None:
-                    consultation = service.create_consultation(session=db, strategy=strategy, actor=current_user,
-                                                               **values)
-                    flash("Consultation saved. Share its link with people without an account.", "success")
-                else:
-                    service.update_consultation(session=db, consultation=consultation, actor=current_user,
-                                                version=version, **values)
-                    flash("Consultation saved.", "success")
-            except ServiceError as exc:
-                db.rollback()
-                errors.append((exc.field or "", exc.message))
+
+            def refused(exc: ServiceError) -> None:
                 note_stale(form, exc, lambda stored: {
                     "title": stored.title, "sections": _listed(service.sections_of(stored), service.SECTIONS),
                     "audiences": _listed(service.audiences_of(stored), service.AUDIENCES),
@@ -87,8 +84,18 @@ def _consultation_form(strategy: Strategy, consultation: Consultation | None) ->
                     "audiences": _listed(request.form.getlist("audiences"), service.AUDIENCES)}, {
                     "title": "Title", "sections": "Which sections of the strategy are you asking about?",
                     "audiences": "Who are you asking?", "opens_on": "Opens on", "closes_on": "Closes on"})
-            else:
-                return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id))
+
+            with unit_of_work(errors=errors, on_refused=refused) as saved:
+                if consultation is None:
+                    stored = service.create_consultation(session=db, strategy=strategy, actor=current_user, **values)
+                else:
+                    stored = consultation
+                    service.update_consultation(session=db, consultation=consultation, actor=current_user,
+                                                version=version_of(form), **values)
+            if saved:
+                flash("Consultation saved. Share its link with people without an account." if consultation is None
+                      else "Consultation saved.", "success")
+                return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=stored.id))
     if errors or form.errors:
         values = {**request.form, "sections": request.form.getlist("sections"),
                   "audiences": request.form.getlist("audiences")}
@@ -102,26 +109,17 @@ def _consultation_form(strategy: Strategy, consultation: Consultation | None) ->
                   "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=28)).isoformat()}
     return render_template("consult/form.html", strategy=strategy, consultation=consultation, form=form,
                            errors=errors, values=values, sections=service.SECTIONS,
-                           audiences=service.AUDIENCES), (400 if errors or form.errors else 200)
+                           audiences=service.AUDIENCES), form_status(errors, form)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@require("consultation.manage")
-def create(strategy_id: int) -> str | Response | tuple[str, int]:
-    """Open a consultation."""
-    return _consultation_form(strategy_or_404(strategy_id), None)
-
-
-@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
-@require("consultation.manage")
-def update(strategy_id: int, consultation_id: int) -> str | Response | tuple[str, int]:
-    """Change a consultation's title, sections, audiences or dates."""
-    strategy = strategy_or_404(strategy_id)
-    return _consultation_form(strategy, child_or_404(Consultation, consultation_id, strategy))
+record_pages(bp, model=Consultation, new="/new", edit="/<int:consultation_id>/edit", permission="consultation.manage",
+             page=_consultation_form,
+             says=("Open a consultation.", "Change a consultation's title, sections, audiences or dates."))
 
 
 def _show(strategy: Strategy, consultation: Consultation, errors: Errors | None = None,
           values: dict[str, Any] | None = None, focus: int | None = None) -> tuple[str, int]:
+    """A consultation's page, with what was refused (400) or without (200)."""
     db = get_session()
     today = date.today()
     comments = service.comments_of(db, consultation, include_hidden_text=can("comments.hidden"))
@@ -151,22 +149,22 @@ def comment(strategy_id: int, consultation_id: int) -> Response | tuple[str, int
     """A signed-in member's comment."""
     strategy = strategy_or_404(strategy_id)
     consultation = child_or_404(Consultation, consultation_id, strategy)
-    _check_csrf()
-    db = get_session()
-    try:
-        saved = service.add_comment(session=db, consultation=consultation, section=request.form.get("section", ""),
-                                    audience=request.form.get("audience", ""), body=request.form.get("body", ""),
-                                    author_role=request.form.get("author_role", ""), user=current_user,
-                                    today=date.today())
-    except ServiceError as exc:
-        db.rollback()
-        return _show(strategy, consultation, [(exc.field or "", exc.message)], dict(request.form))
+    check_confirmed()
+    errors: Errors = []
+    with unit_of_work(errors=errors) as added:
+        saved = service.add_comment(session=get_session(), consultation=consultation,
+                                    section=request.form.get("section", ""), audience=request.form.get("audience", ""),
+                                    body=request.form.get("body", ""), author_role=request.form.get("author_role", ""),
+                                    user=current_user, today=date.today())
+    if not added:
+        return _show(strategy, consultation, errors, dict(request.form))
     flash("Thank you: your comment has been added.", "success")
     return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id)
                     + f"#comment-{saved.id}")
 
 
 def _yes_no(answer: bool | None) -> str:
+    """A yes-or-no answer as the comparison of a stale save shows it."""
     return "" if answer is None else "Yes" if answer else "No"
 
 
@@ -174,11 +172,7 @@ def _yes_no(answer: bool | None) -> str:
 @require("consultation.manage")
 def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response | tuple[str, int]:
     """Answer a comment, mark whether it changed the strategy, and tag its themes."""
-    strategy = strategy_or_404(strategy_id)
-    consultation = child_or_404(Consultation, consultation_id, strategy)
-    found = _comment_or_404(consultation, comment_id)
-    _check_csrf()
-    db = get_session()
+    strategy, consultation, found = _posted_on(strategy_id, consultation_id, comment_id)
     form = EditForm()
     changed = request.form.get("changed", "")
     errors: Errors = []
@@ -187,19 +181,21 @@ def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response
     elif changed not in ("yes", "no"):
         errors.append((f"changed-{found.id}", "Choose whether the comment changed the strategy"))
     else:
-        try:
-            service.respond(session=db, comment=found, response=request.form.get("response", ""),
-                            changed_strategy=changed == "yes",
-                            themes=service.split_themes(request.form.get("themes", "")), actor=current_user,
-                            version=form.version.data)
-        except ServiceError as exc:
-            db.rollback()
+
+        def refused(exc: ServiceError) -> None:
+            # Each comment has its own boxes: the message goes by this comment's.
             errors.append((f"{exc.field}-{found.id}" if exc.field else "", exc.message))
             note_stale(form, exc, lambda stored: {
                 "response": stored.response, "changed": _yes_no(stored.changed_strategy),
                 "themes": ", ".join(service.themes_of(stored))}, {
                 **request.form, "changed": _yes_no({"yes": True, "no": False}.get(changed))}, {
                 "response": "Response", "changed": "Did it change the strategy?", "themes": "Themes"})
+
+        with unit_of_work(on_refused=refused):
+            service.respond(session=get_session(), comment=found, response=request.form.get("response", ""),
+                            changed_strategy=changed == "yes",
+                            themes=service.split_themes(request.form.get("themes", "")), actor=current_user,
+                            version=version_of(form))
     if errors:
         return _show(strategy, consultation, errors, {**request.form, "version": form.version._value()},
                      focus=found.id)
@@ -212,19 +208,18 @@ def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response
 @require("consultation.manage")
 def hide(strategy_id: int, consultation_id: int, comment_id: int) -> Response | tuple[str, int]:
     """Hide an abusive comment, with the reason."""
-    strategy = strategy_or_404(strategy_id)
-    consultation = child_or_404(Consultation, consultation_id, strategy)
-    found = _comment_or_404(consultation, comment_id)
-    _check_csrf()
-    db = get_session()
-    try:
-        service.hide_comment(session=db, comment=found, reason=request.form.get("reason", ""),
-                             actor=current_user)
-    except ServiceError as exc:
-        db.rollback()
+    strategy, consultation, found = _posted_on(strategy_id, consultation_id, comment_id)
+    errors: Errors = []
+
+    def refused(exc: ServiceError) -> None:
         # A hidden comment shows no reason box for the message to sit by: it goes above the page instead.
-        field = f"{exc.field}-{found.id}" if exc.field and not found.hidden else ""
-        return _show(strategy, consultation, [(field, exc.message)], dict(request.form), focus=found.id)
+        errors.append((f"{exc.field}-{found.id}" if exc.field and not found.hidden else "", exc.message))
+
+    with unit_of_work(on_refused=refused) as hidden:
+        service.hide_comment(session=get_session(), comment=found, reason=request.form.get("reason", ""),
+                             actor=current_user)
+    if not hidden:
+        return _show(strategy, consultation, errors, dict(request.form), focus=found.id)
     flash("Comment hidden. Administrators can still read it.", "success")
     return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id)
                     + f"#comment-{found.id}")
@@ -234,16 +229,10 @@ def hide(strategy_id: int, consultation_id: int, comment_id: int) -> Response | 
 @require("consultation.manage")
 def unhide(strategy_id: int, consultation_id: int, comment_id: int) -> Response:
     """Show a hidden comment again."""
-    strategy = strategy_or_404(strategy_id)
-    consultation = child_or_404(Consultation, consultation_id, strategy)
-    found = _comment_or_404(consultation, comment_id)
-    _check_csrf()
-    try:
+    strategy, consultation, found = _posted_on(strategy_id, consultation_id, comment_id)
+    with unit_of_work(flash_refusal=True) as shown:
         service.unhide_comment(session=get_session(), comment=found, actor=current_user)
-    except ServiceError as exc:
-        get_session().rollback()
-        flash(exc.message, "error")
-    else:
+    if shown:
         flash("Comment shown again.", "success")
     return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id)
                     + f"#comment-{found.id}")
@@ -255,14 +244,11 @@ def close(strategy_id: int, consultation_id: int) -> Response:
     """Close a consultation before its closing date."""
     strategy = strategy_or_404(strategy_id)
     consultation = child_or_404(Consultation, consultation_id, strategy)
-    _check_csrf()
-    try:
+    check_confirmed()
+    with unit_of_work(flash_refusal=True) as closed:
         service.close_consultation(session=get_session(), consultation=consultation, actor=current_user,
                                    today=date.today())
-    except ServiceError as exc:
-        get_session().rollback()
-        flash(exc.message, "error")
-    else:
+    if closed:
         flash("Consultation closed: its link takes no more comments.", "success")
     return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=consultation.id))
 
@@ -279,9 +265,10 @@ def summary(strategy_id: int) -> str:
                            engagement=[(n, len(es), sum(e.participants for e in es)) for n, es in engagement if es])
 
 
-def _event_form(strategy: Strategy, event: EngagementEvent | None) -> str | Response | tuple[str, int]:
+def _event_form(strategy: Strategy, event: EngagementEvent | None) -> Page:
+    """The add-or-change page of an engagement event."""
     db = get_session()
-    form = EditForm(obj=event) if event is not None else ConfirmForm()
+    form = record_form(event)
     errors: Errors = []
     if form.validate_on_submit():
         held_on = day(request.form.get("held_on", ""), "the date of the event", errors, "held_on")
@@ -295,23 +282,22 @@ def _event_form(strategy: Strategy, event: EngagementEvent | None) -> str | Resp
             values: dict[str, Any] = {"held_on": held_on, "audience": request.form.get("audience", ""),
                                       "format": request.form.get("format", ""), "participants": participants,
                                       "summary": request.form.get("summary", "")}
-            version = form.version.data if isinstance(form, EditForm) else None
-            try:
-                if event is None:
-                    service.add_event(session=db, strategy=strategy, actor=current_user, **values)
-                else:
-                    service.update_event(session=db, event=event, actor=current_user,
-                                         version=version, **values)
-            except ServiceError as exc:
-                db.rollback()
-                errors.append((exc.field or "", exc.message))
+
+            def refused(exc: ServiceError) -> None:
                 note_stale(form, exc, lambda stored: {
                     "held_on": stored.held_on, "audience": stored.audience, "format": stored.format,
                     "participants": stored.participants, "summary": stored.summary}, request.form, {
                     "held_on": "Date", "audience": "Who took part", "format": "Kind of event",
                     "participants": "Number of participants", "summary": "What you heard"},
                     {"audience": dict(service.AUDIENCES), "format": dict(service.FORMATS)})
-            else:
+
+            with unit_of_work(errors=errors, on_refused=refused) as saved:
+                if event is None:
+                    service.add_event(session=db, strategy=strategy, actor=current_user, **values)
+                else:
+                    service.update_event(session=db, event=event, actor=current_user, version=version_of(form),
+                                         **values)
+            if saved:
                 flash("Engagement event saved.", "success")
                 return redirect(url_for("consult.index", strategy_id=strategy.id) + "#engagement")
     if errors or form.errors:
@@ -323,39 +309,30 @@ def _event_form(strategy: Strategy, event: EngagementEvent | None) -> str | Resp
         values = {}
     return render_template("consult/event_form.html", strategy=strategy, event=event, form=form, errors=errors,
                            values=values, audiences=service.AUDIENCES, formats=service.FORMATS), (
-        400 if errors or form.errors else 200)
+        form_status(errors, form))
 
 
-@bp.route("/events/new", methods=["GET", "POST"])
-@require("consultation.manage")
-def create_event(strategy_id: int) -> str | Response | tuple[str, int]:
-    """Log an engagement event."""
-    return _event_form(strategy_or_404(strategy_id), None)
+record_pages(bp, model=EngagementEvent, new="/events/new", edit="/events/<int:event_id>/edit",
+             permission="consultation.manage", page=_event_form,
+             says=("Log an engagement event.", "Change an engagement event."),
+             endpoints=("create_event", "update_event"))
 
 
-@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@require("consultation.manage")
-def update_event(strategy_id: int, event_id: int) -> str | Response | tuple[str, int]:
-    """Change an engagement event."""
-    strategy = strategy_or_404(strategy_id)
-    return _event_form(strategy, child_or_404(EngagementEvent, event_id, strategy))
-
-
-@bp.route("/events/<int:event_id>/delete", methods=["POST"])
-@require("consultation.manage")
-def delete_event(strategy_id: int, event_id: int) -> Response:
-    """Remove an engagement event from the log."""
-    strategy = strategy_or_404(strategy_id)
-    event = child_or_404(EngagementEvent, event_id, strategy)
-    _check_csrf()
+def _delete_event(strategy: Strategy, event: EngagementEvent) -> Response:
+    """Remove an engagement event, and back to the log."""
     service.delete_event(session=get_session(), event=event, actor=current_user)
     flash("Engagement event deleted.", "success")
     return redirect(url_for("consult.index", strategy_id=strategy.id) + "#engagement")
 
 
+removal_page(bp, model=EngagementEvent, rule="/events/<int:event_id>/delete", permission="consultation.manage",
+             remove=_delete_event, says="Remove an engagement event from the log.", endpoint="delete_event")
+
+
 # --- the comment link: no account needed ------------------------------------------------------------
 
 def _by_token(token: str) -> Consultation:
+    """The consultation a comment link's token opens, or 404."""
     found = service.consultation_by_token(get_session(), token)
     if found is None:
         abort(404)
@@ -363,7 +340,7 @@ def _by_token(token: str) -> Consultation:
 
 
 @public.route("/c/<token>", methods=["GET", "POST"])
-def form(token: str) -> str | Response | tuple[str, int]:
+def form(token: str) -> Page:
     """Comment through a consultation's link: no account. Only what the person types and chooses is
     stored (an optional name and role); never an address or anything about the device. A closed or
     not yet open consultation answers 200 with a message; a refused comment 400."""
@@ -372,20 +349,16 @@ def form(token: str) -> str | Response | tuple[str, int]:
     today = date.today()
     errors: Errors = []
     if request.method == "POST":
-        _check_csrf()
-        try:
+        check_confirmed()
+        with unit_of_work(errors=errors) as sent:
             # Never the signed-in user, even when there is one: the link is the anonymous way in.
             service.add_comment(session=db, consultation=consultation, section=request.form.get("section", ""),
                                 audience=request.form.get("audience", ""), body=request.form.get("body", ""),
                                 author_name=request.form.get("author_name", ""),
                                 author_role=request.form.get("author_role", ""), user=None, today=today)
-        except ServiceError as exc:
-            db.rollback()
-            errors.append((exc.field or "", exc.message))
-        else:
+        if sent:
             return redirect(url_for("comment.thanks", token=token))
-    strategy = db.get(Strategy, consultation.strategy_id)
-    organisation = db.get(Organisation, consultation.organisation_id)
+    strategy, organisation = service.owners_of(db, consultation)
     return render_template("consult/public.html", consultation=consultation, strategy=strategy,
                            organisation=organisation, status=service.status(consultation, today),
                            sections=service.sections_of(consultation), audiences=service.audiences_of(consultation),

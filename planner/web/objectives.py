@@ -5,23 +5,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypedDict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask import Response as FlaskResponse
 from flask_login import current_user
 from markupsafe import Markup
-from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.models import Membership, Objective, Strategy, User
+from planner.models import Area, Objective, Organisation, Strategy, User
 from planner.objectives import progress as calc
 from planner.services import ServiceError, derived
 from planner.services import objectives as service
 from planner.services.structure import area_depths, areas_of
+from planner.web.confirm import (
+    Page,
+    check_confirmed,
+    form_status,
+    record_form,
+    record_pages,
+    removal_page,
+    upload_page,
+    version_of,
+)
 from planner.web.fields import day, number, record_id
-from planner.web.forms import ConfirmForm, EditForm
+from planner.web.forms import ConfirmForm
 from planner.web.tenancy import child_or_404, current_org, current_role, require, strategy_or_404
+from planner.web.unit import unit_of_work
 from planner.web.util import attachment, note_stale
 
 bp = Blueprint("objectives", __name__, url_prefix="/strategies/<int:strategy_id>/objectives")
@@ -39,12 +50,30 @@ FORM_LABELS = {
 }
 
 
+def _organisation() -> Organisation:
+    """The organisation the request works in (require() lets a request in only within one)."""
+    organisation = current_org()
+    assert organisation is not None
+    return organisation
+
+
 def _views(strategy: Strategy) -> list[service.ObjectiveView]:
-    return service.cascade(get_session(), strategy, current_org(), date.today())  # type: ignore[arg-type]
+    """The strategy's cascade as of today."""
+    return service.cascade(get_session(), strategy, _organisation(), date.today())
 
 
-def _filtered(strategy: Strategy, views: list[service.ObjectiveView],
-              owners: list[str] | None = None) -> dict[str, object]:
+class _Choices(TypedDict):
+    """The page's filter, what it selects, and the choices its form offers (template variables)."""
+
+    wanted: service.CascadeFilter
+    selection: service.FilteredCascade | None
+    areas: list[Area]
+    depths: dict[int, int]
+    owners: list[str]
+    level_names: dict[str, str]
+
+
+def _filtered(strategy: Strategy, views: list[service.ObjectiveView], owners: list[str] | None = None) -> _Choices:
     """The page's filter from its query string, what it selects, and the choices its form offers."""
     areas = areas_of(get_session(), strategy)
     wanted = service.CascadeFilter.parse(request.args)
@@ -73,7 +102,7 @@ def index(strategy_id: int) -> str:
     strategy = strategy_or_404(strategy_id)
     if request.args.get("view") == "table":
         return _table(strategy, _views(strategy))
-    rag_explained = service.rag_explained(current_org())  # type: ignore[arg-type]
+    rag_explained = service.rag_explained(_organisation())
     if not service.CascadeFilter.parse(request.args).active:
         whole = derived.remember(get_session(), strategy_id=strategy.id,
                                  organisation_id=strategy.organisation_id, kind="objectives page",
@@ -86,11 +115,12 @@ def index(strategy_id: int) -> str:
     return render_template("objectives/index.html", strategy=strategy, views=views, summary=service.summarise(views),
                            unowned_gaps=len(service.alignment(get_session(), strategy, views).gaps_without),
                            rag_explained=rag_explained,
-                           tree=Markup(_tree(strategy, views, chosen["selection"])),  # type: ignore[arg-type]
+                           tree=Markup(_tree(strategy, views, chosen["selection"])),
                            **chosen)
 
 
 def _whole(strategy: Strategy) -> _Whole:
+    """The unfiltered page's figures and tree, worked out afresh (index keeps them)."""
     views = _views(strategy)
     return _Whole(any=bool(views), summary=service.summarise(views),
                   unowned_gaps=len(service.alignment(get_session(), strategy, views).gaps_without),
@@ -108,7 +138,7 @@ def _tree(strategy: Strategy, views: list[service.ObjectiveView],
 def _table(strategy: Strategy, views: list[service.ObjectiveView]) -> str:
     """Every objective (or those the query string's filter selects) as a table, TABLE_PAGE rows a page."""
     chosen = _filtered(strategy, views)
-    selection: service.FilteredCascade | None = chosen["selection"]  # type: ignore[assignment]
+    selection = chosen["selection"]
     rows = [v for v in views if selection is None or v.objective.id in selection.matched]
     pages = max(1, -(-len(rows) // TABLE_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
@@ -145,27 +175,23 @@ def show(strategy_id: int, objective_id: int) -> str:
 
 @bp.route("/<int:objective_id>/check-in", methods=["POST"])
 @require("strategy.view")
-def check_in(strategy_id: int, objective_id: int) -> str | Response | tuple[str, int]:
+def check_in(strategy_id: int, objective_id: int) -> Page:
     """Record a check-in (editors on any objective, contributors on their own)."""
     strategy = strategy_or_404(strategy_id)
     objective = child_or_404(Objective, objective_id, strategy)
     if not service.may_check_in(objective, current_user, current_role()):
         abort(403)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    check_confirmed()
     errors: list[tuple[str, str]] = []
     value = number(request.form.get("value", ""), "The current value", errors, "value")
     on = day(request.form.get("on", ""), "the date of the check-in", errors, "on", example="2027-03-31") or date.today()
     if not errors:
-        try:
+        with unit_of_work(errors=errors, field="value") as recorded:
             service.add_check_in(session=get_session(), objective=objective, on=on, value=value,
                                  done=request.form.get("done") == "yes",
                                  confidence=request.form.get("confidence") or None,
                                  note=request.form.get("note", ""), actor=current_user)
-        except ServiceError as exc:
-            get_session().rollback()
-            errors.append((exc.field or "value", exc.message))
-        else:
+        if recorded:
             flash("Check-in recorded.", "success")
             return redirect(url_for("objectives.show", strategy_id=strategy.id, objective_id=objective.id))
     views = _views(strategy)
@@ -177,17 +203,13 @@ def check_in(strategy_id: int, objective_id: int) -> str | Response | tuple[str,
                            errors=errors, values=dict(request.form)), 400
 
 
-def _members() -> list[User]:
-    db = get_session()
-    return list(db.exec(select(User).join(Membership, Membership.user_id == User.id)  # type: ignore[arg-type]
-                        .where(Membership.organisation_id == current_org().id).order_by(User.name, User.email)))  # type: ignore[union-attr]
-
-
-def _form(strategy: Strategy, objective: Objective | None) -> str | Response | tuple[str, int]:
+def _form(strategy: Strategy, objective: Objective | None) -> Page:
+    """The add-or-change page of an objective."""
     db = get_session()
     errors: list[tuple[str, str]] = []
-    form = EditForm(obj=objective) if objective is not None else ConfirmForm()
-    members = _members()
+    form = record_form(objective)
+    members: list[User] = service.members_of(db, _organisation().id)
+    values: dict[str, Any]
     if form.validate_on_submit():
         values = {k: request.form.get(k, "").strip() for k in (
             "ref", "title", "description", "level", "measure_kind", "baseline", "target", "range_low", "range_high",
@@ -195,23 +217,22 @@ def _form(strategy: Strategy, objective: Objective | None) -> str | Response | t
             "link_ref", "rag_override", "rag_reason", "status")}
         parent_raw, area_raw, owner_raw = (request.form.get(k, "") for k in ("parent_id", "area_id", "owner_user_id"))
         parent_id, owner_id = record_id(parent_raw), record_id(owner_raw)
-        values["parent_id"] = child_or_404(Objective, parent_id, strategy).id if parent_id else None  # type: ignore[assignment]
-        values["area_id"] = record_id(area_raw)  # type: ignore[assignment]
-        values["owner_user_id"] = owner_id if owner_id in {m.id for m in members} else None  # type: ignore[assignment]
-        version = form.version.data if isinstance(form, EditForm) else None
-        try:
-            saved = service.save_objective(session=db, strategy=strategy, values=values, actor=current_user,
-                                           objective=objective, version=version)
-        except ServiceError as exc:
-            db.rollback()
-            errors.append((exc.field or "", exc.message))
+        values["parent_id"] = child_or_404(Objective, parent_id, strategy).id if parent_id else None
+        values["area_id"] = record_id(area_raw)
+        values["owner_user_id"] = owner_id if owner_id in {m.id for m in members} else None
+
+        def refused(exc: ServiceError) -> None:
             note_stale(form, exc, lambda stored: stored.model_dump(), request.form, FORM_LABELS, {
                 "parent_id": {"": "Nothing: a strategic objective",
                               **{str(o.id): o.ref for o in service.objectives_of(db, strategy)}},
                 "area_id": {"": "The whole organisation", **{str(a.id): a.name for a in areas_of(db, strategy)}},
                 "owner_user_id": {"": "Someone without an account",
                                   **{str(m.id): m.display_name for m in members}}})
-        else:
+
+        with unit_of_work(errors=errors, on_refused=refused) as done:
+            saved = service.save_objective(session=db, strategy=strategy, values=values, actor=current_user,
+                                           objective=objective, version=version_of(form))
+        if done:
             flash(f"Objective {saved.ref} saved.", "success")
             return redirect(url_for("objectives.show", strategy_id=strategy.id, objective_id=saved.id))
     if errors or form.errors:
@@ -227,76 +248,49 @@ def _form(strategy: Strategy, objective: Objective | None) -> str | Response | t
                            values=values, all_objectives=service.objectives_of(db, strategy), areas=rows,
                            depths=area_depths(rows), members=members, levels=calc.LEVELS,
                            level_names=service.LEVEL_NAMES, kinds=calc.MEASURE_KINDS,
-                           confidence=calc.CONFIDENCE), (400 if errors or form.errors else 200)
+                           confidence=calc.CONFIDENCE), form_status(errors, form)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@require("objectives.manage")
-def create(strategy_id: int) -> str | Response | tuple[str, int]:
-    """Add an objective."""
-    return _form(strategy_or_404(strategy_id), None)
+record_pages(bp, model=Objective, new="/new", edit="/<int:objective_id>/edit", permission="objectives.manage",
+             page=_form, says=("Add an objective.", "Change an objective."))
 
 
-@bp.route("/<int:objective_id>/edit", methods=["GET", "POST"])
-@require("objectives.manage")
-def update(strategy_id: int, objective_id: int) -> str | Response | tuple[str, int]:
-    """Change an objective."""
-    strategy = strategy_or_404(strategy_id)
-    return _form(strategy, child_or_404(Objective, objective_id, strategy))
-
-
-@bp.route("/<int:objective_id>/delete", methods=["POST"])
-@require("objectives.manage")
-def delete(strategy_id: int, objective_id: int) -> Response:
-    """Delete an objective; its children move up to its parent."""
-    strategy = strategy_or_404(strategy_id)
-    objective = child_or_404(Objective, objective_id, strategy)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+def _delete(strategy: Strategy, objective: Objective) -> Response:
+    """Delete an objective, and back to the cascade."""
     service.delete_objective(session=get_session(), objective=objective, actor=current_user)
     flash(f"Objective {objective.ref} deleted.", "success")
     return redirect(url_for("objectives.index", strategy_id=strategy.id))
+
+
+removal_page(bp, model=Objective, rule="/<int:objective_id>/delete", permission="objectives.manage", remove=_delete,
+             says="Delete an objective; its children move up to its parent.")
 
 
 @bp.route("/export.csv")
 @require("strategy.view")
 def export(strategy_id: int) -> FlaskResponse:
     """The objectives as a CSV file with the import's columns (formulas neutralised)."""
-    from planner.imports.objectives import write_objectives_csv
-
     strategy = strategy_or_404(strategy_id)
-    data = write_objectives_csv(service.export_rows(_views(strategy)))
+    data = service.export_csv(_views(strategy))
     return attachment(data, "text/csv", f"objectives-strategy-{strategy.id}.csv")
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @require("objectives.manage")
-def upload(strategy_id: int) -> str | Response | tuple[str, int]:
+def upload(strategy_id: int) -> Page:
     """Add and update objectives from a file; all or nothing."""
-    from planner.imports import ImportRefused
-
     strategy = strategy_or_404(strategy_id)
-    form = ConfirmForm()
-    errors: list[tuple[str, str]] = []
-    result = None
-    if form.validate_on_submit():
-        upload_file = request.files.get("objectives")
-        if upload_file is None or not upload_file.filename:
-            errors.append(("objectives", "Choose a file of objectives (CSV or Excel .xlsx) to upload"))
-        else:
-            try:
-                result = service.read_file(get_session(), strategy, upload_file.read(), upload_file.filename,
-                                           sheet=request.form.get("sheet") or None)
-            except ImportRefused as exc:
-                errors.append(("objectives", exc.message))
-            else:
-                if result.importable:
-                    added, updated = service.apply_file(session=get_session(), strategy=strategy, result=result,
-                                                        actor=current_user)
-                    flash(f"{added} objectives added and {updated} updated.", "success")
-                    return redirect(url_for("objectives.index", strategy_id=strategy.id))
-    status = 400 if errors or (result is not None and not result.importable) else 200
-    return render_template("objectives/import.html", strategy=strategy, form=form, errors=errors, result=result), status
+
+    def store(result: service.ObjectivesResult, _filename: str) -> str:
+        added, updated = service.apply_file(session=get_session(), strategy=strategy, result=result,
+                                            actor=current_user)
+        return f"{added} objectives added and {updated} updated."
+
+    return upload_page(box="objectives", missing="Choose a file of objectives (CSV or Excel .xlsx) to upload",
+                       read=lambda data, name, sheet: service.read_upload(get_session(), strategy, data, name,
+                                                                          sheet=sheet),
+                       store=store, done=url_for("objectives.index", strategy_id=strategy.id),
+                       template="objectives/import.html", strategy=strategy)
 
 
 @bp.route("/alignment")

@@ -14,9 +14,10 @@ from planner.exports import charts
 from planner.models import Survey
 from planner.services import chart_set, survey_codes
 from planner.services import surveys as service
+from planner.web.confirm import Page, check_confirmed, upload_page
 from planner.web.fields import day, whole_number
 from planner.web.forms import ConfirmForm
-from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.tenancy import can, child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 
 bp = Blueprint("surveys", __name__, url_prefix="/strategies/<int:strategy_id>/surveys")
@@ -26,10 +27,8 @@ ANSWERED_KEY = "answered_surveys"
 
 @bp.route("", methods=["GET", "POST"])
 @require("strategy.view")
-def index(strategy_id: int) -> str | Response | tuple[str, int]:
+def index(strategy_id: int) -> Page:
     """The strategy's surveys; people who manage surveys start one here."""
-    from planner.web.tenancy import can
-
     strategy = strategy_or_404(strategy_id)
     errors: list[tuple[str, str]] = []
     form = ConfirmForm()
@@ -80,7 +79,7 @@ def show(strategy_id: int, survey_id: int) -> str:
 
 @bp.route("/<int:survey_id>/codes", methods=["GET", "POST"])
 @require("surveys.manage")
-def codes(strategy_id: int, survey_id: int) -> str | Response | tuple[str, int]:
+def codes(strategy_id: int, survey_id: int) -> Page:
     """Issue personal invitation codes: handed out once, as a CSV for a mail-merge or as slips to print."""
     strategy = strategy_or_404(strategy_id)
     survey = child_or_404(Survey, survey_id, strategy)
@@ -122,8 +121,7 @@ def groups(strategy_id: int, survey_id: int) -> Response:
     """Set the respondent groups of a survey (one name a line)."""
     strategy = strategy_or_404(strategy_id)
     survey = child_or_404(Survey, survey_id, strategy)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    check_confirmed()
     with unit_of_work(flash_refusal=True) as saved:
         service.set_groups(session=get_session(), survey=survey, names=request.form.get("groups", "").splitlines(),
                            actor=current_user)
@@ -138,8 +136,7 @@ def status(strategy_id: int, survey_id: int) -> Response:
     """Open or close a survey."""
     strategy = strategy_or_404(strategy_id)
     survey = child_or_404(Survey, survey_id, strategy)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    check_confirmed()
     wanted = request.form.get("status", "")
     with unit_of_work(flash_refusal=True) as changed:
         service.set_status(session=get_session(), survey=survey, status=wanted, actor=current_user)
@@ -150,39 +147,21 @@ def status(strategy_id: int, survey_id: int) -> Response:
 
 @bp.route("/<int:survey_id>/import", methods=["GET", "POST"])
 @require("surveys.manage")
-def import_responses(strategy_id: int, survey_id: int) -> str | Response | tuple[str, int]:
+def import_responses(strategy_id: int, survey_id: int) -> Page:
     """Add responses collected on paper or elsewhere: all of them, or none while any row has a problem."""
-    from planner.imports import ImportRefused
-    from planner.imports.responses import read_responses
-
     strategy = strategy_or_404(strategy_id)
     survey = child_or_404(Survey, survey_id, strategy)
     db = get_session()
-    form = ConfirmForm()
-    errors: list[tuple[str, str]] = []
-    result = None
-    if form.validate_on_submit():
-        upload = request.files.get("responses")
-        if upload is None or not upload.filename:
-            errors.append(("responses", "Choose a file of responses (CSV or Excel .xlsx) to upload"))
-        else:
-            lookup = service.group_lookup(db, survey)
-            try:
-                result = read_responses(upload.read(), upload.filename,
-                                        items=[i.key for i in service.items_of(db, survey)], groups=lookup,
-                                        sheet=request.form.get("sheet") or None)
-            except ImportRefused as exc:
-                errors.append(("responses", exc.message))
-            else:
-                if result.importable:
-                    service.import_responses(session=db, survey=survey, responses=result.responses,
-                                             actor=current_user)
-                    flash(f"Imported {len(result.responses):,} responses.", "success")
-                    return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id))
-    status_code = 400 if errors or (result is not None and not result.importable) else 200
-    return render_template("surveys/import.html", strategy=strategy, survey=survey, form=form, errors=errors,
-                           result=result, items=service.items_of(db, survey),
-                           groups=service.groups_of(db, survey)), status_code
+
+    def store(result: service.ResponsesResult, _filename: str) -> str:
+        service.import_responses(session=db, survey=survey, responses=result.responses, actor=current_user)
+        return f"Imported {len(result.responses):,} responses."
+
+    return upload_page(box="responses", missing="Choose a file of responses (CSV or Excel .xlsx) to upload",
+                       read=lambda data, name, sheet: service.read_upload(db, survey, data, name, sheet=sheet),
+                       store=store, done=url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id),
+                       template="surveys/import.html", strategy=strategy, survey=survey,
+                       items=service.items_of(db, survey), groups=service.groups_of(db, survey))
 
 
 # Rate limited in planner/web/limits.py: per address always, per link only for an open-link survey.
