@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
