@@ -15,9 +15,9 @@ import click
 
 from planner.config import PASSWORD_HASH_METHOD, default_database_url
 from planner.db import current_revision, engine_for
-from planner.imports import ImportRefused, RowProblem
 from planner.services import ServiceError
 from planner.services.lookup import Session, command_session
+from planner.services.uploads import ImportRefused, RowProblem
 
 Owner = TypeVar("Owner")
 Stored = TypeVar("Stored")

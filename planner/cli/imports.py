@@ -20,11 +20,6 @@ from planner.cli.common import (
     refusals,
     report_problems,
 )
-from planner.imports import ImportResult, read_mapping
-from planner.imports.assessments import AssessmentsResult, read_assessments
-from planner.imports.board_terms import read_board_terms
-from planner.imports.responses import ResponsesResult, read_responses
-from planner.imports.succession import read_succession
 from planner.models import Strategy, Survey
 from planner.services import (
     board_terms,
@@ -35,9 +30,11 @@ from planner.services import (
     staff_import,
     succession,
     surveys,
+    uploads,
 )
 from planner.services.lookup import Session, strategy_by_id, survey_of_strategy
 from planner.services.structure import areas_of, levels_of
+from planner.services.uploads import AssessmentsResult, ImportResult, ResponsesResult
 
 SHEET_HELP = "The worksheet of an .xlsx file (default: the first)."
 
@@ -48,7 +45,7 @@ def read_mapping_file(mapping_file: str | None) -> dict[str, str] | None:
         return None
     data = read_file(mapping_file)
     with refusals(file=mapping_file):
-        return read_mapping(data)
+        return uploads.read_mapping(data)
 
 
 @click.command("import-staff")
@@ -156,8 +153,7 @@ def import_succession_command(register: str, strategy_id: int, sheet: str | None
     held. Any problem stops it (exit 2) and nothing is stored."""
     _result, held = import_into(
         register, _strategy(strategy_id),
-        lambda session, strategy, data, name: read_succession(
-            data, name, **succession.import_lookups(session, strategy), sheet=sheet),
+        lambda session, strategy, data, name: uploads.read_register(session, strategy, data, name, sheet=sheet),
         lambda session, strategy, result, name: succession.replace_register(
             session=session, strategy=strategy, rows=result.rows, actor=None,
             source=f"file {name}"))
@@ -169,11 +165,7 @@ def _read_assessments(session: Session, strategy: Strategy, data: bytes, name: s
     """Read an assessments file against the strategy's areas, levels and competencies (the frameworks' steps
     given to it first, if it has none yet)."""
     competencies.ensure_required(session, strategy)
-    areas, levels, comps = competencies.lookups(session, strategy)
-    codes = {a.id: a.code for a in areas_of(session, strategy)}
-    keys = {lv.id: lv.key for lv in levels_of(session, strategy)}
-    return read_assessments(data, name, areas={n: codes[i] for n, i in areas.items()},
-                            levels={n: keys[i] for n, i in levels.items()}, competencies=set(comps), sheet=sheet)
+    return competencies.read_upload(session, strategy, data, name, sheet=sheet)
 
 
 def _store_assessments(session: Session, strategy: Strategy, result: AssessmentsResult, name: str) -> int:
@@ -212,8 +204,7 @@ def import_responses_command(responses: str, strategy_id: int, survey_id: int, s
     All or nothing: any problem stops it (exit 2) with row-level messages."""
 
     def read(session: Session, survey: Survey, data: bytes, name: str) -> ResponsesResult:
-        return read_responses(data, name, groups=surveys.group_lookup(session, survey), sheet=sheet,
-                              items=[i.key for i in surveys.items_of(session, survey)])
+        return surveys.read_upload(session, survey, data, name, sheet=sheet)
 
     result, _stored = import_into(
         responses, lambda session: survey_of_strategy(session, strategy_id, survey_id), read,
@@ -244,7 +235,7 @@ def import_board_terms_command(seats_file: str, strategy_id: int, sheet: str | N
     All or nothing: any problem stops it (exit 2) with row-level messages, and nothing is stored."""
     _result, seats = import_into(
         seats_file, _strategy(strategy_id),
-        lambda _session, _strategy, data, name: read_board_terms(data, name, sheet=sheet),
+        lambda _session, _strategy, data, name: board_terms.read_upload(data, name, sheet=sheet),
         lambda session, strategy, result, name: board_terms.replace_seats(
             session=session, strategy=strategy, seats=result.seats, actor=None, source=f"file {name}"),
         store_refusal_names_file=True)

@@ -10,15 +10,20 @@ from datetime import date
 
 from sqlmodel import Session
 
-from planner.imports import ImportRefused, ImportResult, LeaversResult
+from planner.imports import ImportRefused, ImportResult, LeaversResult, RowProblem, read_mapping
+from planner.imports.assessments import AssessmentsResult
 from planner.imports.columns import COLUMNS
 from planner.imports.establishment import EstablishmentResult
+from planner.imports.responses import ResponsesResult
 from planner.imports.succession import SuccessionResult, read_succession
 from planner.models import Strategy
 from planner.services import evidence, staff_import, succession
 
-__all__ = ["EXTRACT_COLUMNS", "EstablishmentResult", "ImportRefused", "ImportResult", "LeaversResult",
-           "SuccessionResult", "read_leavers", "read_register", "read_start_extract"]
+__all__ = [
+    "AssessmentsResult", "EXTRACT_COLUMNS", "EstablishmentResult", "ImportRefused", "ImportResult",
+    "LeaversResult", "ResponsesResult", "RowProblem", "SuccessionResult", "read_leavers", "read_mapping",
+    "read_register", "read_start_extract"
+]
 
 # Every column the staff extract's reader takes; each can be mapped to the file's own heading.
 EXTRACT_COLUMNS = COLUMNS
