@@ -143,8 +143,8 @@ class Checker:
             return default
         return self.value(data[key], where, allowed)
 
-    def value(self, value: object, where: str, allowed: Range) -> float | None:
-        """A finite number (not a bool) inside ``allowed``, or None with a problem."""
+    def _finite(self, value: object, where: str) -> int | float | None:
+        """A finite number (not a bool), or None with a problem."""
         # bool is an int subclass in Python, but true/false are not counts or rates.
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.add(where, f"{show(value)} is not a number")
@@ -152,11 +152,20 @@ class Checker:
         if isinstance(value, float) and not math.isfinite(value):
             self.add(where, f"{show(value)} is not a finite number")
             return None
+        return value
+
+    def _inside(self, value: int | float, where: str, allowed: Range) -> bool:
+        """Whether ``value`` is inside ``allowed``; a problem when not."""
         # Compare before converting: a huge JSON integer must not overflow float().
         if allowed.refuses(value):
             self.add(where, allowed.complaint(value, show(value)))
-            return None
-        return float(value)
+            return False
+        return True
+
+    def value(self, value: object, where: str, allowed: Range) -> float | None:
+        """A finite number (not a bool) inside ``allowed``, or None with a problem."""
+        found = self._finite(value, where)
+        return float(found) if found is not None and self._inside(found, where, allowed) else None
 
     def whole(
         self,
@@ -177,17 +186,11 @@ class Checker:
 
     def whole_value(self, value: object, where: str, allowed: Range) -> int | None:
         """A whole number inside ``allowed``, or None with a problem."""
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.add(where, f"{show(value)} is not a number")
+        found = self._finite(value, where)
+        if found is None:
             return None
-        if isinstance(value, float) and not math.isfinite(value):
-            self.add(where, f"{show(value)} is not a finite number")
-            return None
-        if isinstance(value, float) and not value.is_integer():
+        if isinstance(found, float) and not found.is_integer():
             note = f" ({allowed.note})" if allowed.note else ""
-            self.add(where, f"{show(value)} is not a whole number{note}")
+            self.add(where, f"{show(found)} is not a whole number{note}")
             return None
-        if allowed.refuses(value):
-            self.add(where, allowed.complaint(value, show(value)))
-            return None
-        return int(value)
+        return int(found) if self._inside(found, where, allowed) else None
