@@ -42,6 +42,7 @@ from planner.services.passwords import reset_password as reset_member_password
 from planner.spreadsheet_safe import spreadsheet_safe
 from planner.web.fields import day, number, record_id, whole_number
 from planner.web.forms import ConfirmForm, MemberForm, PasswordResetForm, RoleForm
+from planner.web.forms_engagement import SettingsForm
 from planner.web.tenancy import acting_org, require, scoped_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import attachment
@@ -143,14 +144,14 @@ def settings() -> str | Response | tuple[str, int]:
     public, the RAG thresholds and the names of groups."""
     organisation = acting_org()
     db = get_session()
-    form = ConfirmForm()
+    form = SettingsForm()
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
-        threshold = whole_number(request.form.get("suppression_threshold", ""))
+        threshold = whole_number(form.suppression_threshold.text)
         if threshold is None or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
             errors.append(("suppression_threshold",
                            f"The threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}"))
-        public_levels = request.form.get("public_levels")
+        public_levels = form.public_levels.data
         if public_levels is not None:
             try:  # checked before anything is saved (the group names are saved first)
                 check_public_levels(public_levels, service.known_level_keys(db, organisation))
@@ -163,7 +164,7 @@ def settings() -> str | Response | tuple[str, int]:
         for key, label in RAG_THRESHOLD_LABELS.items():
             # Left empty (or not sent), a threshold keeps its current value.
             blank = getattr(organisation, f"rag_{key}") * 100
-            value = number(request.form.get(f"rag_{key}", ""), label, errors, f"rag_{key}", blank=blank)
+            value = number(form.rag_threshold(key), label, errors, f"rag_{key}", blank=blank)
             thresholds[key] = (blank if value is None else value) / 100
         if len(errors) == unreadable:  # both are numbers: checked before anything is saved, as above
             errors += [(f"rag_{key}", message) for key, message in rag_threshold_problems(**thresholds)]

@@ -22,9 +22,11 @@ from planner.services import versions as service
 from planner.services.board_pack import draft_status
 from planner.services.completeness import completeness
 from planner.services.editing import StaleEdit
+from planner.web.confirm import confirmed
 from planner.web.exports import XLSX, paper_response, pdf_job_page
 from planner.web.fields import day, record_id
 from planner.web.forms import BoardCoverForm, ConfirmForm
+from planner.web.forms_engagement import DecisionForm
 from planner.web.tenancy import acting_org, child_or_404, require, strategy_or_404
 from planner.web.unit import attach_error, unit_of_work
 from planner.web.util import attachment, file_name, refuse_stale_form
@@ -125,9 +127,8 @@ def _change_status(strategy_id: int, change: Callable[..., None], done: str) -> 
 def decision(strategy_id: int) -> Response | tuple[str, int]:
     """Record the board's decision; an approval freezes a version."""
     strategy = strategy_or_404(strategy_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    raw = {k: request.form.get(k, "") for k in ("meeting_date", "minute", "decision", "notes")}
+    posted = confirmed(DecisionForm)
+    raw = posted.typed()
     problems: list[tuple[str, str]] = []
     meeting = day(raw["meeting_date"], "the meeting date", problems, "meeting_date", example="2027-03-12")
     if problems:

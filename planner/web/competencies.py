@@ -27,6 +27,7 @@ from planner.web.confirm import (
 )
 from planner.web.fields import amount, named_record_id, record_id, whole
 from planner.web.forms import ConfirmForm, EditForm
+from planner.web.forms_engagement import CompetencyEditForm, CompetencyForm, InterventionEditForm, InterventionForm
 from planner.web.tenancy import child_or_404, current_org, require, scoped_or_404, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import note_stale
@@ -200,18 +201,18 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
     db = get_session()
     levels = levels_of(db, strategy)
     errors: list[tuple[str, str]] = []
-    form = record_form(intervention)
+    form = record_form(intervention, InterventionForm, InterventionEditForm)
     chosen = service.targets_of(db, intervention) if intervention is not None else set()
     if form.validate_on_submit():
         chosen = set()
-        for value in request.form.getlist("targets"):
+        for value in form.targets.data:
             cid, _, lid = value.partition(":")
             competency_id, level_id = record_id(cid), record_id(lid)
             if competency_id is not None and level_id is not None:
                 chosen.add((child_or_404_competency(strategy, competency_id).id,
                             child_or_404(Level, level_id, strategy).id))
-        values = {k: request.form.get(k, "").strip() for k in ("name", "kind", "places_per_year", "cost_per_place",
-                                                               "first_year", "last_year")}
+        values = {k: form[k].text.strip() for k in ("name", "kind", "places_per_year", "cost_per_place",
+                                                    "first_year", "last_year")}
         for key, label in (("places_per_year", "Places a year"), ("first_year", "First year"),
                            ("last_year", "Last year")):
             if not values[key]:
@@ -229,7 +230,7 @@ def _intervention_form(strategy: Strategy, intervention: Intervention | None) ->
 
                 note_stale(form, exc, lambda stored: {**_intervention_values(stored),
                                                       "targets": develops(service.targets_of(db, stored))},
-                           {**request.form, "targets": develops(chosen)}, INTERVENTION_LABELS)
+                           {**form.data, "targets": develops(chosen)}, INTERVENTION_LABELS)
 
             with unit_of_work(errors=errors, on_refused=refused) as saved:
                 service.save_intervention(session=db, strategy=strategy, targets=chosen, actor=current_user,
@@ -285,15 +286,14 @@ def add_competency(strategy_id: int) -> Page:
     """Add one of the organisation's own competencies."""
     strategy = strategy_or_404(strategy_id)
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
+    form = CompetencyForm()
     organisation = current_org()
     assert organisation is not None  # require() lets a request in only within an organisation
     if form.validate_on_submit():
         with unit_of_work(errors=errors, field="name") as added:
-            service.add_competency(session=get_session(), organisation=organisation,
-                                   name=request.form.get("name", ""), kind=request.form.get("kind", ""),
-                                   description=request.form.get("description", ""), actor=current_user,
-                                   domain=request.form.get("domain", ""))
+            service.add_competency(session=get_session(), organisation=organisation, name=form.name.text,
+                                   kind=form.kind.text, description=form.description.text, actor=current_user,
+                                   domain=form.domain.text)
         if added:
             flash("Competency added. Set the step each level needs below.", "success")
             return redirect(url_for("competencies.index", strategy_id=strategy.id) + "#own")
@@ -310,7 +310,7 @@ def update_competency(strategy_id: int, competency_id: int) -> Page:
     strategy = strategy_or_404(strategy_id)
     competency = scoped_or_404(Competency, competency_id)
     errors: list[tuple[str, str]] = []
-    form = EditForm(obj=competency)
+    form = CompetencyEditForm(obj=competency)
     if form.validate_on_submit():
 
         def refused(exc: ServiceError) -> None:
@@ -318,13 +318,12 @@ def update_competency(strategy_id: int, competency_id: int) -> Page:
             errors.append(("" if isinstance(exc, StaleEdit) else exc.field or "name", exc.message))
             note_stale(form, exc, lambda stored: {"name": stored.name, "kind": stored.kind.capitalize(),
                                                   "description": stored.description},
-                       {**request.form, "kind": request.form.get("kind", "").capitalize()},
+                       {**form.data, "kind": form.kind.text.capitalize()},
                        {"name": "Name", "kind": "Kind", "description": "Description"})
 
         with unit_of_work(on_refused=refused) as saved:
-            service.update_competency(session=get_session(), competency=competency, name=request.form.get("name", ""),
-                                      kind=request.form.get("kind", ""),
-                                      description=request.form.get("description", ""), actor=current_user,
+            service.update_competency(session=get_session(), competency=competency, name=form.name.text,
+                                      kind=form.kind.text, description=form.description.text, actor=current_user,
                                       version=version_of(form))
         if saved:
             flash("Competency saved.", "success")

@@ -14,7 +14,9 @@ from werkzeug.wrappers import Response
 
 from planner.models import Strategy
 from planner.web.forms import ConfirmForm, EditForm
+from planner.web.forms_engagement import UploadForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
+from planner.web.typed import FlaskForm as TypedForm
 from planner.web.unit import unit_of_work
 
 Errors = list[tuple[str, str]]
@@ -31,18 +33,28 @@ class Readout(Protocol):
 
 
 ResultT = TypeVar("ResultT", bound=Readout)
+FormT = TypeVar("FormT", bound=TypedForm)
+
+
+def confirmed(kind: type[FormT]) -> FormT:
+    """A button's post as the form `kind` reads it (its boxes, if any): it must carry the page's CSRF
+    token, 400 otherwise."""
+    form = kind()
+    if not form.validate_on_submit():
+        abort(400)
+    return form
 
 
 def check_confirmed() -> None:
     """A button's post must carry the page's CSRF token: 400 otherwise."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirmed(ConfirmForm)
 
 
-def record_form(record: object | None) -> FlaskForm:
-    """The form of an add-or-change page: an edit form carrying the record's version when it changes a
-    stored record, a confirm form when it adds one."""
-    return EditForm(obj=record) if record is not None else ConfirmForm()
+def record_form(record: object | None, adding: type[FlaskForm] = ConfirmForm,
+                changing: type[FlaskForm] = EditForm) -> FlaskForm:
+    """The form of an add-or-change page: `changing` (an edit form, carrying the record's version) when it
+    changes a stored record, `adding` when it adds one; the two name the page's boxes alike."""
+    return changing(obj=record) if record is not None else adding()
 
 
 def version_of(form: FlaskForm) -> int | None:
@@ -110,7 +122,7 @@ def upload_page(*, box: str, missing: str, read: Callable[[bytes, str, str | Non
     the message to flash before going to `done`. A file that cannot be read, or a refusal while storing, is
     shown by the box (each in its own unit of work, planner.web.unit); a file with problems is shown with
     them and nothing stored (400). `context` goes to the template beside form, errors and result."""
-    form = ConfirmForm()
+    form = UploadForm()
     errors: Errors = []
     result: ResultT | None = None
     if form.validate_on_submit():
@@ -120,7 +132,7 @@ def upload_page(*, box: str, missing: str, read: Callable[[bytes, str, str | Non
         else:
             filename = chosen.filename
             with unit_of_work(errors=errors, field=box):
-                result = read(chosen.read(), filename, request.form.get("sheet") or None)
+                result = read(chosen.read(), filename, form.sheet.data or None)
             if result is not None and result.importable:
                 message = ""
                 with unit_of_work(errors=errors, field=box) as stored:

@@ -15,9 +15,27 @@ from planner.db import get_session
 from planner.models import Comment, Consultation, EngagementEvent, Strategy
 from planner.services import ServiceError
 from planner.services import consultation as service
-from planner.web.confirm import Page, check_confirmed, form_status, record_form, record_pages, removal_page, version_of
+from planner.web.confirm import (
+    Page,
+    check_confirmed,
+    confirmed,
+    form_status,
+    record_form,
+    record_pages,
+    removal_page,
+    version_of,
+)
 from planner.web.fields import day, whole
-from planner.web.forms import ConfirmForm, EditForm
+from planner.web.forms import ConfirmForm
+from planner.web.forms_engagement import (
+    CommentForm,
+    ConsultationEditForm,
+    ConsultationForm,
+    EventEditForm,
+    EventForm,
+    HideForm,
+    ResponseForm,
+)
 from planner.web.tenancy import can, child_or_404, require, scoped_or_404, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import note_stale
@@ -64,24 +82,22 @@ def _listed(keys: list[str], names: dict[str, str]) -> str:
 def _consultation_form(strategy: Strategy, consultation: Consultation | None) -> Page:
     """The add-or-change page of a consultation."""
     db = get_session()
-    form = record_form(consultation)
+    form = record_form(consultation, ConsultationForm, ConsultationEditForm)
     errors: Errors = []
     if form.validate_on_submit():
-        opens_on = day(request.form.get("opens_on", ""), "the opening date", errors, "opens_on")
-        closes_on = day(request.form.get("closes_on", ""), "the closing date", errors, "closes_on")
+        opens_on = day(form.opens_on.text, "the opening date", errors, "opens_on")
+        closes_on = day(form.closes_on.text, "the closing date", errors, "closes_on")
         if not errors:
-            values: dict[str, Any] = {"title": request.form.get("title", ""),
-                                      "sections": request.form.getlist("sections"),
-                                      "audiences": request.form.getlist("audiences"),
-                                      "opens_on": opens_on, "closes_on": closes_on}
+            values: dict[str, Any] = {"title": form.title.text, "sections": form.sections.data,
+                                      "audiences": form.audiences.data, "opens_on": opens_on, "closes_on": closes_on}
 
             def refused(exc: ServiceError) -> None:
                 note_stale(form, exc, lambda stored: {
                     "title": stored.title, "sections": _listed(service.sections_of(stored), service.SECTIONS),
                     "audiences": _listed(service.audiences_of(stored), service.AUDIENCES),
                     "opens_on": stored.opens_on, "closes_on": stored.closes_on}, {
-                    **request.form, "sections": _listed(request.form.getlist("sections"), service.SECTIONS),
-                    "audiences": _listed(request.form.getlist("audiences"), service.AUDIENCES)}, {
+                    **form.data, "sections": _listed(form.sections.data, service.SECTIONS),
+                    "audiences": _listed(form.audiences.data, service.AUDIENCES)}, {
                     "title": "Title", "sections": "Which sections of the strategy are you asking about?",
                     "audiences": "Who are you asking?", "opens_on": "Opens on", "closes_on": "Closes on"})
 
@@ -97,8 +113,7 @@ def _consultation_form(strategy: Strategy, consultation: Consultation | None) ->
                       else "Consultation saved.", "success")
                 return redirect(url_for("consult.show", strategy_id=strategy.id, consultation_id=stored.id))
     if errors or form.errors:
-        values = {**request.form, "sections": request.form.getlist("sections"),
-                  "audiences": request.form.getlist("audiences")}
+        values = {**request.form, "sections": form.sections.data, "audiences": form.audiences.data}
     elif consultation is not None:
         values = {"title": consultation.title, "sections": service.sections_of(consultation),
                   "audiences": service.audiences_of(consultation), "opens_on": consultation.opens_on.isoformat(),
@@ -149,13 +164,12 @@ def comment(strategy_id: int, consultation_id: int) -> Response | tuple[str, int
     """A signed-in member's comment."""
     strategy = strategy_or_404(strategy_id)
     consultation = child_or_404(Consultation, consultation_id, strategy)
-    check_confirmed()
+    posted = confirmed(CommentForm)
     errors: Errors = []
     with unit_of_work(errors=errors) as added:
-        saved = service.add_comment(session=get_session(), consultation=consultation,
-                                    section=request.form.get("section", ""), audience=request.form.get("audience", ""),
-                                    body=request.form.get("body", ""), author_role=request.form.get("author_role", ""),
-                                    user=current_user, today=date.today())
+        saved = service.add_comment(session=get_session(), consultation=consultation, section=posted.section.text,
+                                    audience=posted.audience.text, body=posted.body.text,
+                                    author_role=posted.author_role.text, user=current_user, today=date.today())
     if not added:
         return _show(strategy, consultation, errors, dict(request.form))
     flash("Thank you: your comment has been added.", "success")
@@ -173,8 +187,8 @@ def _yes_no(answer: bool | None) -> str:
 def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response | tuple[str, int]:
     """Answer a comment, mark whether it changed the strategy, and tag its themes."""
     strategy, consultation, found = _posted_on(strategy_id, consultation_id, comment_id)
-    form = EditForm()
-    changed = request.form.get("changed", "")
+    form = ResponseForm()
+    changed = form.changed.text
     errors: Errors = []
     if not form.validate():
         errors.extend(("", message) for message in form.version.errors)
@@ -188,14 +202,13 @@ def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response
             note_stale(form, exc, lambda stored: {
                 "response": stored.response, "changed": _yes_no(stored.changed_strategy),
                 "themes": ", ".join(service.themes_of(stored))}, {
-                **request.form, "changed": _yes_no({"yes": True, "no": False}.get(changed))}, {
+                **form.data, "changed": _yes_no({"yes": True, "no": False}.get(changed))}, {
                 "response": "Response", "changed": "Did it change the strategy?", "themes": "Themes"})
 
         with unit_of_work(on_refused=refused):
-            service.respond(session=get_session(), comment=found, response=request.form.get("response", ""),
-                            changed_strategy=changed == "yes",
-                            themes=service.split_themes(request.form.get("themes", "")), actor=current_user,
-                            version=version_of(form))
+            service.respond(session=get_session(), comment=found, response=form.response.text,
+                            changed_strategy=changed == "yes", themes=service.split_themes(form.themes.text),
+                            actor=current_user, version=version_of(form))
     if errors:
         return _show(strategy, consultation, errors, {**request.form, "version": form.version._value()},
                      focus=found.id)
@@ -209,6 +222,7 @@ def respond(strategy_id: int, consultation_id: int, comment_id: int) -> Response
 def hide(strategy_id: int, consultation_id: int, comment_id: int) -> Response | tuple[str, int]:
     """Hide an abusive comment, with the reason."""
     strategy, consultation, found = _posted_on(strategy_id, consultation_id, comment_id)
+    posted = HideForm()
     errors: Errors = []
 
     def refused(exc: ServiceError) -> None:
@@ -216,7 +230,7 @@ def hide(strategy_id: int, consultation_id: int, comment_id: int) -> Response | 
         errors.append((f"{exc.field}-{found.id}" if exc.field and not found.hidden else "", exc.message))
 
     with unit_of_work(on_refused=refused) as hidden:
-        service.hide_comment(session=get_session(), comment=found, reason=request.form.get("reason", ""),
+        service.hide_comment(session=get_session(), comment=found, reason=posted.reason.text,
                              actor=current_user)
     if not hidden:
         return _show(strategy, consultation, errors, dict(request.form), focus=found.id)
@@ -268,25 +282,25 @@ def summary(strategy_id: int) -> str:
 def _event_form(strategy: Strategy, event: EngagementEvent | None) -> Page:
     """The add-or-change page of an engagement event."""
     db = get_session()
-    form = record_form(event)
+    form = record_form(event, EventForm, EventEditForm)
     errors: Errors = []
     if form.validate_on_submit():
-        held_on = day(request.form.get("held_on", ""), "the date of the event", errors, "held_on")
-        raw = request.form.get("participants", "")
+        held_on = day(form.held_on.text, "the date of the event", errors, "held_on")
+        raw = form.participants.text
         participants = 0
         if not raw.strip():
             errors.append(("participants", "Enter the number of people who took part, like 12"))
         else:
             participants = whole(raw, "The number of participants", errors, "participants")
         if not errors:
-            values: dict[str, Any] = {"held_on": held_on, "audience": request.form.get("audience", ""),
-                                      "format": request.form.get("format", ""), "participants": participants,
-                                      "summary": request.form.get("summary", "")}
+            values: dict[str, Any] = {"held_on": held_on, "audience": form.audience.text,
+                                      "format": form.format.text, "participants": participants,
+                                      "summary": form.summary.text}
 
             def refused(exc: ServiceError) -> None:
                 note_stale(form, exc, lambda stored: {
                     "held_on": stored.held_on, "audience": stored.audience, "format": stored.format,
-                    "participants": stored.participants, "summary": stored.summary}, request.form, {
+                    "participants": stored.participants, "summary": stored.summary}, form.data, {
                     "held_on": "Date", "audience": "Who took part", "format": "Kind of event",
                     "participants": "Number of participants", "summary": "What you heard"},
                     {"audience": dict(service.AUDIENCES), "format": dict(service.FORMATS)})
@@ -349,13 +363,13 @@ def form(token: str) -> Page:
     today = date.today()
     errors: Errors = []
     if request.method == "POST":
-        check_confirmed()
+        posted = confirmed(CommentForm)
         with unit_of_work(errors=errors) as sent:
             # Never the signed-in user, even when there is one: the link is the anonymous way in.
-            service.add_comment(session=db, consultation=consultation, section=request.form.get("section", ""),
-                                audience=request.form.get("audience", ""), body=request.form.get("body", ""),
-                                author_name=request.form.get("author_name", ""),
-                                author_role=request.form.get("author_role", ""), user=None, today=today)
+            service.add_comment(session=db, consultation=consultation, section=posted.section.text,
+                                audience=posted.audience.text, body=posted.body.text,
+                                author_name=posted.author_name.text, author_role=posted.author_role.text,
+                                user=None, today=today)
         if sent:
             return redirect(url_for("comment.thanks", token=token))
     strategy, organisation = service.owners_of(db, consultation)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, redirect, render_template, send_file, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -14,6 +14,7 @@ from planner.services.accounts import memberships_of
 from planner.services.objectives import landing_strategy
 from planner.web.fields import record_id
 from planner.web.forms import ConfirmForm
+from planner.web.forms_engagement import SwitchForm
 from planner.web.tenancy import current_org, current_role
 from planner.web.typed import login_required
 
@@ -61,10 +62,10 @@ def organisations() -> str:
 @login_required
 def switch() -> Response:
     """Act in another of one's own organisations."""
-    form = ConfirmForm()
+    form = SwitchForm()
     if not form.validate_on_submit():
         abort(400)
-    wanted = record_id(request.form.get("organisation_id"))
+    wanted = record_id(form.organisation_id.text)
     ids = {o.id for _m, o in memberships_of(get_session(), current_user)}
     if wanted not in ids:
         abort(404)

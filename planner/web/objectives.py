@@ -21,7 +21,7 @@ from planner.services import objectives as service
 from planner.services.structure import area_depths, areas_of
 from planner.web.confirm import (
     Page,
-    check_confirmed,
+    confirmed,
     form_status,
     record_form,
     record_pages,
@@ -31,6 +31,7 @@ from planner.web.confirm import (
 )
 from planner.web.fields import day, number, record_id
 from planner.web.forms import ConfirmForm
+from planner.web.forms_engagement import CheckInForm, ObjectiveEditForm, ObjectiveForm
 from planner.web.tenancy import child_or_404, current_org, current_role, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import attachment, note_stale
@@ -181,16 +182,15 @@ def check_in(strategy_id: int, objective_id: int) -> Page:
     objective = child_or_404(Objective, objective_id, strategy)
     if not service.may_check_in(objective, current_user, current_role()):
         abort(403)
-    check_confirmed()
+    posted = confirmed(CheckInForm)
     errors: list[tuple[str, str]] = []
-    value = number(request.form.get("value", ""), "The current value", errors, "value")
-    on = day(request.form.get("on", ""), "the date of the check-in", errors, "on", example="2027-03-31") or date.today()
+    value = number(posted.value.text, "The current value", errors, "value")
+    on = day(posted.on.text, "the date of the check-in", errors, "on", example="2027-03-31") or date.today()
     if not errors:
         with unit_of_work(errors=errors, field="value") as recorded:
             service.add_check_in(session=get_session(), objective=objective, on=on, value=value,
-                                 done=request.form.get("done") == "yes",
-                                 confidence=request.form.get("confidence") or None,
-                                 note=request.form.get("note", ""), actor=current_user)
+                                 done=posted.done.text == "yes", confidence=posted.confidence.text or None,
+                                 note=posted.note.text, actor=current_user)
         if recorded:
             flash("Check-in recorded.", "success")
             return redirect(url_for("objectives.show", strategy_id=strategy.id, objective_id=objective.id))
@@ -207,22 +207,18 @@ def _form(strategy: Strategy, objective: Objective | None) -> Page:
     """The add-or-change page of an objective."""
     db = get_session()
     errors: list[tuple[str, str]] = []
-    form = record_form(objective)
+    form = record_form(objective, ObjectiveForm, ObjectiveEditForm)
     members: list[User] = service.members_of(db, _organisation().id)
     values: dict[str, Any]
     if form.validate_on_submit():
-        values = {k: request.form.get(k, "").strip() for k in (
-            "ref", "title", "description", "level", "measure_kind", "baseline", "target", "range_low", "range_high",
-            "unit", "start", "due", "weight", "confidence", "confidence_reason", "owner_name", "link_kind",
-            "link_ref", "rag_override", "rag_reason", "status")}
-        parent_raw, area_raw, owner_raw = (request.form.get(k, "") for k in ("parent_id", "area_id", "owner_user_id"))
-        parent_id, owner_id = record_id(parent_raw), record_id(owner_raw)
+        values = form.typed()
+        parent_id, owner_id = record_id(form.parent_id.text), record_id(form.owner_user_id.text)
         values["parent_id"] = child_or_404(Objective, parent_id, strategy).id if parent_id else None
-        values["area_id"] = record_id(area_raw)
+        values["area_id"] = record_id(form.area_id.text)
         values["owner_user_id"] = owner_id if owner_id in {m.id for m in members} else None
 
         def refused(exc: ServiceError) -> None:
-            note_stale(form, exc, lambda stored: stored.model_dump(), request.form, FORM_LABELS, {
+            note_stale(form, exc, lambda stored: stored.model_dump(), form.data, FORM_LABELS, {
                 "parent_id": {"": "Nothing: a strategic objective",
                               **{str(o.id): o.ref for o in service.objectives_of(db, strategy)}},
                 "area_id": {"": "The whole organisation", **{str(a.id): a.name for a in areas_of(db, strategy)}},

@@ -14,9 +14,10 @@ from planner.exports import charts
 from planner.models import Survey
 from planner.services import chart_set, survey_codes
 from planner.services import surveys as service
-from planner.web.confirm import Page, check_confirmed, upload_page
+from planner.web.confirm import Page, confirmed, upload_page
 from planner.web.fields import day, whole_number
 from planner.web.forms import ConfirmForm
+from planner.web.forms_engagement import AnswerForm, CodesForm, GroupsForm, StatusForm, SurveyForm
 from planner.web.tenancy import can, child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 
@@ -31,20 +32,18 @@ def index(strategy_id: int) -> Page:
     """The strategy's surveys; people who manage surveys start one here."""
     strategy = strategy_or_404(strategy_id)
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
+    form = SurveyForm()
     if request.method == "POST":
         if not can("surveys.manage"):
             abort(403)
         if form.validate_on_submit():
-            closes_on = day(request.form.get("closes_on", ""), "the closing date", errors, "closes_on")
+            closes_on = day(form.closes_on.text, "the closing date", errors, "closes_on")
             if not errors:
                 with unit_of_work(errors=errors, field="name") as created:
                     # A form without a mode (a script written before there were modes) makes an open-link
-                    # survey, as it always did; the page itself offers invitation codes first.
-                    survey = service.create_survey(session=get_session(), strategy=strategy,
-                                                   name=request.form.get("name", ""), closes_on=closes_on,
-                                                   mode=request.form.get("mode", "open"),
-                                                   actor=current_user)
+                    # survey, as it always did (SurveyForm); the page itself offers invitation codes first.
+                    survey = service.create_survey(session=get_session(), strategy=strategy, name=form.name.text,
+                                                   closes_on=closes_on, mode=form.mode.text, actor=current_user)
                 if created:
                     flash(f"Survey '{survey.name}' created as a draft. Open it to start collecting answers.", "success")
                     return redirect(url_for("surveys.show", strategy_id=strategy.id, survey_id=survey.id))
@@ -84,11 +83,11 @@ def codes(strategy_id: int, survey_id: int) -> Page:
     strategy = strategy_or_404(strategy_id)
     survey = child_or_404(Survey, survey_id, strategy)
     db = get_session()
-    form = ConfirmForm()
+    form = CodesForm()
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
-        count = whole_number(request.form.get("count", ""))
-        output = request.form.get("output", "")
+        count = whole_number(form.count.text)
+        output = form.output.text
         if count is None:
             errors.append(("count", "Enter how many codes to issue as a whole number, like 40"))
         if output not in ("csv", "print"):
@@ -121,9 +120,9 @@ def groups(strategy_id: int, survey_id: int) -> Response:
     """Set the respondent groups of a survey (one name a line)."""
     strategy = strategy_or_404(strategy_id)
     survey = child_or_404(Survey, survey_id, strategy)
-    check_confirmed()
+    posted = confirmed(GroupsForm)
     with unit_of_work(flash_refusal=True) as saved:
-        service.set_groups(session=get_session(), survey=survey, names=request.form.get("groups", "").splitlines(),
+        service.set_groups(session=get_session(), survey=survey, names=posted.groups.text.splitlines(),
                            actor=current_user)
     if saved:
         flash("Respondent groups saved.", "success")
@@ -136,8 +135,8 @@ def status(strategy_id: int, survey_id: int) -> Response:
     """Open or close a survey."""
     strategy = strategy_or_404(strategy_id)
     survey = child_or_404(Survey, survey_id, strategy)
-    check_confirmed()
-    wanted = request.form.get("status", "")
+    posted = confirmed(StatusForm)
+    wanted = posted.status.text
     with unit_of_work(flash_refusal=True) as changed:
         service.set_status(session=get_session(), survey=survey, status=wanted, actor=current_user)
     if changed:
@@ -180,21 +179,22 @@ def form(token: str) -> str | tuple[str, int]:
     done = False
     status = 400
     dimensions = service.dimensions_of(db, survey)
-    code = request.form.get("code", "") if request.method == "POST" else request.args.get("code", "")
+    posted = AnswerForm()
+    code = posted.code.text if request.method == "POST" else request.args.get("code", "")
     if invitation and request.method == "GET" and code and service.accepting(survey, today):
         try:  # a used or mistyped code is said at once, before the person answers 34 statements
             survey_codes.check_code(db, survey, code)
         except survey_codes.CodeRefused as exc:
             errors.append(("code", exc.message))
             status = exc.status
-    if request.method == "POST" and not answered and ConfirmForm().validate_on_submit():
+    if request.method == "POST" and not answered and posted.validate_on_submit():
         answers: dict[str, int | None] = {}
         for dimension in dimensions:
             for item in dimension.items:
                 raw = request.form.get(item.key, "")
                 answers[item.key] = int(raw) if raw in ("1", "2", "3", "4", "5") else None
         with unit_of_work(errors=errors, field="group") as submitted:
-            service.submit(session=db, survey=survey, group=request.form.get("group", ""), answers=answers,
+            service.submit(session=db, survey=survey, group=posted.group.text, answers=answers,
                            today=today, code=code)
         if not submitted:
             status = submitted.error.status if isinstance(submitted.error, survey_codes.CodeRefused) else 400
