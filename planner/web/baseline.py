@@ -116,9 +116,7 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
         upload_file = request.files.get("extract")
-        # A box per column the import reads, named from the columns: read as the grids are.
-        mapping = {column: request.form.get(f"map-{column}", "").strip() for column in IMPORT_COLUMNS}
-        mapping = {k: v for k, v in mapping.items() if v}
+        mapping = form.mapping()
         if upload_file is None or not upload_file.filename:
             errors.append(("extract", "Choose a staff extract file (CSV or Excel .xlsx) to upload"))
         else:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import StringField
+from wtforms import Form, FormField, StringField
 
+from planner.services.uploads import EXTRACT_COLUMNS
 from planner.web.forms import AreaForm, EditForm
 from planner.web.typed import FlaskForm
 
@@ -34,10 +35,22 @@ class SheetForm(FlaskForm):
     sheet = TextBox()
 
 
-class ExtractForm(SheetForm):
-    """The staff extract's upload (its column map is a box per column the import reads: request.form)."""
+def _column_boxes() -> type[Form]:
+    """A form of one box per column the staff extract's reader takes, each named by its column."""
+    return type("ColumnMapForm", (Form,), {column: TextBox() for column in EXTRACT_COLUMNS})
 
+
+class ExtractForm(SheetForm):
+    """The staff extract's upload: the heading of the file's own that each column the import reads is under
+    (the boxes map-COLUMN), and whether rows with problems are skipped."""
+
+    column_map = FormField(_column_boxes(), name="map", separator="-")
     skip_bad_rows = TextBox()
+
+    def mapping(self) -> dict[str, str]:
+        """Each column given a heading of the file's own, to that heading (the boxes left empty are left out)."""
+        typed = {column: str(self.column_map[column].data).strip() for column in EXTRACT_COLUMNS}
+        return {column: heading for column, heading in typed.items() if heading}
 
 
 class OverrideForm(FlaskForm):
