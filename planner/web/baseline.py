@@ -18,6 +18,7 @@ from planner.services.uploads import EXTRACT_COLUMNS, ImportRefused
 from planner.tasks import STAFF_IMPORT, UNITS
 from planner.web.fields import number, whole
 from planner.web.forms import ConfirmForm, EditForm
+from planner.web.forms_workforce import ExtractForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import note_stale
@@ -111,12 +112,11 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
     by a worker while the job's page shows how far it has got, then previewed before anything is stored."""
     strategy = strategy_or_404(strategy_id)
     db = get_session()
-    form = ConfirmForm()
+    form = ExtractForm()
     errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
         upload_file = request.files.get("extract")
-        mapping = {column: request.form.get(f"map-{column}", "").strip() for column in IMPORT_COLUMNS}
-        mapping = {k: v for k, v in mapping.items() if v}
+        mapping = form.mapping()
         if upload_file is None or not upload_file.filename:
             errors.append(("extract", "Choose a staff extract file (CSV or Excel .xlsx) to upload"))
         else:
@@ -127,8 +127,8 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
                 errors.append(("extract", exc.message))
             else:
                 options = {"filename": upload_file.filename[:200], "mapping": mapping,
-                           "sheet": request.form.get("sheet", "").strip()[:100] or None,
-                           "skip_bad_rows": request.form.get("skip_bad_rows") == "yes"}
+                           "sheet": form.sheet.data.strip()[:100] or None,
+                           "skip_bad_rows": form.skip_bad_rows.data == "yes"}
                 job = jobs.start(session=db, strategy=strategy, kind=STAFF_IMPORT, unit=UNITS[STAFF_IMPORT],
                                  actor=current_user, total=staff_import.estimate_rows(data, kind),
                                  options=options, upload=data, filename=upload_file.filename)

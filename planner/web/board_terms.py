@@ -18,7 +18,6 @@ from planner.web.audience import page_audience
 from planner.web.confirm import (
     Page,
     form_status,
-    record_form,
     record_pages,
     removal_page,
     upload_page,
@@ -26,6 +25,7 @@ from planner.web.confirm import (
 )
 from planner.web.fields import day, whole_number
 from planner.web.forms import ConfirmForm
+from planner.web.forms_workforce import SeatEditForm, SeatForm
 from planner.web.tenancy import can, current_org, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import note_stale
@@ -62,33 +62,32 @@ def _whole(raw: str, field: str, label: str, errors: list[tuple[str, str]], *, b
     return value
 
 
-def _typed_seat(errors: list[tuple[str, str]]) -> rules.Seat:
+def _typed_seat(form: SeatForm, errors: list[tuple[str, str]]) -> rules.Seat:
     """The seat the form holds; problems of reading it are added to `errors`."""
-    form = request.form
-    role = form.get("role", "")
-    board_type = form.get("board_type", "") or (rules.ROLES[role][1][0] if role in rules.ROLES
-                                                and len(rules.ROLES[role][1]) == 1 else "")
-    start = day(form.get("term_start", ""), "the date the term started", errors, "term_start", example="2025-04-01")
-    end = day(form.get("term_end", ""), "the date the term ends", errors, "term_end", example="2029-03-31")
-    number = _whole(form.get("term_number", ""), "term_number", "the term being served", errors, blank=1)
-    most = _whole(form.get("max_terms", ""), "max_terms", "the most terms", errors, blank=rules.DEFAULT_MAX_TERMS)
-    years = _whole(form.get("term_years", ""), "term_years", "the full term", errors, blank=None)
-    return rules.Seat(label=form.get("label", ""), role=role, board_type=board_type, term_start=start, term_end=end,
+    role = form.role.data
+    board_type = form.board_type.data or (rules.ROLES[role][1][0] if role in rules.ROLES
+                                          and len(rules.ROLES[role][1]) == 1 else "")
+    start = day(form.term_start.data, "the date the term started", errors, "term_start", example="2025-04-01")
+    end = day(form.term_end.data, "the date the term ends", errors, "term_end", example="2029-03-31")
+    number = _whole(form.term_number.data, "term_number", "the term being served", errors, blank=1)
+    most = _whole(form.max_terms.data, "max_terms", "the most terms", errors, blank=rules.DEFAULT_MAX_TERMS)
+    years = _whole(form.term_years.data, "term_years", "the full term", errors, blank=None)
+    return rules.Seat(label=form.label.data, role=role, board_type=board_type, term_start=start, term_end=end,
                       term_number=number or 0, max_terms=most or 0, term_years=years)
 
 
 def _seat_form(strategy: Strategy, row: BoardSeat | None) -> Page:
     """The add-or-change page of a seat."""
     errors: list[tuple[str, str]] = []
-    form = record_form(row)
+    form = SeatEditForm(version=row.version) if row is not None else SeatForm()
     if form.validate_on_submit():
-        seat = _typed_seat(errors)
+        seat = _typed_seat(form, errors)
         if not errors:
             errors.extend(rules.seat_problems(seat))
         if not errors:
 
             def refused(exc: ServiceError) -> None:
-                note_stale(form, exc, service.seat_values, request.form, LABELS,
+                note_stale(form, exc, service.seat_values, form.data, LABELS,
                            {"role": {k: v[0] for k, v in rules.ROLES.items()}, "board_type": board_types.BOARD_TYPES})
 
             with unit_of_work(errors=errors, field="label", on_refused=refused) as saved:

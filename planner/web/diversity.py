@@ -21,6 +21,7 @@ from planner.web.audience import page_audience
 from planner.web.context import chosen_scenario, strategy_and_scenario
 from planner.web.fields import number, percent, record_id, whole, whole_number
 from planner.web.forms import ConfirmForm, EditForm
+from planner.web.forms_workforce import TargetEditForm, TargetForm
 from planner.web.tenancy import acting_org, can, child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import attempt, note_stale
@@ -183,28 +184,28 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
     db = get_session()
     levels = levels_of(db, strategy)
     errors: list[tuple[str, str]] = []
-    form = EditForm(obj=target) if target is not None else ConfirmForm()
+    form = TargetEditForm(version=target.version) if target is not None else TargetForm()
     if form.validate_on_submit():
-        chosen = request.form.get("group", "")
+        chosen = form.group.data
         char_key, _, group_key = chosen.partition(":")
         try:
             characteristic(char_key)
         except KeyError:
             errors.append(("group", "Choose a group"))
-        level_raw = request.form.get("level_id", "").strip()
+        level_raw = form.level_id.data.strip()
         level_id = child_or_404(Level, record_id(level_raw) or 0, strategy).id if level_raw else None
-        share = percent(request.form.get("target_share", ""), "The target share", errors, "target_share",
+        share = percent(form.target_share.data, "The target share", errors, "target_share",
                         within=True)
         if share is None and not any(f == "target_share" for f, _ in errors):
             errors.append(("target_share", "Enter the target share, as a percentage"))
-        year = whole_number(request.form.get("target_year", ""))
+        year = whole_number(form.target_year.data)
         if year is None:
             errors.append(("target_year", "Enter the target year, like 2031"))
-        ratio = number(request.form.get("leaver_rate_ratio", ""), "The leaver rate ratio", errors,
+        ratio = number(form.leaver_rate_ratio.data, "The leaver rate ratio", errors,
                        "leaver_rate_ratio", blank=1.0, example="1.2") or 1.0
-        current = percent(request.form.get("current_appointment_share", ""), "The current share of appointments",
+        current = percent(form.current_appointment_share.data, "The current share of appointments",
                           errors, "current_appointment_share", within=True)
-        pipeline = percent(request.form.get("pipeline_share", ""), "The group's share of the pool", errors,
+        pipeline = percent(form.pipeline_share.data, "The group's share of the pool", errors,
                            "pipeline_share", within=True)
         if not errors:
             with unit_of_work(errors=errors,
@@ -228,10 +229,10 @@ def _target_form(strategy: Strategy, target: DiversityTarget | None) -> str | Re
         400 if errors or form.errors else 200)
 
 
-def _stale_target(form: ConfirmForm | EditForm, error: ServiceError, *, strategy: Strategy,
+def _stale_target(form: TargetForm, error: ServiceError, *, strategy: Strategy,
                   levels: list[Level]) -> None:
     """Beside a stale save of a target, the target as stored now, its group and level by name."""
-    note_stale(form, error, _target_values, request.form, TARGET_LABELS, {
+    note_stale(form, error, _target_values, form.data, TARGET_LABELS, {
         "group": {f"{c.key}:{g.key}": f"{c.name}: {g.name}"
                   for c in service.all_named(get_session(), strategy.organisation_id) for g in c.groups},
         "level_id": {"": "All leaders", **{str(lv.id): lv.name for lv in levels}}})

@@ -15,7 +15,8 @@ from planner.services import establishment as service
 from planner.services.baseline import summarise
 from planner.services.uploads import EstablishmentResult
 from planner.web.fields import whole_number
-from planner.web.forms import ConfirmForm, EditForm
+from planner.web.forms import EditForm
+from planner.web.forms_workforce import SheetForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 from planner.web.uploads import Received, receive
 from planner.web.util import attempt, note_stale
@@ -140,14 +141,14 @@ def upload(strategy_id: int) -> str | Response | tuple[str, int]:
     whole establishment; any problem and nothing is stored."""
     strategy = strategy_or_404(strategy_id)
     db = get_session()
-    form = ConfirmForm()
+    form = SheetForm()
     errors: Errors = []
     received: Received[EstablishmentResult] = Received()
     if form.validate_on_submit():
         received = receive(
             errors, "establishment", missing="Choose a file of funded posts (CSV or Excel .xlsx) to upload",
             read=lambda data, name: service.read_file(
-                db, strategy, data, name, sheet=(request.form.get("sheet") or "").strip()[:100] or None),
+                db, strategy, data, name, sheet=form.sheet.data.strip()[:100] or None),
             store=lambda result, name: _import(strategy, result, name), problems=_problems,
             to=url_for("establishment.index", strategy_id=strategy.id))
         if received.done:

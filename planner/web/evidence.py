@@ -18,6 +18,7 @@ from planner.services.structure import areas_of, levels_of
 from planner.services.uploads import ImportResult, LeaversResult
 from planner.web.fields import day, record_id
 from planner.web.forms import ConfirmForm
+from planner.web.forms_workforce import ApplyForm, LeaversForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.uploads import Readable, receive
@@ -125,12 +126,13 @@ def _keep_start(strategy: Strategy, result: ImportResult, filename: str) -> str:
 def upload_leavers(strategy_id: int) -> str | Response | tuple[str, int]:
     """Keep a leavers extract's counts and its period."""
     strategy = strategy_or_404(strategy_id)
-    if not ConfirmForm().validate_on_submit():
+    form = LeaversForm()
+    if not form.validate_on_submit():
         return _expired(strategy, "leavers")
     errors: Errors = []
-    start = day(request.form.get("period_start", ""), "the period's first day", errors, "period_start",
+    start = day(form.period_start.data, "the period's first day", errors, "period_start",
                 example="2025-04-01")
-    end = day(request.form.get("period_end", ""), "the period's last day", errors, "period_end",
+    end = day(form.period_end.data, "the period's last day", errors, "period_end",
               example="2026-03-31")
     for value, field, label in ((start, "period_start", "first"), (end, "period_end", "last")):
         if value is None and not any(f == field for f, _ in errors):
@@ -158,10 +160,11 @@ def apply(strategy_id: int) -> str | Response | tuple[str, int]:
     """Put the measured rates on the chosen scenario."""
     strategy = strategy_or_404(strategy_id)
     db = get_session()
-    if not ConfirmForm().validate_on_submit():
+    form = ApplyForm()
+    if not form.validate_on_submit():
         return _page(strategy, errors=[("scenario", "The form expired: choose the scenario and apply again")],
                      status=400)
-    scenario_id = record_id(request.form.get("scenario"))
+    scenario_id = record_id(form.scenario.data)
     if scenario_id is None:
         return _page(strategy, errors=[("scenario", "Choose the scenario to apply the measured rates to")], status=400)
     scenario = child_or_404(Scenario, scenario_id, strategy)

@@ -22,6 +22,7 @@ from planner.services.structure import levels_of
 from planner.web.fields import number, percent, record_id, whole
 from planner.web.filters import percent_list
 from planner.web.forms import ConfirmForm, EditForm
+from planner.web.forms_workforce import OverrideForm, ScenarioEditForm, ScenarioForm, UncertaintyForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import attempt, note_stale
@@ -202,14 +203,14 @@ def overrides(strategy_id: int, scenario_id: int) -> str | Response | tuple[str,
     page = _assumptions(strategy_id, scenario_id)
     strategy, scenario = page.strategy, page.scenario
     errors: Errors = []
-    form = ConfirmForm()
+    form = OverrideForm()
     if form.validate_on_submit():
-        area = child_or_404(Area, record_id(request.form.get("area_id")) or 0, strategy)
-        level = child_or_404(Level, record_id(request.form.get("level_id")) or 0, strategy)
+        area = child_or_404(Area, record_id(form.area_id.data) or 0, strategy)
+        level = child_or_404(Level, record_id(form.level_id.data) or 0, strategy)
         rates: dict[str, float] = {}
-        if request.form.get("action") != "clear":
+        if form.action.data != "clear":
             for f in RATE_FIELDS:
-                value = percent(request.form.get(f, ""), f"{RATE_LABELS[f].capitalize()}", errors, f)
+                value = percent(form[f].data, f"{RATE_LABELS[f].capitalize()}", errors, f)
                 if value is not None:
                     rates[f] = value
             if not rates and not errors:
@@ -236,11 +237,11 @@ def overrides(strategy_id: int, scenario_id: int) -> str | Response | tuple[str,
                            values=dict(request.form) if errors else {}), (400 if errors else 200)
 
 
-def _stale_uncertainty(form: EditForm, on: bool, error: ServiceError) -> None:
+def _stale_uncertainty(form: UncertaintyForm, on: bool, error: ServiceError) -> None:
     """Beside a stale save of the uncertainty settings, the settings as stored now."""
     note_stale(form, error, lambda stored: {
         "bands": "Yes" if stored.simulations else "No", "simulations": stored.simulations or "",
-        "seed": stored.seed}, {**request.form, "bands": "Yes" if on else "No"},
+        "seed": stored.seed}, {**form.data, "bands": "Yes" if on else "No"},
         {"bands": "Show uncertainty bands?", "simulations": "Number of simulations", "seed": "Seed"})
 
 
@@ -250,11 +251,11 @@ def uncertainty(strategy_id: int, scenario_id: int) -> str | Response | tuple[st
     """Switch the uncertainty bands on or off: how many simulations, and the seed."""
     strategy, scenario = _load(strategy_id, scenario_id)
     errors: list[tuple[str, str]] = []
-    form = EditForm(obj=scenario)
+    form = UncertaintyForm(version=scenario.version)
     if form.validate_on_submit():
-        on = request.form.get("bands") == "on"
+        on = form.bands.data == "on"
         simulations = seed = None
-        raw_sims, raw_seed = request.form.get("simulations", ""), request.form.get("seed", "")
+        raw_sims, raw_seed = form.simulations.data, form.seed.data
         if on and not raw_sims.strip():
             errors.append(("simulations", "Enter the number of simulations as a whole number, like 1000"))
         elif on:
@@ -286,17 +287,17 @@ def create(strategy_id: int) -> str | Response | tuple[str, int]:
     db = get_session()
     existing = service.scenarios_of(db, strategy)
     errors: list[tuple[str, str]] = []
-    form = ConfirmForm()
+    form = ScenarioForm()
     if form.validate_on_submit():
-        source_id = record_id(request.form.get("copy_from"))
+        source_id = record_id(form.copy_from.data)
         source = child_or_404(Scenario, source_id, strategy) if source_id else None
         with unit_of_work(errors=errors, field="name") as created:
             if source is not None:
                 scenario = service.copy_scenario(session=db, strategy=strategy, source=source,
-                                                 name=request.form.get("name", ""), actor=current_user)
+                                                 name=form.name.data, actor=current_user)
             else:
-                scenario = service.create_scenario(session=db, strategy=strategy, name=request.form.get("name", ""),
-                                                   description=request.form.get("description", ""),
+                scenario = service.create_scenario(session=db, strategy=strategy, name=form.name.data,
+                                                   description=form.description.data,
                                                    actor=current_user)
         if created:
             flash(f"Scenario '{scenario.name}' created.", "success")
@@ -311,11 +312,11 @@ def rename(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
     """Rename a scenario or change its description."""
     strategy, scenario = _load(strategy_id, scenario_id)
     errors: list[tuple[str, str]] = []
-    form = EditForm(obj=scenario)
+    form = ScenarioEditForm(version=scenario.version)
     if form.validate_on_submit():
         with unit_of_work(on_refused=partial(_rename_refused, form, errors)) as saved:
             service.rename_scenario(session=get_session(), strategy=strategy, scenario=scenario,
-                                    name=request.form.get("name", ""), description=request.form.get("description", ""),
+                                    name=form.name.data, description=form.description.data,
                                     actor=current_user, version=form.version.data)
         if saved:
             flash("Scenario saved.", "success")
@@ -326,11 +327,11 @@ def rename(strategy_id: int, scenario_id: int) -> str | Response | tuple[str, in
                            values=values), (400 if errors or form.errors else 200)
 
 
-def _rename_refused(form: EditForm, errors: Errors, error: ServiceError) -> None:
+def _rename_refused(form: ScenarioEditForm, errors: Errors, error: ServiceError) -> None:
     """A refused rename on the name box (a stale one above the form, with what is stored now beside it)."""
     errors.append(("" if isinstance(error, StaleEdit) else error.field or "name", error.message))
     note_stale(form, error, lambda stored: {"name": stored.name, "description": stored.description},
-               request.form, {"name": "Name", "description": "Description"})
+               form.data, {"name": "Name", "description": "Description"})
 
 
 @bp.route("/<int:scenario_id>/delete", methods=["GET", "POST"])

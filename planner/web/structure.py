@@ -16,6 +16,7 @@ from planner.models import Area, Level, Strategy
 from planner.reference import all_bands, band_label, job_roles, medical_grades, pay_bands
 from planner.services import structure as service
 from planner.web.forms import AreaEditForm, AreaForm, ConfirmForm, LevelEditForm, LevelForm
+from planner.web.forms_workforce import AreaAddForm, MoveForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.util import edit_status, refuse_stale_form
@@ -102,7 +103,7 @@ def index(strategy_id: int) -> str:
 def create_area(strategy_id: int) -> str | Response:
     """Add an area."""
     strategy = strategy_or_404(strategy_id)
-    form = AreaForm()
+    form = AreaAddForm()
     form.parent_id.choices = _parent_choices(strategy)
     if request.method == "GET" and request.args.get("parent"):
         form.parent_id.data = request.args["parent"]
@@ -114,7 +115,7 @@ def create_area(strategy_id: int) -> str | Response:
             )
         if added:
             flash(f"{area.name} added.", "success")
-            if request.form.get("another"):
+            if form.another.data:
                 return redirect(url_for("structure.create_area", strategy_id=strategy.id,
                                         parent=area.parent_id or ""))
             return _back(strategy)
@@ -189,11 +190,12 @@ def move_level(strategy_id: int, level_id: int) -> Response:
     """Move a level up or down the order."""
     strategy = strategy_or_404(strategy_id)
     level = child_or_404(Level, level_id, strategy)
-    if not ConfirmForm().validate_on_submit():
+    form = MoveForm()
+    if not form.validate_on_submit():
         abort(400)
     with unit_of_work(flash_refusal=True):
         service.move_level(session=get_session(), strategy=strategy, level=level,
-                           direction=request.form.get("direction", ""), actor=current_user)
+                           direction=form.direction.data, actor=current_user)
     return _back(strategy, "#levels")
 
 

@@ -22,6 +22,7 @@ from planner.web.audience import page_audience
 from planner.web.context import strategy_and_scenario
 from planner.web.fields import named_record_id, record_id, whole
 from planner.web.forms import ConfirmForm, EditForm
+from planner.web.forms_workforce import SheetForm, SuccessionEditForm, SuccessionForm
 from planner.web.tenancy import acting_org, child_or_404, require, strategy_or_404
 from planner.web.unit import unit_of_work
 from planner.web.uploads import Received, receive
@@ -66,12 +67,12 @@ def entry(strategy_id: int) -> str | Response | tuple[str, int]:
                    if area and level and e.area_id == area.id and e.level_id == level.id), None)
     characteristics = diversity_service.all_named(db, strategy.organisation_id)
     pools = service.pools_of(db, strategy).get(stored.id, {}) if stored else {}
-    form: ConfirmForm | EditForm = EditForm(obj=stored) if stored is not None else ConfirmForm()
+    form = SuccessionEditForm(version=stored.version) if stored is not None else SuccessionForm()
     errors: list[tuple[str, str]] = []
     if request.method == "POST" and form.validate_on_submit():
         if stored is None:
-            chosen_area = named_record_id(request.form.get("area"))
-            chosen_level = named_record_id(request.form.get("level"))
+            chosen_area = named_record_id(form.area.data)
+            chosen_level = named_record_id(form.level.data)
             area = next((a for a in areas if a.id == chosen_area), None)
             level = next((lv for lv in levels if lv.id == chosen_level), None)
         if area is None:
@@ -80,7 +81,7 @@ def entry(strategy_id: int) -> str | Response | tuple[str, int]:
             errors.append(("level", "Choose a level"))
         figures: dict[str, int | None] = {}
         for key, label in rules.FIGURES.items():
-            raw = request.form.get(key, "")
+            raw: str = form[key].data
             if not raw.strip():
                 errors.append((key, f"Enter the number of {label.lower()} (0 if there are none)"
                                if key != "critical_roles" else "Enter the number of critical roles"))
@@ -114,13 +115,13 @@ def entry(strategy_id: int) -> str | Response | tuple[str, int]:
         400 if errors or form.errors else 200)
 
 
-def _refused(form: ConfirmForm | EditForm, error: ServiceError, errors: list[tuple[str, str]]) -> None:
+def _refused(form: SuccessionForm, error: ServiceError, errors: list[tuple[str, str]]) -> None:
     """Show a refused save on the box it names, and beside a stale save what is stored now."""
     field = error.field or ""
     if ":" in field:  # the rule names a pool field as characteristic:group
         field = "pool-" + field.replace(":", "-")
     errors.append((field, error.message))
-    note_stale(form, error, _stored_values, request.form, rules.FIGURES)
+    note_stale(form, error, _stored_values, form.data, rules.FIGURES)
 
 
 @bp.route("/entry/<int:entry_id>/delete", methods=["POST"])
@@ -142,14 +143,14 @@ def import_register(strategy_id: int) -> str | Response | tuple[str, int]:
     """Upload the whole register (one row per area and level); all or nothing, replacing what is stored."""
     strategy = strategy_or_404(strategy_id)
     db = get_session()
-    form = ConfirmForm()
+    form = SheetForm()
     errors: list[tuple[str, str]] = []
     received: Received[SuccessionResult] = Received()
     if form.validate_on_submit():
         received = receive(
             errors, "register", missing="Choose a succession register (CSV or Excel .xlsx) to upload",
             read=lambda data, name: uploads.read_register(db, strategy, data, name,
-                                                          sheet=request.form.get("sheet") or None),
+                                                          sheet=form.sheet.data or None),
             store=lambda result, name: _replace(strategy, result, name),
             to=url_for("succession.index", strategy_id=strategy.id))
         if received.done:

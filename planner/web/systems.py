@@ -4,7 +4,7 @@ page for its administrators (invitations, shares, withdrawal, leaving)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,6 +16,7 @@ from planner.services.strategies import strategies_of
 from planner.services.system_view import combine, contributions, member_forecast
 from planner.services.versions import snapshot_of, versions_of
 from planner.web.fields import is_record_id
+from planner.web.forms_workforce import InviteForm, ShareForm
 from planner.web.tenancy import acting_org, can, current_org, require, scoped_or_404, strategy_or_404
 from planner.web.util import attempt
 
@@ -60,10 +61,11 @@ def home(slug: str) -> str:
 def invite(slug: str) -> str | Response:
     """Invite a trust, by its short name (slug), to join the system."""
     system = _own_system(slug)
-    typed = request.form.get("member", "").strip()
+    form = InviteForm()
+    typed = form.member.data.strip()
     errors: list[tuple[str, str]] = []
     db = get_session()
-    if request.method == "POST":
+    if form.validate_on_submit():  # the CSRF token is checked for every post (planner.security) before this
         if not typed:
             errors.append(("member", "Enter the short name (slug) of the trust to invite, like north-trust"))
         else:
@@ -132,7 +134,11 @@ def share() -> str | Response:
     """Share one approved version (and a scenario of it) with a system."""
     db = get_session()
     organisation = acting_org()
-    values = {name: request.form.get(name, "").strip() for name in ("system", "version", "scenario")}
+    form = ShareForm()
+    if not form.validate_on_submit():  # the CSRF token is checked for every post (planner.security) before this
+        abort(400)
+    values = {"system": form.system.data.strip(), "version": form.version.data.strip(),
+              "scenario": form.scenario.data.strip()}
     errors: list[tuple[str, str]] = []
     system = next((s for link, s in service.systems_of(db, organisation)
                    if link is not None and s.slug == values["system"]), None)
