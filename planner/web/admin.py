@@ -151,7 +151,7 @@ def settings() -> str | Response | tuple[str, int]:
         if threshold is None or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
             errors.append(("suppression_threshold",
                            f"The threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}"))
-        public_levels = form.public_levels.data
+        public_levels = form.public_levels.data if form.public_levels.raw_data else None
         if public_levels is not None:
             try:  # checked before anything is saved (the group names are saved first)
                 check_public_levels(public_levels, service.known_level_keys(db, organisation))

@@ -239,3 +239,41 @@ class VersionField(_OneMessage, Field):
 
     def _value(self) -> str:
         return "" if self.data is None else str(self.data)
+
+
+class TextBox(Field):
+    """A box of a hand-written form, read as typed: its text, or `missing` ("" unless told) when the box was
+    left out of the post (`raw_data` is then empty, for a view that must tell "not sent" apart). Never a
+    stored record's value: an edit form is given the record's version only. Its parsing is the view's,
+    through the parsers above, so a box has no message of its own and never stops `validate_on_submit`."""
+
+    widget = TextInput()
+    data: str
+
+    def __init__(self, label: str | None = None, validators: Any = None, *, missing: str = "",
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("default", "")  # before any post (a page shown by GET) the box is empty
+        super().__init__(label, validators, **kwargs)
+        self.missing = missing
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = str(valuelist[0]) if valuelist else self.missing
+
+    @property
+    def text(self) -> str:
+        """The text posted, empty when none was (and before any post)."""
+        return self.data or ""
+
+    def _value(self) -> str:
+        return self.text
+
+
+class Chosen(Field):
+    """The values of the ticked boxes that share a name, in the order posted (what they mean is the
+    service's to check)."""
+
+    data: list[str]
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = [str(value) for value in valuelist]
+

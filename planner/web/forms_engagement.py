@@ -8,58 +8,25 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import Field
-from wtforms.widgets import TextInput
 
+from planner.web.fields import Chosen, TextBox
 from planner.web.forms import ConfirmForm, EditForm
 
 
-class Text(Field):
-    """A box's text as posted: `missing` (the empty text unless told) when the box was not sent at all,
-    never a stored record's value (an edit form is given the record for its version only)."""
-
-    widget = TextInput()
-    data: str | None
-
-    def __init__(self, *args: Any, missing: str | None = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.missing = missing
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = str(valuelist[0]) if valuelist else self.missing
-
-    @property
-    def text(self) -> str:
-        """The text posted, empty when none was."""
-        return self.data or ""
-
-    def _value(self) -> str:
-        return self.text
-
-
 def _text(field: Field) -> str:
-    """A Text box's text (the form's fields, looked up by name, are typed as any field)."""
-    assert isinstance(field, Text)
+    """A box's text (the form's fields, looked up by name, are typed as any field)."""
+    assert isinstance(field, TextBox)
     return field.text
-
-
-class Chosen(Field):
-    """The values of the ticked boxes that share a name, in the order posted (what they mean is the
-    service's to check)."""
-
-    data: list[str]
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = [str(value) for value in valuelist]
 
 
 # --- the Consult step ---------------------------------------------------------------------------------
 
 class ConsultationForm(ConfirmForm):
-    title = Text()
+    title = TextBox()
     sections = Chosen()
     audiences = Chosen()
-    opens_on = Text()
-    closes_on = Text()
+    opens_on = TextBox()
+    closes_on = TextBox()
 
 
 class ConsultationEditForm(ConsultationForm, EditForm):
@@ -69,29 +36,29 @@ class ConsultationEditForm(ConsultationForm, EditForm):
 class CommentForm(ConfirmForm):
     """A comment, by a signed-in member or through the consultation's link (the name only there)."""
 
-    section = Text()
-    audience = Text()
-    body = Text()
-    author_name = Text()
-    author_role = Text()
+    section = TextBox()
+    audience = TextBox()
+    body = TextBox()
+    author_name = TextBox()
+    author_role = TextBox()
 
 
 class ResponseForm(EditForm):
-    response = Text()
-    changed = Text()
-    themes = Text()
+    response = TextBox()
+    changed = TextBox()
+    themes = TextBox()
 
 
 class HideForm(ConfirmForm):
-    reason = Text()
+    reason = TextBox()
 
 
 class EventForm(ConfirmForm):
-    held_on = Text()
-    audience = Text()
-    format = Text()
-    participants = Text()
-    summary = Text()
+    held_on = TextBox()
+    audience = TextBox()
+    format = TextBox()
+    participants = TextBox()
+    summary = TextBox()
 
 
 class EventEditForm(EventForm, EditForm):
@@ -101,41 +68,41 @@ class EventEditForm(EventForm, EditForm):
 # --- the Discover step's surveys ----------------------------------------------------------------------
 
 class SurveyForm(ConfirmForm):
-    name = Text()
-    closes_on = Text()
+    name = TextBox()
+    closes_on = TextBox()
     # A form without a mode (a script written before there were modes) makes an open-link survey.
-    mode = Text(missing="open")
+    mode = TextBox(missing="open")
 
 
 class CodesForm(ConfirmForm):
-    count = Text()
-    output = Text()
+    count = TextBox()
+    output = TextBox()
 
 
 class GroupsForm(ConfirmForm):
-    groups = Text()
+    groups = TextBox()
 
 
 class StatusForm(ConfirmForm):
-    status = Text()
+    status = TextBox()
 
 
 class AnswerForm(ConfirmForm):
     """A survey's answers: the group and the invitation code here; the statements' boxes are named by
     the survey's items, so the view reads those from the request."""
 
-    code = Text()
-    group = Text()
+    code = TextBox()
+    group = TextBox()
 
 
 # --- objectives ---------------------------------------------------------------------------------------
 
 class CheckInForm(ConfirmForm):
-    value = Text()
-    on = Text()
-    done = Text()
-    confidence = Text()
-    note = Text()
+    value = TextBox()
+    on = TextBox()
+    done = TextBox()
+    confidence = TextBox()
+    note = TextBox()
 
 
 # The objective form's text boxes, read as typed (trimmed); its three choices of a record are read apart.
@@ -145,30 +112,30 @@ OBJECTIVE_BOXES = ("ref", "title", "description", "level", "measure_kind", "base
 
 
 class ObjectiveForm(ConfirmForm):
-    ref = Text()
-    title = Text()
-    description = Text()
-    level = Text()
-    measure_kind = Text()
-    baseline = Text()
-    target = Text()
-    range_low = Text()
-    range_high = Text()
-    unit = Text()
-    start = Text()
-    due = Text()
-    weight = Text()
-    confidence = Text()
-    confidence_reason = Text()
-    owner_name = Text()
-    link_kind = Text()
-    link_ref = Text()
-    rag_override = Text()
-    rag_reason = Text()
-    status = Text()
-    parent_id = Text()
-    area_id = Text()
-    owner_user_id = Text()
+    ref = TextBox()
+    title = TextBox()
+    description = TextBox()
+    level = TextBox()
+    measure_kind = TextBox()
+    baseline = TextBox()
+    target = TextBox()
+    range_low = TextBox()
+    range_high = TextBox()
+    unit = TextBox()
+    start = TextBox()
+    due = TextBox()
+    weight = TextBox()
+    confidence = TextBox()
+    confidence_reason = TextBox()
+    owner_name = TextBox()
+    link_kind = TextBox()
+    link_ref = TextBox()
+    rag_override = TextBox()
+    rag_reason = TextBox()
+    status = TextBox()
+    parent_id = TextBox()
+    area_id = TextBox()
+    owner_user_id = TextBox()
 
     def typed(self) -> dict[str, Any]:
         """The text boxes as the objectives service takes them: trimmed."""
@@ -182,10 +149,10 @@ class ObjectiveEditForm(ObjectiveForm, EditForm):
 # --- competencies and the development plan ------------------------------------------------------------
 
 class CompetencyForm(ConfirmForm):
-    name = Text()
-    kind = Text()
-    description = Text()
-    domain = Text()
+    name = TextBox()
+    kind = TextBox()
+    description = TextBox()
+    domain = TextBox()
 
 
 class CompetencyEditForm(CompetencyForm, EditForm):
@@ -193,12 +160,12 @@ class CompetencyEditForm(CompetencyForm, EditForm):
 
 
 class InterventionForm(ConfirmForm):
-    name = Text()
-    kind = Text()
-    places_per_year = Text()
-    cost_per_place = Text()
-    first_year = Text()
-    last_year = Text()
+    name = TextBox()
+    kind = TextBox()
+    places_per_year = TextBox()
+    cost_per_place = TextBox()
+    first_year = TextBox()
+    last_year = TextBox()
     targets = Chosen()
 
 
@@ -212,10 +179,10 @@ class SettingsForm(ConfirmForm):
     """The settings page's fixed boxes; the group names' boxes (one a characteristic and group) are read
     from the request by the view."""
 
-    suppression_threshold = Text()
-    public_levels = Text(missing=None)  # not sent: the public levels are left as they are
-    rag_amber_below = Text()
-    rag_red_below = Text()
+    suppression_threshold = TextBox()
+    public_levels = TextBox()  # not sent (no raw_data): the public levels are left as they are
+    rag_amber_below = TextBox()
+    rag_red_below = TextBox()
 
     def rag_threshold(self, key: str) -> str:
         """The RAG threshold typed for `key` (a key of planner.objectives.progress's thresholds)."""
@@ -223,14 +190,14 @@ class SettingsForm(ConfirmForm):
 
 
 class SwitchForm(ConfirmForm):
-    organisation_id = Text()
+    organisation_id = TextBox()
 
 
 class DecisionForm(ConfirmForm):
-    meeting_date = Text()
-    minute = Text()
-    decision = Text()
-    notes = Text()
+    meeting_date = TextBox()
+    minute = TextBox()
+    decision = TextBox()
+    notes = TextBox()
 
     def typed(self) -> dict[str, str]:
         """The decision's boxes as typed, as the approval service takes them."""
@@ -240,4 +207,4 @@ class DecisionForm(ConfirmForm):
 class UploadForm(ConfirmForm):
     """An import page's post: the file itself is read from the request's files; the sheet named here."""
 
-    sheet = Text()
+    sheet = TextBox()

@@ -6,27 +6,12 @@ whose box names are built from data (a box per area and level), still read reque
 
 from __future__ import annotations
 
-from typing import Any
-
-from wtforms import Form, FormField, StringField
+from wtforms import Form, FormField
 
 from planner.services.uploads import EXTRACT_COLUMNS
+from planner.web.fields import TextBox
 from planner.web.forms import AreaForm, EditForm
 from planner.web.typed import FlaskForm
-
-
-class TextBox(StringField):
-    """A box of a hand-written form, read as typed: its text, or "" when the box was left out of the post
-    (as `request.form.get(name, "")` read it). Its parsing is the view's, through planner.web.fields, so a
-    box has no message of its own and never stops `validate_on_submit`."""
-
-    data: str
-
-    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, default="", **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = str(valuelist[0]) if valuelist else ""
 
 
 class SheetForm(FlaskForm):
