@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from planner.forecast import forecast
 from planner.models import Organisation, Strategy
-from planner.services import forecasting
+from planner.services import forecasting, spec_forecast
 from planner.services import scenarios as service
 from planner.services.accounts import create_token
 from tests import factories
@@ -43,6 +43,7 @@ def version_3(db: Session, strategy: Strategy, monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(forecasting, "spec_for", with_version_3)
     monkeypatch.setattr(service, "spec_for", with_version_3)
+    monkeypatch.setattr(spec_forecast, "spec_for", with_version_3)  # the API's forecast of a stored scenario
     return strategy, scenario
 
 
