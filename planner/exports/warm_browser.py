@@ -18,6 +18,7 @@ from typing import Any
 
 IDLE_SECONDS = 600.0  # a browser nobody has used for ten minutes is closed
 DRAW_TIMEOUT = 120.0  # seconds a request waits for its images before giving up
+ATTEMPTS = 3  # browsers a request is tried in before its failure is shown
 
 Job = tuple[Any, dict[str, Any]]  # (figure, kaleido options)
 _STOP = object()
@@ -42,8 +43,9 @@ class WarmBrowser:
 
     def draw(self, jobs: Sequence[Job], browser: str, prepare: Callable[[Any], Any]) -> list[bytes]:
         """Each figure drawn with its options in the warm browser (started first if need be). A request
-        caught in a browser that was closing is sent once more, to a fresh one."""
-        for attempt in (1, 2):
+        caught in a browser that was closing, or whose tab had not loaded, is sent again to a fresh one, up
+        to ATTEMPTS times in all (on a machine under heavy load a fresh tab can be slow to load too)."""
+        for attempt in range(1, ATTEMPTS + 1):
             result: concurrent.futures.Future[list[bytes]] = concurrent.futures.Future()
             with self._lock:
                 if not self._running(browser):
@@ -53,7 +55,7 @@ class WarmBrowser:
             try:
                 return result.result(timeout=DRAW_TIMEOUT)
             except BrowserClosed:
-                if attempt == 2:
+                if attempt == ATTEMPTS:
                     raise
         raise AssertionError("unreachable")
 
