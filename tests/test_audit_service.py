@@ -306,6 +306,7 @@ TESTED_ELSEWHERE = {
     "systems.invite": "invite, in the system's and the member's trails: test_a_trust_joins_only_when_...",
     "systems.accept": "join, in both trails: test_a_trust_joins_only_when_its_own_admin_accepts",
     "systems.leave": "leave (and each share's withdraw) in both trails: test_withdrawal_and_leaving_...",
+    "systems.remove": "remove or revoke (and each share's withdraw) in both trails: test_the_systems_admin_removes_...",
     "systems.share": "share, in the member's trail (with the version before): test_the_system_sum_is_...",
     "systems.withdraw": "withdraw, in the member's trail: test_withdrawal_and_leaving_take_the_member_out_at_once",
     "systems.record_reads": "system_read in each member's trail, the record itself: test_reads_are_written_...",

@@ -103,17 +103,39 @@ def accept(*, session: Session, link: SystemMember, actor: User | None, commit: 
     finish(session, commit)
 
 
-def leave(*, session: Session, link: SystemMember, actor: User | None, commit: bool = True) -> None:
-    """The member's administrator declines an invitation or leaves: every share with the system is
-    withdrawn in the same transaction, so the system sees nothing of the member from then on."""
+def _end(session: Session, link: SystemMember, actor: User | None, action: str) -> None:
+    """End a membership or an invitation: every share the member made with the system is withdrawn in the
+    same transaction, so the system sees nothing of the member from then on; both audit trails say so."""
     for share in session.exec(select(SystemShare).where(SystemShare.system_id == link.system_id,
                                                         SystemShare.organisation_id == link.organisation_id)):
         _withdraw(session, share, actor)
-    action = "decline" if link.status == INVITED else "leave"
     for organisation_id in (link.system_id, link.organisation_id):
         record(session, action=action, entity="system_member", entity_id=link.id, organisation_id=organisation_id,
                user_id=_actor_id(actor), changes={"status": [link.status, None]})
     session.delete(link)
+
+
+def leave(*, session: Session, link: SystemMember, actor: User | None, commit: bool = True) -> None:
+    """The member's administrator declines an invitation or leaves (every share with the system withdrawn)."""
+    _end(session, link, actor, "decline" if link.status == INVITED else "leave")
+    finish(session, commit)
+
+
+def member_link(session: Session, system: Organisation, link_id: int) -> SystemMember:
+    """One of the system's own member links or invitations, by id; NotFound for any other."""
+    link = session.get(SystemMember, link_id)
+    if link is None or link.system_id != system.id:
+        raise NotFound("That member or invitation is not this system's")
+    return link
+
+
+def remove(*, session: Session, system: Organisation, link: SystemMember, actor: User | None,
+           commit: bool = True) -> None:
+    """The system's administrator withdraws an invitation not yet accepted, or removes a member: every share
+    the member made with the system is withdrawn with it, and the member's audit trail says who did it."""
+    if link.system_id != system.id:
+        raise NotFound("That member or invitation is not this system's")
+    _end(session, link, actor, "revoke" if link.status == INVITED else "remove")
     finish(session, commit)
 
 

@@ -14,10 +14,12 @@ from planner.services import accounts
 from planner.services import systems as service
 from planner.services.strategies import strategies_of
 from planner.services.system_view import combine, contributions, member_forecast
+from planner.services.tenancy import organisation_by_id
 from planner.services.versions import snapshot_of, versions_of
 from planner.web.fields import is_record_id
 from planner.web.forms_workforce import InviteForm, ShareForm
 from planner.web.tenancy import acting_org, can, current_org, require, scoped_or_404, strategy_or_404
+from planner.web.unit import unit_of_work
 from planner.web.util import attempt
 
 bp = Blueprint("systems", __name__)
@@ -78,6 +80,29 @@ def invite(slug: str) -> str | Response:
                 return redirect(url_for("systems.home", slug=slug))
     return render_template("systems/invite.html", system=system, errors=errors, typed=typed[:63])
 
+
+
+@bp.route("/systems/<slug>/members/<int:link_id>/remove", methods=["POST"])
+@require("system.manage")
+def remove(slug: str, link_id: int) -> Response:
+    """Withdraw an invitation not yet accepted, or remove a member (every share it made is withdrawn)."""
+    system = _own_system(slug)
+    db = get_session()
+    if not is_record_id(str(link_id)):
+        abort(404)
+    with unit_of_work() as found:  # another system's link, or none: the same 404 as any other id
+        link = service.member_link(db, system, link_id)
+    if not found:
+        abort(404)
+    member = organisation_by_id(db, link.organisation_id)
+    invited = link.status == service.INVITED
+    with unit_of_work(flash_refusal=True) as removed:
+        service.remove(session=db, system=system, link=link, actor=current_user)
+    if removed:
+        name = member.name if member is not None else "The member"
+        flash(f"The invitation to {name} is withdrawn." if invited
+              else f"{name} is no longer a member; the system sees nothing it shared.", "success")
+    return redirect(url_for("systems.home", slug=slug))
 
 def _sharing(errors: list[tuple[str, str]] | None = None, values: dict[str, str] | None = None) -> str:
     db = get_session()

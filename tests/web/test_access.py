@@ -179,6 +179,7 @@ MATRIX: dict[str, str | set[str]] = {
     "systems.index": EVERYONE,
     "systems.home": "system",
     "systems.invite": "system",
+    "systems.remove": "system",
     "systems.sharing": {"admin"},
     "systems.accept": {"admin"},
     "systems.leave": {"admin"},

@@ -335,8 +335,8 @@ def _discover(world: World, extra_pages: list[str]) -> dict[str, list[Form]]:
     collect("/login", world.app.test_client().get("/login").get_data(as_text=True))
     system_client = world.app.test_client()  # a system's pages are its own people's only
     login(system_client, world.tokens["system_admin"])
-    invite = f"/systems/{world.tokens['slug']}/invite"
-    collect(invite, system_client.get(invite).get_data(as_text=True))
+    for page in (f"/systems/{world.tokens['slug']}/invite", f"/systems/{world.tokens['slug']}"):  # invite; remove
+        collect(page, system_client.get(page).get_data(as_text=True))
     # The demo's extract, cut short: a file past 500 KB would be spooled to a temporary file.
     lines = (Path(__file__).resolve().parents[2] / "data" / "demo" / "staff_extract.csv").read_bytes().splitlines()
     extract = b"\n".join(lines[:300]) + b"\n"
@@ -483,7 +483,7 @@ def _post_hostile(world: World, endpoint: str) -> Posted:
     client = world.client
     if endpoint == "auth.login":
         client = world.app.test_client()  # signed out, as someone signing in is
-    elif endpoint == "systems.invite":
+    elif endpoint in ("systems.invite", "systems.remove"):
         client = world.app.test_client()  # as the system's own administrator
         login(client, world.tokens["system_admin"])
     elif endpoint == "main.switch":

@@ -264,3 +264,58 @@ def test_the_system_views_statements_do_not_grow_with_its_members(client: FlaskC
             counted[n] = (count_queries(client, "/api/v1/systems/ics/forecast"), count_queries(client, "/systems/ics"))
     assert len(client.get("/api/v1/systems/ics/forecast").get_json()["members"]) == 6
     assert counted[6] == counted[2], counted
+
+
+def test_the_systems_admin_removes_a_member_and_withdraws_an_invitation(
+        client: FlaskClient, db: Session, world: dict) -> None:  # type: ignore[type-arg]
+    from tests.conftest import login
+
+    assert _share(client, world, "north").status_code == 201
+    west = factories.make_org(db, slug="west", name="West Trust")
+    ics_admin = factories.make_member(db, world["system"], role="admin")
+    login(client, ics_admin.email)
+    assert client.post("/systems/ics/invite", data={"member": "west"}).status_code == 302
+    north_link, west_link = systems.link_of(db, world["system"], world["north"]), systems.link_of(
+        db, world["system"], west)
+    assert north_link is not None and west_link is not None
+    home = client.get("/systems/ics").get_data(as_text=True)
+    assert "Remove<span class=\"nhsuk-u-visually-hidden\"> North Trust from the system" in home
+    assert "Withdraw the invitation<span class=\"nhsuk-u-visually-hidden\"> to West Trust" in home
+
+    # Another system's link, or an id too big for the database, is not this system's: 404, nothing removed.
+    other = factories.make_system(db, world["south"], slug="other-ics")
+    south_in_other = systems.link_of(db, other, world["south"])
+    assert south_in_other is not None
+    for link_id in (south_in_other.id, 2**63, 10**30):
+        assert client.post(f"/systems/ics/members/{link_id}/remove").status_code == 404
+    assert systems.link_of(db, other, world["south"]) is not None
+
+    gone = client.post(f"/systems/ics/members/{west_link.id}/remove", follow_redirects=True)
+    assert "The invitation to West Trust is withdrawn." in gone.get_data(as_text=True)
+    removed = client.post(f"/systems/ics/members/{north_link.id}/remove", follow_redirects=True)
+    assert "North Trust is no longer a member; the system sees nothing it shared." in removed.get_data(as_text=True)
+    db.expire_all()
+    assert systems.link_of(db, world["system"], world["north"]) is None
+    assert systems.link_of(db, world["system"], west) is None
+    assert db.exec(select(SystemShare).where(SystemShare.organisation_id == world["north"].id)).all() == []
+    assert _forecast(client, world)["members"] == []
+    # The member's own audit trail says the system removed it, and the share was withdrawn with it.
+    actions = {e.action for e in db.exec(select(AuditEvent).where(AuditEvent.organisation_id == world["north"].id))}
+    assert {"remove", "withdraw"} <= actions
+    west_actions = {e.action for e in db.exec(select(AuditEvent).where(AuditEvent.organisation_id == west.id))}
+    assert "revoke" in west_actions
+
+
+def test_only_the_systems_admin_removes_members(client: FlaskClient, db: Session, world: dict) -> None:  # type: ignore[type-arg]
+    from tests.conftest import login
+
+    link = systems.link_of(db, world["system"], world["south"])
+    assert link is not None
+    viewer = factories.make_member(db, world["system"], role="viewer")
+    login(client, viewer.email)
+    assert client.post(f"/systems/ics/members/{link.id}/remove").status_code == 403
+    client.post("/logout")
+    login(client, world["north_admin"].email)  # a member's admin has no role in the system
+    assert client.post(f"/systems/ics/members/{link.id}/remove").status_code in (403, 404)
+    db.expire_all()
+    assert systems.link_of(db, world["system"], world["south"]) is not None
