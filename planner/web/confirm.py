@@ -6,9 +6,9 @@ flow of every import page (all or nothing, its problems shown before anything is
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -17,22 +17,13 @@ from planner.web.forms import ConfirmForm, EditForm
 from planner.web.forms_engagement import UploadForm
 from planner.web.tenancy import child_or_404, require, strategy_or_404
 from planner.web.typed import FlaskForm as TypedForm
-from planner.web.unit import unit_of_work
+from planner.web.uploads import Readable, Received, receive
 
 Errors = list[tuple[str, str]]
 Page = str | Response | tuple[str, int]
 
 
-class Readout(Protocol):
-    """What every importer's result offers an upload page."""
-
-    @property
-    def importable(self) -> bool:
-        """Whether the file can be stored as it is."""
-        ...
-
-
-ResultT = TypeVar("ResultT", bound=Readout)
+ResultT = TypeVar("ResultT", bound=Readable)
 FormT = TypeVar("FormT", bound=TypedForm)
 
 
@@ -117,28 +108,17 @@ def removal_page(bp: Blueprint, *, model: type[Any], rule: str, permission: str,
 
 def upload_page(*, box: str, missing: str, read: Callable[[bytes, str, str | None], ResultT],
                 store: Callable[[ResultT, str], str], done: str, template: str, **context: object) -> Page:
-    """The flow of an import page: the file chosen in `box` (else `missing` is said) is read by
-    `read(data, filename, sheet)`; an importable one is stored by `store(result, filename)`, which returns
-    the message to flash before going to `done`. A file that cannot be read, or a refusal while storing, is
-    shown by the box (each in its own unit of work, planner.web.unit); a file with problems is shown with
-    them and nothing stored (400). `context` goes to the template beside form, errors and result."""
+    """An import page whose form names a sheet beside the file chosen in `box`: the file is taken from chosen
+    to stored by planner.web.uploads.receive, read by `read(data, filename, sheet)` and stored by
+    `store(result, filename)`, which returns the message to flash before going to `done`; a file with problems
+    is shown with them and nothing stored (400). `context` goes to the template beside form, errors and result."""
     form = UploadForm()
     errors: Errors = []
-    result: ResultT | None = None
+    received: Received[ResultT] = Received()
     if form.validate_on_submit():
-        chosen = request.files.get(box)
-        if chosen is None or not chosen.filename:
-            errors.append((box, missing))
-        else:
-            filename = chosen.filename
-            with unit_of_work(errors=errors, field=box):
-                result = read(chosen.read(), filename, form.sheet.data or None)
-            if result is not None and result.importable:
-                message = ""
-                with unit_of_work(errors=errors, field=box) as stored:
-                    message = store(result, filename)
-                if stored:
-                    flash(message, "success")
-                    return redirect(done)
-    status = 400 if errors or (result is not None and not result.importable) else 200
-    return render_template(template, form=form, errors=errors, result=result, **context), status
+        received = receive(errors, box, missing=missing, store=store, to=done,
+                           read=lambda data, name: read(data, name, form.sheet.data or None))
+        if received.done:
+            return received.done
+    return render_template(template, form=form, errors=errors, result=received.result,
+                           **context), received.status(errors)

@@ -12,7 +12,7 @@ from typing import Generic, Protocol, TypeVar
 from flask import flash, redirect, request
 from werkzeug.wrappers import Response
 
-from planner.services.uploads import ImportRefused
+from planner.services.unreadable import refused_as_service_error
 from planner.web.unit import unit_of_work
 
 Errors = list[tuple[str, str]]
@@ -63,11 +63,9 @@ def receive(errors: Errors, field: str, *, missing: str, read: Callable[[bytes, 
         errors.append((field, missing))
         return Received()
     name = chosen.filename[:NAME_LENGTH]
-    try:
-        result = read(chosen.read(), chosen.filename)
-    except ImportRefused as exc:
-        errors.append((field, exc.message))
-        return Received()
+    result: R | None = None
+    with unit_of_work(errors=errors, field=field), refused_as_service_error():
+        result = read(chosen.read(), chosen.filename)  # a file that cannot be read at all: one sentence
     if result is None:
         return Received()
     if not result.importable:
