@@ -1,11 +1,11 @@
 """`make bench` (`python -m benchmarks.run [--quick]`): speed figures, printed and never asserted, with
 a summary of each ratio at the end. The forecast here; then pages under 20 concurrent clients on
 gunicorn against a hello-world page (benchmarks/load.py), SQL statements per page at 1, 4 and 8
-times the demo (benchmarks/scale.py), the board pack against openpyxl's write-only floor
-(benchmarks/pack.py), the staff import against a bare parse (benchmarks/imports.py) and the refusal
-of hostile uploads (benchmarks/hostile_imports.py). `--quick` (or BENCH_QUICK=1) takes about half
-the time: fewer requests per page, 1 and 4 times the demo, the demo's pack only, 50,000 rows, and no
-hostile uploads.
+times the demo (benchmarks/scale.py), the system view at 5, 20 and 40 members (benchmarks/systems.py),
+the board pack against openpyxl's write-only floor (benchmarks/pack.py), the staff import against a bare
+parse (benchmarks/imports.py) and the refusal of hostile uploads (benchmarks/hostile_imports.py).
+`--quick` (or BENCH_QUICK=1) takes about half the time: fewer requests per page, 1 and 4 times the demo,
+5 and 20 members, the demo's pack only, 50,000 rows, and no hostile uploads.
 
 Whole-process time of `planner forecast` (start-up, JSON in, model, JSON out) on generated specs:
 an ICS-scale spec (2,000 areas, 5 levels, 10 years, 10 diversity targets), the same with twice
@@ -65,12 +65,14 @@ def main(quick: bool = False) -> None:
     started = time.perf_counter()
     subprocess.run([str(PLANNER), "--help"], capture_output=True, check=True)
     print(f"start-up alone (planner --help): {time.perf_counter() - started:.2f}s")
-    from benchmarks import hostile_imports, imports, load, pack, scale
+    from benchmarks import hostile_imports, imports, load, pack, scale, systems
 
     print()
     pages = load.main(quick=quick)
     print()
     queries = scale.main((1, 4) if quick else scale.SIZES)
+    print()
+    system_view = systems.main(quick=quick)
     print()
     packs = pack.main(("demo",) if quick else tuple(pack.CASES))
     print()
@@ -85,6 +87,9 @@ def main(quick: bool = False) -> None:
     for name, by_size in queries.items():
         counts = ", ".join(f"{max(c)} at {times}x" for times, c in by_size.items())
         print(f"  {name + ' SQL statements':<58} {counts}  (at most 25)")
+    for name in ("system home", "forecast API"):
+        counts = ", ".join(f"{pages[name][0]} at {size} members" for size, pages in system_view.items())
+        print(f"  {'system view ' + name + ' SQL statements':<58} {counts}  (flat as members grow)")
     for case, ratio in packs.items():
         print(f"  {'board pack / openpyxl write-only, ' + case:<58} {ratio:>8.1f}  (1.5; at most 2)")
     for kind, ratio in reading.items():
