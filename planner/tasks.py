@@ -9,6 +9,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
@@ -17,11 +18,12 @@ from planner.exports import chart_files
 from planner.exports.content import PackContent, kept_content
 from planner.exports.image_slots import ImagesBusy
 from planner.imports import ImportRefused
-from planner.models import Job, Organisation, Scenario, Strategy, StrategyVersion, User
+from planner.models import Job, Scenario, Strategy, StrategyVersion, User
 from planner.services import board_paper, jobs
 from planner.services import staff_import as service
 from planner.services.board_pack import pack_content
 from planner.services.chart_set import strategy_figures
+from planner.services.lookup import organisation_of
 from planner.services.versions import version_content
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,12 @@ def staff_import(session: Session, job: Job) -> None:
                    result_ref=f"staff_import:{pending.id}")
 
 
+def _scenario_asked_for(session: Session, strategy: Strategy, options: dict[str, Any]) -> Scenario | None:
+    """The scenario a job was started with, when it is still the strategy's; else None (the first)."""
+    scenario = session.get(Scenario, options["scenario_id"]) if options.get("scenario_id") else None
+    return scenario if scenario is not None and scenario.strategy_id == strategy.id else None
+
+
 def board_paper_pdf(session: Session, job: Job) -> None:
     """The board paper (the draft's, or an approved version's) as a PDF, kept with the job."""
     engine = get_engine()
@@ -113,11 +121,8 @@ def board_paper_pdf(session: Session, job: Job) -> None:
             return
         content = kept_content(version_content(version))
     else:
-        scenario = session.get(Scenario, options["scenario_id"]) if options.get("scenario_id") else None
-        if scenario is not None and scenario.strategy_id != strategy.id:
-            scenario = None
-        organisation = session.get(Organisation, strategy.organisation_id)
-        assert organisation is not None  # a strategy belongs to an organisation (ON DELETE CASCADE)
+        scenario = _scenario_asked_for(session, strategy, options)
+        organisation = organisation_of(session, strategy)
         content = pack_content(session, strategy, organisation, scenario=scenario,
                                prepared_by=str(options.get("prepared_by", "")),
                                today=date.fromisoformat(options["today"]), audience=options["audience"])
@@ -147,11 +152,8 @@ def chart_images(session: Session, job: Job) -> None:
     options = jobs.options_of(job)
     strategy = session.get(Strategy, job.strategy_id)
     assert strategy is not None
-    scenario = session.get(Scenario, options["scenario_id"]) if options.get("scenario_id") else None
-    if scenario is not None and scenario.strategy_id != strategy.id:
-        scenario = None
-    organisation = session.get(Organisation, strategy.organisation_id)
-    assert organisation is not None  # a strategy belongs to an organisation (ON DELETE CASCADE)
+    scenario = _scenario_asked_for(session, strategy, options)
+    organisation = organisation_of(session, strategy)
     figures = strategy_figures(session, strategy, organisation, scenario, audience=options["audience"])
     session.rollback()  # a read: nothing it may have flushed is kept
     if not figures:

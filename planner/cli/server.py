@@ -39,7 +39,7 @@ def serve(host: str, port: int | None, worker: bool) -> None:
         )
         click.echo(f"  Demo sign-in: {email} / {password}  (other roles: see data/demo/organisation.json)\n")
     except (OSError, StopIteration):
-        pass
+        pass  # no demo file, or no demo administrator: there is no sign-in to suggest
     consumer = None
     if worker and not app.config["TASKS_IMMEDIATE"]:
         # A process of its own, told to stop if this one goes away without stopping it (killed outright). In a

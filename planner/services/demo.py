@@ -46,6 +46,7 @@ from planner.services.audit import record
 from planner.services.baseline import baseline_of
 from planner.services.board_terms import replace_seats
 from planner.services.diversity import targets_of
+from planner.services.lookup import organisation_of
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import areas_of, levels_of
 from planner.survey.scoring import Response
@@ -410,8 +411,7 @@ def _load_consultation(session: Session, strategy: Strategy, path: Path) -> None
     session.flush()
     approval = data["approval"]
     meeting = date.fromisoformat(approval["meeting_date"])
-    organisation = session.get(Organisation, strategy.organisation_id)
-    assert organisation is not None  # made by load_trust in this transaction
+    organisation = organisation_of(session, strategy)
     versions.submit(session=session, strategy=strategy, actor=secretary, commit=False)
     versions.record_decision(session=session, strategy=strategy, organisation=organisation,
                              values={**approval, "meeting_date": meeting}, actor=secretary,

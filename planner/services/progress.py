@@ -11,11 +11,12 @@ from sqlmodel import Session
 
 from planner import steps
 from planner.dates import long_date
-from planner.models import AssessedCount, DiversityCount, DiversityTarget, Intervention, Organisation, Strategy
+from planner.models import AssessedCount, DiversityCount, DiversityTarget, Intervention, Strategy
 from planner.services import consultation, derived
 from planner.services.baseline import BaselineSummary, summarise
 from planner.services.completeness import Item, strategy_rows
 from planner.services.forecasting import run
+from planner.services.lookup import organisation_of
 from planner.services.objectives import cascade
 from planner.services.scenarios import scenarios_of
 from planner.services.surveys import results, surveys_of
@@ -108,8 +109,7 @@ def competencies_status(session: Session, strategy: Strategy) -> Reading:
 
 def objectives_status(session: Session, strategy: Strategy) -> Reading:
     """Started with an objective."""
-    organisation = session.get(Organisation, strategy.organisation_id)
-    assert organisation is not None  # a strategy's organisation is never deleted before it
+    organisation = organisation_of(session, strategy)
     views = cascade(session, strategy, organisation, date.today())
     if not views:
         return False, "Cascade the vision into objectives for areas, teams and individuals"

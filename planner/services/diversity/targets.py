@@ -16,6 +16,7 @@ from planner.models import DiversityTarget, Level, Organisation, Scenario, Strat
 from planner.services import derived
 from planner.services.diversity.representation import ALL_STAFF, Representation, count_rows, named, representation, rule
 from planner.services.diversity.successors import pool_share
+from planner.services.lookup import organisation_of
 from planner.services.scenarios import spec_for
 from planner.services.structure import areas_of, levels_of
 
@@ -180,8 +181,7 @@ def target_outcomes(session: Session, strategy: Strategy, scenario: Scenario, *,
     spec.pop("uncertainty", None)
     area_ids = {a.id for a in areas_of(session, strategy) if a.code in {x["key"] for x in spec["areas"]}}
     targets = targets_of(session, strategy)
-    organisation = session.get(Organisation, strategy.organisation_id)
-    assert organisation is not None  # a strategy's organisation is kept while it has strategies
+    organisation = organisation_of(session, strategy)
     disclosed = rule(organisation, audience)
     shown = {key: representation(session, strategy, organisation, key, audience=audience)
              for key in {t.characteristic for t in targets}}
