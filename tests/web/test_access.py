@@ -178,6 +178,7 @@ MATRIX: dict[str, str | set[str]] = {
     "comment.thanks": "public",
     "systems.index": EVERYONE,
     "systems.home": "system",
+    "systems.diversity": "system",
     "systems.invite": "system",
     "systems.remove": "system",
     "systems.sharing": {"admin"},
@@ -188,6 +189,7 @@ MATRIX: dict[str, str | set[str]] = {
     "api.systems.index": EVERYONE,
     "api.systems.show": EVERYONE,
     "api.systems.forecast": "system",
+    "api.systems.diversity_api": "system",
     "api.systems.create_share": {"admin"},
     "api.systems.delete_share": {"admin"},
 }
