@@ -186,7 +186,10 @@ def _characteristic(key: str, naming: tuple[str, dict[str, str]], members: list[
         for group in groups:
             unknown = sums[(row, group)] is None
             count = None if unknown else table.cells[(row, group)]
-            shown.append({"group": group, "count": count, "share": share(count, totals[row]),
+            whole = totals[row]
+            # A member's inconsistent snapshot (a group above its level's total) gives no share, not an error.
+            fair = count is not None and whole is not None and count <= whole
+            shown.append({"group": group, "count": count, "share": share(count, whole) if fair else None,
                           "member_withheld": unknown})
         levels.append({"level": row, "name": ALL_STAFF_NAME if row == ALL_STAFF else level_names.get(row, row),
                        "total": totals[row], "cells": shown})
