@@ -180,6 +180,7 @@ MATRIX: dict[str, str | set[str]] = {
     "systems.home": "system",
     "systems.invite": "system",
     "systems.remove": "system",
+    "systems.capability": "system",
     "systems.sharing": {"admin"},
     "systems.accept": {"admin"},
     "systems.leave": {"admin"},
@@ -188,6 +189,7 @@ MATRIX: dict[str, str | set[str]] = {
     "api.systems.index": EVERYONE,
     "api.systems.show": EVERYONE,
     "api.systems.forecast": "system",
+    "api.systems.capability": "system",
     "api.systems.create_share": {"admin"},
     "api.systems.delete_share": {"admin"},
 }
