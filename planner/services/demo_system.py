@@ -14,7 +14,7 @@ from planner.config import DATA_DIR, PASSWORD_HASH_METHOD
 from planner.models import Organisation, Strategy, StrategyVersion
 from planner.services import accounts, systems, versions
 from planner.services.audit import record
-from planner.services.demo import demo_data, load_trust
+from planner.services.demo import demo_data, load_discover, load_trust
 
 SYSTEM_FILE = DATA_DIR / "demo" / "system.json"
 
@@ -24,7 +24,10 @@ def _member(session: Session, path: Path, hash_method: str) -> tuple[Organisatio
     data = demo_data(path)
     found = session.exec(select(Organisation).where(Organisation.slug == data["organisation"]["slug"])).first()
     if found is None:
-        return load_trust(session, data, hash_method)
+        organisation, strategy = load_trust(session, data, hash_method)
+        if data.get("discover"):  # its assessments and survey, so the system has something to pool
+            load_discover(session, strategy, path.parent / data["discover"])
+        return organisation, strategy
     strategy = session.exec(select(Strategy).where(Strategy.organisation_id == found.id)
                             .order_by(col(Strategy.id))).first()
     if strategy is None:

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from planner.cli import main
 from planner.models import AuditEvent, Organisation, Strategy, User
 from planner.services import accounts, competencies, surveys, systems
 from planner.services.structure import areas_of
@@ -250,3 +253,29 @@ def test_the_capability_views_statements_do_not_grow_with_its_members(client: Fl
     view = client.get("/api/v1/systems/ics/capability").get_json()
     assert len(view["members"]) == 6 and view["survey"]["dimensions"][0]["members"] == 6
     assert counted[6] == counted[2], counted
+
+
+def test_the_demo_ics_pools_both_members_surveys_and_gaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`planner demo`: the community trust has its own survey and assessments, so the demo ICS pools two members."""
+    from planner import create_app
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PLANNER_PASSWORD_HASH_METHOD", factories.FAST_HASH)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init-db"]).exit_code == 0
+    loaded = runner.invoke(main, ["demo"])
+    assert loaded.exit_code == 0, loaded.output
+    app = create_app({"PLANNER_ENV": "testing", "TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url,
+                      "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": factories.FAST_HASH})
+    client = app.test_client()
+    assert client.post("/login", data={"email": "ics@demo.nhs.uk", "password": "demo-ics-2026"}).status_code == 302
+    view = client.get("/api/v1/systems/demo-ics/capability").get_json()
+    assert [(m["organisation"], m["assessed"]) for m in view["members"]] == [("demo-community", True), ("demo", True)]
+    assert all(m["responses"] >= 5 for m in view["members"]) and view["notes"] == []
+    assert view["survey"]["pooled"] and {d["members"] for d in view["survey"]["dimensions"]} == {2}
+    members_by_row = {(r["level"], r["competency"]): r["members"] for r in view["gaps"]["rows"]}
+    assert members_by_row[("middle", "clf-partnership-working")] == 2
+    assert members_by_row[("board", "lcf-community-voice")] == 1  # only the community trust assesses it
+    page = client.get("/systems/demo-ics/capability")
+    assert page.status_code == 200 and "Dale Community and Mental Health NHS Trust" in page.get_data(as_text=True)
