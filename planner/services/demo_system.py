@@ -20,14 +20,15 @@ SYSTEM_FILE = DATA_DIR / "demo" / "system.json"
 
 
 def _member(session: Session, path: Path, hash_method: str) -> tuple[Organisation, Strategy]:
-    """The member trust of this file, loaded (its organisation part) if it is not there yet."""
+    """The member trust of this file, loaded (its organisation part, and its assessments and survey when the
+    file names them) if it is not there yet."""
     data = demo_data(path)
     found = session.exec(select(Organisation).where(Organisation.slug == data["organisation"]["slug"])).first()
     if found is None:
-        organisation, strategy = load_trust(session, data, hash_method)
+        organisation, loaded = load_trust(session, data, hash_method)
         if data.get("discover"):  # its assessments and survey, so the system has something to pool
-            load_discover(session, strategy, path.parent / data["discover"])
-        return organisation, strategy
+            load_discover(session, loaded, path.parent / data["discover"])
+        return organisation, loaded
     strategy = session.exec(select(Strategy).where(Strategy.organisation_id == found.id)
                             .order_by(col(Strategy.id))).first()
     if strategy is None:
