@@ -28,6 +28,9 @@ def _member(session: Session, path: Path, hash_method: str) -> tuple[Organisatio
         organisation, loaded = load_trust(session, data, hash_method)
         if data.get("discover"):  # its assessments and survey, so the system has something to pool
             load_discover(session, loaded, path.parent / data["discover"])
+        # As the demo trust's: its own trail accounts for the sample records written directly (the plan).
+        record(session, action="load", entity="demo", entity_id=organisation.id, organisation_id=organisation.id,
+               user_id=None, changes={"file": path.name, "strategy_id": loaded.id})
         return organisation, loaded
     strategy = session.exec(select(Strategy).where(Strategy.organisation_id == found.id)
                             .order_by(col(Strategy.id))).first()

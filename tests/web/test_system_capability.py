@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from planner.cli import main
+from planner.db import engine_for
 from planner.models import AuditEvent, Organisation, Strategy, User
 from planner.services import accounts, competencies, surveys, systems
 from planner.services.structure import areas_of
@@ -279,3 +280,9 @@ def test_the_demo_ics_pools_both_members_surveys_and_gaps(tmp_path: Path, monkey
     assert members_by_row[("board", "lcf-community-voice")] == 1  # only the community trust assesses it
     page = client.get("/systems/demo-ics/capability")
     assert page.status_code == 200 and "Dale Community and Mental Health NHS Trust" in page.get_data(as_text=True)
+    with Session(engine_for(url)) as db:  # the community trust's own trail accounts for what the demo wrote
+        community = accounts.find_organisation(db, "demo-community")
+        assert community is not None
+        loads = db.exec(select(AuditEvent).where(AuditEvent.organisation_id == community.id,
+                                                 AuditEvent.action == "load")).all()
+        assert [json.loads(e.changes)["file"] for e in loads] == ["community.json"]
