@@ -156,7 +156,7 @@ def test_gaps_are_summed_by_level_and_competency_over_the_members_that_assess_th
     # Each member's snapshot rows, summed: never an average of the members' shares.
     assert rows[("middle", "clf-vision")] == {
         "level": "middle", "level_name": "Middle leaders", "competency": "clf-vision", "name": "Collective vision",
-        "assessed": 30, "below_required": 10, "share_below": 10 / 30, "members": 2, "required": [2, 3]}
+        "assessed": 30, "below_required": 10, "share_below": 10 / 30, "members": 2, "required_steps": [2, 3]}
     assert rows[("middle", "own-coaching")]["members"] == 1 and rows[("middle", "own-coaching")]["share_below"] == 1.0
     # The south's board row assessed nobody: it adds nothing and does not count as a member assessing it.
     assert rows[("board", "clf-vision")]["members"] == 1 and rows[("board", "clf-vision")]["assessed"] == 10

@@ -142,16 +142,16 @@ def _pool_gaps(members: list[tuple[dict[str, Any], dict[str, Any]]], notes: list
             cell = cells.setdefault((level, competency), {
                 "level": level, "level_name": levels.get(level, level), "competency": competency,
                 "name": names.get(competency, competency), "assessed": 0, "below_required": 0, "members": 0,
-                "required": set()})
+                "required_steps": set()})
             cell["assessed"] += int(gap["assessed"])
             cell["below_required"] += int(gap.get("below_required") or 0)
             cell["members"] += 1
             if gap.get("required") is not None:
-                cell["required"].add(int(gap["required"]))
+                cell["required_steps"].add(int(gap["required"]))
     rows_out = []
     for cell in cells.values():
-        steps = sorted(cell["required"])
-        rows_out.append({**cell, "required": steps,
+        steps = sorted(cell["required_steps"])
+        rows_out.append({**cell, "required_steps": steps,
                          "share_below": cell["below_required"] / cell["assessed"] if cell["assessed"] else None})
     rows_out.sort(key=_gap_order)
     note = None if rows_out else "No member's shared version holds competency assessments."
