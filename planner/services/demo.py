@@ -79,7 +79,7 @@ def load_demo(
         organisation, strategy = load_trust(session, data, hash_method)
         _load_diversity(session, strategy, path.parent / "diversity.json")
         _load_evidence(session, strategy, path.parent / "evidence.json")
-        _load_discover(session, strategy, path.parent / "discover.json")
+        load_discover(session, strategy, path.parent / "discover.json")
         _load_objectives(session, strategy, path.parent / "objectives.json")
         _load_consultation(session, strategy, path.parent / "consultation.json")
         _load_board_terms(session, strategy, path.parent / "board_terms.csv")
@@ -201,10 +201,10 @@ def _load_evidence(session: Session, strategy: Strategy, path: Path) -> None:
         evidence.apply_rates(session=session, strategy=strategy, scenario=first, actor=None, commit=False)
 
 
-def _load_discover(session: Session, strategy: Strategy, path: Path) -> None:
+def load_discover(session: Session, strategy: Strategy, path: Path) -> None:
     """The demo's competency assessments and plan, and a closed self-assessment survey by invitation
     (its answers given with codes, as people would), generated from the seeded profiles in
-    data/demo/discover.json."""
+    data/demo/discover.json (a member trust of the demo system names its own file, data/demo/community.json)."""
     if not path.exists():
         return
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -14,17 +14,24 @@ from planner.config import DATA_DIR, PASSWORD_HASH_METHOD
 from planner.models import Organisation, Strategy, StrategyVersion
 from planner.services import accounts, systems, versions
 from planner.services.audit import record
-from planner.services.demo import demo_data, load_trust
+from planner.services.demo import demo_data, load_discover, load_trust
 
 SYSTEM_FILE = DATA_DIR / "demo" / "system.json"
 
 
 def _member(session: Session, path: Path, hash_method: str) -> tuple[Organisation, Strategy]:
-    """The member trust of this file, loaded (its organisation part) if it is not there yet."""
+    """The member trust of this file, loaded (its organisation part, and its assessments and survey when the
+    file names them) if it is not there yet."""
     data = demo_data(path)
     found = session.exec(select(Organisation).where(Organisation.slug == data["organisation"]["slug"])).first()
     if found is None:
-        return load_trust(session, data, hash_method)
+        organisation, loaded = load_trust(session, data, hash_method)
+        if data.get("discover"):  # its assessments and survey, so the system has something to pool
+            load_discover(session, loaded, path.parent / data["discover"])
+        # As the demo trust's: its own trail accounts for the sample records written directly (the plan).
+        record(session, action="load", entity="demo", entity_id=organisation.id, organisation_id=organisation.id,
+               user_id=None, changes={"file": path.name, "strategy_id": loaded.id})
+        return organisation, loaded
     strategy = session.exec(select(Strategy).where(Strategy.organisation_id == found.id)
                             .order_by(col(Strategy.id))).first()
     if strategy is None:

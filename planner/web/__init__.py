@@ -39,6 +39,7 @@ from planner.web import (
     succession,
     surveys,
     system_diversity,
+    system_capability,
     systems,
     systems_api,
 )
@@ -48,6 +49,7 @@ from planner.web.unit import abandon
 
 del systems_api  # imported for its routes, which it nests in the API's blueprint
 del system_diversity  # imported for its routes, on the systems' blueprints
+del system_capability  # imported for its routes, on the systems' page and API blueprints
 
 ERROR_TITLES = {
     400: "Something was wrong with the request",

@@ -181,6 +181,7 @@ MATRIX: dict[str, str | set[str]] = {
     "systems.diversity": "system",
     "systems.invite": "system",
     "systems.remove": "system",
+    "systems.capability": "system",
     "systems.sharing": {"admin"},
     "systems.accept": {"admin"},
     "systems.leave": {"admin"},
@@ -190,6 +191,7 @@ MATRIX: dict[str, str | set[str]] = {
     "api.systems.show": EVERYONE,
     "api.systems.forecast": "system",
     "api.systems.diversity_api": "system",
+    "api.systems.capability": "system",
     "api.systems.create_share": {"admin"},
     "api.systems.delete_share": {"admin"},
 }
