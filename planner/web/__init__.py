@@ -38,8 +38,8 @@ from planner.web import (
     structure,
     succession,
     surveys,
-    system_diversity,
     system_capability,
+    system_diversity,
     systems,
     systems_api,
 )
