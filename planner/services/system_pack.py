@@ -13,7 +13,8 @@ from typing import Any
 from sqlmodel import Session
 
 from planner.models import Organisation, User
-from planner.services import ServiceError
+from planner.services import NotFound, ServiceError
+from planner.services.accounts import find_organisation
 from planner.services.system_view import combine, member_forecast
 from planner.services.systems import MEMBER, is_system, members_of, record_reads, shares_of
 
@@ -39,6 +40,18 @@ def _lacking(forecast: dict[str, Any]) -> list[dict[str, Any]]:
     """What each shared version still lacked when its board approved it, member by member."""
     return [{"organisation": m["organisation"], "name": m["name"], "strategy": m["strategy"]["title"],
              "version": m["version"], "items": list(m["lacking"])} for m in forecast["members"]]
+
+
+def system_named(session: Session, slug: str) -> Organisation:
+    """The system a pack or paper is asked for by its slug: NotFound for an unknown slug, and a refusal naming
+    the mistake for a trust's."""
+    found = find_organisation(session, slug)
+    if found is None:
+        raise NotFound(f"No system has the slug '{slug.strip()}'", field="system")
+    if not is_system(found):
+        raise ServiceError(f"'{found.slug}' is {found.name}, a trust, not a system: write a trust's board pack or "
+                           "paper with --strategy ID", field="system")
+    return found
 
 
 def gather(session: Session, system: Organisation, *, actor: User | None, today: date, prepared_by: str = "",
