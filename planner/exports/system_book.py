@@ -8,6 +8,7 @@ planner.exports.system_tables, so the paper prints the same figures. Pure: conte
 from __future__ import annotations
 
 from collections.abc import Mapping
+from textwrap import wrap
 from typing import Any
 
 from openpyxl.chart import BarChart, LineChart
@@ -65,6 +66,8 @@ def _table(book: Book, ws: Worksheet, top: int, grid: st.Grid, *, long: bool = F
     columns = [Column(heading, kind, _width(heading, kind, [r[i] for r in grid.rows]) + (2 if i in indented else 0))
                for i, (heading, kind) in enumerate(grid.columns)]
     after = book.table(ws, row, columns, grid.rows, long=long, autofilter=long, widest=WIDEST_TEXT)
+    lines = max(len(wrap(c.heading, max(int(c.width or 12) - 3, 4))) for c in columns)
+    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, 13.5 * lines + 4)
     for index in indented:
         for line in range(row, row + len(grid.rows) + 1):
             cell = ws.cell(row=line, column=index + 1)
@@ -146,7 +149,9 @@ def _contents(book: Book, ws: Worksheet, notes: list[str]) -> None:
         cell = ws.cell(row=row, column=1)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet.title}'!A1", display=sheet.title)
         cell.font = Font(name="Arial", size=11, color="005EB8", underline="single")
-        book.put(ws, row, 2, CONTENTS.get(sheet.title, ""), style="Pack paragraph")
+        described = CONTENTS.get(sheet.title, "")
+        book.put(ws, row, 2, described, style="Pack paragraph")
+        ws.row_dimensions[row].height = 15 * max(len(wrap(described, 68)), 1) + 2
         row += 1
     if notes:
         row = book.heading(ws, row + 1, "Notes on this workbook")
@@ -168,7 +173,13 @@ def _forecast(book: Book, content: Mapping[str, Any]) -> None:
     _table(book, ws, row, st.forecast_grid(content), long=True)
     ws = _sheet(book, "Contributions", "Each member's contribution",
                 "Each member's leaders by level over its own forecast years, from the scenario it shares.")
-    _long_table(book, ws, 4, st.contributions_grid(content))
+    grid = st.contributions_grid(content)
+    _long_table(book, ws, 4, grid)
+    header = 4 + len(grid.notes) + 2  # the notes, a blank row and the table's heading above it
+    for offset, values in enumerate(grid.rows, start=1):
+        if values[1] == st.SYSTEM_TOTAL:
+            for column in range(1, len(grid.columns) + 1):
+                fill(ws.cell(row=header + offset, column=column), PALE_GREY)
 
 
 def _charts(book: Book, content: Mapping[str, Any]) -> None:

@@ -22,6 +22,7 @@ WITHHELD_NOTE = ("* Withheld to protect privacy: counts from 1 to {threshold} pe
                  "which one could be worked out.")
 NOT_POOLED_NOTE = ("* Not shown: results are pooled only where each member has enough responses, and gaps only "
                    "where enough leaders were assessed.")
+SYSTEM_TOTAL = "System total"
 FLOWS = (("demand", "Posts needed"), ("start", "In post at start"), ("leavers", "Leavers"),
          ("promoted_out", "Promoted out"), ("internal_fills", "Internal fills"),
          ("external_appointments", "External appointments"), ("end", "In post at end"))
@@ -138,7 +139,7 @@ def contributions_grid(content: Mapping[str, Any]) -> Grid:
                          "Yes" if member["in_system_totals"] else "No"))
         system = _period(forecast["totals"], key)
         if system is not None:
-            rows.append((name, "System total", f"{years[0]} to {years[-1]}", *_period_row(system), ""))
+            rows.append((name, SYSTEM_TOTAL, f"{years[0]} to {years[-1]}", *_period_row(system), ""))
     columns = (("Level", "text"), ("Member", "text"), ("Years", "text"),
                *(("In post at start", "people"), ("Posts needed at end", "people"), ("In post at end", "people"),
                  ("External appointments", "people"), ("Internal fills", "people")),
