@@ -16,6 +16,7 @@ from planner.exports.rounding import whole
 MOST_GAPS = 10  # competency gaps printed; the pack has every one
 TEXT_WIDTH = 17.0  # centimetres: A4 less two 2 cm margins
 FIGURE_CM = 1.3  # the least width of a column of figures
+SHORT_TEXT = 14  # characters: a date, a level's name or a rating is kept on one line
 CHAR_CM, BOLD_CHAR_CM, PADDING_CM = 0.2, 0.23, 0.45  # a character of 10 pt Arial, of its bold, a cell's padding
 PURPOSE = "information"  # the Board is asked to note the members' plans and agree the system's support
 
@@ -41,8 +42,10 @@ def _longest_word(text: str) -> int:
 
 def widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], numeric: tuple[bool, ...]) -> tuple[float, ...]:
     """Column widths in centimetres across the text width: each at least its longest word (so no word is
-    broken), a figure's no wider, and text columns sharing what is left by the length of their entries."""
-    least = [max(_longest_word(h) * BOLD_CHAR_CM, *(_longest_word(r[i]) * CHAR_CM for r in rows), FIGURE_CM * n)
+    broken) and its short entries whole, a figure's no wider, and text columns sharing what is left by the
+    length of their entries."""
+    least = [max(_longest_word(h) * BOLD_CHAR_CM, FIGURE_CM * n,
+                 *(max(_longest_word(r[i]), min(len(r[i]), SHORT_TEXT)) * CHAR_CM for r in rows))
              + PADDING_CM for i, (h, n) in enumerate(zip(header, numeric, strict=True))]
     spare = TEXT_WIDTH - sum(least)
     if spare <= 0:
