@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from docx import Document
 from openpyxl import load_workbook
 from openpyxl.chart import LineChart
 from openpyxl.workbook.workbook import Workbook
+from sqlalchemy import event
 from sqlmodel import Session
 
 from planner import create_app
@@ -209,3 +210,37 @@ def test_the_printed_pack_is_readable_and_repeats_each_long_tables_header(full: 
     assert len(gaps) >= 2
     for page in gaps[1:]:  # its own header at the top of every page it runs onto, under the page header
         assert {"Level", "Leaders", "Share"} <= {line.text for line in page.lines[3:9]}, page.number
+
+
+def _statements(db: Session, run: Callable[[], object]) -> int:
+    """How many SQL statements `run` sends."""
+    sent: list[str] = []
+
+    def count(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(sent)
+
+
+def test_gathering_the_pack_runs_as_many_statements_for_6_members_as_for_2(db: Session) -> None:
+    """The pack reads the shares in one query and writes the reads in one batch, however many members."""
+    system = factories.make_system(db)
+    counted = {}
+    for n in range(1, 7):
+        trust = factories.make_org(db, slug=f"pack-trust-{n}", name=f"Pack Trust {n}")
+        systems.accept(session=db, link=systems.invite(session=db, system=system, member=trust, actor=None),
+                       actor=None)
+        strategy = factories.planned_strategy(db, trust, frontline=10 * n)
+        systems.share(session=db, system=system, organisation=trust, strategy=strategy,
+                      version_number=factories.approve(db, strategy), scenario=None, actor=None)
+        if n in (2, 6):
+            db.expire_all()
+            counted[n] = _statements(db, lambda: gather(db, system, actor=None, today=TODAY))
+    assert len(gather(db, system, actor=None, today=TODAY)["members"]) == 6
+    assert 0 < counted[6] == counted[2], counted
