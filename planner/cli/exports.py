@@ -15,7 +15,6 @@ from planner.exports import chart_files
 from planner.exports.content import PackContent
 from planner.exports.steps import STEP_SHEETS
 from planner.exports.system_book import system_pack_bytes
-from planner.exports.system_paper import system_paper_docx
 from planner.exports.workbook import pack_bytes
 from planner.models import Scenario, Strategy
 from planner.services import board_paper, system_pack
@@ -150,7 +149,7 @@ def board_paper_command(strategy_id: int | None, system_slug: str | None, scenar
             system = _system_content(str(system_slug), prepared_by, "system paper")
             if draw:
                 draw(1)
-            data = system_paper_docx(system)
+            data = system_pack.paper_docx(system)
         else:
             content = _board_content(strategy_id, scenario_name, prepared_by, audience)
             if draw:

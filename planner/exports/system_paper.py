@@ -9,7 +9,7 @@ content in, .docx bytes out; the words come from planner.exports.system_paper_te
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from planner.exports.paper import (
     _cell_text,
     _colour,
     _field,
+    _figure,
     _purpose_cell,
     _row_flags,
     _shade,
@@ -36,6 +37,8 @@ from planner.exports.paper import (
     _widths,
 )
 from planner.exports.paper_blocks import Para, Subheading, Table
+from planner.exports.paper_charts import PaperChart
+from planner.exports.system_paper_charts import system_charts
 
 
 def _page(document: Any, content: Mapping[str, Any]) -> None:
@@ -110,14 +113,17 @@ def _properties(document: Any, content: Mapping[str, Any]) -> None:
     core.created = core.modified = datetime.fromisoformat(str(prepared["on"])[:10])
 
 
-def build_system_paper(content: Mapping[str, Any]) -> Any:
-    """The system paper as a python-docx Document."""
+def build_system_paper(content: Mapping[str, Any], images: Mapping[str, bytes] | None = None, *,
+                       charts: Sequence[PaperChart] | None = None) -> Any:
+    """The system paper as a python-docx Document: images by chart key (None or a missing key: a note instead)."""
+    chosen = {c.key: c for c in (system_charts(content) if charts is None else charts)}
+    drawn = images or {}
     document = Document()
     _styles(document)
     _page(document, content)
     _properties(document, content)
     _cover(document, content)
-    tables = numbered = 0
+    tables = figures = numbered = 0
     for section in spt.sections(content):
         appendix = section.title.startswith("Appendix")
         if not appendix:
@@ -132,11 +138,15 @@ def build_system_paper(content: Mapping[str, Any]) -> Any:
             elif isinstance(block, Table):
                 tables += 1
                 _table(document, block, tables)
+            elif block.key in chosen:
+                figures += 1
+                _figure(document, chosen[block.key], drawn.get(block.key), figures)
     return document
 
 
-def system_paper_docx(content: Mapping[str, Any]) -> bytes:
-    """The system paper as .docx bytes."""
+def system_paper_docx(content: Mapping[str, Any], images: Mapping[str, bytes] | None = None, *,
+                      charts: Sequence[PaperChart] | None = None) -> bytes:
+    """The system paper as .docx bytes (its charts as notes where no images are given)."""
     stream = io.BytesIO()
-    build_system_paper(content).save(stream)
+    build_system_paper(content, images, charts=charts).save(stream)
     return stream.getvalue()

@@ -9,9 +9,10 @@ from typing import Any
 
 from planner.dates import long_date
 from planner.exports import system_tables as st
-from planner.exports.paper_blocks import NOT_SET, Para, Section, Subheading, Table
+from planner.exports.paper_blocks import NOT_SET, Figure, Para, Section, Subheading, Table
 from planner.exports.paper_figures import capital, count, lower_first, percent, posts_of, words_list
 from planner.exports.rounding import whole
+from planner.exports.system_paper_charts import APPOINTMENTS, DEMAND
 
 MOST_GAPS = 10  # competency gaps printed; the pack has every one
 TEXT_WIDTH = 17.0  # centimetres: A4 less two 2 cm margins
@@ -168,7 +169,7 @@ def _forecast(content: Mapping[str, Any]) -> Section:
         blocks.append(Para(f"Most of the external appointments are to {posts_of(level)}: "
                            f"{whole(by_level[level]):,} of {whole(sum(by_level.values())):,} over {_span(content)}."))
     summary = st.summary_grid(content)
-    blocks.append(table(summary, total_last=True))
+    blocks += [table(summary, total_last=True), Figure(DEMAND), Figure(APPOINTMENTS)]
     blocks += [Para(note, "note") for note in forecast["notes"]]
     aligned = not forecast["notes"]  # every member on the system's years: the years columns say nothing
     blocks += [Subheading("Each member's contribution"),

@@ -26,6 +26,7 @@ from planner.exports import system_tables as st
 from planner.exports.rounding import whole, whole_flows
 from planner.exports.system_book import system_pack_bytes
 from planner.exports.system_paper import system_paper_docx
+from planner.exports.system_paper_charts import system_charts
 from planner.services import systems
 from planner.services.demo import load_demo
 from planner.services.demo_system import load_demo_system
@@ -171,6 +172,12 @@ def test_the_paper_states_the_packs_figures_in_its_sections(full: dict[str, Any]
     assert f"{whole(sum(t['external_appointments'] for t in totals)):,} external appointments" in cover[
         "Executive summary"]
     assert paper.sections[0].header.paragraphs[0].text == "OFFICIAL"
+    # The charts' places: a note where no image was drawn (this test draws none), alt text said from the figures.
+    assert any(p.text.startswith("Figure 1: Leaders needed across the system") for p in paper.paragraphs)
+    appointments = system_charts(content)[1]
+    frontline = [t for t in totals if t["level"] == "frontline"]
+    assert f"frontline leaders {whole(sum(t['external_appointments'] for t in frontline)):,} external" in \
+        appointments.alt
     # Without the parts the lead wires in later, their sections are left out, not left empty.
     bare = Document(io.BytesIO(system_paper_docx(content)))
     assert [p.text for p in bare.paragraphs if p.style.name == "Heading 1"][3] == "4. What members still lack"
