@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 
 from planner.exports import system_paper_text as spt
+from planner.exports.book import clean_text
 from planner.exports.paper import (
     BLUE,
     COVER_LABEL_CM,
@@ -41,6 +43,18 @@ from planner.exports.paper_charts import PaperChart
 from planner.exports.system_paper_charts import system_charts
 
 
+def _safe(text: str) -> str:
+    """Text Word can hold: the control characters a spreadsheet cannot hold either are removed (names and titles
+    come from members' own records, which may have been imported with them)."""
+    return clean_text(text)[0]
+
+
+def _safe_table(block: Table) -> Table:
+    return replace(block, caption=_safe(block.caption), header=tuple(_safe(h) for h in block.header),
+                   rows=tuple(tuple(_safe(v) for v in row) for row in block.rows),
+                   notes=tuple(_safe(n) for n in block.notes))
+
+
 def _page(document: Any, content: Mapping[str, Any]) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -52,7 +66,7 @@ def _page(document: Any, content: Mapping[str, Any]) -> None:
     header = section.header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     header.add_run(marking).bold = True
-    title = section.header.add_paragraph(spt.paper_title(content))
+    title = section.header.add_paragraph(_safe(spt.paper_title(content)))
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for run in title.runs:
         run.font.size = Pt(9)
@@ -73,10 +87,10 @@ def _page(document: Any, content: Mapping[str, Any]) -> None:
 def _cover(document: Any, content: Mapping[str, Any]) -> None:
     system = document.add_paragraph()
     system.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = system.add_run(str(content["system"]["name"]))
+    run = system.add_run(_safe(str(content["system"]["name"])))
     run.bold = True
     _colour(run.font, BLUE)
-    document.add_paragraph(spt.paper_title(content), style="Title")
+    document.add_paragraph(_safe(spt.paper_title(content)), style="Title")
     document.add_paragraph("Report to the integrated care board").runs[0].font.size = Pt(13)
     rows = spt.cover_rows(content)
     table = document.add_table(rows=len(rows), cols=2)
@@ -87,7 +101,7 @@ def _cover(document: Any, content: Mapping[str, Any]) -> None:
         if label == "Purpose":
             _purpose_cell(row.cells[1], value)
         else:
-            _cell_text(row.cells[1], value)
+            _cell_text(row.cells[1], _safe(value))
         _row_flags(row)
         for cell in row.cells:
             cell.paragraphs[-1].paragraph_format.space_after = Pt(3)
@@ -101,9 +115,9 @@ def _cover(document: Any, content: Mapping[str, Any]) -> None:
 def _properties(document: Any, content: Mapping[str, Any]) -> None:
     core = document.core_properties
     prepared = content["prepared"]
-    core.title = f"{spt.paper_title(content)}: board paper"[:250]
-    core.subject = str(content["system"]["name"])[:250]
-    core.author = str(prepared.get("by") or "Collective Leadership Strategy Planner")[:250]
+    core.title = _safe(f"{spt.paper_title(content)}: board paper")[:250]
+    core.subject = _safe(str(content["system"]["name"]))[:250]
+    core.author = _safe(str(prepared.get("by") or "Collective Leadership Strategy Planner"))[:250]
     core.last_modified_by = core.author
     core.category = str(prepared["marking"])
     core.comments = "Written by the Collective Leadership Strategy Planner from the members' shared versions."
@@ -116,7 +130,8 @@ def _properties(document: Any, content: Mapping[str, Any]) -> None:
 def build_system_paper(content: Mapping[str, Any], images: Mapping[str, bytes] | None = None, *,
                        charts: Sequence[PaperChart] | None = None) -> Any:
     """The system paper as a python-docx Document: images by chart key (None or a missing key: a note instead)."""
-    chosen = {c.key: c for c in (system_charts(content) if charts is None else charts)}
+    chosen = {c.key: replace(c, caption=_safe(c.caption), alt=_safe(c.alt))
+              for c in (system_charts(content) if charts is None else charts)}
     drawn = images or {}
     document = Document()
     _styles(document)
@@ -132,12 +147,12 @@ def build_system_paper(content: Mapping[str, Any], images: Mapping[str, bytes] |
         for block in section.blocks:
             if isinstance(block, Para):
                 style = {"bullet": "List Bullet", "note": "Table note"}.get(block.kind)
-                document.add_paragraph(block.text, style=style)
+                document.add_paragraph(_safe(block.text), style=style)
             elif isinstance(block, Subheading):
-                document.add_heading(block.text, level=2)
+                document.add_heading(_safe(block.text), level=2)
             elif isinstance(block, Table):
                 tables += 1
-                _table(document, block, tables)
+                _table(document, _safe_table(block), tables)
             elif block.key in chosen:
                 figures += 1
                 _figure(document, chosen[block.key], drawn.get(block.key), figures)

@@ -251,3 +251,19 @@ def test_gathering_the_pack_runs_as_many_statements_for_6_members_as_for_2(db: S
             counted[n] = _statements(db, lambda: gather(db, system, actor=None, today=TODAY))
     assert len(gather(db, system, actor=None, today=TODAY)["members"]) == 6
     assert 0 < counted[6] == counted[2], counted
+
+
+def test_members_text_stays_text_in_the_pack_and_the_paper(content: dict[str, Any]) -> None:
+    """A member's name or title as a formula, or with control characters (from an import), is printed as
+    text, without the characters neither a spreadsheet nor Word can hold."""
+    hostile = copy.deepcopy(content)
+    hostile["members"][0]["name"] = "=HYPERLINK(\"http://x\",\"Dale\")\x0b Trust"
+    hostile["members"][0]["shares"][0]["strategy"] = "Plan\x01 2026"
+    hostile["lacking"][0]["items"][0]["message"] = "+1 more\x1f"
+    ws = load_workbook(io.BytesIO(system_pack_bytes(hostile)))["Members"]
+    name = next(c for row in ws.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK"))
+    assert name.data_type == "s" and name.quotePrefix and "\x0b" not in name.value
+    assert any(c.value == "Plan 2026" for row in ws.iter_rows() for c in row)
+    paper = Document(io.BytesIO(system_paper_docx(hostile)))
+    cells = [c.text for t in paper.tables for row in t.rows for c in row.cells]
+    assert '=HYPERLINK("http://x","Dale") Trust' in cells and "Plan 2026" in cells and "+1 more" in cells
