@@ -267,3 +267,15 @@ def test_members_text_stays_text_in_the_pack_and_the_paper(content: dict[str, An
     paper = Document(io.BytesIO(system_paper_docx(hostile)))
     cells = [c.text for t in paper.tables for row in t.rows for c in row.cells]
     assert '=HYPERLINK("http://x","Dale") Trust' in cells and "Plan 2026" in cells and "+1 more" in cells
+
+
+def test_an_invited_trust_and_a_member_sharing_nothing_are_listed_as_such(content: dict[str, Any]) -> None:
+    listed = copy.deepcopy(content)
+    listed["members"] += [{"organisation": "east", "name": "East Trust", "status": "invited", "shares": []},
+                          {"organisation": "west", "name": "West Trust", "status": "member", "shares": []}]
+    rows = {row[0]: row for row in st.members_grid(listed).rows}
+    assert rows["East Trust"][1:3] == ("Invited (not yet a member)", "Shares nothing yet")
+    assert rows["West Trust"][1:3] == ("Member", "Shares nothing yet")
+    cover = [row[:2] for row in load_workbook(io.BytesIO(system_pack_bytes(listed)))["Cover"].iter_rows(
+        values_only=True)]
+    assert ("Members", "3 members, 2 sharing an approved version; 1 invited") in cover
