@@ -36,7 +36,8 @@ CONTENTS = {
     "Members": "The members, what each shares (strategy, version, approval date and scenario) and invitations",
     "System forecast": "The system's leaders by level and year, summed over the members' shared scenarios",
     "Contributions": "Each member's contribution to each level, and members on other years",
-    "System charts": "The system's leaders by level over the years, appointments by year, and members' shares",
+    "System charts": "The system's leaders by level over the years, appointments by year, and (for up to 8 "
+                     "members) each member's part",
     "Still lacking": "What each member's strategy still lacks, so the system can support it",
     "Diversity": "Representation by level across the system, with small counts withheld",
     "Diversity targets": "The system's share against its members' targets, and each member's targets",

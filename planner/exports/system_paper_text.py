@@ -171,10 +171,10 @@ def _forecast(content: Mapping[str, Any]) -> Section:
     summary = st.summary_grid(content)
     blocks += [table(summary, total_last=True), Figure(DEMAND), Figure(APPOINTMENTS)]
     blocks += [Para(note, "note") for note in forecast["notes"]]
-    aligned = not forecast["notes"]  # every member on the system's years: the years columns say nothing
     blocks += [Subheading("Each member's contribution"),
-               table(st.contributions_grid(content),
-                     leave_out=("Years", "In the system's totals") if aligned else ()),
+               Para("Each member's external appointments over the period, level by level; the system pack has each "
+                    "member's leaders in post and internal fills too."),
+               table(st.appointments_grid(content), total_last=True),
                Subheading("Year by year"),
                Para("The system's flows for each level and year, in whole people rounded along each row so that "
                     "it adds up: in post at the start, less leavers and those promoted out, plus internal fills "

@@ -148,6 +148,27 @@ def contributions_grid(content: Mapping[str, Any]) -> Grid:
                 (*forecast["notes"], "A system total adds only the members on the system's years. " + ROUNDING_NOTE))
 
 
+def appointments_grid(content: Mapping[str, Any]) -> Grid:
+    """External appointments over the period by member (rows) and level (columns), for the members on the
+    system's years, with the system's total; each figure rounded on its own."""
+    forecast = content["forecast"]
+    names = level_names(content)
+    rows: list[tuple[Any, ...]] = []
+    for member in [m for m in forecast["members"] if m["in_system_totals"]] + [None]:
+        totals = forecast["totals"] if member is None else member["totals"]
+        by_level = {key: sum(float(t["external_appointments"]) for t in totals if t["level"] == key) for key in names}
+        rows.append((SYSTEM_TOTAL if member is None else member["name"], *(whole(v) for v in by_level.values()),
+                     whole(sum(by_level.values()))))
+    return Grid(f"External appointments by member and level, {_span_of(content)}",
+                (("Member", "text"), *((name, "people") for name in names.values()), ("All levels", "people")),
+                tuple(rows), (*forecast["notes"], ROUNDING_NOTE))
+
+
+def _span_of(content: Mapping[str, Any]) -> str:
+    years = years_of(content)
+    return f"{years[0]} to {years[-1]}" if years else "no years"
+
+
 def lacking_grid(content: Mapping[str, Any]) -> Grid:
     """What each member's shared version still lacked when approved, step by step."""
     rows: list[tuple[Any, ...]] = []

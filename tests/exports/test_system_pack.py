@@ -167,6 +167,8 @@ def test_the_paper_states_the_packs_figures_in_its_sections(full: dict[str, Any]
     totals = content["forecast"]["totals"]
     assert everyone[0] == "All levels"
     assert everyone[4] == f"{whole(sum(t['external_appointments'] for t in totals)):,}"
+    by_member = next(t for t in paper.tables if t.rows[0].cells[-1].text == "All levels")
+    assert [c.text for c in by_member.rows[-1].cells][::5] == ["System total", everyone[4]]
     cover = {row.cells[0].text: row.cells[1].text for row in paper.tables[0].rows}
     assert cover["Prepared by"] == "ICB Board Secretary" and "Information ☒" in cover["Purpose"]
     assert f"{whole(sum(t['external_appointments'] for t in totals)):,} external appointments" in cover[
