@@ -14,6 +14,7 @@ from planner.exports.paper_figures import capital, count, lower_first, percent, 
 from planner.exports.rounding import whole
 from planner.exports.system_paper_charts import APPOINTMENTS, DEMAND
 
+MOST_LACKING = 40  # items listed in a table; beyond that the bullets summarise and the pack lists them
 MOST_GAPS = 10  # competency gaps printed; the pack has every one
 TEXT_WIDTH = 17.0  # centimetres: A4 less two 2 cm margins
 FIGURE_CM = 1.3  # the least width of a column of figures
@@ -241,7 +242,12 @@ def _lacking(content: Mapping[str, Any]) -> Section:
         steps = list(dict.fromkeys(item["step"] for item in items))
         blocks.append(Para(f"{member['name']}: " + (f"{count(len(items), 'item')} at {words_list(steps)}."
                                                      if items else "nothing; every step is complete."), "bullet"))
-    blocks.append(table(st.lacking_grid(content), leave_out=("Strategy", "Version")))
+    grid = st.lacking_grid(content)
+    if len(grid.rows) <= MOST_LACKING:
+        blocks.append(table(grid, leave_out=("Strategy", "Version")))
+    else:
+        blocks.append(Para(f"The system pack's Still lacking sheet lists all {len(grid.rows):,} items in the words "
+                           "of each member's own task list."))
     return Section("What members still lack", tuple(blocks))
 
 

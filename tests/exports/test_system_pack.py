@@ -281,3 +281,15 @@ def test_an_invited_trust_and_a_member_sharing_nothing_are_listed_as_such(conten
     cover = [row[:2] for row in load_workbook(io.BytesIO(system_pack_bytes(listed)))["Cover"].iter_rows(
         values_only=True)]
     assert ("Members", "3 members, 2 sharing an approved version; 1 invited") in cover
+
+
+def test_a_long_list_of_what_members_lack_is_left_to_the_pack(content: dict[str, Any]) -> None:
+    many = copy.deepcopy(content)
+    many["lacking"][0]["items"] = [{"step": "Objectives", "message": f"Gap {n}"} for n in range(45)]
+    paper = Document(io.BytesIO(system_paper_docx(many)))
+    assert not any(t.rows[0].cells[-1].text == "What it lacks" for t in paper.tables)
+    assert any(p.text.startswith("The system pack's Still lacking sheet lists all 51 items") for p in paper.paragraphs)
+    assert any(p.text.startswith("Dale Community and Mental Health NHS Trust: 45 items at Objectives")
+               for p in paper.paragraphs)
+    shorter = Document(io.BytesIO(system_paper_docx(content)))
+    assert any(t.rows[0].cells[-1].text == "What it lacks" for t in shorter.tables)
