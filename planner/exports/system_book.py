@@ -170,7 +170,12 @@ def _forecast(book: Book, content: Mapping[str, Any]) -> None:
     row = book.note(ws, 3, RULE_IN_WORDS)
     for note in content["forecast"]["notes"]:
         row = book.note(ws, row, note)
-    row = _table(book, ws, row + 1, st.summary_grid(content))
+    summary = st.summary_grid(content)
+    row = _table(book, ws, row + 1, summary)
+    if summary.rows:  # the all-levels row, shaded as a total
+        last = row - 2 - len(summary.notes)
+        for column in range(1, len(summary.columns) + 1):
+            fill(ws.cell(row=last, column=column), PALE_GREY)
     _table(book, ws, row, st.forecast_grid(content), long=True)
     ws = _sheet(book, "Contributions", "Each member's contribution",
                 "Each member's leaders by level over its own forecast years, from the scenario it shares.")
