@@ -311,6 +311,8 @@ TESTED_ELSEWHERE = {
     "systems.share": "share, in the member's trail (with the version before): test_the_system_sum_is_...",
     "systems.withdraw": "withdraw, in the member's trail: test_withdrawal_and_leaving_take_the_member_out_at_once",
     "systems.record_reads": "system_read in each member's trail, the record itself: test_reads_are_written_...",
+    "system_pack.gather": "a read, written as system_read in each member's trail (systems.record_reads) with its "
+                          "purpose: tests/test_system_exports_cli.py",
 }
 NO_EVENT = {
     # A response holds no time on purpose. An event for each answer through the public link would stamp it with

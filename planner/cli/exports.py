@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,9 +14,10 @@ from planner.diversity.disclosure import Audience, audience_for_part, check_audi
 from planner.exports import chart_files
 from planner.exports.content import PackContent
 from planner.exports.steps import STEP_SHEETS
+from planner.exports.system_book import system_pack_bytes
 from planner.exports.workbook import pack_bytes
 from planner.models import Scenario, Strategy
-from planner.services import board_paper
+from planner.services import board_paper, system_pack
 from planner.services.board_cover import cover_content
 from planner.services.board_pack import pack_content
 from planner.services.chart_set import strategy_figures
@@ -56,6 +58,27 @@ def _board_content(strategy_id: int, scenario_name: str | None, prepared_by: str
                             audience=pack_audience(session, strategy, audience))
 
 
+def _which(strategy_id: int | None, system_slug: str | None, trust_only: dict[str, object]) -> None:
+    """Exactly one of --strategy and --system; a trust's options refused for a system (exit 2)."""
+    if (strategy_id is None) == (system_slug is None):
+        fail("give either --strategy ID (a trust's strategy) or --system SLUG (an integrated care system), "
+             "not both" if strategy_id is not None else "give --strategy ID (a trust's strategy) or --system SLUG "
+             "(an integrated care system)", code=2)
+    given = [name for name, value in trust_only.items() if value]
+    if system_slug is not None and given:
+        fail(f"{', '.join(given)}: only for a trust's strategy; a system's pack shows the scenario each member "
+             "shared, with small counts withheld as for publication", code=2)
+
+
+def _system_content(slug: str, prepared_by: str, purpose: str) -> dict[str, Any]:
+    """The system pack's content; each member's shared version read is written to its audit trail with
+    `purpose`. An unknown slug, a trust's, or a system nobody shares with ends the command with status 2."""
+    with db_session() as session, refusals():
+        system = system_pack.system_named(session, slug)
+        return system_pack.gather(session, system, actor=None, today=date.today(), prepared_by=prepared_by,
+                                  purpose=purpose)
+
+
 def _check_target(output: str, suffixes: tuple[str, ...], what: str) -> Path:
     """The file to write, when its name ends as `what` needs and its folder exists (exit 2 otherwise)."""
     target = Path(output)
@@ -67,18 +90,29 @@ def _check_target(output: str, suffixes: tuple[str, ...], what: str) -> Path:
 
 
 @click.command("export")
-@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy to export.")
+@click.option("--strategy", "strategy_id", type=int, help="The strategy to export.")
+@click.option("--system", "system_slug", help="Instead of a strategy: the system pack of this integrated care system "
+                                               "(its members' shared versions).")
 @click.option("--scenario", "scenario_name", help="The scenario the forecast sheets show (default: the first).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
 @click.option("--step", type=click.Choice(sorted(STEP_SHEETS)), help="Only this step's sheets.")
 @click.option("--prepared-by", default="",
               help="The name on the cover as 'Prepared by' (default: the cover sheet's author, if any).")
 @click.option("--audience", type=click.Choice(["internal", "published"]), help=AUDIENCE_HELP)
-def export_command(strategy_id: int, scenario_name: str | None, output: str, step: str | None,
-                   prepared_by: str, audience: str | None) -> None:
-    """Write the board pack: an Excel workbook of every step, with charts and a live forecast sheet."""
+def export_command(strategy_id: int | None, system_slug: str | None, scenario_name: str | None, output: str,
+                   step: str | None, prepared_by: str, audience: str | None) -> None:
+    """Write the board pack: an Excel workbook of every step, with charts and a live forecast sheet; or, with
+    --system, the system pack of an integrated care system."""
+    _which(strategy_id, system_slug, {"--scenario": scenario_name, "--step": step, "--audience": audience})
     target = _check_target(output, (".xlsx",),
                            "the board pack is an Excel workbook, so give a file name ending .xlsx")
+    if strategy_id is None:  # --system (_which made sure of one or the other)
+        system = _system_content(str(system_slug), prepared_by, "system pack")
+        data = system_pack_bytes(system)
+        write_whole(target, data)
+        click.echo(f"Wrote {output} ({len(data) / 1024:,.0f} KB; the system pack of {system['system']['name']}, "
+                   f"marked {system['prepared']['marking']}).")
+        return
     content = _board_content(strategy_id, scenario_name, prepared_by, audience)
     data = pack_bytes(content, sheets=STEP_SHEETS[step] if step else None)
     write_whole(target, data)
@@ -87,18 +121,22 @@ def export_command(strategy_id: int, scenario_name: str | None, output: str, ste
 
 
 @click.command("board-paper")
-@click.option("--strategy", "strategy_id", type=int, required=True, help="The strategy the paper is about.")
+@click.option("--strategy", "strategy_id", type=int, help="The strategy the paper is about.")
+@click.option("--system", "system_slug", help="Instead of a strategy: the paper for this integrated care system's "
+                                               "board, from its members' shared versions.")
 @click.option("--scenario", "scenario_name", help="The scenario the forecast shows (default: the first).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The file to write: PAPER.docx (Word) or PAPER.pdf (through LibreOffice).")
 @click.option("--prepared-by", default="", help="The name on the cover (default: none recorded).")
 @click.option("--audience", type=click.Choice(["internal", "published"]), help=AUDIENCE_HELP)
-def board_paper_command(strategy_id: int, scenario_name: str | None, output: str, prepared_by: str,
-                        audience: str | None) -> None:
+def board_paper_command(strategy_id: int | None, system_slug: str | None, scenario_name: str | None, output: str,
+                        prepared_by: str, audience: str | None) -> None:
     """Write the board paper: an NHS cover sheet and the strategy in words, tables and charts, as Word or PDF.
 
     Charts need Chromium (without it a note stands in for each); a PDF needs LibreOffice
-    (apt-get install --no-install-recommends libreoffice-writer-nogui)."""
+    (apt-get install --no-install-recommends libreoffice-writer-nogui). With --system, the paper for an integrated
+    care system's board."""
+    _which(strategy_id, system_slug, {"--scenario": scenario_name, "--audience": audience})
     target = _check_target(output, (".docx", ".pdf"), "the board paper is a Word document or a PDF, so give a "
                                                       "file name ending .docx or .pdf")
     kind = target.suffix.lower()
@@ -106,11 +144,17 @@ def board_paper_command(strategy_id: int, scenario_name: str | None, output: str
         fail(str(board_paper.LibreOfficeMissing()), code=2)  # before the slow part
     steps = 3 if kind == ".pdf" else 2  # the figures gathered, the document written, converted to PDF
     draw = progress_bar(steps, "steps done")
-    content = _board_content(strategy_id, scenario_name, prepared_by, audience)
     try:
-        if draw:
-            draw(1)
-        data = board_paper.paper_docx(content)
+        if strategy_id is None:  # --system (_which made sure of one or the other)
+            system = _system_content(str(system_slug), prepared_by, "system paper")
+            if draw:
+                draw(1)
+            data = system_pack.paper_docx(system)
+        else:
+            content = _board_content(strategy_id, scenario_name, prepared_by, audience)
+            if draw:
+                draw(1)
+            data = board_paper.paper_docx(content)
         if draw:
             draw(2)
         if kind == ".pdf":

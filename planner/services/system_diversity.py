@@ -261,9 +261,15 @@ def read(session: Session, system: Organisation, *, actor: User | None, purpose:
     """The system's diversity from its members' shared snapshots, under its own rule and group names,
     with the read written in each member's audit trail."""
     rows = shares_of(session, system)
-    names = {c.key: {"name": c.name, "groups": {g.key: g.name for g in c.groups}}
-             for c in all_named(session, system.id)}
-    view = system_diversity(rows, threshold=system.suppression_threshold, public_levels=system.public_levels,
-                            names=names)
+    view = of_rows(session, system, rows)
     record_reads(session=session, system=system, rows=rows, actor=actor, purpose=purpose)
     return view
+
+
+def of_rows(session: Session, system: Organisation, rows: list[SharedRow]) -> dict[str, Any]:
+    """The system's diversity from shares already read, under its own rule and group names (the caller
+    records the reads)."""
+    names = {c.key: {"name": c.name, "groups": {g.key: g.name for g in c.groups}}
+             for c in all_named(session, system.id)}
+    return system_diversity(rows, threshold=system.suppression_threshold, public_levels=system.public_levels,
+                            names=names)
