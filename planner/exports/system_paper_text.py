@@ -189,9 +189,10 @@ def _diversity(diversity: Mapping[str, Any]) -> Section:
     blocks: list[Any] = [Para(
         f"Representation is counted over {count(len(counted), 'member')} ({words_list(counted)}). Counts from 1 to "
         f"{diversity['threshold']} people, and any figure from which one could be worked out, are withheld (*), "
-        "as in each member's own published papers.")]
+        "as in each member's own published papers. The tables give each group's share of the people at a level; "
+        "the counts are in the system pack's Diversity sheet.")]
     blocks += [Para(note, "note") for note in diversity["notes"]]
-    blocks += [table(grid) for grid in st.diversity_grids(diversity)[:-1]]
+    blocks += [table(grid) for grid in st.diversity_grids(diversity, shares_only=True)[:-1]]
     combined, targets = st.targets_grids(diversity)
     if combined.rows:
         blocks += [Subheading("Targets"), table(combined)]

@@ -190,25 +190,28 @@ def lacking_grid(content: Mapping[str, Any]) -> Grid:
 # --- diversity, capability and partnership objectives (contracts 1 to 3) ---------------------------
 
 
-def diversity_grids(diversity: Mapping[str, Any]) -> list[Grid]:
-    """The members counted, then each characteristic's representation by level, withheld figures as '*'."""
+def diversity_grids(diversity: Mapping[str, Any], *, shares_only: bool = False) -> list[Grid]:
+    """The members counted, then each characteristic's representation by level, withheld figures as '*'.
+    `shares_only` (the paper's portrait page): each group's share without its count, which the pack holds."""
     note = WITHHELD_NOTE.format(threshold=diversity["threshold"])
     grids = []
     for characteristic in diversity["characteristics"]:
         groups = characteristic["groups"]
         columns: list[tuple[str, str]] = [("Level", "text")]
         for group in groups:
-            columns += [(f"{group['name']}: count", "people"), (f"{group['name']}: share", "percent")]
-        columns.append(("All leaders", "people"))
+            columns += ([(group["name"], "percent")] if shares_only else
+                        [(f"{group['name']}: count", "people"), (f"{group['name']}: share", "percent")])
+        columns.append(("People", "people"))
         rows = []
         for level in characteristic["levels"]:
             cells = {c["group"]: c for c in level["cells"]}
             row: list[Any] = [level["name"]]
             for group in groups:
                 cell = cells.get(group["key"], {})
-                row += [_shown(cell.get("count")), _shown(cell.get("share"))]
+                row += ([] if shares_only else [_shown(cell.get("count"))]) + [_shown(cell.get("share"))]
             rows.append((*row, _shown(level["total"])))
-        grids.append(Grid(f"{characteristic['name']}: leaders by level", tuple(columns), tuple(rows), (note,)))
+        caption = f"{characteristic['name']}: {'share of people' if shares_only else 'people'} by level"
+        grids.append(Grid(caption, tuple(columns), tuple(rows), (note,)))
     members = diversity["members"]
     grids.append(Grid("Members counted", (("Member", "text"), ("Counted", "text"), ("Version", "step")),
                       tuple((m["name"], "Yes" if m["included"] else "No", m["version"]) for m in members),
@@ -221,7 +224,7 @@ def targets_grids(diversity: Mapping[str, Any]) -> list[Grid]:
     combined, targets = [], []
     for characteristic in diversity["characteristics"]:
         groups = {g["key"]: g["name"] for g in characteristic["groups"]}
-        levels = {lv["level"]: lv["name"] for lv in characteristic["levels"]}
+        levels = {"all": "All leaders", **{lv["level"]: lv["name"] for lv in characteristic["levels"]}}
         for row in characteristic["combined"]:
             combined.append((characteristic["name"], levels.get(row["level"], row["level"]),
                              groups.get(row["group"], row["group"]), row["target_year"],
@@ -232,7 +235,7 @@ def targets_grids(diversity: Mapping[str, Any]) -> list[Grid]:
                             target["target_year"]))
     return [Grid("Targets across the system", (("Characteristic", "text"), ("Level", "text"), ("Group", "text"),
                                                ("Target year", "year"),
-                                               ("System share if every member meets its target", "percent"),
+                                               ("Share if targets met", "percent"),
                                                ("Note", "text")), tuple(combined), (COMBINED_NOTE,)),
             Grid("Members' targets", (("Characteristic", "text"), ("Member", "text"), ("Level", "text"),
                                       ("Group", "text"), ("Target share", "percent"), ("By", "year")), tuple(targets))]
