@@ -132,6 +132,19 @@ def delete_system_objective(*, session: Session, system: Organisation, objective
     return len(links)
 
 
+def member_target(session: Session, organisation: Organisation, system_objective_id: int
+                  ) -> tuple[Organisation, SystemObjective]:
+    """A system objective the organisation may link to (its system's, where it is a member), with the system;
+    NotFound for any other, so another system's objective ids tell a member nothing."""
+    target = session.get(SystemObjective, system_objective_id)
+    system = session.get(Organisation, target.organisation_id) if target is not None else None
+    membership = link_of(session, system, organisation) if system is not None else None
+    if target is None or system is None or membership is None or membership.status != MEMBER:
+        raise NotFound("Choose one of the objectives of a system your organisation is a member of",
+                       field="system_objective")
+    return system, target
+
+
 def strategic_objectives(session: Session, organisation: Organisation) -> list[tuple[Objective, Strategy]]:
     """The organisation's strategic objectives (the top of each cascade) with their strategy: what it may link."""
     rows = session.exec(select(Objective, Strategy).join(Strategy, col(Strategy.id) == Objective.strategy_id)

@@ -38,6 +38,7 @@ from planner.web import (
     structure,
     succession,
     surveys,
+    system_objectives,
     systems,
     systems_api,
 )
@@ -46,6 +47,7 @@ from planner.web.tenancy import can, current_org, current_role, wants_json
 from planner.web.unit import abandon
 
 del systems_api  # imported for its routes, which it nests in the API's blueprint
+del system_objectives  # imported for its routes, on the systems' blueprints
 
 ERROR_TITLES = {
     400: "Something was wrong with the request",
