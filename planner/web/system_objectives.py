@@ -15,8 +15,8 @@ from werkzeug.wrappers import Response
 from planner.db import get_session
 from planner.models import Organisation, SystemObjective, SystemObjectiveLink
 from planner.services import ServiceError
-from planner.services.editing import StaleEdit
 from planner.services import system_objectives as service
+from planner.services.editing import StaleEdit
 from planner.web.api import api_require
 from planner.web.confirm import record_form, version_of
 from planner.web.fields import day, is_record_id, number, record_id
