@@ -16,6 +16,7 @@ from planner.db import get_session
 from planner.models import Organisation, SystemObjective, SystemObjectiveLink
 from planner.services import ServiceError
 from planner.services import system_objectives as service
+from planner.services import systems as systems_service
 from planner.services.editing import StaleEdit
 from planner.web.api import api_require
 from planner.web.confirm import record_form, version_of
@@ -131,6 +132,8 @@ def link_objective() -> str | Response | tuple[str, int]:
     """A member's administrator links one of its strategic objectives to a system's objective."""
     db = get_session()
     organisation = acting_org()
+    if systems_service.is_system(organisation):
+        abort(404)  # a system links nothing: its Sharing page does not exist either
     form = ObjectiveLinkForm()
     if not form.validate_on_submit():  # the CSRF token is checked for every post (planner.security) before this
         abort(400)
