@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -213,3 +214,33 @@ def test_reads_go_in_each_linking_members_trail(db: Session, world: dict[str, An
     reads = db.exec(select(AuditEvent).where(AuditEvent.action == "system_read",
                                              AuditEvent.entity == "objective")).all()
     assert [(e.organisation_id, e.entity_id) for e in reads] == [(world["north"].id, world["n1"].id)]
+
+
+def test_the_demo_ics_sets_partnership_objectives_both_members_link_to(tmp_path: Path) -> None:
+    from planner.services.demo_system import load_demo_system
+
+    with factories.demo_database(tmp_path) as (db, _strategy, _organisation):
+        system = load_demo_system(session=db, hash_method=factories.FAST_HASH)
+        assert system is not None
+        view = service.partnership_view(db, system, today=date.today())
+    titles = [o["title"] for o in view["objectives"]]
+    assert titles[:2] == ["Reduce vacancies in shared services", "Develop system leaders"]
+    links = [link for o in view["objectives"] for link in o["links"]]
+    assert {link["organisation"] for link in links} == {"demo", "demo-community"}
+    assert all(link["progress"] is not None for link in links)
+    assert all(o["progress"] is not None and o["rag"] is not None for o in view["objectives"])
+
+
+def test_adding_changing_and_deleting_a_system_objective_is_in_the_systems_trail(db: Session,
+                                                                                world: dict[str, Any]) -> None:
+    target = world["target"]
+    service.save_system_objective(session=db, system=world["system"], objective=target, version=target.version,
+                                  actor=world["ics_admin"], values={"ref": "SO1", "title": "Develop system leaders"})
+    with pytest.raises(ServiceError, match="Someone else changed this"):  # a form read before that change
+        service.save_system_objective(session=db, system=world["system"], objective=target, version=1,
+                                      actor=world["ics_admin"], values={"ref": "SO1", "title": "Stale"})
+    service.delete_system_objective(session=db, system=world["system"], objective=target, actor=world["ics_admin"])
+    trail = [(e.action, json.loads(e.changes)) for e in db.exec(select(AuditEvent).where(
+        AuditEvent.organisation_id == world["system"].id, AuditEvent.entity == "system_objective"))]
+    assert [action for action, _ in trail] == ["create", "update", "delete"]
+    assert trail[1][1]["title"] == ["Reduce vacancies in shared services", "Develop system leaders"]
