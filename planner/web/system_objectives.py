@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from planner.db import get_session
-from planner.models import Organisation, SystemObjective, SystemObjectiveLink
+from planner.models import Objective, Organisation, SystemObjective, SystemObjectiveLink
 from planner.services import ServiceError
 from planner.services import system_objectives as service
 from planner.services import systems as systems_service
@@ -148,10 +148,16 @@ def link_objective() -> str | Response | tuple[str, int]:
     weight = number(values["weight"][:40], "The weight", errors, "weight", blank=1.0, example="1 or 2.5")
     if errors or target_id is None or objective_id is None or weight is None:
         return _sharing(errors, values), 400
-    with unit_of_work(errors=errors) as done:
+    # Another organisation's objective, or the objective of a system it is not a member of: 404, as every other
+    # organisation's id on every route (the first is recorded in the prober's trail as a probe).
+    objective = scoped_or_404(Objective, objective_id)
+    with unit_of_work() as found:
         system, target = service.member_target(db, organisation, target_id)
+    if not found:
+        abort(404)
+    with unit_of_work(errors=errors) as done:
         service.link_objective(session=db, system=system, organisation=organisation, system_objective_id=target.id,
-                               objective_id=objective_id, weight=weight, actor=current_user)
+                               objective_id=objective.id, weight=weight, actor=current_user)
     if not done:
         return _sharing(errors, values), 400
     flash(f"{system.name} now sees that objective's title, progress, RAG and due date against {target.ref}.",

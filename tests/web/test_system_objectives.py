@@ -125,16 +125,19 @@ def test_linking_twice_makes_one_link_and_bad_values_name_their_field(client: Fl
         body = refused.get_data(as_text=True)
         assert refused.status_code == 400 and message in html.unescape(body) and "<title>Error: " in body
         assert 'href="#weight"' in body
-    # South's objective, another system's objective, ids no record can have: refused, nothing linked.
+    # South's objective, or another system's objective: 404, as any other organisation's id (and South's is
+    # recorded as a probe in North's trail); ids no record can have: refused. Nothing linked.
     other = factories.make_system(db, factories.make_org(db, slug="east"), slug="other-ics", name="Other ICS")
     elsewhere = service.save_system_objective(session=db, system=other, actor=None, values={"ref": "X", "title": "X"})
-    for target_id, objective_id in ((world["target"].id, world["south_objective"].id),
-                                    (elsewhere.id, world["north_objective"].id), ("abc", "1"), ("1", "²"),
-                                    (str(2**63), "1")):
+    for target_id, objective_id, status in ((world["target"].id, world["south_objective"].id, 404),
+                                            (elsewhere.id, world["north_objective"].id, 404), ("abc", "1", 400),
+                                            ("1", "²", 400), (str(2**63), "1", 400)):
         refused = client.post("/sharing/objective-links", data={
             "system_objective": str(target_id), "objective": str(objective_id), "weight": "1"})
-        assert refused.status_code == 400
+        assert refused.status_code == status, (target_id, objective_id)
     assert len(db.exec(select(SystemObjectiveLink)).all()) == 1
+    assert db.exec(select(AuditEvent).where(AuditEvent.organisation_id == world["north"].id,
+                                            AuditEvent.entity_id == world["south_objective"].id)).all()
 
 
 def test_other_organisations_ids_answer_404(client: FlaskClient, db: Session, world: dict[str, Any]) -> None:
