@@ -313,6 +313,16 @@ TESTED_ELSEWHERE = {
     "systems.record_reads": "system_read in each member's trail, the record itself: test_reads_are_written_...",
     "system_pack.gather": "a read, written as system_read in each member's trail (systems.record_reads) with its "
                           "purpose: tests/test_system_exports_cli.py",
+    # Partnership objectives (docs/systems.md): the trails are checked in tests/test_system_objectives.py.
+    "systems.drop_objective_link": "unlink in both trails, with why: test_leaving_or_being_removed_deletes_...",
+    "system_objectives.save_system_objective": "create or update in the system's trail: "
+                                               "test_a_bad_system_objective_names_its_field and the page tests",
+    "system_objectives.delete_system_objective": "delete, and each link's unlink in the members' trails: "
+                                                 "test_deleting_a_system_objective_removes_its_links_...",
+    "system_objectives.link_objective": "link in both trails: test_the_link_goes_when_the_member_removes_it_...",
+    "system_objectives.unlink_objective": "unlink in both trails: test_the_link_goes_when_the_member_removes_it_...",
+    "system_objectives.record_link_reads": "system_read in each linking member's trail: test_reads_go_in_each_...",
+    "system_objectives.read_partnership": "record_link_reads after the view: test_reads_go_in_each_linking_...",
 }
 NO_EVENT = {
     # A response holds no time on purpose. An event for each answer through the public link would stamp it with

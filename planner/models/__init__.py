@@ -22,7 +22,7 @@ from planner.models.scenarios import Scenario, ScenarioArea, ScenarioAreaLevel, 
 from planner.models.structure import Area, AreaBaseline, BandAssignment, LeaderCount, Level, Strategy
 from planner.models.succession import BoardSeat, SuccessionEntry, SuccessionPoolCount
 from planner.models.surveys import Survey, SurveyAnswer, SurveyCode, SurveyGroup, SurveyItem, SurveyResponse
-from planner.models.systems import SystemMember, SystemShare
+from planner.models.systems import SystemMember, SystemObjective, SystemObjectiveLink, SystemShare
 
 __all__ = [
     "ApiToken",
@@ -81,6 +81,8 @@ __all__ = [
     "SurveyItem",
     "SurveyResponse",
     "SystemMember",
+    "SystemObjective",
+    "SystemObjectiveLink",
     "SystemShare",
     "User",
     "Versioned",

@@ -1,5 +1,6 @@
 """The demo system: a fictional integrated care system (data/demo/system.json) whose members, the
-demo acute trust and a small community and mental health trust, each share an approved version."""
+demo acute trust and a small community and mental health trust, each share an approved version, and
+link strategic objectives to the system's partnership objectives."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from planner.config import DATA_DIR, PASSWORD_HASH_METHOD
-from planner.models import Organisation, Strategy, StrategyVersion
-from planner.services import accounts, systems, versions
+from planner.models import CheckIn, Objective, Organisation, Strategy, StrategyVersion
+from planner.services import accounts, system_objectives, systems, versions
+from planner.services import objectives as member_objectives
 from planner.services.audit import record
 from planner.services.demo import demo_data, load_discover, load_trust
 
@@ -55,6 +57,45 @@ def _approved(session: Session, organisation: Organisation, strategy: Strategy, 
     return 1
 
 
+def _member_objectives(session: Session, strategy: Strategy, rows: list[dict[str, Any]], today: date) -> None:
+    """Strategic objectives for a demo member whose file has none, each with one check-in (the demo's load event
+    accounts for the check-ins, written directly as the demo trust's are)."""
+    start, due = date(strategy.start_year, 4, 1), date(strategy.start_year + 2, 3, 31)
+    for row in rows:
+        objective = member_objectives.save_objective(
+            session=session, strategy=strategy, actor=None, commit=False,
+            values={"ref": row["ref"], "title": row["title"], "level": "strategic", "measure_kind": row["measure_kind"],
+                    "baseline": row["baseline"], "target": row["target"], "unit": row["unit"], "start": start,
+                    "due": due})
+        check_in = row["check_in"]
+        session.add(CheckIn(organisation_id=objective.organisation_id, objective_id=objective.id,
+                            on=today - timedelta(days=int(check_in["days_ago"])), value=check_in["value"]))
+
+
+def _partnership(session: Session, system: Organisation, data: dict[str, Any],
+                 members: dict[str, tuple[Organisation, Strategy]]) -> None:
+    """The system's partnership objectives and the members' links to them."""
+    start_year = min(strategy.start_year for _organisation, strategy in members.values())
+    targets = {}
+    for row in data["objectives"]:
+        targets[row["ref"]] = system_objectives.save_system_objective(
+            session=session, system=system, actor=None, commit=False,
+            values={"ref": row["ref"], "title": row["title"], "description": row["description"],
+                    "start": date(start_year, 4, 1), "due": date(start_year + int(row["years"]), 3, 31)})
+    for row in data["links"]:
+        organisation, strategy = members[row["member"]]
+        objective = session.exec(select(Objective).where(Objective.strategy_id == strategy.id,
+                                                         Objective.ref == row["objective"])).first()
+        if objective is None and not system_objectives.strategic_objectives(session, organisation):
+            continue  # a member loaded without its cascade (the acute trust's comes with `planner demo`)
+        if objective is None:
+            raise ValueError(f"the demo member '{row['member']}' has no objective {row['objective']} to link")
+        system_objectives.link_objective(session=session, system=system, organisation=organisation,
+                                         system_objective_id=targets[row["system_objective"]].id,
+                                         objective_id=objective.id, weight=float(row["weight"]), actor=None,
+                                         commit=False)
+
+
 def load_demo_system(*, session: Session, path: Path = SYSTEM_FILE, hash_method: str = PASSWORD_HASH_METHOD,
                      today: date | None = None) -> Organisation | None:
     """Load the demo system and its members' shares; None (and nothing changed) if it is already there."""
@@ -71,13 +112,19 @@ def load_demo_system(*, session: Session, path: Path = SYSTEM_FILE, hash_method:
             accounts.add_member(session=session, organisation=system, email=user["email"], role=user["role"],
                                 name=user.get("name", ""), password=user["password"], hash_method=hash_method,
                                 commit=False)
+        members: dict[str, tuple[Organisation, Strategy]] = {}
         for name in data["members"]:
             organisation, strategy = _member(session, path.parent / name, hash_method)
+            members[organisation.slug] = (organisation, strategy)
+            own = data.get("member_objectives", {}).get(organisation.slug)
+            if own and not system_objectives.strategic_objectives(session, organisation):
+                _member_objectives(session, strategy, own, today)
             number = _approved(session, organisation, strategy, data["approval"], today)
             link = systems.invite(session=session, system=system, member=organisation, actor=None, commit=False)
             systems.accept(session=session, link=link, actor=None, commit=False)
             systems.share(session=session, system=system, organisation=organisation, strategy=strategy,
                           version_number=number, scenario=data["approval"].get("scenario"), actor=None, commit=False)
+        _partnership(session, system, data, members)
         record(session, action="load", entity="demo", entity_id=system.id, organisation_id=system.id, user_id=None,
                changes={"file": path.name})
         session.commit()

@@ -21,12 +21,11 @@ from planner.services import NotFound, ServiceError, system_diversity
 from planner.services.accounts import find_organisation
 from planner.services.board_paper import ChartsFailed
 from planner.services.system_capability import system_capability
+from planner.services.system_objectives import read_partnership
 from planner.services.system_view import combine, member_forecast
 from planner.services.systems import MEMBER, is_system, members_of, record_reads, shares_of
 
 MARKING = "OFFICIAL"
-# Parts other helpers gather (contracts 1 to 3 in the issue's notes); None until they are wired in.
-LATER_PARTS = ("objectives",)
 
 
 def _members(session: Session, system: Organisation, forecast: dict[str, Any]) -> list[dict[str, Any]]:
@@ -85,9 +84,12 @@ def gather(session: Session, system: Organisation, *, actor: User | None, today:
         "lacking": _lacking(forecast),
         "diversity": system_diversity.of_rows(session, system, rows),
         "capability": system_capability(rows),
+        # Partnership objectives are the members' live linked objectives, not snapshots: read (and recorded
+        # in the linking members' trails) apart from the shares.
+        "objectives": read_partnership(session=session, system=system, today=today, actor=actor, purpose=purpose),
     }
-    for part in LATER_PARTS:
-        content[part] = None
+    if not content["objectives"]["objectives"]:
+        content["objectives"] = None  # no partnership objectives yet: the pack and paper leave the part out
     return content
 
 

@@ -11,7 +11,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from planner.models import Organisation, Strategy, StrategyVersion, SystemMember, SystemShare, User
+from planner.models import (
+    Organisation,
+    Strategy,
+    StrategyVersion,
+    SystemMember,
+    SystemObjectiveLink,
+    SystemShare,
+    User,
+)
 from planner.services import NotFound, ServiceError, finish
 from planner.services.accounts import find_organisation
 from planner.services.audit import record, record_many
@@ -104,14 +112,31 @@ def accept(*, session: Session, link: SystemMember, actor: User | None, commit: 
 
 
 def _end(session: Session, link: SystemMember, actor: User | None, action: str) -> None:
-    """End a membership or an invitation: every share the member made with the system is withdrawn in the
-    same transaction, so the system sees nothing of the member from then on; both audit trails say so."""
+    """End a membership or an invitation: every share the member made with the system is withdrawn, and every
+    link of its objectives to the system's removed, in the same transaction, so the system sees nothing of the
+    member from then on; both audit trails say so."""
     for share in session.exec(select(SystemShare).where(SystemShare.system_id == link.system_id,
                                                         SystemShare.organisation_id == link.organisation_id)):
         _withdraw(session, share, actor)
+    # Links of the member's objectives to the system's objectives are its consent too: they end with it.
+    for objective_link in session.exec(select(SystemObjectiveLink).where(
+            SystemObjectiveLink.system_id == link.system_id,
+            SystemObjectiveLink.organisation_id == link.organisation_id)):
+        drop_objective_link(session, objective_link, actor, why=action)
     for organisation_id in (link.system_id, link.organisation_id):
         record(session, action=action, entity="system_member", entity_id=link.id, organisation_id=organisation_id,
                user_id=_actor_id(actor), changes={"status": [link.status, None]})
+    session.delete(link)
+
+
+def drop_objective_link(session: Session, link: SystemObjectiveLink, actor: User | None, *, why: str) -> None:
+    """Delete a member's link of one of its objectives to a system objective, saying so (and why: the member
+    removed it, left, was removed, or the system deleted its objective) in both organisations' trails."""
+    for organisation_id in (link.system_id, link.organisation_id):
+        record(session, action="unlink", entity="system_objective_link", entity_id=link.id,
+               organisation_id=organisation_id, user_id=_actor_id(actor),
+               changes={"system_objective_id": link.system_objective_id, "objective_id": link.objective_id,
+                        "weight": link.weight, "why": why})
     session.delete(link)
 
 

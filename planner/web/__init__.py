@@ -40,6 +40,7 @@ from planner.web import (
     surveys,
     system_capability,
     system_diversity,
+    system_objectives,
     systems,
     systems_api,
 )
@@ -50,6 +51,7 @@ from planner.web.unit import abandon
 del systems_api  # imported for its routes, which it nests in the API's blueprint
 del system_diversity  # imported for its routes, on the systems' blueprints
 del system_capability  # imported for its routes, on the systems' page and API blueprints
+del system_objectives  # imported for its routes, on the systems' blueprints
 
 ERROR_TITLES = {
     400: "Something was wrong with the request",

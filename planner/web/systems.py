@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from planner.db import get_session
 from planner.models import Organisation, SystemMember, SystemShare
-from planner.services import accounts
+from planner.services import accounts, system_objectives
 from planner.services import systems as service
 from planner.services.strategies import strategies_of
 from planner.services.system_view import combine, contributions, member_forecast
@@ -116,7 +116,11 @@ def _sharing(errors: list[tuple[str, str]] | None = None, values: dict[str, str]
             names = [s["name"] for s in snapshot_of(version).get("scenarios", [])]
             choices.append((f"{strategy.id}-{version.number}", strategy, version, names))
     return render_template("systems/sharing.html", links=links, shares=shares, choices=choices,
-                           errors=errors or [], values=values or {})
+                           errors=errors or [], values=values or {},
+                           targets={system.id: system_objectives.system_objectives(db, system)
+                                    for link, system in links if link is not None and link.status == service.MEMBER},
+                           objective_links=system_objectives.links_of_member(db, organisation),
+                           strategic=system_objectives.strategic_objectives(db, organisation))
 
 
 @bp.route("/sharing")

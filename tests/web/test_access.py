@@ -187,6 +187,12 @@ MATRIX: dict[str, str | set[str]] = {
     "systems.leave": {"admin"},
     "systems.share": {"admin"},
     "systems.withdraw": {"admin"},
+    "systems.objectives": "system",
+    "systems.new_objective": "system",
+    "systems.edit_objective": "system",
+    "systems.delete_objective": "system",
+    "systems.link_objective": {"admin"},
+    "systems.unlink_objective": {"admin"},
     "api.systems.index": EVERYONE,
     "api.systems.show": EVERYONE,
     "api.systems.forecast": "system",
@@ -194,6 +200,7 @@ MATRIX: dict[str, str | set[str]] = {
     "api.systems.capability": "system",
     "api.systems.create_share": {"admin"},
     "api.systems.delete_share": {"admin"},
+    "api.systems.api_objectives": "system",
 }
 
 
@@ -274,12 +281,21 @@ def _world(db: Session, organisation, user) -> dict[str, int | str]:  # type: ig
     shared = SystemShare(system_id=system.id, organisation_id=organisation.id, strategy_id=strategy.id,
                          version_id=decision.version_id, scenario="Probe")
     db.add(shared)
+    # A partnership objective of the system, and the organisation's link of its strategic objective to it.
+    from planner.models import SystemObjective, SystemObjectiveLink
+
+    partnership = SystemObjective(organisation_id=system.id, ref="SO1", title="Probe partnership objective")
+    db.add(partnership)
+    db.flush()
+    objective_link = SystemObjectiveLink(organisation_id=organisation.id, system_id=system.id,
+                                         system_objective_id=partnership.id, objective_id=objective.id)
+    db.add(objective_link)
     db.commit()
     from planner.services.systems import link_of
 
     return {
         "slug": system.slug, "link_id": link_of(db, system, organisation).id, "share_id": shared.id,  # type: ignore[union-attr]
-        "job_id": job.id,
+        "job_id": job.id, "system_objective_id": partnership.id, "objective_link_id": objective_link.id,
         "consultation_id": consulted.id, "comment_id": comment.id, "event_id": event.id,
         "version_id": decision.version_id,
         "objective_id": objective.id,

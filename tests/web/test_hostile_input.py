@@ -183,6 +183,8 @@ def _ids(session: Session, organisation: Organisation, strategy: Strategy) -> di
         "token_id": some(ApiToken, **by_organisation),
         "link_id": some(models.SystemMember, **by_organisation),
         "share_id": some(models.SystemShare, **by_organisation),
+        "system_objective_id": some(models.SystemObjective),  # the demo system's (its editor's pages)
+        "objective_link_id": some(models.SystemObjectiveLink, **by_organisation),
     }
 
 
@@ -213,8 +215,14 @@ def world(database_url: str) -> Iterator[World]:
         system_admin = factories.make_member(session, system, role="admin")
         from planner.services.systems import invite
 
-        invite(session=session, system=factories.make_system(session, slug="other-ics", name="Other ICS"),
-               member=organisation, actor=None)
+        other_system = factories.make_system(session, slug="other-ics", name="Other ICS")
+        invite(session=session, system=other_system, member=organisation, actor=None)
+        # An objective of the other system, so its link form still shows once the cases have accepted its
+        # invitation and left the demo system.
+        from planner.services.system_objectives import save_system_objective
+
+        save_system_objective(session=session, system=other_system, values={"ref": "O1", "title": "Other"},
+                              actor=None)
         strategy = session.exec(select(Strategy).where(Strategy.organisation_id == organisation.id)).one()
         admin = factories.make_member(session, organisation, role="admin")
         create_token(session=session, user=admin, organisation=organisation, name="Hostile input")
@@ -335,7 +343,10 @@ def _discover(world: World, extra_pages: list[str]) -> dict[str, list[Form]]:
     collect("/login", world.app.test_client().get("/login").get_data(as_text=True))
     system_client = world.app.test_client()  # a system's pages are its own people's only
     login(system_client, world.tokens["system_admin"])
-    for page in (f"/systems/{world.tokens['slug']}/invite", f"/systems/{world.tokens['slug']}"):  # invite; remove
+    system_pages = [f"/systems/{world.tokens['slug']}/invite", f"/systems/{world.tokens['slug']}",  # invite; remove
+                    f"/systems/{world.tokens['slug']}/objectives/new"]  # a partnership objective's forms
+    system_pages += [f"/systems/{world.tokens['slug']}/objectives/{i}/edit" for i in world.ids["system_objective_id"]]
+    for page in system_pages:
         collect(page, system_client.get(page).get_data(as_text=True))
     # The demo's extract, cut short: a file past 500 KB would be spooled to a temporary file.
     lines = (Path(__file__).resolve().parents[2] / "data" / "demo" / "staff_extract.csv").read_bytes().splitlines()
@@ -483,7 +494,8 @@ def _post_hostile(world: World, endpoint: str) -> Posted:
     client = world.client
     if endpoint == "auth.login":
         client = world.app.test_client()  # signed out, as someone signing in is
-    elif endpoint in ("systems.invite", "systems.remove"):
+    elif endpoint in ("systems.invite", "systems.remove", "systems.new_objective", "systems.edit_objective",
+                      "systems.delete_objective"):
         client = world.app.test_client()  # as the system's own administrator
         login(client, world.tokens["system_admin"])
     elif endpoint == "main.switch":
