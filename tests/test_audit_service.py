@@ -303,6 +303,7 @@ TESTED_ELSEWHERE = {
     # tests/test_systems_service.py and tests/web/test_systems.py.
     "demo.load_trust": "a demo trust's part of the demo's one transaction: its events are the services' it calls",
     "demo.load_discover": "a demo trust's assessments, plan and survey in its loader's transaction and 'load' event",
+    "demo.load_diversity": "a demo trust's extract (staff_import's events), benchmarks and targets: its 'load' event",
     "demo_system.load_demo_system": "the services' events and one of its own in one transaction: test_demo_system",
     "systems.invite": "invite, in the system's and the member's trails: test_a_trust_joins_only_when_...",
     "systems.accept": "join, in both trails: test_a_trust_joins_only_when_its_own_admin_accepts",
