@@ -303,6 +303,7 @@ TESTED_ELSEWHERE = {
     # tests/test_systems_service.py and tests/web/test_systems.py.
     "demo.load_trust": "a demo trust's part of the demo's one transaction: its events are the services' it calls",
     "demo.load_discover": "a demo trust's assessments, plan and survey in its loader's transaction and 'load' event",
+    "demo.load_diversity": "a demo trust's extract (staff_import's events), benchmarks and targets: its 'load' event",
     "demo_system.load_demo_system": "the services' events and one of its own in one transaction: test_demo_system",
     "systems.invite": "invite, in the system's and the member's trails: test_a_trust_joins_only_when_...",
     "systems.accept": "join, in both trails: test_a_trust_joins_only_when_its_own_admin_accepts",
@@ -311,6 +312,8 @@ TESTED_ELSEWHERE = {
     "systems.share": "share, in the member's trail (with the version before): test_the_system_sum_is_...",
     "systems.withdraw": "withdraw, in the member's trail: test_withdrawal_and_leaving_take_the_member_out_at_once",
     "systems.record_reads": "system_read in each member's trail, the record itself: test_reads_are_written_...",
+    "system_diversity.read": "a read, written as system_read in each member's trail (systems.record_reads): "
+                             "test_a_system_user_sees_a_member_only_while_it_shares",
     "system_pack.gather": "a read, written as system_read in each member's trail (systems.record_reads) with its "
                           "purpose: tests/test_system_exports_cli.py",
     # Partnership objectives (docs/systems.md): the trails are checked in tests/test_system_objectives.py.

@@ -77,7 +77,7 @@ def load_demo(
     # One transaction: a failure half-way leaves no half-loaded demo behind.
     try:
         organisation, strategy = load_trust(session, data, hash_method)
-        _load_diversity(session, strategy, path.parent / "diversity.json")
+        load_diversity(session, strategy, path.parent / "diversity.json")
         _load_evidence(session, strategy, path.parent / "evidence.json")
         load_discover(session, strategy, path.parent / "discover.json")
         _load_objectives(session, strategy, path.parent / "objectives.json")
@@ -139,8 +139,9 @@ def _load_board_terms(session: Session, strategy: Strategy, path: Path) -> None:
     replace_seats(session=session, strategy=strategy, seats=result.seats, actor=None, source=path.name, commit=False)
 
 
-def _load_diversity(session: Session, strategy: Strategy, path: Path) -> None:
-    """The demo's staff extract (imported like any other), benchmarks, shortlisting and targets."""
+def load_diversity(session: Session, strategy: Strategy, path: Path) -> None:
+    """A demo trust's staff extract (imported like any other), benchmarks, shortlisting and targets, from
+    data/demo/diversity.json (a member trust of the demo system names its own file, data/demo/community.json)."""
     if not path.exists():
         return
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -16,21 +16,24 @@ from planner.models import CheckIn, Objective, Organisation, Strategy, StrategyV
 from planner.services import accounts, system_objectives, systems, versions
 from planner.services import objectives as member_objectives
 from planner.services.audit import record
-from planner.services.demo import demo_data, load_discover, load_trust
+from planner.services.demo import demo_data, load_discover, load_diversity, load_trust
 
 SYSTEM_FILE = DATA_DIR / "demo" / "system.json"
 
 
 def _member(session: Session, path: Path, hash_method: str) -> tuple[Organisation, Strategy]:
-    """The member trust of this file, loaded (its organisation part, and its assessments and survey when the
-    file names them) if it is not there yet."""
+    """The member trust of this file, loaded (its organisation part, and its staff extract and targets, and
+    its assessments and survey, when the file names them) if it is not there yet."""
     data = demo_data(path)
     found = session.exec(select(Organisation).where(Organisation.slug == data["organisation"]["slug"])).first()
     if found is None:
         organisation, loaded = load_trust(session, data, hash_method)
+        if data.get("diversity"):  # its staff extract, through the staff import, so its versions hold diversity
+            load_diversity(session, loaded, path.parent / data["diversity"])
         if data.get("discover"):  # its assessments and survey, so the system has something to pool
             load_discover(session, loaded, path.parent / data["discover"])
-        # As the demo trust's: its own trail accounts for the sample records written directly (the plan).
+        # As the demo trust's: its own trail accounts for the sample records written directly (the plan, its
+        # benchmarks, shortlisting figures and targets).
         record(session, action="load", entity="demo", entity_id=organisation.id, organisation_id=organisation.id,
                user_id=None, changes={"file": path.name, "strategy_id": loaded.id})
         return organisation, loaded
