@@ -44,8 +44,9 @@ def _run(env: dict[str, str], *args: str) -> Result:
     return CliRunner().invoke(main, list(args), env=env)
 
 
-def _reads(env: dict[str, str], purpose: str) -> dict[str, int]:
-    """Member slug -> how many system reads with this purpose its audit trail holds."""
+def _reads(env: dict[str, str], purpose: str, entity: str = "strategy_version") -> dict[str, int]:
+    """Member slug -> how many system reads of `entity` (a shared version, or a linked objective) with this
+    purpose its audit trail holds."""
     with Session(engine_for(env["DATABASE_URL"])) as db:
         events = db.exec(select(AuditEvent, Organisation).join(Organisation, col(Organisation.id)
                                                                == AuditEvent.organisation_id)
@@ -53,8 +54,8 @@ def _reads(env: dict[str, str], purpose: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for event, organisation in events:
         changes = json.loads(event.changes)
-        if changes["read"] == purpose:
-            assert changes["system"] == "demo-ics" and event.entity == "strategy_version"
+        if changes["read"] == purpose and event.entity == entity:
+            assert changes["system"] == "demo-ics"
             found[organisation.slug] = found.get(organisation.slug, 0) + 1
     return found
 
@@ -69,6 +70,10 @@ def test_the_system_pack_is_written_and_each_read_is_in_the_members_trail(demo_e
     book = load_workbook(target)
     assert book.sheetnames[:3] == ["Cover", "Contents", "Members"]
     assert _reads(demo_env, "system pack") == {"demo": 1, "demo-community": 1}
+    # The partnership objectives sheet shows the members' linked objectives: each is a read in its member's trail.
+    linked = _reads(demo_env, "system pack", entity="objective")
+    assert set(linked) == {"demo", "demo-community"} and all(n >= 1 for n in linked.values())
+    assert "Partnership objectives" in book.sheetnames
 
 
 def test_the_system_paper_is_written_and_each_read_is_in_the_members_trail(demo_env: dict[str, str],
