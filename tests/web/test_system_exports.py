@@ -63,11 +63,11 @@ def _share(db: Session, world: dict[str, Any], *slugs: str) -> None:
 
 
 def _reads(db: Session, purpose: str) -> dict[str, int]:
-    """Member slug -> the system reads with this purpose in its audit trail."""
+    """Member slug -> the system's reads of its shared version with this purpose in its audit trail."""
     found: dict[str, int] = {}
     events = db.exec(select(AuditEvent, Organisation).join(Organisation, col(Organisation.id)
                                                            == AuditEvent.organisation_id)
-                     .where(AuditEvent.action == "system_read")).all()
+                     .where(AuditEvent.action == "system_read", AuditEvent.entity == "strategy_version")).all()
     for event, organisation in events:
         if json.loads(event.changes)["read"] == purpose:
             found[organisation.slug] = found.get(organisation.slug, 0) + 1
@@ -139,6 +139,8 @@ def test_the_pack_carries_the_forecast_apis_figures_and_each_read_is_in_the_memb
         assert totals[name][5] == whole(mine[-1]["end"]) and totals[name][3] == whole(mine[0]["start"])
         assert totals[name][6] == whole(sum(t["external_appointments"] for t in mine))
     assert _reads(db, "system pack") == {"north": 1, "south": 1}
+    readers = db.exec(select(AuditEvent.user_id).where(AuditEvent.action == "system_read")).all()
+    assert set(readers) == {world["viewer"].id}  # the signed-in person is named in each member's trail
 
 
 def test_the_paper_carries_the_same_figures_prepared_by_the_signed_in_person(
@@ -185,6 +187,8 @@ def test_the_pdf_is_made_by_a_job_whose_pages_are_the_starters_own(
     assert response.status_code == 200 and response.mimetype == "application/pdf" and response.data == pdf
     assert "dale-integrated-care-system-system-paper-" in response.headers["Content-Disposition"]
     assert _reads(db, "system paper") == {"north": 1, "south": 1}
+    readers = db.exec(select(AuditEvent.user_id).where(AuditEvent.action == "system_read")).all()
+    assert set(readers) == {world["viewer"].id}  # the worker records the reads as the job's starter's
     job = db.exec(select(Job)).one()
     assert job.organisation_id == world["system"].id and job.strategy_id is None
     assert job.kind == "system_paper_pdf"
