@@ -1,7 +1,7 @@
 """What a worker does with a job (planner.queue runs `run` in an app context): the staff import's
-reading and counting, the board paper as a PDF, and every chart as image files. Each reports its
-progress on the job's row and ends it done or failed; a failed job says why in plain words and stores
-nothing else."""
+reading and counting, the board paper and the system paper as PDFs, and every chart as image files. Each
+reports its progress on the job's row and ends it done or failed; a failed job says why in plain words and
+stores nothing else."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from planner.exports import chart_files
 from planner.exports.content import PackContent, kept_content
 from planner.exports.image_slots import ImagesBusy
 from planner.imports import ImportRefused
-from planner.models import Job, Scenario, Strategy, StrategyVersion, User
-from planner.services import board_paper, jobs
+from planner.models import Job, Organisation, Scenario, Strategy, StrategyVersion, User
+from planner.services import ServiceError, board_paper, jobs, system_pack
 from planner.services import staff_import as service
 from planner.services.board_pack import pack_content
 from planner.services.chart_set import strategy_figures
@@ -31,7 +31,9 @@ log = logging.getLogger(__name__)
 STAFF_IMPORT = "staff_import"
 BOARD_PAPER_PDF = "board_paper_pdf"
 CHART_IMAGES = "chart_images"
-UNITS = {STAFF_IMPORT: "rows read", BOARD_PAPER_PDF: "steps done", CHART_IMAGES: "images drawn"}
+SYSTEM_PAPER_PDF = "system_paper_pdf"
+UNITS = {STAFF_IMPORT: "rows read", BOARD_PAPER_PDF: "steps done", CHART_IMAGES: "images drawn",
+         SYSTEM_PAPER_PDF: "steps done"}
 UNEXPECTED = "Something went wrong on the server while doing this. Nothing was stored. Try again later."
 GONE = "The uploaded file is no longer held (the job had already been run, or it expired). Upload it again."
 
@@ -109,7 +111,6 @@ def board_paper_pdf(session: Session, job: Job) -> None:
     """The board paper (the draft's, or an approved version's) as a PDF, kept with the job."""
     engine = get_engine()
     options = jobs.options_of(job)
-    report = _reporter(job)
     strategy = session.get(Strategy, job.strategy_id)
     assert strategy is not None
     content: PackContent
@@ -127,9 +128,35 @@ def board_paper_pdf(session: Session, job: Job) -> None:
                                prepared_by=str(options.get("prepared_by", "")),
                                today=date.fromisoformat(options["today"]), audience=options["audience"])
         session.rollback()  # a read: nothing it may have flushed is kept
+    _paper_as_pdf(session, job, lambda: board_paper.paper_docx(content),
+                  str(options.get("filename", "board-paper.pdf")))
+
+
+def system_paper_pdf(session: Session, job: Job) -> None:
+    """The system paper (from the members' shared versions, as `planner board-paper --system` writes it) as
+    a PDF, kept with the job; each member's shared version read is in its audit trail as "system paper"."""
+    options = jobs.options_of(job)
+    system = session.get(Organisation, job.organisation_id)
+    actor = session.get(User, job.created_by) if job.created_by else None
+    assert system is not None  # the job goes with its system (ON DELETE CASCADE)
+    try:
+        content = system_pack.gather(session, system, actor=actor, today=date.fromisoformat(options["today"]),
+                                     prepared_by=str(options.get("prepared_by", "")), purpose="system paper")
+    except ServiceError as exc:  # every member withdrew its share since the job was started
+        session.rollback()
+        jobs.set_state(get_engine(), job.id, status="failed", message=f"{exc.message}. Nothing was made.")
+        return
+    _paper_as_pdf(session, job, lambda: system_pack.paper_docx(content),
+                  str(options.get("filename", "system-paper.pdf")))
+
+
+def _paper_as_pdf(session: Session, job: Job, paper: Callable[[], bytes], name: str) -> None:
+    """Write a paper's Word document (`paper`, charts drawn), convert it to PDF and keep it with the job as
+    `name`; or fail the job saying why in plain words (the figures gathered were step 1 of 3)."""
+    report = _reporter(job)
     report(1)
     try:
-        docx = board_paper.paper_docx(content)
+        docx = paper()
         report(2)
         pdf = board_paper.docx_to_pdf(docx)
     except ImagesBusy:
@@ -139,10 +166,9 @@ def board_paper_pdf(session: Session, job: Job) -> None:
     except (board_paper.ChartsFailed, board_paper.ConversionFailed) as exc:
         message = f"{str(exc)[:1].upper()}{str(exc)[1:]}. Try again later."
     else:
-        jobs.keep_result(session, job, data=pdf, name=str(options.get("filename", "board-paper.pdf")),
-                         media_type=board_paper.PDF)
+        jobs.keep_result(session, job, data=pdf, name=name, media_type=board_paper.PDF)
         return
-    jobs.set_state(engine, job.id, status="failed", message=message)
+    jobs.set_state(get_engine(), job.id, status="failed", message=message)
 
 
 def chart_images(session: Session, job: Job) -> None:
@@ -177,4 +203,4 @@ def chart_images(session: Session, job: Job) -> None:
 
 
 RUNNERS: dict[str, Callable[[Session, Job], None]] = {STAFF_IMPORT: staff_import, BOARD_PAPER_PDF: board_paper_pdf,
-                                                     CHART_IMAGES: chart_images}
+                                                     CHART_IMAGES: chart_images, SYSTEM_PAPER_PDF: system_paper_pdf}

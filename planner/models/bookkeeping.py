@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from planner.models.base import Row, StrategyRow, belongs_to, by_user, long_text, utcnow
+from planner.models.base import OrganisationRow, Row, belongs_to, by_user, long_text, utcnow
 
 
 class RateLimitCounter(SQLModel, table=True):
@@ -39,12 +39,14 @@ class DerivedResult(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
-class Job(StrategyRow, table=True):
+class Job(OrganisationRow, table=True):
     """A piece of long work run by the task queue (planner.queue): what it is, how far it has gone
     ("12,000 of 200,000 rows read") and what it made. Every worker and web process reads the same row,
     so the progress shown is the worker's, whichever process serves the page."""
 
-    kind: str = Field(max_length=30)  # staff_import, board_paper_pdf
+    # The strategy it works on; None for a system's job (the system paper's PDF), which is the system's own.
+    strategy_id: int | None = Field(default=None, foreign_key="strategy.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=30)  # staff_import, board_paper_pdf, system_paper_pdf
     status: str = Field(default="queued", max_length=10)  # queued, running, done, failed
     done: int = 0
     total: int | None = None

@@ -16,7 +16,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from planner.models import Job, JobFile, Strategy, User, utcnow
+from planner.models import Job, JobFile, Organisation, Strategy, User, utcnow
 from planner.services.audit import record
 
 RESULT_LIFETIME = timedelta(hours=24)  # a job's PDF, its problem report and any upload never read
@@ -44,13 +44,20 @@ def expire_old(session: Session) -> None:
 
 
 def start(
-    *, session: Session, strategy: Strategy, kind: str, unit: str, actor: User | None, total: int | None = None,
+    *, session: Session, strategy: Strategy | None, kind: str, unit: str, actor: User | None, total: int | None = None,
     options: dict[str, Any] | None = None, upload: bytes | None = None, filename: str = "",
+    system: Organisation | None = None,
 ) -> Job:
-    """A queued job (with the uploaded file it is to read, if any), committed so a worker can take it."""
+    """A queued job (with the uploaded file it is to read, if any), committed so a worker can take it: a
+    strategy's, or with strategy None a system's own (the system paper's PDF)."""
+    if strategy is not None:
+        organisation_id: int = strategy.organisation_id
+    else:
+        assert system is not None  # a job belongs to a strategy or to a system
+        organisation_id = system.id
     _overwrite_deleted(session)
     expire_old(session)
-    job = Job(organisation_id=strategy.organisation_id, strategy_id=strategy.id,
+    job = Job(organisation_id=organisation_id, strategy_id=strategy.id if strategy else None,
               kind=kind, unit=unit, total=total, options=json.dumps(options or {}),
               created_by=actor.id if actor else None)
     session.add(job)
@@ -60,7 +67,7 @@ def start(
     changes: dict[str, Any] = {"kind": kind}
     if filename:
         changes["file"] = filename[:200]
-    record(session, action="start", entity="job", entity_id=job.id, organisation_id=strategy.organisation_id,
+    record(session, action="start", entity="job", entity_id=job.id, organisation_id=organisation_id,
            user_id=actor.id if actor else None, changes=changes)
     session.commit()
     return job

@@ -40,6 +40,7 @@ from planner.web import (
     surveys,
     system_capability,
     system_diversity,
+    system_exports,
     system_objectives,
     systems,
     systems_api,
@@ -52,6 +53,7 @@ del systems_api  # imported for its routes, which it nests in the API's blueprin
 del system_diversity  # imported for its routes, on the systems' blueprints
 del system_capability  # imported for its routes, on the systems' page and API blueprints
 del system_objectives  # imported for its routes, on the systems' blueprints
+del system_exports  # imported for its routes (the system pack and paper), on the systems' page blueprint
 
 ERROR_TITLES = {
     400: "Something was wrong with the request",

@@ -19,17 +19,18 @@ from planner.models import Job, Strategy
 from planner.services import jobs
 from planner.services.baseline import summarise
 from planner.services.staff_import import result_of
-from planner.tasks import BOARD_PAPER_PDF, CHART_IMAGES, STAFF_IMPORT
+from planner.tasks import BOARD_PAPER_PDF, CHART_IMAGES, STAFF_IMPORT, SYSTEM_PAPER_PDF
 from planner.web.audience import EXACT
 from planner.web.baseline import IMPORT_COLUMNS
 from planner.web.forms import ConfirmForm
-from planner.web.tenancy import can, require, scoped_or_404
+from planner.web.tenancy import can, current_org, require, scoped_or_404
 from planner.web.util import attachment
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-NEEDS = {STAFF_IMPORT: "baseline.edit", BOARD_PAPER_PDF: "strategy.view", CHART_IMAGES: "strategy.view"}
+NEEDS = {STAFF_IMPORT: "baseline.edit", BOARD_PAPER_PDF: "strategy.view", CHART_IMAGES: "strategy.view",
+         SYSTEM_PAPER_PDF: "system.view"}
 TITLES = {STAFF_IMPORT: "Reading the staff extract", BOARD_PAPER_PDF: "Making the board paper's PDF",
-          CHART_IMAGES: "Drawing every chart as files"}
+          CHART_IMAGES: "Drawing every chart as files", SYSTEM_PAPER_PDF: "Making the system paper's PDF"}
 
 
 def job_or_404(job_id: int) -> Job:
@@ -69,7 +70,8 @@ def status_of(job: Job) -> dict[str, Any]:
 
 RESULT_LABELS = {STAFF_IMPORT: "Check the preview and confirm the import",
                  BOARD_PAPER_PDF: "Download the board paper (PDF)",
-                 CHART_IMAGES: "Download the charts (.zip of PNG, SVG and HTML files)"}
+                 CHART_IMAGES: "Download the charts (.zip of PNG, SVG and HTML files)",
+                 SYSTEM_PAPER_PDF: "Download the system paper (PDF)"}
 
 
 @bp.route("/<int:job_id>")
@@ -78,12 +80,13 @@ def show(job_id: int) -> str | tuple[str, int]:
     """How far the job has gone; a link to what it made when it is done, or why it failed."""
     job = job_or_404(job_id)
     db = get_session()
-    strategy = db.get(Strategy, job.strategy_id)
+    # A system's job (the system paper's PDF) has no strategy: its page leads back to the system's home.
+    strategy = db.get(Strategy, job.strategy_id) if job.strategy_id is not None else None
     if job.kind == STAFF_IMPORT and job.status == "failed":
         assert strategy is not None  # a job's strategy outlives it (deleting a strategy deletes its jobs)
         return _failed_import(job, strategy)
-    return render_template("jobs/show.html", job=job, strategy=strategy, status=status_of(job),
-                           title=TITLES.get(job.kind, "Working"))
+    return render_template("jobs/show.html", job=job, strategy=strategy, system=current_org(),
+                           status=status_of(job), title=TITLES.get(job.kind, "Working"))
 
 
 def _failed_import(job: Job, strategy: Strategy) -> str:

@@ -182,6 +182,9 @@ MATRIX: dict[str, str | set[str]] = {
     "systems.invite": "system",
     "systems.remove": "system",
     "systems.capability": "system",
+    "systems.system_pack_xlsx": "system",  # tests/web/test_system_exports.py
+    "systems.system_paper_docx": "system",
+    "systems.system_paper_pdf": "system",
     "systems.sharing": {"admin"},
     "systems.accept": {"admin"},
     "systems.leave": {"admin"},

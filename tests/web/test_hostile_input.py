@@ -344,7 +344,8 @@ def _discover(world: World, extra_pages: list[str]) -> dict[str, list[Form]]:
     system_client = world.app.test_client()  # a system's pages are its own people's only
     login(system_client, world.tokens["system_admin"])
     system_pages = [f"/systems/{world.tokens['slug']}/invite", f"/systems/{world.tokens['slug']}",  # invite; remove
-                    f"/systems/{world.tokens['slug']}/objectives/new"]  # a partnership objective's forms
+                    f"/systems/{world.tokens['slug']}/objectives/new",  # a partnership objective's forms
+                    f"/systems/{world.tokens['slug']}/paper.pdf"]  # the system paper's PDF (starts a job)
     system_pages += [f"/systems/{world.tokens['slug']}/objectives/{i}/edit" for i in world.ids["system_objective_id"]]
     for page in system_pages:
         collect(page, system_client.get(page).get_data(as_text=True))
@@ -495,7 +496,7 @@ def _post_hostile(world: World, endpoint: str) -> Posted:
     if endpoint == "auth.login":
         client = world.app.test_client()  # signed out, as someone signing in is
     elif endpoint in ("systems.invite", "systems.remove", "systems.new_objective", "systems.edit_objective",
-                      "systems.delete_objective"):
+                      "systems.delete_objective", "systems.system_paper_pdf"):
         client = world.app.test_client()  # as the system's own administrator
         login(client, world.tokens["system_admin"])
     elif endpoint == "main.switch":
