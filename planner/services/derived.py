@@ -19,17 +19,20 @@ import importlib
 import io
 import pickle
 import random
+import re
 import zlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy import Table, create_engine, delete, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql import visitors
 from sqlmodel import Session, SQLModel, col
 
 from planner import revisions
@@ -181,21 +184,31 @@ def _opened(raw: bytes, secret: bytes) -> tuple[bool, Any]:
 
 
 def remember(session: Session, *, strategy_id: int | None, organisation_id: int, kind: str, parts: tuple[Hashable, ...],
-             compute: Callable[[], T], shared: bool = True) -> T:
-    """`compute()`, worked out once per revision of the strategy: from this transaction's memory, else
+             compute: Callable[[], T], shared: bool = True, reads: Iterable[str] | None = None) -> T:
+    """`compute()`, worked out once per revision of what it reads: from this transaction's memory, else
     the shared store (when `shared`, for plain values only: no database records), else worked out now.
     `parts` is everything else the result depends on (a scenario's id, today's date, an audience).
+    `reads` names the groups of tables it reads (planner.revisions.GROUPS: "structure", "baseline"...), of
+    the strategy and of its organisation; a write to any other group leaves it kept. None: every group.
     With no strategy, a result of the organisation's own records (its competency frameworks...)."""
     memo: dict[Hashable, Any] | None = session.info.get(MEMO)
     if memo is None:
         return compute()
     if session.new or session.dirty or session.deleted:
         session.flush()  # so what is about to be read, and the revisions, include this transaction's changes
-    wanted = [revisions.organisation_scope(organisation_id), revisions.ALL]
+    groups = revisions.EVERY_GROUP if reads is None else frozenset(reads)
+    unknown = groups - revisions.EVERY_GROUP
+    if unknown:
+        raise ValueError(f"{kind}: no such group of tables: {sorted(unknown)}")
+    owners = [revisions.organisation_scope(organisation_id)]
     if strategy_id is not None:
-        wanted.insert(0, revisions.strategy_scope(strategy_id))
-    scopes = revisions.read(session, wanted)
-    memo_key = (kind, organisation_id, strategy_id, parts, tuple(scopes.values()))
+        owners.insert(0, revisions.strategy_scope(strategy_id))
+    scopes = revisions.read(session, owners)
+    moved = tuple(sorted((name, value) for name, value in scopes.items()
+                         if name == revisions.ALL or name.rsplit(":", 1)[-1] in groups))
+    memo_key = (kind, organisation_id, strategy_id, parts, moved)
+    if _WATCH is not None:
+        return _WATCH.compute(session, kind, groups, memo, memo_key, compute)
     if memo_key in memo:
         return cast(T, memo[memo_key])  # the memo holds every kind of result: this key's is compute's
     store, secret = session.info.get(STORE, (None, b""))
@@ -215,6 +228,78 @@ def remember(session: Session, *, strategy_id: int | None, organisation_id: int,
         if len(sealed) <= LARGEST:
             session.info.setdefault(PENDING, []).append((key, sealed))
     return value
+
+
+class Watch:
+    """The guard on `reads` (`watching`): every result worked out while it is on has each table its
+    computation SELECTs from (and each group a result it asks for reads) checked against the groups it
+    names; `missed` maps a kind of result to the groups it reads but does not name. Nothing is taken from
+    the shared store while it is on, and every record in the session is expired (all but its keys) before a
+    computation, so what it reads from a record in hand is read again, where the guard sees it."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, frozenset[str], set[str]]] = []  # (kind, names, groups read)
+        self.missed: dict[str, set[str]] = {}
+        self.worked: set[str] = set()
+        self.read: dict[Hashable, set[str]] = {}  # the groups each result worked out read
+
+    def statement(self, _conn: Any, _cursor: Any, statement: str, _parameters: Any, context: Any,
+                  _executemany: bool) -> None:
+        """A statement about to run: the groups of the tables it reads go to every computation under way."""
+        if not self.stack or not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            return
+        compiled = getattr(getattr(context, "compiled", None), "statement", None)
+        if compiled is not None:
+            tables = {element.name for element in visitors.iterate(compiled) if isinstance(element, Table)}
+        else:
+            tables = set(re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)', statement, flags=re.IGNORECASE))
+        groups = {revisions.GROUPS[name] for name in tables if name in revisions.GROUPS}
+        for _kind, _names, read in self.stack:
+            read.update(groups)
+
+    def compute(self, session: Session, kind: str, groups: frozenset[str], memo: dict[Hashable, Any],
+                memo_key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` watched (or this request's memory of it), its reads checked against `groups`."""
+        if memo_key in memo:
+            for _kind, _names, outer in self.stack:
+                outer.update(self.read.get(memo_key, groups))  # what it rests on, the asker rests on
+            return cast(T, memo[memo_key])
+        for record in list(session.identity_map.values()):
+            mapper = inspect(record).mapper
+            session.expire(record, [prop.key for prop in mapper.column_attrs
+                                    if not any(c.primary_key or c.foreign_keys for c in prop.columns)])
+        read: set[str] = set()
+        self.stack.append((kind, groups, read))
+        try:
+            value = compute()
+        finally:
+            self.stack.pop()
+        self.worked.add(kind)
+        self.read[memo_key] = read
+        for _kind, _names, outer in self.stack:
+            outer.update(read)
+        if read - groups:
+            self.missed.setdefault(kind, set()).update(read - groups)
+        memo[memo_key] = value
+        return value
+
+
+_WATCH: Watch | None = None
+
+
+@contextmanager
+def watching() -> Iterator[Watch]:
+    """Check every result worked out inside the block against the groups it says it reads (a test's guard:
+    it turns the shared store off and reads more; see Watch)."""
+    global _WATCH  # noqa: PLW0603 (one guard per process, on only inside this block)
+    watch = Watch()
+    _WATCH = watch
+    event.listen(Engine, "before_cursor_execute", watch.statement)
+    try:
+        yield watch
+    finally:
+        event.remove(Engine, "before_cursor_execute", watch.statement)
+        _WATCH = None
 
 
 def records(session: Session, strategy: Any, kind: str, compute: Callable[[], list[T]],

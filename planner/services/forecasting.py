@@ -37,7 +37,7 @@ def run(session: Session, strategy: Strategy, scenario: Scenario, *, with_bands:
     Callers may read the run but must not change its spec or result: they are shared."""
     spec, result, problems = derived.remember(
         session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
-        kind="forecast", parts=(scenario.id, with_bands),
+        kind="forecast", reads=("baseline", "forecast", "strategy", "structure"), parts=(scenario.id, with_bands),
         compute=lambda: _forecast(session, strategy, scenario, with_bands))
     return ScenarioRun(scenario=scenario, spec=spec, result=result, problems=list(problems))
 

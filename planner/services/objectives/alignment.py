@@ -18,6 +18,7 @@ def gaps_to_own(session: Session, strategy: Strategy) -> list[dict[str, str]]:
     Worked out once per change (a short list, from the long list of competency gaps and the forecast)."""
     return [dict(gap) for gap in derived.remember(
         session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
+        reads=("baseline", "catalogue", "competencies", "diversity", "forecast", "strategy", "structure"),
         kind="gaps to own", parts=(), compute=lambda: _gaps_to_own(session, strategy))]
 
 
