@@ -50,6 +50,11 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (plural or word + 's')}"
 
 
+# What an objective's alignment rests on: the cascade, and the gaps it may own (targets, competencies, forecast).
+OBJECTIVES_READ = ("baseline", "catalogue", "competencies", "diversity", "forecast", "objectives", "organisation",
+                   "strategy", "structure")
+
+
 def strategy_rows(session: Session, strategy_column: int, strategy: Strategy) -> int:
     """How many rows the strategy has in a table, given the table's strategy_id column."""
     return session.exec(select(func.count()).where(col(strategy_column) == strategy.id)).one()
@@ -164,22 +169,23 @@ def _consult(session: Session, strategy: Strategy, today: date) -> list[Item]:
 
 
 def completeness(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
-    """Everything the strategy still lacks, in the journey's order; empty when it is complete. Worked
-    out once per revision of the strategy and day (planner.services.derived)."""
-    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
-                                 kind="completeness", parts=(today.isoformat(),),
-                                 compute=lambda: _completeness(session, strategy, organisation, today)))
-
-
-def _completeness(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
+    """Everything the strategy still lacks, in the journey's order; empty when it is complete. Each step's
+    part is worked out once per revision of the groups of tables it reads (and day), so a change to one step
+    works out again only the parts that read it (planner.services.derived)."""
+    day = (today.isoformat(),)
     with reusing_gaps(session):
-        return [
-            *_scope(strategy),
-            *_structure_and_baseline(session, strategy),
-            *_forecast(session, strategy),
-            *_discover(session, strategy),
-            *_diversity(session, strategy),
-            *_competencies(session, strategy),
-            *_objectives(session, strategy, organisation, today),
-            *_consult(session, strategy, today),
-        ]
+        found = derived.remember_each(session, strategy_id=strategy.id, organisation_id=organisation.id, asks=[
+            derived.Ask("lacking: scope", (), ("strategy",), lambda: _scope(strategy)),
+            derived.Ask("lacking: structure", (), ("baseline", "structure"),
+                        lambda: _structure_and_baseline(session, strategy)),
+            derived.Ask("lacking: forecast", (), ("baseline", "forecast", "strategy", "structure"),
+                        lambda: _forecast(session, strategy)),
+            derived.Ask("lacking: discover", (), ("discover",), lambda: _discover(session, strategy)),
+            derived.Ask("lacking: diversity", (), ("diversity", "structure"), lambda: _diversity(session, strategy)),
+            derived.Ask("lacking: competencies", (), ("catalogue", "competencies", "strategy", "structure"),
+                        lambda: _competencies(session, strategy)),
+            derived.Ask("lacking: objectives", day, OBJECTIVES_READ,
+                        lambda: _objectives(session, strategy, organisation, today)),
+            derived.Ask("lacking: consult", day, ("consult",), lambda: _consult(session, strategy, today)),
+        ])
+    return [item for items in found for item in items]

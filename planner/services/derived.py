@@ -23,6 +23,7 @@ import re
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -52,6 +53,9 @@ class Store(Protocol):
     def get(self, key: str) -> bytes | None:
         """The bytes kept under `key`, or None."""
 
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        """The bytes kept under each of `keys` that has any, in one look-up."""
+
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         """Keep each value under its key (best effort: a store that is busy may drop them)."""
 
@@ -80,6 +84,16 @@ class DatabaseStore:
         except SQLAlchemyError:
             return None
         return bytes(found) if found is not None else None
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        """The bytes kept under each of `keys` that has any, in one statement."""
+        try:
+            with self.engine.connect() as connection:
+                found = connection.execute(select(col(DerivedResult.key), col(DerivedResult.value))
+                                           .where(col(DerivedResult.key).in_(keys))).all()
+        except SQLAlchemyError:
+            return {}
+        return {key: bytes(value) for key, value in found}
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         """Keep each value under its key in one statement; on a busy SQLite database, give up after a
@@ -114,6 +128,11 @@ class RedisStore:
         """The bytes kept under `key`, or None."""
         found = self.client.get(f"planner:derived:{key}")
         return bytes(found) if found is not None else None
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        """The bytes kept under each of `keys` that has any, in one round trip."""
+        found = self.client.mget([f"planner:derived:{key}" for key in keys])
+        return {key: bytes(value) for key, value in zip(keys, found, strict=True) if value is not None}
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         """Keep each value under its key for six hours."""
@@ -183,6 +202,16 @@ def _opened(raw: bytes, secret: bytes) -> tuple[bool, Any]:
     return True, pickle.loads(zlib.decompress(body))  # noqa: S301 (signed by us: see the module's docstring)
 
 
+@dataclass(frozen=True)
+class Ask:
+    """One result asked for with others (`remember_each`): what `remember` takes for it."""
+
+    kind: str
+    parts: tuple[Hashable, ...]
+    reads: Iterable[str] | None
+    compute: Callable[[], Any]
+
+
 def remember(session: Session, *, strategy_id: int | None, organisation_id: int, kind: str, parts: tuple[Hashable, ...],
              compute: Callable[[], T], shared: bool = True, reads: Iterable[str] | None = None) -> T:
     """`compute()`, worked out once per revision of what it reads: from this transaction's memory, else
@@ -191,43 +220,56 @@ def remember(session: Session, *, strategy_id: int | None, organisation_id: int,
     `reads` names the groups of tables it reads (planner.revisions.GROUPS: "structure", "baseline"...), of
     the strategy and of its organisation; a write to any other group leaves it kept. None: every group.
     With no strategy, a result of the organisation's own records (its competency frameworks...)."""
+    found = remember_each(session, strategy_id=strategy_id, organisation_id=organisation_id, shared=shared,
+                          asks=[Ask(kind, parts, reads, compute)])
+    return cast(T, found[0])  # what compute returned, now or when it was kept
+
+
+def remember_each(session: Session, *, strategy_id: int | None, organisation_id: int, asks: list[Ask],
+                  shared: bool = True) -> list[Any]:
+    """Each ask's result, as `remember` gives it, with the ones not in this transaction's memory looked up in
+    the shared store together (one statement for all: a page that shows each step's reading asks once)."""
     memo: dict[Hashable, Any] | None = session.info.get(MEMO)
     if memo is None:
-        return compute()
+        return [ask.compute() for ask in asks]
     if session.new or session.dirty or session.deleted:
         session.flush()  # so what is about to be read, and the revisions, include this transaction's changes
-    groups = revisions.EVERY_GROUP if reads is None else frozenset(reads)
-    unknown = groups - revisions.EVERY_GROUP
-    if unknown:
-        raise ValueError(f"{kind}: no such group of tables: {sorted(unknown)}")
     owners = [revisions.organisation_scope(organisation_id)]
     if strategy_id is not None:
         owners.insert(0, revisions.strategy_scope(strategy_id))
     scopes = revisions.read(session, owners)
-    moved = tuple(sorted((name, value) for name, value in scopes.items()
-                         if name == revisions.ALL or name.rsplit(":", 1)[-1] in groups))
-    memo_key = (kind, organisation_id, strategy_id, parts, moved)
+    keyed = []
+    for ask in asks:
+        groups = revisions.EVERY_GROUP if ask.reads is None else frozenset(ask.reads)
+        if groups - revisions.EVERY_GROUP:
+            raise ValueError(f"{ask.kind}: no such group of tables: {sorted(groups - revisions.EVERY_GROUP)}")
+        moved = tuple(sorted((name, value) for name, value in scopes.items()
+                             if name == revisions.ALL or name.rsplit(":", 1)[-1] in groups))
+        keyed.append((ask, groups, (ask.kind, organisation_id, strategy_id, ask.parts, moved)))
     if _WATCH is not None:
-        return _WATCH.compute(session, kind, groups, memo, memo_key, compute)
-    if memo_key in memo:
-        return cast(T, memo[memo_key])  # the memo holds every kind of result: this key's is compute's
+        watch = _WATCH
+        return [watch.compute(session, ask.kind, groups, memo, key, ask.compute) for ask, groups, key in keyed]
     store, secret = session.info.get(STORE, (None, b""))
     sharing = shared and store is not None and not session.info.get(revisions.WROTE)
-    key = hashlib.sha256(repr((code_fingerprint(), memo_key)).encode()).hexdigest()
-    if sharing:
-        raw = store.get(key)
-        if raw is not None:
-            ok, value = _opened(raw, secret)
+    keys = {memo_key: hashlib.sha256(repr((code_fingerprint(), memo_key)).encode()).hexdigest()
+            for _ask, _groups, memo_key in keyed if memo_key not in memo}
+    if sharing and keys:
+        raws = store.get_many(list(keys.values())) if len(keys) > 1 else {
+            key: raw for key in keys.values() if (raw := store.get(key)) is not None}
+        for memo_key, key in keys.items():
+            ok, value = _opened(raws[key], secret) if key in raws else (False, None)
             if ok:
-                memo[memo_key] = value
-                return cast(T, value)  # unpickled: what compute returned when it was kept
-    value = compute()
-    memo[memo_key] = value
-    if sharing and not session.info.get(revisions.WROTE):
-        sealed = _sealed(value, secret)
-        if len(sealed) <= LARGEST:
-            session.info.setdefault(PENDING, []).append((key, sealed))
-    return value
+                memo[memo_key] = value  # unpickled: what compute returned when it was kept
+    out = []
+    for ask, _groups, memo_key in keyed:
+        if memo_key not in memo:
+            memo[memo_key] = ask.compute()
+            if sharing and not session.info.get(revisions.WROTE):
+                sealed = _sealed(memo[memo_key], secret)
+                if len(sealed) <= LARGEST:
+                    session.info.setdefault(PENDING, []).append((keys[memo_key], sealed))
+        out.append(memo[memo_key])
+    return out
 
 
 class Watch:
