@@ -54,7 +54,10 @@ GROUPS: dict[str, str] = {
     **dict.fromkeys(("membership", "apitoken"), "people"),
     **dict.fromkeys(("systemmember", "systemshare"), "systems"),
 }
-EVERY_GROUP = frozenset(GROUPS.values())
+# The strategy's own words (the Scope step) are a group of their own, apart from its other columns (its
+# years, title and status), which nearly every result reads: a new vision leaves the forecast kept.
+SCOPE_COLUMNS = frozenset({"vision", "mission", "values", "owner"})
+EVERY_GROUP = frozenset({*GROUPS.values(), "scope"})
 # The strategy's compare-and-set counters (planner.services.editing.claim_counter) go with the rows they guard.
 _COUNTER_GROUPS = {"baseline_version": "baseline", "required_version": "catalogue"}
 # A person's sign-in bookkeeping changes nothing any page works out.
@@ -87,7 +90,8 @@ def _strategy_scopes(session: OrmSession, obj: Strategy) -> set[str]:
     state = inspect(obj)
     changed = {attr.key for attr in state.attrs if attr.history.has_changes()} - {"updated_at", "version"}
     scopes = {f"{owner}:{_COUNTER_GROUPS[key]}" for key in changed if key in _COUNTER_GROUPS}
-    return scopes | ({f"{owner}:strategy"} if changed - set(_COUNTER_GROUPS) else set())
+    scopes |= {f"{owner}:scope"} if changed & SCOPE_COLUMNS else set()
+    return scopes | ({f"{owner}:strategy"} if changed - set(_COUNTER_GROUPS) - SCOPE_COLUMNS else set())
 
 
 def _scopes_of(session: OrmSession, obj: Any) -> set[str]:

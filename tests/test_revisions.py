@@ -318,3 +318,68 @@ def test_the_forecast_is_shared_and_follows_a_change_of_assumptions(demo, monkey
     assert len(worked) == 2 and changed.result != first.result
     session.info.pop(derived.STORE, None)
     session.info.pop(derived.MEMO, None)
+
+
+def test_the_guard_finds_a_read_a_result_does_not_name(shared) -> None:  # type: ignore[no-untyped-def]
+    """derived.watching: a table SELECTed, a record in hand read again, and what an inner result reads all
+    count against the groups the result names; a result naming them all passes."""
+    from planner.models import LeaderCount
+
+    url, store = shared
+    with _session(url, store) as session, derived.watching() as watch:
+        strategy = session.exec(select(Strategy)).one()
+        ask = {"strategy_id": strategy.id, "organisation_id": strategy.organisation_id, "parts": ()}
+        derived.remember(session, **ask, kind="selects", reads=("structure",),
+                         compute=lambda: session.exec(select(LeaderCount)).all())
+        derived.remember(session, **ask, kind="in hand", reads=("structure",), compute=lambda: strategy.horizon)
+        derived.remember(session, **ask, kind="words", reads=("strategy",), compute=lambda: {"v": strategy.vision})
+        derived.remember(session, **ask, kind="outer", reads=("structure",), compute=lambda: derived.remember(
+            session, **ask, kind="inner", reads=("baseline",), compute=lambda: session.exec(select(LeaderCount)).all()))
+        derived.remember(session, **ask, kind="named", reads=("baseline", "strategy"),
+                         compute=lambda: (strategy.horizon, session.exec(select(LeaderCount)).all()))
+    assert watch.missed == {"selects": {"baseline"}, "in hand": {"strategy"}, "words": {"scope"},
+                            "outer": {"baseline"}}
+
+
+def test_a_write_to_one_step_leaves_the_results_of_other_steps_kept(shared) -> None:  # type: ignore[no-untyped-def]
+    url, store = shared
+    calls: list[int] = []
+    with _session(url, store) as first, _session(url, store) as second:
+        strategy = first.exec(select(Strategy)).one()
+        ask = {"strategy_id": strategy.id, "organisation_id": strategy.organisation_id, "kind": "test", "parts": (),
+               "reads": ("forecast",)}
+        derived.remember(first, **ask, compute=_counted(calls))
+        derived.keep(first)
+        first.add(Objective(organisation_id=strategy.organisation_id, strategy_id=strategy.id, ref="S9",
+                            title="Another step's row", level="strategic"))
+        first.commit()
+        assert derived.remember(second, **ask, compute=_counted(calls)) == {"answer": 1}  # kept: not its step
+        first.add(Scenario(organisation_id=strategy.organisation_id, strategy_id=strategy.id, name="Its step's row"))
+        first.commit()
+        second.rollback()
+        assert derived.remember(second, **ask, compute=_counted(calls)) == {"answer": 2}  # its step moved
+
+
+def test_every_result_on_the_demos_pages_names_what_it_reads(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """The guard over every page of the demo's strategy: a result that reads a group of tables it does not
+    name would be served stale after a write to that group."""
+    from planner import create_app
+
+    folder = tmp_path_factory.mktemp("guard")
+    with factories.demo_database(folder) as (session, strategy, organisation):
+        admin = factories.make_member(session, organisation, role="admin")
+        strategy_id = strategy.id
+    app = create_app({"PLANNER_ENV": "testing", "TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
+                      "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "WTF_CSRF_ENABLED": False,
+                      "PASSWORD_HASH_METHOD": factories.FAST_HASH})
+    client = app.test_client()
+    client.post("/login", data={"email": admin.email, "password": factories.PASSWORD})
+    pages = sorted(rule.rule.replace("<int:strategy_id>", str(strategy_id)) for rule in app.url_map.iter_rules()
+                   if "GET" in (rule.methods or ()) and set(rule.arguments) == {"strategy_id"}
+                   and not rule.endpoint.startswith(("charts.", "jobs.")))
+    with derived.watching() as watch:
+        answered = [page for page in pages if client.get(page).status_code == 200]
+    assert len(answered) >= 40
+    assert {"forecast", "lacking: objectives", "reading: forecast", "gaps to own: shortfalls", "pack content",
+            "diversity report", "cascade", "survey results"} <= watch.worked
+    assert watch.missed == {}

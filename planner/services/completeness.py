@@ -175,7 +175,7 @@ def completeness(session: Session, strategy: Strategy, organisation: Organisatio
     day = (today.isoformat(),)
     with reusing_gaps(session):
         found = derived.remember_each(session, strategy_id=strategy.id, organisation_id=organisation.id, asks=[
-            derived.Ask("lacking: scope", (), ("strategy",), lambda: _scope(strategy)),
+            derived.Ask("lacking: scope", (), ("scope",), lambda: _scope(strategy)),
             derived.Ask("lacking: structure", (), ("baseline", "structure"),
                         lambda: _structure_and_baseline(session, strategy)),
             derived.Ask("lacking: forecast", (), ("baseline", "forecast", "strategy", "structure"),

@@ -33,11 +33,13 @@ from sqlalchemy import Table, create_engine, delete, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.attributes import InstrumentedAttribute
 from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import ColumnClause
 from sqlmodel import Session, SQLModel, col
 
 from planner import revisions
-from planner.models import DerivedResult, utcnow
+from planner.models import DerivedResult, Strategy, utcnow
 
 T = TypeVar("T")
 MEMO = "planner_derived"  # session.info: results of this transaction
@@ -291,13 +293,26 @@ class Watch:
         if not self.stack or not statement.lstrip().upper().startswith(("SELECT", "WITH")):
             return
         compiled = getattr(getattr(context, "compiled", None), "statement", None)
+        groups = set()
         if compiled is not None:
-            tables = {element.name for element in visitors.iterate(compiled) if isinstance(element, Table)}
+            elements = list(visitors.iterate(compiled))
+            tables = {element.name for element in elements if isinstance(element, Table)}
+            if any(isinstance(element, ColumnClause) and getattr(element.table, "name", None) == "strategy"
+                   and element.name in revisions.SCOPE_COLUMNS for element in elements):
+                groups.add("scope")  # the strategy's words, selected
         else:
             tables = set(re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)', statement, flags=re.IGNORECASE))
-        groups = {revisions.GROUPS[name] for name in tables if name in revisions.GROUPS}
+            groups.add("scope")
+        groups |= {revisions.GROUPS[name] for name in tables if name in revisions.GROUPS}
         for _kind, _names, read in self.stack:
             read.update(groups)
+
+    def attribute(self, attribute: InstrumentedAttribute[Any], instance: Any) -> None:
+        """A record's value about to be read: a strategy's words go to every computation under way."""
+        if self.stack and instance is not None and attribute.key in revisions.SCOPE_COLUMNS \
+                and isinstance(instance, Strategy):
+            for _kind, _names, read in self.stack:
+                read.add("scope")
 
     def compute(self, session: Session, kind: str, groups: frozenset[str], memo: dict[Hashable, Any],
                 memo_key: Hashable, compute: Callable[[], T]) -> T:
@@ -308,8 +323,10 @@ class Watch:
             return cast(T, memo[memo_key])
         for record in list(session.identity_map.values()):
             mapper = inspect(record).mapper
-            session.expire(record, [prop.key for prop in mapper.column_attrs
-                                    if not any(c.primary_key or c.foreign_keys for c in prop.columns)])
+            # A strategy's words stay loaded: `attribute` sees them read, apart from the rest of its row.
+            kept = revisions.SCOPE_COLUMNS if isinstance(record, Strategy) else frozenset()
+            session.expire(record, [prop.key for prop in mapper.column_attrs if prop.key not in kept
+                                    and not any(c.primary_key or c.foreign_keys for c in prop.columns)])
         read: set[str] = set()
         self.stack.append((kind, groups, read))
         try:
@@ -337,9 +354,17 @@ def watching() -> Iterator[Watch]:
     watch = Watch()
     _WATCH = watch
     event.listen(Engine, "before_cursor_execute", watch.statement)
+    plain_get = InstrumentedAttribute.__get__
+
+    def watched_get(attribute: InstrumentedAttribute[Any], instance: Any, owner: Any) -> Any:
+        watch.attribute(attribute, instance)
+        return plain_get(attribute, instance, owner)
+
+    setattr(InstrumentedAttribute, "__get__", watched_get)  # noqa: B010 (the guard's, inside the block only)
     try:
         yield watch
     finally:
+        setattr(InstrumentedAttribute, "__get__", plain_get)  # noqa: B010 (as it was)
         event.remove(Engine, "before_cursor_execute", watch.statement)
         _WATCH = None
 
