@@ -13,7 +13,7 @@ from planner.models import AssessedCount, DiversityCount, DiversityTarget, Organ
 from planner.services import consultation, derived
 from planner.services.baseline import summarise
 from planner.services.competencies import plan_view, reusing_gaps
-from planner.services.forecasting import run
+from planner.services.forecasting import run_each
 from planner.services.objectives import alignment, cascade
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import bands_by_level, levels_of
@@ -87,8 +87,7 @@ def _forecast(session: Session, strategy: Strategy) -> list[Item]:
     if not scenarios:
         return [Item("forecast", "There is no forecast scenario yet")]
     items = []
-    for scenario in scenarios:
-        outcome = run(session, strategy, scenario, with_bands=False)
+    for scenario, outcome in zip(scenarios, run_each(session, strategy, scenarios, with_bands=False), strict=True):
         if outcome.result is None and outcome.problems:
             items.append(Item("forecast", f"The scenario '{scenario.name}' cannot forecast: {outcome.problems[0]}"))
     return items
