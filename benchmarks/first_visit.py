@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from benchmarks.scale import Built, build_organisation, count_queries, sign_in
 from planner import db
+from planner.db import get_session
 from planner.models import (
     Area,
     AssessedCount,
@@ -35,6 +36,7 @@ from planner.models import (
     Strategy,
     SurveyAnswer,
 )
+from planner.services.warm import warm
 
 Write = Callable[[Session, Strategy], None]
 
@@ -161,8 +163,15 @@ def forget(url: str) -> None:
         connection.execute(text("DELETE FROM derivedresult"))
 
 
-def first_visits(client: Any, url: str, built: Built) -> dict[str, dict[str, int]]:
-    """Statements on each page on the first visit after each write (and with nothing kept), by row."""
+def warm_up(app: Any, strategy_id: int) -> None:
+    """What the queue's worker does after a write (planner.services.warm), in an app context of its own."""
+    with app.app_context():
+        warm(get_session(), frozenset({f"strategy:{strategy_id}"}), today=date.today())
+
+
+def first_visits(client: Any, url: str, built: Built, *, warmed: bool = False) -> dict[str, dict[str, int]]:
+    """Statements on each page on the first visit after each write (and with nothing kept), by row; with
+    `warmed`, after the worker's warm-up too (planner.services.warm)."""
     paths = {name: path.format(id=built.strategy_id) for name, path in PAGES.items()}
     paths = {name: path for name, path in paths.items() if client.get(path).status_code == 200}
     out: dict[str, dict[str, int]] = {}
@@ -175,6 +184,8 @@ def first_visits(client: Any, url: str, built: Built) -> dict[str, dict[str, int
                 forget(url)
             else:
                 write(url, built.strategy_id, change)
+            if warmed:
+                warm_up(client.application, built.strategy_id)
             row[name] = count_queries(client, path)
         out[f"{step}: {what}"] = row
     return out
@@ -195,15 +206,17 @@ def main(sizes: tuple[int, ...] = (1, 8)) -> dict[int, dict[str, dict[str, int]]
             client = app.test_client()
             sign_in(client, built)
             results[times] = first_visits(client, url, built)
-            db.engine_for(url).dispose()
             print_table(times, results[times])
+            print_table(times, first_visits(client, url, built, warmed=True), "once the worker has worked out the "
+                        "results (planner.services.warm)")
+            db.engine_for(url).dispose()
     return results
 
 
-def print_table(times: int, rows: dict[str, dict[str, int]]) -> None:
+def print_table(times: int, rows: dict[str, dict[str, int]], when: str = "before anything else") -> None:
     """One size's statements, a row per write."""
     names = sorted({name for row in rows.values() for name in row}, key=list(PAGES).index)
-    print(f"\nSQL statements on the first visit after a write, at {times} times the demo")
+    print(f"\nSQL statements on the first visit after a write, {when}, at {times} times the demo")
     print(f"{'write':<44}" + "".join(f"{name:>10}" for name in names))
     for what, row in rows.items():
         print(f"{what:<44}" + "".join(f"{row.get(name, '-'):>10}" for name in names))

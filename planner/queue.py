@@ -10,18 +10,24 @@ request that starts it, as before the queue."""
 from __future__ import annotations
 
 import importlib.util
+import logging
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner import revisions
 from planner.config import DATA_DIR, ConfigError
-from planner.db import get_engine
+from planner.db import get_engine, get_session
 from planner.services.jobs import sweep
+from planner.services.warm import warm
 from planner.tasks import run
 
 if TYPE_CHECKING:
     from flask import Flask
     from huey import Huey
+
+log = logging.getLogger(__name__)
 
 EXTENSION = "planner_queue"
 REDIS_MISSING = ("REDIS_URL is set, so the task queue and the kept results need the redis package, which is not "
@@ -53,6 +59,7 @@ class Queue:
 
     huey: Huey
     run_job: Any  # huey's TaskWrapper: calling it enqueues
+    warm_results: Any  # the same, for planner.services.warm: the owners a write moved
 
     def enqueue(self, job_id: int) -> None:
         """Put the job on the queue (or, immediate, run it now)."""
@@ -87,15 +94,31 @@ def queue_of(app: Flask) -> Queue:
             with app.app_context():
                 run(job_id)
 
+        def warm_results(owners: list[str]) -> None:
+            with app.app_context():
+                warm(get_session(), frozenset(owners), today=date.today())
+
         # Registered by a call, not huey's (untyped) decorator, so run_job stays typed.
-        queue = Queue(huey, huey.task(name="planner.run_job")(run_job))
+        queue = Queue(huey, huey.task(name="planner.run_job")(run_job),
+                      huey.task(name="planner.warm_results")(warm_results))
         app.extensions[EXTENSION] = queue
     return queue
 
 
 def init_app(app: Flask) -> None:
-    """Check the queue's settings at start-up, so a wrong one stops the server, not the first job."""
+    """Check the queue's settings at start-up, so a wrong one stops the server, not the first job; with a
+    worker and a shared store, have it work out the kept results after each write (planner.services.warm)."""
     check_settings(app.config)
+    if (app.config.get("WARM_RESULTS") and not app.config.get("TASKS_IMMEDIATE")
+            and str(app.config.get("DERIVED_RESULTS", "database")) != "off"):
+
+        def after_write(owners: frozenset[str]) -> None:
+            try:
+                queue_of(app).warm_results(sorted(owners))
+            except Exception:  # noqa: BLE001 - the write is committed; a visit works out what is not kept
+                log.exception("could not queue the results' warm-up after a write")
+
+        revisions.on_commit(after_write)
 
 
 def run_worker(app: Flask, *, workers: int = 1) -> None:

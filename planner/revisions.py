@@ -14,7 +14,7 @@ service has to remember to."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Table, event, inspect, or_, select
@@ -65,6 +65,8 @@ _USER_BOOKKEEPING = frozenset({"last_login_at", "session_version", "password_has
 WROTE = "planner_wrote"  # session.info: this transaction has written something (see planner.services.derived)
 SCOPE_OPTION = "planner_scope"  # an UPDATE statement's execution option: the one owner it changes
 SEEN = "planner_revisions"  # session.info: revisions read in this transaction, by owner
+MOVED = "planner_moved"  # session.info: the owners whose revisions this transaction moved
+_HOOKS: list[Callable[[frozenset[str]], None]] = []  # called after a commit that moved any (`on_commit`)
 
 
 def strategy_scope(strategy_id: int) -> str:
@@ -139,6 +141,21 @@ def move(session: OrmSession, scopes: Iterable[str]) -> None:
                                                            set_={"value": table.c.value + 1}))
     session.info[WROTE] = True
     session.info.pop(SEEN, None)
+    session.info.setdefault(MOVED, set()).update(
+        ALL if scope == ALL else scope.rsplit(":", 1)[0] for scope in wanted)
+
+
+def on_commit(hook: Callable[[frozenset[str]], None]) -> None:
+    """Call `hook` with the owners (`strategy:ID`, `organisation:ID`, `all`) whose revisions a transaction
+    moved, once it has committed (the app's queue works their results out then: planner.services.warm)."""
+    if hook not in _HOOKS:
+        _HOOKS.append(hook)
+
+
+def off_commit(hook: Callable[[frozenset[str]], None]) -> None:
+    """Stop calling `hook`."""
+    if hook in _HOOKS:
+        _HOOKS.remove(hook)
 
 
 def read(session: OrmSession, owners: Iterable[str]) -> dict[str, int]:
@@ -193,6 +210,15 @@ def _bulk_statement(state: ORMExecuteState) -> None:
 def _transaction_ended(session: OrmSession, *_args: Any) -> None:
     session.info.pop(WROTE, None)
     session.info.pop(SEEN, None)
+    session.info.pop(MOVED, None)
+
+
+def _committed(session: OrmSession) -> None:
+    moved = frozenset(session.info.get(MOVED, ()))
+    _transaction_ended(session)
+    if moved:
+        for hook in list(_HOOKS):
+            hook(moved)
 
 
 def install() -> None:
@@ -200,7 +226,7 @@ def install() -> None:
     if not event.contains(OrmSession, "after_flush", _after_flush):
         event.listen(OrmSession, "after_flush", _after_flush)
         event.listen(OrmSession, "do_orm_execute", _bulk_statement)
-        event.listen(OrmSession, "after_commit", _transaction_ended)
+        event.listen(OrmSession, "after_commit", _committed)
         event.listen(OrmSession, "after_soft_rollback", _transaction_ended)
 
 
