@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXTENSION = "planner_queue"
+WARM_HOOK = "planner_warm_hook"
 REDIS_MISSING = ("REDIS_URL is set, so the task queue and the kept results need the redis package, which is not "
                  "installed: pip install 'redis>=5,<9' (or unset REDIS_URL to keep both in the database and a "
                  "SQLite file)")
@@ -119,6 +120,7 @@ def init_app(app: Flask) -> None:
                 log.exception("could not queue the results' warm-up after a write")
 
         revisions.on_commit(after_write)
+        app.extensions[WARM_HOOK] = after_write  # so a test (or an app made again) can stop it: revisions.off_commit
 
 
 def run_worker(app: Flask, *, workers: int = 1) -> None:

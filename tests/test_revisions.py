@@ -380,6 +380,68 @@ def test_every_result_on_the_demos_pages_names_what_it_reads(tmp_path_factory) -
     with derived.watching() as watch:
         answered = [page for page in pages if client.get(page).status_code == 200]
     assert len(answered) >= 40
-    assert {"forecast", "lacking: objectives", "reading: forecast", "gaps to own: shortfalls", "pack content",
+    assert {"forecast", "lacking: objectives", "reading: forecast", "gaps to own: shortfalls", "pack: objectives",
             "diversity report", "cascade", "survey results"} <= watch.worked
     assert watch.missed == {}
+
+
+def test_a_commit_tells_the_hooks_which_owners_it_moved_and_a_rollback_tells_nothing(shared) -> None:  # type: ignore[no-untyped-def]
+    """planner.queue has the worker work the results out after each write (planner.services.warm) from this."""
+    url, store = shared
+    told: list[frozenset[str]] = []
+    revisions.on_commit(told.append)
+    try:
+        with _session(url, store) as session:
+            strategy = session.exec(select(Strategy)).one()
+            strategy.vision = "Told"
+            session.add(strategy)
+            session.commit()
+            strategy.vision = "Not told"
+            session.add(strategy)
+            session.flush()
+            session.rollback()
+            session.exec(select(Strategy)).one()
+            session.commit()  # nothing moved: nothing told
+    finally:
+        revisions.off_commit(told.append)
+    assert told == [frozenset({revisions.strategy_scope(strategy.id)})]  # type: ignore[arg-type]
+
+
+def test_the_warm_up_works_out_the_strategies_a_write_moved(demo) -> None:  # type: ignore[no-untyped-def]
+    from planner.services import warm
+
+    session, strategy, organisation = demo
+    by_org = warm.strategies_moved(session, frozenset({revisions.organisation_scope(organisation.id)}))
+    assert strategy.id in [s.id for s in by_org]
+    assert [s.id for s in warm.strategies_moved(session, frozenset({revisions.strategy_scope(strategy.id)}))] \
+        == [strategy.id]
+    assert warm.strategies_moved(session, frozenset({revisions.ALL})) == []
+
+
+def test_with_a_worker_a_write_queues_the_warm_up_and_the_worker_keeps_the_results(demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from planner import create_app
+    from planner.queue import WARM_HOOK, queue_of
+
+    session, strategy, _organisation = demo
+    session.rollback()
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    app = create_app({"PLANNER_ENV": "testing", "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": url,
+                      "TASKS_IMMEDIATE": False, "TASKS_DATABASE": str(tmp_path / "tasks.db")})
+    huey = queue_of(app).huey
+    try:
+        with Session(engine_for(url)) as writer:
+            for row in writer.exec(select(DerivedResult)):
+                writer.delete(row)
+            found = writer.get(Strategy, strategy.id)
+            assert found is not None
+            found.mission = "Queued for the worker"
+            writer.add(found)
+            writer.commit()
+        assert huey.pending_count() == 1
+        task = huey.dequeue()
+        assert task is not None
+        huey.execute(task)  # as the worker would
+        with Session(engine_for(url)) as reader:
+            assert len(reader.exec(select(DerivedResult)).all()) >= 20  # the pages' parts, kept
+    finally:
+        revisions.off_commit(app.extensions[WARM_HOOK])
