@@ -1,4 +1,4 @@
-"""`python -m benchmarks.first_visit [--quick]`: SQL statements on the pages that gather every step (the
+"""`python -m benchmarks.first_visit [--quick]` (also in `make bench`): SQL statements on the pages that gather every step (the
 strategy home, Approve, Compare) and on the forecast, on the first visit after a write to each step, at 1 and
 8 times the demo's size. Printed, never asserted; tests/web/test_queries_per_page.py holds the bound.
 
@@ -191,11 +191,20 @@ def first_visits(client: Any, url: str, built: Built, *, warmed: bool = False) -
     return out
 
 
-def main(sizes: tuple[int, ...] = (1, 8)) -> dict[int, dict[str, dict[str, int]]]:
-    """Build each size, and print the statements of a first visit after each write."""
+Rows = dict[str, dict[str, int]]  # write -> page -> statements
+
+
+def most(rows: Rows) -> int:
+    """The most statements on any page after any write."""
+    return max(n for row in rows.values() for n in row.values())
+
+
+def main(sizes: tuple[int, ...] = (1, 8)) -> dict[int, tuple[Rows, Rows]]:
+    """Build each size, and print the statements of a first visit after each write, before and after the
+    worker's warm-up; returns both by size."""
     from planner import create_app
 
-    results: dict[int, dict[str, dict[str, int]]] = {}
+    results: dict[int, tuple[Rows, Rows]] = {}
     with tempfile.TemporaryDirectory() as folder:
         for times in sizes:
             url = f"sqlite:///{Path(folder) / f'first-{times}'}.db"
@@ -205,10 +214,11 @@ def main(sizes: tuple[int, ...] = (1, 8)) -> dict[int, dict[str, dict[str, int]]
                               "SECRET_KEY": "benchmark-secret-key-not-for-use", "WTF_CSRF_ENABLED": False})
             client = app.test_client()
             sign_in(client, built)
-            results[times] = first_visits(client, url, built)
-            print_table(times, results[times])
-            print_table(times, first_visits(client, url, built, warmed=True), "once the worker has worked out the "
-                        "results (planner.services.warm)")
+            before = first_visits(client, url, built)
+            print_table(times, before)
+            warmed = first_visits(client, url, built, warmed=True)
+            print_table(times, warmed, "once the worker has worked the results out (planner.services.warm)")
+            results[times] = (before, warmed)
             db.engine_for(url).dispose()
     return results
 
@@ -220,7 +230,7 @@ def print_table(times: int, rows: dict[str, dict[str, int]], when: str = "before
     print(f"{'write':<44}" + "".join(f"{name:>10}" for name in names))
     for what, row in rows.items():
         print(f"{what:<44}" + "".join(f"{row.get(name, '-'):>10}" for name in names))
-    print(f"most: {max(v for row in rows.values() for v in row.values())}")
+    print(f"most: {most(rows)}")
 
 
 if __name__ == "__main__":
