@@ -1,6 +1,7 @@
-"""`python -m benchmarks.first_visit [--quick]` (also in `make bench`): SQL statements on the pages that gather every step (the
-strategy home, Approve, Compare) and on the forecast, on the first visit after a write to each step, at 1 and
-8 times the demo's size. Printed, never asserted; tests/web/test_queries_per_page.py holds the bound.
+"""`python -m benchmarks.first_visit [--quick]` (also in `make bench`): SQL statements on the pages that gather
+every step (the strategy home, Approve, Compare) and on the forecast, on the first visit after a write to each
+step, at 1 and 8 times the demo's size, before and once the queue's worker has worked the results out
+(planner.services.warm). Printed, never asserted; tests/web/test_queries_per_page.py holds the bounds.
 
 Each write is made by another session (another worker), as a user's save would be, and the pages are then
 visited once by a client whose results were kept just before: what the next visitor after that save pays.

@@ -272,6 +272,7 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
         return {lv.key: lv.id for lv in levels_of(session, strategy)}
 
     ask = derived.Ask
+    # Every part under all of the content's parts: some depend on the day (a survey or consultation closes).
     parts = (scenario.id if scenario else None, prepared_by, today.isoformat(), str(audience))
     forecast_read = ("baseline", "forecast", "strategy", "structure")
     with competencies.reusing_gaps(session):
@@ -279,7 +280,7 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
             ask("pack: head", parts, ("approve", "organisation", "scope", "strategy"),
                 lambda: _head(session, strategy, organisation, prepared_by=prepared_by, today=today,
                               audience=audience)),
-            ask("pack: structure", (), ("baseline", "structure"), lambda: _structure(session, strategy)),
+            ask("pack: structure", parts, ("baseline", "structure"), lambda: _structure(session, strategy)),
             ask("pack: forecast", parts, forecast_read,
                 lambda: _forecast(session, strategy, chosen(), level_ids())),
             ask("pack: diversity", parts, (*forecast_read, "diversity", "organisation", "succession"),
@@ -289,12 +290,13 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
                                                      audience=rule.audience)),
             ask("pack: board terms", parts, ("board", "diversity", "organisation", "strategy", "structure"),
                 lambda: board_terms.board_terms_content(session, strategy, organisation, audience=rule.audience)),
-            ask("pack: competencies", (), ("catalogue", "competencies", "strategy", "structure"),
+            ask("pack: competencies", parts, ("catalogue", "competencies", "strategy", "structure"),
                 lambda: _competencies(session, strategy)),
-            ask("pack: self-assessment", (), ("discover",), lambda: _self_assessment(session, strategy)),
+            ask("pack: self-assessment", parts, ("discover",), lambda: _self_assessment(session, strategy)),
             ask("pack: objectives", parts, OBJECTIVES_READ,
                 lambda: _objectives(session, strategy, organisation, today)),
-            ask("pack: consultation", (), ("consult",), lambda: consultation.consultation_content(session, strategy)),
+            ask("pack: consultation", parts, ("consult",),
+                lambda: consultation.consultation_content(session, strategy)),
         ])
         head, structure, forecast, diversity_part, succession_part, terms, competencies_part, survey, objectives_part, \
             consulted = found

@@ -171,17 +171,17 @@ def completeness(session: Session, strategy: Strategy, organisation: Organisatio
     """Everything the strategy still lacks, in the journey's order; empty when it is complete. Each step's
     part is worked out once per revision of the groups of tables it reads (and day), so a change to one step
     works out again only the parts that read it (planner.services.derived)."""
-    day = (today.isoformat(),)
+    day = (today.isoformat(),)  # every part under the day: some steps' rules read it (a consultation closes)
     with reusing_gaps(session):
         found = derived.remember_each(session, strategy_id=strategy.id, organisation_id=organisation.id, asks=[
-            derived.Ask("lacking: scope", (), ("scope",), lambda: _scope(strategy)),
-            derived.Ask("lacking: structure", (), ("baseline", "structure"),
+            derived.Ask("lacking: scope", day, ("scope",), lambda: _scope(strategy)),
+            derived.Ask("lacking: structure", day, ("baseline", "structure"),
                         lambda: _structure_and_baseline(session, strategy)),
-            derived.Ask("lacking: forecast", (), ("baseline", "forecast", "strategy", "structure"),
+            derived.Ask("lacking: forecast", day, ("baseline", "forecast", "strategy", "structure"),
                         lambda: _forecast(session, strategy)),
-            derived.Ask("lacking: discover", (), ("discover",), lambda: _discover(session, strategy)),
-            derived.Ask("lacking: diversity", (), ("diversity", "structure"), lambda: _diversity(session, strategy)),
-            derived.Ask("lacking: competencies", (), ("catalogue", "competencies", "strategy", "structure"),
+            derived.Ask("lacking: discover", day, ("discover",), lambda: _discover(session, strategy)),
+            derived.Ask("lacking: diversity", day, ("diversity", "structure"), lambda: _diversity(session, strategy)),
+            derived.Ask("lacking: competencies", day, ("catalogue", "competencies", "strategy", "structure"),
                         lambda: _competencies(session, strategy)),
             derived.Ask("lacking: objectives", day, OBJECTIVES_READ,
                         lambda: _objectives(session, strategy, organisation, today)),

@@ -300,9 +300,9 @@ class Watch:
             if any(isinstance(element, ColumnClause) and getattr(element.table, "name", None) == "strategy"
                    and element.name in revisions.SCOPE_COLUMNS for element in elements):
                 groups.add("scope")  # the strategy's words, selected
-        else:
+        else:  # plain SQL text: its tables by name, and the strategy's words with its row
             tables = set(re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)', statement, flags=re.IGNORECASE))
-            groups.add("scope")
+            groups |= {"scope"} if "strategy" in tables else set()
         groups |= {revisions.GROUPS[name] for name in tables if name in revisions.GROUPS}
         for _kind, _names, read in self.stack:
             read.update(groups)

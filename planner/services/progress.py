@@ -143,19 +143,19 @@ def task_list(session: Session, strategy: Strategy, lacking: Sequence[Item]) -> 
     lacking (`lacking`: the completeness check's items) is In progress and says the first of them.
     Each step's reading is worked out once per revision of the groups of tables it reads
     (planner.services.derived), so a change to one step reads again only what that step's reading needs."""
-    day = (date.today().isoformat(),)
+    day = (date.today().isoformat(),)  # every reading under the day: some read it (a survey's results)
     ask = derived.Ask
     readings = derived.remember_each(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id, asks=[
-        ask("reading: baseline", (), ("baseline", "structure"), lambda: summarise(session, strategy)),
-        ask("reading: forecast", (), ("baseline", "forecast", "strategy", "structure"),
+        ask("reading: baseline", day, ("baseline", "structure"), lambda: summarise(session, strategy)),
+        ask("reading: forecast", day, ("baseline", "forecast", "strategy", "structure"),
             lambda: forecast_status(session, strategy)),
-        ask("reading: discover", (), ("discover",), lambda: discover_status(session, strategy)),
-        ask("reading: diversity", (), ("diversity",), lambda: diversity_status(session, strategy)),
-        ask("reading: competencies", (), ("competencies",), lambda: competencies_status(session, strategy)),
+        ask("reading: discover", day, ("discover",), lambda: discover_status(session, strategy)),
+        ask("reading: diversity", day, ("diversity",), lambda: diversity_status(session, strategy)),
+        ask("reading: competencies", day, ("competencies",), lambda: competencies_status(session, strategy)),
         ask("reading: objectives", day, ("objectives", "organisation", "strategy", "structure"),
             lambda: objectives_status(session, strategy)),
-        ask("reading: consult", (), ("consult",), lambda: consult_status(session, strategy)),
-        ask("reading: approve", (), ("approve", "strategy"), lambda: approve_status(session, strategy)),
+        ask("reading: consult", day, ("consult",), lambda: consult_status(session, strategy)),
+        ask("reading: approve", day, ("approve", "strategy"), lambda: approve_status(session, strategy)),
     ])
     return _task_list(strategy, readings, lacking)
 
