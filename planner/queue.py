@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,7 @@ from planner.tasks import run
 if TYPE_CHECKING:
     from flask import Flask
     from huey import Huey
+    from sqlalchemy.orm import Session as OrmSession
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +114,20 @@ def init_app(app: Flask) -> None:
     check_settings(app.config)
     if (app.config.get("WARM_RESULTS") and not app.config.get("TASKS_IMMEDIATE")
             and str(app.config.get("DERIVED_RESULTS", "database")) != "off"):
+        # The hooks are the process's: this one holds the app weakly (an app no longer used stops it) and
+        # queues only for writes to the app's own database.
+        held = weakref.ref(app)
+        engine = get_engine(app)
 
-        def after_write(owners: frozenset[str]) -> None:
+        def after_write(session: OrmSession, owners: frozenset[str]) -> None:
+            still = held()
+            if still is None:
+                revisions.off_commit(after_write)
+                return
+            if session.get_bind() is not engine:
+                return
             try:
-                queue_of(app).warm_results(sorted(owners))
+                queue_of(still).warm_results(sorted(owners))
             except Exception:  # noqa: BLE001 - the write is committed; a visit works out what is not kept
                 log.exception("could not queue the results' warm-up after a write")
 

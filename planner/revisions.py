@@ -66,7 +66,8 @@ WROTE = "planner_wrote"  # session.info: this transaction has written something 
 SCOPE_OPTION = "planner_scope"  # an UPDATE statement's execution option: the one owner it changes
 SEEN = "planner_revisions"  # session.info: revisions read in this transaction, by owner
 MOVED = "planner_moved"  # session.info: the owners whose revisions this transaction moved
-_HOOKS: list[Callable[[frozenset[str]], None]] = []  # called after a commit that moved any (`on_commit`)
+Hook = Callable[[OrmSession, frozenset[str]], None]
+_HOOKS: list[Hook] = []  # called after a commit that moved any (`on_commit`)
 
 
 def strategy_scope(strategy_id: int) -> str:
@@ -145,14 +146,15 @@ def move(session: OrmSession, scopes: Iterable[str]) -> None:
         ALL if scope == ALL else scope.rsplit(":", 1)[0] for scope in wanted)
 
 
-def on_commit(hook: Callable[[frozenset[str]], None]) -> None:
-    """Call `hook` with the owners (`strategy:ID`, `organisation:ID`, `all`) whose revisions a transaction
-    moved, once it has committed (the app's queue works their results out then: planner.services.warm)."""
+def on_commit(hook: Hook) -> None:
+    """Call `hook` with the session and the owners (`strategy:ID`, `organisation:ID`, `all`) whose revisions
+    a transaction moved, once it has committed (the app's queue works their results out then:
+    planner.services.warm). Hooks are the process's: a hook checks the session is its own database's."""
     if hook not in _HOOKS:
         _HOOKS.append(hook)
 
 
-def off_commit(hook: Callable[[frozenset[str]], None]) -> None:
+def off_commit(hook: Hook) -> None:
     """Stop calling `hook`."""
     if hook in _HOOKS:
         _HOOKS.remove(hook)
@@ -218,7 +220,7 @@ def _committed(session: OrmSession) -> None:
     _transaction_ended(session)
     if moved:
         for hook in list(_HOOKS):
-            hook(moved)
+            hook(session, moved)
 
 
 def install() -> None:

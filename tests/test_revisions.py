@@ -389,7 +389,11 @@ def test_a_commit_tells_the_hooks_which_owners_it_moved_and_a_rollback_tells_not
     """planner.queue has the worker work the results out after each write (planner.services.warm) from this."""
     url, store = shared
     told: list[frozenset[str]] = []
-    revisions.on_commit(told.append)
+
+    def tell(_session: Any, owners: frozenset[str]) -> None:
+        told.append(owners)
+
+    revisions.on_commit(tell)
     try:
         with _session(url, store) as session:
             strategy = session.exec(select(Strategy)).one()
@@ -403,7 +407,7 @@ def test_a_commit_tells_the_hooks_which_owners_it_moved_and_a_rollback_tells_not
             session.exec(select(Strategy)).one()
             session.commit()  # nothing moved: nothing told
     finally:
-        revisions.off_commit(told.append)
+        revisions.off_commit(tell)
     assert told == [frozenset({revisions.strategy_scope(strategy.id)})]  # type: ignore[arg-type]
 
 
@@ -418,7 +422,7 @@ def test_the_warm_up_works_out_the_strategies_a_write_moved(demo) -> None:  # ty
     assert warm.strategies_moved(session, frozenset({revisions.ALL})) == []
 
 
-def test_with_a_worker_a_write_queues_the_warm_up_and_the_worker_keeps_the_results(demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_with_a_worker_a_write_queues_the_warm_up_and_the_worker_keeps_the_results(demo, shared, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from planner import create_app
     from planner.queue import WARM_HOOK, queue_of
 
@@ -437,6 +441,13 @@ def test_with_a_worker_a_write_queues_the_warm_up_and_the_worker_keeps_the_resul
             found.mission = "Queued for the worker"
             writer.add(found)
             writer.commit()
+        assert huey.pending_count() == 1
+        other_url, _store = shared
+        with Session(engine_for(other_url)) as other:  # another database's write: not this app's to warm
+            elsewhere = other.exec(select(Strategy)).one()
+            elsewhere.vision = "Another database"
+            other.add(elsewhere)
+            other.commit()
         assert huey.pending_count() == 1
         task = huey.dequeue()
         assert task is not None
