@@ -27,8 +27,8 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("PLANNER_TEST_DATABASE_URL")
 MOST = 25  # statements on any page once its results are kept, and after a write once the worker has kept them
 # With nothing kept (a new release, the store purged), the pages that gather every step (home, Approve, Compare)
 # read each table they need once (one statement per table, never one per row), plus the request's own
-# bookkeeping: signing in, the revisions, looking up and keeping the results. Measured: 53 at most at either size
-# (70 on Compare, which the generated organisation has no approved version for); bounded by the schema.
+# bookkeeping: signing in, the revisions, looking up and keeping the results. Measured (benchmarks/first_visit.py):
+# 54 on home and 70 on Compare at the demo's size, 53 on home at 8 times it; bounded by the schema, not the data.
 BOOKKEEPING = 20
 MOST_FIRST = len(SQLModel.metadata.tables) + BOOKKEEPING
 # A write to one of these steps leaves the results of the others kept (revisions by step): the next visit works
