@@ -65,12 +65,14 @@ def main(quick: bool = False) -> None:
     started = time.perf_counter()
     subprocess.run([str(PLANNER), "--help"], capture_output=True, check=True)
     print(f"start-up alone (planner --help): {time.perf_counter() - started:.2f}s")
-    from benchmarks import hostile_imports, imports, load, pack, scale, systems
+    from benchmarks import first_visit, hostile_imports, imports, load, pack, scale, systems
 
     print()
     pages = load.main(quick=quick)
     print()
     queries = scale.main((1, 4) if quick else scale.SIZES)
+    print()
+    after_writes = first_visit.main((1,) if quick else (1, 8))
     print()
     system_view = systems.main(quick=quick)
     print()
@@ -87,6 +89,9 @@ def main(quick: bool = False) -> None:
     for name, by_size in queries.items():
         counts = ", ".join(f"{max(c)} at {times}x" for times, c in by_size.items())
         print(f"  {name + ' SQL statements':<58} {counts}  (at most 25)")
+    for times, (before, warmed) in after_writes.items():
+        print(f"  {f'first visit after a write to any step, {times}x, SQL statements':<58} "
+              f"{first_visit.most(before)}, {first_visit.most(warmed)} once the worker has run  (at most 25)")
     for name in ("system home", "forecast API"):
         counts = ", ".join(f"{pages[name][0]} at {size} members" for size, pages in system_view.items())
         print(f"  {'system view ' + name + ' SQL statements':<58} {counts}  (flat as members grow)")

@@ -108,6 +108,9 @@ def load_config(test_config: dict[str, object] | None = None) -> dict[str, objec
         "TASKS_DATABASE": env.get("PLANNER_TASKS_DATABASE", ""),
         "TASKS_IMMEDIATE": env.get("PLANNER_TASKS_IMMEDIATE", "on" if planner_env == "testing" else "off")
         .strip().lower() not in _OFF,
+        # After a write, a worker works out the results the pages gathering every step keep (planner.services.warm),
+        # so the next visitor reads them kept. Only with a worker (not TASKS_IMMEDIATE) and a shared store.
+        "WARM_RESULTS": env.get("PLANNER_WARM_RESULTS", "on").strip().lower() not in _OFF,
     }
     if test_config:
         config.update(test_config)

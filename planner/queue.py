@@ -10,20 +10,29 @@ request that starts it, as before the queue."""
 from __future__ import annotations
 
 import importlib.util
+import logging
+import weakref
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner import revisions
 from planner.config import DATA_DIR, ConfigError
-from planner.db import get_engine
+from planner.db import get_engine, get_session
 from planner.services.jobs import sweep
+from planner.services.warm import warm
 from planner.tasks import run
 
 if TYPE_CHECKING:
     from flask import Flask
     from huey import Huey
+    from sqlalchemy.orm import Session as OrmSession
+
+log = logging.getLogger(__name__)
 
 EXTENSION = "planner_queue"
+WARM_HOOK = "planner_warm_hook"
 REDIS_MISSING = ("REDIS_URL is set, so the task queue and the kept results need the redis package, which is not "
                  "installed: pip install 'redis>=5,<9' (or unset REDIS_URL to keep both in the database and a "
                  "SQLite file)")
@@ -53,6 +62,7 @@ class Queue:
 
     huey: Huey
     run_job: Any  # huey's TaskWrapper: calling it enqueues
+    warm_results: Any  # the same, for planner.services.warm: the owners a write moved
 
     def enqueue(self, job_id: int) -> None:
         """Put the job on the queue (or, immediate, run it now)."""
@@ -87,15 +97,42 @@ def queue_of(app: Flask) -> Queue:
             with app.app_context():
                 run(job_id)
 
+        def warm_results(owners: list[str]) -> None:
+            with app.app_context():
+                warm(get_session(), frozenset(owners), today=date.today())
+
         # Registered by a call, not huey's (untyped) decorator, so run_job stays typed.
-        queue = Queue(huey, huey.task(name="planner.run_job")(run_job))
+        queue = Queue(huey, huey.task(name="planner.run_job")(run_job),
+                      huey.task(name="planner.warm_results")(warm_results))
         app.extensions[EXTENSION] = queue
     return queue
 
 
 def init_app(app: Flask) -> None:
-    """Check the queue's settings at start-up, so a wrong one stops the server, not the first job."""
+    """Check the queue's settings at start-up, so a wrong one stops the server, not the first job; with a
+    worker and a shared store, have it work out the kept results after each write (planner.services.warm)."""
     check_settings(app.config)
+    if (app.config.get("WARM_RESULTS") and not app.config.get("TASKS_IMMEDIATE")
+            and str(app.config.get("DERIVED_RESULTS", "database")) != "off"):
+        # The hooks are the process's: this one holds the app weakly (an app no longer used stops it) and
+        # queues only for writes to the app's own database.
+        held = weakref.ref(app)
+        engine = get_engine(app)
+
+        def after_write(session: OrmSession, owners: frozenset[str]) -> None:
+            still = held()
+            if still is None:
+                revisions.off_commit(after_write)
+                return
+            if session.get_bind() is not engine:
+                return
+            try:
+                queue_of(still).warm_results(sorted(owners))
+            except Exception:  # noqa: BLE001 - the write is committed; a visit works out what is not kept
+                log.exception("could not queue the results' warm-up after a write")
+
+        revisions.on_commit(after_write)
+        app.extensions[WARM_HOOK] = after_write  # so a test (or an app made again) can stop it: revisions.off_commit
 
 
 def run_worker(app: Flask, *, workers: int = 1) -> None:

@@ -348,6 +348,9 @@ NO_EVENT = {
     "jobs.take_upload": "the worker deleting the upload as it reads it: the job's start is recorded",
     "jobs.keep_result": "the worker keeping the PDF it made: the job's start is recorded",
     "jobs.sweep": "deleting job files past their lifetime (24 hours): the clock's doing, not anyone's change",
+    # The worker working out the pages' results after a write (planner.services.warm): it reads what the pages
+    # read and keeps results in the shared store, never a record; its session is closed without a commit.
+    "warm.warm": "working out the pages' kept results after a write: no record changed, nothing committed",
 }
 
 TODAY = date(2027, 3, 15)  # within the consultations below (1 to 31 March 2027)

@@ -37,10 +37,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, St
         yield found
 
 
+class _Scopes(dict[str, int]):
+    """Revisions read, 0 for a scope never moved."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
 def _scopes(session: Session, strategy: Strategy) -> dict[str, int]:
     session.info.pop(revisions.SEEN, None)
-    return revisions.read(session, [revisions.strategy_scope(strategy.id),  # type: ignore[arg-type]
-                                    revisions.organisation_scope(strategy.organisation_id), revisions.ALL])
+    return _Scopes(revisions.read(session, [revisions.strategy_scope(strategy.id),  # type: ignore[arg-type]
+                                            revisions.organisation_scope(strategy.organisation_id)]))
 
 
 def _changed_value(column: Any, value: Any) -> Any:
@@ -98,13 +105,16 @@ def test_a_change_to_any_record_moves_the_revision_of_what_it_belongs_to(demo) -
         session.flush()
         after = _scopes(session, strategy)
         if isinstance(row, Strategy) or getattr(row, "strategy_id", None) == strategy.id:
-            expected = revisions.strategy_scope(strategy.id)  # type: ignore[arg-type]
+            expected = revisions.scope(revisions.strategy_scope(strategy.id), table.name)  # type: ignore[arg-type]
         elif getattr(row, "strategy_id", None) is None and (isinstance(row, Organisation)
                                                             or getattr(row, "organisation_id", None)):
-            expected = revisions.organisation_scope(organisation.id)  # type: ignore[arg-type]
+            expected = revisions.scope(revisions.organisation_scope(organisation.id), table.name)  # type: ignore[arg-type]
         else:
             expected = revisions.ALL
         assert after[expected] == before[expected] + 1, f"{table.name}.{key} did not move {expected}"
+        # Only its own group moves (everything, for a change that cannot be placed): results of other steps stay kept.
+        moved = {scope for scope in after if after[scope] != before[scope]}
+        assert moved == {expected}, f"{table.name}.{key} moved {moved}"
         session.rollback()
         covered.append(table.name)
     # The demo has rows in most tables: every one of those is checked.
@@ -125,7 +135,7 @@ def test_a_new_record_and_a_deleted_one_move_it_too(demo) -> None:  # type: igno
     session.delete(objective)
     session.flush()
     after = _scopes(session, strategy)
-    scope = revisions.strategy_scope(strategy.id)  # type: ignore[arg-type]
+    scope = revisions.strategy_scope(strategy.id) + ":objectives"  # type: ignore[operator]
     assert before[scope] < middle[scope] < after[scope]
     session.rollback()
 
@@ -153,8 +163,9 @@ def test_a_counter_claimed_on_a_strategy_moves_only_that_strategy(demo) -> None:
     before = _scopes(session, strategy)
     claim_counter(session, Strategy, strategy.id, "baseline_version", None)  # type: ignore[arg-type]
     after = _scopes(session, strategy)
-    scope = revisions.strategy_scope(strategy.id)  # type: ignore[arg-type]
-    assert after[scope] == before[scope] + 1 and after[revisions.ALL] == before[revisions.ALL]
+    scope = revisions.strategy_scope(strategy.id) + ":baseline"  # type: ignore[operator]
+    # The baseline grid's counter goes with the baseline's rows: the strategy's own row and other steps stay put.
+    assert {name for name in after if after[name] != before[name]} == {scope}
     session.rollback()
 
 
@@ -307,3 +318,141 @@ def test_the_forecast_is_shared_and_follows_a_change_of_assumptions(demo, monkey
     assert len(worked) == 2 and changed.result != first.result
     session.info.pop(derived.STORE, None)
     session.info.pop(derived.MEMO, None)
+
+
+def test_the_guard_finds_a_read_a_result_does_not_name(shared) -> None:  # type: ignore[no-untyped-def]
+    """derived.watching: a table SELECTed, a record in hand read again, and what an inner result reads all
+    count against the groups the result names; a result naming them all passes."""
+    from planner.models import LeaderCount
+
+    url, store = shared
+    with _session(url, store) as session, derived.watching() as watch:
+        strategy = session.exec(select(Strategy)).one()
+        ask = {"strategy_id": strategy.id, "organisation_id": strategy.organisation_id, "parts": ()}
+        derived.remember(session, **ask, kind="selects", reads=("structure",),
+                         compute=lambda: session.exec(select(LeaderCount)).all())
+        derived.remember(session, **ask, kind="in hand", reads=("structure",), compute=lambda: strategy.horizon)
+        derived.remember(session, **ask, kind="words", reads=("strategy",), compute=lambda: {"v": strategy.vision})
+        derived.remember(session, **ask, kind="outer", reads=("structure",), compute=lambda: derived.remember(
+            session, **ask, kind="inner", reads=("baseline",), compute=lambda: session.exec(select(LeaderCount)).all()))
+        derived.remember(session, **ask, kind="named", reads=("baseline", "strategy"),
+                         compute=lambda: (strategy.horizon, session.exec(select(LeaderCount)).all()))
+    assert watch.missed == {"selects": {"baseline"}, "in hand": {"strategy"}, "words": {"scope"},
+                            "outer": {"baseline"}}
+
+
+def test_a_write_to_one_step_leaves_the_results_of_other_steps_kept(shared) -> None:  # type: ignore[no-untyped-def]
+    url, store = shared
+    calls: list[int] = []
+    with _session(url, store) as first, _session(url, store) as second:
+        strategy = first.exec(select(Strategy)).one()
+        ask = {"strategy_id": strategy.id, "organisation_id": strategy.organisation_id, "kind": "test", "parts": (),
+               "reads": ("forecast",)}
+        derived.remember(first, **ask, compute=_counted(calls))
+        derived.keep(first)
+        first.add(Objective(organisation_id=strategy.organisation_id, strategy_id=strategy.id, ref="S9",
+                            title="Another step's row", level="strategic"))
+        first.commit()
+        assert derived.remember(second, **ask, compute=_counted(calls)) == {"answer": 1}  # kept: not its step
+        first.add(Scenario(organisation_id=strategy.organisation_id, strategy_id=strategy.id, name="Its step's row"))
+        first.commit()
+        second.rollback()
+        assert derived.remember(second, **ask, compute=_counted(calls)) == {"answer": 2}  # its step moved
+
+
+def test_every_result_on_the_demos_pages_names_what_it_reads(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """The guard over every page of the demo's strategy: a result that reads a group of tables it does not
+    name would be served stale after a write to that group."""
+    from planner import create_app
+
+    folder = tmp_path_factory.mktemp("guard")
+    with factories.demo_database(folder) as (session, strategy, organisation):
+        admin = factories.make_member(session, organisation, role="admin")
+        strategy_id = strategy.id
+    app = create_app({"PLANNER_ENV": "testing", "TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
+                      "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "WTF_CSRF_ENABLED": False,
+                      "PASSWORD_HASH_METHOD": factories.FAST_HASH})
+    client = app.test_client()
+    client.post("/login", data={"email": admin.email, "password": factories.PASSWORD})
+    pages = sorted(rule.rule.replace("<int:strategy_id>", str(strategy_id)) for rule in app.url_map.iter_rules()
+                   if "GET" in (rule.methods or ()) and set(rule.arguments) == {"strategy_id"}
+                   and not rule.endpoint.startswith(("charts.", "jobs.")))
+    with derived.watching() as watch:
+        answered = [page for page in pages if client.get(page).status_code == 200]
+    assert len(answered) >= 40
+    assert {"forecast", "lacking: objectives", "reading: forecast", "gaps to own: shortfalls", "pack: objectives",
+            "diversity report", "cascade", "survey results"} <= watch.worked
+    assert watch.missed == {}
+
+
+def test_a_commit_tells_the_hooks_which_owners_it_moved_and_a_rollback_tells_nothing(shared) -> None:  # type: ignore[no-untyped-def]
+    """planner.queue has the worker work the results out after each write (planner.services.warm) from this."""
+    url, store = shared
+    told: list[frozenset[str]] = []
+
+    def tell(_session: Any, owners: frozenset[str]) -> None:
+        told.append(owners)
+
+    revisions.on_commit(tell)
+    try:
+        with _session(url, store) as session:
+            strategy = session.exec(select(Strategy)).one()
+            strategy.vision = "Told"
+            session.add(strategy)
+            session.commit()
+            strategy.vision = "Not told"
+            session.add(strategy)
+            session.flush()
+            session.rollback()
+            session.exec(select(Strategy)).one()
+            session.commit()  # nothing moved: nothing told
+    finally:
+        revisions.off_commit(tell)
+    assert told == [frozenset({revisions.strategy_scope(strategy.id)})]  # type: ignore[arg-type]
+
+
+def test_the_warm_up_works_out_the_strategies_a_write_moved(demo) -> None:  # type: ignore[no-untyped-def]
+    from planner.services import warm
+
+    session, strategy, organisation = demo
+    by_org = warm.strategies_moved(session, frozenset({revisions.organisation_scope(organisation.id)}))
+    assert strategy.id in [s.id for s in by_org]
+    assert [s.id for s in warm.strategies_moved(session, frozenset({revisions.strategy_scope(strategy.id)}))] \
+        == [strategy.id]
+    assert warm.strategies_moved(session, frozenset({revisions.ALL})) == []
+
+
+def test_with_a_worker_a_write_queues_the_warm_up_and_the_worker_keeps_the_results(demo, shared, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from planner import create_app
+    from planner.queue import WARM_HOOK, queue_of
+
+    session, strategy, _organisation = demo
+    session.rollback()
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    app = create_app({"PLANNER_ENV": "testing", "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": url,
+                      "TASKS_IMMEDIATE": False, "TASKS_DATABASE": str(tmp_path / "tasks.db")})
+    huey = queue_of(app).huey
+    try:
+        with Session(engine_for(url)) as writer:
+            for row in writer.exec(select(DerivedResult)):
+                writer.delete(row)
+            found = writer.get(Strategy, strategy.id)
+            assert found is not None
+            found.mission = "Queued for the worker"
+            writer.add(found)
+            writer.commit()
+        assert huey.pending_count() == 1
+        other_url, _store = shared
+        with Session(engine_for(other_url)) as other:  # another database's write: not this app's to warm
+            elsewhere = other.exec(select(Strategy)).one()
+            elsewhere.vision = "Another database"
+            other.add(elsewhere)
+            other.commit()
+        assert huey.pending_count() == 1
+        task = huey.dequeue()
+        assert task is not None
+        huey.execute(task)  # as the worker would
+        with Session(engine_for(url)) as reader:
+            assert len(reader.exec(select(DerivedResult)).all()) >= 20  # the pages' parts, kept
+    finally:
+        revisions.off_commit(app.extensions[WARM_HOOK])

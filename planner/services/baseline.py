@@ -52,6 +52,7 @@ def baseline_of(session: Session, strategy: Strategy) -> dict[int, AreaFigures]:
     level_keys = {lv.id: lv.key for lv in levels_of(session, strategy)}
     staffing, counts = derived.remember(
         session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
+        reads=("baseline", "structure"),
         kind="baseline rows", parts=(), shared=False, compute=lambda: _baseline_rows(session, strategy))
     # Fresh figures each time from the rows read once: callers may change what they are given.
     figures = {area_id: AreaFigures(staff=staff, fte=fte) for area_id, staff, fte in staffing}
@@ -90,7 +91,7 @@ def headline(session: Session, strategy: Strategy) -> Headline:
                         fte=summary.totals.get("fte", 0), leaders=summary.leaders_total(),
                         by_level=tuple((lv.name, summary.totals.get(f"leaders:{lv.key}", 0)) for lv in summary.levels))
     return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
-                            kind="baseline headline", parts=(), compute=work_out)
+                            kind="baseline headline", reads=("baseline", "structure"), parts=(), compute=work_out)
 
 
 def summarise(session: Session, strategy: Strategy) -> BaselineSummary:

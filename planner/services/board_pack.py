@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session, col, select
 
@@ -49,7 +49,7 @@ from planner.services import (
 )
 from planner.services.baseline import summarise
 from planner.services.board_cover import cover_content
-from planner.services.completeness import completeness
+from planner.services.completeness import OBJECTIVES_READ, completeness
 from planner.services.establishment import Vacancy, vacancies
 from planner.services.scenarios import area_assumptions, level_assumptions, measured_rates, scenarios_of
 from planner.services.structure import areas_of, bands_by_level, levels_of
@@ -261,45 +261,72 @@ def pack_content(session: Session, strategy: Strategy, organisation: Organisatio
                  audience: Audience = PUBLISHED) -> PackContent:
     """Every figure and text the board pack shows, for one strategy and scenario, as plain data, with
     the diversity figures as the audience may see them (published unless internal is asked for).
-    Gathered once per revision of the strategy (planner.services.derived): treat it as read-only."""
-    return derived.remember(
-        session, strategy_id=strategy.id, organisation_id=organisation.id,
-        kind="pack content", parts=(scenario.id if scenario else None, prepared_by, today.isoformat(), str(audience)),
-        compute=lambda: _pack_content(session, strategy, organisation, scenario=scenario, prepared_by=prepared_by,
-                                      today=today, audience=audience))
-
-
-def _pack_content(session: Session, strategy: Strategy, organisation: Organisation, *,
-                  scenario: Scenario | None, prepared_by: str, today: date, audience: Audience) -> PackContent:
+    Each part is gathered once per revision of the groups of tables it reads (planner.services.derived),
+    so a change to one step gathers again only the parts that read it: treat it as read-only."""
     rule = diversity.rule(organisation, check_audience(audience))
+
+    def chosen() -> Scenario | None:
+        return _scenario_choice(session, strategy, scenario)
+
+    def level_ids() -> dict[str, int]:
+        return {lv.key: lv.id for lv in levels_of(session, strategy)}
+
+    ask = derived.Ask
+    # Every part under all of the content's parts: some depend on the day (a survey or consultation closes).
+    parts = (scenario.id if scenario else None, prepared_by, today.isoformat(), str(audience))
+    forecast_read = ("baseline", "forecast", "strategy", "structure")
     with competencies.reusing_gaps(session):
-        structure = _structure(session, strategy)
-        level_ids = {lv.key: lv.id for lv in levels_of(session, strategy)}
-        chosen = _scenario_choice(session, strategy, scenario)
-        cover = cover_content(session, strategy, prepared_by=prepared_by)  # prepared by: else the cover's author
-        return {
-            "schema": SCHEMA,
-            "organisation": {"name": organisation.name, "suppression_threshold": organisation.suppression_threshold},
-            "strategy": {"id": strategy.id, "title": strategy.title, "start_year": strategy.start_year,
-                         "horizon": strategy.horizon, "end_year": strategy.end_year, "vision": strategy.vision,
-                         "mission": strategy.mission, "values": strategy.values, "owner": strategy.owner},
-            "status": draft_status(session, strategy),
-            "approval": None,
-            "prepared": {"on": today.isoformat(), "by": cover["prepared_by"], "marking": rule.marking,
-                         "audience": rule.audience},
-            "levels": structure["levels"], "areas": structure["areas"], "baseline_source": structure["baseline_source"],
-            "establishment_totals": structure["establishment_totals"],
-            "forecast": _forecast(session, strategy, chosen, level_ids),
-            "diversity": _diversity(session, strategy, organisation, chosen, rule.audience),
-            "succession": succession.succession_report(session, strategy, organisation, chosen,
-                                                       audience=rule.audience),
-            "board_terms": board_terms.board_terms_content(session, strategy, organisation, audience=rule.audience),
-            "competencies": _competencies(session, strategy),
-            "self_assessment": _self_assessment(session, strategy),
-            "objectives": _objectives(session, strategy, organisation, today),
-            "consultation": consultation.consultation_content(session, strategy),
-            "cover": cover,
-            # What the strategy still lacks, as the task list and the Approve step say it (planner.steps).
-            "lacking": [{"step": item.step, "step_name": item.step_name, "message": item.message}
-                        for item in completeness(session, strategy, organisation, today)],
-        }
+        found = derived.remember_each(session, strategy_id=strategy.id, organisation_id=organisation.id, asks=[
+            ask("pack: head", parts, ("approve", "organisation", "scope", "strategy"),
+                lambda: _head(session, strategy, organisation, prepared_by=prepared_by, today=today,
+                              audience=audience)),
+            ask("pack: structure", parts, ("baseline", "structure"), lambda: _structure(session, strategy)),
+            ask("pack: forecast", parts, forecast_read,
+                lambda: _forecast(session, strategy, chosen(), level_ids())),
+            ask("pack: diversity", parts, (*forecast_read, "diversity", "organisation", "succession"),
+                lambda: _diversity(session, strategy, organisation, chosen(), rule.audience)),
+            ask("pack: succession", parts, (*forecast_read, "organisation", "succession"),
+                lambda: succession.succession_report(session, strategy, organisation, chosen(),
+                                                     audience=rule.audience)),
+            ask("pack: board terms", parts, ("board", "diversity", "organisation", "strategy", "structure"),
+                lambda: board_terms.board_terms_content(session, strategy, organisation, audience=rule.audience)),
+            ask("pack: competencies", parts, ("catalogue", "competencies", "strategy", "structure"),
+                lambda: _competencies(session, strategy)),
+            ask("pack: self-assessment", parts, ("discover",), lambda: _self_assessment(session, strategy)),
+            ask("pack: objectives", parts, OBJECTIVES_READ,
+                lambda: _objectives(session, strategy, organisation, today)),
+            ask("pack: consultation", parts, ("consult",),
+                lambda: consultation.consultation_content(session, strategy)),
+        ])
+        head, structure, forecast, diversity_part, succession_part, terms, competencies_part, survey, objectives_part, \
+            consulted = found
+        lacking = completeness(session, strategy, organisation, today)
+    return cast(PackContent, {
+        **head,
+        "levels": structure["levels"], "areas": structure["areas"], "baseline_source": structure["baseline_source"],
+        "establishment_totals": structure["establishment_totals"],
+        "forecast": forecast, "diversity": diversity_part, "succession": succession_part, "board_terms": terms,
+        "competencies": competencies_part, "self_assessment": survey, "objectives": objectives_part,
+        "consultation": consulted,
+        # What the strategy still lacks, as the task list and the Approve step say it (planner.steps).
+        "lacking": [{"step": item.step, "step_name": item.step_name, "message": item.message} for item in lacking],
+    })
+
+
+def _head(session: Session, strategy: Strategy, organisation: Organisation, *, prepared_by: str, today: date,
+          audience: Audience) -> dict[str, Any]:
+    """The pack's opening: the organisation, the strategy, its status, who prepared it and the cover sheet."""
+    rule = diversity.rule(organisation, check_audience(audience))
+    cover = cover_content(session, strategy, prepared_by=prepared_by)  # prepared by: else the cover's author
+    return {
+        "schema": SCHEMA,
+        "organisation": {"name": organisation.name, "suppression_threshold": organisation.suppression_threshold},
+        "strategy": {"id": strategy.id, "title": strategy.title, "start_year": strategy.start_year,
+                     "horizon": strategy.horizon, "end_year": strategy.end_year, "vision": strategy.vision,
+                     "mission": strategy.mission, "values": strategy.values, "owner": strategy.owner},
+        "status": draft_status(session, strategy),
+        "approval": None,
+        "prepared": {"on": today.isoformat(), "by": cover["prepared_by"], "marking": rule.marking,
+                     "audience": rule.audience},
+        "cover": cover,
+    }

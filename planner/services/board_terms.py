@@ -119,6 +119,7 @@ def board_terms_report(session: Session, strategy: Strategy, organisation: Organ
     may see them. Worked out once per revision of the strategy (planner.services.derived)."""
     return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                             kind="board terms", parts=(str(audience),),
+                            reads=("board", "diversity", "organisation", "strategy", "structure"),
                             compute=lambda: _report(session, strategy, organisation, audience))
 
 

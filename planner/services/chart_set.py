@@ -81,6 +81,7 @@ def forecast_charts(session: Session, strategy: Strategy, scenario: Scenario,
     """The forecast page's charts, drawn once per revision of the strategy (planner.services.derived):
     building plotly figures costs more than the forecast itself."""
     return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
+                            reads=("baseline", "forecast", "strategy", "structure"),
                             kind="forecast charts", parts=(scenario.id, tuple(s.id for s in all_scenarios)),
                             compute=lambda: _forecast_charts(session, strategy, scenario, all_scenarios))
 
@@ -150,6 +151,7 @@ def gap_chart_json(session: Session, strategy: Strategy, *, area_id: int | None 
         return charts.figure_json(figure) if figure is not None else None
 
     return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
+                            reads=("catalogue", "competencies", "structure"),
                             kind="gap chart", parts=(area_id,), compute=draw)
 
 

@@ -13,7 +13,7 @@ from planner.models import AssessedCount, DiversityCount, DiversityTarget, Organ
 from planner.services import consultation, derived
 from planner.services.baseline import summarise
 from planner.services.competencies import plan_view, reusing_gaps
-from planner.services.forecasting import run
+from planner.services.forecasting import run_each
 from planner.services.objectives import alignment, cascade
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import bands_by_level, levels_of
@@ -50,6 +50,11 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (plural or word + 's')}"
 
 
+# What an objective's alignment rests on: the cascade, and the gaps it may own (targets, competencies, forecast).
+OBJECTIVES_READ = ("baseline", "catalogue", "competencies", "diversity", "forecast", "objectives", "organisation",
+                   "strategy", "structure")
+
+
 def strategy_rows(session: Session, strategy_column: int, strategy: Strategy) -> int:
     """How many rows the strategy has in a table, given the table's strategy_id column."""
     return session.exec(select(func.count()).where(col(strategy_column) == strategy.id)).one()
@@ -82,8 +87,7 @@ def _forecast(session: Session, strategy: Strategy) -> list[Item]:
     if not scenarios:
         return [Item("forecast", "There is no forecast scenario yet")]
     items = []
-    for scenario in scenarios:
-        outcome = run(session, strategy, scenario, with_bands=False)
+    for scenario, outcome in zip(scenarios, run_each(session, strategy, scenarios, with_bands=False), strict=True):
         if outcome.result is None and outcome.problems:
             items.append(Item("forecast", f"The scenario '{scenario.name}' cannot forecast: {outcome.problems[0]}"))
     return items
@@ -164,22 +168,23 @@ def _consult(session: Session, strategy: Strategy, today: date) -> list[Item]:
 
 
 def completeness(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
-    """Everything the strategy still lacks, in the journey's order; empty when it is complete. Worked
-    out once per revision of the strategy and day (planner.services.derived)."""
-    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
-                                 kind="completeness", parts=(today.isoformat(),),
-                                 compute=lambda: _completeness(session, strategy, organisation, today)))
-
-
-def _completeness(session: Session, strategy: Strategy, organisation: Organisation, today: date) -> list[Item]:
+    """Everything the strategy still lacks, in the journey's order; empty when it is complete. Each step's
+    part is worked out once per revision of the groups of tables it reads (and day), so a change to one step
+    works out again only the parts that read it (planner.services.derived)."""
+    day = (today.isoformat(),)  # every part under the day: some steps' rules read it (a consultation closes)
     with reusing_gaps(session):
-        return [
-            *_scope(strategy),
-            *_structure_and_baseline(session, strategy),
-            *_forecast(session, strategy),
-            *_discover(session, strategy),
-            *_diversity(session, strategy),
-            *_competencies(session, strategy),
-            *_objectives(session, strategy, organisation, today),
-            *_consult(session, strategy, today),
-        ]
+        found = derived.remember_each(session, strategy_id=strategy.id, organisation_id=organisation.id, asks=[
+            derived.Ask("lacking: scope", day, ("scope",), lambda: _scope(strategy)),
+            derived.Ask("lacking: structure", day, ("baseline", "structure"),
+                        lambda: _structure_and_baseline(session, strategy)),
+            derived.Ask("lacking: forecast", day, ("baseline", "forecast", "strategy", "structure"),
+                        lambda: _forecast(session, strategy)),
+            derived.Ask("lacking: discover", day, ("discover",), lambda: _discover(session, strategy)),
+            derived.Ask("lacking: diversity", day, ("diversity", "structure"), lambda: _diversity(session, strategy)),
+            derived.Ask("lacking: competencies", day, ("catalogue", "competencies", "strategy", "structure"),
+                        lambda: _competencies(session, strategy)),
+            derived.Ask("lacking: objectives", day, OBJECTIVES_READ,
+                        lambda: _objectives(session, strategy, organisation, today)),
+            derived.Ask("lacking: consult", day, ("consult",), lambda: _consult(session, strategy, today)),
+        ])
+    return [item for items in found for item in items]

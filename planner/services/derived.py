@@ -19,21 +19,27 @@ import importlib
 import io
 import pickle
 import random
+import re
 import zlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy import Table, create_engine, delete, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.attributes import InstrumentedAttribute
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import ColumnClause
 from sqlmodel import Session, SQLModel, col
 
 from planner import revisions
-from planner.models import DerivedResult, utcnow
+from planner.models import DerivedResult, Strategy, utcnow
 
 T = TypeVar("T")
 MEMO = "planner_derived"  # session.info: results of this transaction
@@ -48,6 +54,9 @@ class Store(Protocol):
 
     def get(self, key: str) -> bytes | None:
         """The bytes kept under `key`, or None."""
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        """The bytes kept under each of `keys` that has any, in one look-up."""
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         """Keep each value under its key (best effort: a store that is busy may drop them)."""
@@ -77,6 +86,16 @@ class DatabaseStore:
         except SQLAlchemyError:
             return None
         return bytes(found) if found is not None else None
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        """The bytes kept under each of `keys` that has any, in one statement."""
+        try:
+            with self.engine.connect() as connection:
+                found = connection.execute(select(col(DerivedResult.key), col(DerivedResult.value))
+                                           .where(col(DerivedResult.key).in_(keys))).all()
+        except SQLAlchemyError:
+            return {}
+        return {key: bytes(value) for key, value in found}
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         """Keep each value under its key in one statement; on a busy SQLite database, give up after a
@@ -111,6 +130,11 @@ class RedisStore:
         """The bytes kept under `key`, or None."""
         found = self.client.get(f"planner:derived:{key}")
         return bytes(found) if found is not None else None
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        """The bytes kept under each of `keys` that has any, in one round trip."""
+        found = self.client.mget([f"planner:derived:{key}" for key in keys])
+        return {key: bytes(value) for key, value in zip(keys, found, strict=True) if value is not None}
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         """Keep each value under its key for six hours."""
@@ -180,41 +204,169 @@ def _opened(raw: bytes, secret: bytes) -> tuple[bool, Any]:
     return True, pickle.loads(zlib.decompress(body))  # noqa: S301 (signed by us: see the module's docstring)
 
 
+@dataclass(frozen=True)
+class Ask:
+    """One result asked for with others (`remember_each`): what `remember` takes for it."""
+
+    kind: str
+    parts: tuple[Hashable, ...]
+    reads: Iterable[str] | None
+    compute: Callable[[], Any]
+
+
 def remember(session: Session, *, strategy_id: int | None, organisation_id: int, kind: str, parts: tuple[Hashable, ...],
-             compute: Callable[[], T], shared: bool = True) -> T:
-    """`compute()`, worked out once per revision of the strategy: from this transaction's memory, else
+             compute: Callable[[], T], shared: bool = True, reads: Iterable[str] | None = None) -> T:
+    """`compute()`, worked out once per revision of what it reads: from this transaction's memory, else
     the shared store (when `shared`, for plain values only: no database records), else worked out now.
     `parts` is everything else the result depends on (a scenario's id, today's date, an audience).
+    `reads` names the groups of tables it reads (planner.revisions.GROUPS: "structure", "baseline"...), of
+    the strategy and of its organisation; a write to any other group leaves it kept. None: every group.
     With no strategy, a result of the organisation's own records (its competency frameworks...)."""
+    found = remember_each(session, strategy_id=strategy_id, organisation_id=organisation_id, shared=shared,
+                          asks=[Ask(kind, parts, reads, compute)])
+    return cast(T, found[0])  # what compute returned, now or when it was kept
+
+
+def remember_each(session: Session, *, strategy_id: int | None, organisation_id: int, asks: list[Ask],
+                  shared: bool = True) -> list[Any]:
+    """Each ask's result, as `remember` gives it, with the ones not in this transaction's memory looked up in
+    the shared store together (one statement for all: a page that shows each step's reading asks once)."""
     memo: dict[Hashable, Any] | None = session.info.get(MEMO)
     if memo is None:
-        return compute()
+        return [ask.compute() for ask in asks]
     if session.new or session.dirty or session.deleted:
         session.flush()  # so what is about to be read, and the revisions, include this transaction's changes
-    wanted = [revisions.organisation_scope(organisation_id), revisions.ALL]
+    owners = [revisions.organisation_scope(organisation_id)]
     if strategy_id is not None:
-        wanted.insert(0, revisions.strategy_scope(strategy_id))
-    scopes = revisions.read(session, wanted)
-    memo_key = (kind, organisation_id, strategy_id, parts, tuple(scopes.values()))
-    if memo_key in memo:
-        return cast(T, memo[memo_key])  # the memo holds every kind of result: this key's is compute's
+        owners.insert(0, revisions.strategy_scope(strategy_id))
+    scopes = revisions.read(session, owners)
+    keyed = []
+    for ask in asks:
+        groups = revisions.EVERY_GROUP if ask.reads is None else frozenset(ask.reads)
+        if groups - revisions.EVERY_GROUP:
+            raise ValueError(f"{ask.kind}: no such group of tables: {sorted(groups - revisions.EVERY_GROUP)}")
+        moved = tuple(sorted((name, value) for name, value in scopes.items()
+                             if name == revisions.ALL or name.rsplit(":", 1)[-1] in groups))
+        keyed.append((ask, groups, (ask.kind, organisation_id, strategy_id, ask.parts, moved)))
+    if _WATCH is not None:
+        watch = _WATCH
+        return [watch.compute(session, ask.kind, groups, memo, key, ask.compute) for ask, groups, key in keyed]
     store, secret = session.info.get(STORE, (None, b""))
     sharing = shared and store is not None and not session.info.get(revisions.WROTE)
-    key = hashlib.sha256(repr((code_fingerprint(), memo_key)).encode()).hexdigest()
-    if sharing:
-        raw = store.get(key)
-        if raw is not None:
-            ok, value = _opened(raw, secret)
+    keys = {memo_key: hashlib.sha256(repr((code_fingerprint(), memo_key)).encode()).hexdigest()
+            for _ask, _groups, memo_key in keyed if memo_key not in memo}
+    if sharing and keys:
+        raws = store.get_many(list(keys.values())) if len(keys) > 1 else {
+            key: raw for key in keys.values() if (raw := store.get(key)) is not None}
+        for memo_key, key in keys.items():
+            ok, value = _opened(raws[key], secret) if key in raws else (False, None)
             if ok:
-                memo[memo_key] = value
-                return cast(T, value)  # unpickled: what compute returned when it was kept
-    value = compute()
-    memo[memo_key] = value
-    if sharing and not session.info.get(revisions.WROTE):
-        sealed = _sealed(value, secret)
-        if len(sealed) <= LARGEST:
-            session.info.setdefault(PENDING, []).append((key, sealed))
-    return value
+                memo[memo_key] = value  # unpickled: what compute returned when it was kept
+    out = []
+    for ask, _groups, memo_key in keyed:
+        if memo_key not in memo:
+            memo[memo_key] = ask.compute()
+            if sharing and not session.info.get(revisions.WROTE):
+                sealed = _sealed(memo[memo_key], secret)
+                if len(sealed) <= LARGEST:
+                    session.info.setdefault(PENDING, []).append((keys[memo_key], sealed))
+        out.append(memo[memo_key])
+    return out
+
+
+class Watch:
+    """The guard on `reads` (`watching`): every result worked out while it is on has each table its
+    computation SELECTs from (and each group a result it asks for reads) checked against the groups it
+    names; `missed` maps a kind of result to the groups it reads but does not name. Nothing is taken from
+    the shared store while it is on, and every record in the session is expired (all but its keys) before a
+    computation, so what it reads from a record in hand is read again, where the guard sees it."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, frozenset[str], set[str]]] = []  # (kind, names, groups read)
+        self.missed: dict[str, set[str]] = {}
+        self.worked: set[str] = set()
+        self.read: dict[Hashable, set[str]] = {}  # the groups each result worked out read
+
+    def statement(self, _conn: Any, _cursor: Any, statement: str, _parameters: Any, context: Any,
+                  _executemany: bool) -> None:
+        """A statement about to run: the groups of the tables it reads go to every computation under way."""
+        if not self.stack or not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            return
+        compiled = getattr(getattr(context, "compiled", None), "statement", None)
+        groups = set()
+        if compiled is not None:
+            elements = list(visitors.iterate(compiled))
+            tables = {element.name for element in elements if isinstance(element, Table)}
+            if any(isinstance(element, ColumnClause) and getattr(element.table, "name", None) == "strategy"
+                   and element.name in revisions.SCOPE_COLUMNS for element in elements):
+                groups.add("scope")  # the strategy's words, selected
+        else:  # plain SQL text: its tables by name, and the strategy's words with its row
+            tables = set(re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)', statement, flags=re.IGNORECASE))
+            groups |= {"scope"} if "strategy" in tables else set()
+        groups |= {revisions.GROUPS[name] for name in tables if name in revisions.GROUPS}
+        for _kind, _names, read in self.stack:
+            read.update(groups)
+
+    def attribute(self, attribute: InstrumentedAttribute[Any], instance: Any) -> None:
+        """A record's value about to be read: a strategy's words go to every computation under way."""
+        if self.stack and instance is not None and attribute.key in revisions.SCOPE_COLUMNS \
+                and isinstance(instance, Strategy):
+            for _kind, _names, read in self.stack:
+                read.add("scope")
+
+    def compute(self, session: Session, kind: str, groups: frozenset[str], memo: dict[Hashable, Any],
+                memo_key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` watched (or this request's memory of it), its reads checked against `groups`."""
+        if memo_key in memo:
+            for _kind, _names, outer in self.stack:
+                outer.update(self.read.get(memo_key, groups))  # what it rests on, the asker rests on
+            return cast(T, memo[memo_key])
+        for record in list(session.identity_map.values()):
+            mapper = inspect(record).mapper
+            # A strategy's words stay loaded: `attribute` sees them read, apart from the rest of its row.
+            kept = revisions.SCOPE_COLUMNS if isinstance(record, Strategy) else frozenset()
+            session.expire(record, [prop.key for prop in mapper.column_attrs if prop.key not in kept
+                                    and not any(c.primary_key or c.foreign_keys for c in prop.columns)])
+        read: set[str] = set()
+        self.stack.append((kind, groups, read))
+        try:
+            value = compute()
+        finally:
+            self.stack.pop()
+        self.worked.add(kind)
+        self.read[memo_key] = read
+        for _kind, _names, outer in self.stack:
+            outer.update(read)
+        if read - groups:
+            self.missed.setdefault(kind, set()).update(read - groups)
+        memo[memo_key] = value
+        return value
+
+
+_WATCH: Watch | None = None
+
+
+@contextmanager
+def watching() -> Iterator[Watch]:
+    """Check every result worked out inside the block against the groups it says it reads (a test's guard:
+    it turns the shared store off and reads more; see Watch)."""
+    global _WATCH  # noqa: PLW0603 (one guard per process, on only inside this block)
+    watch = Watch()
+    _WATCH = watch
+    event.listen(Engine, "before_cursor_execute", watch.statement)
+    plain_get = InstrumentedAttribute.__get__
+
+    def watched_get(attribute: InstrumentedAttribute[Any], instance: Any, owner: Any) -> Any:
+        watch.attribute(attribute, instance)
+        return plain_get(attribute, instance, owner)
+
+    setattr(InstrumentedAttribute, "__get__", watched_get)  # noqa: B010 (the guard's, inside the block only)
+    try:
+        yield watch
+    finally:
+        setattr(InstrumentedAttribute, "__get__", plain_get)  # noqa: B010 (as it was)
+        event.remove(Engine, "before_cursor_execute", watch.statement)
+        _WATCH = None
 
 
 def records(session: Session, strategy: Any, kind: str, compute: Callable[[], list[T]],

@@ -65,7 +65,7 @@ def establishment_of(session: Session, strategy: Strategy) -> dict[int, dict[str
     keys = {lv.id: lv.key for lv in levels_of(session, strategy)}
     rows = derived.remember(
         session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
-        kind="establishment rows", parts=(), shared=False,
+        kind="establishment rows", reads=("baseline",), parts=(), shared=False,
         compute=lambda: list(session.exec(select(Establishment.area_id, Establishment.level_id, Establishment.posts)
                                           .where(Establishment.strategy_id == strategy.id))))
     out: dict[int, dict[str, Posts]] = {}
@@ -169,6 +169,7 @@ def vacancies(session: Session, strategy: Strategy) -> VacancySummary:
     across requests: the results that show it (the pack, the API's baseline) are kept whole themselves, and
     looking it up in the shared store would cost more queries than the three it is worked out from."""
     return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
+                            reads=("baseline", "structure"),
                             kind="vacancies", parts=(), shared=False, compute=lambda: _vacancies(session, strategy))
 
 

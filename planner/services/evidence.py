@@ -168,6 +168,7 @@ def derive(session: Session, strategy: Strategy, scenario: Scenario) -> Evidence
         return derive_rates(counts, _ready(session, strategy, scenario), horizon=strategy.horizon)
 
     return derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
+                            reads=("baseline", "forecast", "strategy", "structure"),
                             kind="evidence", parts=(scenario.id,), compute=compute)
 
 

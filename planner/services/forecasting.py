@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
@@ -32,14 +33,24 @@ class ScenarioRun:
     problems: list[Problem] = field(default_factory=list)
 
 
+FORECAST_READ = ("baseline", "forecast", "strategy", "structure")  # the groups of tables a forecast reads
+
+
 def run(session: Session, strategy: Strategy, scenario: Scenario, *, with_bands: bool = True) -> ScenarioRun:
     """Build the scenario's spec and forecast it, once per revision of the strategy (planner.services.derived).
     Callers may read the run but must not change its spec or result: they are shared."""
-    spec, result, problems = derived.remember(
-        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
-        kind="forecast", parts=(scenario.id, with_bands),
-        compute=lambda: _forecast(session, strategy, scenario, with_bands))
-    return ScenarioRun(scenario=scenario, spec=spec, result=result, problems=list(problems))
+    return run_each(session, strategy, [scenario], with_bands=with_bands)[0]
+
+
+def run_each(session: Session, strategy: Strategy, scenarios: list[Scenario], *,
+             with_bands: bool = True) -> list[ScenarioRun]:
+    """`run` for each scenario, the ones kept looked up together."""
+    found = derived.remember_each(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id, asks=[
+        derived.Ask("forecast", (scenario.id, with_bands), FORECAST_READ,
+                    partial(_forecast, session, strategy, scenario, with_bands))
+        for scenario in scenarios])
+    return [ScenarioRun(scenario=scenario, spec=spec, result=result, problems=list(problems))
+            for scenario, (spec, result, problems) in zip(scenarios, found, strict=True)]
 
 
 def _forecast(session: Session, strategy: Strategy, scenario: Scenario,

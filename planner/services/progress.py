@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
@@ -140,28 +141,42 @@ def approve_status(session: Session, strategy: Strategy) -> tuple[str, str]:
 def task_list(session: Session, strategy: Strategy, lacking: Sequence[Item]) -> list[Task]:
     """Every step with its status and hint: its own reading of its data, but a step with anything
     lacking (`lacking`: the completeness check's items) is In progress and says the first of them.
-    Worked out once per revision of the strategy (planner.services.derived)."""
-    return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
-                                 kind="task list", parts=tuple(lacking),
-                                 compute=lambda: _task_list(session, strategy, summarise(session, strategy), lacking)))
+    Each step's reading is worked out once per revision of the groups of tables it reads
+    (planner.services.derived), so a change to one step reads again only what that step's reading needs."""
+    day = (date.today().isoformat(),)  # every reading under the day: some read it (a survey's results)
+    ask = derived.Ask
+    readings = derived.remember_each(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id, asks=[
+        ask("reading: baseline", day, ("baseline", "structure"), lambda: summarise(session, strategy)),
+        ask("reading: forecast", day, ("baseline", "forecast", "strategy", "structure"),
+            lambda: forecast_status(session, strategy)),
+        ask("reading: discover", day, ("discover",), lambda: discover_status(session, strategy)),
+        ask("reading: diversity", day, ("diversity",), lambda: diversity_status(session, strategy)),
+        ask("reading: competencies", day, ("competencies",), lambda: competencies_status(session, strategy)),
+        ask("reading: objectives", day, ("objectives", "organisation", "strategy", "structure"),
+            lambda: objectives_status(session, strategy)),
+        ask("reading: consult", day, ("consult",), lambda: consult_status(session, strategy)),
+        ask("reading: approve", day, ("approve", "strategy"), lambda: approve_status(session, strategy)),
+    ])
+    return _task_list(strategy, readings, lacking)
 
 
-def _task_list(session: Session, strategy: Strategy, summary: BaselineSummary, lacking: Sequence[Item]) -> list[Task]:
+def _task_list(strategy: Strategy, readings: list[Any], lacking: Sequence[Item]) -> list[Task]:
+    summary, forecast, discover, diversity, competencies, objectives, consult, approve = readings
     own = {
         "scope": scope_status(strategy),
         "structure": structure_status(summary),
         "baseline": baseline_status(summary),
-        "forecast": forecast_status(session, strategy),
-        "discover": discover_status(session, strategy),
-        "diversity": diversity_status(session, strategy),
-        "competencies": competencies_status(session, strategy),
-        "objectives": objectives_status(session, strategy),
-        "consult": consult_status(session, strategy),
+        "forecast": forecast,
+        "discover": discover,
+        "diversity": diversity,
+        "competencies": competencies,
+        "objectives": objectives,
+        "consult": consult,
     }
     tasks = []
     for step in steps.STEPS:
         if step.key == "approve":  # done when the board has approved; what it lacks is everything any step lacks
-            state, words = approve_status(session, strategy)
+            state, words = approve
             if lacking and state == COMPLETED:
                 state = IN_PROGRESS
             if lacking:

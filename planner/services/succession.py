@@ -215,6 +215,7 @@ def succession_report(session: Session, strategy: Strategy, organisation: Organi
     out once per request: what is slow in it (the forecast) is kept across requests by forecasting.run."""
     return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                             kind="succession report", parts=(scenario.id if scenario else None, str(audience)),
+                            reads=("baseline", "forecast", "organisation", "strategy", "structure", "succession"),
                             shared=False,
                             compute=lambda: _report(session, strategy, organisation, scenario, audience))
 

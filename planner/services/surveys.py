@@ -154,7 +154,7 @@ def reopenable(survey: Survey, today: date) -> bool:
 def items_of(session: Session, survey: Survey) -> list[SurveyItem]:
     """The survey's statements in order."""
     return list(derived.remember(session, strategy_id=survey.strategy_id, organisation_id=survey.organisation_id,
-                                 kind="survey items", parts=(survey.id,), shared=False,
+                                 kind="survey items", reads=("discover",), parts=(survey.id,), shared=False,
                                  compute=lambda: list(session.exec(select(SurveyItem).where(
                                      SurveyItem.survey_id == survey.id).order_by(col(SurveyItem.position))))))
 
@@ -277,7 +277,7 @@ def results(session: Session, survey: Survey, today: date | None = None) -> Resu
     and nothing at all until it has closed). Pages, the API, packs and charts all ask here."""
     day = today or date.today()
     return derived.remember(session, strategy_id=survey.strategy_id, organisation_id=survey.organisation_id,
-                            kind="survey results", parts=(survey.id, day.isoformat()),
+                            kind="survey results", reads=("discover",), parts=(survey.id, day.isoformat()),
                             compute=lambda: _results(session, survey, day))
 
 

@@ -12,11 +12,11 @@ from sqlmodel import Session, col, func, select
 
 from planner.dates import long_date
 from planner.models import BoardDecision, Organisation, Strategy, StrategyVersion, User
-from planner.services import ServiceError, finish
+from planner.services import ServiceError, derived, finish
 from planner.services.audit import record
 from planner.services.board_pack import pack_content
 from planner.services.diversity import baseline_document, targets_of
-from planner.services.forecasting import run
+from planner.services.forecasting import FORECAST_READ, run_each
 from planner.services.scenarios import scenarios_of
 from planner.services.structure import levels_of
 
@@ -47,8 +47,8 @@ def snapshot_of(version: StrategyVersion) -> dict[str, Any]:
 
 def _scenarios(session: Session, strategy: Strategy) -> list[dict[str, Any]]:
     out = []
-    for scenario in scenarios_of(session, strategy):
-        outcome = run(session, strategy, scenario, with_bands=False)
+    scenarios = scenarios_of(session, strategy)
+    for scenario, outcome in zip(scenarios, run_each(session, strategy, scenarios, with_bands=False), strict=True):
         out.append({"name": scenario.name, "description": scenario.description, "spec": outcome.spec,
                     "totals": outcome.result["totals"] if outcome.result else [],
                     "problems": [str(p) for p in outcome.problems]})
@@ -74,13 +74,21 @@ def take_snapshot(session: Session, strategy: Strategy, organisation: Organisati
     if status is not None:
         content["status"] = status
     content["approval"] = approval
+    # Kept as the pack's parts are (planner.services.derived), looked up together.
+    baseline, scenarios, targets = derived.remember_each(
+        session, strategy_id=strategy.id, organisation_id=organisation.id, asks=[
+            derived.Ask("snapshot: baseline", (), ("baseline", "diversity", "organisation", "structure"),
+                        lambda: baseline_document(session, strategy, organisation, suppressed=True)),
+            derived.Ask("snapshot: scenarios", (), FORECAST_READ, lambda: _scenarios(session, strategy)),
+            derived.Ask("snapshot: targets", (), ("diversity", "structure"), lambda: _targets(session, strategy)),
+        ])
     return {
         "schema": SNAPSHOT_SCHEMA,
         "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "content": content,
-        "baseline": baseline_document(session, strategy, organisation, suppressed=True),
-        "scenarios": _scenarios(session, strategy),
-        "targets": _targets(session, strategy),
+        "baseline": baseline,
+        "scenarios": scenarios,
+        "targets": targets,
     }
 
 

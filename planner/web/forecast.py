@@ -32,6 +32,7 @@ def index(strategy_id: int) -> str:
     if scenario is not None:  # the same for everyone who may see the page: drawn once per change
         results = Markup(derived.remember(
             db, strategy_id=strategy.id, organisation_id=strategy.organisation_id, kind="forecast-page",
+            reads=("baseline", "forecast", "strategy", "structure"),
             parts=(scenario.id,), compute=lambda: _results(strategy, scenario, all_scenarios, levels)))
     return render_template("forecast/index.html", strategy=strategy, scenario=scenario, scenarios=all_scenarios,
                            results=results)

@@ -107,6 +107,8 @@ def index(strategy_id: int) -> str:
     if not service.CascadeFilter.parse(request.args).active:
         whole = derived.remember(get_session(), strategy_id=strategy.id,
                                  organisation_id=strategy.organisation_id, kind="objectives page",
+                                 reads=("baseline", "catalogue", "competencies", "diversity", "forecast", "objectives",
+                                        "organisation", "strategy", "structure"),
                                  parts=(date.today().isoformat(),), compute=lambda: _whole(strategy))
         return render_template("objectives/index.html", strategy=strategy, views=whole.any, summary=whole.summary,
                                unowned_gaps=whole.unowned_gaps, rag_explained=rag_explained,

@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner import create_app
 from planner.db import engine_for
 from planner.models import (
     BoardSeat,
     CheckIn,
+    Comment,
     Competency,
     DerivedResult,
     DiversityTarget,
@@ -150,7 +151,40 @@ def _board_term(s: Session, strategy: Strategy) -> None:
     seat.term_number = 3 - seat.term_number  # type: ignore[attr-defined]
 
 
-# (what is written, where it belongs, a page that shows it)
+def _new_vision(s: Session, strategy: Strategy) -> None:
+    strategy.vision = "Every leader, every team, compassionate and inclusive"
+
+
+def _area_name(s: Session, strategy: Strategy) -> None:
+    from planner.models import Area
+
+    area = _first(s, Area, strategy_id=strategy.id)
+    area.name = "Renamed directorate"  # type: ignore[attr-defined]
+
+
+def _scenario_name(s: Session, strategy: Strategy) -> None:
+    from planner.services.scenarios import scenarios_of
+
+    scenario = scenarios_of(s, strategy)[0]
+    scenario.name = "Steady growth" if scenario.name != "Steady growth" else "Faster growth"
+
+
+def _objective_title(s: Session, strategy: Strategy) -> None:
+    objective = _first(s, Objective, strategy_id=strategy.id, level="strategic")
+    objective.title = "Grow our own leaders, at every level"  # type: ignore[attr-defined]
+
+
+def _comment_answered(s: Session, strategy: Strategy) -> None:
+    comment = s.exec(select(Comment).where(Comment.organisation_id == strategy.organisation_id,
+                                           Comment.hidden == False, col(Comment.changed_strategy).is_(None))  # noqa: E712
+                     .order_by(Comment.id)).first()
+    assert comment is not None
+    comment.response = "Thank you: the strategy already says so."
+    comment.changed_strategy = False
+
+
+# (what is written, where it belongs, a page that shows it). The pages that gather every step (home, Compare) keep
+# their results step by step (docs/derived-results.md), so a write to each step is checked on them too.
 WRITES: list[tuple[str, Callable[[Session, Strategy], None], str]] = [
     ("the strategy's vision", _vision, "/strategies/{id}"),
     ("a scenario's leaver rate", _leaver_rate, "/strategies/{id}/forecast"),
@@ -165,6 +199,15 @@ WRITES: list[tuple[str, Callable[[Session, Strategy], None], str]] = [
     ("a competency's name (the organisation's)", _competency_name, "/strategies/{id}/competencies/gaps"),
     ("survey answers (the organisation's)", _survey_answer, "/strategies/{id}/surveys/1"),
     ("a person's name (everyone's)", _owner_name, "/strategies/{id}/objectives?view=table"),
+    ("scope: the vision, on Compare", _new_vision, "/strategies/{id}/compare"),
+    ("structure: an area's name, on Compare", _area_name, "/strategies/{id}/compare"),
+    ("baseline: leaders in post, on the home page", _leaders, "/strategies/{id}"),
+    ("baseline: leaders in post, on Compare", _leaders, "/strategies/{id}/compare"),
+    ("forecast: a scenario's name, on the home page", _scenario_name, "/strategies/{id}"),
+    ("forecast: a scenario's name, on Compare", _scenario_name, "/strategies/{id}/compare"),
+    ("diversity: a target, on Compare", _target, "/strategies/{id}/compare"),
+    ("objectives: a title, on Compare", _objective_title, "/strategies/{id}/compare"),
+    ("consult: a comment answered, on the home page", _comment_answered, "/strategies/{id}"),
 ]
 
 

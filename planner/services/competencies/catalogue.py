@@ -65,6 +65,7 @@ def catalogue(session: Session, organisation_id: int) -> Catalogue:
     """The organisation's frameworks with their domains and competencies (read once per transaction and
     revision)."""
     return derived.remember(session, strategy_id=None, organisation_id=organisation_id, kind="catalogue", parts=(),
+                                                                                        reads=("catalogue",),
                             shared=False, compute=lambda: _catalogue(session, organisation_id))
 
 

@@ -48,6 +48,7 @@ def gap_totals(session: Session, strategy: Strategy, *, area_id: int | None = No
     gap_list, kept on their own, since at a large trust's size the list by area is a hundred times longer."""
     return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
                                  kind="competency gap totals", parts=(area_id,),
+                                 reads=("catalogue", "competencies", "structure"),
                                  compute=lambda: [g for g in gap_list(session, strategy, area_id=area_id)
                                                   if g.area is None]))
 
@@ -56,6 +57,7 @@ def _kept_gaps(session: Session, strategy: Strategy, area_id: int | None) -> lis
     """The gaps as kept across requests (planner.services.derived)."""
     return list(derived.remember(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
                                  kind="competency gaps", parts=(area_id,),
+                                 reads=("catalogue", "competencies", "structure"),
                                  compute=lambda: _gap_list(session, strategy, area_id)))
 
 

@@ -72,6 +72,8 @@ def diversity_report(session: Session, strategy: Strategy, organisation: Organis
     chosen = audience_for(suppressed, audience)
     return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                             kind="diversity report", parts=(scenario.id if scenario else None, str(chosen)),
+                            reads=("baseline", "diversity", "forecast", "organisation", "strategy", "structure",
+                                   "succession"),
                             compute=lambda: _diversity_report(session, strategy, organisation, scenario, chosen))
 
 
@@ -147,6 +149,7 @@ def baseline_document(session: Session, strategy: Strategy, organisation: Organi
     under the strategy's revision (planner.services.derived)."""
     return derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                             kind="baseline document", parts=(suppressed,),
+                            reads=("baseline", "diversity", "organisation", "structure"),
                             compute=lambda: _baseline_document(session, strategy, organisation, suppressed=suppressed))
 
 

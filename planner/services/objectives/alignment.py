@@ -15,16 +15,22 @@ from planner.services.structure import areas_of, levels_of
 def gaps_to_own(session: Session, strategy: Strategy) -> list[dict[str, str]]:
     """Every gap the board has found: diversity targets, competency gaps of a quarter or more of
     leaders below the required step, and levels needing external appointments in the first scenario.
-    Worked out once per change (a short list, from the long list of competency gaps and the forecast)."""
-    return [dict(gap) for gap in derived.remember(
-        session, strategy_id=strategy.id, organisation_id=strategy.organisation_id,
-        kind="gaps to own", parts=(), compute=lambda: _gaps_to_own(session, strategy))]
+    Each kind is worked out once per change of what it reads (planner.services.derived), so a new leaver
+    rate works out the shortfalls again and leaves the targets and competency gaps kept."""
+    ask = derived.Ask
+    found = derived.remember_each(session, strategy_id=strategy.id, organisation_id=strategy.organisation_id, asks=[
+        ask("gaps to own: targets", (), ("diversity", "structure"), lambda: _target_gaps(session, strategy)),
+        ask("gaps to own: competencies", (), ("catalogue", "competencies", "structure"),
+            lambda: _competency_gaps(session, strategy)),
+        ask("gaps to own: shortfalls", (), ("baseline", "forecast", "strategy", "structure"),
+            lambda: _shortfalls(session, strategy)),
+    ])
+    return [dict(gap) for gaps in found for gap in gaps]
 
 
-def _gaps_to_own(session: Session, strategy: Strategy) -> list[dict[str, str]]:
-    """The gaps worked out afresh (gaps_to_own keeps them)."""
+def _target_gaps(session: Session, strategy: Strategy) -> list[dict[str, str]]:
+    """Each diversity target, as a gap to own."""
     gaps: list[dict[str, str]] = []
-    levels = {lv.key: lv.name for lv in levels_of(session, strategy)}
     group_names = {(c.key, g.key): g.name for c in diversity.all_named(session, strategy.organisation_id)
                    for g in c.groups}
     for target in diversity.targets_of(session, strategy):
@@ -32,6 +38,13 @@ def _gaps_to_own(session: Session, strategy: Strategy) -> list[dict[str, str]]:
         group = group_names.get((target.characteristic, target.group_key), target.group_key)
         gaps.append({"kind": "diversity target", "ref": f"target:{target.id}",
                      "label": f"{group}: {target.target_share * 100:.1f}% of {level.lower()} by {target.target_year}"})
+    return gaps
+
+
+def _competency_gaps(session: Session, strategy: Strategy) -> list[dict[str, str]]:
+    """Competency gaps of a quarter or more of leaders below the required step."""
+    gaps: list[dict[str, str]] = []
+    levels = {lv.key: lv.name for lv in levels_of(session, strategy)}
     competency_names = {c.key: c.name for c in competencies.catalogue(session, strategy.organisation_id)
                         .all_competencies()}
     for gap in competencies.gap_totals(session, strategy):
@@ -40,6 +53,13 @@ def _gaps_to_own(session: Session, strategy: Strategy) -> list[dict[str, str]]:
                          "label": f"{competency_names.get(gap.competency, gap.competency)} at "
                                   f"{levels.get(gap.level, gap.level).lower()}: "
                                   f"{gap.share_below * 100:.0f}% below the required step"})
+    return gaps
+
+
+def _shortfalls(session: Session, strategy: Strategy) -> list[dict[str, str]]:
+    """Levels needing external appointments in the first scenario."""
+    gaps: list[dict[str, str]] = []
+    levels = {lv.key: lv.name for lv in levels_of(session, strategy)}
     scenarios = scenarios_of(session, strategy)
     if scenarios:
         run = forecasting.run(session, strategy, scenarios[0], with_bands=False)

@@ -66,6 +66,7 @@ def cascade(session: Session, strategy: Strategy, organisation: Organisation, to
     the views are copies, not the session's own: read them, never change them or add them to a session."""
     return list(derived.remember(session, strategy_id=strategy.id, organisation_id=organisation.id,
                                  kind="cascade", parts=(today.isoformat(),),
+                                 reads=("objectives", "organisation", "strategy", "structure"),
                                  compute=lambda: _cascade(session, strategy, organisation, today)))
 
 

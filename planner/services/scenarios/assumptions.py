@@ -123,6 +123,7 @@ def _assumption_rows(session: Session, scenario: Scenario) -> tuple[list[Scenari
         return out
 
     found = derived.remember(session, strategy_id=scenario.strategy_id, organisation_id=scenario.organisation_id,
+                             reads=("forecast", "structure"),
                              kind="scenario assumptions", parts=(), shared=False, compute=read)
     return found.get(scenario.id, ([], [], []))
 
