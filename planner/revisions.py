@@ -52,7 +52,7 @@ GROUPS: dict[str, str] = {
     **dict.fromkeys(("consultation", "comment", "engagementevent"), "consult"),
     **dict.fromkeys(("boardcover", "boarddecision", "strategyversion"), "approve"),
     **dict.fromkeys(("membership", "apitoken"), "people"),
-    **dict.fromkeys(("systemmember", "systemshare"), "systems"),
+    **dict.fromkeys(("systemmember", "systemshare", "systemobjective", "systemobjectivelink"), "systems"),
 }
 # The strategy's own words (the Scope step) are a group of their own, apart from its other columns (its
 # years, title and status), which nearly every result reads: a new vision leaves the forecast kept.
