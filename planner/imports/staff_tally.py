@@ -8,7 +8,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from typing import Any, cast
 
 from planner.diversity.board import parse_board_type
@@ -64,6 +65,37 @@ class _Memo(dict[object, object]):
         return answer
 
 
+class _Numbers(dict[Any, int]):
+    """A number for each value met in this read (an (area, level) pair, an ethnic group...), 0, 1, 2... in the
+    order met: `numbers[value]` at C speed; `keys_by_number` the other way. A counted key made of numbers is
+    quicker to hash than one of strings and tuples."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys_by_number: list[Any] = []
+
+    def __missing__(self, key: Any) -> int:
+        self[key] = number = len(self.keys_by_number)
+        self.keys_by_number.append(key)
+        return number
+
+
+NOT_LEADER = object()  # a row's level when its Leader cell stops it being counted
+_READ_RAW = frozenset({"FTE", "Date of Birth", "Age"})  # columns read from the cell itself, not its text
+_UNKNOWN_WHEN_BLANK: dict[object, object] = {"": "unknown"}  # an age band: blank is unknown, anything else itself
+_NO_FTE = Decimal(0)
+
+
+def _flagged(key: tuple[bool | None, str | None]) -> object:
+    """A row's level given its Leader cell read as Y/N (None when neither) and the level its band or role
+    gives: that level for a leader, None for a row not marked as a leader, NOT_LEADER for a code not Y or N
+    or a leader whose band and role give no level (`add` reports both)."""
+    flag, level = key
+    if flag is None or (flag and level is None):
+        return NOT_LEADER
+    return level if flag else None
+
+
 def _cached(function: Callable[[str], object]) -> Callable[[str], object]:
     """`function` remembering its answers for this read (see _Memo)."""
     return _Memo(function).__getitem__
@@ -108,13 +140,20 @@ class Tally:
         self.width = max(columns.index.values()) + 1
         self.fte_of = _Memo(parse_fte)
         self.born_band = _Memo(self._born_band, BIRTH_MEMO_SIZE)
+        # The age band at each age a date of birth may give (MIN_AGE to MAX_AGE); other ages are not valid.
+        self.band_at_age = {age: age_band(age, None, as_at) for age in range(MIN_AGE, MAX_AGE + 1)}
         self.age_group = _Memo(self._age_group)
-        # Counts of the rows read a batch at a time, folded into the totals by finish():
-        self.counted_fte: Counter[object] = Counter()  # (area, FTE), or area when there is no FTE column
-        self.counted_levels: Counter[tuple[str, str | None]] = Counter()  # (area, leadership level or None)
-        self.counted_groups: dict[str, Counter[tuple[str, str | None, Any]]] = {}  # (area, level, group)
-        self.counted_bands: Counter[tuple[object, str | None]] = Counter()  # (band or grade, level or None)
+        # Counts of the rows read a batch at a time, folded into the totals by finish(). Rows are counted by
+        # (area and level, as one small number: see `place`), so each row makes few and short keys.
+        self.place = _Numbers()  # (area, leadership level or None) -> a number
+        self.ethnic_group = _Numbers()  # (NHS group, ONS group) -> a number
+        self.counted_rows: Counter[tuple[int, object, Decimal]] = Counter()  # (place, band or grade, FTE)
+        # (place, group, group) for two characteristics at a time, or (place, group) for the last of an odd number
+        self.counted_groups: dict[tuple[str, ...], Counter[tuple[Any, ...]]] = {}
         self.counted_roles: Counter[str] = Counter()  # job role that chose a counted leader's level
+        # A row's level once its Leader cell is read: the band's level, None for a row not marked as a leader,
+        # or NOT_LEADER for one that cannot be counted (a code not Y or N; a leader without a leadership level).
+        self.flagged = _Memo(_flagged)
         self.assignments = Assignments()
         self.rows_read = self.rows_skipped = 0
         self.staff: dict[str, int] = {}
@@ -136,35 +175,34 @@ class Tally:
 
     def finish(self) -> None:
         """Fold the counts made a batch at a time into the totals."""
-        for key, n in self.counted_fte.items():
-            where, value = key if isinstance(key, tuple) else (key, Decimal(0))
+        places = self.place.keys_by_number
+        for (place, band, fte), n in self.counted_rows.items():
+            where, level = places[place]
             self.staff[where] = self.staff.get(where, 0) + n
-            self.fte[where] = self.fte.get(where, Decimal(0)) + value * n
-        for (where, level), n in self.counted_levels.items():
+            self.fte[where] = self.fte.get(where, Decimal(0)) + fte * n
             if level is not None:
                 self.leaders[(where, level)] = self.leaders.get((where, level), 0) + n
-        diversity = self.diversity
-        for characteristic, counted in self.counted_groups.items():
-            for (where, level, group), n in counted.items():
-                split = ((characteristic, group),) if characteristic != "ethnicity" else (
-                    ("ethnicity", group[0]), ("ethnicity_ons", group[1]))
-                for name, value in split:
-                    everyone = (where, None, name, value)
-                    diversity[everyone] = diversity.get(everyone, 0) + n
-                    if level is not None:
-                        leaders = (where, level, name, value)
-                        diversity[leaders] = diversity.get(leaders, 0) + n
-        for (band, level), n in self.counted_bands.items():
             if band in _GRADES:
                 self.grades[band] = self.grades.get(band, 0) + n
                 if level is not None:
                     self.medical_leaders[level] = self.medical_leaders.get(level, 0) + n
+        diversity = self.diversity
+        for characteristics, counted in self.counted_groups.items():
+            for (place, *groups), n in counted.items():
+                where, level = places[place]
+                for characteristic, group in zip(characteristics, groups, strict=True):
+                    split = ((characteristic, group),) if characteristic != "ethnicity" else tuple(zip(
+                        ("ethnicity", "ethnicity_ons"), self.ethnic_group.keys_by_number[group], strict=True))
+                    for name, value in split:
+                        everyone = (where, None, name, value)
+                        diversity[everyone] = diversity.get(everyone, 0) + n
+                        if level is not None:
+                            leaders = (where, level, name, value)
+                            diversity[leaders] = diversity.get(leaders, 0) + n
         for role, n in self.counted_roles.items():
             self.roles_counted[role] = self.roles_counted.get(role, 0) + n
-        self.counted_fte.clear()
-        self.counted_levels.clear()
+        self.counted_rows.clear()
         self.counted_groups.clear()
-        self.counted_bands.clear()
         self.counted_roles.clear()
 
     def _mapped_role(self, text: str) -> str | None:
@@ -175,13 +213,23 @@ class Tally:
         return role if role in self.role_levels else None
 
     def _born_band(self, raw: object) -> str | None:
-        """The age band for a date of birth cell; '' when blank, None when it is not a valid date of birth."""
-        if not (raw.strip() if type(raw) is str else cell_text(raw)):
+        """The age band for a date of birth cell; '' when blank, None when it is not a valid date of birth.
+        Called for each different date in a file (thousands): the usual 17/05/1980 is read here directly."""
+        text = raw.strip() if type(raw) is str else cell_text(raw)
+        if not text:
             return ""
+        if (len(text) == 10 and text[2] == text[5] == "/" and text[:2].isdecimal() and text[3:5].isdecimal()
+                and text[6:].isdecimal()):
+            day, month, year = int(text[:2]), int(text[3:5]), int(text[6:])
+            try:
+                date(year, month, day)  # a real day (not 31/02)
+            except ValueError:
+                return None
+            as_at = self.as_at
+            age = as_at.year - year - ((as_at.month, as_at.day) < (month, day))  # as age_on
+            return self.band_at_age.get(age)
         born = parse_date(raw)
-        if born is None or not MIN_AGE <= age_on(born, self.as_at) <= MAX_AGE:
-            return None
-        return age_band(None, born, self.as_at)
+        return None if born is None else self.band_at_age.get(age_on(born, self.as_at))
 
     def _age_group(self, raw: object) -> str | None:
         """The age band for an age cell; '' when blank, None when it is not a valid age."""
@@ -196,17 +244,19 @@ class Tally:
         width = self.width
         if min(map(len, batch)) < width:
             batch = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in batch]
-        raw = {ours: [row[i] for row in batch] for ours, i in self.used}
+        raw = {ours: list(map(itemgetter(i), batch)) for ours, i in self.used}
         text: dict[str, list[str]] = {
             ours: list(map(str.strip, cast("list[str]", values))) if self.text_only  # a CSV's cells are all text
             else [v.strip() if type(v) is str else cell_text(v) for v in values]
-            for ours, values in raw.items()}
+            for ours, values in raw.items() if ours not in _READ_RAW}
         count = len(batch)
         slow: set[int] = set()  # rows to read one at a time
 
-        def failing(values: list[Any]) -> None:
-            if None in values:  # a C-speed scan; the rows are found only when there is one
-                slow.update(i for i, value in enumerate(values) if value is None)
+        def failing(values: list[Any], bad: object = None) -> None:
+            # A C-speed scan by identity (an FTE's Decimal compared with None would ask if None is a number);
+            # the rows are found only when there is one.
+            if any(map(is_, values, repeat(bad))):
+                slow.update(i for i, value in enumerate(values) if value is bad)
 
         def blank(values: list[str]) -> None:
             if "" in values:
@@ -218,7 +268,7 @@ class Tally:
         band = list(map(self.band_memo.__getitem__, text["Pay Band"]))
         failing(band)
         blank(text["Pay Band"])
-        level = list(map(self.levels.get, band))
+        level: list[Any] = list(map(self.levels.get, band))
         roles: list[Any] | None = None
         if "Job Role" in text:
             roles = list(map(self.role_memo.__getitem__, text["Job Role"]))
@@ -227,16 +277,14 @@ class Tally:
             else:
                 level = [lv if r is None else self.role_levels[r] for r, lv in zip(roles, level, strict=True)]
         if "Leader" in text:
-            flag = list(map(self.leader_memo.__getitem__, text["Leader"]))
-            slow.update(i for i, (f, lv) in enumerate(zip(flag, level, strict=True)) if f is None or (f and lv is None))
-            level = [lv if f else None for f, lv in zip(flag, level, strict=True)]
+            level = list(map(self.flagged.__getitem__, zip(map(self.leader_memo.__getitem__, text["Leader"]), level,
+                                                               strict=True)))
+            failing(level, NOT_LEADER)
         if "Assignment Number" in text:
-            seen, digest = self.assignments.first, self.assignments.digest
-            for i, number_text in enumerate(text["Assignment Number"], start=first):
-                if number_text and seen.setdefault(digest(number_text), i) != i:
-                    slow.add(i - first)
+            slow.update(self.assignments.repeated(first, text["Assignment Number"]))
         if "FTE" in raw:
-            fte = [self.fte_of[v] if type(v) is str else parse_fte(v) for v in raw["FTE"]]
+            fte = (list(map(self.fte_of.__getitem__, raw["FTE"])) if self.text_only
+                   else [self.fte_of[v] if type(v) is str else parse_fte(v) for v in raw["FTE"]])
             failing(fte)
         if "Board Member Type" in text and any(text["Board Member Type"]):
             # Board members are counted by `add`, which knows the rules.
@@ -245,7 +293,7 @@ class Tally:
         if "Ethnic Origin" in text:
             ethnic = list(map(self.ethnicity_memo.__getitem__, text["Ethnic Origin"]))
             failing(ethnic)
-            groups.append(("ethnicity", ethnic))
+            groups.append(("ethnicity", list(map(self.ethnic_group.__getitem__, ethnic))))  # (None: a slow row)
         for ours, key_name, memo in (("Sex", "sex", self.sex_memo), ("Disability", "disability",
                                                                        self.disability_memo)):
             if ours in text:
@@ -259,26 +307,27 @@ class Tally:
                 ages = raw["Age"]
                 by_birth = [self.age_group[ages[i]] if found == "" else found for i, found in enumerate(by_birth)]
             failing(by_birth)
-            groups.append(("age_band", [found or "unknown" for found in by_birth]))
+            groups.append(("age_band", list(map(_UNKNOWN_WHEN_BLANK.get, by_birth, by_birth))))
 
         keep = [i not in slow for i in range(count)] if slow else None
 
         def kept(values: list[Any]) -> list[Any]:
             return values if keep is None else list(compress(values, keep))
 
-        areas, levels = kept(area), kept(level)
-        self.rows_read += len(areas)
+        places = list(map(self.place.__getitem__, zip(kept(area), kept(level), strict=True)))
+        self.rows_read += len(places)
         if self.rows_read > self.limits.max_rows:
             raise ImportRefused(f"The file has more than {self.limits.max_rows:,} rows of staff; "
                                 f"the limit is {self.limits.max_rows:,}.")
-        self.counted_fte.update(zip(areas, kept(fte), strict=True) if "FTE" in raw else areas)
-        self.counted_levels.update(zip(areas, levels, strict=True))
-        self.counted_bands.update(zip(kept(band), levels, strict=True))
+        self.counted_rows.update(zip(places, kept(band), kept(fte) if "FTE" in raw else [_NO_FTE] * len(places),
+                                     strict=True))
         if roles is not None:
-            self.counted_roles.update(r for r, lv in zip(kept(roles), levels, strict=True) if r is not None and lv)
-        for characteristic, values in groups:
-            self.counted_groups.setdefault(characteristic, Counter()).update(
-                zip(areas, levels, kept(values), strict=True))
+            self.counted_roles.update(r for r, lv in zip(kept(roles), kept(level), strict=True)
+                                      if r is not None and lv)
+        for at in range(0, len(groups), 2):  # two characteristics to a key: half as many counted
+            names = tuple(name for name, _ in groups[at:at + 2])
+            self.counted_groups.setdefault(names, Counter()).update(
+                zip(places, *(kept(values) for _, values in groups[at:at + 2]), strict=True))
         for i in sorted(slow):
             self.add(first + i, batch[i])
 
@@ -334,15 +383,11 @@ class Tally:
             self.rows_skipped += 1
             return
         assert isinstance(area, str) and fte is not None
-        self.staff[area] = self.staff.get(area, 0) + 1
-        self.fte[area] = self.fte.get(area, Decimal(0)) + fte
-        self.counted_bands[(band, level)] += 1
+        self.counted_rows[(self.place[(area, level)], band, fte)] += 1
         if level is not None and isinstance(role, str):
             self.counted_roles[role] += 1
-        if level is not None:
-            self.leaders[(area, level)] = self.leaders.get((area, level), 0) + 1
-            if board_type:
-                self.board_members[board_type] = self.board_members.get(board_type, 0) + 1
+        if level is not None and board_type:
+            self.board_members[board_type] = self.board_members.get(board_type, 0) + 1
         diversity = self.diversity
         for characteristic, group in groups:
             everyone: tuple[str, str | None, str, str] = (area, None, characteristic, group)

@@ -90,6 +90,7 @@ def one_row_at_a_time(data: bytes, filename: str) -> dict[str, Any]:
         tally = Tally(columns, AREAS, BANDS, AS_AT, limits, "board", text_only=kind == "csv")
         for number, row in rows:
             tally.add(number, row)
+        tally.finish()
     return {"rows_read": tally.rows_read, "rows_skipped": tally.rows_skipped,
             "staff": dict(sorted(tally.staff.items())),
             "fte": {area: float(tally.fte[area]) for area in sorted(tally.staff)},
