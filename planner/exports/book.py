@@ -15,10 +15,11 @@ from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -61,6 +62,19 @@ def _new_cell(ws: Worksheet, row: int, column: int, style: Any) -> Any:
     if row > ws._current_row:  # noqa: SLF001
         ws._current_row = row  # noqa: SLF001
     return cell
+
+
+def merge_across(ws: Worksheet, row: int, first: int, last: int) -> None:
+    """Merge columns first..last of a row, as ws.merge_cells does. openpyxl then gives the merged cells the
+    first cell's borders and protection one by one, hashing a style object for each; where the first cell
+    has neither (the workbook's first, empty ones) that changes nothing, so only the cells are made."""
+    start = ws._cells.get((row, first))  # noqa: SLF001
+    if start is None or start._style.borderId or start._style.protectionId:  # noqa: SLF001
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        return
+    ws.merged_cells.add(MergedCellRange(ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"))
+    for column in range(first + 1, last + 1):
+        ws._cells[(row, column)] = MergedCell(ws, row, column)  # noqa: SLF001
 
 
 def clean_text(value: str) -> tuple[str, bool]:
@@ -289,7 +303,7 @@ class Book:
                 text = str(cell.value or "")
                 if len(text) <= width * 1.1 or any(row == r.min_row for r in ws.merged_cells.ranges):
                     continue
-                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+                merge_across(ws, row, 1, last)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 lines = -(-len(text) // max(int(width * 1.1), 20))
                 ws.row_dimensions[row].height = 13.5 * lines + 2

@@ -16,7 +16,6 @@ from openpyxl import Workbook
 from openpyxl.cell._writer import etree_write_cell
 from openpyxl.cell.cell import Cell
 from openpyxl.comments.comment_sheet import CommentRecord
-from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
@@ -106,7 +105,7 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
 
     def __init__(self, ws: Any, out: Any) -> None:
         super().__init__(ws, out)
-        self.style_ids: dict[bytes, int] = {}
+        self.style_attributes: dict[bytes, str] = {}  # a style's bytes -> its attribute, ' s="N"' or ''""
         self.cell_styles = ws.parent._cell_styles  # noqa: SLF001
         self.placeholder = f"planner-cells-{secrets.token_hex(16)}"  # text no cell can hold
         self.cells_xml = b""
@@ -128,7 +127,7 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
         dimensions = self.ws.row_dimensions.get(row_idx, {})
         extra = "".join(f' {name}="{_escaped(value)}"' for name, value in dict(dimensions).items())
         parts.append(f'<row r="{row_idx}"{extra}>')
-        style_ids, cell_styles = self.style_ids, self.cell_styles
+        style_attributes, append = self.style_attributes, parts.append
         for cell in row:
             if type(cell) is not Cell or cell._comment is not None or cell._hyperlink is not None:  # noqa: SLF001
                 self._openpyxl_cell(parts, cell)  # a merged cell, or one with a comment or a link
@@ -137,28 +136,31 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
             if kind not in _PLAIN or not (value is None or type(value) in _PLAIN[kind]):
                 self._openpyxl_cell(parts, cell)  # a date, a true or false, an error, rich text...
                 continue
-            styled = style is not None and any(style)
-            if value is None and not styled:
-                continue
-            reference = f"{_LETTERS[cell.col_idx]}{row_idx}"
-            index = ""
-            if styled:
+            if style is None:
+                index = ""
+            else:
                 key = style.tobytes()
-                found = style_ids.get(key)
-                if found is None:
-                    found = style_ids[key] = cell_styles.add(style)
-                index = f' s="{found}"'
-            kind_attribute = ' t="inlineStr"' if kind == "s" else "" if kind == "f" else f' t="{kind}"'
-            if value is None or value == "":
-                parts.append(f'<c r="{reference}"{index}{kind_attribute}></c>')
-            elif kind == "f":  # openpyxl writes an empty value after a formula
-                parts.append(f'<c r="{reference}"{index}><f>{_escaped(value[1:])}</f><v></v></c>')
+                index = style_attributes.get(key)  # type: ignore[assignment]
+                if index is None:
+                    index = style_attributes[key] = self._style_attribute(style)
+            if value is None:
+                if index:
+                    append(f'<c r="{_LETTERS[cell.column]}{row_idx}"{index}{_KIND_ATTRIBUTE[kind]}></c>')
+            elif kind == "n":
+                append(f'<c r="{_LETTERS[cell.column]}{row_idx}"{index} t="n"><v>{_number(value)}</v></c>')
+            elif value == "":
+                append(f'<c r="{_LETTERS[cell.column]}{row_idx}"{index}{_KIND_ATTRIBUTE[kind]}></c>')
             elif kind == "s":
                 preserve = ' xml:space="preserve"' if value != value.strip() else ""
-                parts.append(f'<c r="{reference}"{index} t="inlineStr"><is><t{preserve}>{_escaped(value)}</t></is></c>')
-            else:
-                parts.append(f'<c r="{reference}"{index}{kind_attribute}><v>{safe_string(value)}</v></c>')
-        parts.append("</row>")
+                append(f'<c r="{_LETTERS[cell.column]}{row_idx}"{index} t="inlineStr"><is><t{preserve}>'
+                       f'{_escaped(value)}</t></is></c>')
+            else:  # a formula: openpyxl writes an empty value after it
+                append(f'<c r="{_LETTERS[cell.column]}{row_idx}"{index}><f>{_escaped(value[1:])}</f><v></v></c>')
+        append("</row>")
+
+    def _style_attribute(self, style: Any) -> str:
+        """' s="N"' for a cell's style, N its index in the workbook's list of styles; '' for no style."""
+        return f' s="{self.cell_styles.add(style)}"' if any(style) else ""
 
     def _openpyxl_cell(self, parts: list[str], cell: Any) -> None:
         """One cell as openpyxl writes it (its element builder, serialised here)."""
@@ -185,11 +187,24 @@ class _Collect:
 
 
 def _escaped(text: Any) -> str:
-    """Text as XML character data, escaped as lxml escapes it."""
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;"))
+    """Text as XML character data, escaped as lxml escapes it: characters beyond ASCII as numbered references
+    (✓ as &#10003;), as openpyxl's sheets hold them."""
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return escaped if escaped.isascii() else escaped.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 _LETTERS = ["", *(get_column_letter(i) for i in range(1, 16385))]  # column letters by index, as Excel's go
+
+# What openpyxl writes for an empty cell of each kind: text written as inline text, a formula as no type.
+_KIND_ATTRIBUTE = {"s": ' t="inlineStr"', "f": "", "n": ' t="n"'}
+
+
+def _number(value: float) -> str:
+    """A number as openpyxl writes it (compat.strings.safe_string): 16 significant figures; nothing for
+    a value that is not a number or infinite."""
+    text = "%.16g" % value  # noqa: UP031 (the very format openpyxl uses)
+    return "" if text in ("nan", "inf", "-inf") else text
+
 
 # The kinds of cell _SheetWriter writes itself, with the type of value each holds (a number may be an int).
 _PLAIN: dict[str, tuple[type, ...]] = {"s": (str,), "f": (str,), "n": (int, float)}
