@@ -8,10 +8,11 @@ same print set-up. Pure: it takes values, not sessions."""
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from openpyxl import Workbook
@@ -55,7 +56,8 @@ def _new_cell(ws: Worksheet, row: int, column: int, style: Any) -> Any:
     """What `Cell(ws, row, column, style_array=style)` and `ws._add_cell` do, slot by slot: the pack makes
     tens of thousands of cells, and the two calls' layers cost more than the cell."""
     cell = Cell.__new__(Cell)
-    cell.parent, cell._style = ws, StyleArray(style)  # noqa: SLF001 (a copy of the resolved style)
+    # A copy of the resolved style, made as StyleArray(style) makes it, less that constructor's own call.
+    cell.parent, cell._style = ws, array.__new__(StyleArray, "i", style)  # noqa: SLF001
     cell.row, cell.column, cell._value, cell.data_type = row, column, None, "n"  # noqa: SLF001
     cell._hyperlink = cell._comment = None  # noqa: SLF001
     ws._cells[(row, column)] = cell  # noqa: SLF001
@@ -64,17 +66,13 @@ def _new_cell(ws: Worksheet, row: int, column: int, style: Any) -> Any:
     return cell
 
 
-def merge_across(ws: Worksheet, row: int, first: int, last: int) -> None:
-    """Merge columns first..last of a row, as ws.merge_cells does. openpyxl then gives the merged cells the
-    first cell's borders and protection one by one, hashing a style object for each; where the first cell
-    has neither (the workbook's first, empty ones) that changes nothing, so only the cells are made."""
-    start = ws._cells.get((row, first))  # noqa: SLF001
-    if start is None or start._style.borderId or start._style.protectionId:  # noqa: SLF001
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-        return
-    ws.merged_cells.add(MergedCellRange(ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"))
-    for column in range(first + 1, last + 1):
-        ws._cells[(row, column)] = MergedCell(ws, row, column)  # noqa: SLF001
+_TEXT_LIKE = (str, bool)  # values written in the text style whatever their column's kind
+
+
+@lru_cache(maxsize=64)
+def _kind_style(kind: str) -> str:
+    """The named style of a column kind's values ("people" -> "Pack people"), made once per kind."""
+    return f"Pack {kind}"
 
 
 def clean_text(value: str) -> tuple[str, bool]:
@@ -103,6 +101,8 @@ class Book:
     # Per sheet: the last column any table uses, and the rows of notes, which wrap across that width.
     table_columns: dict[str, int] = field(default_factory=dict)
     note_rows: dict[str, list[int]] = field(default_factory=dict)
+    # (first cell's style, last cell's style) -> the styles a one-row merge leaves: first, middle and last cells
+    merged_styles: dict[tuple[bytes | None, bytes | None], tuple[StyleArray, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.workbook.remove(self.workbook.active)
@@ -142,7 +142,8 @@ class Book:
     def put(self, ws: Worksheet, row: int, column: int, value: Any, kind: str = "text",
             style: str | None = None) -> None:
         """Write one value: text always as text, numbers as numbers in the kind's format."""
-        name = style or ("Pack text" if kind == "text" or isinstance(value, str | bool) else f"Pack {kind}")
+        # (A tuple, not str | bool: that union would be made afresh on every call.)
+        name = style or ("Pack text" if kind == "text" or isinstance(value, _TEXT_LIKE) else _kind_style(kind))
         if type(value) in (int, float) or value is None:
             cell = self._styled(ws, row, column, name)
             if value is not None:  # what openpyxl's cell.value = value does for a number, without its checks
@@ -159,7 +160,7 @@ class Book:
     def formula(self, ws: Worksheet, row: int, column: int, formula: str, kind: str = "text",
                 style: str | None = None) -> None:
         """Write a formula (our own, never user text) in the kind's style."""
-        cell = self._styled(ws, row, column, style or ("Pack text" if kind == "text" else f"Pack {kind}"))
+        cell = self._styled(ws, row, column, style or ("Pack text" if kind == "text" else _kind_style(kind)))
         cell._value = formula  # noqa: SLF001
         cell.data_type = "f"
 
@@ -173,7 +174,7 @@ class Book:
         elif cell is None:
             cell = _new_cell(ws, row, column, resolved)
         else:
-            cell._style = copy(resolved)  # noqa: SLF001
+            cell._style = array.__new__(StyleArray, "i", resolved)  # noqa: SLF001 (as copy(resolved))
         return cell
 
     def style(self, cell: Any, name: str) -> None:
@@ -288,6 +289,28 @@ class Book:
         self.keep(ws, row, row + rows - 1)
         return row + rows
 
+    def merge_across(self, ws: Worksheet, row: int, first: int, last: int) -> None:
+        """Merge columns first..last of a row, as ws.merge_cells does. openpyxl then gives each merged cell the
+        first cell's borders and protection one at a time, hashing style objects for every cell: what that
+        gives depends only on the first and last cells' styles, so it is done once for each pair of styles
+        (by openpyxl) and its outcome copied to later rows like it."""
+        cells = ws._cells  # noqa: SLF001
+        start, end = cells.get((row, first)), cells.get((row, last))
+        key = (None if start is None else start._style.tobytes(),  # noqa: SLF001
+               None if end is None else end._style.tobytes())  # noqa: SLF001
+        known = self.merged_styles.get(key) if start is not None and last - first >= 2 else None
+        if known is None:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            if start is not None and last - first >= 2:
+                self.merged_styles[key] = tuple(StyleArray(cells[(row, column)]._style)  # noqa: SLF001
+                                                for column in (first, first + 1, last))
+            return
+        ws.merged_cells.add(MergedCellRange(ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"))
+        start._style = StyleArray(known[0])  # noqa: SLF001
+        for column in range(first + 1, last + 1):
+            merged = cells[(row, column)] = MergedCell(ws, row, column)
+            merged._style = StyleArray(known[1] if column < last else known[2])  # noqa: SLF001
+
     # --- finishing --------------------------------------------------------------------------
 
     def wrap_notes(self) -> None:
@@ -303,7 +326,7 @@ class Book:
                 text = str(cell.value or "")
                 if len(text) <= width * 1.1 or any(row == r.min_row for r in ws.merged_cells.ranges):
                     continue
-                merge_across(ws, row, 1, last)
+                self.merge_across(ws, row, 1, last)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 lines = -(-len(text) // max(int(width * 1.1), 20))
                 ws.row_dimensions[row].height = 13.5 * lines + 2

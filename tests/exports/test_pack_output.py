@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.exports import book as book_module
 from planner.exports.book import Book
 from planner.exports.workbook import build_pack, workbook_bytes
 from planner.services.board_pack import pack_content
@@ -46,7 +45,7 @@ def _plain_style(self: Book, cell: Any, name: str) -> None:
     cell.style = name
 
 
-def _plain_merge(ws: Worksheet, row: int, first: int, last: int) -> None:
+def _plain_merge(self: Book, ws: Worksheet, row: int, first: int, last: int) -> None:
     ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
 
 
@@ -55,7 +54,7 @@ def plain_bytes(content: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> byt
     with monkeypatch.context() as patched:
         patched.setattr(Book, "_styled", _plain_styled)
         patched.setattr(Book, "style", _plain_style)
-        patched.setattr(book_module, "merge_across", _plain_merge)
+        patched.setattr(Book, "merge_across", _plain_merge)
         workbook = build_pack(content).workbook
     stream = io.BytesIO()
     workbook.save(stream)

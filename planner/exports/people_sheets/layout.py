@@ -210,7 +210,9 @@ def fit_rows(ws: Worksheet, first: int = 1) -> None:
             if need > 1 and not alignment.wrap_text:
                 align(cell, horizontal=alignment.horizontal, vertical="top", wrap_text=True, indent=alignment.indent)
             lines = max(lines, need)
-        if text:  # as tall as its text at the final widths (Book's guess used the widest a column may be)
+        if text and (lines > 1 or row[0].row in ws.row_dimensions):
+            # As tall as its text at the final widths (Book's guess used the widest a column may be). A row
+            # of one line with no dimensions yet needs none: a row's dimensions without a height write nothing.
             ws.row_dimensions[row[0].row].height = ROW_POINTS * lines if lines > 1 else None
 
 
