@@ -3,7 +3,7 @@ the helpers that start a sheet, write a table and size its rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -174,6 +174,15 @@ def _style(cell: Any) -> StyleArray:
     return cell._style  # noqa: SLF001
 
 
+def _rows_from(ws: Worksheet, first: int) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows from `first` on, as ws.iter_rows(min_row=first) gives them (every cell of each row up
+    to the last column, a missing one made empty), each cell found in the sheet's own dictionary: iter_rows
+    calls ws.cell, two layers of checks, for every one."""
+    cells, columns = ws._cells, range(1, ws.max_column + 1)  # noqa: SLF001
+    for row in range(first, ws.max_row + 1):
+        yield tuple(cells.get((row, column)) or ws.cell(row=row, column=column) for column in columns)
+
+
 def fit_rows(ws: Worksheet, first: int = 1) -> None:
     """Wrap the text of table cells that is wider than its column, and make each row just tall enough
     to show it, and each table's header row tall enough for its headings: run once the sheet's column
@@ -185,7 +194,7 @@ def fit_rows(ws: Worksheet, first: int = 1) -> None:
     names = ws.parent._named_styles.names  # noqa: SLF001
     alignments = ws.parent._alignments  # noqa: SLF001
     letters: dict[int, str] = {}
-    for row in ws.iter_rows(min_row=first):
+    for row in _rows_from(ws, first):
         lines, text = 1, False
         # A table row's rule under it: the border of its first plain text cell.
         ruled = next((_style(c).borderId for c in row if names[_style(c).xfId] == "Pack text"), None)
