@@ -5,7 +5,7 @@ reported by row and column. Keeps counts and problems only; assignment numbers o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
@@ -24,6 +24,7 @@ from planner.imports.columns import Columns, normalise
 from planner.imports.files import ImportRefused, Limits, Row
 from planner.imports.grades import GRADES
 from planner.imports.rows import PROBLEMS_KEPT, UNKNOWN_AREA, Assignments, RowProblem, looked_up
+from planner.imports.tally_keys import NOT_LEADER, BirthBands, Memo, Numbers, cached, flagged, unless_blank
 from planner.imports.values import (
     MAX_AGE,
     MIN_AGE,
@@ -43,62 +44,11 @@ from planner.imports.values import (
 __all__ = ["Tally"]
 
 _GRADES = frozenset(GRADES)
-MEMO_SIZE = 10_000
-# Dates of birth are remembered too: a century of them is about 36,500 different values.
-BIRTH_MEMO_SIZE = 40_000
-
-
-class _Memo(dict[object, object]):
-    """Values repeat (a few areas, bands and codes): each answer remembered for this read only, up to
-    `size` different values (a file of all-different values must not be held twice). Looked up with
-    `memo[value]`, which runs at C speed for a value seen before."""
-
-    def __init__(self, function: Callable[[Any], object], size: int = MEMO_SIZE) -> None:
-        super().__init__()
-        self.function = function
-        self.size = size
-
-    def __missing__(self, value: object) -> object:
-        answer = self.function(value)
-        if len(self) < self.size:
-            self[value] = answer
-        return answer
-
-
-class _Numbers(dict[Any, int]):
-    """A number for each value met in this read (an (area, level) pair, an ethnic group...), 0, 1, 2... in the
-    order met: `numbers[value]` at C speed; `keys_by_number` the other way. A counted key made of numbers is
-    quicker to hash than one of strings and tuples."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.keys_by_number: list[Any] = []
-
-    def __missing__(self, key: Any) -> int:
-        self[key] = number = len(self.keys_by_number)
-        self.keys_by_number.append(key)
-        return number
-
-
-NOT_LEADER = object()  # a row's level when its Leader cell stops it being counted
 _READ_RAW = frozenset({"FTE", "Date of Birth", "Age"})  # columns read from the cell itself, not its text
+# Columns whose text (spaces around it removed) a batch reads from a CSV; the others' readings ignore the spaces.
+_TEXT_COLUMNS = frozenset({"Assignment Number", "Job Role", "Board Member Type"})
 _UNKNOWN_WHEN_BLANK: dict[object, object] = {"": "unknown"}  # an age band: blank is unknown, anything else itself
 _NO_FTE = Decimal(0)
-
-
-def _flagged(key: tuple[bool | None, str | None]) -> object:
-    """A row's level given its Leader cell read as Y/N (None when neither) and the level its band or role
-    gives: that level for a leader, None for a row not marked as a leader, NOT_LEADER for a code not Y or N
-    or a leader whose band and role give no level (`add` reports both)."""
-    flag, level = key
-    if flag is None or (flag and level is None):
-        return NOT_LEADER
-    return level if flag else None
-
-
-def _cached(function: Callable[[str], object]) -> Callable[[str], object]:
-    """`function` remembering its answers for this read (see _Memo)."""
-    return _Memo(function).__getitem__
 
 
 class Tally:
@@ -110,11 +60,12 @@ class Tally:
         self.columns = columns
         self.text_only = text_only
         self.board_level = board_level
-        self.board_type = _cached(parse_board_type)
+        self.board_type = cached(parse_board_type)
         self.as_at = as_at
         self.limits = limits
-        self.area_memo = _Memo(AreaLookup(areas).code)
-        self.band_memo = _Memo(parse_band)
+        # Read from a cell's text, or (CSV) the cell as read: each reading ignores spaces around a value.
+        self.area_memo = Memo(unless_blank(AreaLookup(areas).code))
+        self.band_memo = Memo(unless_blank(parse_band))
         # Keyed by any cell value, so a band the memo could not read (None) looks up as no level.
         self.levels: dict[object, str] = dict(band_level_lookup(band_levels).items())
         # A job role the map names (Medical Director, ...) decides the level before the band or grade does.
@@ -127,33 +78,31 @@ class Tally:
             if known is None:
                 self.other_roles[normalise(name)] = name.strip()
             self.role_levels[known or name.strip()] = level
-        self.role_memo = _Memo(self._mapped_role)
-        self.leader_memo = _Memo(parse_yes_no)
-        self.ethnicity_memo = _Memo(classify_ethnicity)
-        self.sex_memo = _Memo(classify_sex)
-        self.disability_memo = _Memo(classify_disability)
+        self.role_memo = Memo(self._mapped_role)
+        self.leader_memo = Memo(parse_yes_no)
+        self.ethnicity_memo = Memo(classify_ethnicity)
+        self.sex_memo = Memo(classify_sex)
+        self.disability_memo = Memo(classify_disability)
         self.area, self.band, self.leader = (self.area_memo.__getitem__, self.band_memo.__getitem__,
                                              self.leader_memo.__getitem__)
         self.ethnicity, self.sex = self.ethnicity_memo.__getitem__, self.sex_memo.__getitem__
         self.disability = self.disability_memo.__getitem__
         self.used = tuple(columns.index.items())
         self.width = max(columns.index.values()) + 1
-        self.fte_of = _Memo(parse_fte)
-        self.born_band = _Memo(self._born_band, BIRTH_MEMO_SIZE)
-        # The age band at each age a date of birth may give (MIN_AGE to MAX_AGE); other ages are not valid.
-        self.band_at_age = {age: age_band(age, None, as_at) for age in range(MIN_AGE, MAX_AGE + 1)}
-        self.age_group = _Memo(self._age_group)
+        self.fte_of = Memo(parse_fte)
+        self.born_band = BirthBands(as_at)
+        self.age_group = Memo(self._age_group)
         # Counts of the rows read a batch at a time, folded into the totals by finish(). Rows are counted by
         # (area and level, as one small number: see `place`), so each row makes few and short keys.
-        self.place = _Numbers()  # (area, leadership level or None) -> a number
-        self.ethnic_group = _Numbers()  # (NHS group, ONS group) -> a number
+        self.place = Numbers()  # (area, leadership level or None) -> a number
+        self.ethnic_group = Numbers()  # (NHS group, ONS group) -> a number
         self.counted_rows: Counter[tuple[int, object, Decimal]] = Counter()  # (place, band or grade, FTE)
         # (place, group, group) for two characteristics at a time, or (place, group) for the last of an odd number
         self.counted_groups: dict[tuple[str, ...], Counter[tuple[Any, ...]]] = {}
         self.counted_roles: Counter[str] = Counter()  # job role that chose a counted leader's level
         # A row's level once its Leader cell is read: the band's level, None for a row not marked as a leader,
         # or NOT_LEADER for one that cannot be counted (a code not Y or N; a leader without a leadership level).
-        self.flagged = _Memo(_flagged)
+        self.flagged = Memo(flagged)
         self.assignments = Assignments()
         self.rows_read = self.rows_skipped = 0
         self.staff: dict[str, int] = {}
@@ -212,25 +161,6 @@ class Tally:
         role = job_role(text) or self.other_roles.get(normalise(text))
         return role if role in self.role_levels else None
 
-    def _born_band(self, raw: object) -> str | None:
-        """The age band for a date of birth cell; '' when blank, None when it is not a valid date of birth.
-        Called for each different date in a file (thousands): the usual 17/05/1980 is read here directly."""
-        text = raw.strip() if type(raw) is str else cell_text(raw)
-        if not text:
-            return ""
-        if (len(text) == 10 and text[2] == text[5] == "/" and text[:2].isdecimal() and text[3:5].isdecimal()
-                and text[6:].isdecimal()):
-            day, month, year = int(text[:2]), int(text[3:5]), int(text[6:])
-            try:
-                date(year, month, day)  # a real day (not 31/02)
-            except ValueError:
-                return None
-            as_at = self.as_at
-            age = as_at.year - year - ((as_at.month, as_at.day) < (month, day))  # as age_on
-            return self.band_at_age.get(age)
-        born = parse_date(raw)
-        return None if born is None else self.band_at_age.get(age_on(born, self.as_at))
-
     def _age_group(self, raw: object) -> str | None:
         """The age band for an age cell; '' when blank, None when it is not a valid age."""
         if not (raw.strip() if type(raw) is str else cell_text(raw)):
@@ -245,10 +175,14 @@ class Tally:
         if min(map(len, batch)) < width:
             batch = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in batch]
         raw = {ours: list(map(itemgetter(i), batch)) for ours, i in self.used}
-        text: dict[str, list[str]] = {
-            ours: list(map(str.strip, cast("list[str]", values))) if self.text_only  # a CSV's cells are all text
-            else [v.strip() if type(v) is str else cell_text(v) for v in values]
-            for ours, values in raw.items() if ours not in _READ_RAW}
+        if self.text_only:  # a CSV's cells are all text: read as they are, but where spaces around them matter
+            text: dict[str, list[str]] = {ours: list(map(str.strip, cast("list[str]", values)))
+                                          for ours, values in raw.items() if ours in _TEXT_COLUMNS}
+            read: dict[str, list[Any]] = raw
+        else:
+            text = {ours: [v.strip() if type(v) is str else cell_text(v) for v in values]
+                    for ours, values in raw.items() if ours not in _READ_RAW}
+            read = text
         count = len(batch)
         slow: set[int] = set()  # rows to read one at a time
 
@@ -258,16 +192,10 @@ class Tally:
             if any(map(is_, values, repeat(bad))):
                 slow.update(i for i, value in enumerate(values) if value is bad)
 
-        def blank(values: list[str]) -> None:
-            if "" in values:
-                slow.update(i for i, value in enumerate(values) if not value)
-
-        area = list(map(self.area_memo.__getitem__, text["Area"]))
-        failing(area)
-        blank(text["Area"])  # a blank row, or a missing area
-        band = list(map(self.band_memo.__getitem__, text["Pay Band"]))
+        area = list(map(self.area_memo.__getitem__, read["Area"]))
+        failing(area)  # a blank row, a missing area or one not known
+        band = list(map(self.band_memo.__getitem__, read["Pay Band"]))
         failing(band)
-        blank(text["Pay Band"])
         level: list[Any] = list(map(self.levels.get, band))
         roles: list[Any] | None = None
         if "Job Role" in text:
@@ -276,8 +204,8 @@ class Tally:
                 roles = None  # no row's job role chooses a level (the usual case): nothing to change
             else:
                 level = [lv if r is None else self.role_levels[r] for r, lv in zip(roles, level, strict=True)]
-        if "Leader" in text:
-            level = list(map(self.flagged.__getitem__, zip(map(self.leader_memo.__getitem__, text["Leader"]), level,
+        if "Leader" in read:
+            level = list(map(self.flagged.__getitem__, zip(map(self.leader_memo.__getitem__, read["Leader"]), level,
                                                                strict=True)))
             failing(level, NOT_LEADER)
         if "Assignment Number" in text:
@@ -290,19 +218,19 @@ class Tally:
             # Board members are counted by `add`, which knows the rules.
             slow.update(i for i, value in enumerate(text["Board Member Type"]) if value)
         groups: list[tuple[str, list[Any]]] = []
-        if "Ethnic Origin" in text:
-            ethnic = list(map(self.ethnicity_memo.__getitem__, text["Ethnic Origin"]))
+        if "Ethnic Origin" in read:
+            ethnic = list(map(self.ethnicity_memo.__getitem__, read["Ethnic Origin"]))
             failing(ethnic)
             groups.append(("ethnicity", list(map(self.ethnic_group.__getitem__, ethnic))))  # (None: a slow row)
         for ours, key_name, memo in (("Sex", "sex", self.sex_memo), ("Disability", "disability",
                                                                        self.disability_memo)):
-            if ours in text:
-                found = list(map(memo.__getitem__, text[ours]))
+            if ours in read:
+                found = list(map(memo.__getitem__, read[ours]))
                 failing(found)
                 groups.append((key_name, found))
         if "Date of Birth" in raw or "Age" in raw:
-            by_birth = (list(map(self.born_band.__getitem__, raw["Date of Birth"])) if "Date of Birth" in raw
-                        else [""] * count)
+            by_birth: list[object] = (list(map(self.born_band.__getitem__, raw["Date of Birth"]))
+                                      if "Date of Birth" in raw else [""] * count)
             if "Age" in raw:
                 ages = raw["Age"]
                 by_birth = [self.age_group[ages[i]] if found == "" else found for i, found in enumerate(by_birth)]
