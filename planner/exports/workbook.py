@@ -124,9 +124,8 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
 
     def write_row(self, parts: list[str], row: Any, row_idx: int) -> None:
         """One row's XML, appended to `parts`."""
-        dimensions = self.ws.row_dimensions.get(row_idx, {})
-        extra = "".join(f' {name}="{_escaped(value)}"' for name, value in dict(dimensions).items())
-        parts.append(f'<row r="{row_idx}"{extra}>')
+        dimensions = self.ws.row_dimensions.get(row_idx)
+        parts.append(f'<row r="{row_idx}"{"" if dimensions is None else _row_attributes(dimensions)}>')
         style_attributes, append = self.style_attributes, parts.append
         for cell in row:
             if type(cell) is not Cell or cell._comment is not None or cell._hyperlink is not None:  # noqa: SLF001
@@ -184,6 +183,23 @@ class _Collect:
     def write(self, element: Any) -> None:
         """Keep `element` serialised."""
         self.parts.append(tostring(element, encoding="unicode"))
+
+
+def _row_attributes(dimensions: Any) -> str:
+    """A row's attributes as openpyxl writes them (dict(dimensions), in its order), read directly for a row
+    without a style of its own, the usual kind (what it would write for a style's index takes a lookup)."""
+    if dimensions.has_style:
+        return "".join(f' {name}="{_escaped(value)}"' for name, value in dict(dimensions).items())
+    height = dimensions.ht
+    return "".join((
+        ' hidden="1"' if dimensions.hidden else "",
+        f' outlineLevel="{_number(dimensions.outlineLevel)}"' if dimensions.outlineLevel else "",
+        ' collapsed="1"' if dimensions.collapsed else "",
+        f' ht="{_number(height)}"' if height else "",
+        ' customHeight="1"' if height is not None else "",
+        ' thickBot="1"' if dimensions.thickBot else "",
+        ' thickTop="1"' if dimensions.thickTop else "",
+    ))
 
 
 def _escaped(text: Any) -> str:
