@@ -52,20 +52,6 @@ class Column:
     width: float | None = None
 
 
-def _new_cell(ws: Worksheet, row: int, column: int, style: Any) -> Any:
-    """What `Cell(ws, row, column, style_array=style)` and `ws._add_cell` do, slot by slot: the pack makes
-    tens of thousands of cells, and the two calls' layers cost more than the cell."""
-    cell = Cell.__new__(Cell)
-    # A copy of the resolved style, made as StyleArray(style) makes it, less that constructor's own call.
-    cell.parent, cell._style = ws, array.__new__(StyleArray, "i", style)  # noqa: SLF001
-    cell.row, cell.column, cell._value, cell.data_type = row, column, None, "n"  # noqa: SLF001
-    cell._hyperlink = cell._comment = None  # noqa: SLF001
-    ws._cells[(row, column)] = cell  # noqa: SLF001
-    if row > ws._current_row:  # noqa: SLF001
-        ws._current_row = row  # noqa: SLF001
-    return cell
-
-
 _TEXT_LIKE = (str, bool)  # values written in the text style whatever their column's kind
 
 
@@ -165,14 +151,24 @@ class Book:
         cell.data_type = "f"
 
     def _styled(self, ws: Worksheet, row: int, column: int, name: str) -> Any:
-        """The cell at (row, column), made if need be, with the named style (what style() gives it)."""
+        """The cell at (row, column), made if need be, with the named style (what style() gives it).
+
+        A new cell is made as `Cell(ws, row, column, style_array=resolved)` and `ws._add_cell` make it, slot by
+        slot: the pack makes tens of thousands of cells, and those calls' layers cost more than the cell. Its
+        style is a copy of the resolved one, made as StyleArray(resolved) makes it, less that call too."""
         resolved = self.resolved_styles.get(name)
-        cell = ws._cells.get((row, column))  # noqa: SLF001 (ws.cell() checks and looks up twice)
+        cells = ws._cells  # noqa: SLF001 (ws.cell() checks and looks up twice)
+        cell = cells.get((row, column))
         if resolved is None or (cell is None and not (0 < row < 1_048_577 and column > 0)):
             cell = ws.cell(row=row, column=column)
             self.style(cell, name)
         elif cell is None:
-            cell = _new_cell(ws, row, column, resolved)
+            cell = cells[(row, column)] = Cell.__new__(Cell)
+            cell.parent, cell._style = ws, array.__new__(StyleArray, "i", resolved)  # noqa: SLF001
+            cell.row, cell.column, cell._value, cell.data_type = row, column, None, "n"  # noqa: SLF001
+            cell._hyperlink = cell._comment = None  # noqa: SLF001
+            if row > ws._current_row:  # noqa: SLF001
+                ws._current_row = row  # noqa: SLF001
         else:
             cell._style = array.__new__(StyleArray, "i", resolved)  # noqa: SLF001 (as copy(resolved))
         return cell
