@@ -41,18 +41,20 @@ def generated(count: int, seed: int, *, numbers: bool) -> list[list[Any]]:
         if rng.random() < 0.01:
             rows.append([])  # a blank row
             continue
-        band = _value(rng, ["Band 5", "Band 6", "7", "8A", "Band 9", "Board - Executive", "Band 2"], ["", "Band 11"])
+        band = _value(rng, ["Band 5", "Band 6", " Band 6 ", "7", "8A", "Band 9", "Board - Executive", "Band 2"],
+                      ["", "  ", "Band 11"])
         row = [
             _value(rng, [f"{10_000 + i}", f"  {10_000 + i} "], [f"{10_000 + i - 3}", ""], 0.03),
-            _value(rng, ["ED", "Emergency Department", " ward 12 ", "W12", "TR"], ["", "Nowhere"]),
+            _value(rng, ["ED", "Emergency Department", " ward 12 ", "W12", "TR"], ["", "   ", "Nowhere"]),
             band,
-            _value(rng, ["Y", "N", "", "yes"], ["maybe"]),
+            _value(rng, ["Y", "N", "", "yes", " y "], ["maybe"]),
             _value(rng, [1.0, 0.8, "0.6", "1", 0.5] if numbers else ["1", "0.8", "0.60", ""], ["3", "x"]),
-            _value(rng, ["A", "B White - Irish", "H", "Z", "Not stated", ""], ["Q", "?"]),
-            _value(rng, ["F", "Male", "", "female"], ["X"]),
-            _value(rng, ["Yes", "No", "Not Declared", ""], ["Perhaps"]),
-            _value(rng, ["17/05/1980", "1975-01-02", "03-MAR-1990", "", "01/01/2001"]
-                   + ([datetime(1985, 6, 1)] if numbers else []), ["31/02/1980", "01/01/2024", "soon"]),
+            _value(rng, ["A", " A ", "B White - Irish", "H", "Z", "Not stated", ""], ["Q", "?"]),
+            _value(rng, ["F", "Male", " Male ", "", "female"], ["X"]),
+            _value(rng, ["Yes", "No", " No ", "Not Declared", ""], ["Perhaps"]),
+            _value(rng, ["17/05/1980", "1975-01-02", "03-MAR-1990", "", "01/01/2001", "29/02/1980", "30/04/1985",
+                         " 31/12/1970 "] + ([datetime(1985, 6, 1)] if numbers else []),
+                   ["31/02/1980", "29/02/1981", "01/01/2024", "soon"]),
             _value(rng, ["", "", "44", 30] if numbers else ["", "", "44", "30"], ["200", "old"]),
             _value(rng, [""] * 20 + ["Executive (voting)", "Non-executive"], ["Chair?"], 0.01),
         ]
