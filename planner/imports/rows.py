@@ -122,7 +122,8 @@ class Assignments:
         if "" in numbers:
             given = list(map(bool, numbers))
             numbers, rows = list(compress(numbers, given)), list(compress(rows, given))
-        folded = list(map(str.casefold, numbers))
+        joined = "".join(numbers)  # (casefold maps each character on its own: unchanged whole, unchanged each)
+        folded = numbers if joined.casefold() == joined else list(map(str.casefold, numbers))
         one, two = self.prefixes
         digests = map(add, map(mul, map(hash, map(add, repeat(one), folded)), repeat(_HALF)),
                       map(hash, map(add, repeat(two), folded)))  # as `digest`, a batch at a time

@@ -166,3 +166,15 @@ def test_characters_other_programs_take_as_line_breaks_stay_inside_their_cell() 
             "ED,Band 6,\"two\nlines\"\r\n").encode()
     result = read_staff_extract(data, "staff.csv", areas=AREAS, band_levels=BANDS, as_at=AS_AT)
     assert (result.rows_read, result.staff, result.problem_totals) == (3, {"ED": 3}, {})
+
+
+def test_assignment_numbers_are_compared_ignoring_case_and_spaces_a_batch_at_a_time() -> None:
+    rows = [[f"ZQ{n}", "ED", "Band 5", "N", "1", "A", "F", "No", "17/05/1980", "", ""] for n in range(4500)]
+    rows[20][0] = " Zq11 "  # row 13's number (rows are numbered from 2, under the headings), in the same batch
+    rows[2500][0] = "zq10"  # row 12's, in a later batch
+    rows[3000][0] = "ZQ10X"  # not the same number
+    result = read_staff_extract(as_csv(rows), "staff.csv", areas=AREAS, band_levels=BANDS, as_at=AS_AT)
+    assert result.problem_totals == {"duplicate assignment": 2}
+    assert [(p.row, p.message) for p in result.problems] == [
+        (22, "This assignment number is also on row 13."), (2502, "This assignment number is also on row 12.")]
+    assert result.rows_read == 4500 and result.rows_skipped == 2
