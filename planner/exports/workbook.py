@@ -105,12 +105,13 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
     in the workbook's list of styles for every cell. Other cells (dates, rich text, array formulas,
     links, comments) are written by openpyxl."""
 
-    def __init__(self, ws: Any, out: Any) -> None:
+    def __init__(self, ws: Any, out: Any, headers: dict[tuple[Any, ...], Any] | None = None) -> None:
         super().__init__(ws, out)
         self.style_attributes: dict[bytes, str] = {}  # a style's bytes -> its attribute, ' s="N"' or ''""
         self.cell_styles = ws.parent._cell_styles  # noqa: SLF001
         self.placeholder = f"planner-cells-{secrets.token_hex(16)}"  # text no cell can hold
         self.cells_xml = b""
+        self.headers = {} if headers is None else headers  # the workbook's headers and footers (_header_key)
 
     def write_rows(self) -> None:
         """The sheet's cells as XML text joined in one string, put where a placeholder stands in the
@@ -163,6 +164,17 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
         """' s="N"' for a cell's style, N its index in the workbook's list of styles; '' for no style."""
         return f' s="{self.cell_styles.add(style)}"' if any(style) else ""
 
+    def write_header(self) -> None:
+        """The print header and footer, as openpyxl writes them; its element is built once for each different
+        header and footer in the workbook (most sheets share theirs), not once per sheet."""
+        hf = self.ws.HeaderFooter
+        if hf:
+            key = _header_key(hf)
+            built = self.headers.get(key)
+            if built is None:
+                built = self.headers[key] = hf.to_tree()
+            self.xf.send(built)
+
     def write_dimensions(self) -> None:
         """The sheet's used range, as openpyxl's calculate_dimension gives it, found at C speed (it loops over
         every cell in Python, building sets of rows and columns)."""
@@ -196,6 +208,14 @@ class _Collect:
     def write(self, element: Any) -> None:
         """Keep `element` serialised."""
         self.parts.append(tostring(element, encoding="unicode"))
+
+
+def _header_key(hf: Any) -> tuple[Any, ...]:
+    """Everything a sheet's HeaderFooter writes: its four settings and each part of each header and footer."""
+    items = (hf.oddHeader, hf.oddFooter, hf.evenHeader, hf.evenFooter, hf.firstHeader, hf.firstFooter)
+    return (hf.differentOddEven, hf.differentFirst, hf.scaleWithDoc, hf.alignWithMargins,
+            *(None if item is None else tuple((part.text, part.font, part.size, part.color)
+                                              for part in (item.left, item.center, item.right)) for item in items))
 
 
 def _row_attributes(dimensions: Any) -> str:
@@ -242,11 +262,15 @@ _PLAIN: dict[str, tuple[type, ...]] = {"s": (str,), "f": (str,), "n": (int, floa
 class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl is untyped: subclassing its Any
     """openpyxl's writer, each sheet written in memory rather than to a temporary file on disk."""
 
+    def __init__(self, workbook: Workbook, archive: zipfile.ZipFile) -> None:
+        super().__init__(workbook, archive)
+        self.headers: dict[tuple[Any, ...], Any] = {}  # each different header and footer, built once
+
     def write_worksheet(self, ws: Any) -> None:
         ws._drawing = SpreadsheetDrawing()  # noqa: SLF001 (as ExcelWriter.write_worksheet does)
         ws._drawing.charts = ws._charts  # noqa: SLF001
         ws._drawing.images = ws._images  # noqa: SLF001
-        writer = _SheetWriter(ws, out=io.BytesIO())
+        writer = _SheetWriter(ws, out=io.BytesIO(), headers=self.headers)
         writer.write()
         ws._rels = writer._rels  # noqa: SLF001
         self._archive.writestr(ws.path[1:], writer.spliced(writer.read()))

@@ -142,10 +142,27 @@ def _pixels(text: str, bold: bool = False) -> float:
     return sum(map(ARIAL_WIDTHS.get, text, repeat(556))) * TEXT_PIXELS * (BOLD if bold else 1.0)
 
 
+_SHORT = 80  # characters: short texts (codes, ratings, names) repeat down a column, so their lines are kept
+_KEPT_MOST = 20_000  # short texts' answers kept at most, across packs (then forgotten and begun again)
+_lines_of_short: dict[tuple[str, float, int, bool], int] = {}
+
+
 def wrapped_lines(text: str, width: float, indent: int = 0, *, bold: bool = False) -> int:
     """The lines `text` in 11 pt Arial takes in a column `width` characters wide (of the default
     font, 7 pixels each and 5 more) with `indent` levels of indent, wrapped at spaces as spreadsheet
-    programs wrap it."""
+    programs wrap it. A short text's answer is remembered."""
+    if len(text) > _SHORT:
+        return _wrapped_lines(text, width, indent, bold)
+    key = (text, width, indent, bold)
+    lines = _lines_of_short.get(key)
+    if lines is None:
+        if len(_lines_of_short) >= _KEPT_MOST:
+            _lines_of_short.clear()
+        lines = _lines_of_short[key] = _wrapped_lines(text, width, indent, bold)
+    return lines
+
+
+def _wrapped_lines(text: str, width: float, indent: int, bold: bool) -> int:
     room = max((7 * width + 5 - 4 - indent * INDENT_PIXELS) * FIT, 20.0)  # less the cell's padding
     if "\n" not in text and _pixels(text, bold) <= room:
         return 1  # all of it fits on one line (its blanks are at least as wide as the spaces counted below)
