@@ -135,19 +135,31 @@ class Tally:
                 self.grades[band] = self.grades.get(band, 0) + n
                 if level is not None:
                     self.medical_leaders[level] = self.medical_leaders.get(level, 0) + n
-        diversity = self.diversity
+        # First each characteristic's people by place and group (a pair's keys are many: few steps each), then
+        # the diversity counts from those (few keys: the steps that name areas and levels).
+        by_group: dict[tuple[str, int, Any], int] = {}  # (characteristic, place, group) -> people
         for characteristics, counted in self.counted_groups.items():
-            for (place, *groups), n in counted.items():
-                where, level = places[place]
-                for characteristic, group in zip(characteristics, groups, strict=True):
-                    split = ((characteristic, group),) if characteristic != "ethnicity" else tuple(zip(
-                        ("ethnicity", "ethnicity_ons"), self.ethnic_group.keys_by_number[group], strict=True))
-                    for name, value in split:
-                        everyone = (where, None, name, value)
-                        diversity[everyone] = diversity.get(everyone, 0) + n
-                        if level is not None:
-                            leaders = (where, level, name, value)
-                            diversity[leaders] = diversity.get(leaders, 0) + n
+            if len(characteristics) == 2:
+                first_name, second_name = characteristics
+                for (place, first, second), n in counted.items():
+                    one, two = (first_name, place, first), (second_name, place, second)
+                    by_group[one] = by_group.get(one, 0) + n
+                    by_group[two] = by_group.get(two, 0) + n
+            else:
+                for (place, group), n in counted.items():
+                    one = (characteristics[0], place, group)
+                    by_group[one] = by_group.get(one, 0) + n
+        diversity, ethnic_groups = self.diversity, self.ethnic_group.keys_by_number
+        for (characteristic, place, group), n in by_group.items():
+            where, level = places[place]
+            split = ((characteristic, group),) if characteristic != "ethnicity" else tuple(zip(
+                ("ethnicity", "ethnicity_ons"), ethnic_groups[group], strict=True))
+            for name, value in split:
+                everyone = (where, None, name, value)
+                diversity[everyone] = diversity.get(everyone, 0) + n
+                if level is not None:
+                    leaders = (where, level, name, value)
+                    diversity[leaders] = diversity.get(leaders, 0) + n
         for role, n in self.counted_roles.items():
             self.roles_counted[role] = self.roles_counted.get(role, 0) + n
         self.counted_rows.clear()
