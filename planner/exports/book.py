@@ -8,17 +8,19 @@ same print set-up. Pure: it takes values, not sessions."""
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -50,17 +52,13 @@ class Column:
     width: float | None = None
 
 
-def _new_cell(ws: Worksheet, row: int, column: int, style: Any) -> Any:
-    """What `Cell(ws, row, column, style_array=style)` and `ws._add_cell` do, slot by slot: the pack makes
-    tens of thousands of cells, and the two calls' layers cost more than the cell."""
-    cell = Cell.__new__(Cell)
-    cell.parent, cell._style = ws, StyleArray(style)  # noqa: SLF001 (a copy of the resolved style)
-    cell.row, cell.column, cell._value, cell.data_type = row, column, None, "n"  # noqa: SLF001
-    cell._hyperlink = cell._comment = None  # noqa: SLF001
-    ws._cells[(row, column)] = cell  # noqa: SLF001
-    if row > ws._current_row:  # noqa: SLF001
-        ws._current_row = row  # noqa: SLF001
-    return cell
+_TEXT_LIKE = (str, bool)  # values written in the text style whatever their column's kind
+
+
+@lru_cache(maxsize=64)
+def _kind_style(kind: str) -> str:
+    """The named style of a column kind's values ("people" -> "Pack people"), made once per kind."""
+    return f"Pack {kind}"
 
 
 def clean_text(value: str) -> tuple[str, bool]:
@@ -89,6 +87,8 @@ class Book:
     # Per sheet: the last column any table uses, and the rows of notes, which wrap across that width.
     table_columns: dict[str, int] = field(default_factory=dict)
     note_rows: dict[str, list[int]] = field(default_factory=dict)
+    # (first cell's style, last cell's style) -> the styles a one-row merge leaves: first, middle and last cells
+    merged_styles: dict[tuple[bytes | None, bytes | None], tuple[StyleArray, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.workbook.remove(self.workbook.active)
@@ -128,7 +128,8 @@ class Book:
     def put(self, ws: Worksheet, row: int, column: int, value: Any, kind: str = "text",
             style: str | None = None) -> None:
         """Write one value: text always as text, numbers as numbers in the kind's format."""
-        name = style or ("Pack text" if kind == "text" or isinstance(value, str | bool) else f"Pack {kind}")
+        # (A tuple, not str | bool: that union would be made afresh on every call.)
+        name = style or ("Pack text" if kind == "text" or isinstance(value, _TEXT_LIKE) else _kind_style(kind))
         if type(value) in (int, float) or value is None:
             cell = self._styled(ws, row, column, name)
             if value is not None:  # what openpyxl's cell.value = value does for a number, without its checks
@@ -145,21 +146,31 @@ class Book:
     def formula(self, ws: Worksheet, row: int, column: int, formula: str, kind: str = "text",
                 style: str | None = None) -> None:
         """Write a formula (our own, never user text) in the kind's style."""
-        cell = self._styled(ws, row, column, style or ("Pack text" if kind == "text" else f"Pack {kind}"))
+        cell = self._styled(ws, row, column, style or ("Pack text" if kind == "text" else _kind_style(kind)))
         cell._value = formula  # noqa: SLF001
         cell.data_type = "f"
 
     def _styled(self, ws: Worksheet, row: int, column: int, name: str) -> Any:
-        """The cell at (row, column), made if need be, with the named style (what style() gives it)."""
+        """The cell at (row, column), made if need be, with the named style (what style() gives it).
+
+        A new cell is made as `Cell(ws, row, column, style_array=resolved)` and `ws._add_cell` make it, slot by
+        slot: the pack makes tens of thousands of cells, and those calls' layers cost more than the cell. Its
+        style is a copy of the resolved one, made as StyleArray(resolved) makes it, less that call too."""
         resolved = self.resolved_styles.get(name)
-        cell = ws._cells.get((row, column))  # noqa: SLF001 (ws.cell() checks and looks up twice)
+        cells = ws._cells  # noqa: SLF001 (ws.cell() checks and looks up twice)
+        cell = cells.get((row, column))
         if resolved is None or (cell is None and not (0 < row < 1_048_577 and column > 0)):
             cell = ws.cell(row=row, column=column)
             self.style(cell, name)
         elif cell is None:
-            cell = _new_cell(ws, row, column, resolved)
+            cell = cells[(row, column)] = Cell.__new__(Cell)
+            cell.parent, cell._style = ws, array.__new__(StyleArray, "i", resolved)  # noqa: SLF001
+            cell.row, cell.column, cell._value, cell.data_type = row, column, None, "n"  # noqa: SLF001
+            cell._hyperlink = cell._comment = None  # noqa: SLF001
+            if row > ws._current_row:  # noqa: SLF001
+                ws._current_row = row  # noqa: SLF001
         else:
-            cell._style = copy(resolved)  # noqa: SLF001
+            cell._style = array.__new__(StyleArray, "i", resolved)  # noqa: SLF001 (as copy(resolved))
         return cell
 
     def style(self, cell: Any, name: str) -> None:
@@ -274,6 +285,28 @@ class Book:
         self.keep(ws, row, row + rows - 1)
         return row + rows
 
+    def merge_across(self, ws: Worksheet, row: int, first: int, last: int) -> None:
+        """Merge columns first..last of a row, as ws.merge_cells does. openpyxl then gives each merged cell the
+        first cell's borders and protection one at a time, hashing style objects for every cell: what that
+        gives depends only on the first and last cells' styles, so it is done once for each pair of styles
+        (by openpyxl) and its outcome copied to later rows like it."""
+        cells = ws._cells  # noqa: SLF001
+        start, end = cells.get((row, first)), cells.get((row, last))
+        key = (None if start is None else start._style.tobytes(),  # noqa: SLF001
+               None if end is None else end._style.tobytes())  # noqa: SLF001
+        known = self.merged_styles.get(key) if start is not None and last - first >= 2 else None
+        if known is None:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            if start is not None and last - first >= 2:
+                self.merged_styles[key] = tuple(StyleArray(cells[(row, column)]._style)  # noqa: SLF001
+                                                for column in (first, first + 1, last))
+            return
+        ws.merged_cells.add(MergedCellRange(ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"))
+        start._style = StyleArray(known[0])  # noqa: SLF001
+        for column in range(first + 1, last + 1):
+            merged = cells[(row, column)] = MergedCell(ws, row, column)
+            merged._style = StyleArray(known[1] if column < last else known[2])  # noqa: SLF001
+
     # --- finishing --------------------------------------------------------------------------
 
     def wrap_notes(self) -> None:
@@ -289,7 +322,7 @@ class Book:
                 text = str(cell.value or "")
                 if len(text) <= width * 1.1 or any(row == r.min_row for r in ws.merged_cells.ranges):
                     continue
-                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+                self.merge_across(ws, row, 1, last)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 lines = -(-len(text) // max(int(width * 1.1), 20))
                 ws.row_dimensions[row].height = 13.5 * lines + 2

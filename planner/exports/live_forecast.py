@@ -269,7 +269,21 @@ def _rows(book: Book, ws: Worksheet, at: Layout) -> None:
                 level_rate = absolute(at.leaver_column(t), at.level_row(i))
                 book.formula(ws, r, LEAVER_RATE_COLUMN, override_or(at.leaver_override_column(t), inputs, level_rate),
                              "rate")
-                ws.cell(row=r, column=LEAVER_RATE_COLUMN).number_format = RATE_FORMAT
+                _rate_format(book, ws.cell(row=r, column=LEAVER_RATE_COLUMN))
+
+
+def _rate_format(book: Book, cell: Any) -> None:
+    """The rate format on a cell in the rate style: set by openpyxl on the first such cell (which looks the
+    format up in the workbook's list), and that cell's resulting style copied to the others."""
+    key = f"Pack rate, {RATE_FORMAT}"
+    plain = cell._style == book.resolved_styles.get("Pack rate")  # noqa: SLF001
+    resolved = book.resolved_styles.get(key)
+    if plain and resolved is not None:
+        cell._style = copy(resolved)  # noqa: SLF001
+        return
+    cell.number_format = RATE_FORMAT
+    if plain:
+        book.resolved_styles[key] = copy(cell._style)  # noqa: SLF001
 
 
 def _totals(book: Book, ws: Worksheet, at: Layout) -> None:

@@ -145,9 +145,12 @@ class Layout:
         return 8 + 2 * self.horizon
 
 
+_FIELD_LETTER = {name: get_column_letter(col) for name, col in FIELD_COLUMN.items()}  # worked out once
+
+
 def row_formulas(at: Layout, a: int, i: int, t: int) -> dict[str, str]:
     """The formulas of one row (area a, level i, year t), by output field."""
-    c = {name: get_column_letter(col) for name, col in FIELD_COLUMN.items()}
+    c = _FIELD_LETTER
     r = at.row(a, i, t)
     inputs, area_row = at.area_level_row(a, i), at.area_row(a)
     leaders, span = absolute(at.leaders_column, inputs), absolute(at.span_column, inputs)

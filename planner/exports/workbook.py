@@ -10,17 +10,18 @@ import zipfile
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell._writer import etree_write_cell
 from openpyxl.cell.cell import Cell
 from openpyxl.comments.comment_sheet import CommentRecord
-from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
@@ -104,12 +105,13 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
     in the workbook's list of styles for every cell. Other cells (dates, rich text, array formulas,
     links, comments) are written by openpyxl."""
 
-    def __init__(self, ws: Any, out: Any) -> None:
+    def __init__(self, ws: Any, out: Any, headers: dict[tuple[Any, ...], Any] | None = None) -> None:
         super().__init__(ws, out)
-        self.style_ids: dict[bytes, int] = {}
+        self.style_attributes: dict[bytes, str] = {}  # a style's bytes -> its attribute, ' s="N"' or ''""
         self.cell_styles = ws.parent._cell_styles  # noqa: SLF001
         self.placeholder = f"planner-cells-{secrets.token_hex(16)}"  # text no cell can hold
         self.cells_xml = b""
+        self.headers = {} if headers is None else headers  # the workbook's headers and footers (_header_key)
 
     def write_rows(self) -> None:
         """The sheet's cells as XML text joined in one string, put where a placeholder stands in the
@@ -125,10 +127,9 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
 
     def write_row(self, parts: list[str], row: Any, row_idx: int) -> None:
         """One row's XML, appended to `parts`."""
-        dimensions = self.ws.row_dimensions.get(row_idx, {})
-        extra = "".join(f' {name}="{_escaped(value)}"' for name, value in dict(dimensions).items())
-        parts.append(f'<row r="{row_idx}"{extra}>')
-        style_ids, cell_styles = self.style_ids, self.cell_styles
+        dimensions = self.ws.row_dimensions.get(row_idx)
+        parts.append(f'<row r="{row_idx}"{"" if dimensions is None else _row_attributes(dimensions)}>')
+        style_attributes, append = self.style_attributes, parts.append
         for cell in row:
             if type(cell) is not Cell or cell._comment is not None or cell._hyperlink is not None:  # noqa: SLF001
                 self._openpyxl_cell(parts, cell)  # a merged cell, or one with a comment or a link
@@ -137,28 +138,53 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
             if kind not in _PLAIN or not (value is None or type(value) in _PLAIN[kind]):
                 self._openpyxl_cell(parts, cell)  # a date, a true or false, an error, rich text...
                 continue
-            styled = style is not None and any(style)
-            if value is None and not styled:
-                continue
-            reference = f"{_LETTERS[cell.col_idx]}{row_idx}"
-            index = ""
-            if styled:
+            if style is None:
+                index = ""
+            else:
                 key = style.tobytes()
-                found = style_ids.get(key)
-                if found is None:
-                    found = style_ids[key] = cell_styles.add(style)
-                index = f' s="{found}"'
-            kind_attribute = ' t="inlineStr"' if kind == "s" else "" if kind == "f" else f' t="{kind}"'
-            if value is None or value == "":
-                parts.append(f'<c r="{reference}"{index}{kind_attribute}></c>')
-            elif kind == "f":  # openpyxl writes an empty value after a formula
-                parts.append(f'<c r="{reference}"{index}><f>{_escaped(value[1:])}</f><v></v></c>')
+                index = style_attributes.get(key)  # type: ignore[assignment]
+                if index is None:
+                    index = style_attributes[key] = self._style_attribute(style)
+            if value is None:
+                if index:
+                    append(f'<c r="{_LETTERS[cell.column]}{row_idx}"{index}{_KIND_ATTRIBUTE[kind]}></c>')
+            elif kind == "n":
+                append(f'<c r="{_LETTERS[cell.column]}{row_idx}"{index} t="n"><v>{_number(value)}</v></c>')
+            elif value == "":
+                append(f'<c r="{_LETTERS[cell.column]}{row_idx}"{index}{_KIND_ATTRIBUTE[kind]}></c>')
             elif kind == "s":
                 preserve = ' xml:space="preserve"' if value != value.strip() else ""
-                parts.append(f'<c r="{reference}"{index} t="inlineStr"><is><t{preserve}>{_escaped(value)}</t></is></c>')
-            else:
-                parts.append(f'<c r="{reference}"{index}{kind_attribute}><v>{safe_string(value)}</v></c>')
-        parts.append("</row>")
+                append(f'<c r="{_LETTERS[cell.column]}{row_idx}"{index} t="inlineStr"><is><t{preserve}>'
+                       f'{_escaped(value)}</t></is></c>')
+            else:  # a formula: openpyxl writes an empty value after it
+                append(f'<c r="{_LETTERS[cell.column]}{row_idx}"{index}><f>{_escaped(value[1:])}</f><v></v></c>')
+        append("</row>")
+
+    def _style_attribute(self, style: Any) -> str:
+        """' s="N"' for a cell's style, N its index in the workbook's list of styles; '' for no style."""
+        return f' s="{self.cell_styles.add(style)}"' if any(style) else ""
+
+    def write_header(self) -> None:
+        """The print header and footer, as openpyxl writes them; its element is built once for each different
+        header and footer in the workbook (most sheets share theirs), not once per sheet."""
+        hf = self.ws.HeaderFooter
+        if hf:
+            key = _header_key(hf)
+            built = self.headers.get(key)
+            if built is None:
+                built = self.headers[key] = hf.to_tree()
+            self.xf.send(built)
+
+    def write_dimensions(self) -> None:
+        """The sheet's used range, as openpyxl's calculate_dimension gives it, found at C speed (it loops over
+        every cell in Python, building sets of rows and columns)."""
+        cells = self.ws._cells  # noqa: SLF001
+        if not cells:
+            ref = "A1:A1"
+        else:
+            columns = list(map(itemgetter(1), cells))
+            ref = f"{_LETTERS[min(columns)]}{min(cells)[0]}:{_LETTERS[max(columns)]}{max(cells)[0]}"
+        self.xf.send(SheetDimension(ref).to_tree())
 
     def _openpyxl_cell(self, parts: list[str], cell: Any) -> None:
         """One cell as openpyxl writes it (its element builder, serialised here)."""
@@ -184,12 +210,50 @@ class _Collect:
         self.parts.append(tostring(element, encoding="unicode"))
 
 
+def _header_key(hf: Any) -> tuple[Any, ...]:
+    """Everything a sheet's HeaderFooter writes: its four settings and each part of each header and footer."""
+    items = (hf.oddHeader, hf.oddFooter, hf.evenHeader, hf.evenFooter, hf.firstHeader, hf.firstFooter)
+    return (hf.differentOddEven, hf.differentFirst, hf.scaleWithDoc, hf.alignWithMargins,
+            *(None if item is None else tuple((part.text, part.font, part.size, part.color)
+                                              for part in (item.left, item.center, item.right)) for item in items))
+
+
+def _row_attributes(dimensions: Any) -> str:
+    """A row's attributes as openpyxl writes them (dict(dimensions), in its order), read directly for a row
+    without a style of its own, the usual kind (what it would write for a style's index takes a lookup)."""
+    if dimensions.has_style:
+        return "".join(f' {name}="{_escaped(value)}"' for name, value in dict(dimensions).items())
+    height = dimensions.ht
+    return "".join((
+        ' hidden="1"' if dimensions.hidden else "",
+        f' outlineLevel="{_number(dimensions.outlineLevel)}"' if dimensions.outlineLevel else "",
+        ' collapsed="1"' if dimensions.collapsed else "",
+        f' ht="{_number(height)}"' if height else "",
+        ' customHeight="1"' if height is not None else "",
+        ' thickBot="1"' if dimensions.thickBot else "",
+        ' thickTop="1"' if dimensions.thickTop else "",
+    ))
+
+
 def _escaped(text: Any) -> str:
-    """Text as XML character data, escaped as lxml escapes it."""
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;"))
+    """Text as XML character data, escaped as lxml escapes it: characters beyond ASCII as numbered references
+    (✓ as &#10003;), as openpyxl's sheets hold them."""
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return escaped if escaped.isascii() else escaped.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 _LETTERS = ["", *(get_column_letter(i) for i in range(1, 16385))]  # column letters by index, as Excel's go
+
+# What openpyxl writes for an empty cell of each kind: text written as inline text, a formula as no type.
+_KIND_ATTRIBUTE = {"s": ' t="inlineStr"', "f": "", "n": ' t="n"'}
+
+
+def _number(value: float) -> str:
+    """A number as openpyxl writes it (compat.strings.safe_string): 16 significant figures; nothing for
+    a value that is not a number or infinite."""
+    text = "%.16g" % value  # noqa: UP031 (the very format openpyxl uses)
+    return "" if text in ("nan", "inf", "-inf") else text
+
 
 # The kinds of cell _SheetWriter writes itself, with the type of value each holds (a number may be an int).
 _PLAIN: dict[str, tuple[type, ...]] = {"s": (str,), "f": (str,), "n": (int, float)}
@@ -198,11 +262,15 @@ _PLAIN: dict[str, tuple[type, ...]] = {"s": (str,), "f": (str,), "n": (int, floa
 class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl is untyped: subclassing its Any
     """openpyxl's writer, each sheet written in memory rather than to a temporary file on disk."""
 
+    def __init__(self, workbook: Workbook, archive: zipfile.ZipFile) -> None:
+        super().__init__(workbook, archive)
+        self.headers: dict[tuple[Any, ...], Any] = {}  # each different header and footer, built once
+
     def write_worksheet(self, ws: Any) -> None:
         ws._drawing = SpreadsheetDrawing()  # noqa: SLF001 (as ExcelWriter.write_worksheet does)
         ws._drawing.charts = ws._charts  # noqa: SLF001
         ws._drawing.images = ws._images  # noqa: SLF001
-        writer = _SheetWriter(ws, out=io.BytesIO())
+        writer = _SheetWriter(ws, out=io.BytesIO(), headers=self.headers)
         writer.write()
         ws._rels = writer._rels  # noqa: SLF001
         self._archive.writestr(ws.path[1:], writer.spliced(writer.read()))

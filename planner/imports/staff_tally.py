@@ -5,10 +5,11 @@ reported by row and column. Keeps counts and problems only; assignment numbers o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from typing import Any, cast
 
 from planner.diversity.board import parse_board_type
@@ -23,6 +24,7 @@ from planner.imports.columns import Columns, normalise
 from planner.imports.files import ImportRefused, Limits, Row
 from planner.imports.grades import GRADES
 from planner.imports.rows import PROBLEMS_KEPT, UNKNOWN_AREA, Assignments, RowProblem, looked_up
+from planner.imports.tally_keys import NOT_LEADER, BirthBands, Memo, Numbers, cached, flagged, unless_blank
 from planner.imports.values import (
     MAX_AGE,
     MIN_AGE,
@@ -42,31 +44,11 @@ from planner.imports.values import (
 __all__ = ["Tally"]
 
 _GRADES = frozenset(GRADES)
-MEMO_SIZE = 10_000
-# Dates of birth are remembered too: a century of them is about 36,500 different values.
-BIRTH_MEMO_SIZE = 40_000
-
-
-class _Memo(dict[object, object]):
-    """Values repeat (a few areas, bands and codes): each answer remembered for this read only, up to
-    `size` different values (a file of all-different values must not be held twice). Looked up with
-    `memo[value]`, which runs at C speed for a value seen before."""
-
-    def __init__(self, function: Callable[[Any], object], size: int = MEMO_SIZE) -> None:
-        super().__init__()
-        self.function = function
-        self.size = size
-
-    def __missing__(self, value: object) -> object:
-        answer = self.function(value)
-        if len(self) < self.size:
-            self[value] = answer
-        return answer
-
-
-def _cached(function: Callable[[str], object]) -> Callable[[str], object]:
-    """`function` remembering its answers for this read (see _Memo)."""
-    return _Memo(function).__getitem__
+_READ_RAW = frozenset({"FTE", "Date of Birth", "Age"})  # columns read from the cell itself, not its text
+# Columns whose text (spaces around it removed) a batch reads from a CSV; the others' readings ignore the spaces.
+_TEXT_COLUMNS = frozenset({"Assignment Number", "Job Role", "Board Member Type"})
+_UNKNOWN_WHEN_BLANK: dict[object, object] = {"": "unknown"}  # an age band: blank is unknown, anything else itself
+_NO_FTE = Decimal(0)
 
 
 class Tally:
@@ -78,11 +60,12 @@ class Tally:
         self.columns = columns
         self.text_only = text_only
         self.board_level = board_level
-        self.board_type = _cached(parse_board_type)
+        self.board_type = cached(parse_board_type)
         self.as_at = as_at
         self.limits = limits
-        self.area_memo = _Memo(AreaLookup(areas).code)
-        self.band_memo = _Memo(parse_band)
+        # Read from a cell's text, or (CSV) the cell as read: each reading ignores spaces around a value.
+        self.area_memo = Memo(unless_blank(AreaLookup(areas).code))
+        self.band_memo = Memo(unless_blank(parse_band))
         # Keyed by any cell value, so a band the memo could not read (None) looks up as no level.
         self.levels: dict[object, str] = dict(band_level_lookup(band_levels).items())
         # A job role the map names (Medical Director, ...) decides the level before the band or grade does.
@@ -95,26 +78,31 @@ class Tally:
             if known is None:
                 self.other_roles[normalise(name)] = name.strip()
             self.role_levels[known or name.strip()] = level
-        self.role_memo = _Memo(self._mapped_role)
-        self.leader_memo = _Memo(parse_yes_no)
-        self.ethnicity_memo = _Memo(classify_ethnicity)
-        self.sex_memo = _Memo(classify_sex)
-        self.disability_memo = _Memo(classify_disability)
+        self.role_memo = Memo(self._mapped_role)
+        self.leader_memo = Memo(parse_yes_no)
+        self.ethnicity_memo = Memo(classify_ethnicity)
+        self.sex_memo = Memo(classify_sex)
+        self.disability_memo = Memo(classify_disability)
         self.area, self.band, self.leader = (self.area_memo.__getitem__, self.band_memo.__getitem__,
                                              self.leader_memo.__getitem__)
         self.ethnicity, self.sex = self.ethnicity_memo.__getitem__, self.sex_memo.__getitem__
         self.disability = self.disability_memo.__getitem__
         self.used = tuple(columns.index.items())
         self.width = max(columns.index.values()) + 1
-        self.fte_of = _Memo(parse_fte)
-        self.born_band = _Memo(self._born_band, BIRTH_MEMO_SIZE)
-        self.age_group = _Memo(self._age_group)
-        # Counts of the rows read a batch at a time, folded into the totals by finish():
-        self.counted_fte: Counter[object] = Counter()  # (area, FTE), or area when there is no FTE column
-        self.counted_levels: Counter[tuple[str, str | None]] = Counter()  # (area, leadership level or None)
-        self.counted_groups: dict[str, Counter[tuple[str, str | None, Any]]] = {}  # (area, level, group)
-        self.counted_bands: Counter[tuple[object, str | None]] = Counter()  # (band or grade, level or None)
+        self.fte_of = Memo(parse_fte)
+        self.born_band = BirthBands(as_at)
+        self.age_group = Memo(self._age_group)
+        # Counts of the rows read a batch at a time, folded into the totals by finish(). Rows are counted by
+        # (area and level, as one small number: see `place`), so each row makes few and short keys.
+        self.place = Numbers()  # (area, leadership level or None) -> a number
+        self.ethnic_group = Numbers()  # (NHS group, ONS group) -> a number
+        self.counted_rows: Counter[tuple[int, object, Decimal]] = Counter()  # (place, band or grade, FTE)
+        # (place, group, group) for two characteristics at a time, or (place, group) for the last of an odd number
+        self.counted_groups: dict[tuple[str, ...], Counter[tuple[Any, ...]]] = {}
         self.counted_roles: Counter[str] = Counter()  # job role that chose a counted leader's level
+        # A row's level once its Leader cell is read: the band's level, None for a row not marked as a leader,
+        # or NOT_LEADER for one that cannot be counted (a code not Y or N; a leader without a leadership level).
+        self.flagged = Memo(flagged)
         self.assignments = Assignments()
         self.rows_read = self.rows_skipped = 0
         self.staff: dict[str, int] = {}
@@ -136,35 +124,46 @@ class Tally:
 
     def finish(self) -> None:
         """Fold the counts made a batch at a time into the totals."""
-        for key, n in self.counted_fte.items():
-            where, value = key if isinstance(key, tuple) else (key, Decimal(0))
+        places = self.place.keys_by_number
+        for (place, band, fte), n in self.counted_rows.items():
+            where, level = places[place]
             self.staff[where] = self.staff.get(where, 0) + n
-            self.fte[where] = self.fte.get(where, Decimal(0)) + value * n
-        for (where, level), n in self.counted_levels.items():
+            self.fte[where] = self.fte.get(where, Decimal(0)) + fte * n
             if level is not None:
                 self.leaders[(where, level)] = self.leaders.get((where, level), 0) + n
-        diversity = self.diversity
-        for characteristic, counted in self.counted_groups.items():
-            for (where, level, group), n in counted.items():
-                split = ((characteristic, group),) if characteristic != "ethnicity" else (
-                    ("ethnicity", group[0]), ("ethnicity_ons", group[1]))
-                for name, value in split:
-                    everyone = (where, None, name, value)
-                    diversity[everyone] = diversity.get(everyone, 0) + n
-                    if level is not None:
-                        leaders = (where, level, name, value)
-                        diversity[leaders] = diversity.get(leaders, 0) + n
-        for (band, level), n in self.counted_bands.items():
             if band in _GRADES:
                 self.grades[band] = self.grades.get(band, 0) + n
                 if level is not None:
                     self.medical_leaders[level] = self.medical_leaders.get(level, 0) + n
+        # First each characteristic's people by place and group (a pair's keys are many: few steps each), then
+        # the diversity counts from those (few keys: the steps that name areas and levels).
+        by_group: dict[tuple[str, int, Any], int] = {}  # (characteristic, place, group) -> people
+        for characteristics, counted in self.counted_groups.items():
+            if len(characteristics) == 2:
+                first_name, second_name = characteristics
+                for (place, first, second), n in counted.items():
+                    one, two = (first_name, place, first), (second_name, place, second)
+                    by_group[one] = by_group.get(one, 0) + n
+                    by_group[two] = by_group.get(two, 0) + n
+            else:
+                for (place, group), n in counted.items():
+                    one = (characteristics[0], place, group)
+                    by_group[one] = by_group.get(one, 0) + n
+        diversity, ethnic_groups = self.diversity, self.ethnic_group.keys_by_number
+        for (characteristic, place, group), n in by_group.items():
+            where, level = places[place]
+            split = ((characteristic, group),) if characteristic != "ethnicity" else tuple(zip(
+                ("ethnicity", "ethnicity_ons"), ethnic_groups[group], strict=True))
+            for name, value in split:
+                everyone = (where, None, name, value)
+                diversity[everyone] = diversity.get(everyone, 0) + n
+                if level is not None:
+                    leaders = (where, level, name, value)
+                    diversity[leaders] = diversity.get(leaders, 0) + n
         for role, n in self.counted_roles.items():
             self.roles_counted[role] = self.roles_counted.get(role, 0) + n
-        self.counted_fte.clear()
-        self.counted_levels.clear()
+        self.counted_rows.clear()
         self.counted_groups.clear()
-        self.counted_bands.clear()
         self.counted_roles.clear()
 
     def _mapped_role(self, text: str) -> str | None:
@@ -173,15 +172,6 @@ class Tally:
             return None
         role = job_role(text) or self.other_roles.get(normalise(text))
         return role if role in self.role_levels else None
-
-    def _born_band(self, raw: object) -> str | None:
-        """The age band for a date of birth cell; '' when blank, None when it is not a valid date of birth."""
-        if not (raw.strip() if type(raw) is str else cell_text(raw)):
-            return ""
-        born = parse_date(raw)
-        if born is None or not MIN_AGE <= age_on(born, self.as_at) <= MAX_AGE:
-            return None
-        return age_band(None, born, self.as_at)
 
     def _age_group(self, raw: object) -> str | None:
         """The age band for an age cell; '' when blank, None when it is not a valid age."""
@@ -196,29 +186,29 @@ class Tally:
         width = self.width
         if min(map(len, batch)) < width:
             batch = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in batch]
-        raw = {ours: [row[i] for row in batch] for ours, i in self.used}
-        text: dict[str, list[str]] = {
-            ours: list(map(str.strip, cast("list[str]", values))) if self.text_only  # a CSV's cells are all text
-            else [v.strip() if type(v) is str else cell_text(v) for v in values]
-            for ours, values in raw.items()}
+        raw = {ours: list(map(itemgetter(i), batch)) for ours, i in self.used}
+        if self.text_only:  # a CSV's cells are all text: read as they are, but where spaces around them matter
+            text: dict[str, list[str]] = {ours: list(map(str.strip, cast("list[str]", values)))
+                                          for ours, values in raw.items() if ours in _TEXT_COLUMNS}
+            read: dict[str, list[Any]] = raw
+        else:
+            text = {ours: [v.strip() if type(v) is str else cell_text(v) for v in values]
+                    for ours, values in raw.items() if ours not in _READ_RAW}
+            read = text
         count = len(batch)
         slow: set[int] = set()  # rows to read one at a time
 
-        def failing(values: list[Any]) -> None:
-            if None in values:  # a C-speed scan; the rows are found only when there is one
-                slow.update(i for i, value in enumerate(values) if value is None)
+        def failing(values: list[Any], bad: object = None) -> None:
+            # A C-speed scan by identity (an FTE's Decimal compared with None would ask if None is a number);
+            # the rows are found only when there is one.
+            if any(map(is_, values, repeat(bad))):
+                slow.update(i for i, value in enumerate(values) if value is bad)
 
-        def blank(values: list[str]) -> None:
-            if "" in values:
-                slow.update(i for i, value in enumerate(values) if not value)
-
-        area = list(map(self.area_memo.__getitem__, text["Area"]))
-        failing(area)
-        blank(text["Area"])  # a blank row, or a missing area
-        band = list(map(self.band_memo.__getitem__, text["Pay Band"]))
+        area = list(map(self.area_memo.__getitem__, read["Area"]))
+        failing(area)  # a blank row, a missing area or one not known
+        band = list(map(self.band_memo.__getitem__, read["Pay Band"]))
         failing(band)
-        blank(text["Pay Band"])
-        level = list(map(self.levels.get, band))
+        level: list[Any] = list(map(self.levels.get, band))
         roles: list[Any] | None = None
         if "Job Role" in text:
             roles = list(map(self.role_memo.__getitem__, text["Job Role"]))
@@ -226,59 +216,58 @@ class Tally:
                 roles = None  # no row's job role chooses a level (the usual case): nothing to change
             else:
                 level = [lv if r is None else self.role_levels[r] for r, lv in zip(roles, level, strict=True)]
-        if "Leader" in text:
-            flag = list(map(self.leader_memo.__getitem__, text["Leader"]))
-            slow.update(i for i, (f, lv) in enumerate(zip(flag, level, strict=True)) if f is None or (f and lv is None))
-            level = [lv if f else None for f, lv in zip(flag, level, strict=True)]
+        if "Leader" in read:
+            level = list(map(self.flagged.__getitem__, zip(map(self.leader_memo.__getitem__, read["Leader"]), level,
+                                                               strict=True)))
+            failing(level, NOT_LEADER)
         if "Assignment Number" in text:
-            seen, digest = self.assignments.first, self.assignments.digest
-            for i, number_text in enumerate(text["Assignment Number"], start=first):
-                if number_text and seen.setdefault(digest(number_text), i) != i:
-                    slow.add(i - first)
+            slow.update(self.assignments.repeated(first, text["Assignment Number"]))
         if "FTE" in raw:
-            fte = [self.fte_of[v] if type(v) is str else parse_fte(v) for v in raw["FTE"]]
+            fte = (list(map(self.fte_of.__getitem__, raw["FTE"])) if self.text_only
+                   else [self.fte_of[v] if type(v) is str else parse_fte(v) for v in raw["FTE"]])
             failing(fte)
         if "Board Member Type" in text and any(text["Board Member Type"]):
             # Board members are counted by `add`, which knows the rules.
             slow.update(i for i, value in enumerate(text["Board Member Type"]) if value)
         groups: list[tuple[str, list[Any]]] = []
-        if "Ethnic Origin" in text:
-            ethnic = list(map(self.ethnicity_memo.__getitem__, text["Ethnic Origin"]))
+        if "Ethnic Origin" in read:
+            ethnic = list(map(self.ethnicity_memo.__getitem__, read["Ethnic Origin"]))
             failing(ethnic)
-            groups.append(("ethnicity", ethnic))
+            groups.append(("ethnicity", list(map(self.ethnic_group.__getitem__, ethnic))))  # (None: a slow row)
         for ours, key_name, memo in (("Sex", "sex", self.sex_memo), ("Disability", "disability",
                                                                        self.disability_memo)):
-            if ours in text:
-                found = list(map(memo.__getitem__, text[ours]))
+            if ours in read:
+                found = list(map(memo.__getitem__, read[ours]))
                 failing(found)
                 groups.append((key_name, found))
         if "Date of Birth" in raw or "Age" in raw:
-            by_birth = (list(map(self.born_band.__getitem__, raw["Date of Birth"])) if "Date of Birth" in raw
-                        else [""] * count)
+            by_birth: list[object] = (list(map(self.born_band.__getitem__, raw["Date of Birth"]))
+                                      if "Date of Birth" in raw else [""] * count)
             if "Age" in raw:
                 ages = raw["Age"]
                 by_birth = [self.age_group[ages[i]] if found == "" else found for i, found in enumerate(by_birth)]
             failing(by_birth)
-            groups.append(("age_band", [found or "unknown" for found in by_birth]))
+            groups.append(("age_band", list(map(_UNKNOWN_WHEN_BLANK.get, by_birth, by_birth))))
 
         keep = [i not in slow for i in range(count)] if slow else None
 
         def kept(values: list[Any]) -> list[Any]:
             return values if keep is None else list(compress(values, keep))
 
-        areas, levels = kept(area), kept(level)
-        self.rows_read += len(areas)
+        places = list(map(self.place.__getitem__, zip(kept(area), kept(level), strict=True)))
+        self.rows_read += len(places)
         if self.rows_read > self.limits.max_rows:
             raise ImportRefused(f"The file has more than {self.limits.max_rows:,} rows of staff; "
                                 f"the limit is {self.limits.max_rows:,}.")
-        self.counted_fte.update(zip(areas, kept(fte), strict=True) if "FTE" in raw else areas)
-        self.counted_levels.update(zip(areas, levels, strict=True))
-        self.counted_bands.update(zip(kept(band), levels, strict=True))
+        self.counted_rows.update(zip(places, kept(band), kept(fte) if "FTE" in raw else [_NO_FTE] * len(places),
+                                     strict=True))
         if roles is not None:
-            self.counted_roles.update(r for r, lv in zip(kept(roles), levels, strict=True) if r is not None and lv)
-        for characteristic, values in groups:
-            self.counted_groups.setdefault(characteristic, Counter()).update(
-                zip(areas, levels, kept(values), strict=True))
+            self.counted_roles.update(r for r, lv in zip(kept(roles), kept(level), strict=True)
+                                      if r is not None and lv)
+        for at in range(0, len(groups), 2):  # two characteristics to a key: half as many counted
+            names = tuple(name for name, _ in groups[at:at + 2])
+            self.counted_groups.setdefault(names, Counter()).update(
+                zip(places, *(kept(values) for _, values in groups[at:at + 2]), strict=True))
         for i in sorted(slow):
             self.add(first + i, batch[i])
 
@@ -334,15 +323,11 @@ class Tally:
             self.rows_skipped += 1
             return
         assert isinstance(area, str) and fte is not None
-        self.staff[area] = self.staff.get(area, 0) + 1
-        self.fte[area] = self.fte.get(area, Decimal(0)) + fte
-        self.counted_bands[(band, level)] += 1
+        self.counted_rows[(self.place[(area, level)], band, fte)] += 1
         if level is not None and isinstance(role, str):
             self.counted_roles[role] += 1
-        if level is not None:
-            self.leaders[(area, level)] = self.leaders.get((area, level), 0) + 1
-            if board_type:
-                self.board_members[board_type] = self.board_members.get(board_type, 0) + 1
+        if level is not None and board_type:
+            self.board_members[board_type] = self.board_members.get(board_type, 0) + 1
         diversity = self.diversity
         for characteristic, group in groups:
             everyone: tuple[str, str | None, str, str] = (area, None, characteristic, group)

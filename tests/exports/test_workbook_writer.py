@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
 from planner.exports.book import Book, Column
 from planner.exports.book_styles import align, fill
@@ -91,3 +91,22 @@ def test_a_book_table_of_every_kind_of_value_is_written_as_openpyxl_writes_it() 
     assert ws["A3"].data_type == "s" and ws["A3"].quotePrefix  # text, never a formula
     assert ws["B6"].data_type == "f" and ws["B6"].number_format == "#,##0"
     assert book.control_removed == ["'Table'!F4"]
+
+
+def test_rows_merged_by_the_book_are_merged_as_openpyxl_merges_them() -> None:
+    def made(quick: bool) -> bytes:
+        book = Book()
+        ws = book.sheet("Merged")
+        for row in range(1, 9):  # rows alike, so the book's later merges copy what its first ones made
+            first = ws.cell(row=row, column=1, value=f"A note on row {row}")
+            first.border = Border(top=Side("thin"), left=Side("thick"), bottom=Side("double"), right=Side("thin"))
+            first.protection = Protection(locked=row % 3 == 0)
+            if row % 2:  # the last cell's border: openpyxl gives its right and bottom to the first cell
+                ws.cell(row=row, column=5).border = Border(right=Side("medium"), bottom=Side("thin"))
+            if quick:
+                book.merge_across(ws, row, 1, 5)
+            else:
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+        return openpyxl_bytes(book.workbook)
+
+    assert parts(made(quick=True)) == parts(made(quick=False))

@@ -41,18 +41,20 @@ def generated(count: int, seed: int, *, numbers: bool) -> list[list[Any]]:
         if rng.random() < 0.01:
             rows.append([])  # a blank row
             continue
-        band = _value(rng, ["Band 5", "Band 6", "7", "8A", "Band 9", "Board - Executive", "Band 2"], ["", "Band 11"])
+        band = _value(rng, ["Band 5", "Band 6", " Band 6 ", "7", "8A", "Band 9", "Board - Executive", "Band 2"],
+                      ["", "  ", "Band 11"])
         row = [
             _value(rng, [f"{10_000 + i}", f"  {10_000 + i} "], [f"{10_000 + i - 3}", ""], 0.03),
-            _value(rng, ["ED", "Emergency Department", " ward 12 ", "W12", "TR"], ["", "Nowhere"]),
+            _value(rng, ["ED", "Emergency Department", " ward 12 ", "W12", "TR"], ["", "   ", "Nowhere"]),
             band,
-            _value(rng, ["Y", "N", "", "yes"], ["maybe"]),
+            _value(rng, ["Y", "N", "", "yes", " y "], ["maybe"]),
             _value(rng, [1.0, 0.8, "0.6", "1", 0.5] if numbers else ["1", "0.8", "0.60", ""], ["3", "x"]),
-            _value(rng, ["A", "B White - Irish", "H", "Z", "Not stated", ""], ["Q", "?"]),
-            _value(rng, ["F", "Male", "", "female"], ["X"]),
-            _value(rng, ["Yes", "No", "Not Declared", ""], ["Perhaps"]),
-            _value(rng, ["17/05/1980", "1975-01-02", "03-MAR-1990", "", "01/01/2001"]
-                   + ([datetime(1985, 6, 1)] if numbers else []), ["31/02/1980", "01/01/2024", "soon"]),
+            _value(rng, ["A", " A ", "B White - Irish", "H", "Z", "Not stated", ""], ["Q", "?"]),
+            _value(rng, ["F", "Male", " Male ", "", "female"], ["X"]),
+            _value(rng, ["Yes", "No", " No ", "Not Declared", ""], ["Perhaps"]),
+            _value(rng, ["17/05/1980", "1975-01-02", "03-MAR-1990", "", "01/01/2001", "29/02/1980", "30/04/1985",
+                         " 31/12/1970 "] + ([datetime(1985, 6, 1)] if numbers else []),
+                   ["31/02/1980", "29/02/1981", "01/01/2024", "soon"]),
             _value(rng, ["", "", "44", 30] if numbers else ["", "", "44", "30"], ["200", "old"]),
             _value(rng, [""] * 20 + ["Executive (voting)", "Non-executive"], ["Chair?"], 0.01),
         ]
@@ -90,6 +92,7 @@ def one_row_at_a_time(data: bytes, filename: str) -> dict[str, Any]:
         tally = Tally(columns, AREAS, BANDS, AS_AT, limits, "board", text_only=kind == "csv")
         for number, row in rows:
             tally.add(number, row)
+        tally.finish()
     return {"rows_read": tally.rows_read, "rows_skipped": tally.rows_skipped,
             "staff": dict(sorted(tally.staff.items())),
             "fte": {area: float(tally.fte[area]) for area in sorted(tally.staff)},
@@ -163,3 +166,15 @@ def test_characters_other_programs_take_as_line_breaks_stay_inside_their_cell() 
             "ED,Band 6,\"two\nlines\"\r\n").encode()
     result = read_staff_extract(data, "staff.csv", areas=AREAS, band_levels=BANDS, as_at=AS_AT)
     assert (result.rows_read, result.staff, result.problem_totals) == (3, {"ED": 3}, {})
+
+
+def test_assignment_numbers_are_compared_ignoring_case_and_spaces_a_batch_at_a_time() -> None:
+    rows = [[f"ZQ{n}", "ED", "Band 5", "N", "1", "A", "F", "No", "17/05/1980", "", ""] for n in range(4500)]
+    rows[20][0] = " Zq11 "  # row 13's number (rows are numbered from 2, under the headings), in the same batch
+    rows[2500][0] = "zq10"  # row 12's, in a later batch
+    rows[3000][0] = "ZQ10X"  # not the same number
+    result = read_staff_extract(as_csv(rows), "staff.csv", areas=AREAS, band_levels=BANDS, as_at=AS_AT)
+    assert result.problem_totals == {"duplicate assignment": 2}
+    assert [(p.row, p.message) for p in result.problems] == [
+        (22, "This assignment number is also on row 13."), (2502, "This assignment number is also on row 12.")]
+    assert result.rows_read == 4500 and result.rows_skipped == 2

@@ -193,6 +193,19 @@ def test_a_cell_over_the_length_limit_is_refused_naming_its_row(kind: str) -> No
     assert read(data, f"staff.{kind}", limits=Limits(max_cell_chars=20_000)).rows_read == 2
 
 
+def test_a_cell_over_the_length_limit_on_many_short_lines_is_refused() -> None:
+    # A quoted cell with line breaks: no line is long, but the cell is; and a long line later in the same
+    # batch of rows, or in a later one, is measured too.
+    lines = "\r\n".join("y" * 90 for _ in range(120))  # 120 lines of 90 characters: a cell of 11,038
+    rows = ["Area,Pay Band,Notes", *(f"ED,5,row {n}" for n in range(3000)), f'ED,5,"{lines}"', "ED,5,fine"]
+    data = ("\r\n".join(rows) + "\r\n").encode()
+    assert refusal(lambda: read(data, "staff.csv")) == "Row 3,002 has a cell of 11,038 characters; the limit is 10,000."
+    assert read(data, "staff.csv", limits=Limits(max_cell_chars=20_000)).rows_read == 3002
+    long_line = "\r\n".join(["Area,Pay Band,Notes", *(f"ED,5,row {n}" for n in range(2500)), "ED,5," + "z" * 10_001])
+    assert refusal(lambda: read(long_line.encode(), "staff.csv")) == (
+        "Row 2,502 has a cell of 10,001 characters; the limit is 10,000.")
+
+
 def test_a_workbook_naming_a_far_row_is_refused_by_the_row_limit_not_read_to_it() -> None:
     sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
              b'<row r="1"><c r="A1" t="inlineStr"><is><t>Area</t></is></c>'

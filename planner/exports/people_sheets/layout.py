@@ -3,7 +3,7 @@ the helpers that start a sheet, write a table and size its rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -142,10 +142,27 @@ def _pixels(text: str, bold: bool = False) -> float:
     return sum(map(ARIAL_WIDTHS.get, text, repeat(556))) * TEXT_PIXELS * (BOLD if bold else 1.0)
 
 
+_SHORT = 80  # characters: short texts (codes, ratings, names) repeat down a column, so their lines are kept
+_KEPT_MOST = 20_000  # short texts' answers kept at most, across packs (then forgotten and begun again)
+_lines_of_short: dict[tuple[str, float, int, bool], int] = {}
+
+
 def wrapped_lines(text: str, width: float, indent: int = 0, *, bold: bool = False) -> int:
     """The lines `text` in 11 pt Arial takes in a column `width` characters wide (of the default
     font, 7 pixels each and 5 more) with `indent` levels of indent, wrapped at spaces as spreadsheet
-    programs wrap it."""
+    programs wrap it. A short text's answer is remembered."""
+    if len(text) > _SHORT:
+        return _wrapped_lines(text, width, indent, bold)
+    key = (text, width, indent, bold)
+    lines = _lines_of_short.get(key)
+    if lines is None:
+        if len(_lines_of_short) >= _KEPT_MOST:
+            _lines_of_short.clear()
+        lines = _lines_of_short[key] = _wrapped_lines(text, width, indent, bold)
+    return lines
+
+
+def _wrapped_lines(text: str, width: float, indent: int, bold: bool) -> int:
     room = max((7 * width + 5 - 4 - indent * INDENT_PIXELS) * FIT, 20.0)  # less the cell's padding
     if "\n" not in text and _pixels(text, bold) <= room:
         return 1  # all of it fits on one line (its blanks are at least as wide as the spaces counted below)
@@ -174,6 +191,15 @@ def _style(cell: Any) -> StyleArray:
     return cell._style  # noqa: SLF001
 
 
+def _rows_from(ws: Worksheet, first: int) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows from `first` on, as ws.iter_rows(min_row=first) gives them (every cell of each row up
+    to the last column, a missing one made empty), each cell found in the sheet's own dictionary: iter_rows
+    calls ws.cell, two layers of checks, for every one."""
+    cells, columns = ws._cells, range(1, ws.max_column + 1)  # noqa: SLF001
+    for row in range(first, ws.max_row + 1):
+        yield tuple(cells.get((row, column)) or ws.cell(row=row, column=column) for column in columns)
+
+
 def fit_rows(ws: Worksheet, first: int = 1) -> None:
     """Wrap the text of table cells that is wider than its column, and make each row just tall enough
     to show it, and each table's header row tall enough for its headings: run once the sheet's column
@@ -185,7 +211,7 @@ def fit_rows(ws: Worksheet, first: int = 1) -> None:
     names = ws.parent._named_styles.names  # noqa: SLF001
     alignments = ws.parent._alignments  # noqa: SLF001
     letters: dict[int, str] = {}
-    for row in ws.iter_rows(min_row=first):
+    for row in _rows_from(ws, first):
         lines, text = 1, False
         # A table row's rule under it: the border of its first plain text cell.
         ruled = next((_style(c).borderId for c in row if names[_style(c).xfId] == "Pack text"), None)
@@ -210,7 +236,9 @@ def fit_rows(ws: Worksheet, first: int = 1) -> None:
             if need > 1 and not alignment.wrap_text:
                 align(cell, horizontal=alignment.horizontal, vertical="top", wrap_text=True, indent=alignment.indent)
             lines = max(lines, need)
-        if text:  # as tall as its text at the final widths (Book's guess used the widest a column may be)
+        if text and (lines > 1 or row[0].row in ws.row_dimensions):
+            # As tall as its text at the final widths (Book's guess used the widest a column may be). A row
+            # of one line with no dimensions yet needs none: a row's dimensions without a height write nothing.
             ws.row_dimensions[row[0].row].height = ROW_POINTS * lines if lines > 1 else None
 
 
