@@ -7,8 +7,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import add, mul, ne
+from itertools import compress
+from operator import ne
 from typing import Any, TypeVar
 
 from planner.imports.columns import find_heading_row
@@ -90,27 +90,35 @@ UNKNOWN_PLACE = {"area": UNKNOWN_AREA, "level": ("unknown level", "is not the ke
 
 
 _HALF = 1 << 64  # two hashes of 64 bits, each from -2**63 to 2**63 - 1, as one number
+SHORT_NUMBER = 32  # characters: an assignment number up to this long (ESR's are 8 to 10) is compared as it is
 
 
 class Assignments:
-    """The assignment numbers of an extract seen so far, each with the row it was first on: kept only as keyed
-    hashes, and only while the file is read. A number's hash is made of Python's own string hash (SipHash,
-    keyed with a secret made when the process starts) of the number after each of two random prefixes made
-    for this read: 128 bits, so two different numbers never share one by chance, held as one number (not a
-    pair the garbage collector would visit), and worked out for a whole batch at C speed."""
+    """The assignment numbers of an extract seen so far, each with the row it was first on, only while the file is
+    read, ignoring case. A number of up to SHORT_NUMBER plain (ASCII) characters is kept as its bytes passed
+    through a byte substitution made at random for this read: compared exactly, a whole batch at C speed, and
+    not held as written (the file's own text is in memory meanwhile, so this is tidiness, not secrecy). A longer
+    one (or one with other characters) is kept as a keyed hash of a fixed size, so a file of long cells cannot
+    fill memory: Python's own string hash (SipHash, keyed with a secret made when the process starts) of the
+    number after each of two random prefixes made for this read, 128 bits, so two different numbers never share
+    one by chance (and a hash, a number, is never equal to a substitution's bytes)."""
 
     def __init__(self) -> None:
         self.prefixes = (secrets.token_hex(16), secrets.token_hex(16))
-        self.first: dict[int, int] = {}
+        scrambled = list(range(1, 256))
+        secrets.SystemRandom().shuffle(scrambled)
+        self.table = bytes([0, *scrambled])  # NUL stays NUL: it parts a batch's numbers (see `repeated`)
+        self.first: dict[int | bytes, int] = {}
 
-    def digest(self, number_text: str) -> int:
-        """The keyed hash of an assignment number, ignoring case."""
-        folded = number_text.casefold()
+    def key(self, folded: str) -> int | bytes:
+        """How a number already case-folded is kept: its scrambled bytes when short and plain, else its hash."""
+        if len(folded) <= SHORT_NUMBER and folded.isascii() and "\x00" not in folded:
+            return folded.encode().translate(self.table)
         return hash(self.prefixes[0] + folded) * _HALF + hash(self.prefixes[1] + folded)
 
     def check(self, number: int, number_text: str, problem: Problem) -> None:
         """Note the row's assignment number; one already on an earlier row is a problem."""
-        first = self.first.setdefault(self.digest(number_text), number)
+        first = self.first.setdefault(self.key(number_text.casefold()), number)
         if first != number:
             problem(number, "Assignment Number", "duplicate assignment",
                     f"This assignment number is also on row {first:,}.")
@@ -122,12 +130,19 @@ class Assignments:
         if "" in numbers:
             given = list(map(bool, numbers))
             numbers, rows = list(compress(numbers, given)), list(compress(rows, given))
-        joined = "".join(numbers)  # (casefold maps each character on its own: unchanged whole, unchanged each)
-        folded = numbers if joined.casefold() == joined else list(map(str.casefold, numbers))
-        one, two = self.prefixes
-        digests = map(add, map(mul, map(hash, map(add, repeat(one), folded)), repeat(_HALF)),
-                      map(hash, map(add, repeat(two), folded)))  # as `digest`, a batch at a time
-        firsts = list(map(self.first.setdefault, digests, rows))
+        joined = "\x00".join(numbers)  # (casefold maps each character on its own: unchanged whole, unchanged each)
+        if joined.casefold() != joined:
+            joined = joined.casefold()
+            numbers = joined.split("\x00") if joined.count("\x00") == len(numbers) - 1 else list(
+                map(str.casefold, numbers))
+        keys: Iterable[int | bytes]
+        if (joined.isascii() and joined.count("\x00") == len(numbers) - 1
+                and max(map(len, numbers), default=0) <= SHORT_NUMBER):
+            # Every number short, plain and without a NUL: scrambled and parted again in two C-speed steps.
+            keys = joined.encode().translate(self.table).split(b"\x00")
+        else:
+            keys = list(map(self.key, numbers))
+        firsts = list(map(self.first.setdefault, keys, rows))
         if not any(map(ne, firsts, rows)):
             return []
         return [row - first for row, seen in zip(rows, firsts, strict=True) if seen != row]

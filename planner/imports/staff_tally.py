@@ -5,11 +5,11 @@ reported by row and column. Keeps counts and problems only; assignment numbers o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import is_, itemgetter
+from operator import is_
 from typing import Any, cast
 
 from planner.diversity.board import parse_board_type
@@ -186,11 +186,13 @@ class Tally:
         width = self.width
         if min(map(len, batch)) < width:
             batch = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in batch]
-        raw = {ours: list(map(itemgetter(i), batch)) for ours, i in self.used}
+        # The batch as its columns in one C-speed step (as wide as its narrowest row, at least `width`).
+        columns = list(zip(*batch, strict=False))
+        raw: dict[str, Sequence[Any]] = {ours: columns[i] for ours, i in self.used}
         if self.text_only:  # a CSV's cells are all text: read as they are, but where spaces around them matter
-            text: dict[str, list[str]] = {ours: list(map(str.strip, cast("list[str]", values)))
+            text: dict[str, list[str]] = {ours: list(map(str.strip, cast("Sequence[str]", values)))
                                           for ours, values in raw.items() if ours in _TEXT_COLUMNS}
-            read: dict[str, list[Any]] = raw
+            read: Mapping[str, Sequence[Any]] = raw
         else:
             text = {ours: [v.strip() if type(v) is str else cell_text(v) for v in values]
                     for ours, values in raw.items() if ours not in _READ_RAW}
@@ -198,7 +200,7 @@ class Tally:
         count = len(batch)
         slow: set[int] = set()  # rows to read one at a time
 
-        def failing(values: list[Any], bad: object = None) -> None:
+        def failing(values: Sequence[Any], bad: object = None) -> None:
             # A C-speed scan by identity (an FTE's Decimal compared with None would ask if None is a number);
             # the rows are found only when there is one.
             if any(map(is_, values, repeat(bad))):
@@ -251,7 +253,7 @@ class Tally:
 
         keep = [i not in slow for i in range(count)] if slow else None
 
-        def kept(values: list[Any]) -> list[Any]:
+        def kept(values: Sequence[Any]) -> Sequence[Any]:
             return values if keep is None else list(compress(values, keep))
 
         places = list(map(self.place.__getitem__, zip(kept(area), kept(level), strict=True)))

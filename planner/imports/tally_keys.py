@@ -18,6 +18,7 @@ MEMO_SIZE = 10_000
 # Dates of birth are remembered too: a century of them is about 36,500 different values.
 BIRTH_MEMO_SIZE = 40_000
 NOT_LEADER = object()  # a row's level when its Leader cell stops it being counted
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February as in every year
 
 
 class Memo(dict[object, object]):
@@ -67,9 +68,18 @@ class BirthBands(dict[object, str | None]):
         self.as_at = as_at
         # The age band at each age a date of birth may give; other ages are not valid.
         self.band_at_age = {age: age_band(age, None, as_at) for age in range(MIN_AGE, MAX_AGE + 1)}
+        # Each day of the year that is a real day in every year ('01/01' to '31/12', not '29/02'), as a date of
+        # birth's first five characters are written: 1 if the birthday falls after as_at's day and month, else 0.
+        self.later_in_year = {f"{day:02d}/{month:02d}": int((as_at.month, as_at.day) < (month, day))
+                              for month in range(1, 13) for day in range(1, _DAYS_IN_MONTH[month - 1] + 1)}
 
     def __missing__(self, raw: object) -> str | None:
-        answer = self.band(raw)
+        # The usual 17/05/1980 in three C-speed steps; anything else (29/02, other spellings) by `band`.
+        if (type(raw) is str and len(raw) == 10 and (later := self.later_in_year.get(raw[:5])) is not None
+                and raw[6:].isdecimal()):
+            answer = self.band_at_age.get(self.as_at.year - int(raw[6:]) - later)
+        else:
+            answer = self.band(raw)
         if len(self) < BIRTH_MEMO_SIZE:
             self[raw] = answer
         return answer
