@@ -178,3 +178,40 @@ def test_assignment_numbers_are_compared_ignoring_case_and_spaces_a_batch_at_a_t
     assert [(p.row, p.message) for p in result.problems] == [
         (22, "This assignment number is also on row 13."), (2502, "This assignment number is also on row 12.")]
     assert result.rows_read == 4500 and result.rows_skipped == 2
+
+
+def test_assignment_numbers_of_every_shape_are_found_again_exactly_in_any_batch() -> None:
+    rows = [[f"ZQ{n}", "ED", "Band 5", "N", "1", "A", "F", "No", "17/05/1980", "", ""] for n in range(6500)]
+    long_number = "L" + "7" * 40  # longer than any kept as it is: kept by its hash
+    rows[5][0], rows[6][0] = long_number, "Ñ77"  # rows 7 and 8: a first batch of plain and other numbers
+    rows[2100][0] = "zq9"  # row 11's, in a batch of plain numbers only
+    rows[4300][0], rows[4301][0] = long_number.lower(), "ñ77"  # rows 7's and 8's again, in a later batch
+    rows[4302][0] = "zq10"  # row 12's, in that batch of mixed shapes
+    rows[4303][0], rows[4304][0] = "STRASSE1", "straße1"  # the same once case is set aside
+    rows[4305][0] = "L" + "7" * 39 + "8"  # as long, but not the same number
+    result = read_staff_extract(as_csv(rows), "staff.csv", areas=AREAS, band_levels=BANDS, as_at=AS_AT)
+    assert [(p.row, p.message) for p in result.problems] == [
+        (2102, "This assignment number is also on row 11."), (4302, "This assignment number is also on row 7."),
+        (4303, "This assignment number is also on row 8."), (4304, "This assignment number is also on row 12."),
+        (4306, "This assignment number is also on row 4,305.")]
+    assert result.problem_totals == {"duplicate assignment": 5}
+
+
+def test_assignment_numbers_are_not_kept_as_written_while_a_file_is_read() -> None:
+    from planner.imports.rows import Assignments
+
+    numbers = [f"{20_000_000 + n}" for n in range(2000)]
+    kept = Assignments()
+    assert kept.repeated(2, numbers) == [] and kept.repeated(2002, numbers[:3]) == [0, 1, 2]
+    assert len(kept.first) == 2000
+    assert not set(kept.first) & ({n.encode() for n in numbers} | set(numbers))
+
+
+def test_a_date_of_birth_read_the_quick_way_gives_the_age_band_the_full_reading_gives() -> None:
+    from planner.imports.tally_keys import BirthBands
+
+    for as_at in (date(2025, 3, 31), date(2024, 2, 29), date(2026, 12, 31)):
+        reference = BirthBands(as_at)
+        for text in [f"{d:02d}/{m:02d}/{y}" for y in ("1980", "1981", "2000", "1900", "2011", "0000")
+                     for m in range(14) for d in range(33)] + [" 1/05/1980", "01/05/198 ", "29/02/1981"]:
+            assert BirthBands(as_at)[text] == reference.band(text), (as_at, text)
