@@ -102,7 +102,7 @@ class Tally:
         self.counted_roles: Counter[str] = Counter()  # job role that chose a counted leader's level
         # A row's level once its Leader cell is read: the band's level, None for a row not marked as a leader,
         # or NOT_LEADER for one that cannot be counted (a code not Y or N; a leader without a leadership level).
-        self.flagged = Memo(flagged)
+        self.flagged = Memo(flagged, bad=NOT_LEADER)
         self.assignments = Assignments()
         self.rows_read = self.rows_skipped = 0
         self.staff: dict[str, int] = {}
@@ -200,16 +200,17 @@ class Tally:
         count = len(batch)
         slow: set[int] = set()  # rows to read one at a time
 
-        def failing(values: Sequence[Any], bad: object = None) -> None:
-            # A C-speed scan by identity (an FTE's Decimal compared with None would ask if None is a number);
-            # the rows are found only when there is one.
-            if any(map(is_, values, repeat(bad))):
+        def failing(values: Sequence[Any], *readers: Memo | BirthBands, bad: object = None) -> None:
+            # The readers gave `values`: none of them has read any value as bad in this read (the usual case), so
+            # no value is bad. Else a C-speed scan by identity (an FTE's Decimal compared with None would ask if
+            # None is a number); the rows are found only when there is one.
+            if (not readers or any(reader.failed for reader in readers)) and any(map(is_, values, repeat(bad))):
                 slow.update(i for i, value in enumerate(values) if value is bad)
 
         area = list(map(self.area_memo.__getitem__, read["Area"]))
-        failing(area)  # a blank row, a missing area or one not known
+        failing(area, self.area_memo)  # a blank row, a missing area or one not known
         band = list(map(self.band_memo.__getitem__, read["Pay Band"]))
-        failing(band)
+        failing(band, self.band_memo)
         level: list[Any] = list(map(self.levels.get, band))
         roles: list[Any] | None = None
         if "Job Role" in text:
@@ -221,26 +222,29 @@ class Tally:
         if "Leader" in read:
             level = list(map(self.flagged.__getitem__, zip(map(self.leader_memo.__getitem__, read["Leader"]), level,
                                                                strict=True)))
-            failing(level, NOT_LEADER)
+            failing(level, self.flagged, bad=NOT_LEADER)
         if "Assignment Number" in text:
             slow.update(self.assignments.repeated(first, text["Assignment Number"]))
         if "FTE" in raw:
-            fte = (list(map(self.fte_of.__getitem__, raw["FTE"])) if self.text_only
-                   else [self.fte_of[v] if type(v) is str else parse_fte(v) for v in raw["FTE"]])
-            failing(fte)
+            if self.text_only:
+                fte = list(map(self.fte_of.__getitem__, raw["FTE"]))
+                failing(fte, self.fte_of)
+            else:
+                fte = [self.fte_of[v] if type(v) is str else parse_fte(v) for v in raw["FTE"]]
+                failing(fte)
         if "Board Member Type" in text and any(text["Board Member Type"]):
             # Board members are counted by `add`, which knows the rules.
             slow.update(i for i, value in enumerate(text["Board Member Type"]) if value)
         groups: list[tuple[str, list[Any]]] = []
         if "Ethnic Origin" in read:
             ethnic = list(map(self.ethnicity_memo.__getitem__, read["Ethnic Origin"]))
-            failing(ethnic)
+            failing(ethnic, self.ethnicity_memo)
             groups.append(("ethnicity", list(map(self.ethnic_group.__getitem__, ethnic))))  # (None: a slow row)
         for ours, key_name, memo in (("Sex", "sex", self.sex_memo), ("Disability", "disability",
                                                                        self.disability_memo)):
             if ours in read:
                 found = list(map(memo.__getitem__, read[ours]))
-                failing(found)
+                failing(found, memo)
                 groups.append((key_name, found))
         if "Date of Birth" in raw or "Age" in raw:
             by_birth: list[object] = (list(map(self.born_band.__getitem__, raw["Date of Birth"]))
@@ -248,7 +252,7 @@ class Tally:
             if "Age" in raw:
                 ages = raw["Age"]
                 by_birth = [self.age_group[ages[i]] if found == "" else found for i, found in enumerate(by_birth)]
-            failing(by_birth)
+            failing(by_birth, self.born_band, self.age_group)
             groups.append(("age_band", list(map(_UNKNOWN_WHEN_BLANK.get, by_birth, by_birth))))
 
         keep = [i not in slow for i in range(count)] if slow else None

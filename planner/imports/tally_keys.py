@@ -26,13 +26,19 @@ class Memo(dict[object, object]):
     `size` different values (a file of all-different values must not be held twice). Looked up with
     `memo[value]`, which runs at C speed for a value seen before."""
 
-    def __init__(self, function: Callable[[Any], object], size: int = MEMO_SIZE) -> None:
+    def __init__(self, function: Callable[[Any], object], size: int = MEMO_SIZE, *, bad: object = None) -> None:
         super().__init__()
         self.function = function
         self.size = size
+        self.bad = bad
+        # Whether any value has been read as `bad` (None: not recognised) in this read: until one has, no answer
+        # handed out can be bad, so a batch's answers need no search for one.
+        self.failed = False
 
     def __missing__(self, value: object) -> object:
         answer = self.function(value)
+        if answer is self.bad:
+            self.failed = True
         if len(self) < self.size:
             self[value] = answer
         return answer
@@ -68,6 +74,7 @@ class BirthBands(dict[object, str | None]):
         self.as_at = as_at
         # The age band at each age a date of birth may give; other ages are not valid.
         self.band_at_age = {age: age_band(age, None, as_at) for age in range(MIN_AGE, MAX_AGE + 1)}
+        self.failed = False  # whether any cell has been read as not a date of birth (as Memo's)
         # Each day of the year that is a real day in every year ('01/01' to '31/12', not '29/02'), as a date of
         # birth's first five characters are written: 1 if the birthday falls after as_at's day and month, else 0.
         self.later_in_year = {f"{day:02d}/{month:02d}": int((as_at.month, as_at.day) < (month, day))
@@ -80,6 +87,8 @@ class BirthBands(dict[object, str | None]):
             answer = self.band_at_age.get(self.as_at.year - int(raw[6:]) - later)
         else:
             answer = self.band(raw)
+        if answer is None:
+            self.failed = True  # (as Memo's)
         if len(self) < BIRTH_MEMO_SIZE:
             self[raw] = answer
         return answer
