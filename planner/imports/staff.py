@@ -7,13 +7,13 @@ cut to 40 characters)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Mapping
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
 from planner.diversity.board import BOARD_TYPES
 from planner.imports.columns import check_mapping, find_headings, read_mapping
-from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_batches, kind_of
+from planner.imports.files import ImportRefused, Limits, Row, check_size, collector_paused, csv_batches, kind_of
 from planner.imports.grades import GRADES
 from planner.imports.rows import RowProblem
 from planner.imports.staff_tally import Tally
@@ -108,7 +108,8 @@ def read_staff_extract(
     checked = check_mapping(mapping or {})
     kind = kind_of(data, filename)
     batches = xlsx_batches(data, sheet, limits) if kind == "xlsx" else csv_batches(data, limits)
-    with closing(batches):
+    # (A workbook's reading is openpyxl's, whose objects are not ours to vouch for: its collector stays on.)
+    with closing(batches), collector_paused() if kind == "csv" else nullcontext():
         empty = "The file is empty." if kind == "csv" else (
             f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
         rows = _Rows(batches)

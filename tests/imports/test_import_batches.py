@@ -5,6 +5,7 @@ problems, their order and the rows skipped included."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import random
 from contextlib import closing
@@ -14,11 +15,13 @@ from typing import Any
 import openpyxl
 import pytest
 
-from planner.imports import ImportResult, read_staff_extract
+from planner.imports import ImportRefused, ImportResult, read_staff_extract
 from planner.imports import staff as staff_module
 from planner.imports.columns import find_headings
 from planner.imports.files import Limits, csv_rows, kind_of
+from planner.imports.rows import Assignments
 from planner.imports.staff_tally import Tally
+from planner.imports.tally_keys import BirthBands
 from planner.imports.workbook import xlsx_rows
 
 AS_AT = date(2025, 3, 31)
@@ -198,8 +201,6 @@ def test_assignment_numbers_of_every_shape_are_found_again_exactly_in_any_batch(
 
 
 def test_assignment_numbers_are_not_kept_as_written_while_a_file_is_read() -> None:
-    from planner.imports.rows import Assignments
-
     numbers = [f"{20_000_000 + n}" for n in range(2000)]
     kept = Assignments()
     assert kept.repeated(2, numbers) == [] and kept.repeated(2002, numbers[:3]) == [0, 1, 2]
@@ -208,10 +209,28 @@ def test_assignment_numbers_are_not_kept_as_written_while_a_file_is_read() -> No
 
 
 def test_a_date_of_birth_read_the_quick_way_gives_the_age_band_the_full_reading_gives() -> None:
-    from planner.imports.tally_keys import BirthBands
-
     for as_at in (date(2025, 3, 31), date(2024, 2, 29), date(2026, 12, 31)):
         reference = BirthBands(as_at)
         for text in [f"{d:02d}/{m:02d}/{y}" for y in ("1980", "1981", "2000", "1900", "2011", "0000")
                      for m in range(14) for d in range(33)] + [" 1/05/1980", "01/05/198 ", "29/02/1981"]:
             assert BirthBands(as_at)[text] == reference.band(text), (as_at, text)
+
+
+def test_the_cycle_collector_is_paused_only_while_a_csv_file_is_counted() -> None:
+    seen: list[bool] = []
+    areas = {"ED": "ED"}
+    data = b"Area,Pay Band\r\n" + b"ED,Band 6\r\n" * 5_000
+    assert gc.isenabled()
+    read_staff_extract(data, "staff.csv", areas=areas, band_levels=BANDS, as_at=AS_AT,
+                       progress=lambda _: seen.append(gc.isenabled()))  # told the rows read every 5,000
+    assert seen and not any(seen) and gc.isenabled()  # off while counting, on again after
+    with pytest.raises(ImportRefused):
+        read_staff_extract(b"Area,Pay Band\r\n" + b"ED,Band 6\r\n" * 30, "staff.csv", areas=areas, band_levels=BANDS,
+                           as_at=AS_AT, limits=Limits(max_rows=10))
+    assert gc.isenabled()  # on again after a refusal
+    gc.disable()
+    try:
+        read_staff_extract(data, "staff.csv", areas=areas, band_levels=BANDS, as_at=AS_AT)
+        assert not gc.isenabled()  # left off by whoever switched it off
+    finally:
+        gc.enable()
