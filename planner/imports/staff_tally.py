@@ -103,6 +103,10 @@ class Tally:
         # A row's level once its Leader cell is read: the band's level, None for a row not marked as a leader,
         # or NOT_LEADER for one that cannot be counted (a code not Y or N; a leader without a leadership level).
         self.flagged = Memo(flagged, bad=NOT_LEADER)
+        # The same from the Leader cell and the band as read, in one step, where no job role chooses the level.
+        self.flagged_band = Memo(self._flagged_band, bad=NOT_LEADER)
+        # An Ethnic Origin cell's (NHS group, ONS group) as its number, in one step; None when not recognised.
+        self.ethnic_number = Memo(self._ethnic_number)
         self.assignments = Assignments()
         self.rows_read = self.rows_skipped = 0
         self.staff: dict[str, int] = {}
@@ -173,6 +177,16 @@ class Tally:
         role = job_role(text) or self.other_roles.get(normalise(text))
         return role if role in self.role_levels else None
 
+    def _flagged_band(self, key: tuple[object, object]) -> object:
+        """A row's level from its Leader cell and its band as read (see `flagged`)."""
+        leader, band = key
+        return self.flagged[(self.leader_memo[leader], self.levels.get(band))]
+
+    def _ethnic_number(self, cell: object) -> int | None:
+        """The number of the (NHS group, ONS group) an Ethnic Origin cell names; None when it names none."""
+        groups = self.ethnicity_memo[cell]
+        return None if groups is None else self.ethnic_group[groups]
+
     def _age_group(self, raw: object) -> str | None:
         """The age band for an age cell; '' when blank, None when it is not a valid age."""
         if not (raw.strip() if type(raw) is str else cell_text(raw)):
@@ -220,9 +234,12 @@ class Tally:
             else:
                 level = [lv if r is None else self.role_levels[r] for r, lv in zip(roles, level, strict=True)]
         if "Leader" in read:
-            level = list(map(self.flagged.__getitem__, zip(map(self.leader_memo.__getitem__, read["Leader"]), level,
-                                                               strict=True)))
-            failing(level, self.flagged, bad=NOT_LEADER)
+            if roles is None:
+                level = list(map(self.flagged_band.__getitem__, zip(read["Leader"], band, strict=True)))
+            else:
+                level = list(map(self.flagged.__getitem__, zip(map(self.leader_memo.__getitem__, read["Leader"]),
+                                                               level, strict=True)))
+            failing(level, self.flagged, self.flagged_band, bad=NOT_LEADER)
         if "Assignment Number" in text:
             slow.update(self.assignments.repeated(first, text["Assignment Number"]))
         if "FTE" in raw:
@@ -237,9 +254,9 @@ class Tally:
             slow.update(i for i, value in enumerate(text["Board Member Type"]) if value)
         groups: list[tuple[str, list[Any]]] = []
         if "Ethnic Origin" in read:
-            ethnic = list(map(self.ethnicity_memo.__getitem__, read["Ethnic Origin"]))
-            failing(ethnic, self.ethnicity_memo)
-            groups.append(("ethnicity", list(map(self.ethnic_group.__getitem__, ethnic))))  # (None: a slow row)
+            ethnic = list(map(self.ethnic_number.__getitem__, read["Ethnic Origin"]))
+            failing(ethnic, self.ethnic_number)
+            groups.append(("ethnicity", ethnic))
         for ours, key_name, memo in (("Sex", "sex", self.sex_memo), ("Disability", "disability",
                                                                        self.disability_memo)):
             if ours in read:
