@@ -1,6 +1,6 @@
 """Checking and counting a staff extract's rows (planner.imports.staff reads the file): a batch at a time
 at C speed where every cell is as expected, a row at a time where one is not, so each problem is found and
-reported by row and column. Keeps counts and problems only; assignment numbers only as keyed hashes."""
+reported by row and column. Keeps counts and problems only; assignment numbers only scrambled (see rows.Assignments)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,16 @@ from planner.imports.columns import Columns, normalise
 from planner.imports.files import ImportRefused, Limits, Row
 from planner.imports.grades import GRADES
 from planner.imports.rows import PROBLEMS_KEPT, UNKNOWN_AREA, Assignments, RowProblem, looked_up
-from planner.imports.tally_keys import NOT_LEADER, BirthBands, Memo, Numbers, cached, flagged, unless_blank
+from planner.imports.tally_keys import (
+    BIRTH_MEMO_SIZE,
+    NOT_LEADER,
+    BirthBands,
+    Memo,
+    Numbers,
+    cached,
+    flagged,
+    unless_blank,
+)
 from planner.imports.values import (
     MAX_AGE,
     MIN_AGE,
@@ -91,6 +100,7 @@ class Tally:
         self.width = max(columns.index.values()) + 1
         self.fte_of = Memo(parse_fte)
         self.born_band = BirthBands(as_at)
+        self.birth_group = Memo(self._birth_group, BIRTH_MEMO_SIZE)  # without an Age column
         self.age_group = Memo(self._age_group)
         # Counts of the rows read a batch at a time, folded into the totals by finish(). Rows are counted by
         # (area and level, as one small number: see `place`), so each row makes few and short keys.
@@ -187,6 +197,11 @@ class Tally:
         groups = self.ethnicity_memo[cell]
         return None if groups is None else self.ethnic_group[groups]
 
+    def _birth_group(self, raw: object) -> str | None:
+        """The age band group of a date of birth cell in a file without an Age column: 'unknown' when blank."""
+        found = self.born_band[raw]
+        return "unknown" if found == "" else found
+
     def _age_group(self, raw: object) -> str | None:
         """The age band for an age cell; '' when blank, None when it is not a valid age."""
         if not (raw.strip() if type(raw) is str else cell_text(raw)):
@@ -263,7 +278,11 @@ class Tally:
                 found = list(map(memo.__getitem__, read[ours]))
                 failing(found, memo)
                 groups.append((key_name, found))
-        if "Date of Birth" in raw or "Age" in raw:
+        if "Date of Birth" in raw and "Age" not in raw:
+            by_birth_only = list(map(self.birth_group.__getitem__, raw["Date of Birth"]))  # in one step
+            failing(by_birth_only, self.birth_group)
+            groups.append(("age_band", by_birth_only))
+        elif "Date of Birth" in raw or "Age" in raw:
             by_birth: list[object] = (list(map(self.born_band.__getitem__, raw["Date of Birth"]))
                                       if "Date of Birth" in raw else [""] * count)
             if "Age" in raw:
