@@ -3,12 +3,10 @@ planner.services.board_pack gathers. Pure: content in, workbook bytes out."""
 
 from __future__ import annotations
 
-import gc
 import io
 import secrets
 import zipfile
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
@@ -25,6 +23,7 @@ from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
+from planner import collector
 from planner.exports import forecast_sheets, pack_sheets, people_sheets
 from planner.exports.board_terms_sheet import write_board_terms
 from planner.exports.book import Book, clean_text
@@ -85,18 +84,6 @@ def build_pack(content: PackContent, *, sheets: Collection[str] | None = None) -
     return book
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused: building a pack makes hundreds of thousands of objects and no
-    garbage cycles worth collecting meanwhile (what it frees goes by reference counting), yet each
-    collection walks every live object: a fifth of the building time. Switched back on after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untyped: subclassing its Any
@@ -288,7 +275,7 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 def pack_bytes(content: PackContent, *, sheets: Collection[str] | None = None) -> bytes:
     """The pack as .xlsx bytes."""
-    with _no_cycle_collection():
+    with collector.paused():
         workbook = build_pack(content, sheets=sheets).workbook
         data = workbook_bytes(workbook)
         for ws in workbook.worksheets:  # each cell refers to its sheet: let them go now, not at a collection

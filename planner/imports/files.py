@@ -7,16 +7,14 @@ the rows are yielded one at a time."""
 from __future__ import annotations
 
 import csv
-import gc
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from itertools import chain, islice
 from typing import cast
 
 from planner.imports.limits import MB, Limits
 
-__all__ = ["MB", "ImportRefused", "Limits", "Row", "check_size", "collector_paused", "csv_batches", "csv_rows",
+__all__ = ["MB", "ImportRefused", "Limits", "Row", "check_size", "csv_batches", "csv_rows",
            "decode_text", "kind_of", "limited_batches", "limited_rows"]
 
 Row = Sequence[object]
@@ -317,17 +315,3 @@ def csv_rows(data: bytes, limits: Limits) -> Generator[tuple[int, Row], None, No
         batches.close()
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a CSV file is counted, and switched back on after (unless it was
-    off already). Rows are read and kept a batch at a time, so each batch's thousands of new lists set off
-    collections that walk every live object (in a web worker, hundreds of thousands of them), though a CSV's
-    rows, cells and counts hold no reference cycles: what they free goes by reference counting. A fifth of
-    the reading time on the benchmark's 100,000 rows; nothing is held longer than it would be otherwise."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -11,9 +11,10 @@ from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
+from planner import collector
 from planner.diversity.board import BOARD_TYPES
 from planner.imports.columns import check_mapping, find_headings, read_mapping
-from planner.imports.files import ImportRefused, Limits, Row, check_size, collector_paused, csv_batches, kind_of
+from planner.imports.files import ImportRefused, Limits, Row, check_size, csv_batches, kind_of
 from planner.imports.grades import GRADES
 from planner.imports.rows import RowProblem
 from planner.imports.staff_tally import Tally
@@ -109,7 +110,7 @@ def read_staff_extract(
     kind = kind_of(data, filename)
     batches = xlsx_batches(data, sheet, limits) if kind == "xlsx" else csv_batches(data, limits)
     # (A workbook's reading is openpyxl's, whose objects are not ours to vouch for: its collector stays on.)
-    with closing(batches), collector_paused() if kind == "csv" else nullcontext():
+    with closing(batches), collector.paused() if kind == "csv" else nullcontext():
         empty = "The file is empty." if kind == "csv" else (
             f"The sheet '{sheet[:40]}' is empty." if sheet else "The workbook's first sheet is empty.")
         rows = _Rows(batches)
