@@ -67,6 +67,15 @@ def clean_text(value: str) -> tuple[str, bool]:
     return cleaned, cleaned != value
 
 
+def _style_bytes(cell: Any) -> bytes | None:
+    """A cell's style as bytes (a key for the merge cache): None for no cell; openpyxl 3.1 leaves an unstyled
+    cell's style None until asked, which is the default style."""
+    if cell is None:
+        return None
+    style: StyleArray = cell._style if cell._style is not None else StyleArray()  # noqa: SLF001
+    return bytes(style.tobytes())
+
+
 @dataclass
 class Book:
     """A workbook being built, with the notes its safety rules leave for the reader."""
@@ -292,13 +301,12 @@ class Book:
         (by openpyxl) and its outcome copied to later rows like it."""
         cells = ws._cells  # noqa: SLF001
         start, end = cells.get((row, first)), cells.get((row, last))
-        key = (None if start is None else start._style.tobytes(),  # noqa: SLF001
-               None if end is None else end._style.tobytes())  # noqa: SLF001
+        key = (_style_bytes(start), _style_bytes(end))
         known = self.merged_styles.get(key) if start is not None and last - first >= 2 else None
         if known is None:
             ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
             if start is not None and last - first >= 2:
-                self.merged_styles[key] = tuple(StyleArray(cells[(row, column)]._style)  # noqa: SLF001
+                self.merged_styles[key] = tuple(StyleArray(cells[(row, column)]._style or StyleArray())  # noqa: SLF001
                                                 for column in (first, first + 1, last))
             return
         ws.merged_cells.add(MergedCellRange(ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"))

@@ -132,19 +132,24 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 
 def _page(document: Any, content: Mapping[str, Any]) -> None:
+    frame_page(document, str((content.get("prepared") or {}).get("marking") or "OFFICIAL"), pt.paper_title(content))
+
+
+def frame_page(document: Any, marking: str, title: str) -> None:
+    """An A4 portrait page with 2 cm margins, the marking above and below, the paper's title under the marking
+    in the header and "Page N of M" under it in the footer: every board paper's frame, a trust's or a system's."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2.0))
     section.header_distance = section.footer_distance = Cm(1.0)
-    marking = str((content.get("prepared") or {}).get("marking") or "OFFICIAL")
     header = section.header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     header.add_run(marking).bold = True
-    title = section.header.add_paragraph(pt.paper_title(content))
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for run in title.runs:
+    heading = section.header.add_paragraph(title)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for run in heading.runs:
         run.font.size = Pt(9)
         _colour(run.font, GREY)
     footer = section.footer.paragraphs[0]

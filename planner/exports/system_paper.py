@@ -15,21 +15,18 @@ from datetime import datetime
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 from planner.exports import system_paper_text as spt
 from planner.exports.book import clean_text
 from planner.exports.paper import (
     BLUE,
     COVER_LABEL_CM,
-    GREY,
     PALE_GREY,
     TEXT_WIDTH_CM,
     _cell_text,
     _colour,
-    _field,
     _figure,
     _purpose_cell,
     _row_flags,
@@ -37,6 +34,7 @@ from planner.exports.paper import (
     _styles,
     _table,
     _widths,
+    frame_page,
 )
 from planner.exports.paper_blocks import Para, Subheading, Table
 from planner.exports.paper_charts import PaperChart
@@ -56,32 +54,7 @@ def _safe_table(block: Table) -> Table:
 
 
 def _page(document: Any, content: Mapping[str, Any]) -> None:
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2.0))
-    section.header_distance = section.footer_distance = Cm(1.0)
-    marking = str(content["prepared"]["marking"])
-    header = section.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    header.add_run(marking).bold = True
-    title = section.header.add_paragraph(_safe(spt.paper_title(content)))
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for run in title.runs:
-        run.font.size = Pt(9)
-        _colour(run.font, GREY)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(marking).bold = True
-    pages = section.footer.add_paragraph()
-    pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    pages.add_run("Page ")
-    _field(pages, "PAGE")
-    pages.add_run(" of ")
-    _field(pages, "NUMPAGES")
-    for run in pages.runs:
-        run.font.size = Pt(9)
+    frame_page(document, str(content["prepared"]["marking"]), _safe(spt.paper_title(content)))
 
 
 def _cover(document: Any, content: Mapping[str, Any]) -> None:

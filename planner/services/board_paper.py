@@ -11,14 +11,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from planner.exports import chart_files
 from planner.exports.image_slots import ImagesBusy
 from planner.exports.paper import paper_docx as build_docx
-from planner.exports.paper_charts import paper_charts
+from planner.exports.paper_charts import PaperChart, paper_charts
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -49,18 +49,23 @@ def find_soffice() -> str | None:
 def paper_docx(content: Mapping[str, Any], *, with_charts: bool = True) -> bytes:
     """The paper as .docx bytes; its charts drawn as PNG where Chromium is found (else a note for each)."""
     charts = paper_charts(content)
-    images: dict[str, bytes] = {}
-    if with_charts and charts and chart_files.find_browser() is not None:
-        try:
-            drawn = chart_files.draw_images([(chart.figure, "png") for chart in charts])
-        except chart_files.ChromiumMissing:
-            drawn = []  # gone since it was looked for: a note for each chart
-        except ImagesBusy:
-            raise  # every turn to draw is taken: the caller says so (try again), not "could not draw"
-        except Exception as exc:  # noqa: BLE001 - a browser that fails to draw is reported in one line
-            raise ChartsFailed(f"could not draw the charts: {exc}") from exc
-        images = {chart.key: image for chart, image in zip(charts, drawn, strict=False)}
-    return build_docx(content, images, charts=charts)
+    return build_docx(content, chart_images(charts) if with_charts else {}, charts=charts)
+
+
+def chart_images(charts: Sequence[PaperChart]) -> dict[str, bytes]:
+    """Each chart drawn as PNG in Chromium, by its key; none where Chromium is not found (the paper then has a
+    note for each). ChartsFailed when Chromium is found but cannot draw them; ImagesBusy passes through."""
+    if not charts or chart_files.find_browser() is None:
+        return {}
+    try:
+        drawn = chart_files.draw_images([(chart.figure, "png") for chart in charts])
+    except chart_files.ChromiumMissing:
+        drawn = []  # gone since it was looked for: a note for each chart
+    except ImagesBusy:
+        raise  # every turn to draw is taken: the caller says so (try again), not "could not draw"
+    except Exception as exc:  # noqa: BLE001 - a browser that fails to draw is reported in one line
+        raise ChartsFailed(f"could not draw the charts: {exc}") from exc
+    return {chart.key: image for chart, image in zip(charts, drawn, strict=False)}
 
 
 def docx_to_pdf(docx: bytes) -> bytes:

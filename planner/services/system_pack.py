@@ -12,14 +12,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from planner.exports import chart_files
-from planner.exports.image_slots import ImagesBusy
 from planner.exports.system_paper import system_paper_docx
 from planner.exports.system_paper_charts import system_charts
 from planner.models import Organisation, User
 from planner.services import NotFound, ServiceError, system_diversity
 from planner.services.accounts import find_organisation
-from planner.services.board_paper import ChartsFailed
+from planner.services.board_paper import chart_images
 from planner.services.system_capability import system_capability
 from planner.services.system_objectives import read_partnership
 from planner.services.system_view import combine, member_forecast
@@ -97,15 +95,4 @@ def paper_docx(content: dict[str, Any], *, with_charts: bool = True) -> bytes:
     """The system paper as .docx bytes, its charts drawn as PNG in Chromium where it is found (else a note
     for each, as in the trust's paper); ChartsFailed when Chromium is found but cannot draw them."""
     charts = system_charts(content)
-    images: dict[str, bytes] = {}
-    if with_charts and charts and chart_files.find_browser() is not None:
-        try:
-            drawn = chart_files.draw_images([(chart.figure, "png") for chart in charts])
-        except chart_files.ChromiumMissing:
-            drawn = []  # gone since it was looked for: a note for each chart
-        except ImagesBusy:
-            raise  # every turn to draw is taken: the caller says so (try again), not "could not draw"
-        except Exception as exc:  # noqa: BLE001 - a browser that fails to draw is reported in one line
-            raise ChartsFailed(f"could not draw the charts: {exc}") from exc
-        images = {chart.key: image for chart, image in zip(charts, drawn, strict=False)}
-    return system_paper_docx(content, images, charts=charts)
+    return system_paper_docx(content, chart_images(charts) if with_charts else {}, charts=charts)
