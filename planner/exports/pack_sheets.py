@@ -4,6 +4,7 @@ baseline, and Assumptions and method."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from textwrap import wrap
 from typing import Any
 
 from openpyxl.styles import Alignment, Font
@@ -72,8 +73,9 @@ CONTENTS = {
 }
 
 
-def write_contents(book: Book, ws: Worksheet, notes: Sequence[str]) -> None:
-    """Contents: a link to each sheet with what it holds, then notes on what the safety rules changed."""
+def link_sheets(book: Book, ws: Worksheet, described: Mapping[str, str], *, fit: bool = False) -> int:
+    """A Contents sheet's heading and a link to every other sheet with what it holds (`fit`: each row as tall as
+    its description wraps to); the next free row."""
     widths(ws, {"A": 26, "B": 64})
     book.heading(ws, 1, "Contents", "Pack title")
     row = 3
@@ -84,8 +86,17 @@ def write_contents(book: Book, ws: Worksheet, notes: Sequence[str]) -> None:
         cell = ws.cell(row=row, column=1)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet.title}'!A1", display=sheet.title)
         cell.font = Font(name="Arial", size=11, color="005EB8", underline="single")
-        book.put(ws, row, 2, CONTENTS.get(sheet.title, ""), style="Pack paragraph")
+        text = described.get(sheet.title, "")
+        book.put(ws, row, 2, text, style="Pack paragraph")
+        if fit:
+            ws.row_dimensions[row].height = 15 * max(len(wrap(text, 68)), 1) + 2
         row += 1
+    return row
+
+
+def write_contents(book: Book, ws: Worksheet, notes: Sequence[str]) -> None:
+    """Contents: a link to each sheet with what it holds, then notes on what the safety rules changed."""
+    row = link_sheets(book, ws, CONTENTS)
     printing = [PRINT_NOTE] if SHEET in book.workbook.sheetnames else []
     if "Forecast charts" in book.workbook.sheetnames:
         printing.append("Forecast charts prints the charts two to a page; the figures they draw from are to the "

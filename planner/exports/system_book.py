@@ -12,8 +12,7 @@ from textwrap import wrap
 from typing import Any
 
 from openpyxl.chart import BarChart, LineChart
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.dates import long_date
@@ -24,6 +23,7 @@ from planner.exports.cover_sheet import LABEL_WIDTH, MARGIN, VALUE_WIDTH
 from planner.exports.cover_sheet import _rows as cover_rows
 from planner.exports.forecast_sheets import ChartPlacer, chart_sheet
 from planner.exports.forecast_sheets import _style_chart as style_chart
+from planner.exports.pack_sheets import link_sheets
 from planner.exports.people_sheets.layout import right_align_withheld
 from planner.exports.rounding import RULE_IN_WORDS
 from planner.exports.workbook import workbook_bytes
@@ -140,20 +140,7 @@ def _planned(content: Mapping[str, Any]) -> list[str]:
 
 
 def _contents(book: Book, ws: Worksheet, notes: list[str]) -> None:
-    widths(ws, {"A": 26, "B": 64})
-    book.heading(ws, 1, "Contents", "Pack title")
-    row = 3
-    for sheet in book.workbook.worksheets:
-        if sheet.title in ("Cover", "Contents"):
-            continue
-        book.put(ws, row, 1, sheet.title, style="Pack text")
-        cell = ws.cell(row=row, column=1)
-        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet.title}'!A1", display=sheet.title)
-        cell.font = Font(name="Arial", size=11, color="005EB8", underline="single")
-        described = CONTENTS.get(sheet.title, "")
-        book.put(ws, row, 2, described, style="Pack paragraph")
-        ws.row_dimensions[row].height = 15 * max(len(wrap(described, 68)), 1) + 2
-        row += 1
+    row = link_sheets(book, ws, CONTENTS, fit=True)
     if notes:
         row = book.heading(ws, row + 1, "Notes on this workbook")
         for text in notes:
