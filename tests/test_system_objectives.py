@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.models import AuditEvent, Objective, Organisation, Strategy, SystemObjectiveLink, User
 from planner.services import NotFound, ServiceError, systems
@@ -118,7 +118,8 @@ def test_the_link_goes_when_the_member_removes_it_and_the_system_sees_it_no_more
     assert db.exec(select(SystemObjectiveLink)).all() == []
     assert service.partnership_view(db, world["system"], today=TODAY)["objectives"][0]["links"] == []
     trail = [e.action for e in db.exec(select(AuditEvent).where(AuditEvent.organisation_id == world["north"].id,
-                                                                AuditEvent.entity == "system_objective_link"))]
+                                                                AuditEvent.entity == "system_objective_link")
+                                                        .order_by(col(AuditEvent.id)))]
     assert trail == ["link", "unlink"]
 
 
@@ -241,6 +242,7 @@ def test_adding_changing_and_deleting_a_system_objective_is_in_the_systems_trail
                                       actor=world["ics_admin"], values={"ref": "SO1", "title": "Stale"})
     service.delete_system_objective(session=db, system=world["system"], objective=target, actor=world["ics_admin"])
     trail = [(e.action, json.loads(e.changes)) for e in db.exec(select(AuditEvent).where(
-        AuditEvent.organisation_id == world["system"].id, AuditEvent.entity == "system_objective"))]
+        AuditEvent.organisation_id == world["system"].id, AuditEvent.entity == "system_objective")
+        .order_by(col(AuditEvent.id)))]
     assert [action for action, _ in trail] == ["create", "update", "delete"]
     assert trail[1][1]["title"] == ["Reduce vacancies in shared services", "Develop system leaders"]

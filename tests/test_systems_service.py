@@ -166,3 +166,12 @@ def test_declining_an_invitation_is_in_both_trails_and_leaves_no_link(db: Sessio
     systems.leave(session=db, link=link, actor=None)
     assert systems.link_of(db, system, north) is None and systems.systems_of(db, north) == []
     assert _trail(db, north, "decline") and _trail(db, system, "decline") and not _trail(db, north, "leave")
+
+
+@pytest.mark.parametrize("typed", ["\x00", "demo\x00", "x" * 300, "no spaces", "../etc"])
+def test_text_that_cannot_be_a_slug_finds_no_organisation_or_system(db: Session, typed: str) -> None:
+    # PostgreSQL refuses a NUL byte in a query's text: such a slug must find nothing, not fail the request.
+    factories.make_org(db, slug="demo", name="Demo Trust")
+    assert systems.find_system(db, typed) is None
+    with pytest.raises(systems.NotFound):
+        systems.system_by_slug(db, typed)

@@ -93,8 +93,12 @@ def create_organisation(*, session: Session, slug: str, name: str, kind: str = "
 
 
 def find_organisation(session: Session, slug: str) -> Organisation | None:
-    """The organisation with this slug (as typed: case and spaces aside), if any."""
-    return session.exec(select(Organisation).where(Organisation.slug == slug.strip().lower())).first()
+    """The organisation with this slug (as typed: case and spaces aside), if any. Text that cannot be a slug
+    (a NUL byte, 300 characters) finds none without asking the database, which PostgreSQL would refuse."""
+    typed = slug.strip().lower()
+    if not SLUG_RE.fullmatch(typed):
+        return None
+    return session.exec(select(Organisation).where(Organisation.slug == typed)).first()
 
 
 def organisation_by_slug(session: Session, slug: str) -> Organisation:
