@@ -347,9 +347,17 @@ def build_paper(content: Mapping[str, Any], images: Mapping[str, bytes] | None =
     _page(document, content)
     _properties(document, content)
     _cover(document, content)
-    tables = figures = 0
-    numbered = 0
-    for section in pt.sections(content):
+    write_sections(document, pt.sections(content), chosen, drawn)
+    return document
+
+
+def write_sections(document: Any, sections: Sequence[pt.Section], chosen: Mapping[str, PaperChart],
+                   drawn: Mapping[str, bytes]) -> None:
+    """Each section under its numbered heading (appendices unnumbered), its paragraphs, subheadings, tables and
+    figures in turn, tables and figures numbered through the paper: every board paper's body, a trust's or a
+    system's."""
+    tables = figures = numbered = 0
+    for section in sections:
         appendix = section.title.startswith("Appendix")
         if not appendix:
             numbered += 1
@@ -366,7 +374,6 @@ def build_paper(content: Mapping[str, Any], images: Mapping[str, bytes] | None =
             elif block.key in chosen:
                 figures += 1
                 _figure(document, chosen[block.key], drawn.get(block.key), figures)
-    return document
 
 
 def paper_docx(content: Mapping[str, Any], images: Mapping[str, bytes] | None = None, *,

@@ -27,16 +27,15 @@ from planner.exports.paper import (
     TEXT_WIDTH_CM,
     _cell_text,
     _colour,
-    _figure,
     _purpose_cell,
     _row_flags,
     _shade,
     _styles,
-    _table,
     _widths,
     frame_page,
+    write_sections,
 )
-from planner.exports.paper_blocks import Para, Subheading, Table
+from planner.exports.paper_blocks import Para, Section, Subheading, Table
 from planner.exports.paper_charts import PaperChart
 from planner.exports.system_paper_charts import system_charts
 
@@ -45,6 +44,19 @@ def _safe(text: str) -> str:
     """Text Word can hold: the control characters a spreadsheet cannot hold either are removed (names and titles
     come from members' own records, which may have been imported with them)."""
     return clean_text(text)[0]
+
+
+def _safe_section(section: Section) -> Section:
+    """The section with its text cleaned of what a Word file cannot hold (members' names are typed by people)."""
+    blocks: list[Any] = []
+    for block in section.blocks:
+        if isinstance(block, Para | Subheading):
+            blocks.append(replace(block, text=_safe(block.text)))
+        elif isinstance(block, Table):
+            blocks.append(_safe_table(block))
+        else:
+            blocks.append(block)
+    return replace(section, blocks=tuple(blocks))
 
 
 def _safe_table(block: Table) -> Table:
@@ -111,24 +123,7 @@ def build_system_paper(content: Mapping[str, Any], images: Mapping[str, bytes] |
     _page(document, content)
     _properties(document, content)
     _cover(document, content)
-    tables = figures = numbered = 0
-    for section in spt.sections(content):
-        appendix = section.title.startswith("Appendix")
-        if not appendix:
-            numbered += 1
-        document.add_heading(section.title if appendix else f"{numbered}. {section.title}", level=1)
-        for block in section.blocks:
-            if isinstance(block, Para):
-                style = {"bullet": "List Bullet", "note": "Table note"}.get(block.kind)
-                document.add_paragraph(_safe(block.text), style=style)
-            elif isinstance(block, Subheading):
-                document.add_heading(_safe(block.text), level=2)
-            elif isinstance(block, Table):
-                tables += 1
-                _table(document, _safe_table(block), tables)
-            elif block.key in chosen:
-                figures += 1
-                _figure(document, chosen[block.key], drawn.get(block.key), figures)
+    write_sections(document, [_safe_section(s) for s in spt.sections(content)], chosen, drawn)
     return document
 
 
